@@ -1,0 +1,40 @@
+"""The one error type: a problem with a place in a source file.
+
+Errors are values (`Problem`) so a stage can collect several and report them
+at once; `BriefingError` carries one or more of them to the CLI, which prints
+each as `path:line: message` and never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        kind = "warning: " if self.warning else ""
+        return f"{where}: {kind}{self.message}"
+
+
+class BriefingError(Exception):
+    """A document (or an option) that cannot be built, with where and why."""
+
+    def __init__(self, path: str, line: int | None, message: str,
+                 *, more: tuple[Problem, ...] = ()) -> None:
+        self.problems = (Problem(path, line, message), *more)
+        super().__init__(str(self.problems[0]))
+
+    @classmethod
+    def of(cls, problems: list[Problem] | tuple[Problem, ...]) -> BriefingError:
+        first, *rest = problems
+        return cls(first.path, first.line, first.message, more=tuple(rest))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)

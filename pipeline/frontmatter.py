@@ -1,0 +1,200 @@
+"""Split the YAML front matter off a source and check it against the schema.
+
+YAML is read strictly: no aliases (they can blow up size or form cycles), no
+duplicate keys, no custom tags, and no YAML 1.1 surprises passed on silently:
+`NO` or `1.10` where text is expected is a type error that says to quote it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from pipeline.errors import BriefingError
+from pipeline.model import PAPER_SIZES, Meta
+from pipeline.source import Source, check_characters
+
+FENCE = "---"
+END_FENCES = ("---", "...")
+
+
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases and duplicate keys."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.MarkedYAMLError(problem="YAML aliases (*name) are not allowed",
+                                       problem_mark=mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.MarkedYAMLError(problem=f"duplicate key '{key}'",
+                                           problem_mark=key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+# Checkers take the YAML value and return the Meta value or raise TypeError
+# with what was expected.
+
+def text(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if not isinstance(value, str) or not value.strip():
+        raise TypeError("text")
+    return value.strip()
+
+
+def flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("true or false")
+    return value
+
+
+def text_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (text(value),)
+    if not isinstance(value, list) or not value:
+        raise TypeError("text or a list of text")
+    try:
+        return tuple(text(item) for item in value)
+    except TypeError:
+        raise TypeError("a list of text") from None
+
+
+def one_of(*choices: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or value.strip().lower() not in choices:
+            raise TypeError(" or ".join(choices))
+        return value.strip().lower()
+    return check
+
+
+LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def language(value: Any) -> str:
+    if not isinstance(value, str) or not LANG.match(value.strip()):
+        raise TypeError("a language tag such as en, en-GB or fr")
+    return value.strip()
+
+
+SCHEMA: dict[str, Callable[[Any], Any]] = {
+    "title": text,
+    "classification": text,
+    "subtitle": text,
+    "date": text,
+    "version": text,
+    "status": text,
+    "authors": text_list,
+    "organization": text,
+    "poc": text,
+    "distribution": text,
+    "toc": flag,
+    "numbering": flag,
+    "portion_marking": flag,
+    "lang": language,
+    "paper": one_of(*PAPER_SIZES),
+}
+REQUIRED = ("title", "classification")
+
+
+def describe(value: Any) -> str:
+    match value:
+        case bool():
+            return f"the boolean {str(value).lower()} (YAML reads yes/no/on/off that way; quote it)"
+        case int() | float():
+            return f"the number {value} (quote it to keep it as written)"
+        case list():
+            return "a list"
+        case dict():
+            return "a mapping"
+        case None:
+            return "nothing"
+        case _:
+            return repr(value)
+
+
+def split(source: Source) -> tuple[list[str], int]:
+    """The front matter lines and the line number where the body starts."""
+    if not source.lines or source.lines[0].rstrip() != FENCE:
+        raise source.error(1, "no front matter: a briefing starts with '---', then YAML "
+                           "with at least title and classification, then '---'")
+    for index, line in enumerate(source.lines[1:], start=1):
+        if line.rstrip() in END_FENCES:
+            return list(source.lines[1:index]), index + 2
+    raise source.error(1, "front matter is not closed: add a line '---' after it")
+
+
+def read_meta(source: Source) -> tuple[Meta, int]:
+    """The checked Meta, and the line where the Markdown body starts."""
+    lines, body_line = split(source)
+    root = compose(source, lines)
+    if root is None:
+        raise source.error(1, "front matter is empty: it needs title and classification")
+    if not isinstance(root, yaml.MappingNode):
+        raise source.error(root.start_mark.line + 2, "front matter must be key: value lines")
+    values: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    loader = StrictLoader("")
+    for key_node, value_node in root.value:
+        line = key_node.start_mark.line + 2
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key not in SCHEMA:
+            raise source.error(line, unknown_key(key))
+        try:
+            raw = loader.construct_object(value_node, deep=True)
+            values[key] = SCHEMA[key](raw)
+        except TypeError as expected:
+            raise source.error(line, f"'{key}' must be {expected}, not {describe(raw)}") from None
+        except yaml.YAMLError as error:
+            raise source.error(line, f"'{key}': {yaml_problem(error)}") from None
+        key_lines[key] = line
+        for item in values[key] if isinstance(values[key], tuple) else (values[key],):
+            if isinstance(item, str):
+                check_characters(item, source.name, line)
+    for key in REQUIRED:
+        if key not in values:
+            raise source.error(1, f"front matter lacks '{key}', which every briefing needs")
+    return Meta(**values, key_lines=tuple(key_lines.items())), body_line
+
+
+def compose(source: Source, lines: list[str]) -> yaml.Node | None:
+    try:
+        loader = StrictLoader("\n".join(lines))
+        try:
+            root = loader.get_single_node()
+            if root is not None:
+                loader.construct_document(root)  # for duplicate keys, tags, aliases
+            return root
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        raise source.error(line, f"invalid YAML: {yaml_problem(error)}") from None
+
+
+def yaml_problem(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    if "could not determine a constructor" in problem:
+        return "YAML tags such as !!python/object are not allowed"
+    return problem
+
+
+def unknown_key(key: str | None) -> str:
+    if key is None:
+        return "front matter keys must be plain words"
+    close = difflib.get_close_matches(key, SCHEMA, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(SCHEMA)}"
+    return f"unknown front-matter key '{key}'{hint}"

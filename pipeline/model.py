@@ -1,0 +1,178 @@
+"""The document model: what every backend reads, and nothing else.
+
+A small closed set of frozen node kinds, in the spirit of pandoc's
+Text.Pandoc.Definition. Nodes carry no format knowledge. Every block keeps
+`line`, its line in the source file, so later stages can say `file:line`.
+This module imports nothing from the rest of the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeAlias, assert_never
+
+node = dataclass(frozen=True, slots=True, kw_only=True)
+
+
+# Inlines -------------------------------------------------------------------
+
+@node
+class Text:
+    text: str
+
+
+@node
+class Emph:
+    children: tuple[Inline, ...]
+
+
+@node
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@node
+class Code:
+    text: str
+
+
+@node
+class Link:
+    target: str
+    children: tuple[Inline, ...]
+    title: str | None = None
+
+    @property
+    def internal(self) -> bool:
+        return self.target.startswith("#")
+
+
+@node
+class LineBreak:
+    pass
+
+
+Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak
+
+
+# Blocks --------------------------------------------------------------------
+
+@node
+class Paragraph:
+    inlines: tuple[Inline, ...]
+    portion: str | None = None
+    line: int
+
+
+@node
+class ListItem:
+    blocks: tuple[Block, ...]
+    line: int
+
+
+@node
+class ListBlock:
+    ordered: bool
+    start: int = 1
+    items: tuple[ListItem, ...]
+    line: int
+
+
+@node
+class Quote:
+    blocks: tuple[Block, ...]
+    line: int
+
+
+@node
+class CodeBlock:
+    lang: str | None
+    text: str
+    line: int
+
+
+@node
+class Rule:
+    line: int
+
+
+@node
+class Admonition:
+    kind: str  # note, warning, important, tip, ...
+    title: tuple[Inline, ...]
+    blocks: tuple[Block, ...]
+    line: int
+
+
+Block: TypeAlias = Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition
+
+
+# Structure -----------------------------------------------------------------
+
+@node
+class Section:
+    level: int
+    title: tuple[Inline, ...]
+    id: str
+    number: str | None = None
+    blocks: tuple[Block, ...]
+    children: tuple[Section, ...]
+    line: int
+
+
+PAPER_SIZES = ("a4", "letter")
+
+
+@node
+class Meta:
+    title: str
+    classification: str
+    subtitle: str | None = None
+    date: str | None = None
+    version: str | None = None
+    status: str | None = None
+    authors: tuple[str, ...] = ()
+    organization: str | None = None
+    poc: str | None = None
+    distribution: str | None = None
+    toc: bool = False
+    numbering: bool = False
+    portion_marking: bool = False
+    lang: str = "en"
+    paper: str = "a4"
+    # Source line of each key, so later checks can point at the front matter.
+    key_lines: tuple[tuple[str, int], ...] = field(default=())
+
+    def line_of(self, key: str) -> int | None:
+        return dict(self.key_lines).get(key)
+
+
+@node
+class Document:
+    meta: Meta
+    blocks: tuple[Block, ...]  # before the first heading
+    sections: tuple[Section, ...]
+    path: str  # as given by the user, for messages
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """What a reader sees of some inlines, without formatting."""
+    parts: list[str] = []
+    for item in inlines:
+        match item:
+            case Text(text=text) | Code(text=text):
+                parts.append(text)
+            case Emph(children=children) | Strong(children=children) | Link(children=children):
+                parts.append(plain_text(children))
+            case LineBreak():
+                parts.append(" ")
+            case _:
+                assert_never(item)
+    return "".join(parts)
+
+
+def walk_sections(sections: tuple[Section, ...]):
+    """Every section, depth first, in reading order."""
+    for section in sections:
+        yield section
+        yield from walk_sections(section.children)

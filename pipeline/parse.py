@@ -1,0 +1,356 @@
+"""Markdown body -> model.Document, through Python-Markdown's element tree.
+
+The only module that knows Python-Markdown. We let it tokenise (block parser,
+inline patterns), capture the finished ElementTree with a Treeprocessor that
+runs after all of its own, and turn that tree into model nodes. We never let
+it serialize HTML, and raw HTML in the source stays text: its `html_block`
+preprocessor and `html` inline pattern are removed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
+
+from pipeline import model as m
+from pipeline.errors import BriefingError
+from pipeline.source import Source
+
+MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
+LINK_SCHEMES = ("http", "https", "mailto")
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+BLOCK_TAGS = {"p", "ul", "ol", "blockquote", "pre", "hr", "div", *HEADING_TAGS}
+RULE = re.compile(r" {0,3}([-*_])( *\1){2,} *$")
+FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w#+.-]*)[^\n]*\n"
+                   r"(?P<code>.*?)(?<=\n)(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+# Python-Markdown plumbing ---------------------------------------------------
+
+class FencedCode(Preprocessor):
+    """Fenced code blocks, kept as elements (not HTML) with their source line."""
+
+    def __init__(self, md: markdown.Markdown, first_line: int) -> None:
+        super().__init__(md)
+        self.first_line = first_line
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        parts: list[str] = []
+        position = 0
+        for match in FENCE.finditer(text):
+            line = self.first_line + text.count("\n", 0, match.start())
+            pre = etree.Element("pre", {"data-line": str(line)})
+            code = etree.SubElement(pre, "code", {"data-lang": match["lang"]})
+            code.text = match["code"]
+            parts += [text[position:match.start()], "\n", self.md.htmlStash.store(pre), "\n"]
+            position = match.end()
+        parts.append(text[position:])
+        return "".join(parts).split("\n")
+
+
+class Capture(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        self.md.captured_tree = root  # type: ignore[attr-defined]
+
+
+class Briefing(Extension):
+    def __init__(self, first_line: int) -> None:
+        super().__init__()
+        self.first_line = first_line
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.preprocessors.register(FencedCode(md, self.first_line), "briefing_fenced", 25)
+        md.treeprocessors.register(Capture(md), "briefing_capture", -100)
+
+
+def markdown_tree(body: str, first_line: int) -> tuple[etree.Element, markdown.Markdown]:
+    md = markdown.Markdown(extensions=["attr_list", "admonition", "sane_lists",
+                                       Briefing(first_line)])
+    md.convert(body)
+    return md.captured_tree, md  # type: ignore[attr-defined]
+
+
+# Element tree -> model --------------------------------------------------------
+
+@dataclass
+class Reader:
+    """Walks the captured tree in reading order, keeping a line cursor.
+
+    The cursor only moves forward, so `locate` finds each block's own line
+    even when the same words occur earlier in the source.
+    """
+
+    source: Source
+    md: markdown.Markdown
+    cursor: int
+
+    def error(self, line: int, message: str) -> BriefingError:
+        return self.source.error(line, message)
+
+    def find_line(self, element: etree.Element) -> int:
+        snippet = first_words(element)
+        if snippet and (line := self.source.locate(snippet, self.cursor)):
+            self.cursor = line
+        return self.cursor
+
+    def rule_line(self) -> int:
+        for number in range(self.cursor, len(self.source.lines) + 1):
+            if RULE.match(self.source.lines[number - 1]):
+                self.cursor = number + 1
+                return number
+        return self.cursor
+
+    def stashed(self, text: str | None) -> etree.Element | str | None:
+        match = HTML_PLACEHOLDER_RE.fullmatch((text or "").strip())
+        return self.md.htmlStash.rawHtmlBlocks[int(match[1])] if match else None
+
+    def text(self, text: str | None) -> str:
+        """Tree text with stashed entities (`&amp;`, `&#233;`) turned into characters."""
+        if not text:
+            return ""
+        text = text.replace("\n", " ")  # a soft line break reads as a space
+        return HTML_PLACEHOLDER_RE.sub(
+            lambda match: html.unescape(str(self.md.htmlStash.rawHtmlBlocks[int(match[1])])), text)
+
+    # Blocks ----------------------------------------------------------------
+
+    def blocks(self, elements: list[etree.Element], depth: int) -> list[m.Block | Heading]:
+        """Blocks of a container, with headings kept flat for `section_tree`."""
+        out: list[m.Block | Heading] = []
+        for element in elements:
+            if element.tag in HEADING_TAGS:
+                line = self.find_line(element)
+                out.append(Heading(level=int(element.tag[1]), id=element.get("id", ""),
+                                   title=self.inlines(element, line), line=line))
+            else:
+                out.append(self.block(element, depth))
+        return out
+
+    def nested_blocks(self, elements: list[etree.Element], depth: int) -> tuple[m.Block, ...]:
+        """Blocks inside a list item, quote or note: a heading there reads as a bold line."""
+        out = []
+        for item in self.blocks(elements, depth):
+            if isinstance(item, Heading):
+                out.append(m.Paragraph(inlines=(m.Strong(children=item.title),), line=item.line))
+            else:
+                out.append(item)
+        return tuple(out)
+
+    def block(self, element: etree.Element, depth: int) -> m.Block:
+        if depth > MAX_DEPTH:
+            raise self.error(self.cursor, f"lists and quotes nest deeper than {MAX_DEPTH} levels")
+        match element.tag:
+            case "p":
+                return self.paragraph(element)
+            case "ul" | "ol":
+                return self.list_block(element, depth)
+            case "blockquote":
+                line = self.find_line(element)
+                return m.Quote(blocks=self.nested_blocks(list(element), depth + 1), line=line)
+            case "pre":
+                return self.code_block(element)
+            case "hr":
+                return m.Rule(line=self.rule_line())
+            case "div" if "admonition" in element.get("class", "").split():
+                return self.admonition(element, depth)
+            case tag:
+                raise self.error(self.find_line(element), f"unsupported element <{tag}>")
+
+    def paragraph(self, element: etree.Element) -> m.Block:
+        stashed = self.stashed(element.text) if len(element) == 0 else None
+        if isinstance(stashed, etree.Element):
+            return self.code_block(stashed)
+        line = self.find_line(element)
+        self.cursor = line + 1  # the next block starts below this one
+        return m.Paragraph(inlines=self.inlines(element, line), line=line)
+
+    def code_block(self, pre: etree.Element) -> m.CodeBlock:
+        code = pre.find("code")
+        if "data-line" in pre.attrib:  # a fenced block, kept raw by FencedCode
+            line = int(pre.get("data-line", "0"))
+            self.cursor = max(self.cursor, line + 1)
+            text = code.text if code is not None else ""
+            lang = code.get("data-lang") if code is not None else None
+        else:  # an indented block: Python-Markdown has HTML-escaped its text
+            line = self.find_line(pre)
+            text = html.unescape(code.text or "") if code is not None else ""
+            lang = None
+        return m.CodeBlock(lang=lang or None, text=(text or "").rstrip("\n"), line=line)
+
+    def list_block(self, element: etree.Element, depth: int) -> m.ListBlock:
+        line = self.find_line(element)
+        items = []
+        for li in element.findall("li"):
+            item_line = self.find_line(li)
+            items.append(m.ListItem(blocks=self.list_item(li, depth + 1), line=item_line))
+        start = int(element.get("start", "1")) if element.tag == "ol" else 1
+        return m.ListBlock(ordered=element.tag == "ol", start=start, items=tuple(items), line=line)
+
+    def list_item(self, li: etree.Element, depth: int) -> tuple[m.Block, ...]:
+        """A tight item holds inlines then maybe a sub-list; a loose one holds blocks."""
+        children = list(li)
+        split = next((i for i, child in enumerate(children) if child.tag in BLOCK_TAGS), len(children))
+        blocks: list[m.Block] = []
+        if (li.text or "").strip() or split:
+            lead = etree.Element("p")
+            lead.text = li.text
+            lead.extend(children[:split])  # the inline children, with their tails
+            blocks.append(self.paragraph(lead))
+        blocks.extend(self.nested_blocks(children[split:], depth))
+        return tuple(blocks)
+
+    def admonition(self, element: etree.Element, depth: int) -> m.Admonition:
+        line = self.find_line(element)
+        classes = [c for c in element.get("class", "").split() if c != "admonition"]
+        children = list(element)
+        title: tuple[m.Inline, ...] = ()
+        if children and "admonition-title" in children[0].get("class", ""):
+            title = self.inlines(children.pop(0), line)
+        return m.Admonition(kind=(classes[0] if classes else "note").lower(), title=title,
+                            blocks=self.nested_blocks(children, depth + 1), line=line)
+
+    # Inlines ---------------------------------------------------------------
+
+    def inlines(self, element: etree.Element, line: int | None = None) -> tuple[m.Inline, ...]:
+        line = line or self.cursor
+        out: list[m.Inline] = []
+        add_text(out, self.text(element.text))
+        for child in element:
+            out.extend(self.inline(child, line))
+            add_text(out, self.text(child.tail))
+        return tuple(out)
+
+    def inline(self, element: etree.Element, line: int) -> tuple[m.Inline, ...]:
+        match element.tag:
+            case "em":
+                return (m.Emph(children=self.inlines(element, line)),)
+            case "strong":
+                return (m.Strong(children=self.inlines(element, line)),)
+            case "code":
+                return (m.Code(text=html.unescape(element.text or "")),)
+            case "br":
+                return (m.LineBreak(),)
+            case "a":
+                target = self.link_target(element.get("href", ""), line)
+                children = self.inlines(element, line) or (m.Text(text=target),)
+                return (m.Link(target=target, children=children, title=element.get("title")),)
+            case "img":
+                raise self.error(line, "images are not supported yet: "
+                                 f"remove ![{element.get('alt', '')}]({element.get('src', '')})")
+            case tag:
+                raise self.error(line, f"unsupported inline element <{tag}>")
+
+    def link_target(self, href: str, line: int) -> str:
+        href = href.strip()
+        if href.startswith("#") and len(href) > 1:
+            return href
+        scheme = urlsplit(href).scheme.lower()
+        if scheme not in LINK_SCHEMES:
+            shown = href if len(href) <= 60 else href[:57] + "..."
+            raise self.error(line, f"link target '{shown}' is not allowed: use http, https, "
+                             "mailto or #id")
+        return href
+
+
+def add_text(out: list[m.Inline], text: str) -> None:
+    if not text:
+        return
+    if out and isinstance(out[-1], m.Text):
+        out[-1] = m.Text(text=out[-1].text + text)
+    else:
+        out.append(m.Text(text=text))
+
+
+def first_words(element: etree.Element) -> str:
+    """A short run of the element's first plain text, to find its source line."""
+    for text in element.itertext():
+        words = re.split(r"[*_`\[\]<>&\\\x02\x03]", text.strip(), maxsplit=1)[0].strip()
+        if len(words) >= 3:
+            return words[:40]
+    return ""
+
+
+# Section tree ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    title: tuple[m.Inline, ...]
+    line: int
+
+
+def section_tree(items: list[m.Block | Heading]) -> tuple[tuple[m.Block, ...], tuple[m.Section, ...]]:
+    """Nest a flat run of blocks and headings: each heading owns what follows
+    it up to the next heading of the same or a higher level."""
+    preamble, index = blocks_until_heading(items, 0)
+    sections, _ = sections_from(items, index, 0)
+    return preamble, sections
+
+
+def blocks_until_heading(items: list[m.Block | Heading], index: int) -> tuple[tuple[m.Block, ...], int]:
+    start = index
+    while index < len(items) and not isinstance(items[index], Heading):
+        index += 1
+    return tuple(items[start:index]), index  # type: ignore[arg-type]
+
+
+def sections_from(items: list[m.Block | Heading], index: int, parent_level: int
+                  ) -> tuple[tuple[m.Section, ...], int]:
+    sections: list[m.Section] = []
+    while index < len(items):
+        heading = items[index]
+        assert isinstance(heading, Heading)
+        if heading.level <= parent_level:
+            break
+        blocks, index = blocks_until_heading(items, index + 1)
+        children, index = sections_from(items, index, heading.level)
+        sections.append(m.Section(level=heading.level, title=heading.title, id=heading.id,
+                                  blocks=blocks, children=children, line=heading.line))
+    return tuple(sections), index
+
+
+# Entry point -------------------------------------------------------------------
+
+def check_depth(source: Source, first_line: int) -> None:
+    """Refuse deep nesting before Python-Markdown recurses into it."""
+    for number in range(first_line, len(source.lines) + 1):
+        line = source.lines[number - 1]
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        if quote_depth(line) > MAX_DEPTH or indent // 4 > MAX_DEPTH:
+            raise source.error(number, f"lists and quotes nest deeper than {MAX_DEPTH} levels")
+
+
+def quote_depth(line: str) -> int:
+    depth = 0
+    for char in line:
+        if char == ">":
+            depth += 1
+        elif char not in " \t":
+            break
+    return depth
+
+
+def parse(source: Source, meta: m.Meta, body_line: int) -> m.Document:
+    """The document model of a source whose front matter is already read."""
+    check_depth(source, body_line)
+    body = "\n".join(source.lines[body_line - 1:])
+    try:
+        root, md = markdown_tree(body, body_line)
+    except RecursionError:
+        raise source.error(body_line, "the Markdown nests too deeply to read") from None
+    reader = Reader(source=source, md=md, cursor=body_line)
+    preamble, sections = section_tree(reader.blocks(list(root), 0))
+    return m.Document(meta=meta, blocks=preamble, sections=sections, path=source.name)

@@ -1,0 +1,122 @@
+"""What every format needs, computed once on the model.
+
+Heading ids (explicit `{#id}` kept, others slugged as pandoc does, made
+unique), section numbers when `numbering: true`, and a check that every
+internal link points at an id that exists. Backends only read the result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import assert_never
+
+from pipeline import model as m
+from pipeline.errors import BriefingError, Problem
+
+
+def finish(doc: m.Document) -> m.Document:
+    """The final model: ids, numbers, checked references."""
+    ids: dict[str, int] = {}
+    problems: list[Problem] = []
+    sections = tuple(
+        number_section(section, (index,), doc, ids, problems)
+        for index, section in enumerate(doc.sections, start=1))
+    doc = dataclasses.replace(doc, sections=sections)
+    problems += broken_links(doc, ids)
+    if problems:
+        raise BriefingError.of(problems)
+    return doc
+
+
+def number_section(section: m.Section, position: tuple[int, ...], doc: m.Document,
+                   ids: dict[str, int], problems: list[Problem]) -> m.Section:
+    section_id = section.id or unique(slug(m.plain_text(section.title)), ids)
+    if section.id:
+        if section.id in ids:
+            problems.append(Problem(doc.path, section.line, f"duplicate id '#{section.id}' "
+                                    f"(first used on line {ids[section.id]})"))
+        ids.setdefault(section.id, section.line)
+    else:
+        ids[section_id] = section.line
+    children = tuple(
+        number_section(child, (*position, index), doc, ids, problems)
+        for index, child in enumerate(section.children, start=1))
+    number = ".".join(map(str, position)) if doc.meta.numbering else None
+    return dataclasses.replace(section, id=section_id, number=number, children=children)
+
+
+def slug(text: str) -> str:
+    """pandoc's auto identifier: lower case, letters, digits, `_-.`, spaces to `-`."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = "".join(c for c in text if c.isalnum() or c in " _-.")
+    text = re.sub(r"\s+", "-", text.strip())
+    text = text.lstrip("0123456789_-.")
+    return text or "section"
+
+
+def unique(base: str, ids: dict[str, int]) -> str:
+    candidate, counter = base, 0
+    while candidate in ids:
+        counter += 1
+        candidate = f"{base}-{counter}"
+    return candidate
+
+
+# Internal links ---------------------------------------------------------------
+
+def broken_links(doc: m.Document, ids: dict[str, int]) -> list[Problem]:
+    problems = []
+    for line, link in links(doc):
+        if link.internal and link.target[1:] not in ids:
+            known = ", ".join(f"#{name}" for name in list(ids)[:8]) or "none"
+            problems.append(Problem(doc.path, line, f"link to '{link.target}', which no heading "
+                                    f"has as its id (ids: {known})"))
+    return problems
+
+
+def links(doc: m.Document) -> Iterator[tuple[int, m.Link]]:
+    """Every link with the source line of its block, in reading order."""
+    for block in doc.blocks:
+        yield from block_links(block)
+    for section in m.walk_sections(doc.sections):
+        yield from ((section.line, link) for link in inline_links(section.title))
+        for block in section.blocks:
+            yield from block_links(block)
+
+
+def block_links(block: m.Block) -> Iterator[tuple[int, m.Link]]:
+    match block:
+        case m.Paragraph(inlines=inlines, line=line):
+            yield from ((line, link) for link in inline_links(inlines))
+        case m.ListBlock(items=items):
+            for item in items:
+                for child in item.blocks:
+                    yield from block_links(child)
+        case m.Quote(blocks=blocks):
+            for child in blocks:
+                yield from block_links(child)
+        case m.Admonition(title=title, blocks=blocks, line=line):
+            yield from ((line, link) for link in inline_links(title))
+            for child in blocks:
+                yield from block_links(child)
+        case m.CodeBlock() | m.Rule():
+            pass
+        case _:
+            assert_never(block)
+
+
+def inline_links(inlines: tuple[m.Inline, ...]) -> Iterator[m.Link]:
+    for item in inlines:
+        match item:
+            case m.Link(children=children):
+                yield item
+                yield from inline_links(children)
+            case m.Emph(children=children) | m.Strong(children=children):
+                yield from inline_links(children)
+            case m.Text() | m.Code() | m.LineBreak():
+                pass
+            case _:
+                assert_never(item)
