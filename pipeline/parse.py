@@ -132,6 +132,7 @@ class Reader:
         for element in elements:
             if element.tag in HEADING_TAGS:
                 line = self.find_line(element)
+                self.cursor = line + 1
                 out.append(Heading(level=int(element.tag[1]), id=element.get("id", ""),
                                    title=self.inlines(element, line), line=line))
             else:
@@ -229,7 +230,8 @@ class Reader:
         add_text(out, self.text(element.text))
         for child in element:
             out.extend(self.inline(child, line))
-            add_text(out, self.text(child.tail))
+            tail = child.tail or ""
+            add_text(out, self.text(tail.removeprefix("\n") if child.tag == "br" else tail))
         return tuple(out)
 
     def inline(self, element: etree.Element, line: int) -> tuple[m.Inline, ...]:
@@ -276,7 +278,7 @@ def add_text(out: list[m.Inline], text: str) -> None:
 def first_words(element: etree.Element) -> str:
     """A short run of the element's first plain text, to find its source line."""
     for text in element.itertext():
-        words = re.split(r"[*_`\[\]<>&\\\x02\x03]", text.strip(), maxsplit=1)[0].strip()
+        words = re.split(r"[*_`\[\]<>&\\\x02\x03\n]", text.strip(), maxsplit=1)[0].strip()
         if len(words) >= 3:
             return words[:40]
     return ""

@@ -1,0 +1,65 @@
+# briefing: `make` sets everything up and builds every briefing in source/
+# into build/; `make test` sets up what the tests need and runs them.
+# Set-up steps leave stamp files, so a second `make` does no set-up work,
+# and each briefing is rebuilt only when its source, a template or the
+# pipeline's code changed.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+OUT := build
+
+SOURCES := $(wildcard source/*.md)
+NAMES := $(basename $(notdir $(SOURCES)))
+OUTPUTS := $(foreach n,$(NAMES),$(OUT)/$(n).pdf $(OUT)/$(n).docx $(OUT)/$(n).html)
+TEMPLATES := $(shell find templates -type f)
+CODE := $(wildcard pipeline/*.py)
+
+# Debian packages: WeasyPrint's libraries and the fonts the templates name;
+# the test tools read outputs independently of our code.
+APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
+	fonts-noto-core fonts-noto-mono fonts-noto-color-emoji fonts-dejavu-core
+APT_TEST := poppler-utils qpdf libreoffice-writer-nogui
+
+.PHONY: all setup test bench clean distclean
+.DELETE_ON_ERROR:
+
+all: $(OUTPUTS)
+
+setup: $(STAMPS)/venv
+
+# One run of the CLI writes all three formats of a briefing.
+$(OUT)/%.pdf $(OUT)/%.docx $(OUT)/%.html &: source/%.md $(TEMPLATES) $(CODE) $(STAMPS)/venv
+	$(BIN)/briefing build $< --out $(OUT)
+
+$(STAMPS)/apt-runtime:
+	@./tools/apt-ensure $(APT_RUNTIME)
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/apt-test:
+	@./tools/apt-ensure $(APT_TEST)
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/venv: requirements.txt pyproject.toml $(STAMPS)/apt-runtime
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/venv-test: requirements-test.txt $(STAMPS)/venv
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
+test: $(STAMPS)/venv-test $(STAMPS)/apt-test
+	$(BIN)/python -m pytest
+
+bench: $(STAMPS)/venv-test $(STAMPS)/apt-test
+	$(BIN)/python tools/bench.py
+
+clean:
+	rm -rf $(OUT)
+
+distclean: clean
+	rm -rf $(VENV) $(STAMPS) *.egg-info

@@ -1,0 +1,105 @@
+"""The `briefing` command: parse arguments, run the build, print problems.
+
+Every problem prints as one line `path:line: message`; exit code 1 when a
+document is bad, 2 for a usage error, 0 otherwise. `--debug` shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.errors import BriefingError
+
+DESCRIPTION = """\
+Turn Markdown briefings (with YAML front matter) into a print-ready PDF,
+an editable Word file (DOCX) and a standalone HTML page.
+
+examples:
+  briefing build source/*.md                 all three formats into build/
+  briefing build brief.md --to pdf --out out  the PDF only, into out/
+  briefing check source/*.md                 validate without writing anything
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="briefing", description=DESCRIPTION,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    top.add_argument("--version", action="version", version=f"briefing {__version__}")
+    top.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build briefings into PDF, DOCX and HTML",
+                                description="Build each Markdown FILE into the chosen formats.")
+    build.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
+    build.add_argument("--to", default="pdf,docx,html", type=formats, metavar="FORMATS",
+                       help="comma-separated formats: pdf, docx, html (default: all three)")
+    build.add_argument("--out", default=Path("build"), type=Path, metavar="DIR",
+                       help="output folder (default: build/)")
+    build.add_argument("--templates", type=Path, metavar="DIR",
+                       help="folder whose files override templates/ by the same relative path")
+
+    check = commands.add_parser("check", help="validate briefings without rendering",
+                                description="Parse and validate each FILE; write nothing.")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
+    return top
+
+
+def formats(value: str) -> tuple[str, ...]:
+    from pipeline.build import FORMATS
+    chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or value!r}: "
+                                         f"choose from {', '.join(FORMATS)}")
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        print("briefing: interrupted; earlier outputs are unchanged", file=sys.stderr)
+        return 130
+    except BaseException as error:  # WeasyPrint's fatal fetch error is a BaseException
+        if isinstance(error, SystemExit):
+            raise
+        if args.debug:
+            traceback.print_exc()
+        print(f"briefing: internal error: {type(error).__name__}: {error} "
+              "(run with --debug for details)", file=sys.stderr)
+        return 1
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipeline.build import Options, build, load
+    from pipeline.templating import Templates
+
+    if getattr(args, "templates", None) and not args.templates.is_dir():
+        print(f"briefing: --templates {args.templates}: not a folder", file=sys.stderr)
+        return 2
+    failed = 0
+    for path in args.files:
+        try:
+            if args.command == "check":
+                load(path)
+                print(f"{path}: ok")
+            else:
+                options = Options(formats=args.to, out_dir=args.out,
+                                  templates=Templates(args.templates),
+                                  warn=lambda problem: print(problem, file=sys.stderr))
+                build(path, options, log=lambda target: print(f"{path} -> {target}"))
+        except BriefingError as error:
+            if args.debug:
+                traceback.print_exc()
+            print(error, file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""model.Document -> PDF bytes: the HTML backend's markup with the print
+templates, typeset by WeasyPrint. WeasyPrint is imported here only, so a
+build that asks for no PDF never pays for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline import model as m
+from pipeline.errors import BriefingError, Problem
+from pipeline.render_html import page
+from pipeline.templating import Templates
+
+
+def render_pdf(doc: m.Document, templates: Templates,
+               warn: Callable[[Problem], None] = lambda _: None) -> bytes:
+    import weasyprint  # heavy: imported only when a PDF is asked for
+
+    markup = page(doc, templates, "print/page.html.j2", ("html/style.css", "print/print.css"))
+    fetcher = offline_fetcher(weasyprint, allowed=())
+    with collected_warnings() as warnings:
+        try:
+            document = weasyprint.HTML(string=markup, base_url=str(Path(doc.path).parent),
+                                       url_fetcher=fetcher).render()
+        except weasyprint.urls.FatalURLFetchingError as error:
+            raise BriefingError(doc.path, None, f"PDF: {error}") from None
+    for message in dict.fromkeys(warnings):
+        warn(Problem(doc.path, None, f"PDF: {message}", warning=True))
+    return document.write_pdf(pdf_identifier=False)
+
+
+def offline_fetcher(weasyprint, allowed: tuple[Path, ...]):
+    """A URL fetcher that never touches the network: `data:` URLs and files
+    the model has already checked, nothing else, no redirects."""
+    allowed_urls = {path.resolve().as_uri() for path in allowed}
+
+    class OfflineFetcher(weasyprint.urls.URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False,
+                             fail_on_errors=True)
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:") or url in allowed_urls:
+                return super().fetch(url, headers)
+            raise weasyprint.urls.FatalURLFetchingError(
+                f"refused to fetch {url[:80]}: a briefing may only use checked local files")
+
+    return OfflineFetcher()
+
+
+class collected_warnings:
+    """WeasyPrint reports problems (a missing glyph, a bad CSS rule) as log
+    warnings; collect them so a build can fail loudly instead of shipping a
+    broken PDF."""
+
+    def __enter__(self) -> list[str]:
+        self.messages: list[str] = []
+        self.handler = logging.Handler(logging.WARNING)
+        self.handler.emit = lambda record: self.messages.append(record.getMessage())
+        self.logger = logging.getLogger("weasyprint")
+        self.logger.addHandler(self.handler)
+        self.propagate, self.logger.propagate = self.logger.propagate, False
+        return self.messages
+
+    def __exit__(self, *exc) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.propagate = self.propagate

@@ -1,0 +1,86 @@
+"""Find template files, the user's folder first, and run Jinja on them.
+
+Templates are data: every layout, wording and style lives in `templates/`.
+A user's `--templates DIR` overrides any file there by the same relative path.
+Author text only ever reaches Jinja as data, never as template source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from pipeline.errors import BriefingError
+
+BUILTIN = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Templates:
+    user_dir: Path | None = None
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        return (self.user_dir, BUILTIN) if self.user_dir else (BUILTIN,)
+
+    def path(self, name: str) -> Path:
+        """A template file that is not Jinja (CSS, reference.docx)."""
+        for folder in self.folders:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        raise BriefingError(str(BUILTIN / name), None, "template file is missing")
+
+    def text(self, name: str) -> Markup:
+        """A stylesheet to inline: trusted because it comes from a template folder."""
+        return Markup(self.path(name).read_text(encoding="utf-8"))
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        return jinja2.Environment(
+            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in self.folders]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+
+    def render(self, name: str, **values: object) -> str:
+        try:
+            return self.env.get_template(name).render(**values)
+        except jinja2.TemplateError as error:
+            raise template_error(error, name) from None
+
+    def macros(self, name: str):
+        """The macros of a template, callable from Python."""
+        try:
+            return self.env.get_template(name).module
+        except jinja2.TemplateError as error:
+            raise template_error(error, name) from None
+
+    def labels(self) -> dict[str, str]:
+        """The wording in `text/labels.yaml` (Contents, Page, of, ...)."""
+        path = self.path("text/labels.yaml")
+        try:
+            labels = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise BriefingError(str(path), None, f"invalid YAML: {error}") from None
+        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+            raise BriefingError(str(path), None, "labels must be key: text lines")
+        return labels
+
+    def files(self) -> list[Path]:
+        """Every template file in use, for build dependencies."""
+        return sorted(p for folder in self.folders for p in folder.rglob("*") if p.is_file())
+
+
+def template_error(error: jinja2.TemplateError, name: str) -> BriefingError:
+    where = getattr(error, "filename", None) or name
+    line = getattr(error, "lineno", None)
+    return BriefingError(where, line, f"template error: {error.message or error}")

@@ -1,0 +1,69 @@
+import pytest
+
+from pipeline.errors import BriefingError
+from pipeline.frontmatter import read_meta
+from pipeline.source import read_source
+
+
+def meta_of(write, yaml_text: str):
+    path = write("Body\n", front=f"---\n{yaml_text}\n---\n")
+    return read_meta(read_source(path))
+
+
+def error_of(write, yaml_text: str) -> str:
+    with pytest.raises(BriefingError) as caught:
+        meta_of(write, yaml_text)
+    assert len(caught.value.problems) == 1
+    return str(caught.value).split(":", 1)[1]  # drop the path
+
+
+def test_typed_meta_and_body_line(write):
+    meta, body_line = meta_of(write, "title: T\nclassification: SECRET\ndate: 2026-11-25\n"
+                                     "authors: [A, B]\ntoc: true\npaper: Letter\nlang: en-GB")
+    assert (meta.title, meta.classification, meta.date) == ("T", "SECRET", "2026-11-25")
+    assert meta.authors == ("A", "B") and meta.toc is True
+    assert meta.paper == "letter" and meta.lang == "en-GB"
+    assert meta.line_of("date") == 4
+    assert body_line == 10  # line 1 and 9 are the fences
+
+
+def test_single_author_as_text(write):
+    meta, _ = meta_of(write, "title: T\nclassification: U\nauthors: Jane Roe")
+    assert meta.authors == ("Jane Roe",)
+
+
+@pytest.mark.parametrize("yaml_text, expected", [
+    ("title: T\nclassification: U\ntilte: x", "4: unknown front-matter key 'tilte'; did you mean 'title'?"),
+    ("title: T\nclassification: U\nversion: 1.10",
+     "4: 'version' must be text, not the number 1.1 (quote it to keep it as written)"),
+    ("title: T\nclassification: U\nsubtitle: NO", "4: 'subtitle' must be text, not the boolean false"),
+    ("title: T\nclassification: U\ntoc: maybe", "4: 'toc' must be true or false, not 'maybe'"),
+    ("title: T\nclassification: U\npaper: a5", "4: 'paper' must be a4 or letter, not 'a5'"),
+    ("title: T", "1: front matter lacks 'classification'"),
+    ("title: &x T\nclassification: *x", "3: invalid YAML: YAML aliases (*name) are not allowed"),
+    ("title: T\ntitle: U\nclassification: U", "3: invalid YAML: duplicate key 'title'"),
+    ("title: !!python/object/apply:os.system [ls]\nclassification: U",
+     "2: invalid YAML: YAML tags such as !!python/object are not allowed"),
+    ("title: [unclosed\nclassification: U", "3: invalid YAML:"),
+    ('title: "bad \\x0c char"\nclassification: U', "2: character U+000C"),
+])
+def test_bad_front_matter(write, yaml_text, expected):
+    assert error_of(write, yaml_text).startswith(expected)
+
+
+def test_no_front_matter(write):
+    path = write("# Just Markdown\n", front="")
+    with pytest.raises(BriefingError, match=r":1: no front matter"):
+        read_meta(read_source(path))
+
+
+def test_unclosed_front_matter(write):
+    path = write("title: T\nclassification: U\n", front="---\n")
+    with pytest.raises(BriefingError, match=r":1: front matter is not closed"):
+        read_meta(read_source(path))
+
+
+def test_empty_front_matter(write):
+    path = write("body\n", front="---\n---\n")
+    with pytest.raises(BriefingError, match="front matter is empty"):
+        read_meta(read_source(path))

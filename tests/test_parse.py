@@ -1,0 +1,91 @@
+"""Markdown -> model, checked on the model itself (no backend involved)."""
+
+import pytest
+
+from pipeline import model as m
+from pipeline.errors import BriefingError
+from pipeline.frontmatter import read_meta
+from pipeline.parse import MAX_DEPTH, parse
+from pipeline.source import read_source
+
+
+def parsed(write, body: str) -> m.Document:
+    source = read_source(write(body))
+    meta, body_line = read_meta(source)
+    return parse(source, meta, body_line)
+
+
+def test_section_tree_nests_by_level(write):
+    doc = parsed(write, "Intro.\n\n# One\n\nA.\n\n## One.One\n\n### Deep\n\n# Two {#two}\n\nB.\n")
+    assert [type(b) for b in doc.blocks] == [m.Paragraph]
+    one, two = doc.sections
+    assert m.plain_text(one.title) == "One" and one.level == 1
+    assert [m.plain_text(c.title) for c in one.children] == ["One.One"]
+    assert m.plain_text(one.children[0].children[0].title) == "Deep"
+    assert two.id == "two" and two.blocks[0].inlines == (m.Text(text="B."),)
+
+
+def test_lines_point_at_the_source(write):
+    doc = parsed(write, "First para.\n\n# Heading\n\nSecond para\nsecond line.\n\n- item\n")
+    # front matter is 4 lines, so the body starts on line 5
+    assert doc.blocks[0].line == 5
+    section = doc.sections[0]
+    assert section.line == 7
+    assert [b.line for b in section.blocks] == [9, 12]
+
+
+def test_inlines(write):
+    doc = parsed(write, 'Say *a* **b** `c<d>` [e](https://x.org "T") &amp; \\*f\\*  \nnext\n')
+    assert doc.blocks[0].inlines == (
+        m.Text(text="Say "), m.Emph(children=(m.Text(text="a"),)), m.Text(text=" "),
+        m.Strong(children=(m.Text(text="b"),)), m.Text(text=" "), m.Code(text="c<d>"),
+        m.Text(text=" "), m.Link(target="https://x.org", children=(m.Text(text="e"),), title="T"),
+        m.Text(text=" & *f*"), m.LineBreak(), m.Text(text="next"))
+
+
+def test_lists_nested_and_start_numbers(write):
+    doc = parsed(write, "- a\n- b\n    - b1\n    - b2\n\n3. three\n4. four\n")
+    bullets, numbers = doc.blocks
+    assert not bullets.ordered and len(bullets.items) == 2
+    nested = bullets.items[1].blocks[1]
+    assert isinstance(nested, m.ListBlock) and len(nested.items) == 2
+    assert numbers.ordered and numbers.start == 3
+    assert [m.plain_text(i.blocks[0].inlines) for i in numbers.items] == ["three", "four"]
+
+
+def test_quote_code_rule_admonition(write):
+    doc = parsed(write, '> q\n>\n> > qq\n\n```python\nx = "<b>" & 1\n```\n\n    indented <i>\n\n'
+                        '***\n\n!!! warning "Careful"\n    Body *text*.\n')
+    quote, fenced, indented, rule, note = doc.blocks
+    assert isinstance(quote, m.Quote) and isinstance(quote.blocks[1], m.Quote)
+    assert fenced == m.CodeBlock(lang="python", text='x = "<b>" & 1', line=9)
+    assert indented.text == "indented <i>" and indented.lang is None
+    assert rule == m.Rule(line=15)
+    assert note.kind == "warning" and m.plain_text(note.title) == "Careful"
+    assert isinstance(note.blocks[0], m.Paragraph)
+
+
+def test_raw_html_and_template_syntax_stay_text(write):
+    doc = parsed(write, "<div>block</div>\n\nA <script>x()</script> {{ y }} {% z %}\n")
+    assert doc.blocks[0].inlines == (m.Text(text="<div>block</div>"),)
+    assert doc.blocks[1].inlines == (m.Text(text="A <script>x()</script> {{ y }} {% z %}"),)
+
+
+@pytest.mark.parametrize("target", ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,x",
+                                    "vbscript:x", "relative/page.html"])
+def test_disallowed_link_targets(write, target):
+    with pytest.raises(BriefingError, match=r":7: link target .* is not allowed"):
+        parsed(write, f"Fine.\n\nSee [this]({target}).\n")
+
+
+def test_image_is_a_clear_error(write):
+    with pytest.raises(BriefingError, match=r":5: images are not supported yet"):
+        parsed(write, "![map](map.png)\n")
+
+
+def test_deep_nesting_is_refused_before_parsing(write):
+    body = "".join("    " * depth + "- level\n" for depth in range(MAX_DEPTH + 5))
+    with pytest.raises(BriefingError, match="nest deeper than"):
+        parsed(write, body)
+    with pytest.raises(BriefingError, match=r":5: lists and quotes nest deeper"):
+        parsed(write, ">" * 300 + " deep\n")
