@@ -103,6 +103,10 @@ class Reader:
         snippet = first_words(element)
         if snippet and (line := self.source.locate(snippet, self.cursor)):
             self.cursor = line
+        else:  # no words to look for: a block never starts on a blank line
+            lines = self.source.lines
+            while self.cursor <= len(lines) and not lines[self.cursor - 1].strip():
+                self.cursor += 1
         return self.cursor
 
     def rule_line(self) -> int:

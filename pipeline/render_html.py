@@ -73,10 +73,11 @@ def block(node: m.Block, ctx: Context) -> Markup:
 
 
 def list_item(item: m.ListItem, ctx: Context) -> Markup:
-    # A one-paragraph item reads better without the <p> around it (tight list).
+    # An item of one paragraph, maybe with sub-lists, reads better without
+    # the <p> around its text (a tight list).
     match item.blocks:
-        case (m.Paragraph(inlines=content),):
-            return inlines(content, ctx)
+        case (m.Paragraph(inlines=content), *rest) if all(isinstance(b, m.ListBlock) for b in rest):
+            return inlines(content, ctx) + blocks(tuple(rest), ctx)
         case _:
             return blocks(item.blocks, ctx)
 

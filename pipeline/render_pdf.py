@@ -19,12 +19,13 @@ def render_pdf(doc: m.Document, templates: Templates,
                warn: Callable[[Problem], None] = lambda _: None) -> bytes:
     import weasyprint  # heavy: imported only when a PDF is asked for
 
+    # presentational_hints: so <ol start="5"> starts at 5; the markup is ours.
     markup = page(doc, templates, "print/page.html.j2", ("html/style.css", "print/print.css"))
     fetcher = offline_fetcher(weasyprint, allowed=())
     with collected_warnings() as warnings:
         try:
             document = weasyprint.HTML(string=markup, base_url=str(Path(doc.path).parent),
-                                       url_fetcher=fetcher).render()
+                                       url_fetcher=fetcher).render(presentational_hints=True)
         except weasyprint.urls.FatalURLFetchingError as error:
             raise BriefingError(doc.path, None, f"PDF: {error}") from None
     for message in dict.fromkeys(warnings):

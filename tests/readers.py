@@ -1,0 +1,106 @@
+"""Independent readers for built outputs: poppler, qpdf, python-docx, pandoc, lxml.
+
+Tests assert what a reader sees through these tools, never through our code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+
+def tool(*args: str | Path) -> str:
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True,
+                          check=True, timeout=120).stdout
+
+
+def pdf_info(path: Path) -> dict[str, str]:
+    lines = tool("pdfinfo", path).splitlines()
+    return {key.strip(): value.strip() for key, _, value in (l.partition(":") for l in lines)}
+
+
+def pdf_page_size(path: Path) -> tuple[float, float]:
+    width, height = re.match(r"([\d.]+) x ([\d.]+)", pdf_info(path)["Page size"]).groups()
+    return float(width), float(height)
+
+
+def pdf_text(path: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return tool("pdftotext", "-layout", *pages, path, "-")
+
+
+def pdf_band(path: Path, page: int, top: bool, height_pt: int = 60) -> str:
+    """Text in the top or bottom band of a page, as a reader sees the margins."""
+    width, page_height = pdf_page_size(path)
+    y = 0 if top else int(page_height) - height_pt
+    return tool("pdftotext", "-f", str(page), "-l", str(page), "-x", "0", "-y", str(y),
+                "-W", str(int(width)), "-H", str(height_pt), path, "-")
+
+
+def pdf_fonts(path: Path) -> list[dict[str, str]]:
+    rows = tool("pdffonts", path).splitlines()[2:]
+    return [{"name": r.split()[0], "emb": r.split()[-5]} for r in rows]
+
+
+def pdf_outline_titles(path: Path) -> list[str]:
+    data = json.loads(tool("qpdf", "--json", "--json-key=outlines", path))
+
+    def walk(items):
+        for item in items:
+            yield item["title"]
+            yield from walk(item["kids"])
+    return list(walk(data["outlines"]))
+
+
+def qpdf_check(path: Path) -> str:
+    return tool("qpdf", "--check", path)
+
+
+def docx_via_pandoc(path: Path) -> dict:
+    import pypandoc
+    return json.loads(pypandoc.convert_file(str(path), "json", format="docx"))
+
+
+def pandoc_blocks(ast: dict, kind: str) -> list[dict]:
+    """Every block of one kind in a pandoc JSON AST, depth first."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("t") == kind:
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(ast["blocks"])
+    return found
+
+
+def pandoc_text(inlines: list) -> str:
+    parts = []
+    for node in inlines:
+        match node.get("t"):
+            case "Str":
+                parts.append(node["c"])
+            case "Space" | "SoftBreak" | "LineBreak":
+                parts.append(" ")
+            case "Emph" | "Strong" | "Underline" | "Strikeout" | "SmallCaps":
+                parts.append(pandoc_text(node["c"]))
+            case "Link" | "Span":
+                parts.append(pandoc_text(node["c"][1]))
+            case "Code":
+                parts.append(node["c"][1])
+    return "".join(parts)
+
+
+def soffice_to_pdf(path: Path, out_dir: Path) -> Path:
+    """LibreOffice's own reading of a DOCX, as a PDF."""
+    profile = out_dir / "lo-profile"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(out_dir), str(path)],
+                   capture_output=True, check=True, timeout=180)
+    return out_dir / (path.stem + ".pdf")

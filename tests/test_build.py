@@ -1,0 +1,55 @@
+"""Atomic writes: a failed build leaves nothing half-written and keeps old outputs."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import Options, build, write_atomic
+from pipeline.errors import BriefingError
+
+
+def test_build_writes_the_asked_formats(write, tmp_path):
+    source = write("# One\n\nText.\n")
+    written = build(source, Options(formats=("html",), out_dir=tmp_path / "out"))
+    assert written == [tmp_path / "out" / "brief.html"]
+    assert "<h2>One</h2>" in written[0].read_text()
+    assert sorted(os.listdir(tmp_path / "out")) == ["brief.html"]
+
+
+def test_failed_build_keeps_previous_outputs(write, tmp_path):
+    out = tmp_path / "out"
+    source = write("# One\n\nGood.\n")
+    build(source, Options(formats=("html",), out_dir=out))
+    before = (out / "brief.html").read_bytes()
+    write("# One\n\n[bad](#nowhere)\n")
+    with pytest.raises(BriefingError):
+        build(source, Options(formats=("html",), out_dir=out))
+    assert (out / "brief.html").read_bytes() == before
+    assert sorted(os.listdir(out)) == ["brief.html"]
+
+
+def test_output_may_not_replace_the_source(write, tmp_path):
+    source = write("Text.\n", name="brief.html")
+    with pytest.raises(BriefingError, match="would overwrite the source"):
+        build(source, Options(formats=("html",), out_dir=tmp_path))
+
+
+def test_unwritable_folder_is_a_clear_error(write, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(BriefingError, match="cannot write to"):
+        build(write("Text.\n"), Options(formats=("html",), out_dir=blocker / "out"))
+
+
+def test_interrupted_write_leaves_no_temp_file(tmp_path, monkeypatch):
+    target = tmp_path / "x.html"
+    target.write_text("old")
+
+    def interrupted(*_):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"new", "src.md")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.html"]

@@ -1,0 +1,51 @@
+"""The `briefing` command as a user runs it: exit codes and one-line errors."""
+
+from pathlib import Path
+
+from conftest import FIXTURES, run_cli
+
+
+def test_version_and_help():
+    version = run_cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("briefing 0.")
+    helptext = run_cli("--help")
+    assert helptext.returncode == 0
+    for words in ("build", "check", "PDF", "DOCX", "HTML", "examples:"):
+        assert words in helptext.stdout
+    build_help = run_cli("build", "--help").stdout
+    assert "--to" in build_help and "--out" in build_help and "--templates" in build_help
+
+
+def test_usage_errors_exit_2():
+    assert run_cli().returncode == 2
+    bad_format = run_cli("build", str(FIXTURES / "elements.md"), "--to", "odt")
+    assert bad_format.returncode == 2 and "unknown format 'odt'" in bad_format.stderr
+    bad_templates = run_cli("build", str(FIXTURES / "elements.md"), "--templates", "/nonexistent")
+    assert bad_templates.returncode == 2 and "not a folder" in bad_templates.stderr
+
+
+def test_check_good_and_bad(write, tmp_path):
+    good = run_cli("check", FIXTURES / "elements.md")
+    assert good.returncode == 0 and good.stderr == ""
+    bad = write("# Head\n\n[x](#missing)\n")
+    result = run_cli("check", FIXTURES / "elements.md", bad)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"{bad}:7: link to '#missing', which no heading has "
+                                          "as its id (ids: #head)"]
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.glob("*.html"))
+
+
+def test_bad_document_one_line_no_traceback_no_output(write, tmp_path):
+    bad = write("Body.\n", front="---\ntitle: T\nclassification: U\nauthor: me\n---\n")
+    out = tmp_path / "out"
+    result = run_cli("build", bad, "--out", out)
+    assert result.returncode == 1
+    assert result.stderr == f"{bad}:4: unknown front-matter key 'author'; did you mean 'authors'?\n"
+    assert not out.exists()
+
+
+def test_build_html_only(tmp_path: Path):
+    result = run_cli("build", FIXTURES / "elements.md", "--to", "html", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["elements.html"]

@@ -1,0 +1,66 @@
+"""The HTML page, read back with an independent parser (lxml)."""
+
+from pathlib import Path
+
+import lxml.html
+
+from pipeline.build import load
+from pipeline.render_html import render_html
+from pipeline.templating import Templates
+
+from conftest import FIXTURES
+
+
+def page(path: Path, templates: Templates = Templates()):
+    return lxml.html.fromstring(render_html(load(path), templates))
+
+
+def test_elements_fixture_reads_right():
+    tree = page(FIXTURES / "elements.md")
+    assert tree.get("lang") == "en-GB"
+    assert tree.findtext(".//title") == "Elements of a briefing"
+    assert [h.text_content() for h in tree.iter("h1", "h2", "h3")] == [
+        "Elements of a briefing", "Contents", "1 Situation", "1.1 Background", "2 Assessment"]
+    assert tree.get_element_by_id("situation").tag == "section"
+    bullets = tree.xpath("//main//ul")[0]
+    assert [li.text.strip() for li in bullets.findall("li")] == ["First point", "Second point", "Third point"]
+    assert len(bullets.xpath("./li[2]/ul/li")) == 2
+    assert tree.xpath("//main//ol/@start") == ["5"]
+    assert tree.xpath("//main//blockquote/blockquote/p/text()") == ["And a quotation inside it."]
+    assert "return \"<high>\"" in tree.xpath("//pre/code")[0].text
+    assert tree.xpath("//aside[contains(@class,'note')]/p[@class='admonition-title']/text()") == ["Reader's note"]
+    assert tree.xpath("//a[@href='https://www.nato.int']/text()") == ["link to the alliance"]
+    assert tree.xpath("//main//a[@href='#assessment']/text()") == ["the assessment"]
+    assert tree.xpath("//main//br") and tree.xpath("//main//hr")
+
+
+def test_banner_top_and_bottom():
+    tree = page(FIXTURES / "elements.md")
+    banners = tree.xpath("//body/div[contains(@class,'banner')]")
+    assert [b.text for b in banners] == ["UNCLASSIFIED", "UNCLASSIFIED"]
+    assert "banner-top" in banners[0].get("class") and "banner-bottom" in banners[1].get("class")
+    assert tree.xpath("//meta[@name='classification']/@content") == ["UNCLASSIFIED"]
+
+
+def test_self_contained_and_locked_down():
+    html = render_html(load(FIXTURES / "elements.md"), Templates())
+    tree = lxml.html.fromstring(html)
+    assert not tree.xpath("//script | //link | //iframe | //object | //img[not(starts-with(@src,'data:'))]")
+    csp = tree.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+    assert csp == ["default-src 'none'; img-src data:; style-src 'unsafe-inline'"]
+    assert "font-family" in tree.xpath("//style")[0].text
+    # Author text with markup and template syntax is shown, not run.
+    text = tree.xpath("//main")[0].text_content()
+    assert 'Raw <script>alert("x")</script> and {{ template }} stay text.' in text
+
+
+def test_toc_lists_sections_in_order():
+    tree = page(FIXTURES / "elements.md")
+    assert tree.xpath("//nav[@class='toc']//a/@href") == ["#situation", "#background", "#assessment"]
+
+
+def test_user_template_overrides_by_relative_path(tmp_path: Path):
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "style.css").write_text("body { color: rebeccapurple; }")
+    tree = page(FIXTURES / "elements.md", Templates(tmp_path))
+    assert "rebeccapurple" in tree.xpath("//style")[0].text

@@ -1,0 +1,84 @@
+"""The PDF, read back with poppler and qpdf."""
+
+import dataclasses
+import socket
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import load
+from pipeline.errors import BriefingError
+from pipeline.render_pdf import render_pdf
+from pipeline.templating import Templates
+
+from conftest import FIXTURES
+from readers import pdf_band, pdf_fonts, pdf_info, pdf_outline_titles, pdf_page_size, pdf_text, qpdf_check
+
+
+@pytest.fixture(scope="module")
+def elements_pdf(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "elements.pdf"
+    path.write_bytes(render_pdf(load(FIXTURES / "elements.md"), Templates()))
+    return path
+
+
+def test_valid_a4_with_metadata(elements_pdf):
+    assert "No syntax or stream encoding errors" in qpdf_check(elements_pdf)
+    info = pdf_info(elements_pdf)
+    assert info["Title"] == "Elements of a briefing"
+    assert info["Author"] == "A. Analyst; B. Officer"
+    assert info["Subject"] == "One of every element the foundation supports"
+    assert "UNCLASSIFIED" in info["Keywords"]
+    assert pdf_page_size(elements_pdf) == pytest.approx((595.3, 841.9), abs=0.5)
+
+
+def test_fonts_are_embedded(elements_pdf):
+    fonts = pdf_fonts(elements_pdf)
+    assert fonts and all(font["emb"] == "yes" for font in fonts)
+    assert any("Noto-Serif" in font["name"] for font in fonts)
+
+
+def test_bookmarks_follow_headings(elements_pdf):
+    assert pdf_outline_titles(elements_pdf) == ["1 Situation", "1.1 Background", "2 Assessment"]
+
+
+def test_every_page_has_banners_and_page_x_of_y(elements_pdf):
+    pages = int(pdf_info(elements_pdf)["Pages"])
+    for page in range(1, pages + 1):
+        assert pdf_band(elements_pdf, page, top=True).split() == ["UNCLASSIFIED"]
+        bottom = pdf_band(elements_pdf, page, top=False)
+        assert "UNCLASSIFIED" in bottom and f"Page {page} of {pages}" in bottom
+
+
+def test_text_in_reading_order(elements_pdf):
+    text = " ".join(pdf_text(elements_pdf).split())
+    text = text[text.find("Opening paragraph"):]  # after the title block and contents
+    order = ["Opening paragraph", "Reader's note", "1 Situation",
+             "First point", "Nested point one", "1.1 Background", "A quotation from a source",
+             "Fifth item", "2 Assessment", 'return "<high>"', "{{ template }}", "line two."]
+    positions = [text.find(item) for item in order]
+    assert -1 not in positions and positions == sorted(positions)
+    assert "5. Fifth item 6. Sixth item" in text
+
+
+def test_letter_paper(tmp_path):
+    doc = load(FIXTURES / "elements.md")
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, paper="letter"))
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(render_pdf(doc, Templates()))
+    assert pdf_page_size(path) == pytest.approx((612, 792), abs=0.5)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:{port}/x.png", "file:///etc/passwd"])
+def test_network_and_files_are_refused(tmp_path, url):
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.settimeout(0.2)
+        url = url.format(port=server.getsockname()[1])
+        (tmp_path / "print").mkdir()
+        (tmp_path / "print" / "print.css").write_text(f'body {{ background: url("{url}"); }}')
+        with pytest.raises(BriefingError, match=f"refused to fetch {url}"):
+            render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))
+        with pytest.raises(TimeoutError):
+            server.accept()  # nobody connected

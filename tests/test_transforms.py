@@ -1,0 +1,55 @@
+import dataclasses
+
+import pytest
+
+from pipeline import model as m
+from pipeline.errors import BriefingError
+from pipeline.frontmatter import read_meta
+from pipeline.parse import parse
+from pipeline.source import read_source
+from pipeline.transforms import finish, slug
+
+
+def finished(write, body: str, **meta_changes) -> m.Document:
+    source = read_source(write(body))
+    meta, body_line = read_meta(source)
+    return finish(parse(source, dataclasses.replace(meta, **meta_changes), body_line))
+
+
+def test_slugs_are_unique_and_pandoc_like(write):
+    doc = finished(write, "# NATO’s Role: 2026!\n\n# Intro\n\n# Intro\n\n# 1. Numbers first\n")
+    assert [s.id for s in doc.sections] == ["natos-role-2026", "intro", "intro-1", "numbers-first"]
+
+
+def test_slug_of_non_latin_text():
+    assert slug("Привет мир") == "привет-мир"
+    assert slug("!!!") == "section"
+
+
+def test_numbering_only_when_asked(write):
+    body = "# A\n\n## A1\n\n## A2\n\n### A2a\n\n# B\n"
+    numbered = finished(write, body, numbering=True)
+    assert [s.number for s in m.walk_sections(numbered.sections)] == ["1", "1.1", "1.2", "1.2.1", "2"]
+    plain = finished(write, body)
+    assert [s.number for s in m.walk_sections(plain.sections)] == [None] * 5
+
+
+def test_internal_link_to_missing_id_is_an_error_at_its_line(write):
+    with pytest.raises(BriefingError) as caught:
+        finished(write, "# Real {#real}\n\nGo [there](#real) and [nowhere](#missing).\n")
+    assert len(caught.value.problems) == 1
+    assert str(caught.value).split(":", 1)[1].startswith("7: link to '#missing'")
+
+
+def test_every_problem_is_reported_at_once(write):
+    with pytest.raises(BriefingError) as caught:
+        finished(write, "# A {#x}\n\n# B {#x}\n\n[a](#nope1)\n\n- [b](#nope2)\n")
+    messages = [p.message for p in caught.value.problems]
+    assert len(messages) == 3
+    assert messages[0].startswith("duplicate id '#x'")
+    assert "#nope1" in messages[1] and "#nope2" in messages[2]
+
+
+def test_links_to_generated_ids_resolve(write):
+    doc = finished(write, "# Background Facts\n\nSee [above](#background-facts).\n")
+    assert doc.sections[0].id == "background-facts"
