@@ -1,0 +1,381 @@
+"""The DOCX backend: a model.Document as Word paragraphs on a reference.docx.
+
+Every look comes from the reference document's named styles (pandoc's names
+where pandoc has one; see tools/make_reference_docx.py); this module only
+picks style names, so a user's own reference.docx restyles the output.
+Lists use real Word numbering: each ordered list gets its own `w:num` that
+restarts at ListBlock.start, bullets share the `List Bullet` style's list.
+
+The model is walked with `match`, one function per level, as in every
+backend. The python-docx package is the one mutable thing passed down: it
+collects hyperlink relationships and list instances as blocks are built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import os
+import pathlib
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import assert_never
+
+import docx
+from docx.document import Document as Docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Inches
+
+from . import model
+from .errors import BriefingError
+from .model import (Admonition, Block, Code, CodeBlock, Emph, Inline, LineBreak, Link,
+                    ListBlock, Paragraph, Quote, Rule, Section, Strong, Text)
+
+ADMONITION_STYLES = ("Note", "Warning", "Important", "Tip")
+PAGE_SIZES = {"a4": (Cm(21), Cm(29.7)), "letter": (Inches(8.5), Inches(11))}
+
+# Run marks, innermost formatting first: a run gets the first one present as
+# its character style, the rest as plain bold/italic, since a Word run can
+# carry only one character style (pandoc, too, writes nested emphasis as w:i).
+CHAR_STYLES = (("code", "Verbatim Char"), ("link", "Hyperlink"),
+               ("strong", "Strong"), ("emph", "Emphasis"))
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    package: Docx  # mutable: gains hyperlink relationships and list instances
+    path: str  # the reference document, for messages
+    style_ids: dict[str, str]  # style name -> styleId
+    bullet_num: int  # the w:num of `List Bullet`, shared by every bullet list
+    number_abstract: int  # the w:abstractNum behind `List Number`
+    bookmark_ids: Iterator[int]
+
+    def style(self, name: str) -> str:
+        try:
+            return self.style_ids[name]
+        except KeyError:
+            raise BriefingError(self.path, None, f"reference.docx has no style {name!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a block sits: the style its paragraphs take and its list depth."""
+    style: str = "Body Text"
+    depth: int = 0
+
+
+def render_docx(doc: model.Document, reference: pathlib.Path) -> bytes:
+    """The DOCX file for `doc`, styled by the `reference` document."""
+    package = open_reference(reference)
+    ctx = context(package, str(reference))
+    body = package.element.body
+    clear_body(body)
+    content = [*front_xml(doc.meta, ctx), *blocks_xml(doc.blocks, ctx, Where())]
+    for section in doc.sections:
+        content.extend(section_xml(section, ctx))
+    append_body(body, content)
+    page_setup(package, doc.meta, ctx)
+    set_language(package, doc.meta.lang)
+    core_properties(package, doc.meta, build_time(doc.path))
+    return stable_zip(save(package))
+
+
+# Setup --------------------------------------------------------------------
+
+def open_reference(reference: pathlib.Path) -> Docx:
+    try:
+        return docx.Document(str(reference))
+    except (OSError, PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise BriefingError(str(reference), None, f"cannot read reference.docx: {error}") from None
+
+
+def context(package: Docx, path: str) -> Context:
+    style_ids = {style.name: style.style_id for style in package.styles}
+    return Context(package=package, path=path, style_ids=style_ids,
+                   bullet_num=style_num(package, path, "List Bullet"),
+                   number_abstract=abstract_of(package, style_num(package, path, "List Number")),
+                   bookmark_ids=itertools.count(1))
+
+
+def style_num(package: Docx, path: str, name: str) -> int:
+    """The numId a list style is bound to: lists need real Word numbering."""
+    ids = [] if name not in package.styles else \
+        package.styles[name].element.xpath("w:pPr/w:numPr/w:numId/@w:val")
+    if not ids:
+        raise BriefingError(path, None, f"reference.docx: style {name!r} has no list numbering")
+    return int(ids[0])
+
+
+def abstract_of(package: Docx, num_id: int) -> int:
+    num = package.part.numbering_part.element.num_having_numId(num_id)
+    return num.abstractNumId.val
+
+
+def clear_body(body) -> None:
+    """Drop the reference's sample content but keep its page setup (sectPr)."""
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def append_body(body, content: list) -> None:
+    # The final sectPr must stay the body's last child.
+    sect_pr = body.find(qn("w:sectPr"))
+    for element in content:
+        if sect_pr is None:
+            body.append(element)
+        else:
+            sect_pr.addprevious(element)
+
+
+# Front matter and properties ----------------------------------------------
+
+def front_xml(meta: model.Meta, ctx: Context) -> list:
+    # Pandoc reads the leading Title/Subtitle/Author paragraphs as metadata;
+    # Date comes last because its style's space closes the title block.
+    lines = [("Title", meta.title), ("Subtitle", meta.subtitle),
+             *(("Author", author) for author in meta.authors),
+             ("Organization", meta.organization), ("Date", meta.date)]
+    return [paragraph(ctx, style, (Text(text=text),)) for style, text in lines if text]
+
+
+def page_setup(package: Docx, meta: model.Meta, ctx: Context) -> None:
+    section = package.sections[0]
+    section.page_width, section.page_height = PAGE_SIZES.get(meta.paper, PAGE_SIZES["a4"])
+    # The classification banner on every page, top and bottom, as on paper.
+    for part in (section.header, section.footer):
+        part.is_linked_to_previous = True  # drops whatever the reference had
+        part.is_linked_to_previous = False  # a fresh part with one paragraph
+        banner = part.paragraphs[0]
+        banner._p.style = ctx.style("Classification")
+        banner.text = meta.classification
+
+
+def set_language(package: Docx, lang: str) -> None:
+    """Spelling and hyphenation language for the whole document."""
+    for rpr in package.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr"):
+        lang_element = rpr.find(qn("w:lang"))
+        if lang_element is None:
+            lang_element = OxmlElement("w:lang")
+            rpr.append(lang_element)
+        lang_element.set(qn("w:val"), lang)
+
+
+def core_properties(package: Docx, meta: model.Meta, when: dt.datetime) -> None:
+    props = package.core_properties
+    props.title = clip(meta.title)
+    props.author = clip("; ".join(meta.authors))
+    props.subject = clip(meta.subtitle or meta.classification)
+    props.keywords = clip(meta.classification)
+    props.category = clip(meta.classification)
+    props.language = meta.lang
+    props.version = clip(meta.version or "")
+    props.content_status = clip(meta.status or "")
+    props.comments = props.last_modified_by = ""
+    props.revision = 1
+    props.created = props.modified = when
+
+
+def clip(text: str) -> str:
+    # python-docx refuses core properties longer than 255 characters.
+    return text[:255]
+
+
+def build_time(path: str) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set, so a rebuild gives the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return dt.datetime.now(dt.timezone.utc)
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        message = f"SOURCE_DATE_EPOCH is not a timestamp: {epoch!r}"
+        raise BriefingError(path, None, message) from None
+
+
+def save(package: Docx) -> bytes:
+    buffer = io.BytesIO()
+    package.save(buffer)
+    return buffer.getvalue()
+
+
+def stable_zip(data: bytes) -> bytes:
+    """The same zip with fixed entry times: zipfile stamps the current time."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+# Sections and blocks ------------------------------------------------------
+
+def section_xml(section: Section, ctx: Context) -> list:
+    title = section.title
+    if section.number:
+        title = (Text(text=f"{section.number} "), *title)
+    heading = paragraph(ctx, f"Heading {min(section.level, 6)}", title)
+    bookmark(heading, section.id, next(ctx.bookmark_ids))
+    content = [heading, *blocks_xml(section.blocks, ctx, Where())]
+    for child in section.children:
+        content.extend(section_xml(child, ctx))
+    return content
+
+
+def bookmark(p, name: str, ident: int) -> None:
+    """Wrap the paragraph's text in a bookmark, the target of `#name` links."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(ident))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(ident))
+    p.pPr.addnext(start)
+    p.append(end)
+
+
+def blocks_xml(blocks: tuple[Block, ...], ctx: Context, where: Where) -> list:
+    return [element for block in blocks for element in block_xml(block, ctx, where)]
+
+
+def block_xml(block: Block, ctx: Context, where: Where) -> list:
+    match block:
+        case Paragraph(inlines=inlines, portion=portion):
+            return [paragraph(ctx, where.style, with_portion(portion, inlines))]
+        case ListBlock() as list_block:
+            return list_xml(list_block, ctx, where)
+        case Quote(blocks=blocks):
+            return blocks_xml(blocks, ctx, replace(where, style="Quote"))
+        case CodeBlock(text=text):
+            return [code_xml(text, ctx)]
+        case Rule():
+            return [paragraph(ctx, "Rule", ())]
+        case Admonition(kind=kind, title=title, blocks=blocks):
+            style = kind.capitalize() if kind.capitalize() in ADMONITION_STYLES else "Note"
+            head = [paragraph(ctx, "Admonition Title", title)] if title else []
+            return head + blocks_xml(blocks, ctx, replace(where, style=style))
+        case _:
+            assert_never(block)
+
+
+def with_portion(portion: str | None, inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    # The model sets `portion` only where portion marking applies.
+    return inlines if portion is None else (Text(text=f"({portion}) "), *inlines)
+
+
+def list_xml(list_block: ListBlock, ctx: Context, where: Where) -> list:
+    """Numbered paragraphs; an item's later blocks continue it, unnumbered."""
+    depth = where.depth + 1
+    level = depth - 1  # w:ilvl counts from 0 and goes on past the 3 styles
+    suffix = "" if depth == 1 else f" {min(depth, 3)}"
+    style = f"List {'Number' if list_block.ordered else 'Bullet'}{suffix}"
+    num_id = ordered_num(ctx, level, list_block.start) if list_block.ordered else ctx.bullet_num
+    inner = Where(style=f"List Continue{suffix}", depth=depth)
+    content = []
+    for item in list_block.items:
+        first, rest = item_head(item.blocks)
+        numbered = paragraph(ctx, style, first)
+        number(numbered, num_id, level)
+        content.append(numbered)
+        content.extend(blocks_xml(rest, ctx, inner))
+    return content
+
+
+def item_head(blocks: tuple[Block, ...]) -> tuple[tuple[Inline, ...], tuple[Block, ...]]:
+    """The inlines that carry the item's number, and the blocks after them."""
+    match blocks:
+        case (Paragraph(inlines=inlines, portion=portion), *rest):
+            return with_portion(portion, inlines), tuple(rest)
+        case _:
+            # An item that opens with a list or code still needs its number.
+            return (), blocks
+
+
+def ordered_num(ctx: Context, level: int, start: int) -> int:
+    """A new list instance, so this list restarts at its own start."""
+    num = ctx.package.part.numbering_part.element.add_num(ctx.number_abstract)
+    num.add_lvlOverride(ilvl=level).add_startOverride(start)
+    return num.numId
+
+
+def number(p, num_id: int, level: int) -> None:
+    num_pr = p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+
+
+def code_xml(text: str, ctx: Context):
+    """One paragraph, lines split by w:br, so spacing and border wrap the block."""
+    p = OxmlElement("w:p")
+    p.style = ctx.style("Source Code")
+    run = OxmlElement("w:r")
+    run.text = text.rstrip("\n")  # python-docx: \n -> w:br, \t -> w:tab, spaces kept
+    p.append(run)
+    return p
+
+
+def paragraph(ctx: Context, style: str, inlines: tuple[Inline, ...]):
+    p = OxmlElement("w:p")
+    p.style = ctx.style(style)
+    p.extend(inlines_xml(inlines, ctx, frozenset()))
+    return p
+
+
+# Inlines ------------------------------------------------------------------
+
+def inlines_xml(inlines: tuple[Inline, ...], ctx: Context, marks: frozenset[str]) -> list:
+    return [element for inline in inlines for element in inline_xml(inline, ctx, marks)]
+
+
+def inline_xml(inline: Inline, ctx: Context, marks: frozenset[str]) -> list:
+    match inline:
+        case Text(text=text):
+            # A newline in source text is a soft break: a space, not a w:br.
+            return [run(ctx, text.replace("\n", " "), marks)]
+        case Emph(children=children):
+            return inlines_xml(children, ctx, marks | {"emph"})
+        case Strong(children=children):
+            return inlines_xml(children, ctx, marks | {"strong"})
+        case Code(text=text):
+            return [run(ctx, text.replace("\n", " "), marks | {"code"})]
+        case Link(target=target, children=children):
+            return [hyperlink(ctx, target, inlines_xml(children, ctx, marks | {"link"}))]
+        case LineBreak():
+            line_break = OxmlElement("w:r")
+            line_break.append(OxmlElement("w:br"))
+            return [line_break]
+        case _:
+            assert_never(inline)
+
+
+def run(ctx: Context, text: str, marks: frozenset[str]):
+    r = OxmlElement("w:r")
+    styled = next((name for mark, name in CHAR_STYLES if mark in marks), None)
+    if styled:
+        r.style = ctx.style(styled)
+    if "strong" in marks and styled != "Strong":
+        r.get_or_add_rPr().get_or_add_b()
+    if "emph" in marks and styled != "Emphasis":
+        r.get_or_add_rPr().get_or_add_i()
+    r.text = text
+    return r
+
+
+def hyperlink(ctx: Context, target: str, runs: list):
+    """`#id` jumps to the heading bookmark; anything else is an external URL."""
+    link = OxmlElement("w:hyperlink")
+    if target.startswith("#"):
+        link.set(qn("w:anchor"), target[1:])
+    else:
+        rid = ctx.package.part.relate_to(target, RT.HYPERLINK, is_external=True)
+        link.set(qn("r:id"), rid)
+    link.set(qn("w:history"), "1")
+    link.extend(runs)
+    return link

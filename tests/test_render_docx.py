@@ -1,0 +1,485 @@
+"""The DOCX backend, read back by readers that are not ours.
+
+Documents are built by hand from model nodes (no parser involved), rendered,
+written to disk and opened with python-docx, pandoc, plain zip + lxml and,
+where installed, LibreOffice: the tests assert what those readers see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pypandoc
+import pytest
+from docx.shared import Cm, Inches
+from lxml import etree
+
+from pipeline.errors import BriefingError
+from pipeline.model import (Admonition, Code, CodeBlock, Document, Emph, LineBreak, Link,
+                            ListBlock, ListItem, Meta, Paragraph, Quote, Rule, Section,
+                            Strong, Text)
+from pipeline.render_docx import render_docx
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "templates" / "docx" / "reference.docx"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS = {"w": W, "r": R}
+
+
+# Building documents by hand ------------------------------------------------
+
+def text(value: str) -> Text:
+    return Text(text=value)
+
+
+def para(*parts, portion: str | None = None) -> Paragraph:
+    inlines = tuple(text(p) if isinstance(p, str) else p for p in parts)
+    return Paragraph(inlines=inlines, portion=portion, line=1)
+
+
+def item(*blocks) -> ListItem:
+    return ListItem(blocks=blocks, line=1)
+
+
+def bullets(*items) -> ListBlock:
+    return ListBlock(ordered=False, items=items, line=1)
+
+
+def numbered(*items, start: int = 1) -> ListBlock:
+    return ListBlock(ordered=True, start=start, items=items, line=1)
+
+
+def section(level, title, ident, *blocks, number=None, children=()) -> Section:
+    return Section(level=level, title=(text(title),), id=ident, number=number,
+                   blocks=blocks, children=children, line=1)
+
+
+META = Meta(title="Regional Logistics Outlook", subtitle="Quarterly briefing",
+            classification="OFFICIAL-SENSITIVE", authors=("Ada Author", "Ben Writer"),
+            organization="Directorate of Planning", date="12 March 2025", lang="en-GB")
+
+PREAMBLE = para("See ", Link(target="#risks", children=(text("the risks"),)), " and ",
+                Link(target="https://example.org/report", children=(text("the report"),)), ".")
+
+SUMMARY = section(
+    1, "Summary", "summary",
+    para("Text with ", Emph(children=(text("stress"),)), ", ",
+         Strong(children=(text("weight "), Emph(children=(text("and both"),)))), ", ",
+         Code(text="run()"), " and a", LineBreak(), "break.", portion="U"),
+    bullets(item(para("First bullet")),
+            item(para("Second bullet"),
+                 numbered(item(para("Nested one")),
+                          item(para("Nested two"),
+                               bullets(item(para("Third level"),
+                                            bullets(item(para("Fourth level")))))))),
+            item(para("Third bullet"), para("Continuation of the third bullet."))),
+    para("Between lists."),
+    numbered(item(para("One")), item(para("Two"))),
+    para("Then a list that starts at five."),
+    numbered(item(para("Five")), item(para("Six")), start=5),
+    bullets(item(bullets(item(para("Item opening with a list"))))),
+    number="1",
+    children=(section(
+        2, "Details", "details",
+        Quote(blocks=(para("Quoted words."), para("More quoted words.")), line=1),
+        CodeBlock(lang="python", text="def f(x):\n    return x + 1\n\n\tprint(f(2))\n", line=1),
+        Rule(line=1),
+        para("After the rule."),
+        number="1.1"),))
+
+RISKS = section(
+    1, "Risks", "risks",
+    Admonition(kind="warning", title=(text("Mind the gap"),),
+               blocks=(para("Supply may fall short."), para("Second warning paragraph.")),
+               line=1),
+    Admonition(kind="danger", title=(), blocks=(para("Unknown kind."),), line=1),
+    Admonition(kind="tip", title=(text("Tip"),), blocks=(para("A tip."),), line=1),
+    para("Back to ", Link(target="#summary", children=(text("the summary"),)), "."),
+    number="2",
+    children=(section(3, "Deep", "deep", para("x"),
+                      children=(section(8, "Too deep", "too-deep", para("y")),)),))
+
+DOC = Document(meta=META, blocks=(PREAMBLE,), sections=(SUMMARY, RISKS), path="brief.md")
+
+
+def render(tmp_path: Path, doc: Document = DOC, name: str = "brief.docx") -> Path:
+    path = tmp_path / name
+    path.write_bytes(render_docx(doc, REFERENCE))
+    return path
+
+
+@pytest.fixture
+def rendered(tmp_path: Path) -> Path:
+    return render(tmp_path)
+
+
+# Independent readers -------------------------------------------------------
+
+def part(path: Path, name: str) -> etree._Element:
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read(name))
+
+
+def by_text(path: Path) -> dict[str, docx.text.paragraph.Paragraph]:
+    return {p.text: p for p in docx.Document(str(path)).paragraphs}
+
+
+def num_pr(paragraph) -> tuple[int, int] | None:
+    """(numId, ilvl) set directly on a paragraph, as a reader sees it."""
+    found = paragraph._p.xpath("w:pPr/w:numPr")
+    if not found:
+        return None
+    return (int(found[0].xpath("w:numId/@w:val")[0]), int(found[0].xpath("w:ilvl/@w:val")[0]))
+
+
+def pandoc_json(path: Path) -> dict:
+    return json.loads(pypandoc.convert_file(str(path), "json"))
+
+
+def nodes(tree, kind: str) -> list:
+    """Every pandoc AST node of type `kind`, depth first."""
+    found = []
+    if isinstance(tree, dict):
+        if tree.get("t") == kind:
+            found.append(tree)
+        for value in tree.values():
+            found.extend(nodes(value, kind))
+    elif isinstance(tree, list):
+        for value in tree:
+            found.extend(nodes(value, kind))
+    return found
+
+
+def stringify(inlines) -> str:
+    out = []
+    for node in inlines:
+        match node.get("t"):
+            case "Str" | "Code":
+                out.append(node["c"] if node["t"] == "Str" else node["c"][1])
+            case "Space" | "SoftBreak" | "LineBreak":
+                out.append(" ")
+            case "Link":
+                out.append(stringify(node["c"][1]))
+            case "Emph" | "Strong" | "Span" | "Underline":
+                out.append(stringify(node["c"] if node["t"] != "Span" else node["c"][1]))
+    return "".join(out)
+
+
+# Styles as python-docx reads them back -------------------------------------
+
+def test_paragraph_styles_read_back(rendered):
+    paragraphs = by_text(rendered)
+    expected = {
+        "Regional Logistics Outlook": "Title",
+        "Quarterly briefing": "Subtitle",
+        "Ada Author": "Author",
+        "Directorate of Planning": "Organization",
+        "12 March 2025": "Date",
+        "See the risks and the report.": "Body Text",
+        "1 Summary": "Heading 1",
+        "1.1 Details": "Heading 2",
+        "Deep": "Heading 3",
+        "Too deep": "Heading 6",  # level 8 is capped at the last heading style
+        "First bullet": "List Bullet",
+        "Nested one": "List Number 2",
+        "Third level": "List Bullet 3",
+        "Fourth level": "List Bullet 3",  # styles stop at 3, w:ilvl goes on
+        "Continuation of the third bullet.": "List Continue",
+        "One": "List Number",
+        "Quoted words.": "Quote",
+        "More quoted words.": "Quote",
+        "Mind the gap": "Admonition Title",
+        "Supply may fall short.": "Warning",
+        "Second warning paragraph.": "Warning",
+        "Unknown kind.": "Note",
+        "A tip.": "Tip",
+    }
+    for content, style in expected.items():
+        assert paragraphs[content].style.name == style, content
+    code = [p for p in paragraphs.values() if p.text.startswith("def f(x):")]
+    assert [p.style.name for p in code] == ["Source Code"]
+    rules = [p for p in paragraphs.values() if p.style.name == "Rule"]
+    assert len(rules) == 1 and rules[0].text == ""
+
+
+def test_body_starts_with_title_and_keeps_page_setup(rendered):
+    document = docx.Document(str(rendered))
+    assert document.paragraphs[0].style.name == "Title"
+    section = document.sections[0]
+    assert abs(section.page_width - Cm(21)) < Cm(0.05)
+    assert abs(section.page_height - Cm(29.7)) < Cm(0.05)
+    assert abs(section.left_margin - Cm(2.5)) < Cm(0.05)
+    body = part(rendered, "word/document.xml").find("w:body", NS)
+    assert body[-1].tag == f"{{{W}}}sectPr"
+
+
+def test_letter_paper(tmp_path):
+    letter = Document(meta=Meta(title="T", classification="C", paper="letter"),
+                      blocks=(), sections=(), path="x.md")
+    section = docx.Document(str(render(tmp_path, letter))).sections[0]
+    assert (section.page_width, section.page_height) == (Inches(8.5), Inches(11))
+
+
+def test_classification_banner_on_every_page(rendered):
+    section = docx.Document(str(rendered)).sections[0]
+    assert [p.text for p in section.header.paragraphs] == ["OFFICIAL-SENSITIVE"]
+    assert [p.text for p in section.footer.paragraphs] == ["OFFICIAL-SENSITIVE"]
+    assert section.header.paragraphs[0].style.name == "Classification"
+
+
+def test_portion_mark_prefixes_paragraph(rendered):
+    first = [p for p in docx.Document(str(rendered)).paragraphs if "Text with" in p.text][0]
+    assert first.text.startswith("(U) Text with ")
+
+
+def test_inline_formatting(rendered):
+    paragraph = [p for p in docx.Document(str(rendered)).paragraphs if "Text with" in p.text][0]
+    runs = {run.text: run for run in paragraph.runs}
+    assert runs["stress"].style.name == "Emphasis"
+    assert runs["weight "].style.name == "Strong"
+    # Nested: the outer mark as character style, the inner one as italic.
+    assert runs["and both"].style.name == "Strong" and runs["and both"].italic
+    assert runs["run()"].style.name == "Verbatim Char"
+    assert paragraph._p.xpath(".//w:br"), "LineBreak must become w:br"
+    assert "a\nbreak." in paragraph.text
+
+
+def test_every_used_style_exists_in_reference(rendered):
+    defined = {(s.get(f"{{{W}}}type"), s.get(f"{{{W}}}styleId"))
+               for s in part(REFERENCE, "word/styles.xml").findall("w:style", NS)}
+    with zipfile.ZipFile(rendered) as package:
+        names = [n for n in package.namelist()
+                 if n.startswith("word/") and n.endswith(".xml")
+                 and ("document" in n or "header" in n or "footer" in n)]
+    used = set()
+    for name in names:
+        root = part(rendered, name)
+        used |= {("paragraph", v) for v in root.xpath("//w:pStyle/@w:val", namespaces=NS)}
+        used |= {("character", v) for v in root.xpath("//w:rStyle/@w:val", namespaces=NS)}
+    assert ("paragraph", "Heading1") in used and ("character", "Hyperlink") in used
+    assert used - defined == set()
+
+
+# Numbering ------------------------------------------------------------------
+
+def numbering(path: Path) -> etree._Element:
+    return part(path, "word/numbering.xml")
+
+
+def start_override(path: Path, num_id: int, level: int) -> int | None:
+    found = numbering(path).xpath(
+        f"w:num[@w:numId='{num_id}']/w:lvlOverride[@w:ilvl='{level}']/w:startOverride/@w:val",
+        namespaces=NS)
+    return int(found[0]) if found else None
+
+
+def test_list_paragraphs_carry_numbering(rendered):
+    paragraphs = by_text(rendered)
+    for content, level in [("First bullet", 0), ("Second bullet", 0), ("Nested one", 1),
+                           ("Third level", 2), ("Fourth level", 3), ("One", 0), ("Five", 0)]:
+        pr = num_pr(paragraphs[content])
+        assert pr is not None, content
+        assert pr[1] == level, content
+    assert num_pr(paragraphs["Continuation of the third bullet."]) is None
+    assert num_pr(paragraphs["Between lists."]) is None
+
+
+def test_each_ordered_list_restarts(rendered):
+    paragraphs = by_text(rendered)
+    one, two = num_pr(paragraphs["One"]), num_pr(paragraphs["Two"])
+    five, six = num_pr(paragraphs["Five"]), num_pr(paragraphs["Six"])
+    nested = num_pr(paragraphs["Nested one"])
+    assert one[0] == two[0] and five[0] == six[0]  # one list, one instance
+    assert len({one[0], five[0], nested[0]}) == 3
+    assert start_override(rendered, one[0], 0) == 1
+    assert start_override(rendered, five[0], 0) == 5
+    assert start_override(rendered, nested[0], 1) == 1
+    # All ordered lists are instances of one decimal list definition.
+    abstract = {numbering(rendered).xpath(f"w:num[@w:numId='{n}']/w:abstractNumId/@w:val",
+                                          namespaces=NS)[0] for n in (one[0], five[0], nested[0])}
+    assert len(abstract) == 1
+    formats = numbering(rendered).xpath(
+        f"w:abstractNum[@w:abstractNumId='{abstract.pop()}']/w:lvl[@w:ilvl='0']/w:numFmt/@w:val",
+        namespaces=NS)
+    assert formats == ["decimal"]
+
+
+def test_bullets_use_bullet_numbering(rendered):
+    num_id, _ = num_pr(by_text(rendered)["First bullet"])
+    root = numbering(rendered)
+    abstract = root.xpath(f"w:num[@w:numId='{num_id}']/w:abstractNumId/@w:val", namespaces=NS)[0]
+    fmt = root.xpath(f"w:abstractNum[@w:abstractNumId='{abstract}']/w:lvl[@w:ilvl='0']"
+                     "/w:numFmt/@w:val", namespaces=NS)
+    assert fmt == ["bullet"]
+
+
+def test_item_opening_with_a_list_still_gets_its_marker(rendered):
+    paragraphs = docx.Document(str(rendered)).paragraphs
+    index = next(i for i, p in enumerate(paragraphs) if p.text == "Item opening with a list")
+    marker, nested = paragraphs[index - 1], paragraphs[index]
+    assert marker.text == "" and num_pr(marker)[1] == 0
+    assert num_pr(nested)[1] == 1
+
+
+# Links ----------------------------------------------------------------------
+
+def test_internal_links_jump_to_heading_bookmarks(rendered):
+    root = part(rendered, "word/document.xml")
+    anchors = root.xpath("//w:hyperlink/@w:anchor", namespaces=NS)
+    bookmarks = set(root.xpath("//w:bookmarkStart/@w:name", namespaces=NS))
+    assert sorted(anchors) == ["risks", "summary"]
+    assert set(anchors) <= bookmarks
+    assert {"summary", "details", "risks", "deep", "too-deep"} <= bookmarks
+    # The bookmark sits in the heading it names.
+    heading = root.xpath("//w:p[w:bookmarkStart/@w:name='risks']", namespaces=NS)[0]
+    assert heading.xpath("w:pPr/w:pStyle/@w:val", namespaces=NS) == ["Heading1"]
+    starts = root.xpath("//w:bookmarkStart/@w:id", namespaces=NS)
+    assert len(starts) == len(set(starts)) == len(root.xpath("//w:bookmarkEnd", namespaces=NS))
+
+
+def test_external_link_is_a_relationship(rendered):
+    root = part(rendered, "word/document.xml")
+    links = root.xpath("//w:hyperlink[@r:id]", namespaces=NS)
+    assert len(links) == 1
+    rels = part(rendered, "word/_rels/document.xml.rels")
+    rid = links[0].get(f"{{{R}}}id")
+    rel = [r for r in rels if r.get("Id") == rid][0]
+    assert rel.get("Target") == "https://example.org/report"
+    assert rel.get("TargetMode") == "External"
+    assert links[0].xpath("w:r/w:rPr/w:rStyle/@w:val", namespaces=NS) == ["Hyperlink"]
+
+
+# Code -----------------------------------------------------------------------
+
+def test_code_block_keeps_lines_and_spaces(rendered):
+    root = part(rendered, "word/document.xml")
+    code = root.xpath("//w:p[w:pPr/w:pStyle/@w:val='SourceCode']", namespaces=NS)
+    assert len(code) == 1
+    texts = code[0].xpath(".//w:t", namespaces=NS)
+    indented = [t for t in texts if t.text == "    return x + 1"]
+    assert indented and indented[0].get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+    assert len(code[0].xpath(".//w:br", namespaces=NS)) == 3  # 4 lines, trailing \n dropped
+    assert code[0].xpath(".//w:tab", namespaces=NS)
+
+
+# Core properties and reproducibility ---------------------------------------
+
+def test_core_properties(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    props = docx.Document(str(render(tmp_path))).core_properties
+    assert props.title == "Regional Logistics Outlook"
+    assert props.author == "Ada Author; Ben Writer"
+    assert props.subject == "Quarterly briefing"
+    assert "OFFICIAL-SENSITIVE" in props.keywords
+    assert props.language == "en-GB"
+    when = dt.datetime.fromtimestamp(1700000000, dt.timezone.utc)
+    assert props.created == when and props.modified == when
+    assert props.last_modified_by == "" and props.comments == ""
+
+
+def test_subject_falls_back_to_classification(tmp_path):
+    plain = Document(meta=Meta(title="T", classification="SECRET"), blocks=(), sections=(),
+                     path="x.md")
+    assert docx.Document(str(render(tmp_path, plain))).core_properties.subject == "SECRET"
+
+
+def test_language_set_for_spelling(rendered):
+    lang = part(rendered, "word/styles.xml").xpath(
+        "w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val", namespaces=NS)
+    assert lang == ["en-GB"]
+
+
+def test_same_input_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert render_docx(DOC, REFERENCE) == render_docx(DOC, REFERENCE)
+
+
+def test_bad_source_date_epoch_is_a_briefing_error(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(BriefingError, match="SOURCE_DATE_EPOCH"):
+        render_docx(DOC, REFERENCE)
+
+
+# Reference problems are user errors, not tracebacks ------------------------
+
+def test_missing_reference(tmp_path):
+    with pytest.raises(BriefingError, match="cannot read reference.docx"):
+        render_docx(DOC, tmp_path / "nothing.docx")
+
+
+def test_reference_without_our_styles(tmp_path):
+    plain = tmp_path / "plain.docx"
+    docx.Document().save(str(plain))  # python-docx's own template: no Rule, no Note ...
+    with pytest.raises(BriefingError, match="reference.docx"):
+        render_docx(DOC, plain)
+
+
+# The committed reference document -------------------------------------------
+
+def test_reference_is_small_and_complete():
+    assert REFERENCE.stat().st_size < 100_000
+    reference = docx.Document(str(REFERENCE))
+    names = {style.name for style in reference.styles}
+    wanted = {"Title", "Subtitle", "Body Text", "First Paragraph", "Quote", "Source Code",
+              "Verbatim Char", "Hyperlink", "Rule", "Note", "Warning", "Important", "Tip",
+              "Admonition Title", "Classification", "Emphasis", "Strong",
+              *(f"Heading {n}" for n in range(1, 7)),
+              *(f"List {kind}{suffix}" for kind in ("Bullet", "Number", "Continue")
+                for suffix in ("", " 2", " 3"))}
+    assert wanted - names == set()
+    assert reference.paragraphs == []
+    section = reference.sections[0]
+    assert abs(section.page_width - Cm(21)) < Cm(0.05)
+    assert abs(section.top_margin - Cm(2.5)) < Cm(0.05)
+    assert reference.styles["Heading 1"].font.name == "Noto Sans"
+
+
+# Pandoc reads the document back -------------------------------------------
+
+def test_pandoc_reads_structure(rendered):
+    tree = pandoc_json(rendered)
+    headers = [(h["c"][0], stringify(h["c"][2])) for h in nodes(tree["blocks"], "Header")]
+    assert headers == [(1, "1 Summary"), (2, "1.1 Details"), (1, "2 Risks"),
+                       (3, "Deep"), (6, "Too deep")]
+    assert stringify(tree["meta"]["title"]["c"]) == "Regional Logistics Outlook"
+    ordered = nodes(tree["blocks"], "OrderedList")
+    starts = [o["c"][0][0] for o in ordered]
+    assert 5 in starts and starts.count(1) >= 2
+    five = [o for o in ordered if o["c"][0][0] == 5][0]
+    assert [stringify(i[0]["c"]) for i in five["c"][1]] == ["Five", "Six"]
+    assert len(nodes(tree["blocks"], "BulletList")) >= 3
+    assert nodes(tree["blocks"], "BlockQuote")
+    code = nodes(tree["blocks"], "CodeBlock")
+    assert code and "    return x + 1" in code[0]["c"][1]
+
+
+def test_pandoc_reads_inlines_and_links(rendered):
+    tree = pandoc_json(rendered)
+    links = {node["c"][2][0]: stringify(node["c"][1]) for node in nodes(tree["blocks"], "Link")}
+    assert links["https://example.org/report"] == "the report"
+    assert links["#risks"] == "the risks" and links["#summary"] == "the summary"
+    assert "stress" in [stringify(e["c"]) for e in nodes(tree["blocks"], "Emph")]
+    assert any("weight" in stringify(s["c"]) for s in nodes(tree["blocks"], "Strong"))
+    assert [c["c"][1] for c in nodes(tree["blocks"], "Code")] == ["run()"]
+
+
+# LibreOffice lays the numbering out --------------------------------------
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_numbers_lists(rendered, tmp_path):
+    profile = tmp_path / "lo-profile"
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(tmp_path),
+                    str(rendered)], check=True, capture_output=True, timeout=120)
+    lines = [line.strip() for line in
+             (tmp_path / "brief.txt").read_text(encoding="utf-8-sig").splitlines()]
+    assert "1. One" in lines and "2. Two" in lines
+    assert "5. Five" in lines and "6. Six" in lines
+    assert "a. Nested one" in lines

@@ -1,0 +1,327 @@
+"""Generate templates/docx/reference.docx, the style sheet of every DOCX.
+
+The DOCX backend (pipeline/render_docx.py) only names styles; this script is
+where they look like something. It starts from python-docx's default
+template and redefines, by name, the styles the backend uses (pandoc's names
+where pandoc has one, so the file also works as a pandoc reference doc).
+Lists get real Word numbering: one bullet and one decimal abstractNum with
+nine levels, bound to `List Bullet*` and `List Number*`.
+
+Run it again after a change and commit the result:
+
+    .venv/bin/python tools/make_reference_docx.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import pathlib
+import sys
+import zipfile
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm
+
+OUT = pathlib.Path(__file__).resolve().parent.parent / "templates" / "docx" / "reference.docx"
+
+BODY_FONT = "Noto Serif"
+HEAD_FONT = "Noto Sans"
+MONO_FONT = "Noto Sans Mono"
+NAVY = "1F3864"
+INK = "1A1A1A"
+GREY = "595959"
+
+# Word substitutes fonts it does not have by these hints (family, pitch,
+# PANOSE), so a reader without Noto still gets a serif, a sans and a mono.
+FONT_HINTS = {
+    BODY_FONT: ("roman", "variable", "02020600060500020200"),
+    HEAD_FONT: ("swiss", "variable", "020B0502040504020204"),
+    MONO_FONT: ("modern", "fixed", "020B0509030804020204"),
+}
+
+# One step of list indentation; numbers and bullets hang in it.
+STEP = 425  # twips, 0.75 cm
+
+ADMONITIONS = {  # kind: (border colour, shading)
+    "Note": ("2E5C8A", "EAF1F8"),
+    "Tip": ("2E7D32", "EBF5EC"),
+    "Important": ("8E1B1B", "FBECEC"),
+    "Warning": ("B26A00", "FFF4E0"),
+}
+
+# Bullets per level, all three in Noto Serif (a fallback glyph can vanish).
+BULLETS = ("\u2022", "\u2013", "\u2023")
+NUMBER_FORMATS = ("decimal", "lowerLetter", "lowerRoman")
+BULLET_NUM, NUMBER_NUM = 1, 2  # the w:num ids the list styles point at
+
+
+def main() -> int:
+    document = docx.Document()
+    page_setup(document)
+    drop_extras(document)
+    defaults(document)
+    numbering(document)
+    styles(document)
+    font_table(document)
+    blank_properties(document)
+    data = stable_zip(save(document))
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_bytes(data)
+    print(f"{OUT} ({len(data)} bytes)")
+    return 0
+
+
+# Package ------------------------------------------------------------------
+
+def page_setup(document: docx.document.Document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
+        setattr(section, side, Cm(2.5))
+    section.header_distance = section.footer_distance = Cm(1.25)
+
+
+def drop_extras(document: docx.document.Document) -> None:
+    """Drop parts that would contradict ours or leak python-docx's defaults."""
+    # Word 2010 may read stylesWithEffects.xml instead of styles.xml, and the
+    # thumbnail shows python-docx's sample page in file browsers.
+    unwanted = {"http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+                RT.THUMBNAIL, RT.CUSTOM_XML}
+    for owner in (document.part, document.part.package):
+        for rid, rel in list(owner.rels.items()):
+            if rel.reltype in unwanted:
+                del owner.rels[rid]
+    settings = document.settings.element
+    for tag in ("w:savePreviewPicture", "w:proofState", "w:rsids"):
+        for child in settings.findall(qn(tag)):
+            settings.remove(child)
+    # Over a hundred table styles nobody will pick from a briefing template.
+    keep = {"TableNormal", "TableGrid"}
+    root = document.styles.element
+    for style in root.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "table" and style.get(qn("w:styleId")) not in keep:
+            root.remove(style)
+
+
+def save(document: docx.document.Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def stable_zip(data: bytes) -> bytes:
+    """Rewrite the zip with fixed timestamps so a rerun changes no byte."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def blank_properties(document: docx.document.Document) -> None:
+    props = document.core_properties
+    props.title = props.author = props.subject = props.keywords = ""
+    props.comments = "Reference styles for briefing DOCX output"
+    props.last_modified_by = ""
+    props.revision = 1
+    props.created = props.modified = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def font_table(document: docx.document.Document) -> None:
+    part = next(rel.target_part for rel in document.part.rels.values()
+                if rel.reltype == RT.FONT_TABLE)
+    root = parse_xml(part.blob)
+    for name, (family, pitch, panose) in FONT_HINTS.items():
+        root.append(parse_xml(
+            f'<w:font {nsdecls("w")} w:name="{name}"><w:panose1 w:val="{panose}"/>'
+            f'<w:charset w:val="00"/><w:family w:val="{family}"/>'
+            f'<w:pitch w:val="{pitch}"/></w:font>'))
+    # A generic Part keeps its bytes; python-docx has no font table API.
+    part._blob = serialize_part_xml(root)
+
+
+# Numbering ----------------------------------------------------------------
+
+def numbering(document: docx.document.Document) -> None:
+    """Replace the template's numbering with one bullet and one decimal list."""
+    root = document.part.numbering_part.element
+    for child in list(root):
+        root.remove(child)
+    root.append(abstract_num(0, "1B2C3D4E", bullet_level))
+    root.append(abstract_num(1, "2C3D4E5F", number_level))
+    root.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{BULLET_NUM}">'
+                          '<w:abstractNumId w:val="0"/></w:num>'))
+    root.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{NUMBER_NUM}">'
+                          '<w:abstractNumId w:val="1"/></w:num>'))
+
+
+def abstract_num(ident: int, nsid: str, level) -> object:
+    levels = "".join(level(i) for i in range(9))
+    return parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{ident}">'
+        f'<w:nsid w:val="{nsid}"/><w:multiLevelType w:val="multilevel"/>'
+        f'{levels}</w:abstractNum>')
+
+
+def level_indent(i: int) -> str:
+    return f'<w:pPr><w:ind w:left="{STEP * (i + 1)}" w:hanging="{STEP}"/></w:pPr>'
+
+
+def bullet_level(i: int) -> str:
+    return (f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
+            f'<w:lvlText w:val="{BULLETS[i % 3]}"/><w:lvlJc w:val="left"/>'
+            f'{level_indent(i)}</w:lvl>')
+
+
+def number_level(i: int) -> str:
+    return (f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/>'
+            f'<w:numFmt w:val="{NUMBER_FORMATS[i % 3]}"/>'
+            f'<w:lvlText w:val="%{i + 1}."/><w:lvlJc w:val="left"/>'
+            f'{level_indent(i)}</w:lvl>')
+
+
+# Styles -------------------------------------------------------------------
+
+def fonts(name: str) -> str:
+    return f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/>'
+
+
+def size(points: float) -> str:
+    half = round(points * 2)
+    return f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
+
+
+def border(side: str, colour: str, eighths: int = 4, space: int = 1) -> str:
+    return f'<w:{side} w:val="single" w:sz="{eighths}" w:space="{space}" w:color="{colour}"/>'
+
+
+def spacing(before: int = 0, after: int = 0, line: int | None = None) -> str:
+    """Spacing in points; line in 240ths of a line."""
+    rule = f' w:line="{line}" w:lineRule="auto"' if line else ""
+    return f'<w:spacing w:before="{before * 20}" w:after="{after * 20}"{rule}/>'
+
+
+def defaults(document: docx.document.Document) -> None:
+    """Document defaults: body font and size, no theme fonts (they would win)."""
+    root = document.styles.element
+    doc_defaults = root.find(qn("w:docDefaults"))
+    if doc_defaults is not None:
+        root.remove(doc_defaults)
+    root.insert(0, parse_xml(
+        f'<w:docDefaults {nsdecls("w")}><w:rPrDefault><w:rPr>{fonts(BODY_FONT)}'
+        f'{size(10.5)}<w:lang w:val="en-US" w:eastAsia="en-US" w:bidi="ar-SA"/>'
+        f'</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>{spacing(0, 6, 264)}'
+        '</w:pPr></w:pPrDefault></w:docDefaults>'))
+
+
+def styles(document: docx.document.Document) -> None:
+    para = WD_STYLE_TYPE.PARAGRAPH
+    char = WD_STYLE_TYPE.CHARACTER
+    head = fonts(HEAD_FONT)
+
+    define(document, "Normal", para, None, "", f'<w:color w:val="{INK}"/>')
+    define(document, "Body Text", para, "Normal", spacing(3, 5, 276), "")
+    define(document, "First Paragraph", para, "Body Text", "", "")
+
+    # Admonitions: a bordered, shaded run of paragraphs under a label.
+    for name, (line, fill) in ADMONITIONS.items():
+        define(document, name, para, "Body Text",
+               # Top and bottom borders in the fill colour pad the box.
+               f'<w:pBdr>{border("top", fill, 4, 4)}{border("left", line, 24, 8)}'
+               f'{border("bottom", fill, 4, 4)}</w:pBdr>'
+               f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
+               f'{spacing(0, 6, 276)}<w:ind w:left="227" w:right="113"/>', "")
+    define(document, "Admonition Title", para, "Normal",
+           f'<w:keepNext/>{spacing(8, 2)}',
+           f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(10)}', "Note")
+
+    # Title block.
+    define(document, "Title", para, "Normal",
+           f'<w:pBdr>{border("bottom", NAVY, 12, 6)}</w:pBdr>{spacing(0, 10, 240)}',
+           f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(24)}', "Subtitle")
+    define(document, "Subtitle", para, "Normal", spacing(0, 8),
+           f'{head}<w:color w:val="{GREY}"/>{size(14)}', "Body Text")
+    # The backend writes Date last, so its space closes the title block.
+    for name, after in (("Organization", 2), ("Author", 2), ("Date", 14)):
+        define(document, name, para, "Normal", spacing(0, after),
+               f'{head}<w:color w:val="{GREY}"/>{size(10.5)}', "Body Text")
+    define(document, "Classification", para, "Normal",
+           f'<w:jc w:val="center"/>{spacing(0, 0)}',
+           f'{head}<w:b/><w:caps/><w:color w:val="{INK}"/>{size(9)}')
+
+    # Headings: one sober family, size and space mark the level.
+    sizes = (16, 13.5, 12, 11, 10.5, 10.5)
+    before = (18, 14, 12, 10, 8, 8)
+    for level, (points, space) in enumerate(zip(sizes, before), start=1):
+        italic = "<w:i/>" if level == 6 else ""
+        define(document, f"Heading {level}", para, "Normal",
+               f'<w:keepNext/><w:keepLines/>{spacing(space, 2, 240)}'
+               f'<w:outlineLvl w:val="{level - 1}"/>',
+               f'{head}<w:b/>{italic}<w:color w:val="{NAVY}"/>{size(points)}',
+               "Body Text")
+
+    # Lists: the styles carry the numbering, paragraphs carry numId/ilvl.
+    # Body text splits its space before and after, so a list (tight items,
+    # nothing before) still ends with nearly a paragraph's gap.
+    for depth in (1, 2, 3):
+        suffix = "" if depth == 1 else f" {depth}"
+        for kind, num in (("Bullet", BULLET_NUM), ("Number", NUMBER_NUM)):
+            define(document, f"List {kind}{suffix}", para, "Body Text",
+                   f'<w:numPr><w:ilvl w:val="{depth - 1}"/><w:numId w:val="{num}"/>'
+                   f'</w:numPr>{spacing(0, 3)}', "")
+        define(document, f"List Continue{suffix}", para, "Body Text",
+               f'{spacing(0, 3)}<w:ind w:left="{STEP * depth}"/>', "")
+
+    define(document, "Quote", para, "Body Text",
+           f'<w:pBdr>{border("left", "A6A6A6", 18, 8)}</w:pBdr>'
+           f'<w:ind w:left="{STEP}" w:right="{STEP}"/>',
+           f'<w:i/><w:color w:val="404040"/>')
+    define(document, "Source Code", para, "Normal",
+           f'<w:pBdr>{border("top", "D9D9D9", 4, 4)}{border("left", "D9D9D9", 4, 4)}'
+           f'{border("bottom", "D9D9D9", 4, 4)}{border("right", "D9D9D9", 4, 4)}</w:pBdr>'
+           f'<w:shd w:val="clear" w:color="auto" w:fill="F5F6F8"/>'
+           f'{spacing(4, 10, 240)}<w:ind w:left="85" w:right="85"/>',
+           f'{fonts(MONO_FONT)}{size(9)}')
+    define(document, "Rule", para, "Normal",
+           f'<w:pBdr>{border("bottom", "A6A6A6", 6, 1)}</w:pBdr>{spacing(6, 12, 240)}',
+           size(4))
+
+    # Character styles.
+    define(document, "Emphasis", char, None, "", "<w:i/>")
+    define(document, "Strong", char, None, "", "<w:b/>")
+    define(document, "Verbatim Char", char, None, "",
+           f'{fonts(MONO_FONT)}{size(9.5)}')
+    define(document, "Hyperlink", char, None, "",
+           '<w:color w:val="1F4E9A"/><w:u w:val="single"/>')
+
+
+def define(document, name: str, kind, based_on: str | None,
+           ppr: str, rpr: str, next_style: str | None = None) -> None:
+    """Create or redefine a style from scratch: no inherited theme leftovers."""
+    styles = document.styles
+    style = styles[name] if name in styles else styles.add_style(name, kind)
+    element = style.element
+    for tag in ("w:pPr", "w:rPr", "w:link", "w:next"):
+        for child in element.findall(qn(tag)):
+            element.remove(child)
+    style.base_style = styles[based_on] if based_on else None
+    if next_style:
+        style.next_paragraph_style = styles[next_style] if next_style in styles else None
+    style.hidden = style.unhide_when_used = False
+    style.quick_style = True
+    if kind == WD_STYLE_TYPE.PARAGRAPH:
+        element.append(parse_xml(f'<w:pPr {nsdecls("w")}>{ppr}</w:pPr>'))
+    element.append(parse_xml(f'<w:rPr {nsdecls("w")}>{rpr}</w:rPr>'))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
