@@ -7,9 +7,12 @@ so a failed or interrupted build leaves the previous good outputs untouched.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,20 +42,47 @@ def load(path: Path) -> m.Document:
     return finish(parse(source, meta, body_line))
 
 
-def render(doc: m.Document, fmt: str, options: Options) -> bytes:
-    # Backends are imported on demand: WeasyPrint and python-docx are slow to load.
+def render(doc: m.Document, fmt: str, user_templates: Path | None) -> tuple[bytes, list[Problem]]:
+    """One format's bytes and warnings. Backends are imported on demand:
+    WeasyPrint and python-docx are slow to load."""
+    templates = Templates(user_templates)
     match fmt:
         case "html":
             from pipeline.render_html import render_html
-            return render_html(doc, options.templates).encode("utf-8")
+            return render_html(doc, templates).encode("utf-8"), []
         case "pdf":
             from pipeline.render_pdf import render_pdf
-            return render_pdf(doc, options.templates, options.warn)
+            return render_pdf(doc, templates)
         case "docx":
             from pipeline.render_docx import render_docx
-            return render_docx(doc, options.templates.path("docx/reference.docx"))
+            return render_docx(doc, templates.path("docx/reference.docx")), []
         case _:
             raise ValueError(f"unknown format {fmt}")
+
+
+def render_all(doc: m.Document, options: Options) -> dict[str, bytes]:
+    """Every asked-for format, in memory. The PDF, by far the slowest, is
+    typeset in a forked worker while this process makes the others."""
+    user_templates = options.templates.user_dir
+    results: dict[str, tuple[bytes, list[Problem]]] = {}
+    with contextlib.ExitStack() as stack:
+        pdf_job = None
+        if "pdf" in options.formats and len(options.formats) > 1 and spare_core():
+            pool = stack.enter_context(ProcessPoolExecutor(1, mp_context=get_context("fork")))
+            pdf_job = pool.submit(render, doc, "pdf", user_templates)
+        for fmt in options.formats:
+            if not (fmt == "pdf" and pdf_job):
+                results[fmt] = render(doc, fmt, user_templates)
+        if pdf_job:
+            results["pdf"] = pdf_job.result()
+    for _, warnings in results.values():
+        for warning in warnings:
+            options.warn(warning)
+    return {fmt: results[fmt][0] for fmt in options.formats}
+
+
+def spare_core() -> bool:
+    return len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else False
 
 
 def build(path: Path, options: Options, log: Callable[[str], None] = lambda _: None) -> list[Path]:
@@ -62,8 +92,7 @@ def build(path: Path, options: Options, log: Callable[[str], None] = lambda _: N
     for target in targets.values():
         if target.resolve() == path.resolve():
             raise BriefingError(str(path), None, f"output {target} would overwrite the source")
-    outputs = {fmt: render(doc, fmt, options) for fmt in options.formats}
-    for fmt, data in outputs.items():
+    for fmt, data in render_all(doc, options).items():
         write_atomic(targets[fmt], data, str(path))
         log(str(targets[fmt]))
     return list(targets.values())

@@ -38,3 +38,6 @@ class BriefingError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+    def __reduce__(self):  # to cross from a worker process intact
+        return (BriefingError.of, (self.problems,))

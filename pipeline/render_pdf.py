@@ -5,8 +5,9 @@ build that asks for no PDF never pays for it.
 
 from __future__ import annotations
 
+import ctypes.util
 import logging
-from collections.abc import Callable
+import sys
 from pathlib import Path
 
 from pipeline import model as m
@@ -15,22 +16,46 @@ from pipeline.render_html import page
 from pipeline.templating import Templates
 
 
-def render_pdf(doc: m.Document, templates: Templates,
-               warn: Callable[[Problem], None] = lambda _: None) -> bytes:
-    import weasyprint  # heavy: imported only when a PDF is asked for
-
-    # presentational_hints: so <ol start="5"> starts at 5; the markup is ours.
+def render_pdf(doc: m.Document, templates: Templates) -> tuple[bytes, list[Problem]]:
+    """The PDF and the warnings WeasyPrint gave while making it."""
+    weasyprint = import_weasyprint()  # heavy: only when a PDF is asked for
     markup = page(doc, templates, "print/page.html.j2", ("html/style.css", "print/print.css"))
     fetcher = offline_fetcher(weasyprint, allowed=())
     with collected_warnings() as warnings:
         try:
+            # presentational_hints: so <ol start="5"> starts at 5; the markup is ours.
             document = weasyprint.HTML(string=markup, base_url=str(Path(doc.path).parent),
                                        url_fetcher=fetcher).render(presentational_hints=True)
+            data = document.write_pdf(pdf_identifier=False)
         except weasyprint.urls.FatalURLFetchingError as error:
             raise BriefingError(doc.path, None, f"PDF: {error}") from None
-    for message in dict.fromkeys(warnings):
-        warn(Problem(doc.path, None, f"PDF: {message}", warning=True))
-    return document.write_pdf(pdf_identifier=False)
+    return data, [Problem(doc.path, None, f"PDF: {message}", warning=True)
+                  for message in dict.fromkeys(warnings)]
+
+
+def import_weasyprint():
+    """Import WeasyPrint without its slowest step.
+
+    cffi asks `ctypes.util.find_library` about each library name WeasyPrint
+    tries before the one that loads, and on Linux every such question runs
+    ldconfig, gcc and ld: some fifty processes, a quarter of a second. The
+    names that load (`libpango-1.0.so.0`) need no search, so we answer "not
+    found" while importing, and import again normally if that was not enough.
+    """
+    if "weasyprint" in sys.modules:
+        return sys.modules["weasyprint"]
+    real = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+        return weasyprint
+    except OSError:
+        for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = real
+    import weasyprint
+    return weasyprint
 
 
 def offline_fetcher(weasyprint, allowed: tuple[Path, ...]):

@@ -18,7 +18,7 @@ from readers import pdf_band, pdf_fonts, pdf_info, pdf_outline_titles, pdf_page_
 @pytest.fixture(scope="module")
 def elements_pdf(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "elements.pdf"
-    path.write_bytes(render_pdf(load(FIXTURES / "elements.md"), Templates()))
+    path.write_bytes(render_pdf(load(FIXTURES / "elements.md"), Templates())[0])
     return path
 
 
@@ -65,7 +65,7 @@ def test_letter_paper(tmp_path):
     doc = load(FIXTURES / "elements.md")
     doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, paper="letter"))
     path = tmp_path / "letter.pdf"
-    path.write_bytes(render_pdf(doc, Templates()))
+    path.write_bytes(render_pdf(doc, Templates())[0])
     assert pdf_page_size(path) == pytest.approx((612, 792), abs=0.5)
 
 
@@ -82,3 +82,12 @@ def test_network_and_files_are_refused(tmp_path, url):
             render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))
         with pytest.raises(TimeoutError):
             server.accept()  # nobody connected
+
+
+def test_weasyprint_warnings_come_back_as_warnings(tmp_path):
+    (tmp_path / "print").mkdir()
+    (tmp_path / "print" / "print.css").write_text("p { colour: red; }")
+    data, warnings = render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))
+    assert data.startswith(b"%PDF-")
+    assert [w.warning for w in warnings] == [True]
+    assert "colour" in warnings[0].message and warnings[0].path.endswith("elements.md")

@@ -1,0 +1,89 @@
+"""`make bench`: time briefing against pandoc on the same sources, in one run.
+
+Sources: the seed briefing and a synthetic one ten times longer. Each command
+runs several times; we print medians, peak memory (max RSS of the process
+tree that wait4 reports), and ratios against pandoc measured in this run.
+Machines are shared and noisy: read the ratios, not the absolute times.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "source" / "military-diplomacy-counter-terrorism.md"
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+BIN = Path(sys.executable).parent
+
+
+def synthetic(seed: Path, copies: int, target: Path) -> Path:
+    """The seed's body `copies` times, headings made unique, one front matter."""
+    text = seed.read_text(encoding="utf-8")
+    front, body = re.match(r"(---\n.*?\n---\n)(.*)", text, re.S).groups()
+    parts = [re.sub(r"^(#+ .*)$", rf"\1 (part {n})", body, flags=re.M) for n in range(1, copies + 1)]
+    target.write_text(front + "\n".join(parts), encoding="utf-8")
+    return target
+
+
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS in MB of one run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def median_of(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    measure(command, env)  # warm the file cache and font cache once
+    runs = [measure(command, env) for _ in range(RUNS)]
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
+def main() -> None:
+    import pypandoc
+    pandoc = pypandoc.get_pandoc_path()
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    briefing = [str(BIN / "briefing"), "build"]
+    with tempfile.TemporaryDirectory() as temp:
+        out = Path(temp)
+        sources = {"seed": SEED, "seed x10": synthetic(SEED, 10, out / "synthetic.md")}
+        print(f"{RUNS} runs each, median wall time; peak RSS of the process tree\n")
+        print(f"{'source':<10} {'command':<28} {'median s':>9} {'peak MB':>8}")
+        for label, source in sources.items():
+            times: dict[str, float] = {}
+            commands = {
+                "briefing pdf+docx+html": [*briefing, str(source), "--out", str(out)],
+                "briefing pdf": [*briefing, str(source), "--to", "pdf", "--out", str(out)],
+                "briefing docx": [*briefing, str(source), "--to", "docx", "--out", str(out)],
+                "briefing html": [*briefing, str(source), "--to", "html", "--out", str(out)],
+                "pandoc pdf (weasyprint)": [pandoc, str(source), "-s", "--pdf-engine=weasyprint",
+                                            "-o", str(out / "p.pdf")],
+                "pandoc docx": [pandoc, str(source), "-s", "-o", str(out / "p.docx")],
+                "pandoc html": [pandoc, str(source), "-s", "-o", str(out / "p.html")],
+            }
+            for name, command in commands.items():
+                times[name], peak = median_of(command, env)
+                print(f"{label:<10} {name:<28} {times[name]:>9.3f} {peak:>8}")
+            ratios = {
+                "all three / pandoc pdf (target <= 0.8)":
+                    times["briefing pdf+docx+html"] / times["pandoc pdf (weasyprint)"],
+                "docx / pandoc docx (target <= 1.5)": times["briefing docx"] / times["pandoc docx"],
+                "html / pandoc html (target <= 1.5)": times["briefing html"] / times["pandoc html"],
+            }
+            for name, ratio in ratios.items():
+                print(f"{label:<10} ratio {name:<40} {ratio:.2f}")
+            print()
+
+
+if __name__ == "__main__":
+    main()
