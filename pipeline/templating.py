@@ -17,7 +17,10 @@ from markupsafe import Markup
 
 from pipeline.errors import BriefingError
 
-BUILTIN = Path(__file__).resolve().parent.parent / "templates"
+# templates/ beside the package in a checkout; inside it in an installed wheel.
+HERE = Path(__file__).resolve().parent
+BUILTIN = next((p for p in (HERE.parent / "templates", HERE / "templates") if p.is_dir()),
+               HERE.parent / "templates")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,67 @@
+"""Templates: the user's folder first, strict Jinja, clear errors, shipped in the wheel."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from markupsafe import Markup
+
+from pipeline.errors import BriefingError
+from pipeline.templating import BUILTIN, Templates
+
+from conftest import ROOT
+
+
+def test_builtin_templates_are_the_repository_folder():
+    assert BUILTIN == ROOT / "templates"
+    assert Templates().path("docx/reference.docx") == ROOT / "templates" / "docx" / "reference.docx"
+
+
+def test_user_folder_wins_file_by_file(tmp_path: Path):
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "labels.yaml").write_text("contents: Inhalt\npage: Seite\nof: von\n")
+    templates = Templates(tmp_path)
+    assert templates.labels()["contents"] == "Inhalt"
+    assert templates.path("html/style.css") == BUILTIN / "html" / "style.css"
+
+
+def test_autoescape_and_strict_undefined(tmp_path: Path):
+    (tmp_path / "t.j2").write_text("<p>{{ text }}</p>{{ missing }}")
+    templates = Templates(tmp_path)
+    with pytest.raises(BriefingError, match="template error: 'missing' is undefined"):
+        templates.render("t.j2", text="x")
+    (tmp_path / "t.j2").write_text("<p>{{ text }}</p>")
+    assert templates.render("t.j2", text="<b>{{ 7*7 }}</b>") == "<p>&lt;b&gt;{{ 7*7 }}&lt;/b&gt;</p>"
+
+
+def test_broken_template_names_file_and_line(tmp_path: Path):
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "blocks.html.j2").write_text("ok\n{% macro paragraph(content) %}\n{% if %}\n")
+    with pytest.raises(BriefingError) as caught:
+        Templates(tmp_path).macros("html/blocks.html.j2")
+    problem = caught.value.problems[0]
+    assert problem.path.endswith("blocks.html.j2") and problem.line == 3
+
+
+def test_stylesheet_text_is_trusted_markup():
+    css = Templates().text("html/style.css")
+    assert isinstance(css, Markup) and "font-family" in css
+
+
+def test_missing_template_file():
+    with pytest.raises(BriefingError, match="template file is missing"):
+        Templates().path("html/nothing.css")
+
+
+def test_wheel_carries_the_templates(tmp_path: Path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "-w", str(tmp_path / "wheel"), str(ROOT)], check=True, capture_output=True)
+    wheel = next((tmp_path / "wheel").glob("briefing-*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
+                    str(tmp_path / "site"), str(wheel)], check=True, capture_output=True)
+    found = subprocess.run(
+        [sys.executable, "-c", "from pipeline.templating import Templates; "
+         "print(Templates().path('docx/reference.docx'))"],
+        cwd=tmp_path, env={"PYTHONPATH": str(tmp_path / "site")}, capture_output=True, text=True)
+    assert found.stdout.strip() == str(tmp_path / "site" / "pipeline" / "templates" / "docx" / "reference.docx")
