@@ -15,10 +15,9 @@ Run it again after a change and commit the result:
 from __future__ import annotations
 
 import datetime as dt
-import io
 import pathlib
 import sys
-import zipfile
+
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -27,6 +26,8 @@ from docx.opc.oxml import serialize_part_xml
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
+
+from pipeline.render_docx import save, stable_zip
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "templates" / "docx" / "reference.docx"
 
@@ -107,24 +108,6 @@ def drop_extras(document: docx.document.Document) -> None:
     for style in root.findall(qn("w:style")):
         if style.get(qn("w:type")) == "table" and style.get(qn("w:styleId")) not in keep:
             root.remove(style)
-
-
-def save(document: docx.document.Document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def stable_zip(data: bytes) -> bytes:
-    """Rewrite the zip with fixed timestamps so a rerun changes no byte."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
 
 
 def blank_properties(document: docx.document.Document) -> None:
