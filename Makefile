@@ -45,7 +45,7 @@ $(STAMPS)/apt-test:
 $(STAMPS)/venv: requirements.txt pyproject.toml $(STAMPS)/apt-runtime
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . --config-settings editable_mode=compat
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/venv-test: requirements-test.txt $(STAMPS)/venv

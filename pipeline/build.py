@@ -11,8 +11,6 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +66,8 @@ def render_all(doc: m.Document, options: Options) -> dict[str, bytes]:
     with contextlib.ExitStack() as stack:
         pdf_job = None
         if "pdf" in options.formats and len(options.formats) > 1 and spare_core():
+            from concurrent.futures import ProcessPoolExecutor  # only when forking
+            from multiprocessing import get_context
             pool = stack.enter_context(ProcessPoolExecutor(1, mp_context=get_context("fork")))
             pdf_job = pool.submit(render, doc, "pdf", user_templates)
         for fmt in options.formats:

@@ -364,7 +364,12 @@ def run(ctx: Context, text: str, marks: frozenset[str]):
         r.get_or_add_rPr().get_or_add_b()
     if "emph" in marks and styled != "Emphasis":
         r.get_or_add_rPr().get_or_add_i()
-    r.text = text
+    if "\t" in text or "\n" in text:
+        r.text = text  # python-docx makes w:tab and w:br of these
+    else:  # python-docx's setter walks the text a character at a time
+        t = OxmlElement("w:t", {qn("xml:space"): "preserve"})
+        t.text = text
+        r.append(t)
     return r
 
 
