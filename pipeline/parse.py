@@ -23,12 +23,13 @@ from markdown.util import HTML_PLACEHOLDER_RE
 
 from pipeline import model as m
 from pipeline.errors import BriefingError
-from pipeline.source import Source
+from pipeline.source import XML_INVALID, Source
 
 MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
 LINK_SCHEMES = ("http", "https", "mailto")
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BLOCK_TAGS = {"p", "ul", "ol", "blockquote", "pre", "hr", "div", *HEADING_TAGS}
+NUMERIC_REFERENCE = re.compile(r"&#[xX]([0-9a-fA-F]+);|&#([0-9]+);")
 RULE = re.compile(r" {0,3}([-*_])( *\1){2,} *$")
 FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w#+.-]*)[^\n]*\n"
                    r"(?P<code>.*?)(?<=\n)(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -120,13 +121,26 @@ class Reader:
         match = HTML_PLACEHOLDER_RE.fullmatch((text or "").strip())
         return self.md.htmlStash.rawHtmlBlocks[int(match[1])] if match else None
 
-    def text(self, text: str | None) -> str:
+    def text(self, text: str | None, line: int) -> str:
         """Tree text with stashed entities (`&amp;`, `&#233;`) turned into characters."""
         if not text:
             return ""
         text = text.replace("\n", " ")  # a soft line break reads as a space
-        return HTML_PLACEHOLDER_RE.sub(
-            lambda match: html.unescape(str(self.md.htmlStash.rawHtmlBlocks[int(match[1])])), text)
+        return HTML_PLACEHOLDER_RE.sub(lambda match: self.entity(match, line), text)
+
+    def entity(self, match: re.Match[str], line: int) -> str:
+        reference = str(self.md.htmlStash.rawHtmlBlocks[int(match[1])])
+        value = html.unescape(reference)
+        # HTML quietly drops most control characters; we name every one.
+        number = NUMERIC_REFERENCE.fullmatch(reference)
+        code = (int(number[1], 16) if number[1] else int(number[2])) if number else None
+        if code is not None and (code > 0x10FFFF or XML_INVALID.match(chr(code))):
+            raise self.error(line, f"character reference {reference} is not a character "
+                             "a briefing may contain")
+        if bad := XML_INVALID.search(value):
+            raise self.error(line, f"character reference {reference} stands for "
+                             f"U+{ord(bad[0]):04X}, which is not allowed in a briefing")
+        return value
 
     # Blocks ----------------------------------------------------------------
 
@@ -231,11 +245,11 @@ class Reader:
     def inlines(self, element: etree.Element, line: int | None = None) -> tuple[m.Inline, ...]:
         line = line or self.cursor
         out: list[m.Inline] = []
-        add_text(out, self.text(element.text))
+        add_text(out, self.text(element.text, line))
         for child in element:
             out.extend(self.inline(child, line))
             tail = child.tail or ""
-            add_text(out, self.text(tail.removeprefix("\n") if child.tag == "br" else tail))
+            add_text(out, self.text(tail.removeprefix("\n") if child.tag == "br" else tail, line))
         return tuple(out)
 
     def inline(self, element: etree.Element, line: int) -> tuple[m.Inline, ...]:

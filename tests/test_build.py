@@ -1,12 +1,15 @@
 """Atomic writes: a failed build leaves nothing half-written and keeps old outputs."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline.build import Options, build, write_atomic
 from pipeline.errors import BriefingError
+from pipeline.templating import Templates
 
 
 def test_build_writes_the_asked_formats(write, tmp_path):
@@ -53,3 +56,31 @@ def test_interrupted_write_leaves_no_temp_file(tmp_path, monkeypatch):
         write_atomic(target, b"new", "src.md")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.html"]
+
+
+def test_html_and_docx_builds_never_import_weasyprint(write, tmp_path):
+    source = write("# One\n\nText.\n")
+    probe = (
+        "import sys; from pathlib import Path; from pipeline.build import Options, build; "
+        f"build(Path({str(source)!r}), Options(formats=('html', 'docx'), out_dir=Path({str(tmp_path)!r}))); "
+        "print('weasyprint' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_all_formats_with_the_pdf_in_a_worker(write, tmp_path):
+    source = write("# One\n\nText.\n")
+    written = build(source, Options(out_dir=tmp_path))
+    assert sorted(p.name for p in written) == ["brief.docx", "brief.html", "brief.pdf"]
+    assert (tmp_path / "brief.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_error_in_the_pdf_worker_comes_back_whole(write, tmp_path):
+    house = tmp_path / "house" / "print"
+    house.mkdir(parents=True)
+    (house / "print.css").write_text('body { background: url("http://127.0.0.1:9/x.png"); }')
+    out = tmp_path / "out"
+    with pytest.raises(BriefingError) as caught:
+        build(write("Text.\n"), Options(out_dir=out, templates=Templates(tmp_path / "house")))
+    assert "refused to fetch http://127.0.0.1:9/x.png" in str(caught.value)
+    assert not out.exists()  # the HTML and DOCX made meanwhile were not written

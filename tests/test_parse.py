@@ -89,3 +89,14 @@ def test_deep_nesting_is_refused_before_parsing(write):
         parsed(write, body)
     with pytest.raises(BriefingError, match=r":5: lists and quotes nest deeper"):
         parsed(write, ">" * 300 + " deep\n")
+
+
+@pytest.mark.parametrize("reference", ["&#12;", "&#x1F;", "&#0;", "&#xD800;", "&#1114112;"])
+def test_character_references_are_checked_after_decoding(write, reference):
+    with pytest.raises(BriefingError, match=rf":7: character reference {reference} is not a character"):
+        parsed(write, f"Fine.\n\nbad {reference} here\n")
+
+
+def test_good_character_references_decode(write):
+    doc = parsed(write, "&eacute; &#233; &#x1F6F0; &amp;\n")
+    assert doc.blocks[0].inlines == (m.Text(text="é é \U0001F6F0 &"),)
