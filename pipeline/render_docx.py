@@ -14,10 +14,12 @@ collects hyperlink relationships and list instances as blocks are built.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import itertools
 import os
 import pathlib
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -223,7 +225,7 @@ def section_xml(section: Section, ctx: Context) -> list:
     if section.number:
         title = (Text(text=f"{section.number} "), *title)
     heading = paragraph(ctx, f"Heading {min(section.level, 6)}", title)
-    bookmark(heading, section.id, next(ctx.bookmark_ids))
+    bookmark(heading, bookmark_name(section.id), next(ctx.bookmark_ids))
     content = [heading, *blocks_xml(section.blocks, ctx, Where())]
     for child in section.children:
         content.extend(section_xml(child, ctx))
@@ -239,6 +241,17 @@ def bookmark(p, name: str, ident: int) -> None:
     end.set(qn("w:id"), str(ident))
     p.pPr.addnext(start)
     p.append(end)
+
+
+def bookmark_name(section_id: str) -> str:
+    """A name Word keeps: at most 40 letters, digits, `_` or `-` (as pandoc
+    writes them), starting with a letter; Word cuts longer names on save,
+    which would break links. Other ids get a short hash to stay unique."""
+    name = re.sub(r"[^\w-]", "_", section_id, flags=re.ASCII)
+    if name == section_id and len(name) <= 40 and name[:1].isalpha():
+        return name
+    digest = hashlib.sha1(section_id.encode("utf-8")).hexdigest()[:8]
+    return f"b{name[:30]}_{digest}"
 
 
 def blocks_xml(blocks: tuple[Block, ...], ctx: Context, where: Where) -> list:
@@ -377,7 +390,7 @@ def hyperlink(ctx: Context, target: str, runs: list):
     """`#id` jumps to the heading bookmark; anything else is an external URL."""
     link = OxmlElement("w:hyperlink")
     if target.startswith("#"):
-        link.set(qn("w:anchor"), target[1:])
+        link.set(qn("w:anchor"), bookmark_name(target[1:]))
     else:
         rid = ctx.package.part.relate_to(target, RT.HYPERLINK, is_external=True)
         link.set(qn("r:id"), rid)

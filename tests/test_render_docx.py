@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -483,3 +484,20 @@ def test_libreoffice_numbers_lists(rendered, tmp_path):
     assert "1. One" in lines and "2. Two" in lines
     assert "5. Five" in lines and "6. Six" in lines
     assert "a. Nested one" in lines
+
+
+def test_long_and_non_ascii_ids_become_word_safe_bookmarks(tmp_path):
+    long_id = "the-role-of-military-diplomacy-in-enhancing-counter-terrorism-strategies"
+    sections = tuple(
+        Section(level=1, title=(Text(text=title),), id=ident, blocks=(), children=(), line=n)
+        for n, (title, ident) in enumerate([("Long", long_id), ("Cyrillic", "привет"), ("Short", "short")]))
+    links = tuple(Link(target=f"#{s.id}", children=(Text(text=s.id),)) for s in sections)
+    doc = replace(DOC, blocks=(Paragraph(inlines=links, line=1),), sections=sections)
+    path = tmp_path / "ids.docx"
+    path.write_bytes(render_docx(doc, REFERENCE))
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    anchors = root.xpath("//w:hyperlink/@w:anchor", namespaces=NS)
+    names = root.xpath("//w:bookmarkStart/@w:name", namespaces=NS)
+    assert anchors == names and len(set(names)) == 3
+    assert names[2] == "short"
+    assert all(len(name) <= 40 and name[0].isalpha() and name.isascii() for name in names)
