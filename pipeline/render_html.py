@@ -23,17 +23,22 @@ class Context:
 
 
 def render_html(doc: m.Document, templates: Templates) -> str:
-    return page(doc, templates, "html/page.html.j2", ("html/style.css", "html/screen.css"))
+    styles = stylesheets(templates, ("html/style.css", "html/screen.css"))
+    return page(doc, templates, "html/page.html.j2", styles)
 
 
-def page(doc: m.Document, templates: Templates, template: str, styles: tuple[str, ...]) -> str:
+def stylesheets(templates: Templates, names: tuple[str, ...]) -> Markup:
+    return Markup("\n").join(templates.text(name) for name in names)
+
+
+def page(doc: m.Document, templates: Templates, template: str, styles: Markup) -> str:
     """A whole page; `template` and `styles` choose screen or print."""
     ctx = Context(macros=templates.macros("html/blocks.html.j2"))
     body = blocks(doc.blocks, ctx) + Markup("").join(section(s, ctx) for s in doc.sections)
     toc = templates.macros("html/toc.html.j2").entries(toc_entries(doc.sections, ctx))
     return templates.render(
         template, meta=doc.meta, body=body, toc=toc if doc.sections else "",
-        styles=Markup("\n").join(templates.text(name) for name in styles),
+        styles=styles,
         labels=templates.labels(), version=__version__)
 
 

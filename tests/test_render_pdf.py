@@ -2,13 +2,16 @@
 
 import dataclasses
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from pipeline.build import load
 from pipeline.errors import BriefingError
-from pipeline.render_pdf import render_pdf
+from markupsafe import Markup
+
+from pipeline.render_pdf import render_pdf, resolve_custom_properties
 from pipeline.templating import Templates
 
 from conftest import FIXTURES
@@ -91,3 +94,27 @@ def test_weasyprint_warnings_come_back_as_warnings(tmp_path):
     assert data.startswith(b"%PDF-")
     assert [w.warning for w in warnings] == [True]
     assert "colour" in warnings[0].message and warnings[0].path.endswith("elements.md")
+
+
+def test_custom_properties_are_resolved_once_for_print():
+    css = Markup(":root { --ink: #111; --accent: var(--ink); --font: \"Noto Sans\", sans-serif }\n"
+                 "h1 { color: var(--accent); font-family: var(--font); border: var(--unknown); "
+                 "background: var(--ink, red) }")
+    resolved = resolve_custom_properties(css)
+    assert 'h1 { color: #111; font-family: "Noto Sans", sans-serif; border: var(--unknown); ' \
+           "background: var(--ink, red) }" in resolved
+
+
+def test_print_colours_match_the_stylesheet(elements_pdf, tmp_path):
+    # The accent colour of style.css's :root reaches the PDF's headings.
+    (tmp_path / "html").mkdir()
+    style = (Templates().path("html/style.css")).read_text().replace("--accent: #1f3a5f", "--accent: #ff0000")
+    (tmp_path / "html" / "style.css").write_text(style)
+    data, _ = render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))
+    page = tmp_path / "red.pdf"
+    page.write_bytes(data)
+    subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "1", str(page), str(tmp_path / "p")], check=True)
+    from PIL import Image
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
+    colours = [colour for _, colour in image.getcolors(maxcolors=1 << 20)]
+    assert any(r > 200 and g < 60 and b < 60 for r, g, b in colours)
