@@ -10,12 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 import yaml
 from markupsafe import Markup
 
 from pipeline.errors import BriefingError
+
+if TYPE_CHECKING:
+    import jinja2
 
 # templates/ beside the package in a checkout; inside it in an installed wheel.
 HERE = Path(__file__).resolve().parent
@@ -45,6 +48,7 @@ class Templates:
 
     @cached_property
     def env(self) -> jinja2.Environment:
+        jinja2 = jinja()
         return jinja2.Environment(
             loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in self.folders]),
             autoescape=True,
@@ -57,14 +61,14 @@ class Templates:
     def render(self, name: str, **values: object) -> str:
         try:
             return self.env.get_template(name).render(**values)
-        except jinja2.TemplateError as error:
+        except jinja().TemplateError as error:
             raise template_error(error, name) from None
 
     def macros(self, name: str):
         """The macros of a template, callable from Python."""
         try:
             return self.env.get_template(name).module
-        except jinja2.TemplateError as error:
+        except jinja().TemplateError as error:
             raise template_error(error, name) from None
 
     def labels(self) -> dict[str, str]:
@@ -81,6 +85,12 @@ class Templates:
     def files(self) -> list[Path]:
         """Every template file in use, for build dependencies."""
         return sorted(p for folder in self.folders for p in folder.rglob("*") if p.is_file())
+
+
+def jinja():
+    import jinja2  # on first use: a DOCX-only build never loads Jinja
+
+    return jinja2
 
 
 def template_error(error: jinja2.TemplateError, name: str) -> BriefingError:

@@ -58,12 +58,13 @@ def test_interrupted_write_leaves_no_temp_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["x.html"]
 
 
-def test_html_and_docx_builds_never_import_weasyprint(write, tmp_path):
+@pytest.mark.parametrize("formats, module", [(("html", "docx"), "weasyprint"), (("docx",), "jinja2")])
+def test_a_build_loads_only_what_its_formats_need(write, tmp_path, formats, module):
     source = write("# One\n\nText.\n")
     probe = (
         "import sys; from pathlib import Path; from pipeline.build import Options, build; "
-        f"build(Path({str(source)!r}), Options(formats=('html', 'docx'), out_dir=Path({str(tmp_path)!r}))); "
-        "print('weasyprint' in sys.modules)")
+        f"build(Path({str(source)!r}), Options(formats={formats!r}, out_dir=Path({str(tmp_path)!r}))); "
+        f"print({module!r} in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
