@@ -24,7 +24,6 @@ APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
 APT_TEST := poppler-utils qpdf libreoffice-writer-nogui
 
 .PHONY: all setup test bench clean distclean
-.DELETE_ON_ERROR:
 
 all: $(OUTPUTS)
 

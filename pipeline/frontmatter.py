@@ -7,8 +7,8 @@ duplicate keys, no custom tags, and no YAML 1.1 surprises passed on silently:
 
 from __future__ import annotations
 
-import datetime
 import difflib
+from collections.abc import Hashable
 import re
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +37,9 @@ class StrictLoader(yaml.SafeLoader):
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, Hashable):
+                raise yaml.MarkedYAMLError(problem="a key must be a plain value, not a list "
+                                           "or mapping", problem_mark=key_node.start_mark)
             if key in seen:
                 raise yaml.MarkedYAMLError(problem=f"duplicate key '{key}'",
                                            problem_mark=key_node.start_mark)
@@ -48,8 +51,6 @@ class StrictLoader(yaml.SafeLoader):
 # with what was expected.
 
 def text(value: Any) -> str:
-    if isinstance(value, datetime.date):
-        return value.isoformat()
     if not isinstance(value, str) or not value.strip():
         raise TypeError("text")
     return value.strip()
@@ -152,8 +153,10 @@ def read_meta(source: Source) -> tuple[Meta, int]:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key not in SCHEMA:
             raise source.error(line, unknown_key(key))
+        if key in key_lines:
+            raise source.error(line, f"duplicate key '{key}' (first on line {key_lines[key]})")
         try:
-            raw = loader.construct_object(value_node, deep=True)
+            raw = written_value(loader, value_node)
             values[key] = SCHEMA[key](raw)
         except TypeError as expected:
             raise source.error(line, f"'{key}' must be {expected}, not {describe(raw)}") from None
@@ -169,14 +172,20 @@ def read_meta(source: Source) -> tuple[Meta, int]:
     return Meta(**values, key_lines=tuple(key_lines.items())), body_line
 
 
+def written_value(loader: StrictLoader, node: yaml.Node) -> Any:
+    """The value of a node; a date or time stays as written (YAML would turn
+    `2026-11-25 10:00` into a datetime and print it back differently)."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 def compose(source: Source, lines: list[str]) -> yaml.Node | None:
+    """The YAML node tree (aliases are refused here, while composing)."""
     try:
         loader = StrictLoader("\n".join(lines))
         try:
-            root = loader.get_single_node()
-            if root is not None:
-                loader.construct_document(root)  # for duplicate keys, tags, aliases
-            return root
+            return loader.get_single_node()
         finally:
             loader.dispose()
     except yaml.YAMLError as error:

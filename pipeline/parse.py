@@ -80,7 +80,8 @@ def markdown_tree(body: str, first_line: int) -> tuple[etree.Element, markdown.M
     md = markdown.Markdown(extensions=["attr_list", "admonition", "sane_lists",
                                        Briefing(first_line)])
     md.convert(body)
-    return md.captured_tree, md  # type: ignore[attr-defined]
+    # Python-Markdown returns early, without running treeprocessors, on a blank body.
+    return getattr(md, "captured_tree", etree.Element("div")), md
 
 
 # Element tree -> model --------------------------------------------------------

@@ -41,9 +41,12 @@ def test_single_author_as_text(write):
     ("title: T\nclassification: U\npaper: a5", "4: 'paper' must be a4 or letter, not 'a5'"),
     ("title: T", "1: front matter lacks 'classification'"),
     ("title: &x T\nclassification: *x", "3: invalid YAML: YAML aliases (*name) are not allowed"),
-    ("title: T\ntitle: U\nclassification: U", "3: invalid YAML: duplicate key 'title'"),
+    ("title: T\ntitle: U\nclassification: U", "3: duplicate key 'title' (first on line 2)"),
     ("title: !!python/object/apply:os.system [ls]\nclassification: U",
-     "2: invalid YAML: YAML tags such as !!python/object are not allowed"),
+     "2: 'title': YAML tags such as !!python/object are not allowed"),
+    ("title: T\nclassification: U\nauthors: [{a: 1, a: 2}]", "4: 'authors': duplicate key 'a'"),
+    ("title: T\nclassification: U\nauthors: [{? [a] : x}]",
+     "4: 'authors': a key must be a plain value, not a list or mapping"),
     ("title: [unclosed\nclassification: U", "3: invalid YAML:"),
     ('title: "bad \\x0c char"\nclassification: U', "2: character U+000C"),
 ])
@@ -67,3 +70,10 @@ def test_empty_front_matter(write):
     path = write("body\n", front="---\n---\n")
     with pytest.raises(BriefingError, match="front matter is empty"):
         read_meta(read_source(path))
+
+
+def test_dates_and_times_stay_as_written(write):
+    meta, _ = meta_of(write, "title: T\nclassification: U\ndate: 2026-11-25 10:00:00")
+    assert meta.date == "2026-11-25 10:00:00"
+    meta, _ = meta_of(write, "title: 2001-12-14t21:59:43.10-05:00\nclassification: U")
+    assert meta.title == "2001-12-14t21:59:43.10-05:00"

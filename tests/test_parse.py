@@ -100,3 +100,9 @@ def test_character_references_are_checked_after_decoding(write, reference):
 def test_good_character_references_decode(write):
     doc = parsed(write, "&eacute; &#233; &#x1F6F0; &amp;\n")
     assert doc.blocks[0].inlines == (m.Text(text="é é \U0001F6F0 &"),)
+
+
+@pytest.mark.parametrize("body", ["", "\n\n   \n"])
+def test_front_matter_with_no_body(write, body):
+    doc = parsed(write, body)
+    assert doc.blocks == () and doc.sections == ()
