@@ -106,3 +106,23 @@ def test_good_character_references_decode(write):
 def test_front_matter_with_no_body(write, body):
     doc = parsed(write, body)
     assert doc.blocks == () and doc.sections == ()
+
+
+def test_fenced_code_inside_list_items_and_notes(write):
+    doc = parsed(write, "- Run:\n\n    ```sh\n    make\n      make test\n    ```\n\n"
+                        '!!! note "N"\n    ```\n    x < 1\n    ```\n')
+    items, note = doc.blocks
+    assert items.items[0].blocks == (
+        m.Paragraph(inlines=(m.Text(text="Run:"),), line=5),
+        m.CodeBlock(lang="sh", text="make\n  make test", line=7))
+    assert note.blocks == (m.CodeBlock(lang=None, text="x < 1", line=13),)
+
+
+@pytest.mark.parametrize("body, line, what", [
+    ("Intro.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", 7, "tables"),
+    ("Text with a note.[^1]\n\n[^1]: The note.\n", 5, "footnotes"),
+    ("Term\n:   Definition\n", 5, "definition lists"),
+])
+def test_elements_still_to_come_are_named_not_dropped(write, body, line, what):
+    with pytest.raises(BriefingError, match=rf":{line}: {what} are not supported yet"):
+        parsed(write, body)
