@@ -88,14 +88,19 @@ def spare_core() -> bool:
 def build(path: Path, options: Options, log: Callable[[str], None] = lambda _: None) -> list[Path]:
     """Build one source into every asked-for format; return the files written."""
     doc = load(path)
-    targets = {fmt: options.out_dir / f"{path.stem}.{fmt}" for fmt in options.formats}
-    for target in targets.values():
+    files = dict(zip(options.formats, targets(path, options.formats, options.out_dir)))
+    for target in files.values():
         if target.resolve() == path.resolve():
             raise BriefingError(str(path), None, f"output {target} would overwrite the source")
     for fmt, data in render_all(doc, options).items():
-        write_atomic(targets[fmt], data, str(path))
-        log(str(targets[fmt]))
-    return list(targets.values())
+        write_atomic(files[fmt], data, str(path))
+        log(str(files[fmt]))
+    return list(files.values())
+
+
+def targets(path: Path, formats: tuple[str, ...], out_dir: Path) -> list[Path]:
+    """The files a build of `path` writes, one per format."""
+    return [out_dir / f"{path.stem}.{fmt}" for fmt in formats]
 
 
 def write_atomic(target: Path, data: bytes, source_name: str) -> None:

@@ -30,10 +30,13 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="briefing", description=DESCRIPTION,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     top.add_argument("--version", action="version", version=f"briefing {__version__}")
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show tracebacks of internal errors")
     top.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build briefings into PDF, DOCX and HTML",
+    build = commands.add_parser("build", parents=[debug], help="build briefings into PDF, DOCX and HTML",
                                 description="Build each Markdown FILE into the chosen formats.")
     build.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
     build.add_argument("--to", default="pdf,docx,html", type=formats, metavar="FORMATS",
@@ -43,7 +46,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--templates", type=Path, metavar="DIR",
                        help="folder whose files override templates/ by the same relative path")
 
-    check = commands.add_parser("check", help="validate briefings without rendering",
+    check = commands.add_parser("check", parents=[debug], help="validate briefings without rendering",
                                 description="Parse and validate each FILE; write nothing.")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
     return top
@@ -77,12 +80,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.build import Options, build, load
+    from pipeline.build import Options, build, load, targets
     from pipeline.templating import Templates
 
-    if getattr(args, "templates", None) and not args.templates.is_dir():
-        print(f"briefing: --templates {args.templates}: not a folder", file=sys.stderr)
-        return 2
+    if args.command == "build":
+        if problem := usage_problem(args, targets):
+            print(f"briefing: {problem}", file=sys.stderr)
+            return 2
+        options = Options(formats=args.to, out_dir=args.out, templates=Templates(args.templates),
+                          warn=lambda problem: print(problem, file=sys.stderr))
     failed = 0
     for path in args.files:
         try:
@@ -90,9 +96,6 @@ def run(args: argparse.Namespace) -> int:
                 load(path)
                 print(f"{path}: ok")
             else:
-                options = Options(formats=args.to, out_dir=args.out,
-                                  templates=Templates(args.templates),
-                                  warn=lambda problem: print(problem, file=sys.stderr))
                 build(path, options, log=lambda target: print(f"{path} -> {target}"))
         except BriefingError as error:
             if args.debug:
@@ -100,6 +103,25 @@ def run(args: argparse.Namespace) -> int:
             print(error, file=sys.stderr)
             failed += 1
     return 1 if failed else 0
+
+
+def usage_problem(args: argparse.Namespace, targets) -> str | None:
+    """Options that cannot work, found before anything is built."""
+    if args.templates and not args.templates.is_dir():
+        return f"--templates {args.templates}: not a folder"
+    if args.out.exists() and not args.out.is_dir():
+        return f"--out {args.out}: not a folder"
+    sources = {path.resolve(): path for path in args.files}
+    written: dict[Path, Path] = {}
+    for path in args.files:
+        for target in targets(path, args.to, args.out):
+            key = target.resolve()
+            if key in sources:
+                return f"{path} would write {target}, which is a source on this command line"
+            if key in written and written[key] != path:
+                return f"{written[key]} and {path} would both write {target}: build them into different --out folders"
+            written[key] = path
+    return None
 
 
 def entry() -> None:

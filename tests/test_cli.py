@@ -49,3 +49,28 @@ def test_build_html_only(tmp_path: Path):
     result = run_cli("build", FIXTURES / "elements.md", "--to", "html", "--out", tmp_path)
     assert result.returncode == 0, result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["elements.html"]
+
+
+def test_outputs_that_would_collide_are_usage_errors(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.md").write_text("---\ntitle: T\nclassification: U\n---\nText.\n")
+    clash = run_cli("build", tmp_path / "a/x.md", tmp_path / "b/x.md", "--out", tmp_path / "out")
+    assert clash.returncode == 2 and "would both write" in clash.stderr
+    (tmp_path / "a" / "x.html").write_text("<p>keep me</p>")
+    onto_source = run_cli("build", tmp_path / "a/x.md", tmp_path / "a/x.html", "--to", "html",
+                          "--out", tmp_path / "a")
+    assert onto_source.returncode == 2 and "which is a source on this command line" in onto_source.stderr
+    assert (tmp_path / "a" / "x.html").read_text() == "<p>keep me</p>"
+    assert not (tmp_path / "out").exists()
+
+
+def test_out_that_is_a_file_is_a_usage_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run_cli("build", FIXTURES / "elements.md", "--out", blocker)
+    assert result.returncode == 2 and result.stderr == f"briefing: --out {blocker}: not a folder\n"
+
+
+def test_debug_after_the_command():
+    assert run_cli("check", "--debug", FIXTURES / "elements.md").returncode == 0
