@@ -38,7 +38,7 @@ def render_pdf(doc: m.Document, templates: Templates) -> tuple[bytes, list[Probl
 
 
 ROOT_RULE = re.compile(r":root\s*\{([^{}]*)\}")
-DECLARATION = re.compile(r"(--[\w-]+)\s*:\s*([^;{}]+?)\s*(?:;|$)")
+DECLARATION = re.compile(r"(--[\w-]+)\s*:\s*([^;{}]+?)\s*(?:;|$|(?=\}))")
 USE = re.compile(r"var\(\s*(--[\w-]+)\s*\)")
 
 
@@ -53,6 +53,11 @@ def resolve_custom_properties(css: Markup) -> Markup:
     values: dict[str, str] = {}
     for rule in ROOT_RULE.finditer(css):
         values.update(DECLARATION.findall(rule[1]))
+    # A property some other rule sets (a banner colour per level) varies by
+    # element: leave it to WeasyPrint.
+    outside_root = ROOT_RULE.sub("", css)
+    for name in {name for name, _ in DECLARATION.findall(outside_root)}:
+        values.pop(name, None)
     for _ in range(3):  # values may themselves use var()
         values = {name: USE.sub(lambda use: values.get(use[1], use[0]), value)
                   for name, value in values.items()}

@@ -49,7 +49,7 @@ class Templates:
     @cached_property
     def env(self) -> jinja2.Environment:
         jinja2 = jinja()
-        return jinja2.Environment(
+        env = jinja2.Environment(
             loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in self.folders]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -57,6 +57,8 @@ class Templates:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
+        env.filters["css_string"] = css_string
+        return env
 
     def render(self, name: str, **values: object) -> str:
         try:
@@ -85,6 +87,12 @@ class Templates:
     def files(self) -> list[Path]:
         """Every template file in use, for build dependencies."""
         return sorted(p for folder in self.folders for p in folder.rglob("*") if p.is_file())
+
+
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string, safe inside a <style> element."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;-_()" else f"\\{ord(c):x} " for c in str(text))
+    return Markup(f'"{escaped}"')
 
 
 def jinja():

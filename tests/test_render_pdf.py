@@ -97,12 +97,13 @@ def test_weasyprint_warnings_come_back_as_warnings(tmp_path):
 
 
 def test_custom_properties_are_resolved_once_for_print():
-    css = Markup(":root { --ink: #111; --accent: var(--ink); --font: \"Noto Sans\", sans-serif }\n"
+    css = Markup(":root { --ink: #111; --accent: var(--ink); --font: \"Noto Sans\", sans-serif; --bg: #fff }\n"
                  "h1 { color: var(--accent); font-family: var(--font); border: var(--unknown); "
-                 "background: var(--ink, red) }")
+                 "background: var(--ink, red) }\n.x { --bg: #000 } p { background: var(--bg) }")
     resolved = resolve_custom_properties(css)
     assert 'h1 { color: #111; font-family: "Noto Sans", sans-serif; border: var(--unknown); ' \
            "background: var(--ink, red) }" in resolved
+    assert "p { background: var(--bg) }" in resolved  # set per element elsewhere: left alone
 
 
 def test_print_colours_match_the_stylesheet(elements_pdf, tmp_path):
@@ -118,3 +119,24 @@ def test_print_colours_match_the_stylesheet(elements_pdf, tmp_path):
     image = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
     colours = [colour for _, colour in image.getcolors(maxcolors=1 << 20)]
     assert any(r > 200 and g < 60 and b < 60 for r, g, b in colours)
+
+
+def test_page_label_wording_comes_from_labels(tmp_path):
+    (tmp_path / "text").mkdir()
+    labels = (Templates().path("text/labels.yaml")).read_text()
+    (tmp_path / "text" / "labels.yaml").write_text(
+        labels.replace("page: Page", "page: Seite").replace("of: of", "of: von"))
+    path = tmp_path / "de.pdf"
+    path.write_bytes(render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))[0])
+    assert "Seite 1 von 2" in pdf_band(path, 1, top=False)
+
+
+def test_long_marking_wraps_inside_the_page(tmp_path):
+    doc = load(FIXTURES / "elements.md")
+    marking = "TOP SECRET//SI-GAMMA/TK//ORCON/NOFORN//REL TO USA, AUS, CAN, GBR, NZL//FISA"
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, classification=marking))
+    path = tmp_path / "long.pdf"
+    path.write_bytes(render_pdf(doc, Templates())[0])
+    for top in (True, False):
+        band = " ".join(pdf_band(path, 1, top=top, height_pt=70).split())
+        assert "TOP SECRET//SI-GAMMA/TK//ORCON/NOFORN//REL TO USA, AUS, CAN, GBR, NZL//FISA" in band.replace("/ /", "//")

@@ -65,3 +65,10 @@ def test_wheel_carries_the_templates(tmp_path: Path):
          "print(Templates().path('docx/reference.docx'))"],
         cwd=tmp_path, env={"PYTHONPATH": str(tmp_path / "site")}, capture_output=True, text=True)
     assert found.stdout.strip() == str(tmp_path / "site" / "pipeline" / "templates" / "docx" / "reference.docx")
+
+
+def test_css_string_cannot_break_out_of_a_style_element():
+    from pipeline.templating import css_string
+    assert css_string("Page") == '"Page"'
+    quoted = css_string('a"</style><script>')
+    assert '"' not in quoted[1:-1] and "<" not in quoted and "\\22 " in quoted
