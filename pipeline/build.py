@@ -53,7 +53,7 @@ def render(doc: m.Document, fmt: str, user_templates: Path | None) -> tuple[byte
             return render_pdf(doc, templates)
         case "docx":
             from pipeline.render_docx import render_docx
-            return render_docx(doc, templates.path("docx/reference.docx")), []
+            return render_docx(doc, templates.path("docx/reference.docx"), templates.labels()), []
         case _:
             raise ValueError(f"unknown format {fmt}")
 

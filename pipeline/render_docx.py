@@ -21,7 +21,7 @@ import os
 import pathlib
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import assert_never
 
@@ -71,13 +71,14 @@ class Where:
     depth: int = 0
 
 
-def render_docx(doc: model.Document, reference: pathlib.Path) -> bytes:
-    """The DOCX file for `doc`, styled by the `reference` document."""
+def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[str, str]) -> bytes:
+    """The DOCX file for `doc`, styled by the `reference` document; `labels`
+    are the words of templates/text/labels.yaml."""
     package = open_reference(reference)
     ctx = context(package, str(reference))
     body = package.element.body
     clear_body(body)
-    content = [*front_xml(doc.meta, ctx), *blocks_xml(doc.blocks, ctx, Where())]
+    content = [*front_xml(doc.meta, labels, ctx), *blocks_xml(doc.blocks, ctx, Where())]
     for section in doc.sections:
         content.extend(section_xml(section, ctx))
     append_body(body, content)
@@ -137,12 +138,17 @@ def append_body(body, content: list) -> None:
 
 # Front matter and properties ----------------------------------------------
 
-def front_xml(meta: model.Meta, ctx: Context) -> list:
+def front_xml(meta: model.Meta, labels: Mapping[str, str], ctx: Context) -> list:
     # Pandoc reads the leading Title/Subtitle/Author paragraphs as metadata;
     # Date comes last because its style's space closes the title block.
+    details = [(labels[key], value) for key, value in (
+        ("version", meta.version), ("status", meta.status), ("poc", meta.poc),
+        ("distribution", meta.distribution)) if value]
     lines = [("Title", meta.title), ("Subtitle", meta.subtitle),
              *(("Author", author) for author in meta.authors),
-             ("Organization", meta.organization), ("Date", meta.date)]
+             ("Organization", meta.organization),
+             *(("Organization", f"{label}: {value}") for label, value in details),
+             ("Date", meta.date)]
     return [paragraph(ctx, style, (Text(text=text),)) for style, text in lines if text]
 
 
@@ -172,7 +178,7 @@ def core_properties(package: Docx, meta: model.Meta, when: dt.datetime) -> None:
     props = package.core_properties
     props.title = clip(meta.title)
     props.author = clip("; ".join(meta.authors))
-    props.subject = clip(meta.subtitle or meta.classification)
+    props.subject = clip(meta.subtitle or meta.title)  # as the PDF's Subject
     props.keywords = clip(meta.classification)
     props.category = clip(meta.classification)
     props.language = meta.lang
@@ -286,7 +292,7 @@ def with_portion(portion: str | None, inlines: tuple[Inline, ...]) -> tuple[Inli
 def list_xml(list_block: ListBlock, ctx: Context, where: Where) -> list:
     """Numbered paragraphs; an item's later blocks continue it, unnumbered."""
     depth = where.depth + 1
-    level = depth - 1  # w:ilvl counts from 0 and goes on past the 3 styles
+    level = min(depth - 1, 8)  # w:ilvl counts from 0; Word has nine levels
     suffix = "" if depth == 1 else f" {min(depth, 3)}"
     style = f"List {'Number' if list_block.ordered else 'Bullet'}{suffix}"
     num_id = ordered_num(ctx, level, list_block.start) if list_block.ordered else ctx.bullet_num

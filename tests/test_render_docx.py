@@ -26,9 +26,11 @@ from pipeline.model import (Admonition, Code, CodeBlock, Document, Emph, LineBre
                             ListBlock, ListItem, Meta, Paragraph, Quote, Rule, Section,
                             Strong, Text)
 from pipeline.render_docx import render_docx
+from pipeline.templating import Templates
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "templates" / "docx" / "reference.docx"
+LABELS = Templates().labels()
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS = {"w": W, "r": R}
@@ -112,7 +114,7 @@ DOC = Document(meta=META, blocks=(PREAMBLE,), sections=(SUMMARY, RISKS), path="b
 
 def render(tmp_path: Path, doc: Document = DOC, name: str = "brief.docx") -> Path:
     path = tmp_path / name
-    path.write_bytes(render_docx(doc, REFERENCE))
+    path.write_bytes(render_docx(doc, REFERENCE, LABELS))
     return path
 
 
@@ -385,10 +387,19 @@ def test_core_properties(tmp_path, monkeypatch):
     assert props.last_modified_by == "" and props.comments == ""
 
 
-def test_subject_falls_back_to_classification(tmp_path):
+def test_subject_falls_back_to_the_title_as_in_the_pdf(tmp_path):
     plain = Document(meta=Meta(title="T", classification="SECRET"), blocks=(), sections=(),
                      path="x.md")
-    assert docx.Document(str(render(tmp_path, plain))).core_properties.subject == "SECRET"
+    assert docx.Document(str(render(tmp_path, plain))).core_properties.subject == "T"
+
+
+def test_title_block_details_use_the_labels(tmp_path):
+    meta = Meta(title="T", classification="U", version="1.2", status="draft", poc="J. Doe",
+                distribution="A")
+    document = docx.Document(str(render(tmp_path, Document(meta=meta, blocks=(), sections=(),
+                                                             path="x.md"))))
+    assert [p.text for p in document.paragraphs] == [
+        "T", "Version: 1.2", "Status: draft", "Point of contact: J. Doe", "Distribution: A"]
 
 
 def test_language_set_for_spelling(rendered):
@@ -399,27 +410,27 @@ def test_language_set_for_spelling(rendered):
 
 def test_same_input_same_bytes(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert render_docx(DOC, REFERENCE) == render_docx(DOC, REFERENCE)
+    assert render_docx(DOC, REFERENCE, LABELS) == render_docx(DOC, REFERENCE, LABELS)
 
 
 def test_bad_source_date_epoch_is_a_briefing_error(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(BriefingError, match="SOURCE_DATE_EPOCH"):
-        render_docx(DOC, REFERENCE)
+        render_docx(DOC, REFERENCE, LABELS)
 
 
 # Reference problems are user errors, not tracebacks ------------------------
 
 def test_missing_reference(tmp_path):
     with pytest.raises(BriefingError, match="cannot read reference.docx"):
-        render_docx(DOC, tmp_path / "nothing.docx")
+        render_docx(DOC, tmp_path / "nothing.docx", LABELS)
 
 
 def test_reference_without_our_styles(tmp_path):
     plain = tmp_path / "plain.docx"
     docx.Document().save(str(plain))  # python-docx's own template: no Rule, no Note ...
     with pytest.raises(BriefingError, match="reference.docx"):
-        render_docx(DOC, plain)
+        render_docx(DOC, plain, LABELS)
 
 
 # The committed reference document -------------------------------------------
@@ -494,10 +505,21 @@ def test_long_and_non_ascii_ids_become_word_safe_bookmarks(tmp_path):
     links = tuple(Link(target=f"#{s.id}", children=(Text(text=s.id),)) for s in sections)
     doc = replace(DOC, blocks=(Paragraph(inlines=links, line=1),), sections=sections)
     path = tmp_path / "ids.docx"
-    path.write_bytes(render_docx(doc, REFERENCE))
+    path.write_bytes(render_docx(doc, REFERENCE, LABELS))
     root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
     anchors = root.xpath("//w:hyperlink/@w:anchor", namespaces=NS)
     names = root.xpath("//w:bookmarkStart/@w:name", namespaces=NS)
     assert anchors == names and len(set(names)) == 3
     assert names[2] == "short"
     assert all(len(name) <= 40 and name[0].isalpha() and name.isascii() for name in names)
+
+
+def test_lists_deeper_than_word_allows_stay_at_its_last_level(tmp_path):
+    deepest = bullets(item(para("Level 12")))
+    for depth in range(11, 0, -1):
+        deepest = bullets(item(para(f"Level {depth}"), deepest))
+    doc = Document(meta=Meta(title="T", classification="U"), blocks=(deepest,), sections=(),
+                   path="x.md")
+    levels = {p.text: num_pr(p)[1] for p in docx.Document(str(render(tmp_path, doc))).paragraphs
+              if num_pr(p)}
+    assert [levels[f"Level {n}"] for n in range(1, 13)] == [*range(9), 8, 8, 8]
