@@ -41,6 +41,7 @@ class Link:
     target: str
     children: tuple[Inline, ...]
     title: str | None = None
+    line: int | None = None  # its own source line, for messages
 
     @property
     def internal(self) -> bool:

@@ -280,9 +280,13 @@ class Reader:
             case "br":
                 return (m.LineBreak(),)
             case "a":
-                target = self.link_target(element.get("href", ""), line)
+                href = element.get("href", "").strip()
+                # The link's own line, when the paragraph spans several.
+                line = self.source.locate(f"]({href}", line) or self.source.locate(href, line) or line
+                target = self.link_target(href, line)
                 children = self.inlines(element, line) or (m.Text(text=target),)
-                return (m.Link(target=target, children=children, title=element.get("title")),)
+                return (m.Link(target=target, children=children, title=element.get("title"),
+                               line=line),)
             case "sup" if "fnref" in element.get("id", ""):
                 raise self.error(line, "footnotes are not supported yet")
             case "img":
@@ -292,14 +296,16 @@ class Reader:
                 raise self.error(line, f"unsupported inline element <{tag}>")
 
     def link_target(self, href: str, line: int) -> str:
-        href = href.strip()
         if href.startswith("#") and len(href) > 1:
             return href
-        scheme = urlsplit(href).scheme.lower()
-        if scheme not in LINK_SCHEMES:
-            shown = href if len(href) <= 60 else href[:57] + "..."
+        parts = urlsplit(href)
+        shown = href if len(href) <= 60 else href[:57] + "..."
+        if parts.scheme.lower() not in LINK_SCHEMES:
             raise self.error(line, f"link target '{shown}' is not allowed: use http, https, "
                              "mailto or #id")
+        if not (parts.netloc if parts.scheme.lower() != "mailto" else parts.path):
+            raise self.error(line, f"link target '{shown}' has no "
+                             f"{'address' if parts.scheme.lower() == 'mailto' else 'host'}")
         return href
 
 

@@ -69,7 +69,8 @@ def unique(base: str, ids: dict[str, int]) -> str:
 
 def broken_links(doc: m.Document, ids: dict[str, int]) -> list[Problem]:
     problems = []
-    for line, link in links(doc):
+    for block_line, link in links(doc):
+        line = link.line or block_line
         if link.internal and link.target[1:] not in ids:
             known = ", ".join(f"#{name}" for name in list(ids)[:8]) or "none"
             problems.append(Problem(doc.path, line, f"link to '{link.target}', which no heading "
@@ -78,7 +79,7 @@ def broken_links(doc: m.Document, ids: dict[str, int]) -> list[Problem]:
 
 
 def links(doc: m.Document) -> Iterator[tuple[int, m.Link]]:
-    """Every link with the source line of its block, in reading order."""
+    """Every link with its source line (or its block's), in reading order."""
     for block in doc.blocks:
         yield from block_links(block)
     for section in m.walk_sections(doc.sections):

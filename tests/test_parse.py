@@ -39,7 +39,7 @@ def test_inlines(write):
     assert doc.blocks[0].inlines == (
         m.Text(text="Say "), m.Emph(children=(m.Text(text="a"),)), m.Text(text=" "),
         m.Strong(children=(m.Text(text="b"),)), m.Text(text=" "), m.Code(text="c<d>"),
-        m.Text(text=" "), m.Link(target="https://x.org", children=(m.Text(text="e"),), title="T"),
+        m.Text(text=" "), m.Link(target="https://x.org", children=(m.Text(text="e"),), title="T", line=5),
         m.Text(text=" & *f*"), m.LineBreak(), m.Text(text="next"))
 
 
@@ -126,3 +126,14 @@ def test_fenced_code_inside_list_items_and_notes(write):
 def test_elements_still_to_come_are_named_not_dropped(write, body, line, what):
     with pytest.raises(BriefingError, match=rf":{line}: {what} are not supported yet"):
         parsed(write, body)
+
+
+def test_link_errors_point_at_the_links_own_line(write):
+    with pytest.raises(BriefingError, match=r":7: link target 'javascript:x\(\)'"):
+        parsed(write, "A paragraph\nthat runs on\nto [a bad link](javascript:x()).\n")
+
+
+@pytest.mark.parametrize("target", ["http://", "https:///path", "mailto:"])
+def test_links_without_host_or_address(write, target):
+    with pytest.raises(BriefingError, match=r":5: link target .* has no (host|address)"):
+        parsed(write, f"[x]({target})\n")

@@ -53,3 +53,9 @@ def test_every_problem_is_reported_at_once(write):
 def test_links_to_generated_ids_resolve(write):
     doc = finished(write, "# Background Facts\n\nSee [above](#background-facts).\n")
     assert doc.sections[0].id == "background-facts"
+
+
+def test_missing_id_reported_at_the_links_line(write):
+    with pytest.raises(BriefingError) as caught:
+        finished(write, "# H\n\npara one\ncontinues [x](#nope)\n")
+    assert caught.value.problems[0].line == 8
