@@ -7,6 +7,7 @@ Author text only ever reaches Jinja as data, never as template source.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -102,6 +103,12 @@ def jinja():
 
 
 def template_error(error: jinja2.TemplateError, name: str) -> BriefingError:
-    where = getattr(error, "filename", None) or name
-    line = getattr(error, "lineno", None)
+    where, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if not where:
+        # An error while rendering: Jinja rewrites the traceback so that the
+        # template's frames carry its file and line; the innermost one is it.
+        frames = [(frame.f_code.co_filename, number)
+                  for frame, number in traceback.walk_tb(error.__traceback__)
+                  if frame.f_code.co_filename.endswith(".j2")]
+        where, line = frames[-1] if frames else (name, None)
     return BriefingError(where, line, f"template error: {error.message or error}")

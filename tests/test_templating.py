@@ -27,10 +27,11 @@ def test_user_folder_wins_file_by_file(tmp_path: Path):
 
 
 def test_autoescape_and_strict_undefined(tmp_path: Path):
-    (tmp_path / "t.j2").write_text("<p>{{ text }}</p>{{ missing }}")
+    (tmp_path / "t.j2").write_text("<p>{{ text }}</p>\n{{ missing }}")
     templates = Templates(tmp_path)
-    with pytest.raises(BriefingError, match="template error: 'missing' is undefined"):
+    with pytest.raises(BriefingError) as caught:
         templates.render("t.j2", text="x")
+    assert str(caught.value) == f"{tmp_path / 't.j2'}:2: template error: 'missing' is undefined"
     (tmp_path / "t.j2").write_text("<p>{{ text }}</p>")
     assert templates.render("t.j2", text="<b>{{ 7*7 }}</b>") == "<p>&lt;b&gt;{{ 7*7 }}&lt;/b&gt;</p>"
 
