@@ -73,3 +73,13 @@ def test_css_string_cannot_break_out_of_a_style_element():
     assert css_string("Page") == '"Page"'
     quoted = css_string('a"</style><script>')
     assert '"' not in quoted[1:-1] and "<" not in quoted and "\\22 " in quoted
+
+
+def test_compiled_templates_are_cached_and_checked_against_their_source(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "x.j2").write_text("one")
+    assert Templates(tmp_path / "t").render("x.j2") == "one"
+    assert list((tmp_path / "cache" / "briefing" / "jinja").iterdir())
+    (tmp_path / "t" / "x.j2").write_text("two")
+    assert Templates(tmp_path / "t").render("x.j2") == "two"
