@@ -82,7 +82,7 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
     for section in doc.sections:
         content.extend(section_xml(section, ctx))
     append_body(body, content)
-    page_setup(package, doc.meta, ctx)
+    page_setup(package, doc.meta, labels, ctx)
     set_language(package, doc.meta.lang)
     core_properties(package, doc.meta, build_time(doc.path))
     return stable_zip(save(package))
@@ -152,7 +152,7 @@ def front_xml(meta: model.Meta, labels: Mapping[str, str], ctx: Context) -> list
     return [paragraph(ctx, style, (Text(text=text),)) for style, text in lines if text]
 
 
-def page_setup(package: Docx, meta: model.Meta, ctx: Context) -> None:
+def page_setup(package: Docx, meta: model.Meta, labels: Mapping[str, str], ctx: Context) -> None:
     section = package.sections[0]
     section.page_width, section.page_height = PAGE_SIZES.get(meta.paper, PAGE_SIZES["a4"])
     # The classification banner on every page, top and bottom, as on paper.
@@ -162,6 +162,21 @@ def page_setup(package: Docx, meta: model.Meta, ctx: Context) -> None:
         banner = part.paragraphs[0]
         banner._p.style = ctx.style("Classification")
         banner.text = meta.classification
+    section.footer._element.append(page_numbers(labels, ctx))
+
+
+def page_numbers(labels: Mapping[str, str], ctx: Context):
+    """"Page X of Y" from Word fields, so Word keeps them right as text moves."""
+    p = OxmlElement("w:p")
+    p.style = ctx.style("Footer")
+    for piece in (f"{labels['page']} ", "PAGE", f" {labels['of']} ", "NUMPAGES"):
+        if piece in ("PAGE", "NUMPAGES"):
+            field = OxmlElement("w:fldSimple", {qn("w:instr"): f" {piece} \\* MERGEFORMAT "})
+            field.append(run(ctx, "1", frozenset()))  # shown until Word updates the field
+            p.append(field)
+        else:
+            p.append(run(ctx, piece, frozenset()))
+    return p
 
 
 def set_language(package: Docx, lang: str) -> None:

@@ -140,3 +140,14 @@ def test_information_fixture_all_formats(tmp_path):
     assert [pandoc_text(h["c"][2]) for h in pandoc_blocks(ast, "Header")] == [
         "1 Situation", "1.1 Background", "2 Assessment"]
     assert pandoc_blocks(ast, "OrderedList")[0]["c"][0][0] == 5
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is installed by make test")
+def test_seed_docx_pages_carry_banners_and_page_numbers(seed, tmp_path):
+    pdf = soffice_to_pdf(seed.with_suffix(".docx"), tmp_path)
+    pages = int(pdf_info(pdf)["Pages"])
+    assert pages >= 4
+    for page in range(1, pages + 1):
+        assert "UNCLASSIFIED" in pdf_band(pdf, page, top=True)
+        bottom = flat(pdf_band(pdf, page, top=False, height_pt=80))
+        assert "UNCLASSIFIED" in bottom and f"Page {page} of {pages}" in bottom

@@ -233,8 +233,12 @@ def test_letter_paper(tmp_path):
 def test_classification_banner_on_every_page(rendered):
     section = docx.Document(str(rendered)).sections[0]
     assert [p.text for p in section.header.paragraphs] == ["OFFICIAL-SENSITIVE"]
-    assert [p.text for p in section.footer.paragraphs] == ["OFFICIAL-SENSITIVE"]
-    assert section.header.paragraphs[0].style.name == "Classification"
+    banner, numbers = section.footer.paragraphs
+    assert banner.text == "OFFICIAL-SENSITIVE"
+    assert section.header.paragraphs[0].style.name == banner.style.name == "Classification"
+    # Page X of Y from Word fields (python-docx does not read field results).
+    assert numbers.text == "Page  of " and numbers.style.name == "Footer"
+    assert numbers._p.xpath("w:fldSimple/@w:instr") == [" PAGE \\* MERGEFORMAT ", " NUMPAGES \\* MERGEFORMAT "]
 
 
 def test_portion_mark_prefixes_paragraph(rendered):

@@ -240,6 +240,10 @@ def styles(document: docx.document.Document) -> None:
     define(document, "Classification", para, "Normal",
            f'<w:jc w:val="center"/>{spacing(0, 0)}',
            f'{head}<w:b/><w:caps/><w:color w:val="{INK}"/>{size(9)}')
+    # The page number line under the bottom banner.
+    define(document, "Footer", para, "Normal",
+           f'<w:jc w:val="center"/>{spacing(2, 0)}',
+           f'{head}<w:color w:val="{GREY}"/>{size(8)}')
 
     # Headings: one sober family, size and space mark the level.
     sizes = (16, 13.5, 12, 11, 10.5, 10.5)
