@@ -53,7 +53,13 @@ class LineBreak:
     pass
 
 
-Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak
+@node
+class FootnoteRef:
+    number: int  # in order of first reference, as pandoc numbers them
+    first: bool  # the first reference to this note (later ones repeat the number)
+
+
+Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef
 
 
 # Blocks --------------------------------------------------------------------
@@ -105,7 +111,22 @@ class Admonition:
     line: int
 
 
-Block: TypeAlias = Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition
+Cell: TypeAlias = tuple[Inline, ...]
+ALIGNS = ("left", "center", "right")
+
+
+@node
+class Table:
+    head: tuple[Cell, ...]  # one header row
+    rows: tuple[tuple[Cell, ...], ...]
+    aligns: tuple[str | None, ...]  # per column: one of ALIGNS, or None
+    caption: tuple[Inline, ...] = ()
+    id: str = ""
+    number: int | None = None  # set by transforms for captioned tables
+    line: int
+
+
+Block: TypeAlias = Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition | Table
 
 
 # Structure -----------------------------------------------------------------
@@ -149,11 +170,19 @@ class Meta:
 
 
 @node
+class Footnote:
+    number: int
+    blocks: tuple[Block, ...]
+    line: int
+
+
+@node
 class Document:
     meta: Meta
     blocks: tuple[Block, ...]  # before the first heading
     sections: tuple[Section, ...]
     path: str  # as given by the user, for messages
+    footnotes: tuple[Footnote, ...] = ()  # by number
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
@@ -163,6 +192,8 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
         match item:
             case Text(text=text) | Code(text=text):
                 parts.append(text)
+            case FootnoteRef():
+                pass
             case Emph(children=children) | Strong(children=children) | Link(children=children):
                 parts.append(plain_text(children))
             case LineBreak():

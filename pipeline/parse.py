@@ -12,15 +12,14 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.admonition import AdmonitionExtension
 from markdown.extensions.attr_list import AttrListExtension
-from markdown.extensions.def_list import DefListExtension
-from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.preprocessors import Preprocessor
@@ -33,9 +32,12 @@ from pipeline.source import XML_INVALID, Source
 
 MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
 LINK_SCHEMES = ("http", "https", "mailto")
-NOT_YET = {"table": "tables", "dl": "definition lists", "div.footnote": "footnotes"}
+UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")  # left as text when no definition
+DEFINITION = re.compile(r"\n:[ \t]")  # `Term` then `:   definition`
+CAPTION = re.compile(r"^(?:Table)?:\s+")  # pandoc's `Table: text` or `: text`
+CAPTION_ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-BLOCK_TAGS = {"p", "ul", "ol", "blockquote", "pre", "hr", "div", *HEADING_TAGS}
+BLOCK_TAGS = {"p", "ul", "ol", "blockquote", "pre", "hr", "div", "table", *HEADING_TAGS}
 NUMERIC_REFERENCE = re.compile(r"&#[xX]([0-9a-fA-F]+);|&#([0-9]+);")
 RULE = re.compile(r" {0,3}([-*_])( *\1){2,} *$")
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w#+.-]*)[^\n]*\n"
@@ -91,13 +93,13 @@ class Briefing(Extension):
 
 
 def markdown_tree(body: str, first_line: int) -> tuple[etree.Element, markdown.Markdown]:
-    # tables, footnotes and def_list only so that we can name them in an
-    # error: the model does not carry them yet.
+    # Not def_list: it would take Quarto's `: caption` under a table for a
+    # definition.
     # Extension objects, not names: a name makes Python-Markdown scan every
     # installed package's entry points, 20 ms of each run.
     md = markdown.Markdown(extensions=[
         AttrListExtension(), AdmonitionExtension(), SaneListExtension(), TableExtension(),
-        FootnoteExtension(), DefListExtension(), Briefing(first_line)])
+        FootnoteExtension(), Briefing(first_line)])
     md.convert(body)
     # Python-Markdown returns early, without running treeprocessors, on a blank body.
     return getattr(md, "captured_tree", etree.Element("div")), md
@@ -116,6 +118,7 @@ class Reader:
     source: Source
     md: markdown.Markdown
     cursor: int
+    notes: dict[str, int] = field(default_factory=dict)  # footnote label -> number
 
     def error(self, line: int, message: str) -> BriefingError:
         return self.source.error(line, message)
@@ -146,6 +149,9 @@ class Reader:
         if not text:
             return ""
         text = text.replace("\n", " ")  # a soft line break reads as a space
+        if undefined := UNDEFINED_NOTE.search(text):
+            raise self.error(self.source.locate(undefined[0], line) or line,
+                             f"footnote {undefined[0]} has no definition ([{undefined[0][1:-1]}]: text)")
         return HTML_PLACEHOLDER_RE.sub(lambda match: self.entity(match, line), text)
 
     def entity(self, match: re.Match[str], line: int) -> str:
@@ -171,8 +177,13 @@ class Reader:
     def blocks(self, elements: list[etree.Element], depth: int) -> list[m.Block | Heading]:
         """Blocks of a container, with headings kept flat for `section_tree`."""
         out: list[m.Block | Heading] = []
-        for element in elements:
-            if element.tag in HEADING_TAGS:
+        elements = list(elements)
+        while elements:
+            element = elements.pop(0)
+            if element.tag == "table":
+                caption = elements.pop(0) if elements and is_caption(elements[0]) else None
+                out.append(self.table(element, caption))
+            elif element.tag in HEADING_TAGS:
                 line = self.find_line(element)
                 self.cursor = line + 1
                 out.append(Heading(level=int(element.tag[1]), id=element.get("id", ""),
@@ -208,8 +219,6 @@ class Reader:
                 return m.Rule(line=self.rule_line())
             case "div" if "admonition" in element.get("class", "").split():
                 return self.admonition(element, depth)
-            case _ if (what := not_yet(element)):
-                raise self.error(self.find_line(element), f"{what} are not supported yet")
             case tag:
                 raise self.error(self.find_line(element), f"unsupported element <{tag}>")
 
@@ -219,6 +228,8 @@ class Reader:
             return self.code_block(stashed)
         line = self.find_line(element)
         self.cursor = line + 1  # the next block starts below this one
+        if DEFINITION.search("".join(element.itertext())):
+            raise self.error(line, "definition lists are not supported yet")
         return m.Paragraph(inlines=self.inlines(element, line), line=line)
 
     def code_block(self, pre: etree.Element) -> m.CodeBlock:
@@ -255,6 +266,37 @@ class Reader:
             blocks.append(self.paragraph(lead))
         blocks.extend(self.nested_blocks(children[split:], depth))
         return tuple(blocks)
+
+    def table(self, element: etree.Element, caption: etree.Element | None) -> m.Table:
+        line = self.find_line(element)
+        head = element.findall("thead/tr/th")
+        rows = element.findall("tbody/tr")
+        aligns = tuple(cell_align(th) for th in head)
+        table = m.Table(head=tuple(self.inlines(th, line) for th in head),
+                        rows=tuple(tuple(self.inlines(td, line) for td in tr.findall("td"))
+                                   for tr in rows),
+                        aligns=aligns, line=line)
+        if caption is None:
+            return table
+        caption_line = self.find_line(caption)
+        self.cursor = caption_line + 1
+        text, table_id = caption_parts(self.inlines(caption, caption_line))
+        return replace(table, caption=text, id=table_id)
+
+    def footnotes(self, notes: etree.Element, body_line: int) -> tuple[m.Footnote, ...]:
+        """Footnote definitions, numbered by their first reference; the
+        definitions may stand anywhere, so each is looked for from the top."""
+        found = []
+        for li in notes.iter("li"):
+            label = li.get("id", "").removeprefix("fn:")
+            self.cursor = self.source.locate(f"[^{label}]:", body_line) or body_line
+            line = self.cursor
+            if label not in self.notes:
+                raise self.error(line, f"footnote [^{label}] is never referenced")
+            drop_backlinks(li)
+            found.append(m.Footnote(number=self.notes[label], line=line,
+                                    blocks=self.nested_blocks(list(li), 1)))
+        return tuple(sorted(found, key=lambda note: note.number))
 
     def admonition(self, element: etree.Element, depth: int) -> m.Admonition:
         line = self.find_line(element)
@@ -296,8 +338,11 @@ class Reader:
                 children = self.inlines(element, line) or (m.Text(text=target),)
                 return (m.Link(target=target, children=children, title=element.get("title"),
                                line=line),)
-            case "sup" if "fnref" in element.get("id", ""):
-                raise self.error(line, "footnotes are not supported yet")
+            case "sup" if element.get("id", "").startswith("fnref"):
+                label = element.find("a").get("href", "").removeprefix("#fn:")
+                first = label not in self.notes
+                number = self.notes.setdefault(label, len(self.notes) + 1)
+                return (m.FootnoteRef(number=number, first=first),)
             case "img":
                 raise self.error(line, "images are not supported yet: "
                                  f"remove ![{element.get('alt', '')}]({element.get('src', '')})")
@@ -318,9 +363,38 @@ class Reader:
         return href
 
 
-def not_yet(element: etree.Element) -> str | None:
-    """What Markdown made of syntax the model does not carry yet."""
-    return NOT_YET.get(f"{element.tag}.{element.get('class', '')}") or NOT_YET.get(element.tag)
+def drop_backlinks(li: etree.Element) -> None:
+    """Python-Markdown's `↩` links and the placeholder before them."""
+    for parent in li.iter():
+        for child in list(parent):
+            if "footnote-backref" in child.get("class", ""):
+                parent.remove(child)
+        if parent.text and NBSP_PLACEHOLDER in parent.text:
+            parent.text = parent.text.replace(NBSP_PLACEHOLDER, "").rstrip() or None
+        if parent.tail and NBSP_PLACEHOLDER in parent.tail:
+            parent.tail = parent.tail.replace(NBSP_PLACEHOLDER, "").rstrip() or None
+
+
+def is_caption(element: etree.Element) -> bool:
+    return element.tag == "p" and bool(CAPTION.match(element.text or ""))
+
+
+def cell_align(cell: etree.Element) -> str | None:
+    # Python-Markdown writes the alignment row's colons as `text-align: x;`.
+    style = cell.get("style", "").replace(" ", "")
+    return next((align for align in m.ALIGNS if f"text-align:{align}" in style), None)
+
+
+def caption_parts(inlines: tuple[m.Inline, ...]) -> tuple[tuple[m.Inline, ...], str]:
+    """A caption without its `Table:` prefix and trailing `{#id}`, and the id."""
+    parts = list(inlines)
+    if parts and isinstance(parts[0], m.Text):
+        parts[0] = m.Text(text=CAPTION.sub("", parts[0].text, count=1))
+    table_id = ""
+    if parts and isinstance(parts[-1], m.Text) and (found := CAPTION_ID.search(parts[-1].text)):
+        table_id = found[1]
+        parts[-1] = m.Text(text=parts[-1].text[:found.start()])
+    return tuple(part for part in parts if not (isinstance(part, m.Text) and not part.text)), table_id
 
 
 def add_text(out: list[m.Inline], text: str) -> None:
@@ -411,5 +485,10 @@ def parse(source: Source, meta: m.Meta, body_line: int) -> m.Document:
     except RecursionError:
         raise source.error(body_line, "the Markdown nests too deeply to read") from None
     reader = Reader(source=source, md=md, cursor=body_line)
+    notes = root.find("div[@class='footnote']")
+    if notes is not None:
+        root.remove(notes)
     preamble, sections = section_tree(reader.blocks(list(root), 0))
-    return m.Document(meta=meta, blocks=preamble, sections=sections, path=source.name)
+    footnotes = reader.footnotes(notes, body_line) if notes is not None else ()
+    return m.Document(meta=meta, blocks=preamble, sections=sections, path=source.name,
+                      footnotes=footnotes)

@@ -29,16 +29,20 @@ import docx
 from docx.document import Document as Docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Inches
 
 from . import model
 from .errors import BriefingError
-from .model import (Admonition, Block, Code, CodeBlock, Emph, Inline, LineBreak, Link,
-                    ListBlock, Paragraph, Quote, Rule, Section, Strong, Text)
+from .model import (Admonition, Block, Code, CodeBlock, Emph, Footnote, FootnoteRef, Inline,
+                    LineBreak, Link, ListBlock, Paragraph, Quote, Rule, Section, Strong, Table,
+                    Text)
 
 ADMONITION_STYLES = ("Note", "Warning", "Important", "Tip")
+WORD_ALIGN = {"left": "left", "center": "center", "right": "right"}
 PAGE_SIZES = {"a4": (Cm(21), Cm(29.7)), "letter": (Inches(8.5), Inches(11))}
 
 # Run marks, innermost formatting first: a run gets the first one present as
@@ -56,6 +60,8 @@ class Context:
     bullet_num: int  # the w:num of `List Bullet`, shared by every bullet list
     number_abstract: int  # the w:abstractNum behind `List Number`
     bookmark_ids: Iterator[int]
+    labels: Mapping[str, str]  # the words of templates/text/labels.yaml
+    part: XmlPart | None = None  # where hyperlinks are related: the body, or the notes
 
     def style(self, name: str) -> str:
         try:
@@ -75,13 +81,15 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
     """The DOCX file for `doc`, styled by the `reference` document; `labels`
     are the words of templates/text/labels.yaml."""
     package = open_reference(reference)
-    ctx = context(package, str(reference))
+    ctx = context(package, str(reference), labels)
     body = package.element.body
     clear_body(body)
     content = [*front_xml(doc.meta, labels, ctx), *blocks_xml(doc.blocks, ctx, Where())]
     for section in doc.sections:
         content.extend(section_xml(section, ctx))
     append_body(body, content)
+    if doc.footnotes:
+        add_footnotes(doc.footnotes, ctx)
     page_setup(package, doc.meta, labels, ctx)
     set_language(package, doc.meta.lang)
     core_properties(package, doc.meta, build_time(doc.path))
@@ -97,9 +105,9 @@ def open_reference(reference: pathlib.Path) -> Docx:
         raise BriefingError(str(reference), None, f"cannot read reference.docx: {error}") from None
 
 
-def context(package: Docx, path: str) -> Context:
+def context(package: Docx, path: str, labels: Mapping[str, str]) -> Context:
     style_ids = {style.name: style.style_id for style in package.styles}
-    return Context(package=package, path=path, style_ids=style_ids,
+    return Context(package=package, path=path, style_ids=style_ids, labels=labels,
                    bullet_num=style_num(package, path, "List Bullet"),
                    number_abstract=abstract_of(package, style_num(package, path, "List Number")),
                    bookmark_ids=itertools.count(1))
@@ -295,8 +303,117 @@ def block_xml(block: Block, ctx: Context, where: Where) -> list:
             style = kind.capitalize() if kind.capitalize() in ADMONITION_STYLES else "Note"
             head = [paragraph(ctx, "Admonition Title", title)] if title else []
             return head + blocks_xml(blocks, ctx, replace(where, style=style))
+        case Table() as table:
+            return table_xml(table, ctx)
         case _:
             assert_never(block)
+
+
+# Footnotes ----------------------------------------------------------------
+
+FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+SEPARATORS = (
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+    '<w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0"/>'
+    '</w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>')
+
+
+def footnote_reference(number: int, first: bool, ctx: Context):
+    """A real Word footnote reference; Word numbers them in order, as we do.
+    A second reference to the same note repeats its number as text."""
+    r = OxmlElement("w:r")
+    r.style = ctx.style("Footnote Reference")
+    if first:
+        r.append(OxmlElement("w:footnoteReference", {qn("w:id"): str(number)}))
+    else:
+        t = OxmlElement("w:t")
+        t.text = str(number)
+        r.append(t)
+    return r
+
+
+def add_footnotes(notes: tuple[Footnote, ...], ctx: Context) -> None:
+    """word/footnotes.xml with the notes, in place of any the reference had."""
+    document_part = ctx.package.part
+    for rid, rel in list(document_part.rels.items()):
+        if rel.reltype == RT.FOOTNOTES:
+            del document_part.rels[rid]
+    element = parse_xml(f'<w:footnotes {nsdecls("w", "r")}>{SEPARATORS}</w:footnotes>')
+    part = XmlPart(PackURI("/word/footnotes.xml"), FOOTNOTES_TYPE, element, document_part.package)
+    document_part.relate_to(part, RT.FOOTNOTES)
+    note_ctx = replace(ctx, part=part)  # links in notes are the notes part's relationships
+    for note in notes:
+        footnote = OxmlElement("w:footnote", {qn("w:id"): str(note.number)})
+        paragraphs = blocks_xml(note.blocks, note_ctx, Where(style="Footnote Text"))
+        mark = OxmlElement("w:r")
+        mark.style = ctx.style("Footnote Reference")
+        mark.append(OxmlElement("w:footnoteRef"))
+        first = paragraphs[0] if paragraphs and paragraphs[0].tag == qn("w:p") else None
+        if first is None:
+            first = paragraph(ctx, "Footnote Text", ())
+            paragraphs.insert(0, first)
+        (first.pPr if first.pPr is not None else first).addnext(mark)
+        mark.addnext(run(ctx, " ", frozenset()))
+        footnote.extend(paragraphs)
+        element.append(footnote)
+
+
+# Tables -------------------------------------------------------------------
+
+def table_xml(table: Table, ctx: Context) -> list:
+    """The caption above (Word's Caption style and a SEQ Table field, so Word
+    renumbers tables and lists them in a Table of Figures), then the table
+    in the reference's `Table` style with a header row that repeats."""
+    content = [table_caption(table, ctx)] if table.caption else []
+    tbl = OxmlElement("w:tbl")
+    tbl.append(parse_xml(
+        f'<w:tblPr {nsdecls("w")}><w:tblStyle w:val="{ctx.style("Table")}"/>'
+        '<w:tblW w:w="5000" w:type="pct"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+        'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'))
+    columns = len(table.aligns)
+    grid = OxmlElement("w:tblGrid")
+    for _ in range(columns):
+        grid.append(OxmlElement("w:gridCol", {qn("w:w"): str(9000 // max(columns, 1))}))
+    tbl.append(grid)
+    tbl.append(table_row(table.head, table.aligns, ctx, header=True))
+    for row in table.rows:
+        tbl.append(table_row(row, table.aligns, ctx, header=False))
+    content.append(tbl)
+    return content
+
+
+def table_caption(table: Table, ctx: Context):
+    p = OxmlElement("w:p")
+    p.style = ctx.style("Caption")
+    if table.number is not None:
+        p.append(run(ctx, f"{ctx.labels['table']} ", frozenset()))
+        field = OxmlElement("w:fldSimple", {qn("w:instr"): " SEQ Table \\* ARABIC "})
+        field.append(run(ctx, str(table.number), frozenset()))  # shown until Word updates
+        p.append(field)
+        p.append(run(ctx, ": ", frozenset()))
+    p.extend(inlines_xml(table.caption, ctx, frozenset()))
+    if table.id:
+        bookmark(p, bookmark_name(table.id), next(ctx.bookmark_ids))
+    return p
+
+
+def table_row(cells: tuple[tuple[Inline, ...], ...], aligns: tuple[str | None, ...],
+              ctx: Context, header: bool):
+    tr = OxmlElement("w:tr")
+    if header:  # repeats at the top of each page the table runs onto
+        tr.append(parse_xml(f'<w:trPr {nsdecls("w")}><w:tblHeader/><w:cantSplit/></w:trPr>'))
+    else:
+        tr.append(parse_xml(f'<w:trPr {nsdecls("w")}><w:cantSplit/></w:trPr>'))
+    for cell, align in zip(cells, aligns):
+        tc = OxmlElement("w:tc")
+        p = paragraph(ctx, "Compact", cell)
+        if align:  # the column's alignment is content, as in pandoc's writer
+            p.get_or_add_pPr().append(OxmlElement("w:jc", {qn("w:val"): WORD_ALIGN[align]}))
+        tc.append(p)
+        tr.append(tc)
+    return tr
 
 
 def with_portion(portion: str | None, inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -385,6 +502,8 @@ def inline_xml(inline: Inline, ctx: Context, marks: frozenset[str]) -> list:
             line_break = OxmlElement("w:r")
             line_break.append(OxmlElement("w:br"))
             return [line_break]
+        case FootnoteRef(number=number, first=first):
+            return [footnote_reference(number, first, ctx)]
         case _:
             assert_never(inline)
 
@@ -413,7 +532,7 @@ def hyperlink(ctx: Context, target: str, runs: list):
     if target.startswith("#"):
         link.set(qn("w:anchor"), bookmark_name(target[1:]))
     else:
-        rid = ctx.package.part.relate_to(target, RT.HYPERLINK, is_external=True)
+        rid = (ctx.part or ctx.package.part).relate_to(target, RT.HYPERLINK, is_external=True)
         link.set(qn("r:id"), rid)
     link.set(qn("w:history"), "1")
     link.extend(runs)

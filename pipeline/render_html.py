@@ -7,7 +7,7 @@ backend reuses this markup with the print templates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
 from markupsafe import Markup
@@ -20,6 +20,11 @@ from pipeline.templating import Templates
 @dataclass(frozen=True)
 class Context:
     macros: Any  # the module of blocks.html.j2
+    labels: dict[str, str]
+    # For print: each footnote's text, set where it is first referenced so
+    # WeasyPrint floats it to the foot of that page. None on screen, where
+    # the notes are listed after the text.
+    print_notes: dict[int, Markup] | None = None
 
 
 def render_html(doc: m.Document, templates: Templates) -> str:
@@ -31,15 +36,53 @@ def stylesheets(templates: Templates, names: tuple[str, ...]) -> Markup:
     return Markup("\n").join(templates.text(name) for name in names)
 
 
-def page(doc: m.Document, templates: Templates, template: str, styles: Markup) -> str:
-    """A whole page; `template` and `styles` choose screen or print."""
-    ctx = Context(macros=templates.macros("html/blocks.html.j2"))
+def page(doc: m.Document, templates: Templates, template: str, styles: Markup,
+         footnotes_in_place: bool = False) -> str:
+    """A whole page; `template` and `styles` choose screen or print, and
+    `footnotes_in_place` puts each note's text at its reference (for print)."""
+    ctx = Context(macros=templates.macros("html/blocks.html.j2"), labels=templates.labels())
+    if footnotes_in_place:
+        ctx = replace(ctx, print_notes={note.number: note_text(note, ctx) for note in doc.footnotes})
     body = blocks(doc.blocks, ctx) + Markup("").join(section(s, ctx) for s in doc.sections)
+    if doc.footnotes and not footnotes_in_place:
+        body += ctx.macros.footnotes([(note.number, blocks(note.blocks, ctx)) for note in doc.footnotes],
+                                     ctx.labels)
     toc = templates.macros("html/toc.html.j2").entries(toc_entries(doc.sections, ctx))
     return templates.render(
         template, meta=doc.meta, body=body, toc=toc if doc.sections else "",
         styles=styles,
-        labels=templates.labels(), version=__version__)
+        labels=ctx.labels, version=__version__)
+
+
+def note_text(note: m.Footnote, ctx: Context) -> Markup:
+    """A footnote as phrasing content, to sit inside a <span> in a paragraph:
+    its paragraphs' text, one line each; other blocks as plain text."""
+    lines = []
+    for block in note.blocks:
+        match block:
+            case m.Paragraph(inlines=content):
+                lines.append(inlines(content, ctx))
+            case _:
+                lines.append(Markup.escape(" ".join(block_text(block).split())))
+    return ctx.macros.line_break().join(lines)
+
+
+def block_text(block: m.Block) -> str:
+    match block:
+        case m.Paragraph(inlines=content):
+            return m.plain_text(content)
+        case m.ListBlock(items=items):
+            return " ".join(block_text(b) for item in items for b in item.blocks)
+        case m.Quote(blocks=content) | m.Admonition(blocks=content):
+            return " ".join(block_text(b) for b in content)
+        case m.CodeBlock(text=text):
+            return text
+        case m.Table(head=head, rows=rows, caption=caption):
+            return " ".join(m.plain_text(cell) for cell in (caption, *head, *(c for r in rows for c in r)))
+        case m.Rule():
+            return ""
+        case _:
+            assert_never(block)
 
 
 def toc_entries(sections: tuple[m.Section, ...], ctx: Context) -> list[dict[str, Any]]:
@@ -73,6 +116,10 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.rule()
         case m.Admonition(kind=kind, title=title, blocks=content):
             return ctx.macros.admonition(kind, inlines(title, ctx), blocks(content, ctx))
+        case m.Table(head=head, rows=rows, aligns=aligns, caption=caption, id=ident, number=number):
+            return ctx.macros.table([inlines(cell, ctx) for cell in head],
+                                    [[inlines(cell, ctx) for cell in row] for row in rows],
+                                    aligns, inlines(caption, ctx), ident, number, ctx.labels)
         case _:
             assert_never(node)
 
@@ -107,5 +154,9 @@ def inline(node: m.Inline, ctx: Context, links: bool) -> Markup:
             return ctx.macros.link(target, inlines(children, ctx), title, node.internal)
         case m.LineBreak():
             return ctx.macros.line_break()
+        case m.FootnoteRef(number=number, first=first):
+            if ctx.print_notes is not None and first:
+                return ctx.macros.footnote_in_place(ctx.print_notes[number])
+            return ctx.macros.footnote_ref(number, first, ctx.print_notes is None)
         case _:
             assert_never(node)

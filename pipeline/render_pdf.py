@@ -23,7 +23,8 @@ def render_pdf(doc: m.Document, templates: Templates) -> tuple[bytes, list[Probl
     """The PDF and the warnings WeasyPrint gave while making it."""
     weasyprint = import_weasyprint()  # heavy: only when a PDF is asked for
     styles = stylesheets(templates, ("html/style.css", "print/print.css"))
-    markup = page(doc, templates, "print/page.html.j2", resolve_custom_properties(styles))
+    markup = page(doc, templates, "print/page.html.j2", resolve_custom_properties(styles),
+                  footnotes_in_place=True)
     fetcher = offline_fetcher(weasyprint, allowed=())
     with collected_warnings() as warnings:
         try:

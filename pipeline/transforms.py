@@ -1,14 +1,15 @@
 """What every format needs, computed once on the model.
 
 Heading ids (explicit `{#id}` kept, others slugged as pandoc does, made
-unique), section numbers when `numbering: true`, and a check that every
-internal link points at an id that exists. Backends only read the result.
+unique), section numbers when `numbering: true`, table numbers, and a check
+that every internal link points at an id that exists. Backends only read the result.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import dataclass, field
 import unicodedata
 from collections.abc import Iterator
 from typing import assert_never
@@ -17,35 +18,69 @@ from pipeline import model as m
 from pipeline.errors import BriefingError, Problem
 
 
+@dataclass
+class Numbering:
+    """What the walk has seen so far: ids with their lines, tables, problems."""
+    path: str
+    numbered_sections: bool
+    ids: dict[str, int] = field(default_factory=dict)
+    tables: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def claim(self, ident: str, line: int) -> None:
+        if ident in self.ids:
+            self.problems.append(Problem(self.path, line, f"duplicate id '#{ident}' "
+                                         f"(first used on line {self.ids[ident]})"))
+        self.ids.setdefault(ident, line)
+
+
 def finish(doc: m.Document) -> m.Document:
     """The final model: ids, numbers, checked references."""
-    ids: dict[str, int] = {}
-    problems: list[Problem] = []
-    sections = tuple(
-        number_section(section, (index,), doc, ids, problems)
-        for index, section in enumerate(doc.sections, start=1))
-    doc = dataclasses.replace(doc, sections=sections)
-    problems += broken_links(doc, ids)
+    state = Numbering(path=doc.path, numbered_sections=doc.meta.numbering)
+    blocks = number_blocks(doc.blocks, state)
+    sections = tuple(number_section(section, (index,), state)
+                     for index, section in enumerate(doc.sections, start=1))
+    doc = dataclasses.replace(doc, blocks=blocks, sections=sections)
+    problems = state.problems + broken_links(doc, state.ids)
     if problems:
         raise BriefingError.of(problems)
     return doc
 
 
-def number_section(section: m.Section, position: tuple[int, ...], doc: m.Document,
-                   ids: dict[str, int], problems: list[Problem]) -> m.Section:
-    section_id = section.id or unique(slug(m.plain_text(section.title)), ids)
-    if section.id:
-        if section.id in ids:
-            problems.append(Problem(doc.path, section.line, f"duplicate id '#{section.id}' "
-                                    f"(first used on line {ids[section.id]})"))
-        ids.setdefault(section.id, section.line)
-    else:
-        ids[section_id] = section.line
-    children = tuple(
-        number_section(child, (*position, index), doc, ids, problems)
-        for index, child in enumerate(section.children, start=1))
-    number = ".".join(map(str, position)) if doc.meta.numbering else None
-    return dataclasses.replace(section, id=section_id, number=number, children=children)
+def number_section(section: m.Section, position: tuple[int, ...], state: Numbering) -> m.Section:
+    section_id = section.id or unique(slug(m.plain_text(section.title)), state.ids)
+    state.claim(section_id, section.line)
+    blocks = number_blocks(section.blocks, state)
+    children = tuple(number_section(child, (*position, index), state)
+                     for index, child in enumerate(section.children, start=1))
+    number = ".".join(map(str, position)) if state.numbered_sections else None
+    return dataclasses.replace(section, id=section_id, number=number, blocks=blocks,
+                               children=children)
+
+
+def number_blocks(blocks: tuple[m.Block, ...], state: Numbering) -> tuple[m.Block, ...]:
+    return tuple(number_block(block, state) for block in blocks)
+
+
+def number_block(block: m.Block, state: Numbering) -> m.Block:
+    """Captioned tables get the next number, in reading order, and their ids."""
+    match block:
+        case m.Table(caption=caption, id=ident, line=line):
+            if not caption:
+                return block
+            state.tables += 1
+            if ident:
+                state.claim(ident, line)
+            return dataclasses.replace(block, number=state.tables)
+        case m.ListBlock(items=items):
+            return dataclasses.replace(block, items=tuple(
+                dataclasses.replace(item, blocks=number_blocks(item.blocks, state)) for item in items))
+        case m.Quote(blocks=blocks) | m.Admonition(blocks=blocks):
+            return dataclasses.replace(block, blocks=number_blocks(blocks, state))
+        case m.Paragraph() | m.CodeBlock() | m.Rule():
+            return block
+        case _:
+            assert_never(block)
 
 
 def slug(text: str) -> str:
@@ -86,6 +121,9 @@ def links(doc: m.Document) -> Iterator[tuple[int, m.Link]]:
         yield from ((section.line, link) for link in inline_links(section.title))
         for block in section.blocks:
             yield from block_links(block)
+    for note in doc.footnotes:
+        for block in note.blocks:
+            yield from block_links(block)
 
 
 def block_links(block: m.Block) -> Iterator[tuple[int, m.Link]]:
@@ -103,6 +141,9 @@ def block_links(block: m.Block) -> Iterator[tuple[int, m.Link]]:
             yield from ((line, link) for link in inline_links(title))
             for child in blocks:
                 yield from block_links(child)
+        case m.Table(head=head, rows=rows, caption=caption, line=line):
+            for cell in (caption, *head, *(cell for row in rows for cell in row)):
+                yield from ((line, link) for link in inline_links(cell))
         case m.CodeBlock() | m.Rule():
             pass
         case _:
@@ -117,7 +158,7 @@ def inline_links(inlines: tuple[m.Inline, ...]) -> Iterator[m.Link]:
                 yield from inline_links(children)
             case m.Emph(children=children) | m.Strong(children=children):
                 yield from inline_links(children)
-            case m.Text() | m.Code() | m.LineBreak():
+            case m.Text() | m.Code() | m.LineBreak() | m.FootnoteRef():
                 pass
             case _:
                 assert_never(item)

@@ -151,3 +151,27 @@ def test_seed_docx_pages_carry_banners_and_page_numbers(seed, tmp_path):
         assert "UNCLASSIFIED" in pdf_band(pdf, page, top=True)
         bottom = flat(pdf_band(pdf, page, top=False, height_pt=80))
         assert "UNCLASSIFIED" in bottom and f"Page {page} of {pages}" in bottom
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is installed by make test")
+def test_tables_fixture_docx_in_libreoffice(tmp_path):
+    result = run_cli("build", FIXTURES / "tables.md", "--to", "docx", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    pdf = soffice_to_pdf(tmp_path / "tables.docx", tmp_path)
+    pages = int(pdf_info(pdf)["Pages"])
+    assert pages >= 2
+    assert "Table 1: (U) Units by role and strength" in flat(pdf_text(pdf, 1))
+    for page in range(2, pages + 1):
+        body = flat(pdf_text(pdf, page)).split("UNCLASSIFIED", 1)[1]
+        if "Unit" in body:  # a page the long table runs onto starts with its header
+            assert body.strip().startswith("Unit Role Strength")
+    assert "Table 2: Short caption in Quarto's form" in flat(pdf_text(pdf))
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is installed by make test")
+def test_footnotes_fixture_docx_in_libreoffice(tmp_path):
+    result = run_cli("build", FIXTURES / "footnotes.md", "--to", "docx", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = flat(pdf_text(soffice_to_pdf(tmp_path / "footnotes.docx", tmp_path)))
+    assert in_order(text, ["The alliance reported progress.", "cited twice.",
+                           "1 Annual report, 2026, p. 4; see the site.", "2 Partner statements, 2026."])

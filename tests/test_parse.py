@@ -119,8 +119,6 @@ def test_fenced_code_inside_list_items_and_notes(write):
 
 
 @pytest.mark.parametrize("body, line, what", [
-    ("Intro.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", 7, "tables"),
-    ("Text with a note.[^1]\n\n[^1]: The note.\n", 5, "footnotes"),
     ("Term\n:   Definition\n", 5, "definition lists"),
 ])
 def test_elements_still_to_come_are_named_not_dropped(write, body, line, what):
@@ -137,3 +135,43 @@ def test_link_errors_point_at_the_links_own_line(write):
 def test_links_without_host_or_address(write, target):
     with pytest.raises(BriefingError, match=r":5: link target .* has no (host|address)"):
         parsed(write, f"[x]({target})\n")
+
+
+def test_pipe_table_with_alignment_and_caption(write):
+    doc = parsed(write, "Intro.\n\n| Unit | Strength |\n|:-----|---------:|\n| A *1* | 100 |\n| B | 20 |\n\n"
+                        "Table: (U) Forces in *theatre* {#tbl-forces}\n\nAfter.\n")
+    table = doc.blocks[1]
+    assert table.line == 7 and table.aligns == ("left", "right")
+    assert table.head == ((m.Text(text="Unit"),), (m.Text(text="Strength"),))
+    assert table.rows[0] == ((m.Text(text="A "), m.Emph(children=(m.Text(text="1"),))), (m.Text(text="100"),))
+    assert table.caption == (m.Text(text="(U) Forces in "), m.Emph(children=(m.Text(text="theatre"),)))
+    assert table.id == "tbl-forces"
+    assert doc.blocks[2] == m.Paragraph(inlines=(m.Text(text="After."),), line=14)
+
+
+def test_table_without_caption_and_colon_caption(write):
+    doc = parsed(write, "| a |\n|---|\n| 1 |\n\n| b |\n|---|\n| 2 |\n\n: Short form\n")
+    plain, captioned = doc.blocks
+    assert plain.caption == () and plain.aligns == (None,)
+    assert captioned.caption == (m.Text(text="Short form"),) and captioned.id == ""
+
+
+def test_footnotes_numbered_by_first_reference(write):
+    doc = parsed(write, "One.[^b] Two.[^a] Again.[^b]\n\n[^a]: Note *a*.\n\n[^b]: Note b.\n\n"
+                        "    Its second paragraph.\n")
+    assert [i for i in doc.blocks[0].inlines if isinstance(i, m.FootnoteRef)] == [
+        m.FootnoteRef(number=1, first=True), m.FootnoteRef(number=2, first=True),
+        m.FootnoteRef(number=1, first=False)]
+    first, second = doc.footnotes
+    assert first.number == 1 and first.line == 9 and len(first.blocks) == 2
+    assert first.blocks[0].inlines == (m.Text(text="Note b."),)
+    assert second.number == 2 and second.line == 7
+    assert second.blocks[0].inlines == (m.Text(text="Note "), m.Emph(children=(m.Text(text="a"),)),
+                                        m.Text(text="."))
+
+
+def test_footnote_without_definition_or_reference(write):
+    with pytest.raises(BriefingError, match=r":7: footnote \[\^gone\] has no definition"):
+        parsed(write, "Fine.\n\nSee [^gone].\n")
+    with pytest.raises(BriefingError, match=r":7: footnote \[\^spare\] is never referenced"):
+        parsed(write, "Fine.\n\n[^spare]: Unused.\n")

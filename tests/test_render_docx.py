@@ -24,7 +24,7 @@ from lxml import etree
 from pipeline.errors import BriefingError
 from pipeline.model import (Admonition, Code, CodeBlock, Document, Emph, LineBreak, Link,
                             ListBlock, ListItem, Meta, Paragraph, Quote, Rule, Section,
-                            Strong, Text)
+                            Strong, Table, Text, Footnote, FootnoteRef)
 from pipeline.render_docx import render_docx
 from pipeline.templating import Templates
 
@@ -527,3 +527,69 @@ def test_lists_deeper_than_word_allows_stay_at_its_last_level(tmp_path):
     levels = {p.text: num_pr(p)[1] for p in docx.Document(str(render(tmp_path, doc))).paragraphs
               if num_pr(p)}
     assert [levels[f"Level {n}"] for n in range(1, 13)] == [*range(9), 8, 8, 8]
+
+
+TABLE_DOC = Document(
+    meta=Meta(title="T", classification="U"), sections=(), path="x.md",
+    blocks=(Table(head=((text("Unit"),), (text("Strength"),)),
+                  rows=tuple(((text(f"Unit {n}"),), (text(str(n * 10)),)) for n in range(1, 4)),
+                  aligns=("left", "right"), caption=(text("(U) Forces"),), id="tbl-forces",
+                  number=1, line=1),
+            Table(head=((text("Plain"),),), rows=(((text("cell"),),),), aligns=(None,), line=2)))
+
+
+def test_tables_are_word_tables_with_style_header_and_caption(tmp_path):
+    path = render(tmp_path, TABLE_DOC)
+    document = docx.Document(str(path))
+    first, second = document.tables
+    assert first.style.name == second.style.name == "Table"
+    assert [c.text for c in first.rows[0].cells] == ["Unit", "Strength"]
+    assert [c.text for c in first.rows[3].cells] == ["Unit 3", "30"]
+    assert first.rows[0]._tr.xpath("w:trPr/w:tblHeader") and not first.rows[1]._tr.xpath("w:trPr/w:tblHeader")
+    assert first.rows[1].cells[1].paragraphs[0]._p.xpath("w:pPr/w:jc/@w:val") == ["right"]
+    caption = next(p for p in document.paragraphs if p.style.name == "Caption")
+    assert caption.text == "Table : (U) Forces"  # python-docx does not read field results
+    assert caption._p.xpath("w:fldSimple/@w:instr") == [" SEQ Table \\* ARABIC "]
+    assert caption._p.xpath("w:fldSimple//w:t/text()") == ["1"]
+    assert caption._p.xpath("w:bookmarkStart/@w:name") == ["tbl-forces"]
+    assert len([p for p in document.paragraphs if p.style.name == "Caption"]) == 1
+
+
+def test_tables_read_back_by_pandoc(tmp_path):
+    ast = pandoc_json(render(tmp_path, TABLE_DOC))
+    tables = [block for block in ast["blocks"] if block["t"] == "Table"]
+    assert len(tables) == 2
+    body_rows = tables[0]["c"][4][0][3]
+    assert len(body_rows) == 3
+
+
+NOTES_DOC = Document(
+    meta=Meta(title="T", classification="U"), sections=(), path="x.md",
+    blocks=(para("Claim.", FootnoteRef(number=1, first=True), " Other.",
+                 FootnoteRef(number=2, first=True), " Again.", FootnoteRef(number=1, first=False)),),
+    footnotes=(Footnote(number=1, line=3, blocks=(
+                   para("Source ", Link(target="https://example.org/src", children=(text("here"),)), "."),
+                   para("More."))),
+               Footnote(number=2, line=4, blocks=(para("Second note."),))))
+
+
+def test_footnotes_are_word_footnotes(tmp_path):
+    path = render(tmp_path, NOTES_DOC)
+    document = part(path, "word/document.xml")
+    assert document.xpath("//w:footnoteReference/@w:id", namespaces=NS) == ["1", "2"]
+    notes = part(path, "word/footnotes.xml")
+    ids = notes.xpath("//w:footnote[not(@w:type)]/@w:id", namespaces=NS)
+    assert ids == ["1", "2"]
+    first = notes.xpath("//w:footnote[@w:id='1']/w:p", namespaces=NS)
+    assert [p.xpath("w:pPr/w:pStyle/@w:val", namespaces=NS) for p in first] == [["FootnoteText"]] * 2
+    assert first[0].xpath("w:r[1]/w:footnoteRef", namespaces=NS)
+    rid = notes.xpath("//w:hyperlink/@r:id", namespaces=NS)[0]
+    rels = etree.fromstring(zipfile.ZipFile(path).read("word/_rels/footnotes.xml.rels"))
+    assert rels.xpath(f"//*[@Id='{rid}']/@Target") == ["https://example.org/src"]
+
+
+def test_footnotes_read_back_by_pandoc(tmp_path):
+    ast = pandoc_json(render(tmp_path, NOTES_DOC))
+    notes = [node for node in ast["blocks"][0]["c"] if node["t"] == "Note"]
+    assert len(notes) == 2
+    assert json.dumps(notes[0]).count('"Para"') == 2 and "example.org/src" in json.dumps(notes[0])

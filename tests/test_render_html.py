@@ -64,3 +64,29 @@ def test_user_template_overrides_by_relative_path(tmp_path: Path):
     (tmp_path / "html" / "style.css").write_text("body { color: rebeccapurple; }")
     tree = page(FIXTURES / "elements.md", Templates(tmp_path))
     assert "rebeccapurple" in tree.xpath("//style")[0].text
+
+
+def test_tables_with_captions_alignment_and_numbers():
+    tree = page(FIXTURES / "tables.md")
+    first, second = tree.xpath("//main//table")
+    assert first.get("id") == "tbl-units"
+    assert first.find("caption").text_content() == "Table 1: (U) Units by role and strength"
+    assert [th.text for th in first.xpath("thead/tr/th")] == ["Unit", "Role", "Strength"]
+    assert [th.get("class") for th in first.xpath("thead/tr/th")] == ["align-left", "align-center", "align-right"]
+    assert len(first.xpath("tbody/tr")) == 70
+    assert first.xpath("tbody/tr[1]/td/text()") == ["Unit 01", "Logistics", "37"]
+    assert second.find("caption").text_content() == "Table 2: Short caption in Quarto's form"
+    assert second.get("id") is None
+
+
+def test_footnotes_listed_after_the_text_with_links_both_ways():
+    tree = page(FIXTURES / "footnotes.md")
+    refs = tree.xpath("//main//sup[@class='footnote-ref']/a")
+    assert [a.text for a in refs] == ["1", "2", "1"]
+    assert [a.get("href") for a in refs] == ["#fn-1", "#fn-2", "#fn-1"]
+    assert [a.get("id") for a in refs] == ["fnref-1", "fnref-2", None]  # ids stay unique
+    notes = tree.xpath("//section[@class='footnotes']/ol/li")
+    assert [li.get("id") for li in notes] == ["fn-1", "fn-2"]
+    assert notes[0].xpath("p[1]")[0].text_content() == "Annual report, 2026, p. 4; see the site."
+    assert notes[0].xpath("p[2]/text()") == ["A second paragraph of the first note."]
+    assert [a.get("href") for a in tree.xpath("//a[@role='doc-backlink']")] == ["#fnref-1", "#fnref-2"]

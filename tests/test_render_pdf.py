@@ -140,3 +140,34 @@ def test_long_marking_wraps_inside_the_page(tmp_path):
     for top in (True, False):
         band = " ".join(pdf_band(path, 1, top=top, height_pt=70).split())
         assert "TOP SECRET//SI-GAMMA/TK//ORCON/NOFORN//REL TO USA, AUS, CAN, GBR, NZL//FISA" in band.replace("/ /", "//")
+
+
+def test_long_table_repeats_its_header_on_every_page(tmp_path):
+    path = tmp_path / "tables.pdf"
+    path.write_bytes(render_pdf(load(FIXTURES / "tables.md"), Templates())[0])
+    pages = int(pdf_info(path)["Pages"])
+    assert pages >= 2
+    first = " ".join(pdf_text(path, 1).split())
+    assert "Table 1: (U) Units by role and strength Unit Role Strength Unit 01 Logistics 37" in first
+    for page in range(2, pages):
+        assert " ".join(pdf_text(path, page).split()).split("UNCLASSIFIED", 1)[1].strip().startswith(
+            "Unit Role Strength")
+    text = " ".join(pdf_text(path).split())
+    assert "Table 2: Short caption in Quarto's form" in text
+    # The 100-letter identifier wraps inside the cell instead of running off the page.
+    assert "wordwrappingtestidentifier" in text and "beatall" in text
+
+
+def test_footnotes_sit_at_the_foot_of_their_page(tmp_path):
+    path = tmp_path / "notes.pdf"
+    data, warnings = render_pdf(load(FIXTURES / "footnotes.md"), Templates())
+    path.write_bytes(data)
+    assert warnings == []
+    assert int(pdf_info(path)["Pages"]) == 1
+    lines = [" ".join(line.split()) for line in pdf_text(path, 1).splitlines() if line.strip()]
+    body = lines.index("The alliance reported progress.1 Partners confirmed it.2 The same report1 is cited twice.")
+    note = lines.index("1. Annual report, 2026, p. 4; see the site.")
+    assert body < note < lines.index("2. Partner statements, 2026.")
+    assert "A second paragraph of the first note." in lines
+    # The notes stand in the lower part of the page, above the bottom banner.
+    assert "2. Partner statements, 2026." in " ".join(pdf_band(path, 1, top=False, height_pt=200).split())

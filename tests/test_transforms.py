@@ -59,3 +59,18 @@ def test_missing_id_reported_at_the_links_line(write):
     with pytest.raises(BriefingError) as caught:
         finished(write, "# H\n\npara one\ncontinues [x](#nope)\n")
     assert caught.value.problems[0].line == 8
+
+
+def test_captioned_tables_are_numbered_in_reading_order_and_ids_checked(write):
+    body = ("| a |\n|---|\n| 1 |\n\nTable: First {#tbl-a}\n\n# S\n\n- | b |\n  |---|\n  | 2 |\n\n"
+            "| c |\n|---|\n| 3 |\n\n| d |\n|---|\n| 4 |\n\nTable: Last {#tbl-d}\n\nSee [it](#tbl-d).\n")
+    doc = finished(write, body)
+    first = doc.blocks[0]
+    tables = [b for b in doc.sections[0].blocks if isinstance(b, m.Table)]
+    assert first.number == 1 and first.id == "tbl-a"
+    assert [t.number for t in tables] == [None, 2]
+
+
+def test_duplicate_table_id(write):
+    with pytest.raises(BriefingError, match=r"duplicate id '#x'"):
+        finished(write, "# H {#x}\n\n| a |\n|---|\n| 1 |\n\nTable: T {#x}\n")

@@ -282,6 +282,16 @@ def styles(document: docx.document.Document) -> None:
            f'<w:pBdr>{border("bottom", "A6A6A6", 6, 1)}</w:pBdr>{spacing(6, 12, 240)}',
            size(4))
 
+    # Tables: captions above them, cells in Compact, the look in "Table".
+    define(document, "Caption", para, "Normal", f'<w:keepNext/>{spacing(10, 4, 240)}',
+           f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(9.5)}', "Body Text")
+    define(document, "Compact", para, "Normal", spacing(1, 1, 240), "")
+    table_style(document)
+
+    # Footnotes.
+    define(document, "Footnote Text", para, "Normal", spacing(0, 2, 240), size(8.5))
+    define(document, "Footnote Reference", char, None, "", '<w:vertAlign w:val="superscript"/>')
+
     # Character styles.
     define(document, "Emphasis", char, None, "", "<w:i/>")
     define(document, "Strong", char, None, "", "<w:b/>")
@@ -289,6 +299,31 @@ def styles(document: docx.document.Document) -> None:
            f'{fonts(MONO_FONT)}{size(9.5)}')
     define(document, "Hyperlink", char, None, "",
            '<w:color w:val="1F4E9A"/><w:u w:val="single"/>')
+
+
+def table_style(document: docx.document.Document) -> None:
+    """`Table`, pandoc's name: rules above, below and under the header row,
+    hairlines between rows, the heading font at 9 pt."""
+    root = document.styles.element
+    for old in root.xpath('w:style[@w:styleId="Table"]'):
+        root.remove(old)
+    root.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="table" w:styleId="Table">'
+        '<w:name w:val="Table"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
+        '<w:qFormat/>'
+        f'<w:pPr>{spacing(0, 0, 240)}</w:pPr>'
+        f'<w:rPr>{fonts(HEAD_FONT)}{size(9)}</w:rPr>'
+        '<w:tblPr><w:tblBorders>'
+        f'{border("top", NAVY, 8, 0)}{border("bottom", NAVY, 8, 0)}'
+        f'{border("insideH", "C9D1DA", 4, 0)}'
+        '</w:tblBorders><w:tblCellMar>'
+        '<w:top w:w="57" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
+        '<w:bottom w:w="57" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>'
+        '</w:tblCellMar></w:tblPr>'
+        '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/></w:rPr>'
+        f'<w:tcPr><w:tcBorders>{border("bottom", NAVY, 12, 0)}</w:tcBorders></w:tcPr>'
+        '</w:tblStylePr>'
+        '</w:style>'))
 
 
 def define(document, name: str, kind, based_on: str | None,
