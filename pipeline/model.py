@@ -59,7 +59,18 @@ class FootnoteRef:
     first: bool  # the first reference to this note (later ones repeat the number)
 
 
-Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef
+@node
+class Ref:
+    """A cross-reference, Quarto's `@sec-id`, `@tbl-id`, `@fig-id`; transforms
+    fill in what it points at, backends word it ("Section 2.1", "Table 1")."""
+    id: str
+    kind: str = ""  # "section" or "table", once resolved
+    number: str | None = None
+    title: tuple[Inline, ...] = ()  # the target's title, said when it has no number
+    line: int
+
+
+Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef | Ref
 
 
 # Blocks --------------------------------------------------------------------
@@ -194,6 +205,8 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
                 parts.append(text)
             case FootnoteRef():
                 pass
+            case Ref(number=number, title=title):
+                parts.append(number or plain_text(title))
             case Emph(children=children) | Strong(children=children) | Link(children=children):
                 parts.append(plain_text(children))
             case LineBreak():

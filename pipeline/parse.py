@@ -32,6 +32,7 @@ from pipeline.source import XML_INVALID, Source
 
 MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
 LINK_SCHEMES = ("http", "https", "mailto")
+CROSS_REF = re.compile(r"(?<![\w@.])@((?:sec|tbl|fig)-[\w:.-]*\w)")  # Quarto's @sec-id
 UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")  # left as text when no definition
 DEFINITION = re.compile(r"\n:[ \t]")  # `Term` then `:   definition`
 CAPTION = re.compile(r"^(?:Table)?:\s+")  # pandoc's `Table: text` or `: text`
@@ -310,22 +311,37 @@ class Reader:
 
     # Inlines ---------------------------------------------------------------
 
-    def inlines(self, element: etree.Element, line: int | None = None) -> tuple[m.Inline, ...]:
+    def inlines(self, element: etree.Element, line: int | None = None,
+                refs: bool = True) -> tuple[m.Inline, ...]:
+        """`refs`: whether `@sec-id` is a cross-reference here (not in link text)."""
         line = line or self.cursor
         out: list[m.Inline] = []
         add_text(out, self.text(element.text, line))
         for child in element:
-            out.extend(self.inline(child, line))
+            out.extend(self.inline(child, line, refs))
             tail = child.tail or ""
             add_text(out, self.text(tail.removeprefix("\n") if child.tag == "br" else tail, line))
-        return tuple(out)
+        return tuple(part for item in out for part in (self.cross_refs(item, line) if refs else (item,)))
 
-    def inline(self, element: etree.Element, line: int) -> tuple[m.Inline, ...]:
+    def cross_refs(self, item: m.Inline, line: int) -> tuple[m.Inline, ...]:
+        """Text with Quarto's `@tbl-id` split into Text and Ref nodes."""
+        if not isinstance(item, m.Text) or "@" not in item.text:
+            return (item,)
+        parts: list[m.Inline] = []
+        position = 0
+        for found in CROSS_REF.finditer(item.text):
+            add_text(parts, item.text[position:found.start()])
+            parts.append(m.Ref(id=found[1], line=self.source.locate(found[0], line) or line))
+            position = found.end()
+        add_text(parts, item.text[position:])
+        return tuple(parts)
+
+    def inline(self, element: etree.Element, line: int, refs: bool) -> tuple[m.Inline, ...]:
         match element.tag:
             case "em":
-                return (m.Emph(children=self.inlines(element, line)),)
+                return (m.Emph(children=self.inlines(element, line, refs)),)
             case "strong":
-                return (m.Strong(children=self.inlines(element, line)),)
+                return (m.Strong(children=self.inlines(element, line, refs)),)
             case "code":
                 return (m.Code(text=html.unescape(element.text or "")),)
             case "br":
@@ -335,7 +351,7 @@ class Reader:
                 # The link's own line, when the paragraph spans several.
                 line = self.source.locate(f"]({href}", line) or self.source.locate(href, line) or line
                 target = self.link_target(href, line)
-                children = self.inlines(element, line) or (m.Text(text=target),)
+                children = self.inlines(element, line, refs=False) or (m.Text(text=target),)
                 return (m.Link(target=target, children=children, title=element.get("title"),
                                line=line),)
             case "sup" if element.get("id", "").startswith("fnref"):

@@ -38,8 +38,8 @@ from docx.shared import Cm, Inches
 from . import model
 from .errors import BriefingError
 from .model import (Admonition, Block, Code, CodeBlock, Emph, Footnote, FootnoteRef, Inline,
-                    LineBreak, Link, ListBlock, Paragraph, Quote, Rule, Section, Strong, Table,
-                    Text)
+                    LineBreak, Link, ListBlock, Paragraph, Quote, Ref, Rule, Section, Strong,
+                    Table, Text)
 
 ADMONITION_STYLES = ("Note", "Warning", "Important", "Tip")
 WORD_ALIGN = {"left": "left", "center": "center", "right": "right"}
@@ -504,6 +504,9 @@ def inline_xml(inline: Inline, ctx: Context, marks: frozenset[str]) -> list:
             return [line_break]
         case FootnoteRef(number=number, first=first):
             return [footnote_reference(number, first, ctx)]
+        case Ref(id=ident, kind=kind, number=number, title=title):
+            words = ((Text(text=f"{ctx.labels[kind]} {number}"),) if number else title)
+            return [hyperlink(ctx, f"#{ident}", inlines_xml(words, ctx, marks | {"link"}))]
         case _:
             assert_never(inline)
 

@@ -154,6 +154,10 @@ def inline(node: m.Inline, ctx: Context, links: bool) -> Markup:
             return ctx.macros.link(target, inlines(children, ctx), title, node.internal)
         case m.LineBreak():
             return ctx.macros.line_break()
+        case m.Ref(id=ident, kind=kind, number=number, title=title):
+            words = (Markup.escape(f"{ctx.labels[kind]} {number}") if number
+                     else inlines(title, ctx, links=False))
+            return ctx.macros.cross_ref(ident, words) if links else words
         case m.FootnoteRef(number=number, first=first):
             if ctx.print_notes is not None and first:
                 return ctx.macros.footnote_in_place(ctx.print_notes[number])

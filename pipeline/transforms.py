@@ -26,6 +26,8 @@ class Numbering:
     ids: dict[str, int] = field(default_factory=dict)
     tables: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # What a cross-reference may point at: id -> (kind, number, title).
+    targets: dict[str, tuple[str, str | None, tuple[m.Inline, ...]]] = field(default_factory=dict)
 
     def claim(self, ident: str, line: int) -> None:
         if ident in self.ids:
@@ -40,7 +42,7 @@ def finish(doc: m.Document) -> m.Document:
     blocks = number_blocks(doc.blocks, state)
     sections = tuple(number_section(section, (index,), state)
                      for index, section in enumerate(doc.sections, start=1))
-    doc = dataclasses.replace(doc, blocks=blocks, sections=sections)
+    doc = resolve_refs(dataclasses.replace(doc, blocks=blocks, sections=sections), state)
     problems = state.problems + broken_links(doc, state.ids)
     if problems:
         raise BriefingError.of(problems)
@@ -54,6 +56,7 @@ def number_section(section: m.Section, position: tuple[int, ...], state: Numberi
     children = tuple(number_section(child, (*position, index), state)
                      for index, child in enumerate(section.children, start=1))
     number = ".".join(map(str, position)) if state.numbered_sections else None
+    state.targets[section_id] = ("section", number, section.title)
     return dataclasses.replace(section, id=section_id, number=number, blocks=blocks,
                                children=children)
 
@@ -71,6 +74,7 @@ def number_block(block: m.Block, state: Numbering) -> m.Block:
             state.tables += 1
             if ident:
                 state.claim(ident, line)
+                state.targets[ident] = ("table", str(state.tables), caption)
             return dataclasses.replace(block, number=state.tables)
         case m.ListBlock(items=items):
             return dataclasses.replace(block, items=tuple(
@@ -81,6 +85,73 @@ def number_block(block: m.Block, state: Numbering) -> m.Block:
             return block
         case _:
             assert_never(block)
+
+
+# Cross-references ------------------------------------------------------------
+
+def resolve_refs(doc: m.Document, state: Numbering) -> m.Document:
+    """Every Ref told what it points at; one to an unknown id is an error."""
+    def resolve(ref: m.Ref) -> m.Ref:
+        if ref.id not in state.targets:
+            state.problems.append(Problem(state.path, ref.line, f"cross-reference @{ref.id} "
+                                          "points at no heading or table with that id"))
+            return ref
+        kind, number, title = state.targets[ref.id]
+        return dataclasses.replace(ref, kind=kind, number=number, title=title)
+
+    def section(node: m.Section) -> m.Section:
+        return dataclasses.replace(node, title=map_inlines(node.title, resolve),
+                                   blocks=map_blocks(node.blocks, resolve),
+                                   children=tuple(section(child) for child in node.children))
+
+    return dataclasses.replace(
+        doc, blocks=map_blocks(doc.blocks, resolve),
+        sections=tuple(section(node) for node in doc.sections),
+        footnotes=tuple(dataclasses.replace(note, blocks=map_blocks(note.blocks, resolve))
+                        for note in doc.footnotes))
+
+
+def map_blocks(blocks: tuple[m.Block, ...], fix) -> tuple[m.Block, ...]:
+    return tuple(map_block(block, fix) for block in blocks)
+
+
+def map_block(block: m.Block, fix) -> m.Block:
+    """The block with `fix` applied to each Ref in it."""
+    replace = dataclasses.replace
+    match block:
+        case m.Paragraph(inlines=inlines):
+            return replace(block, inlines=map_inlines(inlines, fix))
+        case m.ListBlock(items=items):
+            return replace(block, items=tuple(replace(item, blocks=map_blocks(item.blocks, fix))
+                                              for item in items))
+        case m.Quote(blocks=blocks):
+            return replace(block, blocks=map_blocks(blocks, fix))
+        case m.Admonition(title=title, blocks=blocks):
+            return replace(block, title=map_inlines(title, fix), blocks=map_blocks(blocks, fix))
+        case m.Table(head=head, rows=rows, caption=caption):
+            return replace(block, head=tuple(map_inlines(cell, fix) for cell in head),
+                           rows=tuple(tuple(map_inlines(cell, fix) for cell in row) for row in rows),
+                           caption=map_inlines(caption, fix))
+        case m.CodeBlock() | m.Rule():
+            return block
+        case _:
+            assert_never(block)
+
+
+def map_inlines(inlines: tuple[m.Inline, ...], fix) -> tuple[m.Inline, ...]:
+    return tuple(map_inline(item, fix) for item in inlines)
+
+
+def map_inline(item: m.Inline, fix) -> m.Inline:
+    match item:
+        case m.Ref():
+            return fix(item)
+        case m.Emph(children=children) | m.Strong(children=children) | m.Link(children=children):
+            return dataclasses.replace(item, children=map_inlines(children, fix))
+        case m.Text() | m.Code() | m.LineBreak() | m.FootnoteRef():
+            return item
+        case _:
+            assert_never(item)
 
 
 def slug(text: str) -> str:
@@ -158,7 +229,7 @@ def inline_links(inlines: tuple[m.Inline, ...]) -> Iterator[m.Link]:
                 yield from inline_links(children)
             case m.Emph(children=children) | m.Strong(children=children):
                 yield from inline_links(children)
-            case m.Text() | m.Code() | m.LineBreak() | m.FootnoteRef():
+            case m.Text() | m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref():
                 pass
             case _:
                 assert_never(item)

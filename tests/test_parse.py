@@ -175,3 +175,14 @@ def test_footnote_without_definition_or_reference(write):
         parsed(write, "Fine.\n\nSee [^gone].\n")
     with pytest.raises(BriefingError, match=r":7: footnote \[\^spare\] is never referenced"):
         parsed(write, "Fine.\n\n[^spare]: Unused.\n")
+
+
+def test_quarto_cross_references_become_ref_nodes(write):
+    doc = parsed(write, "See @sec-intro, (@tbl-a) and *@fig-map*; not a@sec-x.org or [@sec-y](#y).\n")
+    inlines = doc.blocks[0].inlines
+    refs = [item for item in inlines if isinstance(item, m.Ref)]
+    assert [r.id for r in refs] == ["sec-intro", "tbl-a"] and refs[0].line == 5
+    assert inlines[5] == m.Emph(children=(m.Ref(id="fig-map", line=5),))
+    assert m.Text(text="; not a@sec-x.org or ") in inlines
+    link = next(item for item in inlines if isinstance(item, m.Link))
+    assert link.children == (m.Text(text="@sec-y"),)

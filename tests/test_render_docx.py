@@ -24,7 +24,7 @@ from lxml import etree
 from pipeline.errors import BriefingError
 from pipeline.model import (Admonition, Code, CodeBlock, Document, Emph, LineBreak, Link,
                             ListBlock, ListItem, Meta, Paragraph, Quote, Rule, Section,
-                            Strong, Table, Text, Footnote, FootnoteRef)
+                            Strong, Table, Text, Footnote, FootnoteRef, Ref)
 from pipeline.render_docx import render_docx
 from pipeline.templating import Templates
 
@@ -593,3 +593,13 @@ def test_footnotes_read_back_by_pandoc(tmp_path):
     notes = [node for node in ast["blocks"][0]["c"] if node["t"] == "Note"]
     assert len(notes) == 2
     assert json.dumps(notes[0]).count('"Para"') == 2 and "example.org/src" in json.dumps(notes[0])
+
+
+def test_cross_references_are_internal_hyperlinks(tmp_path):
+    doc = replace(TABLE_DOC, blocks=(*TABLE_DOC.blocks, para(
+        "See ", Ref(id="tbl-forces", kind="table", number="1", line=3), ".")))
+    path = render(tmp_path, doc)
+    root = part(path, "word/document.xml")
+    assert root.xpath("//w:hyperlink/@w:anchor", namespaces=NS) == ["tbl-forces"]
+    assert "".join(root.xpath("//w:hyperlink//w:t/text()", namespaces=NS)) == "Table 1"
+    assert root.xpath("//w:bookmarkStart/@w:name", namespaces=NS) == ["tbl-forces"]

@@ -90,3 +90,9 @@ def test_footnotes_listed_after_the_text_with_links_both_ways():
     assert notes[0].xpath("p[1]")[0].text_content() == "Annual report, 2026, p. 4; see the site."
     assert notes[0].xpath("p[2]/text()") == ["A second paragraph of the first note."]
     assert [a.get("href") for a in tree.xpath("//a[@role='doc-backlink']")] == ["#fnref-1", "#fnref-2"]
+
+
+def test_cross_references_are_links_with_words_from_the_labels():
+    tree = page(FIXTURES / "tables.md")
+    assert tree.xpath("//a[@class='xref']/@href") == ["#tbl-units"]
+    assert tree.xpath("//a[@class='xref']/text()") == ["Table 1"]

@@ -74,3 +74,20 @@ def test_captioned_tables_are_numbered_in_reading_order_and_ids_checked(write):
 def test_duplicate_table_id(write):
     with pytest.raises(BriefingError, match=r"duplicate id '#x'"):
         finished(write, "# H {#x}\n\n| a |\n|---|\n| 1 |\n\nTable: T {#x}\n")
+
+
+def test_cross_references_resolve_to_sections_and_tables(write):
+    body = ("# Intro {#sec-intro}\n\nSee @sec-later and @tbl-t.\n\n# Later {#sec-later}\n\n"
+            "| a |\n|---|\n| 1 |\n\nTable: Caption {#tbl-t}\n")
+    refs = [i for i in finished(write, body, numbering=True).sections[0].blocks[0].inlines
+            if isinstance(i, m.Ref)]
+    assert [(r.kind, r.number) for r in refs] == [("section", "2"), ("table", "1")]
+    plain = [i for i in finished(write, body).sections[0].blocks[0].inlines if isinstance(i, m.Ref)]
+    assert plain[0].number is None and plain[0].title == (m.Text(text="Later"),)
+
+
+def test_cross_reference_to_nothing_is_an_error_at_its_line(write):
+    with pytest.raises(BriefingError) as caught:
+        finished(write, "# A\n\nText\nthen @tbl-missing here.\n")
+    assert str(caught.value).split(":", 1)[1] == \
+        "8: cross-reference @tbl-missing points at no heading or table with that id"
