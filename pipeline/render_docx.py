@@ -84,7 +84,10 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
     ctx = context(package, str(reference), labels)
     body = package.element.body
     clear_body(body)
-    content = [*front_xml(doc.meta, labels, ctx), *blocks_xml(doc.blocks, ctx, Where())]
+    content = [*front_xml(doc.meta, labels, ctx)]
+    if doc.meta.toc and doc.sections:
+        content.extend(toc_xml(doc.sections, ctx))
+    content.extend(blocks_xml(doc.blocks, ctx, Where()))
     for section in doc.sections:
         content.extend(section_xml(section, ctx))
     append_body(body, content)
@@ -307,6 +310,64 @@ def block_xml(block: Block, ctx: Context, where: Where) -> list:
             return table_xml(table, ctx)
         case _:
             assert_never(block)
+
+
+# Table of contents --------------------------------------------------------
+
+TOC_DEPTH = 3
+
+
+def toc_xml(sections: tuple[Section, ...], ctx: Context) -> list:
+    """A real Word TOC field whose result is already filled in with an entry
+    per heading, each linked to its bookmark, so the contents show before
+    anyone updates fields. Page numbers are PAGEREF fields; Word is asked to
+    update fields on opening (settings.xml), since only Word paginates."""
+    entries = [toc_entry(section, depth, ctx) for section, depth in toc_sections(sections, 1)]
+    start = 1 if entries[0].pPr is not None else 0
+    for offset, r in enumerate(field_start(f' TOC \\o "1-{TOC_DEPTH}" \\h \\z \\u ')):
+        entries[0].insert(start + offset, r)
+    entries[-1].append(field_char("end"))
+    ctx.package.settings.element.append(OxmlElement("w:updateFields", {qn("w:val"): "true"}))
+    return [paragraph(ctx, "TOC Heading", (Text(text=ctx.labels["contents"]),)), *entries]
+
+
+def toc_sections(sections: tuple[Section, ...], depth: int):
+    for section in sections:
+        yield section, depth
+        if depth < TOC_DEPTH:
+            yield from toc_sections(section.children, depth + 1)
+
+
+def toc_entry(section: Section, depth: int, ctx: Context):
+    title = ((Text(text=f"{section.number} "),) if section.number else ()) + section.title
+    p = paragraph(ctx, f"TOC {depth}", ())
+    name = bookmark_name(section.id)
+    link = hyperlink(ctx, f"#{section.id}", [
+        *inlines_xml(title, ctx, frozenset()), tab_run(),
+        *field_start(f" PAGEREF {name} \\h "), field_char("end")])
+    p.append(link)
+    return p
+
+
+def field_start(instruction: str) -> list:
+    """The runs that open a complex field up to its (cached) result."""
+    instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+    instr.text = instruction
+    run_with_instr = OxmlElement("w:r")
+    run_with_instr.append(instr)
+    return [field_char("begin"), run_with_instr, field_char("separate")]
+
+
+def field_char(kind: str):
+    r = OxmlElement("w:r")
+    r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
+    return r
+
+
+def tab_run():
+    r = OxmlElement("w:r")
+    r.append(OxmlElement("w:tab"))
+    return r
 
 
 # Footnotes ----------------------------------------------------------------

@@ -603,3 +603,23 @@ def test_cross_references_are_internal_hyperlinks(tmp_path):
     assert root.xpath("//w:hyperlink/@w:anchor", namespaces=NS) == ["tbl-forces"]
     assert "".join(root.xpath("//w:hyperlink//w:t/text()", namespaces=NS)) == "Table 1"
     assert root.xpath("//w:bookmarkStart/@w:name", namespaces=NS) == ["tbl-forces"]
+
+
+def test_table_of_contents_is_a_word_field_with_cached_entries(tmp_path):
+    doc = replace(DOC, meta=replace(META, toc=True))
+    path = render(tmp_path, doc)
+    document = docx.Document(str(path))
+    toc = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("TOC")]
+    # Entries: title, a tab to the page number (a PAGEREF field Word fills in).
+    assert toc == [("TOC Heading", "Contents"), ("TOC 1", "1 Summary\t"), ("TOC 2", "1.1 Details\t"),
+                   ("TOC 1", "2 Risks\t"), ("TOC 2", "Deep\t"), ("TOC 3", "Too deep\t")]
+    root = part(path, "word/document.xml")
+    instructions = [t.strip() for t in root.xpath("//w:instrText/text()", namespaces=NS)]
+    assert instructions[0] == 'TOC \\o "1-3" \\h \\z \\u'
+    assert instructions[1:] == ["PAGEREF summary \\h", "PAGEREF details \\h", "PAGEREF risks \\h",
+                                "PAGEREF deep \\h", "PAGEREF too-deep \\h"]
+    assert root.xpath("count(//w:fldChar[@w:fldCharType='begin'])", namespaces=NS) == \
+        root.xpath("count(//w:fldChar[@w:fldCharType='end'])", namespaces=NS) == 6
+    assert part(path, "word/settings.xml").xpath("//w:updateFields/@w:val", namespaces=NS) == ["true"]
+    assert not docx.Document(str(render(tmp_path, DOC, "plain.docx"))).settings.element.xpath(
+        "//w:updateFields")

@@ -288,6 +288,17 @@ def styles(document: docx.document.Document) -> None:
     define(document, "Compact", para, "Normal", spacing(1, 1, 240), "")
     table_style(document)
 
+    # Table of contents: Word's own TOC styles, dot leaders to the page number.
+    # Not based on Heading 1: readers (pandoc) would take it for a heading.
+    define(document, "TOC Heading", para, "Normal", f'<w:keepNext/>{spacing(12, 6, 240)}',
+           f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(13.5)}', "Body Text")
+    for level in (1, 2, 3):
+        bold = "<w:b/>" if level == 1 else ""
+        define(document, f"TOC {level}", para, "Normal",
+               f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9060"/></w:tabs>'
+               f'{spacing(4 if level == 1 else 0, 2)}<w:ind w:left="{(level - 1) * 240}"/>',
+               f'{head}{bold}{size(10)}', "Body Text")
+
     # Footnotes.
     define(document, "Footnote Text", para, "Normal", spacing(0, 2, 240), size(8.5))
     define(document, "Footnote Reference", char, None, "", '<w:vertAlign w:val="superscript"/>')
