@@ -62,6 +62,7 @@ class Context:
     bookmark_ids: Iterator[int]
     labels: Mapping[str, str]  # the words of templates/text/labels.yaml
     part: XmlPart | None = None  # where hyperlinks are related: the body, or the notes
+    numbered: bool = False  # sections numbered through the Heading styles
 
     def style(self, name: str) -> str:
         try:
@@ -88,6 +89,9 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
     if doc.meta.toc and doc.sections:
         content.extend(toc_xml(doc.sections, ctx))
     content.extend(blocks_xml(doc.blocks, ctx, Where()))
+    if doc.meta.numbering:
+        number_headings(ctx)
+        ctx = replace(ctx, numbered=True)
     for section in doc.sections:
         content.extend(section_xml(section, ctx))
     append_body(body, content)
@@ -252,16 +256,43 @@ def stable_zip(data: bytes) -> bytes:
 
 # Sections and blocks ------------------------------------------------------
 
-def section_xml(section: Section, ctx: Context) -> list:
-    title = section.title
-    if section.number:
-        title = (Text(text=f"{section.number} "), *title)
-    heading = paragraph(ctx, f"Heading {min(section.level, 6)}", title)
+def section_xml(section: Section, ctx: Context, depth: int = 1) -> list:
+    # Numbered sections take their number from the Heading styles' list
+    # (see number_headings), so a heading added in Word is numbered too; the
+    # style then follows the depth in the tree, as the model's numbers do.
+    level = depth if ctx.numbered else section.level
+    heading = paragraph(ctx, f"Heading {min(level, 6)}", section.title)
     bookmark(heading, bookmark_name(section.id), next(ctx.bookmark_ids))
     content = [heading, *blocks_xml(section.blocks, ctx, Where())]
     for child in section.children:
-        content.extend(section_xml(child, ctx))
+        content.extend(section_xml(child, ctx, depth + 1))
     return content
+
+
+def number_headings(ctx: Context) -> None:
+    """Bind Heading 1-6 to a multilevel list (1, 1.1, 1.1.1 ...): Word
+    numbers every heading in those styles, including ones added later."""
+    numbering = ctx.package.part.numbering_part.element
+    ids = [int(i) for i in numbering.xpath("w:abstractNum/@w:abstractNumId")]
+    abstract_id = max(ids, default=0) + 1
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:pStyle w:val="{ctx.style(f"Heading {i + 1}")}"/>'
+        f'<w:lvlText w:val="{".".join(f"%{n}" for n in range(1, i + 2))}"/>'
+        '<w:lvlJc w:val="left"/><w:suff w:val="space"/>'
+        '<w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>' for i in range(6))
+    abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+                         f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>')
+    nums = numbering.findall(qn("w:num"))
+    if nums:  # abstract definitions come before the w:num elements
+        nums[0].addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    num_id = numbering.add_num(abstract_id).numId
+    for level in range(1, 7):
+        num_pr = ctx.package.styles[f"Heading {level}"].element.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = level - 1
+        num_pr.get_or_add_numId().val = num_id
 
 
 def bookmark(p, name: str, ident: int) -> None:

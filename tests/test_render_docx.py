@@ -186,8 +186,8 @@ def test_paragraph_styles_read_back(rendered):
         "Directorate of Planning": "Organization",
         "12 March 2025": "Date",
         "See the risks and the report.": "Body Text",
-        "1 Summary": "Heading 1",
-        "1.1 Details": "Heading 2",
+        "Summary": "Heading 1",
+        "Details": "Heading 2",
         "Deep": "Heading 3",
         "Too deep": "Heading 6",  # level 8 is capped at the last heading style
         "First bullet": "List Bullet",
@@ -462,7 +462,7 @@ def test_reference_is_small_and_complete():
 def test_pandoc_reads_structure(rendered):
     tree = pandoc_json(rendered)
     headers = [(h["c"][0], stringify(h["c"][2])) for h in nodes(tree["blocks"], "Header")]
-    assert headers == [(1, "1 Summary"), (2, "1.1 Details"), (1, "2 Risks"),
+    assert headers == [(1, "Summary"), (2, "Details"), (1, "Risks"),
                        (3, "Deep"), (6, "Too deep")]
     assert stringify(tree["meta"]["title"]["c"]) == "Regional Logistics Outlook"
     ordered = nodes(tree["blocks"], "OrderedList")
@@ -623,3 +623,26 @@ def test_table_of_contents_is_a_word_field_with_cached_entries(tmp_path):
     assert part(path, "word/settings.xml").xpath("//w:updateFields/@w:val", namespaces=NS) == ["true"]
     assert not docx.Document(str(render(tmp_path, DOC, "plain.docx"))).settings.element.xpath(
         "//w:updateFields")
+
+
+
+def test_numbered_sections_come_from_the_heading_styles_list(tmp_path):
+    doc = replace(DOC, meta=replace(META, numbering=True))
+    path = render(tmp_path, doc)
+    document = docx.Document(str(path))
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+    # No number typed into the text: Word draws it, for added headings too;
+    # styles follow the depth in the tree, as the numbers do.
+    assert headings == [("Heading 1", "Summary"), ("Heading 2", "Details"), ("Heading 1", "Risks"),
+                        ("Heading 2", "Deep"), ("Heading 3", "Too deep")]
+    styles = part(path, "word/styles.xml")
+    num_ids = {styles.xpath(f"//w:style[@w:styleId='Heading{n}']/w:pPr/w:numPr/w:numId/@w:val",
+                            namespaces=NS)[0] for n in range(1, 7)}
+    assert len(num_ids) == 1
+    numbering = part(path, "word/numbering.xml")
+    abstract = numbering.xpath(f"//w:num[@w:numId='{num_ids.pop()}']/w:abstractNumId/@w:val", namespaces=NS)[0]
+    texts = numbering.xpath(f"//w:abstractNum[@w:abstractNumId='{abstract}']/w:lvl/w:lvlText/@w:val",
+                            namespaces=NS)
+    assert texts[:3] == ["%1", "%1.%2", "%1.%2.%3"]
+    plain = part(render(tmp_path, DOC, "plain.docx"), "word/styles.xml")
+    assert not plain.xpath("//w:style[@w:styleId='Heading1']/w:pPr/w:numPr", namespaces=NS)
