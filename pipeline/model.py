@@ -137,7 +137,22 @@ class Table:
     line: int
 
 
-Block: TypeAlias = Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition | Table
+@node
+class Figure:
+    """An image standing alone in its paragraph, already checked: `path` is
+    a file inside the source's folder and really of type `mime`."""
+    path: str
+    mime: str
+    width: int  # pixels
+    height: int
+    alt: str
+    caption: tuple[Inline, ...] = ()
+    id: str = ""
+    number: int | None = None  # set by transforms for captioned figures
+    line: int
+
+
+Block: TypeAlias = Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition | Table | Figure
 
 
 # Structure -----------------------------------------------------------------

@@ -28,6 +28,7 @@ from markdown.util import HTML_PLACEHOLDER_RE
 
 from pipeline import model as m
 from pipeline.errors import BriefingError
+from pipeline.images import ImageProblem, check_image
 from pipeline.source import XML_INVALID, Source
 
 MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
@@ -227,6 +228,8 @@ class Reader:
         stashed = self.stashed(element.text) if len(element) == 0 else None
         if isinstance(stashed, etree.Element):
             return self.code_block(stashed)
+        if is_figure(element):
+            return self.figure(element[0])
         line = self.find_line(element)
         self.cursor = line + 1  # the next block starts below this one
         if DEFINITION.search("".join(element.itertext())):
@@ -283,6 +286,28 @@ class Reader:
         self.cursor = caption_line + 1
         text, table_id = caption_parts(self.inlines(caption, caption_line))
         return replace(table, caption=text, id=table_id)
+
+    def figure(self, img: etree.Element) -> m.Figure:
+        src = img.get("src", "")
+        line = self.source.locate(f"]({src}", self.cursor) or self.find_line(img)
+        self.cursor = line + 1
+        try:
+            image = check_image(src, self.source.path.parent)
+        except ImageProblem as problem:
+            raise self.error(line, str(problem)) from None
+        alt = img.get("alt", "")
+        return m.Figure(path=str(image.path), mime=image.mime, width=image.width,
+                        height=image.height, alt=plain_alt(alt), caption=self.caption(alt, line),
+                        id=img.get("id", ""), line=line)
+
+    def caption(self, alt: str, line: int) -> tuple[m.Inline, ...]:
+        """The alt text read as Markdown, as pandoc reads a figure's caption."""
+        if not alt.strip():
+            return ()
+        root, md = markdown_tree(alt, line)
+        paragraph = root.find("p")
+        return Reader(source=self.source, md=md, cursor=line).inlines(paragraph, line) \
+            if paragraph is not None else ()
 
     def footnotes(self, notes: etree.Element, body_line: int) -> tuple[m.Footnote, ...]:
         """Footnote definitions, numbered by their first reference; the
@@ -360,8 +385,8 @@ class Reader:
                 number = self.notes.setdefault(label, len(self.notes) + 1)
                 return (m.FootnoteRef(number=number, first=first),)
             case "img":
-                raise self.error(line, "images are not supported yet: "
-                                 f"remove ![{element.get('alt', '')}]({element.get('src', '')})")
+                raise self.error(line, "an image must stand alone in its paragraph, where it "
+                                 f"becomes a figure: ![{element.get('alt', '')}]({element.get('src', '')})")
             case tag:
                 raise self.error(line, f"unsupported inline element <{tag}>")
 
@@ -389,6 +414,17 @@ def drop_backlinks(li: etree.Element) -> None:
             parent.text = parent.text.replace(NBSP_PLACEHOLDER, "").rstrip() or None
         if parent.tail and NBSP_PLACEHOLDER in parent.tail:
             parent.tail = parent.tail.replace(NBSP_PLACEHOLDER, "").rstrip() or None
+
+
+def is_figure(element: etree.Element) -> bool:
+    """A paragraph holding one image and nothing else."""
+    return (len(element) == 1 and element[0].tag == "img" and not (element.text or "").strip()
+            and not (element[0].tail or "").strip())
+
+
+def plain_alt(alt: str) -> str:
+    """Alt text for readers and screen readers: without Markdown's marks."""
+    return " ".join(re.sub(r"[*_`]", "", alt).split())
 
 
 def is_caption(element: etree.Element) -> bool:

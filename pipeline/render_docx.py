@@ -19,6 +19,7 @@ import io
 import itertools
 import os
 import pathlib
+from pathlib import Path
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -33,11 +34,12 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Inches
+from docx.shared import Cm, Emu, Inches
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from . import model
 from .errors import BriefingError
-from .model import (Admonition, Block, Code, CodeBlock, Emph, Footnote, FootnoteRef, Inline,
+from .model import (Admonition, Block, Code, CodeBlock, Emph, Figure, Footnote, FootnoteRef, Inline,
                     LineBreak, Link, ListBlock, Paragraph, Quote, Ref, Rule, Section, Strong,
                     Table, Text)
 
@@ -60,6 +62,7 @@ class Context:
     bullet_num: int  # the w:num of `List Bullet`, shared by every bullet list
     number_abstract: int  # the w:abstractNum behind `List Number`
     bookmark_ids: Iterator[int]
+    shape_ids: Iterator[int]  # wp:docPr ids, unique in the document
     labels: Mapping[str, str]  # the words of templates/text/labels.yaml
     part: XmlPart | None = None  # where hyperlinks are related: the body, or the notes
     numbered: bool = False  # sections numbered through the Heading styles
@@ -117,7 +120,7 @@ def context(package: Docx, path: str, labels: Mapping[str, str]) -> Context:
     return Context(package=package, path=path, style_ids=style_ids, labels=labels,
                    bullet_num=style_num(package, path, "List Bullet"),
                    number_abstract=abstract_of(package, style_num(package, path, "List Number")),
-                   bookmark_ids=itertools.count(1))
+                   bookmark_ids=itertools.count(1), shape_ids=itertools.count(1))
 
 
 def style_num(package: Docx, path: str, name: str) -> int:
@@ -339,8 +342,36 @@ def block_xml(block: Block, ctx: Context, where: Where) -> list:
             return head + blocks_xml(blocks, ctx, replace(where, style=style))
         case Table() as table:
             return table_xml(table, ctx)
+        case Figure() as figure:
+            return figure_xml(figure, ctx)
         case _:
             assert_never(block)
+
+
+# Figures ------------------------------------------------------------------
+
+def figure_xml(figure: Figure, ctx: Context) -> list:
+    """The picture in its own paragraph, at most the text's width, with the
+    alt text as its description; the caption below in Word's Caption style
+    with a SEQ Figure field, as Word's own Insert Caption does."""
+    holder = paragraph(ctx, "Figure", ())
+    width = min(Emu(int(figure.width * 914400 / 96)), text_width(ctx))  # 96 px to the inch
+    picture = DocxParagraph(holder, ctx.package.part).add_run().add_picture(figure.path, width=width)
+    doc_pr = picture._inline.docPr
+    # python-docx counts shape ids in the body, which these are not in yet.
+    doc_pr.set("id", str(next(ctx.shape_ids)))
+    doc_pr.set("descr", figure.alt)
+    doc_pr.set("name", Path(figure.path).name)
+    content = [holder]
+    if figure.caption:
+        content.append(numbered_caption(ctx, "figure", "Figure", figure.number, figure.caption,
+                                        figure.id))
+    return content
+
+
+def text_width(ctx: Context) -> Emu:
+    section = ctx.package.sections[0]
+    return Emu(section.page_width - section.left_margin - section.right_margin)
 
 
 # Table of contents --------------------------------------------------------
@@ -457,7 +488,8 @@ def table_xml(table: Table, ctx: Context) -> list:
     """The caption above (Word's Caption style and a SEQ Table field, so Word
     renumbers tables and lists them in a Table of Figures), then the table
     in the reference's `Table` style with a header row that repeats."""
-    content = [table_caption(table, ctx)] if table.caption else []
+    content = ([numbered_caption(ctx, "table", "Table", table.number, table.caption, table.id)]
+               if table.caption else [])
     tbl = OxmlElement("w:tbl")
     tbl.append(parse_xml(
         f'<w:tblPr {nsdecls("w")}><w:tblStyle w:val="{ctx.style("Table")}"/>'
@@ -476,18 +508,21 @@ def table_xml(table: Table, ctx: Context) -> list:
     return content
 
 
-def table_caption(table: Table, ctx: Context):
+def numbered_caption(ctx: Context, label: str, sequence: str, number: int | None,
+                     caption: tuple[Inline, ...], ident: str):
+    """"Table 1: ..." in Word's Caption style; the number is a SEQ field, so
+    Word renumbers and lists it in a Table of Figures."""
     p = OxmlElement("w:p")
     p.style = ctx.style("Caption")
-    if table.number is not None:
-        p.append(run(ctx, f"{ctx.labels['table']} ", frozenset()))
-        field = OxmlElement("w:fldSimple", {qn("w:instr"): " SEQ Table \\* ARABIC "})
-        field.append(run(ctx, str(table.number), frozenset()))  # shown until Word updates
+    if number is not None:
+        p.append(run(ctx, f"{ctx.labels[label]} ", frozenset()))
+        field = OxmlElement("w:fldSimple", {qn("w:instr"): f" SEQ {sequence} \\* ARABIC "})
+        field.append(run(ctx, str(number), frozenset()))  # shown until Word updates
         p.append(field)
         p.append(run(ctx, ": ", frozenset()))
-    p.extend(inlines_xml(table.caption, ctx, frozenset()))
-    if table.id:
-        bookmark(p, bookmark_name(table.id), next(ctx.bookmark_ids))
+    p.extend(inlines_xml(caption, ctx, frozenset()))
+    if ident:
+        bookmark(p, bookmark_name(ident), next(ctx.bookmark_ids))
     return p
 
 

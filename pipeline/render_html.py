@@ -7,7 +7,9 @@ backend reuses this markup with the print templates.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, assert_never
 
 from markupsafe import Markup
@@ -79,10 +81,18 @@ def block_text(block: m.Block) -> str:
             return text
         case m.Table(head=head, rows=rows, caption=caption):
             return " ".join(m.plain_text(cell) for cell in (caption, *head, *(c for r in rows for c in r)))
+        case m.Figure(caption=caption, alt=alt):
+            return m.plain_text(caption) or alt
         case m.Rule():
             return ""
         case _:
             assert_never(block)
+
+
+def data_uri(path: str, mime: str) -> str:
+    """The image inside the page itself: the HTML stays one file, and the
+    PDF's fetcher needs nothing but data: URLs."""
+    return f"data:{mime};base64,{base64.b64encode(Path(path).read_bytes()).decode('ascii')}"
 
 
 def toc_entries(sections: tuple[m.Section, ...], ctx: Context) -> list[dict[str, Any]]:
@@ -116,6 +126,9 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.rule()
         case m.Admonition(kind=kind, title=title, blocks=content):
             return ctx.macros.admonition(kind, inlines(title, ctx), blocks(content, ctx))
+        case m.Figure(path=path, mime=mime, alt=alt, caption=caption, id=ident, number=number):
+            return ctx.macros.figure(data_uri(path, mime), alt, inlines(caption, ctx), ident,
+                                     number, ctx.labels)
         case m.Table(head=head, rows=rows, aligns=aligns, caption=caption, id=ident, number=number):
             return ctx.macros.table([inlines(cell, ctx) for cell in head],
                                     [[inlines(cell, ctx) for cell in row] for row in rows],

@@ -1,7 +1,8 @@
 """What every format needs, computed once on the model.
 
 Heading ids (explicit `{#id}` kept, others slugged as pandoc does, made
-unique), section numbers when `numbering: true`, table numbers, and a check
+unique), section numbers when `numbering: true`, table and figure numbers,
+cross-references resolved, and a check
 that every internal link points at an id that exists. Backends only read the result.
 """
 
@@ -25,6 +26,7 @@ class Numbering:
     numbered_sections: bool
     ids: dict[str, int] = field(default_factory=dict)
     tables: int = 0
+    figures: int = 0
     problems: list[Problem] = field(default_factory=list)
     # What a cross-reference may point at: id -> (kind, number, title).
     targets: dict[str, tuple[str, str | None, tuple[m.Inline, ...]]] = field(default_factory=dict)
@@ -76,6 +78,14 @@ def number_block(block: m.Block, state: Numbering) -> m.Block:
                 state.claim(ident, line)
                 state.targets[ident] = ("table", str(state.tables), caption)
             return dataclasses.replace(block, number=state.tables)
+        case m.Figure(caption=caption, id=ident, line=line):
+            if not caption:
+                return block
+            state.figures += 1
+            if ident:
+                state.claim(ident, line)
+                state.targets[ident] = ("figure", str(state.figures), caption)
+            return dataclasses.replace(block, number=state.figures)
         case m.ListBlock(items=items):
             return dataclasses.replace(block, items=tuple(
                 dataclasses.replace(item, blocks=number_blocks(item.blocks, state)) for item in items))
@@ -94,7 +104,7 @@ def resolve_refs(doc: m.Document, state: Numbering) -> m.Document:
     def resolve(ref: m.Ref) -> m.Ref:
         if ref.id not in state.targets:
             state.problems.append(Problem(state.path, ref.line, f"cross-reference @{ref.id} "
-                                          "points at no heading or table with that id"))
+                                          "points at no heading, table or figure with that id"))
             return ref
         kind, number, title = state.targets[ref.id]
         return dataclasses.replace(ref, kind=kind, number=number, title=title)
@@ -128,6 +138,8 @@ def map_block(block: m.Block, fix) -> m.Block:
             return replace(block, blocks=map_blocks(blocks, fix))
         case m.Admonition(title=title, blocks=blocks):
             return replace(block, title=map_inlines(title, fix), blocks=map_blocks(blocks, fix))
+        case m.Figure(caption=caption):
+            return replace(block, caption=map_inlines(caption, fix))
         case m.Table(head=head, rows=rows, caption=caption):
             return replace(block, head=tuple(map_inlines(cell, fix) for cell in head),
                            rows=tuple(tuple(map_inlines(cell, fix) for cell in row) for row in rows),
@@ -215,6 +227,8 @@ def block_links(block: m.Block) -> Iterator[tuple[int, m.Link]]:
         case m.Table(head=head, rows=rows, caption=caption, line=line):
             for cell in (caption, *head, *(cell for row in rows for cell in row)):
                 yield from ((line, link) for link in inline_links(cell))
+        case m.Figure(caption=caption, line=line):
+            yield from ((line, link) for link in inline_links(caption))
         case m.CodeBlock() | m.Rule():
             pass
         case _:

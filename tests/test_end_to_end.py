@@ -1,5 +1,6 @@
 """Build real briefings with the CLI and read every output with independent tools."""
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from conftest import FIXTURES, SEED, run_cli
 from readers import (docx_via_pandoc, pandoc_blocks, pandoc_text, pdf_band, pdf_fonts, pdf_info,
-                     pdf_outline_titles, pdf_text, qpdf_check, soffice_to_pdf)
+                     pdf_outline_titles, pdf_text, qpdf_check, soffice_to_pdf, tool)
 
 SEED_HEADINGS = [
     "The Role of Military Diplomacy in Enhancing Counter-Terrorism Strategies",
@@ -181,3 +182,15 @@ def test_footnotes_fixture_docx_in_libreoffice(tmp_path):
     text = flat(pdf_text(soffice_to_pdf(tmp_path / "footnotes.docx", tmp_path)))
     assert in_order(text, ["The alliance reported progress.", "cited twice.",
                            "1 Annual report, 2026, p. 4; see the site.", "2 Partner statements, 2026."])
+
+
+def test_figures_fixture_in_every_format(tmp_path):
+    result = run_cli("build", FIXTURES / "figures.md", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    ast = docx_via_pandoc(tmp_path / "figures.docx")
+    images = re.findall(r'"t": "Image"', json.dumps(ast))
+    assert len(images) == 2
+    if shutil.which("soffice"):
+        pdf = soffice_to_pdf(tmp_path / "figures.docx", tmp_path / "lo")
+        assert len(tool("pdfimages", "-list", pdf).splitlines()[2:]) == 2
+        assert "Figure 1: (U) The area of operations" in flat(pdf_text(pdf))

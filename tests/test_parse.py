@@ -8,6 +8,8 @@ from pipeline.frontmatter import read_meta
 from pipeline.parse import MAX_DEPTH, parse
 from pipeline.source import read_source
 
+from conftest import FIXTURES
+
 
 def parsed(write, body: str) -> m.Document:
     source = read_source(write(body))
@@ -76,11 +78,6 @@ def test_raw_html_and_template_syntax_stay_text(write):
 def test_disallowed_link_targets(write, target):
     with pytest.raises(BriefingError, match=r":7: link target .* is not allowed"):
         parsed(write, f"Fine.\n\nSee [this]({target}).\n")
-
-
-def test_image_is_a_clear_error(write):
-    with pytest.raises(BriefingError, match=r":5: images are not supported yet"):
-        parsed(write, "![map](map.png)\n")
 
 
 def test_deep_nesting_is_refused_before_parsing(write):
@@ -186,3 +183,26 @@ def test_quarto_cross_references_become_ref_nodes(write):
     assert m.Text(text="; not a@sec-x.org or ") in inlines
     link = next(item for item in inlines if isinstance(item, m.Link))
     assert link.children == (m.Text(text="@sec-y"),)
+
+
+def test_image_alone_is_a_checked_figure(tmp_path):
+    source_dir = tmp_path / "brief"
+    (source_dir / "images").mkdir(parents=True)
+    (source_dir / "images" / "map.png").write_bytes((FIXTURES / "images" / "map.png").read_bytes())
+    path = source_dir / "brief.md"
+    path.write_text("---\ntitle: T\nclassification: U\n---\nIntro.\n\n"
+                    "![The *area*](images/map.png){#fig-area}\n")
+    source = read_source(path)
+    meta, body_line = read_meta(source)
+    figure = parse(source, meta, body_line).blocks[1]
+    assert figure == m.Figure(path=str((source_dir / "images" / "map.png").resolve()), mime="image/png",
+                              width=640, height=360, alt="The area",
+                              caption=(m.Text(text="The "), m.Emph(children=(m.Text(text="area"),))),
+                              id="fig-area", line=7)
+
+
+def test_image_problems_are_errors_at_their_line(write):
+    with pytest.raises(BriefingError, match=r":7: image 'http://example.org/x.png' is not a local file"):
+        parsed(write, "Intro.\n\n![x](http://example.org/x.png)\n")
+    with pytest.raises(BriefingError, match=r":5: an image must stand alone in its paragraph"):
+        parsed(write, "Text ![x](x.png) inline.\n")

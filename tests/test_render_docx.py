@@ -646,3 +646,27 @@ def test_numbered_sections_come_from_the_heading_styles_list(tmp_path):
     assert texts[:3] == ["%1", "%1.%2", "%1.%2.%3"]
     plain = part(render(tmp_path, DOC, "plain.docx"), "word/styles.xml")
     assert not plain.xpath("//w:style[@w:styleId='Heading1']/w:pPr/w:numPr", namespaces=NS)
+
+
+def test_figures_are_word_pictures_with_description_and_caption(tmp_path):
+    from pipeline.build import load
+    path = tmp_path / "figures.docx"
+    path.write_bytes(render_docx(load(ROOT / "tests" / "fixtures" / "figures.md"), REFERENCE, LABELS))
+    document = docx.Document(str(path))
+    shapes = document.inline_shapes
+    assert len(shapes) == 2
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    assert shapes[1].width == text_width  # 1600 px is wider than the page: scaled down
+    assert shapes[0].width == min(640 * 9525, text_width)  # 96 pixels to the inch, at most the text width
+    root = part(path, "word/document.xml")
+    descriptions = root.xpath("//wp:docPr/@descr", namespaces={
+        "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"})
+    assert descriptions == ["(U) The area of operations", "(U) A photograph wider than the page"]
+    captions = [p for p in document.paragraphs if p.style.name == "Caption"]
+    assert [p._p.xpath("w:fldSimple/@w:instr") for p in captions] == [[" SEQ Figure \\* ARABIC "]] * 2
+    assert captions[0].text == "Figure : (U) The area of operations"
+    assert captions[0]._p.xpath("w:bookmarkStart/@w:name") == ["fig-map"]
+    ids = root.xpath("//wp:docPr/@id", namespaces={
+        "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"})
+    assert len(set(ids)) == 2

@@ -96,3 +96,16 @@ def test_cross_references_are_links_with_words_from_the_labels():
     tree = page(FIXTURES / "tables.md")
     assert tree.xpath("//a[@class='xref']/@href") == ["#tbl-units"]
     assert tree.xpath("//a[@class='xref']/text()") == ["Table 1"]
+
+
+def test_figures_are_embedded_with_alt_and_caption():
+    tree = page(FIXTURES / "figures.md")
+    first, second = tree.xpath("//main//figure")
+    img = first.find("img")
+    assert img.get("src").startswith("data:image/png;base64,iVBORw0KGgo")
+    assert img.get("alt") == "(U) The area of operations"
+    assert first.get("id") == "fig-map"
+    assert first.find("figcaption").text_content() == "Figure 1: (U) The area of operations"
+    assert second.find("img").get("src").startswith("data:image/jpeg;base64,")
+    assert second.find("figcaption").text_content() == "Figure 2: (U) A photograph wider than the page"
+    assert tree.xpath("//a[@class='xref']/text()") == ["Figure 1"]

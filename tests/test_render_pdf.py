@@ -15,7 +15,7 @@ from pipeline.render_pdf import render_pdf, resolve_custom_properties
 from pipeline.templating import Templates
 
 from conftest import FIXTURES
-from readers import pdf_band, pdf_fonts, pdf_info, pdf_outline_titles, pdf_page_size, pdf_text, qpdf_check
+from readers import pdf_band, pdf_fonts, pdf_info, pdf_outline_titles, pdf_page_size, pdf_text, qpdf_check, tool
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +171,15 @@ def test_footnotes_sit_at_the_foot_of_their_page(tmp_path):
     assert "A second paragraph of the first note." in lines
     # The notes stand in the lower part of the page, above the bottom banner.
     assert "2. Partner statements, 2026." in " ".join(pdf_band(path, 1, top=False, height_pt=200).split())
+
+
+def test_figures_fit_the_text_width_with_captions(tmp_path):
+    path = tmp_path / "figures.pdf"
+    path.write_bytes(render_pdf(load(FIXTURES / "figures.md"), Templates())[0])
+    listing = [line.split() for line in tool("pdfimages", "-list", path).splitlines()[2:]]
+    assert [(row[3], row[4], row[8]) for row in listing] == [("640", "360", "image"), ("1600", "1200", "jpeg")]
+    # 1600 px scaled into a 170 mm text width is about 239 pixels per inch, never less than that
+    assert int(listing[1][12]) >= 230
+    text = " ".join(pdf_text(path).split())
+    assert "Figure 1: (U) The area of operations" in text and "As Figure 1 shows" in text
+    assert "Figure 2: (U) A photograph wider than the page" in text

@@ -90,4 +90,14 @@ def test_cross_reference_to_nothing_is_an_error_at_its_line(write):
     with pytest.raises(BriefingError) as caught:
         finished(write, "# A\n\nText\nthen @tbl-missing here.\n")
     assert str(caught.value).split(":", 1)[1] == \
-        "8: cross-reference @tbl-missing points at no heading or table with that id"
+        "8: cross-reference @tbl-missing points at no heading, table or figure with that id"
+
+
+def test_figures_are_numbered_and_referable():
+    from pipeline.build import load
+    from conftest import FIXTURES
+    doc = load(FIXTURES / "figures.md")
+    first, paragraph, second = doc.sections[0].blocks
+    assert (first.number, first.id, second.number) == (1, "fig-map", 2)
+    ref = next(i for i in paragraph.inlines if isinstance(i, m.Ref))
+    assert (ref.kind, ref.number) == ("figure", "1")

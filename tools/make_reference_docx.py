@@ -283,9 +283,11 @@ def styles(document: docx.document.Document) -> None:
            size(4))
 
     # Tables: captions above them, cells in Compact, the look in "Table".
-    define(document, "Caption", para, "Normal", f'<w:keepNext/>{spacing(10, 4, 240)}',
+    define(document, "Caption", para, "Normal", f'<w:keepNext/>{spacing(6, 6, 240)}',
            f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(9.5)}', "Body Text")
     define(document, "Compact", para, "Normal", spacing(1, 1, 240), "")
+    # A figure's paragraph: centred, kept with the caption below it.
+    define(document, "Figure", para, "Normal", f'<w:keepNext/>{spacing(10, 2, 240)}<w:jc w:val="center"/>', "")
     table_style(document)
 
     # Table of contents: Word's own TOC styles, dot leaders to the page number.
