@@ -54,6 +54,12 @@ class LineBreak:
 
 
 @node
+class Abbr:
+    text: str
+    title: str  # the expansion, from `*[GIUK]: Greenland-Iceland-UK`
+
+
+@node
 class FootnoteRef:
     number: int  # in order of first reference, as pandoc numbers them
     first: bool  # the first reference to this note (later ones repeat the number)
@@ -70,7 +76,7 @@ class Ref:
     line: int
 
 
-Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef | Ref
+Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef | Ref | Abbr
 
 
 # Blocks --------------------------------------------------------------------
@@ -99,6 +105,19 @@ class ListBlock:
 @node
 class Quote:
     blocks: tuple[Block, ...]
+    attribution: tuple[Inline, ...] = ()  # from a last paragraph `— Source`
+    line: int
+
+
+@node
+class Definition:
+    term: tuple[Inline, ...]
+    definitions: tuple[tuple[Block, ...], ...]  # one or more, each some blocks
+
+
+@node
+class DefinitionList:
+    items: tuple[Definition, ...]
     line: int
 
 
@@ -152,7 +171,8 @@ class Figure:
     line: int
 
 
-Block: TypeAlias = Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition | Table | Figure
+Block: TypeAlias = (Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition | Table | Figure
+                   | DefinitionList)
 
 
 # Structure -----------------------------------------------------------------
@@ -209,6 +229,7 @@ class Document:
     sections: tuple[Section, ...]
     path: str  # as given by the user, for messages
     footnotes: tuple[Footnote, ...] = ()  # by number
+    abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, expansion), sorted
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
@@ -216,7 +237,7 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
     parts: list[str] = []
     for item in inlines:
         match item:
-            case Text(text=text) | Code(text=text):
+            case Text(text=text) | Code(text=text) | Abbr(text=text):
                 parts.append(text)
             case FootnoteRef():
                 pass

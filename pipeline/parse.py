@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.admonition import AdmonitionExtension
 from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
@@ -35,7 +37,7 @@ MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
 LINK_SCHEMES = ("http", "https", "mailto")
 CROSS_REF = re.compile(r"(?<![\w@.])@((?:sec|tbl|fig)-[\w:.-]*\w)")  # Quarto's @sec-id
 UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")  # left as text when no definition
-DEFINITION = re.compile(r"\n:[ \t]")  # `Term` then `:   definition`
+ATTRIBUTION = re.compile(r"^(?:—|―|--)\s*")  # a quote's last line `— Source`
 CAPTION = re.compile(r"^(?:Table)?:\s+")  # pandoc's `Table: text` or `: text`
 CAPTION_ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -95,13 +97,11 @@ class Briefing(Extension):
 
 
 def markdown_tree(body: str, first_line: int) -> tuple[etree.Element, markdown.Markdown]:
-    # Not def_list: it would take Quarto's `: caption` under a table for a
-    # definition.
     # Extension objects, not names: a name makes Python-Markdown scan every
     # installed package's entry points, 20 ms of each run.
     md = markdown.Markdown(extensions=[
         AttrListExtension(), AdmonitionExtension(), SaneListExtension(), TableExtension(),
-        FootnoteExtension(), Briefing(first_line)])
+        FootnoteExtension(), DefListExtension(), AbbrExtension(), Briefing(first_line)])
     md.convert(body)
     # Python-Markdown returns early, without running treeprocessors, on a blank body.
     return getattr(md, "captured_tree", etree.Element("div")), md
@@ -183,7 +183,16 @@ class Reader:
         while elements:
             element = elements.pop(0)
             if element.tag == "table":
-                caption = elements.pop(0) if elements and is_caption(elements[0]) else None
+                caption = None
+                if elements and is_caption(elements[0]):
+                    caption = elements.pop(0)
+                elif elements and starts_with_definition(elements[0]):
+                    # def_list reads Quarto's `: caption` under a table as a
+                    # definition without a term: take it back as the caption.
+                    caption = elements[0][0]
+                    elements[0].remove(caption)
+                    if not len(elements[0]):
+                        elements.pop(0)
                 out.append(self.table(element, caption))
             elif element.tag in HEADING_TAGS:
                 line = self.find_line(element)
@@ -214,7 +223,10 @@ class Reader:
                 return self.list_block(element, depth)
             case "blockquote":
                 line = self.find_line(element)
-                return m.Quote(blocks=self.nested_blocks(list(element), depth + 1), line=line)
+                blocks, attribution = split_attribution(self.nested_blocks(list(element), depth + 1))
+                return m.Quote(blocks=blocks, attribution=attribution, line=line)
+            case "dl":
+                return self.definition_list(element, depth)
             case "pre":
                 return self.code_block(element)
             case "hr":
@@ -232,8 +244,6 @@ class Reader:
             return self.figure(element[0])
         line = self.find_line(element)
         self.cursor = line + 1  # the next block starts below this one
-        if DEFINITION.search("".join(element.itertext())):
-            raise self.error(line, "definition lists are not supported yet")
         return m.Paragraph(inlines=self.inlines(element, line), line=line)
 
     def code_block(self, pre: etree.Element) -> m.CodeBlock:
@@ -324,6 +334,20 @@ class Reader:
                                     blocks=self.nested_blocks(list(li), 1)))
         return tuple(sorted(found, key=lambda note: note.number))
 
+    def definition_list(self, element: etree.Element, depth: int) -> m.DefinitionList:
+        line = self.find_line(element)
+        items: list[m.Definition] = []
+        for child in element:
+            if child.tag == "dt":
+                items.append(m.Definition(term=self.inlines(child, self.find_line(child)),
+                                          definitions=()))
+            elif child.tag == "dd" and items:
+                blocks = self.list_item(child, depth + 1)
+                items[-1] = replace(items[-1], definitions=(*items[-1].definitions, blocks))
+            else:
+                raise self.error(self.find_line(child), "a definition needs a term on the line above")
+        return m.DefinitionList(items=tuple(items), line=line)
+
     def admonition(self, element: etree.Element, depth: int) -> m.Admonition:
         line = self.find_line(element)
         classes = [c for c in element.get("class", "").split() if c != "admonition"]
@@ -379,6 +403,8 @@ class Reader:
                 children = self.inlines(element, line, refs=False) or (m.Text(text=target),)
                 return (m.Link(target=target, children=children, title=element.get("title"),
                                line=line),)
+            case "abbr":
+                return (m.Abbr(text=element.text or "", title=element.get("title", "")),)
             case "sup" if element.get("id", "").startswith("fnref"):
                 label = element.find("a").get("href", "").removeprefix("#fn:")
                 first = label not in self.notes
@@ -425,6 +451,20 @@ def is_figure(element: etree.Element) -> bool:
 def plain_alt(alt: str) -> str:
     """Alt text for readers and screen readers: without Markdown's marks."""
     return " ".join(re.sub(r"[*_`]", "", alt).split())
+
+
+def starts_with_definition(element: etree.Element) -> bool:
+    return element.tag == "dl" and len(element) > 0 and element[0].tag == "dd"
+
+
+def split_attribution(blocks: tuple[m.Block, ...]) -> tuple[tuple[m.Block, ...], tuple[m.Inline, ...]]:
+    """A quote whose last paragraph starts with `—` (or `--`) names its source."""
+    match blocks:
+        case (*rest, m.Paragraph(inlines=(m.Text(text=first), *more))) if rest and ATTRIBUTION.match(first):
+            text = ATTRIBUTION.sub("", first, count=1)
+            return tuple(rest), ((m.Text(text=text),) if text else ()) + tuple(more)
+        case _:
+            return blocks, ()
 
 
 def is_caption(element: etree.Element) -> bool:
@@ -542,5 +582,7 @@ def parse(source: Source, meta: m.Meta, body_line: int) -> m.Document:
         root.remove(notes)
     preamble, sections = section_tree(reader.blocks(list(root), 0))
     footnotes = reader.footnotes(notes, body_line) if notes is not None else ()
+    abbreviations = next((ext.abbrs for ext in md.registeredExtensions
+                          if isinstance(ext, AbbrExtension)), {})
     return m.Document(meta=meta, blocks=preamble, sections=sections, path=source.name,
-                      footnotes=footnotes)
+                      footnotes=footnotes, abbreviations=tuple(sorted(abbreviations.items())))

@@ -39,7 +39,8 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from . import model
 from .errors import BriefingError
-from .model import (Admonition, Block, Code, CodeBlock, Emph, Figure, Footnote, FootnoteRef, Inline,
+from .model import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList, Emph, Figure,
+                    Footnote, FootnoteRef, Inline,
                     LineBreak, Link, ListBlock, Paragraph, Quote, Ref, Rule, Section, Strong,
                     Table, Text)
 
@@ -98,6 +99,8 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
     for section in doc.sections:
         content.extend(section_xml(section, ctx))
     append_body(body, content)
+    if doc.abbreviations:
+        append_body(body, abbreviations_xml(doc.abbreviations, ctx))
     if doc.footnotes:
         add_footnotes(doc.footnotes, ctx)
     page_setup(package, doc.meta, labels, ctx)
@@ -330,8 +333,13 @@ def block_xml(block: Block, ctx: Context, where: Where) -> list:
             return [paragraph(ctx, where.style, with_portion(portion, inlines))]
         case ListBlock() as list_block:
             return list_xml(list_block, ctx, where)
-        case Quote(blocks=blocks):
-            return blocks_xml(blocks, ctx, replace(where, style="Quote"))
+        case Quote(blocks=blocks, attribution=attribution):
+            said = [paragraph(ctx, "Quote Attribution", (Text(text="— "), *attribution))] if attribution else []
+            return blocks_xml(blocks, ctx, replace(where, style="Quote")) + said
+        case DefinitionList(items=items):
+            return [element for item in items for element in (
+                paragraph(ctx, "Definition Term", item.term),
+                *(e for d in item.definitions for e in blocks_xml(d, ctx, replace(where, style="Definition"))))]
         case CodeBlock(text=text):
             return [code_xml(text, ctx)]
         case Rule():
@@ -372,6 +380,17 @@ def figure_xml(figure: Figure, ctx: Context) -> list:
 def text_width(ctx: Context) -> Emu:
     section = ctx.package.sections[0]
     return Emu(section.page_width - section.left_margin - section.right_margin)
+
+
+def abbreviations_xml(items: tuple[tuple[str, str], ...], ctx: Context) -> list:
+    """The automatic list at the end: each abbreviation, a tab, its meaning."""
+    rows = [paragraph(ctx, "Abbreviations Heading", (Text(text=ctx.labels["abbreviations"]),))]
+    for short, long in items:
+        p = paragraph(ctx, "Abbreviation", (Text(text=short),))
+        p.append(tab_run())
+        p.append(run(ctx, long, frozenset()))
+        rows.append(p)
+    return rows
 
 
 # Table of contents --------------------------------------------------------
@@ -631,6 +650,8 @@ def inline_xml(inline: Inline, ctx: Context, marks: frozenset[str]) -> list:
             return [line_break]
         case FootnoteRef(number=number, first=first):
             return [footnote_reference(number, first, ctx)]
+        case Abbr(text=text):
+            return [run(ctx, text, marks)]  # Word has no abbreviation markup; the list explains
         case Ref(id=ident, kind=kind, number=number, title=title):
             words = ((Text(text=f"{ctx.labels[kind]} {number}"),) if number else title)
             return [hyperlink(ctx, f"#{ident}", inlines_xml(words, ctx, marks | {"link"}))]

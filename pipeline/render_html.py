@@ -46,6 +46,8 @@ def page(doc: m.Document, templates: Templates, template: str, styles: Markup,
     if footnotes_in_place:
         ctx = replace(ctx, print_notes={note.number: note_text(note, ctx) for note in doc.footnotes})
     body = blocks(doc.blocks, ctx) + Markup("").join(section(s, ctx) for s in doc.sections)
+    if doc.abbreviations:
+        body += ctx.macros.abbreviations(doc.abbreviations, ctx.labels)
     if doc.footnotes and not footnotes_in_place:
         body += ctx.macros.footnotes([(note.number, blocks(note.blocks, ctx)) for note in doc.footnotes],
                                      ctx.labels)
@@ -77,6 +79,9 @@ def block_text(block: m.Block) -> str:
             return " ".join(block_text(b) for item in items for b in item.blocks)
         case m.Quote(blocks=content) | m.Admonition(blocks=content):
             return " ".join(block_text(b) for b in content)
+        case m.DefinitionList(items=items):
+            return " ".join(m.plain_text(item.term) + " " + " ".join(
+                block_text(b) for d in item.definitions for b in d) for item in items)
         case m.CodeBlock(text=text):
             return text
         case m.Table(head=head, rows=rows, caption=caption):
@@ -118,8 +123,12 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.paragraph(inlines(content, ctx))
         case m.ListBlock(ordered=ordered, start=start, items=items):
             return ctx.macros.list(ordered, start, [list_item(item, ctx) for item in items])
-        case m.Quote(blocks=content):
-            return ctx.macros.quote(blocks(content, ctx))
+        case m.Quote(blocks=content, attribution=attribution):
+            return ctx.macros.quote(blocks(content, ctx), inlines(attribution, ctx))
+        case m.DefinitionList(items=items):
+            return ctx.macros.definition_list(
+                [(inlines(item.term, ctx), [definition(d, ctx) for d in item.definitions])
+                 for item in items])
         case m.CodeBlock(lang=lang, text=text):
             return ctx.macros.code_block(text, lang)
         case m.Rule():
@@ -138,13 +147,17 @@ def block(node: m.Block, ctx: Context) -> Markup:
 
 
 def list_item(item: m.ListItem, ctx: Context) -> Markup:
+    return definition(item.blocks, ctx)
+
+
+def definition(content: tuple[m.Block, ...], ctx: Context) -> Markup:
     # An item of one paragraph, maybe with sub-lists, reads better without
     # the <p> around its text (a tight list).
-    match item.blocks:
+    match content:
         case (m.Paragraph(inlines=content), *rest) if all(isinstance(b, m.ListBlock) for b in rest):
             return inlines(content, ctx) + blocks(tuple(rest), ctx)
         case _:
-            return blocks(item.blocks, ctx)
+            return blocks(content, ctx)
 
 
 def inlines(nodes: tuple[m.Inline, ...], ctx: Context, links: bool = True) -> Markup:
@@ -167,6 +180,8 @@ def inline(node: m.Inline, ctx: Context, links: bool) -> Markup:
             return ctx.macros.link(target, inlines(children, ctx), title, node.internal)
         case m.LineBreak():
             return ctx.macros.line_break()
+        case m.Abbr(text=text, title=title):
+            return ctx.macros.abbr(text, title)
         case m.Ref(id=ident, kind=kind, number=number, title=title):
             words = (Markup.escape(f"{ctx.labels[kind]} {number}") if number
                      else inlines(title, ctx, links=False))

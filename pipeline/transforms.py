@@ -91,6 +91,10 @@ def number_block(block: m.Block, state: Numbering) -> m.Block:
                 dataclasses.replace(item, blocks=number_blocks(item.blocks, state)) for item in items))
         case m.Quote(blocks=blocks) | m.Admonition(blocks=blocks):
             return dataclasses.replace(block, blocks=number_blocks(blocks, state))
+        case m.DefinitionList(items=items):
+            return dataclasses.replace(block, items=tuple(
+                dataclasses.replace(item, definitions=tuple(number_blocks(d, state) for d in item.definitions))
+                for item in items))
         case m.Paragraph() | m.CodeBlock() | m.Rule():
             return block
         case _:
@@ -134,8 +138,14 @@ def map_block(block: m.Block, fix) -> m.Block:
         case m.ListBlock(items=items):
             return replace(block, items=tuple(replace(item, blocks=map_blocks(item.blocks, fix))
                                               for item in items))
-        case m.Quote(blocks=blocks):
-            return replace(block, blocks=map_blocks(blocks, fix))
+        case m.Quote(blocks=blocks, attribution=attribution):
+            return replace(block, blocks=map_blocks(blocks, fix),
+                           attribution=map_inlines(attribution, fix))
+        case m.DefinitionList(items=items):
+            return replace(block, items=tuple(
+                replace(item, term=map_inlines(item.term, fix),
+                        definitions=tuple(map_blocks(d, fix) for d in item.definitions))
+                for item in items))
         case m.Admonition(title=title, blocks=blocks):
             return replace(block, title=map_inlines(title, fix), blocks=map_blocks(blocks, fix))
         case m.Figure(caption=caption):
@@ -160,7 +170,7 @@ def map_inline(item: m.Inline, fix) -> m.Inline:
             return fix(item)
         case m.Emph(children=children) | m.Strong(children=children) | m.Link(children=children):
             return dataclasses.replace(item, children=map_inlines(children, fix))
-        case m.Text() | m.Code() | m.LineBreak() | m.FootnoteRef():
+        case m.Text() | m.Code() | m.LineBreak() | m.FootnoteRef() | m.Abbr():
             return item
         case _:
             assert_never(item)
@@ -217,9 +227,15 @@ def block_links(block: m.Block) -> Iterator[tuple[int, m.Link]]:
             for item in items:
                 for child in item.blocks:
                     yield from block_links(child)
-        case m.Quote(blocks=blocks):
+        case m.Quote(blocks=blocks, attribution=attribution, line=line):
+            yield from ((line, link) for link in inline_links(attribution))
             for child in blocks:
                 yield from block_links(child)
+        case m.DefinitionList(items=items, line=line):
+            for item in items:
+                yield from ((line, link) for link in inline_links(item.term))
+                for child in (b for definition in item.definitions for b in definition):
+                    yield from block_links(child)
         case m.Admonition(title=title, blocks=blocks, line=line):
             yield from ((line, link) for link in inline_links(title))
             for child in blocks:
@@ -243,7 +259,7 @@ def inline_links(inlines: tuple[m.Inline, ...]) -> Iterator[m.Link]:
                 yield from inline_links(children)
             case m.Emph(children=children) | m.Strong(children=children):
                 yield from inline_links(children)
-            case m.Text() | m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref():
+            case m.Text() | m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Abbr():
                 pass
             case _:
                 assert_never(item)

@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 
 from conftest import FIXTURES, SEED, run_cli
-from readers import (docx_via_pandoc, pandoc_blocks, pandoc_text, pdf_band, pdf_fonts, pdf_info,
+from readers import (docx_via_pandoc, pandoc_blocks, pandoc_text, pdf_band, pdf_fonts, pdf_info, pdf_page_size,
                      pdf_outline_titles, pdf_text, qpdf_check, soffice_to_pdf, tool)
 
 SEED_HEADINGS = [
@@ -194,3 +194,59 @@ def test_figures_fixture_in_every_format(tmp_path):
         pdf = soffice_to_pdf(tmp_path / "figures.docx", tmp_path / "lo")
         assert len(tool("pdfimages", "-list", pdf).splitlines()[2:]) == 2
         assert "Figure 1: (U) The area of operations" in flat(pdf_text(pdf))
+
+
+@pytest.fixture(scope="module")
+def paper(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("paper")
+    result = run_cli("build", FIXTURES / "information-paper.md", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no warning at all: no .notdef glyph, no CSS problem
+    return out / "information-paper"
+
+
+PAPER_ORDER = ["Purpose", "1 Situation", "Figure 1: (U) Main sea lines", "Table 1: (U) Forces committed",
+               "1.1 Terms used", "SLOC", "2 Assessment", "A. T. Mahan, 1890", "Risk",
+               "Cyrillic «Привет», Greek «Ελληνικά»", "Sustain the rotation.", "Abbreviations",
+               "GIUK Greenland-Iceland-United Kingdom"]
+
+
+def test_information_paper_pdf(paper):
+    pdf = paper.with_suffix(".pdf")
+    assert "No syntax or stream encoding errors" in qpdf_check(pdf)
+    text = flat(pdf_text(pdf))
+    assert in_order(text, PAPER_ORDER)
+    assert "see Section 1." in text and "shown in Figure 1, and the forces in Table 1" in text
+    assert "1. Allied maritime command, Annual report, 2026, p. 12." in flat(pdf_text(pdf, 1))
+    assert all(font["emb"] == "yes" for font in pdf_fonts(pdf))
+    # Every word, the 120-letter identifier too, ends inside the page's text area.
+    width = pdf_page_size(pdf)[0]
+    boxes = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', tool("pdftotext", "-bbox", pdf, "-"))
+    assert boxes and max(float(x) for x in boxes) <= width - 50
+
+
+def test_information_paper_docx(paper):
+    path = paper.with_suffix(".docx")
+    styles = [p.style.name for p in docx.Document(str(path)).paragraphs]
+    for style in ("Title", "Subtitle", "TOC 1", "Note", "Warning", "Heading 1", "Heading 2", "Caption",
+                  "Figure", "Definition Term", "Definition", "Quote", "Quote Attribution",
+                  "List Number", "List Bullet 2", "Abbreviations Heading", "Abbreviation"):
+        assert style in styles, style
+    ast = json.dumps(docx_via_pandoc(path))
+    for kind in ('"Table"', '"Image"', '"Note"', '"DefinitionList"', '"BlockQuote"', '"OrderedList"'):
+        assert kind in ast, kind
+    if shutil.which("soffice"):
+        text = flat(pdf_text(soffice_to_pdf(path, paper.parent / "lo")))
+        assert in_order(text, PAPER_ORDER)
+
+
+def test_information_paper_html(paper):
+    tree = lxml.html.fromstring(paper.with_suffix(".html").read_text(encoding="utf-8"))
+    main = tree.xpath("//main")[0]
+    assert in_order(flat(main.text_content()), PAPER_ORDER[:-1])
+    assert main.xpath(".//section[@class='abbreviations']//dd/text()") == [
+        "Greenland-Iceland-United Kingdom", "Sea line of communication"]
+    assert main.xpath(".//figure/img/@alt") == ["(U) Main sea lines of communication through the gap"]
+    assert main.xpath(".//abbr[@title='Greenland-Iceland-United Kingdom']")
+    assert main.xpath(".//section[@class='footnotes']//li/@id") == ["fn-1"]
+    assert [a.text for a in main.xpath(".//a[@class='xref']")] == ["Figure 1", "Table 1", "Section 1"]

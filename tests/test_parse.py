@@ -115,14 +115,6 @@ def test_fenced_code_inside_list_items_and_notes(write):
     assert note.blocks == (m.CodeBlock(lang=None, text="x < 1", line=13),)
 
 
-@pytest.mark.parametrize("body, line, what", [
-    ("Term\n:   Definition\n", 5, "definition lists"),
-])
-def test_elements_still_to_come_are_named_not_dropped(write, body, line, what):
-    with pytest.raises(BriefingError, match=rf":{line}: {what} are not supported yet"):
-        parsed(write, body)
-
-
 def test_link_errors_point_at_the_links_own_line(write):
     with pytest.raises(BriefingError, match=r":7: link target 'javascript:x\(\)'"):
         parsed(write, "A paragraph\nthat runs on\nto [a bad link](javascript:x()).\n")
@@ -206,3 +198,28 @@ def test_image_problems_are_errors_at_their_line(write):
         parsed(write, "Intro.\n\n![x](http://example.org/x.png)\n")
     with pytest.raises(BriefingError, match=r":5: an image must stand alone in its paragraph"):
         parsed(write, "Text ![x](x.png) inline.\n")
+
+
+def test_definition_lists(write):
+    doc = parsed(write, "GIUK gap\n:   The sea passage between *Greenland*, Iceland and the UK.\n\n"
+                        "SLOC\n:   Sea line of communication.\n:   Also a supply route.\n")
+    (deflist,) = doc.blocks
+    assert [m.plain_text(item.term) for item in deflist.items] == ["GIUK gap", "SLOC"]
+    assert len(deflist.items[1].definitions) == 2
+    assert deflist.items[0].definitions[0][0].inlines[1] == m.Emph(children=(m.Text(text="Greenland"),))
+
+
+def test_abbreviations_inline_and_listed(write):
+    doc = parsed(write, "The GIUK gap and the GIUK line.\n\n*[GIUK]: Greenland-Iceland-United Kingdom\n"
+                        "*[SLOC]: Sea line of communication\n")
+    assert doc.blocks[0].inlines[1] == m.Abbr(text="GIUK", title="Greenland-Iceland-United Kingdom")
+    assert doc.abbreviations == (("GIUK", "Greenland-Iceland-United Kingdom"),
+                                 ("SLOC", "Sea line of communication"))
+
+
+def test_quote_attribution(write):
+    doc = parsed(write, "> We shall defend our island.\n>\n> — W. S. Churchill, *1940*\n\nThen:\n\n> -- Anon\n")
+    quote, _, lone = doc.blocks
+    assert quote.blocks == (m.Paragraph(inlines=(m.Text(text="We shall defend our island."),), line=5),)
+    assert quote.attribution == (m.Text(text="W. S. Churchill, "), m.Emph(children=(m.Text(text="1940"),)))
+    assert lone.attribution == () and len(lone.blocks) == 1  # a quote of only a dash line stays text

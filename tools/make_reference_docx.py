@@ -272,6 +272,18 @@ def styles(document: docx.document.Document) -> None:
            f'<w:pBdr>{border("left", "A6A6A6", 18, 8)}</w:pBdr>'
            f'<w:ind w:left="{STEP}" w:right="{STEP}"/>',
            f'<w:i/><w:color w:val="404040"/>')
+    define(document, "Quote Attribution", para, "Body Text",
+           f'<w:jc w:val="right"/><w:ind w:left="{STEP}" w:right="{STEP}"/>',
+           f'<w:i/><w:color w:val="{GREY}"/>')
+    define(document, "Definition Term", para, "Body Text", f'<w:keepNext/>{spacing(4, 0)}',
+           f'{head}<w:b/>', "Definition")
+    define(document, "Definition", para, "Body Text", f'{spacing(0, 4)}<w:ind w:left="{STEP}"/>', "")
+    # The list of abbreviations at the end of a briefing.
+    define(document, "Abbreviations Heading", para, "Normal", f'<w:keepNext/>{spacing(18, 6, 240)}',
+           f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(16)}', "Abbreviation")
+    define(document, "Abbreviation", para, "Body Text",
+           f'<w:tabs><w:tab w:val="left" w:pos="1701"/></w:tabs>{spacing(0, 2)}'
+           '<w:ind w:left="1701" w:hanging="1701"/>', "")
     define(document, "Source Code", para, "Normal",
            f'<w:pBdr>{border("top", "D9D9D9", 4, 4)}{border("left", "D9D9D9", 4, 4)}'
            f'{border("bottom", "D9D9D9", 4, 4)}{border("right", "D9D9D9", 4, 4)}</w:pBdr>'
