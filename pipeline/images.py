@@ -55,18 +55,20 @@ def check_image(src: str, folder: Path) -> Image:
     if path.stat().st_size > MAX_BYTES:
         raise ImageProblem(f"image '{src}' is larger than {MAX_BYTES // 2**20} MB")
     with path.open("rb") as file:
-        head = file.read(64 * 1024)
+        head = file.read(1024 * 1024)  # a JPEG's size can follow large EXIF or ICC data
     if not head.startswith(SIGNATURES[mime]):
         raise ImageProblem(f"image '{src}' is not the {mime.split('/')[1].upper()} its name says")
-    width, height = png_size(head) if mime == "image/png" else jpeg_size(head, src)
+    width, height = png_size(head, src) if mime == "image/png" else jpeg_size(head, src)
     if width * height > MAX_PIXELS or not width or not height:
         raise ImageProblem(f"image '{src}' is {width}x{height} pixels, past the "
                            f"{MAX_PIXELS // 1_000_000}-megapixel limit")
     return Image(path=path, mime=mime, width=width, height=height)
 
 
-def png_size(head: bytes) -> tuple[int, int]:
+def png_size(head: bytes, src: str) -> tuple[int, int]:
     # The IHDR chunk always comes first: width and height at bytes 16-24.
+    if len(head) < 24 or head[12:16] != b"IHDR":
+        raise ImageProblem(f"image '{src}': cannot read the PNG's size")
     width, height = struct.unpack(">II", head[16:24])
     return width, height
 

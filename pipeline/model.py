@@ -252,6 +252,30 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
     return "".join(parts)
 
 
+def reused(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """A title said again elsewhere (a contents entry, a cross-reference):
+    without its footnote calls, and with its links and references as plain
+    words, so nothing is called or linked twice."""
+    out: list[Inline] = []
+    for item in inlines:
+        match item:
+            case FootnoteRef():
+                pass
+            case Link(children=children):
+                out.extend(reused(children))
+            case Ref():
+                out.append(Text(text=plain_text((item,))))
+            case Emph(children=children):
+                out.append(Emph(children=reused(children)))
+            case Strong(children=children):
+                out.append(Strong(children=reused(children)))
+            case Text() | Code() | LineBreak() | Abbr():
+                out.append(item)
+            case _:
+                assert_never(item)
+    return tuple(out)
+
+
 def walk_sections(sections: tuple[Section, ...]):
     """Every section, depth first, in reading order."""
     for section in sections:

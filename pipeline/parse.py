@@ -37,14 +37,15 @@ MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
 LINK_SCHEMES = ("http", "https", "mailto")
 CROSS_REF = re.compile(r"(?<![\w@.])@((?:sec|tbl|fig)-[\w:.-]*\w)")  # Quarto's @sec-id
 UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")  # left as text when no definition
+SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 ATTRIBUTION = re.compile(r"^(?:—|―|--)\s*")  # a quote's last line `— Source`
 CAPTION = re.compile(r"^(?:Table)?:\s+")  # pandoc's `Table: text` or `: text`
 CAPTION_ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-BLOCK_TAGS = {"p", "ul", "ol", "blockquote", "pre", "hr", "div", "table", *HEADING_TAGS}
+BLOCK_TAGS = {"p", "ul", "ol", "blockquote", "pre", "hr", "div", "table", "dl", *HEADING_TAGS}
 NUMERIC_REFERENCE = re.compile(r"&#[xX]([0-9a-fA-F]+);|&#([0-9]+);")
 RULE = re.compile(r" {0,3}([-*_])( *\1){2,} *$")
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w#+.-]*)[^\n]*\n"
+FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w#+.-]*)[^\n]*\n"
                    r"(?P<code>.*?)(?<=\n)(?P=indent)(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
@@ -121,6 +122,7 @@ class Reader:
     md: markdown.Markdown
     cursor: int
     notes: dict[str, int] = field(default_factory=dict)  # footnote label -> number
+    in_note: bool = False  # reading a footnote's text
 
     def error(self, line: int, message: str) -> BriefingError:
         return self.source.error(line, message)
@@ -150,7 +152,7 @@ class Reader:
         """Tree text with stashed entities (`&amp;`, `&#233;`) turned into characters."""
         if not text:
             return ""
-        text = text.replace("\n", " ")  # a soft line break reads as a space
+        text = SOFT_BREAK.sub(" ", text)  # a soft line break reads as one space
         if undefined := UNDEFINED_NOTE.search(text):
             raise self.error(self.source.locate(undefined[0], line) or line,
                              f"footnote {undefined[0]} has no definition ([{undefined[0][1:-1]}]: text)")
@@ -248,16 +250,19 @@ class Reader:
 
     def code_block(self, pre: etree.Element) -> m.CodeBlock:
         code = pre.find("code")
-        if "data-line" in pre.attrib:  # a fenced block, kept raw by FencedCode
+        fenced = "data-line" in pre.attrib  # kept raw by FencedCode, with its line
+        if fenced:
             line = int(pre.get("data-line", "0"))
-            self.cursor = max(self.cursor, line + 1)
             text = code.text if code is not None else ""
             lang = code.get("data-lang") if code is not None else None
         else:  # an indented block: Python-Markdown has HTML-escaped its text
             line = self.find_line(pre)
             text = html.unescape(code.text or "") if code is not None else ""
             lang = None
-        return m.CodeBlock(lang=lang or None, text=(text or "").rstrip("\n"), line=line)
+        text = (text or "").rstrip("\n")
+        # The next block starts below the code (and below a closing fence).
+        self.cursor = max(self.cursor, line + text.count("\n") + (3 if fenced else 1))
+        return m.CodeBlock(lang=lang or None, text=text, line=line)
 
     def list_block(self, element: etree.Element, depth: int) -> m.ListBlock:
         line = self.find_line(element)
@@ -290,6 +295,7 @@ class Reader:
                         rows=tuple(tuple(self.inlines(td, line) for td in tr.findall("td"))
                                    for tr in rows),
                         aligns=aligns, line=line)
+        self.cursor = line + 2 + len(rows)  # header, delimiter row, rows
         if caption is None:
             return table
         caption_line = self.find_line(caption)
@@ -301,6 +307,8 @@ class Reader:
         src = img.get("src", "")
         line = self.source.locate(f"]({src}", self.cursor) or self.find_line(img)
         self.cursor = line + 1
+        if self.in_note:
+            raise self.error(line, "a footnote cannot hold a figure")
         try:
             image = check_image(src, self.source.path.parent)
         except ImageProblem as problem:
@@ -323,7 +331,8 @@ class Reader:
         """Footnote definitions, numbered by their first reference; the
         definitions may stand anywhere, so each is looked for from the top."""
         found = []
-        for li in notes.iter("li"):
+        self.in_note = True
+        for li in notes.findall("ol/li"):
             label = li.get("id", "").removeprefix("fn:")
             self.cursor = self.source.locate(f"[^{label}]:", body_line) or body_line
             line = self.cursor
@@ -392,7 +401,7 @@ class Reader:
             case "strong":
                 return (m.Strong(children=self.inlines(element, line, refs)),)
             case "code":
-                return (m.Code(text=html.unescape(element.text or "")),)
+                return (m.Code(text=SOFT_BREAK.sub(" ", html.unescape(element.text or ""))),)
             case "br":
                 return (m.LineBreak(),)
             case "a":
@@ -406,6 +415,8 @@ class Reader:
             case "abbr":
                 return (m.Abbr(text=element.text or "", title=element.get("title", "")),)
             case "sup" if element.get("id", "").startswith("fnref"):
+                if self.in_note:
+                    raise self.error(line, "a footnote cannot refer to another footnote")
                 label = element.find("a").get("href", "").removeprefix("#fn:")
                 first = label not in self.notes
                 number = self.notes.setdefault(label, len(self.notes) + 1)

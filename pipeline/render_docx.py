@@ -89,6 +89,7 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
     ctx = context(package, str(reference), labels)
     body = package.element.body
     clear_body(body)
+    page_setup(package, doc.meta, labels, ctx)  # first: figures scale to its text width
     content = [*front_xml(doc.meta, labels, ctx)]
     if doc.meta.toc and doc.sections:
         content.extend(toc_xml(doc.sections, ctx))
@@ -103,7 +104,6 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
         append_body(body, abbreviations_xml(doc.abbreviations, ctx))
     if doc.footnotes:
         add_footnotes(doc.footnotes, ctx)
-    page_setup(package, doc.meta, labels, ctx)
     set_language(package, doc.meta.lang)
     core_properties(package, doc.meta, build_time(doc.path))
     return stable_zip(save(package))
@@ -284,8 +284,8 @@ def number_headings(ctx: Context) -> None:
     levels = "".join(
         f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
         f'<w:pStyle w:val="{ctx.style(f"Heading {i + 1}")}"/>'
-        f'<w:lvlText w:val="{".".join(f"%{n}" for n in range(1, i + 2))}"/>'
-        '<w:lvlJc w:val="left"/><w:suff w:val="space"/>'
+        '<w:suff w:val="space"/>'  # schema order: start numFmt pStyle suff lvlText lvlJc pPr
+        f'<w:lvlText w:val="{".".join(f"%{n}" for n in range(1, i + 2))}"/><w:lvlJc w:val="left"/>'
         '<w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>' for i in range(6))
     abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
                          f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>')
@@ -408,8 +408,29 @@ def toc_xml(sections: tuple[Section, ...], ctx: Context) -> list:
     for offset, r in enumerate(field_start(f' TOC \\o "1-{TOC_DEPTH}" \\h \\z \\u ')):
         entries[0].insert(start + offset, r)
     entries[-1].append(field_char("end"))
-    ctx.package.settings.element.append(OxmlElement("w:updateFields", {qn("w:val"): "true"}))
+    ask_word_to_update_fields(ctx.package.settings.element)
     return [paragraph(ctx, "TOC Heading", (Text(text=ctx.labels["contents"]),)), *entries]
+
+
+# What follows w:updateFields in CT_Settings: it must stand before these.
+SETTINGS_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+    "decimalSymbol", "listSeparator")
+
+
+def ask_word_to_update_fields(settings) -> None:
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    element = OxmlElement("w:updateFields", {qn("w:val"): "true"})
+    successors = [qn(f"w:{name}") for name in SETTINGS_AFTER_UPDATE_FIELDS]
+    later = next((child for child in settings if child.tag in successors), None)
+    if later is None:
+        settings.append(element)
+    else:
+        later.addprevious(element)
 
 
 def toc_sections(sections: tuple[Section, ...], depth: int):
@@ -420,7 +441,7 @@ def toc_sections(sections: tuple[Section, ...], depth: int):
 
 
 def toc_entry(section: Section, depth: int, ctx: Context):
-    title = ((Text(text=f"{section.number} "),) if section.number else ()) + section.title
+    title = ((Text(text=f"{section.number} "),) if section.number else ()) + model.reused(section.title)
     p = paragraph(ctx, f"TOC {depth}", ())
     name = bookmark_name(section.id)
     link = hyperlink(ctx, f"#{section.id}", [

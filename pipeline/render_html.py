@@ -101,7 +101,7 @@ def data_uri(path: str, mime: str) -> str:
 
 
 def toc_entries(sections: tuple[m.Section, ...], ctx: Context) -> list[dict[str, Any]]:
-    return [{"id": s.id, "number": s.number, "title": inlines(s.title, ctx, links=False),
+    return [{"id": s.id, "number": s.number, "title": inlines(m.reused(s.title), ctx),
              "children": toc_entries(s.children, ctx)} for s in sections]
 
 
@@ -122,7 +122,7 @@ def block(node: m.Block, ctx: Context) -> Markup:
         case m.Paragraph(inlines=content):
             return ctx.macros.paragraph(inlines(content, ctx))
         case m.ListBlock(ordered=ordered, start=start, items=items):
-            return ctx.macros.list(ordered, start, [list_item(item, ctx) for item in items])
+            return ctx.macros.list(ordered, start, [definition(item.blocks, ctx) for item in items])
         case m.Quote(blocks=content, attribution=attribution):
             return ctx.macros.quote(blocks(content, ctx), inlines(attribution, ctx))
         case m.DefinitionList(items=items):
@@ -146,46 +146,39 @@ def block(node: m.Block, ctx: Context) -> Markup:
             assert_never(node)
 
 
-def list_item(item: m.ListItem, ctx: Context) -> Markup:
-    return definition(item.blocks, ctx)
-
-
 def definition(content: tuple[m.Block, ...], ctx: Context) -> Markup:
-    # An item of one paragraph, maybe with sub-lists, reads better without
-    # the <p> around its text (a tight list).
+    """A list item's or a definition's blocks. One paragraph, maybe with
+    sub-lists, reads better without the <p> around its text (a tight list)."""
     match content:
-        case (m.Paragraph(inlines=content), *rest) if all(isinstance(b, m.ListBlock) for b in rest):
-            return inlines(content, ctx) + blocks(tuple(rest), ctx)
+        case (m.Paragraph(inlines=lead), *rest) if all(isinstance(b, m.ListBlock) for b in rest):
+            return inlines(lead, ctx) + blocks(tuple(rest), ctx)
         case _:
             return blocks(content, ctx)
 
 
-def inlines(nodes: tuple[m.Inline, ...], ctx: Context, links: bool = True) -> Markup:
-    return Markup("").join(inline(node, ctx, links) for node in nodes)
+def inlines(nodes: tuple[m.Inline, ...], ctx: Context) -> Markup:
+    return Markup("").join(inline(node, ctx) for node in nodes)
 
 
-def inline(node: m.Inline, ctx: Context, links: bool) -> Markup:
+def inline(node: m.Inline, ctx: Context) -> Markup:
     match node:
         case m.Text(text=text):
             return Markup.escape(text)
         case m.Emph(children=children):
-            return ctx.macros.emph(inlines(children, ctx, links))
+            return ctx.macros.emph(inlines(children, ctx))
         case m.Strong(children=children):
-            return ctx.macros.strong(inlines(children, ctx, links))
+            return ctx.macros.strong(inlines(children, ctx))
         case m.Code(text=text):
             return ctx.macros.code(text)
         case m.Link(target=target, children=children, title=title):
-            if not links:  # a link inside a TOC entry would nest <a> in <a>
-                return inlines(children, ctx, links)
             return ctx.macros.link(target, inlines(children, ctx), title, node.internal)
         case m.LineBreak():
             return ctx.macros.line_break()
         case m.Abbr(text=text, title=title):
             return ctx.macros.abbr(text, title)
         case m.Ref(id=ident, kind=kind, number=number, title=title):
-            words = (Markup.escape(f"{ctx.labels[kind]} {number}") if number
-                     else inlines(title, ctx, links=False))
-            return ctx.macros.cross_ref(ident, words) if links else words
+            words = Markup.escape(f"{ctx.labels[kind]} {number}") if number else inlines(title, ctx)
+            return ctx.macros.cross_ref(ident, words)
         case m.FootnoteRef(number=number, first=first):
             if ctx.print_notes is not None and first:
                 return ctx.macros.footnote_in_place(ctx.print_notes[number])

@@ -19,28 +19,38 @@ from pipeline import model as m
 from pipeline.errors import BriefingError, Problem
 
 
+# Ids the templates give elements of their own: an author's id may not take them.
+RESERVED_IDS = {"toc-title": 0, **{f"fn-{n}": 0 for n in range(1, 1000)},
+                **{f"fnref-{n}": 0 for n in range(1, 1000)}}
+
+
 @dataclass
 class Numbering:
     """What the walk has seen so far: ids with their lines, tables, problems."""
     path: str
     numbered_sections: bool
     ids: dict[str, int] = field(default_factory=dict)
-    tables: int = 0
-    figures: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # tables and figures so far
     problems: list[Problem] = field(default_factory=list)
     # What a cross-reference may point at: id -> (kind, number, title).
     targets: dict[str, tuple[str, str | None, tuple[m.Inline, ...]]] = field(default_factory=dict)
 
+    def count(self, kind: str) -> int:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        return self.counts[kind]
+
     def claim(self, ident: str, line: int) -> None:
         if ident in self.ids:
-            self.problems.append(Problem(self.path, line, f"duplicate id '#{ident}' "
-                                         f"(first used on line {self.ids[ident]})"))
+            where = (f"first used on line {self.ids[ident]}" if self.ids[ident]
+                     else "the templates use it")
+            self.problems.append(Problem(self.path, line, f"duplicate id '#{ident}' ({where})"))
         self.ids.setdefault(ident, line)
 
 
 def finish(doc: m.Document) -> m.Document:
     """The final model: ids, numbers, checked references."""
     state = Numbering(path=doc.path, numbered_sections=doc.meta.numbering)
+    state.ids.update(RESERVED_IDS)
     blocks = number_blocks(doc.blocks, state)
     sections = tuple(number_section(section, (index,), state)
                      for index, section in enumerate(doc.sections, start=1))
@@ -58,7 +68,7 @@ def number_section(section: m.Section, position: tuple[int, ...], state: Numberi
     children = tuple(number_section(child, (*position, index), state)
                      for index, child in enumerate(section.children, start=1))
     number = ".".join(map(str, position)) if state.numbered_sections else None
-    state.targets[section_id] = ("section", number, section.title)
+    state.targets[section_id] = ("section", number, m.reused(section.title))
     return dataclasses.replace(section, id=section_id, number=number, blocks=blocks,
                                children=children)
 
@@ -68,24 +78,19 @@ def number_blocks(blocks: tuple[m.Block, ...], state: Numbering) -> tuple[m.Bloc
 
 
 def number_block(block: m.Block, state: Numbering) -> m.Block:
-    """Captioned tables get the next number, in reading order, and their ids."""
+    """Captioned tables and figures get the next number of their kind, in
+    reading order; an id on one is claimed, captioned or not."""
     match block:
-        case m.Table(caption=caption, id=ident, line=line):
-            if not caption:
-                return block
-            state.tables += 1
+        case m.Table(caption=caption, id=ident, line=line) | m.Figure(caption=caption, id=ident, line=line):
             if ident:
                 state.claim(ident, line)
-                state.targets[ident] = ("table", str(state.tables), caption)
-            return dataclasses.replace(block, number=state.tables)
-        case m.Figure(caption=caption, id=ident, line=line):
             if not caption:
                 return block
-            state.figures += 1
+            kind = "table" if isinstance(block, m.Table) else "figure"
+            number = state.count(kind)
             if ident:
-                state.claim(ident, line)
-                state.targets[ident] = ("figure", str(state.figures), caption)
-            return dataclasses.replace(block, number=state.figures)
+                state.targets[ident] = (kind, str(number), m.reused(caption))
+            return dataclasses.replace(block, number=number)
         case m.ListBlock(items=items):
             return dataclasses.replace(block, items=tuple(
                 dataclasses.replace(item, blocks=number_blocks(item.blocks, state)) for item in items))
@@ -200,7 +205,7 @@ def broken_links(doc: m.Document, ids: dict[str, int]) -> list[Problem]:
     for block_line, link in links(doc):
         line = link.line or block_line
         if link.internal and link.target[1:] not in ids:
-            known = ", ".join(f"#{name}" for name in list(ids)[:8]) or "none"
+            known = ", ".join(f"#{name}" for name in [n for n, at in ids.items() if at][:8]) or "none"
             problems.append(Problem(doc.path, line, f"link to '{link.target}', which no heading "
                                     f"has as its id (ids: {known})"))
     return problems

@@ -66,3 +66,9 @@ def test_decompression_bomb_and_size_limits(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(images, "MAX_BYTES", 100)
     with pytest.raises(ImageProblem, match="larger than"):
         check_image("images/map.png", FIXTURES)
+
+
+def test_truncated_png_is_a_clear_problem(tmp_path: Path):
+    (tmp_path / "short.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(ImageProblem, match="cannot read the PNG's size"):
+        check_image("short.png", tmp_path)

@@ -223,3 +223,28 @@ def test_quote_attribution(write):
     assert quote.blocks == (m.Paragraph(inlines=(m.Text(text="We shall defend our island."),), line=5),)
     assert quote.attribution == (m.Text(text="W. S. Churchill, "), m.Emph(children=(m.Text(text="1940"),)))
     assert lone.attribution == () and len(lone.blocks) == 1  # a quote of only a dash line stays text
+
+
+def test_review_regressions_in_parsing(write):
+    # A footnote holding a list is one note; fenced code in a quote stays a block;
+    # a definition list in a list item; soft breaks lose the next line's indent.
+    doc = parsed(write, "Claim.[^a]\n\n[^a]: Sources:\n\n    - one\n    - two\n\n"
+                        "> ```\n> x = 1\n> ```\n\n- item\n\n    Term\n    :   Def\n\n"
+                        "A long line\n    that continues `a\n  b`.\n")
+    assert len(doc.footnotes) == 1 and isinstance(doc.footnotes[0].blocks[1], m.ListBlock)
+    quote = doc.blocks[1]
+    assert quote.blocks == (m.CodeBlock(lang=None, text="x = 1", line=12),)
+    assert isinstance(doc.blocks[2].items[0].blocks[1], m.DefinitionList)
+    assert doc.blocks[3].inlines == (m.Text(text="A long line that continues "), m.Code(text="a b"),
+                                     m.Text(text="."))
+
+
+def test_notes_may_not_nest_or_hold_figures(write):
+    with pytest.raises(BriefingError, match=r":7: a footnote cannot refer to another footnote"):
+        parsed(write, "A.[^a]\n\n[^a]: See [^b].\n\n[^b]: B.\n")
+
+
+def test_a_block_after_a_table_or_code_is_found_below_it(write):
+    doc = parsed(write, "| a |\n|---|\n| x |\n| x |\n\nx\n\n```\nx\n```\n\nx\n")
+    table, after_table, code, after_code = doc.blocks
+    assert (after_table.line, code.line, after_code.line) == (10, 12, 16)

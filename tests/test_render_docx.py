@@ -670,3 +670,17 @@ def test_figures_are_word_pictures_with_description_and_caption(tmp_path):
     ids = root.xpath("//wp:docPr/@id", namespaces={
         "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"})
     assert len(set(ids)) == 2
+
+
+def test_word_rejects_nothing_in_numbering_and_settings_order(tmp_path):
+    doc = replace(DOC, meta=replace(META, numbering=True, toc=True))
+    path = render(tmp_path, doc)
+    numbering = part(path, "word/numbering.xml")
+    for level in numbering.xpath("//w:abstractNum/w:lvl[w:suff]", namespaces=NS):
+        tags = [etree.QName(child).localname for child in level]
+        assert tags.index("suff") < tags.index("lvlText") < tags.index("lvlJc")
+    settings = [etree.QName(child).localname for child in part(path, "word/settings.xml")]
+    assert settings.count("updateFields") == 1
+    for later in ("compat", "rsids", "decimalSymbol", "listSeparator"):
+        if later in settings:
+            assert settings.index("updateFields") < settings.index(later)

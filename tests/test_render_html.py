@@ -109,3 +109,14 @@ def test_figures_are_embedded_with_alt_and_caption():
     assert second.find("img").get("src").startswith("data:image/jpeg;base64,")
     assert second.find("figcaption").text_content() == "Figure 2: (U) A photograph wider than the page"
     assert tree.xpath("//a[@class='xref']/text()") == ["Figure 1"]
+
+
+def test_loose_items_and_footnotes_in_headings(tmp_path):
+    path = tmp_path / "loose.md"
+    path.write_text("---\ntitle: T\nclassification: U\ntoc: true\n---\n"
+                    "- First paragraph.\n\n    Second paragraph.\n\n# Results[^n]\n\n[^n]: Note.\n")
+    tree = page(path)
+    assert tree.xpath("//main/ul/li/p/text()") == ["First paragraph.", "Second paragraph."]
+    ids = tree.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    assert tree.xpath("//nav[@class='toc']//a/text()") == ["Results"]  # no note call in the contents

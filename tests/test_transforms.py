@@ -101,3 +101,19 @@ def test_figures_are_numbered_and_referable():
     assert (first.number, first.id, second.number) == (1, "fig-map", 2)
     ref = next(i for i in paragraph.inlines if isinstance(i, m.Ref))
     assert (ref.kind, ref.number) == ("figure", "1")
+
+
+def test_ids_of_uncaptioned_figures_and_template_ids_are_claimed(write, tmp_path):
+    (tmp_path / "map.png").write_bytes((__import__("conftest").FIXTURES / "images" / "map.png").read_bytes())
+    with pytest.raises(BriefingError, match=r"duplicate id '#fig-x' \(first used on line 5\)"):
+        finished(write, "# Fig x {#fig-x}\n\n![](map.png){#fig-x}\n")
+    with pytest.raises(BriefingError, match=r"duplicate id '#toc-title' \(the templates use it\)"):
+        finished(write, "# Contents {#toc-title}\n")
+    doc = finished(write, "# TOC title\n")
+    assert doc.sections[0].id == "toc-title-1"
+
+
+def test_titles_said_again_drop_their_footnotes_and_links(write):
+    doc = finished(write, "# Results[^n] and [links](https://x.org) {#sec-r}\n\nSee @sec-r.\n\n[^n]: Note.\n")
+    ref = next(i for i in doc.sections[0].blocks[0].inlines if isinstance(i, m.Ref))
+    assert ref.title == (m.Text(text="Results"), m.Text(text=" and "), m.Text(text="links"))
