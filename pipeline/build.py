@@ -40,10 +40,9 @@ def load(path: Path) -> m.Document:
     return finish(parse(source, meta, body_line))
 
 
-def render(doc: m.Document, fmt: str, user_templates: Path | None) -> tuple[bytes, list[Problem]]:
+def render(doc: m.Document, fmt: str, templates: Templates) -> tuple[bytes, list[Problem]]:
     """One format's bytes and warnings. Backends are imported on demand:
     WeasyPrint and python-docx are slow to load."""
-    templates = Templates(user_templates)
     match fmt:
         case "html":
             from pipeline.render_html import render_html
@@ -61,7 +60,6 @@ def render(doc: m.Document, fmt: str, user_templates: Path | None) -> tuple[byte
 def render_all(doc: m.Document, options: Options) -> dict[str, bytes]:
     """Every asked-for format, in memory. The PDF, by far the slowest, is
     typeset in a forked worker while this process makes the others."""
-    user_templates = options.templates.user_dir
     results: dict[str, tuple[bytes, list[Problem]]] = {}
     with contextlib.ExitStack() as stack:
         pdf_job = None
@@ -69,10 +67,11 @@ def render_all(doc: m.Document, options: Options) -> dict[str, bytes]:
             from concurrent.futures import ProcessPoolExecutor  # only when forking
             from multiprocessing import get_context
             pool = stack.enter_context(ProcessPoolExecutor(1, mp_context=get_context("fork")))
-            pdf_job = pool.submit(render, doc, "pdf", user_templates)
+            # A fresh Templates: the worker compiles its own (Jinja's are not picklable).
+            pdf_job = pool.submit(render, doc, "pdf", Templates(options.templates.user_dir))
         for fmt in options.formats:
             if not (fmt == "pdf" and pdf_job):
-                results[fmt] = render(doc, fmt, user_templates)
+                results[fmt] = render(doc, fmt, options.templates)
         if pdf_job:
             results["pdf"] = pdf_job.result()
     for _, warnings in results.values():

@@ -8,14 +8,12 @@ duplicate keys, no custom tags, and no YAML 1.1 surprises passed on silently:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Hashable
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import yaml
 
-from pipeline.errors import BriefingError
 from pipeline.model import PAPER_SIZES, Meta
 from pipeline.source import Source, check_characters
 

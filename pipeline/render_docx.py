@@ -45,7 +45,6 @@ from .model import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList, Em
                     Table, Text)
 
 ADMONITION_STYLES = ("Note", "Warning", "Important", "Tip")
-WORD_ALIGN = {"left": "left", "center": "center", "right": "right"}
 PAGE_SIZES = {"a4": (Cm(21), Cm(29.7)), "letter": (Inches(8.5), Inches(11))}
 
 # Run marks, innermost formatting first: a run gets the first one present as
@@ -577,7 +576,7 @@ def table_row(cells: tuple[tuple[Inline, ...], ...], aligns: tuple[str | None, .
         tc = OxmlElement("w:tc")
         p = paragraph(ctx, "Compact", cell)
         if align:  # the column's alignment is content, as in pandoc's writer
-            p.get_or_add_pPr().append(OxmlElement("w:jc", {qn("w:val"): WORD_ALIGN[align]}))
+            p.get_or_add_pPr().append(OxmlElement("w:jc", {qn("w:val"): align}))  # same words
         tc.append(p)
         tr.append(tc)
     return tr

@@ -25,7 +25,7 @@ def render_pdf(doc: m.Document, templates: Templates) -> tuple[bytes, list[Probl
     styles = stylesheets(templates, ("html/style.css", "print/print.css"))
     markup = page(doc, templates, "print/page.html.j2", resolve_custom_properties(styles),
                   footnotes_in_place=True)
-    fetcher = offline_fetcher(weasyprint, allowed=())
+    fetcher = offline_fetcher(weasyprint)
     with collected_warnings() as warnings:
         try:
             # presentational_hints: so <ol start="5"> starts at 5; the markup is ours.
@@ -90,21 +90,21 @@ def import_weasyprint():
     return weasyprint
 
 
-def offline_fetcher(weasyprint, allowed: tuple[Path, ...]):
-    """A URL fetcher that never touches the network: `data:` URLs and files
-    the model has already checked, nothing else, no redirects."""
-    allowed_urls = {path.resolve().as_uri() for path in allowed}
+def offline_fetcher(weasyprint):
+    """A URL fetcher that never touches the network or the disk: figures
+    reach WeasyPrint as `data:` URLs (checked files, embedded by the markup),
+    and nothing else is served; no redirects."""
 
     class OfflineFetcher(weasyprint.urls.URLFetcher):
         def __init__(self) -> None:
-            super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False,
+            super().__init__(allowed_protocols={"data"}, allow_redirects=False,
                              fail_on_errors=True)
 
         def fetch(self, url, headers=None):
-            if url.startswith("data:") or url in allowed_urls:
+            if url.startswith("data:"):
                 return super().fetch(url, headers)
             raise weasyprint.urls.FatalURLFetchingError(
-                f"refused to fetch {url[:80]}: a briefing may only use checked local files")
+                f"refused to fetch {url[:80]}: a briefing fetches nothing; figures are embedded")
 
     return OfflineFetcher()
 
