@@ -17,6 +17,7 @@ from pathlib import Path
 from pipeline import model as m
 from pipeline.errors import BriefingError, Problem
 from pipeline.frontmatter import read_meta
+from pipeline.limits import DEFAULT_SECONDS, Worker, time_limit
 from pipeline.parse import parse
 from pipeline.source import read_source
 from pipeline.templating import Templates
@@ -31,6 +32,7 @@ class Options:
     out_dir: Path = Path("build")
     templates: Templates = Templates()
     warn: Callable[[Problem], None] = lambda problem: None
+    time_limit: float = DEFAULT_SECONDS  # for reading and rendering one source
 
 
 def load(path: Path) -> m.Document:
@@ -64,11 +66,8 @@ def render_all(doc: m.Document, options: Options) -> dict[str, bytes]:
     with contextlib.ExitStack() as stack:
         pdf_job = None
         if "pdf" in options.formats and len(options.formats) > 1 and spare_core():
-            from concurrent.futures import ProcessPoolExecutor  # only when forking
-            from multiprocessing import get_context
-            pool = stack.enter_context(ProcessPoolExecutor(1, mp_context=get_context("fork")))
-            # A fresh Templates: the worker compiles its own (Jinja's are not picklable).
-            pdf_job = pool.submit(render, doc, "pdf", Templates(options.templates.user_dir))
+            pdf_job = Worker(render, doc, "pdf", options.templates)
+            stack.callback(pdf_job.stop)  # on an error, a time limit or Ctrl-C too
         for fmt in options.formats:
             if not (fmt == "pdf" and pdf_job):
                 results[fmt] = render(doc, fmt, options.templates)
@@ -86,12 +85,13 @@ def spare_core() -> bool:
 
 def build(path: Path, options: Options, log: Callable[[str], None] = lambda _: None) -> list[Path]:
     """Build one source into every asked-for format; return the files written."""
-    doc = load(path)
     files = dict(zip(options.formats, targets(path, options.formats, options.out_dir)))
     for target in files.values():
         if target.resolve() == path.resolve():
             raise BriefingError(str(path), None, f"output {target} would overwrite the source")
-    for fmt, data in render_all(doc, options).items():
+    with time_limit(options.time_limit, str(path)):
+        outputs = render_all(load(path), options)
+    for fmt, data in outputs.items():
         write_atomic(files[fmt], data, str(path))
         log(str(files[fmt]))
     return list(files.values())

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import BriefingError
+from pipeline.limits import DEFAULT_SECONDS
 
 DESCRIPTION = """\
 Turn Markdown briefings (with YAML front matter) into a print-ready PDF,
@@ -45,11 +46,25 @@ def parser() -> argparse.ArgumentParser:
                        help="output folder (default: build/)")
     build.add_argument("--templates", type=Path, metavar="DIR",
                        help="folder whose files override templates/ by the same relative path")
+    build.add_argument("--time-limit", type=seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
+                       help=f"stop a briefing that takes longer (default: {DEFAULT_SECONDS})")
 
     check = commands.add_parser("check", parents=[debug], help="validate briefings without rendering",
                                 description="Parse and validate each FILE; write nothing.")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
+    check.add_argument("--time-limit", type=seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
+                       help=f"stop a briefing that takes longer (default: {DEFAULT_SECONDS})")
     return top
+
+
+def seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1
+    if not 0 < number <= 86400:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds (up to 86400)")
+    return number
 
 
 def formats(value: str) -> tuple[str, ...]:
@@ -81,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.build import Options, build, load, targets
+    from pipeline.limits import time_limit
     from pipeline.templating import Templates
 
     if args.command == "build":
@@ -88,12 +104,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"briefing: {problem}", file=sys.stderr)
             return 2
         options = Options(formats=args.to, out_dir=args.out, templates=Templates(args.templates),
-                          warn=lambda problem: print(problem, file=sys.stderr))
+                          warn=lambda problem: print(problem, file=sys.stderr),
+                          time_limit=args.time_limit)
     failed = 0
     for path in args.files:
         try:
             if args.command == "check":
-                load(path)
+                with time_limit(args.time_limit, str(path)):
+                    load(path)
                 print(f"{path}: ok")
             else:
                 build(path, options, log=lambda target: print(f"{path} -> {target}"))

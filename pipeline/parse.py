@@ -34,6 +34,7 @@ from pipeline.images import ImageProblem, check_image
 from pipeline.source import XML_INVALID, Source
 
 MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
+MAX_BRACKETS = 1000  # `[` in one paragraph; past that, link matching grows slow
 LINK_SCHEMES = ("http", "https", "mailto")
 CROSS_REF = re.compile(r"(?<![\w@.])@((?:sec|tbl|fig)-[\w:.-]*\w)")  # Quarto's @sec-id
 UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")  # left as text when no definition
@@ -560,13 +561,23 @@ def sections_from(items: list[m.Block | Heading], index: int, parent_level: int
 
 # Entry point -------------------------------------------------------------------
 
-def check_depth(source: Source, first_line: int) -> None:
-    """Refuse deep nesting before Python-Markdown recurses into it."""
+def check_shape(source: Source, first_line: int) -> None:
+    """Refuse, before Python-Markdown meets them, what would make it recurse
+    too deep or work for minutes: deep nesting, and runs of `[` in one block
+    (its link patterns try every pair: 20,000 take it 100 s or more)."""
+    brackets, block_start = 0, first_line
     for number in range(first_line, len(source.lines) + 1):
         line = source.lines[number - 1]
         indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
         if quote_depth(line) > MAX_DEPTH or indent // 4 > MAX_DEPTH:
             raise source.error(number, f"lists and quotes nest deeper than {MAX_DEPTH} levels")
+        if not line.strip():
+            brackets, block_start = 0, number + 1
+            continue
+        brackets += line.count("[") - line.count("\\[")
+        if brackets > MAX_BRACKETS:
+            raise source.error(block_start, f"more than {MAX_BRACKETS} '[' in one paragraph: "
+                               "split it, or write \\[ for a literal bracket")
 
 
 def quote_depth(line: str) -> int:
@@ -581,7 +592,7 @@ def quote_depth(line: str) -> int:
 
 def parse(source: Source, meta: m.Meta, body_line: int) -> m.Document:
     """The document model of a source whose front matter is already read."""
-    check_depth(source, body_line)
+    check_shape(source, body_line)
     body = "\n".join(source.lines[body_line - 1:])
     try:
         root, md = markdown_tree(body, body_line)

@@ -74,3 +74,39 @@ def test_out_that_is_a_file_is_a_usage_error(tmp_path):
 
 def test_debug_after_the_command():
     assert run_cli("check", "--debug", FIXTURES / "elements.md").returncode == 0
+
+
+def test_time_limit_option(tmp_path):
+    slow = tmp_path / "slow.md"
+    # 900 unmatched '[' per paragraph stay under the bracket limit but cost time each.
+    slow.write_text("---\ntitle: T\nclassification: U\n---\n" + ("[" * 900 + "\n\n") * 40)
+    result = run_cli("check", slow, "--time-limit", "0.5")
+    assert result.returncode == 1
+    assert result.stderr == f"{slow}: stopped after 0.5 s: the build took longer than its time limit (--time-limit)\n"
+    bad = run_cli("check", slow, "--time-limit", "soon")
+    assert bad.returncode == 2 and "is not a number of seconds" in bad.stderr
+
+
+def test_ctrl_c_keeps_the_previous_outputs(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    from conftest import ROOT, SEED
+    sys.path.insert(0, str(ROOT / "tools"))
+    from bench import synthetic
+    source = synthetic(SEED, 10, tmp_path / "long.md")
+    out = tmp_path / "out"
+    out.mkdir()
+    for fmt in ("pdf", "docx", "html"):
+        (out / f"long.{fmt}").write_bytes(b"previous good output")
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "build", str(source), "--out", str(out)],
+                               cwd=ROOT, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)  # parsed, and the PDF worker well into typesetting
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.strip() == "briefing: interrupted; earlier outputs are unchanged"
+    assert sorted(p.name for p in out.iterdir()) == ["long.docx", "long.html", "long.pdf"]
+    assert all(p.read_bytes() == b"previous good output" for p in out.iterdir())

@@ -248,3 +248,9 @@ def test_a_block_after_a_table_or_code_is_found_below_it(write):
     doc = parsed(write, "| a |\n|---|\n| x |\n| x |\n\nx\n\n```\nx\n```\n\nx\n")
     table, after_table, code, after_code = doc.blocks
     assert (after_table.line, code.line, after_code.line) == (10, 12, 16)
+
+
+def test_runs_of_brackets_are_refused_before_they_get_slow(write):
+    with pytest.raises(BriefingError, match=r":7: more than 1000 '\[' in one paragraph"):
+        parsed(write, "Fine.\n\n" + "[^" * 1500 + "\n")
+    assert parsed(write, "\\[" * 1500 + "\n").blocks[0].inlines == (m.Text(text="[" * 1500),)
