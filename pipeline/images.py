@@ -40,12 +40,12 @@ def check_image(src: str, folder: Path) -> Image:
     if relative.is_absolute() or not relative.parts:
         raise ImageProblem(f"image '{src}' must be a path relative to the source's folder")
     base = folder.resolve()
+    if not (base / relative).resolve().is_relative_to(base):  # `..`, or a symlink out
+        raise ImageProblem(f"image '{src}' is outside the source's folder")
     try:
         path = (base / relative).resolve(strict=True)
     except (OSError, RuntimeError):
         raise ImageProblem(f"image '{src}' does not exist") from None
-    if not path.is_relative_to(base):
-        raise ImageProblem(f"image '{src}' is outside the source's folder")
     if not path.is_file():
         raise ImageProblem(f"image '{src}' is not a regular file")
     mime = TYPES.get(path.suffix.lower())

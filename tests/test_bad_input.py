@@ -1,0 +1,101 @@
+"""Every bad source, run through the CLI as a user would: exit code 1, one
+stderr line `path:line: message`, no traceback, the output folder untouched.
+The sources are in tests/fixtures/bad/, one per case."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, run_cli
+
+BAD = FIXTURES / "bad"
+
+CASES = {
+    # encoding and characters, after YAML and entity decoding too
+    "latin1.md": (5, "not UTF-8: invalid byte 0xe9"),
+    "nul-byte.md": (5, "character U+0000 is not allowed"),
+    "form-feed.md": (5, "character U+000C is not allowed"),
+    "noncharacter.md": (5, "character U+FFFF is not allowed"),
+    "yaml-escape.md": (2, "character U+000C is not allowed"),
+    "yaml-surrogate.md": (2, "character U+D800 is not allowed"),
+    "char-reference.md": (5, "character reference &#12; is not a character"),
+    # front matter
+    "empty.md": (1, "no front matter"),
+    "no-front-matter.md": (1, "no front matter"),
+    "unclosed-front-matter.md": (1, "front matter is not closed"),
+    "invalid-yaml.md": (3, "invalid YAML"),
+    "unknown-key.md": (4, "unknown front-matter key 'author'; did you mean 'authors'?"),
+    "missing-classification.md": (1, "front matter lacks 'classification'"),
+    "yaml-no-boolean.md": (4, "'subtitle' must be text, not the boolean false"),
+    "yaml-version-number.md": (4, "'version' must be text, not the number 1.1"),
+    "duplicate-key.md": (3, "duplicate key 'title'"),
+    "yaml-alias.md": (3, "YAML aliases"),
+    "yaml-python-tag.md": (2, "YAML tags such as !!python/object are not allowed"),
+    # references and links
+    "missing-id.md": (7, "link to '#nowhere', which no heading has as its id"),
+    "duplicate-id.md": (7, "duplicate id '#same'"),
+    "bad-cross-reference.md": (5, "cross-reference @tbl-missing points at no heading"),
+    "undefined-footnote.md": (5, "footnote [^source] has no definition"),
+    "unused-footnote.md": (7, "footnote [^spare] is never referenced"),
+    "javascript-link.md": (5, "link target 'javascript:alert(1)' is not allowed"),
+    "vbscript-link.md": (5, "link target 'vbscript:msgbox' is not allowed"),
+    "data-link.md": (5, "link target 'data:text/html,hi' is not allowed"),
+    "file-link.md": (5, "link target 'file:///etc/passwd' is not allowed"),
+    "attr-list-href.md": (5, "link target 'javascript:alert(1)' is not allowed"),
+    # files
+    "missing-image.md": (5, "image 'images/nothing.png' does not exist"),
+    "image-outside.md": (5, "is outside the source's folder"),
+    "image-absolute.md": (5, "must be a path relative to the source's folder"),
+    "image-remote.md": (5, "is not a local file"),
+    "image-not-png.md": (5, "is not the PNG its name says"),
+    "image-svg.md": (5, "is not a PNG or JPEG file"),  # an SVG with an external entity
+    # size and depth
+    "deep-list.md": (26, "lists and quotes nest deeper than 20 levels"),
+    "deep-quote.md": (5, "lists and quotes nest deeper than 20 levels"),
+    "brackets.md": (5, "more than 1000 '[' in one paragraph"),
+}
+
+
+def test_every_fixture_has_a_case():
+    assert sorted(p.name for p in BAD.glob("*.md")) == sorted(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_source_gives_one_line_and_touches_nothing(name, tmp_path: Path):
+    line, message = CASES[name]
+    out = tmp_path / "out"
+    out.mkdir()
+    earlier = out / f"{Path(name).stem}.html"
+    earlier.write_text("an earlier good build")
+    # Run on a copy beside the image fixtures, as an author's folder would be.
+    folder = tmp_path / "src"
+    shutil.copytree(BAD, folder)
+    source = folder / name
+    result = run_cli("build", source, "--out", out)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.fullmatch(rf"{re.escape(str(source))}:{line}: .*{re.escape(message)}.*\n",
+                        result.stderr), result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [earlier.name]
+    assert earlier.read_text() == "an earlier good build"
+
+
+def test_nothing_is_fetched_from_a_local_server(tmp_path: Path):
+    """A source that names a server (an image, a link) makes no connection."""
+    import socket
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.settimeout(0.3)
+        url = f"http://127.0.0.1:{server.getsockname()[1]}"
+        linked = tmp_path / "linked.md"
+        linked.write_text(f"---\ntitle: T\nclassification: U\n---\nSee [the server]({url}/page).\n")
+        assert run_cli("build", linked, "--out", tmp_path / "out").returncode == 0
+        pictured = tmp_path / "pictured.md"
+        pictured.write_text(f"---\ntitle: T\nclassification: U\n---\n![A map]({url}/map.png)\n")
+        result = run_cli("build", pictured, "--out", tmp_path / "out")
+        assert result.returncode == 1 and "is not a local file" in result.stderr
+        with pytest.raises(TimeoutError):
+            server.accept()  # nobody connected

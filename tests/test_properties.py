@@ -1,0 +1,65 @@
+"""Generated Markdown and front matter through parse and all three backends.
+
+The only failure allowed is a BriefingError; no output may hold a C0
+control character or a link with a scheme we do not allow."""
+
+import re
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.build import Options, load, render_all
+from pipeline.errors import BriefingError
+
+PIECES = ["# ", "## ", "- ", "1. ", "> ", "    ", "```", "~~~", "|", "---", "*", "**", "_", "`",
+          "[", "]", "(", ")", "![", "{#x}", "[^1]", "[^1]: ", "@sec-x", "@tbl-x", "!!! note ",
+          "Table: ", ": ", "*[GIUK]: ", "GIUK", "<script>", "</b>", "&#12;", "&amp;", "{{ x }}",
+          "{% y %}", "javascript:", "http://", "#", "\\", "\t", "\n", "\n\n", "text", "Привет",
+          "🛰️", "\x0c", "\u2028", "\ufeff"]
+markdown = st.lists(st.sampled_from(PIECES) | st.text(max_size=5), max_size=40).map("".join)
+front = st.sampled_from([
+    "title: T\nclassification: UNCLASSIFIED\n",
+    "title: T\nclassification: SECRET//NOFORN\ntoc: true\nnumbering: true\n",
+    "title: 'T: x'\nclassification: U\nauthors: [a, b]\nversion: '1.0'\n",
+    "title: T\nclassification: U\nlang: fr\npaper: letter\n",
+    "title: [x\n", "classification: U\n", "title: &a x\nclassification: *a\n",
+])
+C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+BAD_SCHEME = re.compile(r"""(?:href|src|Target)\s*=\s*["'](?:javascript|vbscript|file):""", re.I)
+
+
+def check_outputs(outputs: dict[str, bytes]) -> None:
+    texts = [outputs["html"].decode("utf-8")]
+    with zipfile.ZipFile(BytesIO(outputs["docx"])) as package:
+        texts += [package.read(name).decode("utf-8") for name in package.namelist()
+                  if name.endswith((".xml", ".rels"))]
+    for text in texts:
+        assert not C0.search(text)
+        assert not BAD_SCHEME.search(text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(front=front, body=markdown)
+def test_html_and_docx_never_fail_but_with_a_briefing_error(tmp_path_factory, front, body):
+    path = tmp_path_factory.mktemp("prop") / "generated.md"
+    path.write_text(f"---\n{front}---\n{body}\n", encoding="utf-8")
+    try:
+        outputs = render_all(load(path), Options(formats=("html", "docx"), time_limit=20))
+    except BriefingError:
+        return
+    check_outputs(outputs)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=markdown)
+def test_pdf_never_fails_but_with_a_briefing_error(tmp_path_factory, body):
+    path = tmp_path_factory.mktemp("prop") / "generated.md"
+    path.write_text(f"---\ntitle: T\nclassification: U\n---\n{body}\n", encoding="utf-8")
+    try:
+        pdf = render_all(load(path), Options(formats=("pdf",)))["pdf"]
+    except BriefingError:
+        return
+    assert pdf.startswith(b"%PDF-")
