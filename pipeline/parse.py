@@ -34,6 +34,7 @@ from pipeline.images import ImageProblem, check_image
 from pipeline.source import XML_INVALID, Source
 
 MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
+MAX_TABLE_ROWS = 2000  # a 2,000-row table takes about 20 s to typeset; 10,000 over 2 min
 MAX_BRACKETS = 1000  # `[` in one paragraph; past that, link matching grows slow
 LINK_SCHEMES = ("http", "https", "mailto")
 CROSS_REF = re.compile(r"(?<![\w@.])@((?:sec|tbl|fig)-[\w:.-]*\w)")  # Quarto's @sec-id
@@ -132,10 +133,14 @@ class Reader:
         snippet = first_words(element)
         if snippet and (line := self.source.locate(snippet, self.cursor)):
             self.cursor = line
-        else:  # no words to look for: a block never starts on a blank line
-            lines = self.source.lines
-            while self.cursor <= len(lines) and not lines[self.cursor - 1].strip():
-                self.cursor += 1
+            return line
+        return self.next_block_line()
+
+    def next_block_line(self) -> int:
+        """The first non-blank line from the cursor: a block never starts on a blank one."""
+        lines = self.source.lines
+        while self.cursor <= len(lines) and not lines[self.cursor - 1].strip():
+            self.cursor += 1
         return self.cursor
 
     def rule_line(self) -> int:
@@ -288,9 +293,12 @@ class Reader:
         return tuple(blocks)
 
     def table(self, element: etree.Element, caption: etree.Element | None) -> m.Table:
-        line = self.find_line(element)
+        line = self.next_block_line()  # its header row; cell words could stand anywhere
         head = element.findall("thead/tr/th")
         rows = element.findall("tbody/tr")
+        if len(rows) > MAX_TABLE_ROWS:
+            raise self.error(line, f"a table of {len(rows):,} rows is past the limit of "
+                             f"{MAX_TABLE_ROWS:,}: split it, or attach the data as a file")
         aligns = tuple(cell_align(th) for th in head)
         table = m.Table(head=tuple(self.inlines(th, line) for th in head),
                         rows=tuple(tuple(self.inlines(td, line) for td in tr.findall("td"))

@@ -55,6 +55,7 @@ CASES = {
     "deep-list.md": (26, "lists and quotes nest deeper than 20 levels"),
     "deep-quote.md": (5, "lists and quotes nest deeper than 20 levels"),
     "brackets.md": (5, "more than 1000 '[' in one paragraph"),
+    "table-rows.md": (7, "a table of 2,001 rows is past the limit of 2,000"),
 }
 
 

@@ -32,15 +32,36 @@ def synthetic(seed: Path, copies: int, target: Path) -> Path:
     return target
 
 
-def measure(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS in MB of one run."""
+def measure(command: list[str], env: dict[str, str], expect: int = 0) -> tuple[float, int]:
+    """Wall seconds and peak RSS in MB of one run (that must exit `expect`)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"bench: failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    if os.waitstatus_to_exitcode(status) != expect:
+        raise SystemExit(f"bench: unexpected exit: {' '.join(command)}\n{process.stderr.read().decode()}")
     return elapsed, usage.ru_maxrss // 1024
+
+
+def hard_inputs(folder: Path) -> dict[str, tuple[Path, int]]:
+    """Sources at or past the documented limits, and whether they build (0) or stop (1)."""
+    front = "---\ntitle: Limits\nclassification: UNCLASSIFIED\n---\n"
+    paragraph = "Military diplomacy plays a vital role in counter-terrorism cooperation. " * 12
+    cases = {
+        "5,000-letter word": (front + "A " + "x" * 5000 + " word.\n", 0),
+        "2,000-row table": (front + "| n | role |\n|---|---|\n"
+                            + "".join(f"| {n} | logistics |\n" for n in range(2000)), 0),
+        "10,000-row table": (front + "| n |\n|---|\n" + "".join(f"| {n} |\n" for n in range(10_000)), 1),
+        "over 10 MB source": (front + (paragraph + "\n\n") * 12_300, 1),
+        "300-deep list": (front + "".join("    " * d + "- x\n" for d in range(300)), 1),
+        "20,000 brackets": (front + "[" * 20_000 + "\n", 1),
+    }
+    made = {}
+    for name, (text, expect) in cases.items():
+        path = folder / (name.replace(" ", "-").replace(",", "") + ".md")
+        path.write_text(text, encoding="utf-8")
+        made[name] = (path, expect)
+    return made
 
 
 def median_of(command: list[str], env: dict[str, str]) -> tuple[float, int]:
@@ -83,6 +104,11 @@ def main() -> None:
             for name, ratio in ratios.items():
                 print(f"{label:<10} ratio {name:<40} {ratio:.2f}")
             print()
+        print("At and past the limits (one run each; 'stopped' is the expected clear error):")
+        for name, (path, expect) in hard_inputs(out).items():
+            seconds, peak = measure([*briefing, str(path), "--out", str(out / "limits")], env, expect)
+            outcome = "built" if expect == 0 else "stopped"
+            print(f"  {name:<20} {outcome:<8} {seconds:>7.2f} s {peak:>6} MB")
 
 
 if __name__ == "__main__":
