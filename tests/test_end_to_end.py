@@ -250,3 +250,19 @@ def test_information_paper_html(paper):
     assert main.xpath(".//abbr[@title='Greenland-Iceland-United Kingdom']")
     assert main.xpath(".//section[@class='footnotes']//li/@id") == ["fn-1"]
     assert [a.text for a in main.xpath(".//a[@class='xref']")] == ["Figure 1", "Table 1", "Section 1"]
+
+
+def test_hard_but_legitimate_inputs_build_safely(tmp_path):
+    """A 5,000-letter word wraps inside the page; a run of 20,000 backticks
+    is text; both in every format, with no warning."""
+    source = tmp_path / "hard.md"
+    source.write_text("---\ntitle: Hard\nclassification: UNCLASSIFIED\n---\nA " + "x" * 5000
+                      + " word.\n\n" + "`" * 20000 + "\n", encoding="utf-8")
+    result = run_cli("build", source, "--out", tmp_path)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    pdf = tmp_path / "hard.pdf"
+    width = pdf_page_size(pdf)[0]
+    boxes = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', tool("pdftotext", "-bbox", pdf, "-"))
+    assert max(float(x) for x in boxes) <= width - 50
+    assert flat(pdf_text(pdf)).replace(" ", "").count("x") >= 5000
+    assert docx.Document(str(tmp_path / "hard.docx")).paragraphs[-1].text == "`" * 20000

@@ -72,3 +72,9 @@ def test_truncated_png_is_a_clear_problem(tmp_path: Path):
     (tmp_path / "short.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     with pytest.raises(ImageProblem, match="cannot read the PNG's size"):
         check_image("short.png", tmp_path)
+
+
+def test_a_device_behind_a_symlink_is_refused(tmp_path: Path):
+    (tmp_path / "zero.png").symlink_to("/dev/zero")
+    with pytest.raises(ImageProblem, match="outside the source's folder"):
+        check_image("zero.png", tmp_path)
