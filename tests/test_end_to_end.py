@@ -266,3 +266,19 @@ def test_hard_but_legitimate_inputs_build_safely(tmp_path):
     assert max(float(x) for x in boxes) <= width - 50
     assert flat(pdf_text(pdf)).replace(" ", "").count("x") >= 5000
     assert docx.Document(str(tmp_path / "hard.docx")).paragraphs[-1].text == "`" * 20000
+
+
+def test_builds_are_reproducible_with_source_date_epoch(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+    from conftest import ROOT
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1764000000"}
+    for run in ("one", "two"):
+        subprocess.run([sys.executable, "-m", "pipeline", "build", str(FIXTURES / "information-paper.md"),
+                        "--out", str(tmp_path / run)], env=env, check=True, capture_output=True)
+        time.sleep(1.1)  # so that a clock, were it read, would differ
+    for fmt in ("pdf", "docx", "html"):
+        one, two = ((tmp_path / run / f"information-paper.{fmt}").read_bytes() for run in ("one", "two"))
+        assert one == two, fmt
