@@ -87,9 +87,6 @@ class Templates:
             raise BriefingError(str(path), None, "labels must be key: text lines")
         return labels
 
-    def files(self) -> list[Path]:
-        """Every template file in use, for build dependencies."""
-        return sorted(p for folder in self.folders for p in folder.rglob("*") if p.is_file())
 
 
 def css_string(text: str) -> Markup:

@@ -6,7 +6,6 @@ control character or a link with a scheme we do not allow."""
 import re
 import zipfile
 from io import BytesIO
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

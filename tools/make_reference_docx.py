@@ -271,7 +271,7 @@ def styles(document: docx.document.Document) -> None:
     define(document, "Quote", para, "Body Text",
            f'<w:pBdr>{border("left", "A6A6A6", 18, 8)}</w:pBdr>'
            f'<w:ind w:left="{STEP}" w:right="{STEP}"/>',
-           f'<w:i/><w:color w:val="404040"/>')
+           '<w:i/><w:color w:val="404040"/>')
     define(document, "Quote Attribution", para, "Body Text",
            f'<w:jc w:val="right"/><w:ind w:left="{STEP}" w:right="{STEP}"/>',
            f'<w:i/><w:color w:val="{GREY}"/>')
