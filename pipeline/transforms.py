@@ -12,7 +12,6 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 import unicodedata
-from collections.abc import Iterator
 from typing import assert_never
 
 from pipeline import model as m
@@ -55,9 +54,8 @@ def finish(doc: m.Document) -> m.Document:
     sections = tuple(number_section(section, (index,), state)
                      for index, section in enumerate(doc.sections, start=1))
     doc = resolve_refs(dataclasses.replace(doc, blocks=blocks, sections=sections), state)
-    problems = state.problems + broken_links(doc, state.ids)
-    if problems:
-        raise BriefingError.of(problems)
+    if state.problems:
+        raise BriefingError.of(sorted(state.problems, key=lambda problem: problem.line or 0))
     return doc
 
 
@@ -109,14 +107,21 @@ def number_block(block: m.Block, state: Numbering) -> m.Block:
 # Cross-references ------------------------------------------------------------
 
 def resolve_refs(doc: m.Document, state: Numbering) -> m.Document:
-    """Every Ref told what it points at; one to an unknown id is an error."""
-    def resolve(ref: m.Ref) -> m.Ref:
-        if ref.id not in state.targets:
-            state.problems.append(Problem(state.path, ref.line, f"cross-reference @{ref.id} "
-                                          "points at no heading, table or figure with that id"))
-            return ref
-        kind, number, title = state.targets[ref.id]
-        return dataclasses.replace(ref, kind=kind, number=number, title=title)
+    """Every Ref told what it points at; a Ref or an internal link to an
+    unknown id is an error at its line."""
+    def resolve(node: m.Ref | m.Link) -> m.Ref | m.Link:
+        match node:
+            case m.Link(target=target, line=line) if node.internal and target[1:] not in state.ids:
+                known = ", ".join(f"#{name}" for name in [n for n, at in state.ids.items() if at][:8])
+                state.problems.append(Problem(state.path, line, f"link to '{target}', which no "
+                                              f"heading has as its id (ids: {known or 'none'})"))
+            case m.Ref(id=ident, line=line) if ident not in state.targets:
+                state.problems.append(Problem(state.path, line, f"cross-reference @{ident} "
+                                              "points at no heading, table or figure with that id"))
+            case m.Ref(id=ident):
+                kind, number, title = state.targets[ident]
+                return dataclasses.replace(node, kind=kind, number=number, title=title)
+        return node
 
     def section(node: m.Section) -> m.Section:
         return dataclasses.replace(node, title=map_inlines(node.title, resolve),
@@ -135,7 +140,7 @@ def map_blocks(blocks: tuple[m.Block, ...], fix) -> tuple[m.Block, ...]:
 
 
 def map_block(block: m.Block, fix) -> m.Block:
-    """The block with `fix` applied to each Ref in it."""
+    """The block with `fix` applied to each Ref and Link in it."""
     replace = dataclasses.replace
     match block:
         case m.Paragraph(inlines=inlines):
@@ -173,7 +178,9 @@ def map_inline(item: m.Inline, fix) -> m.Inline:
     match item:
         case m.Ref():
             return fix(item)
-        case m.Emph(children=children) | m.Strong(children=children) | m.Link(children=children):
+        case m.Link(children=children):
+            return fix(dataclasses.replace(item, children=map_inlines(children, fix)))
+        case m.Emph(children=children) | m.Strong(children=children):
             return dataclasses.replace(item, children=map_inlines(children, fix))
         case m.Text() | m.Code() | m.LineBreak() | m.FootnoteRef() | m.Abbr():
             return item
@@ -196,75 +203,3 @@ def unique(base: str, ids: dict[str, int]) -> str:
         counter += 1
         candidate = f"{base}-{counter}"
     return candidate
-
-
-# Internal links ---------------------------------------------------------------
-
-def broken_links(doc: m.Document, ids: dict[str, int]) -> list[Problem]:
-    problems = []
-    for block_line, link in links(doc):
-        line = link.line or block_line
-        if link.internal and link.target[1:] not in ids:
-            known = ", ".join(f"#{name}" for name in [n for n, at in ids.items() if at][:8]) or "none"
-            problems.append(Problem(doc.path, line, f"link to '{link.target}', which no heading "
-                                    f"has as its id (ids: {known})"))
-    return problems
-
-
-def links(doc: m.Document) -> Iterator[tuple[int, m.Link]]:
-    """Every link with its source line (or its block's), in reading order."""
-    for block in doc.blocks:
-        yield from block_links(block)
-    for section in m.walk_sections(doc.sections):
-        yield from ((section.line, link) for link in inline_links(section.title))
-        for block in section.blocks:
-            yield from block_links(block)
-    for note in doc.footnotes:
-        for block in note.blocks:
-            yield from block_links(block)
-
-
-def block_links(block: m.Block) -> Iterator[tuple[int, m.Link]]:
-    match block:
-        case m.Paragraph(inlines=inlines, line=line):
-            yield from ((line, link) for link in inline_links(inlines))
-        case m.ListBlock(items=items):
-            for item in items:
-                for child in item.blocks:
-                    yield from block_links(child)
-        case m.Quote(blocks=blocks, attribution=attribution, line=line):
-            yield from ((line, link) for link in inline_links(attribution))
-            for child in blocks:
-                yield from block_links(child)
-        case m.DefinitionList(items=items, line=line):
-            for item in items:
-                yield from ((line, link) for link in inline_links(item.term))
-                for child in (b for definition in item.definitions for b in definition):
-                    yield from block_links(child)
-        case m.Admonition(title=title, blocks=blocks, line=line):
-            yield from ((line, link) for link in inline_links(title))
-            for child in blocks:
-                yield from block_links(child)
-        case m.Table(head=head, rows=rows, caption=caption, line=line):
-            for cell in (caption, *head, *(cell for row in rows for cell in row)):
-                yield from ((line, link) for link in inline_links(cell))
-        case m.Figure(caption=caption, line=line):
-            yield from ((line, link) for link in inline_links(caption))
-        case m.CodeBlock() | m.Rule():
-            pass
-        case _:
-            assert_never(block)
-
-
-def inline_links(inlines: tuple[m.Inline, ...]) -> Iterator[m.Link]:
-    for item in inlines:
-        match item:
-            case m.Link(children=children):
-                yield item
-                yield from inline_links(children)
-            case m.Emph(children=children) | m.Strong(children=children):
-                yield from inline_links(children)
-            case m.Text() | m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Abbr():
-                pass
-            case _:
-                assert_never(item)
