@@ -183,3 +183,31 @@ def test_figures_fit_the_text_width_with_captions(tmp_path):
     text = " ".join(pdf_text(path).split())
     assert "Figure 1: (U) The area of operations" in text and "As Figure 1 shows" in text
     assert "Figure 2: (U) A photograph wider than the page" in text
+
+
+@pytest.mark.parametrize("override", [
+    ("print/print.css", '@font-face {{ font-family: Evil; src: url("{url}/font.woff2"); }} body {{ font-family: Evil; }}'),
+    ("html/style.css", '@import url("{url}/style.css");'),
+])
+def test_fonts_and_stylesheets_from_a_server_are_refused(tmp_path, override):
+    name, css = override
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.settimeout(0.2)
+        url = f"http://127.0.0.1:{server.getsockname()[1]}"
+        (tmp_path / name).parent.mkdir(parents=True)
+        (tmp_path / name).write_text(css.format(url=url))
+        with pytest.raises(BriefingError, match=f"refused to fetch {url}"):
+            render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))
+        with pytest.raises(TimeoutError):
+            server.accept()
+
+
+def test_a_link_element_in_a_template_is_refused(tmp_path):
+    (tmp_path / "print").mkdir()
+    page_template = (Templates().path("print/page.html.j2")).read_text()
+    (tmp_path / "print" / "page.html.j2").write_text(page_template.replace(
+        "{{ super() }}", '{{ super() }}<link rel="stylesheet" href="http://127.0.0.1:9/x.css">', 1))
+    with pytest.raises(BriefingError, match="refused to fetch http://127.0.0.1:9/x.css"):
+        render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))
