@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from pipeline.markings import SCHEMES, classification_problem
 from pipeline.model import PAPER_SIZES, Meta
 from pipeline.source import Source, check_characters
 
@@ -104,6 +105,7 @@ SCHEMA: dict[str, Callable[[Any], Any]] = {
     "portion_marking": flag,
     "lang": language,
     "paper": one_of(*PAPER_SIZES),
+    "marking_scheme": one_of(*SCHEMES),
 }
 REQUIRED = ("title", "classification")
 
@@ -167,6 +169,8 @@ def read_meta(source: Source) -> tuple[Meta, int]:
     for key in REQUIRED:
         if key not in values:
             raise source.error(1, f"front matter lacks '{key}', which every briefing needs")
+    if problem := classification_problem(values["classification"], values.get("marking_scheme")):
+        raise source.error(key_lines["classification"], problem)
     return Meta(**values, key_lines=tuple(key_lines.items())), body_line
 
 

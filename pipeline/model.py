@@ -208,6 +208,7 @@ class Meta:
     portion_marking: bool = False
     lang: str = "en"
     paper: str = "a4"
+    marking_scheme: str | None = None  # "us", "nato" or "uk"; None: US and NATO markings
     # Source line of each key, so later checks can point at the front matter.
     key_lines: tuple[tuple[str, int], ...] = field(default=())
 

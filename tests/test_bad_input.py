@@ -28,6 +28,7 @@ CASES = {
     "invalid-yaml.md": (3, "invalid YAML"),
     "unknown-key.md": (4, "unknown front-matter key 'author'; did you mean 'authors'?"),
     "missing-classification.md": (1, "front matter lacks 'classification'"),
+    "bad-classification.md": (3, "'classification' must be one of UNCLASSIFIED, CUI, CONFIDENTIAL"),
     "yaml-no-boolean.md": (4, "'subtitle' must be text, not the boolean false"),
     "yaml-version-number.md": (4, "'version' must be text, not the number 1.1"),
     "duplicate-key.md": (3, "duplicate key 'title'"),
@@ -92,10 +93,10 @@ def test_nothing_is_fetched_from_a_local_server(tmp_path: Path):
         server.settimeout(0.3)
         url = f"http://127.0.0.1:{server.getsockname()[1]}"
         linked = tmp_path / "linked.md"
-        linked.write_text(f"---\ntitle: T\nclassification: U\n---\nSee [the server]({url}/page).\n")
+        linked.write_text(f"---\ntitle: T\nclassification: UNCLASSIFIED\n---\nSee [the server]({url}/page).\n")
         assert run_cli("build", linked, "--out", tmp_path / "out").returncode == 0
         pictured = tmp_path / "pictured.md"
-        pictured.write_text(f"---\ntitle: T\nclassification: U\n---\n![A map]({url}/map.png)\n")
+        pictured.write_text(f"---\ntitle: T\nclassification: UNCLASSIFIED\n---\n![A map]({url}/map.png)\n")
         result = run_cli("build", pictured, "--out", tmp_path / "out")
         assert result.returncode == 1 and "is not a local file" in result.stderr
         with pytest.raises(TimeoutError):

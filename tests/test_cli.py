@@ -37,7 +37,7 @@ def test_check_good_and_bad(write, tmp_path):
 
 
 def test_bad_document_one_line_no_traceback_no_output(write, tmp_path):
-    bad = write("Body.\n", front="---\ntitle: T\nclassification: U\nauthor: me\n---\n")
+    bad = write("Body.\n", front="---\ntitle: T\nclassification: UNCLASSIFIED\nauthor: me\n---\n")
     out = tmp_path / "out"
     result = run_cli("build", bad, "--out", out)
     assert result.returncode == 1
@@ -54,7 +54,7 @@ def test_build_html_only(tmp_path: Path):
 def test_outputs_that_would_collide_are_usage_errors(tmp_path):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "x.md").write_text("---\ntitle: T\nclassification: U\n---\nText.\n")
+        (tmp_path / folder / "x.md").write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\nText.\n")
     clash = run_cli("build", tmp_path / "a/x.md", tmp_path / "b/x.md", "--out", tmp_path / "out")
     assert clash.returncode == 2 and "would both write" in clash.stderr
     (tmp_path / "a" / "x.html").write_text("<p>keep me</p>")
@@ -79,7 +79,7 @@ def test_debug_after_the_command():
 def test_time_limit_option(tmp_path):
     slow = tmp_path / "slow.md"
     # 900 unmatched '[' per paragraph stay under the bracket limit but cost time each.
-    slow.write_text("---\ntitle: T\nclassification: U\n---\n" + ("[" * 900 + "\n\n") * 40)
+    slow.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n" + ("[" * 900 + "\n\n") * 40)
     result = run_cli("check", slow, "--time-limit", "0.5")
     assert result.returncode == 1
     assert result.stderr == f"{slow}: stopped after 0.5 s: the build took longer than its time limit (--time-limit)\n"

@@ -182,7 +182,7 @@ def test_image_alone_is_a_checked_figure(tmp_path):
     (source_dir / "images").mkdir(parents=True)
     (source_dir / "images" / "map.png").write_bytes((FIXTURES / "images" / "map.png").read_bytes())
     path = source_dir / "brief.md"
-    path.write_text("---\ntitle: T\nclassification: U\n---\nIntro.\n\n"
+    path.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\nIntro.\n\n"
                     "![The *area*](images/map.png){#fig-area}\n")
     source = read_source(path)
     meta, body_line = read_meta(source)

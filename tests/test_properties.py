@@ -22,9 +22,9 @@ markdown = st.lists(st.sampled_from(PIECES) | st.text(max_size=5), max_size=40).
 front = st.sampled_from([
     "title: T\nclassification: UNCLASSIFIED\n",
     "title: T\nclassification: SECRET//NOFORN\ntoc: true\nnumbering: true\n",
-    "title: 'T: x'\nclassification: U\nauthors: [a, b]\nversion: '1.0'\n",
-    "title: T\nclassification: U\nlang: fr\npaper: letter\n",
-    "title: [x\n", "classification: U\n", "title: &a x\nclassification: *a\n",
+    "title: 'T: x'\nclassification: UNCLASSIFIED\nauthors: [a, b]\nversion: '1.0'\n",
+    "title: T\nclassification: UNCLASSIFIED\nlang: fr\npaper: letter\n",
+    "title: [x\n", "classification: UNCLASSIFIED\n", "title: &a x\nclassification: *a\n",
 ])
 C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 BAD_SCHEME = re.compile(r"""(?:href|src|Target)\s*=\s*["'](?:javascript|vbscript|file):""", re.I)
@@ -56,7 +56,7 @@ def test_html_and_docx_never_fail_but_with_a_briefing_error(tmp_path_factory, fr
 @given(body=markdown)
 def test_pdf_never_fails_but_with_a_briefing_error(tmp_path_factory, body):
     path = tmp_path_factory.mktemp("prop") / "generated.md"
-    path.write_text(f"---\ntitle: T\nclassification: U\n---\n{body}\n", encoding="utf-8")
+    path.write_text(f"---\ntitle: T\nclassification: UNCLASSIFIED\n---\n{body}\n", encoding="utf-8")
     try:
         pdf = render_all(load(path), Options(formats=("pdf",)))["pdf"]
     except BriefingError:

@@ -113,7 +113,7 @@ def test_figures_are_embedded_with_alt_and_caption():
 
 def test_loose_items_and_footnotes_in_headings(tmp_path):
     path = tmp_path / "loose.md"
-    path.write_text("---\ntitle: T\nclassification: U\ntoc: true\n---\n"
+    path.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\ntoc: true\n---\n"
                     "- First paragraph.\n\n    Second paragraph.\n\n# Results[^n]\n\n[^n]: Note.\n")
     tree = page(path)
     assert tree.xpath("//main/ul/li/p/text()") == ["First paragraph.", "Second paragraph."]
