@@ -88,8 +88,8 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
     ctx = context(package, str(reference), labels)
     body = package.element.body
     clear_body(body)
-    page_setup(package, doc.meta, labels, ctx)  # first: figures scale to its text width
-    content = [*front_xml(doc.meta, labels, ctx)]
+    page_setup(package, doc.meta, ctx)  # first: figures scale to its text width
+    content = [*front_xml(doc.meta, ctx)]
     if doc.meta.toc and doc.sections:
         content.extend(toc_xml(doc.sections, ctx))
     content.extend(blocks_xml(doc.blocks, ctx, Where()))
@@ -158,10 +158,10 @@ def append_body(body, content: list) -> None:
 
 # Front matter and properties ----------------------------------------------
 
-def front_xml(meta: model.Meta, labels: Mapping[str, str], ctx: Context) -> list:
+def front_xml(meta: model.Meta, ctx: Context) -> list:
     # Pandoc reads the leading Title/Subtitle/Author paragraphs as metadata;
     # Date comes last because its style's space closes the title block.
-    details = [(labels[key], value) for key, value in (
+    details = [(ctx.labels[key], value) for key, value in (
         ("version", meta.version), ("status", meta.status), ("poc", meta.poc),
         ("distribution", meta.distribution)) if value]
     lines = [("Title", meta.title), ("Subtitle", meta.subtitle),
@@ -172,7 +172,7 @@ def front_xml(meta: model.Meta, labels: Mapping[str, str], ctx: Context) -> list
     return [paragraph(ctx, style, (Text(text=text),)) for style, text in lines if text]
 
 
-def page_setup(package: Docx, meta: model.Meta, labels: Mapping[str, str], ctx: Context) -> None:
+def page_setup(package: Docx, meta: model.Meta, ctx: Context) -> None:
     section = package.sections[0]
     section.page_width, section.page_height = PAGE_SIZES.get(meta.paper, PAGE_SIZES["a4"])
     # The classification banner on every page, top and bottom, as on paper.
@@ -182,21 +182,25 @@ def page_setup(package: Docx, meta: model.Meta, labels: Mapping[str, str], ctx: 
         banner = part.paragraphs[0]
         banner._p.style = ctx.style("Classification")
         banner.text = meta.classification
-    section.footer._element.append(page_numbers(labels, ctx))
+    section.footer._element.append(page_numbers(ctx))
 
 
-def page_numbers(labels: Mapping[str, str], ctx: Context):
+def page_numbers(ctx: Context):
     """"Page X of Y" from Word fields, so Word keeps them right as text moves."""
     p = OxmlElement("w:p")
     p.style = ctx.style("Footer")
-    for piece in (f"{labels['page']} ", "PAGE", f" {labels['of']} ", "NUMPAGES"):
-        if piece in ("PAGE", "NUMPAGES"):
-            field = OxmlElement("w:fldSimple", {qn("w:instr"): f" {piece} \\* MERGEFORMAT "})
-            field.append(run(ctx, "1", frozenset()))  # shown until Word updates the field
-            p.append(field)
-        else:
-            p.append(run(ctx, piece, frozenset()))
+    p.extend([run(ctx, f"{ctx.labels['page']} ", frozenset()),
+              simple_field(ctx, " PAGE \\* MERGEFORMAT ", "1"),
+              run(ctx, f" {ctx.labels['of']} ", frozenset()),
+              simple_field(ctx, " NUMPAGES \\* MERGEFORMAT ", "1")])
     return p
+
+
+def simple_field(ctx: Context, instruction: str, shown: str):
+    """A Word field with the result it shows until Word updates it."""
+    field = OxmlElement("w:fldSimple", {qn("w:instr"): instruction})
+    field.append(run(ctx, shown, frozenset()))
+    return field
 
 
 def set_language(package: Docx, lang: str) -> None:
@@ -295,9 +299,7 @@ def number_headings(ctx: Context) -> None:
         numbering.append(abstract)
     num_id = numbering.add_num(abstract_id).numId
     for level in range(1, 7):
-        num_pr = ctx.package.styles[f"Heading {level}"].element.get_or_add_pPr().get_or_add_numPr()
-        num_pr.get_or_add_ilvl().val = level - 1
-        num_pr.get_or_add_numId().val = num_id
+        number(ctx.package.styles[f"Heading {level}"].element, num_id, level - 1)
 
 
 def bookmark(p, name: str, ident: int) -> None:
@@ -403,9 +405,9 @@ def toc_xml(sections: tuple[Section, ...], ctx: Context) -> list:
     anyone updates fields. Page numbers are PAGEREF fields; Word is asked to
     update fields on opening (settings.xml), since only Word paginates."""
     entries = [toc_entry(section, depth, ctx) for section, depth in toc_sections(sections, 1)]
-    start = 1 if entries[0].pPr is not None else 0
-    for offset, r in enumerate(field_start(f' TOC \\o "1-{TOC_DEPTH}" \\h \\z \\u ')):
-        entries[0].insert(start + offset, r)
+    # The field opens in the first entry, right after its properties (w:pPr).
+    for r in reversed(field_start(f' TOC \\o "1-{TOC_DEPTH}" \\h \\z \\u ')):
+        entries[0].pPr.addnext(r)
     entries[-1].append(field_char("end"))
     ask_word_to_update_fields(ctx.package.settings.element)
     return [paragraph(ctx, "TOC Heading", (Text(text=ctx.labels["contents"]),)), *entries]
@@ -511,11 +513,9 @@ def add_footnotes(notes: tuple[Footnote, ...], ctx: Context) -> None:
         mark = OxmlElement("w:r")
         mark.style = ctx.style("Footnote Reference")
         mark.append(OxmlElement("w:footnoteRef"))
-        first = paragraphs[0] if paragraphs and paragraphs[0].tag == qn("w:p") else None
-        if first is None:
-            first = paragraph(ctx, "Footnote Text", ())
-            paragraphs.insert(0, first)
-        (first.pPr if first.pPr is not None else first).addnext(mark)
+        if not paragraphs or paragraphs[0].tag != qn("w:p"):  # the mark needs a paragraph
+            paragraphs.insert(0, paragraph(ctx, "Footnote Text", ()))
+        paragraphs[0].pPr.addnext(mark)  # our paragraphs always have a style, so a pPr
         mark.addnext(run(ctx, " ", frozenset()))
         footnote.extend(paragraphs)
         element.append(footnote)
@@ -554,11 +554,9 @@ def numbered_caption(ctx: Context, label: str, sequence: str, number: int | None
     p = OxmlElement("w:p")
     p.style = ctx.style("Caption")
     if number is not None:
-        p.append(run(ctx, f"{ctx.labels[label]} ", frozenset()))
-        field = OxmlElement("w:fldSimple", {qn("w:instr"): f" SEQ {sequence} \\* ARABIC "})
-        field.append(run(ctx, str(number), frozenset()))  # shown until Word updates
-        p.append(field)
-        p.append(run(ctx, ": ", frozenset()))
+        p.extend([run(ctx, f"{ctx.labels[label]} ", frozenset()),
+                  simple_field(ctx, f" SEQ {sequence} \\* ARABIC ", str(number)),
+                  run(ctx, ": ", frozenset())])
     p.extend(inlines_xml(caption, ctx, frozenset()))
     if ident:
         bookmark(p, bookmark_name(ident), next(ctx.bookmark_ids))
@@ -632,9 +630,9 @@ def code_xml(text: str, ctx: Context):
     """One paragraph, lines split by w:br, so spacing and border wrap the block."""
     p = OxmlElement("w:p")
     p.style = ctx.style("Source Code")
-    run = OxmlElement("w:r")
-    run.text = text.rstrip("\n")  # python-docx: \n -> w:br, \t -> w:tab, spaces kept
-    p.append(run)
+    r = OxmlElement("w:r")
+    r.text = text.rstrip("\n")  # python-docx: \n -> w:br, \t -> w:tab, spaces kept
+    p.append(r)
     return p
 
 

@@ -51,9 +51,10 @@ def page(doc: m.Document, templates: Templates, template: str, styles: Markup,
     if doc.footnotes and not footnotes_in_place:
         body += ctx.macros.footnotes([(note.number, blocks(note.blocks, ctx)) for note in doc.footnotes],
                                      ctx.labels)
-    toc = templates.macros("html/toc.html.j2").entries(toc_entries(doc.sections, ctx))
+    toc = (templates.macros("html/toc.html.j2").entries(toc_entries(doc.sections, ctx))
+           if doc.meta.toc and doc.sections else "")
     return templates.render(
-        template, meta=doc.meta, body=body, toc=toc if doc.sections else "",
+        template, meta=doc.meta, body=body, toc=toc,
         styles=styles,
         labels=ctx.labels, version=__version__)
 
