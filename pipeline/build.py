@@ -33,6 +33,7 @@ class Options:
     templates: Templates = Templates()
     warn: Callable[[Problem], None] = lambda problem: None
     time_limit: float = DEFAULT_SECONDS  # for reading and rendering one source
+    pdf_variant: str = m.PDF_VARIANTS[0]
 
 
 def load(path: Path) -> m.Document:
@@ -42,7 +43,8 @@ def load(path: Path) -> m.Document:
     return finish(parse(source, meta, body_line))
 
 
-def render(doc: m.Document, fmt: str, templates: Templates) -> tuple[bytes, list[Problem]]:
+def render(doc: m.Document, fmt: str, templates: Templates,
+           pdf_variant: str = m.PDF_VARIANTS[0]) -> tuple[bytes, list[Problem]]:
     """One format's bytes and warnings. Backends are imported on demand:
     WeasyPrint and python-docx are slow to load."""
     match fmt:
@@ -51,7 +53,7 @@ def render(doc: m.Document, fmt: str, templates: Templates) -> tuple[bytes, list
             return render_html(doc, templates).encode("utf-8"), []
         case "pdf":
             from pipeline.render_pdf import render_pdf
-            return render_pdf(doc, templates)
+            return render_pdf(doc, templates, pdf_variant)
         case "docx":
             from pipeline.render_docx import render_docx
             return render_docx(doc, templates.path("docx/reference.docx"), templates.labels()), []
@@ -66,11 +68,11 @@ def render_all(doc: m.Document, options: Options) -> dict[str, bytes]:
     with contextlib.ExitStack() as stack:
         pdf_job = None
         if "pdf" in options.formats and len(options.formats) > 1 and spare_core():
-            pdf_job = Worker(render, doc, "pdf", options.templates)
+            pdf_job = Worker(render, doc, "pdf", options.templates, options.pdf_variant)
             stack.callback(pdf_job.stop)  # on an error, a time limit or Ctrl-C too
         for fmt in options.formats:
             if not (fmt == "pdf" and pdf_job):
-                results[fmt] = render(doc, fmt, options.templates)
+                results[fmt] = render(doc, fmt, options.templates, options.pdf_variant)
         if pdf_job:
             results["pdf"] = pdf_job.result()
     for _, warnings in results.values():

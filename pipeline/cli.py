@@ -15,6 +15,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.errors import BriefingError
 from pipeline.limits import DEFAULT_SECONDS
+from pipeline.model import PDF_VARIANTS
 
 DESCRIPTION = """\
 Turn Markdown briefings (with YAML front matter) into a print-ready PDF,
@@ -46,6 +47,9 @@ def parser() -> argparse.ArgumentParser:
                        help="output folder (default: build/)")
     build.add_argument("--templates", type=Path, metavar="DIR",
                        help="folder whose files override templates/ by the same relative path")
+    build.add_argument("--pdf-variant", default=PDF_VARIANTS[0], choices=PDF_VARIANTS, metavar="VARIANT",
+                       help="pdf/ua-1 (default: tagged for screen readers), pdf/a-2b or pdf/a-3b "
+                       "(archival; pdf/a-3b carries the Markdown source as an attachment)")
     build.add_argument("--time-limit", type=seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
                        help=f"stop a briefing that takes longer (default: {DEFAULT_SECONDS})")
 
@@ -105,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         options = Options(formats=args.to, out_dir=args.out, templates=Templates(args.templates),
                           warn=lambda problem: print(problem, file=sys.stderr),
-                          time_limit=args.time_limit)
+                          time_limit=args.time_limit, pdf_variant=args.pdf_variant)
     failed = 0
     for path in args.files:
         try:

@@ -189,6 +189,10 @@ class Section:
 
 
 PAPER_SIZES = ("a4", "letter")
+# The PDF flavours a build can make (WeasyPrint's names). Every one is
+# tagged for screen readers; PDF/UA-1 says so in its metadata, PDF/A is for
+# archives, and PDF/A-3 carries the Markdown source inside the PDF.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
 
 
 @node
@@ -231,6 +235,7 @@ class Document:
     path: str  # as given by the user, for messages
     footnotes: tuple[Footnote, ...] = ()  # by number
     abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, expansion), sorted
+    source: str = ""  # the source text as read, which a PDF/A-3 carries as an attachment
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:

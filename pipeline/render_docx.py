@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import io
 import itertools
-import os
 import pathlib
 from pathlib import Path
 import re
@@ -38,6 +37,7 @@ from docx.shared import Cm, Emu, Inches
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from . import model
+from .clock import build_time
 from .errors import BriefingError
 from .model import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList, Emph, Figure,
                     Footnote, FootnoteRef, Inline,
@@ -231,18 +231,6 @@ def core_properties(package: Docx, meta: model.Meta, when: dt.datetime) -> None:
 def clip(text: str) -> str:
     # python-docx refuses core properties longer than 255 characters.
     return text[:255]
-
-
-def build_time(path: str) -> dt.datetime:
-    """SOURCE_DATE_EPOCH when set, so a rebuild gives the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return dt.datetime.now(dt.timezone.utc)
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        message = f"SOURCE_DATE_EPOCH is not a timestamp: {epoch!r}"
-        raise BriefingError(path, None, message) from None
 
 
 def save(package: Docx) -> bytes:

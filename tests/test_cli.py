@@ -110,3 +110,15 @@ def test_ctrl_c_keeps_the_previous_outputs(tmp_path):
     assert stderr.strip() == "briefing: interrupted; earlier outputs are unchanged"
     assert sorted(p.name for p in out.iterdir()) == ["long.docx", "long.html", "long.pdf"]
     assert all(p.read_bytes() == b"previous good output" for p in out.iterdir())
+
+
+def test_pdf_variant_option(tmp_path):
+    # With the DOCX too, so the PDF is made in the forked worker.
+    result = run_cli("build", FIXTURES / "elements.md", "--to", "pdf,docx", "--out", tmp_path,
+                     "--pdf-variant", "pdf/a-3b")
+    assert result.returncode == 0, result.stderr
+    from readers import pdf_attachments, pdf_xmp
+    assert pdf_attachments(tmp_path / "elements.pdf") == ["elements.md"]
+    assert 'pdfaid:part="3"' in pdf_xmp(tmp_path / "elements.pdf")
+    bad = run_cli("build", FIXTURES / "elements.md", "--pdf-variant", "pdf/x-4")
+    assert bad.returncode == 2 and "invalid choice: 'pdf/x-4'" in bad.stderr
