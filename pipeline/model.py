@@ -228,6 +228,8 @@ class Meta:
     derived_from: str | None = None
     classification_reason: str | None = None
     declassify_on: str | None = None
+    short_title: str | None = None  # for the running header; the title when not given
+    title_page: bool = True  # the PDF opens with a page of its own; false: a title block
     toc: bool = False
     numbering: bool = False
     portion_marking: bool = False
@@ -236,6 +238,11 @@ class Meta:
     marking_scheme: str | None = None  # "us", "nato" or "uk"; None: US and NATO markings
     # Source line of each key, so later checks can point at the front matter.
     key_lines: tuple[tuple[str, int], ...] = field(default=())
+
+    @property
+    def draft(self) -> bool:
+        """`status: draft` puts a DRAFT watermark on every page."""
+        return (self.status or "").strip().lower() == "draft"
 
     def line_of(self, key: str) -> int | None:
         return dict(self.key_lines).get(key)

@@ -288,3 +288,22 @@ def test_pdf_a_3_carries_its_markdown_source(tmp_path, monkeypatch):
     path.write_bytes(first)
     tool("pdfdetach", "-save", "1", "-o", tmp_path / "source.md", path)
     assert (tmp_path / "source.md").read_bytes() == (FIXTURES / "information-paper.md").read_bytes()
+
+
+def test_draft_watermark_on_every_page_and_not_in_the_tags(tmp_path):
+    doc = load(FIXTURES / "tables.md")  # several pages
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, status="draft"))
+    path = tmp_path / "draft.pdf"
+    data, warnings = render_pdf(doc, Templates(), "pdf/a-2b")
+    path.write_bytes(data)
+    assert warnings == []
+    pages = int(pdf_info(path)["Pages"])
+    assert pages >= 2
+    for number in range(1, pages + 1):
+        # Drawn first, under everything else: the page's first text in content order.
+        assert "".join(tool("pdftotext", "-raw", "-f", number, "-l", number, path, "-").split()).startswith(
+            "DRAFT"), number
+    assert "DRAFT" not in pdf_structure(path)
+    final = tmp_path / "final.pdf"
+    final.write_bytes(render_pdf(load(FIXTURES / "tables.md"), Templates())[0])
+    assert "DRAFT" not in "".join(tool("pdftotext", "-raw", final, "-").split())
