@@ -53,8 +53,10 @@ def render(doc: m.Document, fmt: str, templates: Templates) -> tuple[bytes, list
             from pipeline.render_pdf import render_pdf
             return render_pdf(doc, templates)
         case "docx":
+            from pipeline.markings import first_page_blocks
             from pipeline.render_docx import render_docx
-            return render_docx(doc, templates.path("docx/reference.docx"), templates.labels()), []
+            return render_docx(doc, templates.path("docx/reference.docx"), templates.labels(),
+                               first_page_blocks(doc.meta, templates)), []
         case _:
             raise ValueError(f"unknown format {fmt}")
 
