@@ -92,7 +92,10 @@ def build(path: Path, options: Options, log: Callable[[str], None] = lambda _: N
         if target.resolve() == path.resolve():
             raise BriefingError(str(path), None, f"output {target} would overwrite the source")
     with time_limit(options.time_limit, str(path)):
-        outputs = render_all(load(path), options)
+        doc = load(path)
+        for warning in doc.warnings:
+            options.warn(warning)
+        outputs = render_all(doc, options)
     for fmt, data in outputs.items():
         write_atomic(files[fmt], data, str(path))
         log(str(files[fmt]))
