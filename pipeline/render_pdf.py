@@ -11,9 +11,11 @@ import re
 import sys
 from pathlib import Path
 from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from pipeline import markings
 from pipeline import model as m
 from pipeline.clock import build_time
 from pipeline.errors import BriefingError, Problem
@@ -39,11 +41,13 @@ def render_pdf(doc: m.Document, templates: Templates,
             document = weasyprint.HTML(string=markup, base_url=str(Path(doc.path).parent),
                                        url_fetcher=fetcher).render(presentational_hints=True)
             complete_metadata(document.metadata, doc)
+            add_markings(document.metadata, markings.marking_properties(
+                doc.meta, markings.first_page_blocks(doc.meta, templates)))
             # pdf_identifier: PDF/A needs one, which WeasyPrint makes from
             # the content (so it is reproducible); other PDFs go without.
             data = document.write_pdf(pdf_variant=variant, pdf_tags=True,
                                       pdf_identifier=None if variant.startswith("pdf/a") else False,
-                                      attachments=attachments)
+                                      attachments=attachments, custom_metadata=True)
         except weasyprint.urls.FatalURLFetchingError as error:
             raise BriefingError(doc.path, None, f"PDF: {error}") from None
     return data, [Problem(doc.path, None, f"PDF: {message}", warning=True)
@@ -90,6 +94,21 @@ def complete_metadata(metadata, doc: m.Document) -> None:
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DC = "http://purl.org/dc/elements/1.1/"
+
+
+XMP_NAMESPACE = "urn:briefing:markings:1"
+
+
+def add_markings(metadata, properties: list[tuple[str, str]]) -> None:
+    """The markings as custom entries of the PDF's Info dictionary (in place
+    of what WeasyPrint gathers from the page's other <meta> elements) and
+    as XMP properties, written whenever the PDF carries XMP."""
+    metadata.custom = dict(properties)
+    fields = "".join(f"<mrk:{name}>{escape(value)}</mrk:{name}>" for name, value in properties)
+    metadata.xmp_metadata.append(
+        f'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        f'<rdf:Description rdf:about="" xmlns:mrk="{XMP_NAMESPACE}">{fields}</rdf:Description>'
+        f'</rdf:RDF>'.encode("utf-8"))
 
 
 ROOT_RULE = re.compile(r":root\s*\{([^{}]*)\}")
