@@ -53,8 +53,10 @@ def render(doc: m.Document, fmt: str, templates: Templates) -> tuple[bytes, list
             from pipeline.render_pdf import render_pdf
             return render_pdf(doc, templates)
         case "docx":
+            from pipeline.markings import first_page_blocks
             from pipeline.render_docx import render_docx
-            return render_docx(doc, templates.path("docx/reference.docx"), templates.labels()), []
+            return render_docx(doc, templates.path("docx/reference.docx"), templates.labels(),
+                               first_page_blocks(doc.meta, templates)), []
         case _:
             raise ValueError(f"unknown format {fmt}")
 
@@ -90,7 +92,10 @@ def build(path: Path, options: Options, log: Callable[[str], None] = lambda _: N
         if target.resolve() == path.resolve():
             raise BriefingError(str(path), None, f"output {target} would overwrite the source")
     with time_limit(options.time_limit, str(path)):
-        outputs = render_all(load(path), options)
+        doc = load(path)
+        for warning in doc.warnings:
+            options.warn(warning)
+        outputs = render_all(doc, options)
     for fmt, data in outputs.items():
         write_atomic(files[fmt], data, str(path))
         log(str(files[fmt]))

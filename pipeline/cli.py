@@ -111,7 +111,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             if args.command == "check":
                 with time_limit(args.time_limit, str(path)):
-                    load(path)
+                    doc = load(path)
+                for warning in doc.warnings:
+                    print(warning, file=sys.stderr)
                 print(f"{path}: ok")
             else:
                 build(path, options, log=lambda target: print(f"{path} -> {target}"))
