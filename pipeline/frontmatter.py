@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.markings import SCHEMES, classification_problem
+from pipeline.markings import SCHEMES
 from pipeline.model import PAPER_SIZES, Meta
 from pipeline.source import Source, check_characters
 
@@ -53,6 +53,10 @@ def text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise TypeError("text")
     return value.strip()
+
+
+def upper_text(value: Any) -> str:
+    return text(value).upper()
 
 
 def flag(value: Any) -> bool:
@@ -99,7 +103,17 @@ SCHEMA: dict[str, Callable[[Any], Any]] = {
     "authors": text_list,
     "organization": text,
     "poc": text,
-    "distribution": text,
+    "distribution": upper_text,
+    "distribution_reason": text,
+    "distribution_date": text,
+    "controlling_office": text,
+    "controlled_by": text_list,
+    "cui_category": text_list,
+    "dissemination": upper_text,
+    "classified_by": text,
+    "derived_from": text,
+    "classification_reason": text,
+    "declassify_on": text,
     "toc": flag,
     "numbering": flag,
     "portion_marking": flag,
@@ -169,8 +183,8 @@ def read_meta(source: Source) -> tuple[Meta, int]:
     for key in REQUIRED:
         if key not in values:
             raise source.error(1, f"front matter lacks '{key}', which every briefing needs")
-    if problem := classification_problem(values["classification"], values.get("marking_scheme")):
-        raise source.error(key_lines["classification"], problem)
+    # The classification is checked with the other markings, so that every
+    # marking problem is reported at once.
     return Meta(**values, key_lines=tuple(key_lines.items())), body_line
 
 

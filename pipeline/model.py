@@ -3,13 +3,16 @@
 A small closed set of frozen node kinds, in the spirit of pandoc's
 Text.Pandoc.Definition. Nodes carry no format knowledge. Every block keeps
 `line`, its line in the source file, so later stages can say `file:line`.
-This module imports nothing from the rest of the package.
+This module imports nothing from the rest of the package but the Problem
+value that warnings are.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TypeAlias, assert_never
+
+from pipeline.errors import Problem
 
 node = dataclass(frozen=True, slots=True, kw_only=True)
 
@@ -84,6 +87,8 @@ Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef
 @node
 class Paragraph:
     inlines: tuple[Inline, ...]
+    # A portion mark such as "S//NF" (shown as "(S//NF)"), read off the
+    # start of the text when `portion_marking: true`; so are the others.
     portion: str | None = None
     line: int
 
@@ -138,6 +143,7 @@ class Admonition:
     kind: str  # note, warning, important, tip, ...
     title: tuple[Inline, ...]
     blocks: tuple[Block, ...]
+    portion: str | None = None  # the title's portion mark
     line: int
 
 
@@ -153,6 +159,7 @@ class Table:
     caption: tuple[Inline, ...] = ()
     id: str = ""
     number: int | None = None  # set by transforms for captioned tables
+    portion: str | None = None  # the caption's portion mark
     line: int
 
 
@@ -168,6 +175,7 @@ class Figure:
     caption: tuple[Inline, ...] = ()
     id: str = ""
     number: int | None = None  # set by transforms for captioned figures
+    portion: str | None = None  # the caption's portion mark
     line: int
 
 
@@ -183,6 +191,7 @@ class Section:
     title: tuple[Inline, ...]
     id: str
     number: str | None = None
+    portion: str | None = None  # the heading's portion mark
     blocks: tuple[Block, ...]
     children: tuple[Section, ...]
     line: int
@@ -202,7 +211,19 @@ class Meta:
     authors: tuple[str, ...] = ()
     organization: str | None = None
     poc: str | None = None
-    distribution: str | None = None
+    distribution: str | None = None  # a DoDI 5230.24 statement letter, A-F
+    distribution_reason: str | None = None
+    distribution_date: str | None = None
+    controlling_office: str | None = None
+    # The CUI designation indicator block.
+    controlled_by: tuple[str, ...] = ()
+    cui_category: tuple[str, ...] = ()
+    dissemination: str | None = None
+    # The classification authority block (E.O. 13526).
+    classified_by: str | None = None
+    derived_from: str | None = None
+    classification_reason: str | None = None
+    declassify_on: str | None = None
     toc: bool = False
     numbering: bool = False
     portion_marking: bool = False
@@ -231,6 +252,7 @@ class Document:
     path: str  # as given by the user, for messages
     footnotes: tuple[Footnote, ...] = ()  # by number
     abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, expansion), sorted
+    warnings: tuple[Problem, ...] = ()  # allowed but suspect, for the author to look at
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:

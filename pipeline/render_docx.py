@@ -304,13 +304,21 @@ def number_headings(ctx: Context) -> None:
 
 def bookmark(p, name: str, ident: int) -> None:
     """Wrap the paragraph's text in a bookmark, the target of `#name` links."""
-    start = OxmlElement("w:bookmarkStart")
-    start.set(qn("w:id"), str(ident))
-    start.set(qn("w:name"), name)
-    end = OxmlElement("w:bookmarkEnd")
-    end.set(qn("w:id"), str(ident))
+    start, end = bookmarked([], name, ident)
     p.pPr.addnext(start)
     p.append(end)
+
+
+def bookmarked(elements: list, name: str, ident: int) -> list:
+    """`elements` between the start and end of a bookmark."""
+    return [OxmlElement("w:bookmarkStart", {qn("w:id"): str(ident), qn("w:name"): name}),
+            *elements, OxmlElement("w:bookmarkEnd", {qn("w:id"): str(ident)})]
+
+
+def label_bookmark_name(ident: str) -> str:
+    """The hidden bookmark (a leading `_`, as Word's own `_Ref…`) around a
+    caption's "Table 1", the text a REF field to that caption shows."""
+    return f"_Ref{hashlib.sha1(ident.encode('utf-8')).hexdigest()[:12]}"
 
 
 def bookmark_name(section_id: str) -> str:
@@ -447,9 +455,14 @@ def toc_entry(section: Section, depth: int, ctx: Context):
     name = bookmark_name(section.id)
     link = hyperlink(ctx, f"#{section.id}", [
         *inlines_xml(title, ctx, frozenset()), tab_run(),
-        *field_start(f" PAGEREF {name} \\h "), field_char("end")])
+        *complex_field(f" PAGEREF {name} \\h ", [])])
     p.append(link)
     return p
+
+
+def complex_field(instruction: str, result: list) -> list:
+    """The runs of a whole complex field, showing `result` until Word updates it."""
+    return [*field_start(instruction), *result, field_char("end")]
 
 
 def field_start(instruction: str) -> list:
@@ -554,9 +567,12 @@ def numbered_caption(ctx: Context, label: str, sequence: str, number: int | None
     p = OxmlElement("w:p")
     p.style = ctx.style("Caption")
     if number is not None:
-        p.extend([run(ctx, f"{ctx.labels[label]} ", frozenset()),
-                  simple_field(ctx, f" SEQ {sequence} \\* ARABIC ", str(number)),
-                  run(ctx, ": ", frozenset())])
+        label_and_number = [run(ctx, f"{ctx.labels[label]} ", frozenset()),
+                            simple_field(ctx, f" SEQ {sequence} \\* ARABIC ", str(number))]
+        if ident:  # what a cross-reference's REF field repeats, as in Word
+            label_and_number = bookmarked(label_and_number, label_bookmark_name(ident),
+                                          next(ctx.bookmark_ids))
+        p.extend([*label_and_number, run(ctx, ": ", frozenset())])
     p.extend(inlines_xml(caption, ctx, frozenset()))
     if ident:
         bookmark(p, bookmark_name(ident), next(ctx.bookmark_ids))
@@ -670,11 +686,26 @@ def inline_xml(inline: Inline, ctx: Context, marks: frozenset[str]) -> list:
             return [footnote_reference(number, first, ctx)]
         case Abbr(text=text):
             return [run(ctx, text, marks)]  # Word has no abbreviation markup; the list explains
-        case Ref(id=ident, kind=kind, number=number, title=title):
-            words = ((Text(text=f"{ctx.labels[kind]} {number}"),) if number else title)
-            return [hyperlink(ctx, f"#{ident}", inlines_xml(words, ctx, marks | {"link"}))]
+        case Ref() as ref:
+            return [hyperlink(ctx, f"#{ref.id}", cross_reference(ref, ctx, marks | {"link"}))]
         case _:
             assert_never(inline)
+
+
+def cross_reference(ref: Ref, ctx: Context, marks: frozenset[str]) -> list:
+    """A REF field, as Word's Insert Cross-reference writes it, so Word
+    updates the words when the target is renumbered; its cached result is
+    what shows until then. A numbered section: "Section " and its heading's
+    paragraph number (`\\r`); a table or figure: the bookmarked label and
+    number of its caption ("Table 1"); anything unnumbered: its title."""
+    target = bookmark_name(ref.id)
+    if ref.kind == "section" and ref.number:
+        return [run(ctx, f"{ctx.labels[ref.kind]} ", marks),
+                *complex_field(f" REF {target} \\r ", [run(ctx, ref.number, marks)])]
+    if ref.number:
+        return complex_field(f" REF {label_bookmark_name(ref.id)} ",
+                             [run(ctx, f"{ctx.labels[ref.kind]} {ref.number}", marks)])
+    return complex_field(f" REF {target} ", inlines_xml(ref.title, ctx, marks))
 
 
 def run(ctx: Context, text: str, marks: frozenset[str]):

@@ -1,6 +1,6 @@
 """What every format needs, computed once on the model.
 
-Heading ids (explicit `{#id}` kept, others slugged as pandoc does, made
+Portion marks and marking checks (portions.py), heading ids (explicit `{#id}` kept, others slugged as pandoc does, made
 unique), section numbers when `numbering: true`, table and figure numbers,
 cross-references resolved, and a check
 that every internal link points at an id that exists. Backends only read the result.
@@ -16,6 +16,7 @@ from typing import assert_never
 
 from pipeline import model as m
 from pipeline.errors import BriefingError, Problem
+from pipeline.portions import apply_markings
 
 
 # Ids the templates give elements of their own: an author's id may not take them.
@@ -47,8 +48,11 @@ class Numbering:
 
 
 def finish(doc: m.Document) -> m.Document:
-    """The final model: ids, numbers, checked references."""
-    state = Numbering(path=doc.path, numbered_sections=doc.meta.numbering)
+    """The final model: portion marks, ids, numbers, checked references.
+    Every problem found on the way is reported at once."""
+    # Marks come off the headings first: they are no part of an id's slug.
+    doc, problems, warnings = apply_markings(doc)
+    state = Numbering(path=doc.path, numbered_sections=doc.meta.numbering, problems=problems)
     state.ids.update(RESERVED_IDS)
     blocks = number_blocks(doc.blocks, state)
     sections = tuple(number_section(section, (index,), state)
@@ -56,7 +60,7 @@ def finish(doc: m.Document) -> m.Document:
     doc = resolve_refs(dataclasses.replace(doc, blocks=blocks, sections=sections), state)
     if state.problems:
         raise BriefingError.of(sorted(state.problems, key=lambda problem: problem.line or 0))
-    return doc
+    return dataclasses.replace(doc, warnings=tuple(warnings))
 
 
 def number_section(section: m.Section, position: tuple[int, ...], state: Numbering) -> m.Section:

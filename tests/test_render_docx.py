@@ -22,6 +22,7 @@ from docx.shared import Cm, Inches
 from lxml import etree
 
 from pipeline.errors import BriefingError
+from readers import pdf_text, soffice_to_pdf
 from pipeline.model import (Admonition, Code, CodeBlock, Document, Emph, LineBreak, Link,
                             ListBlock, ListItem, Meta, Paragraph, Quote, Rule, Section,
                             Strong, Table, Text, Footnote, FootnoteRef, Ref)
@@ -551,7 +552,7 @@ def test_tables_are_word_tables_with_style_header_and_caption(tmp_path):
     assert caption.text == "Table : (U) Forces"  # python-docx does not read field results
     assert caption._p.xpath("w:fldSimple/@w:instr") == [" SEQ Table \\* ARABIC "]
     assert caption._p.xpath("w:fldSimple//w:t/text()") == ["1"]
-    assert caption._p.xpath("w:bookmarkStart/@w:name") == ["tbl-forces"]
+    assert caption._p.xpath("w:bookmarkStart/@w:name")[0] == "tbl-forces"  # then "Table 1"'s
     assert len([p for p in document.paragraphs if p.style.name == "Caption"]) == 1
 
 
@@ -595,14 +596,56 @@ def test_footnotes_read_back_by_pandoc(tmp_path):
     assert json.dumps(notes[0]).count('"Para"') == 2 and "example.org/src" in json.dumps(notes[0])
 
 
-def test_cross_references_are_internal_hyperlinks(tmp_path):
-    doc = replace(TABLE_DOC, blocks=(*TABLE_DOC.blocks, para(
-        "See ", Ref(id="tbl-forces", kind="table", number="1", line=3), ".")))
-    path = render(tmp_path, doc)
-    root = part(path, "word/document.xml")
-    assert root.xpath("//w:hyperlink/@w:anchor", namespaces=NS) == ["tbl-forces"]
-    assert "".join(root.xpath("//w:hyperlink//w:t/text()", namespaces=NS)) == "Table 1"
-    assert root.xpath("//w:bookmarkStart/@w:name", namespaces=NS) == ["tbl-forces"]
+REFS_DOC = replace(
+    DOC, meta=replace(META, numbering=True),
+    blocks=(*TABLE_DOC.blocks, para(
+        "See ", Ref(id="tbl-forces", kind="table", number="1", line=3), ", ",
+        Ref(id="details", kind="section", number="1.1", line=3), " and ",
+        Ref(id="deep", kind="section", title=(text("Deep"),), line=3), ".")))
+
+
+def test_cross_references_are_ref_fields_inside_links(tmp_path):
+    root = part(render(tmp_path, REFS_DOC), "word/document.xml")
+    links = root.xpath("//w:hyperlink[w:r/w:instrText[starts-with(., ' REF')]]", namespaces=NS)
+    assert [link.get(f"{{{W}}}anchor") for link in links] == ["tbl-forces", "details", "deep"]
+    # What Word shows until it updates the fields, and what it updates them from.
+    assert ["".join(link.xpath(".//w:t/text()", namespaces=NS)) for link in links] == [
+        "Table 1", "Section 1.1", "Deep"]
+    label = root.xpath("//w:bookmarkStart[starts-with(@w:name, '_Ref')]", namespaces=NS)
+    assert len(label) == 1
+    instructions = [link.xpath("string(.//w:instrText)", namespaces=NS).split() for link in links]
+    assert instructions == [["REF", label[0].get(f"{{{W}}}name")], ["REF", "details", "\\r"],
+                            ["REF", "deep"]]
+    # The caption's hidden bookmark holds just its label and number: "Table 1".
+    between = label[0].xpath("following-sibling::*[following-sibling::w:bookmarkEnd[@w:id=$id]]",
+                             id=label[0].get(f"{{{W}}}id"), namespaces=NS)
+    assert "".join(e.xpath("string(.)") for e in between) == "Table 1"
+    assert {link.get(f"{{{W}}}anchor") for link in links} <= set(
+        root.xpath("//w:bookmarkStart/@w:name", namespaces=NS))
+
+
+def test_pandoc_reads_cross_references_as_links(tmp_path):
+    ast = pandoc_json(render(tmp_path, REFS_DOC))
+    links = [(stringify(link["c"][1]), link["c"][2][0]) for link in nodes(ast, "Link")]
+    assert [text for text, _ in links if text in {"Table 1", "Section 1.1", "Deep"}] == [
+        "Table 1", "Section 1.1", "Deep"]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_updates_cross_reference_fields(tmp_path):
+    """Stale cached results, as after an edit in Word: LibreOffice works the
+    REF fields out again from the bookmarks, so they are live fields."""
+    path = render(tmp_path, REFS_DOC)
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    parts["word/document.xml"] = (parts["word/document.xml"].replace(b">Table 1<", b">Table 9<")
+                                  .replace(b">1.1<", b">7.7<"))
+    stale = tmp_path / "stale.docx"
+    with zipfile.ZipFile(stale, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    text = " ".join(pdf_text(soffice_to_pdf(stale, tmp_path)).split())
+    assert "See Table 1, Section 1.1 and Deep." in text
 
 
 def test_table_of_contents_is_a_word_field_with_cached_entries(tmp_path):
@@ -666,7 +709,7 @@ def test_figures_are_word_pictures_with_description_and_caption(tmp_path):
     captions = [p for p in document.paragraphs if p.style.name == "Caption"]
     assert [p._p.xpath("w:fldSimple/@w:instr") for p in captions] == [[" SEQ Figure \\* ARABIC "]] * 2
     assert captions[0].text == "Figure : (U) The area of operations"
-    assert captions[0]._p.xpath("w:bookmarkStart/@w:name") == ["fig-map"]
+    assert captions[0]._p.xpath("w:bookmarkStart/@w:name")[0] == "fig-map"
     ids = root.xpath("//wp:docPr/@id", namespaces={
         "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"})
     assert len(set(ids)) == 2
