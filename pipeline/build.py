@@ -70,8 +70,10 @@ def render(doc: m.Document, fmt: str, templates: Templates) -> tuple[bytes, list
             from pipeline.render_pdf import typeset
             return typeset(doc, templates)
         case "docx":
+            from pipeline.markings import first_page_blocks
             from pipeline.render_docx import render_docx
-            return render_docx(doc, templates.path("docx/reference.docx"), templates.labels()), [], None
+            return render_docx(doc, templates.path("docx/reference.docx"), templates.labels(),
+                               first_page_blocks(doc.meta, templates)), [], None
         case _:
             raise ValueError(f"unknown format {fmt}")
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.errors import BriefingError
+
 # Banner levels per scheme, lowest first; the rank is the position.
 SCHEMES: dict[str, tuple[str, ...]] = {
     "us": ("UNCLASSIFIED", "CUI", "CONFIDENTIAL", "SECRET", "TOP SECRET"),
@@ -234,3 +236,76 @@ def level_class(value: str) -> str:
     if {"SI", "TK", "HCS", "SCI"} & set(control_items(controls)):
         return "sci"
     return "-".join(level.strip().lower().split())
+
+
+# Marking blocks: what the first page says -----------------------------------
+
+@dataclass(frozen=True)
+class MarkingBlock:
+    kind: str  # "cui", "authority" or "distribution": a style or class name
+    lines: tuple[str, ...]
+
+
+WORDING = "text/markings.yaml"
+
+
+def first_page_blocks(meta, templates) -> list[MarkingBlock]:
+    """The marking blocks worded from a Templates' markings.yaml."""
+    return marking_blocks(meta, templates.wording(WORDING), str(templates.path(WORDING)))
+
+
+def marking_blocks(meta, wording: dict, wording_path: str) -> list[MarkingBlock]:
+    """The first page's marking blocks, worded from `text/markings.yaml`.
+    The checks have run: every line a block needs is in `meta`."""
+    def say(group: str, key: str, **values: str) -> str:
+        template = wording.get(group) if key == "" else (wording.get(group) or {}).get(key)
+        if not isinstance(template, str):
+            raise BriefingError(wording_path, None, f"wording '{group}{'.' + key if key else ''}' "
+                                "is missing")
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError, ValueError) as error:
+            raise BriefingError(wording_path, None, f"wording '{group}.{key}': bad placeholder "
+                                f"{error}; use {', '.join('{' + v + '}' for v in values)}") from None
+
+    banner = read_banner(meta.classification, meta.marking_scheme)
+    us = banner is not None and banner.scheme == "us"
+    blocks = []
+    if us and banner.rank == SCHEMES["us"].index("CUI"):
+        control = meta.dissemination or say("distribution_short", "", letter=meta.distribution)
+        lines = [*(say("cui_block", "controlled_by", value=v) for v in meta.controlled_by),
+                 say("cui_block", "cui_category", value=", ".join(meta.cui_category)),
+                 say("cui_block", "dissemination", value=control),
+                 say("cui_block", "poc", value=meta.poc)]
+        blocks.append(MarkingBlock("cui", tuple(lines)))
+    if us and banner.rank >= CLASSIFIED_RANK:
+        lines = [say("authority_block", key, value=getattr(meta, key)) for key in (
+            "classified_by", "derived_from", "classification_reason", "declassify_on")
+            if getattr(meta, key)]
+        blocks.append(MarkingBlock("authority", tuple(lines)))
+    if meta.distribution:
+        statement = say("distribution", meta.distribution,
+                        reason=canonical_reason(meta.distribution_reason or "") or "",
+                        date=meta.distribution_date or meta.date or "",
+                        office=meta.controlling_office or "")
+        blocks.append(MarkingBlock("distribution", (statement,)))
+    return blocks
+
+
+def marking_properties(meta, blocks: list[MarkingBlock]) -> list[tuple[str, str]]:
+    """The markings as name/value pairs for document metadata (PDF Info and
+    XMP, DOCX custom properties, HTML <meta>), where data-loss-prevention
+    tools look for them."""
+    banner = read_banner(meta.classification, meta.marking_scheme)
+    statement = next((b.lines[0] for b in blocks if b.kind == "distribution"), None)
+    pairs = [("Classification", meta.classification),
+             ("MarkingScheme", (banner.scheme if banner else meta.marking_scheme or "").upper()),
+             ("PortionMarking", "true" if meta.portion_marking else "false"),
+             ("DistributionStatement", statement),
+             ("CUICategory", ", ".join(meta.cui_category)),
+             ("Dissemination", meta.dissemination),
+             ("ClassifiedBy", meta.classified_by),
+             ("DerivedFrom", meta.derived_from),
+             ("ClassificationReason", meta.classification_reason),
+             ("DeclassifyOn", meta.declassify_on)]
+    return [(name, value) for name, value in pairs if value]

@@ -22,7 +22,8 @@ import pathlib
 from pathlib import Path
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from xml.sax.saxutils import escape
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import assert_never
 
@@ -31,7 +32,7 @@ from docx.document import Document as Docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.packuri import PackURI
-from docx.opc.part import XmlPart
+from docx.opc.part import Part, XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Inches
@@ -39,6 +40,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from . import model
 from .errors import BriefingError
+from .markings import MarkingBlock, marking_properties
 from .model import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList, Emph, Figure,
                     Footnote, FootnoteRef, Inline,
                     LineBreak, Link, ListBlock, Paragraph, Quote, Ref, Rule, Section, Strong,
@@ -81,15 +83,17 @@ class Where:
     depth: int = 0
 
 
-def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[str, str]) -> bytes:
+def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[str, str],
+                marking_blocks: Sequence[MarkingBlock] = ()) -> bytes:
     """The DOCX file for `doc`, styled by the `reference` document; `labels`
-    are the words of templates/text/labels.yaml."""
+    are the words of templates/text/labels.yaml, `marking_blocks` the
+    worded blocks of the first page (markings.first_page_blocks)."""
     package = open_reference(reference)
     ctx = context(package, str(reference), labels)
     body = package.element.body
     clear_body(body)
     page_setup(package, doc.meta, ctx)  # first: figures scale to its text width
-    content = [*front_xml(doc.meta, ctx)]
+    content = [*front_xml(doc.meta, ctx), *marking_blocks_xml(marking_blocks, ctx)]
     if doc.meta.toc and doc.sections:
         content.extend(toc_xml(doc.sections, ctx))
     content.extend(blocks_xml(doc.blocks, ctx, Where()))
@@ -105,6 +109,7 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
         add_footnotes(doc.footnotes, ctx)
     set_language(package, doc.meta.lang)
     core_properties(package, doc.meta, build_time(doc.path))
+    custom_properties(package, marking_properties(doc.meta, marking_blocks))
     return stable_zip(save(package))
 
 
@@ -162,14 +167,22 @@ def front_xml(meta: model.Meta, ctx: Context) -> list:
     # Pandoc reads the leading Title/Subtitle/Author paragraphs as metadata;
     # Date comes last because its style's space closes the title block.
     details = [(ctx.labels[key], value) for key, value in (
-        ("version", meta.version), ("status", meta.status), ("poc", meta.poc),
-        ("distribution", meta.distribution)) if value]
+        ("version", meta.version), ("status", meta.status), ("poc", meta.poc)) if value]
     lines = [("Title", meta.title), ("Subtitle", meta.subtitle),
              *(("Author", author) for author in meta.authors),
              ("Organization", meta.organization),
              *(("Organization", f"{label}: {value}") for label, value in details),
              ("Date", meta.date)]
     return [paragraph(ctx, style, (Text(text=text),)) for style, text in lines if text]
+
+
+def marking_blocks_xml(blocks: Sequence[MarkingBlock], ctx: Context) -> list:
+    """The CUI indicator and authority blocks as boxed lines (Word draws one
+    box round consecutive paragraphs with the same border), and the
+    distribution statement as a paragraph of its own style."""
+    styles = {"distribution": "Distribution Statement"}
+    return [paragraph(ctx, styles.get(block.kind, "Marking Block"), (Text(text=line),))
+            for block in blocks for line in block.lines]
 
 
 def page_setup(package: Docx, meta: model.Meta, ctx: Context) -> None:
@@ -228,6 +241,30 @@ def core_properties(package: Docx, meta: model.Meta, when: dt.datetime) -> None:
     props.created = props.modified = when
 
 
+CUSTOM_PROPERTIES = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+# The format id Office gives every user-defined property.
+USER_DEFINED = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def custom_properties(package: Docx, properties: list[tuple[str, str]]) -> None:
+    """docProps/custom.xml: File > Properties > Custom in Word, and where
+    data-loss-prevention tools read a document's markings."""
+    xml = "".join(
+        f'<property fmtid="{USER_DEFINED}" pid="{pid}" name="{escape(name)}">'
+        f'<vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
+        for pid, (name, value) in enumerate(properties, start=2))  # Office starts at 2
+    blob = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f'{xml}</Properties>').encode("utf-8")
+    opc = package.part.package
+    for rel in list(opc.rels.values()):  # a reference document's own custom properties
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            opc.rels.pop(rel.rId)
+    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPERTIES, blob, opc)
+    opc.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
 def clip(text: str) -> str:
     # python-docx refuses core properties longer than 255 characters.
     return text[:255]
@@ -270,7 +307,7 @@ def section_xml(section: Section, ctx: Context, depth: int = 1) -> list:
     # (see number_headings), so a heading added in Word is numbered too; the
     # style then follows the depth in the tree, as the model's numbers do.
     level = depth if ctx.numbered else section.level
-    heading = paragraph(ctx, f"Heading {min(level, 6)}", section.title)
+    heading = paragraph(ctx, f"Heading {min(level, 6)}", section.title, section.portion)
     bookmark(heading, bookmark_name(section.id), next(ctx.bookmark_ids))
     content = [heading, *blocks_xml(section.blocks, ctx, Where())]
     for child in section.children:
@@ -339,7 +376,7 @@ def blocks_xml(blocks: tuple[Block, ...], ctx: Context, where: Where) -> list:
 def block_xml(block: Block, ctx: Context, where: Where) -> list:
     match block:
         case Paragraph(inlines=inlines, portion=portion):
-            return [paragraph(ctx, where.style, with_portion(portion, inlines))]
+            return [paragraph(ctx, where.style, inlines, portion)]
         case ListBlock() as list_block:
             return list_xml(list_block, ctx, where)
         case Quote(blocks=blocks, attribution=attribution):
@@ -353,9 +390,9 @@ def block_xml(block: Block, ctx: Context, where: Where) -> list:
             return [code_xml(text, ctx)]
         case Rule():
             return [paragraph(ctx, "Rule", ())]
-        case Admonition(kind=kind, title=title, blocks=blocks):
+        case Admonition(kind=kind, title=title, blocks=blocks, portion=portion):
             style = kind.capitalize() if kind.capitalize() in ADMONITION_STYLES else "Note"
-            head = [paragraph(ctx, "Admonition Title", title)] if title else []
+            head = [paragraph(ctx, "Admonition Title", title, portion)] if title else []
             return head + blocks_xml(blocks, ctx, replace(where, style=style))
         case Table() as table:
             return table_xml(table, ctx)
@@ -382,7 +419,7 @@ def figure_xml(figure: Figure, ctx: Context) -> list:
     content = [holder]
     if figure.caption:
         content.append(numbered_caption(ctx, "figure", "Figure", figure.number, figure.caption,
-                                        figure.id))
+                                        figure.id, figure.portion))
     return content
 
 
@@ -540,8 +577,8 @@ def table_xml(table: Table, ctx: Context) -> list:
     """The caption above (Word's Caption style and a SEQ Table field, so Word
     renumbers tables and lists them in a Table of Figures), then the table
     in the reference's `Table` style with a header row that repeats."""
-    content = ([numbered_caption(ctx, "table", "Table", table.number, table.caption, table.id)]
-               if table.caption else [])
+    content = ([numbered_caption(ctx, "table", "Table", table.number, table.caption, table.id,
+                                 table.portion)] if table.caption else [])
     tbl = OxmlElement("w:tbl")
     tbl.append(parse_xml(
         f'<w:tblPr {nsdecls("w")}><w:tblStyle w:val="{ctx.style("Table")}"/>'
@@ -561,7 +598,7 @@ def table_xml(table: Table, ctx: Context) -> list:
 
 
 def numbered_caption(ctx: Context, label: str, sequence: str, number: int | None,
-                     caption: tuple[Inline, ...], ident: str):
+                     caption: tuple[Inline, ...], ident: str, portion: str | None):
     """"Table 1: ..." in Word's Caption style; the number is a SEQ field, so
     Word renumbers and lists it in a Table of Figures."""
     p = OxmlElement("w:p")
@@ -596,9 +633,11 @@ def table_row(cells: tuple[tuple[Inline, ...], ...], aligns: tuple[str | None, .
     return tr
 
 
-def with_portion(portion: str | None, inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    # The model sets `portion` only where portion marking applies.
-    return inlines if portion is None else (Text(text=f"({portion}) "), *inlines)
+def portion_run(ctx: Context, portion: str):
+    """A portion mark such as (S//NF), in its own character style."""
+    r = run(ctx, f"({portion})", frozenset())
+    r.style = ctx.style("Portion Mark")
+    return [r, run(ctx, " ", frozenset())]
 
 
 def list_xml(list_block: ListBlock, ctx: Context, where: Where) -> list:
@@ -611,22 +650,24 @@ def list_xml(list_block: ListBlock, ctx: Context, where: Where) -> list:
     inner = Where(style=f"List Continue{suffix}", depth=depth)
     content = []
     for item in list_block.items:
-        first, rest = item_head(item.blocks)
-        numbered = paragraph(ctx, style, first)
+        first, portion, rest = item_head(item.blocks)
+        numbered = paragraph(ctx, style, first, portion)
         number(numbered, num_id, level)
         content.append(numbered)
         content.extend(blocks_xml(rest, ctx, inner))
     return content
 
 
-def item_head(blocks: tuple[Block, ...]) -> tuple[tuple[Inline, ...], tuple[Block, ...]]:
-    """The inlines that carry the item's number, and the blocks after them."""
+def item_head(blocks: tuple[Block, ...]
+              ) -> tuple[tuple[Inline, ...], str | None, tuple[Block, ...]]:
+    """The inlines that carry the item's number, their portion mark, and
+    the blocks after them."""
     match blocks:
         case (Paragraph(inlines=inlines, portion=portion), *rest):
-            return with_portion(portion, inlines), tuple(rest)
+            return inlines, portion, tuple(rest)
         case _:
             # An item that opens with a list or code still needs its number.
-            return (), blocks
+            return (), None, blocks
 
 
 def ordered_num(ctx: Context, level: int, start: int) -> int:
@@ -652,9 +693,11 @@ def code_xml(text: str, ctx: Context):
     return p
 
 
-def paragraph(ctx: Context, style: str, inlines: tuple[Inline, ...]):
+def paragraph(ctx: Context, style: str, inlines: tuple[Inline, ...], portion: str | None = None):
     p = OxmlElement("w:p")
     p.style = ctx.style(style)
+    if portion:
+        p.extend(portion_run(ctx, portion))
     p.extend(inlines_xml(inlines, ctx, frozenset()))
     return p
 

@@ -14,7 +14,7 @@ from typing import Any, assert_never
 
 from markupsafe import Markup
 
-from pipeline import __version__
+from pipeline import __version__, markings
 from pipeline import model as m
 from pipeline.templating import Templates
 
@@ -53,9 +53,12 @@ def page(doc: m.Document, templates: Templates, template: str, styles: Markup,
                                      ctx.labels)
     toc = (templates.macros("html/toc.html.j2").entries(toc_entries(doc.sections, ctx))
            if doc.meta.toc and doc.sections else "")
+    first_page = markings.first_page_blocks(doc.meta, templates)
     return templates.render(
         template, meta=doc.meta, body=body, toc=toc,
-        styles=styles,
+        styles=styles, level=markings.level_class(doc.meta.classification),
+        marking_blocks=first_page,
+        marking_properties=markings.marking_properties(doc.meta, first_page),
         labels=ctx.labels, version=__version__)
 
 
@@ -110,7 +113,8 @@ def section(node: m.Section, ctx: Context) -> Markup:
     # The page title is the only <h1>; sections start at <h2>.
     level = min(node.level + 1, 6)
     children = Markup("").join(section(child, ctx) for child in node.children)
-    return ctx.macros.section(level, node.id, node.number, inlines(node.title, ctx),
+    return ctx.macros.section(level, node.id, node.number,
+                              marked(node.portion, inlines(node.title, ctx), ctx),
                               blocks(node.blocks, ctx), children)
 
 
@@ -120,8 +124,8 @@ def blocks(nodes: tuple[m.Block, ...], ctx: Context) -> Markup:
 
 def block(node: m.Block, ctx: Context) -> Markup:
     match node:
-        case m.Paragraph(inlines=content):
-            return ctx.macros.paragraph(inlines(content, ctx))
+        case m.Paragraph(inlines=content, portion=portion):
+            return ctx.macros.paragraph(marked(portion, inlines(content, ctx), ctx))
         case m.ListBlock(ordered=ordered, start=start, items=items):
             return ctx.macros.list(ordered, start, [definition(item.blocks, ctx) for item in items])
         case m.Quote(blocks=content, attribution=attribution):
@@ -134,15 +138,20 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.code_block(text, lang)
         case m.Rule():
             return ctx.macros.rule()
-        case m.Admonition(kind=kind, title=title, blocks=content):
-            return ctx.macros.admonition(kind, inlines(title, ctx), blocks(content, ctx))
-        case m.Figure(path=path, mime=mime, alt=alt, caption=caption, id=ident, number=number):
-            return ctx.macros.figure(data_uri(path, mime), alt, inlines(caption, ctx), ident,
+        case m.Admonition(kind=kind, title=title, blocks=content, portion=portion):
+            return ctx.macros.admonition(kind, marked(portion, inlines(title, ctx), ctx),
+                                         blocks(content, ctx))
+        case m.Figure(path=path, mime=mime, alt=alt, caption=caption, id=ident, number=number,
+                      portion=portion):
+            return ctx.macros.figure(data_uri(path, mime), alt,
+                                     marked(portion, inlines(caption, ctx), ctx), ident,
                                      number, ctx.labels)
-        case m.Table(head=head, rows=rows, aligns=aligns, caption=caption, id=ident, number=number):
+        case m.Table(head=head, rows=rows, aligns=aligns, caption=caption, id=ident, number=number,
+                     portion=portion):
             return ctx.macros.table([inlines(cell, ctx) for cell in head],
                                     [[inlines(cell, ctx) for cell in row] for row in rows],
-                                    aligns, inlines(caption, ctx), ident, number, ctx.labels)
+                                    aligns, marked(portion, inlines(caption, ctx), ctx), ident,
+                                    number, ctx.labels)
         case _:
             assert_never(node)
 
@@ -151,10 +160,16 @@ def definition(content: tuple[m.Block, ...], ctx: Context) -> Markup:
     """A list item's or a definition's blocks. One paragraph, maybe with
     sub-lists, reads better without the <p> around its text (a tight list)."""
     match content:
-        case (m.Paragraph(inlines=lead), *rest) if all(isinstance(b, m.ListBlock) for b in rest):
-            return inlines(lead, ctx) + blocks(tuple(rest), ctx)
+        case (m.Paragraph(inlines=lead, portion=portion), *rest) if all(
+                isinstance(b, m.ListBlock) for b in rest):
+            return marked(portion, inlines(lead, ctx), ctx) + blocks(tuple(rest), ctx)
         case _:
             return blocks(content, ctx)
+
+
+def marked(portion: str | None, content: Markup, ctx: Context) -> Markup:
+    """Text after its portion mark, when it has one."""
+    return ctx.macros.portion(portion) + content if portion else content
 
 
 def inlines(nodes: tuple[m.Inline, ...], ctx: Context) -> Markup:

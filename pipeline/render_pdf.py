@@ -10,9 +10,11 @@ import logging
 import re
 import sys
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from pipeline import markings
 from pipeline import model as m
 from pipeline.errors import BriefingError, Problem
 from pipeline.render_html import page, stylesheets
@@ -37,11 +39,28 @@ def typeset(doc: m.Document, templates: Templates) -> tuple[bytes, list[Problem]
             # presentational_hints: so <ol start="5"> starts at 5; the markup is ours.
             document = weasyprint.HTML(string=markup, base_url=str(Path(doc.path).parent),
                                        url_fetcher=fetcher).render(presentational_hints=True)
-            data = document.write_pdf(pdf_identifier=False)
+            add_markings(document.metadata, markings.marking_properties(
+                doc.meta, markings.first_page_blocks(doc.meta, templates)))
+            data = document.write_pdf(pdf_identifier=False, custom_metadata=True)
         except weasyprint.urls.FatalURLFetchingError as error:
             raise BriefingError(doc.path, None, f"PDF: {error}") from None
     return data, [Problem(doc.path, None, f"PDF: {message}", warning=True)
                   for message in dict.fromkeys(warnings)], len(document.pages)
+
+
+XMP_NAMESPACE = "urn:briefing:markings:1"
+
+
+def add_markings(metadata, properties: list[tuple[str, str]]) -> None:
+    """The markings as custom entries of the PDF's Info dictionary (in place
+    of what WeasyPrint gathers from the page's other <meta> elements) and
+    as XMP properties, written whenever the PDF carries XMP."""
+    metadata.custom = dict(properties)
+    fields = "".join(f"<mrk:{name}>{escape(value)}</mrk:{name}>" for name, value in properties)
+    metadata.xmp_metadata.append(
+        f'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        f'<rdf:Description rdf:about="" xmlns:mrk="{XMP_NAMESPACE}">{fields}</rdf:Description>'
+        f'</rdf:RDF>'.encode("utf-8"))
 
 
 ROOT_RULE = re.compile(r":root\s*\{([^{}]*)\}")

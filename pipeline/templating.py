@@ -78,14 +78,24 @@ class Templates:
 
     def labels(self) -> dict[str, str]:
         """The wording in `text/labels.yaml` (Contents, Page, of, ...)."""
-        path = self.path("text/labels.yaml")
+        return self.wording("text/labels.yaml")
+
+    def wording(self, name: str) -> dict:
+        """A YAML file of wording: text values, maybe grouped under keys."""
+        path = self.path(name)
         try:
-            labels = yaml.safe_load(path.read_text(encoding="utf-8"))
+            wording = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as error:
             raise BriefingError(str(path), None, f"invalid YAML: {error}") from None
-        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
-            raise BriefingError(str(path), None, "labels must be key: text lines")
-        return labels
+        if not is_wording(wording):
+            raise BriefingError(str(path), None, "wording must be key: text lines, "
+                                "maybe grouped under a key")
+        return wording
+
+
+def is_wording(value: object, depth: int = 0) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(v, str) or (depth == 0 and is_wording(v, 1)) for v in value.values())
 
 
 

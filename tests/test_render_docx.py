@@ -399,12 +399,11 @@ def test_subject_falls_back_to_the_title_as_in_the_pdf(tmp_path):
 
 
 def test_title_block_details_use_the_labels(tmp_path):
-    meta = Meta(title="T", classification="U", version="1.2", status="draft", poc="J. Doe",
-                distribution="A")
+    meta = Meta(title="T", classification="U", version="1.2", status="draft", poc="J. Doe")
     document = docx.Document(str(render(tmp_path, Document(meta=meta, blocks=(), sections=(),
                                                              path="x.md"))))
     assert [p.text for p in document.paragraphs] == [
-        "T", "Version: 1.2", "Status: draft", "Point of contact: J. Doe", "Distribution: A"]
+        "T", "Version: 1.2", "Status: draft", "Point of contact: J. Doe"]
 
 
 def test_language_set_for_spelling(rendered):

@@ -39,7 +39,7 @@ def test_banner_top_and_bottom():
     banners = tree.xpath("//body/div[contains(@class,'banner')]")
     assert [b.text for b in banners] == ["UNCLASSIFIED", "UNCLASSIFIED"]
     assert "banner-top" in banners[0].get("class") and "banner-bottom" in banners[1].get("class")
-    assert tree.xpath("//meta[@name='classification']/@content") == ["UNCLASSIFIED"]
+    assert tree.xpath("//meta[@name='Classification']/@content") == ["UNCLASSIFIED"]
 
 
 def test_self_contained_and_locked_down():

@@ -240,6 +240,15 @@ def styles(document: docx.document.Document) -> None:
     define(document, "Classification", para, "Normal",
            f'<w:jc w:val="center"/>{spacing(0, 0)}',
            f'{head}<w:b/><w:caps/><w:color w:val="{INK}"/>{size(9)}')
+    # Marking blocks on the first page: the CUI designation indicator and the
+    # classification authority block boxed (Word draws one box round
+    # consecutive bordered paragraphs), the distribution statement plain.
+    box = "".join(border(side, INK, 4, 4) for side in ("top", "left", "bottom", "right"))
+    define(document, "Marking Block", para, "Normal",
+           f'<w:keepNext/><w:keepLines/><w:pBdr>{box}</w:pBdr>{spacing(0, 0, 240)}'
+           '<w:ind w:left="113" w:right="4536"/>', f'{head}{size(8.5)}')
+    define(document, "Distribution Statement", para, "Normal",
+           f'<w:keepLines/>{spacing(8, 8, 240)}', f'{head}{size(8.5)}')
     # The page number line under the bottom banner.
     define(document, "Footer", para, "Normal",
            f'<w:jc w:val="center"/>{spacing(2, 0)}',
@@ -320,6 +329,7 @@ def styles(document: docx.document.Document) -> None:
     # Character styles.
     define(document, "Emphasis", char, None, "", "<w:i/>")
     define(document, "Strong", char, None, "", "<w:b/>")
+    define(document, "Portion Mark", char, None, "", f"{head}<w:b/>")
     define(document, "Verbatim Char", char, None, "",
            f'{fonts(MONO_FONT)}{size(9.5)}')
     define(document, "Hyperlink", char, None, "",
