@@ -123,7 +123,7 @@ def make(path: Path, options: Options, pdf_worker: bool = True) -> Made:
         results = render_formats(doc, options, pdf_worker)
     figures = dict.fromkeys(Path(b.path) for b in document_blocks(doc) if isinstance(b, Figure))
     return Made(files={target: results[fmt][0] for target, fmt in zip(files, options.formats)},
-                warnings=tuple(w for _, warnings, _ in results.values() for w in warnings),
+                warnings=(*doc.warnings, *(w for _, warnings, _ in results.values() for w in warnings)),
                 pages=results["pdf"][2] if "pdf" in results else None,
                 markings=doc.meta.classification, inputs=tuple(figures))
 

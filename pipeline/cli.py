@@ -150,7 +150,9 @@ def run_check(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             with time_limit(args.time_limit, str(path)):
-                load(path)
+                doc = load(path)
+            for warning in doc.warnings:
+                print(shown(warning, on_github()), file=sys.stderr)
             print(f"{path}: ok")
         except BriefingError as error:
             if args.debug:

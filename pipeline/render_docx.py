@@ -40,7 +40,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from . import model
 from .errors import BriefingError
-from .markings import MarkingBlock, marking_properties
+from .markings import MarkingBlock, level_class, marking_properties
 from .model import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList, Emph, Figure,
                     Footnote, FootnoteRef, Inline,
                     LineBreak, Link, ListBlock, Paragraph, Quote, Ref, Rule, Section, Strong,
@@ -188,12 +188,15 @@ def marking_blocks_xml(blocks: Sequence[MarkingBlock], ctx: Context) -> list:
 def page_setup(package: Docx, meta: model.Meta, ctx: Context) -> None:
     section = package.sections[0]
     section.page_width, section.page_height = PAGE_SIZES.get(meta.paper, PAGE_SIZES["a4"])
-    # The classification banner on every page, top and bottom, as on paper.
+    # The classification banner on every page, top and bottom, as on paper,
+    # coloured by level where the reference document has a style for it.
+    coloured = f"Classification {level_class(meta.classification)}"
+    banner_style = coloured if coloured in ctx.style_ids else "Classification"
     for part in (section.header, section.footer):
         part.is_linked_to_previous = True  # drops whatever the reference had
         part.is_linked_to_previous = False  # a fresh part with one paragraph
         banner = part.paragraphs[0]
-        banner._p.style = ctx.style("Classification")
+        banner._p.style = ctx.style(banner_style)
         banner.text = meta.classification
     section.footer._element.append(page_numbers(ctx))
 

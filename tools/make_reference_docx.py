@@ -56,6 +56,16 @@ ADMONITIONS = {  # kind: (border colour, shading)
     "Warning": ("B26A00", "FFF4E0"),
 }
 
+# Banner colours by marking level (markings.level_class names them).
+BANNER_COLOURS = {
+    **dict.fromkeys(("unclassified", "nato-unclassified", "official"), ("007A33", "FFFFFF")),
+    **dict.fromkeys(("cui", "official-sensitive"), ("502B85", "FFFFFF")),
+    **dict.fromkeys(("confidential", "nato-confidential", "nato-restricted"), ("0033A0", "FFFFFF")),
+    **dict.fromkeys(("secret", "nato-secret"), ("C8102E", "FFFFFF")),
+    **dict.fromkeys(("top-secret", "cosmic-top-secret"), ("FF8C00", "000000")),
+    "sci": ("FCE83A", "000000"),
+}
+
 # Bullets per level, all three in Noto Serif (a fallback glyph can vanish).
 BULLETS = ("\u2022", "\u2013", "\u2023")
 NUMBER_FORMATS = ("decimal", "lowerLetter", "lowerRoman")
@@ -240,6 +250,11 @@ def styles(document: docx.document.Document) -> None:
     define(document, "Classification", para, "Normal",
            f'<w:jc w:val="center"/>{spacing(0, 0)}',
            f'{head}<w:b/><w:caps/><w:color w:val="{INK}"/>{size(9)}')
+    # The banner's colour by level, as in the HTML and PDF (style.css); the
+    # DOCX backend picks `Classification <level>` and falls back to the above.
+    for level, (fill, ink) in BANNER_COLOURS.items():
+        define(document, f"Classification {level}", para, "Classification",
+               f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>', f'<w:color w:val="{ink}"/>')
     # Marking blocks on the first page: the CUI designation indicator and the
     # classification authority block boxed (Word draws one box round
     # consecutive bordered paragraphs), the distribution statement plain.
