@@ -40,6 +40,9 @@ PORTION_CONTROLS = {
     "NOCON": "NOCON", "DL ONLY": "DL ONLY", "DISPLAY ONLY": "DISPLAY ONLY",
 }
 REL_TO = re.compile(r"REL TO USA(, ?[A-Z]{3,4})+")
+# An SCI control system with its compartments (SI-G, SI-GAMMA ABC): the
+# system is what must roll up to the banner.
+SCI_ITEM = re.compile(r"(SI|TK|HCS)(-[A-Z0-9 ]+)*")
 CUI_CATEGORY = re.compile(r"SP-[A-Z]{2,12}")
 # Controls whose presence in any portion must show in the banner (they roll
 # up); REL TO and RELIDO roll up only when every portion has them.
@@ -91,8 +94,7 @@ def read_banner(value: str, scheme: str | None) -> Marking | None:
         return None
     level, _, controls = value.partition("//")
     name = next(n for n in ((scheme,) if scheme else DEFAULT_SCHEMES) if level.strip() in SCHEMES[n])
-    words = frozenset(("REL TO" if REL_TO.fullmatch(item) else item)
-                      for item in control_items(controls))
+    words = frozenset(control_word(item) for item in control_items(controls))
     return Marking(name, SCHEMES[name].index(level.strip()), words)
 
 
@@ -100,6 +102,15 @@ def control_items(controls: str) -> list[str]:
     """`SI/TK//NF` -> ["SI", "TK", "NF"]: groups split by //, items by /."""
     return [item.strip() for group in controls.split("//") for item in group.split("/")
             if item.strip()]
+
+
+def control_word(item: str) -> str:
+    """A banner's control as portions are compared with it."""
+    if REL_TO.fullmatch(item):
+        return "REL TO"
+    if sci := SCI_ITEM.fullmatch(item):
+        return sci.group(1)
+    return item
 
 
 def read_portion(mark: str, scheme: str) -> Marking | str:
@@ -117,8 +128,8 @@ def read_portion(mark: str, scheme: str) -> Marking | str:
     for item in control_items(controls):
         if item in PORTION_CONTROLS:
             words.add(PORTION_CONTROLS[item])
-        elif REL_TO.fullmatch(item):
-            words.add("REL TO")
+        elif REL_TO.fullmatch(item) or SCI_ITEM.fullmatch(item):
+            words.add(control_word(item))
         elif CUI_CATEGORY.fullmatch(item):
             words.add(item)
         else:
@@ -233,7 +244,7 @@ def level_class(value: str) -> str:
     """A CSS-friendly name for a banner's colour: its level, and `sci`
     when it carries SCI controls (SCI banners are yellow)."""
     level, _, controls = value.partition("//")
-    if {"SI", "TK", "HCS", "SCI"} & set(control_items(controls)):
+    if any(SCI_ITEM.fullmatch(item) or item == "SCI" for item in control_items(controls)):
         return "sci"
     return "-".join(level.strip().lower().split())
 

@@ -613,6 +613,8 @@ def numbered_caption(ctx: Context, label: str, sequence: str, number: int | None
             label_and_number = bookmarked(label_and_number, label_bookmark_name(ident),
                                           next(ctx.bookmark_ids))
         p.extend([*label_and_number, run(ctx, ": ", frozenset())])
+    if portion:
+        p.extend(portion_run(ctx, portion))
     p.extend(inlines_xml(caption, ctx, frozenset()))
     if ident:
         bookmark(p, bookmark_name(ident), next(ctx.bookmark_ids))

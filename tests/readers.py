@@ -99,8 +99,13 @@ def pandoc_text(inlines: list) -> str:
 
 def soffice_to_pdf(path: Path, out_dir: Path) -> Path:
     """LibreOffice's own reading of a DOCX, as a PDF."""
+    return soffice_convert(path, out_dir, "pdf")
+
+
+def soffice_convert(path: Path, out_dir: Path, fmt: str) -> Path:
+    """LibreOffice's own reading of a DOCX, saved as `fmt` (pdf, odt)."""
     profile = out_dir / "lo-profile"
     subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(out_dir), str(path)],
+                    "--convert-to", fmt, "--outdir", str(out_dir), str(path)],
                    capture_output=True, check=True, timeout=180)
-    return out_dir / (path.stem + ".pdf")
+    return out_dir / f"{path.stem}.{fmt}"

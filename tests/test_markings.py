@@ -31,3 +31,121 @@ def test_accepted(value, scheme):
 def test_refused_with_what_is_accepted(value, scheme, words):
     problem = classification_problem(value, scheme)
     assert problem is not None and words in problem and f"'{value}'" in problem
+
+
+# Portion marks ---------------------------------------------------------------
+
+from pipeline.markings import (Marking, banner_warnings, block_problems, level_class,
+                               marking_blocks, portion_problem, read_banner, read_portion)
+from pipeline.model import Meta
+
+
+@pytest.mark.parametrize("mark, scheme, rank, controls", [
+    ("U", "us", 0, set()), ("CUI", "us", 1, set()), ("C", "us", 2, set()),
+    ("S//NF", "us", 3, {"NOFORN"}), ("TS//SI-G/TK//NF", "us", 4, {"SI", "TK", "NOFORN"}),
+    ("S//REL TO USA, GBR", "us", 3, {"REL TO"}), ("S//OC/NF", "us", 3, {"ORCON", "NOFORN"}),
+    ("CUI//SP-PRVCY", "us", 1, {"SP-PRVCY"}), ("CUI//FEDCON", "us", 1, {"FEDCON"}),
+    ("NS", "nato", 3, set()), ("CTS", "nato", 4, set()), ("OS", "uk", 1, set()),
+])
+def test_portion_marks_read(mark, scheme, rank, controls):
+    assert read_portion(mark, scheme) == Marking(scheme, rank, frozenset(controls))
+
+
+@pytest.mark.parametrize("mark, scheme, words", [
+    ("Q", "us", "unknown portion mark '(Q)': US portion marks are (U), (CUI), (C), (S), (TS)"),
+    ("S//NOFORN", "us", "portion marks use the short form NF"),
+    ("S//XYZ", "us", "unknown control 'XYZ'"),
+    ("S//", "us", "has // but no control"),
+    ("S", "nato", "NATO portion marks are (NU), (NR), (NC), (NS), (CTS)"),
+    ("NS//NF", "nato", "NATO portion marks take no controls"),
+])
+def test_portion_marks_refused(mark, scheme, words):
+    problem = read_portion(mark, scheme)
+    assert isinstance(problem, str) and words in problem
+
+
+def test_portion_against_the_banner():
+    banner = read_banner("SECRET//NOFORN", None)
+    assert portion_problem("S//NF", read_portion("S//NF", "us"), banner, "SECRET//NOFORN") is None
+    assert "above the banner" in portion_problem("TS", read_portion("TS", "us"), banner, "S")
+    plain = read_banner("SECRET", None)
+    assert "carries NOFORN, which the banner 'SECRET' lacks" in portion_problem(
+        "S//NF", read_portion("S//NF", "us"), plain, "SECRET")
+    sci = read_banner("TOP SECRET//SI-GAMMA/TK//NOFORN", None)
+    assert portion_problem("TS//SI-G//NF", read_portion("TS//SI-G//NF", "us"), sci, "TS") is None
+    assert "carries HCS" in portion_problem("S//HCS", read_portion("S//HCS", "us"), sci, "TS")
+    cui = read_banner("CUI", None)
+    assert "carries SP-PRVCY" in portion_problem("CUI//SP-PRVCY", read_portion("CUI//SP-PRVCY", "us"),
+                                                 cui, "CUI")
+
+
+def test_banner_warnings_for_over_marking():
+    banner = read_banner("SECRET//NOFORN", None)
+    seen = [("U", read_portion("U", "us")), ("C", read_portion("C", "us"))]
+    warnings = banner_warnings(banner, "SECRET//NOFORN", seen)
+    assert len(warnings) == 2
+    assert "above every portion (the highest is '(C)')" in warnings[0]
+    assert "carries NOFORN, which no portion does" in warnings[1]
+    assert banner_warnings(banner, "S", [("S//NF", read_portion("S//NF", "us"))]) == []
+    assert banner_warnings(banner, "S", []) == []
+
+
+def test_level_class_names_the_banner_colour():
+    assert level_class("SECRET//NOFORN") == "secret"
+    assert level_class("TOP SECRET//SI-GAMMA//NOFORN") == "sci"
+    assert level_class("COSMIC TOP SECRET") == "cosmic-top-secret"
+    assert level_class("OFFICIAL-SENSITIVE") == "official-sensitive"
+
+
+# Marking blocks ---------------------------------------------------------------
+
+def test_blocks_required_by_level():
+    assert block_problems(Meta(title="T", classification="UNCLASSIFIED")) == []
+    keys = [message.split("'")[1] for _, message in block_problems(Meta(title="T", classification="CUI"))]
+    assert keys == ["controlled_by", "cui_category", "poc", "dissemination"]
+    keys = [message.split("'")[1] for _, message in block_problems(Meta(title="T", classification="SECRET"))]
+    assert keys == ["classified_by", "declassify_on", "derived_from"]
+    # NATO and UK documents carry no US classification authority block.
+    assert block_problems(Meta(title="T", classification="NATO SECRET")) == []
+    assert block_problems(Meta(title="T", classification="SECRET", marking_scheme="uk")) == []
+
+
+def test_distribution_rules():
+    def problems(**keys):
+        return [m for _, m in block_problems(Meta(title="T", classification="UNCLASSIFIED", **keys))]
+    assert problems(distribution="A") == []
+    assert len(problems(distribution="B")) == 3
+    assert problems(distribution="F", controlling_office="J5", date="2026-11-25") == []
+    assert problems(distribution="E", controlling_office="J5", date="2026-11-25",
+                    distribution_reason="critical TECHNOLOGY") == []
+    assert "one of A, B, C, D, E, F" in problems(distribution="Z")[0]
+
+
+WORDING = {"cui_block": {"controlled_by": "By: {value}", "cui_category": "Cat: {value}",
+                         "dissemination": "LDC: {value}", "poc": "POC: {value}"},
+           "authority_block": {"classified_by": "CB: {value}", "derived_from": "DF: {value}",
+                               "classification_reason": "R: {value}", "declassify_on": "DO: {value}"},
+           "distribution": {"B": "B {reason} {date} {office}"}, "distribution_short": "DIST-{letter}"}
+
+
+def test_marking_blocks_worded_from_the_templates():
+    meta = Meta(title="T", classification="CUI", controlled_by=("DoD", "J5"), cui_category=("OPSEC",),
+                poc="Ann", distribution="B", distribution_reason="operations security",
+                distribution_date="2026-11-01", controlling_office="J5")
+    blocks = marking_blocks(meta, WORDING, "markings.yaml")
+    assert [(b.kind, b.lines) for b in blocks] == [
+        ("cui", ("By: DoD", "By: J5", "Cat: OPSEC", "LDC: DIST-B", "POC: Ann")),
+        ("distribution", ("B Operations Security 2026-11-01 J5",))]
+    secret = Meta(title="T", classification="SECRET", classified_by="X", classification_reason="1.4(c)",
+                  declassify_on="20501231")
+    assert marking_blocks(secret, WORDING, "m.yaml")[0].lines == ("CB: X", "R: 1.4(c)", "DO: 20501231")
+
+
+def test_bad_wording_is_an_error_naming_the_file():
+    from pipeline.errors import BriefingError
+    meta = Meta(title="T", classification="UNCLASSIFIED", distribution="B", distribution_reason="Critical Technology",
+                date="2026", controlling_office="J5")
+    with pytest.raises(BriefingError, match=r"m.yaml: wording 'distribution.B': bad placeholder"):
+        marking_blocks(meta, {**WORDING, "distribution": {"B": "{when}"}}, "m.yaml")
+    with pytest.raises(BriefingError, match=r"wording 'distribution.B' is missing"):
+        marking_blocks(meta, {**WORDING, "distribution": {}}, "m.yaml")

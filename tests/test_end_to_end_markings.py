@@ -1,0 +1,185 @@
+"""Markings built end to end, one briefing per scheme, read back with
+independent tools: the banner on every PDF page (top and bottom bands), in
+every DOCX header and footer part and at the top and bottom of the HTML;
+portion marks in all three; the first page's marking blocks; the markings
+in each format's metadata."""
+
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import lxml.etree
+import lxml.html
+import pytest
+
+from conftest import FIXTURES, run_cli
+from readers import (docx_via_pandoc, pandoc_blocks, pandoc_text, pdf_band, pdf_info, pdf_text,
+                     qpdf_check, soffice_convert, tool)
+
+MARKINGS = FIXTURES / "markings"
+BANNERS = {"us-secret": "SECRET//NOFORN", "cui": "CUI", "nato": "NATO CONFIDENTIAL",
+           "uk": "OFFICIAL-SENSITIVE"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("markings")
+    result = run_cli("build", *sorted(MARKINGS.glob("*.md")), "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("name", sorted(BANNERS))
+def test_pdf_banner_top_and_bottom_of_every_page(built, name):
+    pdf = built / f"{name}.pdf"
+    pages = int(pdf_info(pdf)["Pages"])
+    assert pages >= 1
+    for page in range(1, pages + 1):
+        assert BANNERS[name] in words(pdf_band(pdf, page, top=True)), page
+        assert BANNERS[name] in words(pdf_band(pdf, page, top=False)), page
+    assert "No syntax or stream encoding errors" in qpdf_check(pdf)
+
+
+@pytest.mark.parametrize("name", sorted(BANNERS))
+def test_docx_banner_in_every_header_and_footer_part(built, name):
+    with zipfile.ZipFile(built / f"{name}.docx") as package:
+        parts = [n for n in package.namelist() if re.fullmatch(r"word/(header|footer)\d*\.xml", n)]
+        assert {p.split("/")[1][:6] for p in parts} == {"header", "footer"}
+        for part in parts:
+            text = "".join(lxml.etree.fromstring(package.read(part)).itertext())
+            assert BANNERS[name] in text, part
+    document = docx.Document(str(built / f"{name}.docx"))
+    for section in document.sections:  # every section, its first page included
+        assert not section.different_first_page_header_footer
+        assert section.header.paragraphs[0].text == BANNERS[name]
+        assert section.footer.paragraphs[0].text == BANNERS[name]
+
+
+@pytest.mark.parametrize("name", sorted(BANNERS))
+def test_html_banner_first_and_last(built, name):
+    body = lxml.html.parse(str(built / f"{name}.html")).getroot().body
+    elements = list(body)
+    assert "banner" in elements[0].get("class") and elements[0].text == BANNERS[name]
+    assert "banner" in elements[-1].get("class") and elements[-1].text == BANNERS[name]
+
+
+def test_portion_marks_in_all_three_formats(built):
+    expected = ["(U) This paper sets out", "(S//NF) Allied air policing", "(U) Rotation one",
+                "(C) Rotation two", "(U) Do not forward", "(S//NF) Option B"]
+    pdf = words(pdf_text(built / "us-secret.pdf"))
+    html = lxml.html.parse(str(built / "us-secret.html")).getroot()
+    html_text = words(html.text_content())
+    ast = docx_via_pandoc(built / "us-secret.docx")
+    docx_text = words(" ".join(pandoc_text(b["c"]) for kind in ("Para", "Plain")
+                               for b in pandoc_blocks(ast, kind)))
+    for phrase in expected:
+        assert phrase in pdf and phrase in html_text and phrase in docx_text, phrase
+    # Headings and captions: the mark after the number, before the words.
+    assert "1 (U) Background" in pdf and "Table 1: (C) Options and their cost" in pdf
+    headers = [words(pandoc_text(h["c"][2])) for h in pandoc_blocks(ast, "Header")]
+    assert "(U) Background" in headers and "(S) Options" in headers
+    # The mark is styled as a mark, not typed as text, in HTML and DOCX.
+    assert html.xpath("//span[@class='portion']/text()")[:3] == ["(U)", "(U)", "(S//NF)"]
+    marks = [r.text for p in docx.Document(str(built / "us-secret.docx")).paragraphs
+             for r in p.runs if r.style.name == "Portion Mark"]
+    assert marks[:3] == ["(U)", "(U)", "(S//NF)"]
+    assert len(marks) == len(html.xpath("//span[@class='portion']")) - 1  # the footnote's
+    # An id is made from the words, not from the mark.
+    assert html.xpath("//section[@id='background']/h2")
+
+
+def test_marking_blocks_on_the_first_page(built):
+    first = words(pdf_text(built / "us-secret.pdf", page=1))
+    for line in ("Classified By: J. Smith, Director of Plans", "Derived From: Multiple Sources",
+                 "Declassify On: 20511231",
+                 "DISTRIBUTION STATEMENT E. Distribution authorized to DoD Components only "
+                 "(Operations Security) (2026-11-25). Other requests shall be referred to "
+                 "Plans Division, J5."):
+        assert line in first, line
+    cui = words(pdf_text(built / "cui.pdf", page=1))
+    for line in ("Controlled by: Department of Defense", "Controlled by: OUSD(P) Strategy",
+                 "CUI Category: OPSEC, PRVCY", "Distribution/Dissemination Control: FEDCON",
+                 "POC: J. Smith, 703-555-0100"):
+        assert line in cui, line
+    paragraphs = docx.Document(str(built / "cui.docx")).paragraphs
+    boxed = [p.text for p in paragraphs if p.style.name == "Marking Block"]
+    assert boxed == ["Controlled by: Department of Defense", "Controlled by: OUSD(P) Strategy",
+                     "CUI Category: OPSEC, PRVCY", "Distribution/Dissemination Control: FEDCON",
+                     "POC: J. Smith, 703-555-0100"]
+    statement = [p.text for p in docx.Document(str(built / "us-secret.docx")).paragraphs
+                 if p.style.name == "Distribution Statement"]
+    assert len(statement) == 1 and statement[0].startswith("DISTRIBUTION STATEMENT E.")
+    html = lxml.html.parse(str(built / "us-secret.html")).getroot()
+    assert html.xpath("//header//div[contains(@class,'marking-authority')]/p/text()")[0] == \
+        "Classified By: J. Smith, Director of Plans"
+    # NATO and UK documents carry no US authority block.
+    assert "Classified By" not in pdf_text(built / "nato.pdf")
+
+
+def test_markings_in_metadata(built):
+    custom = tool("pdfinfo", "-custom", built / "us-secret.pdf")
+    assert re.search(r"^Classification:\s+SECRET//NOFORN$", custom, re.M)
+    assert re.search(r"^DeclassifyOn:\s+20511231$", custom, re.M)
+    assert "DISTRIBUTION STATEMENT E." in custom
+    with zipfile.ZipFile(built / "us-secret.docx") as package:
+        props = lxml.etree.fromstring(package.read("docProps/custom.xml"))
+        content_types = package.read("[Content_Types].xml").decode()
+    values = {p.get("name"): "".join(p.itertext()) for p in props}
+    assert values["Classification"] == "SECRET//NOFORN"
+    assert values["ClassifiedBy"] == "J. Smith, Director of Plans"
+    assert values["PortionMarking"] == "true"
+    assert "custom-properties+xml" in content_types
+    html = lxml.html.parse(str(built / "cui.html")).getroot()
+    assert html.xpath("//meta[@name='Classification']/@content") == ["CUI"]
+    assert html.xpath("//meta[@name='CUICategory']/@content") == ["OPSEC, PRVCY"]
+
+
+def test_libreoffice_reads_the_custom_properties(built, tmp_path):
+    """LibreOffice takes the DOCX's custom properties as user-defined
+    document properties (File > Properties > Custom Properties)."""
+    odt = soffice_convert(built / "cui.docx", tmp_path, "odt")
+    with zipfile.ZipFile(odt) as package:
+        meta = lxml.etree.fromstring(package.read("meta.xml"))
+    ns = {"meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"}
+    found = {e.get(f"{{{ns['meta']}}}name"): e.text for e in meta.iterfind(".//meta:user-defined", ns)}
+    assert found["Classification"] == "CUI" and found["CUICategory"] == "OPSEC, PRVCY"
+
+
+def test_banner_colour_follows_the_level(built):
+    html = lxml.html.parse(str(built / "us-secret.html")).getroot()
+    assert "level-secret" in html.xpath("//body/div[1]/@class")[0]
+    document = docx.Document(str(built / "us-secret.docx"))
+    assert document.sections[0].header.paragraphs[0].style.name == "Classification secret"
+
+
+def test_check_reports_every_marking_problem_at_once(write):
+    path = write("# (S) Heading\n\n(X) Unknown.\n\nNo mark.\n\n(TS) Too high.\n",
+                 front="---\ntitle: T\nclassification: SECRET\nportion_marking: true\n"
+                       "distribution: B\n---\n")
+    result = run_cli("check", path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 9, lines
+    assert all(re.match(rf"{re.escape(str(path))}:\d+: ", line) for line in lines)
+    assert [int(line.split(":")[1]) for line in lines] == sorted(int(l.split(":")[1]) for l in lines)
+    assert sum("classified document needs" in line for line in lines) == 3
+    assert sum("distribution statement B needs" in line for line in lines) == 3
+    assert any(":9: unknown portion mark '(X)'" in line for line in lines)
+    assert any(":11: paragraph has no portion mark" in line for line in lines)
+    assert any(":13: portion mark '(TS)' is above the banner 'SECRET'" in line for line in lines)
+
+
+def test_an_over_marked_banner_is_a_warning(write, tmp_path):
+    path = write("# (U) Heading\n\n(C) The highest portion.\n",
+                 front="---\ntitle: T\nclassification: SECRET//NOFORN\nportion_marking: true\n"
+                       "classified_by: J. Smith\nderived_from: Memo 12\ndeclassify_on: '20501231'\n---\n")
+    result = run_cli("build", path, "--out", tmp_path / "out", "--to", "html")
+    assert result.returncode == 0
+    assert f"{path}:3: warning: the banner 'SECRET//NOFORN' is above every portion" in result.stderr
+    assert "carries NOFORN, which no portion does" in result.stderr
+    assert (tmp_path / "out" / "brief.html").exists()

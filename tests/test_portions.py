@@ -1,0 +1,84 @@
+"""The markings stage on the model: marks move out of the text into
+`portion` fields, every portion must have one, problems come all at once."""
+
+import pytest
+
+from pipeline import model as m
+from pipeline.build import load
+from pipeline.errors import BriefingError
+
+SECRET = ("---\ntitle: T\nclassification: SECRET\nportion_marking: true\nclassified_by: A\n"
+          "derived_from: B\ndeclassify_on: '20501231'\n---\n")
+
+
+def test_marks_move_into_the_model(write):
+    doc = load(write("""\
+        (U) Preamble.
+
+        # (S) Heading {#h}
+
+        - (C) Item
+        - (U) Item
+
+        > (U) Quoted.
+
+        !!! note "(U) Title"
+            (C) Inside.
+
+        Term
+        :   (U) Definition.
+
+        | a |
+        |---|
+        | 1 |
+
+        Table: (C) Caption {#tbl-x}
+
+        Text[^1].
+
+        [^1]: (U) Note.
+        """.replace("Text[^1].", "(S) Text[^1]."), front=SECRET))
+    assert doc.blocks[0].portion == "U" and doc.blocks[0].inlines == (m.Text(text="Preamble."),)
+    section = doc.sections[0]
+    assert section.portion == "S" and m.plain_text(section.title) == "Heading"
+    listing, quote, note, terms, table, text = section.blocks
+    assert [item.blocks[0].portion for item in listing.items] == ["C", "U"]
+    assert quote.blocks[0].portion == "U"
+    assert note.portion == "U" and m.plain_text(note.title) == "Title" and note.blocks[0].portion == "C"
+    assert terms.items[0].definitions[0][0].portion == "U"
+    assert table.portion == "C" and m.plain_text(table.caption) == "Caption" and table.number == 1
+    assert text.portion == "S"
+    assert doc.footnotes[0].blocks[0].portion == "U"
+
+
+def test_without_portion_marking_text_is_left_alone(write):
+    doc = load(write("(U) Text.\n"))
+    assert doc.blocks[0].portion is None and m.plain_text(doc.blocks[0].inlines) == "(U) Text."
+
+
+def test_slug_ignores_the_mark(write):
+    doc = load(write("# (S) Options\n\n(S) Text.\n", front=SECRET))
+    assert doc.sections[0].id == "options"
+
+
+def test_figure_mark_leaves_the_alt_text(write, tmp_path):
+    import shutil
+    from conftest import FIXTURES
+    shutil.copytree(FIXTURES / "images", tmp_path / "images")
+    doc = load(write("![(U) A map of the region](images/map.png)\n", front=SECRET))
+    figure = doc.blocks[0]
+    assert figure.portion == "U" and figure.alt == "A map of the region"
+
+
+def test_all_problems_at_once_with_ids_too(write):
+    with pytest.raises(BriefingError) as caught:
+        load(write("# (S) A {#x}\n\n(Q) Bad.\n\n# (S) B {#x}\n\nNo mark.\n", front=SECRET))
+    messages = [(p.line, p.message.split(" ")[0]) for p in caught.value.problems]
+    assert [line for line, _ in messages] == [11, 13, 15]
+    assert "duplicate id '#x'" in str(caught.value)
+
+
+def test_warnings_ride_on_the_document(write):
+    doc = load(write("(C) Text.\n", front=SECRET))
+    assert [w.warning for w in doc.warnings] == [True]
+    assert "above every portion" in doc.warnings[0].message
