@@ -236,7 +236,7 @@ def test_classification_banner_on_every_page(rendered):
     assert [p.text for p in section.header.paragraphs] == ["OFFICIAL-SENSITIVE"]
     banner, numbers = section.footer.paragraphs
     assert banner.text == "OFFICIAL-SENSITIVE"
-    assert section.header.paragraphs[0].style.name == banner.style.name == "Classification"
+    assert section.header.paragraphs[0].style.name == banner.style.name == "Classification official-sensitive"
     # Page X of Y from Word fields (python-docx does not read field results).
     assert numbers.text == "Page  of " and numbers.style.name == "Footer"
     assert numbers._p.xpath("w:fldSimple/@w:instr") == [" PAGE \\* MERGEFORMAT ", " NUMPAGES \\* MERGEFORMAT "]
