@@ -70,7 +70,8 @@ def test_html_banner_first_and_last(built, name):
 
 def test_portion_marks_in_all_three_formats(built):
     expected = ["(U) This paper sets out", "(S//NF) Allied air policing", "(U) Rotation one",
-                "(C) Rotation two", "(U) Do not forward", "(S//NF) Option B"]
+                "(C) Rotation two", "(U) Do not forward", "(S//NF) Option B",
+                "(U) Tanker availability"]  # a footnote, in place in the PDF
     pdf = words(pdf_text(built / "us-secret.pdf"))
     html = lxml.html.parse(str(built / "us-secret.html")).getroot()
     html_text = words(html.text_content())
