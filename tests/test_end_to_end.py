@@ -136,7 +136,7 @@ def test_seed_html(seed):
 def test_information_fixture_all_formats(tmp_path):
     result = run_cli("build", FIXTURES / "elements.md", "--out", tmp_path)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["elements.docx", "elements.html", "elements.pdf"]
+    assert sorted(p.name for p in tmp_path.glob("elements.*")) == ["elements.docx", "elements.html", "elements.pdf"]
     ast = docx_via_pandoc(tmp_path / "elements.docx")
     assert [pandoc_text(h["c"][2]) for h in pandoc_blocks(ast, "Header")] == [
         "Situation", "Background", "Assessment"]  # Word numbers them through the styles
