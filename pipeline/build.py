@@ -14,14 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import model as m
+from typing import TYPE_CHECKING
+
 from pipeline.errors import BriefingError, Problem
-from pipeline.frontmatter import read_meta
 from pipeline.limits import DEFAULT_SECONDS, Worker, time_limit
-from pipeline.parse import parse
-from pipeline.source import read_source
 from pipeline.templating import Templates
-from pipeline.transforms import finish
+
+if TYPE_CHECKING:
+    from pipeline import model as m
 
 FORMATS = ("pdf", "docx", "html")
 
@@ -36,40 +36,59 @@ class Options:
     pdf_variant: str = m.PDF_VARIANTS[0]
 
 
+@dataclass(frozen=True)
+class Made:
+    """One briefing rendered in memory, before anything is written."""
+    files: dict[Path, bytes]  # target -> bytes, in the order of the formats
+    warnings: tuple[Problem, ...]
+    pages: int | None  # of the PDF, when one was made
+    markings: str  # the overall classification
+    inputs: tuple[Path, ...]  # what it read besides the source and templates: figures
+
+
 def load(path: Path) -> m.Document:
-    """Source file -> final document model (the whole of `briefing check`)."""
+    """Source file -> final document model (the whole of `briefing check`).
+    The stages are imported here, not at the top: a batch whose briefings
+    are all up to date never loads Python-Markdown."""
+    from pipeline.frontmatter import read_meta
+    from pipeline.parse import parse
+    from pipeline.source import read_source
+    from pipeline.transforms import finish
+
     source = read_source(path)
     meta, body_line = read_meta(source)
     return finish(parse(source, meta, body_line))
 
 
-def render(doc: m.Document, fmt: str, templates: Templates,
-           pdf_variant: str = m.PDF_VARIANTS[0]) -> tuple[bytes, list[Problem]]:
-    """One format's bytes and warnings. Backends are imported on demand:
-    WeasyPrint and python-docx are slow to load."""
+def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = m.PDF_VARIANTS[0]
+           ) -> tuple[bytes, list[Problem], int | None]:
+    """One format's bytes, warnings and (for the PDF) pages. Backends are
+    imported on demand: WeasyPrint and python-docx are slow to load."""
     match fmt:
         case "html":
             from pipeline.render_html import render_html
-            return render_html(doc, templates).encode("utf-8"), []
+            return render_html(doc, templates).encode("utf-8"), [], None
         case "pdf":
-            from pipeline.render_pdf import render_pdf
-            return render_pdf(doc, templates, pdf_variant)
+            from pipeline.render_pdf import typeset
+            return typeset(doc, templates, pdf_variant)
         case "docx":
             from pipeline.markings import first_page_blocks
             from pipeline.render_docx import render_docx
             return render_docx(doc, templates.path("docx/reference.docx"), templates.labels(),
-                               first_page_blocks(doc.meta, templates)), []
+                               first_page_blocks(doc.meta, templates)), [], None
         case _:
             raise ValueError(f"unknown format {fmt}")
 
 
-def render_all(doc: m.Document, options: Options) -> dict[str, bytes]:
+def render_formats(doc: m.Document, options: Options, pdf_worker: bool = True
+                   ) -> dict[str, tuple[bytes, list[Problem], int | None]]:
     """Every asked-for format, in memory. The PDF, by far the slowest, is
-    typeset in a forked worker while this process makes the others."""
-    results: dict[str, tuple[bytes, list[Problem]]] = {}
+    typeset in a forked worker while this process makes the others, unless
+    the caller keeps every core busy already (`pdf_worker=False`)."""
+    results: dict[str, tuple[bytes, list[Problem], int | None]] = {}
     with contextlib.ExitStack() as stack:
         pdf_job = None
-        if "pdf" in options.formats and len(options.formats) > 1 and spare_core():
+        if pdf_worker and "pdf" in options.formats and len(options.formats) > 1 and spare_core():
             pdf_job = Worker(render, doc, "pdf", options.templates, options.pdf_variant)
             stack.callback(pdf_job.stop)  # on an error, a time limit or Ctrl-C too
         for fmt in options.formats:
@@ -77,31 +96,54 @@ def render_all(doc: m.Document, options: Options) -> dict[str, bytes]:
                 results[fmt] = render(doc, fmt, options.templates, options.pdf_variant)
         if pdf_job:
             results["pdf"] = pdf_job.result()
-    for _, warnings in results.values():
+    return {fmt: results[fmt] for fmt in options.formats}
+
+
+def render_all(doc: m.Document, options: Options) -> dict[str, bytes]:
+    """Every asked-for format's bytes; warnings go to `options.warn`."""
+    results = render_formats(doc, options)
+    for _, warnings, _ in results.values():
         for warning in warnings:
             options.warn(warning)
-    return {fmt: results[fmt][0] for fmt in options.formats}
+    return {fmt: data for fmt, (data, _, _) in results.items()}
 
 
 def spare_core() -> bool:
     return len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else False
 
 
-def build(path: Path, options: Options, log: Callable[[str], None] = lambda _: None) -> list[Path]:
-    """Build one source into every asked-for format; return the files written."""
-    files = dict(zip(options.formats, targets(path, options.formats, options.out_dir)))
-    for target in files.values():
+def make(path: Path, options: Options, pdf_worker: bool = True) -> Made:
+    """Read, transform and render one source, in memory; write nothing."""
+    from pipeline.model import Figure, document_blocks
+
+    files = targets(path, options.formats, options.out_dir)
+    for target in files:
         if target.resolve() == path.resolve():
             raise BriefingError(str(path), None, f"output {target} would overwrite the source")
     with time_limit(options.time_limit, str(path)):
         doc = load(path)
-        for warning in doc.warnings:
-            options.warn(warning)
-        outputs = render_all(doc, options)
-    for fmt, data in outputs.items():
-        write_atomic(files[fmt], data, str(path))
-        log(str(files[fmt]))
-    return list(files.values())
+        results = render_formats(doc, options, pdf_worker)
+    figures = dict.fromkeys(Path(b.path) for b in document_blocks(doc) if isinstance(b, Figure))
+    return Made(files={target: results[fmt][0] for target, fmt in zip(files, options.formats)},
+                warnings=(*doc.warnings, *(w for _, warnings, _ in results.values() for w in warnings)),
+                pages=results["pdf"][2] if "pdf" in results else None,
+                markings=doc.meta.classification, inputs=tuple(figures))
+
+
+def write(made: Made, source_name: str, log: Callable[[str], None] = lambda _: None) -> list[Path]:
+    """Write a made briefing's files, each atomically; return them."""
+    for target, data in made.files.items():
+        write_atomic(target, data, source_name)
+        log(str(target))
+    return list(made.files)
+
+
+def build(path: Path, options: Options, log: Callable[[str], None] = lambda _: None) -> list[Path]:
+    """Build one source into every asked-for format; return the files written."""
+    made = make(path, options)
+    for warning in made.warnings:
+        options.warn(warning)
+    return write(made, str(path), log)
 
 
 def targets(path: Path, formats: tuple[str, ...], out_dir: Path) -> list[Path]:

@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.annotations import on_github, shown
 from pipeline.errors import BriefingError
 from pipeline.limits import DEFAULT_SECONDS
 from pipeline.model import PDF_VARIANTS
@@ -52,6 +53,13 @@ def parser() -> argparse.ArgumentParser:
                        "(archival; pdf/a-3b carries the Markdown source as an attachment)")
     build.add_argument("--time-limit", type=seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
                        help=f"stop a briefing that takes longer (default: {DEFAULT_SECONDS})")
+    build.add_argument("--jobs", "-j", type=jobs, default=cores(), metavar="N",
+                       help=f"build up to N briefings at once (default: the number of cores, {cores()})")
+    build.add_argument("--force", action="store_true",
+                       help="rebuild even the briefings whose outputs are up to date")
+    build.add_argument("--report", type=Path, metavar="FILE.json",
+                       help="write what became of each briefing (outputs, pages, time, markings, "
+                            "warnings) as JSON")
 
     check = commands.add_parser("check", parents=[debug], help="validate briefings without rendering",
                                 description="Parse and validate each FILE; write nothing.")
@@ -69,6 +77,16 @@ def seconds(value: str) -> float:
     if not 0 < number <= 86400:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds (up to 86400)")
     return number
+
+
+def jobs(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 256:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of jobs (1 to 256)")
+    return int(value)
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def formats(value: str) -> tuple[str, ...]:
@@ -99,32 +117,52 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.build import Options, build, load, targets
-    from pipeline.limits import time_limit
+    match args.command:
+        case "build":
+            return run_build(args)
+        case "check":
+            return run_check(args)
+        case _:
+            raise ValueError(f"unknown command {args.command}")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from pipeline.batch import build_many
+    from pipeline.build import Options, targets, write_atomic
+    from pipeline.progress import Progress
     from pipeline.templating import Templates
 
-    if args.command == "build":
-        if problem := usage_problem(args, targets):
-            print(f"briefing: {problem}", file=sys.stderr)
-            return 2
-        options = Options(formats=args.to, out_dir=args.out, templates=Templates(args.templates),
-                          warn=lambda problem: print(problem, file=sys.stderr),
-                          time_limit=args.time_limit, pdf_variant=args.pdf_variant)
+    if problem := usage_problem(args, targets):
+        print(f"briefing: {problem}", file=sys.stderr)
+        return 2
+    options = Options(formats=args.to, out_dir=args.out, templates=Templates(args.templates),
+                      time_limit=args.time_limit, pdf_variant=args.pdf_variant)
+    progress = Progress(len(args.files), github=on_github())
+    outcomes = build_many(args.files, options, jobs=args.jobs, force=args.force, done=progress.done)
+    progress.finish(outcomes)
+    if args.report:
+        from pipeline.report import report
+        write_atomic(args.report, report(outcomes), str(args.report))
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from pipeline.build import load
+    from pipeline.limits import time_limit
+
     failed = 0
     for path in args.files:
         try:
-            if args.command == "check":
-                with time_limit(args.time_limit, str(path)):
-                    doc = load(path)
-                for warning in doc.warnings:
-                    print(warning, file=sys.stderr)
-                print(f"{path}: ok")
-            else:
-                build(path, options, log=lambda target: print(f"{path} -> {target}"))
+            with time_limit(args.time_limit, str(path)):
+                doc = load(path)
+            for warning in doc.warnings:
+                print(shown(warning, on_github()), file=sys.stderr)
+            print(f"{path}: ok")
         except BriefingError as error:
             if args.debug:
                 traceback.print_exc()
-            print(error, file=sys.stderr)
+            for problem in error.problems:
+                print(shown(problem, on_github()), file=sys.stderr)
             failed += 1
     return 1 if failed else 0
 
@@ -135,6 +173,8 @@ def usage_problem(args: argparse.Namespace, targets) -> str | None:
         return f"--templates {args.templates}: not a folder"
     if args.out.exists() and not args.out.is_dir():
         return f"--out {args.out}: not a folder"
+    if args.report and args.report.is_dir():
+        return f"--report {args.report}: a folder, not a file"
     sources = {path.resolve(): path for path in args.files}
     written: dict[Path, Path] = {}
     for path in args.files:

@@ -316,3 +316,32 @@ def walk_sections(sections: tuple[Section, ...]):
     for section in sections:
         yield section
         yield from walk_sections(section.children)
+
+
+def walk_blocks(blocks: tuple[Block, ...]):
+    """Every block, nested ones included (in lists, quotes, notes), in reading order."""
+    for block in blocks:
+        yield block
+        match block:
+            case ListBlock(items=items):
+                for item in items:
+                    yield from walk_blocks(item.blocks)
+            case Quote(blocks=inner) | Admonition(blocks=inner):
+                yield from walk_blocks(inner)
+            case DefinitionList(items=items):
+                for item in items:
+                    for definition in item.definitions:
+                        yield from walk_blocks(definition)
+            case Paragraph() | CodeBlock() | Rule() | Table() | Figure():
+                pass
+            case _:
+                assert_never(block)
+
+
+def document_blocks(doc: Document):
+    """Every block of a document: before the first heading, in sections, in footnotes."""
+    yield from walk_blocks(doc.blocks)
+    for section in walk_sections(doc.sections):
+        yield from walk_blocks(section.blocks)
+    for note in doc.footnotes:
+        yield from walk_blocks(note.blocks)

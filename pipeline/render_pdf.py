@@ -29,6 +29,13 @@ CARRIES_SOURCE = ("pdf/a-3b",)  # of model.PDF_VARIANTS
 def render_pdf(doc: m.Document, templates: Templates,
                variant: str = m.PDF_VARIANTS[0]) -> tuple[bytes, list[Problem]]:
     """The PDF and the warnings WeasyPrint gave while making it."""
+    data, warnings, _ = typeset(doc, templates, variant)
+    return data, warnings
+
+
+def typeset(doc: m.Document, templates: Templates,
+            variant: str = m.PDF_VARIANTS[0]) -> tuple[bytes, list[Problem], int]:
+    """The PDF, WeasyPrint's warnings, and its number of pages (for reports)."""
     weasyprint = import_weasyprint()  # heavy: only when a PDF is asked for
     styles = stylesheets(templates, ("html/style.css", "print/print.css"))
     markup = page(doc, templates, "print/page.html.j2", resolve_custom_properties(styles),
@@ -51,7 +58,7 @@ def render_pdf(doc: m.Document, templates: Templates,
         except weasyprint.urls.FatalURLFetchingError as error:
             raise BriefingError(doc.path, None, f"PDF: {error}") from None
     return data, [Problem(doc.path, None, f"PDF: {message}", warning=True)
-                  for message in dict.fromkeys(warnings)]
+                  for message in dict.fromkeys(warnings)], len(document.pages)
 
 
 def source_attachment(weasyprint, doc: m.Document, fetcher):

@@ -28,8 +28,10 @@ def write(tmp_path: Path):
     return write
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """The `briefing` command in a subprocess, exactly as a user runs it."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def run_cli(*args: str | Path, cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The `briefing` command in a subprocess, exactly as a user runs it
+    (with `env` added to the environment)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)],
                           capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=300)

@@ -48,7 +48,8 @@ def test_bad_document_one_line_no_traceback_no_output(write, tmp_path):
 def test_build_html_only(tmp_path: Path):
     result = run_cli("build", FIXTURES / "elements.md", "--to", "html", "--out", tmp_path)
     assert result.returncode == 0, result.stderr
-    assert [p.name for p in tmp_path.iterdir()] == ["elements.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".briefing-manifest.json", "elements.html"]
+    assert result.stdout.startswith(f"{FIXTURES / 'elements.md'} -> {tmp_path / 'elements.html'} (")
 
 
 def test_outputs_that_would_collide_are_usage_errors(tmp_path):
@@ -110,6 +111,21 @@ def test_ctrl_c_keeps_the_previous_outputs(tmp_path):
     assert stderr.strip() == "briefing: interrupted; earlier outputs are unchanged"
     assert sorted(p.name for p in out.iterdir()) == ["long.docx", "long.html", "long.pdf"]
     assert all(p.read_bytes() == b"previous good output" for p in out.iterdir())
+
+
+def test_jobs_force_and_a_batch_summary(tmp_path):
+    sources = [FIXTURES / "tables.md", FIXTURES / "footnotes.md"]
+    first = run_cli("build", *sources, "--to", "html", "--out", tmp_path, "--jobs", "2")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[-1] == "2 built, 0 up to date, 0 failed"
+    again = run_cli("build", *sources, "--to", "html", "--out", tmp_path)
+    assert again.stdout.splitlines() == [f"{s}: up to date" for s in sources] + \
+        ["0 built, 2 up to date, 0 failed"]
+    forced = run_cli("build", *sources, "--to", "html", "--out", tmp_path, "--force", "--jobs", "1")
+    assert forced.stdout.splitlines()[-1] == "2 built, 0 up to date, 0 failed"
+    for bad in ("0", "two", "-1"):
+        result = run_cli("build", *sources, "--jobs", bad)
+        assert result.returncode == 2 and "is not a number of jobs" in result.stderr
 
 
 def test_pdf_variant_option(tmp_path):

@@ -136,7 +136,7 @@ def test_seed_html(seed):
 def test_information_fixture_all_formats(tmp_path):
     result = run_cli("build", FIXTURES / "elements.md", "--out", tmp_path)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["elements.docx", "elements.html", "elements.pdf"]
+    assert sorted(p.name for p in tmp_path.glob("elements.*")) == ["elements.docx", "elements.html", "elements.pdf"]
     ast = docx_via_pandoc(tmp_path / "elements.docx")
     assert [pandoc_text(h["c"][2]) for h in pandoc_blocks(ast, "Header")] == [
         "Situation", "Background", "Assessment"]  # Word numbers them through the styles
@@ -194,6 +194,19 @@ def test_figures_fixture_in_every_format(tmp_path):
         pdf = soffice_to_pdf(tmp_path / "figures.docx", tmp_path / "lo")
         assert len(tool("pdfimages", "-list", pdf).splitlines()[2:]) == 2
         assert "Figure 1: (U) The area of operations" in flat(pdf_text(pdf))
+
+
+def test_svg_figure_in_every_format(tmp_path):
+    result = run_cli("build", FIXTURES / "svg-figure.md", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "GIUK gap routes" in pdf_text(tmp_path / "svg-figure.pdf")
+    html = lxml.html.parse(str(tmp_path / "svg-figure.html"))
+    assert html.xpath("//figure/img/@src")[0].startswith("data:image/svg+xml;base64,")
+    if shutil.which("soffice"):  # LibreOffice draws the DOCX's picture
+        pdf = soffice_to_pdf(tmp_path / "svg-figure.docx", tmp_path / "lo")
+        assert len(tool("pdfimages", "-list", pdf).splitlines()[2:]) == 1
+        assert "Figure 1: (U) Patrol routes through the gap" in flat(pdf_text(pdf))
 
 
 @pytest.fixture(scope="module")
