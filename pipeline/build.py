@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import BriefingError, Problem
 from pipeline.limits import DEFAULT_SECONDS, Worker, time_limit
+from pipeline.model import PDF_VARIANTS
 from pipeline.templating import Templates
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class Options:
     templates: Templates = Templates()
     warn: Callable[[Problem], None] = lambda problem: None
     time_limit: float = DEFAULT_SECONDS  # for reading and rendering one source
-    pdf_variant: str = m.PDF_VARIANTS[0]
+    pdf_variant: str = PDF_VARIANTS[0]
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def load(path: Path) -> m.Document:
     return finish(parse(source, meta, body_line))
 
 
-def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = m.PDF_VARIANTS[0]
+def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = PDF_VARIANTS[0]
            ) -> tuple[bytes, list[Problem], int | None]:
     """One format's bytes, warnings and (for the PDF) pages. Backends are
     imported on demand: WeasyPrint and python-docx are slow to load."""
