@@ -17,9 +17,10 @@ OUTPUTS := $(foreach n,$(NAMES),$(OUT)/$(n).pdf $(OUT)/$(n).docx $(OUT)/$(n).htm
 TEMPLATES := $(shell find templates -type f)
 CODE := $(wildcard pipeline/*.py)
 
-# Debian packages: WeasyPrint's libraries and the fonts the templates name;
-# the test tools read outputs independently of our code.
-APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
+# Debian packages: WeasyPrint's libraries, cairo for CairoSVG (a DOCX's PNG
+# in place of an SVG figure) and the fonts the templates name; the test tools
+# read outputs independently of our code.
+APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fontconfig \
 	fonts-noto-core fonts-noto-mono fonts-noto-color-emoji fonts-dejavu-core
 APT_TEST := poppler-utils qpdf libreoffice-writer-nogui
 

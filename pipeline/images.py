@@ -2,8 +2,9 @@
 
 Figures are local files under the source's folder: no URLs, no absolute
 paths, no way out through `..` or a symlink, a regular file whose bytes are
-the type its name says, within a size and pixel budget. Backends get the
-checked path, type and size and never look at the author's string again.
+the type its name says, within a size and pixel budget; an SVG must also
+pass pipeline.svg's safety checks. Backends get the checked path, type and
+size and never look at the author's string again.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from pipeline.svg import SvgProblem, check_svg
+
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; far past any figure, short of a bomb
-TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
 SIGNATURES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
 
 
@@ -50,10 +53,11 @@ def check_image(src: str, folder: Path) -> Image:
         raise ImageProblem(f"image '{src}' is not a regular file")
     mime = TYPES.get(path.suffix.lower())
     if mime is None:
-        raise ImageProblem(f"image '{src}' is not a PNG or JPEG file "
-                           f"(SVG and other types are not supported yet)")
+        raise ImageProblem(f"image '{src}' is not a PNG, JPEG or SVG file")
     if path.stat().st_size > MAX_BYTES:
         raise ImageProblem(f"image '{src}' is larger than {MAX_BYTES // 2**20} MB")
+    if mime == "image/svg+xml":
+        return svg_image(src, path)
     with path.open("rb") as file:
         head = file.read(1024 * 1024)  # a JPEG's size can follow large EXIF or ICC data
     if not head.startswith(SIGNATURES[mime]):
@@ -63,6 +67,14 @@ def check_image(src: str, folder: Path) -> Image:
         raise ImageProblem(f"image '{src}' is {width}x{height} pixels, past the "
                            f"{MAX_PIXELS // 1_000_000}-megapixel limit")
     return Image(path=path, mime=mime, width=width, height=height)
+
+
+def svg_image(src: str, path: Path) -> Image:
+    try:
+        width, height = check_svg(path.read_bytes())
+    except SvgProblem as problem:
+        raise ImageProblem(f"image '{src}' {problem}") from None
+    return Image(path=path, mime="image/svg+xml", width=width, height=height)
 
 
 def png_size(head: bytes, src: str) -> tuple[int, int]:

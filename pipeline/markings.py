@@ -38,6 +38,7 @@ PORTION_CONTROLS = {
     "NF": "NOFORN", "OC": "ORCON", "IMC": "IMCON", "PR": "PROPIN", "RELIDO": "RELIDO",
     "FISA": "FISA", "SI": "SI", "TK": "TK", "HCS": "HCS", "FEDCON": "FEDCON",
     "NOCON": "NOCON", "DL ONLY": "DL ONLY", "DISPLAY ONLY": "DISPLAY ONLY",
+    "REL": "REL TO",  # the banner's REL TO list, said short
 }
 REL_TO = re.compile(r"REL TO USA(, ?[A-Z]{3,4})+")
 # An SCI control system with its compartments (SI-G, SI-GAMMA ABC): the

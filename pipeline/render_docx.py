@@ -413,7 +413,11 @@ def figure_xml(figure: Figure, ctx: Context) -> list:
     with a SEQ Figure field, as Word's own Insert Caption does."""
     holder = paragraph(ctx, "Figure", ())
     width = min(Emu(int(figure.width * 914400 / 96)), text_width(ctx))  # 96 px to the inch
-    picture = DocxParagraph(holder, ctx.package.part).add_run().add_picture(figure.path, width=width)
+    svg = Path(figure.path).read_bytes() if figure.mime == "image/svg+xml" else None
+    image = io.BytesIO(svg_fallback(svg, figure, width)) if svg else figure.path
+    picture = DocxParagraph(holder, ctx.package.part).add_run().add_picture(image, width=width)
+    if svg:
+        attach_svg(picture, svg, ctx)
     doc_pr = picture._inline.docPr
     # python-docx counts shape ids in the body, which these are not in yet.
     doc_pr.set("id", str(next(ctx.shape_ids)))
@@ -424,6 +428,41 @@ def figure_xml(figure: Figure, ctx: Context) -> list:
         content.append(numbered_caption(ctx, "figure", "Figure", figure.number, figure.caption,
                                         figure.id, figure.portion))
     return content
+
+
+# Word 2016 and later draw the SVG; older Word, LibreOffice and pandoc the PNG.
+SVG_BLIP = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_MAIN = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+FALLBACK_SCALE = 2  # PNG pixels per CSS pixel shown, for a sharp print
+FALLBACK_MAX = 4000  # pixels on the long side
+
+
+def svg_fallback(svg: bytes, figure: Figure, width: Emu) -> bytes:
+    """The PNG that Word needs beside an SVG, drawn by CairoSVG (imported
+    here only: few briefings have SVG figures). The SVG was checked safe by
+    pipeline.svg; CairoSVG's own safe mode refuses entities and fetching."""
+    shown = width / 9525  # EMU per CSS pixel
+    scale = min(FALLBACK_SCALE * shown / figure.width,
+                FALLBACK_MAX / max(figure.width, figure.height))
+    try:
+        import cairosvg
+        return cairosvg.svg2png(bytestring=svg, output_width=max(1, round(figure.width * scale)),
+                                output_height=max(1, round(figure.height * scale)))
+    except Exception as error:  # CairoSVG raises many kinds; all mean "cannot draw it"
+        raise BriefingError(figure.path, None, "DOCX: cannot draw the PNG that Word shows "
+                            f"in place of this SVG: {type(error).__name__}: {error}") from None
+
+
+def attach_svg(picture, svg: bytes, ctx: Context) -> None:
+    """The SVG as its own media part, named in the picture's blip by the
+    extension Word 2016 writes; the blip's own image stays the PNG."""
+    package = ctx.package.part.package
+    part = Part(package.next_partname("/word/media/image%d.svg"), "image/svg+xml", svg, package)
+    rid = ctx.package.part.relate_to(part, RT.IMAGE)
+    blip = picture._inline.xpath(".//a:blip")[0]
+    blip.append(parse_xml(f'<a:extLst {nsdecls("a", "r")}><a:ext uri="{SVG_BLIP}">'
+                          f'<asvg:svgBlip xmlns:asvg="{SVG_MAIN}" r:embed="{rid}"/>'
+                          '</a:ext></a:extLst>'))
 
 
 def text_width(ctx: Context) -> Emu:

@@ -68,8 +68,8 @@ def note_text(note: m.Footnote, ctx: Context) -> Markup:
     lines = []
     for block in note.blocks:
         match block:
-            case m.Paragraph(inlines=content):
-                lines.append(inlines(content, ctx))
+            case m.Paragraph(inlines=content, portion=portion):
+                lines.append(marked(portion, inlines(content, ctx), ctx))
             case _:
                 lines.append(Markup.escape(" ".join(block_text(block).split())))
     return ctx.macros.line_break().join(lines)

@@ -65,7 +65,16 @@ CASES = {
     "image-absolute.md": (5, "must be a path relative to the source's folder"),
     "image-remote.md": (5, "is not a local file"),
     "image-not-png.md": (5, "is not the PNG its name says"),
-    "image-svg.md": (5, "is not a PNG or JPEG file"),  # an SVG with an external entity
+    # SVG figures that could run code, fetch, read files or explode
+    "image-svg.md": (5, "declares entities or elements in its DOCTYPE"),  # an external entity
+    "svg-script.md": (5, "image 'svg/script.svg' has <script>, a script, which a figure may not "
+                      "hold (line 3 of the SVG)"),
+    "svg-event-handler.md": (5, 'has the event handler onload="...", which runs a script'),
+    "svg-foreign-object.md": (5, "has <foreignObject>, content foreign to SVG (HTML)"),
+    "svg-remote-image.md": (5, "refers to 'http://127.0.0.1:9/tracker.png': a figure may refer "
+                            "only to its own parts (#id) or to a PNG or JPEG inside it (data:)"),
+    "svg-css-url.md": (5, "refers to url(https://example.org/pattern.svg#p)"),
+    "svg-use-bomb.md": (5, "draws more than 200,000 elements once its <use> references are expanded"),
     # size and depth
     "deep-list.md": (26, "lists and quotes nest deeper than 20 levels"),
     "deep-quote.md": (5, "lists and quotes nest deeper than 20 levels"),

@@ -196,6 +196,19 @@ def test_figures_fixture_in_every_format(tmp_path):
         assert "Figure 1: (U) The area of operations" in flat(pdf_text(pdf))
 
 
+def test_svg_figure_in_every_format(tmp_path):
+    result = run_cli("build", FIXTURES / "svg-figure.md", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "GIUK gap routes" in pdf_text(tmp_path / "svg-figure.pdf")
+    html = lxml.html.parse(str(tmp_path / "svg-figure.html"))
+    assert html.xpath("//figure/img/@src")[0].startswith("data:image/svg+xml;base64,")
+    if shutil.which("soffice"):  # LibreOffice draws the DOCX's picture
+        pdf = soffice_to_pdf(tmp_path / "svg-figure.docx", tmp_path / "lo")
+        assert len(tool("pdfimages", "-list", pdf).splitlines()[2:]) == 1
+        assert "Figure 1: (U) Patrol routes through the gap" in flat(pdf_text(pdf))
+
+
 @pytest.fixture(scope="module")
 def paper(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("paper")

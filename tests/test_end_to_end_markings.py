@@ -70,7 +70,8 @@ def test_html_banner_first_and_last(built, name):
 
 def test_portion_marks_in_all_three_formats(built):
     expected = ["(U) This paper sets out", "(S//NF) Allied air policing", "(U) Rotation one",
-                "(C) Rotation two", "(U) Do not forward", "(S//NF) Option B"]
+                "(C) Rotation two", "(U) Do not forward", "(S//NF) Option B",
+                "(U) Tanker availability"]  # a footnote, in place in the PDF
     pdf = words(pdf_text(built / "us-secret.pdf"))
     html = lxml.html.parse(str(built / "us-secret.html")).getroot()
     html_text = words(html.text_content())
@@ -183,3 +184,22 @@ def test_an_over_marked_banner_is_a_warning(write, tmp_path):
     assert f"{path}:3: warning: the banner 'SECRET//NOFORN' is above every portion" in result.stderr
     assert "carries NOFORN, which no portion does" in result.stderr
     assert (tmp_path / "out" / "brief.html").exists()
+
+
+def test_an_organisation_rewords_the_blocks(tmp_path):
+    """text/markings.yaml in a --templates folder replaces the wording."""
+    import yaml
+    wording = yaml.safe_load((Path(__file__).parent.parent / "templates/text/markings.yaml").read_text())
+    wording["distribution"]["E"] = "Statement E: {reason}; ask {office}."
+    wording["authority_block"]["classified_by"] = "Classification authority: {value}"
+    (tmp_path / "house" / "text").mkdir(parents=True)
+    (tmp_path / "house" / "text" / "markings.yaml").write_text(yaml.safe_dump(wording))
+    result = run_cli("build", MARKINGS / "us-secret.md", "--out", tmp_path / "out", "--to", "html,docx",
+                     "--templates", tmp_path / "house")
+    assert result.returncode == 0, result.stderr
+    html = lxml.html.parse(str(tmp_path / "out" / "us-secret.html")).getroot()
+    lines = html.xpath("//div[contains(@class,'marking-block')]/p/text()")
+    assert "Statement E: Operations Security; ask Plans Division, J5." in lines
+    assert "Classification authority: J. Smith, Director of Plans" in lines
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "out" / "us-secret.docx")).paragraphs]
+    assert "Statement E: Operations Security; ask Plans Division, J5." in paragraphs

@@ -49,8 +49,16 @@ def test_bytes_must_match_the_name(tmp_path: Path):
     (tmp_path / "fake.png").write_bytes(b"GIF89a not a png")
     with pytest.raises(ImageProblem, match="is not the PNG its name says"):
         check_image("fake.png", tmp_path)
-    (tmp_path / "drawing.svg").write_text("<svg/>")
-    with pytest.raises(ImageProblem, match="not a PNG or JPEG"):
+    (tmp_path / "anim.gif").write_bytes(b"GIF89a")
+    with pytest.raises(ImageProblem, match="is not a PNG, JPEG or SVG file"):
+        check_image("anim.gif", tmp_path)
+
+
+def test_svg_is_checked_and_sized(tmp_path: Path):
+    image = check_image("images/routes.svg", FIXTURES)
+    assert (image.mime, image.width, image.height) == ("image/svg+xml", 480, 270)
+    (tmp_path / "drawing.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>')
+    with pytest.raises(ImageProblem, match=r"image 'drawing.svg' has <script>, a script"):
         check_image("drawing.svg", tmp_path)
 
 

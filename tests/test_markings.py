@@ -43,7 +43,7 @@ from pipeline.model import Meta
 @pytest.mark.parametrize("mark, scheme, rank, controls", [
     ("U", "us", 0, set()), ("CUI", "us", 1, set()), ("C", "us", 2, set()),
     ("S//NF", "us", 3, {"NOFORN"}), ("TS//SI-G/TK//NF", "us", 4, {"SI", "TK", "NOFORN"}),
-    ("S//REL TO USA, GBR", "us", 3, {"REL TO"}), ("S//OC/NF", "us", 3, {"ORCON", "NOFORN"}),
+    ("S//REL TO USA, GBR", "us", 3, {"REL TO"}), ("S//REL", "us", 3, {"REL TO"}), ("S//OC/NF", "us", 3, {"ORCON", "NOFORN"}),
     ("CUI//SP-PRVCY", "us", 1, {"SP-PRVCY"}), ("CUI//FEDCON", "us", 1, {"FEDCON"}),
     ("NS", "nato", 3, set()), ("CTS", "nato", 4, set()), ("OS", "uk", 1, set()),
 ])

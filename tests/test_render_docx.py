@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import struct
 import subprocess
 import zipfile
 from dataclasses import replace
@@ -712,6 +713,38 @@ def test_figures_are_word_pictures_with_description_and_caption(tmp_path):
     ids = root.xpath("//wp:docPr/@id", namespaces={
         "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"})
     assert len(set(ids)) == 2
+
+
+def test_svg_figure_is_the_svg_with_a_png_for_older_readers(tmp_path):
+    from pipeline.build import load
+    path = tmp_path / "svg.docx"
+    path.write_bytes(render_docx(load(ROOT / "tests" / "fixtures" / "svg-figure.md"), REFERENCE, LABELS))
+    svg = (ROOT / "tests" / "fixtures" / "images" / "routes.svg").read_bytes()
+    with zipfile.ZipFile(path) as package:
+        media = {name: package.read(name) for name in package.namelist() if name.startswith("word/media/")}
+        types = etree.fromstring(package.read("[Content_Types].xml"))
+    assert sorted(media) == ["word/media/image1.png", "word/media/image1.svg"]
+    assert media["word/media/image1.svg"] == svg
+    png = media["word/media/image1.png"]
+    assert png.startswith(b"\x89PNG") and struct.unpack(">II", png[16:24]) == (960, 540)  # twice 480 x 270
+    assert types.xpath("//*[@PartName='/word/media/image1.svg']/@ContentType") == ["image/svg+xml"]
+    # The picture's blip shows the PNG and names the SVG in Word 2016's extension.
+    document = docx.Document(str(path))
+    blip = document.inline_shapes[0]._inline.xpath(".//a:blip")[0]
+    rels = document.part.rels
+    assert rels[blip.get(f"{{{R}}}embed")].target_part.partname == "/word/media/image1.png"
+    svg_blip = blip.xpath("a:extLst/a:ext[@uri='{96DAC541-7B7A-43D3-8B79-37D633B846F1}']/*")[0]
+    assert etree.QName(svg_blip).localname == "svgBlip"
+    assert rels[svg_blip.get(f"{{{R}}}embed")].target_part.partname == "/word/media/image1.svg"
+    assert document.inline_shapes[0].width == 480 * 9525  # 480 CSS pixels
+    # pandoc knows Word's extension: it reads the SVG, with its alt text and caption.
+    ast = pandoc_json(path)
+    images = nodes(ast, "Image")
+    assert len(images) == 1 and images[0]["c"][2][0] == "media/image1.svg"
+    assert stringify(images[0]["c"][1]) == "(U) Patrol routes through the gap"
+    # (pandoc drops a caption's "Figure 1" label with its SEQ field; the text stays)
+    assert any(stringify(p["c"]).endswith(": (U) Patrol routes through the gap")
+               for p in nodes(ast, "Para"))
 
 
 def test_word_rejects_nothing_in_numbering_and_settings_order(tmp_path):

@@ -1,5 +1,6 @@
 """The HTML page, read back with an independent parser (lxml)."""
 
+import base64
 from pathlib import Path
 
 import lxml.html
@@ -109,6 +110,17 @@ def test_figures_are_embedded_with_alt_and_caption():
     assert second.find("img").get("src").startswith("data:image/jpeg;base64,")
     assert second.find("figcaption").text_content() == "Figure 2: (U) A photograph wider than the page"
     assert tree.xpath("//a[@class='xref']/text()") == ["Figure 1"]
+
+
+def test_svg_figure_is_a_data_uri_of_the_checked_file():
+    tree = page(FIXTURES / "svg-figure.md")
+    img = tree.xpath("//main//figure/img")[0]
+    prefix = "data:image/svg+xml;base64,"
+    assert img.get("src").startswith(prefix)
+    assert base64.b64decode(img.get("src")[len(prefix):]) == (FIXTURES / "images" / "routes.svg").read_bytes()
+    assert img.get("alt") == "(U) Patrol routes through the gap"
+    # Inside <img>, a browser never runs an SVG's scripts nor fetches for it.
+    assert not tree.xpath("//svg | //object | //embed | //iframe")
 
 
 def test_loose_items_and_footnotes_in_headings(tmp_path):

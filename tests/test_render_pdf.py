@@ -185,6 +185,18 @@ def test_figures_fit_the_text_width_with_captions(tmp_path):
     assert "Figure 2: (U) A photograph wider than the page" in text
 
 
+def test_svg_figure_is_drawn_as_vectors(tmp_path):
+    path = tmp_path / "svg.pdf"
+    path.write_bytes(render_pdf(load(FIXTURES / "svg-figure.md"), Templates())[0])
+    # Its shapes are vectors and its words real text; the one bitmap is the
+    # 16-pixel PNG that the SVG itself carries.
+    listing = [line.split() for line in tool("pdfimages", "-list", path).splitlines()[2:]]
+    assert [(row[3], row[4]) for row in listing] == [("16", "16")]
+    text = " ".join(pdf_text(path).split())
+    assert "GREENLAND" in text and "ICELAND" in text and "GIUK gap routes" in text
+    assert "Figure 1: (U) Patrol routes through the gap" in text and "As Figure 1 shows" in text
+
+
 @pytest.mark.parametrize("override", [
     ("print/print.css", '@font-face {{ font-family: Evil; src: url("{url}/font.woff2"); }} body {{ font-family: Evil; }}'),
     ("html/style.css", '@import url("{url}/style.css");'),
