@@ -169,3 +169,18 @@ def write_atomic(target: Path, data: bytes, source_name: str) -> None:
         if isinstance(error, OSError):
             raise BriefingError(source_name, None, f"cannot write {target}: {error.strerror}") from None
         raise
+
+
+def write_new(target: Path, data: bytes, source_name: str) -> None:
+    """Write a file that must not exist yet: whole or not at all, and never
+    over an existing file, even one that appears meanwhile."""
+    write_atomic(target.with_name(f".{target.name}.new"), data, source_name)
+    staged = target.with_name(f".{target.name}.new")
+    try:
+        os.link(staged, target)  # fails if the target exists, unlike a rename
+    except FileExistsError:
+        raise BriefingError(str(target), None, "already exists; not overwritten") from None
+    except OSError as error:
+        raise BriefingError(str(target), None, f"cannot write: {error.strerror}") from None
+    finally:
+        staged.unlink(missing_ok=True)

@@ -203,3 +203,13 @@ def test_an_organisation_rewords_the_blocks(tmp_path):
     assert "Classification authority: J. Smith, Director of Plans" in lines
     paragraphs = [p.text for p in docx.Document(str(tmp_path / "out" / "us-secret.docx")).paragraphs]
     assert "Statement E: Operations Security; ask Plans Division, J5." in paragraphs
+
+
+def test_footnote_on_the_page_of_its_call(built):
+    """The call falls near the foot of page 1; the note must not be left
+    to the next page without it (footnote-policy: line moves both)."""
+    pdf = built / "us-secret.pdf"
+    pages = [words(pdf_text(pdf, page)) for page in range(1, int(pdf_info(pdf)["Pages"]) + 1)]
+    call = [i for i, text in enumerate(pages) if "Option B needs a second tanker" in text]
+    note = [i for i, text in enumerate(pages) if "Tanker availability is reported monthly" in text]
+    assert call == note and len(call) == 1
