@@ -96,6 +96,8 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
     if doc.meta.draft:
         add_watermark(package, ctx.labels["draft"])
     content = [*front_xml(doc.meta, ctx), *marking_blocks_xml(marking_blocks, ctx)]
+    if doc.meta.title_page and (doc.blocks or doc.sections):
+        content.append(page_break(ctx))
     if doc.meta.toc and doc.sections:
         content.extend(toc_xml(doc.sections, ctx))
     content.extend(blocks_xml(doc.blocks, ctx, Where()))
@@ -111,7 +113,8 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
         add_footnotes(doc.footnotes, ctx)
     set_language(package, doc.meta.lang)
     core_properties(package, doc.meta, build_time(doc.path))
-    custom_properties(package, marking_properties(doc.meta, marking_blocks))
+    custom_properties(package, [*marking_properties(doc.meta, marking_blocks),
+                                *([("DocumentDate", doc.meta.date)] if doc.meta.date else [])])
     return stable_zip(save(package))
 
 
@@ -233,6 +236,16 @@ def add_watermark(package: Docx, text: str) -> None:
         shape = parse_xml(WATERMARK)
         shape.find(".//{urn:schemas-microsoft-com:vml}textpath[@string]").set("string", text)
         section.header.paragraphs[0]._p.append(shape)
+
+
+def page_break(ctx: Context):
+    """The title page ends here, as a writer ends one in Word (Ctrl+Enter)."""
+    p = OxmlElement("w:p")
+    p.style = ctx.style("Body Text")
+    r = OxmlElement("w:r")
+    r.append(OxmlElement("w:br", {qn("w:type"): "page"}))
+    p.append(r)
+    return p
 
 
 def page_numbers(ctx: Context):
