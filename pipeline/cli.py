@@ -16,6 +16,7 @@ from pipeline import __version__
 from pipeline.annotations import on_github, shown
 from pipeline.errors import BriefingError
 from pipeline.limits import DEFAULT_SECONDS
+from pipeline.model import PDF_VARIANTS
 
 DESCRIPTION = """\
 Turn Markdown briefings (with YAML front matter) into a print-ready PDF,
@@ -25,6 +26,7 @@ examples:
   briefing build source/*.md                 all three formats into build/
   briefing build brief.md --to pdf --out out  the PDF only, into out/
   briefing check source/*.md                 validate without writing anything
+  briefing new source/sahel                  a starter briefing, source/sahel.md
 """
 
 
@@ -47,6 +49,9 @@ def parser() -> argparse.ArgumentParser:
                        help="output folder (default: build/)")
     build.add_argument("--templates", type=Path, metavar="DIR",
                        help="folder whose files override templates/ by the same relative path")
+    build.add_argument("--pdf-variant", default=PDF_VARIANTS[0], choices=PDF_VARIANTS, metavar="VARIANT",
+                       help="pdf/ua-1 (default: tagged for screen readers), pdf/a-2b or pdf/a-3b "
+                       "(archival; pdf/a-3b carries the Markdown source as an attachment)")
     build.add_argument("--time-limit", type=seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
                        help=f"stop a briefing that takes longer (default: {DEFAULT_SECONDS})")
     build.add_argument("--jobs", "-j", type=jobs, default=cores(), metavar="N",
@@ -62,6 +67,12 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
     check.add_argument("--time-limit", type=seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
                        help=f"stop a briefing that takes longer (default: {DEFAULT_SECONDS})")
+    new = commands.add_parser("new", parents=[debug], help="write a starter briefing",
+                              description="Write NAME.md: a starter briefing with every "
+                                          "front-matter key explained. An existing file is never replaced.")
+    new.add_argument("name", metavar="NAME", help="the new file (.md is added when missing)")
+    new.add_argument("--templates", type=Path, metavar="DIR",
+                     help="folder whose new/briefing.md replaces the built-in starter")
     return top
 
 
@@ -118,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
             return run_build(args)
         case "check":
             return run_check(args)
+        case "new":
+            return run_new(args)
         case _:
             raise ValueError(f"unknown command {args.command}")
 
@@ -132,7 +145,7 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"briefing: {problem}", file=sys.stderr)
         return 2
     options = Options(formats=args.to, out_dir=args.out, templates=Templates(args.templates),
-                      time_limit=args.time_limit)
+                      time_limit=args.time_limit, pdf_variant=args.pdf_variant)
     progress = Progress(len(args.files), github=on_github())
     outcomes = build_many(args.files, options, jobs=args.jobs, force=args.force, done=progress.done)
     progress.finish(outcomes)
@@ -161,6 +174,27 @@ def run_check(args: argparse.Namespace) -> int:
                 print(shown(problem, on_github()), file=sys.stderr)
             failed += 1
     return 1 if failed else 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    import datetime
+
+    from pipeline.build import write_new
+    from pipeline.starter import starter_path, starter_text
+    from pipeline.templating import Templates
+
+    if args.templates and not args.templates.is_dir():
+        print(f"briefing: --templates {args.templates}: not a folder", file=sys.stderr)
+        return 2
+    path = starter_path(args.name)
+    try:
+        text = starter_text(path, Templates(args.templates), datetime.date.today())
+        write_new(path, text.encode("utf-8"), str(path))
+    except BriefingError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{path}: written; build it with: briefing build {path}")
+    return 0
 
 
 def usage_problem(args: argparse.Namespace, targets) -> str | None:

@@ -127,6 +127,14 @@ def test_markings_in_metadata(built):
     assert re.search(r"^Classification:\s+SECRET//NOFORN$", custom, re.M)
     assert re.search(r"^DeclassifyOn:\s+20511231$", custom, re.M)
     assert "DISTRIBUTION STATEMENT E." in custom
+    xmp = lxml.etree.fromstring(tool("pdfinfo", "-meta", built / "us-secret.pdf").encode())
+    ns = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "mrk": "urn:briefing:markings:1",
+          "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#"}
+    assert len(xmp.findall("rdf:RDF", ns)) == 1  # ours inside WeasyPrint's, as XMP wants
+    assert xmp.xpath("//mrk:Classification/text()", namespaces=ns) == ["SECRET//NOFORN"]
+    assert xmp.xpath("//mrk:DeclassifyOn/text()", namespaces=ns) == ["20511231"]
+    # PDF/A wants every namespace it does not know declared in an extension schema.
+    assert xmp.xpath("//pdfaSchema:namespaceURI/text()", namespaces=ns) == ["urn:briefing:markings:1"]
     with zipfile.ZipFile(built / "us-secret.docx") as package:
         props = lxml.etree.fromstring(package.read("docProps/custom.xml"))
         content_types = package.read("[Content_Types].xml").decode()
@@ -203,3 +211,13 @@ def test_an_organisation_rewords_the_blocks(tmp_path):
     assert "Classification authority: J. Smith, Director of Plans" in lines
     paragraphs = [p.text for p in docx.Document(str(tmp_path / "out" / "us-secret.docx")).paragraphs]
     assert "Statement E: Operations Security; ask Plans Division, J5." in paragraphs
+
+
+def test_footnote_on_the_page_of_its_call(built):
+    """The call falls near the foot of page 1; the note must not be left
+    to the next page without it (footnote-policy: line moves both)."""
+    pdf = built / "us-secret.pdf"
+    pages = [words(pdf_text(pdf, page)) for page in range(1, int(pdf_info(pdf)["Pages"]) + 1)]
+    call = [i for i, text in enumerate(pages) if "Option B needs a second tanker" in text]
+    note = [i for i, text in enumerate(pages) if "Tanker availability is reported monthly" in text]
+    assert call == note and len(call) == 1

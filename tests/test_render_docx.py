@@ -759,3 +759,32 @@ def test_word_rejects_nothing_in_numbering_and_settings_order(tmp_path):
     for later in ("compat", "rsids", "decimalSymbol", "listSeparator"):
         if later in settings:
             assert settings.index("updateFields") < settings.index(later)
+
+
+def test_draft_watermark_in_the_page_header(tmp_path):
+    draft = render(tmp_path, replace(DOC, meta=replace(META, status="Draft")), "draft.docx")
+    package = docx.Document(str(draft))
+    header = package.sections[0].header
+    vml = "urn:schemas-microsoft-com:vml"
+    shapes = header._element.findall(f".//{{{vml}}}shape")
+    assert [s.find(f"{{{vml}}}textpath").get("string") for s in shapes] == ["DRAFT"]
+    assert "rotation:315" in shapes[0].get("style") and "z-index:-" in shapes[0].get("style")
+    assert header.paragraphs[0].text == "OFFICIAL-SENSITIVE"  # the banner is unchanged
+    final = docx.Document(str(render(tmp_path)))
+    assert not final.sections[0].header._element.findall(f".//{{{vml}}}shape")
+
+
+def test_title_page_ends_with_a_page_break_and_date_is_a_property(tmp_path):
+    def breaks(path: Path) -> list[int]:
+        body = docx.Document(str(path)).paragraphs
+        return [i for i, p in enumerate(body) if p._p.xpath("w:r/w:br[@w:type='page']")]
+    with_page = render(tmp_path, name="page.docx")
+    paragraphs = docx.Document(str(with_page)).paragraphs
+    (index,) = breaks(with_page)
+    # After the title block (the last front-matter line is the date), before the text.
+    assert paragraphs[index - 1].text == "12 March 2025" and paragraphs[index + 1].text == "See the risks and the report."
+    block = render(tmp_path, replace(DOC, meta=replace(META, title_page=False)), "block.docx")
+    assert breaks(block) == []
+    props = part(with_page, "docProps/custom.xml")
+    names = {p.get("name"): p[0].text for p in props}
+    assert names["DocumentDate"] == "12 March 2025" and names["Classification"] == "OFFICIAL-SENSITIVE"
