@@ -7,7 +7,6 @@ duplicate keys, no custom tags, and no YAML 1.1 surprises passed on silently:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -222,6 +221,8 @@ def yaml_problem(error: yaml.YAMLError) -> str:
 def unknown_key(key: str | None) -> str:
     if key is None:
         return "front matter keys must be plain words"
+    import difflib  # only for a mistake: slow to import for every build
+
     close = difflib.get_close_matches(key, SCHEMA, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(SCHEMA)}"
     return f"unknown front-matter key '{key}'{hint}"

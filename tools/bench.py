@@ -74,7 +74,8 @@ def main() -> None:
     import pypandoc
     pandoc = pypandoc.get_pandoc_path()
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    briefing = [str(BIN / "briefing"), "build"]
+    # --force: every run really builds, not just finds its outputs up to date.
+    briefing = [str(BIN / "briefing"), "build", "--force"]
     with tempfile.TemporaryDirectory() as temp:
         out = Path(temp)
         sources = {"seed": SEED, "seed x10": synthetic(SEED, 10, out / "synthetic.md")}
