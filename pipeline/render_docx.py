@@ -348,7 +348,8 @@ def section_xml(section: Section, ctx: Context, depth: int = 1) -> list:
     # style then follows the depth in the tree, as the model's numbers do.
     level = depth if ctx.numbered else section.level
     heading = paragraph(ctx, f"Heading {min(level, 6)}", section.title, section.portion)
-    bookmark(heading, bookmark_name(section.id), next(ctx.bookmark_ids))
+    bookmark(heading, bookmark_name(section.id), next(ctx.bookmark_ids),
+             skip=len(portion_run(ctx, section.portion)) if section.portion else 0)
     content = [heading, *blocks_xml(section.blocks, ctx, Where())]
     for child in section.children:
         content.extend(section_xml(child, ctx, depth + 1))
@@ -379,10 +380,14 @@ def number_headings(ctx: Context) -> None:
         number(ctx.package.styles[f"Heading {level}"].element, num_id, level - 1)
 
 
-def bookmark(p, name: str, ident: int) -> None:
-    """Wrap the paragraph's text in a bookmark, the target of `#name` links."""
+def bookmark(p, name: str, ident: int, skip: int = 0) -> None:
+    """Wrap the paragraph's text in a bookmark, the target of `#name` links,
+    leaving out its first `skip` runs (a portion mark: a REF field that
+    repeats a heading repeats its words, not its mark)."""
     start, end = bookmarked([], name, ident)
     p.pPr.addnext(start)
+    for _ in range(skip):
+        start.addprevious(start.getnext())
     p.append(end)
 
 

@@ -352,3 +352,42 @@ def test_marking_blocks_stand_at_the_foot_of_the_title_page(tmp_path):
     assert "Classified By:" in foot and "DISTRIBUTION STATEMENT E." in foot
     assert "Northern Flank Posture" in " ".join(pdf_band(path, 1, top=True, height_pt=350).split())
     assert "DISTRIBUTION STATEMENT" not in pdf_text(path, 2)
+
+
+LONG_WORDS = ("The institutionalization of counterinsurgency responsibilities requires "
+              "interoperability, interministerial coordination and comprehensive "
+              "intergovernmental understanding across multinational headquarters. ") * 6
+
+
+def test_hyphenation_follows_the_language_and_spares_headings(write, tmp_path):
+    source = write(f"# Interoperability institutionalization considerations\n\n{LONG_WORDS}\n",
+                   front="---\ntitle: T\nclassification: UNCLASSIFIED\ntitle_page: false\n---\n")
+    path = tmp_path / "hyphens.pdf"
+    path.write_bytes(render_pdf(load(source), Templates())[0])
+    lines = [line.strip() for line in pdf_text(path).splitlines() if line.strip()]
+    hyphenated = [line for line in lines if line.endswith("\u2010")]
+    assert hyphenated and len(hyphenated) < len(lines) / 3
+    assert "1 Interoperability institutionalization considerations" in lines or \
+        "Interoperability institutionalization considerations" in lines
+
+
+def test_running_header_is_cut_at_a_word(tmp_path):
+    from conftest import SEED
+    path = tmp_path / "seed.pdf"
+    path.write_bytes(render_pdf(load(SEED), Templates())[0])
+    assert " ".join(pdf_band(path, 2, top=True).split()) == \
+        "Enhancing Counter-Terrorism through Military Diplomacy… UNCLASSIFIED"
+
+
+def test_headings_never_end_a_page(write, tmp_path):
+    # Forty headings after paragraphs of one to seven lines: without keeping
+    # headings with the next paragraph, some land at a page's foot.
+    words = "Allied patrols rose again this year across the whole of the northern area. "
+    source = write("\n".join(f"## Heading number {k}\n\n{words * (k % 7 + 1)}\n" for k in range(1, 41)),
+                   front="---\ntitle: T\nclassification: UNCLASSIFIED\ntitle_page: false\n---\n")
+    path = tmp_path / "headings.pdf"
+    path.write_bytes(render_pdf(load(source), Templates())[0])
+    for page in range(1, int(pdf_info(path)["Pages"]) + 1):
+        body = [" ".join(line.split()) for line in pdf_text(path, page).splitlines()
+                if line.strip() and "UNCLASSIFIED" not in line]
+        assert not body[-1].startswith("Heading number"), (page, body[-1])
