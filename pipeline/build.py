@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import BriefingError, Problem
 from pipeline.limits import DEFAULT_SECONDS, Worker, time_limit
+from pipeline.model import PDF_VARIANTS
 from pipeline.templating import Templates
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ class Options:
     templates: Templates = Templates()
     warn: Callable[[Problem], None] = lambda problem: None
     time_limit: float = DEFAULT_SECONDS  # for reading and rendering one source
+    pdf_variant: str = PDF_VARIANTS[0]
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ def load(path: Path) -> m.Document:
     return finish(parse(source, meta, body_line))
 
 
-def render(doc: m.Document, fmt: str, templates: Templates) -> tuple[bytes, list[Problem], int | None]:
+def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = PDF_VARIANTS[0]
+           ) -> tuple[bytes, list[Problem], int | None]:
     """One format's bytes, warnings and (for the PDF) pages. Backends are
     imported on demand: WeasyPrint and python-docx are slow to load."""
     match fmt:
@@ -68,7 +71,7 @@ def render(doc: m.Document, fmt: str, templates: Templates) -> tuple[bytes, list
             return render_html(doc, templates).encode("utf-8"), [], None
         case "pdf":
             from pipeline.render_pdf import typeset
-            return typeset(doc, templates)
+            return typeset(doc, templates, pdf_variant)
         case "docx":
             from pipeline.markings import first_page_blocks
             from pipeline.render_docx import render_docx
@@ -87,11 +90,11 @@ def render_formats(doc: m.Document, options: Options, pdf_worker: bool = True
     with contextlib.ExitStack() as stack:
         pdf_job = None
         if pdf_worker and "pdf" in options.formats and len(options.formats) > 1 and spare_core():
-            pdf_job = Worker(render, doc, "pdf", options.templates)
+            pdf_job = Worker(render, doc, "pdf", options.templates, options.pdf_variant)
             stack.callback(pdf_job.stop)  # on an error, a time limit or Ctrl-C too
         for fmt in options.formats:
             if not (fmt == "pdf" and pdf_job):
-                results[fmt] = render(doc, fmt, options.templates)
+                results[fmt] = render(doc, fmt, options.templates, options.pdf_variant)
         if pdf_job:
             results["pdf"] = pdf_job.result()
     return {fmt: results[fmt] for fmt in options.formats}

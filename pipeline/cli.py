@@ -16,6 +16,7 @@ from pipeline import __version__
 from pipeline.annotations import on_github, shown
 from pipeline.errors import BriefingError
 from pipeline.limits import DEFAULT_SECONDS
+from pipeline.model import PDF_VARIANTS
 
 DESCRIPTION = """\
 Turn Markdown briefings (with YAML front matter) into a print-ready PDF,
@@ -48,6 +49,9 @@ def parser() -> argparse.ArgumentParser:
                         help="output folder (default: build/)")
     making.add_argument("--templates", type=Path, metavar="DIR",
                         help="folder whose files override templates/ by the same relative path")
+    making.add_argument("--pdf-variant", default=PDF_VARIANTS[0], choices=PDF_VARIANTS, metavar="VARIANT",
+                        help="pdf/ua-1 (default: tagged for screen readers), pdf/a-2b or pdf/a-3b "
+                        "(archival; pdf/a-3b carries the Markdown source as an attachment)")
     making.add_argument("--time-limit", type=seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
                         help=f"stop a briefing that takes longer (default: {DEFAULT_SECONDS})")
     making.add_argument("--jobs", "-j", type=jobs, default=cores(), metavar="N",
@@ -165,7 +169,7 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"briefing: {problem}", file=sys.stderr)
         return 2
     options = Options(formats=args.to, out_dir=args.out, templates=Templates(args.templates),
-                      time_limit=args.time_limit)
+                      time_limit=args.time_limit, pdf_variant=args.pdf_variant)
     progress = Progress(len(args.files), github=on_github())
     outcomes = build_many(args.files, options, jobs=args.jobs, force=args.force, done=progress.done)
     progress.finish(outcomes)
@@ -209,7 +213,7 @@ def run_watch(args: argparse.Namespace) -> int:
         return 2
     fmts = args.to if "html" in args.to else (*args.to, "html")  # the preview shows the HTML
     options = Options(formats=fmts, out_dir=args.out, templates=Templates(args.templates),
-                      time_limit=args.time_limit)
+                      time_limit=args.time_limit, pdf_variant=args.pdf_variant)
     try:
         watch(args.target, options, port=args.port, jobs=args.jobs, github=on_github())
     except KeyboardInterrupt:

@@ -114,6 +114,8 @@ SCHEMA: dict[str, Callable[[Any], Any]] = {
     "derived_from": text,
     "classification_reason": text,
     "declassify_on": text,
+    "short_title": text,
+    "title_page": flag,
     "toc": flag,
     "numbering": flag,
     "portion_marking": flag,

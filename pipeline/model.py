@@ -198,6 +198,10 @@ class Section:
 
 
 PAPER_SIZES = ("a4", "letter")
+# The PDF flavours a build can make (WeasyPrint's names). Every one is
+# tagged for screen readers; PDF/UA-1 says so in its metadata, PDF/A is for
+# archives, and PDF/A-3 carries the Markdown source inside the PDF.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
 
 
 @node
@@ -224,6 +228,8 @@ class Meta:
     derived_from: str | None = None
     classification_reason: str | None = None
     declassify_on: str | None = None
+    short_title: str | None = None  # for the running header; the title when not given
+    title_page: bool = True  # the PDF opens with a page of its own; false: a title block
     toc: bool = False
     numbering: bool = False
     portion_marking: bool = False
@@ -232,6 +238,11 @@ class Meta:
     marking_scheme: str | None = None  # "us", "nato" or "uk"; None: US and NATO markings
     # Source line of each key, so later checks can point at the front matter.
     key_lines: tuple[tuple[str, int], ...] = field(default=())
+
+    @property
+    def draft(self) -> bool:
+        """`status: draft` puts a DRAFT watermark on every page."""
+        return (self.status or "").strip().lower() == "draft"
 
     def line_of(self, key: str) -> int | None:
         return dict(self.key_lines).get(key)
@@ -253,6 +264,7 @@ class Document:
     footnotes: tuple[Footnote, ...] = ()  # by number
     abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, expansion), sorted
     warnings: tuple[Problem, ...] = ()  # allowed but suspect, for the author to look at
+    source: str = ""  # the source text as read, which a PDF/A-3 carries as an attachment
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:

@@ -615,4 +615,5 @@ def parse(source: Source, meta: m.Meta, body_line: int) -> m.Document:
     abbreviations = next((ext.abbrs for ext in md.registeredExtensions
                           if isinstance(ext, AbbrExtension)), {})
     return m.Document(meta=meta, blocks=preamble, sections=sections, path=source.name,
-                      footnotes=footnotes, abbreviations=tuple(sorted(abbreviations.items())))
+                      footnotes=footnotes, abbreviations=tuple(sorted(abbreviations.items())),
+                      source=source.text)

@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import io
 import itertools
-import os
 import pathlib
 from pathlib import Path
 import re
@@ -39,6 +38,7 @@ from docx.shared import Cm, Emu, Inches
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from . import model
+from .clock import build_time
 from .errors import BriefingError
 from .markings import MarkingBlock, level_class, marking_properties
 from .model import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList, Emph, Figure,
@@ -93,6 +93,8 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
     body = package.element.body
     clear_body(body)
     page_setup(package, doc.meta, ctx)  # first: figures scale to its text width
+    if doc.meta.draft:
+        add_watermark(package, ctx.labels["draft"])
     content = [*front_xml(doc.meta, ctx), *marking_blocks_xml(marking_blocks, ctx)]
     if doc.meta.toc and doc.sections:
         content.extend(toc_xml(doc.sections, ctx))
@@ -201,6 +203,38 @@ def page_setup(package: Docx, meta: model.Meta, ctx: Context) -> None:
     section.footer._element.append(page_numbers(ctx))
 
 
+# Word's own "DRAFT" watermark (Design > Watermark): a WordArt text path in
+# the header, centred on the page's margins, behind the text, rotated.
+WATERMARK = """<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+ xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"
+ xmlns:w10="urn:schemas-microsoft-com:office:word"><w:rPr><w:noProof/></w:rPr><w:pict>
+<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"
+ path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas><v:f eqn="sum #0 0 10800"/>
+<v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/>
+<v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/><v:f eqn="if @0 21600 @1"/>
+<v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/>
+<v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/>
+<v:f eqn="sum @6 0 @5"/></v:formulas><v:path textpathok="t" o:connecttype="custom"
+ o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>
+<v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottom" xrange="6629,14971"/>
+</v:handles><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>
+<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136"
+ style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:150pt;rotation:315;
+ z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;
+ mso-position-vertical:center;mso-position-vertical-relative:margin" o:allowincell="f"
+ fillcolor="#b3261e" stroked="f"><v:fill opacity=".15"/>
+<v:textpath style="font-family:&quot;Noto Sans&quot;;font-size:1pt" string=""/>
+<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>"""
+
+
+def add_watermark(package: Docx, text: str) -> None:
+    """`status: draft`: the watermark in every page header, as Word puts it."""
+    for section in package.sections:
+        shape = parse_xml(WATERMARK)
+        shape.find(".//{urn:schemas-microsoft-com:vml}textpath[@string]").set("string", text)
+        section.header.paragraphs[0]._p.append(shape)
+
+
 def page_numbers(ctx: Context):
     """"Page X of Y" from Word fields, so Word keeps them right as text moves."""
     p = OxmlElement("w:p")
@@ -271,18 +305,6 @@ def custom_properties(package: Docx, properties: list[tuple[str, str]]) -> None:
 def clip(text: str) -> str:
     # python-docx refuses core properties longer than 255 characters.
     return text[:255]
-
-
-def build_time(path: str) -> dt.datetime:
-    """SOURCE_DATE_EPOCH when set, so a rebuild gives the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return dt.datetime.now(dt.timezone.utc)
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        message = f"SOURCE_DATE_EPOCH is not a timestamp: {epoch!r}"
-        raise BriefingError(path, None, message) from None
 
 
 def save(package: Docx) -> bytes:

@@ -10,42 +10,97 @@ import logging
 import re
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
 from pipeline import markings
 from pipeline import model as m
+from pipeline.clock import build_time
 from pipeline.errors import BriefingError, Problem
 from pipeline.render_html import page, stylesheets
 from pipeline.templating import Templates
 
 
-def render_pdf(doc: m.Document, templates: Templates) -> tuple[bytes, list[Problem]]:
+CARRIES_SOURCE = ("pdf/a-3b",)  # of model.PDF_VARIANTS
+
+
+def render_pdf(doc: m.Document, templates: Templates,
+               variant: str = m.PDF_VARIANTS[0]) -> tuple[bytes, list[Problem]]:
     """The PDF and the warnings WeasyPrint gave while making it."""
-    data, warnings, _ = typeset(doc, templates)
+    data, warnings, _ = typeset(doc, templates, variant)
     return data, warnings
 
 
-def typeset(doc: m.Document, templates: Templates) -> tuple[bytes, list[Problem], int]:
+def typeset(doc: m.Document, templates: Templates,
+            variant: str = m.PDF_VARIANTS[0]) -> tuple[bytes, list[Problem], int]:
     """The PDF, WeasyPrint's warnings, and its number of pages (for reports)."""
     weasyprint = import_weasyprint()  # heavy: only when a PDF is asked for
     styles = stylesheets(templates, ("html/style.css", "print/print.css"))
     markup = page(doc, templates, "print/page.html.j2", resolve_custom_properties(styles),
                   footnotes_in_place=True)
     fetcher = offline_fetcher(weasyprint)
+    attachments = [source_attachment(weasyprint, doc, fetcher)] if variant in CARRIES_SOURCE else []
     with collected_warnings() as warnings:
         try:
             # presentational_hints: so <ol start="5"> starts at 5; the markup is ours.
             document = weasyprint.HTML(string=markup, base_url=str(Path(doc.path).parent),
                                        url_fetcher=fetcher).render(presentational_hints=True)
+            complete_metadata(document.metadata, doc)
             add_markings(document.metadata, markings.marking_properties(
                 doc.meta, markings.first_page_blocks(doc.meta, templates)))
-            data = document.write_pdf(pdf_identifier=False, custom_metadata=True)
+            # pdf_identifier: PDF/A needs one, which WeasyPrint makes from
+            # the content (so it is reproducible); other PDFs go without.
+            data = document.write_pdf(pdf_variant=variant, pdf_tags=True,
+                                      pdf_identifier=None if variant.startswith("pdf/a") else False,
+                                      attachments=attachments, custom_metadata=True)
         except weasyprint.urls.FatalURLFetchingError as error:
             raise BriefingError(doc.path, None, f"PDF: {error}") from None
     return data, [Problem(doc.path, None, f"PDF: {message}", warning=True)
                   for message in dict.fromkeys(warnings)], len(document.pages)
+
+
+def source_attachment(weasyprint, doc: m.Document, fetcher):
+    """The Markdown source as a PDF/A-3 associated file, so the briefing
+    carries what it was made from; dated like the build, not like the
+    moment of writing, so rebuilds stay byte-identical."""
+    when = build_time(doc.path)
+    return weasyprint.Attachment(string=doc.source.encode("utf-8"), url_fetcher=fetcher,
+                                 name=Path(doc.path).name, description="Markdown source",
+                                 created=when, modified=when, relationship="Source")
+
+
+W3C_DATE = re.compile(r"\d{4}(-\d\d(-\d\d(T\d\d:\d\d(:\d\d)?(Z|[+-]\d\d:\d\d))?)?)?$")
+
+
+def complete_metadata(metadata, doc: m.Document) -> None:
+    """What WeasyPrint read from the page's <head>, completed for archives:
+    dates only in the form XMP allows (a `date: November 2026` stays on the
+    title page, not in the metadata), the build time as the modification
+    date, and the language and classification in the XMP packet too."""
+    if metadata.created and not W3C_DATE.match(metadata.created):
+        metadata.created = None
+    metadata.modified = build_time(doc.path).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rdf_of = metadata.generate_rdf_metadata
+
+    def with_language_and_rights(*args):
+        rdf = ElementTree.fromstring(rdf_of(*args))
+        description = ElementTree.SubElement(rdf, f"{{{RDF}}}Description", {f"{{{RDF}}}about": ""})
+        bag = ElementTree.SubElement(ElementTree.SubElement(description, f"{{{DC}}}language"),
+                                     f"{{{RDF}}}Bag")
+        ElementTree.SubElement(bag, f"{{{RDF}}}li").text = doc.meta.lang
+        rights = ElementTree.SubElement(ElementTree.SubElement(description, f"{{{DC}}}rights"),
+                                        f"{{{RDF}}}Alt")
+        ElementTree.SubElement(rights, f"{{{RDF}}}li", {"xml:lang": "x-default"}).text = \
+            doc.meta.classification
+        return ElementTree.tostring(rdf, encoding="utf-8")
+
+    metadata.generate_rdf_metadata = with_language_and_rights
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+DC = "http://purl.org/dc/elements/1.1/"
 
 
 XMP_NAMESPACE = "urn:briefing:markings:1"

@@ -54,6 +54,32 @@ def pdf_outline_titles(path: Path) -> list[str]:
     return list(walk(data["outlines"]))
 
 
+def pdf_structure(path: Path) -> str:
+    """The PDF's tag tree with its text, as poppler reads it (what a screen
+    reader follows)."""
+    return tool("pdfinfo", "-struct-text", path)
+
+
+def pdf_struct_alts(path: Path) -> dict[str, list[str]]:
+    """Alternate texts of tagged elements, by tag (`Figure`: [...])."""
+    objects = json.loads(tool("qpdf", "--json", "--json-key=qpdf", path))["qpdf"][1]
+    found: dict[str, list[str]] = {}
+    for obj in objects.values():
+        value = obj.get("value") if isinstance(obj, dict) else None
+        if isinstance(value, dict) and value.get("/Type") == "/StructElem" and "/Alt" in value:
+            found.setdefault(value["/S"].lstrip("/"), []).append(value["/Alt"].removeprefix("u:"))
+    return found
+
+
+def pdf_xmp(path: Path) -> str:
+    return tool("pdfinfo", "-meta", path)
+
+
+def pdf_attachments(path: Path) -> list[str]:
+    """Names of the files embedded in a PDF, as `pdfdetach -list` shows them."""
+    return [line.split(": ", 1)[1] for line in tool("pdfdetach", "-list", path).splitlines()[1:]]
+
+
 def qpdf_check(path: Path) -> str:
     return tool("qpdf", "--check", path)
 

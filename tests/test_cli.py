@@ -126,3 +126,15 @@ def test_jobs_force_and_a_batch_summary(tmp_path):
     for bad in ("0", "two", "-1"):
         result = run_cli("build", *sources, "--jobs", bad)
         assert result.returncode == 2 and "is not a number of jobs" in result.stderr
+
+
+def test_pdf_variant_option(tmp_path):
+    # With the DOCX too, so the PDF is made in the forked worker.
+    result = run_cli("build", FIXTURES / "elements.md", "--to", "pdf,docx", "--out", tmp_path,
+                     "--pdf-variant", "pdf/a-3b")
+    assert result.returncode == 0, result.stderr
+    from readers import pdf_attachments, pdf_xmp
+    assert pdf_attachments(tmp_path / "elements.pdf") == ["elements.md"]
+    assert 'pdfaid:part="3"' in pdf_xmp(tmp_path / "elements.pdf")
+    bad = run_cli("build", FIXTURES / "elements.md", "--pdf-variant", "pdf/x-4")
+    assert bad.returncode == 2 and "invalid choice: 'pdf/x-4'" in bad.stderr

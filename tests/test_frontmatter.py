@@ -84,3 +84,13 @@ def test_classification_checked_against_the_marking_scheme(write):
     assert (meta.classification, meta.marking_scheme) == ("OFFICIAL-SENSITIVE", "uk")
     assert error_of(write, "title: T\nclassification: SECRET\nmarking_scheme: swiss").startswith(
         "4: 'marking_scheme' must be us or nato or uk")
+
+
+def test_title_page_short_title_and_draft(write):
+    meta, _ = meta_of(write, "title: A long title for the running header\nclassification: UNCLASSIFIED\n"
+                             "short_title: Long title\ntitle_page: false\nstatus: Draft")
+    assert (meta.short_title, meta.title_page, meta.draft) == ("Long title", False, True)
+    meta, _ = meta_of(write, "title: T\nclassification: UNCLASSIFIED\nstatus: final")
+    assert (meta.short_title, meta.title_page, meta.draft) == (None, True, False)
+    assert "'title_page' must be true or false" in error_of(
+        write, "title: T\nclassification: UNCLASSIFIED\ntitle_page: 'no'")

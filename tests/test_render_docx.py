@@ -759,3 +759,16 @@ def test_word_rejects_nothing_in_numbering_and_settings_order(tmp_path):
     for later in ("compat", "rsids", "decimalSymbol", "listSeparator"):
         if later in settings:
             assert settings.index("updateFields") < settings.index(later)
+
+
+def test_draft_watermark_in_the_page_header(tmp_path):
+    draft = render(tmp_path, replace(DOC, meta=replace(META, status="Draft")), "draft.docx")
+    package = docx.Document(str(draft))
+    header = package.sections[0].header
+    vml = "urn:schemas-microsoft-com:vml"
+    shapes = header._element.findall(f".//{{{vml}}}shape")
+    assert [s.find(f"{{{vml}}}textpath").get("string") for s in shapes] == ["DRAFT"]
+    assert "rotation:315" in shapes[0].get("style") and "z-index:-" in shapes[0].get("style")
+    assert header.paragraphs[0].text == "OFFICIAL-SENSITIVE"  # the banner is unchanged
+    final = docx.Document(str(render(tmp_path)))
+    assert not final.sections[0].header._element.findall(f".//{{{vml}}}shape")

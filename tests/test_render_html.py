@@ -132,3 +132,17 @@ def test_loose_items_and_footnotes_in_headings(tmp_path):
     ids = tree.xpath("//@id")
     assert len(ids) == len(set(ids))
     assert tree.xpath("//nav[@class='toc']//a/text()") == ["Results"]  # no note call in the contents
+
+
+def test_draft_watermark_for_print_only(write):
+    draft = lxml.html.fromstring(render_html(load(write("Text.\n", front=(
+        "---\ntitle: T\nclassification: UNCLASSIFIED\nstatus: draft\n---\n"))), Templates()))
+    marks = draft.xpath("//body/div[@class='watermark']")
+    assert [m.text for m in marks] == ["DRAFT"] and marks[0].get("aria-hidden") == "true"
+    css = draft.findtext(".//style")
+    # Hidden on screen, fixed (so repeated on every printed page) in print.
+    assert ".watermark { display: none; }" in css
+    print_rules = css[css.index("@media print"):]
+    assert "position: fixed" in print_rules and "rotate(-55deg)" in print_rules
+    final = page(FIXTURES / "information-paper.md")
+    assert not final.xpath("//*[@class='watermark']")

@@ -15,14 +15,19 @@ from pipeline.render_pdf import render_pdf, resolve_custom_properties
 from pipeline.templating import Templates
 
 from conftest import FIXTURES
-from readers import pdf_band, pdf_fonts, pdf_info, pdf_outline_titles, pdf_page_size, pdf_text, qpdf_check, tool
+from readers import (pdf_attachments, pdf_band, pdf_fonts, pdf_info, pdf_outline_titles, pdf_page_size,
+                     pdf_struct_alts, pdf_structure, pdf_text, pdf_xmp, qpdf_check, tool)
+
+
+def fixture_pdf(tmp_path_factory, name: str) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / f"{name}.pdf"
+    path.write_bytes(render_pdf(load(FIXTURES / f"{name}.md"), Templates())[0])
+    return path
 
 
 @pytest.fixture(scope="module")
 def elements_pdf(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pdf") / "elements.pdf"
-    path.write_bytes(render_pdf(load(FIXTURES / "elements.md"), Templates())[0])
-    return path
+    return fixture_pdf(tmp_path_factory, "elements")
 
 
 def test_valid_a4_with_metadata(elements_pdf):
@@ -223,3 +228,94 @@ def test_a_link_element_in_a_template_is_refused(tmp_path):
         "{{ super() }}", '{{ super() }}<link rel="stylesheet" href="http://127.0.0.1:9/x.css">', 1))
     with pytest.raises(BriefingError, match="refused to fetch http://127.0.0.1:9/x.css"):
         render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))
+
+
+@pytest.fixture(scope="module")
+def paper_pdf(tmp_path_factory) -> Path:
+    return fixture_pdf(tmp_path_factory, "information-paper")
+
+
+def test_tagged_by_default_for_screen_readers(paper_pdf):
+    assert pdf_info(paper_pdf)["Tagged"] == "yes"
+    assert 'pdfuaid:part="1"' in pdf_xmp(paper_pdf)
+    tags = pdf_structure(paper_pdf)
+    lines = [line.strip() for line in tags.splitlines()]
+    heading = lines.index("H1 (block)")
+    assert '"Maritime Security in the GIUK Gap"' in lines[heading:heading + 3]
+    tags = {line.split()[0].rstrip(":") for line in lines if line and line[0].isalpha()}
+    assert {"H2", "H3", "P", "L", "LI", "LBody", "Table", "THead", "TH", "TD", "Caption",
+            "Figure"} <= tags
+    # Each data cell names its header cell, so a reader says "Ships: 6".
+    assert "/Headers [(" in "".join(lines)
+    assert pdf_struct_alts(paper_pdf)["Figure"] == ["(U) Main sea lines of communication through the gap"]
+
+
+def test_banners_and_page_numbers_are_not_in_the_tags(paper_pdf):
+    # Page furniture stays out of what a screen reader reads, though every page shows it.
+    assert "UNCLASSIFIED" in pdf_band(paper_pdf, 1, top=True)
+    tags = pdf_structure(paper_pdf)
+    assert "UNCLASSIFIED" not in tags and "Page 1 of" not in tags
+
+
+def test_xmp_metadata_is_complete(paper_pdf, monkeypatch, tmp_path):
+    xmp = pdf_xmp(paper_pdf)
+    for part in ("<dc:title>", "Maritime Security in the GIUK Gap", "<dc:creator>", "A. Analyst",
+                 "<dc:description>", "<pdf:Keywords>UNCLASSIFIED", "<xmp:CreatorTool>briefing",
+                 "<xmp:CreateDate>2026-11-25</xmp:CreateDate>", "<xmp:ModifyDate>",
+                 "<dc:language><rdf:Bag><rdf:li>en-GB</rdf:li>",
+                 '<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">UNCLASSIFIED</rdf:li>'):
+        assert part in xmp, part
+    # A date that is no ISO date stays on the title page and out of the metadata.
+    doc = load(FIXTURES / "information-paper.md")
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, date="late November 2026"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    path = tmp_path / "dated.pdf"
+    data, warnings = render_pdf(doc, Templates(), "pdf/a-2b")
+    path.write_bytes(data)
+    xmp = pdf_xmp(path)
+    assert "CreateDate" not in xmp and "<xmp:ModifyDate>2025-11-24T16:00:00Z</xmp:ModifyDate>" in xmp
+    assert "late November 2026" in pdf_text(path, 1)
+
+
+@pytest.mark.parametrize("variant, part", [("pdf/a-2b", 2), ("pdf/a-3b", 3)])
+def test_pdf_a_variants_are_tagged_and_embed_their_fonts(tmp_path, variant, part):
+    path = tmp_path / "archive.pdf"
+    data, warnings = render_pdf(load(FIXTURES / "information-paper.md"), Templates(), variant)
+    path.write_bytes(data)
+    assert warnings == []
+    assert "No syntax or stream encoding errors" in qpdf_check(path)
+    assert pdf_info(path)["Tagged"] == "yes"
+    assert f'pdfaid:part="{part}" pdfaid:conformance="B"' in pdf_xmp(path)
+    assert all(font["emb"] == "yes" for font in pdf_fonts(path))
+    # Only PDF/A-3 may carry a non-PDF file: the Markdown source.
+    assert pdf_attachments(path) == (["information-paper.md"] if part == 3 else [])
+
+
+def test_pdf_a_3_carries_its_markdown_source(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    doc = load(FIXTURES / "information-paper.md")
+    first, second = (render_pdf(doc, Templates(), "pdf/a-3b")[0] for _ in range(2))
+    assert first == second  # reproducible, attachment dates included
+    path = tmp_path / "archive.pdf"
+    path.write_bytes(first)
+    tool("pdfdetach", "-save", "1", "-o", tmp_path / "source.md", path)
+    assert (tmp_path / "source.md").read_bytes() == (FIXTURES / "information-paper.md").read_bytes()
+
+
+def test_draft_watermark_on_every_page_and_not_in_the_tags(tmp_path):
+    doc = load(FIXTURES / "tables.md")  # several pages
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, status="draft"))
+    path = tmp_path / "draft.pdf"
+    data, warnings = render_pdf(doc, Templates(), "pdf/a-2b")
+    path.write_bytes(data)
+    assert warnings == []
+    pages = int(pdf_info(path)["Pages"])
+    assert pages >= 2
+    for number in range(1, pages + 1):
+        # Drawn first, under everything else: the page's first text in content order.
+        assert "".join(tool("pdftotext", "-raw", "-f", number, "-l", number, path, "-").split()).startswith(
+            "DRAFT"), number
+    assert "DRAFT" not in pdf_structure(path)
+    final = tmp_path / "final.pdf"
+    final.write_bytes(render_pdf(load(FIXTURES / "tables.md"), Templates())[0])
+    assert "DRAFT" not in "".join(tool("pdftotext", "-raw", final, "-").split())
