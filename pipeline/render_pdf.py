@@ -104,18 +104,49 @@ DC = "http://purl.org/dc/elements/1.1/"
 
 
 XMP_NAMESPACE = "urn:briefing:markings:1"
+RDF_END = b"</rdf:RDF>"
 
 
 def add_markings(metadata, properties: list[tuple[str, str]]) -> None:
     """The markings as custom entries of the PDF's Info dictionary (in place
     of what WeasyPrint gathers from the page's other <meta> elements) and
-    as XMP properties, written whenever the PDF carries XMP."""
+    as XMP properties inside WeasyPrint's own rdf:RDF, whenever the PDF
+    carries XMP (every variant), with the PDF/A extension schema that
+    declares them, as PDF/A asks of a namespace it does not know."""
     metadata.custom = dict(properties)
+    markings_rdf = xmp_markings(properties)
+    generate = metadata.generate_rdf_metadata
+
+    def with_markings(*args, **kwargs) -> bytes:
+        rdf = generate(*args, **kwargs)
+        return rdf[:rdf.rindex(RDF_END)] + markings_rdf + RDF_END if RDF_END in rdf else rdf
+
+    metadata.generate_rdf_metadata = with_markings
+
+
+def xmp_markings(properties: list[tuple[str, str]]) -> bytes:
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     fields = "".join(f"<mrk:{name}>{escape(value)}</mrk:{name}>" for name, value in properties)
-    metadata.xmp_metadata.append(
-        f'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-        f'<rdf:Description rdf:about="" xmlns:mrk="{XMP_NAMESPACE}">{fields}</rdf:Description>'
-        f'</rdf:RDF>'.encode("utf-8"))
+    declared = "".join(
+        '<rdf:li rdf:parseType="Resource">'
+        f"<pdfaProperty:name>{name}</pdfaProperty:name>"
+        "<pdfaProperty:valueType>Text</pdfaProperty:valueType>"
+        "<pdfaProperty:category>external</pdfaProperty:category>"
+        f"<pdfaProperty:description>{name} marking</pdfaProperty:description></rdf:li>"
+        for name, _ in properties)
+    return (
+        f'<rdf:Description xmlns:rdf="{rdf}" rdf:about="" xmlns:mrk="{XMP_NAMESPACE}">{fields}'
+        "</rdf:Description>"
+        f'<rdf:Description xmlns:rdf="{rdf}" rdf:about="" '
+        'xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+        'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+        'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+        '<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">'
+        "<pdfaSchema:schema>Classification and handling markings</pdfaSchema:schema>"
+        f"<pdfaSchema:namespaceURI>{XMP_NAMESPACE}</pdfaSchema:namespaceURI>"
+        "<pdfaSchema:prefix>mrk</pdfaSchema:prefix>"
+        f"<pdfaSchema:property><rdf:Seq>{declared}</rdf:Seq></pdfaSchema:property>"
+        "</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>").encode("utf-8")
 
 
 ROOT_RULE = re.compile(r":root\s*\{([^{}]*)\}")

@@ -127,6 +127,14 @@ def test_markings_in_metadata(built):
     assert re.search(r"^Classification:\s+SECRET//NOFORN$", custom, re.M)
     assert re.search(r"^DeclassifyOn:\s+20511231$", custom, re.M)
     assert "DISTRIBUTION STATEMENT E." in custom
+    xmp = lxml.etree.fromstring(tool("pdfinfo", "-meta", built / "us-secret.pdf").encode())
+    ns = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "mrk": "urn:briefing:markings:1",
+          "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#"}
+    assert len(xmp.findall("rdf:RDF", ns)) == 1  # ours inside WeasyPrint's, as XMP wants
+    assert xmp.xpath("//mrk:Classification/text()", namespaces=ns) == ["SECRET//NOFORN"]
+    assert xmp.xpath("//mrk:DeclassifyOn/text()", namespaces=ns) == ["20511231"]
+    # PDF/A wants every namespace it does not know declared in an extension schema.
+    assert xmp.xpath("//pdfaSchema:namespaceURI/text()", namespaces=ns) == ["urn:briefing:markings:1"]
     with zipfile.ZipFile(built / "us-secret.docx") as package:
         props = lxml.etree.fromstring(package.read("docProps/custom.xml"))
         content_types = package.read("[Content_Types].xml").decode()
