@@ -28,10 +28,17 @@ APT_TEST := poppler-utils qpdf libreoffice-writer-nogui
 
 all: $(OUTPUTS)
 
+# Bytecode for the package, as pip compiles an installed wheel's: the
+# editable install does not, and where PYTHONDONTWRITEBYTECODE is set every
+# run would compile the whole package again (a quarter of a DOCX build).
+$(STAMPS)/bytecode: $(CODE) $(STAMPS)/venv
+	$(BIN)/python -m compileall -q pipeline
+	@touch $@
+
 setup: $(STAMPS)/venv
 
 # One run of the CLI writes all three formats of a briefing.
-$(OUT)/%.pdf $(OUT)/%.docx $(OUT)/%.html &: source/%.md $(TEMPLATES) $(CODE) $(STAMPS)/venv
+$(OUT)/%.pdf $(OUT)/%.docx $(OUT)/%.html &: source/%.md $(TEMPLATES) $(CODE) $(STAMPS)/venv $(STAMPS)/bytecode
 	$(BIN)/briefing build $< --out $(OUT)
 
 $(STAMPS)/apt-runtime:
@@ -55,7 +62,7 @@ $(STAMPS)/venv-test: requirements-test.txt $(STAMPS)/venv
 test: $(STAMPS)/venv-test $(STAMPS)/apt-test
 	$(BIN)/python -m pytest
 
-bench: $(STAMPS)/venv-test $(STAMPS)/apt-test
+bench: $(STAMPS)/venv-test $(STAMPS)/apt-test $(STAMPS)/bytecode
 	$(BIN)/python tools/bench.py
 
 clean:

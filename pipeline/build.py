@@ -58,7 +58,8 @@ def load(path: Path) -> m.Document:
 
     source = read_source(path)
     meta, body_line = read_meta(source)
-    return finish(parse(source, meta, body_line))
+    problems: list = []  # what reading can go past, reported with the checks' own
+    return finish(parse(source, meta, body_line, problems), problems)
 
 
 def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = PDF_VARIANTS[0]

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from pipeline.svg import SvgProblem, check_svg
-
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; far past any figure, short of a bomb
 TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
@@ -70,6 +68,9 @@ def check_image(src: str, folder: Path) -> Image:
 
 
 def svg_image(src: str, path: Path) -> Image:
+    # Imported here: it loads lxml, which a build with no SVG never needs.
+    from pipeline.svg import SvgProblem, check_svg
+
     try:
         width, height = check_svg(path.read_bytes())
     except SvgProblem as problem:

@@ -45,6 +45,27 @@ REL_TO = re.compile(r"REL TO USA(, ?[A-Z]{3,4})+")
 # system is what must roll up to the banner.
 SCI_ITEM = re.compile(r"(SI|TK|HCS)(-[A-Z0-9 ]+)*")
 CUI_CATEGORY = re.compile(r"SP-[A-Z]{2,12}")
+# Controls a US banner may carry after //, besides SCI systems, REL TO and
+# CUI categories.
+BANNER_CONTROLS = ("NOFORN", "ORCON", "IMCON", "PROPIN", "RELIDO", "FISA", "FEDCON", "NOCON",
+                   "DL ONLY", "DISPLAY ONLY")
+CUI_BANNER_CATEGORY = re.compile(r"(SP-)?[A-Z]{2,12}")
+# Who REL TO may name: ISO 3166-1 trigraphs, then these tetragraphs.
+COUNTRIES = frozenset("""
+ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR
+BHR BHS BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR COD COG
+COK COL COM CPV CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU EGY ERI ESH ESP EST ETH
+FIN FJI FLK FRA FRO FSM GAB GBR GEO GGY GHA GIB GIN GLP GMB GNB GNQ GRC GRD GRL GTM GUF GUM GUY
+HKG HMD HND HRV HTI HUN IDN IMN IND IOT IRL IRN IRQ ISL ISR ITA JAM JEY JOR JPN KAZ KEN KGZ KHM
+KIR KNA KOR KWT LAO LBN LBR LBY LCA LIE LKA LSO LTU LUX LVA MAC MAF MAR MCO MDA MDG MDV MEX MHL
+MKD MLI MLT MMR MNE MNG MNP MOZ MRT MSR MTQ MUS MWI MYS MYT NAM NCL NER NFK NGA NIC NIU NLD NOR
+NPL NRU NZL OMN PAK PAN PCN PER PHL PLW PNG POL PRI PRK PRT PRY PSE PYF QAT REU ROU RUS RWA SAU
+SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR SVK SVN SWE SWZ SXM SYC SYR TCA
+TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB VAT VCT VEN VGB
+VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE
+""".split())
+TETRAGRAPHS = frozenset(("ACGU", "FVEY", "ISAF", "KFOR", "NATO", "SFOR"))
+
 # Controls whose presence in any portion must show in the banner (they roll
 # up); REL TO and RELIDO roll up only when every portion has them.
 ROLL_UP = {"NOFORN", "ORCON", "IMCON", "PROPIN", "FISA", "SI", "TK", "HCS", "FEDCON", "NOCON",
@@ -82,11 +103,56 @@ def classification_problem(value: str, scheme: str | None) -> str | None:
             if slashes and not all(CONTROL.fullmatch(part.strip()) for part in controls.split("//")):
                 return (f"'classification': the controls after // in '{value}' must be "
                         "upper-case words, such as NOFORN or REL TO USA, GBR")
-            return None
+            return banner_controls_problem(level, controls) if slashes else None
+    if value != value.upper() and classification_problem(value.upper(), scheme) is None:
+        return f"'classification' must be written in capitals: '{value.upper()}', not '{value}'"
     accepted = "; ".join(", ".join(SCHEMES[name]) for name in schemes)
     hint = "" if scheme else " (for UK markings set marking_scheme: uk)"
     controls_note = ", US levels with controls after // such as SECRET//NOFORN" if "us" in schemes else ""
     return f"'classification' must be one of {accepted}{controls_note}{hint}; not '{value}'"
+
+
+def banner_controls_problem(level: str, controls: str) -> str | None:
+    """Why a US banner's controls are not ones we know, or None."""
+    groups = controls.split("//")
+    for index, group in enumerate(groups):
+        for item in (part.strip() for part in group.split("/")):
+            if (item in BANNER_CONTROLS or SCI_ITEM.fullmatch(item)
+                    or (level == "CUI" and index == 0 and CUI_BANNER_CATEGORY.fullmatch(item))):
+                continue
+            if item.startswith("REL TO"):
+                if problem := rel_to_problem(item):
+                    return f"'classification': {problem}"
+                continue
+            return f"'classification': unknown control '{item}'{suggestion(item)}"
+    return None
+
+
+def suggestion(item: str) -> str:
+    import difflib  # slow to import: only for a mistake
+
+    known = (*BANNER_CONTROLS, *PORTION_CONTROLS, "SI", "TK", "HCS")
+    close = difflib.get_close_matches(item, known, n=1, cutoff=0.6)
+    return (f"; did you mean {close[0]}?" if close else
+            f"; known controls: {', '.join(BANNER_CONTROLS)}, SI, TK, HCS, REL TO USA, …")
+
+
+def rel_to_problem(item: str) -> str | None:
+    """REL TO names USA first, then ISO 3166 trigraphs in alphabetical
+    order, then tetragraphs such as FVEY, each once."""
+    names = [name.strip() for name in item.removeprefix("REL TO").split(",")]
+    if not names or names[0] != "USA" or len(names) < 2:
+        return f"'{item}' must start REL TO USA, then the countries, such as REL TO USA, GBR"
+    unknown = [n for n in names[1:] if n not in COUNTRIES and n not in TETRAGRAPHS]
+    if unknown:
+        return (f"'{unknown[0]}' in '{item}' is not an ISO 3166 trigraph (such as GBR, AUS) "
+                f"or a tetragraph ({', '.join(sorted(TETRAGRAPHS))})")
+    rest = names[1:]
+    ordered = sorted(n for n in rest if n in COUNTRIES) + sorted(n for n in rest if n in TETRAGRAPHS)
+    if rest != ordered or len(set(rest)) != len(rest):
+        return (f"'{item}' must list each country once, trigraphs in alphabetical order, then "
+                f"tetragraphs: REL TO USA, {', '.join(dict.fromkeys(ordered))}")
+    return None
 
 
 def read_banner(value: str, scheme: str | None) -> Marking | None:
@@ -130,6 +196,8 @@ def read_portion(mark: str, scheme: str) -> Marking | str:
         if item in PORTION_CONTROLS:
             words.add(PORTION_CONTROLS[item])
         elif REL_TO.fullmatch(item) or SCI_ITEM.fullmatch(item):
+            if item.startswith("REL TO") and (problem := rel_to_problem(item)):
+                return f"portion mark '({mark})': {problem}"
             words.add(control_word(item))
         elif CUI_CATEGORY.fullmatch(item):
             words.add(item)

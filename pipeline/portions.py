@@ -100,6 +100,8 @@ def mark_blocks(blocks: tuple[m.Block, ...], state: Portions) -> tuple[m.Block, 
 def mark_block(block: m.Block, state: Portions) -> m.Block:
     replace = dataclasses.replace
     match block:
+        case m.Paragraph(inlines=()):
+            return block  # nothing to mark (a figure whose problem is reported)
         case m.Paragraph(inlines=inlines, line=line):
             portion, inlines = state.take(inlines, line, "paragraph")
             return replace(block, portion=portion, inlines=inlines)

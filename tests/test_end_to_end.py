@@ -230,7 +230,8 @@ def test_information_paper_pdf(paper):
     text = flat(pdf_text(pdf))
     assert in_order(text, PAPER_ORDER)
     assert "see Section 1." in text and "shown in Figure 1, and the forces in Table 1" in text
-    assert "1. Allied maritime command, Annual report, 2026, p. 12." in flat(pdf_text(pdf, 1))
+    # After the title page, the note sits at the foot of the page that cites it.
+    assert "1. Allied maritime command, Annual report, 2026, p. 12." in flat(pdf_text(pdf, 2))
     assert all(font["emb"] == "yes" for font in pdf_fonts(pdf))
     # Every word, the 120-letter identifier too, ends inside the page's text area.
     width = pdf_page_size(pdf)[0]

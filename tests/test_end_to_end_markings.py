@@ -221,3 +221,14 @@ def test_footnote_on_the_page_of_its_call(built):
     call = [i for i, text in enumerate(pages) if "Option B needs a second tanker" in text]
     note = [i for i, text in enumerate(pages) if "Tanker availability is reported monthly" in text]
     assert call == note and len(call) == 1
+
+
+def test_a_reference_repeats_the_heading_without_its_mark(write, tmp_path):
+    """The DOCX's REF field, as LibreOffice updates it, says the heading's
+    words; the heading's portion mark stays out of its bookmark."""
+    path = write("# (U) Background {#sec-bg}\n\n(U) See @sec-bg.\n",
+                 front="---\ntitle: T\nclassification: UNCLASSIFIED\nportion_marking: true\n---\n")
+    assert run_cli("build", path, "--out", tmp_path / "out", "--to", "docx").returncode == 0
+    from readers import soffice_to_pdf
+    text = words(pdf_text(soffice_to_pdf(tmp_path / "out" / "brief.docx", tmp_path)))
+    assert "(U) See Background." in text and "See (U)" not in text

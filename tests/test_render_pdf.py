@@ -53,7 +53,9 @@ def test_bookmarks_follow_headings(elements_pdf):
 def test_every_page_has_banners_and_page_x_of_y(elements_pdf):
     pages = int(pdf_info(elements_pdf)["Pages"])
     for page in range(1, pages + 1):
-        assert pdf_band(elements_pdf, page, top=True).split() == ["UNCLASSIFIED"]
+        # The running header (the title) from the second page on, beside the banner.
+        top = " ".join(pdf_band(elements_pdf, page, top=True).split())
+        assert top == ("UNCLASSIFIED" if page == 1 else "Elements of a briefing UNCLASSIFIED")
         bottom = pdf_band(elements_pdf, page, top=False)
         assert "UNCLASSIFIED" in bottom and f"Page {page} of {pages}" in bottom
 
@@ -319,3 +321,73 @@ def test_draft_watermark_on_every_page_and_not_in_the_tags(tmp_path):
     final = tmp_path / "final.pdf"
     final.write_bytes(render_pdf(load(FIXTURES / "tables.md"), Templates())[0])
     assert "DRAFT" not in "".join(tool("pdftotext", "-raw", final, "-").split())
+
+
+def test_title_page_then_the_text(paper_pdf):
+    first = " ".join(pdf_text(paper_pdf, 1).split())
+    for part in ("JOINT STAFF, J5 PLANS", "Maritime Security in the GIUK Gap", "Information paper",
+                 "Date 2026-11-25", "Version 1.2 (final)", "Authors A. Analyst, B. Officer",
+                 "Point of contact Cdr C. Example, ext. 4471"):
+        assert part in first, part
+    assert "Purpose" not in first and "Allied patrols" not in first
+    second = " ".join(pdf_text(paper_pdf, 2).split())
+    assert second.startswith("Maritime Security in the GIUK Gap UNCLASSIFIED Contents")
+
+
+def test_title_block_and_short_title(tmp_path):
+    doc = load(FIXTURES / "information-paper.md")
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(
+        doc.meta, title_page=False, short_title="GIUK maritime security", paper="letter"))
+    path = tmp_path / "block.pdf"
+    path.write_bytes(render_pdf(doc, Templates())[0])
+    first = " ".join(pdf_text(path, 1).split())
+    assert "Maritime Security in the GIUK Gap Information paper" in first and "Allied patrols" in first
+    assert " ".join(pdf_band(path, 2, top=True).split()) == "GIUK maritime security UNCLASSIFIED"
+
+
+def test_marking_blocks_stand_at_the_foot_of_the_title_page(tmp_path):
+    path = tmp_path / "secret.pdf"
+    path.write_bytes(render_pdf(load(FIXTURES / "markings" / "us-secret.md"), Templates())[0])
+    foot = " ".join(pdf_band(path, 1, top=False, height_pt=200).split())
+    assert "Classified By:" in foot and "DISTRIBUTION STATEMENT E." in foot
+    assert "Northern Flank Posture" in " ".join(pdf_band(path, 1, top=True, height_pt=350).split())
+    assert "DISTRIBUTION STATEMENT" not in pdf_text(path, 2)
+
+
+LONG_WORDS = ("The institutionalization of counterinsurgency responsibilities requires "
+              "interoperability, interministerial coordination and comprehensive "
+              "intergovernmental understanding across multinational headquarters. ") * 6
+
+
+def test_hyphenation_follows_the_language_and_spares_headings(write, tmp_path):
+    source = write(f"# Interoperability institutionalization considerations\n\n{LONG_WORDS}\n",
+                   front="---\ntitle: T\nclassification: UNCLASSIFIED\ntitle_page: false\n---\n")
+    path = tmp_path / "hyphens.pdf"
+    path.write_bytes(render_pdf(load(source), Templates())[0])
+    lines = [line.strip() for line in pdf_text(path).splitlines() if line.strip()]
+    hyphenated = [line for line in lines if line.endswith("\u2010")]
+    assert hyphenated and len(hyphenated) < len(lines) / 3
+    assert "1 Interoperability institutionalization considerations" in lines or \
+        "Interoperability institutionalization considerations" in lines
+
+
+def test_running_header_is_cut_at_a_word(tmp_path):
+    from conftest import SEED
+    path = tmp_path / "seed.pdf"
+    path.write_bytes(render_pdf(load(SEED), Templates())[0])
+    assert " ".join(pdf_band(path, 2, top=True).split()) == \
+        "Enhancing Counter-Terrorism through Military Diplomacy… UNCLASSIFIED"
+
+
+def test_headings_never_end_a_page(write, tmp_path):
+    # Forty headings after paragraphs of one to seven lines: without keeping
+    # headings with the next paragraph, some land at a page's foot.
+    words = "Allied patrols rose again this year across the whole of the northern area. "
+    source = write("\n".join(f"## Heading number {k}\n\n{words * (k % 7 + 1)}\n" for k in range(1, 41)),
+                   front="---\ntitle: T\nclassification: UNCLASSIFIED\ntitle_page: false\n---\n")
+    path = tmp_path / "headings.pdf"
+    path.write_bytes(render_pdf(load(source), Templates())[0])
+    for page in range(1, int(pdf_info(path)["Pages"]) + 1):
+        body = [" ".join(line.split()) for line in pdf_text(path, page).splitlines()
+                if line.strip() and "UNCLASSIFIED" not in line]
+        assert not body[-1].startswith("Heading number"), (page, body[-1])

@@ -122,7 +122,6 @@ def singles(briefing: list[str], pandoc: str, out: Path, env: dict[str, str]) ->
         label = f"{label} ({pages(briefing, source, out, env)} p)"
         times: dict[str, float] = {}
         peaks: dict[str, int] = {}
-        # --force: every run builds; the manifest would skip all but the first.
         commands = {
             "briefing pdf+docx+html": [*briefing, str(source), "--out", str(out), "--force"],
             "briefing pdf": [*briefing, str(source), "--to", "pdf", "--out", str(out), "--force"],
@@ -191,6 +190,8 @@ def main() -> None:
     import pypandoc
     pandoc = pypandoc.get_pandoc_path()
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    # Commands that time building pass --force (or a fresh folder): the
+    # manifest would otherwise find every run after the first up to date.
     briefing = [str(BIN / "briefing"), "build"]
     with tempfile.TemporaryDirectory() as temp:
         out = Path(temp)
