@@ -74,7 +74,7 @@ def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = P
             from pipeline.render_pdf import typeset
             return typeset(doc, templates, pdf_variant)
         case "docx":
-            from pipeline.markings import first_page_blocks
+            from pipeline.marking_blocks import first_page_blocks
             from pipeline.render_docx import render_docx
             return render_docx(doc, templates.path("docx/reference.docx"), templates.labels(),
                                first_page_blocks(doc.meta, templates)), [], None

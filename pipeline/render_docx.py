@@ -42,7 +42,8 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from . import model
 from .clock import build_time
 from .errors import BriefingError
-from .markings import MarkingBlock, level_class, marking_properties
+from .marking_blocks import MarkingBlock, marking_properties
+from .markings import level_class
 from .model import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList, Emph, Figure,
                     Footnote, FootnoteRef, Inline,
                     LineBreak, Link, ListBlock, Paragraph, Quote, Ref, Rule, Section, Strong,
@@ -89,7 +90,7 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
                 marking_blocks: Sequence[MarkingBlock] = ()) -> bytes:
     """The DOCX file for `doc`, styled by the `reference` document; `labels`
     are the words of templates/text/labels.yaml, `marking_blocks` the
-    worded blocks of the first page (markings.first_page_blocks)."""
+    worded blocks of the first page (marking_blocks.first_page_blocks)."""
     package = open_reference(reference)
     ctx = context(package, str(reference), labels)
     body = package.element.body
