@@ -25,6 +25,7 @@ from pipeline.progress import line
 from pipeline.templating import Templates
 
 VERSION_PATH = "/__briefing/version"
+BODY = re.compile(r"<body[^>]*>", re.I)
 CSP = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.I)
 
 
@@ -59,8 +60,9 @@ class Preview:
         html = CSP.sub(lambda m: f"{m[1]}{m[2]}; script-src 'nonce-{nonce}'; connect-src 'self'{m[3]}",
                        html, count=1)
         added = self.templates.render("watch/reload.html.j2", problems=problems, nonce=nonce)
-        end = html.rfind("</body>")
-        return (html[:end] + added + html[end:] if end >= 0 else html + added).encode("utf-8")
+        body = BODY.search(html)  # first in the body, so the problems come first
+        at = body.end() if body else 0
+        return (html[:at] + added + html[at:]).encode("utf-8")
 
     def index(self) -> bytes:
         with self.lock:

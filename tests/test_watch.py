@@ -109,3 +109,21 @@ def test_a_port_in_use_or_a_missing_target_stops_at_once(tmp_path):
     assert not (tmp_path / "out").exists()  # nothing built
     missing = run_cli("watch", tmp_path / "nowhere")
     assert missing.returncode == 2 and "no such file or folder" in missing.stderr
+
+
+def test_a_browser_reloads_by_itself_within_the_page_policy(watcher):
+    """The served page in Chromium: its script (allowed by a nonce, and
+    nothing else) notices the rebuild and reloads the page."""
+    import json
+    url, lines, folder, out = watcher
+    assert (ROOT / "node_modules" / "playwright-core").is_dir(), "run `make test` to install playwright-core"
+    browser = subprocess.Popen(["node", str(ROOT / "tests" / "browser" / "reload.mjs"),
+                                url + "brief.html", "The text after the save."],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert browser.stdout.readline().strip() == "ready", browser.stderr.read()
+        (folder / "brief.md").write_text(FRONT + "# One\n\nThe text after the save.\n")
+        result = json.loads(browser.stdout.readline())
+    finally:
+        browser.wait(timeout=90)
+    assert result == {"reloaded": True, "violations": [], "errors": []}
