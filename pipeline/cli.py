@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import traceback
 from pathlib import Path
@@ -250,7 +251,7 @@ def run_new(args: argparse.Namespace) -> int:
     except BriefingError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"{path}: written; build it with: briefing build {path}")
+    print(f"{path}: written; build it with: briefing build {shlex.quote(str(path))}")
     return 0
 
 
