@@ -30,7 +30,7 @@ class Context:
 
 
 def render_html(doc: m.Document, templates: Templates) -> str:
-    styles = stylesheets(templates, ("html/style.css", "html/screen.css"))
+    styles = stylesheets(templates, ("html/theme.css", "html/style.css", "html/screen.css"))
     return page(doc, templates, "html/page.html.j2", styles)
 
 

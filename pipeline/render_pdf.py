@@ -37,7 +37,7 @@ def typeset(doc: m.Document, templates: Templates,
             variant: str = m.PDF_VARIANTS[0]) -> tuple[bytes, list[Problem], int]:
     """The PDF, WeasyPrint's warnings, and its number of pages (for reports)."""
     weasyprint = import_weasyprint()  # heavy: only when a PDF is asked for
-    styles = stylesheets(templates, ("html/style.css", "print/print.css"))
+    styles = stylesheets(templates, ("html/theme.css", "html/style.css", "print/print.css"))
     markup = page(doc, templates, "print/page.html.j2", resolve_custom_properties(styles),
                   footnotes_in_place=True)
     fetcher = offline_fetcher(weasyprint)

@@ -114,10 +114,10 @@ def test_custom_properties_are_resolved_once_for_print():
 
 
 def test_print_colours_match_the_stylesheet(elements_pdf, tmp_path):
-    # The accent colour of style.css's :root reaches the PDF's headings.
+    # The accent colour of theme.css reaches the PDF's headings.
     (tmp_path / "html").mkdir()
-    style = (Templates().path("html/style.css")).read_text().replace("--accent: #1f3a5f", "--accent: #ff0000")
-    (tmp_path / "html" / "style.css").write_text(style)
+    style = (Templates().path("html/theme.css")).read_text().replace("--accent: #1f3a5f", "--accent: #ff0000")
+    (tmp_path / "html" / "theme.css").write_text(style)
     data, _ = render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))
     page = tmp_path / "red.pdf"
     page.write_bytes(data)
