@@ -206,7 +206,7 @@ def test_svg_figure_is_drawn_as_vectors(tmp_path):
 
 @pytest.mark.parametrize("override", [
     ("print/print.css", '@font-face {{ font-family: Evil; src: url("{url}/font.woff2"); }} body {{ font-family: Evil; }}'),
-    ("html/style.css", '@import url("{url}/style.css");'),
+    ("html/theme.css", '@import url("{url}/style.css");'),  # first in the page: @import must lead
 ])
 def test_fonts_and_stylesheets_from_a_server_are_refused(tmp_path, override):
     name, css = override
