@@ -1,9 +1,11 @@
 """`make bench`: time briefing against pandoc on the same sources, in one run.
 
 Sources: the seed briefing and a synthetic one ten times longer. Each command
-runs several times; we print medians, peak memory (max RSS of the process
-tree that wait4 reports), and ratios against pandoc measured in this run.
-Machines are shared and noisy: read the ratios, not the absolute times.
+runs several times, the commands taking turns; we print median wall and CPU
+times, peak memory (max RSS of the process tree that wait4 reports), and
+ratios against pandoc measured in this run. Machines are shared and noisy:
+read the ratios, not the absolute times; CPU time suffers least from a
+neighbour's load.
 """
 
 from __future__ import annotations
@@ -32,15 +34,16 @@ def synthetic(seed: Path, copies: int, target: Path) -> Path:
     return target
 
 
-def measure(command: list[str], env: dict[str, str], expect: int = 0) -> tuple[float, int]:
-    """Wall seconds and peak RSS in MB of one run (that must exit `expect`)."""
+def measure(command: list[str], env: dict[str, str], expect: int = 0) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS in MB of one
+    run (that must exit `expect`)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != expect:
         raise SystemExit(f"bench: unexpected exit: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss // 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
 
 
 def hard_inputs(folder: Path) -> dict[str, tuple[Path, int]]:
@@ -64,10 +67,18 @@ def hard_inputs(folder: Path) -> dict[str, tuple[Path, int]]:
     return made
 
 
-def median_of(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    measure(command, env)  # warm the file cache and font cache once
-    runs = [measure(command, env) for _ in range(RUNS)]
-    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+def interleaved(commands: dict[str, list[str]], env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
+    """Median wall and CPU seconds and peak MB of each command. The commands
+    take turns, run after run, so a load that comes and goes on a shared
+    machine falls on all of them alike and their ratios stay meaningful."""
+    for command in commands.values():
+        measure(command, env)  # warm the file cache and font cache once
+    runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name in commands}
+    for _ in range(RUNS):
+        for name, command in commands.items():
+            runs[name].append(measure(command, env))
+    return {name: (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows),
+                   max(r[2] for r in rows)) for name, rows in runs.items()}
 
 
 def main() -> None:
@@ -79,10 +90,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temp:
         out = Path(temp)
         sources = {"seed": SEED, "seed x10": synthetic(SEED, 10, out / "synthetic.md")}
-        print(f"{RUNS} runs each, median wall time; peak RSS of the process tree\n")
-        print(f"{'source':<10} {'command':<28} {'median s':>9} {'peak MB':>8}")
+        print(f"{RUNS} runs each, taking turns; median wall and CPU (user + system) time; "
+              "peak RSS of the process tree\n")
+        print(f"{'source':<10} {'command':<28} {'median s':>9} {'CPU s':>7} {'peak MB':>8}")
         for label, source in sources.items():
-            times: dict[str, float] = {}
             commands = {
                 "briefing pdf+docx+html": [*briefing, str(source), "--out", str(out)],
                 "briefing pdf": [*briefing, str(source), "--to", "pdf", "--out", str(out)],
@@ -93,21 +104,22 @@ def main() -> None:
                 "pandoc docx": [pandoc, str(source), "-s", "-o", str(out / "p.docx")],
                 "pandoc html": [pandoc, str(source), "-s", "-o", str(out / "p.html")],
             }
-            for name, command in commands.items():
-                times[name], peak = median_of(command, env)
-                print(f"{label:<10} {name:<28} {times[name]:>9.3f} {peak:>8}")
+            results = interleaved(commands, env)
+            for name, (wall, cpu, peak) in results.items():
+                print(f"{label:<10} {name:<28} {wall:>9.3f} {cpu:>7.3f} {peak:>8}")
             ratios = {
-                "all three / pandoc pdf (target <= 0.8)":
-                    times["briefing pdf+docx+html"] / times["pandoc pdf (weasyprint)"],
-                "docx / pandoc docx (target <= 1.5)": times["briefing docx"] / times["pandoc docx"],
-                "html / pandoc html (target <= 1.5)": times["briefing html"] / times["pandoc html"],
+                "all three / pandoc pdf (target <= 0.8)": ("briefing pdf+docx+html", "pandoc pdf (weasyprint)"),
+                "docx / pandoc docx (target <= 1.5)": ("briefing docx", "pandoc docx"),
+                "html / pandoc html (target <= 1.5)": ("briefing html", "pandoc html"),
             }
-            for name, ratio in ratios.items():
-                print(f"{label:<10} ratio {name:<40} {ratio:.2f}")
+            for name, (ours, theirs) in ratios.items():
+                wall = results[ours][0] / results[theirs][0]
+                cpu = results[ours][1] / results[theirs][1]
+                print(f"{label:<10} ratio {name:<40} {wall:.2f} (CPU {cpu:.2f})")
             print()
         print("At and past the limits (one run each; 'stopped' is the expected clear error):")
         for name, (path, expect) in hard_inputs(out).items():
-            seconds, peak = measure([*briefing, str(path), "--out", str(out / "limits")], env, expect)
+            seconds, _, peak = measure([*briefing, str(path), "--out", str(out / "limits")], env, expect)
             outcome = "built" if expect == 0 else "stopped"
             print(f"  {name:<20} {outcome:<8} {seconds:>7.2f} s {peak:>6} MB")
 
