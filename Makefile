@@ -22,7 +22,7 @@ CODE := $(wildcard pipeline/*.py)
 # read outputs independently of our code.
 APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fontconfig \
 	fonts-noto-core fonts-noto-mono fonts-noto-color-emoji fonts-dejavu-core
-APT_TEST := poppler-utils qpdf libreoffice-writer-nogui
+APT_TEST := poppler-utils qpdf libreoffice-writer-nogui chromium nodejs
 
 .PHONY: all setup test bench clean distclean
 
@@ -45,7 +45,7 @@ $(STAMPS)/apt-runtime:
 	@./tools/apt-ensure $(APT_RUNTIME)
 	@mkdir -p $(STAMPS) && touch $@
 
-$(STAMPS)/apt-test:
+$(STAMPS)/apt-test: Makefile
 	@./tools/apt-ensure $(APT_TEST)
 	@mkdir -p $(STAMPS) && touch $@
 
@@ -59,7 +59,15 @@ $(STAMPS)/venv-test: requirements-test.txt $(STAMPS)/venv
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
-test: $(STAMPS)/venv-test $(STAMPS)/apt-test
+# axe-core and playwright-core (pinned in package-lock.json) check the HTML
+# page in the system Chromium; they go into node_modules/, never committed.
+# Debian's nodejs comes without npm (NodeSource's has it built in).
+$(STAMPS)/node-test: package.json package-lock.json $(STAMPS)/apt-test
+	@command -v npm >/dev/null || ./tools/apt-ensure npm
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+test: $(STAMPS)/venv-test $(STAMPS)/apt-test $(STAMPS)/node-test
 	$(BIN)/python -m pytest
 
 bench: $(STAMPS)/venv-test $(STAMPS)/apt-test $(STAMPS)/bytecode
@@ -69,4 +77,4 @@ clean:
 	rm -rf $(OUT)
 
 distclean: clean
-	rm -rf $(VENV) $(STAMPS) *.egg-info
+	rm -rf $(VENV) $(STAMPS) *.egg-info node_modules

@@ -58,7 +58,8 @@ def load(path: Path) -> m.Document:
 
     source = read_source(path)
     meta, body_line = read_meta(source)
-    return finish(parse(source, meta, body_line))
+    problems: list = []  # what reading can go past, reported with the checks' own
+    return finish(parse(source, meta, body_line, problems), problems)
 
 
 def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = PDF_VARIANTS[0]
@@ -73,7 +74,7 @@ def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = P
             from pipeline.render_pdf import typeset
             return typeset(doc, templates, pdf_variant)
         case "docx":
-            from pipeline.markings import first_page_blocks
+            from pipeline.marking_blocks import first_page_blocks
             from pipeline.render_docx import render_docx
             return render_docx(doc, templates.path("docx/reference.docx"), templates.labels(),
                                first_page_blocks(doc.meta, templates)), [], None

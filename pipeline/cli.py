@@ -27,6 +27,7 @@ examples:
   briefing build brief.md --to pdf --out out  the PDF only, into out/
   briefing check source/*.md                 validate without writing anything
   briefing new source/sahel                  a starter briefing, source/sahel.md
+  briefing watch source --to html            rebuild on save; preview on 127.0.0.1:8000
 """
 
 
@@ -40,22 +41,26 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", parents=[debug], help="build briefings into PDF, DOCX and HTML",
+    # What build and watch share: what to make, where, from which templates.
+    making = argparse.ArgumentParser(add_help=False)
+    making.add_argument("--to", default="pdf,docx,html", type=formats, metavar="FORMATS",
+                        help="comma-separated formats: pdf, docx, html (default: all three)")
+    making.add_argument("--out", default=Path("build"), type=Path, metavar="DIR",
+                        help="output folder (default: build/)")
+    making.add_argument("--templates", type=Path, metavar="DIR",
+                        help="folder whose files override templates/ by the same relative path")
+    making.add_argument("--pdf-variant", default=PDF_VARIANTS[0], choices=PDF_VARIANTS, metavar="VARIANT",
+                        help="pdf/ua-1 (default: tagged for screen readers), pdf/a-2b or pdf/a-3b "
+                        "(archival; pdf/a-3b carries the Markdown source as an attachment)")
+    making.add_argument("--time-limit", type=seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
+                        help=f"stop a briefing that takes longer (default: {DEFAULT_SECONDS})")
+    making.add_argument("--jobs", "-j", type=jobs, default=cores(), metavar="N",
+                        help=f"build up to N briefings at once (default: the number of cores, {cores()})")
+
+    build = commands.add_parser("build", parents=[debug, making],
+                                help="build briefings into PDF, DOCX and HTML",
                                 description="Build each Markdown FILE into the chosen formats.")
     build.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
-    build.add_argument("--to", default="pdf,docx,html", type=formats, metavar="FORMATS",
-                       help="comma-separated formats: pdf, docx, html (default: all three)")
-    build.add_argument("--out", default=Path("build"), type=Path, metavar="DIR",
-                       help="output folder (default: build/)")
-    build.add_argument("--templates", type=Path, metavar="DIR",
-                       help="folder whose files override templates/ by the same relative path")
-    build.add_argument("--pdf-variant", default=PDF_VARIANTS[0], choices=PDF_VARIANTS, metavar="VARIANT",
-                       help="pdf/ua-1 (default: tagged for screen readers), pdf/a-2b or pdf/a-3b "
-                       "(archival; pdf/a-3b carries the Markdown source as an attachment)")
-    build.add_argument("--time-limit", type=seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
-                       help=f"stop a briefing that takes longer (default: {DEFAULT_SECONDS})")
-    build.add_argument("--jobs", "-j", type=jobs, default=cores(), metavar="N",
-                       help=f"build up to N briefings at once (default: the number of cores, {cores()})")
     build.add_argument("--force", action="store_true",
                        help="rebuild even the briefings whose outputs are up to date")
     build.add_argument("--report", type=Path, metavar="FILE.json",
@@ -67,6 +72,17 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
     check.add_argument("--time-limit", type=seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
                        help=f"stop a briefing that takes longer (default: {DEFAULT_SECONDS})")
+
+    watch = commands.add_parser("watch", parents=[debug, making],
+                                help="rebuild on save, preview the HTML live",
+                                description="Build FILE (or every .md in DIR), build again whenever "
+                                            "a source, figure or template changes, and serve the HTML "
+                                            "on 127.0.0.1 with live reload (the HTML is always made). "
+                                            "Ctrl-C stops.")
+    watch.add_argument("target", type=Path, metavar="FILE|DIR", help="a briefing, or a folder of them")
+    watch.add_argument("--port", type=port, default=8000, metavar="N",
+                       help="serve on 127.0.0.1:N (default: 8000; 0: any free port)")
+
     new = commands.add_parser("new", parents=[debug], help="write a starter briefing",
                               description="Write NAME.md: a starter briefing with every "
                                           "front-matter key explained. An existing file is never replaced.")
@@ -89,6 +105,12 @@ def seconds(value: str) -> float:
 def jobs(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 256:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of jobs (1 to 256)")
+    return int(value)
+
+
+def port(value: str) -> int:
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0 to 65535)")
     return int(value)
 
 
@@ -131,6 +153,8 @@ def run(args: argparse.Namespace) -> int:
             return run_check(args)
         case "new":
             return run_new(args)
+        case "watch":
+            return run_watch(args)
         case _:
             raise ValueError(f"unknown command {args.command}")
 
@@ -174,6 +198,31 @@ def run_check(args: argparse.Namespace) -> int:
                 print(shown(problem, on_github()), file=sys.stderr)
             failed += 1
     return 1 if failed else 0
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    from pipeline.build import Options
+    from pipeline.templating import Templates
+    from pipeline.watch import watch
+
+    if not args.target.exists():
+        print(f"briefing: {args.target}: no such file or folder", file=sys.stderr)
+        return 2
+    if args.templates and not args.templates.is_dir():
+        print(f"briefing: --templates {args.templates}: not a folder", file=sys.stderr)
+        return 2
+    fmts = args.to if "html" in args.to else (*args.to, "html")  # the preview shows the HTML
+    options = Options(formats=fmts, out_dir=args.out, templates=Templates(args.templates),
+                      time_limit=args.time_limit, pdf_variant=args.pdf_variant)
+    try:
+        watch(args.target, options, port=args.port, jobs=args.jobs, github=on_github())
+    except KeyboardInterrupt:
+        print("briefing: watch stopped", flush=True)
+        return 0
+    except OSError as error:  # the port is taken, or not ours to use
+        print(f"briefing: cannot serve on 127.0.0.1:{args.port}: {error.strerror}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def run_new(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from pipeline.errors import BriefingError, Problem
 from pipeline.markings import SCHEMES
 from pipeline.model import PAPER_SIZES, Meta
 from pipeline.source import Source, check_characters
@@ -162,28 +163,39 @@ def read_meta(source: Source) -> tuple[Meta, int]:
         raise source.error(root.start_mark.line + 2, "front matter must be key: value lines")
     values: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
+    problems: list[Problem] = []  # every key's problem at once
+
+    def problem(line: int, message: str) -> None:
+        problems.append(Problem(source.name, line, message))
+
     loader = StrictLoader("")
     for key_node, value_node in root.value:
         line = key_node.start_mark.line + 2
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key not in SCHEMA:
-            raise source.error(line, unknown_key(key))
+            problem(line, unknown_key(key))
+            continue
         if key in key_lines:
-            raise source.error(line, f"duplicate key '{key}' (first on line {key_lines[key]})")
+            problem(line, f"duplicate key '{key}' (first on line {key_lines[key]})")
+            continue
+        key_lines[key] = line
         try:
             raw = written_value(loader, value_node)
             values[key] = SCHEMA[key](raw)
         except TypeError as expected:
-            raise source.error(line, f"'{key}' must be {expected}, not {describe(raw)}") from None
+            problem(line, f"'{key}' must be {expected}, not {describe(raw)}")
+            continue
         except yaml.YAMLError as error:
-            raise source.error(line, f"'{key}': {yaml_problem(error)}") from None
-        key_lines[key] = line
+            problem(line, f"'{key}': {yaml_problem(error)}")
+            continue
         for item in values[key] if isinstance(values[key], tuple) else (values[key],):
             if isinstance(item, str):
                 check_characters(item, source.name, line)
     for key in REQUIRED:
-        if key not in values:
-            raise source.error(1, f"front matter lacks '{key}', which every briefing needs")
+        if key not in key_lines:
+            problem(1, f"front matter lacks '{key}', which every briefing needs")
+    if problems:
+        raise BriefingError.of(sorted(problems, key=lambda p: p.line or 0))
     # The classification is checked with the other markings, so that every
     # marking problem is reported at once.
     return Meta(**values, key_lines=tuple(key_lines.items())), body_line

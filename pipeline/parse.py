@@ -29,7 +29,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
 from pipeline import model as m
-from pipeline.errors import BriefingError
+from pipeline.errors import BriefingError, Problem
 from pipeline.images import ImageProblem, check_image
 from pipeline.source import XML_INVALID, Source
 
@@ -125,9 +125,14 @@ class Reader:
     cursor: int
     notes: dict[str, int] = field(default_factory=dict)  # footnote label -> number
     in_note: bool = False  # reading a footnote's text
+    # Problems the reading can go on after, reported together at the end.
+    problems: list[Problem] = field(default_factory=list)
 
     def error(self, line: int, message: str) -> BriefingError:
         return self.source.error(line, message)
+
+    def report(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.source.name, line, message))
 
     def find_line(self, element: etree.Element) -> int:
         snippet = first_words(element)
@@ -159,9 +164,9 @@ class Reader:
         if not text:
             return ""
         text = SOFT_BREAK.sub(" ", text)  # a soft line break reads as one space
-        if undefined := UNDEFINED_NOTE.search(text):
-            raise self.error(self.source.locate(undefined[0], line) or line,
-                             f"footnote {undefined[0]} has no definition ([{undefined[0][1:-1]}]: text)")
+        for undefined in UNDEFINED_NOTE.finditer(text):
+            self.report(self.source.locate(undefined[0], line) or line,
+                        f"footnote {undefined[0]} has no definition ([{undefined[0][1:-1]}]: text)")
         return HTML_PLACEHOLDER_RE.sub(lambda match: self.entity(match, line), text)
 
     def entity(self, match: re.Match[str], line: int) -> str:
@@ -312,16 +317,18 @@ class Reader:
         text, table_id = caption_parts(self.inlines(caption, caption_line))
         return replace(table, caption=text, id=table_id)
 
-    def figure(self, img: etree.Element) -> m.Figure:
+    def figure(self, img: etree.Element) -> m.Figure | m.Paragraph:
         src = img.get("src", "")
         line = self.source.locate(f"]({src}", self.cursor) or self.find_line(img)
         self.cursor = line + 1
         if self.in_note:
-            raise self.error(line, "a footnote cannot hold a figure")
+            self.report(line, "a footnote cannot hold a figure")
+            return m.Paragraph(inlines=(), line=line)  # never rendered: the problem stops the build
         try:
             image = check_image(src, self.source.path.parent)
         except ImageProblem as problem:
-            raise self.error(line, str(problem)) from None
+            self.report(line, str(problem))
+            return m.Paragraph(inlines=(), line=line)
         alt = img.get("alt", "")
         return m.Figure(path=str(image.path), mime=image.mime, width=image.width,
                         height=image.height, alt=plain_alt(alt), caption=self.caption(alt, line),
@@ -333,8 +340,8 @@ class Reader:
             return ()
         root, md = markdown_tree(alt, line)
         paragraph = root.find("p")
-        return Reader(source=self.source, md=md, cursor=line).inlines(paragraph, line) \
-            if paragraph is not None else ()
+        return Reader(source=self.source, md=md, cursor=line, problems=self.problems).inlines(
+            paragraph, line) if paragraph is not None else ()
 
     def footnotes(self, notes: etree.Element, body_line: int) -> tuple[m.Footnote, ...]:
         """Footnote definitions, numbered by their first reference; the
@@ -346,7 +353,8 @@ class Reader:
             self.cursor = self.source.locate(f"[^{label}]:", body_line) or body_line
             line = self.cursor
             if label not in self.notes:
-                raise self.error(line, f"footnote [^{label}] is never referenced")
+                self.report(line, f"footnote [^{label}] is never referenced")
+                continue
             drop_backlinks(li)
             found.append(m.Footnote(number=self.notes[label], line=line,
                                     blocks=self.nested_blocks(list(li), 1)))
@@ -442,12 +450,12 @@ class Reader:
         parts = urlsplit(href)
         shown = href if len(href) <= 60 else href[:57] + "..."
         if parts.scheme.lower() not in LINK_SCHEMES:
-            raise self.error(line, f"link target '{shown}' is not allowed: use http, https, "
-                             "mailto or #id")
-        if not (parts.netloc if parts.scheme.lower() != "mailto" else parts.path):
-            raise self.error(line, f"link target '{shown}' has no "
-                             f"{'address' if parts.scheme.lower() == 'mailto' else 'host'}")
-        return href
+            self.report(line, f"link target '{shown}' is not allowed: use http, https, "
+                        "mailto or #id")
+        elif not (parts.netloc if parts.scheme.lower() != "mailto" else parts.path):
+            self.report(line, f"link target '{shown}' has no "
+                        f"{'address' if parts.scheme.lower() == 'mailto' else 'host'}")
+        return href  # a refused one is never rendered: its problem stops the build
 
 
 def drop_backlinks(li: etree.Element) -> None:
@@ -598,15 +606,19 @@ def quote_depth(line: str) -> int:
     return depth
 
 
-def parse(source: Source, meta: m.Meta, body_line: int) -> m.Document:
-    """The document model of a source whose front matter is already read."""
+def parse(source: Source, meta: m.Meta, body_line: int,
+          problems: list[Problem] | None = None) -> m.Document:
+    """The document model of a source whose front matter is already read.
+    Problems the reading can go on after are added to `problems`, for the
+    later stages to report with their own; without it, they are raised here."""
     check_shape(source, body_line)
     body = "\n".join(source.lines[body_line - 1:])
     try:
         root, md = markdown_tree(body, body_line)
     except RecursionError:
         raise source.error(body_line, "the Markdown nests too deeply to read") from None
-    reader = Reader(source=source, md=md, cursor=body_line)
+    reader = Reader(source=source, md=md, cursor=body_line,
+                    problems=[] if problems is None else problems)
     notes = root.find("div[@class='footnote']")
     if notes is not None:
         root.remove(notes)
@@ -614,6 +626,8 @@ def parse(source: Source, meta: m.Meta, body_line: int) -> m.Document:
     footnotes = reader.footnotes(notes, body_line) if notes is not None else ()
     abbreviations = next((ext.abbrs for ext in md.registeredExtensions
                           if isinstance(ext, AbbrExtension)), {})
+    if problems is None and reader.problems:
+        raise BriefingError.of(sorted(reader.problems, key=lambda problem: problem.line or 0))
     return m.Document(meta=meta, blocks=preamble, sections=sections, path=source.name,
                       footnotes=footnotes, abbreviations=tuple(sorted(abbreviations.items())),
                       source=source.text)

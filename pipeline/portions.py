@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import assert_never
 
-from pipeline import markings
+from pipeline import marking_blocks, markings
 from pipeline import model as m
 from pipeline.errors import Problem
 
@@ -83,7 +83,7 @@ def apply_markings(doc: m.Document) -> tuple[m.Document, list[Problem], list[Pro
 def meta_problems(meta: m.Meta) -> list[tuple[str, str]]:
     if problem := markings.classification_problem(meta.classification, meta.marking_scheme):
         return [("classification", problem)]
-    return markings.block_problems(meta)
+    return marking_blocks.block_problems(meta)
 
 
 def mark_section(section: m.Section, state: Portions) -> m.Section:
@@ -100,6 +100,8 @@ def mark_blocks(blocks: tuple[m.Block, ...], state: Portions) -> tuple[m.Block, 
 def mark_block(block: m.Block, state: Portions) -> m.Block:
     replace = dataclasses.replace
     match block:
+        case m.Paragraph(inlines=()):
+            return block  # nothing to mark (a figure whose problem is reported)
         case m.Paragraph(inlines=inlines, line=line):
             portion, inlines = state.take(inlines, line, "paragraph")
             return replace(block, portion=portion, inlines=inlines)

@@ -42,7 +42,8 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from . import model
 from .clock import build_time
 from .errors import BriefingError
-from .markings import MarkingBlock, level_class, marking_properties
+from .marking_blocks import MarkingBlock, marking_properties
+from .markings import level_class
 from .model import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList, Emph, Figure,
                     Footnote, FootnoteRef, Inline,
                     LineBreak, Link, ListBlock, Paragraph, Quote, Ref, Rule, Section, Strong,
@@ -89,7 +90,7 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
                 marking_blocks: Sequence[MarkingBlock] = ()) -> bytes:
     """The DOCX file for `doc`, styled by the `reference` document; `labels`
     are the words of templates/text/labels.yaml, `marking_blocks` the
-    worded blocks of the first page (markings.first_page_blocks)."""
+    worded blocks of the first page (marking_blocks.first_page_blocks)."""
     package = open_reference(reference)
     ctx = context(package, str(reference), labels)
     body = package.element.body
@@ -669,14 +670,14 @@ def table_xml(table: Table, ctx: Context) -> list:
         '<w:tblW w:w="5000" w:type="pct"/>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
         'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'))
-    columns = len(table.aligns)
+    widths = column_widths(table, int(text_width(ctx)) // 635)  # EMU -> twips
     grid = OxmlElement("w:tblGrid")
-    for _ in range(columns):
-        grid.append(OxmlElement("w:gridCol", {qn("w:w"): str(9000 // max(columns, 1))}))
+    for width in widths:
+        grid.append(OxmlElement("w:gridCol", {qn("w:w"): str(width)}))
     tbl.append(grid)
-    tbl.append(table_row(table.head, table.aligns, ctx, header=True))
+    tbl.append(table_row(table.head, table.aligns, widths, ctx, header=True))
     for row in table.rows:
-        tbl.append(table_row(row, table.aligns, ctx, header=False))
+        tbl.append(table_row(row, table.aligns, widths, ctx, header=False))
     content.append(tbl)
     return content
 
@@ -701,15 +702,26 @@ def numbered_caption(ctx: Context, label: str, sequence: str, number: int | None
     return p
 
 
+def column_widths(table: Table, total: int) -> list[int]:
+    """Each column's share of the text width, by the length of its longest
+    cell (capped, so one long cell wraps rather than starving the rest), as
+    a browser's automatic table layout shares it; Word and LibreOffice
+    would otherwise make every column as wide, or the first one widest."""
+    weights = [min(max(len(model.plain_text(cell)) for cell in column), 60) + 4
+               for column in zip(table.head, *table.rows)]
+    return [total * weight // sum(weights) for weight in weights]
+
+
 def table_row(cells: tuple[tuple[Inline, ...], ...], aligns: tuple[str | None, ...],
-              ctx: Context, header: bool):
+              widths: list[int], ctx: Context, header: bool):
     tr = OxmlElement("w:tr")
     if header:  # repeats at the top of each page the table runs onto
         tr.append(parse_xml(f'<w:trPr {nsdecls("w")}><w:tblHeader/><w:cantSplit/></w:trPr>'))
     else:
         tr.append(parse_xml(f'<w:trPr {nsdecls("w")}><w:cantSplit/></w:trPr>'))
-    for cell, align in zip(cells, aligns):
+    for cell, align, width in zip(cells, aligns, widths):
         tc = OxmlElement("w:tc")
+        tc.append(parse_xml(f'<w:tcPr {nsdecls("w")}><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'))
         p = paragraph(ctx, "Compact", cell)
         if align:  # the column's alignment is content, as in pandoc's writer
             p.get_or_add_pPr().append(OxmlElement("w:jc", {qn("w:val"): align}))  # same words

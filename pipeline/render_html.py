@@ -14,7 +14,7 @@ from typing import Any, assert_never
 
 from markupsafe import Markup
 
-from pipeline import __version__, markings
+from pipeline import __version__, marking_blocks, markings
 from pipeline import model as m
 from pipeline.templating import Templates
 
@@ -53,12 +53,12 @@ def page(doc: m.Document, templates: Templates, template: str, styles: Markup,
                                      ctx.labels)
     toc = (templates.macros("html/toc.html.j2").entries(toc_entries(doc.sections, ctx))
            if doc.meta.toc and doc.sections else "")
-    first_page = markings.first_page_blocks(doc.meta, templates)
+    first_page = marking_blocks.first_page_blocks(doc.meta, templates)
     return templates.render(
         template, meta=doc.meta, body=body, toc=toc,
         styles=styles, level=markings.level_class(doc.meta.classification),
         marking_blocks=first_page,
-        marking_properties=markings.marking_properties(doc.meta, first_page),
+        marking_properties=marking_blocks.marking_properties(doc.meta, first_page),
         labels=ctx.labels, version=__version__)
 
 

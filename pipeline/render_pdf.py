@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
-from pipeline import markings
+from pipeline import marking_blocks
 from pipeline import model as m
 from pipeline.clock import build_time
 from pipeline.errors import BriefingError, Problem
@@ -48,8 +48,8 @@ def typeset(doc: m.Document, templates: Templates,
             document = weasyprint.HTML(string=markup, base_url=str(Path(doc.path).parent),
                                        url_fetcher=fetcher).render(presentational_hints=True)
             complete_metadata(document.metadata, doc)
-            add_markings(document.metadata, markings.marking_properties(
-                doc.meta, markings.first_page_blocks(doc.meta, templates)))
+            add_markings(document.metadata, marking_blocks.marking_properties(
+                doc.meta, marking_blocks.first_page_blocks(doc.meta, templates)))
             # pdf_identifier: PDF/A needs one, which WeasyPrint makes from
             # the content (so it is reproducible); other PDFs go without.
             data = document.write_pdf(pdf_variant=variant, pdf_tags=True,

@@ -47,11 +47,13 @@ class Numbering:
         self.ids.setdefault(ident, line)
 
 
-def finish(doc: m.Document) -> m.Document:
+def finish(doc: m.Document, earlier: list[Problem] | tuple[Problem, ...] = ()) -> m.Document:
     """The final model: portion marks, ids, numbers, checked references.
-    Every problem found on the way is reported at once."""
+    Every problem found on the way, and those `earlier` stages could read
+    past, is reported at once."""
     # Marks come off the headings first: they are no part of an id's slug.
     doc, problems, warnings = apply_markings(doc)
+    problems = [*earlier, *problems]
     state = Numbering(path=doc.path, numbered_sections=doc.meta.numbering, problems=problems)
     state.ids.update(RESERVED_IDS)
     blocks = number_blocks(doc.blocks, state)

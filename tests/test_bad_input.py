@@ -124,3 +124,25 @@ def test_nothing_is_fetched_from_a_local_server(tmp_path: Path):
         assert result.returncode == 1 and "is not a local file" in result.stderr
         with pytest.raises(TimeoutError):
             server.accept()  # nobody connected
+
+
+def test_every_problem_at_once(tmp_path: Path):
+    """One run names every problem the reading can go past, in line order:
+    an author fixes them all, then builds once."""
+    keys = tmp_path / "keys.md"
+    keys.write_text("---\ntitle: T\nsubtitel: x\nauthor: y\nversion: 1.10\n"
+                    "classification: UNCLASSIFIED\n---\nText.\n")
+    result = run_cli("check", keys)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert [line.split(": ", 1)[0] for line in result.stderr.splitlines()] == [
+        f"{keys}:3", f"{keys}:4", f"{keys}:5"]
+    body = tmp_path / "body.md"
+    body.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\nportion_marking: true\n---\n\n"
+                    "# Heading\n\n(U) Text[^a] and [bad](javascript:x) and @tbl-nowhere.\n\n"
+                    "| a |\n|---|\n| 1 |\n\n![(U) x](nothere.png)\n\n[^b]: (U) unused.\n")
+    result = run_cli("check", body)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    found = [(int(line.split(":")[1]), line.split(": ", 1)[1]) for line in result.stderr.splitlines()]
+    assert [line for line, _ in found] == [7, 9, 9, 9, 11, 15, 17]
+    assert [message.split(" ")[0] for _, message in found] == [
+        "heading", "footnote", "link", "cross-reference", "a", "image", "footnote"]

@@ -44,8 +44,9 @@ def test_refused_with_what_is_accepted(value, scheme, words):
 
 # Portion marks ---------------------------------------------------------------
 
-from pipeline.markings import (Marking, banner_warnings, block_problems, level_class,
-                               marking_blocks, portion_problem, read_banner, read_portion)
+from pipeline.marking_blocks import block_problems, marking_blocks
+from pipeline.markings import (Marking, banner_warnings, level_class, portion_problem, read_banner,
+                               read_portion)
 from pipeline.model import Meta
 
 

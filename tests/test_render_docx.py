@@ -788,3 +788,20 @@ def test_title_page_ends_with_a_page_break_and_date_is_a_property(tmp_path):
     props = part(with_page, "docProps/custom.xml")
     names = {p.get("name"): p[0].text for p in props}
     assert names["DocumentDate"] == "12 March 2025" and names["Classification"] == "OFFICIAL-SENSITIVE"
+
+
+def test_table_columns_share_the_width_by_their_content(tmp_path):
+    """A short column stays narrow, a wordy one gets the room, and the
+    widths add up to the text width (Word and LibreOffice read tcW)."""
+    cell = lambda text: (Text(text=text),)
+    table = Table(head=(cell("Unit"), cell("Remarks")), aligns=(None, None), line=1,
+                  rows=((cell("A1"), cell("In reserve, available at thirty days' notice to move")),))
+    doc = Document(meta=Meta(title="T", classification="UNCLASSIFIED"), blocks=(table,),
+                   sections=(), path="x.md")
+    document = docx.Document(str(render(tmp_path, doc)))
+    grid = [int(w) for w in document.tables[0]._tbl.xpath("w:tblGrid/w:gridCol/@w:w")]
+    section = document.sections[0]
+    assert grid[0] * 4 < grid[1]
+    assert abs(sum(grid) * 635 - (section.page_width - section.left_margin - section.right_margin)) < 635 * 3
+    cells = document.tables[0]._tbl.xpath("w:tr[1]/w:tc/w:tcPr/w:tcW/@w:w")
+    assert [int(w) for w in cells] == grid

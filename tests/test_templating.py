@@ -1,5 +1,6 @@
 """Templates: the user's folder first, strict Jinja, clear errors, shipped in the wheel."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -56,8 +57,14 @@ def test_missing_template_file():
 
 
 def test_wheel_carries_the_templates(tmp_path: Path):
+    # Built from a copy: setuptools works in ./build, the folder of the briefings.
+    source = tmp_path / "src"
+    for name in ("pipeline", "templates"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "-w", str(tmp_path / "wheel"), str(ROOT)], check=True, capture_output=True)
+                    "-w", str(tmp_path / "wheel"), str(source)], check=True, capture_output=True)
     wheel = next((tmp_path / "wheel").glob("briefing-*.whl"))
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
                     str(tmp_path / "site"), str(wheel)], check=True, capture_output=True)

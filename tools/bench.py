@@ -1,27 +1,35 @@
 """`make bench`: time briefing against pandoc on the same sources, in one run.
 
-Sources: the seed briefing and a synthetic one ten times longer. Each command
-runs several times, the commands taking turns; we print median wall and CPU
-times, peak memory (max RSS of the process tree that wait4 reports), and
-ratios against pandoc measured in this run. Machines are shared and noisy:
-read the ratios, not the absolute times; CPU time suffers least from a
-neighbour's load.
+Single briefings: the seed and a synthetic one of about 70 pages, each
+format and all three at once, against pandoc's PDF (WeasyPrint), DOCX and
+HTML. A batch: 20 briefings built cold with `--jobs 1` and `--jobs 2`, a
+rebuild with nothing changed, and pandoc's PDFs of the same 20. Each command
+runs several times (a single briefing's commands taking turns); we print medians, peak memory (the largest max RSS of
+one process of the tree, as wait4 reports it), and ratios against the
+targets. Machines are shared and noisy: read the ratios, not the absolute
+times.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "military-diplomacy-counter-terrorism.md"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+BATCH_RUNS = int(os.environ.get("BENCH_BATCH_RUNS", "3"))
+BATCH = 20
+LONG_COPIES = 12  # copies of the seed's body that make about 70 pages
 BIN = Path(sys.executable).parent
 
 
@@ -34,16 +42,58 @@ def synthetic(seed: Path, copies: int, target: Path) -> Path:
     return target
 
 
-def measure(command: list[str], env: dict[str, str], expect: int = 0) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (user + system) and peak RSS in MB of one
-    run (that must exit `expect`)."""
+def batch_sources(seed: Path, folder: Path, count: int) -> list[Path]:
+    """`count` briefings: the seed under different titles."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = seed.read_text(encoding="utf-8")
+    made = []
+    for n in range(1, count + 1):
+        path = folder / f"briefing-{n:02}.md"
+        path.write_text(re.sub(r"^title: (.*)$", rf"title: \1 ({n})", text, count=1, flags=re.M),
+                        encoding="utf-8")
+        made.append(path)
+    return made
+
+
+def measure(command: list[str], env: dict[str, str], expect: int = 0) -> tuple[float, int]:
+    """Wall seconds and peak RSS in MB of one run (that must exit `expect`)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != expect:
         raise SystemExit(f"bench: unexpected exit: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def median_of(command: Callable[[int], list[str]], env: dict[str, str], runs: int,
+              warm: bool = True, before: Callable[[int], None] = lambda run: None) -> tuple[float, int]:
+    """Median time and peak memory of `runs` runs of command(run), after
+    one unmeasured run to warm the file and font caches."""
+    if warm:
+        before(-1)
+        measure(command(-1), env)
+    results = []
+    for run in range(runs):
+        before(run)
+        results.append(measure(command(run), env))
+    return statistics.median(t for t, _ in results), max(m for _, m in results)
+
+
+def interleaved(commands: dict[str, list[str]], env: dict[str, str], runs: int
+                ) -> dict[str, tuple[float, int]]:
+    """median_of for several commands that take turns, run after run: a
+    neighbour's load that comes and goes on a shared machine then falls on
+    both sides of a ratio alike (pandoc's DOCX took 0.12 s in one make bench
+    and 0.25 s in another while it ran its five runs apart from ours)."""
+    for command in commands.values():
+        measure(command, env)  # warm the file and font caches once
+    results: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            results[name].append(measure(command, env))
+    return {name: (statistics.median(t for t, _ in rows), max(m for _, m in rows))
+            for name, rows in results.items()}
 
 
 def hard_inputs(folder: Path) -> dict[str, tuple[Path, int]]:
@@ -67,59 +117,107 @@ def hard_inputs(folder: Path) -> dict[str, tuple[Path, int]]:
     return made
 
 
-def interleaved(commands: dict[str, list[str]], env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
-    """Median wall and CPU seconds and peak MB of each command. The commands
-    take turns, run after run, so a load that comes and goes on a shared
-    machine falls on all of them alike and their ratios stay meaningful."""
-    for command in commands.values():
-        measure(command, env)  # warm the file cache and font cache once
-    runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name in commands}
-    for _ in range(RUNS):
-        for name, command in commands.items():
-            runs[name].append(measure(command, env))
-    return {name: (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows),
-                   max(r[2] for r in rows)) for name, rows in runs.items()}
+def row(label: str, name: str, seconds: float, peak: int | str) -> None:
+    print(f"{label:<14} {name:<34} {seconds:>9.3f} {peak:>8}")
+
+
+def ratio(label: str, name: str, value: float, target: str) -> None:
+    print(f"{label:<14} {name:<44} {value:>6.2f}   target {target}")
+
+
+def pages(briefing: list[str], source: Path, out: Path, env: dict[str, str]) -> int:
+    report = out / "pages.json"
+    subprocess.run([*briefing, str(source), "--to", "pdf", "--out", str(out), "--force",
+                    "--report", str(report)], env=env, check=True, capture_output=True)
+    return json.loads(report.read_text())["briefings"][0]["pages"]
+
+
+def singles(briefing: list[str], pandoc: str, out: Path, env: dict[str, str]) -> None:
+    sources = {"seed": SEED, "long": synthetic(SEED, LONG_COPIES, out / "long.md")}
+    for label, source in sources.items():
+        label = f"{label} ({pages(briefing, source, out, env)} p)"
+        times: dict[str, float] = {}
+        peaks: dict[str, int] = {}
+        commands = {
+            "briefing pdf+docx+html": [*briefing, str(source), "--out", str(out), "--force"],
+            "briefing pdf": [*briefing, str(source), "--to", "pdf", "--out", str(out), "--force"],
+            "briefing docx": [*briefing, str(source), "--to", "docx", "--out", str(out), "--force"],
+            "briefing html": [*briefing, str(source), "--to", "html", "--out", str(out), "--force"],
+            "pandoc pdf (weasyprint)": [pandoc, str(source), "-s", "--pdf-engine=weasyprint",
+                                        "-o", str(out / "p.pdf")],
+            "pandoc docx": [pandoc, str(source), "-s", "-o", str(out / "p.docx")],
+            "pandoc html": [pandoc, str(source), "-s", "-o", str(out / "p.html")],
+        }
+        for name, (times[name], peaks[name]) in interleaved(commands, env, RUNS).items():
+            row(label, name, times[name], peaks[name])
+        ratio(label, "all three / pandoc pdf", times["briefing pdf+docx+html"]
+              / times["pandoc pdf (weasyprint)"], "<= 0.8")
+        ratio(label, "docx / pandoc docx", times["briefing docx"] / times["pandoc docx"], "<= 1.5")
+        ratio(label, "html / pandoc html", times["briefing html"] / times["pandoc html"], "<= 1.5")
+        if label.startswith("long"):
+            print(f"{label:<14} {'peak memory, all three':<44} {peaks['briefing pdf+docx+html']:>6} MB"
+                  f"   target < 200 MB")
+        print()
+
+
+# pandoc's PDFs of many sources, `jobs` at a time.
+PANDOC_BATCH = """
+import subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+pandoc, out, jobs, *sources = sys.argv[1:]
+def one(source):
+    subprocess.run([pandoc, source, "-s", "--pdf-engine=weasyprint",
+                    "-o", str(Path(out) / (Path(source).stem + ".pdf"))], check=True)
+with ThreadPoolExecutor(int(jobs)) as pool:
+    list(pool.map(one, sources))
+"""
+
+
+def batch(briefing: list[str], pandoc: str, out: Path, env: dict[str, str]) -> None:
+    sources = [str(s) for s in batch_sources(SEED, out / "batch", BATCH)]
+    label = f"{BATCH} briefings"
+    fresh = lambda run: shutil.rmtree(out / "cold", ignore_errors=True)  # noqa: E731 - cold: no outputs, no manifest
+    times: dict[str, float] = {}
+    for jobs in (1, 2):
+        name = f"briefing --jobs {jobs}, cold"
+        times[name], peak = median_of(
+            lambda _, j=jobs: [*briefing, *sources, "--out", str(out / "cold"), "--jobs", str(j)],
+            env, BATCH_RUNS, warm=False, before=fresh)
+        row(label, name, times[name], peak)
+    unchanged = [*briefing, *sources, "--out", str(out / "cold")]  # built by the last cold run
+    times["no change"], peak = median_of(lambda _: unchanged, env, RUNS)
+    row(label, "briefing, nothing changed", times["no change"], peak)
+    for jobs, name in ((1, "pandoc pdf, one after another"), (2, "pandoc pdf, two at a time")):
+        times[name], peak = median_of(
+            lambda _, j=jobs: [sys.executable, "-c", PANDOC_BATCH, pandoc, str(out), str(j), *sources],
+            env, BATCH_RUNS, warm=False)
+        row(label, name, times[name], peak)
+    ratio(label, "--jobs 1 / --jobs 2 (speed-up)", times["briefing --jobs 1, cold"]
+          / times["briefing --jobs 2, cold"], ">= 1.7")
+    ratio(label, "nothing changed, seconds", times["no change"], "< 0.5")
+    ratio(label, "--jobs 2 / pandoc pdf two at a time", times["briefing --jobs 2, cold"]
+          / times["pandoc pdf, two at a time"], "<= 0.8")
+    print()
 
 
 def main() -> None:
     import pypandoc
     pandoc = pypandoc.get_pandoc_path()
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    # --force: every run really builds, not just finds its outputs up to date.
-    briefing = [str(BIN / "briefing"), "build", "--force"]
+    # Commands that time building pass --force (or a fresh folder): the
+    # manifest would otherwise find every run after the first up to date.
+    briefing = [str(BIN / "briefing"), "build"]
     with tempfile.TemporaryDirectory() as temp:
         out = Path(temp)
-        sources = {"seed": SEED, "seed x10": synthetic(SEED, 10, out / "synthetic.md")}
-        print(f"{RUNS} runs each, taking turns; median wall and CPU (user + system) time; "
-              "peak RSS of the process tree\n")
-        print(f"{'source':<10} {'command':<28} {'median s':>9} {'CPU s':>7} {'peak MB':>8}")
-        for label, source in sources.items():
-            commands = {
-                "briefing pdf+docx+html": [*briefing, str(source), "--out", str(out)],
-                "briefing pdf": [*briefing, str(source), "--to", "pdf", "--out", str(out)],
-                "briefing docx": [*briefing, str(source), "--to", "docx", "--out", str(out)],
-                "briefing html": [*briefing, str(source), "--to", "html", "--out", str(out)],
-                "pandoc pdf (weasyprint)": [pandoc, str(source), "-s", "--pdf-engine=weasyprint",
-                                            "-o", str(out / "p.pdf")],
-                "pandoc docx": [pandoc, str(source), "-s", "-o", str(out / "p.docx")],
-                "pandoc html": [pandoc, str(source), "-s", "-o", str(out / "p.html")],
-            }
-            results = interleaved(commands, env)
-            for name, (wall, cpu, peak) in results.items():
-                print(f"{label:<10} {name:<28} {wall:>9.3f} {cpu:>7.3f} {peak:>8}")
-            ratios = {
-                "all three / pandoc pdf (target <= 0.8)": ("briefing pdf+docx+html", "pandoc pdf (weasyprint)"),
-                "docx / pandoc docx (target <= 1.5)": ("briefing docx", "pandoc docx"),
-                "html / pandoc html (target <= 1.5)": ("briefing html", "pandoc html"),
-            }
-            for name, (ours, theirs) in ratios.items():
-                wall = results[ours][0] / results[theirs][0]
-                cpu = results[ours][1] / results[theirs][1]
-                print(f"{label:<10} ratio {name:<40} {wall:.2f} (CPU {cpu:.2f})")
-            print()
+        print(f"{RUNS} runs each ({BATCH_RUNS} for cold batches and pandoc's batch), median wall "
+              "time; peak RSS of the largest process\n")
+        print(f"{'source':<14} {'command':<34} {'median s':>9} {'peak MB':>8}")
+        singles(briefing, pandoc, out, env)
+        batch(briefing, pandoc, out, env)
         print("At and past the limits (one run each; 'stopped' is the expected clear error):")
         for name, (path, expect) in hard_inputs(out).items():
-            seconds, _, peak = measure([*briefing, str(path), "--out", str(out / "limits")], env, expect)
+            seconds, peak = measure([*briefing, str(path), "--out", str(out / "limits")], env, expect)
             outcome = "built" if expect == 0 else "stopped"
             print(f"  {name:<20} {outcome:<8} {seconds:>7.2f} s {peak:>6} MB")
 

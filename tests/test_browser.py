@@ -1,0 +1,81 @@
+"""The HTML page in a real browser: the system Chromium, driven by
+playwright-core, checked by axe-core (both from npm, installed by `make
+test` into node_modules/). tests/browser/check.mjs does the looking and
+reports JSON; the judging is here."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import FIXTURES, ROOT
+from pipeline.build import load
+from pipeline.render_html import render_html
+from pipeline.templating import Templates
+from readers import pdf_info
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory) -> tuple[dict, Path]:
+    """The information paper, as a draft, looked at in Chromium."""
+    out = tmp_path_factory.mktemp("browser")
+    doc = load(FIXTURES / "information-paper.md")
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, status="draft"))
+    page = out / "paper.html"
+    page.write_text(render_html(doc, Templates()), encoding="utf-8")
+    assert (ROOT / "node_modules" / "axe-core").is_dir(), "run `make test` to install axe-core"
+    result = subprocess.run(["node", ROOT / "tests" / "browser" / "check.mjs", page, out],
+                            capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout), out
+
+
+def test_no_serious_or_critical_accessibility_violations(browser):
+    report, _ = browser
+    for name, view in report["views"].items():
+        serious = [v for v in view["violations"] if v["impact"] in ("serious", "critical")]
+        assert serious == [], (name, serious)
+
+
+def test_contents_sidebar_on_wide_screens_and_above_the_text_on_phones(browser):
+    report, _ = browser
+    desktop, phone = report["views"]["desktop"]["layout"], report["views"]["phone"]["layout"]
+    toc, main = desktop["toc"], desktop["main"]
+    assert toc["position"] == "sticky" and toc["x"] + toc["width"] <= main["x"]
+    assert abs(toc["y"] - main["y"]) < 60  # side by side
+    toc, main = phone["toc"], phone["main"]
+    assert toc["position"] != "sticky" and toc["y"] + toc["height"] <= main["y"]
+    assert phone["scrollWidth"] <= phone["clientWidth"]  # nothing runs off a phone's screen
+
+
+def test_dark_mode_follows_the_system(browser):
+    report, _ = browser
+    def brightness(css: str) -> float:
+        return sum(int(c) for c in css[css.index("(") + 1:-1].split(",")[:3]) / 3
+    light, dark = report["views"]["desktop"]["layout"], report["views"]["dark"]["layout"]
+    assert brightness(light["background"]) > 240 and brightness(light["ink"]) < 60
+    assert brightness(dark["background"]) < 40 and brightness(dark["ink"]) > 200
+
+
+def test_screenshots_and_nothing_fetched(browser):
+    report, out = browser
+    assert Image.open(out / "desktop.png").size == (1440, 900)
+    assert Image.open(out / "phone.png").size == (780, 1688)  # 390 px at twice the density
+    assert all(view["requests"] == [] for view in report["views"].values())
+
+
+def test_printed_page_has_the_draft_watermark_on_every_page(browser):
+    _, out = browser
+    pdf = out / "print.pdf"
+    pages = int(pdf_info(pdf)["Pages"])
+    assert pages >= 2
+    for page in range(1, pages + 1):
+        # In content order: the rotated letters come one per line with -layout.
+        raw = subprocess.run(["pdftotext", "-raw", "-f", str(page), "-l", str(page), pdf, "-"],
+                             capture_output=True, text=True, check=True).stdout
+        assert "DRAFT" in "".join(raw.split()), page
