@@ -35,6 +35,7 @@ class Options:
     warn: Callable[[Problem], None] = lambda problem: None
     time_limit: float = DEFAULT_SECONDS  # for reading and rendering one source
     pdf_variant: str = PDF_VARIANTS[0]
+    reference_doc: Path | None = None  # the DOCX's styles; default: docx/reference.docx of the templates
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,8 @@ def load(path: Path) -> m.Document:
     return finish(parse(source, meta, body_line, problems), problems)
 
 
-def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = PDF_VARIANTS[0]
-           ) -> tuple[bytes, list[Problem], int | None]:
+def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = PDF_VARIANTS[0],
+           reference_doc: Path | None = None) -> tuple[bytes, list[Problem], int | None]:
     """One format's bytes, warnings and (for the PDF) pages. Backends are
     imported on demand: WeasyPrint and python-docx are slow to load."""
     match fmt:
@@ -75,9 +76,13 @@ def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = P
             return typeset(doc, templates, pdf_variant)
         case "docx":
             from pipeline.marking_blocks import first_page_blocks
-            from pipeline.render_docx import render_docx
-            return render_docx(doc, templates.path("docx/reference.docx"), templates.labels(),
-                               first_page_blocks(doc.meta, templates)), [], None
+            from pipeline.render_docx import make_docx
+            reference = reference_doc or templates.path("docx/reference.docx")
+            data, borrowed = make_docx(doc, reference, templates.labels(),
+                                       first_page_blocks(doc.meta, templates))
+            return data, [Problem(str(reference), None, f"DOCX: the reference document has no style "
+                                  f"{name!r}; briefing's own was used", warning=True)
+                          for name in borrowed], None
         case _:
             raise ValueError(f"unknown format {fmt}")
 
@@ -95,7 +100,8 @@ def render_formats(doc: m.Document, options: Options, pdf_worker: bool = True
             stack.callback(pdf_job.stop)  # on an error, a time limit or Ctrl-C too
         for fmt in options.formats:
             if not (fmt == "pdf" and pdf_job):
-                results[fmt] = render(doc, fmt, options.templates, options.pdf_variant)
+                results[fmt] = render(doc, fmt, options.templates, options.pdf_variant,
+                                      options.reference_doc)
         if pdf_job:
             results["pdf"] = pdf_job.result()
     return {fmt: results[fmt] for fmt in options.formats}

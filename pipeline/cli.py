@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import traceback
 from pathlib import Path
@@ -49,6 +50,9 @@ def parser() -> argparse.ArgumentParser:
                         help="output folder (default: build/)")
     making.add_argument("--templates", type=Path, metavar="DIR",
                         help="folder whose files override templates/ by the same relative path")
+    making.add_argument("--reference-doc", type=Path, metavar="FILE",
+                        help="a Word document whose styles, page size and margins the DOCX takes "
+                        "(default: docx/reference.docx of the templates)")
     making.add_argument("--pdf-variant", default=PDF_VARIANTS[0], choices=PDF_VARIANTS, metavar="VARIANT",
                         help="pdf/ua-1 (default: tagged for screen readers), pdf/a-2b or pdf/a-3b "
                         "(archival; pdf/a-3b carries the Markdown source as an attachment)")
@@ -169,7 +173,8 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"briefing: {problem}", file=sys.stderr)
         return 2
     options = Options(formats=args.to, out_dir=args.out, templates=Templates(args.templates),
-                      time_limit=args.time_limit, pdf_variant=args.pdf_variant)
+                      time_limit=args.time_limit, pdf_variant=args.pdf_variant,
+                      reference_doc=args.reference_doc)
     progress = Progress(len(args.files), github=on_github())
     outcomes = build_many(args.files, options, jobs=args.jobs, force=args.force, done=progress.done)
     progress.finish(outcomes)
@@ -211,9 +216,13 @@ def run_watch(args: argparse.Namespace) -> int:
     if args.templates and not args.templates.is_dir():
         print(f"briefing: --templates {args.templates}: not a folder", file=sys.stderr)
         return 2
+    if args.reference_doc and not args.reference_doc.is_file():
+        print(f"briefing: --reference-doc {args.reference_doc}: not a file", file=sys.stderr)
+        return 2
     fmts = args.to if "html" in args.to else (*args.to, "html")  # the preview shows the HTML
     options = Options(formats=fmts, out_dir=args.out, templates=Templates(args.templates),
-                      time_limit=args.time_limit, pdf_variant=args.pdf_variant)
+                      time_limit=args.time_limit, pdf_variant=args.pdf_variant,
+                      reference_doc=args.reference_doc)
     try:
         watch(args.target, options, port=args.port, jobs=args.jobs, github=on_github())
     except KeyboardInterrupt:
@@ -242,7 +251,7 @@ def run_new(args: argparse.Namespace) -> int:
     except BriefingError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"{path}: written; build it with: briefing build {path}")
+    print(f"{path}: written; build it with: briefing build {shlex.quote(str(path))}")
     return 0
 
 
@@ -252,6 +261,8 @@ def usage_problem(args: argparse.Namespace, targets) -> str | None:
         return f"--templates {args.templates}: not a folder"
     if args.out.exists() and not args.out.is_dir():
         return f"--out {args.out}: not a folder"
+    if args.reference_doc and not args.reference_doc.is_file():
+        return f"--reference-doc {args.reference_doc}: not a file"
     if args.report and args.report.is_dir():
         return f"--report {args.report}: a folder, not a file"
     sources = {path.resolve(): path for path in args.files}

@@ -13,7 +13,9 @@ collects hyperlink relationships and list instances as blocks are built.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import hashlib
 import io
 import itertools
@@ -25,7 +27,7 @@ import zipfile
 # and it imports urllib.request, http.client and ssl: 20 ms of a DOCX build.
 from html import escape
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import assert_never
 
 import docx
@@ -42,6 +44,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from . import model
 from .clock import build_time
 from .errors import BriefingError
+from .templating import BUILTIN
 from .marking_blocks import MarkingBlock, marking_properties
 from .markings import level_class
 from .model import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList, Emph, Figure,
@@ -69,14 +72,18 @@ class Context:
     bookmark_ids: Iterator[int]
     shape_ids: Iterator[int]  # wp:docPr ids, unique in the document
     labels: Mapping[str, str]  # the words of templates/text/labels.yaml
+    # Styles the reference document lacked, taken from ours (in order of need).
+    borrowed: list[str] = field(default_factory=list)
     part: XmlPart | None = None  # where hyperlinks are related: the body, or the notes
     numbered: bool = False  # sections numbered through the Heading styles
 
     def style(self, name: str) -> str:
-        try:
-            return self.style_ids[name]
-        except KeyError:
-            raise BriefingError(self.path, None, f"reference.docx has no style {name!r}") from None
+        """A style's id. A style a user's reference document lacks is copied
+        from ours, so the file still looks right, and named in a warning."""
+        if name not in self.style_ids:
+            self.style_ids.update(borrow_style(self.package, name, self.path))
+            self.borrowed.append(name)
+        return self.style_ids[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +98,12 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
     """The DOCX file for `doc`, styled by the `reference` document; `labels`
     are the words of templates/text/labels.yaml, `marking_blocks` the
     worded blocks of the first page (marking_blocks.first_page_blocks)."""
+    return make_docx(doc, reference, labels, marking_blocks)[0]
+
+
+def make_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[str, str],
+              marking_blocks: Sequence[MarkingBlock] = ()) -> tuple[bytes, list[str]]:
+    """The DOCX file, and the names of the styles the reference lacked."""
     package = open_reference(reference)
     ctx = context(package, str(reference), labels)
     body = package.element.body
@@ -118,7 +131,7 @@ def render_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[st
     core_properties(package, doc.meta, build_time(doc.path))
     custom_properties(package, [*marking_properties(doc.meta, marking_blocks),
                                 *([("DocumentDate", doc.meta.date)] if doc.meta.date else [])])
-    return stable_zip(save(package))
+    return stable_zip(save(package)), ctx.borrowed
 
 
 # Setup --------------------------------------------------------------------
@@ -128,6 +141,36 @@ def open_reference(reference: pathlib.Path) -> Docx:
         return docx.Document(str(reference))
     except (OSError, PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise BriefingError(str(reference), None, f"cannot read reference.docx: {error}") from None
+
+
+def borrow_style(package: Docx, name: str, path: str) -> dict[str, str]:
+    """Copy the style `name` from our reference document into `package`, with
+    the styles it is based on that `package` lacks; return name -> id of
+    those copied."""
+    ours = {style.name: style for style in builtin_reference().styles}
+    if name not in ours or BUILTIN_REFERENCE.samefile(path):
+        raise BriefingError(path, None, f"reference.docx has no style {name!r}")
+    have = {style.style_id for style in package.styles}
+    added: dict[str, str] = {}
+    style = ours[name]
+    while style is not None and style.style_id not in have:
+        element = copy.deepcopy(style.element)
+        for link in element.findall(qn("w:link")):  # its linked character style may not exist
+            element.remove(link)
+        package.styles.element.append(element)
+        have.add(style.style_id)
+        added[style.name] = style.style_id
+        style = style.base_style
+    return added
+
+
+BUILTIN_REFERENCE = BUILTIN / "docx" / "reference.docx"
+
+
+@functools.cache
+def builtin_reference() -> Docx:
+    """Our own reference document, read once, where missing styles come from."""
+    return docx.Document(str(BUILTIN_REFERENCE))
 
 
 def context(package: Docx, path: str, labels: Mapping[str, str]) -> Context:
@@ -195,7 +238,10 @@ def marking_blocks_xml(blocks: Sequence[MarkingBlock], ctx: Context) -> list:
 
 def page_setup(package: Docx, meta: model.Meta, ctx: Context) -> None:
     section = package.sections[0]
-    section.page_width, section.page_height = PAGE_SIZES.get(meta.paper, PAGE_SIZES["a4"])
+    # A user's reference document brings its page size and margins; the
+    # front matter's `paper`, when written, still wins.
+    if meta.line_of("paper") is not None or BUILTIN_REFERENCE.samefile(ctx.path):
+        section.page_width, section.page_height = PAGE_SIZES.get(meta.paper, PAGE_SIZES["a4"])
     # The classification banner on every page, top and bottom, as on paper,
     # coloured by level where the reference document has a style for it.
     coloured = f"Classification {level_class(meta.classification)}"
@@ -438,7 +484,9 @@ def block_xml(block: Block, ctx: Context, where: Where) -> list:
             return [paragraph(ctx, "Rule", ())]
         case Admonition(kind=kind, title=title, blocks=blocks, portion=portion):
             style = kind.capitalize() if kind.capitalize() in ADMONITION_STYLES else "Note"
-            head = [paragraph(ctx, "Admonition Title", title, portion)] if title else []
+            # Its title in the box where the reference has a style for it.
+            boxed_title = f"{style} Title" if f"{style} Title" in ctx.style_ids else "Admonition Title"
+            head = [paragraph(ctx, boxed_title, title, portion)] if title else []
             return head + blocks_xml(blocks, ctx, replace(where, style=style))
         case Table() as table:
             return table_xml(table, ctx)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import shlex
 import string
 from pathlib import Path
 
@@ -23,4 +24,5 @@ def starter_text(path: Path, templates: Templates, today: datetime.date) -> str:
     words = path.stem.replace("-", " ").replace("_", " ").strip() or "Untitled"
     title = json.dumps(words[:1].upper() + words[1:], ensure_ascii=False)
     text = templates.path("new/briefing.md").read_text(encoding="utf-8")
-    return string.Template(text).safe_substitute(title=title, date=today.isoformat(), file=str(path))
+    return string.Template(text).safe_substitute(title=title, date=today.isoformat(),
+                                                 file=shlex.quote(str(path)))

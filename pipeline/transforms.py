@@ -47,6 +47,13 @@ class Numbering:
         self.ids.setdefault(ident, line)
 
 
+def nearest_id(ident: str, known) -> str:
+    import difflib  # slow to import: only for a mistake
+
+    close = difflib.get_close_matches(ident, list(known), n=1, cutoff=0.75)
+    return f"; did you mean @{close[0]}?" if close else ""
+
+
 def finish(doc: m.Document, earlier: list[Problem] | tuple[Problem, ...] = ()) -> m.Document:
     """The final model: portion marks, ids, numbers, checked references.
     Every problem found on the way, and those `earlier` stages could read
@@ -123,7 +130,8 @@ def resolve_refs(doc: m.Document, state: Numbering) -> m.Document:
                                               f"heading has as its id (ids: {known or 'none'})"))
             case m.Ref(id=ident, line=line) if ident not in state.targets:
                 state.problems.append(Problem(state.path, line, f"cross-reference @{ident} "
-                                              "points at no heading, table or figure with that id"))
+                                              "points at no heading, table or figure with that id"
+                                              + nearest_id(ident, state.targets)))
             case m.Ref(id=ident):
                 kind, number, title = state.targets[ident]
                 return dataclasses.replace(node, kind=kind, number=number, title=title)

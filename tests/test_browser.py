@@ -79,3 +79,14 @@ def test_printed_page_has_the_draft_watermark_on_every_page(browser):
         raw = subprocess.run(["pdftotext", "-raw", "-f", str(page), "-l", str(page), pdf, "-"],
                              capture_output=True, text=True, check=True).stdout
         assert "DRAFT" in "".join(raw.split()), page
+
+
+def test_printed_page_has_the_banner_top_and_bottom_of_every_page(browser):
+    """Printed from the browser, the banner stands in every page's margins."""
+    from readers import pdf_band
+    _, out = browser
+    pdf = out / "print.pdf"
+    for page in range(1, int(pdf_info(pdf)["Pages"]) + 1):
+        for top in (True, False):
+            band = " ".join(pdf_band(pdf, page, top=top, height_pt=50).split())
+            assert band.count("UNCLASSIFIED") == 1, (page, top, band)

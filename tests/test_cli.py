@@ -138,3 +138,23 @@ def test_pdf_variant_option(tmp_path):
     assert 'pdfaid:part="3"' in pdf_xmp(tmp_path / "elements.pdf")
     bad = run_cli("build", FIXTURES / "elements.md", "--pdf-variant", "pdf/x-4")
     assert bad.returncode == 2 and "invalid choice: 'pdf/x-4'" in bad.stderr
+
+
+def test_reference_doc_option_and_a_templates_folder_reference(tmp_path):
+    import docx
+    from test_render_docx import house_reference
+    reference = house_reference(tmp_path, drop="Caption")
+    result = run_cli("build", FIXTURES / "information-paper.md", "--to", "docx", "--out", tmp_path / "a",
+                     "--reference-doc", reference)
+    assert result.returncode == 0, result.stderr
+    assert f"{reference}: warning: DOCX: the reference document has no style 'Caption'; " \
+           "briefing's own was used" in result.stderr
+    section = docx.Document(str(tmp_path / "a" / "information-paper.docx")).sections[0]
+    assert round(section.page_width.inches, 2) == 8.5
+    (tmp_path / "house" / "docx").mkdir(parents=True)
+    reference.rename(tmp_path / "house" / "docx" / "reference.docx")
+    result = run_cli("build", FIXTURES / "information-paper.md", "--to", "docx", "--out", tmp_path / "b",
+                     "--templates", tmp_path / "house")
+    assert result.returncode == 0 and "no style 'Caption'" in result.stderr
+    missing = run_cli("build", FIXTURES / "elements.md", "--reference-doc", tmp_path / "nope.docx")
+    assert missing.returncode == 2 and "--reference-doc" in missing.stderr and "not a file" in missing.stderr

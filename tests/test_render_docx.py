@@ -7,6 +7,7 @@ where installed, LibreOffice: the tests assert what those readers see.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import shutil
@@ -31,6 +32,7 @@ from pipeline.render_docx import render_docx
 from pipeline.templating import Templates
 
 ROOT = Path(__file__).resolve().parent.parent
+from conftest import FIXTURES  # noqa: E402
 REFERENCE = ROOT / "templates" / "docx" / "reference.docx"
 LABELS = Templates().labels()
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -200,7 +202,7 @@ def test_paragraph_styles_read_back(rendered):
         "One": "List Number",
         "Quoted words.": "Quote",
         "More quoted words.": "Quote",
-        "Mind the gap": "Admonition Title",
+        "Mind the gap": "Warning Title",
         "Supply may fall short.": "Warning",
         "Second warning paragraph.": "Warning",
         "Unknown kind.": "Note",
@@ -432,10 +434,23 @@ def test_missing_reference(tmp_path):
 
 
 def test_reference_without_our_styles(tmp_path):
+    from pipeline.render_docx import make_docx
     plain = tmp_path / "plain.docx"
     docx.Document().save(str(plain))  # python-docx's own template: no Rule, no Note ...
-    with pytest.raises(BriefingError, match="reference.docx"):
-        render_docx(DOC, plain, LABELS)
+    data, borrowed = make_docx(DOC, plain, LABELS)
+    assert {"Classification", "Note", "Warning", "Verbatim Char"} <= set(borrowed)
+    assert "Heading 1" not in borrowed and "List Bullet" not in borrowed  # it has those
+    (tmp_path / "out.docx").write_bytes(data)
+    names = {style.name for style in docx.Document(str(tmp_path / "out.docx")).styles}
+    assert set(borrowed) <= names
+    # A style neither it nor ours has stays an error.
+    no_lists = tmp_path / "no-lists.docx"
+    package = docx.Document()
+    element = package.styles["List Bullet"].element
+    element.getparent().remove(element)
+    package.save(str(no_lists))
+    with pytest.raises(BriefingError, match="List Bullet"):
+        render_docx(DOC, no_lists, LABELS)
 
 
 # The committed reference document -------------------------------------------
@@ -805,3 +820,61 @@ def test_table_columns_share_the_width_by_their_content(tmp_path):
     assert abs(sum(grid) * 635 - (section.page_width - section.left_margin - section.right_margin)) < 635 * 3
     cells = document.tables[0]._tbl.xpath("w:tr[1]/w:tc/w:tcPr/w:tcW/@w:w")
     assert [int(w) for w in cells] == grid
+
+
+def house_reference(tmp_path: Path, drop: str = "Caption") -> Path:
+    """A user's reference document: Letter paper, one-inch margins, a red
+    Heading 1, and no `drop` style."""
+    from docx.shared import RGBColor
+    package = docx.Document(str(REFERENCE))
+    section = package.sections[0]
+    section.page_width, section.page_height = Inches(8.5), Inches(11)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Inches(1))
+    package.styles["Heading 1"].font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    dropped = package.styles[drop].element
+    dropped.getparent().remove(dropped)
+    path = tmp_path / "house.docx"
+    package.save(str(path))
+    return path
+
+
+def test_a_users_reference_brings_styles_page_size_and_margins(tmp_path):
+    from pipeline.build import load
+    from pipeline.render_docx import make_docx
+    reference = house_reference(tmp_path)
+    data, borrowed = make_docx(load(FIXTURES / "information-paper.md"), reference, LABELS)
+    assert borrowed == ["Caption"]
+    path = tmp_path / "paper.docx"
+    path.write_bytes(data)
+    out, ref = docx.Document(str(path)), docx.Document(str(reference))
+    section = out.sections[0]
+    assert (section.page_width, section.page_height) == (Inches(8.5), Inches(11))
+    assert section.left_margin == section.top_margin == Inches(1)
+    # Every style the text uses is the reference's own, byte for byte, but the borrowed one.
+    body = part(path, "word/document.xml")
+    used = set(body.xpath("//w:pStyle/@w:val | //w:rStyle/@w:val | //w:tblStyle/@w:val",
+                          namespaces={"w": W}))
+    ours = {s.style_id: s for s in out.styles}
+    theirs = {s.style_id: s for s in ref.styles}
+    assert used <= set(ours)
+    assert {ours[i].name for i in used if i not in theirs} == {"Caption"}
+    def without_numbering(style):  # numbered headings gain their list in the style
+        element = copy.deepcopy(style.element)
+        for num_pr in element.iter(f"{{{W}}}numPr"):
+            num_pr.getparent().remove(num_pr)
+        return etree.tostring(element)
+    for style_id in used & set(theirs):
+        assert without_numbering(ours[style_id]) == without_numbering(theirs[style_id]), style_id
+    assert out.styles["Heading 1"].font.color.rgb == docx.shared.RGBColor(0xC0, 0x00, 0x00)
+
+
+def test_front_matter_paper_overrides_the_references_page_size(tmp_path):
+    from pipeline.render_docx import make_docx
+    reference = house_reference(tmp_path)
+    meta = replace(META, paper="a4", key_lines=(("paper", 5),))
+    data, _ = make_docx(replace(DOC, meta=meta), reference, LABELS)
+    (tmp_path / "a4.docx").write_bytes(data)
+    section = docx.Document(str(tmp_path / "a4.docx")).sections[0]
+    assert (section.page_width, section.page_height) == pytest.approx((Cm(21), Cm(29.7)), abs=Cm(0.01))
+    assert section.left_margin == Inches(1)  # the margins stay the reference's

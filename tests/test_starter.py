@@ -56,3 +56,12 @@ def test_starter_path():
     assert str(starter_path("source/sahel")) == "source/sahel.md"
     assert str(starter_path("sahel.md")) == "sahel.md"
     assert str(starter_path("v1.2")) == "v1.2.md"
+
+
+def test_a_name_with_spaces_gets_a_command_that_works_when_pasted(tmp_path):
+    import shlex
+    result = run_cli("new", "Sahel Update", cwd=tmp_path)
+    assert result.returncode == 0
+    command = result.stdout.split("build it with: ", 1)[1].strip()
+    assert shlex.split(command) == ["briefing", "build", "Sahel Update.md"]
+    assert f"# Build it with: {command}" in (tmp_path / "Sahel Update.md").read_text()

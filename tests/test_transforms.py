@@ -93,6 +93,12 @@ def test_cross_reference_to_nothing_is_an_error_at_its_line(write):
         "8: cross-reference @tbl-missing points at no heading, table or figure with that id"
 
 
+def test_a_near_miss_gets_a_suggestion(write):
+    body = "| a |\n|---|\n| 1 |\n\nTable: Forces {#tbl-forces}\n\nSee @tbl-force.\n"
+    with pytest.raises(BriefingError, match=r"@tbl-force points at .*; did you mean @tbl-forces\?"):
+        finished(write, body)
+
+
 def test_figures_are_numbered_and_referable():
     from pipeline.build import load
     from conftest import FIXTURES
