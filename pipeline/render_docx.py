@@ -484,7 +484,9 @@ def block_xml(block: Block, ctx: Context, where: Where) -> list:
             return [paragraph(ctx, "Rule", ())]
         case Admonition(kind=kind, title=title, blocks=blocks, portion=portion):
             style = kind.capitalize() if kind.capitalize() in ADMONITION_STYLES else "Note"
-            head = [paragraph(ctx, "Admonition Title", title, portion)] if title else []
+            # Its title in the box where the reference has a style for it.
+            boxed_title = f"{style} Title" if f"{style} Title" in ctx.style_ids else "Admonition Title"
+            head = [paragraph(ctx, boxed_title, title, portion)] if title else []
             return head + blocks_xml(blocks, ctx, replace(where, style=style))
         case Table() as table:
             return table_xml(table, ctx)

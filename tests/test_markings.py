@@ -160,3 +160,27 @@ def test_bad_wording_is_an_error_naming_the_file():
         marking_blocks(meta, {**WORDING, "distribution": {"B": "{when}"}}, "m.yaml")
     with pytest.raises(BriefingError, match=r"wording 'distribution.B' is missing"):
         marking_blocks(meta, {**WORDING, "distribution": {}}, "m.yaml")
+
+
+@pytest.mark.parametrize("letter, opening", [
+    ("A", "DISTRIBUTION STATEMENT A. Approved for public release. Distribution is unlimited."),
+    ("B", "DISTRIBUTION STATEMENT B. Distribution authorized to U.S. Government agencies only "
+          "(Critical Technology) (2026-11-01). Other requests for this document shall be referred to J5."),
+    ("C", "DISTRIBUTION STATEMENT C. Distribution authorized to U.S. Government agencies and their "
+          "contractors (Critical Technology) (2026-11-01). Other requests for this document shall be "
+          "referred to J5."),
+    ("D", "DISTRIBUTION STATEMENT D. Distribution authorized to the Department of Defense and U.S. DoD "
+          "contractors only (Critical Technology) (2026-11-01). Other requests shall be referred to J5."),
+    ("E", "DISTRIBUTION STATEMENT E. Distribution authorized to DoD Components only (Critical Technology) "
+          "(2026-11-01). Other requests shall be referred to J5."),
+    ("F", "DISTRIBUTION STATEMENT F. Further dissemination only as directed by J5 (2026-11-01) or higher "
+          "DoD authority."),
+])
+def test_the_six_statements_in_full(letter, opening):
+    from pipeline.marking_blocks import first_page_blocks
+    from pipeline.templating import Templates
+    meta = Meta(title="T", classification="UNCLASSIFIED", distribution=letter,
+                distribution_reason="critical technology", controlling_office="J5",
+                distribution_date="2026-11-01")
+    assert block_problems(meta) == []
+    assert first_page_blocks(meta, Templates())[-1].lines == (opening,)

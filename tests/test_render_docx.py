@@ -202,7 +202,7 @@ def test_paragraph_styles_read_back(rendered):
         "One": "List Number",
         "Quoted words.": "Quote",
         "More quoted words.": "Quote",
-        "Mind the gap": "Admonition Title",
+        "Mind the gap": "Warning Title",
         "Supply may fall short.": "Warning",
         "Second warning paragraph.": "Warning",
         "Unknown kind.": "Note",

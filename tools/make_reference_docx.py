@@ -233,6 +233,10 @@ def styles(document: docx.document.Document) -> None:
                f'{border("bottom", fill, 4, 4)}</w:pBdr>'
                f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
                f'{spacing(0, 6, 276)}<w:ind w:left="227" w:right="113"/>', "")
+        # The title inside the same box: Word draws one box round consecutive
+        # paragraphs whose borders and indents are the same, as these inherit.
+        define(document, f"{name} Title", para, name, f'<w:keepNext/>{spacing(0, 2, 276)}',
+               f'{head}<w:b/><w:color w:val="{line}"/>{size(10)}', name)
     define(document, "Admonition Title", para, "Normal",
            f'<w:keepNext/>{spacing(8, 2)}',
            f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(10)}', "Note")
