@@ -1,5 +1,6 @@
-"""The markings stage on the model: marks move out of the text into
-`portion` fields, every portion must have one, problems come all at once."""
+"""The markings stage (pipeline/portions.py) on the model: marks move out
+of the text into `portion` fields, every portion must have one, problems
+come all at once."""
 
 import pytest
 
@@ -82,3 +83,16 @@ def test_warnings_ride_on_the_document(write):
     doc = load(write("(C) Text.\n", front=SECRET))
     assert [w.warning for w in doc.warnings] == [True]
     assert "above every portion" in doc.warnings[0].message
+
+
+def test_apply_markings_without_portion_marking_checks_only_the_front_matter(write):
+    from pipeline.frontmatter import read_meta
+    from pipeline.parse import parse
+    from pipeline.portions import apply_markings
+    from pipeline.source import read_source
+    source = read_source(write("(S) Text.\n", front="---\ntitle: T\nclassification: SECRET\n---\n"))
+    meta, body_line = read_meta(source)
+    doc = parse(source, meta, body_line)
+    same, problems, warnings = apply_markings(doc)
+    assert same is doc and warnings == []
+    assert [p.line for p in problems] == [3, 3, 3]  # the authority block's three lines
