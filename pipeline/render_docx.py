@@ -130,6 +130,7 @@ def make_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[str,
     set_language(package, doc.meta.lang)
     core_properties(package, doc.meta, build_time(doc.path))
     custom_properties(package, [*marking_properties(doc.meta, marking_blocks),
+                                ("ShortTitle", short_title(doc.meta)),
                                 *([("DocumentDate", doc.meta.date)] if doc.meta.date else [])])
     return stable_zip(save(package)), ctx.borrowed
 
@@ -246,13 +247,23 @@ def page_setup(package: Docx, meta: model.Meta, ctx: Context) -> None:
     # coloured by level where the reference document has a style for it.
     coloured = f"Classification {level_class(meta.classification)}"
     banner_style = coloured if coloured in ctx.style_ids else "Classification"
+    # Fields, so the banner and running head follow the document properties.
     for part in (section.header, section.footer):
         part.is_linked_to_previous = True  # drops whatever the reference had
         part.is_linked_to_previous = False  # a fresh part with one paragraph
-        banner = part.paragraphs[0]
-        banner._p.style = ctx.style(banner_style)
-        banner.text = meta.classification
+        banner = part.paragraphs[0]._p
+        banner.style = ctx.style(banner_style)
+        banner.append(simple_field(ctx, " DOCPROPERTY Classification \\* MERGEFORMAT ",
+                                   meta.classification))
+    running_head = styled_paragraph(ctx.style("Header"))
+    running_head.append(simple_field(ctx, " DOCPROPERTY ShortTitle \\* MERGEFORMAT ",
+                                     short_title(meta)))
+    section.header._element.append(running_head)
     section.footer._element.append(page_numbers(ctx))
+
+
+def short_title(meta: model.Meta) -> str:
+    return meta.short_title or meta.title
 
 
 # Word's own "DRAFT" watermark (Design > Watermark): a WordArt text path in

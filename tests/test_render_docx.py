@@ -234,11 +234,21 @@ def test_letter_paper(tmp_path):
     assert (section.page_width, section.page_height) == (Inches(8.5), Inches(11))
 
 
+def shown(paragraph) -> str:
+    """A paragraph's text as Word shows it, field results included
+    (python-docx's .text leaves out what stands inside w:fldSimple)."""
+    return "".join(paragraph._p.xpath(".//w:t/text()"))
+
+
 def test_classification_banner_on_every_page(rendered):
     section = docx.Document(str(rendered)).sections[0]
-    assert [p.text for p in section.header.paragraphs] == ["OFFICIAL-SENSITIVE"]
+    # The banner and the running head are fields over document properties.
+    assert [shown(p) for p in section.header.paragraphs] == ["OFFICIAL-SENSITIVE", "Regional Logistics Outlook"]
+    assert [p._p.xpath("w:fldSimple/@w:instr") for p in section.header.paragraphs] == [
+        [" DOCPROPERTY Classification \\* MERGEFORMAT "], [" DOCPROPERTY ShortTitle \\* MERGEFORMAT "]]
+    assert section.header.paragraphs[1].style.name == "Header"
     banner, numbers = section.footer.paragraphs
-    assert banner.text == "OFFICIAL-SENSITIVE"
+    assert shown(banner) == "OFFICIAL-SENSITIVE"
     assert section.header.paragraphs[0].style.name == banner.style.name == "Classification official-sensitive"
     # Page X of Y from Word fields (python-docx does not read field results).
     assert numbers.text == "Page  of " and numbers.style.name == "Footer"
@@ -784,7 +794,7 @@ def test_draft_watermark_in_the_page_header(tmp_path):
     shapes = header._element.findall(f".//{{{vml}}}shape")
     assert [s.find(f"{{{vml}}}textpath").get("string") for s in shapes] == ["DRAFT"]
     assert "rotation:315" in shapes[0].get("style") and "z-index:-" in shapes[0].get("style")
-    assert header.paragraphs[0].text == "OFFICIAL-SENSITIVE"  # the banner is unchanged
+    assert shown(header.paragraphs[0]) == "OFFICIAL-SENSITIVE"  # the banner is unchanged
     final = docx.Document(str(render(tmp_path)))
     assert not final.sections[0].header._element.findall(f".//{{{vml}}}shape")
 

@@ -268,6 +268,9 @@ def styles(document: docx.document.Document) -> None:
            '<w:ind w:left="113" w:right="4536"/>', f'{head}{size(8.5)}')
     define(document, "Distribution Statement", para, "Normal",
            f'<w:keepLines/>{spacing(8, 8, 240)}', f'{head}{size(8.5)}')
+    # The running head (the short title) under the top banner.
+    define(document, "Header", para, "Normal", spacing(2, 0),
+           f'{head}<w:color w:val="{GREY}"/>{size(8)}')
     # The page number line under the bottom banner.
     define(document, "Footer", para, "Normal",
            f'<w:jc w:val="center"/>{spacing(2, 0)}',
