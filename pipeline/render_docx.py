@@ -407,7 +407,7 @@ def section_xml(section: Section, ctx: Context, depth: int = 1) -> list:
     level = depth if ctx.numbered else section.level
     heading = paragraph(ctx, f"Heading {min(level, 6)}", section.title, section.portion)
     bookmark(heading, bookmark_name(section.id), next(ctx.bookmark_ids),
-             skip=len(portion_run(ctx, section.portion)) if section.portion else 0)
+             skip=PORTION_RUNS if section.portion else 0)
     content = [heading, *blocks_xml(section.blocks, ctx, Where())]
     for child in section.children:
         content.extend(section_xml(child, ctx, depth + 1))
@@ -789,8 +789,12 @@ def table_row(cells: tuple[tuple[Inline, ...], ...], aligns: tuple[str | None, .
     return tr
 
 
+PORTION_RUNS = 2  # what portion_run makes: the mark, then a space
+
+
 def portion_run(ctx: Context, portion: str):
-    """A portion mark such as (S//NF), in its own character style."""
+    """A portion mark such as (S//NF), in its own character style, and the
+    space after it (PORTION_RUNS runs)."""
     r = run(ctx, f"({portion})", frozenset())
     r.style = ctx.style("Portion Mark")
     return [r, run(ctx, " ", frozenset())]

@@ -39,9 +39,11 @@ def stylesheets(templates: Templates, names: tuple[str, ...]) -> Markup:
 
 
 def page(doc: m.Document, templates: Templates, template: str, styles: Markup,
-         footnotes_in_place: bool = False) -> str:
+         footnotes_in_place: bool = False,
+         first_page: list[marking_blocks.MarkingBlock] | None = None) -> str:
     """A whole page; `template` and `styles` choose screen or print, and
-    `footnotes_in_place` puts each note's text at its reference (for print)."""
+    `footnotes_in_place` puts each note's text at its reference (for print).
+    `first_page`: the marking blocks, when the caller has worded them."""
     ctx = Context(macros=templates.macros("html/blocks.html.j2"), labels=templates.labels())
     if footnotes_in_place:
         ctx = replace(ctx, print_notes={note.number: note_text(note, ctx) for note in doc.footnotes})
@@ -53,7 +55,8 @@ def page(doc: m.Document, templates: Templates, template: str, styles: Markup,
                                      ctx.labels)
     toc = (templates.macros("html/toc.html.j2").entries(toc_entries(doc.sections, ctx))
            if doc.meta.toc and doc.sections else "")
-    first_page = marking_blocks.first_page_blocks(doc.meta, templates)
+    if first_page is None:
+        first_page = marking_blocks.first_page_blocks(doc.meta, templates)
     return templates.render(
         template, meta=doc.meta, body=body, toc=toc,
         styles=styles, level=markings.level_class(doc.meta.classification),

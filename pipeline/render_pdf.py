@@ -38,8 +38,9 @@ def typeset(doc: m.Document, templates: Templates,
     """The PDF, WeasyPrint's warnings, and its number of pages (for reports)."""
     weasyprint = import_weasyprint()  # heavy: only when a PDF is asked for
     styles = stylesheets(templates, ("html/theme.css", "html/style.css", "print/print.css"))
+    first_page = marking_blocks.first_page_blocks(doc.meta, templates)  # worded once
     markup = page(doc, templates, "print/page.html.j2", resolve_custom_properties(styles),
-                  footnotes_in_place=True)
+                  footnotes_in_place=True, first_page=first_page)
     fetcher = offline_fetcher(weasyprint)
     attachments = [source_attachment(weasyprint, doc, fetcher)] if variant in CARRIES_SOURCE else []
     with collected_warnings() as warnings:
@@ -48,8 +49,7 @@ def typeset(doc: m.Document, templates: Templates,
             document = weasyprint.HTML(string=markup, base_url=str(Path(doc.path).parent),
                                        url_fetcher=fetcher).render(presentational_hints=True)
             complete_metadata(document.metadata, doc)
-            add_markings(document.metadata, marking_blocks.marking_properties(
-                doc.meta, marking_blocks.first_page_blocks(doc.meta, templates)))
+            add_markings(document.metadata, marking_blocks.marking_properties(doc.meta, first_page))
             # pdf_identifier: PDF/A needs one, which WeasyPrint makes from
             # the content (so it is reproducible); other PDFs go without.
             data = document.write_pdf(pdf_variant=variant, pdf_tags=True,
