@@ -39,26 +39,33 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
                done: Callable[[Outcome], None] = lambda _: None) -> list[Outcome]:
     """Build every source that needs it with up to `jobs` processes; call
     `done` as each finishes; return the outcomes in the order of `sources`."""
-    manifest = Manifest(options.out_dir)
-    settings = settings_digest(options, options.templates.folders, __version__)
-    outcomes: dict[Path, Outcome] = {}
-    stale: dict[Path, str | None] = {}
-    for source in sources:
-        started = time.perf_counter()
-        digest = digest_file(source)
-        entry = None if force else manifest.up_to_date(source, digest, settings)
-        if entry:
-            outcomes[source] = cached(source, entry, manifest.out_dir, time.perf_counter() - started)
-            done(outcomes[source])
-        else:
-            stale[source] = digest
-    if stale:
-        try:
-            for outcome in build_stale(stale, manifest, settings, options, jobs):
-                outcomes[outcome.source] = outcome
-                done(outcome)
-        finally:  # also after Ctrl-C: what was written is recorded
-            save(manifest)
+    from pipeline.build import pdf_worker, stopping
+
+    # A lone briefing may typeset its PDF on a second core while this
+    # process makes the DOCX and HTML; the worker starts now, on the chance
+    # that the briefing needs building, and is stopped if it does not.
+    lone = len(sources) == 1 and jobs > 1
+    with stopping(pdf_worker(options) if lone else None) as pdf_job:
+        manifest = Manifest(options.out_dir)
+        settings = settings_digest(options, options.templates.folders, __version__)
+        outcomes: dict[Path, Outcome] = {}
+        stale: dict[Path, str | None] = {}
+        for source in sources:
+            started = time.perf_counter()
+            digest = digest_file(source)
+            entry = None if force else manifest.up_to_date(source, digest, settings)
+            if entry:
+                outcomes[source] = cached(source, entry, manifest.out_dir, time.perf_counter() - started)
+                done(outcomes[source])
+            else:
+                stale[source] = digest
+        if stale:
+            try:
+                for outcome in build_stale(stale, manifest, settings, options, jobs, pdf_job):
+                    outcomes[outcome.source] = outcome
+                    done(outcome)
+            finally:  # also after Ctrl-C: what was written is recorded
+                save(manifest)
     return [outcomes[source] for source in sources]
 
 
@@ -72,16 +79,14 @@ def cached(source: Path, entry: dict, out_dir: Path, seconds: float) -> Outcome:
 
 
 def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str, options,
-                jobs: int) -> Iterator[Outcome]:
+                jobs: int, pdf_job=None) -> Iterator[Outcome]:
     from pipeline.build import write
 
     sources = list(stale)
     if jobs > 1 and len(sources) > 1:
         results = in_pool(sources, options, min(jobs, len(sources)))
     else:
-        # One briefing at a time; a lone one may still typeset its PDF on a
-        # second core while this process makes the DOCX and HTML.
-        results = (make_one(source, options, pdf_worker=jobs > 1) for source in sources)
+        results = (make_one(source, options, pdf_job) for source in sources)
     for source, made, problems, seconds in results:
         if made is None:
             yield Outcome(source=source, status="failed", seconds=seconds, errors=problems)
@@ -98,13 +103,13 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
                       pages=made.pages, markings=made.markings, warnings=made.warnings)
 
 
-def make_one(source: Path, options, pdf_worker: bool = False):
+def make_one(source: Path, options, pdf_job=None):
     """(source, Made or None, problems, seconds): one briefing rendered in memory."""
     from pipeline.build import make
 
     started = time.perf_counter()
     try:
-        made = make(source, options, pdf_worker=pdf_worker)
+        made = make(source, options, pdf_job)
     except BriefingError as error:
         return source, None, error.problems, time.perf_counter() - started
     return source, made, (), time.perf_counter() - started

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,29 +87,45 @@ def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = P
             raise ValueError(f"unknown format {fmt}")
 
 
-def render_formats(doc: m.Document, options: Options, pdf_worker: bool = True
+def render_formats(doc: m.Document, options: Options, pdf_job: Worker | None = None
                    ) -> dict[str, tuple[bytes, list[Problem], int | None]]:
-    """Every asked-for format, in memory. The PDF, by far the slowest, is
-    typeset in a forked worker while this process makes the others, unless
-    the caller keeps every core busy already (`pdf_worker=False`)."""
+    """Every asked-for format, in memory; the PDF by `pdf_job` when given
+    (see `pdf_worker`), while this process makes the others."""
     results: dict[str, tuple[bytes, list[Problem], int | None]] = {}
-    with contextlib.ExitStack() as stack:
-        pdf_job = None
-        if pdf_worker and "pdf" in options.formats and len(options.formats) > 1 and spare_core():
-            pdf_job = Worker(render, doc, "pdf", options.templates, options.pdf_variant)
-            stack.callback(pdf_job.stop)  # on an error, a time limit or Ctrl-C too
-        for fmt in options.formats:
-            if not (fmt == "pdf" and pdf_job):
-                results[fmt] = render(doc, fmt, options.templates, options.pdf_variant,
-                                      options.reference_doc)
-        if pdf_job:
-            results["pdf"] = pdf_job.result()
+    if pdf_job:
+        pdf_job.give(doc)
+    for fmt in options.formats:
+        if not (fmt == "pdf" and pdf_job):
+            results[fmt] = render(doc, fmt, options.templates, options.pdf_variant,
+                                  options.reference_doc)
+    if pdf_job:
+        results["pdf"] = pdf_job.result()
     return {fmt: results[fmt] for fmt in options.formats}
+
+
+def pdf_worker(options: Options) -> Worker | None:
+    """A worker for the PDF, by far the slowest format, when other formats
+    are asked for too and a core is spare. It forks at once, before the
+    source is read, so importing WeasyPrint there (half a second) overlaps
+    with the work here. The caller stops it: on an error, a time limit,
+    Ctrl-C, or when the briefing turns out to be up to date."""
+    if "pdf" not in options.formats or len(options.formats) == 1 or not spare_core():
+        return None
+    # The worker has its copy of the options from the fork; only the
+    # document goes to it (templates hold a Jinja environment, unpicklable).
+    return Worker.ahead(lambda doc: render(doc, "pdf", options.templates, options.pdf_variant),
+                        warm_pdf)
+
+
+def warm_pdf() -> None:
+    from pipeline.render_pdf import import_weasyprint
+    import_weasyprint()
 
 
 def render_all(doc: m.Document, options: Options) -> dict[str, bytes]:
     """Every asked-for format's bytes; warnings go to `options.warn`."""
-    results = render_formats(doc, options)
+    with stopping(pdf_worker(options)) as pdf_job:
+        results = render_formats(doc, options, pdf_job)
     for _, warnings, _ in results.values():
         for warning in warnings:
             options.warn(warning)
@@ -120,8 +136,9 @@ def spare_core() -> bool:
     return len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else False
 
 
-def make(path: Path, options: Options, pdf_worker: bool = True) -> Made:
-    """Read, transform and render one source, in memory; write nothing."""
+def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
+    """Read, transform and render one source, in memory; write nothing. The
+    PDF is made by `pdf_job` when one is given (see `pdf_worker`)."""
     from pipeline.model import Figure, document_blocks
 
     files = targets(path, options.formats, options.out_dir)
@@ -130,7 +147,7 @@ def make(path: Path, options: Options, pdf_worker: bool = True) -> Made:
             raise BriefingError(str(path), None, f"output {target} would overwrite the source")
     with time_limit(options.time_limit, str(path)):
         doc = load(path)
-        results = render_formats(doc, options, pdf_worker)
+        results = render_formats(doc, options, pdf_job)
     figures = dict.fromkeys(Path(b.path) for b in document_blocks(doc) if isinstance(b, Figure))
     return Made(files={target: results[fmt][0] for target, fmt in zip(files, options.formats)},
                 warnings=(*doc.warnings, *(w for _, warnings, _ in results.values() for w in warnings)),
@@ -148,10 +165,20 @@ def write(made: Made, source_name: str, log: Callable[[str], None] = lambda _: N
 
 def build(path: Path, options: Options, log: Callable[[str], None] = lambda _: None) -> list[Path]:
     """Build one source into every asked-for format; return the files written."""
-    made = make(path, options)
+    with stopping(pdf_worker(options)) as pdf_job:
+        made = make(path, options, pdf_job)
     for warning in made.warnings:
         options.warn(warning)
     return write(made, str(path), log)
+
+
+@contextlib.contextmanager
+def stopping(worker: Worker | None) -> Iterator[Worker | None]:
+    try:
+        yield worker
+    finally:
+        if worker:
+            worker.stop()
 
 
 def targets(path: Path, formats: tuple[str, ...], out_dir: Path) -> list[Path]:

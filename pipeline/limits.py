@@ -43,16 +43,34 @@ def time_limit(seconds: float, path: str) -> Iterator[None]:
 
 class Worker:
     """`fn(*args)` in a forked process; `result()` waits for it, `stop()`
-    ends it. Exceptions come back whole (BriefingError pickles)."""
+    ends it. Exceptions come back whole (BriefingError pickles).
 
-    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+    `Worker.ahead(fn, warm)` forks before the arguments exist: the process
+    runs `warm()` (slow imports) while this one goes on, then waits for
+    `give(*args)`."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any,
+                 warm: Callable[[], Any] | None = None, ahead: bool = False) -> None:
         from multiprocessing import get_context  # only a build that forks pays for it
 
         context = get_context("fork")
         self.receive, send = context.Pipe(duplex=False)
-        self.process = context.Process(target=run_and_send, args=(send, fn, args), daemon=True)
+        arguments, self.give_end = context.Pipe(duplex=False) if ahead else (None, None)
+        self.process = context.Process(target=run_and_send, daemon=True,
+                                       args=(send, fn, args, warm, arguments))
         self.process.start()
         send.close()
+        if arguments is not None:
+            arguments.close()
+
+    @classmethod
+    def ahead(cls, fn: Callable[..., Any], warm: Callable[[], Any]) -> Worker:
+        return cls(fn, warm=warm, ahead=True)
+
+    def give(self, *args: Any) -> None:
+        """The arguments of a worker started ahead: it runs fn(*args) now."""
+        self.give_end.send(args)
+        self.give_end.close()
 
     def result(self) -> Any:
         # Read before joining: a worker blocks on sending a large result
@@ -72,9 +90,14 @@ class Worker:
         self.process.join()
 
 
-def run_and_send(send, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def run_and_send(send, fn: Callable[..., Any], args: tuple[Any, ...],
+                 warm: Callable[[], Any] | None = None, arguments=None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us
     try:
+        if warm is not None:
+            warm()
+        if arguments is not None:
+            args = arguments.recv()
         send.send((True, fn(*args)))
     except BaseException as error:  # noqa: BLE001 - everything goes back to the parent
         try:

@@ -237,3 +237,8 @@ class collected_warnings:
     def __exit__(self, *exc) -> None:
         self.logger.removeHandler(self.handler)
         self.logger.propagate = self.propagate
+
+
+def warm_up() -> None:
+    """What a PDF worker does before its document exists (see build.pdf_worker)."""
+    import_weasyprint()

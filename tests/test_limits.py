@@ -46,3 +46,17 @@ def test_worker_stops_when_asked():
     assert not worker.process.is_alive()
     with pytest.raises(ProcessLookupError):
         os.kill(worker.process.pid, 0)
+
+
+def test_worker_ahead_warms_up_then_runs_what_it_is_given(tmp_path):
+    marker = tmp_path / "warm"
+    worker = Worker.ahead(lambda a, b: (marker.exists(), a + b), warm=marker.touch)
+    worker.give(2, 3)
+    assert worker.result() == (True, 5)  # warm() ran in the worker before fn
+
+
+def test_worker_ahead_is_stopped_while_it_waits_for_arguments():
+    worker = Worker.ahead(sum, warm=lambda: None)
+    time.sleep(0.2)
+    worker.stop()
+    assert not worker.process.is_alive()
