@@ -81,8 +81,9 @@ class Context:
         """A style's id. A style a user's reference document lacks is copied
         from ours, so the file still looks right, and named in a warning."""
         if name not in self.style_ids:
-            self.style_ids.update(borrow_style(self.package, name, self.path))
-            self.borrowed.append(name)
+            added = borrow_style(self.package, name, self.path)
+            self.style_ids.update(added)
+            self.borrowed.extend(added)  # with the styles it is based on: they shape it
         return self.style_ids[name]
 
 
@@ -131,6 +132,7 @@ def make_docx(doc: model.Document, reference: pathlib.Path, labels: Mapping[str,
     core_properties(package, doc.meta, build_time(doc.path))
     custom_properties(package, [*marking_properties(doc.meta, marking_blocks),
                                 ("ShortTitle", short_title(doc.meta)),
+                                ("Organization", doc.meta.organization or ""),
                                 *([("DocumentDate", doc.meta.date)] if doc.meta.date else [])])
     return stable_zip(save(package)), ctx.borrowed
 
@@ -216,16 +218,63 @@ def append_body(body, content: list) -> None:
 # Front matter and properties ----------------------------------------------
 
 def front_xml(meta: model.Meta, ctx: Context) -> list:
-    # Pandoc reads the leading Title/Subtitle/Author paragraphs as metadata;
-    # Date comes last because its style's space closes the title block.
-    details = [(ctx.labels[key], value) for key, value in (
-        ("version", meta.version), ("status", meta.status), ("poc", meta.poc)) if value]
-    lines = [("Title", meta.title), ("Subtitle", meta.subtitle),
-             *(("Author", author) for author in meta.authors),
-             ("Organization", meta.organization),
-             *(("Organization", f"{label}: {value}") for label, value in details),
-             ("Date", meta.date)]
-    return [paragraph(ctx, style, (Text(text=text),)) for style, text in lines if text]
+    """The title page's head (front matter `title_page`, the default) or a
+    title block, as the PDF's: its print/title-page.html.j2 and the HTML's
+    title block. Pandoc reads the leading paragraphs in its Title, Subtitle,
+    Author and Date styles as the document's metadata, and stops at the
+    first other paragraph with text in it; a paragraph holding only a simple
+    field is blank to it. So the organization above the title is a field,
+    and the rows pandoc reads come first, their labels fields too."""
+    head = [paragraph(ctx, style, (Text(text=text),))
+            for style, text in (("Title", meta.title), ("Subtitle", meta.subtitle)) if text]
+    rows = [detail_row(ctx, "Date", ctx.labels["date"], meta_field=True, value=meta.date),
+            detail_row(ctx, "Author", authors_label(meta, ctx), meta_field=True,
+                       value=", ".join(meta.authors))]
+    if meta.title_page:
+        # Its style sets the head down the page, so it stands without an
+        # organization too, ready for one (File > Properties > Custom).
+        organization = styled_paragraph(ctx.style("Organization"))
+        organization.append(simple_field(ctx, " DOCPROPERTY Organization \\* MERGEFORMAT ",
+                                         meta.organization or ""))
+        head.insert(0, organization)
+    else:  # the HTML's title block names the organization among the details
+        rows.append(detail_row(ctx, "Title Details", ctx.labels["organization"],
+                               value=meta.organization))
+    rows.extend([detail_row(ctx, "Title Details", ctx.labels["version"] if meta.version
+                            else ctx.labels["status"], value=meta.version or meta.status,
+                            note=meta.status if meta.version else None),
+                 detail_row(ctx, "Title Details", ctx.labels["poc"], value=meta.poc)])
+    return [*head, *(row for row in rows if row is not None)]
+
+
+def authors_label(meta: model.Meta, ctx: Context) -> str:
+    return ctx.labels["authors" if len(meta.authors) > 1 else "author"]
+
+
+def detail_row(ctx: Context, style: str, label: str, value: str | None,
+               meta_field: bool = False, note: str | None = None):
+    """"Label<tab>value" in the label column of `style`, the label in its
+    muted character style; None without a value. In a row pandoc reads as
+    metadata the label is a QUOTE field, which pandoc leaves out of it."""
+    if not value:
+        return None
+    p = styled_paragraph(ctx.style(style))
+    label_run = run(ctx, label, frozenset())
+    label_run.style = ctx.style("Detail Label")
+    if meta_field:
+        quoted = label.replace("\\", "\\\\").replace('"', '\\"')
+        field = OxmlElement("w:fldSimple", {qn("w:instr"): f' QUOTE "{quoted}" '})
+        field.append(label_run)
+        p.append(field)
+    else:
+        p.append(label_run)
+    p.extend([tab_run(), run(ctx, value, frozenset())])
+    if note:  # the status after the version, muted as the labels
+        p.append(run(ctx, " ", frozenset()))
+        muted = run(ctx, f"({note})", frozenset())
+        muted.style = ctx.style("Detail Label")
+        p.append(muted)
+    return p
 
 
 def marking_blocks_xml(blocks: Sequence[MarkingBlock], ctx: Context) -> list:
@@ -248,7 +297,11 @@ def page_setup(package: Docx, meta: model.Meta, ctx: Context) -> None:
     coloured = f"Classification {level_class(meta.classification)}"
     banner_style = coloured if coloured in ctx.style_ids else "Classification"
     # Fields, so the banner and running head follow the document properties.
-    for part in (section.header, section.footer):
+    # The first page (the title page, or the title block) has a header and
+    # footer of its own: the banner, but no running head over the title.
+    section.different_first_page_header_footer = True
+    for part in (section.header, section.footer, section.first_page_header,
+                 section.first_page_footer):
         part.is_linked_to_previous = True  # drops whatever the reference had
         part.is_linked_to_previous = False  # a fresh part with one paragraph
         banner = part.paragraphs[0]._p
@@ -259,7 +312,8 @@ def page_setup(package: Docx, meta: model.Meta, ctx: Context) -> None:
     running_head.append(simple_field(ctx, " DOCPROPERTY ShortTitle \\* MERGEFORMAT ",
                                      short_title(meta)))
     section.header._element.append(running_head)
-    section.footer._element.append(page_numbers(ctx))
+    for footer in (section.footer, section.first_page_footer):
+        footer._element.append(page_numbers(ctx))
 
 
 def short_title(meta: model.Meta) -> str:
@@ -292,10 +346,16 @@ WATERMARK = """<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/
 
 def add_watermark(package: Docx, text: str) -> None:
     """`status: draft`: the watermark in every page header, as Word puts it."""
-    for section in package.sections:
+    headers = [header for section in package.sections
+               for header in (section.header, section.first_page_header)]
+    for number, header in enumerate(headers, start=1):
         shape = parse_xml(WATERMARK)
-        shape.find(".//{urn:schemas-microsoft-com:vml}textpath[@string]").set("string", text)
-        section.header.paragraphs[0]._p.append(shape)
+        drawn = shape.find(".//{urn:schemas-microsoft-com:vml}shape")
+        # Each a shape of its own, numbered as Word numbers them.
+        drawn.set("id", f"PowerPlusWaterMarkObject{number}")
+        drawn.set("{urn:schemas-microsoft-com:office:office}spid", f"_x0000_s{2048 + number}")
+        drawn.find("{urn:schemas-microsoft-com:vml}textpath").set("string", text)
+        header.paragraphs[0]._p.append(shape)
 
 
 def page_break(ctx: Context):

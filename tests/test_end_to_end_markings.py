@@ -53,11 +53,15 @@ def test_docx_banner_in_every_header_and_footer_part(built, name):
         for part in parts:
             text = "".join(lxml.etree.fromstring(package.read(part)).itertext())
             assert BANNERS[name] in text, part
+        assert len(parts) == 4  # a header and a footer, and the first page's own
     document = docx.Document(str(built / f"{name}.docx"))
     for section in document.sections:  # every section, its first page included
-        assert not section.different_first_page_header_footer
-        for part in (section.header, section.footer):  # a DOCPROPERTY field's shown result
+        assert section.different_first_page_header_footer
+        for part in (section.header, section.footer,  # a DOCPROPERTY field's shown result
+                     section.first_page_header, section.first_page_footer):
             assert "".join(part.paragraphs[0]._p.xpath(".//w:t/text()")) == BANNERS[name]
+            assert part.paragraphs[0]._p.xpath("w:fldSimple/@w:instr") == [
+                " DOCPROPERTY Classification \\* MERGEFORMAT "]
 
 
 @pytest.mark.parametrize("name", sorted(BANNERS))
@@ -120,6 +124,18 @@ def test_marking_blocks_on_the_first_page(built):
         "Classified By: J. Smith, Director of Plans"
     # NATO and UK documents carry no US authority block.
     assert "Classified By" not in pdf_text(built / "nato.pdf")
+
+
+def test_docx_title_page_carries_the_marking_blocks(built, tmp_path):
+    """Through LibreOffice: the blocks stand on the DOCX's title page, after
+    its details, and the text starts on the next page."""
+    for name, line in (("cui", "CUI Category: OPSEC, PRVCY"),
+                       ("us-secret", "Declassify On: 20511231")):
+        pdf = soffice_convert(built / f"{name}.docx", tmp_path, "pdf")
+        first = words(pdf_text(pdf, page=1))
+        assert line in first and "Date 2026-11-25" in first, name
+        assert first.index("Date 2026-11-25") < first.index(line)
+        assert "Summary" not in first and "Background" not in first
 
 
 def test_markings_in_metadata(built):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -24,7 +25,7 @@ from docx.shared import Cm, Inches
 from lxml import etree
 
 from pipeline.errors import BriefingError
-from readers import pdf_text, soffice_to_pdf
+from readers import pdf_band, pdf_text, soffice_to_pdf
 from pipeline.model import (Admonition, Code, CodeBlock, Document, Emph, LineBreak, Link,
                             ListBlock, ListItem, Meta, Paragraph, Quote, Rule, Section,
                             Strong, Table, Text, Footnote, FootnoteRef, Ref)
@@ -186,9 +187,6 @@ def test_paragraph_styles_read_back(rendered):
     expected = {
         "Regional Logistics Outlook": "Title",
         "Quarterly briefing": "Subtitle",
-        "Ada Author": "Author",
-        "Directorate of Planning": "Organization",
-        "12 March 2025": "Date",
         "See the risks and the report.": "Body Text",
         "Summary": "Heading 1",
         "Details": "Heading 2",
@@ -218,7 +216,7 @@ def test_paragraph_styles_read_back(rendered):
 
 def test_body_starts_with_title_and_keeps_page_setup(rendered):
     document = docx.Document(str(rendered))
-    assert document.paragraphs[0].style.name == "Title"
+    assert [p.style.name for p in document.paragraphs[:2]] == ["Organization", "Title"]
     section = document.sections[0]
     assert abs(section.page_width - Cm(21)) < Cm(0.05)
     assert abs(section.page_height - Cm(29.7)) < Cm(0.05)
@@ -237,7 +235,12 @@ def test_letter_paper(tmp_path):
 def shown(paragraph) -> str:
     """A paragraph's text as Word shows it, field results included
     (python-docx's .text leaves out what stands inside w:fldSimple)."""
-    return "".join(paragraph._p.xpath(".//w:t/text()"))
+    return "".join("\t" if node.tag == f"{{{W}}}tab" else node.text or ""
+                   for node in paragraph._p.xpath(".//w:t | .//w:tab"))
+
+
+BANNER_FIELD = " DOCPROPERTY Classification \\* MERGEFORMAT "
+SHORT_TITLE_FIELD = " DOCPROPERTY ShortTitle \\* MERGEFORMAT "
 
 
 def test_classification_banner_on_every_page(rendered):
@@ -245,14 +248,21 @@ def test_classification_banner_on_every_page(rendered):
     # The banner and the running head are fields over document properties.
     assert [shown(p) for p in section.header.paragraphs] == ["OFFICIAL-SENSITIVE", "Regional Logistics Outlook"]
     assert [p._p.xpath("w:fldSimple/@w:instr") for p in section.header.paragraphs] == [
-        [" DOCPROPERTY Classification \\* MERGEFORMAT "], [" DOCPROPERTY ShortTitle \\* MERGEFORMAT "]]
+        [BANNER_FIELD], [SHORT_TITLE_FIELD]]
     assert section.header.paragraphs[1].style.name == "Header"
-    banner, numbers = section.footer.paragraphs
-    assert shown(banner) == "OFFICIAL-SENSITIVE"
-    assert section.header.paragraphs[0].style.name == banner.style.name == "Classification official-sensitive"
-    # Page X of Y from Word fields (python-docx does not read field results).
-    assert numbers.text == "Page  of " and numbers.style.name == "Footer"
-    assert numbers._p.xpath("w:fldSimple/@w:instr") == [" PAGE \\* MERGEFORMAT ", " NUMPAGES \\* MERGEFORMAT "]
+    # The first page's own header: the banner over the title, no running head.
+    assert section.different_first_page_header_footer
+    (first,) = section.first_page_header.paragraphs
+    assert first._p.xpath("w:fldSimple/@w:instr") == [BANNER_FIELD] and shown(first) == "OFFICIAL-SENSITIVE"
+    assert not section.first_page_header._element.xpath(f".//w:fldSimple[@w:instr='{SHORT_TITLE_FIELD}']")
+    for footer in (section.footer, section.first_page_footer):
+        banner, numbers = footer.paragraphs
+        assert shown(banner) == "OFFICIAL-SENSITIVE"
+        assert first.style.name == banner.style.name == "Classification official-sensitive"
+        # Page X of Y from Word fields (python-docx does not read field results).
+        assert numbers.text == "Page  of " and numbers.style.name == "Footer"
+        assert numbers._p.xpath("w:fldSimple/@w:instr") == [" PAGE \\* MERGEFORMAT ", " NUMPAGES \\* MERGEFORMAT "]
+    assert section.header.paragraphs[0].style.name == "Classification official-sensitive"
 
 
 def test_portion_mark_prefixes_paragraph(rendered):
@@ -412,11 +422,111 @@ def test_subject_falls_back_to_the_title_as_in_the_pdf(tmp_path):
 
 
 def test_title_block_details_use_the_labels(tmp_path):
-    meta = Meta(title="T", classification="U", version="1.2", status="draft", poc="J. Doe")
-    document = docx.Document(str(render(tmp_path, Document(meta=meta, blocks=(), sections=(),
-                                                             path="x.md"))))
-    assert [p.text for p in document.paragraphs] == [
-        "T", "Version: 1.2", "Status: draft", "Point of contact: J. Doe"]
+    labels = {**LABELS, "version": "Fassung", "poc": "Ansprechpartner", "authors": "Verfasser"}
+    meta = Meta(title="T", classification="U", version="1.2", status="draft", poc="J. Doe",
+                authors=("A", "B"))
+    path = tmp_path / "labels.docx"
+    path.write_bytes(render_docx(Document(meta=meta, blocks=(), sections=(), path="x.md"),
+                                 REFERENCE, labels))
+    assert [shown(p) for p in docx.Document(str(path)).paragraphs] == [
+        "", "T", "Verfasser\tA, B", "Fassung\t1.2 (draft)", "Ansprechpartner\tJ. Doe"]
+
+
+# The title page --------------------------------------------------------------
+
+TITLE_PAGE = replace(META, version="1.2", status="final", poc="C. Contact, ext. 4471",
+                     short_title="Logistics outlook")
+
+
+def title_page_doc(**changes) -> Document:
+    return replace(DOC, meta=replace(TITLE_PAGE, **changes))
+
+
+def test_title_page_head_in_named_styles(tmp_path):
+    """The PDF's title page, the Word way: each line a paragraph style, the
+    labels a character style, the label column a tab stop."""
+    paragraphs = docx.Document(str(render(tmp_path, title_page_doc()))).paragraphs
+    head = [(p.style.name, shown(p)) for p in paragraphs[:7]]
+    assert head == [
+        ("Organization", "Directorate of Planning"),
+        ("Title", "Regional Logistics Outlook"),
+        ("Subtitle", "Quarterly briefing"),
+        ("Date", "Date\t12 March 2025"),
+        ("Author", "Authors\tAda Author, Ben Writer"),  # one line, as in the PDF
+        ("Title Details", "Version\t1.2 (final)"),
+        ("Title Details", "Point of contact\tC. Contact, ext. 4471")]
+    for p in paragraphs[3:7]:
+        label = p._p.xpath(".//w:r")[0]
+        assert label.style == "DetailLabel"
+    assert [r.text for r in paragraphs[5].runs if r.style.name == "Detail Label"] == ["Version", "(final)"]
+    # The organization follows the document's properties, as the banner does.
+    assert paragraphs[0]._p.xpath("w:fldSimple/@w:instr") == [" DOCPROPERTY Organization \\* MERGEFORMAT "]
+    assert paragraphs[7].text == "" and paragraphs[7]._p.xpath("w:r/w:br[@w:type='page']")
+
+
+def test_title_page_has_no_direct_formatting(tmp_path):
+    """Every look of the title page comes from its styles: its paragraphs
+    and runs name a style and set nothing else."""
+    path = render(tmp_path, title_page_doc())
+    body = part(path, "word/document.xml").find("w:body", NS)
+    for p in list(body)[:7]:
+        assert [etree.QName(c).localname for c in p.find("w:pPr", NS)] == ["pStyle"]
+        for properties in p.iterfind(".//w:rPr", NS):
+            assert [etree.QName(c).localname for c in properties] == ["rStyle"]
+
+
+def test_title_page_styles_set_it_out_as_the_pdf(tmp_path):
+    styles = docx.Document(str(REFERENCE)).styles
+    organization = styles["Organization"]
+    assert organization.font.all_caps and organization.paragraph_format.space_before > Cm(3)
+    assert styles["Subtitle"].element.xpath("w:pPr/w:pBdr/w:bottom/@w:sz") == ["16"]  # the 2 pt accent rule
+    details = styles["Title Details"].paragraph_format
+    assert [(stop.position, stop.alignment) for stop in details.tab_stops] == [
+        (details.left_indent, docx.enum.text.WD_TAB_ALIGNMENT.LEFT)]
+    assert abs(details.left_indent - Cm(3.2)) < Cm(0.01) and details.first_line_indent == -details.left_indent
+    assert styles["Author"].base_style.name == styles["Date"].base_style.name == "Title Details"
+    assert str(styles["Detail Label"].font.color.rgb) == "5A6470"
+
+
+def test_pandoc_reads_the_title_page_as_metadata(tmp_path):
+    """Pandoc takes the leading Title, Subtitle, Date and Author paragraphs
+    as metadata: the organization above them (a field) and the labels (fields)
+    do not get in its way or into its values."""
+    markdown = pypandoc.convert_file(str(render(tmp_path, title_page_doc())), "markdown",
+                                     format="docx", extra_args=["--standalone"])
+    front, _, body = markdown.partition("\n---\n")
+    assert "title: Regional Logistics Outlook" in front and "subtitle: Quarterly briefing" in front
+    assert re.search(r"author: +Ada Author, Ben Writer\n", front)
+    assert re.search(r"date: +12 March 2025\n", front)
+    assert "Authors" not in front and "Date 12" not in front
+    assert body.lstrip().startswith("Version 1.2 (final)\n\nPoint of contact C. Contact, ext. 4471")
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+def test_libreoffice_shows_the_title_page(tmp_path):
+    pdf = soffice_to_pdf(render(tmp_path, title_page_doc()), tmp_path / "lo")
+    lines = [" ".join(line.split()) for line in pdf_text(pdf, page=1).splitlines() if line.strip()]
+    assert lines[:8] == ["OFFICIAL-SENSITIVE", "DIRECTORATE OF PLANNING", "Regional Logistics Outlook",
+                         "Quarterly briefing", "Date 12 March 2025", "Authors Ada Author, Ben Writer",
+                         "Version 1.2 (final)", "Point of contact C. Contact, ext. 4471"]
+    # The running head (the short title) is on the next page, not over the title.
+    assert "Logistics outlook" not in pdf_text(pdf, page=1)
+    assert "Logistics outlook" in pdf_band(pdf, 2, top=True)
+    assert "OFFICIAL-SENSITIVE" in pdf_band(pdf, 1, top=False)
+
+
+def test_title_block_instead_of_a_page(tmp_path):
+    """`title_page: false`: the title block of the HTML page, the
+    organization among the labelled details, no page break after it."""
+    paragraphs = docx.Document(str(render(tmp_path, title_page_doc(title_page=False)))).paragraphs
+    assert [(p.style.name, shown(p)) for p in paragraphs[:6]] == [
+        ("Title", "Regional Logistics Outlook"),
+        ("Subtitle", "Quarterly briefing"),
+        ("Date", "Date\t12 March 2025"),
+        ("Author", "Authors\tAda Author, Ben Writer"),
+        ("Title Details", "Organization\tDirectorate of Planning"),
+        ("Title Details", "Version\t1.2 (final)")]
+    assert paragraphs[7].text == "See the risks and the report."
 
 
 def test_language_set_for_spelling(rendered):
@@ -449,6 +559,9 @@ def test_reference_without_our_styles(tmp_path):
     docx.Document().save(str(plain))  # python-docx's own template: no Rule, no Note ...
     data, borrowed = make_docx(DOC, plain, LABELS)
     assert {"Classification", "Note", "Warning", "Verbatim Char"} <= set(borrowed)
+    # The title page's own styles too, each named once in the warning.
+    assert {"Organization", "Title Details", "Detail Label", "Author", "Date"} <= set(borrowed)
+    assert len(borrowed) == len(set(borrowed))
     assert "Heading 1" not in borrowed and "List Bullet" not in borrowed  # it has those
     (tmp_path / "out.docx").write_bytes(data)
     names = {style.name for style in docx.Document(str(tmp_path / "out.docx")).styles}
@@ -806,8 +919,9 @@ def test_title_page_ends_with_a_page_break_and_date_is_a_property(tmp_path):
     with_page = render(tmp_path, name="page.docx")
     paragraphs = docx.Document(str(with_page)).paragraphs
     (index,) = breaks(with_page)
-    # After the title block (the last front-matter line is the date), before the text.
-    assert paragraphs[index - 1].text == "12 March 2025" and paragraphs[index + 1].text == "See the risks and the report."
+    # After the title page's head (the authors come last here), before the text.
+    assert shown(paragraphs[index - 1]) == "Authors\tAda Author, Ben Writer"
+    assert paragraphs[index + 1].text == "See the risks and the report."
     block = render(tmp_path, replace(DOC, meta=replace(META, title_page=False)), "block.docx")
     assert breaks(block) == []
     props = part(with_page, "docProps/custom.xml")

@@ -37,6 +37,12 @@ MONO_FONT = "Noto Sans Mono"
 NAVY = "1F3864"
 INK = "1A1A1A"
 GREY = "595959"
+MUTED = "5A6470"  # theme.css --muted
+
+# The title page: the head set down into the upper third (the PDF pads it
+# 38 mm), the details' values in a column 32 mm from the margin.
+TITLE_PAGE_TOP = 108  # points
+LABEL_COLUMN = 1814  # twips, 32 mm
 
 # Word substitutes fonts it does not have by these hints (family, pitch,
 # PANOSE), so a reader without Noto still gets a serif, a sans and a mono.
@@ -241,16 +247,29 @@ def styles(document: docx.document.Document) -> None:
            f'<w:keepNext/>{spacing(8, 2)}',
            f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(10)}', "Note")
 
-    # Title block.
-    define(document, "Title", para, "Normal",
-           f'<w:pBdr>{border("bottom", NAVY, 12, 6)}</w:pBdr>{spacing(0, 10, 240)}',
-           f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(24)}', "Subtitle")
-    define(document, "Subtitle", para, "Normal", spacing(0, 8),
-           f'{head}<w:color w:val="{GREY}"/>{size(14)}', "Body Text")
-    # The backend writes Date last, so its space closes the title block.
-    for name, after in (("Organization", 2), ("Author", 2), ("Date", 14)):
-        define(document, name, para, "Normal", spacing(0, after),
-               f'{head}<w:color w:val="{GREY}"/>{size(10.5)}', "Body Text")
+    # Title page and title block, as the PDF's (print/title-page.html.j2):
+    # the organization in spaced capitals in the upper third, a large title,
+    # the subtitle over an accent rule, then the details, labels in a
+    # column of their own (a tab stop) and muted.
+    define(document, "Organization", para, "Normal",
+           f'<w:keepNext/>{spacing(TITLE_PAGE_TOP, 17, 240)}',
+           f'{head}<w:b/><w:caps/><w:color w:val="{MUTED}"/><w:spacing w:val="16"/>{size(10)}',
+           "Title")
+    # Noto Sans's own line is 1.36 em: 85 % of it is the PDF's 1.15.
+    define(document, "Title", para, "Normal", f'<w:keepNext/>{spacing(0, 11, 204)}',
+           f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(26)}', "Subtitle")
+    # First, so that the Subtitle can name it as its next style.
+    define(document, "Title Details", para, "Normal",
+           f'<w:keepNext/><w:tabs><w:tab w:val="left" w:pos="{LABEL_COLUMN}"/></w:tabs>'
+           f'{spacing(0, 5, 336)}<w:ind w:left="{LABEL_COLUMN}" w:hanging="{LABEL_COLUMN}"/>',
+           f'{head}{size(10)}')
+    define(document, "Subtitle", para, "Normal",
+           f'<w:keepNext/><w:pBdr>{border("bottom", NAVY, 16, 22)}</w:pBdr>{spacing(0, 32, 240)}',
+           f'{head}<w:color w:val="{MUTED}"/>{size(15)}', "Title Details")
+    # Pandoc's names for the rows it reads as the document's metadata.
+    for name in ("Author", "Date"):
+        define(document, name, para, "Title Details", "", "", "Title Details")
+    define(document, "Detail Label", char, None, "", f'<w:color w:val="{MUTED}"/>')
     define(document, "Classification", para, "Normal",
            f'<w:jc w:val="center"/>{spacing(0, 0)}',
            f'{head}<w:b/><w:caps/><w:color w:val="{INK}"/>{size(9)}')
@@ -263,9 +282,10 @@ def styles(document: docx.document.Document) -> None:
     # classification authority block boxed (Word draws one box round
     # consecutive bordered paragraphs), the distribution statement plain.
     box = "".join(border(side, INK, 4, 4) for side in ("top", "left", "bottom", "right"))
+    # Space above a box, none between its lines (contextual spacing).
     define(document, "Marking Block", para, "Normal",
-           f'<w:keepNext/><w:keepLines/><w:pBdr>{box}</w:pBdr>{spacing(0, 0, 240)}'
-           '<w:ind w:left="113" w:right="4536"/>', f'{head}{size(8.5)}')
+           f'<w:keepNext/><w:keepLines/><w:pBdr>{box}</w:pBdr>{spacing(12, 0, 240)}'
+           '<w:ind w:left="113" w:right="4536"/><w:contextualSpacing/>', f'{head}{size(8.5)}')
     define(document, "Distribution Statement", para, "Normal",
            f'<w:keepLines/>{spacing(8, 8, 240)}', f'{head}{size(8.5)}')
     # The running head (the short title) under the top banner.
