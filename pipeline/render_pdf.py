@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
-from pipeline import marking_blocks
+from pipeline import marking_blocks, pdf_artifacts
 from pipeline import model as m
 from pipeline.clock import build_time
 from pipeline.errors import BriefingError, Problem
@@ -37,6 +37,7 @@ def typeset(doc: m.Document, templates: Templates,
             variant: str = m.PDF_VARIANTS[0]) -> tuple[bytes, list[Problem], int]:
     """The PDF, WeasyPrint's warnings, and its number of pages (for reports)."""
     weasyprint = import_weasyprint()  # heavy: only when a PDF is asked for
+    pdf_artifacts.install()  # banners and page numbers as artifacts
     styles = stylesheets(templates, ("html/theme.css", "html/style.css", "print/print.css"))
     first_page = marking_blocks.first_page_blocks(doc.meta, templates)  # worded once
     markup = page(doc, templates, "print/page.html.j2", resolve_custom_properties(styles),
