@@ -198,10 +198,6 @@ class Section:
 
 
 PAPER_SIZES = ("a4", "letter")
-# The PDF flavours a build can make (WeasyPrint's names). Every one is
-# tagged for screen readers; PDF/UA-1 says so in its metadata, PDF/A is for
-# archives, and PDF/A-3 carries the Markdown source inside the PDF.
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
 
 
 @node
