@@ -10,7 +10,6 @@ import argparse
 import os
 import shlex
 import sys
-import traceback
 from pathlib import Path
 
 from pipeline import __version__
@@ -142,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(error, SystemExit):
             raise
         if args.debug:
+            import traceback
             traceback.print_exc()
         print(f"briefing: internal error: {type(error).__name__}: {error} "
               "(run with --debug for details)", file=sys.stderr)
@@ -208,6 +208,7 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"{path}: ok")
         except BriefingError as error:
             if args.debug:
+                import traceback
                 traceback.print_exc()
             for problem in error.problems:
                 print(shown(problem, on_github()), file=sys.stderr)
