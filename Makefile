@@ -37,9 +37,13 @@ $(STAMPS)/bytecode: $(CODE) $(STAMPS)/venv
 
 setup: $(STAMPS)/venv
 
-# One run of the CLI writes all three formats of a briefing.
+# One run of the CLI writes all three formats of a briefing. It rebuilds
+# only what changed in content (its manifest hashes sources and templates),
+# so after a mere `touch` it writes nothing: touching the outputs then tells
+# make they are current, and the next `make` does not ask again.
 $(OUT)/%.pdf $(OUT)/%.docx $(OUT)/%.html &: source/%.md $(TEMPLATES) $(CODE) $(STAMPS)/venv $(STAMPS)/bytecode
 	$(BIN)/briefing build $< --out $(OUT)
+	@touch $(OUT)/$*.pdf $(OUT)/$*.docx $(OUT)/$*.html
 
 $(STAMPS)/apt-runtime:
 	@./tools/apt-ensure $(APT_RUNTIME)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import BriefingError, Problem
+from pipeline.limits import stopped
 from pipeline.manifest import Manifest, digest_file, settings_digest
 
 TASKS_PER_WORKER = 8  # briefings a worker builds before a fresh fork replaces it
@@ -36,16 +37,16 @@ class Outcome:
 
 
 def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
-               done: Callable[[Outcome], None] = lambda _: None) -> list[Outcome]:
+               done: Callable[[Outcome], None] = lambda _: None, pdf_job=None) -> list[Outcome]:
     """Build every source that needs it with up to `jobs` processes; call
-    `done` as each finishes; return the outcomes in the order of `sources`."""
-    from pipeline.build import pdf_worker, stopping
+    `done` as each finishes; return the outcomes in the order of `sources`.
+    A lone briefing may typeset its PDF in `pdf_job`, a pdf_worker the
+    caller started (or one started here), on the chance that it needs
+    building; it is stopped in any case."""
+    from pipeline import pdf_worker
 
-    # A lone briefing may typeset its PDF on a second core while this
-    # process makes the DOCX and HTML; the worker starts now, on the chance
-    # that the briefing needs building, and is stopped if it does not.
-    lone = len(sources) == 1 and jobs > 1
-    with stopping(pdf_worker(options) if lone else None) as pdf_job:
+    pdf_job = pdf_job or pdf_worker.start(options.formats, briefings=len(sources), jobs=jobs)
+    with stopped(pdf_job):
         manifest = Manifest(options.out_dir)
         settings = settings_digest(options, options.templates.folders, __version__)
         outcomes: dict[Path, Outcome] = {}
@@ -151,7 +152,7 @@ def preload(formats: tuple[str, ...]) -> None:
     if "docx" in formats:
         import pipeline.render_docx  # noqa: F401
     if "pdf" in formats:
-        from pipeline.render_pdf import import_weasyprint
+        from pipeline.typeset import import_weasyprint
         import_weasyprint()
 
 

@@ -7,24 +7,23 @@ so a failed or interrupted build leaves the previous good outputs untouched.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
 from pipeline.errors import BriefingError, Problem
-from pipeline.limits import DEFAULT_SECONDS, Worker, time_limit
-from pipeline.model import PDF_VARIANTS
+from pipeline.limits import DEFAULT_SECONDS, Worker, stopped, time_limit
+from pipeline import pdf_worker
+from pipeline.formats import FORMATS, PDF_VARIANTS
 from pipeline.templating import Templates
 
 if TYPE_CHECKING:
     from pipeline import model as m
 
-FORMATS = ("pdf", "docx", "html")
 
 
 @dataclass(frozen=True)
@@ -72,8 +71,9 @@ def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = P
             from pipeline.render_html import render_html
             return render_html(doc, templates).encode("utf-8"), [], None
         case "pdf":
-            from pipeline.render_pdf import typeset
-            return typeset(doc, templates, pdf_variant)
+            from pipeline.render_pdf import print_job
+            from pipeline.typeset import typeset
+            return typeset(print_job(doc, templates, pdf_variant))
         case "docx":
             from pipeline.marking_blocks import first_page_blocks
             from pipeline.render_docx import make_docx
@@ -90,10 +90,11 @@ def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = P
 def render_formats(doc: m.Document, options: Options, pdf_job: Worker | None = None
                    ) -> dict[str, tuple[bytes, list[Problem], int | None]]:
     """Every asked-for format, in memory; the PDF by `pdf_job` when given
-    (see `pdf_worker`), while this process makes the others."""
+    (see pipeline/pdf_worker.py), while this process makes the others."""
     results: dict[str, tuple[bytes, list[Problem], int | None]] = {}
     if pdf_job:
-        pdf_job.give(doc)
+        from pipeline.render_pdf import print_job
+        pdf_job.give(print_job(doc, options.templates, options.pdf_variant))
     for fmt in options.formats:
         if not (fmt == "pdf" and pdf_job):
             results[fmt] = render(doc, fmt, options.templates, options.pdf_variant,
@@ -103,28 +104,9 @@ def render_formats(doc: m.Document, options: Options, pdf_job: Worker | None = N
     return {fmt: results[fmt] for fmt in options.formats}
 
 
-def pdf_worker(options: Options) -> Worker | None:
-    """A worker for the PDF, by far the slowest format, when other formats
-    are asked for too and a core is spare. It forks at once, before the
-    source is read, so importing WeasyPrint there (half a second) overlaps
-    with the work here. The caller stops it: on an error, a time limit,
-    Ctrl-C, or when the briefing turns out to be up to date."""
-    if "pdf" not in options.formats or len(options.formats) == 1 or not spare_core():
-        return None
-    # The worker has its copy of the options from the fork; only the
-    # document goes to it (templates hold a Jinja environment, unpicklable).
-    return Worker.ahead(lambda doc: render(doc, "pdf", options.templates, options.pdf_variant),
-                        warm_pdf)
-
-
-def warm_pdf() -> None:
-    from pipeline.render_pdf import import_weasyprint
-    import_weasyprint()
-
-
 def render_all(doc: m.Document, options: Options) -> dict[str, bytes]:
     """Every asked-for format's bytes; warnings go to `options.warn`."""
-    with stopping(pdf_worker(options)) as pdf_job:
+    with stopped(pdf_worker.start(options.formats, briefings=1, jobs=2)) as pdf_job:
         results = render_formats(doc, options, pdf_job)
     for _, warnings, _ in results.values():
         for warning in warnings:
@@ -132,13 +114,9 @@ def render_all(doc: m.Document, options: Options) -> dict[str, bytes]:
     return {fmt: data for fmt, (data, _, _) in results.items()}
 
 
-def spare_core() -> bool:
-    return len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else False
-
-
 def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
     """Read, transform and render one source, in memory; write nothing. The
-    PDF is made by `pdf_job` when one is given (see `pdf_worker`)."""
+    PDF is made by `pdf_job` when one is given (see pipeline/pdf_worker.py)."""
     from pipeline.model import Figure, document_blocks
 
     files = targets(path, options.formats, options.out_dir)
@@ -165,20 +143,11 @@ def write(made: Made, source_name: str, log: Callable[[str], None] = lambda _: N
 
 def build(path: Path, options: Options, log: Callable[[str], None] = lambda _: None) -> list[Path]:
     """Build one source into every asked-for format; return the files written."""
-    with stopping(pdf_worker(options)) as pdf_job:
+    with stopped(pdf_worker.start(options.formats, briefings=1, jobs=2)) as pdf_job:
         made = make(path, options, pdf_job)
     for warning in made.warnings:
         options.warn(warning)
     return write(made, str(path), log)
-
-
-@contextlib.contextmanager
-def stopping(worker: Worker | None) -> Iterator[Worker | None]:
-    try:
-        yield worker
-    finally:
-        if worker:
-            worker.stop()
 
 
 def targets(path: Path, formats: tuple[str, ...], out_dir: Path) -> list[Path]:

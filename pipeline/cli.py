@@ -10,14 +10,13 @@ import argparse
 import os
 import shlex
 import sys
-import traceback
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.annotations import on_github, shown
 from pipeline.errors import BriefingError
 from pipeline.limits import DEFAULT_SECONDS
-from pipeline.model import PDF_VARIANTS
+from pipeline.formats import FORMATS, PDF_VARIANTS
 
 DESCRIPTION = """\
 Turn Markdown briefings (with YAML front matter) into a print-ready PDF,
@@ -123,7 +122,6 @@ def cores() -> int:
 
 
 def formats(value: str) -> tuple[str, ...]:
-    from pipeline.build import FORMATS
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
@@ -143,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(error, SystemExit):
             raise
         if args.debug:
+            import traceback
             traceback.print_exc()
         print(f"briefing: internal error: {type(error).__name__}: {error} "
               "(run with --debug for details)", file=sys.stderr)
@@ -164,6 +163,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    # First of all, before the pipeline loads: a worker that imports
+    # WeasyPrint meanwhile, to typeset a lone briefing's PDF.
+    from pipeline.limits import stopped
+    from pipeline import pdf_worker
+
+    with stopped(pdf_worker.start(args.to, briefings=len(args.files), jobs=args.jobs)) as pdf_job:
+        return build_files(args, pdf_job)
+
+
+def build_files(args: argparse.Namespace, pdf_job) -> int:
     from pipeline.batch import build_many
     from pipeline.build import Options, targets, write_atomic
     from pipeline.progress import Progress
@@ -176,7 +185,8 @@ def run_build(args: argparse.Namespace) -> int:
                       time_limit=args.time_limit, pdf_variant=args.pdf_variant,
                       reference_doc=args.reference_doc)
     progress = Progress(len(args.files), github=on_github())
-    outcomes = build_many(args.files, options, jobs=args.jobs, force=args.force, done=progress.done)
+    outcomes = build_many(args.files, options, jobs=args.jobs, force=args.force, done=progress.done,
+                          pdf_job=pdf_job)
     progress.finish(outcomes)
     if args.report:
         from pipeline.report import report
@@ -198,6 +208,7 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"{path}: ok")
         except BriefingError as error:
             if args.debug:
+                import traceback
                 traceback.print_exc()
             for problem in error.problems:
                 print(shown(problem, on_github()), file=sys.stderr)

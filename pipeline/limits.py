@@ -90,6 +90,16 @@ class Worker:
         self.process.join()
 
 
+@contextlib.contextmanager
+def stopped(worker: Worker | None) -> Iterator[Worker | None]:
+    """The worker, stopped on the way out (harmless once it has answered)."""
+    try:
+        yield worker
+    finally:
+        if worker:
+            worker.stop()
+
+
 def run_and_send(send, fn: Callable[..., Any], args: tuple[Any, ...],
                  warm: Callable[[], Any] | None = None, arguments=None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us

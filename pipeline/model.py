@@ -21,26 +21,36 @@ node = dataclass(frozen=True, slots=True, kw_only=True)
 
 @node
 class Text:
+    """Plain text."""
+
     text: str
 
 
 @node
 class Emph:
+    """Emphasis (`*text*`)."""
+
     children: tuple[Inline, ...]
 
 
 @node
 class Strong:
+    """Strong emphasis (`**text**`)."""
+
     children: tuple[Inline, ...]
 
 
 @node
 class Code:
+    """Inline code."""
+
     text: str
 
 
 @node
 class Link:
+    """A link; `#id` targets are internal."""
+
     target: str
     children: tuple[Inline, ...]
     title: str | None = None
@@ -53,17 +63,21 @@ class Link:
 
 @node
 class LineBreak:
-    pass
+    """A hard line break."""
 
 
 @node
 class Abbr:
+    """An abbreviation defined with `*[TLA]: …`."""
+
     text: str
     title: str  # the expansion, from `*[GIUK]: Greenland-Iceland-UK`
 
 
 @node
 class FootnoteRef:
+    """Where a footnote is called."""
+
     number: int  # in order of first reference, as pandoc numbers them
     first: bool  # the first reference to this note (later ones repeat the number)
 
@@ -86,6 +100,8 @@ Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef
 
 @node
 class Paragraph:
+    """A paragraph, with its portion mark when the document has them."""
+
     inlines: tuple[Inline, ...]
     # A portion mark such as "S//NF" (shown as "(S//NF)"), read off the
     # start of the text when `portion_marking: true`; so are the others.
@@ -95,12 +111,16 @@ class Paragraph:
 
 @node
 class ListItem:
+    """One item of a list: blocks, so items can hold paragraphs and lists."""
+
     blocks: tuple[Block, ...]
     line: int
 
 
 @node
 class ListBlock:
+    """A bullet or ordered list."""
+
     ordered: bool
     start: int = 1
     items: tuple[ListItem, ...]
@@ -109,6 +129,8 @@ class ListBlock:
 
 @node
 class Quote:
+    """A block quote."""
+
     blocks: tuple[Block, ...]
     attribution: tuple[Inline, ...] = ()  # from a last paragraph `— Source`
     line: int
@@ -116,18 +138,24 @@ class Quote:
 
 @node
 class Definition:
+    """A term and its definitions."""
+
     term: tuple[Inline, ...]
     definitions: tuple[tuple[Block, ...], ...]  # one or more, each some blocks
 
 
 @node
 class DefinitionList:
+    """A definition list."""
+
     items: tuple[Definition, ...]
     line: int
 
 
 @node
 class CodeBlock:
+    """A fenced or indented code block."""
+
     lang: str | None
     text: str
     line: int
@@ -135,11 +163,15 @@ class CodeBlock:
 
 @node
 class Rule:
+    """A horizontal rule."""
+
     line: int
 
 
 @node
 class Admonition:
+    """A note, warning or other callout (`!!! note "Title"`)."""
+
     kind: str  # note, warning, important, tip, ...
     title: tuple[Inline, ...]
     blocks: tuple[Block, ...]
@@ -153,6 +185,8 @@ ALIGNS = ("left", "center", "right")
 
 @node
 class Table:
+    """A table with one header row."""
+
     head: tuple[Cell, ...]  # one header row
     rows: tuple[tuple[Cell, ...], ...]
     aligns: tuple[str | None, ...]  # per column: one of ALIGNS, or None
@@ -187,6 +221,8 @@ Block: TypeAlias = (Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonitio
 
 @node
 class Section:
+    """A heading and everything up to the next heading of its level or above."""
+
     level: int
     title: tuple[Inline, ...]
     id: str
@@ -198,14 +234,12 @@ class Section:
 
 
 PAPER_SIZES = ("a4", "letter")
-# The PDF flavours a build can make (WeasyPrint's names). Every one is
-# tagged for screen readers; PDF/UA-1 says so in its metadata, PDF/A is for
-# archives, and PDF/A-3 carries the Markdown source inside the PDF.
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
 
 
 @node
 class Meta:
+    """The front matter, checked and typed."""
+
     title: str
     classification: str
     subtitle: str | None = None
@@ -250,6 +284,8 @@ class Meta:
 
 @node
 class Footnote:
+    """A footnote's text, numbered by its first reference."""
+
     number: int
     blocks: tuple[Block, ...]
     line: int
@@ -257,6 +293,8 @@ class Footnote:
 
 @node
 class Document:
+    """A whole briefing: what every backend renders."""
+
     meta: Meta
     blocks: tuple[Block, ...]  # before the first heading
     sections: tuple[Section, ...]

@@ -71,6 +71,34 @@ def pdf_struct_alts(path: Path) -> dict[str, list[str]]:
     return found
 
 
+def pdf_page_contents(path: Path, out_dir: Path) -> dict[int, bytes]:
+    """Each page's content stream, uncompressed by qpdf (QDF mode)."""
+    qdf = out_dir / f"{path.stem}.qdf.pdf"
+    tool("qpdf", "--qdf", "--object-streams=disable", path, qdf)
+    return {int(page): stream for page, stream in re.findall(
+        rb"%% Contents for page (\d+)\n.*?\bstream\n(.*?)\bendstream", qdf.read_bytes(), re.S)}
+
+
+def pdf_struct_elements(path: Path) -> tuple[int, int]:
+    """How many structure elements the PDF holds, and how many of them hang
+    from its structure tree's root (the rest no reader reaches)."""
+    objects = json.loads(tool("qpdf", "--json=2", "--json-key=qpdf", path))["qpdf"][1]
+    values = {ref.removeprefix("obj:"): obj.get("value") for ref, obj in objects.items()}
+    elements = {ref for ref, value in values.items()
+                if isinstance(value, dict) and value.get("/Type") == "/StructElem"}
+    [root] = [v for v in values.values() if isinstance(v, dict) and v.get("/Type") == "/StructTreeRoot"]
+    reached: set[str] = set()
+    pending = [root["/K"]]
+    while pending:
+        kids = pending.pop()
+        if isinstance(kids, list):
+            pending.extend(kids)
+        elif kids in elements and kids not in reached:
+            reached.add(kids)
+            pending.append(values[kids].get("/K", []))
+    return len(elements), len(reached)
+
+
 def pdf_xmp(path: Path) -> str:
     return tool("pdfinfo", "-meta", path)
 

@@ -1,0 +1,52 @@
+"""Page furniture painted as artifacts, read back with qpdf and poppler."""
+
+import re
+
+import pytest
+
+from pipeline.build import load
+from pipeline.render_pdf import render_pdf
+from pipeline.templating import Templates
+
+from readers import pdf_page_contents, pdf_struct_elements, pdf_structure, pdf_text
+
+BODY = "\n\n".join(f"## Part {n}\n\n" + "Text of the briefing, long enough to fill lines. " * 40
+                   for n in range(1, 7))
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("artifacts")
+    source = folder / "furniture.md"
+    source.write_text("---\ntitle: Furniture of the pages\nshort_title: Furniture\n"
+                      "classification: UNCLASSIFIED\n---\n" + BODY, encoding="utf-8")
+    path = folder / "furniture.pdf"
+    path.write_bytes(render_pdf(load(source), Templates())[0])
+    return path
+
+
+def text_artifacts(stream: bytes) -> int:
+    """Artifact marked-content sequences that show text."""
+    return sum(1 for inside in re.findall(rb"/Artifact\s+BMC\b(.*?)\bEMC\b", stream, re.S)
+               if re.search(rb"\bT[jJ]\b", inside))
+
+
+def test_banners_title_and_page_numbers_are_text_artifacts(pdf, tmp_path):
+    contents = pdf_page_contents(pdf, tmp_path)
+    assert len(contents) >= 3
+    # Banner top and bottom and "Page X of Y"; the short title from page 2 on.
+    assert text_artifacts(contents[1]) == 3
+    assert all(text_artifacts(contents[page]) == 4 for page in contents if page > 1)
+
+
+def test_furniture_stays_out_of_the_structure_tree(pdf):
+    tags = pdf_structure(pdf)
+    assert "Text of the briefing" in tags and "Part 2" in tags
+    assert "UNCLASSIFIED" not in tags and "Furniture\n" not in tags
+    assert not re.search(r"Page \d+ of \d+", tags)
+    assert "Page 2 of" in pdf_text(pdf, 2)  # still printed, of course
+
+
+def test_every_structure_element_hangs_from_the_tree(pdf):
+    elements, reached = pdf_struct_elements(pdf)
+    assert elements > 50 and reached == elements
