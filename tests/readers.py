@@ -79,6 +79,33 @@ def pdf_page_contents(path: Path, out_dir: Path) -> dict[int, bytes]:
         rb"%% Contents for page (\d+)\n.*?\bstream\n(.*?)\bendstream", qdf.read_bytes(), re.S)}
 
 
+CONTENT_TOKEN = re.compile(rb"<<|>>|<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\)|\[|\]|/[^\s/<>\[\]()]*"
+                           rb"|[^\s/<>\[\]()]+")
+OPERATOR = re.compile(rb"[A-Za-z'\"][A-Za-z0-9*'\"]*$")
+
+
+def loose_text(stream: bytes) -> int:
+    """Text-showing operators of a content stream that are neither inside an
+    artifact nor inside marked content tied to the structure tree (an MCID):
+    content a screen reader can neither read in order nor skip (PDF/UA,
+    Matterhorn checkpoint 01-005)."""
+    stack: list[bool] = []
+    operands: list[bytes] = []
+    loose = 0
+    for token in CONTENT_TOKEN.findall(stream):
+        if not OPERATOR.match(token) or token in (b"true", b"false", b"null"):
+            operands.append(token)
+            continue
+        if token in (b"BMC", b"BDC"):
+            stack.append(operands[:1] == [b"/Artifact"] or b"/MCID" in operands)
+        elif token == b"EMC":
+            stack.pop()
+        elif token in (b"Tj", b"TJ", b"'", b'"') and not any(stack):
+            loose += 1
+        operands = []
+    return loose
+
+
 def pdf_struct_elements(path: Path) -> tuple[int, int]:
     """How many structure elements the PDF holds, and how many of them hang
     from its structure tree's root (the rest no reader reaches)."""
