@@ -60,9 +60,14 @@ def pdf_structure(path: Path) -> str:
     return tool("pdfinfo", "-struct-text", path)
 
 
+def pdf_objects(path: Path) -> dict[str, dict]:
+    """Every object of the PDF as qpdf's JSON shows it: {"obj:7 0 R": {"value": ...}}."""
+    return json.loads(tool("qpdf", "--json=2", "--json-key=qpdf", path))["qpdf"][1]
+
+
 def pdf_struct_alts(path: Path) -> dict[str, list[str]]:
     """Alternate texts of tagged elements, by tag (`Figure`: [...])."""
-    objects = json.loads(tool("qpdf", "--json", "--json-key=qpdf", path))["qpdf"][1]
+    objects = pdf_objects(path)
     found: dict[str, list[str]] = {}
     for obj in objects.values():
         value = obj.get("value") if isinstance(obj, dict) else None
@@ -79,10 +84,45 @@ def pdf_page_contents(path: Path, out_dir: Path) -> dict[int, bytes]:
         rb"%% Contents for page (\d+)\n.*?\bstream\n(.*?)\bendstream", qdf.read_bytes(), re.S)}
 
 
+CONTENT_TOKEN = re.compile(rb"<<|>>|<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\)|\[|\]|/[^\s/<>\[\]()]*"
+                           rb"|[^\s/<>\[\]()]+")
+OPERATOR = re.compile(rb"[A-Za-z'\"][A-Za-z0-9*'\"]*$")
+
+
+def loose_text(stream: bytes) -> int:
+    """Text-showing operators of a content stream that are neither inside an
+    artifact nor inside marked content tied to the structure tree (an MCID):
+    content a screen reader can neither read in order nor skip (PDF/UA,
+    Matterhorn checkpoint 01-005)."""
+    stack: list[bool] = []
+    operands: list[bytes] = []
+    loose = 0
+    for token in CONTENT_TOKEN.findall(stream):
+        if not OPERATOR.match(token) or token in (b"true", b"false", b"null"):
+            operands.append(token)
+            continue
+        if token in (b"BMC", b"BDC"):
+            stack.append(operands[:1] == [b"/Artifact"] or b"/MCID" in operands)
+        elif token == b"EMC":
+            stack.pop()
+        elif token in (b"Tj", b"TJ", b"'", b'"') and not any(stack):
+            loose += 1
+        operands = []
+    return loose
+
+
+def pdf_catalog(path: Path) -> dict:
+    """The document catalog as qpdf reads it (strings as "u:text")."""
+    objects = pdf_objects(path)
+    [catalog] = [obj["value"] for obj in objects.values()
+                 if isinstance(obj.get("value"), dict) and obj["value"].get("/Type") == "/Catalog"]
+    return catalog
+
+
 def pdf_struct_elements(path: Path) -> tuple[int, int]:
     """How many structure elements the PDF holds, and how many of them hang
     from its structure tree's root (the rest no reader reaches)."""
-    objects = json.loads(tool("qpdf", "--json=2", "--json-key=qpdf", path))["qpdf"][1]
+    objects = pdf_objects(path)
     values = {ref.removeprefix("obj:"): obj.get("value") for ref, obj in objects.items()}
     elements = {ref for ref, value in values.items()
                 if isinstance(value, dict) and value.get("/Type") == "/StructElem"}

@@ -158,3 +158,12 @@ def test_reference_doc_option_and_a_templates_folder_reference(tmp_path):
     assert result.returncode == 0 and "no style 'Caption'" in result.stderr
     missing = run_cli("build", FIXTURES / "elements.md", "--reference-doc", tmp_path / "nope.docx")
     assert missing.returncode == 2 and "--reference-doc" in missing.stderr and "not a file" in missing.stderr
+
+
+def test_debug_shows_the_traceback_of_a_bad_document():
+    bad = FIXTURES / "bad" / "bad-classification.md"
+    plain, debug = run_cli("check", bad), run_cli("check", "--debug", bad)
+    assert plain.returncode == debug.returncode == 1
+    assert "Traceback" not in plain.stderr
+    assert "Traceback (most recent call last)" in debug.stderr and "BriefingError" in debug.stderr
+    assert plain.stderr.splitlines()[-1] == debug.stderr.splitlines()[-1]  # the same one-line error

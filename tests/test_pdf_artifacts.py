@@ -8,10 +8,11 @@ from pipeline.build import load
 from pipeline.render_pdf import render_pdf
 from pipeline.templating import Templates
 
-from readers import pdf_page_contents, pdf_struct_elements, pdf_structure, pdf_text
+from readers import loose_text, pdf_page_contents, pdf_struct_elements, pdf_structure, pdf_text
 
 BODY = "\n\n".join(f"## Part {n}\n\n" + "Text of the briefing, long enough to fill lines. " * 40
-                   for n in range(1, 7))
+                   + "\n\n- a point\n- another\n\n1. first\n2. second\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"
+                   + "\n> A quote.[^n]\n" for n in range(1, 7)) + "\n\n[^n]: A footnote.\n"
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +51,17 @@ def test_furniture_stays_out_of_the_structure_tree(pdf):
 def test_every_structure_element_hangs_from_the_tree(pdf):
     elements, reached = pdf_struct_elements(pdf)
     assert elements > 50 and reached == elements
+
+
+def test_all_text_is_real_content_or_an_artifact(pdf, tmp_path):
+    contents = pdf_page_contents(pdf, tmp_path)
+    assert all(re.search(rb"\bT[jJ]\b", stream) for stream in contents.values())
+    assert {page: loose_text(stream) for page, stream in contents.items()} == \
+        {page: 0 for page in contents}
+
+
+def test_loose_text_reader_tells_marked_from_loose_text():
+    assert loose_text(b"BT /F1 12 Tf (x) Tj ET") == 1
+    assert loose_text(b"/Artifact BMC BT [<0001> -3 <0002>] TJ ET EMC") == 0
+    assert loose_text(b"/Span <</MCID 0>> BDC BT (a\\) EMC) Tj ET EMC") == 0
+    assert loose_text(b"/Span BMC BT (x) Tj ET EMC /P <</MCID 1>> BDC EMC (y) Tj") == 2

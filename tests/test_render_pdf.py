@@ -15,7 +15,7 @@ from pipeline.render_pdf import render_pdf, resolve_custom_properties
 from pipeline.templating import Templates
 
 from conftest import FIXTURES
-from readers import (pdf_attachments, pdf_band, pdf_fonts, pdf_info, pdf_outline_titles, pdf_page_size,
+from readers import (pdf_attachments, pdf_band, pdf_catalog, pdf_fonts, pdf_info, pdf_outline_titles, pdf_page_size,
                      pdf_struct_alts, pdf_structure, pdf_text, pdf_xmp, qpdf_check, tool)
 
 
@@ -250,6 +250,15 @@ def test_tagged_by_default_for_screen_readers(paper_pdf):
     # Each data cell names its header cell, so a reader says "Ships: 6".
     assert "/Headers [(" in "".join(lines)
     assert pdf_struct_alts(paper_pdf)["Figure"] == ["(U) Main sea lines of communication through the gap"]
+
+
+def test_catalog_says_what_pdf_ua_asks(paper_pdf):
+    """Language, marked content, and the title (not the file name) in a viewer's title bar."""
+    catalog = pdf_catalog(paper_pdf)
+    assert catalog["/Lang"] == "u:en-GB"
+    assert catalog["/MarkInfo"] == {"/Marked": True}
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] is True
+    assert "/StructTreeRoot" in catalog
 
 
 def test_banners_and_page_numbers_are_not_in_the_tags(paper_pdf):
