@@ -908,6 +908,10 @@ def test_draft_watermark_in_the_page_header(tmp_path):
     assert [s.find(f"{{{vml}}}textpath").get("string") for s in shapes] == ["DRAFT"]
     assert "rotation:315" in shapes[0].get("style") and "z-index:-" in shapes[0].get("style")
     assert shown(header.paragraphs[0]) == "OFFICIAL-SENSITIVE"  # the banner is unchanged
+    # The first page's own header has it too, as a shape of its own.
+    first = package.sections[0].first_page_header._element.findall(f".//{{{vml}}}shape")
+    assert [s.find(f"{{{vml}}}textpath").get("string") for s in first] == ["DRAFT"]
+    assert first[0].get("id") != shapes[0].get("id")
     final = docx.Document(str(render(tmp_path)))
     assert not final.sections[0].header._element.findall(f".//{{{vml}}}shape")
 
