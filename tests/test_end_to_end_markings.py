@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 
 from conftest import FIXTURES, run_cli
-from readers import (docx_via_pandoc, pandoc_blocks, pandoc_text, pdf_band, pdf_info, pdf_text,
+from readers import (docx_via_pandoc, pandoc_blocks, pandoc_text, pdf_band, pdf_info, pdf_page_contents, pdf_text,
                      qpdf_check, soffice_convert, tool)
 
 MARKINGS = FIXTURES / "markings"
@@ -175,9 +175,14 @@ def test_libreoffice_reads_the_custom_properties(built, tmp_path):
     assert found["Classification"] == "CUI" and found["CUICategory"] == "OPSEC, PRVCY"
 
 
-def test_banner_colour_follows_the_level(built):
+def test_banner_colour_follows_the_level(built, tmp_path):
     html = lxml.html.parse(str(built / "us-secret.html")).getroot()
     assert "level-secret" in html.xpath("//body/div[1]/@class")[0]
+    # The PDF's two banners of every page are filled with SECRET's red (#c8102e).
+    red = rb"0\.784314 0\.062745 0\.180392 rg\s+[\d.]+ [\d.]+ [\d.]+ [\d.]+ re"
+    contents = pdf_page_contents(built / "us-secret.pdf", tmp_path)
+    assert len(contents) == int(pdf_info(built / "us-secret.pdf")["Pages"])
+    assert all(len(re.findall(red, stream)) == 2 for stream in contents.values())
     document = docx.Document(str(built / "us-secret.docx"))
     assert document.sections[0].header.paragraphs[0].style.name == "Classification secret"
 
