@@ -7,7 +7,6 @@ Author text only ever reaches Jinja as data, never as template source.
 
 from __future__ import annotations
 
-import os
 import traceback
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 import yaml
 from markupsafe import Markup
 
+from pipeline import cache
 from pipeline.errors import BriefingError
 
 if TYPE_CHECKING:
@@ -113,12 +113,8 @@ def bytecode_cache(jinja2):
     """Compiled templates kept between runs (Jinja checks each against its
     source), which saves a fifth of a small HTML build. None where no cache
     folder can be made."""
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefing" / "jinja"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
+    where = cache.folder("jinja")
+    return jinja2.FileSystemBytecodeCache(str(where)) if where else None
 
 
 def jinja():

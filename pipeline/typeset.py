@@ -19,7 +19,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from pipeline import pdf_artifacts
+from pipeline import hyphenation, pdf_artifacts
 from pipeline.errors import BriefingError, Problem
 
 CARRIES_SOURCE = ("pdf/a-3b",)  # of formats.PDF_VARIANTS
@@ -42,6 +42,7 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
     """The PDF, WeasyPrint's warnings, and its number of pages (for reports)."""
     weasyprint = import_weasyprint()
     pdf_artifacts.install()  # banners and page numbers as artifacts
+    hyphenation.preload(job.lang)
     fetcher = offline_fetcher(weasyprint)
     attachments = [source_attachment(weasyprint, job, fetcher)] if job.variant in CARRIES_SOURCE else []
     with collected_warnings() as warnings:
