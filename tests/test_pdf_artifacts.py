@@ -1,9 +1,11 @@
-"""Page furniture painted as artifacts, read back with qpdf and poppler."""
+"""pipeline/pdf_artifacts.py: page furniture painted as artifacts, read back
+with qpdf and poppler."""
 
 import re
 
 import pytest
 
+from pipeline import pdf_artifacts
 from pipeline.build import load
 from pipeline.render_pdf import render_pdf
 from pipeline.templating import Templates
@@ -65,3 +67,12 @@ def test_loose_text_reader_tells_marked_from_loose_text():
     assert loose_text(b"/Artifact BMC BT [<0001> -3 <0002>] TJ ET EMC") == 0
     assert loose_text(b"/Span <</MCID 0>> BDC BT (a\\) EMC) Tj ET EMC") == 0
     assert loose_text(b"/Span BMC BT (x) Tj ET EMC /P <</MCID 1>> BDC EMC (y) Tj") == 2
+
+
+def test_installing_twice_patches_once():
+    from weasyprint.pdf.stream import Stream
+
+    pdf_artifacts.install()
+    marked = Stream.marked
+    pdf_artifacts.install()
+    assert Stream.marked is marked
