@@ -12,18 +12,16 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-from pipeline.errors import BriefingError, Problem
-from pipeline.limits import DEFAULT_SECONDS, Worker, stopped, time_limit
 from pipeline import pdf_worker
+from pipeline.errors import BriefingError, Problem
 from pipeline.formats import FORMATS, PDF_VARIANTS
+from pipeline.limits import DEFAULT_SECONDS, Worker, stopped, time_limit
 from pipeline.templating import Templates
 
 if TYPE_CHECKING:
     from pipeline import model as m
-
 
 
 @dataclass(frozen=True)

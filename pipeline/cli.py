@@ -15,8 +15,8 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.annotations import on_github, shown
 from pipeline.errors import BriefingError
-from pipeline.limits import DEFAULT_SECONDS
 from pipeline.formats import FORMATS, PDF_VARIANTS
+from pipeline.limits import DEFAULT_SECONDS
 
 DESCRIPTION = """\
 Turn Markdown briefings (with YAML front matter) into a print-ready PDF,
@@ -165,8 +165,8 @@ def run(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     # First of all, before the pipeline loads: a worker that imports
     # WeasyPrint meanwhile, to typeset a lone briefing's PDF.
-    from pipeline.limits import stopped
     from pipeline import pdf_worker
+    from pipeline.limits import stopped
 
     with stopped(pdf_worker.start(args.to, briefings=len(args.files), jobs=args.jobs)) as pdf_job:
         return build_files(args, pdf_job)
