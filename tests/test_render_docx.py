@@ -899,6 +899,12 @@ def test_word_rejects_nothing_in_numbering_and_settings_order(tmp_path):
             assert settings.index("updateFields") < settings.index(later)
 
 
+def test_current_word_opens_it_without_compatibility_mode(tmp_path):
+    settings = part(render(tmp_path, DOC), "word/settings.xml")
+    mode = settings.xpath("//w:compat/w:compatSetting[@w:name='compatibilityMode']/@w:val", namespaces=NS)
+    assert mode == ["15"]  # Word 2013 to 365; 14 and below open in "Compatibility Mode"
+
+
 def test_draft_watermark_in_the_page_header(tmp_path):
     draft = render(tmp_path, replace(DOC, meta=replace(META, status="Draft")), "draft.docx")
     package = docx.Document(str(draft))

@@ -118,6 +118,11 @@ def drop_extras(document: docx.document.Document) -> None:
     for tag in ("w:savePreviewPicture", "w:proofState", "w:rsids"):
         for child in settings.findall(qn(tag)):
             settings.remove(child)
+    # python-docx's template says Word 2010 (14): current Word then opens
+    # every briefing in "Compatibility Mode", with newer features off.
+    # 15 is what Word 2013 to 365 write.
+    for mode in settings.iterfind(f"{qn('w:compat')}/{qn('w:compatSetting')}[@{qn('w:name')}='compatibilityMode']"):
+        mode.set(qn("w:val"), "15")
     # Over a hundred table styles nobody will pick from a briefing template.
     keep = {"TableNormal", "TableGrid"}
     root = document.styles.element
