@@ -10,9 +10,7 @@ and the file's size and time) and puts it into pyphen's own cache,
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 from pathlib import Path
 
 from pipeline import cache
@@ -40,15 +38,12 @@ def preload(lang: str | None) -> None:
 
 
 def keep(target: Path, data: bytes) -> None:
-    """Write whole or not at all: builds running at once may share the
-    folder. A failure only costs the speed-up."""
+    """Whole or not at all (builds running at once may share the folder);
+    a failure only costs the speed-up."""
+    from pipeline.build import write_atomic  # only on a cache miss
+    from pipeline.errors import BriefingError
+
     try:
-        handle, temp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temp, target)
-    except OSError:
-        Path(temp).unlink(missing_ok=True)
+        write_atomic(target, data, str(target))
+    except BriefingError:
+        pass
