@@ -12,7 +12,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, collector
 from pipeline.annotations import on_github, shown
 from pipeline.errors import BriefingError
 from pipeline.formats import FORMATS, PDF_VARIANTS
@@ -293,6 +293,7 @@ def entry() -> None:
     """The console script: `main`, then exit without tearing down the
     interpreter. Freeing WeasyPrint's and lxml's objects one by one at exit
     costs up to half a second and does nothing the OS won't do at once."""
+    collector.relax()
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()

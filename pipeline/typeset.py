@@ -19,7 +19,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from pipeline import hyphenation, pdf_artifacts
+from pipeline import collector, hyphenation, pdf_artifacts
 from pipeline.errors import BriefingError, Problem
 
 CARRIES_SOURCE = ("pdf/a-3b",)  # of formats.PDF_VARIANTS
@@ -151,6 +151,17 @@ def xmp_markings(properties: tuple[tuple[str, str], ...]) -> bytes:
 
 
 def import_weasyprint():
+    """WeasyPrint, imported once per process (see import_quickly), its
+    modules then kept out of the garbage collector's walks."""
+    if "weasyprint" in sys.modules:
+        return sys.modules["weasyprint"]
+    try:
+        return import_quickly()
+    finally:
+        collector.settle()  # WeasyPrint's modules live as long as the process
+
+
+def import_quickly():
     """Import WeasyPrint without its slowest step.
 
     cffi asks `ctypes.util.find_library` about each library name WeasyPrint
@@ -159,8 +170,6 @@ def import_weasyprint():
     names that load (`libpango-1.0.so.0`) need no search, so we answer "not
     found" while importing, and import again normally if that was not enough.
     """
-    if "weasyprint" in sys.modules:
-        return sys.modules["weasyprint"]
     real = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:

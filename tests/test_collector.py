@@ -1,0 +1,47 @@
+"""pipeline/collector.py: the garbage collector tuned for a build, set by
+the command line and after WeasyPrint's import."""
+
+import gc
+import subprocess
+import sys
+
+import pytest
+
+from pipeline import cli, collector
+
+
+@pytest.fixture
+def thresholds():
+    before = gc.get_threshold()
+    yield
+    gc.set_threshold(*before)
+
+
+def test_relax_looks_for_cycles_rarely(thresholds):
+    gc.set_threshold(700, 10, 10)
+    collector.relax()
+    assert gc.get_threshold()[0] >= 10_000
+
+
+def test_the_command_line_relaxes_the_collector_before_it_runs(thresholds, monkeypatch):
+    gc.set_threshold(700, 10, 10)
+    seen = []
+    monkeypatch.setattr(cli, "main", lambda: seen.append(gc.get_threshold()) or 0)
+    monkeypatch.setattr(cli.os, "_exit", seen.append)
+    cli.entry()
+    assert seen == [collector.THRESHOLDS, 0]
+
+
+def test_weasyprints_modules_are_kept_out_of_collections():
+    # In a fresh process: this one imported WeasyPrint long ago.
+    shown = subprocess.run(
+        [sys.executable, "-c", "import gc, sys\n"
+         "from pipeline.typeset import import_weasyprint\n"
+         "import_weasyprint()\n"
+         "frozen = gc.get_freeze_count()\n"
+         "tracked = len(gc.get_objects())\n"
+         "print(frozen, tracked, 'weasyprint.layout' in sys.modules)"],
+        capture_output=True, text=True, check=True).stdout.split()
+    frozen, tracked, imported = int(shown[0]), int(shown[1]), shown[2]
+    assert imported == "True"
+    assert frozen > 50_000 and tracked < frozen / 100
