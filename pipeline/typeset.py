@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import re
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -42,6 +43,7 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
     """The PDF, WeasyPrint's warnings, and its number of pages (for reports)."""
     weasyprint = import_weasyprint()
     pdf_artifacts.install()  # banners and page numbers as artifacts
+    deflate_at_default_level()
     hyphenation.preload(job.lang)
     fetcher = offline_fetcher(weasyprint)
     attachments = [source_attachment(weasyprint, job, fetcher)] if job.variant in CARRIES_SOURCE else []
@@ -182,6 +184,26 @@ def import_quickly():
         ctypes.util.find_library = real
     import weasyprint
     return weasyprint
+
+
+def deflate_at_default_level() -> None:
+    """Have pydyf compress the PDF's streams at zlib's default level (6),
+    not at its slowest (9): on the 74-page benchmark briefing 0.07 s of
+    compressing instead of 0.24 s, for a file 4% larger (315 KB, not 303)."""
+    import pydyf
+
+    pydyf.zlib = DefaultLevelZlib()
+
+
+class DefaultLevelZlib:
+    """zlib as pydyf sees it: the same, but for compressobj's level."""
+
+    def __getattr__(self, name: str):
+        return getattr(zlib, name)
+
+    @staticmethod
+    def compressobj(level: int = zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs):
+        return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs)
 
 
 def offline_fetcher(weasyprint):
