@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import ctypes.util
 import datetime as dt
+import importlib
 import logging
 import re
 import sys
+import types
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -175,7 +179,8 @@ def import_quickly():
     real = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
-        import weasyprint
+        with deferred_modules():
+            import weasyprint
         return weasyprint
     except OSError:
         for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
@@ -204,6 +209,52 @@ class DefaultLevelZlib:
     @staticmethod
     def compressobj(level: int = zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs):
         return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs)
+
+
+# Modules WeasyPrint loads with itself but uses only for fonts a briefing
+# seldom embeds (variable fonts, subsetting without HarfBuzz): with the
+# OpenType tables they pull in, 0.1 s of every PDF build. Each is a
+# placeholder until used; the names are what WeasyPrint takes from them
+# as it loads (`from fontTools.varLib.instancer import instantiateVariableFont`).
+DEFERRED = {"fontTools.subset": (), "fontTools.varLib.instancer": ("instantiateVariableFont",)}
+
+
+@contextmanager
+def deferred_modules() -> Iterator[None]:
+    placeholders = {name: Deferred(name, names) for name, names in DEFERRED.items()
+                    if name not in sys.modules}
+    sys.modules.update(placeholders)
+    try:
+        yield
+    finally:  # those who import them later get the real modules
+        for name, placeholder in placeholders.items():
+            if sys.modules.get(name) is placeholder:
+                del sys.modules[name]
+
+
+class Deferred(types.ModuleType):
+    """Stands for a module until one of its attributes is read, or one of
+    `functions` is called: the real module is imported then, and answers."""
+
+    def __init__(self, name: str, functions: tuple[str, ...]) -> None:
+        super().__init__(name)
+        for function in functions:
+            setattr(self, function, self.later(function))
+
+    def later(self, function: str):
+        def call(*args, **kwargs):
+            return getattr(self.real(), function)(*args, **kwargs)
+        return call
+
+    def real(self) -> types.ModuleType:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return importlib.import_module(self.__name__)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # the import system asking (`__path__`): not a use
+            raise AttributeError(name)
+        return getattr(self.real(), name)
 
 
 def offline_fetcher(weasyprint):

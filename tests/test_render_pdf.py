@@ -403,15 +403,3 @@ def test_headings_never_end_a_page(write, tmp_path):
                 if line.strip() and "UNCLASSIFIED" not in line]
         assert not body[-1].startswith("Heading number"), (page, body[-1])
 
-
-def test_pdf_streams_are_deflated_at_zlibs_default_level(elements_pdf):
-    import zlib
-
-    import pydyf
-
-    # elements_pdf has been typeset in this process, which set the level.
-    text = (FIXTURES / "elements.md").read_bytes() * 40
-    fastest, default, smallest = (zlib.compress(text, level) for level in (1, 6, 9))
-    assert len({fastest, default, smallest}) == 3  # the levels give different bytes here
-    data = pydyf.Stream([text], compress=True).data
-    assert default in data and smallest not in data
