@@ -24,7 +24,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from pipeline import collector, hyphenation, pdf_artifacts
+from pipeline import collector, hyphenation, page_styles, pdf_artifacts
 from pipeline.errors import BriefingError, Problem
 
 CARRIES_SOURCE = ("pdf/a-3b",)  # of formats.PDF_VARIANTS
@@ -47,6 +47,7 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
     """The PDF, WeasyPrint's warnings, and its number of pages (for reports)."""
     weasyprint = import_weasyprint()
     pdf_artifacts.install()  # banners and page numbers as artifacts
+    page_styles.install()
     deflate_at_default_level()
     hyphenation.preload(job.lang)
     fetcher = offline_fetcher(weasyprint)

@@ -1,0 +1,86 @@
+"""pipeline/page_styles.py: pages of one kind share their styles, with the
+same PDF as WeasyPrint makes on its own."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from pipeline import page_styles
+from pipeline.build import load
+from pipeline.render_pdf import print_job, render_pdf
+from pipeline.templating import BUILTIN, Templates
+from pipeline.typeset import import_weasyprint, offline_fetcher, typeset
+
+from conftest import FIXTURES, ROOT
+from readers import pdf_text
+
+PARAGRAPH = "Text of the briefing, long enough to fill a few lines of the page. " * 12
+SOURCE = ("---\ntitle: Kinds of pages\nshort_title: Kinds\nclassification: UNCLASSIFIED\n---\n"
+          + "\n\n".join(f"## Part {n}\n\n{PARAGRAPH}\n\n{PARAGRAPH}" for n in range(1, 13)) + "\n")
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    path = tmp_path_factory.mktemp("kinds") / "kinds.md"
+    path.write_text(SOURCE, encoding="utf-8")
+    return path
+
+
+def test_pages_of_one_kind_share_their_styles(source):
+    typeset(print_job(load(source), Templates()))  # installs the patch, as every build does
+    weasyprint = import_weasyprint()
+    job = print_job(load(source), Templates())
+    document = weasyprint.HTML(string=job.markup, url_fetcher=offline_fetcher(weasyprint)).render()
+    styles = [page._page_box.style for page in document.pages]  # WeasyPrint's page boxes
+    assert len(styles) >= 5
+    assert styles[1] is styles[3]  # left-hand pages
+    assert styles[2] is styles[4]  # right-hand pages after the first
+    assert styles[0] is not styles[2]  # the first page is a kind of its own
+
+
+MAKE_PDF = """
+import hashlib, sys
+from pathlib import Path
+from pipeline import page_styles
+from pipeline.build import load
+from pipeline.render_pdf import render_pdf
+from pipeline.templating import Templates
+if sys.argv[1] == "without":
+    page_styles.install = lambda: None
+for source in sys.argv[2:]:
+    print(hashlib.sha256(render_pdf(load(Path(source)), Templates())[0]).hexdigest())
+"""
+
+
+def test_the_pdfs_are_the_same_byte_for_byte_with_and_without(source):
+    sources = [source, FIXTURES / "information-paper.md", FIXTURES / "tables.md",
+               FIXTURES / "footnotes.md", FIXTURES / "markings" / "us-secret.md"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1764000000"}
+    digests = {way: subprocess.run([sys.executable, "-c", MAKE_PDF, way, *map(str, sources)], env=env,
+                                   capture_output=True, text=True, check=True).stdout.split()
+               for way in ("with", "without")}
+    assert len(digests["with"]) == len(sources) and digests["with"] == digests["without"]
+
+
+def test_a_page_chosen_by_its_number_keeps_its_own_styles(source, tmp_path):
+    # Page 3 is a right-hand page like 5: with an :nth() rule they must not share.
+    (tmp_path / "print").mkdir()
+    stylesheet = tmp_path / "print" / "print.css"
+    shutil.copy(BUILTIN / "print" / "print.css", stylesheet)
+    with stylesheet.open("a", encoding="utf-8") as css:
+        css.write('\n@page :nth(3) { @top-left { content: "Third page"; } }\n')
+    pdf = tmp_path / "kinds.pdf"
+    pdf.write_bytes(render_pdf(load(source), Templates(tmp_path))[0])
+    assert [n for n in range(1, 8) if "Third page" in pdf_text(pdf, n)] == [3]
+    assert "Kinds" in pdf_text(pdf, 5)
+
+
+def test_installing_twice_is_harmless():
+    page_styles.install()
+    from weasyprint.layout import page
+    patched = page.set_page_type_computed_styles
+    page_styles.install()
+    assert page.set_page_type_computed_styles is patched
