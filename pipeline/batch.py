@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, collector
 from pipeline.errors import BriefingError, Problem
 from pipeline.limits import stopped
 from pipeline.manifest import Manifest, digest_file, settings_digest
@@ -87,7 +87,7 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
     if jobs > 1 and len(sources) > 1:
         results = in_pool(sources, options, min(jobs, len(sources)))
     else:
-        results = (make_one(source, options, pdf_job) for source in sources)
+        results = one_after_another(sources, options, pdf_job)
     for source, made, problems, seconds in results:
         if made is None:
             yield Outcome(source=source, status="failed", seconds=seconds, errors=problems)
@@ -102,6 +102,14 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
                             outputs=outputs, report=report)
         yield Outcome(source=source, status="built", outputs=tuple(outputs), seconds=seconds,
                       pages=made.pages, markings=made.markings, warnings=made.warnings)
+
+
+def one_after_another(sources: list[Path], options, pdf_job=None):
+    """make_one for each source in this process, tidying up in between."""
+    for number, source in enumerate(sources):
+        if number:
+            collector.tidy()
+        yield make_one(source, options, pdf_job)
 
 
 def make_one(source: Path, options, pdf_job=None):
@@ -135,6 +143,7 @@ def in_pool(sources: list[Path], options, workers: int):
 
 
 def make_in_worker(source: Path):
+    collector.tidy()  # after the worker's last briefing, if any
     return make_one(source, POOL_OPTIONS)
 
 

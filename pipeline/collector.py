@@ -27,3 +27,11 @@ def settle() -> None:
     """After a heavy import: what exists now stays until the process ends,
     so no collection needs to walk it again."""
     gc.freeze()
+
+
+def tidy() -> None:
+    """Between two briefings built by one process: free the cycles the
+    first left behind, which rare looks would let pile up (20 briefings
+    built one after another peaked at 220 MB instead of 153 MB). About
+    20 ms."""
+    gc.collect()

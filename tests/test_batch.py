@@ -48,3 +48,11 @@ def test_a_second_batch_builds_only_what_changed(sources, tmp_path):
     assert [o.status for o in outcomes] == ["up to date", "up to date", "failed", "built", "up to date"]
     assert sorted(o.source.name for o in seen) == sorted(s.name for s in sources)
     assert "A new paragraph." in (tmp_path / "out" / "tables.html").read_text()
+
+
+def test_one_process_tidies_up_between_briefings(sources, tmp_path, monkeypatch):
+    from pipeline import collector
+    tidied = []
+    monkeypatch.setattr(collector, "tidy", lambda: tidied.append(True))
+    build_many(sources, Options(formats=("html",), out_dir=tmp_path / "out"), jobs=1)
+    assert len(tidied) == len(sources) - 1  # between briefings, not after the last

@@ -45,3 +45,18 @@ def test_weasyprints_modules_are_kept_out_of_collections():
     frozen, tracked, imported = int(shown[0]), int(shown[1]), shown[2]
     assert imported == "True"
     assert frozen > 20_000 and tracked < frozen / 100
+
+
+def test_tidy_frees_the_cycles_left_behind(thresholds):
+    import weakref
+
+    class Node:
+        pass
+
+    collector.relax()
+    node = Node()
+    node.itself = node  # a cycle: reference counting alone never frees it
+    gone = weakref.ref(node)
+    del node
+    collector.tidy()
+    assert gone() is None
