@@ -16,7 +16,6 @@ import logging
 import re
 import sys
 import types
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from pipeline import collector, hyphenation, page_styles, pdf_artifacts
+from pipeline import collector, hyphenation, page_styles, pdf_artifacts, pdf_writer
 from pipeline.errors import BriefingError, Problem
 
 CARRIES_SOURCE = ("pdf/a-3b",)  # of formats.PDF_VARIANTS
@@ -48,7 +47,7 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
     weasyprint = import_weasyprint()
     pdf_artifacts.install()  # banners and page numbers as artifacts
     page_styles.install()
-    deflate_at_default_level()
+    pdf_writer.install()
     hyphenation.preload(job.lang)
     fetcher = offline_fetcher(weasyprint)
     attachments = [source_attachment(weasyprint, job, fetcher)] if job.variant in CARRIES_SOURCE else []
@@ -190,26 +189,6 @@ def import_quickly():
         ctypes.util.find_library = real
     import weasyprint
     return weasyprint
-
-
-def deflate_at_default_level() -> None:
-    """Have pydyf compress the PDF's streams at zlib's default level (6),
-    not at its slowest (9): on the 74-page benchmark briefing 0.07 s of
-    compressing instead of 0.24 s, for a file 4% larger (315 KB, not 303)."""
-    import pydyf
-
-    pydyf.zlib = DefaultLevelZlib()
-
-
-class DefaultLevelZlib:
-    """zlib as pydyf sees it: the same, but for compressobj's level."""
-
-    def __getattr__(self, name: str):
-        return getattr(zlib, name)
-
-    @staticmethod
-    def compressobj(level: int = zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs):
-        return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs)
 
 
 # Modules WeasyPrint loads with itself but uses only for fonts a briefing

@@ -3,9 +3,6 @@ content is tested in test_render_pdf.py and test_pdf_artifacts.py)."""
 
 import subprocess
 import sys
-import zlib
-
-import pydyf
 
 from pipeline import typeset
 from pipeline.typeset import Deferred, deferred_modules
@@ -46,11 +43,3 @@ def test_a_deferred_module_is_imported_when_first_used(tmp_path, monkeypatch):
     assert deferred_sample.THREE == 3 and sys.deferred_sample_loads == 1
     monkeypatch.delitem(sys.modules, "deferred_sample")
 
-
-def test_pdf_streams_are_deflated_at_zlibs_default_level():
-    typeset.deflate_at_default_level()  # as typeset() does
-    text = (FIXTURES / "elements.md").read_bytes() * 40
-    fastest, default, smallest = (zlib.compress(text, level) for level in (1, 6, 9))
-    assert len({fastest, default, smallest}) == 3  # the levels give different bytes here
-    data = pydyf.Stream([text], compress=True).data
-    assert default in data and smallest not in data
