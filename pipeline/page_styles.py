@@ -4,8 +4,8 @@ WeasyPrint computes the styles of a page and of its margin boxes for every
 page, because a page's type carries its index (for `@page :nth()` rules).
 Each of those styles then works out its properties anew: about 8 ms a page
 with our banners, half a second of the 74-page benchmark briefing. Without
-an :nth() rule, pages on the same side, equally blank, of the same name and
-equally first or not match the same rules, so `install` has them share the
+an :nth() rule, pages after the first on the same side, equally blank and
+of the same name match the same rules, so `install` has them share the
 styles computed for the first page of their kind.
 
 Like pipeline/pdf_artifacts.py this reaches into the pinned WeasyPrint's
@@ -31,11 +31,20 @@ def install() -> None:
         kinds = vars(style_for).setdefault(PATCHED, {})
         if "nth" not in kinds:
             kinds["nth"] = has_nth_rule(style_for)
-        kind = (page_type.side, page_type.blank, page_type.name, page_type.index == 0)
+        if kinds["nth"]:
+            return compute(page_type, html, style_for)
+        if page_type.index == 0:
+            # Making the first page sets the sizes that vw and vh in @page
+            # rules refer to, for the pages after it: when it is made
+            # again, they share anew.
+            kinds.clear()
+            kinds["nth"] = False
+            return compute(page_type, html, style_for)
+        kind = (page_type.side, page_type.blank, page_type.name)
         styles = style_for.get_computed_styles()
-        if kinds["nth"] or kind not in kinds:
+        if kind not in kinds:
             compute(page_type, html, style_for)
-            kinds[kind] = page_type, [pseudo for key, pseudo in styles if key is page_type]
+            kinds[kind] = page_type, [pseudo for key, pseudo in styles if key == page_type]
             return
         first, pseudo_types = kinds[kind]
         for pseudo_type in pseudo_types:  # the page itself (None) and its margin boxes

@@ -65,6 +65,49 @@ def test_the_pdfs_are_the_same_byte_for_byte_with_and_without(source):
     assert len(digests["with"]) == len(sources) and digests["with"] == digests["without"]
 
 
+# Stylesheets beyond ours: named and blank pages, a left/right layout, and
+# margins in vw, which refer to the size of the first page, made again
+# once the contents list knows its page numbers.
+PAGES = "<p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 30 + "</p>"
+ODD_PAGES = {
+    "named and blank": """<style>
+@page { size: A5; @bottom-right { content: "p" counter(page) "/" counter(pages); } }
+@page :left { margin-left: 30mm; @top-left { content: "L" } }
+@page :blank { @top-center { content: "blank" } }
+@page :first { margin-top: 40mm }
+@page chapter { background: #eef; @top-center { content: string(title) } }
+@page chapter:left { margin-right: 25mm }
+@page wide { size: A5 landscape }
+.chapter { page: chapter; break-before: right } h1 { string-set: title content() }
+.wide { page: wide }
+</style>""" + "".join(f"<div class=chapter><h1>Chapter {n}</h1>{PAGES * 3}</div><div class=wide>{PAGES}</div>"
+                      for n in range(4)),
+    "vw margins and a contents list": """<style>
+@page { size: A5; margin: 6vw 5vw; @bottom-center { content: counter(page) } }
+a::after { content: target-counter(attr(href), page) }
+</style><ul>""" + "".join(f'<li><a href="#s{n}">s{n}</a></li>' for n in range(6)) + "</ul>"
+    + "".join(f"<h2 id=s{n}>S{n}</h2>{PAGES * 2}" for n in range(6)),
+}
+
+MAKE_RAW_PDF = """
+import hashlib, sys
+from pipeline import page_styles
+from pipeline.typeset import import_weasyprint
+if sys.argv[1] == "with":
+    page_styles.install()
+print(hashlib.sha256(import_weasyprint().HTML(string=sys.stdin.read()).write_pdf()).hexdigest())
+"""
+
+
+@pytest.mark.parametrize("case", ODD_PAGES)
+def test_other_page_rules_give_the_same_pdf_with_and_without(case):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1764000000"}
+    digests = {way: subprocess.run([sys.executable, "-c", MAKE_RAW_PDF, way], input=ODD_PAGES[case],
+                                   env=env, capture_output=True, text=True, check=True).stdout
+               for way in ("with", "without")}
+    assert len(digests["with"]) == 65 and digests["with"] == digests["without"]
+
+
 def test_a_page_chosen_by_its_number_keeps_its_own_styles(source, tmp_path):
     # Page 3 is a right-hand page like 5: with an :nth() rule they must not share.
     (tmp_path / "print").mkdir()
