@@ -143,7 +143,7 @@ def in_pool(sources: list[Path], options, workers: int):
 
 
 def make_in_worker(source: Path):
-    collector.tidy()  # after the worker's last briefing, if any
+    collector.tidy()  # the cycles of the briefing this worker built before, if it did
     return make_one(source, POOL_OPTIONS)
 
 

@@ -402,4 +402,3 @@ def test_headings_never_end_a_page(write, tmp_path):
         body = [" ".join(line.split()) for line in pdf_text(path, page).splitlines()
                 if line.strip() and "UNCLASSIFIED" not in line]
         assert not body[-1].startswith("Heading number"), (page, body[-1])
-
