@@ -7,7 +7,7 @@ leave the content as it is and take time off the PDF worker.
 - A page's reference is looked up, not rebuilt with every other page's:
   WeasyPrint's tagging asks `pdf.page_references[n]` for each structure
   element, and pydyf made the tuple of all pages each time (74 pages,
-  4,069 elements: 300,000 references formatted).
+  4,069 lookups: 300,000 references formatted).
 
 `install` patches the pinned pydyf, once; tests/test_pdf_writer.py reads
 the result back.
