@@ -66,31 +66,29 @@ def measure(command: list[str], env: dict[str, str], expect: int = 0) -> tuple[f
     return elapsed, usage.ru_maxrss // 1024
 
 
-def median_of(command: Callable[[int], list[str]], env: dict[str, str], runs: int,
-              warm: bool = True, before: Callable[[int], None] = lambda run: None) -> tuple[float, int]:
-    """Median time and peak memory of `runs` runs of command(run), after
-    one unmeasured run to warm the file and font caches."""
+def median_of(command: list[str], env: dict[str, str], runs: int, warm: bool = True
+              ) -> tuple[float, int]:
+    """Median time and peak memory of `runs` runs of command, after one
+    unmeasured run (unless not `warm`) to warm the file and font caches."""
     if warm:
-        before(-1)
-        measure(command(-1), env)
-    results = []
-    for run in range(runs):
-        before(run)
-        results.append(measure(command(run), env))
+        measure(command, env)
+    results = [measure(command, env) for _ in range(runs)]
     return statistics.median(t for t, _ in results), max(m for _, m in results)
 
 
-def interleaved(commands: dict[str, list[str]], env: dict[str, str], runs: int
-                ) -> dict[str, tuple[float, int]]:
+def interleaved(commands: dict[str, list[str]], env: dict[str, str], runs: int, warm: bool = True,
+                before: Callable[[], None] = lambda: None) -> dict[str, tuple[float, int]]:
     """median_of for several commands that take turns, run after run: a
     neighbour's load that comes and goes on a shared machine then falls on
     both sides of a ratio alike (pandoc's DOCX took 0.12 s in one make bench
-    and 0.25 s in another while it ran its five runs apart from ours)."""
-    for command in commands.values():
+    and 0.25 s in another while it ran its five runs apart from ours).
+    `before` runs before each run (a cold batch removes its outputs)."""
+    for command in commands.values() if warm else ():
         measure(command, env)  # warm the file and font caches once
     results: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
+            before()
             results[name].append(measure(command, env))
     return {name: (statistics.median(t for t, _ in rows), max(m for _, m in rows))
             for name, rows in results.items()}
@@ -177,21 +175,19 @@ with ThreadPoolExecutor(int(jobs)) as pool:
 def batch(briefing: list[str], pandoc: str, out: Path, env: dict[str, str]) -> None:
     sources = [str(s) for s in batch_sources(SEED, out / "batch", BATCH)]
     label = f"{BATCH} briefings"
-    fresh = lambda run: shutil.rmtree(out / "cold", ignore_errors=True)  # noqa: E731 - cold: no outputs, no manifest
     times: dict[str, float] = {}
-    for jobs in (1, 2):
-        name = f"briefing --jobs {jobs}, cold"
-        times[name], peak = median_of(
-            lambda _, j=jobs: [*briefing, *sources, "--out", str(out / "cold"), "--jobs", str(j)],
-            env, BATCH_RUNS, warm=False, before=fresh)
+    # Taking turns, like the single briefings: the speed-up is a ratio.
+    cold = {f"briefing --jobs {jobs}, cold": [*briefing, *sources, "--out", str(out / "cold"),
+                                              "--jobs", str(jobs)] for jobs in (1, 2)}
+    fresh = lambda: shutil.rmtree(out / "cold", ignore_errors=True)  # noqa: E731 - cold: no outputs, no manifest
+    for name, (times[name], peak) in interleaved(cold, env, BATCH_RUNS, warm=False, before=fresh).items():
         row(label, name, times[name], peak)
     unchanged = [*briefing, *sources, "--out", str(out / "cold")]  # built by the last cold run
-    times["no change"], peak = median_of(lambda _: unchanged, env, RUNS)
+    times["no change"], peak = median_of(unchanged, env, RUNS)
     row(label, "briefing, nothing changed", times["no change"], peak)
     for jobs, name in ((1, "pandoc pdf, one after another"), (2, "pandoc pdf, two at a time")):
-        times[name], peak = median_of(
-            lambda _, j=jobs: [sys.executable, "-c", PANDOC_BATCH, pandoc, str(out), str(j), *sources],
-            env, BATCH_RUNS, warm=False)
+        times[name], peak = median_of([sys.executable, "-c", PANDOC_BATCH, pandoc, str(out), str(jobs),
+                                       *sources], env, BATCH_RUNS, warm=False)
         row(label, name, times[name], peak)
     ratio(label, "--jobs 1 / --jobs 2 (speed-up)", times["briefing --jobs 1, cold"]
           / times["briefing --jobs 2, cold"], ">= 1.7")
