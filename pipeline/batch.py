@@ -3,8 +3,9 @@ rest one after another or in a pool of forked processes (`--jobs`).
 
 Workers only render, in memory; this process writes every file (through
 build.py, atomically) and the manifest, so a worker stopped by Ctrl-C can
-leave nothing half-written. Each worker builds a few briefings and is then
-replaced by a fresh fork, so its memory stays flat over a long batch.
+leave nothing half-written. A worker frees what a briefing left before it
+builds the next (collector.tidy), so its memory stays flat over a long
+batch: about 104 MB at most whether it builds 10 briefings of 8 pages or 20.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from pipeline.errors import BriefingError, Problem
 from pipeline.limits import stopped
 from pipeline.manifest import Manifest, digest_file, settings_digest
 
-TASKS_PER_WORKER = 8  # briefings a worker builds before a fresh fork replaces it
+# Briefings a worker builds before a fresh fork replaces it, should anything
+# outlive tidying. A fresh worker costs its first briefing a warm-up: with 8,
+# 20 briefings with --jobs 2 took 6.7 s against 5.9 s with 50.
+TASKS_PER_WORKER = 50
 
 
 @dataclass(frozen=True)
