@@ -16,6 +16,8 @@ byte.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 PATCHED = "_briefing_page_styles"
 
 
@@ -28,30 +30,37 @@ def install() -> None:
     compute = page.set_page_type_computed_styles
 
     def compute_once_per_kind(page_type, html, style_for):
-        kinds = vars(style_for).setdefault(PATCHED, {})
-        if "nth" not in kinds:
-            kinds["nth"] = has_nth_rule(style_for)
-        if kinds["nth"]:
+        shared = vars(style_for).get(PATCHED)
+        if shared is None:
+            shared = vars(style_for)[PATCHED] = Shared(has_nth_rule(style_for))
+        if shared.nth:
             return compute(page_type, html, style_for)
         if page_type.index == 0:
             # Making the first page sets the sizes that vw and vh in @page
             # rules refer to, for the pages after it: when it is made
             # again, they share anew.
-            kinds.clear()
-            kinds["nth"] = False
+            shared.kinds.clear()
             return compute(page_type, html, style_for)
         kind = (page_type.side, page_type.blank, page_type.name)
         styles = style_for.get_computed_styles()
-        if kind not in kinds:
+        if kind not in shared.kinds:
             compute(page_type, html, style_for)
-            kinds[kind] = page_type, [pseudo for key, pseudo in styles if key == page_type]
+            shared.kinds[kind] = page_type, [pseudo for key, pseudo in styles if key == page_type]
             return
-        first, pseudo_types = kinds[kind]
+        first, pseudo_types = shared.kinds[kind]
         for pseudo_type in pseudo_types:  # the page itself (None) and its margin boxes
             styles[page_type, pseudo_type] = styles[first, pseudo_type]
 
     page.set_page_type_computed_styles = compute_once_per_kind
     setattr(page, PATCHED, True)
+
+
+@dataclass
+class Shared:
+    """What one document's pages share: whether an :nth() rule forbids it,
+    and per kind of page, its first page and the pseudo-elements styled."""
+    nth: bool
+    kinds: dict = field(default_factory=dict)
 
 
 def has_nth_rule(style_for) -> bool:
