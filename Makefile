@@ -15,7 +15,7 @@ SOURCES := $(wildcard source/*.md)
 NAMES := $(basename $(notdir $(SOURCES)))
 OUTPUTS := $(foreach n,$(NAMES),$(OUT)/$(n).pdf $(OUT)/$(n).docx $(OUT)/$(n).html)
 TEMPLATES := $(shell find templates -type f)
-CODE := $(wildcard pipeline/*.py)
+CODE := $(shell find pipeline -name "*.py")
 
 # Debian packages: WeasyPrint's libraries, cairo for CairoSVG (a DOCX's PNG
 # in place of an SVG figure) and the fonts the templates name; the test tools

@@ -12,11 +12,12 @@ import shlex
 import sys
 from pathlib import Path
 
-from pipeline import __version__, collector
-from pipeline.annotations import on_github, shown
-from pipeline.errors import BriefingError
-from pipeline.formats import FORMATS, PDF_VARIANTS
-from pipeline.limits import DEFAULT_SECONDS
+from pipeline import __version__
+from pipeline.run import collector
+from pipeline.problems import on_github, shown
+from pipeline.problems import BriefingError
+from pipeline.run.formats import FORMATS, PDF_VARIANTS
+from pipeline.run.limits import DEFAULT_SECONDS
 
 DESCRIPTION = """\
 Turn Markdown briefings (with YAML front matter) into a print-ready PDF,
@@ -165,18 +166,18 @@ def run(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     # First of all, before the pipeline loads: a worker that imports
     # WeasyPrint meanwhile, to typeset a lone briefing's PDF.
-    from pipeline import pdf_worker
-    from pipeline.limits import stopped
+    from pipeline.run import worker as pdf_worker
+    from pipeline.run.limits import stopped
 
     with stopped(pdf_worker.start(args.to, briefings=len(args.files), jobs=args.jobs)) as pdf_job:
         return build_files(args, pdf_job)
 
 
 def build_files(args: argparse.Namespace, pdf_job) -> int:
-    from pipeline.batch import build_many
-    from pipeline.build import Options, targets, write_atomic
-    from pipeline.progress import Progress
-    from pipeline.templating import Templates
+    from pipeline.run.batch import build_many
+    from pipeline.run.build import Options, targets, write_atomic
+    from pipeline.run.progress import Progress
+    from pipeline.render.templates import Templates
 
     if problem := usage_problem(args, targets):
         print(f"briefing: {problem}", file=sys.stderr)
@@ -189,14 +190,14 @@ def build_files(args: argparse.Namespace, pdf_job) -> int:
                           pdf_job=pdf_job)
     progress.finish(outcomes)
     if args.report:
-        from pipeline.report import report
+        from pipeline.run.report import report
         write_atomic(args.report, report(outcomes), str(args.report))
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from pipeline.build import load
-    from pipeline.limits import time_limit
+    from pipeline.run.build import load
+    from pipeline.run.limits import time_limit
 
     failed = 0
     for path in args.files:
@@ -217,9 +218,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_watch(args: argparse.Namespace) -> int:
-    from pipeline.build import Options
-    from pipeline.templating import Templates
-    from pipeline.watch import watch
+    from pipeline.run.build import Options
+    from pipeline.render.templates import Templates
+    from pipeline.run.watch import watch
 
     if not args.target.exists():
         print(f"briefing: {args.target}: no such file or folder", file=sys.stderr)
@@ -248,9 +249,9 @@ def run_watch(args: argparse.Namespace) -> int:
 def run_new(args: argparse.Namespace) -> int:
     import datetime
 
-    from pipeline.build import write_new
-    from pipeline.starter import starter_path, starter_text
-    from pipeline.templating import Templates
+    from pipeline.run.build import write_new
+    from pipeline.run.starter import starter_path, starter_text
+    from pipeline.render.templates import Templates
 
     if args.templates and not args.templates.is_dir():
         print(f"briefing: --templates {args.templates}: not a folder", file=sys.stderr)

@@ -3,8 +3,8 @@
 import json
 
 from conftest import FIXTURES, run_cli
-from pipeline.annotations import shown
-from pipeline.errors import Problem
+from pipeline.problems import shown
+from pipeline.problems import Problem
 
 
 def test_plain_and_github_forms():

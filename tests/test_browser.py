@@ -14,9 +14,9 @@ import pytest
 from PIL import Image
 
 from conftest import FIXTURES, ROOT
-from pipeline.build import load
-from pipeline.render_html import render_html
-from pipeline.templating import Templates
+from pipeline.run.build import load
+from pipeline.render.html import render_html
+from pipeline.render.templates import Templates
 from readers import pdf_info
 
 

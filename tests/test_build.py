@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from pipeline.build import Options, build, write_atomic
-from pipeline.errors import BriefingError
-from pipeline.templating import Templates
+from pipeline.run.build import Options, build, write_atomic
+from pipeline.problems import BriefingError
+from pipeline.render.templates import Templates
 
 
 def test_build_writes_the_asked_formats(write, tmp_path):
@@ -61,7 +61,7 @@ def test_interrupted_write_leaves_no_temp_file(tmp_path, monkeypatch):
 def test_a_build_loads_only_what_its_formats_need(write, tmp_path, formats, module):
     source = write("# One\n\nText.\n")
     probe = (
-        "import sys; from pathlib import Path; from pipeline.build import Options, build; "
+        "import sys; from pathlib import Path; from pipeline.run.build import Options, build; "
         f"build(Path({str(source)!r}), Options(formats={formats!r}, out_dir=Path({str(tmp_path)!r}))); "
         f"print({module!r} in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

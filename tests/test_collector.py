@@ -1,4 +1,4 @@
-"""pipeline/collector.py: the garbage collector tuned for a build, set by
+"""pipeline/run/collector.py: the garbage collector tuned for a build, set by
 the command line and after WeasyPrint's import."""
 
 import gc
@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from pipeline import cli, collector
+from pipeline import cli
+from pipeline.run import collector
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def test_weasyprints_modules_are_kept_out_of_collections():
     # In a fresh process: this one imported WeasyPrint long ago.
     shown = subprocess.run(
         [sys.executable, "-c", "import gc, sys\n"
-         "from pipeline.typeset import import_weasyprint\n"
+         "from pipeline.weasy.typeset import import_weasyprint\n"
          "import_weasyprint()\n"
          "frozen = gc.get_freeze_count()\n"
          "tracked = len(gc.get_objects())\n"

@@ -1,8 +1,8 @@
 import pytest
 
-from pipeline.errors import BriefingError
-from pipeline.frontmatter import read_meta
-from pipeline.source import read_source
+from pipeline.problems import BriefingError
+from pipeline.read.frontmatter import read_meta
+from pipeline.read.source import read_source
 
 
 def meta_of(write, yaml_text: str):

@@ -5,7 +5,7 @@ import re
 import pyphen
 import pytest
 
-from pipeline import hyphenation
+from pipeline.weasy import hyphenation
 from readers import pdf_text
 
 WORD = "representatives"
@@ -63,9 +63,9 @@ def test_languages_without_a_dictionary_are_left_alone(cache_home):
 
 
 def test_a_pdf_hyphenates_alike_from_the_kept_dictionary(cache_home, write, monkeypatch):
-    from pipeline.build import load
-    from pipeline.render_pdf import render_pdf
-    from pipeline.templating import Templates
+    from pipeline.run.build import load
+    from pipeline.render.pdf import render_pdf
+    from pipeline.render.templates import Templates
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
     words = " ".join(f"The {'very ' * (n % 7)}interdepartmental counterintelligence responsibilities."

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import images
-from pipeline.images import ImageProblem, check_image
+from pipeline.read import images
+from pipeline.read.images import ImageProblem, check_image
 
 from conftest import FIXTURES
 

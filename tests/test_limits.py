@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from pipeline.errors import BriefingError
-from pipeline.limits import Worker, time_limit
+from pipeline.problems import BriefingError
+from pipeline.run.limits import Worker, time_limit
 
 
 def spin_forever():

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from pipeline.batch import build_many
-from pipeline.build import Options
-from pipeline.manifest import NAME, Manifest, digest_file
-from pipeline.templating import Templates
+from pipeline.run.batch import build_many
+from pipeline.run.build import Options
+from pipeline.run.manifest import NAME, Manifest, digest_file
+from pipeline.render.templates import Templates
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.markings import classification_problem
+from pipeline.markings.rules import classification_problem
 
 
 @pytest.mark.parametrize("value, scheme", [
@@ -44,8 +44,8 @@ def test_refused_with_what_is_accepted(value, scheme, words):
 
 # Portion marks ---------------------------------------------------------------
 
-from pipeline.marking_blocks import block_problems, marking_blocks
-from pipeline.markings import (Marking, banner_warnings, level_class, portion_problem, read_banner,
+from pipeline.markings.blocks import block_problems, marking_blocks
+from pipeline.markings.rules import (Marking, banner_warnings, level_class, portion_problem, read_banner,
                                read_portion)
 from pipeline.model import Meta
 
@@ -153,7 +153,7 @@ def test_marking_blocks_worded_from_the_templates():
 
 
 def test_bad_wording_is_an_error_naming_the_file():
-    from pipeline.errors import BriefingError
+    from pipeline.problems import BriefingError
     meta = Meta(title="T", classification="UNCLASSIFIED", distribution="B", distribution_reason="Critical Technology",
                 date="2026", controlling_office="J5")
     with pytest.raises(BriefingError, match=r"m.yaml: wording 'distribution.B': bad placeholder"):
@@ -177,8 +177,8 @@ def test_bad_wording_is_an_error_naming_the_file():
           "DoD authority."),
 ])
 def test_the_six_statements_in_full(letter, opening):
-    from pipeline.marking_blocks import first_page_blocks
-    from pipeline.templating import Templates
+    from pipeline.markings.blocks import first_page_blocks
+    from pipeline.render.templates import Templates
     meta = Meta(title="T", classification="UNCLASSIFIED", distribution=letter,
                 distribution_reason="critical technology", controlling_office="J5",
                 distribution_date="2026-11-01")

@@ -1,4 +1,4 @@
-"""pipeline/page_styles.py: pages of one kind share their styles, with the
+"""pipeline/weasy/page_styles.py: pages of one kind share their styles, with the
 same PDF as WeasyPrint makes on its own."""
 
 import os
@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from pipeline import page_styles
-from pipeline.build import load
-from pipeline.render_pdf import print_job, render_pdf
-from pipeline.templating import BUILTIN, Templates
-from pipeline.typeset import import_weasyprint, offline_fetcher, typeset
+from pipeline.weasy import page_styles
+from pipeline.run.build import load
+from pipeline.render.pdf import print_job, render_pdf
+from pipeline.render.templates import BUILTIN, Templates
+from pipeline.weasy.typeset import import_weasyprint, offline_fetcher, typeset
 
 from conftest import FIXTURES, ROOT
 from readers import pdf_text
@@ -44,10 +44,10 @@ def test_pages_of_one_kind_share_their_styles(source):
 MAKE_PDF = """
 import hashlib, sys
 from pathlib import Path
-from pipeline import page_styles
-from pipeline.build import load
-from pipeline.render_pdf import render_pdf
-from pipeline.templating import Templates
+from pipeline.weasy import page_styles
+from pipeline.run.build import load
+from pipeline.render.pdf import render_pdf
+from pipeline.render.templates import Templates
 if sys.argv[1] == "without":
     page_styles.install = lambda: None
 for source in sys.argv[2:]:
@@ -91,8 +91,8 @@ a::after { content: target-counter(attr(href), page) }
 
 MAKE_RAW_PDF = """
 import hashlib, sys
-from pipeline import page_styles
-from pipeline.typeset import import_weasyprint
+from pipeline.weasy import page_styles
+from pipeline.weasy.typeset import import_weasyprint
 if sys.argv[1] == "with":
     page_styles.install()
 print(hashlib.sha256(import_weasyprint().HTML(string=sys.stdin.read()).write_pdf()).hexdigest())

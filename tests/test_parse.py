@@ -3,10 +3,10 @@
 import pytest
 
 from pipeline import model as m
-from pipeline.errors import BriefingError
-from pipeline.frontmatter import read_meta
-from pipeline.parse import MAX_DEPTH, parse
-from pipeline.source import read_source
+from pipeline.problems import BriefingError
+from pipeline.read.frontmatter import read_meta
+from pipeline.read.markdown import MAX_DEPTH, parse
+from pipeline.read.source import read_source
 
 from conftest import FIXTURES
 

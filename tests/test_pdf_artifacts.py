@@ -1,14 +1,14 @@
-"""pipeline/pdf_artifacts.py: page furniture painted as artifacts, read back
+"""pipeline/weasy/artifacts.py: page furniture painted as artifacts, read back
 with qpdf and poppler."""
 
 import re
 
 import pytest
 
-from pipeline import pdf_artifacts
-from pipeline.build import load
-from pipeline.render_pdf import render_pdf
-from pipeline.templating import Templates
+from pipeline.weasy import artifacts as pdf_artifacts
+from pipeline.run.build import load
+from pipeline.render.pdf import render_pdf
+from pipeline.render.templates import Templates
 
 from readers import loose_text, pdf_page_contents, pdf_struct_elements, pdf_structure, pdf_text
 

@@ -1,15 +1,15 @@
-"""pipeline/pdf_worker.py: the PDF worker forked at the start of a build,
-and the print job (pipeline/typeset.py) it is given."""
+"""pipeline/run/worker.py: the PDF worker forked at the start of a build,
+and the print job (pipeline/weasy/typeset.py) it is given."""
 
 import pickle
 
 import pytest
 
-from pipeline import pdf_worker
-from pipeline.build import load
-from pipeline.limits import stopped
-from pipeline.render_pdf import print_job
-from pipeline.templating import Templates
+from pipeline.run import worker as pdf_worker
+from pipeline.run.build import load
+from pipeline.run.limits import stopped
+from pipeline.render.pdf import print_job
+from pipeline.render.templates import Templates
 
 from conftest import FIXTURES
 

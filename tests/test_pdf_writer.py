@@ -1,14 +1,14 @@
-"""pipeline/pdf_writer.py: how pydyf writes our PDFs, read back with qpdf."""
+"""pipeline/weasy/pdf_writer.py: how pydyf writes our PDFs, read back with qpdf."""
 
 import zlib
 
 import pydyf
 import pytest
 
-from pipeline import pdf_writer
-from pipeline.build import load
-from pipeline.render_pdf import render_pdf
-from pipeline.templating import Templates
+from pipeline.weasy import pdf_writer
+from pipeline.run.build import load
+from pipeline.render.pdf import render_pdf
+from pipeline.render.templates import Templates
 
 from conftest import FIXTURES
 from readers import pdf_objects

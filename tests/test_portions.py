@@ -1,12 +1,12 @@
-"""The markings stage (pipeline/portions.py) on the model: marks move out
+"""The markings stage (pipeline/transform/portions.py) on the model: marks move out
 of the text into `portion` fields, every portion must have one, problems
 come all at once."""
 
 import pytest
 
 from pipeline import model as m
-from pipeline.build import load
-from pipeline.errors import BriefingError
+from pipeline.run.build import load
+from pipeline.problems import BriefingError
 
 SECRET = ("---\ntitle: T\nclassification: SECRET\nportion_marking: true\nclassified_by: A\n"
           "derived_from: B\ndeclassify_on: '20501231'\n---\n")
@@ -86,10 +86,10 @@ def test_warnings_ride_on_the_document(write):
 
 
 def test_apply_markings_without_portion_marking_checks_only_the_front_matter(write):
-    from pipeline.frontmatter import read_meta
-    from pipeline.parse import parse
-    from pipeline.portions import apply_markings
-    from pipeline.source import read_source
+    from pipeline.read.frontmatter import read_meta
+    from pipeline.read.markdown import parse
+    from pipeline.transform.portions import apply_markings
+    from pipeline.read.source import read_source
     source = read_source(write("(S) Text.\n", front="---\ntitle: T\nclassification: SECRET\n---\n"))
     meta, body_line = read_meta(source)
     doc = parse(source, meta, body_line)

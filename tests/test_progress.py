@@ -3,9 +3,9 @@
 import io
 from pathlib import Path
 
-from pipeline.batch import Outcome
-from pipeline.errors import Problem
-from pipeline.progress import Progress
+from pipeline.run.batch import Outcome
+from pipeline.problems import Problem
+from pipeline.run.progress import Progress
 
 BUILT = Outcome(source=Path("a.md"), status="built", outputs=(Path("out/a.pdf"), Path("out/a.html")),
                 seconds=1.25)

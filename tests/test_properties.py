@@ -10,8 +10,8 @@ from io import BytesIO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.build import Options, load, render_all
-from pipeline.errors import BriefingError
+from pipeline.run.build import Options, load, render_all
+from pipeline.problems import BriefingError
 
 PIECES = ["# ", "## ", "- ", "1. ", "> ", "    ", "```", "~~~", "|", "---", "*", "**", "_", "`",
           "[", "]", "(", ")", "![", "{#x}", "[^1]", "[^1]: ", "@sec-x", "@tbl-x", "!!! note ",

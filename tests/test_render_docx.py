@@ -24,13 +24,13 @@ import pytest
 from docx.shared import Cm, Inches
 from lxml import etree
 
-from pipeline.errors import BriefingError
+from pipeline.problems import BriefingError
 from readers import pdf_band, pdf_text, soffice_to_pdf
 from pipeline.model import (Admonition, Code, CodeBlock, Document, Emph, LineBreak, Link,
                             ListBlock, ListItem, Meta, Paragraph, Quote, Rule, Section,
                             Strong, Table, Text, Footnote, FootnoteRef, Ref)
-from pipeline.render_docx import render_docx
-from pipeline.templating import Templates
+from pipeline.render.docx import render_docx
+from pipeline.render.templates import Templates
 
 ROOT = Path(__file__).resolve().parent.parent
 from conftest import FIXTURES  # noqa: E402
@@ -554,7 +554,7 @@ def test_missing_reference(tmp_path):
 
 
 def test_reference_without_our_styles(tmp_path):
-    from pipeline.render_docx import make_docx
+    from pipeline.render.docx import make_docx
     plain = tmp_path / "plain.docx"
     docx.Document().save(str(plain))  # python-docx's own template: no Rule, no Note ...
     data, borrowed = make_docx(DOC, plain, LABELS)
@@ -830,7 +830,7 @@ def test_numbered_sections_come_from_the_heading_styles_list(tmp_path):
 
 
 def test_figures_are_word_pictures_with_description_and_caption(tmp_path):
-    from pipeline.build import load
+    from pipeline.run.build import load
     path = tmp_path / "figures.docx"
     path.write_bytes(render_docx(load(ROOT / "tests" / "fixtures" / "figures.md"), REFERENCE, LABELS))
     document = docx.Document(str(path))
@@ -854,7 +854,7 @@ def test_figures_are_word_pictures_with_description_and_caption(tmp_path):
 
 
 def test_svg_figure_is_the_svg_with_a_png_for_older_readers(tmp_path):
-    from pipeline.build import load
+    from pipeline.run.build import load
     path = tmp_path / "svg.docx"
     path.write_bytes(render_docx(load(ROOT / "tests" / "fixtures" / "svg-figure.md"), REFERENCE, LABELS))
     svg = (ROOT / "tests" / "fixtures" / "images" / "routes.svg").read_bytes()
@@ -974,8 +974,8 @@ def house_reference(tmp_path: Path, drop: str = "Caption") -> Path:
 
 
 def test_a_users_reference_brings_styles_page_size_and_margins(tmp_path):
-    from pipeline.build import load
-    from pipeline.render_docx import make_docx
+    from pipeline.run.build import load
+    from pipeline.render.docx import make_docx
     reference = house_reference(tmp_path)
     data, borrowed = make_docx(load(FIXTURES / "information-paper.md"), reference, LABELS)
     assert borrowed == ["Caption"]
@@ -1004,7 +1004,7 @@ def test_a_users_reference_brings_styles_page_size_and_margins(tmp_path):
 
 
 def test_front_matter_paper_overrides_the_references_page_size(tmp_path):
-    from pipeline.render_docx import make_docx
+    from pipeline.render.docx import make_docx
     reference = house_reference(tmp_path)
     meta = replace(META, paper="a4", key_lines=(("paper", 5),))
     data, _ = make_docx(replace(DOC, meta=meta), reference, LABELS)

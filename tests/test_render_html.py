@@ -5,9 +5,9 @@ from pathlib import Path
 
 import lxml.html
 
-from pipeline.build import load
-from pipeline.render_html import render_html
-from pipeline.templating import Templates
+from pipeline.run.build import load
+from pipeline.render.html import render_html
+from pipeline.render.templates import Templates
 
 from conftest import FIXTURES
 

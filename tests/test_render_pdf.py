@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import load
-from pipeline.errors import BriefingError
+from pipeline.run.build import load
+from pipeline.problems import BriefingError
 from markupsafe import Markup
 
-from pipeline.render_pdf import render_pdf, resolve_custom_properties
-from pipeline.templating import Templates
+from pipeline.render.pdf import render_pdf, resolve_custom_properties
+from pipeline.render.templates import Templates
 
 from conftest import FIXTURES
 from readers import (pdf_attachments, pdf_band, pdf_catalog, pdf_fonts, pdf_info, pdf_outline_titles, pdf_page_size,

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import BriefingError
-from pipeline.source import read_source
+from pipeline.problems import BriefingError
+from pipeline.read.source import read_source
 
 
 def test_bom_and_crlf_are_normalised(tmp_path: Path):

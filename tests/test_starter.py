@@ -5,8 +5,8 @@ import re
 import yaml
 
 from conftest import run_cli
-from pipeline.frontmatter import SCHEMA
-from pipeline.starter import starter_path
+from pipeline.read.frontmatter import SCHEMA
+from pipeline.run.starter import starter_path
 
 
 def test_new_writes_a_starter_that_checks_and_builds(tmp_path):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline import svg
-from pipeline.svg import SvgProblem, check_svg
+from pipeline.read import svg
+from pipeline.read.svg import SvgProblem, check_svg
 
 from conftest import FIXTURES
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from pipeline.errors import BriefingError
-from pipeline.templating import BUILTIN, Templates
+from pipeline.problems import BriefingError
+from pipeline.render.templates import BUILTIN, Templates
 
 from conftest import ROOT
 
@@ -69,14 +69,14 @@ def test_wheel_carries_the_templates(tmp_path: Path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
                     str(tmp_path / "site"), str(wheel)], check=True, capture_output=True)
     found = subprocess.run(
-        [sys.executable, "-c", "from pipeline.templating import Templates; "
+        [sys.executable, "-c", "from pipeline.render.templates import Templates; "
          "print(Templates().path('docx/reference.docx'))"],
         cwd=tmp_path, env={"PYTHONPATH": str(tmp_path / "site")}, capture_output=True, text=True)
     assert found.stdout.strip() == str(tmp_path / "site" / "pipeline" / "templates" / "docx" / "reference.docx")
 
 
 def test_css_string_cannot_break_out_of_a_style_element():
-    from pipeline.templating import css_string
+    from pipeline.render.templates import css_string
     assert css_string("Page") == '"Page"'
     quoted = css_string('a"</style><script>')
     assert '"' not in quoted[1:-1] and "<" not in quoted and "\\22 " in quoted

@@ -3,11 +3,11 @@ import dataclasses
 import pytest
 
 from pipeline import model as m
-from pipeline.errors import BriefingError
-from pipeline.frontmatter import read_meta
-from pipeline.parse import parse
-from pipeline.source import read_source
-from pipeline.transforms import finish, slug
+from pipeline.problems import BriefingError
+from pipeline.read.frontmatter import read_meta
+from pipeline.read.markdown import parse
+from pipeline.read.source import read_source
+from pipeline.transform.passes import finish, slug
 
 
 def finished(write, body: str, **meta_changes) -> m.Document:
@@ -100,7 +100,7 @@ def test_a_near_miss_gets_a_suggestion(write):
 
 
 def test_figures_are_numbered_and_referable():
-    from pipeline.build import load
+    from pipeline.run.build import load
     from conftest import FIXTURES
     doc = load(FIXTURES / "figures.md")
     first, paragraph, second = doc.sections[0].blocks

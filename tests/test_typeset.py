@@ -1,11 +1,11 @@
-"""pipeline/typeset.py: how WeasyPrint is loaded and set up (the PDF's
+"""pipeline/weasy/typeset.py: how WeasyPrint is loaded and set up (the PDF's
 content is tested in test_render_pdf.py and test_pdf_artifacts.py)."""
 
 import subprocess
 import sys
 
-from pipeline import typeset
-from pipeline.typeset import Deferred, deferred_modules
+from pipeline.weasy import typeset
+from pipeline.weasy.typeset import Deferred, deferred_modules
 
 from conftest import FIXTURES, ROOT
 
@@ -14,10 +14,10 @@ def test_weasyprint_loads_without_the_font_tools_a_briefing_does_not_use():
     # A fresh process: this one has long loaded everything.
     shown = subprocess.run(
         [sys.executable, "-c", "import sys\n"
-         "from pathlib import Path\nfrom pipeline.build import load\n"
-         "from pipeline.render_pdf import render_pdf\n"
-         "from pipeline.templating import Templates\n"
-         "from pipeline.typeset import import_weasyprint\n"
+         "from pathlib import Path\nfrom pipeline.run.build import load\n"
+         "from pipeline.render.pdf import render_pdf\n"
+         "from pipeline.render.templates import Templates\n"
+         "from pipeline.weasy.typeset import import_weasyprint\n"
          "import_weasyprint()\n"
          "print('weasyprint.pdf.fonts' in sys.modules, 'fontTools.subset' in sys.modules,\n"
          "      'fontTools.varLib.instancer' in sys.modules)\n"

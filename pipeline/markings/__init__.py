@@ -1,0 +1,2 @@
+"""Classification markings: the rules for banners and portion marks, and the
+blocks a first page carries."""

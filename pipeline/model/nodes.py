@@ -1,0 +1,385 @@
+"""The document model: what every backend reads, and nothing else.
+
+A small closed set of frozen node kinds, in the spirit of pandoc's
+Text.Pandoc.Definition. Nodes carry no format knowledge. Every block keeps
+`line`, its line in the source file, so later stages can say `file:line`.
+This module imports nothing from the rest of the package but the Problem
+value that warnings are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeAlias, assert_never
+
+from pipeline.problems import Problem
+
+node = dataclass(frozen=True, slots=True, kw_only=True)
+
+
+# Inlines -------------------------------------------------------------------
+
+@node
+class Text:
+    """Plain text."""
+
+    text: str
+
+
+@node
+class Emph:
+    """Emphasis (`*text*`)."""
+
+    children: tuple[Inline, ...]
+
+
+@node
+class Strong:
+    """Strong emphasis (`**text**`)."""
+
+    children: tuple[Inline, ...]
+
+
+@node
+class Code:
+    """Inline code."""
+
+    text: str
+
+
+@node
+class Link:
+    """A link; `#id` targets are internal."""
+
+    target: str
+    children: tuple[Inline, ...]
+    title: str | None = None
+    line: int | None = None  # its own source line, for messages
+
+    @property
+    def internal(self) -> bool:
+        return self.target.startswith("#")
+
+
+@node
+class LineBreak:
+    """A hard line break."""
+
+
+@node
+class Abbr:
+    """An abbreviation defined with `*[TLA]: …`."""
+
+    text: str
+    title: str  # the expansion, from `*[GIUK]: Greenland-Iceland-UK`
+
+
+@node
+class FootnoteRef:
+    """Where a footnote is called."""
+
+    number: int  # in order of first reference, as pandoc numbers them
+    first: bool  # the first reference to this note (later ones repeat the number)
+
+
+@node
+class Ref:
+    """A cross-reference, Quarto's `@sec-id`, `@tbl-id`, `@fig-id`; transforms
+    fill in what it points at, backends word it ("Section 2.1", "Table 1")."""
+    id: str
+    kind: str = ""  # "section" or "table", once resolved
+    number: str | None = None
+    title: tuple[Inline, ...] = ()  # the target's title, said when it has no number
+    line: int
+
+
+Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef | Ref | Abbr
+
+
+# Blocks --------------------------------------------------------------------
+
+@node
+class Paragraph:
+    """A paragraph, with its portion mark when the document has them."""
+
+    inlines: tuple[Inline, ...]
+    # A portion mark such as "S//NF" (shown as "(S//NF)"), read off the
+    # start of the text when `portion_marking: true`; so are the others.
+    portion: str | None = None
+    line: int
+
+
+@node
+class ListItem:
+    """One item of a list: blocks, so items can hold paragraphs and lists."""
+
+    blocks: tuple[Block, ...]
+    line: int
+
+
+@node
+class ListBlock:
+    """A bullet or ordered list."""
+
+    ordered: bool
+    start: int = 1
+    items: tuple[ListItem, ...]
+    line: int
+
+
+@node
+class Quote:
+    """A block quote."""
+
+    blocks: tuple[Block, ...]
+    attribution: tuple[Inline, ...] = ()  # from a last paragraph `— Source`
+    line: int
+
+
+@node
+class Definition:
+    """A term and its definitions."""
+
+    term: tuple[Inline, ...]
+    definitions: tuple[tuple[Block, ...], ...]  # one or more, each some blocks
+
+
+@node
+class DefinitionList:
+    """A definition list."""
+
+    items: tuple[Definition, ...]
+    line: int
+
+
+@node
+class CodeBlock:
+    """A fenced or indented code block."""
+
+    lang: str | None
+    text: str
+    line: int
+
+
+@node
+class Rule:
+    """A horizontal rule."""
+
+    line: int
+
+
+@node
+class Admonition:
+    """A note, warning or other callout (`!!! note "Title"`)."""
+
+    kind: str  # note, warning, important, tip, ...
+    title: tuple[Inline, ...]
+    blocks: tuple[Block, ...]
+    portion: str | None = None  # the title's portion mark
+    line: int
+
+
+Cell: TypeAlias = tuple[Inline, ...]
+ALIGNS = ("left", "center", "right")
+
+
+@node
+class Table:
+    """A table with one header row."""
+
+    head: tuple[Cell, ...]  # one header row
+    rows: tuple[tuple[Cell, ...], ...]
+    aligns: tuple[str | None, ...]  # per column: one of ALIGNS, or None
+    caption: tuple[Inline, ...] = ()
+    id: str = ""
+    number: int | None = None  # set by transforms for captioned tables
+    portion: str | None = None  # the caption's portion mark
+    line: int
+
+
+@node
+class Figure:
+    """An image standing alone in its paragraph, already checked: `path` is
+    a file inside the source's folder and really of type `mime`."""
+    path: str
+    mime: str
+    width: int  # pixels
+    height: int
+    alt: str
+    caption: tuple[Inline, ...] = ()
+    id: str = ""
+    number: int | None = None  # set by transforms for captioned figures
+    portion: str | None = None  # the caption's portion mark
+    line: int
+
+
+Block: TypeAlias = (Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition | Table | Figure
+                   | DefinitionList)
+
+
+# Structure -----------------------------------------------------------------
+
+@node
+class Section:
+    """A heading and everything up to the next heading of its level or above."""
+
+    level: int
+    title: tuple[Inline, ...]
+    id: str
+    number: str | None = None
+    portion: str | None = None  # the heading's portion mark
+    blocks: tuple[Block, ...]
+    children: tuple[Section, ...]
+    line: int
+
+
+PAPER_SIZES = ("a4", "letter")
+
+
+@node
+class Meta:
+    """The front matter, checked and typed."""
+
+    title: str
+    classification: str
+    subtitle: str | None = None
+    date: str | None = None
+    version: str | None = None
+    status: str | None = None
+    authors: tuple[str, ...] = ()
+    organization: str | None = None
+    poc: str | None = None
+    distribution: str | None = None  # a DoDI 5230.24 statement letter, A-F
+    distribution_reason: str | None = None
+    distribution_date: str | None = None
+    controlling_office: str | None = None
+    # The CUI designation indicator block.
+    controlled_by: tuple[str, ...] = ()
+    cui_category: tuple[str, ...] = ()
+    dissemination: str | None = None
+    # The classification authority block (E.O. 13526).
+    classified_by: str | None = None
+    derived_from: str | None = None
+    classification_reason: str | None = None
+    declassify_on: str | None = None
+    short_title: str | None = None  # for the running header; the title when not given
+    title_page: bool = True  # the PDF opens with a page of its own; false: a title block
+    toc: bool = False
+    numbering: bool = False
+    portion_marking: bool = False
+    lang: str = "en"
+    paper: str = "a4"
+    marking_scheme: str | None = None  # "us", "nato" or "uk"; None: US and NATO markings
+    # Source line of each key, so later checks can point at the front matter.
+    key_lines: tuple[tuple[str, int], ...] = field(default=())
+
+    @property
+    def draft(self) -> bool:
+        """`status: draft` puts a DRAFT watermark on every page."""
+        return (self.status or "").strip().lower() == "draft"
+
+    def line_of(self, key: str) -> int | None:
+        return dict(self.key_lines).get(key)
+
+
+@node
+class Footnote:
+    """A footnote's text, numbered by its first reference."""
+
+    number: int
+    blocks: tuple[Block, ...]
+    line: int
+
+
+@node
+class Document:
+    """A whole briefing: what every backend renders."""
+
+    meta: Meta
+    blocks: tuple[Block, ...]  # before the first heading
+    sections: tuple[Section, ...]
+    path: str  # as given by the user, for messages
+    footnotes: tuple[Footnote, ...] = ()  # by number
+    abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, expansion), sorted
+    warnings: tuple[Problem, ...] = ()  # allowed but suspect, for the author to look at
+    source: str = ""  # the source text as read, which a PDF/A-3 carries as an attachment
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """What a reader sees of some inlines, without formatting."""
+    parts: list[str] = []
+    for item in inlines:
+        match item:
+            case Text(text=text) | Code(text=text) | Abbr(text=text):
+                parts.append(text)
+            case FootnoteRef():
+                pass
+            case Ref(number=number, title=title):
+                parts.append(number or plain_text(title))
+            case Emph(children=children) | Strong(children=children) | Link(children=children):
+                parts.append(plain_text(children))
+            case LineBreak():
+                parts.append(" ")
+            case _:
+                assert_never(item)
+    return "".join(parts)
+
+
+def reused(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """A title said again elsewhere (a contents entry, a cross-reference):
+    without its footnote calls, and with its links and references as plain
+    words, so nothing is called or linked twice."""
+    out: list[Inline] = []
+    for item in inlines:
+        match item:
+            case FootnoteRef():
+                pass
+            case Link(children=children):
+                out.extend(reused(children))
+            case Ref():
+                out.append(Text(text=plain_text((item,))))
+            case Emph(children=children):
+                out.append(Emph(children=reused(children)))
+            case Strong(children=children):
+                out.append(Strong(children=reused(children)))
+            case Text() | Code() | LineBreak() | Abbr():
+                out.append(item)
+            case _:
+                assert_never(item)
+    return tuple(out)
+
+
+def walk_sections(sections: tuple[Section, ...]):
+    """Every section, depth first, in reading order."""
+    for section in sections:
+        yield section
+        yield from walk_sections(section.children)
+
+
+def walk_blocks(blocks: tuple[Block, ...]):
+    """Every block, nested ones included (in lists, quotes, notes), in reading order."""
+    for block in blocks:
+        yield block
+        match block:
+            case ListBlock(items=items):
+                for item in items:
+                    yield from walk_blocks(item.blocks)
+            case Quote(blocks=inner) | Admonition(blocks=inner):
+                yield from walk_blocks(inner)
+            case DefinitionList(items=items):
+                for item in items:
+                    for definition in item.definitions:
+                        yield from walk_blocks(definition)
+            case Paragraph() | CodeBlock() | Rule() | Table() | Figure():
+                pass
+            case _:
+                assert_never(block)
+
+
+def document_blocks(doc: Document):
+    """Every block of a document: before the first heading, in sections, in footnotes."""
+    yield from walk_blocks(doc.blocks)
+    for section in walk_sections(doc.sections):
+        yield from walk_blocks(section.blocks)
+    for note in doc.footnotes:
+        yield from walk_blocks(note.blocks)

@@ -1,0 +1,79 @@
+"""Read a source file into text we can trust, and find lines in it again.
+
+Python-Markdown keeps no line numbers, so later stages ask `locate` where a
+snippet of text stands in the source to report `file:line`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.problems import BriefingError
+
+MAX_BYTES = 10 * 1024 * 1024  # a briefing is text; 10 MB is far past any real one
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: Path
+    name: str  # how the user named the file, for messages
+    text: str
+    lines: tuple[str, ...]
+
+    def locate(self, snippet: str, start: int = 1) -> int | None:
+        """The first line at or after `start` (1-based) that contains `snippet`."""
+        snippet = snippet.strip()
+        if not snippet:
+            return None
+        for number in range(max(start, 1), len(self.lines) + 1):
+            if snippet in self.lines[number - 1]:
+                return number
+        return None
+
+    def error(self, line: int | None, message: str) -> BriefingError:
+        return BriefingError(self.name, line, message)
+
+
+def read_source(path: Path, name: str | None = None) -> Source:
+    name = name or str(path)
+    try:
+        if not path.is_file():
+            raise BriefingError(name, None, "not a file" if path.exists() else "no such file")
+        if path.stat().st_size > MAX_BYTES:
+            raise BriefingError(name, None, f"larger than the {MAX_BYTES // 2**20} MB limit for a source")
+        data = path.read_bytes()
+    except OSError as error:
+        raise BriefingError(name, None, f"cannot read: {error.strerror}") from None
+    return Source(path=path, name=name, text=(text := decode(data, name)),
+                  lines=tuple(text.split("\n")))
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text without a BOM, with `\\n` line ends and only characters XML allows."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise BriefingError(name, line, f"not UTF-8: invalid byte 0x{data[error.start]:02x}; "
+                            "save the file as UTF-8") from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    check_characters(text, name)
+    return text
+
+
+# What XML 1.0 (and so DOCX and PDF metadata) cannot carry.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_characters(text: str, name: str, first_line: int = 1) -> None:
+    """Raise at the first character no output format can carry."""
+    if (match := XML_INVALID.search(text)) is None:
+        return
+    index = match.start()
+    line = first_line + text.count("\n", 0, index)
+    char = text[index]
+    label = f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(char, "") else "")
+    raise BriefingError(name, line, f"character {label} is not allowed in a briefing")

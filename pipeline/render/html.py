@@ -1,0 +1,208 @@
+"""model.Document -> one self-contained HTML page, through Jinja templates.
+
+The walk is Python (`match` on node kinds, `assert_never` at the end); what
+each node looks like is a macro in `templates/html/blocks.html.j2`. The PDF
+backend reuses this markup with the print templates.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, assert_never
+
+from markupsafe import Markup
+
+from pipeline import __version__
+from pipeline.markings import blocks as marking_blocks
+from pipeline.markings import rules as markings
+from pipeline import model as m
+from pipeline.render.templates import Templates
+
+
+@dataclass(frozen=True)
+class Context:
+    macros: Any  # the module of blocks.html.j2
+    labels: dict[str, str]
+    # For print: each footnote's text, set where it is first referenced so
+    # WeasyPrint floats it to the foot of that page. None on screen, where
+    # the notes are listed after the text.
+    print_notes: dict[int, Markup] | None = None
+
+
+def render_html(doc: m.Document, templates: Templates) -> str:
+    styles = stylesheets(templates, ("html/theme.css", "html/style.css", "html/screen.css"))
+    return page(doc, templates, "html/page.html.j2", styles)
+
+
+def stylesheets(templates: Templates, names: tuple[str, ...]) -> Markup:
+    return Markup("\n").join(templates.text(name) for name in names)
+
+
+def page(doc: m.Document, templates: Templates, template: str, styles: Markup,
+         footnotes_in_place: bool = False,
+         first_page: list[marking_blocks.MarkingBlock] | None = None) -> str:
+    """A whole page; `template` and `styles` choose screen or print, and
+    `footnotes_in_place` puts each note's text at its reference (for print).
+    `first_page`: the marking blocks, when the caller has worded them."""
+    ctx = Context(macros=templates.macros("html/blocks.html.j2"), labels=templates.labels())
+    if footnotes_in_place:
+        ctx = replace(ctx, print_notes={note.number: note_text(note, ctx) for note in doc.footnotes})
+    body = blocks(doc.blocks, ctx) + Markup("").join(section(s, ctx) for s in doc.sections)
+    if doc.abbreviations:
+        body += ctx.macros.abbreviations(doc.abbreviations, ctx.labels)
+    if doc.footnotes and not footnotes_in_place:
+        body += ctx.macros.footnotes([(note.number, blocks(note.blocks, ctx)) for note in doc.footnotes],
+                                     ctx.labels)
+    toc = (templates.macros("html/toc.html.j2").entries(toc_entries(doc.sections, ctx))
+           if doc.meta.toc and doc.sections else "")
+    if first_page is None:
+        first_page = marking_blocks.first_page_blocks(doc.meta, templates)
+    return templates.render(
+        template, meta=doc.meta, body=body, toc=toc,
+        styles=styles, level=markings.level_class(doc.meta.classification),
+        marking_blocks=first_page,
+        marking_properties=marking_blocks.marking_properties(doc.meta, first_page),
+        labels=ctx.labels, version=__version__)
+
+
+def note_text(note: m.Footnote, ctx: Context) -> Markup:
+    """A footnote as phrasing content, to sit inside a <span> in a paragraph:
+    its paragraphs' text, one line each; other blocks as plain text."""
+    lines = []
+    for block in note.blocks:
+        match block:
+            case m.Paragraph(inlines=content, portion=portion):
+                lines.append(marked(portion, inlines(content, ctx), ctx))
+            case _:
+                lines.append(Markup.escape(" ".join(block_text(block).split())))
+    return ctx.macros.line_break().join(lines)
+
+
+def block_text(block: m.Block) -> str:
+    match block:
+        case m.Paragraph(inlines=content):
+            return m.plain_text(content)
+        case m.ListBlock(items=items):
+            return " ".join(block_text(b) for item in items for b in item.blocks)
+        case m.Quote(blocks=content) | m.Admonition(blocks=content):
+            return " ".join(block_text(b) for b in content)
+        case m.DefinitionList(items=items):
+            return " ".join(m.plain_text(item.term) + " " + " ".join(
+                block_text(b) for d in item.definitions for b in d) for item in items)
+        case m.CodeBlock(text=text):
+            return text
+        case m.Table(head=head, rows=rows, caption=caption):
+            return " ".join(m.plain_text(cell) for cell in (caption, *head, *(c for r in rows for c in r)))
+        case m.Figure(caption=caption, alt=alt):
+            return m.plain_text(caption) or alt
+        case m.Rule():
+            return ""
+        case _:
+            assert_never(block)
+
+
+def data_uri(path: str, mime: str) -> str:
+    """The image inside the page itself: the HTML stays one file, and the
+    PDF's fetcher needs nothing but data: URLs."""
+    return f"data:{mime};base64,{base64.b64encode(Path(path).read_bytes()).decode('ascii')}"
+
+
+def toc_entries(sections: tuple[m.Section, ...], ctx: Context) -> list[dict[str, Any]]:
+    return [{"id": s.id, "number": s.number, "title": inlines(m.reused(s.title), ctx),
+             "children": toc_entries(s.children, ctx)} for s in sections]
+
+
+def section(node: m.Section, ctx: Context) -> Markup:
+    # The page title is the only <h1>; sections start at <h2>.
+    level = min(node.level + 1, 6)
+    children = Markup("").join(section(child, ctx) for child in node.children)
+    return ctx.macros.section(level, node.id, node.number,
+                              marked(node.portion, inlines(node.title, ctx), ctx),
+                              blocks(node.blocks, ctx), children)
+
+
+def blocks(nodes: tuple[m.Block, ...], ctx: Context) -> Markup:
+    return Markup("").join(block(node, ctx) for node in nodes)
+
+
+def block(node: m.Block, ctx: Context) -> Markup:
+    match node:
+        case m.Paragraph(inlines=content, portion=portion):
+            return ctx.macros.paragraph(marked(portion, inlines(content, ctx), ctx))
+        case m.ListBlock(ordered=ordered, start=start, items=items):
+            return ctx.macros.list(ordered, start, [definition(item.blocks, ctx) for item in items])
+        case m.Quote(blocks=content, attribution=attribution):
+            return ctx.macros.quote(blocks(content, ctx), inlines(attribution, ctx))
+        case m.DefinitionList(items=items):
+            return ctx.macros.definition_list(
+                [(inlines(item.term, ctx), [definition(d, ctx) for d in item.definitions])
+                 for item in items])
+        case m.CodeBlock(lang=lang, text=text):
+            return ctx.macros.code_block(text, lang)
+        case m.Rule():
+            return ctx.macros.rule()
+        case m.Admonition(kind=kind, title=title, blocks=content, portion=portion):
+            return ctx.macros.admonition(kind, marked(portion, inlines(title, ctx), ctx),
+                                         blocks(content, ctx))
+        case m.Figure(path=path, mime=mime, alt=alt, caption=caption, id=ident, number=number,
+                      portion=portion):
+            return ctx.macros.figure(data_uri(path, mime), alt,
+                                     marked(portion, inlines(caption, ctx), ctx), ident,
+                                     number, ctx.labels)
+        case m.Table(head=head, rows=rows, aligns=aligns, caption=caption, id=ident, number=number,
+                     portion=portion):
+            return ctx.macros.table([inlines(cell, ctx) for cell in head],
+                                    [[inlines(cell, ctx) for cell in row] for row in rows],
+                                    aligns, marked(portion, inlines(caption, ctx), ctx), ident,
+                                    number, ctx.labels)
+        case _:
+            assert_never(node)
+
+
+def definition(content: tuple[m.Block, ...], ctx: Context) -> Markup:
+    """A list item's or a definition's blocks. One paragraph, maybe with
+    sub-lists, reads better without the <p> around its text (a tight list)."""
+    match content:
+        case (m.Paragraph(inlines=lead, portion=portion), *rest) if all(
+                isinstance(b, m.ListBlock) for b in rest):
+            return marked(portion, inlines(lead, ctx), ctx) + blocks(tuple(rest), ctx)
+        case _:
+            return blocks(content, ctx)
+
+
+def marked(portion: str | None, content: Markup, ctx: Context) -> Markup:
+    """Text after its portion mark, when it has one."""
+    return ctx.macros.portion(portion) + content if portion else content
+
+
+def inlines(nodes: tuple[m.Inline, ...], ctx: Context) -> Markup:
+    return Markup("").join(inline(node, ctx) for node in nodes)
+
+
+def inline(node: m.Inline, ctx: Context) -> Markup:
+    match node:
+        case m.Text(text=text):
+            return Markup.escape(text)
+        case m.Emph(children=children):
+            return ctx.macros.emph(inlines(children, ctx))
+        case m.Strong(children=children):
+            return ctx.macros.strong(inlines(children, ctx))
+        case m.Code(text=text):
+            return ctx.macros.code(text)
+        case m.Link(target=target, children=children, title=title):
+            return ctx.macros.link(target, inlines(children, ctx), title, node.internal)
+        case m.LineBreak():
+            return ctx.macros.line_break()
+        case m.Abbr(text=text, title=title):
+            return ctx.macros.abbr(text, title)
+        case m.Ref(id=ident, kind=kind, number=number, title=title):
+            words = Markup.escape(f"{ctx.labels[kind]} {number}") if number else inlines(title, ctx)
+            return ctx.macros.cross_ref(ident, words)
+        case m.FootnoteRef(number=number, first=first):
+            if ctx.print_notes is not None and first:
+                return ctx.macros.footnote_in_place(ctx.print_notes[number])
+            return ctx.macros.footnote_ref(number, first, ctx.print_notes is None)
+        case _:
+            assert_never(node)

@@ -1,0 +1,65 @@
+"""model.Document -> PDF: the HTML backend's markup with the print
+templates, as a print job that pipeline/weasy/typeset.py hands to WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markupsafe import Markup
+
+from pipeline.markings import blocks as marking_blocks
+from pipeline import model as m
+from pipeline.run.clock import build_time
+from pipeline.problems import Problem
+from pipeline.run.formats import PDF_VARIANTS
+from pipeline.render.html import page, stylesheets
+from pipeline.render.templates import Templates
+from pipeline.weasy.typeset import PrintJob, typeset
+
+
+def render_pdf(doc: m.Document, templates: Templates,
+               variant: str = PDF_VARIANTS[0]) -> tuple[bytes, list[Problem]]:
+    """The PDF and the warnings WeasyPrint gave while making it."""
+    data, warnings, _ = typeset(print_job(doc, templates, variant))
+    return data, warnings
+
+
+def print_job(doc: m.Document, templates: Templates, variant: str = PDF_VARIANTS[0]) -> PrintJob:
+    """Everything WeasyPrint needs to make the PDF of `doc`, as plain data."""
+    styles = stylesheets(templates, ("html/theme.css", "html/style.css", "print/print.css"))
+    first_page = marking_blocks.first_page_blocks(doc.meta, templates)  # worded once
+    markup = page(doc, templates, "print/page.html.j2", resolve_custom_properties(styles),
+                  footnotes_in_place=True, first_page=first_page)
+    return PrintJob(markup=markup, base_url=str(Path(doc.path).parent), path=doc.path,
+                    variant=variant, lang=doc.meta.lang, classification=doc.meta.classification,
+                    markings=tuple(marking_blocks.marking_properties(doc.meta, first_page)),
+                    made=build_time(doc.path), source=doc.source)
+
+
+ROOT_RULE = re.compile(r":root\s*\{([^{}]*)\}")
+DECLARATION = re.compile(r"(--[\w-]+)\s*:\s*([^;{}]+?)\s*(?:;|$|(?=\}))")
+USE = re.compile(r"var\(\s*(--[\w-]+)\s*\)")
+
+
+def resolve_custom_properties(css: Markup) -> Markup:
+    """Put the values of `:root { --name: value }` where `var(--name)` stands.
+
+    WeasyPrint resolves var() for every element and property, a third of
+    its layout time for our stylesheets; the values are fixed for a print,
+    so we substitute them once. A var() with a fallback, or a name no :root
+    rule defines, is left to WeasyPrint.
+    """
+    values: dict[str, str] = {}
+    for rule in ROOT_RULE.finditer(css):
+        values.update(DECLARATION.findall(rule[1]))
+    # A property some other rule sets (a banner colour per level) varies by
+    # element: leave it to WeasyPrint.
+    outside_root = ROOT_RULE.sub("", css)
+    for name in {name for name, _ in DECLARATION.findall(outside_root)}:
+        values.pop(name, None)
+    for _ in range(3):  # values may themselves use var()
+        values = {name: USE.sub(lambda use: values.get(use[1], use[0]), value)
+                  for name, value in values.items()}
+    return Markup(USE.sub(lambda use: values.get(use[1], use[0]), css))

@@ -1,0 +1,135 @@
+"""Find template files, the user's folder first, and run Jinja on them.
+
+Templates are data: every layout, wording and style lives in `templates/`.
+A user's `--templates DIR` overrides any file there by the same relative path.
+Author text only ever reaches Jinja as data, never as template source.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+from markupsafe import Markup
+
+from pipeline.run import cache
+from pipeline.problems import BriefingError
+
+if TYPE_CHECKING:
+    import jinja2
+
+# libyaml's SafeLoader (in PyYAML's wheels) reads the wording files ten times
+# faster than the pure-Python one; both build the same plain values.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# templates/ beside the package in a checkout; inside it in an installed wheel.
+PACKAGE = Path(__file__).resolve().parent.parent
+BUILTIN = next((p for p in (PACKAGE.parent / "templates", PACKAGE / "templates") if p.is_dir()),
+               PACKAGE.parent / "templates")
+
+
+@dataclass(frozen=True)
+class Templates:
+    user_dir: Path | None = None
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        return (self.user_dir, BUILTIN) if self.user_dir else (BUILTIN,)
+
+    def path(self, name: str) -> Path:
+        """A template file that is not Jinja (CSS, reference.docx)."""
+        for folder in self.folders:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        raise BriefingError(str(BUILTIN / name), None, "template file is missing")
+
+    def text(self, name: str) -> Markup:
+        """A stylesheet to inline: trusted because it comes from a template folder."""
+        return Markup(self.path(name).read_text(encoding="utf-8"))
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        jinja2 = jinja()
+        env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in self.folders]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+            bytecode_cache=bytecode_cache(jinja2),
+        )
+        env.filters["css_string"] = css_string
+        return env
+
+    def render(self, name: str, **values: object) -> str:
+        try:
+            return self.env.get_template(name).render(**values)
+        except jinja().TemplateError as error:
+            raise template_error(error, name) from None
+
+    def macros(self, name: str):
+        """The macros of a template, callable from Python."""
+        try:
+            return self.env.get_template(name).module
+        except jinja().TemplateError as error:
+            raise template_error(error, name) from None
+
+    def labels(self) -> dict[str, str]:
+        """The wording in `text/labels.yaml` (Contents, Page, of, ...)."""
+        return self.wording("text/labels.yaml")
+
+    def wording(self, name: str) -> dict:
+        """A YAML file of wording: text values, maybe grouped under keys."""
+        path = self.path(name)
+        try:
+            wording = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        except yaml.YAMLError as error:
+            raise BriefingError(str(path), None, f"invalid YAML: {error}") from None
+        if not is_wording(wording):
+            raise BriefingError(str(path), None, "wording must be key: text lines, "
+                                "maybe grouped under a key")
+        return wording
+
+
+def is_wording(value: object, depth: int = 0) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(v, str) or (depth == 0 and is_wording(v, 1)) for v in value.values())
+
+
+
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string, safe inside a <style> element."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;-_()" else f"\\{ord(c):x} " for c in str(text))
+    return Markup(f'"{escaped}"')
+
+
+def bytecode_cache(jinja2):
+    """Compiled templates kept between runs (Jinja checks each against its
+    source), which saves a fifth of a small HTML build. None where no cache
+    folder can be made."""
+    where = cache.folder("jinja")
+    return jinja2.FileSystemBytecodeCache(str(where)) if where else None
+
+
+def jinja():
+    import jinja2  # on first use: a DOCX-only build never loads Jinja
+
+    return jinja2
+
+
+def template_error(error: jinja2.TemplateError, name: str) -> BriefingError:
+    where, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if not where:
+        # An error while rendering: Jinja rewrites the traceback so that the
+        # template's frames carry its file and line; the innermost one is it.
+        frames = [(frame.f_code.co_filename, number)
+                  for frame, number in traceback.walk_tb(error.__traceback__)
+                  if frame.f_code.co_filename.endswith(".j2")]
+        where, line = frames[-1] if frames else (name, None)
+    return BriefingError(where, line, f"template error: {error.message or error}")

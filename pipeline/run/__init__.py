@@ -1,0 +1,2 @@
+"""Running builds: one briefing or a batch, atomic writes, the manifest,
+workers, progress, reports, watch."""

@@ -1,0 +1,279 @@
+"""Typeset a print job with WeasyPrint: the only module that imports it.
+
+A `PrintJob` is plain data (the print markup and what the PDF's metadata
+needs), made from the document by render_pdf. So a PDF worker forked at
+the start of a build (pipeline/run/worker.py) imports nothing but
+WeasyPrint and this module while the build reads the source, and then
+receives the job, small and quick to pickle.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import datetime as dt
+import importlib
+import logging
+import re
+import sys
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
+
+from pipeline.run import collector
+from pipeline.weasy import hyphenation
+from pipeline.weasy import page_styles
+from pipeline.weasy import artifacts as pdf_artifacts
+from pipeline.weasy import pdf_writer
+from pipeline.problems import BriefingError, Problem
+
+CARRIES_SOURCE = ("pdf/a-3b",)  # of formats.PDF_VARIANTS
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    markup: str  # the print page, styles inline
+    base_url: str  # the source's folder
+    path: str  # the source, for messages
+    variant: str  # of formats.PDF_VARIANTS
+    lang: str
+    classification: str
+    markings: tuple[tuple[str, str], ...]  # marking_blocks.marking_properties
+    made: dt.datetime  # clock.build_time
+    source: str  # the Markdown, attached to a PDF/A-3
+
+
+def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
+    """The PDF, WeasyPrint's warnings, and its number of pages (for reports)."""
+    weasyprint = import_weasyprint()
+    pdf_artifacts.install()  # banners and page numbers as artifacts
+    page_styles.install()
+    pdf_writer.install()
+    hyphenation.preload(job.lang)
+    fetcher = offline_fetcher(weasyprint)
+    attachments = [source_attachment(weasyprint, job, fetcher)] if job.variant in CARRIES_SOURCE else []
+    with collected_warnings() as warnings:
+        try:
+            # presentational_hints: so <ol start="5"> starts at 5; the markup is ours.
+            document = weasyprint.HTML(string=job.markup, base_url=job.base_url,
+                                       url_fetcher=fetcher).render(presentational_hints=True)
+            complete_metadata(document.metadata, job)
+            add_markings(document.metadata, job.markings)
+            # pdf_identifier: PDF/A needs one, which WeasyPrint makes from
+            # the content (so it is reproducible); other PDFs go without.
+            data = document.write_pdf(pdf_variant=job.variant, pdf_tags=True,
+                                      pdf_identifier=None if job.variant.startswith("pdf/a") else False,
+                                      attachments=attachments, custom_metadata=True)
+        except weasyprint.urls.FatalURLFetchingError as error:
+            raise BriefingError(job.path, None, f"PDF: {error}") from None
+    return data, [Problem(job.path, None, f"PDF: {message}", warning=True)
+                  for message in dict.fromkeys(warnings)], len(document.pages)
+
+
+def source_attachment(weasyprint, job: PrintJob, fetcher):
+    """The Markdown source as a PDF/A-3 associated file, so the briefing
+    carries what it was made from; dated like the build, not like the
+    moment of writing, so rebuilds stay byte-identical."""
+    return weasyprint.Attachment(string=job.source.encode("utf-8"), url_fetcher=fetcher,
+                                 name=Path(job.path).name, description="Markdown source",
+                                 created=job.made, modified=job.made, relationship="Source")
+
+
+W3C_DATE = re.compile(r"\d{4}(-\d\d(-\d\d(T\d\d:\d\d(:\d\d)?(Z|[+-]\d\d:\d\d))?)?)?$")
+
+
+def complete_metadata(metadata, job: PrintJob) -> None:
+    """What WeasyPrint read from the page's <head>, completed for archives:
+    dates only in the form XMP allows (a `date: November 2026` stays on the
+    title page, not in the metadata), the build time as the modification
+    date, and the language and classification in the XMP packet too."""
+    if metadata.created and not W3C_DATE.match(metadata.created):
+        metadata.created = None
+    metadata.modified = job.made.strftime("%Y-%m-%dT%H:%M:%SZ")
+    rdf_of = metadata.generate_rdf_metadata
+
+    def with_language_and_rights(*args):
+        rdf = ElementTree.fromstring(rdf_of(*args))
+        description = ElementTree.SubElement(rdf, f"{{{RDF}}}Description", {f"{{{RDF}}}about": ""})
+        bag = ElementTree.SubElement(ElementTree.SubElement(description, f"{{{DC}}}language"),
+                                     f"{{{RDF}}}Bag")
+        ElementTree.SubElement(bag, f"{{{RDF}}}li").text = job.lang
+        rights = ElementTree.SubElement(ElementTree.SubElement(description, f"{{{DC}}}rights"),
+                                        f"{{{RDF}}}Alt")
+        ElementTree.SubElement(rights, f"{{{RDF}}}li", {"xml:lang": "x-default"}).text = \
+            job.classification
+        return ElementTree.tostring(rdf, encoding="utf-8")
+
+    metadata.generate_rdf_metadata = with_language_and_rights
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+DC = "http://purl.org/dc/elements/1.1/"
+
+
+XMP_NAMESPACE = "urn:briefing:markings:1"
+RDF_END = b"</rdf:RDF>"
+
+
+def add_markings(metadata, properties: tuple[tuple[str, str], ...]) -> None:
+    """The markings as custom entries of the PDF's Info dictionary (in place
+    of what WeasyPrint gathers from the page's other <meta> elements) and
+    as XMP properties inside WeasyPrint's own rdf:RDF, whenever the PDF
+    carries XMP (every variant), with the PDF/A extension schema that
+    declares them, as PDF/A asks of a namespace it does not know."""
+    metadata.custom = dict(properties)
+    markings_rdf = xmp_markings(properties)
+    generate = metadata.generate_rdf_metadata
+
+    def with_markings(*args, **kwargs) -> bytes:
+        rdf = generate(*args, **kwargs)
+        return rdf[:rdf.rindex(RDF_END)] + markings_rdf + RDF_END if RDF_END in rdf else rdf
+
+    metadata.generate_rdf_metadata = with_markings
+
+
+def xmp_markings(properties: tuple[tuple[str, str], ...]) -> bytes:
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    fields = "".join(f"<mrk:{name}>{escape(value)}</mrk:{name}>" for name, value in properties)
+    declared = "".join(
+        '<rdf:li rdf:parseType="Resource">'
+        f"<pdfaProperty:name>{name}</pdfaProperty:name>"
+        "<pdfaProperty:valueType>Text</pdfaProperty:valueType>"
+        "<pdfaProperty:category>external</pdfaProperty:category>"
+        f"<pdfaProperty:description>{name} marking</pdfaProperty:description></rdf:li>"
+        for name, _ in properties)
+    return (
+        f'<rdf:Description xmlns:rdf="{rdf}" rdf:about="" xmlns:mrk="{XMP_NAMESPACE}">{fields}'
+        "</rdf:Description>"
+        f'<rdf:Description xmlns:rdf="{rdf}" rdf:about="" '
+        'xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+        'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+        'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+        '<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">'
+        "<pdfaSchema:schema>Classification and handling markings</pdfaSchema:schema>"
+        f"<pdfaSchema:namespaceURI>{XMP_NAMESPACE}</pdfaSchema:namespaceURI>"
+        "<pdfaSchema:prefix>mrk</pdfaSchema:prefix>"
+        f"<pdfaSchema:property><rdf:Seq>{declared}</rdf:Seq></pdfaSchema:property>"
+        "</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>").encode("utf-8")
+
+
+def import_weasyprint():
+    """WeasyPrint, imported once per process (see import_quickly), its
+    modules then kept out of the garbage collector's walks."""
+    if "weasyprint" in sys.modules:
+        return sys.modules["weasyprint"]
+    try:
+        return import_quickly()
+    finally:
+        collector.settle()  # WeasyPrint's modules live as long as the process
+
+
+def import_quickly():
+    """Import WeasyPrint without its slowest step.
+
+    cffi asks `ctypes.util.find_library` about each library name WeasyPrint
+    tries before the one that loads, and on Linux every such question runs
+    ldconfig, gcc and ld: some fifty processes, a quarter of a second. The
+    names that load (`libpango-1.0.so.0`) need no search, so we answer "not
+    found" while importing, and import again normally if that was not enough.
+    """
+    real = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with deferred_modules():
+            import weasyprint
+        return weasyprint
+    except OSError:
+        for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = real
+    import weasyprint
+    return weasyprint
+
+
+# Modules WeasyPrint loads with itself but uses only for fonts a briefing
+# seldom embeds (variable fonts, subsetting without HarfBuzz): with the
+# OpenType tables they pull in, 0.1 s of every PDF build. Each is a
+# placeholder until used; the names are what WeasyPrint takes from them
+# as it loads (`from fontTools.varLib.instancer import instantiateVariableFont`).
+DEFERRED = {"fontTools.subset": (), "fontTools.varLib.instancer": ("instantiateVariableFont",)}
+
+
+@contextmanager
+def deferred_modules() -> Iterator[None]:
+    placeholders = {name: Deferred(name, names) for name, names in DEFERRED.items()
+                    if name not in sys.modules}
+    sys.modules.update(placeholders)
+    try:
+        yield
+    finally:  # those who import them later get the real modules
+        for name, placeholder in placeholders.items():
+            if sys.modules.get(name) is placeholder:
+                del sys.modules[name]
+
+
+class Deferred(types.ModuleType):
+    """Stands for a module until one of its attributes is read, or one of
+    `functions` is called: the real module is imported then, and answers."""
+
+    def __init__(self, name: str, functions: tuple[str, ...]) -> None:
+        super().__init__(name)
+        for function in functions:
+            setattr(self, function, self.later(function))
+
+    def later(self, function: str):
+        def call(*args, **kwargs):
+            return getattr(self.real(), function)(*args, **kwargs)
+        return call
+
+    def real(self) -> types.ModuleType:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return importlib.import_module(self.__name__)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # the import system asking (`__path__`): not a use
+            raise AttributeError(name)
+        return getattr(self.real(), name)
+
+
+def offline_fetcher(weasyprint):
+    """A URL fetcher that never touches the network or the disk: figures
+    reach WeasyPrint as `data:` URLs (checked files, embedded by the markup),
+    and nothing else is served; no redirects."""
+
+    class OfflineFetcher(weasyprint.urls.URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data"}, allow_redirects=False,
+                             fail_on_errors=True)
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            raise weasyprint.urls.FatalURLFetchingError(
+                f"refused to fetch {url[:80]}: a briefing fetches nothing; figures are embedded")
+
+    return OfflineFetcher()
+
+
+class collected_warnings:
+    """WeasyPrint reports problems (a missing glyph, a bad CSS rule) as log
+    warnings; collect them so a build can fail loudly instead of shipping a
+    broken PDF."""
+
+    def __enter__(self) -> list[str]:
+        self.messages: list[str] = []
+        self.handler = logging.Handler(logging.WARNING)
+        self.handler.emit = lambda record: self.messages.append(record.getMessage())
+        self.logger = logging.getLogger("weasyprint")
+        self.logger.addHandler(self.handler)
+        self.propagate, self.logger.propagate = self.logger.propagate, False
+        return self.messages
+
+    def __exit__(self, *exc) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.propagate = self.propagate
