@@ -14,40 +14,39 @@ from typing import TypeAlias, assert_never
 
 from pipeline.problems import Problem
 
-node = dataclass(frozen=True, slots=True, kw_only=True)
 
 
 # Inlines -------------------------------------------------------------------
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Text:
     """Plain text."""
 
     text: str
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Emph:
     """Emphasis (`*text*`)."""
 
     children: tuple[Inline, ...]
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Strong:
     """Strong emphasis (`**text**`)."""
 
     children: tuple[Inline, ...]
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Code:
     """Inline code."""
 
     text: str
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Link:
     """A link; `#id` targets are internal."""
 
@@ -61,12 +60,12 @@ class Link:
         return self.target.startswith("#")
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LineBreak:
     """A hard line break."""
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Abbr:
     """An abbreviation defined with `*[TLA]: …`."""
 
@@ -74,7 +73,7 @@ class Abbr:
     title: str  # the expansion, from `*[GIUK]: Greenland-Iceland-UK`
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FootnoteRef:
     """Where a footnote is called."""
 
@@ -82,7 +81,7 @@ class FootnoteRef:
     first: bool  # the first reference to this note (later ones repeat the number)
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Ref:
     """A cross-reference, Quarto's `@sec-id`, `@tbl-id`, `@fig-id`; transforms
     fill in what it points at, backends word it ("Section 2.1", "Table 1")."""
@@ -98,7 +97,7 @@ Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef
 
 # Blocks --------------------------------------------------------------------
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Paragraph:
     """A paragraph, with its portion mark when the document has them."""
 
@@ -109,7 +108,7 @@ class Paragraph:
     line: int
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ListItem:
     """One item of a list: blocks, so items can hold paragraphs and lists."""
 
@@ -117,7 +116,7 @@ class ListItem:
     line: int
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ListBlock:
     """A bullet or ordered list."""
 
@@ -127,7 +126,7 @@ class ListBlock:
     line: int
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Quote:
     """A block quote."""
 
@@ -136,7 +135,7 @@ class Quote:
     line: int
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Definition:
     """A term and its definitions."""
 
@@ -144,7 +143,7 @@ class Definition:
     definitions: tuple[tuple[Block, ...], ...]  # one or more, each some blocks
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DefinitionList:
     """A definition list."""
 
@@ -152,7 +151,7 @@ class DefinitionList:
     line: int
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CodeBlock:
     """A fenced or indented code block."""
 
@@ -161,14 +160,14 @@ class CodeBlock:
     line: int
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Rule:
     """A horizontal rule."""
 
     line: int
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Admonition:
     """A note, warning or other callout (`!!! note "Title"`)."""
 
@@ -183,7 +182,7 @@ Cell: TypeAlias = tuple[Inline, ...]
 ALIGNS = ("left", "center", "right")
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Table:
     """A table with one header row."""
 
@@ -197,7 +196,7 @@ class Table:
     line: int
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Figure:
     """An image standing alone in its paragraph, already checked: `path` is
     a file inside the source's folder and really of type `mime`."""
@@ -219,7 +218,7 @@ Block: TypeAlias = (Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonitio
 
 # Structure -----------------------------------------------------------------
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Section:
     """A heading and everything up to the next heading of its level or above."""
 
@@ -236,7 +235,7 @@ class Section:
 PAPER_SIZES = ("a4", "letter")
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Meta:
     """The front matter, checked and typed."""
 
@@ -282,7 +281,7 @@ class Meta:
         return dict(self.key_lines).get(key)
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Footnote:
     """A footnote's text, numbered by its first reference."""
 
@@ -291,7 +290,7 @@ class Footnote:
     line: int
 
 
-@node
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
     """A whole briefing: what every backend renders."""
 
