@@ -32,7 +32,8 @@ def block_problems(meta) -> list[tuple[str, str]]:
     banner = read_banner(meta.classification, meta.marking_scheme)
     problems: list[tuple[str, str]] = []
     us = banner is not None and banner.scheme == "us"
-    if us and banner.rank == SCHEMES["us"].index("CUI"):
+    rank = banner.rank if banner is not None else -1
+    if us and rank == SCHEMES["us"].index("CUI"):
         problems += [("classification", f"a CUI document needs '{key}' for its designation "
                       f"indicator block ({what})") for key, what in (
             ("controlled_by", "Controlled by: the component and office"),
@@ -42,7 +43,7 @@ def block_problems(meta) -> list[tuple[str, str]]:
             problems.append(("classification", "a CUI document needs 'dissemination' (a limited "
                              "dissemination control such as FEDCON) or 'distribution' (A-F) for "
                              "its Distribution/Dissemination Control line"))
-    if us and banner.rank >= CLASSIFIED_RANK:
+    if us and rank >= CLASSIFIED_RANK:
         for key, what in (("classified_by", "Classified By: name and position"),
                           ("declassify_on", "Declassify On: a date, an event or an exemption")):
             if not getattr(meta, key):
@@ -122,15 +123,16 @@ def marking_blocks(meta, wording: dict, wording_path: str) -> list[MarkingBlock]
 
     banner = read_banner(meta.classification, meta.marking_scheme)
     us = banner is not None and banner.scheme == "us"
+    rank = banner.rank if banner is not None else -1
     blocks = []
-    if us and banner.rank == SCHEMES["us"].index("CUI"):
+    if us and rank == SCHEMES["us"].index("CUI"):
         control = meta.dissemination or say("distribution_short", "", letter=meta.distribution)
         lines = [*(say("cui_block", "controlled_by", value=v) for v in meta.controlled_by),
                  say("cui_block", "cui_category", value=", ".join(meta.cui_category)),
                  say("cui_block", "dissemination", value=control),
                  say("cui_block", "poc", value=meta.poc)]
         blocks.append(MarkingBlock("cui", tuple(lines)))
-    if us and banner.rank >= CLASSIFIED_RANK:
+    if us and rank >= CLASSIFIED_RANK:
         lines = [say("authority_block", key, value=getattr(meta, key)) for key in (
             "classified_by", "derived_from", "classification_reason", "declassify_on")
             if getattr(meta, key)]

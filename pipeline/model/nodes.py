@@ -365,9 +365,9 @@ def walk_blocks(blocks: tuple[Block, ...]):
                     yield from walk_blocks(item.blocks)
             case Quote(blocks=inner) | Admonition(blocks=inner):
                 yield from walk_blocks(inner)
-            case DefinitionList(items=items):
-                for item in items:
-                    for definition in item.definitions:
+            case DefinitionList(items=entries):
+                for entry in entries:
+                    for definition in entry.definitions:
                         yield from walk_blocks(definition)
             case Paragraph() | CodeBlock() | Rule() | Table() | Figure():
                 pass

@@ -167,12 +167,14 @@ def size(root: etree._Element) -> tuple[int, int]:
     viewBox, else the 300 x 150 a browser gives an SVG of no size."""
     view_width, view_height = view_box_size(root.get("viewBox") or "")
     width, height = length(root.get("width")), length(root.get("height"))
-    if width is None and height is None:
-        width, height = view_width, view_height
-    elif width is None:
-        width = height * view_width / view_height
-    elif height is None:
-        height = width * view_height / view_width
+    match width, height:
+        case None, None:
+            width, height = view_width, view_height
+        case None, float():
+            width = height * view_width / view_height
+        case float(), None:
+            height = width * view_height / view_width
+    assert width is not None and height is not None
     return max(1, round(width)), max(1, round(height))
 
 

@@ -102,8 +102,8 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
                   "markings": made.markings,
                   "warnings": [{"path": w.path, "line": w.line, "message": w.message}
                                for w in made.warnings]}
-        if stale[source] is not None:
-            manifest.record(source, stale[source], settings, inputs=made.inputs,
+        if (digest := stale[source]) is not None:
+            manifest.record(source, digest, settings, inputs=made.inputs,
                             outputs=outputs, report=report)
         yield Outcome(source=source, status="built", outputs=tuple(outputs), seconds=seconds,
                       pages=made.pages, markings=made.markings, warnings=made.warnings)

@@ -7,7 +7,10 @@ import contextlib
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 from pipeline.problems import BriefingError
 
@@ -55,7 +58,10 @@ class Worker:
 
         context = get_context("fork")
         self.receive, send = context.Pipe(duplex=False)
-        arguments, self.give_end = context.Pipe(duplex=False) if ahead else (None, None)
+        arguments: Connection | None = None
+        self.give_end: Connection | None = None
+        if ahead:
+            arguments, self.give_end = context.Pipe(duplex=False)
         self.process = context.Process(target=run_and_send, daemon=True,
                                        args=(send, fn, args, warm, arguments))
         self.process.start()
@@ -69,6 +75,7 @@ class Worker:
 
     def give(self, *args: Any) -> None:
         """The arguments of a worker started ahead: it runs fn(*args) now."""
+        assert self.give_end is not None, "give() is for a worker started ahead"
         self.give_end.send(args)
         self.give_end.close()
 

@@ -19,6 +19,10 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 NAME = ".briefing-manifest.json"
 FORMAT = 1  # of the manifest file; another number reads as empty
@@ -42,7 +46,7 @@ def digest_tree(folder: Path) -> str:
     return hasher.hexdigest()
 
 
-def settings_digest(options: object, template_folders: Iterable[Path], version: str) -> str:
+def settings_digest(options: DataclassInstance, template_folders: Iterable[Path], version: str) -> str:
     """What every briefing of one run shares: the package (its version and
     its code, so a changed checkout rebuilds too), the templates, and the
     options that change outputs. Options are read generically, so a new one

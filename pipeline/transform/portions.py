@@ -37,7 +37,7 @@ class Portions:
         """The portion mark at the start of some text, and the text without it."""
         first = inlines[0] if inlines else None
         found = MARK.match(first.text) if isinstance(first, m.Text) else None
-        if found is None:
+        if found is None or not isinstance(first, m.Text):
             example = {"us": "(U)", "nato": "(NU)", "uk": "(O)"}[self.scheme]
             self.problems.append(Problem(self.path, line, f"{what} has no portion mark such as "
                                          f"{example} (portion_marking is on)"))
