@@ -16,7 +16,7 @@ from pipeline import __version__
 from pipeline.run import collector
 from pipeline.problems import on_github, shown
 from pipeline.problems import BriefingError
-from pipeline.run.formats import FORMATS, PDF_VARIANTS
+from pipeline.render.formats import FORMATS, PDF_VARIANTS
 from pipeline.run.limits import DEFAULT_SECONDS
 
 DESCRIPTION = """\
@@ -40,6 +40,11 @@ def parser() -> argparse.ArgumentParser:
     debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                        help="show tracebacks of internal errors")
     top.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    # What build, check and watch share: which warnings not to report.
+    silence = argparse.ArgumentParser(add_help=False)
+    silence.add_argument("--silence", action="append", default=[], metavar="CODE",
+                         help="do not report warnings with this code (e.g. pdf.weasyprint) or "
+                              "family (e.g. pdf); repeatable")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     # What build and watch share: what to make, where, from which templates.
@@ -61,7 +66,7 @@ def parser() -> argparse.ArgumentParser:
     making.add_argument("--jobs", "-j", type=jobs, default=cores(), metavar="N",
                         help=f"build up to N briefings at once (default: the number of cores, {cores()})")
 
-    build = commands.add_parser("build", parents=[debug, making],
+    build = commands.add_parser("build", parents=[debug, making, silence],
                                 help="build briefings into PDF, DOCX and HTML",
                                 description="Build each Markdown FILE into the chosen formats.")
     build.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
@@ -71,13 +76,13 @@ def parser() -> argparse.ArgumentParser:
                        help="write what became of each briefing (outputs, pages, time, markings, "
                             "warnings) as JSON")
 
-    check = commands.add_parser("check", parents=[debug], help="validate briefings without rendering",
+    check = commands.add_parser("check", parents=[debug, silence], help="validate briefings without rendering",
                                 description="Parse and validate each FILE; write nothing.")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
     check.add_argument("--time-limit", type=seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
                        help=f"stop a briefing that takes longer (default: {DEFAULT_SECONDS})")
 
-    watch = commands.add_parser("watch", parents=[debug, making],
+    watch = commands.add_parser("watch", parents=[debug, making, silence],
                                 help="rebuild on save, preview the HTML live",
                                 description="Build FILE (or every .md in DIR), build again whenever "
                                             "a source, figure or template changes, and serve the HTML "
@@ -184,7 +189,7 @@ def build_files(args: argparse.Namespace, pdf_job) -> int:
         return 2
     options = Options(formats=args.to, out_dir=args.out, templates=Templates(args.templates),
                       time_limit=args.time_limit, pdf_variant=args.pdf_variant,
-                      reference_doc=args.reference_doc)
+                      reference_doc=args.reference_doc, silenced=tuple(args.silence))
     progress = Progress(len(args.files), github=on_github())
     outcomes = build_many(args.files, options, jobs=args.jobs, force=args.force, done=progress.done,
                           pdf_job=pdf_job)
@@ -196,15 +201,17 @@ def build_files(args: argparse.Namespace, pdf_job) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from pipeline.problems import Reporter
     from pipeline.run.build import load
     from pipeline.run.limits import time_limit
 
     failed = 0
     for path in args.files:
+        reporter = Reporter(str(path), args.silence)
         try:
             with time_limit(args.time_limit, str(path)):
-                doc = load(path)
-            for warning in doc.warnings:
+                load(path, reporter)
+            for warning in reporter.warnings:
                 print(shown(warning, on_github()), file=sys.stderr)
             print(f"{path}: ok")
         except BriefingError as error:
@@ -234,7 +241,7 @@ def run_watch(args: argparse.Namespace) -> int:
     fmts = args.to if "html" in args.to else (*args.to, "html")  # the preview shows the HTML
     options = Options(formats=fmts, out_dir=args.out, templates=Templates(args.templates),
                       time_limit=args.time_limit, pdf_variant=args.pdf_variant,
-                      reference_doc=args.reference_doc)
+                      reference_doc=args.reference_doc, silenced=tuple(args.silence))
     try:
         watch(args.target, options, port=args.port, jobs=args.jobs, github=on_github())
     except KeyboardInterrupt:

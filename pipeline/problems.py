@@ -1,14 +1,24 @@
-"""The one error type: a problem with a place in a source file.
+"""Problems, and the one reporter every stage reports them to.
 
-Errors are values (`Problem`) so a stage can collect several and report them
-at once; `BriefingError` carries one or more of them to the CLI, which prints
-each as `path:line: message` and never a traceback.
+A problem is a value: where (path and line), how bad (error or warning), a
+stable code (`portion.missing`, `link.unknown-id`) that tests assert and a
+user can silence a warning by, and a message for people. Each briefing's
+build has one `Reporter`, as Sphinx has its logger and docutils its
+Reporter: stages add what they find and go on, so a run reports every
+problem at once; a stage that cannot go on stops with `reporter.stop(...)`,
+and `reporter.check()` ends a stage that found errors. `BriefingError`
+carries the problems to the command line, which prints each as
+`path:line: message` and never a traceback.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Literal, NoReturn
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,33 +26,110 @@ class Problem:
     path: str
     line: int | None
     message: str
-    warning: bool = False
+    code: str = field(kw_only=True)  # family.kind: stable, unlike the wording
+    severity: Severity = field(default="error", kw_only=True)
+
+    @property
+    def warning(self) -> bool:
+        return self.severity == "warning"
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         kind = "warning: " if self.warning else ""
         return f"{where}: {kind}{self.message}"
 
+    def as_dict(self) -> dict[str, object]:
+        """For `--report` JSON and for crossing between processes."""
+        return {"path": self.path, "line": self.line, "severity": self.severity,
+                "code": self.code, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Problem:
+        return cls(data["path"], data["line"], data["message"], code=data["code"],
+                   severity=data["severity"])
+
 
 class BriefingError(Exception):
-    """A document (or an option) that cannot be built, with where and why."""
+    """A document (or an option) that cannot be built: its problems."""
 
-    def __init__(self, path: str, line: int | None, message: str,
-                 *, more: tuple[Problem, ...] = ()) -> None:
-        self.problems = (Problem(path, line, message), *more)
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        assert self.problems, "a BriefingError carries at least one problem"
         super().__init__(str(self.problems[0]))
 
     @classmethod
-    def of(cls, problems: list[Problem] | tuple[Problem, ...]) -> BriefingError:
-        first, *rest = problems
-        return cls(first.path, first.line, first.message, more=tuple(rest))
+    def one(cls, path: str, line: int | None, code: str, message: str) -> BriefingError:
+        return cls([Problem(path, line, message, code=code)])
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
 
     def __reduce__(self):  # to cross from a worker process intact
-        return (BriefingError.of, (self.problems,))
+        return (BriefingError, (self.problems,))
 
+
+def matches(code: str, patterns: Iterable[str]) -> bool:
+    """`link` silences `link.unknown-id`; `link.unknown-id` only itself."""
+    return any(code == p or code.startswith(p + ".") for p in patterns)
+
+
+class Reporter:
+    """Every problem of one briefing's build, from every stage. Warnings
+    whose code is silenced are dropped; errors never are."""
+
+    def __init__(self, path: str, silenced: Iterable[str] = ()) -> None:
+        self.path = path
+        self.silenced = tuple(silenced)
+        self.problems: list[Problem] = []
+
+    def add(self, problem: Problem) -> None:
+        if problem.warning and matches(problem.code, self.silenced):
+            return
+        self.problems.append(problem)
+
+    def error(self, line: int | None, code: str, message: str, *, path: str | None = None) -> None:
+        self.add(Problem(path or self.path, line, message, code=code))
+
+    def warning(self, line: int | None, code: str, message: str, *,
+                path: str | None = None) -> None:
+        self.add(Problem(path or self.path, line, message, code=code, severity="warning"))
+
+    def stop(self, line: int | None, code: str, message: str, *, path: str | None = None) -> NoReturn:
+        """This problem ends the build: raise it with every error found so far."""
+        self.error(line, code, message, path=path)
+        raise BriefingError(self.sorted(self.errors))
+
+    def check(self) -> None:
+        """End here if any error was found: all of them at once, in line order."""
+        if self.errors:
+            raise BriefingError(self.sorted(self.errors))
+
+    def merge(self, error: BriefingError) -> None:
+        """Problems a stage raised (or a worker sent back), now ours."""
+        for problem in error.problems:
+            if problem not in self.problems:
+                self.add(problem)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.warning)
+
+    @staticmethod
+    def sorted(problems: Iterable[Problem]) -> list[Problem]:
+        return sorted(problems, key=lambda p: (p.path, p.line or 0))
+
+
+def silenced_out(problems: Iterable[Problem], silenced: Iterable[str]) -> tuple[Problem, ...]:
+    patterns = tuple(silenced)
+    return tuple(p for p in problems if not (p.warning and matches(p.code, patterns)))
+
+
+def at_path(problem: Problem, path: str) -> Problem:
+    return replace(problem, path=path)
 
 # Problems as a reader of the output wants them: `path:line: message` lines
 # on a terminal or in a log, GitHub Actions workflow commands

@@ -15,7 +15,7 @@ from PIL import Image
 
 from conftest import FIXTURES, ROOT
 from pipeline.run.build import load
-from pipeline.render.html import render_html
+from rendering import html_of
 from pipeline.render.templates import Templates
 from readers import pdf_info
 
@@ -27,7 +27,7 @@ def browser(tmp_path_factory) -> tuple[dict, Path]:
     doc = load(FIXTURES / "information-paper.md")
     doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, status="draft"))
     page = out / "paper.html"
-    page.write_text(render_html(doc, Templates()), encoding="utf-8")
+    page.write_text(html_of(doc, Templates()), encoding="utf-8")
     assert (ROOT / "node_modules" / "axe-core").is_dir(), "run `make test` to install axe-core"
     result = subprocess.run(["node", ROOT / "tests" / "browser" / "check.mjs", page, out],
                             capture_output=True, text=True, timeout=240, cwd=ROOT)

@@ -1,4 +1,6 @@
-"""Atomic writes: a failed build leaves nothing half-written and keeps old outputs."""
+"""pipeline/run/build.py through the path `briefing build` takes (the batch,
+here of one): atomic writes, a failed build leaves nothing half-written and
+keeps old outputs."""
 
 import os
 import subprocess
@@ -6,17 +8,24 @@ import sys
 
 import pytest
 
-from pipeline.run.build import Options, build, write_atomic
 from pipeline.problems import BriefingError
 from pipeline.render.templates import Templates
+from pipeline.run.batch import build_many
+from pipeline.run.build import Options, write_atomic
+from pipeline.run.outcome import Outcome
+
+
+def build(source, options: Options) -> Outcome:
+    """One briefing, as `briefing build --jobs 1 --force` builds it."""
+    return build_many([source], options, jobs=1, force=True)[0]
 
 
 def test_build_writes_the_asked_formats(write, tmp_path):
     source = write("# One\n\nText.\n")
-    written = build(source, Options(formats=("html",), out_dir=tmp_path / "out"))
-    assert written == [tmp_path / "out" / "brief.html"]
+    written = build(source, Options(formats=("html",), out_dir=tmp_path / "out")).outputs
+    assert written == (tmp_path / "out" / "brief.html",)
     assert "<h2>One</h2>" in written[0].read_text()
-    assert sorted(os.listdir(tmp_path / "out")) == ["brief.html"]
+    assert sorted(os.listdir(tmp_path / "out")) == [".briefing-manifest.json", "brief.html"]
 
 
 def test_failed_build_keeps_previous_outputs(write, tmp_path):
@@ -25,23 +34,24 @@ def test_failed_build_keeps_previous_outputs(write, tmp_path):
     build(source, Options(formats=("html",), out_dir=out))
     before = (out / "brief.html").read_bytes()
     write("# One\n\n[bad](#nowhere)\n")
-    with pytest.raises(BriefingError):
-        build(source, Options(formats=("html",), out_dir=out))
+    failed = build(source, Options(formats=("html",), out_dir=out))
+    assert failed.status == "failed"
+    assert [(p.line, p.code) for p in failed.errors] == [(7, "link.unknown-id")]
     assert (out / "brief.html").read_bytes() == before
-    assert sorted(os.listdir(out)) == ["brief.html"]
+    assert sorted(os.listdir(out)) == [".briefing-manifest.json", "brief.html"]
 
 
 def test_output_may_not_replace_the_source(write, tmp_path):
     source = write("Text.\n", name="brief.html")
-    with pytest.raises(BriefingError, match="would overwrite the source"):
-        build(source, Options(formats=("html",), out_dir=tmp_path))
+    failed = build(source, Options(formats=("html",), out_dir=tmp_path))
+    assert [p.code for p in failed.errors] == ["option.overwrites-source"]
 
 
 def test_unwritable_folder_is_a_clear_error(write, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with pytest.raises(BriefingError, match="cannot write to"):
-        build(write("Text.\n"), Options(formats=("html",), out_dir=blocker / "out"))
+        write_atomic(blocker / "out" / "brief.html", b"x", "brief.md")
 
 
 def test_interrupted_write_leaves_no_temp_file(tmp_path, monkeypatch):
@@ -61,8 +71,10 @@ def test_interrupted_write_leaves_no_temp_file(tmp_path, monkeypatch):
 def test_a_build_loads_only_what_its_formats_need(write, tmp_path, formats, module):
     source = write("# One\n\nText.\n")
     probe = (
-        "import sys; from pathlib import Path; from pipeline.run.build import Options, build; "
-        f"build(Path({str(source)!r}), Options(formats={formats!r}, out_dir=Path({str(tmp_path)!r}))); "
+        "import sys; from pathlib import Path; from pipeline.run.batch import build_many; "
+        "from pipeline.run.build import Options; "
+        f"build_many([Path({str(source)!r})], Options(formats={formats!r}, "
+        f"out_dir=Path({str(tmp_path)!r})), jobs=1); "
         f"print({module!r} in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
@@ -70,7 +82,7 @@ def test_a_build_loads_only_what_its_formats_need(write, tmp_path, formats, modu
 
 def test_all_formats_with_the_pdf_in_a_worker(write, tmp_path):
     source = write("# One\n\nText.\n")
-    written = build(source, Options(out_dir=tmp_path))
+    written = build(source, Options(out_dir=tmp_path)).outputs
     assert sorted(p.name for p in written) == ["brief.docx", "brief.html", "brief.pdf"]
     assert (tmp_path / "brief.pdf").read_bytes().startswith(b"%PDF-")
 
@@ -80,7 +92,7 @@ def test_error_in_the_pdf_worker_comes_back_whole(write, tmp_path):
     house.mkdir(parents=True)
     (house / "print.css").write_text('body { background: url("http://127.0.0.1:9/x.png"); }')
     out = tmp_path / "out"
-    with pytest.raises(BriefingError) as caught:
-        build(write("Text.\n"), Options(out_dir=out, templates=Templates(tmp_path / "house")))
-    assert "refused to fetch http://127.0.0.1:9/x.png" in str(caught.value)
-    assert not out.exists()  # the HTML and DOCX made meanwhile were not written
+    failed = build(write("Text.\n"), Options(out_dir=out, templates=Templates(tmp_path / "house")))
+    assert "refused to fetch http://127.0.0.1:9/x.png" in str(failed.errors[0])
+    assert [p.code for p in failed.errors] == ["pdf.fetch"]
+    assert not (out / "brief.html").exists()  # the HTML and DOCX made meanwhile were not written

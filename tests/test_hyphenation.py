@@ -64,17 +64,17 @@ def test_languages_without_a_dictionary_are_left_alone(cache_home):
 
 def test_a_pdf_hyphenates_alike_from_the_kept_dictionary(cache_home, write, monkeypatch):
     from pipeline.run.build import load
-    from pipeline.render.pdf import render_pdf
+    from rendering import pdf_of
     from pipeline.render.templates import Templates
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
     words = " ".join(f"The {'very ' * (n % 7)}interdepartmental counterintelligence responsibilities."
                      for n in range(40))
     doc = load(write(words, front="---\ntitle: Hyphens\nclassification: UNCLASSIFIED\nlang: en-US\n---\n"))
-    parsed = render_pdf(doc, Templates())[0]
+    parsed = pdf_of(doc, Templates())[0]
     assert list(cache_home.glob("en_US-*.pickle"))
     pdf = cache_home.parent / "hyphens.pdf"
     pdf.write_bytes(parsed)
     assert re.search(r"[a-z][-\u2010]\n", pdf_text(pdf))  # words were hyphenated at line ends
     monkeypatch.setattr(pyphen, "hdcache", {})
-    assert render_pdf(doc, Templates())[0] == parsed
+    assert pdf_of(doc, Templates())[0] == parsed

@@ -15,7 +15,7 @@ def spin_forever():
 
 
 def fail(path):
-    raise BriefingError(path, 3, "bad")
+    raise BriefingError.one(path, 3, "test.bad", "bad")
 
 
 def test_time_limit_stops_python_and_regex_work():

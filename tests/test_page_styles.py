@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.weasy import page_styles
 from pipeline.run.build import load
-from pipeline.render.pdf import print_job, render_pdf
+from rendering import job_of, pdf_of
 from pipeline.render.templates import BUILTIN, Templates
 from pipeline.weasy.typeset import import_weasyprint, offline_fetcher, typeset
 
@@ -30,9 +30,9 @@ def source(tmp_path_factory):
 
 
 def test_pages_of_one_kind_share_their_styles(source):
-    typeset(print_job(load(source), Templates()))  # installs the patch, as every build does
+    typeset(job_of(load(source), Templates()))  # installs the patch, as every build does
     weasyprint = import_weasyprint()
-    job = print_job(load(source), Templates())
+    job = job_of(load(source), Templates())
     document = weasyprint.HTML(string=job.markup, url_fetcher=offline_fetcher(weasyprint)).render()
     styles = [page._page_box.style for page in document.pages]  # WeasyPrint's page boxes
     assert len(styles) >= 5
@@ -45,13 +45,14 @@ MAKE_PDF = """
 import hashlib, sys
 from pathlib import Path
 from pipeline.weasy import page_styles
-from pipeline.run.build import load
-from pipeline.render.pdf import render_pdf
-from pipeline.render.templates import Templates
+from pipeline.problems import Reporter
+from pipeline.run.build import Options, context, load, render
 if sys.argv[1] == "without":
     page_styles.install = lambda: None
 for source in sys.argv[2:]:
-    print(hashlib.sha256(render_pdf(load(Path(source)), Templates())[0]).hexdigest())
+    doc = load(Path(source))
+    pdf = render(doc, "pdf", context(doc, Options()), Reporter(source)).data
+    print(hashlib.sha256(pdf).hexdigest())
 """
 
 
@@ -116,7 +117,7 @@ def test_a_page_chosen_by_its_number_keeps_its_own_styles(source, tmp_path):
     with stylesheet.open("a", encoding="utf-8") as css:
         css.write('\n@page :nth(3) { @top-left { content: "Third page"; } }\n')
     pdf = tmp_path / "kinds.pdf"
-    pdf.write_bytes(render_pdf(load(source), Templates(tmp_path))[0])
+    pdf.write_bytes(pdf_of(load(source), Templates(tmp_path))[0])
     assert [n for n in range(1, 8) if "Third page" in pdf_text(pdf, n)] == [3]
     assert "Kinds" in pdf_text(pdf, 5)
 

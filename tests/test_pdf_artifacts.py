@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.weasy import artifacts as pdf_artifacts
 from pipeline.run.build import load
-from pipeline.render.pdf import render_pdf
+from rendering import pdf_of
 from pipeline.render.templates import Templates
 
 from readers import loose_text, pdf_page_contents, pdf_struct_elements, pdf_structure, pdf_text
@@ -24,7 +24,7 @@ def pdf(tmp_path_factory):
     source.write_text("---\ntitle: Furniture of the pages\nshort_title: Furniture\n"
                       "classification: UNCLASSIFIED\n---\n" + BODY, encoding="utf-8")
     path = folder / "furniture.pdf"
-    path.write_bytes(render_pdf(load(source), Templates())[0])
+    path.write_bytes(pdf_of(load(source), Templates())[0])
     return path
 
 

@@ -8,7 +8,7 @@ import pytest
 from pipeline.run import worker as pdf_worker
 from pipeline.run.build import load
 from pipeline.run.limits import stopped
-from pipeline.render.pdf import print_job
+from rendering import job_of
 from pipeline.render.templates import Templates
 
 from conftest import FIXTURES
@@ -27,7 +27,7 @@ def test_no_worker_where_it_cannot_help(formats, briefings, jobs):
 @pytest.mark.skipif(not pdf_worker.spare_core(), reason="needs two cores")
 def test_the_worker_typesets_the_job_it_is_given(tmp_path):
     with stopped(pdf_worker.start(("pdf", "docx"), briefings=1, jobs=2)) as worker:
-        job = print_job(load(FIXTURES / "elements.md"), Templates())
+        job = job_of(load(FIXTURES / "elements.md"), Templates())
         worker.give(job)
         data, warnings, pages = worker.result()
     assert data.startswith(b"%PDF-") and pages >= 1 and warnings == []
@@ -35,6 +35,6 @@ def test_the_worker_typesets_the_job_it_is_given(tmp_path):
 
 
 def test_a_print_job_is_plain_data():
-    job = print_job(load(FIXTURES / "elements.md"), Templates(), "pdf/a-3b")
+    job = job_of(load(FIXTURES / "elements.md"), Templates(), "pdf/a-3b")
     assert pickle.loads(pickle.dumps(job)) == job
     assert job.lang == "en-GB" and job.variant == "pdf/a-3b" and "<html" in job.markup

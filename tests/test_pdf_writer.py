@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.weasy import pdf_writer
 from pipeline.run.build import load
-from pipeline.render.pdf import render_pdf
+from rendering import pdf_of
 from pipeline.render.templates import Templates
 
 from conftest import FIXTURES
@@ -40,7 +40,7 @@ def test_page_references_are_made_once_and_follow_new_pages():
 
 def test_structure_elements_point_at_the_pages_of_the_pdf(tmp_path):
     path = tmp_path / "paper.pdf"
-    path.write_bytes(render_pdf(load(FIXTURES / "information-paper.md"), Templates())[0])
+    path.write_bytes(pdf_of(load(FIXTURES / "information-paper.md"), Templates())[0])
     objects = {ref.removeprefix("obj:"): o.get("value") for ref, o in pdf_objects(path).items()}
     pages = {ref for ref, v in objects.items() if isinstance(v, dict) and v.get("/Type") == "/Page"}
     pointed = {v["/Pg"] for v in objects.values()

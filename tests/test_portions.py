@@ -74,25 +74,31 @@ def test_figure_mark_leaves_the_alt_text(write, tmp_path):
 def test_all_problems_at_once_with_ids_too(write):
     with pytest.raises(BriefingError) as caught:
         load(write("# (S) A {#x}\n\n(Q) Bad.\n\n# (S) B {#x}\n\nNo mark.\n", front=SECRET))
-    messages = [(p.line, p.message.split(" ")[0]) for p in caught.value.problems]
-    assert [line for line, _ in messages] == [11, 13, 15]
+    problems = [(p.line, p.code) for p in caught.value.problems]
+    assert problems == [(11, "portion.invalid"), (13, "id.duplicate"), (15, "portion.missing")]
     assert "duplicate id '#x'" in str(caught.value)
 
 
-def test_warnings_ride_on_the_document(write):
-    doc = load(write("(C) Text.\n", front=SECRET))
-    assert [w.warning for w in doc.warnings] == [True]
-    assert "above every portion" in doc.warnings[0].message
+def test_warnings_go_to_the_reporter(write):
+    from pipeline.problems import Reporter
+    path = write("(C) Text.\n", front=SECRET)
+    reporter = Reporter(str(path))
+    load(path, reporter)
+    assert [w.code for w in reporter.warnings] == ["marking.banner-above-portions"]
+    assert "above every portion" in reporter.warnings[0].message
 
 
 def test_apply_markings_without_portion_marking_checks_only_the_front_matter(write):
     from pipeline.read.frontmatter import read_meta
     from pipeline.read.markdown import parse
-    from pipeline.transform.portions import apply_markings
+    from pipeline.problems import Reporter
     from pipeline.read.source import read_source
+    from pipeline.transform.portions import mark_portions
     source = read_source(write("(S) Text.\n", front="---\ntitle: T\nclassification: SECRET\n---\n"))
-    meta, body_line = read_meta(source)
+    reporter = Reporter(source.name)
+    meta, body_line = read_meta(source, reporter)
     doc = parse(source, meta, body_line)
-    same, problems, warnings = apply_markings(doc)
-    assert same is doc and warnings == []
-    assert [p.line for p in problems] == [3, 3, 3]  # the authority block's three lines
+    same = mark_portions(doc, reporter)
+    assert same is doc and reporter.warnings == ()
+    assert [p.line for p in reporter.errors] == [3, 3, 3]  # the authority block's three lines
+    assert {p.code for p in reporter.errors} == {"marking.block"}

@@ -9,7 +9,7 @@ from pipeline.run.progress import Progress
 
 BUILT = Outcome(source=Path("a.md"), status="built", outputs=(Path("out/a.pdf"), Path("out/a.html")),
                 seconds=1.25)
-FAILED = Outcome(source=Path("b.md"), status="failed", errors=(Problem("b.md", 3, "bad link"),))
+FAILED = Outcome(source=Path("b.md"), status="failed", errors=(Problem("b.md", 3, "bad link", code="link.unknown-id"),))
 CACHED = Outcome(source=Path("c.md"), status="up to date")
 
 

@@ -10,7 +10,8 @@ from io import BytesIO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.run.build import Options, load, render_all
+from pipeline.run.build import load
+from rendering import formats_of
 from pipeline.problems import BriefingError
 
 PIECES = ["# ", "## ", "- ", "1. ", "> ", "    ", "```", "~~~", "|", "---", "*", "**", "_", "`",
@@ -46,7 +47,7 @@ def test_html_and_docx_never_fail_but_with_a_briefing_error(tmp_path_factory, fr
     path = tmp_path_factory.mktemp("prop") / "generated.md"
     path.write_text(f"---\n{front}---\n{body}\n", encoding="utf-8")
     try:
-        outputs = render_all(load(path), Options(formats=("html", "docx"), time_limit=20))
+        outputs = formats_of(load(path), ("html", "docx"))
     except BriefingError:
         return
     check_outputs(outputs)
@@ -58,7 +59,7 @@ def test_pdf_never_fails_but_with_a_briefing_error(tmp_path_factory, body):
     path = tmp_path_factory.mktemp("prop") / "generated.md"
     path.write_text(f"---\ntitle: T\nclassification: UNCLASSIFIED\n---\n{body}\n", encoding="utf-8")
     try:
-        pdf = render_all(load(path), Options(formats=("pdf",)))["pdf"]
+        pdf = formats_of(load(path), ("pdf",))["pdf"]
     except BriefingError:
         return
     assert pdf.startswith(b"%PDF-")

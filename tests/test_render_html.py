@@ -6,14 +6,14 @@ from pathlib import Path
 import lxml.html
 
 from pipeline.run.build import load
-from pipeline.render.html import render_html
+from rendering import html_of
 from pipeline.render.templates import Templates
 
 from conftest import FIXTURES
 
 
 def page(path: Path, templates: Templates = Templates()):
-    return lxml.html.fromstring(render_html(load(path), templates))
+    return lxml.html.fromstring(html_of(load(path), templates))
 
 
 def test_elements_fixture_reads_right():
@@ -44,7 +44,7 @@ def test_banner_top_and_bottom():
 
 
 def test_self_contained_and_locked_down():
-    html = render_html(load(FIXTURES / "elements.md"), Templates())
+    html = html_of(load(FIXTURES / "elements.md"), Templates())
     tree = lxml.html.fromstring(html)
     assert not tree.xpath("//script | //link | //iframe | //object | //img[not(starts-with(@src,'data:'))]")
     csp = tree.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
@@ -135,7 +135,7 @@ def test_loose_items_and_footnotes_in_headings(tmp_path):
 
 
 def test_draft_watermark_for_print_only(write):
-    draft = lxml.html.fromstring(render_html(load(write("Text.\n", front=(
+    draft = lxml.html.fromstring(html_of(load(write("Text.\n", front=(
         "---\ntitle: T\nclassification: UNCLASSIFIED\nstatus: draft\n---\n"))), Templates()))
     marks = draft.xpath("//body/div[@class='watermark']")
     assert [m.text for m in marks] == ["DRAFT"] and marks[0].get("aria-hidden") == "true"

@@ -11,7 +11,8 @@ from pipeline.run.build import load
 from pipeline.problems import BriefingError
 from markupsafe import Markup
 
-from pipeline.render.pdf import render_pdf, resolve_custom_properties
+from pipeline.render.pdf import resolve_custom_properties
+from rendering import pdf_of
 from pipeline.render.templates import Templates
 
 from conftest import FIXTURES
@@ -21,7 +22,7 @@ from readers import (pdf_attachments, pdf_band, pdf_catalog, pdf_fonts, pdf_info
 
 def fixture_pdf(tmp_path_factory, name: str) -> Path:
     path = tmp_path_factory.mktemp("pdf") / f"{name}.pdf"
-    path.write_bytes(render_pdf(load(FIXTURES / f"{name}.md"), Templates())[0])
+    path.write_bytes(pdf_of(load(FIXTURES / f"{name}.md"), Templates())[0])
     return path
 
 
@@ -75,7 +76,7 @@ def test_letter_paper(tmp_path):
     doc = load(FIXTURES / "elements.md")
     doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, paper="letter"))
     path = tmp_path / "letter.pdf"
-    path.write_bytes(render_pdf(doc, Templates())[0])
+    path.write_bytes(pdf_of(doc, Templates())[0])
     assert pdf_page_size(path) == pytest.approx((612, 792), abs=0.5)
 
 
@@ -89,7 +90,7 @@ def test_network_and_files_are_refused(tmp_path, url):
         (tmp_path / "print").mkdir()
         (tmp_path / "print" / "print.css").write_text(f'body {{ background: url("{url}"); }}')
         with pytest.raises(BriefingError, match=f"refused to fetch {url}"):
-            render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))
+            pdf_of(load(FIXTURES / "elements.md"), Templates(tmp_path))
         with pytest.raises(TimeoutError):
             server.accept()  # nobody connected
 
@@ -97,7 +98,7 @@ def test_network_and_files_are_refused(tmp_path, url):
 def test_weasyprint_warnings_come_back_as_warnings(tmp_path):
     (tmp_path / "print").mkdir()
     (tmp_path / "print" / "print.css").write_text("p { colour: red; }")
-    data, warnings = render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))
+    data, warnings = pdf_of(load(FIXTURES / "elements.md"), Templates(tmp_path))
     assert data.startswith(b"%PDF-")
     assert [w.warning for w in warnings] == [True]
     assert "colour" in warnings[0].message and warnings[0].path.endswith("elements.md")
@@ -118,7 +119,7 @@ def test_print_colours_match_the_stylesheet(elements_pdf, tmp_path):
     (tmp_path / "html").mkdir()
     style = (Templates().path("html/theme.css")).read_text().replace("--accent: #1f3a5f", "--accent: #ff0000")
     (tmp_path / "html" / "theme.css").write_text(style)
-    data, _ = render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))
+    data, _ = pdf_of(load(FIXTURES / "elements.md"), Templates(tmp_path))
     page = tmp_path / "red.pdf"
     page.write_bytes(data)
     subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "1", str(page), str(tmp_path / "p")], check=True)
@@ -134,7 +135,7 @@ def test_page_label_wording_comes_from_labels(tmp_path):
     (tmp_path / "text" / "labels.yaml").write_text(
         labels.replace("page: Page", "page: Seite").replace("of: of", "of: von"))
     path = tmp_path / "de.pdf"
-    path.write_bytes(render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))[0])
+    path.write_bytes(pdf_of(load(FIXTURES / "elements.md"), Templates(tmp_path))[0])
     assert "Seite 1 von 2" in pdf_band(path, 1, top=False)
 
 
@@ -143,7 +144,7 @@ def test_long_marking_wraps_inside_the_page(tmp_path):
     marking = "TOP SECRET//SI-GAMMA/TK//ORCON/NOFORN//REL TO USA, AUS, CAN, GBR, NZL//FISA"
     doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, classification=marking))
     path = tmp_path / "long.pdf"
-    path.write_bytes(render_pdf(doc, Templates())[0])
+    path.write_bytes(pdf_of(doc, Templates())[0])
     for top in (True, False):
         band = " ".join(pdf_band(path, 1, top=top, height_pt=70).split())
         assert "TOP SECRET//SI-GAMMA/TK//ORCON/NOFORN//REL TO USA, AUS, CAN, GBR, NZL//FISA" in band.replace("/ /", "//")
@@ -151,7 +152,7 @@ def test_long_marking_wraps_inside_the_page(tmp_path):
 
 def test_long_table_repeats_its_header_on_every_page(tmp_path):
     path = tmp_path / "tables.pdf"
-    path.write_bytes(render_pdf(load(FIXTURES / "tables.md"), Templates())[0])
+    path.write_bytes(pdf_of(load(FIXTURES / "tables.md"), Templates())[0])
     pages = int(pdf_info(path)["Pages"])
     assert pages >= 2
     first = " ".join(pdf_text(path, 1).split())
@@ -167,9 +168,9 @@ def test_long_table_repeats_its_header_on_every_page(tmp_path):
 
 def test_footnotes_sit_at_the_foot_of_their_page(tmp_path):
     path = tmp_path / "notes.pdf"
-    data, warnings = render_pdf(load(FIXTURES / "footnotes.md"), Templates())
+    data, warnings = pdf_of(load(FIXTURES / "footnotes.md"), Templates())
     path.write_bytes(data)
-    assert warnings == []
+    assert warnings == ()
     assert int(pdf_info(path)["Pages"]) == 1
     lines = [" ".join(line.split()) for line in pdf_text(path, 1).splitlines() if line.strip()]
     body = lines.index("The alliance reported progress.1 Partners confirmed it.2 The same report1 is cited twice.")
@@ -182,7 +183,7 @@ def test_footnotes_sit_at_the_foot_of_their_page(tmp_path):
 
 def test_figures_fit_the_text_width_with_captions(tmp_path):
     path = tmp_path / "figures.pdf"
-    path.write_bytes(render_pdf(load(FIXTURES / "figures.md"), Templates())[0])
+    path.write_bytes(pdf_of(load(FIXTURES / "figures.md"), Templates())[0])
     listing = [line.split() for line in tool("pdfimages", "-list", path).splitlines()[2:]]
     assert [(row[3], row[4], row[8]) for row in listing] == [("640", "360", "image"), ("1600", "1200", "jpeg")]
     # 1600 px scaled into a 170 mm text width is about 239 pixels per inch, never less than that
@@ -194,7 +195,7 @@ def test_figures_fit_the_text_width_with_captions(tmp_path):
 
 def test_svg_figure_is_drawn_as_vectors(tmp_path):
     path = tmp_path / "svg.pdf"
-    path.write_bytes(render_pdf(load(FIXTURES / "svg-figure.md"), Templates())[0])
+    path.write_bytes(pdf_of(load(FIXTURES / "svg-figure.md"), Templates())[0])
     # Its shapes are vectors and its words real text; the one bitmap is the
     # 16-pixel PNG that the SVG itself carries.
     listing = [line.split() for line in tool("pdfimages", "-list", path).splitlines()[2:]]
@@ -218,7 +219,7 @@ def test_fonts_and_stylesheets_from_a_server_are_refused(tmp_path, override):
         (tmp_path / name).parent.mkdir(parents=True)
         (tmp_path / name).write_text(css.format(url=url))
         with pytest.raises(BriefingError, match=f"refused to fetch {url}"):
-            render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))
+            pdf_of(load(FIXTURES / "elements.md"), Templates(tmp_path))
         with pytest.raises(TimeoutError):
             server.accept()
 
@@ -229,7 +230,7 @@ def test_a_link_element_in_a_template_is_refused(tmp_path):
     (tmp_path / "print" / "page.html.j2").write_text(page_template.replace(
         "{{ super() }}", '{{ super() }}<link rel="stylesheet" href="http://127.0.0.1:9/x.css">', 1))
     with pytest.raises(BriefingError, match="refused to fetch http://127.0.0.1:9/x.css"):
-        render_pdf(load(FIXTURES / "elements.md"), Templates(tmp_path))
+        pdf_of(load(FIXTURES / "elements.md"), Templates(tmp_path))
 
 
 @pytest.fixture(scope="module")
@@ -281,7 +282,7 @@ def test_xmp_metadata_is_complete(paper_pdf, monkeypatch, tmp_path):
     doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, date="late November 2026"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
     path = tmp_path / "dated.pdf"
-    data, warnings = render_pdf(doc, Templates(), "pdf/a-2b")
+    data, warnings = pdf_of(doc, Templates(), "pdf/a-2b")
     path.write_bytes(data)
     xmp = pdf_xmp(path)
     assert "CreateDate" not in xmp and "<xmp:ModifyDate>2025-11-24T16:00:00Z</xmp:ModifyDate>" in xmp
@@ -291,9 +292,9 @@ def test_xmp_metadata_is_complete(paper_pdf, monkeypatch, tmp_path):
 @pytest.mark.parametrize("variant, part", [("pdf/a-2b", 2), ("pdf/a-3b", 3)])
 def test_pdf_a_variants_are_tagged_and_embed_their_fonts(tmp_path, variant, part):
     path = tmp_path / "archive.pdf"
-    data, warnings = render_pdf(load(FIXTURES / "information-paper.md"), Templates(), variant)
+    data, warnings = pdf_of(load(FIXTURES / "information-paper.md"), Templates(), variant)
     path.write_bytes(data)
-    assert warnings == []
+    assert warnings == ()
     assert "No syntax or stream encoding errors" in qpdf_check(path)
     assert pdf_info(path)["Tagged"] == "yes"
     assert f'pdfaid:part="{part}" pdfaid:conformance="B"' in pdf_xmp(path)
@@ -305,7 +306,7 @@ def test_pdf_a_variants_are_tagged_and_embed_their_fonts(tmp_path, variant, part
 def test_pdf_a_3_carries_its_markdown_source(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
     doc = load(FIXTURES / "information-paper.md")
-    first, second = (render_pdf(doc, Templates(), "pdf/a-3b")[0] for _ in range(2))
+    first, second = (pdf_of(doc, Templates(), "pdf/a-3b")[0] for _ in range(2))
     assert first == second  # reproducible, attachment dates included
     path = tmp_path / "archive.pdf"
     path.write_bytes(first)
@@ -317,9 +318,9 @@ def test_draft_watermark_on_every_page_and_not_in_the_tags(tmp_path):
     doc = load(FIXTURES / "tables.md")  # several pages
     doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, status="draft"))
     path = tmp_path / "draft.pdf"
-    data, warnings = render_pdf(doc, Templates(), "pdf/a-2b")
+    data, warnings = pdf_of(doc, Templates(), "pdf/a-2b")
     path.write_bytes(data)
-    assert warnings == []
+    assert warnings == ()
     pages = int(pdf_info(path)["Pages"])
     assert pages >= 2
     for number in range(1, pages + 1):
@@ -328,7 +329,7 @@ def test_draft_watermark_on_every_page_and_not_in_the_tags(tmp_path):
             "DRAFT"), number
     assert "DRAFT" not in pdf_structure(path)
     final = tmp_path / "final.pdf"
-    final.write_bytes(render_pdf(load(FIXTURES / "tables.md"), Templates())[0])
+    final.write_bytes(pdf_of(load(FIXTURES / "tables.md"), Templates())[0])
     assert "DRAFT" not in "".join(tool("pdftotext", "-raw", final, "-").split())
 
 
@@ -348,7 +349,7 @@ def test_title_block_and_short_title(tmp_path):
     doc = dataclasses.replace(doc, meta=dataclasses.replace(
         doc.meta, title_page=False, short_title="GIUK maritime security", paper="letter"))
     path = tmp_path / "block.pdf"
-    path.write_bytes(render_pdf(doc, Templates())[0])
+    path.write_bytes(pdf_of(doc, Templates())[0])
     first = " ".join(pdf_text(path, 1).split())
     assert "Maritime Security in the GIUK Gap Information paper" in first and "Allied patrols" in first
     assert " ".join(pdf_band(path, 2, top=True).split()) == "GIUK maritime security UNCLASSIFIED"
@@ -356,7 +357,7 @@ def test_title_block_and_short_title(tmp_path):
 
 def test_marking_blocks_stand_at_the_foot_of_the_title_page(tmp_path):
     path = tmp_path / "secret.pdf"
-    path.write_bytes(render_pdf(load(FIXTURES / "markings" / "us-secret.md"), Templates())[0])
+    path.write_bytes(pdf_of(load(FIXTURES / "markings" / "us-secret.md"), Templates())[0])
     foot = " ".join(pdf_band(path, 1, top=False, height_pt=200).split())
     assert "Classified By:" in foot and "DISTRIBUTION STATEMENT E." in foot
     assert "Northern Flank Posture" in " ".join(pdf_band(path, 1, top=True, height_pt=350).split())
@@ -372,7 +373,7 @@ def test_hyphenation_follows_the_language_and_spares_headings(write, tmp_path):
     source = write(f"# Interoperability institutionalization considerations\n\n{LONG_WORDS}\n",
                    front="---\ntitle: T\nclassification: UNCLASSIFIED\ntitle_page: false\n---\n")
     path = tmp_path / "hyphens.pdf"
-    path.write_bytes(render_pdf(load(source), Templates())[0])
+    path.write_bytes(pdf_of(load(source), Templates())[0])
     lines = [line.strip() for line in pdf_text(path).splitlines() if line.strip()]
     hyphenated = [line for line in lines if line.endswith("\u2010")]
     assert hyphenated and len(hyphenated) < len(lines) / 3
@@ -385,7 +386,7 @@ def test_running_header_is_cut_at_a_word(tmp_path):
     path = tmp_path / "seed.pdf"
     doc = load(SEED)  # its long title, without the seed's short one
     doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, short_title=None))
-    path.write_bytes(render_pdf(doc, Templates())[0])
+    path.write_bytes(pdf_of(doc, Templates())[0])
     assert " ".join(pdf_band(path, 2, top=True).split()) == \
         "Enhancing Counter-Terrorism through Military Diplomacy… UNCLASSIFIED"
 
@@ -397,7 +398,7 @@ def test_headings_never_end_a_page(write, tmp_path):
     source = write("\n".join(f"## Heading number {k}\n\n{words * (k % 7 + 1)}\n" for k in range(1, 41)),
                    front="---\ntitle: T\nclassification: UNCLASSIFIED\ntitle_page: false\n---\n")
     path = tmp_path / "headings.pdf"
-    path.write_bytes(render_pdf(load(source), Templates())[0])
+    path.write_bytes(pdf_of(load(source), Templates())[0])
     for page in range(1, int(pdf_info(path)["Pages"]) + 1):
         body = [" ".join(line.split()) for line in pdf_text(path, page).splitlines()
                 if line.strip() and "UNCLASSIFIED" not in line]

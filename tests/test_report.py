@@ -18,8 +18,8 @@ def test_report_per_briefing(write, tmp_path):
     assert good["markings"] == "UNCLASSIFIED" and good["warnings"] == [] and good["errors"] == []
     assert 0 < good["seconds"] < 60
     assert failed["status"] == "failed" and failed["outputs"] == [] and failed["pages"] is None
-    assert failed["errors"] == [{"path": str(bad), "line": 5,
-                                 "message": "link to '#missing', which no heading has as its id (ids: none)"}]
+    assert failed["errors"] == [{"path": str(bad), "line": 5, "severity": "error",
+                                 "code": "link.unknown-id", "message": "link to '#missing', which no heading has as its id (ids: none)"}]
 
     again = run_cli("build", FIXTURES / "tables.md", "--out", out, "--report", report)
     assert again.returncode == 0

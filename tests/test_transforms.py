@@ -3,17 +3,23 @@ import dataclasses
 import pytest
 
 from pipeline import model as m
-from pipeline.problems import BriefingError
+from pipeline.problems import BriefingError, Reporter
 from pipeline.read.frontmatter import read_meta
 from pipeline.read.markdown import parse
 from pipeline.read.source import read_source
-from pipeline.transform.passes import finish, slug
+from pipeline.transform.ids import slug
+from pipeline.transform.passes import PASSES, finish
 
 
 def finished(write, body: str, **meta_changes) -> m.Document:
     source = read_source(write(body))
-    meta, body_line = read_meta(source)
-    return finish(parse(source, dataclasses.replace(meta, **meta_changes), body_line))
+    reporter = Reporter(source.name)
+    meta, body_line = read_meta(source, reporter)
+    return finish(parse(source, dataclasses.replace(meta, **meta_changes), body_line), reporter)
+
+
+def test_the_passes_run_in_the_order_they_depend_on():
+    assert [name for name, _ in PASSES] == ["portions", "ids", "numbers", "references"]
 
 
 def test_slugs_are_unique_and_pandoc_like(write):
@@ -29,9 +35,9 @@ def test_slug_of_non_latin_text():
 def test_numbering_only_when_asked(write):
     body = "# A\n\n## A1\n\n## A2\n\n### A2a\n\n# B\n"
     numbered = finished(write, body, numbering=True)
-    assert [s.number for s in m.walk_sections(numbered.sections)] == ["1", "1.1", "1.2", "1.2.1", "2"]
+    assert [s.number for s in m.walk.sections(numbered)] == ["1", "1.1", "1.2", "1.2.1", "2"]
     plain = finished(write, body)
-    assert [s.number for s in m.walk_sections(plain.sections)] == [None] * 5
+    assert [s.number for s in m.walk.sections(plain)] == [None] * 5
 
 
 def test_internal_link_to_missing_id_is_an_error_at_its_line(write):

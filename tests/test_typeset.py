@@ -14,14 +14,15 @@ def test_weasyprint_loads_without_the_font_tools_a_briefing_does_not_use():
     # A fresh process: this one has long loaded everything.
     shown = subprocess.run(
         [sys.executable, "-c", "import sys\n"
-         "from pathlib import Path\nfrom pipeline.run.build import load\n"
-         "from pipeline.render.pdf import render_pdf\n"
-         "from pipeline.render.templates import Templates\n"
+         "from pathlib import Path\n"
+         "from pipeline.problems import Reporter\n"
+         "from pipeline.run.build import Options, context, load, render\n"
          "from pipeline.weasy.typeset import import_weasyprint\n"
          "import_weasyprint()\n"
          "print('weasyprint.pdf.fonts' in sys.modules, 'fontTools.subset' in sys.modules,\n"
          "      'fontTools.varLib.instancer' in sys.modules)\n"
-         f"data, _ = render_pdf(load(Path({str(FIXTURES / 'elements.md')!r})), Templates())\n"
+         f"doc = load(Path({str(FIXTURES / 'elements.md')!r}))\n"
+         "data = render(doc, 'pdf', context(doc, Options()), Reporter(doc.path)).data\n"
          "print(data[:5] == b'%PDF-', 'fontTools.subset' in sys.modules)\n"],
         capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
     assert shown == ["True", "False", "False", "True", "False"]

@@ -113,12 +113,12 @@ def marking_blocks(meta, wording: dict, wording_path: str) -> list[MarkingBlock]
     def say(group: str, key: str, **values: str) -> str:
         template = wording.get(group) if key == "" else (wording.get(group) or {}).get(key)
         if not isinstance(template, str):
-            raise BriefingError(wording_path, None, f"wording '{group}{'.' + key if key else ''}' "
+            raise BriefingError.one(wording_path, None, "template.wording", f"wording '{group}{'.' + key if key else ''}' "
                                 "is missing")
         try:
             return template.format(**values)
         except (KeyError, IndexError, ValueError) as error:
-            raise BriefingError(wording_path, None, f"wording '{group}.{key}': bad placeholder "
+            raise BriefingError.one(wording_path, None, "template.wording", f"wording '{group}.{key}': bad placeholder "
                                 f"{error}; use {', '.join('{' + v + '}' for v in values)}") from None
 
     banner = read_banner(meta.classification, meta.marking_scheme)

@@ -1,4 +1,5 @@
 """The document model: one tree every backend reads (nodes.py), and the
-generic walks over it (walk.py)."""
+walks over it, written once (walk.py)."""
 
 from pipeline.model.nodes import *  # noqa: F403 - the model is one namespace
+from pipeline.model.walk import block_text, plain_text, reused  # noqa: F401

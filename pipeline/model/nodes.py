@@ -3,16 +3,14 @@
 A small closed set of frozen node kinds, in the spirit of pandoc's
 Text.Pandoc.Definition. Nodes carry no format knowledge. Every block keeps
 `line`, its line in the source file, so later stages can say `file:line`.
-This module imports nothing from the rest of the package but the Problem
-value that warnings are.
+This module imports nothing from the rest of the package; walk.py has the
+walks over it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeAlias, assert_never
-
-from pipeline.problems import Problem
+from typing import TypeAlias
 
 
 
@@ -300,85 +298,4 @@ class Document:
     path: str  # as given by the user, for messages
     footnotes: tuple[Footnote, ...] = ()  # by number
     abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, expansion), sorted
-    warnings: tuple[Problem, ...] = ()  # allowed but suspect, for the author to look at
     source: str = ""  # the source text as read, which a PDF/A-3 carries as an attachment
-
-
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    """What a reader sees of some inlines, without formatting."""
-    parts: list[str] = []
-    for item in inlines:
-        match item:
-            case Text(text=text) | Code(text=text) | Abbr(text=text):
-                parts.append(text)
-            case FootnoteRef():
-                pass
-            case Ref(number=number, title=title):
-                parts.append(number or plain_text(title))
-            case Emph(children=children) | Strong(children=children) | Link(children=children):
-                parts.append(plain_text(children))
-            case LineBreak():
-                parts.append(" ")
-            case _:
-                assert_never(item)
-    return "".join(parts)
-
-
-def reused(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """A title said again elsewhere (a contents entry, a cross-reference):
-    without its footnote calls, and with its links and references as plain
-    words, so nothing is called or linked twice."""
-    out: list[Inline] = []
-    for item in inlines:
-        match item:
-            case FootnoteRef():
-                pass
-            case Link(children=children):
-                out.extend(reused(children))
-            case Ref():
-                out.append(Text(text=plain_text((item,))))
-            case Emph(children=children):
-                out.append(Emph(children=reused(children)))
-            case Strong(children=children):
-                out.append(Strong(children=reused(children)))
-            case Text() | Code() | LineBreak() | Abbr():
-                out.append(item)
-            case _:
-                assert_never(item)
-    return tuple(out)
-
-
-def walk_sections(sections: tuple[Section, ...]):
-    """Every section, depth first, in reading order."""
-    for section in sections:
-        yield section
-        yield from walk_sections(section.children)
-
-
-def walk_blocks(blocks: tuple[Block, ...]):
-    """Every block, nested ones included (in lists, quotes, notes), in reading order."""
-    for block in blocks:
-        yield block
-        match block:
-            case ListBlock(items=items):
-                for item in items:
-                    yield from walk_blocks(item.blocks)
-            case Quote(blocks=inner) | Admonition(blocks=inner):
-                yield from walk_blocks(inner)
-            case DefinitionList(items=entries):
-                for entry in entries:
-                    for definition in entry.definitions:
-                        yield from walk_blocks(definition)
-            case Paragraph() | CodeBlock() | Rule() | Table() | Figure():
-                pass
-            case _:
-                assert_never(block)
-
-
-def document_blocks(doc: Document):
-    """Every block of a document: before the first heading, in sections, in footnotes."""
-    yield from walk_blocks(doc.blocks)
-    for section in walk_sections(doc.sections):
-        yield from walk_blocks(section.blocks)
-    for note in doc.footnotes:
-        yield from walk_blocks(note.blocks)

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.problems import BriefingError, Problem
+from pipeline.problems import Reporter
 from pipeline.markings.rules import SCHEMES
 from pipeline.model import PAPER_SIZES, Meta
 from pipeline.read.source import Source, check_characters
@@ -145,57 +145,57 @@ def describe(value: Any) -> str:
 def split(source: Source) -> tuple[list[str], int]:
     """The front matter lines and the line number where the body starts."""
     if not source.lines or source.lines[0].rstrip() != FENCE:
-        raise source.error(1, "no front matter: a briefing starts with '---', then YAML "
-                           "with at least title and classification, then '---'")
+        raise source.error(1, "no front matter: a briefing starts with '---', then YAML with at "
+                           "least title and classification, then '---'", "meta.missing")
     for index, line in enumerate(source.lines[1:], start=1):
         if line.rstrip() in END_FENCES:
             return list(source.lines[1:index]), index + 2
-    raise source.error(1, "front matter is not closed: add a line '---' after it")
+    raise source.error(1, "front matter is not closed: add a line '---' after it", "meta.unclosed")
 
 
-def read_meta(source: Source) -> tuple[Meta, int]:
-    """The checked Meta, and the line where the Markdown body starts."""
+def read_meta(source: Source, reporter: Reporter | None = None) -> tuple[Meta, int]:
+    """The checked Meta, and the line where the Markdown body starts. Every
+    key's problem is reported at once; with any, the build ends here."""
+    reporter = reporter or Reporter(source.name)
     lines, body_line = split(source)
     root = compose(source, lines)
     if root is None:
-        raise source.error(1, "front matter is empty: it needs title and classification")
+        raise source.error(1, "front matter is empty: it needs title and classification", "meta.empty")
     if not isinstance(root, yaml.MappingNode):
-        raise source.error(root.start_mark.line + 2, "front matter must be key: value lines")
+        raise source.error(root.start_mark.line + 2, "front matter must be key: value lines",
+                           "meta.not-a-mapping")
     values: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
-    problems: list[Problem] = []  # every key's problem at once
-
-    def problem(line: int, message: str) -> None:
-        problems.append(Problem(source.name, line, message))
+    def problem(line: int, code: str, message: str) -> None:
+        reporter.error(line, f"meta.{code}", message, path=source.name)
 
     loader = StrictLoader("")
     for key_node, value_node in root.value:
         line = key_node.start_mark.line + 2
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key not in SCHEMA:
-            problem(line, unknown_key(key))
+            problem(line, "unknown-key", unknown_key(key))
             continue
         if key in key_lines:
-            problem(line, f"duplicate key '{key}' (first on line {key_lines[key]})")
+            problem(line, "duplicate-key", f"duplicate key '{key}' (first on line {key_lines[key]})")
             continue
         key_lines[key] = line
         try:
             raw = written_value(loader, value_node)
             values[key] = SCHEMA[key](raw)
         except TypeError as expected:
-            problem(line, f"'{key}' must be {expected}, not {describe(raw)}")
+            problem(line, "type", f"'{key}' must be {expected}, not {describe(raw)}")
             continue
         except yaml.YAMLError as error:
-            problem(line, f"'{key}': {yaml_problem(error)}")
+            problem(line, "yaml", f"'{key}': {yaml_problem(error)}")
             continue
         for item in values[key] if isinstance(values[key], tuple) else (values[key],):
             if isinstance(item, str):
                 check_characters(item, source.name, line)
     for key in REQUIRED:
         if key not in key_lines:
-            problem(1, f"front matter lacks '{key}', which every briefing needs")
-    if problems:
-        raise BriefingError.of(sorted(problems, key=lambda p: p.line or 0))
+            problem(1, "required", f"front matter lacks '{key}', which every briefing needs")
+    reporter.check()
     # The classification is checked with the other markings, so that every
     # marking problem is reported at once.
     return Meta(**values, key_lines=tuple(key_lines.items())), body_line
@@ -220,7 +220,7 @@ def compose(source: Source, lines: list[str]) -> yaml.Node | None:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        raise source.error(line, f"invalid YAML: {yaml_problem(error)}") from None
+        raise source.error(line, f"invalid YAML: {yaml_problem(error)}", "meta.yaml") from None
 
 
 def yaml_problem(error: yaml.YAMLError) -> str:

@@ -132,7 +132,7 @@ class Reader:
         return self.source.error(line, message)
 
     def report(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.source.name, line, message))
+        self.problems.append(Problem(self.source.name, line, message, code="markdown.invalid"))
 
     def find_line(self, element: etree.Element) -> int:
         snippet = first_words(element)
@@ -627,7 +627,7 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     abbreviations = next((ext.abbrs for ext in md.registeredExtensions
                           if isinstance(ext, AbbrExtension)), {})
     if problems is None and reader.problems:
-        raise BriefingError.of(sorted(reader.problems, key=lambda problem: problem.line or 0))
+        raise BriefingError(sorted(reader.problems, key=lambda problem: problem.line or 0))
     return m.Document(meta=meta, blocks=preamble, sections=sections, path=source.name,
                       footnotes=footnotes, abbreviations=tuple(sorted(abbreviations.items())),
                       source=source.text)

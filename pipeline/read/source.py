@@ -33,20 +33,21 @@ class Source:
                 return number
         return None
 
-    def error(self, line: int | None, message: str) -> BriefingError:
-        return BriefingError(self.name, line, message)
+    def error(self, line: int | None, message: str, code: str = "markdown.invalid") -> BriefingError:
+        return BriefingError.one(self.name, line, code, message)
 
 
 def read_source(path: Path, name: str | None = None) -> Source:
     name = name or str(path)
     try:
         if not path.is_file():
-            raise BriefingError(name, None, "not a file" if path.exists() else "no such file")
+            raise BriefingError.one(name, None, "source.missing",
+                                   "not a file" if path.exists() else "no such file")
         if path.stat().st_size > MAX_BYTES:
-            raise BriefingError(name, None, f"larger than the {MAX_BYTES // 2**20} MB limit for a source")
+            raise BriefingError.one(name, None, "source.too-large", f"larger than the {MAX_BYTES // 2**20} MB limit for a source")
         data = path.read_bytes()
     except OSError as error:
-        raise BriefingError(name, None, f"cannot read: {error.strerror}") from None
+        raise BriefingError.one(name, None, "source.unreadable", f"cannot read: {error.strerror}") from None
     return Source(path=path, name=name, text=(text := decode(data, name)),
                   lines=tuple(text.split("\n")))
 
@@ -57,7 +58,7 @@ def decode(data: bytes, name: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise BriefingError(name, line, f"not UTF-8: invalid byte 0x{data[error.start]:02x}; "
+        raise BriefingError.one(name, line, "source.encoding", f"not UTF-8: invalid byte 0x{data[error.start]:02x}; "
                             "save the file as UTF-8") from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     check_characters(text, name)
@@ -76,4 +77,4 @@ def check_characters(text: str, name: str, first_line: int = 1) -> None:
     line = first_line + text.count("\n", 0, index)
     char = text[index]
     label = f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(char, "") else "")
-    raise BriefingError(name, line, f"character {label} is not allowed in a briefing")
+    raise BriefingError.one(name, line, "source.character", f"character {label} is not allowed in a briefing")

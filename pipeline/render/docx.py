@@ -43,7 +43,8 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from pipeline import model
 from pipeline.run.clock import build_time
-from pipeline.problems import BriefingError
+from pipeline.problems import BriefingError, Reporter
+from pipeline.render.context import RenderContext
 from pipeline.render.templates import BUILTIN
 from pipeline.markings.blocks import MarkingBlock, marking_properties
 from pipeline.markings.rules import level_class
@@ -143,7 +144,7 @@ def open_reference(reference: pathlib.Path) -> Docx:
     try:
         return docx.Document(str(reference))
     except (OSError, PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise BriefingError(str(reference), None, f"cannot read reference.docx: {error}") from None
+        raise BriefingError.one(str(reference), None, "docx.reference", f"cannot read reference.docx: {error}") from None
 
 
 def borrow_style(package: Docx, name: str, path: str) -> dict[str, str]:
@@ -152,7 +153,7 @@ def borrow_style(package: Docx, name: str, path: str) -> dict[str, str]:
     those copied."""
     ours = {style.name: style for style in builtin_reference().styles}
     if name not in ours or BUILTIN_REFERENCE.samefile(path):
-        raise BriefingError(path, None, f"reference.docx has no style {name!r}")
+        raise BriefingError.one(path, None, "docx.reference", f"reference.docx has no style {name!r}")
     have = {style.style_id for style in package.styles}
     added: dict[str, str] = {}
     style = ours[name]
@@ -189,7 +190,7 @@ def style_num(package: Docx, path: str, name: str) -> int:
     ids = [] if name not in package.styles else \
         package.styles[name].element.xpath("w:pPr/w:numPr/w:numId/@w:val")
     if not ids:
-        raise BriefingError(path, None, f"reference.docx: style {name!r} has no list numbering")
+        raise BriefingError.one(path, None, "docx.reference", f"reference.docx: style {name!r} has no list numbering")
     return int(ids[0])
 
 
@@ -611,7 +612,7 @@ def svg_fallback(svg: bytes, figure: Figure, width: Emu) -> bytes:
         return cairosvg.svg2png(bytestring=svg, output_width=max(1, round(figure.width * scale)),
                                 output_height=max(1, round(figure.height * scale)))
     except Exception as error:  # CairoSVG raises many kinds; all mean "cannot draw it"
-        raise BriefingError(figure.path, None, "DOCX: cannot draw the PNG that Word shows "
+        raise BriefingError.one(figure.path, None, "docx.figure", "DOCX: cannot draw the PNG that Word shows "
                             f"in place of this SVG: {type(error).__name__}: {error}") from None
 
 
@@ -1008,3 +1009,12 @@ def hyperlink(ctx: Context, target: str, runs: list):
     link.set(qn("w:history"), "1")
     link.extend(runs)
     return link
+
+
+def render(doc: model.Document, ctx: RenderContext, reporter: Reporter) -> bytes:
+    """The DOCX backend's entry point."""
+    data, borrowed = make_docx(doc, ctx.reference_doc, ctx.labels, ctx.first_page)
+    for name in borrowed:
+        reporter.warning(None, "docx.reference-style", f"DOCX: the reference document has no "
+                         f"style {name!r}; briefing's own was used", path=str(ctx.reference_doc))
+    return data

@@ -15,14 +15,15 @@ from typing import Any, assert_never
 from markupsafe import Markup
 
 from pipeline import __version__
-from pipeline.markings import blocks as marking_blocks
-from pipeline.markings import rules as markings
 from pipeline import model as m
+from pipeline.problems import Reporter
+from pipeline.render.context import RenderContext
 from pipeline.render.templates import Templates
 
 
 @dataclass(frozen=True)
 class Context:
+    """The walk's read-only environment."""
     macros: Any  # the module of blocks.html.j2
     labels: dict[str, str]
     # For print: each footnote's text, set where it is first referenced so
@@ -31,22 +32,22 @@ class Context:
     print_notes: dict[int, Markup] | None = None
 
 
-def render_html(doc: m.Document, templates: Templates) -> str:
-    styles = stylesheets(templates, ("html/theme.css", "html/style.css", "html/screen.css"))
-    return page(doc, templates, "html/page.html.j2", styles)
+def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> bytes:
+    """The HTML backend's entry point: one self-contained page."""
+    styles = stylesheets(ctx.templates, ("html/theme.css", "html/style.css", "html/screen.css"))
+    return page(doc, ctx, "html/page.html.j2", styles).encode("utf-8")
 
 
 def stylesheets(templates: Templates, names: tuple[str, ...]) -> Markup:
     return Markup("\n").join(templates.text(name) for name in names)
 
 
-def page(doc: m.Document, templates: Templates, template: str, styles: Markup,
-         footnotes_in_place: bool = False,
-         first_page: list[marking_blocks.MarkingBlock] | None = None) -> str:
+def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
+         footnotes_in_place: bool = False) -> str:
     """A whole page; `template` and `styles` choose screen or print, and
-    `footnotes_in_place` puts each note's text at its reference (for print).
-    `first_page`: the marking blocks, when the caller has worded them."""
-    ctx = Context(macros=templates.macros("html/blocks.html.j2"), labels=templates.labels())
+    `footnotes_in_place` puts each note's text at its reference (for print)."""
+    templates = context.templates
+    ctx = Context(macros=templates.macros("html/blocks.html.j2"), labels=context.labels)
     if footnotes_in_place:
         ctx = replace(ctx, print_notes={note.number: note_text(note, ctx) for note in doc.footnotes})
     body = blocks(doc.blocks, ctx) + Markup("").join(section(s, ctx) for s in doc.sections)
@@ -57,13 +58,9 @@ def page(doc: m.Document, templates: Templates, template: str, styles: Markup,
                                      ctx.labels)
     toc = (templates.macros("html/toc.html.j2").entries(toc_entries(doc.sections, ctx))
            if doc.meta.toc and doc.sections else "")
-    if first_page is None:
-        first_page = marking_blocks.first_page_blocks(doc.meta, templates)
     return templates.render(
-        template, meta=doc.meta, body=body, toc=toc,
-        styles=styles, level=markings.level_class(doc.meta.classification),
-        marking_blocks=first_page,
-        marking_properties=marking_blocks.marking_properties(doc.meta, first_page),
+        template, meta=doc.meta, body=body, toc=toc, styles=styles, level=context.level,
+        marking_blocks=list(context.first_page), marking_properties=list(context.properties),
         labels=ctx.labels, version=__version__)
 
 
@@ -76,31 +73,8 @@ def note_text(note: m.Footnote, ctx: Context) -> Markup:
             case m.Paragraph(inlines=content, portion=portion):
                 lines.append(marked(portion, inlines(content, ctx), ctx))
             case _:
-                lines.append(Markup.escape(" ".join(block_text(block).split())))
+                lines.append(Markup.escape(" ".join(m.block_text(block).split())))
     return ctx.macros.line_break().join(lines)
-
-
-def block_text(block: m.Block) -> str:
-    match block:
-        case m.Paragraph(inlines=content):
-            return m.plain_text(content)
-        case m.ListBlock(items=items):
-            return " ".join(block_text(b) for item in items for b in item.blocks)
-        case m.Quote(blocks=content) | m.Admonition(blocks=content):
-            return " ".join(block_text(b) for b in content)
-        case m.DefinitionList(items=items):
-            return " ".join(m.plain_text(item.term) + " " + " ".join(
-                block_text(b) for d in item.definitions for b in d) for item in items)
-        case m.CodeBlock(text=text):
-            return text
-        case m.Table(head=head, rows=rows, caption=caption):
-            return " ".join(m.plain_text(cell) for cell in (caption, *head, *(c for r in rows for c in r)))
-        case m.Figure(caption=caption, alt=alt):
-            return m.plain_text(caption) or alt
-        case m.Rule():
-            return ""
-        case _:
-            assert_never(block)
 
 
 def data_uri(path: str, mime: str) -> str:

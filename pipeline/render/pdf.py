@@ -9,33 +9,24 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from pipeline.markings import blocks as marking_blocks
 from pipeline import model as m
-from pipeline.run.clock import build_time
-from pipeline.problems import Problem
-from pipeline.run.formats import PDF_VARIANTS
+from pipeline.problems import Reporter
+from pipeline.render.context import RenderContext
 from pipeline.render.html import page, stylesheets
-from pipeline.render.templates import Templates
-from pipeline.weasy.typeset import PrintJob, typeset
+from pipeline.weasy.typeset import PrintJob
 
 
-def render_pdf(doc: m.Document, templates: Templates,
-               variant: str = PDF_VARIANTS[0]) -> tuple[bytes, list[Problem]]:
-    """The PDF and the warnings WeasyPrint gave while making it."""
-    data, warnings, _ = typeset(print_job(doc, templates, variant))
-    return data, warnings
-
-
-def print_job(doc: m.Document, templates: Templates, variant: str = PDF_VARIANTS[0]) -> PrintJob:
-    """Everything WeasyPrint needs to make the PDF of `doc`, as plain data."""
-    styles = stylesheets(templates, ("html/theme.css", "html/style.css", "print/print.css"))
-    first_page = marking_blocks.first_page_blocks(doc.meta, templates)  # worded once
-    markup = page(doc, templates, "print/page.html.j2", resolve_custom_properties(styles),
-                  footnotes_in_place=True, first_page=first_page)
+def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:
+    """The PDF backend's entry point: everything WeasyPrint needs to make the
+    PDF of `doc`, as plain data; weasy/typeset.py typesets it, here or in
+    the PDF worker."""
+    styles = stylesheets(ctx.templates, ("html/theme.css", "html/style.css", "print/print.css"))
+    markup = page(doc, ctx, "print/page.html.j2", resolve_custom_properties(styles),
+                  footnotes_in_place=True)
     return PrintJob(markup=markup, base_url=str(Path(doc.path).parent), path=doc.path,
-                    variant=variant, lang=doc.meta.lang, classification=doc.meta.classification,
-                    markings=tuple(marking_blocks.marking_properties(doc.meta, first_page)),
-                    made=build_time(doc.path), source=doc.source)
+                    variant=ctx.pdf_variant, lang=doc.meta.lang,
+                    classification=doc.meta.classification, markings=ctx.properties,
+                    made=ctx.made, source=doc.source)
 
 
 ROOT_RULE = re.compile(r":root\s*\{([^{}]*)\}")

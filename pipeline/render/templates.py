@@ -46,7 +46,7 @@ class Templates:
             candidate = folder / name
             if candidate.is_file():
                 return candidate
-        raise BriefingError(str(BUILTIN / name), None, "template file is missing")
+        raise BriefingError.one(str(BUILTIN / name), None, "template.missing", "template file is missing")
 
     def text(self, name: str) -> Markup:
         """A stylesheet to inline: trusted because it comes from a template folder."""
@@ -90,9 +90,9 @@ class Templates:
         try:
             wording = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
         except yaml.YAMLError as error:
-            raise BriefingError(str(path), None, f"invalid YAML: {error}") from None
+            raise BriefingError.one(str(path), None, "template.wording", f"invalid YAML: {error}") from None
         if not is_wording(wording):
-            raise BriefingError(str(path), None, "wording must be key: text lines, "
+            raise BriefingError.one(str(path), None, "template.wording", "wording must be key: text lines, "
                                 "maybe grouped under a key")
         return wording
 
@@ -132,4 +132,4 @@ def template_error(error: jinja2.TemplateError, name: str) -> BriefingError:
                   for frame, number in traceback.walk_tb(error.__traceback__)
                   if frame.f_code.co_filename.endswith(".j2")]
         where, line = frames[-1] if frames else (name, None)
-    return BriefingError(where, line, f"template error: {error.message or error}")
+    return BriefingError.one(where, line, "template.error", f"template error: {error.message or error}")

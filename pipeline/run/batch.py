@@ -13,32 +13,20 @@ from __future__ import annotations
 import signal
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.run import collector
 from pipeline.problems import BriefingError, Problem
+from pipeline.run import collector
+from pipeline.run.build import make, write, write_atomic
 from pipeline.run.limits import stopped
 from pipeline.run.manifest import Manifest, digest_file, settings_digest
+from pipeline.run.outcome import Outcome
 
 # Briefings a worker builds before a fresh fork replaces it, should anything
 # outlive tidying. A fresh worker costs its first briefing a warm-up: with 8,
 # 20 briefings with --jobs 2 took 6.7 s against 5.9 s with 50.
 TASKS_PER_WORKER = 50
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one briefing, for the terminal and the report."""
-    source: Path
-    status: str  # "built", "up to date" or "failed"
-    outputs: tuple[Path, ...] = ()
-    seconds: float = 0.0
-    pages: int | None = None
-    markings: str | None = None
-    warnings: tuple[Problem, ...] = ()
-    errors: tuple[Problem, ...] = ()
 
 
 def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
@@ -80,14 +68,11 @@ def cached(source: Path, entry: dict, out_dir: Path, seconds: float) -> Outcome:
     return Outcome(source=source, status="up to date", seconds=seconds,
                    outputs=tuple(Path(name) for name in report["outputs"]),
                    pages=report["pages"], markings=report["markings"],
-                   warnings=tuple(Problem(w["path"], w["line"], w["message"], warning=True)
-                                  for w in report["warnings"]))
+                   warnings=tuple(Problem.from_dict(w) for w in report["warnings"]))
 
 
 def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str, options,
                 jobs: int, pdf_job=None) -> Iterator[Outcome]:
-    from pipeline.run.build import write
-
     sources = list(stale)
     if jobs > 1 and len(sources) > 1:
         results = in_pool(sources, options, min(jobs, len(sources)))
@@ -100,8 +85,7 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
         outputs = write(made, str(source))
         report = {"outputs": [str(p) for p in outputs], "pages": made.pages,
                   "markings": made.markings,
-                  "warnings": [{"path": w.path, "line": w.line, "message": w.message}
-                               for w in made.warnings]}
+                  "warnings": [w.as_dict() for w in made.warnings]}
         if (digest := stale[source]) is not None:
             manifest.record(source, digest, settings, inputs=made.inputs,
                             outputs=outputs, report=report)
@@ -119,8 +103,6 @@ def one_after_another(sources: list[Path], options, pdf_job=None):
 
 def make_one(source: Path, options, pdf_job=None):
     """(source, Made or None, problems, seconds): one briefing rendered in memory."""
-    from pipeline.run.build import make
-
     started = time.perf_counter()
     try:
         made = make(source, options, pdf_job)
@@ -172,5 +154,4 @@ def preload(formats: tuple[str, ...]) -> None:
 
 def save(manifest: Manifest) -> None:
     if manifest.changed:
-        from pipeline.run.build import write_atomic
         write_atomic(manifest.path, manifest.dumps(), str(manifest.path))

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.run import worker as pdf_worker
-from pipeline.problems import BriefingError, Problem
-from pipeline.run.formats import FORMATS, PDF_VARIANTS
-from pipeline.run.limits import DEFAULT_SECONDS, Worker, stopped, time_limit
+from pipeline.problems import BriefingError, Problem, Reporter
+from pipeline.render.formats import FORMATS, PDF_VARIANTS
 from pipeline.render.templates import Templates
+from pipeline.run.limits import DEFAULT_SECONDS, Worker, time_limit
 
 if TYPE_CHECKING:
     from pipeline import model as m
+    from pipeline.render.context import RenderContext
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,10 @@ class Options:
     formats: tuple[str, ...] = FORMATS
     out_dir: Path = Path("build")
     templates: Templates = Templates()
-    warn: Callable[[Problem], None] = lambda problem: None
     time_limit: float = DEFAULT_SECONDS  # for reading and rendering one source
     pdf_variant: str = PDF_VARIANTS[0]
     reference_doc: Path | None = None  # the DOCX's styles; default: docx/reference.docx of the templates
+    silenced: tuple[str, ...] = ()  # warning codes not to report (--silence)
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,13 @@ class Made:
     inputs: tuple[Path, ...]  # what it read besides the source and templates: figures
 
 
-def load(path: Path) -> m.Document:
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    pages: int | None = None  # of a PDF
+
+
+def load(path: Path, reporter: Reporter | None = None) -> m.Document:
     """Source file -> final document model (the whole of `briefing check`).
     The stages are imported here, not at the top: a batch whose briefings
     are all up to date never loads Python-Markdown."""
@@ -54,80 +60,95 @@ def load(path: Path) -> m.Document:
     from pipeline.read.source import read_source
     from pipeline.transform.passes import finish
 
+    reporter = reporter or Reporter(str(path))
     source = read_source(path)
-    meta, body_line = read_meta(source)
-    problems: list = []  # what reading can go past, reported with the checks' own
-    return finish(parse(source, meta, body_line, problems), problems)
+    meta, body_line = read_meta(source, reporter)
+    read_problems: list[Problem] = []  # what reading can go past, reported with the checks' own
+    try:
+        doc = parse(source, meta, body_line, read_problems)
+    except BriefingError as error:  # reading cannot go on: with what it had found
+        reporter.merge(error)
+        raise BriefingError(reporter.sorted(reporter.errors)) from None
+    finally:
+        for problem in read_problems:
+            reporter.add(problem)
+    return finish(doc, reporter)
 
 
-def render(doc: m.Document, fmt: str, templates: Templates, pdf_variant: str = PDF_VARIANTS[0],
-           reference_doc: Path | None = None) -> tuple[bytes, list[Problem], int | None]:
-    """One format's bytes, warnings and (for the PDF) pages. Backends are
-    imported on demand: WeasyPrint and python-docx are slow to load."""
+def context(doc: m.Document, options: Options) -> RenderContext:
+    """What every backend needs besides the document, worked out once."""
+    from pipeline.render.context import render_context
+    from pipeline.run.clock import build_time
+
+    return render_context(doc, options.templates, build_time(doc.path),
+                          pdf_variant=options.pdf_variant, reference_doc=options.reference_doc)
+
+
+def render(doc: m.Document, fmt: str, ctx: RenderContext, reporter: Reporter) -> Rendered:
+    """One format in memory, through its backend's one entry point; the PDF
+    typeset here. Backends are imported on demand: WeasyPrint and
+    python-docx are slow to load."""
     match fmt:
         case "html":
-            from pipeline.render.html import render_html
-            return render_html(doc, templates).encode("utf-8"), [], None
+            from pipeline.render import html
+            return Rendered(html.render(doc, ctx, reporter))
         case "pdf":
-            from pipeline.render.pdf import print_job
-            from pipeline.weasy.typeset import typeset
-            return typeset(print_job(doc, templates, pdf_variant))
+            from pipeline.render import pdf
+            return typeset(pdf.render(doc, ctx, reporter), reporter)
         case "docx":
-            from pipeline.markings.blocks import first_page_blocks
-            from pipeline.render.docx import make_docx
-            reference = reference_doc or templates.path("docx/reference.docx")
-            data, borrowed = make_docx(doc, reference, templates.labels(),
-                                       first_page_blocks(doc.meta, templates))
-            return data, [Problem(str(reference), None, f"DOCX: the reference document has no style "
-                                  f"{name!r}; briefing's own was used", warning=True)
-                          for name in borrowed], None
+            from pipeline.render import docx
+            return Rendered(docx.render(doc, ctx, reporter))
         case _:
             raise ValueError(f"unknown format {fmt}")
 
 
-def render_formats(doc: m.Document, options: Options, pdf_job: Worker | None = None
-                   ) -> dict[str, tuple[bytes, list[Problem], int | None]]:
+def typeset(job, reporter: Reporter) -> Rendered:
+    from pipeline.weasy.typeset import typeset as weasy_typeset
+
+    data, warnings, pages = weasy_typeset(job)
+    for warning in warnings:
+        reporter.add(warning)
+    return Rendered(data, pages)
+
+
+def render_formats(doc: m.Document, options: Options, reporter: Reporter,
+                   pdf_job: Worker | None = None) -> dict[str, Rendered]:
     """Every asked-for format, in memory; the PDF by `pdf_job` when given
     (see pipeline/run/worker.py), while this process makes the others."""
-    results: dict[str, tuple[bytes, list[Problem], int | None]] = {}
+    ctx = context(doc, options)
+    results: dict[str, Rendered] = {}
     if pdf_job:
-        from pipeline.render.pdf import print_job
-        pdf_job.give(print_job(doc, options.templates, options.pdf_variant))
+        from pipeline.render import pdf
+        pdf_job.give(pdf.render(doc, ctx, reporter))
     for fmt in options.formats:
         if not (fmt == "pdf" and pdf_job):
-            results[fmt] = render(doc, fmt, options.templates, options.pdf_variant,
-                                  options.reference_doc)
+            results[fmt] = render(doc, fmt, ctx, reporter)
     if pdf_job:
-        results["pdf"] = pdf_job.result()
-    return {fmt: results[fmt] for fmt in options.formats}
-
-
-def render_all(doc: m.Document, options: Options) -> dict[str, bytes]:
-    """Every asked-for format's bytes; warnings go to `options.warn`."""
-    with stopped(pdf_worker.start(options.formats, briefings=1, jobs=2)) as pdf_job:
-        results = render_formats(doc, options, pdf_job)
-    for _, warnings, _ in results.values():
+        data, warnings, pages = pdf_job.result()
         for warning in warnings:
-            options.warn(warning)
-    return {fmt: data for fmt, (data, _, _) in results.items()}
+            reporter.add(warning)
+        results["pdf"] = Rendered(data, pages)
+    return {fmt: results[fmt] for fmt in options.formats}
 
 
 def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
     """Read, transform and render one source, in memory; write nothing. The
     PDF is made by `pdf_job` when one is given (see pipeline/run/worker.py)."""
-    from pipeline.model import Figure, document_blocks
+    from pipeline.model import Figure, walk
 
     files = targets(path, options.formats, options.out_dir)
     for target in files:
         if target.resolve() == path.resolve():
-            raise BriefingError(str(path), None, f"output {target} would overwrite the source")
+            raise BriefingError.one(str(path), None, "option.overwrites-source",
+                                    f"output {target} would overwrite the source")
+    reporter = Reporter(str(path), options.silenced)
     with time_limit(options.time_limit, str(path)):
-        doc = load(path)
-        results = render_formats(doc, options, pdf_job)
-    figures = dict.fromkeys(Path(b.path) for b in document_blocks(doc) if isinstance(b, Figure))
-    return Made(files={target: results[fmt][0] for target, fmt in zip(files, options.formats)},
-                warnings=(*doc.warnings, *(w for _, warnings, _ in results.values() for w in warnings)),
-                pages=results["pdf"][2] if "pdf" in results else None,
+        doc = load(path, reporter)
+        results = render_formats(doc, options, reporter, pdf_job)
+    figures = dict.fromkeys(Path(b.path) for b in walk.blocks(doc) if isinstance(b, Figure))
+    return Made(files={target: results[fmt].data for target, fmt in zip(files, options.formats)},
+                warnings=reporter.warnings,
+                pages=results["pdf"].pages if "pdf" in results else None,
                 markings=doc.meta.classification, inputs=tuple(figures))
 
 
@@ -137,15 +158,6 @@ def write(made: Made, source_name: str, log: Callable[[str], None] = lambda _: N
         write_atomic(target, data, source_name)
         log(str(target))
     return list(made.files)
-
-
-def build(path: Path, options: Options, log: Callable[[str], None] = lambda _: None) -> list[Path]:
-    """Build one source into every asked-for format; return the files written."""
-    with stopped(pdf_worker.start(options.formats, briefings=1, jobs=2)) as pdf_job:
-        made = make(path, options, pdf_job)
-    for warning in made.warnings:
-        options.warn(warning)
-    return write(made, str(path), log)
 
 
 def targets(path: Path, formats: tuple[str, ...], out_dir: Path) -> list[Path]:
@@ -158,8 +170,8 @@ def write_atomic(target: Path, data: bytes, source_name: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
-        raise BriefingError(source_name, None,
-                            f"cannot write to {target.parent}: {error.strerror}") from None
+        raise BriefingError.one(source_name, None, "output.unwritable",
+                                f"cannot write to {target.parent}: {error.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
@@ -168,7 +180,8 @@ def write_atomic(target: Path, data: bytes, source_name: str) -> None:
     except BaseException as error:  # Ctrl-C included: never leave a temp file behind
         Path(temp).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise BriefingError(source_name, None, f"cannot write {target}: {error.strerror}") from None
+            raise BriefingError.one(source_name, None, "output.unwritable",
+                                    f"cannot write {target}: {error.strerror}") from None
         raise
 
 
@@ -180,8 +193,8 @@ def write_new(target: Path, data: bytes, source_name: str) -> None:
     try:
         os.link(staged, target)  # fails if the target exists, unlike a rename
     except FileExistsError:
-        raise BriefingError(str(target), None, "already exists; not overwritten") from None
+        raise BriefingError.one(str(target), None, "output.exists", "already exists; not overwritten") from None
     except OSError as error:
-        raise BriefingError(str(target), None, f"cannot write: {error.strerror}") from None
+        raise BriefingError.one(str(target), None, "output.unwritable", f"cannot write: {error.strerror}") from None
     finally:
         staged.unlink(missing_ok=True)

@@ -17,4 +17,4 @@ def build_time(path: str) -> dt.datetime:
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
     except (ValueError, OverflowError, OSError):
         message = f"SOURCE_DATE_EPOCH is not a timestamp: {epoch!r}"
-        raise BriefingError(path, None, message) from None
+        raise BriefingError.one(path, None, "option.source-date-epoch", message) from None

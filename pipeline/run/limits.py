@@ -37,7 +37,7 @@ def time_limit(seconds: float, path: str) -> Iterator[None]:
     try:
         yield
     except TimeLimit:
-        raise BriefingError(path, None, f"stopped after {seconds:g} s: the build took longer "
+        raise BriefingError.one(path, None, "build.time-limit", f"stopped after {seconds:g} s: the build took longer "
                             "than its time limit (--time-limit)") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 NAME = ".briefing-manifest.json"
-FORMAT = 1  # of the manifest file; another number reads as empty
+FORMAT = 2  # of the manifest file; another number reads as empty (2: problems with codes)
 PACKAGE = Path(__file__).resolve().parent.parent  # pipeline/, every stage's folder
 
 

@@ -9,7 +9,7 @@ import sys
 from typing import TextIO
 
 from pipeline.problems import shown
-from pipeline.run.batch import Outcome
+from pipeline.run.outcome import Outcome
 
 
 class Progress:

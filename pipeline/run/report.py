@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from pipeline.run.batch import Outcome
+from pipeline.run.outcome import Outcome
 from pipeline.problems import Problem
 
 FORMAT = 1
@@ -31,4 +31,4 @@ def entry(outcome: Outcome) -> dict:
 
 
 def problem(p: Problem) -> dict:
-    return {"path": p.path, "line": p.line, "message": p.message}
+    return p.as_dict()

@@ -20,7 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.problems import shown
-from pipeline.run.batch import Outcome, build_many
+from pipeline.run.batch import build_many
+from pipeline.run.outcome import Outcome
 from pipeline.run.progress import line
 from pipeline.render.templates import Templates
 

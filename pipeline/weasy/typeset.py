@@ -68,8 +68,9 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
                                       pdf_identifier=None if job.variant.startswith("pdf/a") else False,
                                       attachments=attachments, custom_metadata=True)
         except weasyprint.urls.FatalURLFetchingError as error:
-            raise BriefingError(job.path, None, f"PDF: {error}") from None
-    return data, [Problem(job.path, None, f"PDF: {message}", warning=True)
+            raise BriefingError.one(job.path, None, "pdf.fetch", f"PDF: {error}") from None
+    return data, [Problem(job.path, None, f"PDF: {message}", code="pdf.weasyprint",
+                          severity="warning")
                   for message in dict.fromkeys(warnings)], len(document.pages)
 
 

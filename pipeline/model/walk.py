@@ -1,0 +1,255 @@
+"""The walks over the model, written once, as pandoc's `walk` and `query`.
+
+Only `map_block`, `map_inline`, `block_children` and `inline_children` know
+where nodes nest; every pass (numbering, marking, resolving references) and
+every query (figures, plain text) hands them a function. A new node kind is
+added here, and mypy names every `match` that forgot it.
+
+Maps are pre-order: a function sees a node before its children, and the
+children of what it returned are mapped next, in reading order, so a pass
+that numbers or claims ids meets them as a reader does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import assert_never
+
+from pipeline.model.nodes import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList,
+                                  Document, Emph, Figure, FootnoteRef, Inline, LineBreak, Link,
+                                  ListBlock, Paragraph, Quote, Ref, Rule, Section, Strong, Table,
+                                  Text)
+
+BlockFn = Callable[[Block], Block]
+InlineFn = Callable[[Inline], Inline]
+SectionFn = Callable[[Section], Section]
+Inlines = tuple[Inline, ...]
+
+
+def same(node):
+    return node
+
+
+# Maps ------------------------------------------------------------------------
+
+def map_document(doc: Document, *, block: BlockFn = same, inline: InlineFn = same,
+                 section: SectionFn = same) -> Document:
+    """The document with `section`, `block` and `inline` applied to every
+    node of their kind: the blocks before the first heading, the sections
+    (each heading before its blocks, its blocks before its subsections),
+    then the footnotes."""
+    def one_section(node: Section) -> Section:
+        node = section(node)
+        return dataclasses.replace(node, title=map_inlines(node.title, inline),
+                                   blocks=map_blocks(node.blocks, block, inline),
+                                   children=tuple(one_section(child) for child in node.children))
+
+    return dataclasses.replace(
+        doc, blocks=map_blocks(doc.blocks, block, inline),
+        sections=tuple(one_section(node) for node in doc.sections),
+        footnotes=tuple(dataclasses.replace(note, blocks=map_blocks(note.blocks, block, inline))
+                        for note in doc.footnotes))
+
+
+def map_blocks(blocks: tuple[Block, ...], fn: BlockFn = same, inline: InlineFn = same
+               ) -> tuple[Block, ...]:
+    return tuple(map_block(block, fn, inline) for block in blocks)
+
+
+def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Block:
+    """`fn` on the block, then on every block inside what it returned;
+    `inline` on every inline of them all."""
+    block = fn(block)
+    replace = dataclasses.replace
+
+    def blocks(inner: tuple[Block, ...]) -> tuple[Block, ...]:
+        return map_blocks(inner, fn, inline)
+
+    def inlines(inner: Inlines) -> Inlines:
+        return map_inlines(inner, inline)
+
+    match block:
+        case Paragraph(inlines=content):
+            return replace(block, inlines=inlines(content))
+        case ListBlock(items=items):
+            return replace(block, items=tuple(replace(item, blocks=blocks(item.blocks))
+                                              for item in items))
+        case Quote(blocks=content, attribution=attribution):
+            return replace(block, blocks=blocks(content), attribution=inlines(attribution))
+        case DefinitionList(items=entries):
+            return replace(block, items=tuple(
+                replace(entry, term=inlines(entry.term),
+                        definitions=tuple(blocks(d) for d in entry.definitions))
+                for entry in entries))
+        case Admonition(title=title, blocks=content):
+            return replace(block, title=inlines(title), blocks=blocks(content))
+        case Figure(caption=caption):
+            return replace(block, caption=inlines(caption))
+        case Table(head=head, rows=rows, caption=caption):
+            return replace(block, head=tuple(inlines(cell) for cell in head),
+                           rows=tuple(tuple(inlines(cell) for cell in row) for row in rows),
+                           caption=inlines(caption))
+        case CodeBlock() | Rule():
+            return block
+        case _:
+            assert_never(block)
+
+
+def map_inlines(inlines: Inlines, fn: InlineFn = same) -> Inlines:
+    if fn is same:  # most passes touch only blocks: leave the inlines as they are
+        return inlines
+    return tuple(map_inline(item, fn) for item in inlines)
+
+
+def map_inline(item: Inline, fn: InlineFn) -> Inline:
+    item = fn(item)
+    match item:
+        case Link(children=children) | Emph(children=children) | Strong(children=children):
+            return dataclasses.replace(item, children=map_inlines(children, fn))
+        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr():
+            return item
+        case _:
+            assert_never(item)
+
+
+# Queries ---------------------------------------------------------------------
+
+def sections(doc: Document) -> Iterator[Section]:
+    """Every section, depth first, in reading order."""
+    def below(nodes: tuple[Section, ...]) -> Iterator[Section]:
+        for node in nodes:
+            yield node
+            yield from below(node.children)
+    yield from below(doc.sections)
+
+
+def blocks(doc: Document) -> Iterator[Block]:
+    """Every block, nested ones included, in reading order: before the first
+    heading, in sections, in footnotes."""
+    yield from nested_blocks(doc.blocks)
+    for section in sections(doc):
+        yield from nested_blocks(section.blocks)
+    for note in doc.footnotes:
+        yield from nested_blocks(note.blocks)
+
+
+def nested_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    for block in blocks:
+        yield block
+        for inner in block_children(block):
+            yield from nested_blocks(inner)
+
+
+def block_children(block: Block) -> tuple[tuple[Block, ...], ...]:
+    """The runs of blocks directly inside a block."""
+    match block:
+        case ListBlock(items=items):
+            return tuple(item.blocks for item in items)
+        case Quote(blocks=content) | Admonition(blocks=content):
+            return (content,)
+        case DefinitionList(items=entries):
+            return tuple(d for entry in entries for d in entry.definitions)
+        case Paragraph() | CodeBlock() | Rule() | Table() | Figure():
+            return ()
+        case _:
+            assert_never(block)
+
+
+def block_inlines(block: Block) -> tuple[Inlines, ...]:
+    """The runs of inlines directly in a block (not in its nested blocks)."""
+    match block:
+        case Paragraph(inlines=content):
+            return (content,)
+        case Quote(attribution=attribution):
+            return (attribution,)
+        case DefinitionList(items=entries):
+            return tuple(entry.term for entry in entries)
+        case Admonition(title=title):
+            return (title,)
+        case Figure(caption=caption):
+            return (caption,)
+        case Table(head=head, rows=rows, caption=caption):
+            return (caption, *head, *(cell for row in rows for cell in row))
+        case ListBlock() | CodeBlock() | Rule():
+            return ()
+        case _:
+            assert_never(block)
+
+
+def inline_children(item: Inline) -> Inlines:
+    match item:
+        case Link(children=children) | Emph(children=children) | Strong(children=children):
+            return children
+        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr():
+            return ()
+        case _:
+            assert_never(item)
+
+
+def nested_inlines(inlines: Inlines) -> Iterator[Inline]:
+    for item in inlines:
+        yield item
+        yield from nested_inlines(inline_children(item))
+
+
+# Text ------------------------------------------------------------------------
+
+def plain_text(inlines: Inlines) -> str:
+    """What a reader sees of some inlines, without formatting."""
+    parts: list[str] = []
+    for item in inlines:
+        match item:
+            case Text(text=text) | Code(text=text) | Abbr(text=text):
+                parts.append(text)
+            case FootnoteRef():
+                pass
+            case Ref(number=number, title=title):
+                parts.append(number or plain_text(title))
+            case Emph() | Strong() | Link():
+                parts.append(plain_text(inline_children(item)))
+            case LineBreak():
+                parts.append(" ")
+            case _:
+                assert_never(item)
+    return "".join(parts)
+
+
+def block_text(block: Block) -> str:
+    """What a reader sees of a block and everything in it, as one line."""
+    match block:
+        case CodeBlock(text=text):
+            own = [text]
+        case Figure(caption=caption, alt=alt):
+            own = [plain_text(caption) or alt]
+        case DefinitionList(items=entries):  # each term before its definitions
+            return " ".join(" ".join([plain_text(entry.term), *(
+                block_text(b) for d in entry.definitions for b in d)]) for entry in entries)
+        case _:
+            own = [plain_text(run) for run in block_inlines(block)]
+    inner = [block_text(b) for run in block_children(block) for b in run]
+    return " ".join(part for part in (*own, *inner) if part)
+
+
+def reused(inlines: Inlines) -> Inlines:
+    """A title said again elsewhere (a contents entry, a cross-reference):
+    without its footnote calls, and with its links and references as plain
+    words, so nothing is called or linked twice."""
+    out: list[Inline] = []
+    for item in inlines:
+        match item:
+            case FootnoteRef():
+                pass
+            case Link(children=children):
+                out.extend(reused(children))
+            case Ref():
+                out.append(Text(text=plain_text((item,))))
+            case Emph(children=children):
+                out.append(Emph(children=reused(children)))
+            case Strong(children=children):
+                out.append(Strong(children=reused(children)))
+            case Text() | Code() | LineBreak() | Abbr():
+                out.append(item)
+            case _:
+                assert_never(item)
+    return tuple(out)

@@ -1,0 +1,39 @@
+"""Numbers, in reading order: sections 1, 1.1, 1.1.1 when `numbering: true`;
+captioned tables and figures 1, 2, 3 of their kind, always (a caption says
+"Table 2")."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pipeline import model as m
+from pipeline.model import walk
+from pipeline.problems import Reporter
+
+
+def number(doc: m.Document, reporter: Reporter) -> m.Document:
+    counts = {m.Table: 0, m.Figure: 0}
+
+    def blocks(inner: tuple[m.Block, ...]) -> tuple[m.Block, ...]:
+        return walk.map_blocks(inner, count)
+
+    def count(block: m.Block) -> m.Block:
+        match block:
+            case m.Table(caption=caption) | m.Figure(caption=caption) if caption:
+                counts[type(block)] += 1
+                return dataclasses.replace(block, number=counts[type(block)])
+        return block
+
+    def section(node: m.Section, position: tuple[int, ...]) -> m.Section:
+        # Blocks before subsections: a table under 1 comes before one under 1.1.
+        own = blocks(node.blocks)
+        children = tuple(section(child, (*position, index))
+                         for index, child in enumerate(node.children, start=1))
+        label = ".".join(map(str, position)) if doc.meta.numbering else None
+        return dataclasses.replace(node, number=label, blocks=own, children=children)
+
+    front = blocks(doc.blocks)
+    sections = tuple(section(node, (index,)) for index, node in enumerate(doc.sections, start=1))
+    return dataclasses.replace(doc, blocks=front, sections=sections,
+                               footnotes=tuple(dataclasses.replace(note, blocks=blocks(note.blocks))
+                                               for note in doc.footnotes))

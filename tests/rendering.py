@@ -1,0 +1,43 @@
+"""The build's own path from a document to a format's bytes, for tests that
+look at one format: `pipeline.run.build.context` and `render`, exactly what
+`briefing build` runs for each format (in one process)."""
+
+from __future__ import annotations
+
+from pipeline import model as m
+from pipeline.problems import Problem, Reporter
+from pipeline.render.formats import PDF_VARIANTS
+from pipeline.render.templates import Templates
+from pipeline.run.build import Options, context, render
+
+
+def rendered(doc: m.Document, fmt: str, templates: Templates | None = None,
+             variant: str = PDF_VARIANTS[0]) -> tuple[bytes, tuple[Problem, ...]]:
+    """A format's bytes and the warnings its backend reported."""
+    reporter = Reporter(doc.path)
+    options = Options(templates=templates or Templates(), pdf_variant=variant)
+    return render(doc, fmt, context(doc, options), reporter).data, reporter.warnings
+
+
+def pdf_of(doc: m.Document, templates: Templates | None = None,
+           variant: str = PDF_VARIANTS[0]) -> tuple[bytes, tuple[Problem, ...]]:
+    return rendered(doc, "pdf", templates, variant)
+
+
+def html_of(doc: m.Document, templates: Templates | None = None) -> str:
+    return rendered(doc, "html", templates)[0].decode("utf-8")
+
+
+def job_of(doc: m.Document, templates: Templates | None = None, variant: str = PDF_VARIANTS[0]):
+    """The PDF backend's print job, as the build hands it to the PDF worker."""
+    from pipeline.render import pdf
+
+    options = Options(templates=templates or Templates(), pdf_variant=variant)
+    return pdf.render(doc, context(doc, options), Reporter(doc.path))
+
+
+def formats_of(doc: m.Document, formats: tuple[str, ...]) -> dict[str, bytes]:
+    """Each of `formats`, made from one context as a build makes them."""
+    reporter = Reporter(doc.path)
+    ctx = context(doc, Options(formats=formats))
+    return {fmt: render(doc, fmt, ctx, reporter).data for fmt in formats}

@@ -1,0 +1,126 @@
+"""pipeline/problems.py: problems as values with a code, one reporter per
+briefing, and problems as plain lines or GitHub Actions annotations."""
+
+import json
+
+from conftest import FIXTURES, run_cli
+import pytest
+
+from pipeline.problems import BriefingError, Problem, Reporter, shown
+
+
+def test_plain_and_github_forms():
+    error = Problem("source/a.md", 7, "link to '#x', which no heading has", code="link.unknown-id")
+    warning = Problem("source/a.md", None, "PDF: ignored declaration", code="pdf.weasyprint",
+                      severity="warning")
+    assert shown(error, github=False) == "source/a.md:7: link to '#x', which no heading has"
+    assert shown(warning, github=False) == "source/a.md: warning: PDF: ignored declaration"
+    assert shown(error, github=True) == "::error file=source/a.md,line=7::link to '#x', which no heading has"
+    assert shown(warning, github=True) == "::warning file=source/a.md::PDF: ignored declaration"
+
+
+def test_github_escaping_keeps_one_command_per_line():
+    odd = Problem("dir,with:odd/a.md", 3, "100% sure\nsecond line", code="test.odd")
+    assert shown(odd, github=True) == "::error file=dir%2Cwith%3Aodd/a.md,line=3::100%25 sure%0Asecond line"
+
+
+def bad_source(write):
+    return write("# Head\n\n[x](#missing)\n")
+
+
+def test_check_and_build_annotate_on_github(write, tmp_path):
+    bad = bad_source(write)
+    message = "link to '#missing', which no heading has as its id (ids: #head)"
+    for command in (["check", bad], ["build", bad, "--to", "html", "--out", tmp_path / "out"]):
+        github = run_cli(*command, env={"GITHUB_ACTIONS": "true"})
+        assert github.returncode == 1
+        assert github.stderr.splitlines() == [f"::error file={bad},line=7::{message}"]
+        plain = run_cli(*command, env={"GITHUB_ACTIONS": ""})
+        assert plain.stderr.splitlines() == [f"{bad}:7: {message}"]
+
+
+def test_warnings_annotate_as_warnings_and_reach_the_report(tmp_path):
+    (tmp_path / "house" / "print").mkdir(parents=True)
+    (tmp_path / "house" / "print" / "print.css").write_text("p { colour: red; }")
+    report = tmp_path / "report.json"
+    result = run_cli("build", FIXTURES / "elements.md", "--to", "pdf", "--out", tmp_path / "out",
+                     "--templates", tmp_path / "house", "--report", report,
+                     env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode == 0, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"::warning file={FIXTURES / 'elements.md'}::PDF: ") and "colour" in line
+    [entry] = json.loads(report.read_text())["briefings"]
+    assert [w["message"] for w in entry["warnings"]] == [line.split("::", 2)[2]]
+
+
+# The reporter ----------------------------------------------------------------
+
+def test_the_reporter_keeps_errors_and_warnings_apart():
+    reporter = Reporter("a.md")
+    reporter.warning(4, "pdf.weasyprint", "PDF: ignored")
+    reporter.error(9, "link.unknown-id", "link to '#x'")
+    reporter.error(2, "portion.missing", "paragraph has no portion mark")
+    assert [p.code for p in reporter.warnings] == ["pdf.weasyprint"]
+    assert [p.line for p in reporter.errors] == [9, 2]
+
+
+def test_check_raises_every_error_at_once_in_line_order():
+    reporter = Reporter("a.md")
+    reporter.error(9, "link.unknown-id", "one")
+    reporter.warning(1, "pdf.weasyprint", "a warning is no reason to stop")
+    reporter.error(2, "portion.missing", "two")
+    with pytest.raises(BriefingError) as raised:
+        reporter.check()
+    assert [(p.line, p.code) for p in raised.value.problems] == [(2, "portion.missing"),
+                                                                 (9, "link.unknown-id")]
+
+
+def test_check_without_errors_goes_on():
+    reporter = Reporter("a.md")
+    reporter.warning(1, "pdf.weasyprint", "only a warning")
+    reporter.check()
+
+
+def test_stop_raises_with_the_errors_found_before():
+    reporter = Reporter("a.md")
+    reporter.error(3, "portion.missing", "earlier")
+    with pytest.raises(BriefingError) as raised:
+        reporter.stop(7, "markdown.depth", "too deep")
+    assert [p.code for p in raised.value.problems] == ["portion.missing", "markdown.depth"]
+
+
+@pytest.mark.parametrize("silenced, kept", [
+    (("pdf",), ["docx.reference-style"]),
+    (("pdf.weasyprint",), ["docx.reference-style"]),
+    (("pdf.weasy",), ["pdf.weasyprint", "docx.reference-style"]),  # a family is a whole word
+    ((), ["pdf.weasyprint", "docx.reference-style"]),
+])
+def test_a_silenced_code_or_family_drops_its_warnings(silenced, kept):
+    reporter = Reporter("a.md", silenced)
+    reporter.warning(None, "pdf.weasyprint", "PDF: ignored")
+    reporter.warning(None, "docx.reference-style", "borrowed a style")
+    assert [p.code for p in reporter.warnings] == kept
+
+
+def test_errors_cannot_be_silenced():
+    reporter = Reporter("a.md", ("link",))
+    reporter.error(3, "link.unknown-id", "link to '#x'")
+    assert [p.code for p in reporter.errors] == ["link.unknown-id"]
+
+
+def test_a_problem_crosses_processes_and_json_whole():
+    import pickle
+
+    problem = Problem("a.md", 3, "x", code="link.unknown-id", severity="warning")
+    assert Problem.from_dict(json.loads(json.dumps(problem.as_dict()))) == problem
+    error = BriefingError([problem])
+    assert pickle.loads(pickle.dumps(error)).problems == (problem,)
+
+
+def test_silence_drops_a_warning_on_the_command_line(write):
+    source = write("Text.\n", front="---\ntitle: T\nclassification: UNCLASSIFIED\n"
+                   "portion_marking: true\n---\n")
+    loud = run_cli("check", source)
+    assert loud.returncode == 1  # the paragraph has no mark: an error stays an error
+    quiet = run_cli("check", source, "--silence", "portion")
+    assert quiet.returncode == 1 and "no portion mark" in quiet.stderr
