@@ -29,7 +29,7 @@ from pipeline.weasy import hyphenation
 from pipeline.weasy import page_styles
 from pipeline.weasy import artifacts as pdf_artifacts
 from pipeline.weasy import pdf_writer
-from pipeline.weasy.versions import Need, Patch, Skipped
+from pipeline.weasy.versions import Need, Patch
 from pipeline.problems import BriefingError, Problem
 
 CARRIES_SOURCE = ("pdf/a-3b",)  # of formats.PDF_VARIANTS
