@@ -215,9 +215,9 @@ def import_quickly():
 # placeholder until used; the names are what WeasyPrint takes from them
 # as it loads (`from fontTools.varLib.instancer import instantiateVariableFont`).
 DEFERRED = {"fontTools.subset": (), "fontTools.varLib.instancer": ("instantiateVariableFont",)}
-# Only versions are checked: looking for those names would import the
-# modules. Elsewhere a placeholder could meet a use it cannot answer
-# (`import fontTools.subset` and then the attribute), so WeasyPrint is
+# Only the versions are checked: looking for the names would import the
+# modules. Under other versions a placeholder could meet a use it cannot
+# answer (`import fontTools.subset`, then the attribute), so WeasyPrint is
 # imported as usual.
 DEFERRAL = Patch("deferred fontTools modules", written_for={"weasyprint": "70.0", "fonttools": "4.68.0"},
                  needs=(), cost="each PDF build loads WeasyPrint more slowly")
