@@ -8,31 +8,47 @@ an :nth() rule, pages after the first on the same side, equally blank and
 of the same name match the same rules, so `install` has them share the
 styles computed for the first page of their kind.
 
-Like pipeline/weasy/artifacts.py this reaches into the pinned WeasyPrint's
-internals (the page layout's style setter, the style cascade's page rules);
-tests/test_page_styles.py compares PDFs made with and without it, byte for
-byte.
+Like pipeline/weasy/artifacts.py this reaches into WeasyPrint's internals
+(the page layout's style setter, the style cascade's page rules), checked
+first (pipeline/weasy/versions.py); tests/test_page_styles.py compares PDFs
+made with and without it, byte for byte.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-PATCHED = "_briefing_page_styles"
+from pipeline.weasy.versions import Need, Patch, Skipped
+
+PATCH = Patch("page styles", written_for={"weasyprint": "70.0"}, needs=(
+    Need("weasyprint.layout.page", "set_page_type_computed_styles", ("page_type", "html", "style_for")),
+    # Its caller goes through the module's global, which we replace.
+    Need("weasyprint.layout.page", "remake_page", uses=("set_page_type_computed_styles",)),
+    Need("weasyprint.layout.page", "PageType", has=("side", "blank", "name", "index")),
+    Need("weasyprint.css:StyleFor", "get_computed_styles", ("self",)),
+    # Where the page rules that has_nth_rule reads are kept.
+    Need("weasyprint.css:StyleFor", "add_page_declarations", ("self", "page_type"),
+         uses=("_sheets", "page_rules")),
+    Need("weasyprint.css", "PageSelectorType", has=("index",)),
+), cost="the PDF is the same, made more slowly")
+
+SHARED = "_briefing_page_styles"  # where a document's style cascade keeps its Shared
 
 
-def install() -> None:
-    """Patch WeasyPrint once (again is harmless)."""
+def install() -> Skipped | None:
+    """Patch WeasyPrint once (again is harmless); why not, if it does not fit."""
+    if PATCH.applied:
+        return None
+    if skipped := PATCH.check():
+        return skipped
     from weasyprint.layout import page
 
-    if getattr(page, PATCHED, False):
-        return
     compute = page.set_page_type_computed_styles
 
     def compute_once_per_kind(page_type, html, style_for):
-        shared = vars(style_for).get(PATCHED)
+        shared = vars(style_for).get(SHARED)
         if shared is None:
-            shared = vars(style_for)[PATCHED] = Shared(has_nth_rule(style_for))
+            shared = vars(style_for)[SHARED] = Shared(has_nth_rule(style_for))
         if shared.nth:
             return compute(page_type, html, style_for)
         if page_type.index == 0:
@@ -51,8 +67,8 @@ def install() -> None:
         for pseudo_type in pseudo_types:  # the page itself (None) and its margin boxes
             styles[page_type, pseudo_type] = styles[first, pseudo_type]
 
-    page.set_page_type_computed_styles = compute_once_per_kind
-    setattr(page, PATCHED, True)
+    PATCH.replace(page, "set_page_type_computed_styles", compute_once_per_kind)
+    return None
 
 
 @dataclass

@@ -17,9 +17,10 @@ import re
 import sys
 import types
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
@@ -28,6 +29,7 @@ from pipeline.weasy import hyphenation
 from pipeline.weasy import page_styles
 from pipeline.weasy import artifacts as pdf_artifacts
 from pipeline.weasy import pdf_writer
+from pipeline.weasy.versions import Need, Patch
 from pipeline.problems import BriefingError, Problem
 
 CARRIES_SOURCE = ("pdf/a-3b",)  # of formats.PDF_VARIANTS
@@ -47,12 +49,17 @@ class PrintJob:
 
 
 def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
-    """The PDF, WeasyPrint's warnings, and its number of pages (for reports)."""
+    """The PDF, warnings (WeasyPrint's, and one for each of our patches that
+    does not fit the installed packages), and its number of pages (for
+    reports)."""
     weasyprint = import_weasyprint()
-    pdf_artifacts.install()  # banners and page numbers as artifacts
-    page_styles.install()
-    pdf_writer.install()
-    hyphenation.preload(job.lang)
+    xmp = XMP.check()
+    skipped = [DEFERRAL.check(),  # as import_weasyprint found it
+               pdf_artifacts.install(),  # banners and page numbers as artifacts
+               page_styles.install(),
+               pdf_writer.install(),
+               hyphenation.preload(job.lang),
+               xmp]
     fetcher = offline_fetcher(weasyprint)
     attachments = [source_attachment(weasyprint, job, fetcher)] if job.variant in CARRIES_SOURCE else []
     with collected_warnings() as warnings:
@@ -61,7 +68,8 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
             document = weasyprint.HTML(string=job.markup, base_url=job.base_url,
                                        url_fetcher=fetcher).render(presentational_hints=True)
             complete_metadata(document.metadata, job)
-            add_markings(document.metadata, job.markings)
+            if not xmp:
+                add_to_xmp(document.metadata, job)
             # pdf_identifier: PDF/A needs one, which WeasyPrint makes from
             # the content (so it is reproducible); other PDFs go without.
             data = document.write_pdf(pdf_variant=job.variant, pdf_tags=True,
@@ -69,9 +77,11 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
                                       attachments=attachments, custom_metadata=True)
         except weasyprint.urls.FatalURLFetchingError as error:
             raise BriefingError.one(job.path, None, "pdf.fetch", f"PDF: {error}") from None
-    return data, [Problem(job.path, None, f"PDF: {message}", code="pdf.weasyprint",
-                          severity="warning")
-                  for message in dict.fromkeys(warnings)], len(document.pages)
+    patches = [Problem(job.path, None, f"PDF: {patch}", code="pdf.patch-skipped",
+                       severity="warning") for patch in skipped if patch]
+    return data, [*patches, *(Problem(job.path, None, f"PDF: {message}", code="pdf.weasyprint",
+                                      severity="warning")
+                              for message in dict.fromkeys(warnings))], len(document.pages)
 
 
 def source_attachment(weasyprint, job: PrintJob, fetcher):
@@ -90,14 +100,35 @@ def complete_metadata(metadata, job: PrintJob) -> None:
     """What WeasyPrint read from the page's <head>, completed for archives:
     dates only in the form XMP allows (a `date: November 2026` stays on the
     title page, not in the metadata), the build time as the modification
-    date, and the language and classification in the XMP packet too."""
+    date, and the markings as custom entries of the PDF's Info dictionary
+    (in place of what WeasyPrint gathers from the page's other <meta>
+    elements). All of it WeasyPrint's documented DocumentMetadata."""
     if metadata.created and not W3C_DATE.match(metadata.created):
         metadata.created = None
     metadata.modified = job.made.strftime("%Y-%m-%dT%H:%M:%SZ")
-    rdf_of = metadata.generate_rdf_metadata
+    metadata.custom = dict(job.markings)
 
-    def with_language_and_rights(*args):
-        rdf = ElementTree.fromstring(rdf_of(*args))
+
+# Into WeasyPrint's own rdf:RDF, by a method it does not document: one
+# rdf:RDF in the packet, as XMP asks (its documented `xmp_metadata` adds
+# packets beside it).
+XMP = Patch("XMP metadata", written_for={"weasyprint": "70.0"}, needs=(
+    Need("weasyprint.pdf.metadata:DocumentMetadata", "generate_rdf_metadata",
+         ("self", "variant", "version", "conformance")),
+    Need("weasyprint.pdf.metadata:DocumentMetadata", "include_in_pdf", uses=("generate_rdf_metadata",)),
+), cost="the XMP metadata lacks the language, classification and markings "
+        "(the Info dictionary still has the markings)")
+
+
+def add_to_xmp(metadata, job: PrintJob) -> None:
+    """The language, the classification and the markings in the XMP packet
+    too (every variant carries one), with the PDF/A extension schema that
+    declares the markings, as PDF/A asks of a namespace it does not know."""
+    rdf_of = metadata.generate_rdf_metadata
+    markings_rdf = xmp_markings(job.markings)
+
+    def with_briefing_properties(*args, **kwargs) -> bytes:
+        rdf = ElementTree.fromstring(rdf_of(*args, **kwargs))
         description = ElementTree.SubElement(rdf, f"{{{RDF}}}Description", {f"{{{RDF}}}about": ""})
         bag = ElementTree.SubElement(ElementTree.SubElement(description, f"{{{DC}}}language"),
                                      f"{{{RDF}}}Bag")
@@ -106,9 +137,10 @@ def complete_metadata(metadata, job: PrintJob) -> None:
                                         f"{{{RDF}}}Alt")
         ElementTree.SubElement(rights, f"{{{RDF}}}li", {"xml:lang": "x-default"}).text = \
             job.classification
-        return ElementTree.tostring(rdf, encoding="utf-8")
+        data = ElementTree.tostring(rdf, encoding="utf-8")
+        return data[:data.rindex(RDF_END)] + markings_rdf + RDF_END if RDF_END in data else data
 
-    metadata.generate_rdf_metadata = with_language_and_rights
+    metadata.generate_rdf_metadata = with_briefing_properties
 
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -117,23 +149,6 @@ DC = "http://purl.org/dc/elements/1.1/"
 
 XMP_NAMESPACE = "urn:briefing:markings:1"
 RDF_END = b"</rdf:RDF>"
-
-
-def add_markings(metadata, properties: tuple[tuple[str, str], ...]) -> None:
-    """The markings as custom entries of the PDF's Info dictionary (in place
-    of what WeasyPrint gathers from the page's other <meta> elements) and
-    as XMP properties inside WeasyPrint's own rdf:RDF, whenever the PDF
-    carries XMP (every variant), with the PDF/A extension schema that
-    declares them, as PDF/A asks of a namespace it does not know."""
-    metadata.custom = dict(properties)
-    markings_rdf = xmp_markings(properties)
-    generate = metadata.generate_rdf_metadata
-
-    def with_markings(*args, **kwargs) -> bytes:
-        rdf = generate(*args, **kwargs)
-        return rdf[:rdf.rindex(RDF_END)] + markings_rdf + RDF_END if RDF_END in rdf else rdf
-
-    metadata.generate_rdf_metadata = with_markings
 
 
 def xmp_markings(properties: tuple[tuple[str, str], ...]) -> bytes:
@@ -184,7 +199,7 @@ def import_quickly():
     real = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
-        with deferred_modules():
+        with deferred_modules() if not DEFERRAL.check() else nullcontext():
             import weasyprint
         return weasyprint
     except OSError:
@@ -202,6 +217,12 @@ def import_quickly():
 # placeholder until used; the names are what WeasyPrint takes from them
 # as it loads (`from fontTools.varLib.instancer import instantiateVariableFont`).
 DEFERRED = {"fontTools.subset": (), "fontTools.varLib.instancer": ("instantiateVariableFont",)}
+# Only the versions are checked: looking for the names would import the
+# modules. Under other versions a placeholder could meet a use it cannot
+# answer (`import fontTools.subset`, then the attribute), so WeasyPrint is
+# imported as usual.
+DEFERRAL = Patch("deferred fontTools modules", written_for={"weasyprint": "70.0", "fonttools": "4.68.0"},
+                 needs=(), cost="each PDF build loads WeasyPrint more slowly")
 
 
 @contextmanager
@@ -247,7 +268,9 @@ def offline_fetcher(weasyprint):
     reach WeasyPrint as `data:` URLs (checked files, embedded by the markup),
     and nothing else is served; no redirects."""
 
-    class OfflineFetcher(weasyprint.urls.URLFetcher):
+    fetcher: Any = weasyprint.urls.URLFetcher  # known only once WeasyPrint is imported
+
+    class OfflineFetcher(fetcher):
         def __init__(self) -> None:
             super().__init__(allowed_protocols={"data"}, allow_redirects=False,
                              fail_on_errors=True)
@@ -268,8 +291,7 @@ class collected_warnings:
 
     def __enter__(self) -> list[str]:
         self.messages: list[str] = []
-        self.handler = logging.Handler(logging.WARNING)
-        self.handler.emit = lambda record: self.messages.append(record.getMessage())
+        self.handler = Collector(self.messages)
         self.logger = logging.getLogger("weasyprint")
         self.logger.addHandler(self.handler)
         self.propagate, self.logger.propagate = self.logger.propagate, False
@@ -278,3 +300,12 @@ class collected_warnings:
     def __exit__(self, *exc) -> None:
         self.logger.removeHandler(self.handler)
         self.logger.propagate = self.propagate
+
+
+class Collector(logging.Handler):
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
