@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.run import collector
+from pipeline import collector
 from pipeline.problems import on_github, shown
 from pipeline.problems import BriefingError
 from pipeline.render.formats import FORMATS, PDF_VARIANTS

@@ -53,7 +53,7 @@ def test_a_second_batch_builds_only_what_changed(sources, tmp_path):
 
 
 def test_one_process_tidies_up_between_briefings(sources, tmp_path, monkeypatch):
-    from pipeline.run import collector
+    from pipeline import collector
     tidied = []
     monkeypatch.setattr(collector, "tidy", lambda: tidied.append(True))
     build_many(sources, Options(formats=("html",), out_dir=tmp_path / "out"), jobs=1)
@@ -64,7 +64,7 @@ def test_one_process_tidies_up_between_briefings(sources, tmp_path, monkeypatch)
 GROWTH = """
 import resource, sys
 from pathlib import Path
-from pipeline.run import collector
+from pipeline import collector
 from pipeline.run.batch import build_many
 from pipeline.run.build import Options
 collector.relax()  # as the command line does

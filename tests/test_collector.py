@@ -1,4 +1,4 @@
-"""pipeline/run/collector.py: the garbage collector tuned for a build, set by
+"""pipeline/collector.py: the garbage collector tuned for a build, set by
 the command line and after WeasyPrint's import."""
 
 import gc
@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from pipeline import cli
-from pipeline.run import collector
+from pipeline import collector
 
 
 @pytest.fixture

@@ -4,7 +4,9 @@ templates, as a print job that pipeline/weasy/typeset.py hands to WeasyPrint.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
@@ -13,7 +15,21 @@ from pipeline import model as m
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
 from pipeline.render.html import page, stylesheets
-from pipeline.weasy.typeset import PrintJob
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """The PDF backend's product: plain data that crosses to the PDF worker,
+    where weasy/typeset.py makes the PDF of it."""
+    markup: str  # the print page, styles inline
+    base_url: str  # the source's folder
+    path: str  # the source, for messages
+    variant: str  # of formats.PDF_VARIANTS
+    lang: str
+    classification: str
+    markings: tuple[tuple[str, str], ...]  # the markings as document properties
+    made: dt.datetime  # the build's time
+    source: str  # the Markdown, attached to a PDF/A-3
 
 
 def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import yaml
 from markupsafe import Markup
 
-from pipeline.run import cache
+from pipeline import cache
 from pipeline.problems import BriefingError
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.problems import BriefingError, Problem
-from pipeline.run import collector
+from pipeline import collector
 from pipeline.run.build import make, write, write_atomic
 from pipeline.run.limits import stopped
 from pipeline.run.manifest import Manifest, digest_file, settings_digest

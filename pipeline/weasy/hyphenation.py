@@ -18,7 +18,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from pipeline.run import cache
+from pipeline import cache
 from pipeline.weasy.versions import Need, Patch, Skipped, installed
 
 PATCH = Patch("hyphenation cache", written_for={"pyphen": "0.18.1"}, needs=(

@@ -10,7 +10,6 @@ receives the job, small and quick to pickle.
 from __future__ import annotations
 
 import ctypes.util
-import datetime as dt
 import importlib
 import logging
 import re
@@ -18,34 +17,21 @@ import sys
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from pipeline.run import collector
+from pipeline import collector
 from pipeline.weasy import hyphenation
 from pipeline.weasy import page_styles
 from pipeline.weasy import artifacts as pdf_artifacts
 from pipeline.weasy import pdf_writer
 from pipeline.weasy.versions import Need, Patch
 from pipeline.problems import BriefingError, Problem
+from pipeline.render.pdf import PrintJob
 
 CARRIES_SOURCE = ("pdf/a-3b",)  # of formats.PDF_VARIANTS
-
-
-@dataclass(frozen=True)
-class PrintJob:
-    markup: str  # the print page, styles inline
-    base_url: str  # the source's folder
-    path: str  # the source, for messages
-    variant: str  # of formats.PDF_VARIANTS
-    lang: str
-    classification: str
-    markings: tuple[tuple[str, str], ...]  # marking_blocks.marking_properties
-    made: dt.datetime  # clock.build_time
-    source: str  # the Markdown, attached to a PDF/A-3
 
 
 def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
