@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -28,10 +30,31 @@ def write(tmp_path: Path):
     return write
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """The `briefing` command in a subprocess, exactly as a user runs it
-    (with `env` added to the environment)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=300)
+def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+            process: bool = False) -> subprocess.CompletedProcess:
+    """The `briefing` command as a user runs it, with `env` added to the
+    environment: in a subprocess when `process` (what a process does at its
+    start or end is under test: imports, signals, exit), else in this
+    process through `cli.main`, the same code without the cost of starting
+    Python and loading the pipeline again."""
+    if process or cwd is not None:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+        return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)],
+                              capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=300)
+    return run_in_process([str(a) for a in args], env or {})
+
+
+def run_in_process(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    from pipeline import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        patch.chdir(ROOT)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(argv)
+            except SystemExit as exit:  # argparse's usage errors and --version
+                code = exit.code if isinstance(exit.code, int) else 2
+    return subprocess.CompletedProcess(["briefing", *argv], code, out.getvalue(), err.getvalue())
