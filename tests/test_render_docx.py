@@ -1022,3 +1022,23 @@ def test_front_matter_paper_overrides_the_references_page_size(tmp_path):
     section = docx.Document(str(tmp_path / "a4.docx")).sections[0]
     assert (section.page_width, section.page_height) == pytest.approx((Cm(21), Cm(29.7)), abs=Cm(0.01))
     assert section.left_margin == Inches(1)  # the margins stay the reference's
+
+
+def test_a_reference_without_a_page_size_gets_the_front_matters(tmp_path):
+    """A section with no w:pgSz (its size is then up to the application) gets
+    `paper`'s, and tables still fit between the margins."""
+    package = docx.Document(str(REFERENCE))
+    sect_pr = package.sections[0]._sectPr
+    sect_pr.remove(sect_pr.find(f"{{{W}}}pgSz"))
+    reference = tmp_path / "sizeless.docx"
+    package.save(str(reference))
+    meta = replace(TABLE_DOC.meta, paper="letter")
+    data, borrowed = docx_of(replace(TABLE_DOC, meta=meta), reference)
+    assert borrowed == []
+    (tmp_path / "letter.docx").write_bytes(data)
+    document = docx.Document(str(tmp_path / "letter.docx"))
+    section = document.sections[0]
+    assert (section.page_width, section.page_height) == (Inches(8.5), Inches(11))
+    grid = [int(w) for w in document.tables[0]._tbl.xpath("w:tblGrid/w:gridCol/@w:w")]
+    width = section.page_width - section.left_margin - section.right_margin
+    assert 0 < width - sum(grid) * 635 < 635 * 3

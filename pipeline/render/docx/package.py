@@ -84,9 +84,10 @@ def abstract_of(package: Docx, num_id: int) -> int:
 
 
 def text_width(package: Docx) -> int:
-    """The width between the margins, in EMU."""
+    """The width between the margins, in EMU. A margin the reference leaves
+    out counts as none; page_setup has made sure of a page width."""
     section = package.sections[0]
-    return section.page_width - section.left_margin - section.right_margin
+    return (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
 
 
 def clear_body(body) -> None:

@@ -24,8 +24,10 @@ PAGE_SIZES = {"a4": (Cm(21), Cm(29.7)), "letter": (Inches(8.5), Inches(11))}
 def page_setup(meta: model.Meta, labels: Mapping[str, str], state: State) -> None:
     section = state.package.sections[0]
     # A user's reference document brings its page size and margins; the
-    # front matter's `paper`, when written, still wins.
-    if meta.line_of("paper") is not None or BUILTIN_REFERENCE.samefile(state.reference):
+    # front matter's `paper`, when written, still wins, and so does its
+    # default where the reference names no size (figures fit the width).
+    if (meta.line_of("paper") is not None or BUILTIN_REFERENCE.samefile(state.reference)
+            or section.page_width is None or section.page_height is None):
         section.page_width, section.page_height = PAGE_SIZES.get(meta.paper, PAGE_SIZES["a4"])
     # The classification banner on every page, top and bottom, as on paper,
     # coloured by level where the reference document has a style for it.
