@@ -24,13 +24,13 @@ import pytest
 from docx.shared import Cm, Inches
 from lxml import etree
 
-from pipeline.problems import BriefingError
+from pipeline.problems import BriefingError, Reporter
 from readers import pdf_band, pdf_text, soffice_to_pdf
 from pipeline.model import (Admonition, Code, CodeBlock, Document, Emph, LineBreak, Link,
                             ListBlock, ListItem, Meta, Paragraph, Quote, Rule, Section,
                             Strong, Table, Text, Footnote, FootnoteRef, Ref)
-from pipeline.render.docx import render_docx
 from pipeline.render.templates import Templates
+from pipeline.run import build
 
 ROOT = Path(__file__).resolve().parent.parent
 from conftest import FIXTURES  # noqa: E402
@@ -117,9 +117,22 @@ RISKS = section(
 DOC = Document(meta=META, blocks=(PREAMBLE,), sections=(SUMMARY, RISKS), path="brief.md")
 
 
+def docx_of(doc: Document, reference: Path = REFERENCE,
+            labels: dict[str, str] | None = None) -> tuple[bytes, list[str]]:
+    """The DOCX as `briefing build` makes it (build.context, build.render),
+    and the names of the styles it warned the reference lacks."""
+    ctx = build.context(doc, build.Options(reference_doc=reference))
+    if labels is not None:
+        ctx = replace(ctx, labels=labels)
+    reporter = Reporter(doc.path)
+    data = build.render(doc, "docx", ctx, reporter).data
+    return data, [re.fullmatch(r"DOCX: the reference document has no style '(.+)'; .*",
+                               warning.message)[1] for warning in reporter.warnings]
+
+
 def render(tmp_path: Path, doc: Document = DOC, name: str = "brief.docx") -> Path:
     path = tmp_path / name
-    path.write_bytes(render_docx(doc, REFERENCE, LABELS))
+    path.write_bytes(docx_of(doc)[0])
     return path
 
 
@@ -426,8 +439,8 @@ def test_title_block_details_use_the_labels(tmp_path):
     meta = Meta(title="T", classification="U", version="1.2", status="draft", poc="J. Doe",
                 authors=("A", "B"))
     path = tmp_path / "labels.docx"
-    path.write_bytes(render_docx(Document(meta=meta, blocks=(), sections=(), path="x.md"),
-                                 REFERENCE, labels))
+    path.write_bytes(docx_of(Document(meta=meta, blocks=(), sections=(), path="x.md"),
+                             labels=labels)[0])
     assert [shown(p) for p in docx.Document(str(path)).paragraphs] == [
         "", "T", "Verfasser\tA, B", "Fassung\t1.2 (draft)", "Ansprechpartner\tJ. Doe"]
 
@@ -537,27 +550,26 @@ def test_language_set_for_spelling(rendered):
 
 def test_same_input_same_bytes(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert render_docx(DOC, REFERENCE, LABELS) == render_docx(DOC, REFERENCE, LABELS)
+    assert docx_of(DOC)[0] == docx_of(DOC)[0]
 
 
 def test_bad_source_date_epoch_is_a_briefing_error(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(BriefingError, match="SOURCE_DATE_EPOCH"):
-        render_docx(DOC, REFERENCE, LABELS)
+        docx_of(DOC)
 
 
 # Reference problems are user errors, not tracebacks ------------------------
 
 def test_missing_reference(tmp_path):
     with pytest.raises(BriefingError, match="cannot read reference.docx"):
-        render_docx(DOC, tmp_path / "nothing.docx", LABELS)
+        docx_of(DOC, tmp_path / "nothing.docx")
 
 
 def test_reference_without_our_styles(tmp_path):
-    from pipeline.render.docx import make_docx
     plain = tmp_path / "plain.docx"
     docx.Document().save(str(plain))  # python-docx's own template: no Rule, no Note ...
-    data, borrowed = make_docx(DOC, plain, LABELS)
+    data, borrowed = docx_of(DOC, plain)
     assert {"Classification", "Note", "Warning", "Verbatim Char"} <= set(borrowed)
     # The title page's own styles too, each named once in the warning.
     assert {"Organization", "Title Details", "Detail Label", "Author", "Date"} <= set(borrowed)
@@ -573,7 +585,7 @@ def test_reference_without_our_styles(tmp_path):
     element.getparent().remove(element)
     package.save(str(no_lists))
     with pytest.raises(BriefingError, match="List Bullet"):
-        render_docx(DOC, no_lists, LABELS)
+        docx_of(DOC, no_lists)
 
 
 # The committed reference document -------------------------------------------
@@ -648,7 +660,7 @@ def test_long_and_non_ascii_ids_become_word_safe_bookmarks(tmp_path):
     links = tuple(Link(target=f"#{s.id}", children=(Text(text=s.id),)) for s in sections)
     doc = replace(DOC, blocks=(Paragraph(inlines=links, line=1),), sections=sections)
     path = tmp_path / "ids.docx"
-    path.write_bytes(render_docx(doc, REFERENCE, LABELS))
+    path.write_bytes(docx_of(doc)[0])
     root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
     anchors = root.xpath("//w:hyperlink/@w:anchor", namespaces=NS)
     names = root.xpath("//w:bookmarkStart/@w:name", namespaces=NS)
@@ -832,7 +844,7 @@ def test_numbered_sections_come_from_the_heading_styles_list(tmp_path):
 def test_figures_are_word_pictures_with_description_and_caption(tmp_path):
     from pipeline.run.build import load
     path = tmp_path / "figures.docx"
-    path.write_bytes(render_docx(load(ROOT / "tests" / "fixtures" / "figures.md"), REFERENCE, LABELS))
+    path.write_bytes(docx_of(load(ROOT / "tests" / "fixtures" / "figures.md"))[0])
     document = docx.Document(str(path))
     shapes = document.inline_shapes
     assert len(shapes) == 2
@@ -856,7 +868,7 @@ def test_figures_are_word_pictures_with_description_and_caption(tmp_path):
 def test_svg_figure_is_the_svg_with_a_png_for_older_readers(tmp_path):
     from pipeline.run.build import load
     path = tmp_path / "svg.docx"
-    path.write_bytes(render_docx(load(ROOT / "tests" / "fixtures" / "svg-figure.md"), REFERENCE, LABELS))
+    path.write_bytes(docx_of(load(ROOT / "tests" / "fixtures" / "svg-figure.md"))[0])
     svg = (ROOT / "tests" / "fixtures" / "images" / "routes.svg").read_bytes()
     with zipfile.ZipFile(path) as package:
         media = {name: package.read(name) for name in package.namelist() if name.startswith("word/media/")}
@@ -975,9 +987,8 @@ def house_reference(tmp_path: Path, drop: str = "Caption") -> Path:
 
 def test_a_users_reference_brings_styles_page_size_and_margins(tmp_path):
     from pipeline.run.build import load
-    from pipeline.render.docx import make_docx
     reference = house_reference(tmp_path)
-    data, borrowed = make_docx(load(FIXTURES / "information-paper.md"), reference, LABELS)
+    data, borrowed = docx_of(load(FIXTURES / "information-paper.md"), reference)
     assert borrowed == ["Caption"]
     path = tmp_path / "paper.docx"
     path.write_bytes(data)
@@ -1004,11 +1015,30 @@ def test_a_users_reference_brings_styles_page_size_and_margins(tmp_path):
 
 
 def test_front_matter_paper_overrides_the_references_page_size(tmp_path):
-    from pipeline.render.docx import make_docx
     reference = house_reference(tmp_path)
     meta = replace(META, paper="a4", key_lines=(("paper", 5),))
-    data, _ = make_docx(replace(DOC, meta=meta), reference, LABELS)
+    data, _ = docx_of(replace(DOC, meta=meta), reference)
     (tmp_path / "a4.docx").write_bytes(data)
     section = docx.Document(str(tmp_path / "a4.docx")).sections[0]
     assert (section.page_width, section.page_height) == pytest.approx((Cm(21), Cm(29.7)), abs=Cm(0.01))
     assert section.left_margin == Inches(1)  # the margins stay the reference's
+
+
+def test_a_reference_without_a_page_size_gets_the_front_matters(tmp_path):
+    """A section with no w:pgSz (its size is then up to the application) gets
+    `paper`'s, and tables still fit between the margins."""
+    package = docx.Document(str(REFERENCE))
+    sect_pr = package.sections[0]._sectPr
+    sect_pr.remove(sect_pr.find(f"{{{W}}}pgSz"))
+    reference = tmp_path / "sizeless.docx"
+    package.save(str(reference))
+    meta = replace(TABLE_DOC.meta, paper="letter")
+    data, borrowed = docx_of(replace(TABLE_DOC, meta=meta), reference)
+    assert borrowed == []
+    (tmp_path / "letter.docx").write_bytes(data)
+    document = docx.Document(str(tmp_path / "letter.docx"))
+    section = document.sections[0]
+    assert (section.page_width, section.page_height) == (Inches(8.5), Inches(11))
+    grid = [int(w) for w in document.tables[0]._tbl.xpath("w:tblGrid/w:gridCol/@w:w")]
+    width = section.page_width - section.left_margin - section.right_margin
+    assert 0 < width - sum(grid) * 635 < 635 * 3

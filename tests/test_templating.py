@@ -73,6 +73,9 @@ def test_wheel_carries_the_templates(tmp_path: Path):
          "print(Templates().path('docx/reference.docx'))"],
         cwd=tmp_path, env={"PYTHONPATH": str(tmp_path / "site")}, capture_output=True, text=True)
     assert found.stdout.strip() == str(tmp_path / "site" / "pipeline" / "templates" / "docx" / "reference.docx")
+    # Every module too: pyproject.toml names each package folder.
+    shipped = {p.relative_to(tmp_path / "site") for p in (tmp_path / "site" / "pipeline").rglob("*.py")}
+    assert {p.relative_to(ROOT) for p in (ROOT / "pipeline").rglob("*.py")} <= shipped
 
 
 def test_css_string_cannot_break_out_of_a_style_element():

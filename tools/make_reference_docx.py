@@ -1,6 +1,6 @@
 """Generate templates/docx/reference.docx, the style sheet of every DOCX.
 
-The DOCX backend (pipeline/render/docx.py) only names styles; this script is
+The DOCX backend (pipeline/render/docx/) only names styles; this script is
 where they look like something. It starts from python-docx's default
 template and redefines, by name, the styles the backend uses (pandoc's names
 where pandoc has one, so the file also works as a pandoc reference doc).
@@ -27,7 +27,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 
-from pipeline.render.docx import save, stable_zip
+from pipeline.render.docx.package import save, stable_zip
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "templates" / "docx" / "reference.docx"
 

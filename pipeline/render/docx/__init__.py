@@ -1,0 +1,79 @@
+"""The DOCX backend: a model.Document as Word paragraphs on a reference.docx.
+
+Every look comes from the reference document's named styles (pandoc's names
+where pandoc has one; see tools/make_reference_docx.py); the backend only
+picks style names, so a user's own reference.docx restyles the output.
+
+Split by concern, as pandoc splits its Docx writer:
+
+  state.py    Env, the read-only inputs passed down; State, the package being
+              filled and its counters (pandoc's WriterEnv and WriterState)
+  package.py  the reference document, styles, parts, properties, the zip
+  fields.py   Word fields and bookmarks, and the bare runs they sit in
+  inlines.py  the inline walk, and paragraphs and captions made of inlines
+  blocks.py   the block walk: sections, lists, footnotes, abbreviations
+  tables.py, figures.py
+  front.py    the title page or block, marking blocks, table of contents
+  page.py     page size, headers and footers, watermark
+
+The model is walked with `match`, one function per level, as in every
+backend; `render` below is the one entry point, as the build calls every
+backend: (document, RenderContext, Reporter).
+"""
+
+from __future__ import annotations
+
+from pipeline import model
+from pipeline.problems import Reporter
+from pipeline.render.context import RenderContext
+from pipeline.render.docx.blocks import (abbreviations_xml, add_footnotes, blocks_xml,
+                                         number_headings, section_xml)
+from pipeline.render.docx.front import front_xml, marking_blocks_xml, toc_xml
+from pipeline.render.docx.package import (append_body, clear_body, core_properties,
+                                          custom_properties, open_reference, save,
+                                          set_language, stable_zip)
+from pipeline.render.docx.page import add_watermark, page_break, page_setup, short_title
+from pipeline.render.docx.state import State, Where, environment, start
+
+
+def render(doc: model.Document, ctx: RenderContext, reporter: Reporter) -> bytes:
+    """The DOCX file for `doc`, styled by the reference document; a style it
+    lacks is taken from ours, with a warning naming it."""
+    state = start(open_reference(ctx.reference_doc), str(ctx.reference_doc))
+    write(doc, ctx, state)
+    for name in state.borrowed:
+        reporter.warning(None, "docx.reference-style", f"DOCX: the reference document has no "
+                         f"style {name!r}; briefing's own was used", path=state.reference)
+    return stable_zip(save(state.package))
+
+
+def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
+    """Fill the package: page, front matter, body, notes, properties."""
+    meta = doc.meta
+    body = state.package.element.body
+    clear_body(body)
+    page_setup(meta, ctx.labels, state)  # first: figures and tables fit its text width
+    env = environment(state, ctx.labels, meta)
+    if meta.draft:
+        add_watermark(state.package, env.labels["draft"])
+    content = [*front_xml(meta, env, state), *marking_blocks_xml(ctx.first_page, env, state)]
+    if meta.title_page and (doc.blocks or doc.sections):
+        content.append(page_break(state))
+    if meta.toc and doc.sections:
+        content.extend(toc_xml(doc.sections, env, state))
+    content.extend(blocks_xml(doc.blocks, env, state, Where()))
+    if meta.numbering:  # w:num ids follow the order lists are made in: keep it
+        number_headings(state)
+    for section in doc.sections:
+        content.extend(section_xml(section, env, state))
+    append_body(body, content)
+    if doc.abbreviations:
+        append_body(body, abbreviations_xml(doc.abbreviations, env, state))
+    if doc.footnotes:
+        add_footnotes(doc.footnotes, env, state)
+    set_language(state.package, meta.lang)
+    core_properties(state.package, meta, ctx.made)
+    custom_properties(state.package, [*ctx.properties,
+                                      ("ShortTitle", short_title(meta)),
+                                      ("Organization", meta.organization or ""),
+                                      *([("DocumentDate", meta.date)] if meta.date else [])])

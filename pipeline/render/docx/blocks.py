@@ -1,0 +1,192 @@
+"""The block walk: sections as headings, blocks as paragraphs in named
+styles, lists on real Word numbering, and the footnotes and abbreviations
+that close the document.
+
+Each ordered list gets its own `w:num` that restarts at ListBlock.start;
+bullets share the `List Bullet` style's list. Headings are numbered the
+same way, by a list bound to the Heading styles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import assert_never
+
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Figure, Footnote, Inline,
+                            ListBlock, Paragraph, Quote, Rule, Section, Table, Text)
+from pipeline.render.docx.fields import bookmark, bookmark_name, styled_paragraph, tab_run, text_run
+from pipeline.render.docx.figures import figure_xml
+from pipeline.render.docx.inlines import PORTION_RUNS, paragraph
+from pipeline.render.docx.package import footnotes_part
+from pipeline.render.docx.state import Env, State, Where
+from pipeline.render.docx.tables import table_xml
+
+ADMONITION_STYLES = ("Note", "Warning", "Important", "Tip")
+
+
+def blocks_xml(blocks: tuple[Block, ...], env: Env, state: State, where: Where) -> list:
+    return [element for block in blocks for element in block_xml(block, env, state, where)]
+
+
+def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
+    match block:
+        case Paragraph(inlines=inlines, portion=portion):
+            return [paragraph(env, state, where.style, inlines, portion)]
+        case ListBlock() as list_block:
+            return list_xml(list_block, env, state, where)
+        case Quote(blocks=blocks, attribution=attribution):
+            said = ([paragraph(env, state, "Quote Attribution", (Text(text="— "), *attribution))]
+                    if attribution else [])
+            return blocks_xml(blocks, env, state, replace(where, style="Quote")) + said
+        case DefinitionList(items=items):
+            definition = replace(where, style="Definition")
+            return [element for item in items for element in (
+                paragraph(env, state, "Definition Term", item.term),
+                *(e for d in item.definitions for e in blocks_xml(d, env, state, definition)))]
+        case CodeBlock(text=text):
+            return [code_xml(text, state)]
+        case Rule():
+            return [paragraph(env, state, "Rule", ())]
+        case Admonition(kind=kind, title=title, blocks=blocks, portion=portion):
+            style = kind.capitalize() if kind.capitalize() in ADMONITION_STYLES else "Note"
+            # Its title in the box where the reference has a style for it.
+            boxed_title = (f"{style} Title" if f"{style} Title" in state.style_ids
+                           else "Admonition Title")
+            head = [paragraph(env, state, boxed_title, title, portion)] if title else []
+            return head + blocks_xml(blocks, env, state, replace(where, style=style))
+        case Table() as table:
+            return table_xml(table, env, state)
+        case Figure() as figure:
+            return figure_xml(figure, env, state)
+        case _:
+            assert_never(block)
+
+
+def code_xml(text: str, state: State):
+    """One paragraph, lines split by w:br, so spacing and border wrap the block."""
+    p = styled_paragraph(state.style("Source Code"))
+    r = OxmlElement("w:r")
+    r.text = text.rstrip("\n")  # python-docx: \n -> w:br, \t -> w:tab, spaces kept
+    p.append(r)
+    return p
+
+
+# Sections -----------------------------------------------------------------
+
+def section_xml(section: Section, env: Env, state: State, depth: int = 1) -> list:
+    # Numbered sections take their number from the Heading styles' list
+    # (see number_headings), so a heading added in Word is numbered too; the
+    # style then follows the depth in the tree, as the model's numbers do.
+    level = depth if env.numbered else section.level
+    heading = paragraph(env, state, f"Heading {min(level, 6)}", section.title, section.portion)
+    bookmark(heading, bookmark_name(section.id), state.bookmark_id(),
+             skip=PORTION_RUNS if section.portion else 0)
+    content = [heading, *blocks_xml(section.blocks, env, state, Where())]
+    for child in section.children:
+        content.extend(section_xml(child, env, state, depth + 1))
+    return content
+
+
+def number_headings(state: State) -> None:
+    """Bind Heading 1-6 to a multilevel list (1, 1.1, 1.1.1 ...): Word
+    numbers every heading in those styles, including ones added later."""
+    numbering = state.package.part.numbering_part.element
+    ids = [int(i) for i in numbering.xpath("w:abstractNum/@w:abstractNumId")]
+    abstract_id = max(ids, default=0) + 1
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:pStyle w:val="{state.style(f"Heading {i + 1}")}"/>'
+        '<w:suff w:val="space"/>'  # schema order: start numFmt pStyle suff lvlText lvlJc pPr
+        f'<w:lvlText w:val="{".".join(f"%{n}" for n in range(1, i + 2))}"/><w:lvlJc w:val="left"/>'
+        '<w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>' for i in range(6))
+    abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+                         f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>')
+    nums = numbering.findall(qn("w:num"))
+    if nums:  # abstract definitions come before the w:num elements
+        nums[0].addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    num_id = numbering.add_num(abstract_id).numId
+    for level in range(1, 7):
+        number(state.package.styles[f"Heading {level}"].element, num_id, level - 1)
+
+
+# Lists --------------------------------------------------------------------
+
+def list_xml(list_block: ListBlock, env: Env, state: State, where: Where) -> list:
+    """Numbered paragraphs; an item's later blocks continue it, unnumbered."""
+    depth = where.depth + 1
+    level = min(depth - 1, 8)  # w:ilvl counts from 0; Word has nine levels
+    suffix = "" if depth == 1 else f" {min(depth, 3)}"
+    style = f"List {'Number' if list_block.ordered else 'Bullet'}{suffix}"
+    num_id = (ordered_num(env, state, level, list_block.start) if list_block.ordered
+              else env.bullet_num)
+    inner = Where(style=f"List Continue{suffix}", depth=depth)
+    content = []
+    for item in list_block.items:
+        first, portion, rest = item_head(item.blocks)
+        numbered = paragraph(env, state, style, first, portion)
+        number(numbered, num_id, level)
+        content.append(numbered)
+        content.extend(blocks_xml(rest, env, state, inner))
+    return content
+
+
+def item_head(blocks: tuple[Block, ...]
+              ) -> tuple[tuple[Inline, ...], str | None, tuple[Block, ...]]:
+    """The inlines that carry the item's number, their portion mark, and
+    the blocks after them."""
+    match blocks:
+        case (Paragraph(inlines=inlines, portion=portion), *rest):
+            return inlines, portion, tuple(rest)
+        case _:
+            # An item that opens with a list or code still needs its number.
+            return (), None, blocks
+
+
+def ordered_num(env: Env, state: State, level: int, start: int) -> int:
+    """A new list instance, so this list restarts at its own start."""
+    num = state.package.part.numbering_part.element.add_num(env.number_abstract)
+    num.add_lvlOverride(ilvl=level).add_startOverride(start)
+    return num.numId
+
+
+def number(p, num_id: int, level: int) -> None:
+    num_pr = p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+
+
+# The document's end -------------------------------------------------------
+
+def add_footnotes(notes: tuple[Footnote, ...], env: Env, state: State) -> None:
+    """word/footnotes.xml with the notes, in place of any the reference had."""
+    part = state.notes = footnotes_part(state.package)
+    note_env = replace(env, in_note=True)  # links in notes are the notes part's relationships
+    for note in notes:
+        footnote = OxmlElement("w:footnote", {qn("w:id"): str(note.number)})
+        paragraphs = blocks_xml(note.blocks, note_env, state, Where(style="Footnote Text"))
+        mark = OxmlElement("w:r")
+        mark.style = state.style("Footnote Reference")
+        mark.append(OxmlElement("w:footnoteRef"))
+        if not paragraphs or paragraphs[0].tag != qn("w:p"):  # the mark needs a paragraph
+            paragraphs.insert(0, paragraph(env, state, "Footnote Text", ()))
+        paragraphs[0].pPr.addnext(mark)  # our paragraphs always have a style, so a pPr
+        mark.addnext(text_run(" "))
+        footnote.extend(paragraphs)
+        part.element.append(footnote)
+
+
+def abbreviations_xml(items: tuple[tuple[str, str], ...], env: Env, state: State) -> list:
+    """The automatic list at the end: each abbreviation, a tab, its meaning."""
+    rows = [paragraph(env, state, "Abbreviations Heading",
+                      (Text(text=env.labels["abbreviations"]),))]
+    for short, long in items:
+        p = paragraph(env, state, "Abbreviation", (Text(text=short),))
+        p.append(tab_run())
+        p.append(text_run(long))
+        rows.append(p)
+    return rows

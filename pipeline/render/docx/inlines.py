@@ -1,0 +1,160 @@
+"""The inline walk: the model's inlines as Word runs, hyperlinks, REF fields
+and footnote references; and the paragraphs made of them (a styled
+paragraph, a numbered caption).
+
+`marks` are the formatting around an inline (emph, strong, code, link),
+passed down the walk and spent by `run`.
+"""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from pipeline.model import (Abbr, Code, Emph, FootnoteRef, Inline, LineBreak, Link, Ref, Strong,
+                            Text)
+from pipeline.render.docx.fields import (bookmark, bookmark_name, bookmarked, complex_field,
+                                         label_bookmark_name, set_text, simple_field,
+                                         styled_paragraph, text_run)
+from pipeline.render.docx.state import Env, State
+
+# Run marks, innermost formatting first: a run gets the first one present as
+# its character style, the rest as plain bold/italic, since a Word run can
+# carry only one character style (pandoc, too, writes nested emphasis as w:i).
+CHAR_STYLES = (("code", "Verbatim Char"), ("link", "Hyperlink"),
+               ("strong", "Strong"), ("emph", "Emphasis"))
+
+PORTION_RUNS = 2  # what portion_run makes: the mark, then a space
+
+
+def inlines_xml(inlines: tuple[Inline, ...], env: Env, state: State,
+                marks: frozenset[str]) -> list:
+    return [element for inline in inlines for element in inline_xml(inline, env, state, marks)]
+
+
+def inline_xml(inline: Inline, env: Env, state: State, marks: frozenset[str]) -> list:
+    match inline:
+        case Text(text=text):
+            # A newline in source text is a soft break: a space, not a w:br.
+            return [run(state, text.replace("\n", " "), marks)]
+        case Emph(children=children):
+            return inlines_xml(children, env, state, marks | {"emph"})
+        case Strong(children=children):
+            return inlines_xml(children, env, state, marks | {"strong"})
+        case Code(text=text):
+            return [run(state, text.replace("\n", " "), marks | {"code"})]
+        case Link(target=target, children=children):
+            return [hyperlink(env, state, target,
+                              inlines_xml(children, env, state, marks | {"link"}))]
+        case LineBreak():
+            line_break = OxmlElement("w:r")
+            line_break.append(OxmlElement("w:br"))
+            return [line_break]
+        case FootnoteRef(number=number, first=first):
+            return [footnote_reference(number, first, state)]
+        case Abbr(text=text):
+            return [run(state, text, marks)]  # Word has no abbreviation markup; the list explains
+        case Ref() as ref:
+            return [hyperlink(env, state, f"#{ref.id}",
+                              cross_reference(ref, env, state, marks | {"link"}))]
+        case _:
+            assert_never(inline)
+
+
+def run(state: State, text: str, marks: frozenset[str]):
+    r = OxmlElement("w:r")
+    styled = next((name for mark, name in CHAR_STYLES if mark in marks), None)
+    if styled:
+        r.style = state.style(styled)
+    if "strong" in marks and styled != "Strong":
+        r.get_or_add_rPr().get_or_add_b()
+    if "emph" in marks and styled != "Emphasis":
+        r.get_or_add_rPr().get_or_add_i()
+    set_text(r, text)
+    return r
+
+
+def hyperlink(env: Env, state: State, target: str, runs: list):
+    """`#id` jumps to the heading bookmark; anything else is an external URL,
+    related from the part the link sits in (the body, or the notes)."""
+    link = OxmlElement("w:hyperlink")
+    if target.startswith("#"):
+        link.set(qn("w:anchor"), bookmark_name(target[1:]))
+    else:
+        part = state.notes if env.in_note and state.notes else state.package.part
+        link.set(qn("r:id"), part.relate_to(target, RT.HYPERLINK, is_external=True))
+    link.set(qn("w:history"), "1")
+    link.extend(runs)
+    return link
+
+
+def cross_reference(ref: Ref, env: Env, state: State, marks: frozenset[str]) -> list:
+    """A REF field, as Word's Insert Cross-reference writes it, so Word
+    updates the words when the target is renumbered; its cached result is
+    what shows until then. A numbered section: "Section " and its heading's
+    paragraph number (`\\r`); a table or figure: the bookmarked label and
+    number of its caption ("Table 1"); anything unnumbered: its title."""
+    target = bookmark_name(ref.id)
+    if ref.kind == "section" and ref.number:
+        return [run(state, f"{env.labels[ref.kind]} ", marks),
+                *complex_field(f" REF {target} \\r ", [run(state, ref.number, marks)])]
+    if ref.number:
+        return complex_field(f" REF {label_bookmark_name(ref.id)} ",
+                             [run(state, f"{env.labels[ref.kind]} {ref.number}", marks)])
+    return complex_field(f" REF {target} ", inlines_xml(ref.title, env, state, marks))
+
+
+def footnote_reference(number: int, first: bool, state: State):
+    """A real Word footnote reference; Word numbers them in order, as we do.
+    A second reference to the same note repeats its number as text."""
+    r = OxmlElement("w:r")
+    r.style = state.style("Footnote Reference")
+    if first:
+        r.append(OxmlElement("w:footnoteReference", {qn("w:id"): str(number)}))
+    else:
+        t = OxmlElement("w:t")
+        t.text = str(number)
+        r.append(t)
+    return r
+
+
+# Paragraphs of inlines ----------------------------------------------------
+
+def paragraph(env: Env, state: State, style: str, inlines: tuple[Inline, ...],
+              portion: str | None = None):
+    p = styled_paragraph(state.style(style))
+    if portion:
+        p.extend(portion_run(state, portion))
+    p.extend(inlines_xml(inlines, env, state, frozenset()))
+    return p
+
+
+def portion_run(state: State, portion: str) -> list:
+    """A portion mark such as (S//NF), in its own character style, and the
+    space after it (PORTION_RUNS runs)."""
+    r = text_run(f"({portion})")
+    r.style = state.style("Portion Mark")
+    return [r, text_run(" ")]
+
+
+def numbered_caption(env: Env, state: State, label: str, sequence: str, number: int | None,
+                     caption: tuple[Inline, ...], ident: str, portion: str | None):
+    """"Table 1: ..." in Word's Caption style; the number is a SEQ field, so
+    Word renumbers and lists it in a Table of Figures."""
+    p = styled_paragraph(state.style("Caption"))
+    if number is not None:
+        label_and_number = [text_run(f"{env.labels[label]} "),
+                            simple_field(f" SEQ {sequence} \\* ARABIC ", str(number))]
+        if ident:  # what a cross-reference's REF field repeats, as in Word
+            label_and_number = bookmarked(label_and_number, label_bookmark_name(ident),
+                                          state.bookmark_id())
+        p.extend([*label_and_number, text_run(": ")])
+    if portion:
+        p.extend(portion_run(state, portion))
+    p.extend(inlines_xml(caption, env, state, frozenset()))
+    if ident:
+        bookmark(p, bookmark_name(ident), state.bookmark_id())
+    return p

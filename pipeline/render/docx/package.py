@@ -1,0 +1,200 @@
+"""The Word package: the reference document read, its styles and numbering
+looked up, its parts replaced (footnotes, custom properties), its document
+properties set, and the whole written out as a reproducible zip. Nothing
+here knows the model's blocks.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import io
+import pathlib
+import zipfile
+from collections.abc import Sequence
+# html's escape does quotes too, for attributes; xml.sax.saxutils's does not,
+# and it imports urllib.request, http.client and ssl: 20 ms of a DOCX build.
+from html import escape
+
+import docx
+from docx.document import Document as Docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part, XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from pipeline import model
+from pipeline.problems import BriefingError
+from pipeline.render.templates import BUILTIN
+
+BUILTIN_REFERENCE = BUILTIN / "docx" / "reference.docx"
+
+
+def open_reference(reference: pathlib.Path) -> Docx:
+    try:
+        return docx.Document(str(reference))
+    except (OSError, PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise BriefingError.one(str(reference), None, "docx.reference",
+                                f"cannot read reference.docx: {error}") from None
+
+
+@functools.cache
+def builtin_reference() -> Docx:
+    """Our own reference document, read once, where missing styles come from."""
+    return docx.Document(str(BUILTIN_REFERENCE))
+
+
+def borrow_style(package: Docx, name: str, path: str) -> dict[str, str]:
+    """Copy the style `name` from our reference document into `package`, with
+    the styles it is based on that `package` lacks; return name -> id of
+    those copied."""
+    ours = {style.name: style for style in builtin_reference().styles}
+    if name not in ours or BUILTIN_REFERENCE.samefile(path):
+        raise BriefingError.one(path, None, "docx.reference", f"reference.docx has no style {name!r}")
+    have = {style.style_id for style in package.styles}
+    added: dict[str, str] = {}
+    style = ours[name]
+    while style is not None and style.style_id not in have:
+        element = copy.deepcopy(style.element)
+        for link in element.findall(qn("w:link")):  # its linked character style may not exist
+            element.remove(link)
+        package.styles.element.append(element)
+        have.add(style.style_id)
+        added[style.name] = style.style_id
+        style = style.base_style
+    return added
+
+
+def style_num(package: Docx, path: str, name: str) -> int:
+    """The numId a list style is bound to: lists need real Word numbering."""
+    ids = [] if name not in package.styles else \
+        package.styles[name].element.xpath("w:pPr/w:numPr/w:numId/@w:val")
+    if not ids:
+        raise BriefingError.one(path, None, "docx.reference",
+                                f"reference.docx: style {name!r} has no list numbering")
+    return int(ids[0])
+
+
+def abstract_of(package: Docx, num_id: int) -> int:
+    num = package.part.numbering_part.element.num_having_numId(num_id)
+    return num.abstractNumId.val
+
+
+def text_width(package: Docx) -> int:
+    """The width between the margins, in EMU. A margin the reference leaves
+    out counts as none; page_setup has made sure of a page width."""
+    section = package.sections[0]
+    return (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+
+
+def clear_body(body) -> None:
+    """Drop the reference's sample content but keep its page setup (sectPr)."""
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def append_body(body, content: list) -> None:
+    # The final sectPr must stay the body's last child.
+    sect_pr = body.find(qn("w:sectPr"))
+    for element in content:
+        if sect_pr is None:
+            body.append(element)
+        else:
+            sect_pr.addprevious(element)
+
+
+FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+SEPARATORS = (
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+    '<w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0"/>'
+    '</w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>')
+
+
+def footnotes_part(package: Docx) -> XmlPart:
+    """An empty word/footnotes.xml (only Word's separators), in place of any
+    the reference had."""
+    document_part = package.part
+    for rid, rel in list(document_part.rels.items()):
+        if rel.reltype == RT.FOOTNOTES:
+            del document_part.rels[rid]
+    element = parse_xml(f'<w:footnotes {nsdecls("w", "r")}>{SEPARATORS}</w:footnotes>')
+    part = XmlPart(PackURI("/word/footnotes.xml"), FOOTNOTES_TYPE, element, document_part.package)
+    document_part.relate_to(part, RT.FOOTNOTES)
+    return part
+
+
+def set_language(package: Docx, lang: str) -> None:
+    """Spelling and hyphenation language for the whole document."""
+    for rpr in package.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr"):
+        lang_element = rpr.find(qn("w:lang"))
+        if lang_element is None:
+            lang_element = OxmlElement("w:lang")
+            rpr.append(lang_element)
+        lang_element.set(qn("w:val"), lang)
+
+
+def core_properties(package: Docx, meta: model.Meta, when: dt.datetime) -> None:
+    props = package.core_properties
+    props.title = clip(meta.title)
+    props.author = clip("; ".join(meta.authors))
+    props.subject = clip(meta.subtitle or meta.title)  # as the PDF's Subject
+    props.keywords = clip(meta.classification)
+    props.category = clip(meta.classification)
+    props.language = meta.lang
+    props.version = clip(meta.version or "")
+    props.content_status = clip(meta.status or "")
+    props.comments = props.last_modified_by = ""
+    props.revision = 1
+    props.created = props.modified = when
+
+
+def clip(text: str) -> str:
+    # python-docx refuses core properties longer than 255 characters.
+    return text[:255]
+
+
+CUSTOM_PROPERTIES = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+# The format id Office gives every user-defined property.
+USER_DEFINED = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def custom_properties(package: Docx, properties: Sequence[tuple[str, str]]) -> None:
+    """docProps/custom.xml: File > Properties > Custom in Word, and where
+    data-loss-prevention tools read a document's markings."""
+    xml = "".join(
+        f'<property fmtid="{USER_DEFINED}" pid="{pid}" name="{escape(name)}">'
+        f'<vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
+        for pid, (name, value) in enumerate(properties, start=2))  # Office starts at 2
+    blob = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f'{xml}</Properties>').encode("utf-8")
+    opc = package.part.package
+    for rel in list(opc.rels.values()):  # a reference document's own custom properties
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            opc.rels.pop(rel.rId)
+    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPERTIES, blob, opc)
+    opc.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def save(package: Docx) -> bytes:
+    buffer = io.BytesIO()
+    package.save(buffer)
+    return buffer.getvalue()
+
+
+def stable_zip(data: bytes) -> bytes:
+    """The same zip with fixed entry times: zipfile stamps the current time."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()

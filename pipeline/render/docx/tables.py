@@ -1,0 +1,66 @@
+"""Tables: the caption above, then a Word table in the reference's `Table`
+style, its columns shared out by their contents."""
+
+from __future__ import annotations
+
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from pipeline import model
+from pipeline.model import Inline, Table
+from pipeline.render.docx.inlines import numbered_caption, paragraph
+from pipeline.render.docx.state import Env, State
+
+EMU_PER_TWIP = 635
+
+
+def table_xml(table: Table, env: Env, state: State) -> list:
+    """The caption above (Word's Caption style and a SEQ Table field, so Word
+    renumbers tables and lists them in a Table of Figures), then the table
+    in the reference's `Table` style with a header row that repeats."""
+    content = ([numbered_caption(env, state, "table", "Table", table.number, table.caption,
+                                 table.id, table.portion)] if table.caption else [])
+    tbl = OxmlElement("w:tbl")
+    tbl.append(parse_xml(
+        f'<w:tblPr {nsdecls("w")}><w:tblStyle w:val="{state.style("Table")}"/>'
+        '<w:tblW w:w="5000" w:type="pct"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+        'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'))
+    widths = column_widths(table, env.text_width // EMU_PER_TWIP)
+    grid = OxmlElement("w:tblGrid")
+    for width in widths:
+        grid.append(OxmlElement("w:gridCol", {qn("w:w"): str(width)}))
+    tbl.append(grid)
+    tbl.append(table_row(table.head, table.aligns, widths, env, state, header=True))
+    for row in table.rows:
+        tbl.append(table_row(row, table.aligns, widths, env, state, header=False))
+    content.append(tbl)
+    return content
+
+
+def column_widths(table: Table, total: int) -> list[int]:
+    """Each column's share of the text width, by the length of its longest
+    cell (capped, so one long cell wraps rather than starving the rest), as
+    a browser's automatic table layout shares it; Word and LibreOffice
+    would otherwise make every column as wide, or the first one widest."""
+    weights = [min(max(len(model.plain_text(cell)) for cell in column), 60) + 4
+               for column in zip(table.head, *table.rows)]
+    return [total * weight // sum(weights) for weight in weights]
+
+
+def table_row(cells: tuple[tuple[Inline, ...], ...], aligns: tuple[str | None, ...],
+              widths: list[int], env: Env, state: State, header: bool):
+    tr = OxmlElement("w:tr")
+    if header:  # repeats at the top of each page the table runs onto
+        tr.append(parse_xml(f'<w:trPr {nsdecls("w")}><w:tblHeader/><w:cantSplit/></w:trPr>'))
+    else:
+        tr.append(parse_xml(f'<w:trPr {nsdecls("w")}><w:cantSplit/></w:trPr>'))
+    for cell, align, width in zip(cells, aligns, widths):
+        tc = OxmlElement("w:tc")
+        tc.append(parse_xml(f'<w:tcPr {nsdecls("w")}><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'))
+        p = paragraph(env, state, "Compact", cell)
+        if align:  # the column's alignment is content, as in pandoc's writer
+            p.get_or_add_pPr().append(OxmlElement("w:jc", {qn("w:val"): align}))  # same words
+        tc.append(p)
+        tr.append(tc)
+    return tr
