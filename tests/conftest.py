@@ -58,3 +58,16 @@ def run_in_process(argv: list[str], env: dict[str, str]) -> subprocess.Completed
             except SystemExit as exit:  # argparse's usage errors and --version
                 code = exit.code if isinstance(exit.code, int) else 2
     return subprocess.CompletedProcess(["briefing", *argv], code, out.getvalue(), err.getvalue())
+
+
+# End-to-end modules: real briefings built whole and read back by LibreOffice,
+# Chromium, poppler or pandoc. `make test` runs them; `-m "not slow"` leaves
+# them out while working on one module.
+SLOW_MODULES = {"test_end_to_end", "test_end_to_end_markings", "test_browser", "test_house_style",
+                "test_ci_examples", "test_page_styles", "test_versions", "test_architecture"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.module.__name__ in SLOW_MODULES or "libreoffice" in item.name:
+            item.add_marker(pytest.mark.slow)
