@@ -58,7 +58,9 @@ from pipeline.model import Meta
     ("NS", "nato", 3, set()), ("CTS", "nato", 4, set()), ("OS", "uk", 1, set()),
 ])
 def test_portion_marks_read(mark, scheme, rank, controls):
-    assert read_portion(mark, scheme) == Marking(scheme, rank, frozenset(controls))
+    read = read_portion(mark, scheme)
+    assert isinstance(read, Marking)
+    assert (read.scheme, read.rank, read.controls) == (scheme, rank, frozenset(controls))
 
 
 @pytest.mark.parametrize("mark, scheme, words", [

@@ -68,9 +68,9 @@ def distribution_problems(meta, banner: Marking | None) -> list[tuple[str, str]]
         return [("distribution", "'distribution' must be a DoDI 5230.24 statement letter, "
                  f"one of {', '.join(STATEMENTS)}; not '{letter}'")]
     problems = []
-    if letter == "A" and banner is not None and banner.scheme == "us" and banner.rank >= 1:
+    if letter == "A" and banner is not None and (why := not_public(banner)):
         problems.append(("distribution", f"distribution statement A (public release) cannot go on a "
-                         f"{meta.classification} document"))
+                         f"{meta.classification} document: {why}"))
     if letter != "A":
         if not meta.controlling_office:
             problems.append(("distribution", f"distribution statement {letter} needs "
@@ -85,6 +85,29 @@ def distribution_problems(meta, banner: Marking | None) -> list[tuple[str, str]]
         problems.append(("distribution_reason", f"'distribution_reason' must be one of: "
                          f"{'; '.join(DISTRIBUTION_REASONS)}; not '{meta.distribution_reason}'"))
     return problems
+
+
+def not_public(banner: Marking) -> str | None:
+    """Why a document with this banner cannot be released to the public
+    (distribution statement A), or None. Only what is unclassified and free
+    of dissemination controls may be, in every scheme:
+    - US: DoDI 5230.24 (statement A is for unclassified, unlimited
+      information) and ISM-ID-00159 (statement A is forbidden on
+      classified documents); CUI and any control after // limit
+      dissemination (32 CFR 2002.20, DoDM 5200.01 Vol 2 Encl 4);
+    - NATO: C-M(2002)60 gives even NATO UNCLASSIFIED information to the
+      public only with its originator's consent, which a statement A does
+      not record;
+    - UK: OFFICIAL without a caveat may be published; OFFICIAL-SENSITIVE
+      and above may not (Government Security Classifications Policy)."""
+    if banner.rank > 0:
+        return "it is classified or controlled, and public release needs neither"
+    if banner.controls:
+        return (f"its dissemination controls ({', '.join(sorted(banner.controls))}) limit who "
+                "may receive it")
+    if banner.scheme == "nato":
+        return "NATO information goes to the public only with its originator's consent"
+    return None
 
 
 def canonical_reason(reason: str) -> str | None:

@@ -130,6 +130,7 @@ class Quote:
 
     blocks: tuple[Block, ...]
     attribution: tuple[Inline, ...] = ()  # from a last paragraph `— Source`
+    attribution_portion: str | None = None  # its mark: `— (U) Source`
     line: int
 
 
@@ -139,6 +140,8 @@ class Definition:
 
     term: tuple[Inline, ...]
     definitions: tuple[tuple[Block, ...], ...]  # one or more, each some blocks
+    portion: str | None = None  # the term's own portion mark
+    line: int | None = None  # the term's line, when the reader knows it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -240,6 +243,12 @@ class Meta:
     title: str
     classification: str
     subtitle: str | None = None
+    # With `portion_marking: true` the title carries its mark, read off it
+    # as off any portion; the subtitle and short title may carry their own,
+    # else they belong to the title's portion.
+    title_portion: str | None = None
+    subtitle_portion: str | None = None
+    short_title_portion: str | None = None
     date: str | None = None
     version: str | None = None
     status: str | None = None
@@ -271,6 +280,19 @@ class Meta:
     key_lines: tuple[tuple[str, int], ...] = field(default=())
 
     @property
+    def marked_title(self) -> str:
+        """The title as plain text after its portion mark: "(U) Title"."""
+        return f"({self.title_portion}) {self.title}" if self.title_portion else self.title
+
+    @property
+    def running_title(self) -> str:
+        """The running header's title: the short title (the title when none)
+        after its mark, or the title's when it has none of its own."""
+        mark = self.short_title_portion or self.title_portion
+        text = self.short_title or self.title
+        return f"({mark}) {text}" if mark else text
+
+    @property
     def draft(self) -> bool:
         """`status: draft` puts a DRAFT watermark on every page."""
         return (self.status or "").strip().lower() == "draft"
@@ -298,4 +320,42 @@ class Document:
     path: str  # as given by the user, for messages
     footnotes: tuple[Footnote, ...] = ()  # by number
     abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, expansion), sorted
+    # With portion marks, each abbreviation's expansion's mark: its own, or
+    # rolled up from the portions that use it.
+    abbreviation_marks: tuple[tuple[str, str], ...] = ()
     source: str = ""  # the source text as read, which a PDF/A-3 carries as an attachment
+    rollup: RollUp | None = None  # how the banner follows from the portion marks
+
+
+# The roll-up ----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RollUpSource:
+    """A portion that calls for a part of the banner."""
+
+    line: int | None
+    mark: str  # as written, without brackets: "S//NF"
+    what: str  # "paragraph", "title", "abbreviation CUI" ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RollUpPart:
+    """One part of the banner and the portions it follows from."""
+
+    part: str  # "level", "sci", "dissemination", "category" or "release"
+    value: str  # as a banner writes it: "SECRET", "SI-G ABC", "NOFORN", "REL TO USA, GBR"
+    rule: str  # the roll-up rule (markings/rules.py ROLL_UP), such as "level.highest"
+    sources: tuple[RollUpSource, ...]
+    # "ok": the banner says it; "missing": the portions need it and the
+    # banner lacks it; "extra": the banner says more than the portions need.
+    status: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RollUp:
+    """How a banner follows from its portions, worked out by the portions
+    pass for `briefing check --explain` and the build's report."""
+
+    banner: str  # as the front matter gives it
+    derived: str  # the banner the portions call for
+    parts: tuple[RollUpPart, ...]
