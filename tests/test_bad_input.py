@@ -137,7 +137,7 @@ def test_every_problem_at_once(tmp_path: Path):
     assert [line.split(": ", 1)[0] for line in result.stderr.splitlines()] == [
         f"{keys}:3", f"{keys}:4", f"{keys}:5"]
     body = tmp_path / "body.md"
-    body.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\nportion_marking: true\n---\n\n"
+    body.write_text("---\ntitle: (U) T\nclassification: UNCLASSIFIED\nportion_marking: true\n---\n\n"
                     "# Heading\n\n(U) Text[^a] and [bad](javascript:x) and @tbl-nowhere.\n\n"
                     "| a |\n|---|\n| 1 |\n\n![(U) x](nothere.png)\n\n[^b]: (U) unused.\n")
     result = run_cli("check", body)

@@ -8,7 +8,7 @@ from pipeline import model as m
 from pipeline.run.build import load
 from pipeline.problems import BriefingError
 
-SECRET = ("---\ntitle: T\nclassification: SECRET\nportion_marking: true\nclassified_by: A\n"
+SECRET = ("---\ntitle: (U) T\nclassification: SECRET\nportion_marking: true\nclassified_by: A\n"
           "derived_from: B\ndeclassify_on: '20501231'\n---\n")
 
 
@@ -26,7 +26,7 @@ def test_marks_move_into_the_model(write):
         !!! note "(U) Title"
             (C) Inside.
 
-        Term
+        (C) Term
         :   (U) Definition.
 
         | a |
@@ -47,6 +47,7 @@ def test_marks_move_into_the_model(write):
     assert quote.blocks[0].portion == "U"
     assert note.portion == "U" and m.plain_text(note.title) == "Title" and note.blocks[0].portion == "C"
     assert terms.items[0].definitions[0][0].portion == "U"
+    assert terms.items[0].portion == "C" and m.plain_text(terms.items[0].term) == "Term"
     assert table.portion == "C" and m.plain_text(table.caption) == "Caption" and table.number == 1
     assert text.portion == "S"
     assert doc.footnotes[0].blocks[0].portion == "U"

@@ -118,7 +118,7 @@ def test_a_problem_crosses_processes_and_json_whole():
 
 
 def test_silence_drops_a_warning_on_the_command_line(write):
-    source = write("Text.\n", front="---\ntitle: T\nclassification: UNCLASSIFIED\n"
+    source = write("Text.\n", front="---\ntitle: (U) T\nclassification: UNCLASSIFIED\n"
                    "portion_marking: true\n---\n")
     loud = run_cli("check", source)
     assert loud.returncode == 1  # the paragraph has no mark: an error stays an error

@@ -1,16 +1,33 @@
-"""The markings stage: portion marks read off the text, and every marking
-checked against the banner and the front matter, all problems at once.
+"""The markings stage: portion marks read off the text, every marking
+checked against the banner and the front matter, all problems at once, and
+the banner's roll-up from its portions.
 
-With `portion_marking: true`, a mark such as `(S//NF)` at the start of a
-paragraph, list item, heading, caption or admonition title moves out of the
-text into the node's `portion` field, so every backend shows it the same
-way, and every portion must have one. The rules are in markings/rules.py.
+With `portion_marking: true`, every piece of author text is in a portion
+(README, "Markings"):
+- these carry their own mark, at the very start, whatever inline markup
+  stands around or inside it (`**(U)**`, `*(S//NF)*`, a link, an
+  abbreviation such as `*[CUI]: …`): the title, headings, paragraphs and
+  list items, table and figure captions, admonition titles, definition
+  terms, a quote's attribution (`— (U) Source`);
+- a table's cells and a figure's alt text belong to the caption's portion;
+- a code block belongs to the paragraph directly before it, in the same
+  list item, quote or note; one with no paragraph before it is an error;
+- the subtitle and the short title belong to the title's portion unless
+  they carry their own mark;
+- an abbreviation's expansion carries its own mark (`*[CUI]: (U) Controlled
+  Unclassified Information`), or belongs to the portions that use it and is
+  marked as their roll-up; one with neither is an error.
+
+A mark moves out of the text into the node's `portion` field (the title's
+into Meta), so every backend shows it the same way. The rules are in
+markings/rules.py; the roll-up is stored on the document (`rollup`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import assert_never
 
@@ -22,6 +39,8 @@ from pipeline.problems import Reporter
 
 # An attempt at a mark: capitals in brackets at the very start of the text.
 MARK = re.compile(r"\(([A-Z][A-Z0-9 ,/\-]*)\)\s*")
+EXAMPLES = {"us": "(U)", "nato": "(NU)", "uk": "(O)"}
+Inlines = tuple[m.Inline, ...]
 
 
 @dataclass
@@ -30,38 +49,117 @@ class Portions:
     scheme: str
     banner: markings.Marking | None  # None when the banner itself is wrong
     banner_text: str
-    seen: list[tuple[str, markings.Marking]] = field(default_factory=list)
+    seen: list[markings.Portion] = field(default_factory=list)
+    # Where each abbreviation is used: the portions it stands in.
+    abbreviation_uses: dict[str, list[markings.Portion]] = field(default_factory=dict)
 
-    def take(self, inlines: tuple[m.Inline, ...], line: int, what: str
-             ) -> tuple[str | None, tuple[m.Inline, ...]]:
-        """The portion mark at the start of some text, and the text without it."""
-        first = inlines[0] if inlines else None
-        found = MARK.match(first.text) if isinstance(first, m.Text) else None
-        if found is None or not isinstance(first, m.Text):
-            example = {"us": "(U)", "nato": "(NU)", "uk": "(O)"}[self.scheme]
-            self.reporter.error(line, "portion.missing", f"{what} has no portion mark such as "
-                                f"{example} (portion_marking is on)")
+    def take(self, inlines: Inlines, line: int | None, what: str
+             ) -> tuple[str | None, Inlines]:
+        """The portion mark at the start of some text, and the text without
+        it. The mark is found in the text a reader sees, so inline markup
+        around or inside it (emphasis, a link, an abbreviation) is no
+        obstacle; the markup is kept for what follows the mark."""
+        found = MARK.match(leading_text(inlines))
+        if found is None:
+            self.missing(line, what)
             return None, inlines
         mark = " ".join(found.group(1).split())
-        rest = first.text[found.end():]
-        inlines = ((m.Text(text=rest),) if rest else ()) + inlines[1:]
-        self.check(mark, line)
-        return mark, inlines
+        portion = self.read(mark, line, what)
+        if portion is not None:
+            self.note_abbreviations((inlines,), portion)
+        return mark, drop(inlines, found.end())
 
-    def check(self, mark: str, line: int) -> None:
-        portion = markings.read_portion(mark, self.scheme)
-        if isinstance(portion, str):
-            self.reporter.error(line, "portion.invalid", portion)
-            return
-        self.seen.append((mark, portion))
-        if self.banner and (problem := markings.portion_problem(mark, portion, self.banner,
-                                                                self.banner_text)):
-            self.reporter.error(line, "portion.above-banner", problem)
+    def take_text(self, text: str, line: int | None, what: str, required: bool = True
+                  ) -> tuple[str | None, str]:
+        """The same for front-matter text (the title) and expansions."""
+        found = MARK.match(text)
+        if found is None:
+            if required:
+                self.missing(line, what)
+            return None, text
+        mark = " ".join(found.group(1).split())
+        self.read(mark, line, what)
+        return mark, text[found.end():]
+
+    def missing(self, line: int | None, what: str) -> None:
+        self.reporter.error(line, "portion.missing", f"{what} has no portion mark such as "
+                            f"{EXAMPLES[self.scheme]} (portion_marking is on)")
+
+    def read(self, mark: str, line: int | None, what: str) -> markings.Portion | None:
+        marking = markings.read_portion(mark, self.scheme)
+        if isinstance(marking, str):
+            self.reporter.error(line, "portion.invalid", marking)
+            return None
+        portion = markings.Portion(mark, marking, line, what)
+        self.seen.append(portion)
+        return portion
+
+    def note_abbreviations(self, runs: tuple[Inlines, ...], portion: markings.Portion) -> None:
+        for run in runs:
+            for item in walk.nested_inlines(run):
+                if isinstance(item, m.Abbr):
+                    self.abbreviation_uses.setdefault(item.text, []).append(portion)
+
+    def last(self) -> markings.Portion | None:
+        return self.seen[-1] if self.seen else None
+
+
+def leading_text(inlines: Inlines, limit: int = 120) -> str:
+    """The text a reader sees at the start of some inlines, through
+    emphasis, links and abbreviations, up to the first other node."""
+    parts: list[str] = []
+    size = 0
+    for item in inlines:
+        match item:
+            case m.Text(text=text) | m.Abbr(text=text):
+                parts.append(text)
+            case m.Emph(children=children) | m.Strong(children=children) | m.Link(children=children):
+                inner = leading_text(children, limit - size)
+                parts.append(inner)
+                if len(inner) < len(m.plain_text(children)):
+                    break  # it stopped inside: so do we
+            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref():
+                break
+            case _:
+                assert_never(item)
+        size += len(parts[-1])
+        if size >= limit:
+            break
+    return "".join(parts)
+
+
+def drop(inlines: Inlines, count: int) -> Inlines:
+    """The inlines without their first `count` characters of text; markup
+    left empty by it (the `**` of `**(U)**`) goes too."""
+    out: list[m.Inline] = []
+    for index, item in enumerate(inlines):
+        if count <= 0:
+            return tuple(out) + inlines[index:]
+        match item:
+            case m.Text(text=text):
+                if len(text) > count:
+                    out.append(m.Text(text=text[count:]))
+                count -= len(text)
+            case m.Abbr(text=text):
+                if len(text) > count:
+                    out.append(dataclasses.replace(item, text=text[count:]))
+                count -= len(text)
+            case m.Emph(children=children) | m.Strong(children=children) | m.Link(children=children):
+                size = len(leading_text(children, 10**6))
+                rest = drop(children, count)
+                if rest:
+                    out.append(dataclasses.replace(item, children=rest))
+                count -= size
+            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref():
+                return tuple(out) + inlines[index:]
+            case _:
+                assert_never(item)
+    return tuple(out)
 
 
 def mark_portions(doc: m.Document, reporter: Reporter) -> m.Document:
-    """The document with portion marks in place; every marking problem of
-    the front matter and of the text reported."""
+    """The document with portion marks in place and its roll-up; every
+    marking problem of the front matter and of the text reported."""
     meta = doc.meta
     for key, code, message in meta_problems(meta):
         reporter.error(meta.line_of(key) or 1, code, message)
@@ -70,12 +168,21 @@ def mark_portions(doc: m.Document, reporter: Reporter) -> m.Document:
         return doc
     scheme = banner.scheme if banner else (meta.marking_scheme or "us")
     state = Portions(reporter, scheme, banner, meta.classification)
+    doc = dataclasses.replace(doc, meta=mark_meta(meta, state))
     doc = walk.map_document(doc, section=lambda s: mark_section(s, state),
                             block=lambda b: mark_block(b, state))
-    for message in (markings.banner_warnings(banner, meta.classification, state.seen)
-                    if banner else []):
-        reporter.warning(meta.line_of("classification"), "marking.banner-above-portions", message)
-    return doc
+    check_code_blocks(doc, state)
+    doc = mark_abbreviations(doc, state)
+    if banner is None:
+        return doc
+    _, rollup, findings = markings.roll_up(banner, meta.classification, state.seen)
+    banner_line = meta.line_of("classification")
+    for finding in findings:
+        if finding.warning:
+            reporter.warning(finding.line or banner_line, finding.code, finding.message)
+        else:
+            reporter.error(finding.line or banner_line, finding.code, finding.message)
+    return dataclasses.replace(doc, rollup=rollup)
 
 
 def meta_problems(meta: m.Meta) -> list[tuple[str, str, str]]:
@@ -85,13 +192,32 @@ def meta_problems(meta: m.Meta) -> list[tuple[str, str, str]]:
     return [(key, "marking.block", message) for key, message in marking_blocks.block_problems(meta)]
 
 
+def mark_meta(meta: m.Meta, state: Portions) -> m.Meta:
+    """The title's mark off the title (DoDM 5200.01 Vol 2 marks titles and
+    subjects as portions); the subtitle's and short title's, if they have one."""
+    portion, title = state.take_text(meta.title, meta.line_of("title"), "the title")
+    if portion and not title.strip():
+        state.reporter.error(meta.line_of("title"), "portion.empty",
+                             "the title has nothing after its portion mark")
+        title = meta.title
+    subtitle_portion, subtitle = (state.take_text(meta.subtitle, meta.line_of("subtitle"),
+                                                  "the subtitle", required=False)
+                                  if meta.subtitle else (None, None))
+    short_portion, short = (state.take_text(meta.short_title, meta.line_of("short_title"),
+                                            "the short title", required=False)
+                            if meta.short_title else (None, None))
+    return dataclasses.replace(meta, title=title, title_portion=portion,
+                               subtitle=subtitle or meta.subtitle, subtitle_portion=subtitle_portion,
+                               short_title=short or meta.short_title, short_title_portion=short_portion)
+
+
 def mark_section(section: m.Section, state: Portions) -> m.Section:
     portion, title = state.take(section.title, section.line, "heading")
     return dataclasses.replace(section, portion=portion, title=title)
 
 
 def mark_block(block: m.Block, state: Portions) -> m.Block:
-    """The block's own mark taken off; the walk goes on into what is inside."""
+    """The block's own marks taken off; the walk goes on into what is inside."""
     replace = dataclasses.replace
     match block:
         case m.Paragraph(inlines=()):
@@ -108,16 +234,103 @@ def mark_block(block: m.Block, state: Portions) -> m.Block:
                 state.reporter.error(line, "portion.no-caption", f"a {kind} needs a caption to "
                                      "carry its portion mark (portion_marking is on)")
                 return block
+            before = len(state.seen)
             portion, caption = state.take(caption, line, f"{kind} caption")
+            if isinstance(block, m.Table) and len(state.seen) > before and (last := state.last()):
+                # The cells belong to the caption's portion.
+                state.note_abbreviations((*block.head, *(c for row in block.rows for c in row)), last)
             if isinstance(block, m.Figure) and portion:
                 return replace(block, portion=portion, caption=caption, alt=without_mark(block.alt))
             return replace(block, portion=portion, caption=caption)
-        case m.ListBlock() | m.Quote() | m.DefinitionList() | m.CodeBlock() | m.Rule():
+        case m.Quote(attribution=attribution, line=line) if attribution:
+            portion, attribution = state.take(attribution, line, "quote's attribution (— …)")
+            return replace(block, attribution=attribution, attribution_portion=portion)
+        case m.DefinitionList(items=items, line=line):
+            return replace(block, items=tuple(mark_term(item, item.line or line, state)
+                                              for item in items))
+        case m.ListBlock() | m.Quote() | m.CodeBlock() | m.Rule():
             return block
         case _:
             assert_never(block)
 
 
+def mark_term(item: m.Definition, line: int, state: Portions) -> m.Definition:
+    portion, term = state.take(item.term, line, "definition term")
+    return dataclasses.replace(item, term=term, portion=portion)
+
+
 def without_mark(text: str) -> str:
     found = MARK.match(text)
     return text[found.end():] if found else text
+
+
+# Code blocks ------------------------------------------------------------------
+
+def block_runs(doc: m.Document) -> Iterator[tuple[m.Block, ...]]:
+    """Every run of sibling blocks: before the first heading, in each
+    section and footnote, and inside every list item, quote, note and
+    definition."""
+    yield doc.blocks
+    for section in walk.sections(doc):
+        yield section.blocks
+    for note in doc.footnotes:
+        yield note.blocks
+    for block in walk.blocks(doc):
+        yield from walk.block_children(block)
+
+
+def check_code_blocks(doc: m.Document, state: Portions) -> None:
+    """A code block belongs to the paragraph directly before it."""
+    for run in block_runs(doc):
+        for before, block in zip((None, *run), run):
+            if isinstance(block, m.CodeBlock) and not isinstance(before, m.Paragraph):
+                state.reporter.error(block.line, "portion.code-block",
+                                     "a code block belongs to the portion of the paragraph "
+                                     "directly before it, and this one has none: introduce it "
+                                     f"with a marked paragraph, such as {EXAMPLES[state.scheme]} "
+                                     "The commands:")
+
+
+# Abbreviations ----------------------------------------------------------------
+
+def mark_abbreviations(doc: m.Document, state: Portions) -> m.Document:
+    """Each expansion's mark: its own (taken off it, and checked against
+    every portion that shows it), or the roll-up of the portions using it."""
+    if not doc.abbreviations:
+        return doc
+    expansions: dict[str, str] = {}
+    marks: list[tuple[str, str]] = []
+    for short, long in doc.abbreviations:
+        what = f"abbreviation {short}"
+        mark, text = state.take_text(long, None, what, required=False)
+        expansions[short] = text
+        uses = state.abbreviation_uses.get(short, [])
+        if mark is not None:
+            marks.append((short, mark))
+            own = state.last()
+            if own is None or own.mark != mark:
+                continue  # the mark is invalid, and reported
+            for use in uses:
+                if use.marking.scheme == own.marking.scheme and markings.portion_problem(
+                        mark, own.marking, use.marking, f"({use.mark})"):
+                    state.reporter.error(use.line, "portion.abbreviation",
+                                         f"{short} stands in a portion marked '({use.mark})', "
+                                         f"but its expansion is marked '({mark})': the portion "
+                                         "would show more than its mark allows")
+        elif uses:
+            marks.append((short, markings.derive(uses).portion()))
+        else:
+            state.reporter.error(None, "portion.missing",
+                                 f"the expansion of abbreviation {short} (*[{short}]: …) has no "
+                                 "portion mark, and no marked portion uses it: write "
+                                 f"*[{short}]: {EXAMPLES[state.scheme]} {long}")
+
+    def unmarked(item: m.Inline) -> m.Inline:
+        if isinstance(item, m.Abbr) and item.text in expansions:
+            return dataclasses.replace(item, title=expansions[item.text])
+        return item
+
+    doc = walk.map_document(doc, inline=unmarked)
+    return dataclasses.replace(
+        doc, abbreviations=tuple((short, expansions[short]) for short, _ in doc.abbreviations),
+        abbreviation_marks=tuple(marks))
