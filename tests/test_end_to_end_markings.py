@@ -89,10 +89,19 @@ def test_portion_marks_in_all_three_formats(built):
     headers = [words(pandoc_text(h["c"][2])) for h in pandoc_blocks(ast, "Header")]
     assert "(U) Background" in headers and "(S) Options" in headers
     # The mark is styled as a mark, not typed as text, in HTML and DOCX.
-    assert html.xpath("//span[@class='portion']/text()")[:3] == ["(U)", "(U)", "(S//NF)"]
+    # The title first (DoDM 5200.01 Vol 2 marks titles as portions), then the text.
+    assert html.xpath("//span[@class='portion']/text()")[:4] == ["(U)", "(U)", "(U)", "(S//NF)"]
+    assert words(html.xpath("string(//h1)")) == "(U) Northern Flank Posture"
+    assert html.xpath("//h1/span[@class='portion']/text()") == ["(U)"]
+    assert html.xpath("//title/text()") == ["(U) Northern Flank Posture"]
     marks = [r.text for p in docx.Document(str(built / "us-secret.docx")).paragraphs
              for r in p.runs if r.style.name == "Portion Mark"]
-    assert marks[:3] == ["(U)", "(U)", "(S//NF)"]
+    assert marks[:4] == ["(U)", "(U)", "(U)", "(S//NF)"]
+    title = next(p for p in docx.Document(str(built / "us-secret.docx")).paragraphs
+                 if p.style.name == "Title")
+    assert [(r.text, r.style.name) for r in title.runs][:1] == [("(U)", "Portion Mark")]
+    assert title.text == "(U) Northern Flank Posture"
+    assert "(U) Northern Flank Posture" in words(pdf_text(built / "us-secret.pdf", page=1))
     assert len(marks) == len(html.xpath("//span[@class='portion']")) - 1  # the footnote's
     # An id is made from the words, not from the mark.
     assert html.xpath("//section[@id='background']/h2")
@@ -189,7 +198,7 @@ def test_banner_colour_follows_the_level(built, tmp_path):
 
 def test_check_reports_every_marking_problem_at_once(write):
     path = write("# (S) Heading\n\n(X) Unknown.\n\nNo mark.\n\n(TS) Too high.\n",
-                 front="---\ntitle: T\nclassification: SECRET\nportion_marking: true\n"
+                 front="---\ntitle: (U) T\nclassification: SECRET\nportion_marking: true\n"
                        "distribution: B\n---\n")
     result = run_cli("check", path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -206,7 +215,7 @@ def test_check_reports_every_marking_problem_at_once(write):
 
 def test_an_over_marked_banner_is_a_warning(write, tmp_path):
     path = write("# (U) Heading\n\n(C) The highest portion.\n",
-                 front="---\ntitle: T\nclassification: SECRET//NOFORN\nportion_marking: true\n"
+                 front="---\ntitle: (U) T\nclassification: SECRET//NOFORN\nportion_marking: true\n"
                        "classified_by: J. Smith\nderived_from: Memo 12\ndeclassify_on: '20501231'\n---\n")
     result = run_cli("build", path, "--out", tmp_path / "out", "--to", "html")
     assert result.returncode == 0
@@ -248,7 +257,7 @@ def test_a_reference_repeats_the_heading_without_its_mark(write, tmp_path):
     """The DOCX's REF field, as LibreOffice updates it, says the heading's
     words; the heading's portion mark stays out of its bookmark."""
     path = write("# (U) Background {#sec-bg}\n\n(U) See @sec-bg.\n",
-                 front="---\ntitle: T\nclassification: UNCLASSIFIED\nportion_marking: true\n---\n")
+                 front="---\ntitle: (U) T\nclassification: UNCLASSIFIED\nportion_marking: true\n---\n")
     assert run_cli("build", path, "--out", tmp_path / "out", "--to", "docx").returncode == 0
     from readers import soffice_to_pdf
     text = words(pdf_text(soffice_to_pdf(tmp_path / "out" / "brief.docx", tmp_path)))

@@ -52,7 +52,9 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
         ctx = replace(ctx, print_notes={note.number: note_text(note, ctx) for note in doc.footnotes})
     body = blocks(doc.blocks, ctx) + Markup("").join(section(s, ctx) for s in doc.sections)
     if doc.abbreviations:
-        body += ctx.macros.abbreviations(doc.abbreviations, ctx.labels)
+        marks = dict(doc.abbreviation_marks)
+        body += ctx.macros.abbreviations([(short, long, marks.get(short))
+                                          for short, long in doc.abbreviations], ctx.labels)
     if doc.footnotes and not footnotes_in_place:
         body += ctx.macros.footnotes([(note.number, blocks(note.blocks, ctx)) for note in doc.footnotes],
                                      ctx.labels)
@@ -107,12 +109,13 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.paragraph(marked(portion, inlines(content, ctx), ctx))
         case m.ListBlock(ordered=ordered, start=start, items=items):
             return ctx.macros.list(ordered, start, [definition(item.blocks, ctx) for item in items])
-        case m.Quote(blocks=content, attribution=attribution):
-            return ctx.macros.quote(blocks(content, ctx), inlines(attribution, ctx))
+        case m.Quote(blocks=content, attribution=attribution, attribution_portion=portion):
+            return ctx.macros.quote(blocks(content, ctx),
+                                    marked(portion, inlines(attribution, ctx), ctx))
         case m.DefinitionList(items=items):
             return ctx.macros.definition_list(
-                [(inlines(item.term, ctx), [definition(d, ctx) for d in item.definitions])
-                 for item in items])
+                [(marked(item.portion, inlines(item.term, ctx), ctx),
+                  [definition(d, ctx) for d in item.definitions]) for item in items])
         case m.CodeBlock(lang=lang, text=text):
             return ctx.macros.code_block(text, lang)
         case m.Rule():

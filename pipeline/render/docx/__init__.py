@@ -68,7 +68,8 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
         content.extend(section_xml(section, env, state))
     append_body(body, content)
     if doc.abbreviations:
-        append_body(body, abbreviations_xml(doc.abbreviations, env, state))
+        append_body(body, abbreviations_xml(doc.abbreviations, dict(doc.abbreviation_marks),
+                                            env, state))
     if doc.footnotes:
         add_footnotes(doc.footnotes, env, state)
     set_language(state.package, meta.lang)

@@ -19,7 +19,7 @@ from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Figure
                             ListBlock, Paragraph, Quote, Rule, Section, Table, Text)
 from pipeline.render.docx.fields import bookmark, bookmark_name, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.figures import figure_xml
-from pipeline.render.docx.inlines import PORTION_RUNS, paragraph
+from pipeline.render.docx.inlines import PORTION_RUNS, inlines_xml, paragraph, portion_run
 from pipeline.render.docx.package import footnotes_part
 from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
@@ -37,14 +37,13 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
             return [paragraph(env, state, where.style, inlines, portion)]
         case ListBlock() as list_block:
             return list_xml(list_block, env, state, where)
-        case Quote(blocks=blocks, attribution=attribution):
-            said = ([paragraph(env, state, "Quote Attribution", (Text(text="— "), *attribution))]
-                    if attribution else [])
+        case Quote(blocks=blocks, attribution=attribution, attribution_portion=portion):
+            said = [attribution_xml(attribution, portion, env, state)] if attribution else []
             return blocks_xml(blocks, env, state, replace(where, style="Quote")) + said
         case DefinitionList(items=items):
             definition = replace(where, style="Definition")
             return [element for item in items for element in (
-                paragraph(env, state, "Definition Term", item.term),
+                paragraph(env, state, "Definition Term", item.term, item.portion),
                 *(e for d in item.definitions for e in blocks_xml(d, env, state, definition)))]
         case CodeBlock(text=text):
             return [code_xml(text, state)]
@@ -180,13 +179,27 @@ def add_footnotes(notes: tuple[Footnote, ...], env: Env, state: State) -> None:
         part.element.append(footnote)
 
 
-def abbreviations_xml(items: tuple[tuple[str, str], ...], env: Env, state: State) -> list:
-    """The automatic list at the end: each abbreviation, a tab, its meaning."""
+def attribution_xml(attribution: tuple[Inline, ...], portion: str | None, env: Env,
+                    state: State):
+    """`— (U) Source`: the dash, then the attribution's mark and words."""
+    p = paragraph(env, state, "Quote Attribution", (Text(text="— "),))
+    if portion:
+        p.extend(portion_run(state, portion))
+    p.extend(inlines_xml(attribution, env, state, frozenset()))
+    return p
+
+
+def abbreviations_xml(items: tuple[tuple[str, str], ...], marks: dict[str, str], env: Env,
+                      state: State) -> list:
+    """The automatic list at the end: each abbreviation, a tab, its meaning
+    (after its portion mark, with portion marking)."""
     rows = [paragraph(env, state, "Abbreviations Heading",
                       (Text(text=env.labels["abbreviations"]),))]
     for short, long in items:
         p = paragraph(env, state, "Abbreviation", (Text(text=short),))
         p.append(tab_run())
+        if short in marks:
+            p.extend(portion_run(state, marks[short]))
         p.append(text_run(long))
         rows.append(p)
     return rows

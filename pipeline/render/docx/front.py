@@ -26,8 +26,10 @@ def front_xml(meta: model.Meta, env: Env, state: State) -> list:
     first other paragraph with text in it; a paragraph holding only a simple
     field is blank to it. So the organization above the title is a field,
     and the rows pandoc reads come first, their labels fields too."""
-    head = [paragraph(env, state, style, (Text(text=text),))
-            for style, text in (("Title", meta.title), ("Subtitle", meta.subtitle)) if text]
+    head = [paragraph(env, state, style, (Text(text=text),), portion)
+            for style, text, portion in (("Title", meta.title, meta.title_portion),
+                                         ("Subtitle", meta.subtitle, meta.subtitle_portion))
+            if text]
     rows = [detail_row(state, "Date", env.labels["date"], meta_field=True, value=meta.date),
             detail_row(state, "Author", authors_label(meta, env), meta_field=True,
                        value=", ".join(meta.authors))]

@@ -140,9 +140,9 @@ def set_language(package: Docx, lang: str) -> None:
 
 def core_properties(package: Docx, meta: model.Meta, when: dt.datetime) -> None:
     props = package.core_properties
-    props.title = clip(meta.title)
+    props.title = clip(meta.marked_title)
     props.author = clip("; ".join(meta.authors))
-    props.subject = clip(meta.subtitle or meta.title)  # as the PDF's Subject
+    props.subject = clip(meta.subtitle or meta.marked_title)  # as the PDF's Subject
     props.keywords = clip(meta.classification)
     props.category = clip(meta.classification)
     props.language = meta.lang

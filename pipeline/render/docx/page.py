@@ -54,7 +54,8 @@ def page_setup(meta: model.Meta, labels: Mapping[str, str], state: State) -> Non
 
 
 def short_title(meta: model.Meta) -> str:
-    return meta.short_title or meta.title
+    """The running header's title, after its portion mark when it has one."""
+    return meta.running_title
 
 
 def page_numbers(labels: Mapping[str, str], state: State):
