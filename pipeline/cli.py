@@ -81,6 +81,10 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
     check.add_argument("--time-limit", type=seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
                        help=f"stop a briefing that takes longer (default: {DEFAULT_SECONDS})")
+    check.add_argument("--explain", action="store_true",
+                       help="say how each banner follows from its portion marks: the highest "
+                            "level, the SCI and dissemination controls, the REL TO countries, "
+                            "and which portion calls for each")
 
     watch = commands.add_parser("watch", parents=[debug, making, silence],
                                 help="rebuild on save, preview the HTML live",
@@ -210,7 +214,10 @@ def run_check(args: argparse.Namespace) -> int:
         reporter = Reporter(str(path), args.silence)
         try:
             with time_limit(args.time_limit, str(path)):
-                load(path, reporter)
+                doc = load(path, reporter, stop=not args.explain)
+            if args.explain:
+                print(f"{path}: {explanation(doc)}")
+                reporter.check()
             for warning in reporter.warnings:
                 print(shown(warning, on_github()), file=sys.stderr)
             print(f"{path}: ok")
@@ -222,6 +229,17 @@ def run_check(args: argparse.Namespace) -> int:
                 print(shown(problem, on_github()), file=sys.stderr)
             failed += 1
     return 1 if failed else 0
+
+
+def explanation(doc) -> str:
+    """`check --explain`: how the banner follows from the portions."""
+    from pipeline.markings.rules import explain
+
+    if doc.rollup is None:
+        return (f"banner {doc.meta.classification}: no portion marks to roll up "
+                "(portion_marking is off)" if not doc.meta.portion_marking else
+                f"banner {doc.meta.classification}: not rolled up (the banner is not valid)")
+    return explain(doc.rollup)
 
 
 def run_watch(args: argparse.Namespace) -> int:

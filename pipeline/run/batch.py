@@ -68,6 +68,7 @@ def cached(source: Path, entry: dict, out_dir: Path, seconds: float) -> Outcome:
     return Outcome(source=source, status="up to date", seconds=seconds,
                    outputs=tuple(Path(name) for name in report["outputs"]),
                    pages=report["pages"], markings=report["markings"],
+                   rollup=report.get("rollup"),
                    warnings=tuple(Problem.from_dict(w) for w in report["warnings"]))
 
 
@@ -84,13 +85,14 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
             continue
         outputs = write(made, str(source))
         report = {"outputs": [str(p) for p in outputs], "pages": made.pages,
-                  "markings": made.markings,
+                  "markings": made.markings, "rollup": made.rollup,
                   "warnings": [w.as_dict() for w in made.warnings]}
         if (digest := stale[source]) is not None:
             manifest.record(source, digest, settings, inputs=made.inputs,
                             outputs=outputs, report=report)
         yield Outcome(source=source, status="built", outputs=tuple(outputs), seconds=seconds,
-                      pages=made.pages, markings=made.markings, warnings=made.warnings)
+                      pages=made.pages, markings=made.markings, rollup=made.rollup,
+                      warnings=made.warnings)
 
 
 def one_after_another(sources: list[Path], options, pdf_job=None):

@@ -43,6 +43,7 @@ class Made:
     pages: int | None  # of the PDF, when one was made
     markings: str  # the overall classification
     inputs: tuple[Path, ...]  # what it read besides the source and templates: figures
+    rollup: dict | None = None  # how the banner follows from the portions (plain data)
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,10 @@ class Rendered:
     pages: int | None = None  # of a PDF
 
 
-def load(path: Path, reporter: Reporter | None = None) -> m.Document:
+def load(path: Path, reporter: Reporter | None = None, stop: bool = True) -> m.Document:
     """Source file -> final document model (the whole of `briefing check`).
+    With `stop` false, a document whose passes found errors is returned
+    too, its errors left in the reporter (reading errors still raise).
     The stages are imported here, not at the top: a batch whose briefings
     are all up to date never loads Python-Markdown."""
     from pipeline.read.frontmatter import read_meta
@@ -72,7 +75,7 @@ def load(path: Path, reporter: Reporter | None = None) -> m.Document:
     finally:
         for problem in read_problems:
             reporter.add(problem)
-    return finish(doc, reporter)
+    return finish(doc, reporter, stop)
 
 
 def context(doc: m.Document, options: Options) -> RenderContext:
@@ -134,6 +137,7 @@ def render_formats(doc: m.Document, options: Options, reporter: Reporter,
 def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
     """Read, transform and render one source, in memory; write nothing. The
     PDF is made by `pdf_job` when one is given (see pipeline/run/worker.py)."""
+    from pipeline.markings.rules import rollup_dict
     from pipeline.model import Figure, walk
 
     files = targets(path, options.formats, options.out_dir)
@@ -149,7 +153,8 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
     return Made(files={target: results[fmt].data for target, fmt in zip(files, options.formats)},
                 warnings=reporter.warnings,
                 pages=results["pdf"].pages if "pdf" in results else None,
-                markings=doc.meta.classification, inputs=tuple(figures))
+                markings=doc.meta.classification, inputs=tuple(figures),
+                rollup=rollup_dict(doc.rollup))
 
 
 def write(made: Made, source_name: str, log: Callable[[str], None] = lambda _: None) -> list[Path]:

@@ -18,5 +18,6 @@ class Outcome:
     seconds: float = 0.0
     pages: int | None = None
     markings: str | None = None
+    rollup: dict | None = None  # the banner's roll-up from its portions, as plain data
     warnings: tuple[Problem, ...] = ()
     errors: tuple[Problem, ...] = ()

@@ -1,6 +1,6 @@
 """`--report FILE.json`: per briefing, what a CI job or a dashboard wants to
-know: the outputs, the PDF's pages, the time taken, the markings, the
-warnings and errors."""
+know: the outputs, the PDF's pages, the time taken, the markings and how
+the banner rolls up from the portion marks, the warnings and errors."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def entry(outcome: Outcome) -> dict:
         "pages": outcome.pages,
         "seconds": round(outcome.seconds, 3),
         "markings": outcome.markings,
+        "rollup": outcome.rollup,
         "warnings": [problem(p) for p in outcome.warnings],
         "errors": [problem(p) for p in outcome.errors],
     }
