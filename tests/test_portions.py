@@ -103,3 +103,73 @@ def test_apply_markings_without_portion_marking_checks_only_the_front_matter(wri
     assert same is doc and reporter.warnings == ()
     assert [p.line for p in reporter.errors] == [3, 3, 3]  # the authority block's three lines
     assert {p.code for p in reporter.errors} == {"marking.block"}
+
+
+NOFORN = SECRET.replace("classification: SECRET", "classification: SECRET//NOFORN")
+
+
+def test_a_mark_is_found_through_inline_markup(write):
+    """Whatever inline markup the author or the parser put around or inside
+    a mark, it is the mark; the markup stays on what follows it."""
+    doc = load(write("""\
+        *[NF]: (U) NOFORN
+
+        **(U)** Bold.
+
+        *(S//NF)* Em.
+
+        [(U) Linked](https://example.org) text.
+
+        (S//NF) The NF abbreviation inside the mark.
+
+        ***(U) Bold italic words*** after.
+
+        (U) Plain **bold** words.
+        """, front=NOFORN))
+    bold, em, linked, abbr, both, plain = doc.blocks
+    assert [b.portion for b in doc.blocks] == ["U", "S//NF", "U", "S//NF", "U", "U"]
+    assert bold.inlines == (m.Text(text="Bold."),) and em.inlines == (m.Text(text="Em."),)
+    assert linked.inlines == (m.Link(target="https://example.org", children=(m.Text(text="Linked"),),
+                                     line=linked.line), m.Text(text=" text."))
+    assert abbr.inlines == (m.Text(text="The "), m.Abbr(text="NF", title="NOFORN"),
+                            m.Text(text=" abbreviation inside the mark."))
+    assert both.inlines == (m.Strong(children=(m.Emph(children=(m.Text(text="Bold italic words"),)),)),
+                            m.Text(text=" after."))
+    assert m.plain_text(plain.inlines) == "Plain bold words."
+    # The expansion's own mark leaves it, in the list and in every use.
+    assert doc.abbreviations == (("NF", "NOFORN"),)
+    assert dict(doc.abbreviation_marks) == {"NF": "U"}
+
+
+def test_an_unmarked_expansion_takes_the_roll_up_of_its_uses(write):
+    doc = load(write("*[OPX]: Operation X\n\n(C) OPX starts.\n\n(S//NF) OPX ends.\n\n(U) Text.\n",
+                     front=NOFORN))
+    assert dict(doc.abbreviation_marks) == {"OPX": "S//NF"}
+
+
+def test_title_subtitle_and_short_title(write):
+    doc = load(write("(S) Text.\n", front=SECRET.replace(
+        "title: (U) T\n", "title: (U) T\nsubtitle: (S) Sub\nshort_title: Short\n")))
+    meta = doc.meta
+    assert (meta.title, meta.title_portion) == ("T", "U")
+    assert (meta.subtitle, meta.subtitle_portion) == ("Sub", "S")
+    assert (meta.short_title, meta.short_title_portion) == ("Short", None)
+    assert meta.marked_title == "(U) T" and meta.running_title == "(U) Short"
+
+
+def test_a_code_block_belongs_to_the_paragraph_before_it(write):
+    doc = load(write("(S) The commands:\n\n```\nls\n```\n\n- (U) Item:\n\n    ```\nls\n    ```\n",
+                     front=SECRET))
+    assert isinstance(doc.blocks[1], m.CodeBlock)
+    with pytest.raises(BriefingError) as caught:
+        load(write("# (S) Heading\n\n```\nls\n```\n\n> ```\n> ls\n> ```\n", front=SECRET))
+    assert [(p.line, p.code) for p in caught.value.problems] == [
+        (11, "portion.code-block"), (15, "portion.code-block")]
+
+
+def test_the_rollup_is_on_the_model(write):
+    doc = load(write("(S//NF) Text.\n\n(U) More.\n", front=NOFORN))
+    assert doc.rollup is not None and doc.rollup.banner == doc.rollup.derived == "SECRET//NOFORN"
+    assert [(p.part, p.value, p.status, [s.line for s in p.sources]) for p in doc.rollup.parts] == [
+        ("level", "SECRET", "ok", [9]), ("dissemination", "NOFORN", "ok", [9])]
+    assert load(write("(U) Text.\n")).rollup is None  # no portion marks, nothing rolled up

@@ -69,8 +69,9 @@ def distribution_problems(meta, banner: Marking | None) -> list[tuple[str, str]]
                  f"one of {', '.join(STATEMENTS)}; not '{letter}'")]
     problems = []
     if letter == "A" and banner is not None and (why := not_public(banner)):
-        problems.append(("distribution", f"distribution statement A (public release) cannot go on a "
-                         f"{meta.classification} document: {why}"))
+        article = "an" if meta.classification[:1] in "AEIOU" else "a"
+        problems.append(("distribution", f"distribution statement A (public release) cannot go on "
+                         f"{article} {meta.classification} document: {why}"))
     if letter != "A":
         if not meta.controlling_office:
             problems.append(("distribution", f"distribution statement {letter} needs "

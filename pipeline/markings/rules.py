@@ -336,8 +336,8 @@ def contradiction(marking: Marking, written: str) -> str | None:
                 "countries named): choose one")
     if "NOFORN" in controls and (permitted := sorted(controls & set(PERMISSIONS))):
         return f"'{written}' is NOFORN and {', '.join(permitted)}, which allows foreign disclosure"
-    for path in sorted(marking.sci):
-        if (needed := SCI_MINIMUM.get(path)) is not None and marking.rank < needed:
+    for path in sorted(marking.sci & set(SCI_MINIMUM), key=lambda p: (-SCI_MINIMUM[p], p)):
+        if marking.rank < (needed := SCI_MINIMUM[path]):
             return (f"'{written}' carries {path} (SCI), which needs {US[needed]} or above; "
                     f"a classified level then needs its classification authority block")
     for control, needed in CONTROL_MINIMUM.items():
@@ -348,6 +348,9 @@ def contradiction(marking: Marking, written: str) -> str | None:
 
 # The roll-up: the banner from its portions --------------------------------------
 
+IN_TEXT = ("portion", "paragraph", "heading", "table caption", "figure caption", "admonition title")
+
+
 @dataclass(frozen=True)
 class Portion:
     """A portion as the roll-up sees it: its mark as written, read, and where
@@ -356,6 +359,11 @@ class Portion:
     marking: Marking
     line: int | None
     what: str = "portion"
+
+    @property
+    def label(self) -> str:
+        """What a message says first, for a portion that is not in the text."""
+        return "" if self.what in IN_TEXT else f"{self.what}: "
 
     @property
     def source(self) -> m.RollUpSource:
@@ -527,7 +535,7 @@ def roll_up(banner: Marking, banner_text: str, portions: Sequence[Portion]
     for p in portions:
         if p.marking.rank > banner.rank:
             findings.append(Finding(p.line, "portion.above-banner",
-                                    f"portion mark '({p.mark})' is above the banner '{banner_text}'"))
+                                    f"{p.label}portion mark '({p.mark})' is above the banner '{banner_text}'"))
     if portions and banner.rank > rank:
         over(f"is above every portion (the highest is '({highest[0].mark})'): "
              "is the document over-classified?")
@@ -554,7 +562,7 @@ def roll_up(banner: Marking, banner_text: str, portions: Sequence[Portion]
         missing += sorted(p.marking.categories - banner.controls)
         if missing:
             findings.append(Finding(p.line, "portion.above-banner",
-                                    f"portion mark '({p.mark})' carries {', '.join(missing)}, "
+                                    f"{p.label}portion mark '({p.mark})' carries {', '.join(missing)}, "
                                     f"which the banner '{banner_text}' lacks"))
     if portions:
         extra = leaves(banner.sci - sci)
@@ -633,7 +641,7 @@ def release(banner: Marking, banner_text: str, portions: Sequence[Portion], part
     for p in portions:
         if p.marking.rel_to == () and banner_rel is None:
             findings.append(Finding(p.line, "portion.release",
-                                    f"portion mark '({p.mark})' releases to the banner's REL TO "
+                                    f"{p.label}portion mark '({p.mark})' releases to the banner's REL TO "
                                     f"list, but the banner '{banner_text}' has none"))
     said = release_of(portions, banner_rel)
     rel_to = said.rel_to
@@ -657,12 +665,12 @@ def release(banner: Marking, banner_text: str, portions: Sequence[Portion], part
         for p in said.ruling_out:
             why = "is NOFORN" if "NOFORN" in p.marking.controls else "has no REL TO"
             findings.append(Finding(p.line, "portion.release",
-                                    f"portion mark '({p.mark})' {why}, so the banner "
+                                    f"{p.label}portion mark '({p.mark})' {why}, so the banner "
                                     f"'{banner_text}' cannot release it (REL TO)"))
         for p, countries in said.listed:
             if banner_rel - countries:
                 findings.append(Finding(p.line, "portion.release",
-                                        f"portion mark '({p.mark})' does not release to "
+                                        f"{p.label}portion mark '({p.mark})' does not release to "
                                         f"{', '.join(sorted(banner_rel - countries))}, which the "
                                         f"banner '{banner_text}' names in its REL TO"))
         if rel_to is not None and banner_rel < rel_to:
@@ -691,7 +699,7 @@ def permissions_roll_up(banner: Marking, banner_text: str, portions: Sequence[Po
             part("dissemination", word, "release.permissions", lacking, "missing")
             for p in lacking:
                 findings.append(Finding(p.line, "portion.release",
-                                        f"portion mark '({p.mark})' lacks {word}, which the banner "
+                                        f"{p.label}portion mark '({p.mark})' lacks {word}, which the banner "
                                         f"'{banner_text}' grants to the whole document"))
 
 
@@ -726,7 +734,7 @@ def explain(rollup: m.RollUp) -> str:
         where = ", ".join(f"line {s.line} ({s.mark})" if s.line else f"the {s.what} ({s.mark})"
                           for s in item.sources[:3])
         more = f" and {len(item.sources) - 3} more" if len(item.sources) > 3 else ""
-        status = {"ok": "", "missing": " [the banner lacks it]",
+        status = {"ok": "", "missing": " [not in the banner]",
                   "extra": " [the banner says more]"}[item.status]
         said.append(f"{label} from {where}{more}{status}" if where else f"{label}{status}")
     text = f"banner {rollup.banner}: " + ("; ".join(said) if said else "no portions")

@@ -301,10 +301,12 @@ def mark_abbreviations(doc: m.Document, state: Portions) -> m.Document:
     expansions: dict[str, str] = {}
     marks: list[tuple[str, str]] = []
     for short, long in doc.abbreviations:
-        what = f"abbreviation {short}"
-        mark, text = state.take_text(long, None, what, required=False)
-        expansions[short] = text
+        # The reader keeps no line for `*[CUI]: …`: a problem of the
+        # expansion is told at its first use, where a reader meets it.
         uses = state.abbreviation_uses.get(short, [])
+        mark, text = state.take_text(long, uses[0].line if uses else None,
+                                     f"abbreviation {short}", required=False)
+        expansions[short] = text
         if mark is not None:
             marks.append((short, mark))
             own = state.last()
