@@ -3,17 +3,31 @@ of the text: repeated words, lines and paragraphs cannot move a problem."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import markdown
+
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.admonition import AdmonitionExtension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 
 from pipeline import model as m
 from pipeline.problems import BriefingError
 from pipeline.read.frontmatter import read_meta
-from pipeline.read.markdown import MARK_BASE, mark_line, marked_line, marker, parse
+from pipeline.read.markdown import (MARK_BASE, Capture, FencedCode, drop_backlinks, mark_line, marked_line,
+                                    marker, markdown_tree, parse)
 from pipeline.read.source import read_source
 from pipeline.run.build import load
 
@@ -65,10 +79,19 @@ def test_markers_cannot_be_forged(tmp_path):
         read_source(path)
 
 
+def strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, tuple):
+        return [text for item in value for text in strings(item)]
+    return []
+
+
 def test_no_marker_reaches_the_model(tmp_path):
-    doc = parsed(tmp_path, "# Title {#t}\n\n| a | b |\n|---|---|\n| 1 | [x](#t) |\n\n"
-                           "!!! note\n    Body *em*\n\n---\n\n> quoted\n\n```\ncode\n```\n")
-    assert not any(0xE000 <= ord(char) <= 0xF8FF or char == "\t" for char in repr(doc))
+    doc = parsed(tmp_path, "# Title {#t}\n\n| a | b |\n|---|---|\n| 1 | [x](#t) |\n\n- *a*\n- \n  b_\n\n"
+                           "!!! note\n    Body *em*\n\n---\n\n>\n> quoted <a@b.org>\n\n```\ncode\n```\n")
+    texts = strings(dataclasses.astuple(doc))
+    assert texts and not any(re.search("[\t\ue000-\uf8ff]", text) for text in texts)
 
 
 # Blocks -------------------------------------------------------------------------
@@ -308,3 +331,62 @@ def test_generated_documents_give_every_block_its_true_line(tmp_path, doc):
     found = problems(tmp_path, PORTIONS + "\n".join(doc.lines))
     expected = sorted((front_lines + line, what) for line, what in doc.portions)
     assert found_at(found, {what for _, what in expected}) == expected
+
+
+# The markers are invisible to Python-Markdown ------------------------------------
+
+class Unmarked(Extension):
+    """Our reader's Python-Markdown, without the markers."""
+
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.deregister("prettify")
+        md.preprocessors.register(FencedCode(md), "briefing_fenced", 25)
+        md.treeprocessors.register(Capture(md), "briefing_capture", -100)
+
+
+def unmarked_tree(body: str) -> etree.Element:
+    md = markdown.Markdown(extensions=[
+        AttrListExtension(), AdmonitionExtension(), SaneListExtension(), TableExtension(),
+        FootnoteExtension(), DefListExtension(), AbbrExtension(), Unmarked()])
+    md.convert(body)
+    return getattr(md, "captured_tree", etree.Element("div"))
+
+
+def dumped(root: etree.Element, like: etree.Element | None = None) -> str:
+    for item in root.iterfind(".//div[@class='footnote']/ol/li"):
+        drop_backlinks(item)
+    for element in root.iter():
+        for name, value in list(element.attrib.items()):
+            if value is None or name == "data-line":  # junk names from attr_list (`{{#id}`); our lines
+                del element.attrib[name]
+    if like is not None:  # we drop the spaces that end a text where Python-Markdown keeps them (`: `)
+        for theirs, ours in zip(root.iter(), like.iter()):
+            for side in ("text", "tail"):
+                text, our_text = getattr(theirs, side), getattr(ours, side)
+                if text and text.rstrip(" ") == (our_text or ""):
+                    setattr(theirs, side, our_text)
+    return etree.tostring(root, encoding="unicode")
+
+
+PREFIXES = ["", "", "", "- ", "* ", "1. ", "> ", "> > ", "    ", "        ", "# ", "## ", ":   ", "!!! note ",
+            "[^1]: ", "[^1]:", "*[GIUK]: ", "[r]: ", "[r]:", "| ", "```", "~~~", "> - ", "    - ", "Table: "]
+PIECES = ["text", "GIUK", "*", "**", "_", "`", "[", "]", "(", ")", "[^1]", "[r]", "[x][r]", "[a](http://x.org)",
+          "[a](<http://x.org>)", "<http://x.org>", "<me@x.org>", "![i](x.png)", "{#id}", "{: .c}", '"', "'", "#",
+          "|", "\\", "\\|", "&amp;", "@sec-x", "---", "===", "-", ":", " ", "  ", "!!!", "<", ">", "}", "{",
+          "snake_", "_x_", "*y*", "**z**", '"T"', "(T)", "`c|d`", ":--", "|---|", "é"]
+source_line = st.builds(lambda prefix, pieces, spaces: prefix + "".join(pieces) + spaces,
+                        st.sampled_from(PREFIXES), st.lists(st.sampled_from(PIECES), max_size=6),
+                        st.sampled_from(["", "", " ", "  "]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(source_line | st.just(""), min_size=1, max_size=12).map("\n".join))
+def test_markers_change_nothing_python_markdown_builds(body):
+    # Where they still do, rarely met: a definition's colon with four spaces
+    # and nothing after it; a link's `](` never closed; and Python-Markdown's
+    # `*a**b*x`, which loses the `x` (or, with us, half a marker).
+    assume(not re.search(r"(?m):    +$|\]\([^)]*$|(?<!\*)\*\*[^*\s]+\*(?!\*)", body))
+    ours, _, _ = markdown_tree(body, 1)
+    assert dumped(unmarked_tree(body), ours) == dumped(ours)

@@ -81,21 +81,21 @@ def unmarked(text: str) -> str:
     return MARKS.sub("", text) if MARKER_CHARS.search(text) else text
 
 
-# Where a line's marker goes. At the line's end it would hide what
-# Python-Markdown reads there (a heading's closing `#`, a table's last `|`, a
-# title's closing quote, `{#id}`, `<url>`), so it goes before the line's run
-# of such closing characters, into the text they close. It never goes into
-# the block syntax at the line's start (quotes, list markers, indentation).
-# Quotes, indents, list markers, a definition's colon, a note's label, and
-# a heading's hashes, each with the spaces Python-Markdown drops after it.
+# The syntax that opens a line, where a marker never goes: quotes, indents,
+# list markers, a definition's colon, a note's label and a heading's hashes,
+# each with the spaces Python-Markdown drops after it.
 PREFIX = re.compile(r"(?:[ >]|(?:[*+-]|\d+\.)[ ]+|:[ ]+|\[\^[^\]]*\]:[ ]*)*(?P<heading>#{1,6}[ ]*)?")
+# What Python-Markdown reads at a line's end: a heading's closing `#`, a
+# table's last `|`, a title's closing quote, `)`, `{#id}`, `<url>`.
 CLOSERS = frozenset("#|)\"'}>")
 # `*text*` at a line's end closes because a space (the newline) follows it; a
-# marker there would turn it into a run that may also open. A tab keeps it closing.
+# marker there would make it a run that may also open. A tab keeps it closing.
 DELIMITERS = frozenset("*_")
 
 
 def mark_line(line: str, number: int) -> str:
+    """`line` with the marker of its `number`, where Python-Markdown reads
+    nothing: before the line's closing characters, inside what they close."""
     if not line.strip():
         return line  # blank lines stay blank: Python-Markdown splits blocks on them
     mark = marker(number)
@@ -103,36 +103,42 @@ def mark_line(line: str, number: int) -> str:
     assert prefix  # it matches the empty string
     start = prefix.end()
     if start == len(line):
-        return line + mark  # an empty item, a quote's blank line: see Quote
+        return line + mark  # an empty item, a quote's blank line: see EmptyFirstLine, Quote
     body = line.rstrip()
     end = len(body)
-    # After a prefix the marker may stand where the content starts (`- ⟨m⟩|`);
+    # After a prefix the marker may stand where the content starts (`- <m>|`);
     # without one, never at the line's start.
     floor = start or 1
+    stripped = "#|" if prefix["heading"] else "|"  # what Python-Markdown strips with the spaces before it
+    # `!!! note "Title"`: Admonition takes the marker after the title's quote.
     admonition = not prefix["heading"] and line.startswith("!!!", start)
-    while end > floor and not admonition:  # see Admonition
-        if body[end - 1] in CLOSERS and not escaped(body, end - 1):
+    closers = CLOSERS - {'"'} if admonition else CLOSERS
+    while end > floor:
+        if body[end - 1] in closers and not escaped(body, end - 1):
             end -= 1
-        elif body[end - 1] == " " and body[end:].lstrip(" ")[:1] in ("|", "#" if prefix["heading"] else "|"):
-            end -= 1  # the spaces Python-Markdown strips with a table's `|` or a heading's `#`
+        elif body[end - 1] == " " and body[end:].lstrip(" ")[0] in stripped:
+            end -= 1
         else:
             break
-    if prefix["heading"] and body[start:end].strip("#") == "":
+    if prefix["heading"] and not body[start:end].strip("#"):
         end = start  # `# #`: Python-Markdown drops a heading's closing hashes
-    if escaped(body, end):
+    if end > floor and escaped(body, end):
         end -= 1  # a backslash would escape the marker, not the line's end
     if body[end - 1] in DELIMITERS and end == len(body):
         if line.endswith("  "):
             # A hard break, which Python-Markdown reads before emphasis:
-            # it keeps the marker (see LineBreak) and leaves what it left.
+            # it keeps the marker (see LineBreak).
             return line + mark
         mark = "\t" + mark
     return body[:end] + mark + line[end:]
 
 
 def escaped(text: str, index: int) -> bool:
-    backslashes = len(text[:index]) - len(text[:index].rstrip("\\"))
-    return backslashes % 2 == 1
+    """Whether an odd run of backslashes stands before `index`."""
+    run = index
+    while run and text[run - 1] == "\\":
+        run -= 1
+    return (index - run) % 2 == 1
 
 
 class Lines(Preprocessor):
@@ -189,6 +195,9 @@ def extended(pattern: str, part: str, tolerant: str) -> str:
 
 
 MAYBE_MARK = f"(?P<mark>{MARK})?"
+# Where an element whose first line has no text of its own keeps that line's
+# marker (a rule, `!!! note`, `- ` alone): read before anything in it.
+OWN_MARK = "data-mark"
 
 
 class Rule(HRProcessor):
@@ -197,7 +206,8 @@ class Rule(HRProcessor):
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         mark = self.match["mark"]
         super().run(parent, blocks)
-        parent[-1].text = mark  # the `hr` just made
+        if mark:
+            parent[-1].set(OWN_MARK, mark)  # the `hr` just made
 
 
 class Setext(SetextHeaderProcessor):
@@ -219,7 +229,7 @@ class Admonition(AdmonitionProcessor):
         found = self.RE.search(blocks[0])
         super().run(parent, blocks)
         if found and found["mark"]:
-            parent[-1].text = found["mark"]  # the note just made
+            parent[-1].set(OWN_MARK, found["mark"])  # the note just made
 
 
 QUOTE_BLANK = re.compile(rf"[ ]*>[ ]*(?P<mark>{MARK})[ ]*")
@@ -234,7 +244,7 @@ class Quote(BlockQuoteProcessor):
         quote = parent[-1]
         # A quote that opens with a blank line has no text on its first line.
         if quote is not before and (blank := QUOTE_BLANK.fullmatch(first)):
-            quote.text = blank["mark"]
+            quote.set(OWN_MARK, blank["mark"])
 
     def clean(self, line: str) -> str:
         return "" if QUOTE_BLANK.fullmatch(line) else super().clean(line)
@@ -244,21 +254,24 @@ class EmptyFirstLine(BlockProcessor):
     """A list item or definition with no text on its first line (`- `
     alone): the marker alone there would be read as a line of text, even as
     a heading's or a term's. It goes to the item itself; Python-Markdown
-    then reads the rest as it reads `\nrest`."""
+    then reads the rest as it reads `\nrest`: as the item's text."""
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return bool(LEADING_MARK.match(block)) and not parent.text
+        # Every block passes here first: the cheap test before the pattern.
+        return (block[:1] in MARK_STARTS and not parent.text and OWN_MARK not in parent.attrib
+                and bool(LEADING_MARK.match(block)))
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         block = blocks.pop(0)
         found = LEADING_MARK.match(block)
         assert found
-        parent.text = found[1]
+        parent.set(OWN_MARK, found[1])
         if rest := block[found.end():]:
             blocks.insert(0, rest)
 
 
 LEADING_MARK = re.compile(rf"({MARK})(?:\n|$)")
+MARK_STARTS = frozenset(["\t", *map(chr, range(0xE000, 0xF900))])
 
 
 class Footnotes(FootnoteExtension):
@@ -324,9 +337,10 @@ class Definitions(Treeprocessor):
                 items = {item.get("id"): item for item in root.iterfind("div[@class='footnote']/ol/li")}
                 for label, mark in extension.first_marks.items():
                     if (item := items.get(extension.makeFootnoteId(label))) is not None:
-                        item.text = mark
+                        item.set(OWN_MARK, mark)
             if isinstance(extension, AbbrExtension):
-                abbreviations = {key: unmarked(title).strip() for key, title in extension.abbrs.items()}
+                abbreviations = {unmarked(key): unmarked(title).strip()
+                                 for key, title in extension.abbrs.items()}
                 extension.abbrs.clear()
                 extension.abbrs.update(abbreviations)
 
@@ -372,6 +386,8 @@ def markdown_tree(body: str, first_line: int) -> tuple[etree.Element, markdown.M
     md = markdown.Markdown(extensions=[
         AttrListExtension(), AdmonitionExtension(), SaneListExtension(), TableExtension(),
         Footnotes(), DefListExtension(), AbbrExtension(), Briefing(first_line)])
+    # We read the tree, never the HTML it would write from it: a tenth of the time.
+    md.serializer = lambda root: "<div></div>"
     md.convert(body)
     # Python-Markdown returns early, without running treeprocessors, on a blank body.
     root = getattr(md, "captured_tree", etree.Element("div"))
@@ -428,32 +444,28 @@ class Markers:
             # Python-Markdown writes an automatic mail link (`<a@b.org>`) as
             # character references, a marker inside it too.
             text = type(text)(ENCODED.sub(decoded_marker, text))
-        if not MARKER_CHARS.search(text):
-            self.count(text.count("\n"))
-            return text
-        kept = []
-        position = 0
-        for found in MARKS.finditer(text):
-            before = text.count("\n", position, found.start())
-            self.last = marked_line(found[0])
+        parts = SPLIT.split(text)  # text, marker, text, marker, ..., text
+        for index in range(1, len(parts), 2):
+            before = parts[index - 1].count("\n")
+            self.last = marked_line(parts[index])
             for where, element, seen in self.waiting:
                 where[element] = self.last - seen[0] - before
             self.waiting.clear()
-            kept.append(text[position:found.start()])
-            if found.end() == len(text):
-                # Spaces before a marker at a line's very end (`- `, `> `),
-                # which Python-Markdown would have stripped with the line's end.
-                kept[-1] = kept[-1].rstrip(" ")
-            position = found.end()
-        kept.append(text[position:])
-        self.count(kept[-1].count("\n"))
+        if self.waiting and (newlines := parts[-1].count("\n")):
+            for _, _, seen in self.waiting:
+                seen[0] += newlines
+        if len(parts) == 1:
+            return type(text)(STRAY.sub("", text)) if MARKER_CHARS.search(text) else text
+        if not parts[-1]:
+            # Spaces before a marker at a line's very end (`- `, `> `),
+            # which Python-Markdown would have stripped with the line's end.
+            parts[-3] = parts[-3].rstrip(" ")
+        kept = "".join(parts[::2])
         # Half a marker, when Python-Markdown dropped a character after
         # emphasis (`*a**b*x` loses the `x`): it gives no line, but goes too.
-        return type(text)(STRAY.sub("", "".join(kept)))  # an AtomicString stays one
-
-    def count(self, newlines: int) -> None:
-        for _, _, seen in self.waiting:
-            seen[0] += newlines
+        if MARKER_CHARS.search(kept):
+            kept = STRAY.sub("", kept)
+        return type(text)(kept)  # an AtomicString stays one
 
     def settle(self) -> None:
         """What no marker followed gets the last line read (never so far:
@@ -464,13 +476,9 @@ class Markers:
 
     def visit(self, element: etree.Element, parent: etree.Element) -> None:
         self.waiting.append((self.positions.starts, element, [0]))
+        if mark := element.attrib.pop(OWN_MARK, None):
+            self.read(mark)  # before its text: see OWN_MARK
         text = element.text
-        if text and (empty := EMPTY_FIRST_LINE.match(text)):
-            # `- ` with the item's text on the next line (see EmptyFirstLine):
-            # its text starts there, without its indent, as Python-Markdown
-            # takes a text that starts a list item.
-            self.read(empty[1])
-            text = element.text = type(text)(text[empty.end():].lstrip(" "))
         self.waiting.append((self.positions.texts, element, [0]))
         if text:
             element.text = self.read(text)
@@ -483,9 +491,12 @@ class Markers:
         for name in sorted(element.keys(), key=lambda name: name != "alt"):
             value = element.get(name)
             if value and (MARKER_CHARS.search(value) or AMP_SUBSTITUTE in value):
-                value = self.read(value)
-                # Python-Markdown strips a target; a marker at its edge was in the way.
-                element.set(name, value.strip() if name in ("href", "src") else value)
+                cleaned = self.read(value)
+                if name in ("href", "src"):
+                    # Python-Markdown strips a link's target; a marker at its edge was in the way.
+                    cleaned = cleaned.lstrip() if STARTS_MARKED.match(value) else cleaned
+                    cleaned = cleaned.rstrip() if ENDS_MARKED.search(value) else cleaned
+                element.set(name, cleaned)
 
     def children(self, parent: etree.Element) -> None:
         for child in parent:
@@ -502,7 +513,6 @@ class Markers:
                 child.tail = self.read(child.tail)
 
 
-EMPTY_FIRST_LINE = re.compile(rf"({MARK})\n")
 ENCODED = re.compile(re.escape(AMP_SUBSTITUTE) + r"#(\d+);")
 
 
@@ -511,6 +521,9 @@ def decoded_marker(found: re.Match[str]) -> str:
 
 
 STRAY = re.compile("\t?[\ue000-\uf8ff]")
+SPLIT = re.compile(f"({MARK})")
+STARTS_MARKED = re.compile(MARK)
+ENDS_MARKED = re.compile(f"{MARK}$")
 # An indented code block loses the spaces at the end of each of its runs of
 # lines, but not when a marker follows them (`    - ` marked at its very end).
 BLOCK_END_SPACES = re.compile(rf"[ ]+(?={MARK}\n(?:\n|$))")
