@@ -149,8 +149,8 @@ def test_footnotes_numbered_by_first_reference(write):
     doc = parsed(write, "One.[^b] Two.[^a] Again.[^b]\n\n[^a]: Note *a*.\n\n[^b]: Note b.\n\n"
                         "    Its second paragraph.\n")
     assert [i for i in doc.blocks[0].inlines if isinstance(i, m.FootnoteRef)] == [
-        m.FootnoteRef(number=1, first=True), m.FootnoteRef(number=2, first=True),
-        m.FootnoteRef(number=1, first=False)]
+        m.FootnoteRef(number=1, first=True, line=5), m.FootnoteRef(number=2, first=True, line=5),
+        m.FootnoteRef(number=1, first=False, line=5)]
     first, second = doc.footnotes
     assert first.number == 1 and first.line == 9 and len(first.blocks) == 2
     assert first.blocks[0].inlines == (m.Text(text="Note b."),)

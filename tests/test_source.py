@@ -37,10 +37,10 @@ def test_missing_file_and_directory(tmp_path: Path):
         read_source(tmp_path)
 
 
-def test_locate_finds_first_line_at_or_after_start(tmp_path: Path):
-    path = tmp_path / "l.md"
-    path.write_text("alpha\nbeta\nalpha again\n", encoding="utf-8")
-    source = read_source(path)
-    assert source.locate("alpha") == 1
-    assert source.locate("alpha", start=2) == 3
-    assert source.locate("gamma") is None
+def test_private_use_characters_are_refused_with_their_line(tmp_path: Path):
+    # The reader marks lines with them: author text must not be able to forge one.
+    path = tmp_path / "p.md"
+    path.write_text("ok\n\nicon \ue0a0 here\n", encoding="utf-8")
+    with pytest.raises(BriefingError) as caught:
+        read_source(path)
+    assert str(caught.value).startswith(f"{path}:3: character U+E0A0 is for private use")

@@ -77,6 +77,7 @@ class FootnoteRef:
 
     number: int  # in order of first reference, as pandoc numbers them
     first: bool  # the first reference to this note (later ones repeat the number)
+    line: int | None = None  # its own source line, for messages
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,16 +17,19 @@ from urllib.parse import urlsplit
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.abbr import AbbrExtension
-from markdown.extensions.admonition import AdmonitionExtension
+from markdown.blockprocessors import (BlockProcessor, BlockQuoteProcessor, HRProcessor,
+                                     ReferenceProcessor, SetextHeaderProcessor)
+from markdown.extensions.abbr import AbbrBlockprocessor, AbbrExtension
+from markdown.extensions.admonition import AdmonitionExtension, AdmonitionProcessor
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.sane_lists import SaneListExtension
-from markdown.extensions.tables import TableExtension
+from markdown.extensions.tables import TableExtension, TableProcessor
+from markdown.inlinepatterns import LINE_BREAK_RE, SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import HTML_PLACEHOLDER_RE
+from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
 from pipeline import model as m
 from pipeline.problems import BriefingError, Problem
@@ -46,32 +49,128 @@ CAPTION_ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BLOCK_TAGS = {"p", "ul", "ol", "blockquote", "pre", "hr", "div", "table", "dl", *HEADING_TAGS}
 NUMERIC_REFERENCE = re.compile(r"&#[xX]([0-9a-fA-F]+);|&#([0-9]+);")
-RULE = re.compile(r" {0,3}([-*_])( *\1){2,} *$")
-FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w#+.-]*)[^\n]*\n"
-                   r"(?P<code>.*?)(?<=\n)(?P=indent)(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 # Python-Markdown plumbing ---------------------------------------------------
 
-class FencedCode(Preprocessor):
-    """Fenced code blocks, kept as elements (not HTML) with their source line."""
+# Python-Markdown keeps no positions, so we carry them through it: a
+# preprocessor ends every source line with a marker that encodes the line's
+# number, the markers travel with the text into the element tree, and
+# `take_positions` reads them off before the reader sees any text. A marker
+# is two characters of the Private Use Area, which `read_source` refuses in a
+# source, so author text cannot forge one. The tab in front of some markers
+# is ours too: Python-Markdown expands every tab of the source before we run.
+MARK_FIRST, MARK_BASE = 0xE000, 0x1900  # U+E000 to U+F8FF, 6,400 characters
+MARKER_CHARS = re.compile("[\ue000-\uf8ff]")
+MARK = "\t?[\ue000-\uf8ff]{2}"
+MARKS = re.compile(MARK)
+FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w#+.-]*)[^\n]*\n"
+                   rf"(?P<code>.*?)(?<=\n)(?P=indent)(?P=fence)[ \t]*(?:{MARK})?[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+def marker(line: int) -> str:
+    high, low = divmod(line, MARK_BASE)
+    return chr(MARK_FIRST + high) + chr(MARK_FIRST + low)
+
+
+def marked_line(mark: str) -> int:
+    return (ord(mark[-2]) - MARK_FIRST) * MARK_BASE + ord(mark[-1]) - MARK_FIRST
+
+
+def unmarked(text: str) -> str:
+    return MARKS.sub("", text) if MARKER_CHARS.search(text) else text
+
+
+# The syntax that opens a line, where a marker never goes: quotes, indents,
+# list markers, a definition's colon, a note's label and a heading's hashes,
+# each with the spaces Python-Markdown drops after it.
+PREFIX = re.compile(r"(?:[ >]|(?:[*+-]|\d+\.)[ ]+|:[ ]+|\[\^[^\]]*\]:[ ]*)*(?P<heading>#{1,6}[ ]*)?")
+# What Python-Markdown reads at a line's end: a heading's closing `#`, a
+# table's last `|`, a title's closing quote, `)`, `{#id}`, `<url>`.
+CLOSERS = frozenset("#|)\"'}>")
+# `*text*` at a line's end closes because a space (the newline) follows it; a
+# marker there would make it a run that may also open. A tab keeps it closing.
+DELIMITERS = frozenset("*_")
+
+
+def mark_line(line: str, number: int) -> str:
+    """`line` with the marker of its `number`, where Python-Markdown reads
+    nothing: before the line's closing characters, inside what they close."""
+    if not line.strip():
+        return line  # blank lines stay blank: Python-Markdown splits blocks on them
+    mark = marker(number)
+    prefix = PREFIX.match(line)
+    assert prefix  # it matches the empty string
+    start = prefix.end()
+    if start == len(line):
+        return line + mark  # an empty item, a quote's blank line: see EmptyFirstLine, Quote
+    body = line.rstrip()
+    end = len(body)
+    # After a prefix the marker may stand where the content starts (`- <m>|`);
+    # without one, never at the line's start.
+    floor = start or 1
+    stripped = "#|" if prefix["heading"] else "|"  # what Python-Markdown strips with the spaces before it
+    # `!!! note "Title"`: Admonition takes the marker after the title's quote.
+    admonition = not prefix["heading"] and line.startswith("!!!", start)
+    closers = CLOSERS - {'"'} if admonition else CLOSERS
+    while end > floor:
+        if body[end - 1] in closers and not escaped(body, end - 1):
+            end -= 1
+        elif body[end - 1] == " " and body[end:].lstrip(" ")[0] in stripped:
+            end -= 1
+        else:
+            break
+    if prefix["heading"] and not body[start:end].strip("#"):
+        end = start  # `# #`: Python-Markdown drops a heading's closing hashes
+    if end > floor and escaped(body, end):
+        end -= 1  # a backslash would escape the marker, not the line's end
+    if body[end - 1] in DELIMITERS and end == len(body):
+        if line.endswith("  "):
+            # A hard break, which Python-Markdown reads before emphasis:
+            # it keeps the marker (see LineBreak).
+            return line + mark
+        mark = "\t" + mark
+    return body[:end] + mark + line[end:]
+
+
+def escaped(text: str, index: int) -> bool:
+    """Whether an odd run of backslashes stands before `index`."""
+    run = index
+    while run and text[run - 1] == "\\":
+        run -= 1
+    return (index - run) % 2 == 1
+
+
+class Lines(Preprocessor):
+    """Ends each source line with its number's marker."""
 
     def __init__(self, md: markdown.Markdown, first_line: int) -> None:
         super().__init__(md)
         self.first_line = first_line
 
     def run(self, lines: list[str]) -> list[str]:
+        # `read_source` refuses the markers' characters; a text that did not
+        # come through it (an image's alt text) loses them here.
+        return [mark_line(MARKER_CHARS.sub("", line), number)
+                for number, line in enumerate(lines, self.first_line)]
+
+
+class FencedCode(Preprocessor):
+    """Fenced code blocks, kept as elements (not HTML) with their source line."""
+
+    def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         parts: list[str] = []
         position = 0
         for match in FENCE.finditer(text):
-            line = self.first_line + text.count("\n", 0, match.start())
-            pre = etree.Element("pre", {"data-line": str(line)})
+            mark = MARKS.search(match[0])
+            pre = etree.Element("pre", {"data-line": str(marked_line(mark[0]) if mark else 0)})
             code = etree.SubElement(pre, "code", {"data-lang": match["lang"]})
-            code.text = dedent(match["code"], match["indent"])
+            code.text = MARKS.sub("", dedent(match["code"], match["indent"]))
             # The placeholder keeps the fence's indent, so a fence inside a
-            # list item or a note stays inside it.
-            placeholder = match["indent"] + self.md.htmlStash.store(pre)
+            # list item or a note stays inside it, and its marker, so the
+            # block around it has a line.
+            placeholder = match["indent"] + self.md.htmlStash.store(pre) + (mark[0] if mark else "")
             parts += [text[position:match.start()], "\n", placeholder, "\n"]
             position = match.end()
         parts.append(text[position:])
@@ -82,9 +181,173 @@ def dedent(code: str, indent: str) -> str:
     return "".join(line.removeprefix(indent) for line in code.splitlines(keepends=True))
 
 
+# Python-Markdown's processors for syntax that fills a whole line (a rule, a
+# setext underline, a table's delimiter row, `!!! note`, a quote's blank
+# line) each read the line through to its end, where the marker stands: these
+# subclasses let it stand there and give the element it makes that line.
+# Each checks, when built, that the pattern it extends is still the one it knows.
+
+def extended(pattern: str, part: str, tolerant: str) -> str:
+    """`pattern` with its one `part` replaced by a `tolerant` one."""
+    if pattern.count(part) != 1:
+        raise RuntimeError(f"Python-Markdown {markdown.__version__} changed a pattern we extend: {pattern}")
+    return pattern.replace(part, tolerant)
+
+
+MAYBE_MARK = f"(?P<mark>{MARK})?"
+# Where an element whose first line has no text of its own keeps that line's
+# marker (a rule, `!!! note`, `- ` alone): read before anything in it.
+OWN_MARK = "data-mark"
+
+
+class Rule(HRProcessor):
+    SEARCH_RE = re.compile(extended(HRProcessor.RE, "[ ]*$", f"[ ]*{MAYBE_MARK}[ ]*$"), re.MULTILINE)
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        mark = self.match["mark"]
+        super().run(parent, blocks)
+        if mark:
+            parent[-1].set(OWN_MARK, mark)  # the `hr` just made
+
+
+class Setext(SetextHeaderProcessor):
+    RE = re.compile(extended(SetextHeaderProcessor.RE.pattern, r"[ ]*(\n|$)", rf"[ ]*{MAYBE_MARK}[ ]*(\n|$)"),
+                    re.MULTILINE)
+
+
+class Table(TableProcessor):
+    def test(self, parent: etree.Element, block: str) -> bool:
+        head, newline, rest = block.partition("\n")
+        delimiters, newline2, rows = rest.partition("\n")
+        return super().test(parent, head + newline + unmarked(delimiters) + newline2 + rows)
+
+
+class Admonition(AdmonitionProcessor):
+    RE = re.compile(extended(AdmonitionProcessor.RE.pattern, r" *(?:\n|$)", rf" *{MAYBE_MARK} *(?:\n|$)"))
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        found = self.RE.search(blocks[0])
+        super().run(parent, blocks)
+        if found and found["mark"]:
+            parent[-1].set(OWN_MARK, found["mark"])  # the note just made
+
+
+QUOTE_BLANK = re.compile(rf"[ ]*>[ ]*(?P<mark>{MARK})[ ]*")
+
+
+class Quote(BlockQuoteProcessor):
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        found = self.RE.search(blocks[0])
+        first = blocks[0][found.end(1):].split("\n", 1)[0] if found else ""
+        before = parent[-1] if len(parent) else None
+        super().run(parent, blocks)
+        quote = parent[-1]
+        # A quote that opens with a blank line has no text on its first line.
+        if quote is not before and (blank := QUOTE_BLANK.fullmatch(first)):
+            quote.set(OWN_MARK, blank["mark"])
+
+    def clean(self, line: str) -> str:
+        return "" if QUOTE_BLANK.fullmatch(line) else super().clean(line)
+
+
+class EmptyFirstLine(BlockProcessor):
+    """A list item or definition with no text on its first line (`- `
+    alone): the marker alone there would be read as a line of text, even as
+    a heading's or a term's. It goes to the item itself; Python-Markdown
+    then reads the rest as it reads `\nrest`: as the item's text."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        # Every block passes here first: the cheap test before the pattern.
+        return (block[:1] in MARK_STARTS and not parent.text and OWN_MARK not in parent.attrib
+                and bool(LEADING_MARK.match(block)))
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        block = blocks.pop(0)
+        found = LEADING_MARK.match(block)
+        assert found
+        parent.set(OWN_MARK, found[1])
+        if rest := block[found.end():]:
+            blocks.insert(0, rest)
+
+
+LEADING_MARK = re.compile(rf"({MARK})(?:\n|$)")
+MARK_STARTS = frozenset(["\t", *map(chr, range(0xE000, 0xF900))])
+
+
+class Footnotes(FootnoteExtension):
+    """A note with no text on its first line (`[^a]:` alone): its marker,
+    alone there, would make a paragraph of its own. It goes to the note's
+    item once the notes are built (see Definitions)."""
+
+    def reset(self) -> None:
+        super().reset()
+        self.first_marks: dict[str, str] = {}
+
+    def setFootnote(self, id: str, text: str) -> None:
+        if found := FIRST_LINE_MARK.match(text):
+            self.first_marks[id] = found[1]
+            text = text[found.end():]
+        # Python-Markdown strips the note's end, which the last line's marker
+        # hides, and follows it with a placeholder (see drop_backlinks), not a
+        # newline, so a last `*` is followed by the marker, not a tab.
+        super().setFootnote(id, MARKED_END.sub(r"\1", text))
+
+
+FIRST_LINE_MARK = re.compile(rf"[ ]*({MARK})(?:\n+|$)")
+MARKED_END = re.compile(rf"\s*([\ue000-\uf8ff]{{2}})$")
+
+
+class LineBreak(SubstituteTagInlineProcessor):
+    """Two spaces end a line in a hard break, also when the line is only
+    syntax (`:  `) and its marker stands after them; the break keeps it."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
+        br, start, end = super().handleMatch(m, data)
+        br.text = m["mark"]
+        return br, start, end
+
+
+# A definition whose target or title is on the next line (`[id]:` alone):
+# the marker is taken whole or not at all, lest it be read as the target.
+# And one whose target ends in `*` or `_`, which a tab parts from its marker,
+# or is `*` alone, whose marker stands after its spaces.
+class Reference(ReferenceProcessor):
+    RE = re.compile(extended(extended(ReferenceProcessor.RE.pattern, r"\]:[ ]*", rf"\]:[ ]*(?:{MARK})?+[ ]*"),
+                             r"([^\s]+)", rf"([^\s]+)(?:[ ]*{MARK})?"), re.MULTILINE)
+
+
+class Abbreviation(AbbrBlockprocessor):
+    RE = re.compile(extended(AbbrBlockprocessor.RE.pattern, r"\][ ]?:[ ]*", rf"\][ ]?:[ ]*(?:{MARK})?+[ ]*"),
+                    re.MULTILINE)
+
+
+class Definitions(Treeprocessor):
+    """Markers out of reference links' and abbreviations' definitions, before
+    they are looked up or copied to where they are used; the markers of notes
+    with no text on their first line put back."""
+
+    def run(self, root: etree.Element) -> None:
+        references = self.md.references
+        cleaned = {unmarked(key): (unmarked(url), title and unmarked(title))
+                   for key, (url, title) in references.items()}
+        references.clear()
+        references.update(cleaned)
+        for extension in self.md.registeredExtensions:
+            if isinstance(extension, Footnotes) and extension.first_marks:
+                items = {item.get("id"): item for item in root.iterfind("div[@class='footnote']/ol/li")}
+                for label, mark in extension.first_marks.items():
+                    if (item := items.get(extension.makeFootnoteId(label))) is not None:
+                        item.set(OWN_MARK, mark)
+            if isinstance(extension, AbbrExtension):
+                abbreviations = {unmarked(key): unmarked(title).strip()
+                                 for key, title in extension.abbrs.items()}
+                extension.abbrs.clear()
+                extension.abbrs.update(abbreviations)
+
+
 class Capture(Treeprocessor):
     def run(self, root: etree.Element) -> None:
-        self.md.captured_tree = root  # type: ignore[attr-defined]
+        self.md.captured_tree = root
 
 
 class Briefing(Extension):
@@ -95,34 +358,187 @@ class Briefing(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.preprocessors.register(FencedCode(md, self.first_line), "briefing_fenced", 25)
+        # It adds newlines for a serializer we never run, and they would
+        # count as source lines.
+        md.treeprocessors.deregister("prettify")
+        # After Python-Markdown has expanded tabs, before anything else reads lines.
+        md.preprocessors.register(Lines(md, self.first_line), "briefing_lines", 29)
+        md.preprocessors.register(FencedCode(md), "briefing_fenced", 25)
+        parser = md.parser.blockprocessors
+        parser.register(Rule(md.parser), "hr", 50)
+        parser.register(Setext(md.parser), "setextheader", 60)
+        parser.register(Quote(md.parser), "quote", 20)
+        parser.register(Table(md.parser, parser["table"].config), "table", 75)
+        parser.register(Admonition(md.parser), "admonition", 105)
+        parser.register(EmptyFirstLine(md.parser), "briefing_empty_first_line", 110)
+        parser.register(Reference(md.parser), "reference", 15)
+        parser.register(Abbreviation(md.parser, parser["abbr"].abbrs), "abbr", 16)
+        if LINE_BREAK_RE != r"  \n":
+            raise RuntimeError(f"Python-Markdown {markdown.__version__} changed its hard break: {LINE_BREAK_RE!r}")
+        md.inlinePatterns.register(LineBreak(rf"  (?P<mark>{MARK})?\n", "br"), "linebreak", 100)
+        md.treeprocessors.register(Definitions(md), "briefing_definitions", 30)
         md.treeprocessors.register(Capture(md), "briefing_capture", -100)
 
 
-def markdown_tree(body: str, first_line: int) -> tuple[etree.Element, markdown.Markdown]:
+def markdown_tree(body: str, first_line: int) -> tuple[etree.Element, markdown.Markdown, Positions]:
     # Extension objects, not names: a name makes Python-Markdown scan every
     # installed package's entry points, 20 ms of each run.
     md = markdown.Markdown(extensions=[
         AttrListExtension(), AdmonitionExtension(), SaneListExtension(), TableExtension(),
-        FootnoteExtension(), DefListExtension(), AbbrExtension(), Briefing(first_line)])
+        Footnotes(), DefListExtension(), AbbrExtension(), Briefing(first_line)])
+    # We read the tree, never the HTML it would write from it: a tenth of the time.
+    md.serializer = lambda root: "<div></div>"
     md.convert(body)
     # Python-Markdown returns early, without running treeprocessors, on a blank body.
-    return getattr(md, "captured_tree", etree.Element("div")), md
+    root = getattr(md, "captured_tree", etree.Element("div"))
+    return root, md, take_positions(root)
+
+
+# Positions -------------------------------------------------------------------
+
+@dataclass
+class Positions:
+    """Source lines of a tree whose markers have been taken off: where each
+    element, its text and its tail start. Within a text, each newline starts
+    the next line."""
+
+    starts: dict[etree.Element, int] = field(default_factory=dict)
+    texts: dict[etree.Element, int] = field(default_factory=dict)
+    tails: dict[etree.Element, int] = field(default_factory=dict)
+
+
+def take_positions(root: etree.Element) -> Positions:
+    """Take every marker off the tree, noting the lines they give."""
+    return Markers(root).take()
+
+
+Waiting = tuple[dict[etree.Element, int], etree.Element, list[int]]
+
+
+class Markers:
+    """A marker ends its line, so a place in the text is on the line of the
+    first marker after it, less the newlines between. One walk in reading
+    order keeps the places still waiting for a marker, with the newlines
+    read since each."""
+
+    def __init__(self, root: etree.Element) -> None:
+        self.root = root
+        self.positions = Positions()
+        self.waiting: list[Waiting] = []
+        self.last = 0  # the line of the last marker read
+        self.emptied: list[tuple[etree.Element, etree.Element]] = []
+
+    def take(self) -> Positions:
+        for code in self.root.iterfind(".//pre/code"):
+            if code.text:
+                code.text = type(code.text)(BLOCK_END_SPACES.sub("", code.text))
+        self.children(self.root)
+        self.settle()
+        for parent, paragraph in self.emptied:
+            parent.remove(paragraph)
+        return self.positions
+
+    def read(self, text: str) -> str:
+        """`text` without its markers; what waited before each marker has its line."""
+        if AMP_SUBSTITUTE in text:
+            # Python-Markdown writes an automatic mail link (`<a@b.org>`) as
+            # character references, a marker inside it too.
+            text = type(text)(ENCODED.sub(decoded_marker, text))
+        parts = SPLIT.split(text)  # text, marker, text, marker, ..., text
+        for index in range(1, len(parts), 2):
+            before = parts[index - 1].count("\n")
+            self.last = marked_line(parts[index])
+            for where, element, seen in self.waiting:
+                where[element] = self.last - seen[0] - before
+            self.waiting.clear()
+        if self.waiting and (newlines := parts[-1].count("\n")):
+            for _, _, seen in self.waiting:
+                seen[0] += newlines
+        if len(parts) == 1:
+            return type(text)(STRAY.sub("", text)) if MARKER_CHARS.search(text) else text
+        if not parts[-1]:
+            # Spaces before a marker at a line's very end (`- `, `> `),
+            # which Python-Markdown would have stripped with the line's end.
+            parts[-3] = parts[-3].rstrip(" ")
+        kept = "".join(parts[::2])
+        # Half a marker, when Python-Markdown dropped a character after
+        # emphasis (`*a**b*x` loses the `x`): it gives no line, but goes too.
+        if MARKER_CHARS.search(kept):
+            kept = STRAY.sub("", kept)
+        return type(text)(kept)  # an AtomicString stays one
+
+    def settle(self) -> None:
+        """What no marker followed gets the last line read (never so far:
+        every line with text has a marker)."""
+        for where, element, _ in self.waiting:
+            where[element] = self.last
+        self.waiting.clear()
+
+    def visit(self, element: etree.Element, parent: etree.Element) -> None:
+        self.waiting.append((self.positions.starts, element, [0]))
+        if mark := element.attrib.pop(OWN_MARK, None):
+            self.read(mark)  # before its text: see OWN_MARK
+        text = element.text
+        self.waiting.append((self.positions.texts, element, [0]))
+        if text:
+            element.text = self.read(text)
+            if element.tag == "code" and parent.tag != "pre" and element.text != text:
+                # Python-Markdown strips a code span; a marker at its edge was in the way.
+                element.text = type(text)(element.text.strip())
+        self.children(element)
+        # An element's attributes come from the end of its source (a link's
+        # target, `{#id}`), but an image's alt text from before its target.
+        for name in sorted(element.keys(), key=lambda name: name != "alt"):
+            value = element.get(name)
+            if value and (MARKER_CHARS.search(value) or AMP_SUBSTITUTE in value):
+                cleaned = self.read(value)
+                if name in ("href", "src"):
+                    # Python-Markdown strips a link's target; a marker at its edge was in the way.
+                    cleaned = cleaned.lstrip() if STARTS_MARKED.match(value) else cleaned
+                    cleaned = cleaned.rstrip() if ENDS_MARKED.search(value) else cleaned
+                element.set(name, cleaned)
+
+    def children(self, parent: etree.Element) -> None:
+        for child in parent:
+            if parent is self.root and child.get("class") == "footnote":
+                self.settle()  # the notes, moved to the end, have their own lines
+            text = child.text
+            self.visit(child, parent)
+            if child.tag == "p" and text and not (child.text or "").strip() and not len(child):
+                # It held only a marker, such as the first line of a footnote
+                # whose text starts on the next line (`[^a]:`).
+                self.emptied.append((parent, child))
+            if child.tail:
+                self.waiting.append((self.positions.tails, child, [0]))
+                child.tail = self.read(child.tail)
+
+
+ENCODED = re.compile(re.escape(AMP_SUBSTITUTE) + r"#(\d+);")
+
+
+def decoded_marker(found: re.Match[str]) -> str:
+    return chr(code) if 0xE000 <= (code := int(found[1])) <= 0xF8FF else found[0]
+
+
+STRAY = re.compile("\t?[\ue000-\uf8ff]")
+SPLIT = re.compile(f"({MARK})")
+STARTS_MARKED = re.compile(MARK)
+ENDS_MARKED = re.compile(f"{MARK}$")
+# An indented code block loses the spaces at the end of each of its runs of
+# lines, but not when a marker follows them (`    - ` marked at its very end).
+BLOCK_END_SPACES = re.compile(rf"[ ]+(?={MARK}\n(?:\n|$))")
 
 
 # Element tree -> model --------------------------------------------------------
 
 @dataclass
 class Reader:
-    """Walks the captured tree in reading order, keeping a line cursor.
-
-    The cursor only moves forward, so `locate` finds each block's own line
-    even when the same words occur earlier in the source.
-    """
+    """Walks the captured tree in reading order, each node with the line the
+    parse gave it."""
 
     source: Source
     md: markdown.Markdown
-    cursor: int
+    positions: Positions
     notes: dict[str, int] = field(default_factory=dict)  # footnote label -> number
     in_note: bool = False  # reading a footnote's text
     # Problems the reading can go on after, reported together at the end.
@@ -134,40 +550,38 @@ class Reader:
     def report(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.source.name, line, message, code="markdown.invalid"))
 
-    def find_line(self, element: etree.Element) -> int:
-        snippet = first_words(element)
-        if snippet and (line := self.source.locate(snippet, self.cursor)):
-            self.cursor = line
-            return line
-        return self.next_block_line()
+    def line(self, element: etree.Element) -> int:
+        return self.positions.starts.get(element, 0)
 
-    def next_block_line(self) -> int:
-        """The first non-blank line from the cursor: a block never starts on a blank one."""
-        lines = self.source.lines
-        while self.cursor <= len(lines) and not lines[self.cursor - 1].strip():
-            self.cursor += 1
-        return self.cursor
+    def text_line(self, element: etree.Element) -> int:
+        return self.positions.texts.get(element, 0)
 
-    def rule_line(self) -> int:
-        for number in range(self.cursor, len(self.source.lines) + 1):
-            if RULE.match(self.source.lines[number - 1]):
-                self.cursor = number + 1
-                return number
-        return self.cursor
+    def tail_line(self, element: etree.Element) -> int:
+        return self.positions.tails.get(element, 0)
 
     def stashed(self, text: str | None) -> etree.Element | str | None:
         match = HTML_PLACEHOLDER_RE.fullmatch((text or "").strip())
         return self.md.htmlStash.rawHtmlBlocks[int(match[1])] if match else None
 
-    def text(self, text: str | None, line: int) -> str:
-        """Tree text with stashed entities (`&amp;`, `&#233;`) turned into characters."""
+    def text(self, text: str | None, line: int, refs: bool) -> list[m.Inline]:
+        """Tree text, starting on `line`, as Text and (with `refs`) Ref nodes;
+        stashed entities (`&amp;`, `&#233;`) turned into characters."""
         if not text:
-            return ""
-        text = SOFT_BREAK.sub(" ", text)  # a soft line break reads as one space
-        for undefined in UNDEFINED_NOTE.finditer(text):
-            self.report(self.source.locate(undefined[0], line) or line,
-                        f"footnote {undefined[0]} has no definition ([{undefined[0][1:-1]}]: text)")
-        return HTML_PLACEHOLDER_RE.sub(lambda match: self.entity(match, line), text)
+            return []
+        out: list[m.Inline] = []
+        parts = text.split("\n")
+        for number, part in enumerate(parts, line):
+            if number > line:  # a soft line break reads as one space
+                out.append(m.Text(text=" "))
+                part = part.lstrip(" \t")
+            if number < line + len(parts) - 1:
+                part = part.rstrip(" \t")
+            for undefined in UNDEFINED_NOTE.finditer(part):
+                self.report(number, f"footnote {undefined[0]} has no definition "
+                            f"([{undefined[0][1:-1]}]: text)")
+            part = HTML_PLACEHOLDER_RE.sub(lambda match: self.entity(match, number), part)
+            out.extend(self.cross_refs(part, number) if refs else (m.Text(text=part),))
+        return merged(out)
 
     def entity(self, match: re.Match[str], line: int) -> str:
         stashed = self.md.htmlStash.rawHtmlBlocks[int(match[1])]
@@ -208,17 +622,16 @@ class Reader:
                         elements.pop(0)
                 out.append(self.table(element, caption))
             elif element.tag in HEADING_TAGS:
-                line = self.find_line(element)
-                self.cursor = line + 1
+                line = self.line(element)
                 out.append(Heading(level=int(element.tag[1]), id=element.get("id", ""),
-                                   title=self.inlines(element, line), line=line))
+                                   title=self.inlines(element), line=line))
             else:
                 out.append(self.block(element, depth))
         return out
 
     def nested_blocks(self, elements: list[etree.Element], depth: int) -> tuple[m.Block, ...]:
         """Blocks inside a list item, quote or note: a heading there reads as a bold line."""
-        out = []
+        out: list[m.Block] = []
         for item in self.blocks(elements, depth):
             if isinstance(item, Heading):
                 out.append(m.Paragraph(inlines=(m.Strong(children=item.title),), line=item.line))
@@ -228,26 +641,25 @@ class Reader:
 
     def block(self, element: etree.Element, depth: int) -> m.Block:
         if depth > MAX_DEPTH:
-            raise self.error(self.cursor, f"lists and quotes nest deeper than {MAX_DEPTH} levels")
+            raise self.error(self.line(element), f"lists and quotes nest deeper than {MAX_DEPTH} levels")
         match element.tag:
             case "p":
                 return self.paragraph(element)
             case "ul" | "ol":
                 return self.list_block(element, depth)
             case "blockquote":
-                line = self.find_line(element)
                 blocks, attribution = split_attribution(self.nested_blocks(list(element), depth + 1))
-                return m.Quote(blocks=blocks, attribution=attribution, line=line)
+                return m.Quote(blocks=blocks, attribution=attribution, line=self.line(element))
             case "dl":
                 return self.definition_list(element, depth)
             case "pre":
                 return self.code_block(element)
             case "hr":
-                return m.Rule(line=self.rule_line())
+                return m.Rule(line=self.line(element))
             case "div" if "admonition" in element.get("class", "").split():
                 return self.admonition(element, depth)
             case tag:
-                raise self.error(self.find_line(element), f"unsupported element <{tag}>")
+                raise self.error(self.line(element), f"unsupported element <{tag}>")
 
     def paragraph(self, element: etree.Element) -> m.Block:
         stashed = self.stashed(element.text) if len(element) == 0 else None
@@ -255,9 +667,7 @@ class Reader:
             return self.code_block(stashed)
         if is_figure(element):
             return self.figure(element[0])
-        line = self.find_line(element)
-        self.cursor = line + 1  # the next block starts below this one
-        return m.Paragraph(inlines=self.inlines(element, line), line=line)
+        return m.Paragraph(inlines=self.inlines(element), line=self.line(element))
 
     def code_block(self, pre: etree.Element) -> m.CodeBlock:
         code = pre.find("code")
@@ -267,20 +677,17 @@ class Reader:
             text = code.text if code is not None else ""
             lang = code.get("data-lang") if code is not None else None
         else:  # an indented block: Python-Markdown has HTML-escaped its text
-            line = self.find_line(pre)
+            line = self.line(pre)
             text = html.unescape(code.text or "") if code is not None else ""
             lang = None
         text = (text or "").rstrip("\n")
-        # The next block starts below the code (and below a closing fence).
-        self.cursor = max(self.cursor, line + text.count("\n") + (3 if fenced else 1))
         return m.CodeBlock(lang=lang or None, text=text, line=line)
 
     def list_block(self, element: etree.Element, depth: int) -> m.ListBlock:
-        line = self.find_line(element)
+        line = self.line(element)
         items = []
         for li in element.findall("li"):
-            item_line = self.find_line(li)
-            items.append(m.ListItem(blocks=self.list_item(li, depth + 1), line=item_line))
+            items.append(m.ListItem(blocks=self.list_item(li, depth + 1), line=self.line(li)))
         start = int(element.get("start", "1")) if element.tag == "ol" else 1
         return m.ListBlock(ordered=element.tag == "ol", start=start, items=tuple(items), line=line)
 
@@ -293,34 +700,32 @@ class Reader:
             lead = etree.Element("p")
             lead.text = li.text
             lead.extend(children[:split])  # the inline children, with their tails
+            self.positions.starts[lead] = self.text_line(li)
+            self.positions.texts[lead] = self.text_line(li)
             blocks.append(self.paragraph(lead))
         blocks.extend(self.nested_blocks(children[split:], depth))
         return tuple(blocks)
 
     def table(self, element: etree.Element, caption: etree.Element | None) -> m.Table:
-        line = self.next_block_line()  # its header row; cell words could stand anywhere
+        line = self.line(element)
         head = element.findall("thead/tr/th")
         rows = element.findall("tbody/tr")
         if len(rows) > MAX_TABLE_ROWS:
             raise self.error(line, f"a table of {len(rows):,} rows is past the limit of "
                              f"{MAX_TABLE_ROWS:,}: split it, or attach the data as a file")
         aligns = tuple(cell_align(th) for th in head)
-        table = m.Table(head=tuple(self.inlines(th, line) for th in head),
-                        rows=tuple(tuple(self.inlines(td, line) for td in tr.findall("td"))
+        table = m.Table(head=tuple(self.inlines(th) for th in head),
+                        rows=tuple(tuple(self.inlines(td) for td in tr.findall("td"))
                                    for tr in rows),
                         aligns=aligns, line=line)
-        self.cursor = line + 2 + len(rows)  # header, delimiter row, rows
         if caption is None:
             return table
-        caption_line = self.find_line(caption)
-        self.cursor = caption_line + 1
-        text, table_id = caption_parts(self.inlines(caption, caption_line))
+        text, table_id = caption_parts(self.inlines(caption))
         return replace(table, caption=text, id=table_id)
 
     def figure(self, img: etree.Element) -> m.Figure | m.Paragraph:
         src = img.get("src", "")
-        line = self.source.locate(f"]({src}", self.cursor) or self.find_line(img)
-        self.cursor = line + 1
+        line = self.line(img)
         if self.in_note:
             self.report(line, "a footnote cannot hold a figure")
             return m.Paragraph(inlines=(), line=line)  # never rendered: the problem stops the build
@@ -338,20 +743,18 @@ class Reader:
         """The alt text read as Markdown, as pandoc reads a figure's caption."""
         if not alt.strip():
             return ()
-        root, md = markdown_tree(alt, line)
+        root, md, positions = markdown_tree(alt, line)
         paragraph = root.find("p")
-        return Reader(source=self.source, md=md, cursor=line, problems=self.problems).inlines(
-            paragraph, line) if paragraph is not None else ()
+        return Reader(source=self.source, md=md, positions=positions, problems=self.problems).inlines(
+            paragraph) if paragraph is not None else ()
 
-    def footnotes(self, notes: etree.Element, body_line: int) -> tuple[m.Footnote, ...]:
-        """Footnote definitions, numbered by their first reference; the
-        definitions may stand anywhere, so each is looked for from the top."""
+    def footnotes(self, notes: etree.Element) -> tuple[m.Footnote, ...]:
+        """Footnote definitions, numbered by their first reference."""
         found = []
         self.in_note = True
         for li in notes.findall("ol/li"):
             label = li.get("id", "").removeprefix("fn:")
-            self.cursor = self.source.locate(f"[^{label}]:", body_line) or body_line
-            line = self.cursor
+            line = self.line(li)
             if label not in self.notes:
                 self.report(line, f"footnote [^{label}] is never referenced")
                 continue
@@ -361,72 +764,63 @@ class Reader:
         return tuple(sorted(found, key=lambda note: note.number))
 
     def definition_list(self, element: etree.Element, depth: int) -> m.DefinitionList:
-        line = self.find_line(element)
         items: list[m.Definition] = []
         for child in element:
             if child.tag == "dt":
-                items.append(m.Definition(term=self.inlines(child, self.find_line(child)),
-                                          definitions=()))
+                items.append(m.Definition(term=self.inlines(child), definitions=()))
             elif child.tag == "dd" and items:
                 blocks = self.list_item(child, depth + 1)
                 items[-1] = replace(items[-1], definitions=(*items[-1].definitions, blocks))
             else:
-                raise self.error(self.find_line(child), "a definition needs a term on the line above")
-        return m.DefinitionList(items=tuple(items), line=line)
+                raise self.error(self.line(child), "a definition needs a term on the line above")
+        return m.DefinitionList(items=tuple(items), line=self.line(element))
 
     def admonition(self, element: etree.Element, depth: int) -> m.Admonition:
-        line = self.find_line(element)
         classes = [c for c in element.get("class", "").split() if c != "admonition"]
         children = list(element)
         title: tuple[m.Inline, ...] = ()
         if children and "admonition-title" in children[0].get("class", ""):
-            title = self.inlines(children.pop(0), line)
+            title = self.inlines(children.pop(0))
         return m.Admonition(kind=(classes[0] if classes else "note").lower(), title=title,
-                            blocks=self.nested_blocks(children, depth + 1), line=line)
+                            blocks=self.nested_blocks(children, depth + 1), line=self.line(element))
 
     # Inlines ---------------------------------------------------------------
 
-    def inlines(self, element: etree.Element, line: int | None = None,
-                refs: bool = True) -> tuple[m.Inline, ...]:
+    def inlines(self, element: etree.Element, refs: bool = True) -> tuple[m.Inline, ...]:
         """`refs`: whether `@sec-id` is a cross-reference here (not in link text)."""
-        line = line or self.cursor
-        out: list[m.Inline] = []
-        add_text(out, self.text(element.text, line))
+        out: list[m.Inline] = self.text(element.text, self.text_line(element), refs)
         for child in element:
-            out.extend(self.inline(child, line, refs))
-            tail = child.tail or ""
-            add_text(out, self.text(tail.removeprefix("\n") if child.tag == "br" else tail, line))
-        return tuple(part for item in out for part in (self.cross_refs(item, line) if refs else (item,)))
+            out.extend(self.inline(child, refs))
+            out.extend(self.text(child.tail, self.tail_line(child), refs))
+        return tuple(merged(out))
 
-    def cross_refs(self, item: m.Inline, line: int) -> tuple[m.Inline, ...]:
+    def cross_refs(self, text: str, line: int) -> list[m.Inline]:
         """Text with Quarto's `@tbl-id` split into Text and Ref nodes."""
-        if not isinstance(item, m.Text) or "@" not in item.text:
-            return (item,)
+        if "@" not in text:
+            return [m.Text(text=text)]
         parts: list[m.Inline] = []
         position = 0
-        for found in CROSS_REF.finditer(item.text):
-            add_text(parts, item.text[position:found.start()])
-            parts.append(m.Ref(id=found[1], line=self.source.locate(found[0], line) or line))
+        for found in CROSS_REF.finditer(text):
+            parts += [m.Text(text=text[position:found.start()]), m.Ref(id=found[1], line=line)]
             position = found.end()
-        add_text(parts, item.text[position:])
-        return tuple(parts)
+        parts.append(m.Text(text=text[position:]))
+        return parts
 
-    def inline(self, element: etree.Element, line: int, refs: bool) -> tuple[m.Inline, ...]:
+    def inline(self, element: etree.Element, refs: bool) -> tuple[m.Inline, ...]:
+        line = self.line(element)
         match element.tag:
             case "em":
-                return (m.Emph(children=self.inlines(element, line, refs)),)
+                return (m.Emph(children=self.inlines(element, refs)),)
             case "strong":
-                return (m.Strong(children=self.inlines(element, line, refs)),)
+                return (m.Strong(children=self.inlines(element, refs)),)
             case "code":
                 return (m.Code(text=SOFT_BREAK.sub(" ", html.unescape(element.text or ""))),)
             case "br":
                 return (m.LineBreak(),)
             case "a":
                 href = element.get("href", "").strip()
-                # The link's own line, when the paragraph spans several.
-                line = self.source.locate(f"]({href}", line) or self.source.locate(href, line) or line
                 target = self.link_target(href, line)
-                children = self.inlines(element, line, refs=False) or (m.Text(text=target),)
+                children = self.inlines(element, refs=False) or (m.Text(text=target),)
                 return (m.Link(target=target, children=children, title=element.get("title"),
                                line=line),)
             case "abbr":
@@ -434,10 +828,11 @@ class Reader:
             case "sup" if element.get("id", "").startswith("fnref"):
                 if self.in_note:
                     raise self.error(line, "a footnote cannot refer to another footnote")
-                label = element.find("a").get("href", "").removeprefix("#fn:")
+                link = element.find("a")
+                label = (link.get("href", "") if link is not None else "").removeprefix("#fn:")
                 first = label not in self.notes
                 number = self.notes.setdefault(label, len(self.notes) + 1)
-                return (m.FootnoteRef(number=number, first=first),)
+                return (m.FootnoteRef(number=number, first=first, line=line),)
             case "img":
                 raise self.error(line, "an image must stand alone in its paragraph, where it "
                                  f"becomes a figure: ![{element.get('alt', '')}]({element.get('src', '')})")
@@ -517,22 +912,18 @@ def caption_parts(inlines: tuple[m.Inline, ...]) -> tuple[tuple[m.Inline, ...], 
     return tuple(part for part in parts if not (isinstance(part, m.Text) and not part.text)), table_id
 
 
-def add_text(out: list[m.Inline], text: str) -> None:
-    if not text:
-        return
-    if out and isinstance(out[-1], m.Text):
-        out[-1] = m.Text(text=out[-1].text + text)
-    else:
-        out.append(m.Text(text=text))
-
-
-def first_words(element: etree.Element) -> str:
-    """A short run of the element's first plain text, to find its source line."""
-    for text in element.itertext():
-        words = re.split(r"[*_`\[\]<>&\\\x02\x03\n]", text.strip(), maxsplit=1)[0].strip()
-        if len(words) >= 3:
-            return words[:40]
-    return ""
+def merged(inlines: list[m.Inline]) -> list[m.Inline]:
+    """Runs of Text as one, without empty ones."""
+    out: list[m.Inline] = []
+    for item in inlines:
+        if isinstance(item, m.Text):
+            if not item.text:
+                continue
+            if out and isinstance(out[-1], m.Text):
+                out[-1] = m.Text(text=out[-1].text + item.text)
+                continue
+        out.append(item)
+    return out
 
 
 # Section tree ----------------------------------------------------------------
@@ -614,17 +1005,17 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     check_shape(source, body_line)
     body = "\n".join(source.lines[body_line - 1:])
     try:
-        root, md = markdown_tree(body, body_line)
+        root, md, positions = markdown_tree(body, body_line)
     except RecursionError:
         raise source.error(body_line, "the Markdown nests too deeply to read") from None
-    reader = Reader(source=source, md=md, cursor=body_line,
+    reader = Reader(source=source, md=md, positions=positions,
                     problems=[] if problems is None else problems)
     notes = root.find("div[@class='footnote']")
     if notes is not None:
         root.remove(notes)
     preamble, sections = section_tree(reader.blocks(list(root), 0))
-    footnotes = reader.footnotes(notes, body_line) if notes is not None else ()
-    abbreviations = next((ext.abbrs for ext in md.registeredExtensions
+    footnotes = reader.footnotes(notes) if notes is not None else ()
+    abbreviations: dict[str, str] = next((ext.abbrs for ext in md.registeredExtensions
                           if isinstance(ext, AbbrExtension)), {})
     if problems is None and reader.problems:
         raise BriefingError(sorted(reader.problems, key=lambda problem: problem.line or 0))

@@ -1,8 +1,4 @@
-"""Read a source file into text we can trust, and find lines in it again.
-
-Python-Markdown keeps no line numbers, so later stages ask `locate` where a
-snippet of text stands in the source to report `file:line`.
-"""
+"""Read a source file into text we can trust."""
 
 from __future__ import annotations
 
@@ -22,16 +18,6 @@ class Source:
     name: str  # how the user named the file, for messages
     text: str
     lines: tuple[str, ...]
-
-    def locate(self, snippet: str, start: int = 1) -> int | None:
-        """The first line at or after `start` (1-based) that contains `snippet`."""
-        snippet = snippet.strip()
-        if not snippet:
-            return None
-        for number in range(max(start, 1), len(self.lines) + 1):
-            if snippet in self.lines[number - 1]:
-                return number
-        return None
 
     def error(self, line: int | None, message: str, code: str = "markdown.invalid") -> BriefingError:
         return BriefingError.one(self.name, line, code, message)
@@ -53,7 +39,8 @@ def read_source(path: Path, name: str | None = None) -> Source:
 
 
 def decode(data: bytes, name: str) -> str:
-    """UTF-8 text without a BOM, with `\\n` line ends and only characters XML allows."""
+    """UTF-8 text without a BOM, with `\\n` line ends, only characters XML
+    allows and none of the Private Use Area."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -62,8 +49,17 @@ def decode(data: bytes, name: str) -> str:
                             "save the file as UTF-8") from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     check_characters(text, name)
+    if found := PRIVATE_USE.search(text):
+        line = text.count("\n", 0, found.start()) + 1
+        raise BriefingError.one(name, line, "source.character",
+                                f"character U+{ord(found[0]):04X} is for private use, which has no "
+                                "meaning outside one font; it is not allowed in a briefing")
     return text
 
+
+# The reader marks source lines with these characters (pipeline/read/markdown.py);
+# refused here, so that no author text can forge a mark.
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 # What XML 1.0 (and so DOCX and PDF metadata) cannot carry.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
