@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import markdown
-
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -300,7 +299,7 @@ def documents(draw) -> Document:
             line = doc.add(f"[^n{doc.notes}]: " + draw(WORDS))  # never read: no more problems
             doc.flaws.append((line, f"footnote [^n{doc.notes}] is never referenced"))
         elif kind == "definitions":
-            doc.add(draw(WORDS))
+            doc.add(draw(WORDS), None, "definition term")
             doc.add(":   " + draw(WORDS), draw(flaw), "paragraph")
         elif kind == "rule":
             doc.add("***")
@@ -385,8 +384,11 @@ source_line = st.builds(lambda prefix, pieces, spaces: prefix + "".join(pieces) 
 @given(st.lists(source_line | st.just(""), min_size=1, max_size=12).map("\n".join))
 def test_markers_change_nothing_python_markdown_builds(body):
     # Where they still do, rarely met: a definition's colon with four spaces
-    # and nothing after it; a link's `](` never closed; and Python-Markdown's
-    # `*a**b*x`, which loses the `x` (or, with us, half a marker).
-    assume(not re.search(r"(?m):    +$|\]\([^)]*$|(?<!\*)\*\*[^*\s]+\*(?!\*)", body))
+    # and nothing after it; a link's `](` never closed; Python-Markdown's
+    # `*a**b*x`, which loses the `x` (or, with us, half a marker), and its
+    # unmatched run of backticks, which restarts its search a count of
+    # characters further on.
+    assume(not re.search(r"(?m):    +$|\]\([^)]*$|\*\*+[^*\s]+\*(?!\*)", body))
+    assume("``" not in re.sub(r"(?m)^[ >]*(```|~~~)\S*[ ]*$", "", body))
     ours, _, _ = markdown_tree(body, 1)
     assert dumped(unmarked_tree(body), ours) == dumped(ours)

@@ -64,7 +64,7 @@ MARK_FIRST, MARK_BASE = 0xE000, 0x1900  # U+E000 to U+F8FF, 6,400 characters
 MARKER_CHARS = re.compile("[\ue000-\uf8ff]")
 MARK = "\t?[\ue000-\uf8ff]{2}"
 MARKS = re.compile(MARK)
-FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w#+.-]*)[^\n]*\n"
+FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w#+.\t\ue000-\uf8ff-]*)[^\n]*\n"
                    rf"(?P<code>.*?)(?<=\n)(?P=indent)(?P=fence)[ \t]*(?:{MARK})?[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
@@ -91,6 +91,8 @@ CLOSERS = frozenset("#|)\"'}>")
 # `*text*` at a line's end closes because a space (the newline) follows it; a
 # marker there would make it a run that may also open. A tab keeps it closing.
 DELIMITERS = frozenset("*_")
+# `{}` is text; with a marker inside, it would be an attribute list.
+EMPTY_BRACES = re.compile(r"\{:?[ ]*\}$")
 
 
 def mark_line(line: str, number: int) -> str:
@@ -114,7 +116,7 @@ def mark_line(line: str, number: int) -> str:
     admonition = not prefix["heading"] and line.startswith("!!!", start)
     closers = CLOSERS - {'"'} if admonition else CLOSERS
     while end > floor:
-        if body[end - 1] in closers and not escaped(body, end - 1):
+        if body[end - 1] in closers and not escaped(body, end - 1) and not EMPTY_BRACES.search(body, 0, end):
             end -= 1
         elif body[end - 1] == " " and body[end:].lstrip(" ")[0] in stripped:
             end -= 1
@@ -124,8 +126,8 @@ def mark_line(line: str, number: int) -> str:
         end = start  # `# #`: Python-Markdown drops a heading's closing hashes
     if end > floor and escaped(body, end):
         end -= 1  # a backslash would escape the marker, not the line's end
-    if body[end - 1] in DELIMITERS and end == len(body):
-        if line.endswith("  "):
+    if body[end - 1] in DELIMITERS and body[end:end + 1] in ("", " "):  # a space or the line's end after it
+        if end == len(body) and line.endswith("  "):
             # A hard break, which Python-Markdown reads before emphasis:
             # it keeps the marker (see LineBreak).
             return line + mark
@@ -163,9 +165,9 @@ class FencedCode(Preprocessor):
         parts: list[str] = []
         position = 0
         for match in FENCE.finditer(text):
-            mark = MARKS.search(match[0])
+            mark = MARKS.search(match[0], 0, match[0].index("\n"))  # on the opening line
             pre = etree.Element("pre", {"data-line": str(marked_line(mark[0]) if mark else 0)})
-            code = etree.SubElement(pre, "code", {"data-lang": match["lang"]})
+            code = etree.SubElement(pre, "code", {"data-lang": unmarked(match["lang"])})  # `~~~c#`
             code.text = MARKS.sub("", dedent(match["code"], match["indent"]))
             # The placeholder keeps the fence's indent, so a fence inside a
             # list item or a note stays inside it, and its marker, so the
@@ -181,11 +183,12 @@ def dedent(code: str, indent: str) -> str:
     return "".join(line.removeprefix(indent) for line in code.splitlines(keepends=True))
 
 
-# Python-Markdown's processors for syntax that fills a whole line (a rule, a
-# setext underline, a table's delimiter row, `!!! note`, a quote's blank
-# line) each read the line through to its end, where the marker stands: these
-# subclasses let it stand there and give the element it makes that line.
-# Each checks, when built, that the pattern it extends is still the one it knows.
+# Python-Markdown's processors that read a line through to its end, where
+# its marker stands (a rule, a setext underline, a table's delimiter row,
+# `!!! note`, a quote's blank line, a definition continued on the next line,
+# a hard break), in subclasses that let it stand there and give what they
+# make its line. Each checks, when built, that the pattern it extends is
+# still the one it knows.
 
 def extended(pattern: str, part: str, tolerant: str) -> str:
     """`pattern` with its one `part` replaced by a `tolerant` one."""
@@ -198,6 +201,7 @@ MAYBE_MARK = f"(?P<mark>{MARK})?"
 # Where an element whose first line has no text of its own keeps that line's
 # marker (a rule, `!!! note`, `- ` alone): read before anything in it.
 OWN_MARK = "data-mark"
+TAIL_MARK = "data-tail-mark"  # see Tails
 
 
 class Rule(HRProcessor):
@@ -345,6 +349,20 @@ class Definitions(Treeprocessor):
                 extension.abbrs.update(abbreviations)
 
 
+class Tails(Treeprocessor):
+    """A marker after a line's last element (`## Title {#id} *draft*`) would
+    be that element's whole tail, where Python-Markdown's attribute lists
+    see none and so look elsewhere: it moves into an attribute of the
+    element, read where the tail would be."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if (tail := element.tail) and MARKER_CHARS.search(tail) and not (rest := unmarked(tail)).strip():
+                element.set(TAIL_MARK, "".join(MARKS.findall(tail)))
+                # Spaces before a marker at a block's end, as Markers.read drops them.
+                element.tail = (rest.rstrip(" ") if ENDS_MARKED.search(tail) else rest) or None
+
+
 class Capture(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         self.md.captured_tree = root
@@ -377,6 +395,7 @@ class Briefing(Extension):
             raise RuntimeError(f"Python-Markdown {markdown.__version__} changed its hard break: {LINE_BREAK_RE!r}")
         md.inlinePatterns.register(LineBreak(rf"  (?P<mark>{MARK})?\n", "br"), "linebreak", 100)
         md.treeprocessors.register(Definitions(md), "briefing_definitions", 30)
+        md.treeprocessors.register(Tails(md), "briefing_tails", 9)  # before attr_list
         md.treeprocessors.register(Capture(md), "briefing_capture", -100)
 
 
@@ -486,6 +505,7 @@ class Markers:
                 # Python-Markdown strips a code span; a marker at its edge was in the way.
                 element.text = type(text)(element.text.strip())
         self.children(element)
+        tail_mark = element.attrib.pop(TAIL_MARK, None)
         # An element's attributes come from the end of its source (a link's
         # target, `{#id}`), but an image's alt text from before its target.
         for name in sorted(element.keys(), key=lambda name: name != "alt"):
@@ -497,6 +517,8 @@ class Markers:
                     cleaned = cleaned.lstrip() if STARTS_MARKED.match(value) else cleaned
                     cleaned = cleaned.rstrip() if ENDS_MARKED.search(value) else cleaned
                 element.set(name, cleaned)
+        if tail_mark:
+            self.read(tail_mark)  # where its tail is read: see Tails
 
     def children(self, parent: etree.Element) -> None:
         for child in parent:
@@ -767,7 +789,7 @@ class Reader:
         items: list[m.Definition] = []
         for child in element:
             if child.tag == "dt":
-                items.append(m.Definition(term=self.inlines(child), definitions=()))
+                items.append(m.Definition(term=self.inlines(child), definitions=(), line=self.line(child)))
             elif child.tag == "dd" and items:
                 blocks = self.list_item(child, depth + 1)
                 items[-1] = replace(items[-1], definitions=(*items[-1].definitions, blocks))
