@@ -408,6 +408,32 @@ def table_style(document: docx.document.Document) -> None:
         '</w:style>'))
 
 
+# The order CT_PPrBase and CT_RPr (ECMA-376 Part 1, 17.3.1.26 and 17.3.2.28)
+# give their children: Word may refuse or "repair" a style whose properties
+# stand in another order, so `define` sorts what it is given into this one.
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+             "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+             "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+             "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+             "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+             "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+             "sectPr", "pPrChange")
+RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
+             "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish",
+             "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight",
+             "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+             "eastAsianLayout", "specVanish", "oMath")
+
+
+def in_schema_order(properties, order: tuple[str, ...]):
+    """`properties` (a w:pPr or w:rPr) with its children in `order`."""
+    rank = {qn(f"w:{name}"): index for index, name in enumerate(order)}
+    children = sorted(properties, key=lambda child: rank[child.tag])  # stable; unknown: KeyError
+    for child in children:
+        properties.append(child)  # lxml moves it to the end
+    return properties
+
+
 def define(document, name: str, kind, based_on: str | None,
            ppr: str, rpr: str, next_style: str | None = None) -> None:
     """Create or redefine a style from scratch: no inherited theme leftovers."""
@@ -423,8 +449,8 @@ def define(document, name: str, kind, based_on: str | None,
     style.hidden = style.unhide_when_used = False
     style.quick_style = True
     if kind == WD_STYLE_TYPE.PARAGRAPH:
-        element.append(parse_xml(f'<w:pPr {nsdecls("w")}>{ppr}</w:pPr>'))
-    element.append(parse_xml(f'<w:rPr {nsdecls("w")}>{rpr}</w:rPr>'))
+        element.append(in_schema_order(parse_xml(f'<w:pPr {nsdecls("w")}>{ppr}</w:pPr>'), PPR_ORDER))
+    element.append(in_schema_order(parse_xml(f'<w:rPr {nsdecls("w")}>{rpr}</w:rPr>'), RPR_ORDER))
 
 
 if __name__ == "__main__":

@@ -33,12 +33,22 @@ from pipeline.render.templates import BUILTIN
 BUILTIN_REFERENCE = BUILTIN / "docx" / "reference.docx"
 
 
+# Word 2010's copy of styles.xml with its text effects. We add and change
+# styles; a copy that no longer matches them is a fault Word may "repair".
+# Word 2013 and later write none and rebuild it from styles.xml.
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
 def open_reference(reference: pathlib.Path) -> Docx:
     try:
-        return docx.Document(str(reference))
+        package = docx.Document(str(reference))
     except (OSError, PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise BriefingError.one(str(reference), None, "docx.reference",
                                 f"cannot read reference.docx: {error}") from None
+    for rid, rel in list(package.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            del package.part.rels[rid]
+    return package
 
 
 @functools.cache
