@@ -66,7 +66,7 @@ def run_in_process(argv: list[str], env: dict[str, str]) -> subprocess.Completed
 # them out while working on one module.
 SLOW_MODULES = {"test_end_to_end", "test_end_to_end_markings", "test_browser", "test_house_style",
                 "test_ci_examples", "test_page_styles", "test_versions", "test_architecture",
-                "test_corpus"}
+                "test_corpus", "test_fidelity"}
 
 
 def pytest_collection_modifyitems(items):

@@ -203,3 +203,49 @@ def soffice_convert(path: Path, out_dir: Path, fmt: str) -> Path:
                     "--convert-to", fmt, "--outdir", str(out_dir), str(path)],
                    capture_output=True, check=True, timeout=180)
     return out_dir / f"{path.stem}.{fmt}"
+
+
+def pdf_headings(path: Path) -> list[tuple[int, str]]:
+    """The PDF's heading elements (H1 … H6) in reading order, each with its
+    level and its text, as `pdfinfo -struct-text` shows the tag tree."""
+    headings: list[tuple[int, str]] = []
+    current: tuple[int, int, list[str]] | None = None  # indent, level, texts
+    for line in pdf_structure(path).splitlines():
+        indent = len(line) - len(line.lstrip())
+        if current and indent <= current[0]:
+            headings.append((current[1], "".join(current[2]).strip()))
+            current = None
+        if match := re.match(r"\s*H([1-6]) \(block\)", line):
+            current = (indent, int(match[1]), [])
+        elif current and (text := re.match(r'\s*"(.*)"$', line)):
+            current[2].append(text[1])
+    if current:
+        headings.append((current[1], "".join(current[2]).strip()))
+    return headings
+
+
+def html_headings(markup: str) -> list[tuple[int, str]]:
+    """The HTML page's h1 … h6 in document order, each with its level and text."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[int, str]] = []
+
+    class Headings(HTMLParser):
+        level = 0
+        text: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if re.fullmatch(r"h[1-6]", tag):
+                self.level, self.text = int(tag[1]), []
+
+        def handle_endtag(self, tag):
+            if re.fullmatch(r"h[1-6]", tag) and self.level:
+                found.append((self.level, " ".join("".join(self.text).split())))
+                self.level = 0
+
+        def handle_data(self, data):
+            if self.level:
+                self.text.append(data)
+
+    Headings().feed(markup)
+    return found

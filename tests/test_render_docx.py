@@ -843,7 +843,9 @@ def test_table_of_contents_is_a_word_field_with_cached_entries(tmp_path):
 
 
 def test_numbered_sections_come_from_the_heading_styles_list(tmp_path):
-    doc = replace(DOC, meta=replace(META, numbering=True))
+    from pipeline.transform.outline import outline
+    # The model's levels are depths in the tree once transform/outline.py ran.
+    doc = outline(replace(DOC, meta=replace(META, numbering=True)), Reporter("brief.md"))
     path = render(tmp_path, doc)
     document = docx.Document(str(path))
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]

@@ -19,7 +19,14 @@ def finished(write, body: str, **meta_changes) -> m.Document:
 
 
 def test_the_passes_run_in_the_order_they_depend_on():
-    assert [name for name, _ in PASSES] == ["portions", "ids", "numbers", "references"]
+    assert [name for name, _ in PASSES] == ["outline", "portions", "ids", "numbers", "references"]
+
+
+def test_section_levels_are_depths_in_the_tree(write):
+    """Sections written from `##`, a `####` under a `##`: levels 1, 2, 2, 1."""
+    doc = finished(write, "## One\n\n#### Two\n\n### Three\n\n## Four\n")
+    levels = [(s.level, [c.level for c in s.children]) for s in doc.sections]
+    assert levels == [(1, [2, 2]), (1, [])]
 
 
 def test_slugs_are_unique_and_pandoc_like(write):

@@ -334,9 +334,11 @@ def styles(document: docx.document.Document) -> None:
     define(document, "Definition Term", para, "Body Text", f'<w:keepNext/>{spacing(4, 0)}',
            f'{head}<w:b/>', "Definition")
     define(document, "Definition", para, "Body Text", f'{spacing(0, 4)}<w:ind w:left="{STEP}"/>', "")
-    # The list of abbreviations at the end of a briefing.
-    define(document, "Abbreviations Heading", para, "Normal", f'<w:keepNext/>{spacing(18, 6, 240)}',
-           f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(16)}', "Abbreviation")
+    # The list of abbreviations at the end of a briefing. Its heading is a
+    # Heading 1 (outline level 1: the Navigation pane, the contents, and
+    # pandoc reads it as a heading) that a numbered briefing does not number.
+    define(document, "Abbreviations Heading", para, "Heading 1",
+           '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>', "", "Abbreviation")
     define(document, "Abbreviation", para, "Body Text",
            f'<w:tabs><w:tab w:val="left" w:pos="1701"/></w:tabs>{spacing(0, 2)}'
            '<w:ind w:left="1701" w:hanging="1701"/>', "")

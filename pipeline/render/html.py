@@ -58,7 +58,11 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
     if doc.footnotes and not footnotes_in_place:
         body += ctx.macros.footnotes([(note.number, blocks(note.blocks, ctx)) for note in doc.footnotes],
                                      ctx.labels)
-    toc = (templates.macros("html/toc.html.j2").entries(toc_entries(doc.sections, ctx))
+    entries = toc_entries(doc.sections, ctx)
+    if doc.abbreviations:  # a section of the templates', beside the top sections
+        entries.append({"id": "abbreviations-title", "number": None,
+                        "title": Markup.escape(ctx.labels["abbreviations"]), "children": []})
+    toc = (templates.macros("html/toc.html.j2").entries(entries)
            if doc.meta.toc and doc.sections else "")
     return templates.render(
         template, meta=doc.meta, body=body, toc=toc, styles=styles, level=context.level,
@@ -91,7 +95,8 @@ def toc_entries(sections: tuple[m.Section, ...], ctx: Context) -> list[dict[str,
 
 
 def section(node: m.Section, ctx: Context) -> Markup:
-    # The page title is the only <h1>; sections start at <h2>.
+    # The page title is the only <h1>; the top sections (level 1, as the
+    # Contents, Abbreviations and Notes the templates add) are <h2>.
     level = min(node.level + 1, 6)
     children = Markup("").join(section(child, ctx) for child in node.children)
     return ctx.macros.section(level, node.id, node.number,

@@ -26,7 +26,7 @@ from __future__ import annotations
 from pipeline import model
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
-from pipeline.render.docx.blocks import (abbreviations_xml, add_footnotes, blocks_xml,
+from pipeline.render.docx.blocks import (ABBREVIATIONS_ID, abbreviations_xml, add_footnotes, blocks_xml,
                                          number_headings, section_xml)
 from pipeline.render.docx.front import front_xml, marking_blocks_xml, toc_xml
 from pipeline.render.docx.package import (append_body, clear_body, core_properties,
@@ -60,7 +60,8 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
     if meta.title_page and (doc.blocks or doc.sections):
         content.append(page_break(state))
     if meta.toc and doc.sections:
-        content.extend(toc_xml(doc.sections, env, state))
+        appendix = ((ABBREVIATIONS_ID, env.labels["abbreviations"]),) if doc.abbreviations else ()
+        content.extend(toc_xml(doc.sections, env, state, appendix))
     content.extend(blocks_xml(doc.blocks, env, state, Where()))
     if meta.numbering:  # w:num ids follow the order lists are made in: keep it
         number_headings(state)

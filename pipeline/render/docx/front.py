@@ -94,13 +94,16 @@ def marking_blocks_xml(blocks: Sequence[MarkingBlock], env: Env, state: State) -
 TOC_DEPTH = 3
 
 
-def toc_xml(sections: tuple[Section, ...], env: Env, state: State) -> list:
+def toc_xml(sections: tuple[Section, ...], env: Env, state: State,
+            appendix: tuple[tuple[str, str], ...] = ()) -> list:
     """A real Word TOC field whose result is already filled in with an entry
     per heading, each linked to its bookmark, so the contents show before
     anyone updates fields. Page numbers are PAGEREF fields; Word is asked to
     update fields on opening (settings.xml), since only Word paginates."""
-    entries = [toc_entry(section, depth, env, state)
+    entries = [toc_entry(section.id, section_title(section), depth, env, state)
                for section, depth in toc_sections(sections, 1)]
+    # The sections the writer adds (Abbreviations), by bookmark and title.
+    entries += [toc_entry(ident, (Text(text=title),), 1, env, state) for ident, title in appendix]
     # The field opens in the first entry, right after its properties (w:pPr).
     for r in reversed(field_start(f' TOC \\o "1-{TOC_DEPTH}" \\h \\z \\u ')):
         entries[0].pPr.addnext(r)
@@ -116,13 +119,16 @@ def toc_sections(sections: tuple[Section, ...], depth: int) -> Iterator[tuple[Se
             yield from toc_sections(section.children, depth + 1)
 
 
-def toc_entry(section: Section, depth: int, env: Env, state: State):
-    title = (((Text(text=f"{section.number} "),) if section.number else ())
-             + model.reused(section.title))
+def section_title(section: Section) -> tuple[model.Inline, ...]:
+    return (((Text(text=f"{section.number} "),) if section.number else ())
+            + model.reused(section.title))
+
+
+def toc_entry(ident: str, title: tuple[model.Inline, ...], depth: int, env: Env, state: State):
     p = paragraph(env, state, f"TOC {depth}", ())
-    link = hyperlink(env, state, f"#{section.id}", [
+    link = hyperlink(env, state, f"#{ident}", [
         *inlines_xml(title, env, state, frozenset()), tab_run(),
-        *complex_field(f" PAGEREF {bookmark_name(section.id)} \\h ", [])])
+        *complex_field(f" PAGEREF {bookmark_name(ident)} \\h ", [])])
     p.append(link)
     return p
 
