@@ -213,14 +213,14 @@ def pdf_headings(path: Path) -> list[tuple[int, str]]:
     for line in pdf_structure(path).splitlines():
         indent = len(line) - len(line.lstrip())
         if current and indent <= current[0]:
-            headings.append((current[1], "".join(current[2]).strip()))
+            headings.append((current[1], " ".join(" ".join(current[2]).split())))
             current = None
         if match := re.match(r"\s*H([1-6]) \(block\)", line):
             current = (indent, int(match[1]), [])
         elif current and (text := re.match(r'\s*"(.*)"$', line)):
             current[2].append(text[1])
     if current:
-        headings.append((current[1], "".join(current[2]).strip()))
+        headings.append((current[1], " ".join(" ".join(current[2]).split())))
     return headings
 
 
@@ -249,3 +249,38 @@ def html_headings(markup: str) -> list[tuple[int, str]]:
 
     Headings().feed(markup)
     return found
+
+
+def pdf_lines(path: Path) -> list[tuple[int, float, float, float, str]]:
+    """Every line of text as `pdftotext -bbox-layout` finds it: (page, x
+    min, x max, y min, text), in reading order."""
+    from lxml import etree
+
+    root = etree.fromstring(tool("pdftotext", "-bbox-layout", path, "-").encode("utf-8"))
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    lines = []
+    for number, page in enumerate(root.iterfind(".//x:page", ns), start=1):
+        for line in page.iterfind(".//x:line", ns):
+            words = [w.text or "" for w in line.iterfind("x:word", ns)]
+            lines.append((number, float(line.get("xMin")), float(line.get("xMax")),
+                          float(line.get("yMin")), " ".join(words)))
+    return lines
+
+
+def measure(path: Path) -> tuple[float, float]:
+    """The measure a reader sees: characters in a full line of body text
+    (the median of lines that run from the text's left edge to its right,
+    spaces counted; not contents lines) and lines of text on a full page
+    (the median of the pages between the first and the last, the banners,
+    running head and page number in the margins left out)."""
+    import statistics
+
+    height = pdf_page_size(path)[1]
+    lines = [line for line in pdf_lines(path) if 62 < line[3] < height - 62]
+    left = statistics.mode(round(x0) for _, x0, _, _, _ in lines)
+    right = max(x1 for _, x0, x1, _, text in lines if round(x0) == left and ". . ." not in text)
+    full = [len(text) for _, x0, x1, _, text in lines
+            if round(x0) == left and x1 >= right - 3 and ". . ." not in text and len(text) > 30]
+    pages = max(page for page, *_ in lines)
+    counts = [sum(1 for p, *_ in lines if p == page) for page in range(2, pages)]
+    return statistics.median(full), statistics.median(counts or [0])

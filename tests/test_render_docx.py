@@ -233,7 +233,9 @@ def test_body_starts_with_title_and_keeps_page_setup(rendered):
     section = document.sections[0]
     assert abs(section.page_width - Cm(21)) < Cm(0.05)
     assert abs(section.page_height - Cm(29.7)) < Cm(0.05)
-    assert abs(section.left_margin - Cm(2.5)) < Cm(0.05)
+    # The PDF's 138 mm column: about 72 characters of 11 pt to a line.
+    assert abs(section.left_margin - Cm(3.6)) < Cm(0.05)
+    assert abs(section.page_width - section.left_margin - section.right_margin - Cm(13.8)) < Cm(0.05)
     body = part(rendered, "word/document.xml").find("w:body", NS)
     assert body[-1].tag == f"{{{W}}}sectPr"
 
@@ -627,7 +629,7 @@ def test_reference_is_small_and_complete():
     assert reference.paragraphs == []
     section = reference.sections[0]
     assert abs(section.page_width - Cm(21)) < Cm(0.05)
-    assert abs(section.top_margin - Cm(2.5)) < Cm(0.05)
+    assert abs(section.top_margin - Cm(2.4)) < Cm(0.05)
     assert reference.styles["Heading 1"].font.name == "Noto Sans"
 
 

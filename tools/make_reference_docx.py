@@ -32,12 +32,17 @@ from pipeline.render.docx.package import save, stable_zip
 OUT = pathlib.Path(__file__).resolve().parent.parent / "templates" / "docx" / "reference.docx"
 
 BODY_FONT = "Noto Serif"
+BODY_SIZE = 11  # points, as the PDF's body (print/print.css)
+# The PDF's line height, 1.45 em, in Word's 240ths of a single line: Word's
+# single line of Noto Serif is its win ascent and descent, 1.362 em.
+LINE = 256
 HEAD_FONT = "Noto Sans"
 MONO_FONT = "Noto Sans Mono"
 NAVY = "1F3864"
 INK = "1A1A1A"
 GREY = "595959"
 MUTED = "5A6470"  # theme.css --muted
+RULE = "C9D1DA"  # theme.css --rule
 
 # The title page: the head set down into the upper third (the PDF pads it
 # 38 mm), the details' values in a column 32 mm from the margin.
@@ -51,6 +56,8 @@ FONT_HINTS = {
     HEAD_FONT: ("swiss", "variable", "020B0502040504020204"),
     MONO_FONT: ("modern", "fixed", "020B0509030804020204"),
 }
+
+TEXT_WIDTH = 7824  # twips between the margins of an A4 page: 21 cm less 2 x 3.6 cm
 
 # One step of list indentation; numbers and bullets hang in it.
 STEP = 425  # twips, 0.75 cm
@@ -99,8 +106,10 @@ def main() -> int:
 def page_setup(document: docx.document.Document) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
-    for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
-        setattr(section, side, Cm(2.5))
+    # The PDF's page (print/print.css): a 138 mm column, about 72 characters
+    # of 11 pt Noto Serif to a line, the measure a reader's eye wants.
+    section.top_margin, section.bottom_margin = Cm(2.4), Cm(2.2)
+    section.left_margin = section.right_margin = Cm(3.6)
     section.header_distance = section.footer_distance = Cm(1.25)
 
 
@@ -208,10 +217,10 @@ def border(side: str, colour: str, eighths: int = 4, space: int = 1) -> str:
     return f'<w:{side} w:val="single" w:sz="{eighths}" w:space="{space}" w:color="{colour}"/>'
 
 
-def spacing(before: int = 0, after: int = 0, line: int | None = None) -> str:
+def spacing(before: float = 0, after: float = 0, line: int | None = None) -> str:
     """Spacing in points; line in 240ths of a line."""
     rule = f' w:line="{line}" w:lineRule="auto"' if line else ""
-    return f'<w:spacing w:before="{before * 20}" w:after="{after * 20}"{rule}/>'
+    return f'<w:spacing w:before="{round(before * 20)}" w:after="{round(after * 20)}"{rule}/>'
 
 
 def defaults(document: docx.document.Document) -> None:
@@ -222,8 +231,8 @@ def defaults(document: docx.document.Document) -> None:
         root.remove(doc_defaults)
     root.insert(0, parse_xml(
         f'<w:docDefaults {nsdecls("w")}><w:rPrDefault><w:rPr>{fonts(BODY_FONT)}'
-        f'{size(10.5)}<w:lang w:val="en-US" w:eastAsia="en-US" w:bidi="ar-SA"/>'
-        f'</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>{spacing(0, 6, 264)}'
+        f'{size(BODY_SIZE)}<w:lang w:val="en-US" w:eastAsia="en-US" w:bidi="ar-SA"/>'
+        f'</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>{spacing(0, 6, LINE)}'
         '</w:pPr></w:pPrDefault></w:docDefaults>'))
 
 
@@ -233,7 +242,9 @@ def styles(document: docx.document.Document) -> None:
     head = fonts(HEAD_FONT)
 
     define(document, "Normal", para, None, "", f'<w:color w:val="{INK}"/>')
-    define(document, "Body Text", para, "Normal", spacing(3, 5, 276), "")
+    # 9.5 pt between paragraphs, as the PDF's 0.8 rem; split before and after
+    # so a list (tight items, nothing before) still ends with most of a gap.
+    define(document, "Body Text", para, "Normal", spacing(3, 6.5, LINE), "")
     define(document, "First Paragraph", para, "Body Text", "", "")
 
     # Admonitions: a bordered, shaded run of paragraphs under a label.
@@ -243,10 +254,10 @@ def styles(document: docx.document.Document) -> None:
                f'<w:pBdr>{border("top", fill, 4, 4)}{border("left", line, 24, 8)}'
                f'{border("bottom", fill, 4, 4)}</w:pBdr>'
                f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
-               f'{spacing(0, 6, 276)}<w:ind w:left="227" w:right="113"/>', "")
+               f'{spacing(0, 6, LINE)}<w:ind w:left="227" w:right="113"/>', "")
         # The title inside the same box: Word draws one box round consecutive
         # paragraphs whose borders and indents are the same, as these inherit.
-        define(document, f"{name} Title", para, name, f'<w:keepNext/>{spacing(0, 2, 276)}',
+        define(document, f"{name} Title", para, name, f'<w:keepNext/>{spacing(0, 2, LINE)}',
                f'{head}<w:b/><w:color w:val="{line}"/>{size(10)}', name)
     define(document, "Admonition Title", para, "Normal",
            f'<w:keepNext/>{spacing(8, 2)}',
@@ -275,9 +286,11 @@ def styles(document: docx.document.Document) -> None:
     for name in ("Author", "Date"):
         define(document, name, para, "Title Details", "", "", "Title Details")
     define(document, "Detail Label", char, None, "", f'<w:color w:val="{MUTED}"/>')
+    # The banner's type is the body's size, as in the PDF and HTML: a marking
+    # is never the smallest thing on the page.
     define(document, "Classification", para, "Normal",
            f'<w:jc w:val="center"/>{spacing(0, 0)}',
-           f'{head}<w:b/><w:caps/><w:color w:val="{INK}"/>{size(9)}')
+           f'{head}<w:b/><w:caps/><w:color w:val="{INK}"/><w:spacing w:val="12"/>{size(BODY_SIZE)}')
     # The banner's colour by level, as in the HTML and PDF (style.css); the
     # DOCX backend picks `Classification <level>` and falls back to the above.
     for level, (fill, ink) in BANNER_COLOURS.items():
@@ -302,12 +315,16 @@ def styles(document: docx.document.Document) -> None:
            f'{head}<w:color w:val="{GREY}"/>{size(8)}')
 
     # Headings: one sober family, size and space mark the level.
-    sizes = (16, 13.5, 12, 11, 10.5, 10.5)
-    before = (18, 14, 12, 10, 8, 8)
-    for level, (points, space) in enumerate(zip(sizes, before), start=1):
+    # The PDF's and the HTML's (style.css, print.css): Heading 1 is their h2
+    # (the title is their h1), its rule under it as theirs.
+    sizes = (15, 12.5, 11, 11, 11, 11)
+    before = (26, 22, 18, 14, 14, 14)
+    after = (7, 6, 5, 4, 4, 4)
+    for level, (points, space, below) in enumerate(zip(sizes, before, after), start=1):
         italic = "<w:i/>" if level == 6 else ""
+        rule = f'<w:pBdr>{border("bottom", RULE, 6, 3)}</w:pBdr>' if level == 1 else ""
         define(document, f"Heading {level}", para, "Normal",
-               f'<w:keepNext/><w:keepLines/>{spacing(space, 2, 240)}'
+               f'<w:keepNext/><w:keepLines/>{rule}{spacing(space, below, 240)}'
                f'<w:outlineLvl w:val="{level - 1}"/>',
                f'{head}<w:b/>{italic}<w:color w:val="{NAVY}"/>{size(points)}',
                "Body Text")
@@ -324,13 +341,15 @@ def styles(document: docx.document.Document) -> None:
         define(document, f"List Continue{suffix}", para, "Body Text",
                f'{spacing(0, 3)}<w:ind w:left="{STEP * depth}"/>', "")
 
+    # Quotes as the HTML and PDF set them (style.css): upright, muted, a rule
+    # at the left; the attribution right-aligned and italic.
     define(document, "Quote", para, "Body Text",
-           f'<w:pBdr>{border("left", "A6A6A6", 18, 8)}</w:pBdr>'
+           f'<w:pBdr>{border("left", RULE, 18, 10)}</w:pBdr>'
            f'<w:ind w:left="{STEP}" w:right="{STEP}"/>',
-           '<w:i/><w:color w:val="404040"/>')
+           f'<w:color w:val="{MUTED}"/>')
     define(document, "Quote Attribution", para, "Body Text",
            f'<w:jc w:val="right"/><w:ind w:left="{STEP}" w:right="{STEP}"/>',
-           f'<w:i/><w:color w:val="{GREY}"/>')
+           f'<w:i/><w:color w:val="{MUTED}"/>')
     define(document, "Definition Term", para, "Body Text", f'<w:keepNext/>{spacing(4, 0)}',
            f'{head}<w:b/>', "Definition")
     define(document, "Definition", para, "Body Text", f'{spacing(0, 4)}<w:ind w:left="{STEP}"/>', "")
@@ -367,7 +386,7 @@ def styles(document: docx.document.Document) -> None:
     for level in (1, 2, 3):
         bold = "<w:b/>" if level == 1 else ""
         define(document, f"TOC {level}", para, "Normal",
-               f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9060"/></w:tabs>'
+               f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>'
                f'{spacing(4 if level == 1 else 0, 2)}<w:ind w:left="{(level - 1) * 240}"/>',
                f'{head}{bold}{size(10)}', "Body Text")
 

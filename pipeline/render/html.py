@@ -43,9 +43,10 @@ def stylesheets(templates: Templates, names: tuple[str, ...]) -> Markup:
 
 
 def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
-         footnotes_in_place: bool = False) -> str:
+         footnotes_in_place: bool = False, **extra: Any) -> str:
     """A whole page; `template` and `styles` choose screen or print, and
-    `footnotes_in_place` puts each note's text at its reference (for print)."""
+    `footnotes_in_place` puts each note's text at its reference (for print);
+    `extra` goes to the template as it is (the print page's running head)."""
     templates = context.templates
     ctx = Context(macros=templates.macros("html/blocks.html.j2"), labels=context.labels)
     if footnotes_in_place:
@@ -67,7 +68,7 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
     return templates.render(
         template, meta=doc.meta, body=body, toc=toc, styles=styles, level=context.level,
         marking_blocks=list(context.first_page), marking_properties=list(context.properties),
-        labels=ctx.labels, version=__version__)
+        labels=ctx.labels, version=__version__, **extra)
 
 
 def note_text(note: m.Footnote, ctx: Context) -> Markup:

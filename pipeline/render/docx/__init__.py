@@ -76,6 +76,6 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
     set_language(state.package, meta.lang)
     core_properties(state.package, meta, ctx.made)
     custom_properties(state.package, [*ctx.properties,
-                                      ("ShortTitle", short_title(meta)),
+                                      ("ShortTitle", short_title(meta, state.package)),
                                       ("Organization", meta.organization or ""),
                                       *([("DocumentDate", meta.date)] if meta.date else [])])
