@@ -90,3 +90,57 @@ def test_the_banner_is_set_no_smaller_than_the_body(seed, seed_in_libreoffice):
         banner = [height for text, height in words if text == "UNCLASSIFIED"]
         body = sorted(height for text, height in words if text.islower() and len(text) > 3)
         assert banner and min(banner) >= body[len(body) // 2] - 0.2, (path, banner, body[len(body) // 2])
+
+
+@pytest.fixture(scope="module")
+def paper(tmp_path_factory) -> Path:
+    return build(tmp_path_factory, FIXTURES / "information-paper.md")
+
+
+@pytest.fixture(scope="module")
+def paper_in_libreoffice(paper) -> Path:
+    from readers import soffice_to_pdf
+    return soffice_to_pdf(paper.with_suffix(".docx"), paper.parent / "lo")
+
+
+def lines_of(path: Path, *starts: str) -> dict[str, tuple]:
+    from readers import pdf_lines
+    found = {}
+    for line in pdf_lines(path):
+        for start in starts:
+            if line[4].startswith(start) and start not in found:
+                found[start] = line
+    return found
+
+
+def test_short_tables_are_as_wide_as_their_columns_and_captions_are_one_style(
+        paper, paper_in_libreoffice):
+    """The forces table (three short columns) was stretched over the whole
+    text width, its columns stranded; it is now as wide as its cells, in
+    the PDF and in Word's layout. Figure and table captions start at the
+    text's left edge alike (the figure's was centred, the table's not)."""
+    for path in (paper.with_suffix(".pdf"), paper_in_libreoffice):
+        found = lines_of(path, "Allied patrols", "Figure 1:", "Table 1:", "Aircraft")
+        left, right = found["Allied patrols"][1], found["Allied patrols"][2]
+        assert found["Aircraft"][2] - left < 0.5 * (right - left), path
+        assert abs(found["Figure 1:"][1] - left) < 1 and abs(found["Table 1:"][1] - left) < 1, path
+
+
+def test_the_footnote_rule_is_short(paper):
+    """A third of the column, as in good books (it ran across the page)."""
+    from PIL import Image
+    from readers import tool
+    found = lines_of(paper.with_suffix(".pdf"), "Allied patrols", "1. Allied maritime")
+    page, left, right = found["Allied patrols"][:3]
+    note_top = found["1. Allied maritime"][3]
+    prefix = paper.parent / "rule"
+    tool("pdftoppm", "-gray", "-r", "72", "-f", str(page), "-l", str(page), "-png",
+         paper.with_suffix(".pdf"), prefix)
+    image = Image.open(next(paper.parent.glob("rule*.png"))).convert("L")
+    longest = 0
+    for y in range(int(note_top) - 30, int(note_top)):
+        run = 0
+        for x in range(int(left) - 2, int(right) + 2):
+            run = run + 1 if image.getpixel((x, y)) < 235 else 0
+            longest = max(longest, run)
+    assert 0.2 * (right - left) < longest < 0.5 * (right - left)

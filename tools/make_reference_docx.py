@@ -372,11 +372,14 @@ def styles(document: docx.document.Document) -> None:
            size(4))
 
     # Tables: captions above them, cells in Compact, the look in "Table".
+    # Figure and table captions in one style, as the HTML's and PDF's: the
+    # words plain, the label ("Table 1:") bold in the accent colour.
     define(document, "Caption", para, "Normal", f'<w:keepNext/>{spacing(6, 6, 240)}',
-           f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(9.5)}', "Body Text")
+           f'{head}<w:color w:val="{INK}"/>{size(9.5)}', "Body Text")
+    define(document, "Caption Label", char, None, "", f'<w:b/><w:color w:val="{NAVY}"/>')
     define(document, "Compact", para, "Normal", spacing(1, 1, 240), "")
-    # A figure's paragraph: centred, kept with the caption below it.
-    define(document, "Figure", para, "Normal", f'<w:keepNext/>{spacing(10, 2, 240)}<w:jc w:val="center"/>', "")
+    # A figure's paragraph: at the left edge as its caption, kept with it.
+    define(document, "Figure", para, "Normal", f'<w:keepNext/>{spacing(10, 2, 240)}', "")
     table_style(document)
 
     # Table of contents: Word's own TOC styles, dot leaders to the page number.

@@ -21,6 +21,11 @@ from pipeline.render.context import RenderContext
 from pipeline.render.templates import Templates
 
 
+# A table caption of at most this many characters stays on one line above
+# the table, however narrow the table: about two thirds of a line of text.
+SHORT_CAPTION = 64
+
+
 @dataclass(frozen=True)
 class Context:
     """The walk's read-only environment."""
@@ -136,10 +141,11 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                      number, ctx.labels)
         case m.Table(head=head, rows=rows, aligns=aligns, caption=caption, id=ident, number=number,
                      portion=portion):
+            words = f"{ctx.labels['table']} {number}: {f'({portion}) ' if portion else ''}{m.plain_text(caption)}"
             return ctx.macros.table([inlines(cell, ctx) for cell in head],
                                     [[inlines(cell, ctx) for cell in row] for row in rows],
                                     aligns, marked(portion, inlines(caption, ctx), ctx), ident,
-                                    number, ctx.labels)
+                                    number, ctx.labels, len(words) <= SHORT_CAPTION)
         case _:
             assert_never(node)
 

@@ -9,9 +9,13 @@ from docx.oxml.ns import nsdecls, qn
 from pipeline import model
 from pipeline.model import Inline, Table
 from pipeline.render.docx.inlines import numbered_caption, paragraph
+from pipeline.render import measure
+from pipeline.render.docx.package import style_font
 from pipeline.render.docx.state import Env, State
 
 EMU_PER_TWIP = 635
+CELL_MARGINS = 2 * 85 + 60  # twips: the Table style's left and right cell margins, and some air
+MIN_COLUMN = 567  # twips, 1 cm
 
 
 def table_xml(table: Table, env: Env, state: State) -> list:
@@ -21,12 +25,14 @@ def table_xml(table: Table, env: Env, state: State) -> list:
     content = ([numbered_caption(env, state, "table", "Table", table.number, table.caption,
                                  table.id, table.portion)] if table.caption else [])
     tbl = OxmlElement("w:tbl")
+    widths = column_widths(table, env.text_width // EMU_PER_TWIP, state)
+    # As wide as its columns want, up to the text width: a table of two
+    # short columns is not stretched across the page with its columns stranded.
     tbl.append(parse_xml(
         f'<w:tblPr {nsdecls("w")}><w:tblStyle w:val="{state.style("Table")}"/>'
-        '<w:tblW w:w="5000" w:type="pct"/>'
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
         'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'))
-    widths = column_widths(table, env.text_width // EMU_PER_TWIP)
     grid = OxmlElement("w:tblGrid")
     for width in widths:
         grid.append(OxmlElement("w:gridCol", {qn("w:w"): str(width)}))
@@ -38,13 +44,24 @@ def table_xml(table: Table, env: Env, state: State) -> list:
     return content
 
 
-def column_widths(table: Table, total: int) -> list[int]:
-    """Each column's share of the text width, by the length of its longest
-    cell (capped, so one long cell wraps rather than starving the rest), as
-    a browser's automatic table layout shares it; Word and LibreOffice
-    would otherwise make every column as wide, or the first one widest."""
+def column_widths(table: Table, total: int, state: State) -> list[int]:
+    """Each column's width in twips: what its widest cell needs on one line
+    (measured in the table style's font, with the cell margins) when the
+    columns fit the text width so; else each column's share of the text
+    width by the length of its longest cell (capped, so one long cell wraps
+    rather than starving the rest), as a browser's automatic table layout
+    shares it. Word and LibreOffice would otherwise make every column as
+    wide, or the first one widest."""
+    family, size, _ = style_font(state.package, "Table")
+    regular, bold = measure.face(family), measure.face(family, bold=True)
+    columns = list(zip(table.head, *table.rows))
+    natural = [max(max((bold if row == 0 else regular).width(model.plain_text(cell), size)
+                       for row, cell in enumerate(column)) * 20 + CELL_MARGINS, MIN_COLUMN)
+               for column in columns]
+    if sum(natural) <= total:
+        return [int(width) + 1 for width in natural]
     weights = [min(max(len(model.plain_text(cell)) for cell in column), 60) + 4
-               for column in zip(table.head, *table.rows)]
+               for column in columns]
     return [total * weight // sum(weights) for weight in weights]
 
 
