@@ -71,7 +71,8 @@ def section(level, title, ident, *blocks, number=None, children=()) -> Section:
 
 META = Meta(title="Regional Logistics Outlook", subtitle="Quarterly briefing",
             classification="OFFICIAL-SENSITIVE", authors=("Ada Author", "Ben Writer"),
-            organization="Directorate of Planning", date="12 March 2025", lang="en-GB")
+            organization="Directorate of Planning", date="12 March 2025", lang="en-GB",
+            title_page=True)
 
 PREAMBLE = para("See ", Link(target="#risks", children=(text("the risks"),)), " and ",
                 Link(target="https://example.org/report", children=(text("the report"),)), ".")
@@ -439,7 +440,7 @@ def test_subject_falls_back_to_the_title_as_in_the_pdf(tmp_path):
 def test_title_block_details_use_the_labels(tmp_path):
     labels = {**LABELS, "version": "Fassung", "poc": "Ansprechpartner", "authors": "Verfasser"}
     meta = Meta(title="T", classification="U", version="1.2", status="draft", poc="J. Doe",
-                authors=("A", "B"))
+                authors=("A", "B"), title_page=True)
     path = tmp_path / "labels.docx"
     path.write_bytes(docx_of(Document(meta=meta, blocks=(), sections=(), path="x.md"),
                              labels=labels)[0])

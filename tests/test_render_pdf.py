@@ -359,7 +359,9 @@ def test_title_block_and_short_title(tmp_path):
 
 def test_marking_blocks_stand_at_the_foot_of_the_title_page(tmp_path):
     path = tmp_path / "secret.pdf"
-    path.write_bytes(pdf_of(load(FIXTURES / "markings" / "us-secret.md"), Templates())[0])
+    doc = load(FIXTURES / "markings" / "us-secret.md")  # short: a title page when asked for
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, title_page=True))
+    path.write_bytes(pdf_of(doc, Templates())[0])
     foot = " ".join(pdf_band(path, 1, top=False, height_pt=200).split())
     assert "Classified By:" in foot and "DISTRIBUTION STATEMENT E." in foot
     assert "Northern Flank Posture" in " ".join(pdf_band(path, 1, top=True, height_pt=350).split())

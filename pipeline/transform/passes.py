@@ -18,6 +18,7 @@ from pipeline.transform.numbers import number
 from pipeline.transform.outline import outline
 from pipeline.transform.portions import mark_portions
 from pipeline.transform.references import resolve
+from pipeline.transform.title_page import choose_title_page
 
 Pass = Callable[[m.Document, Reporter], m.Document]
 
@@ -27,6 +28,7 @@ PASSES: tuple[tuple[str, Pass], ...] = (
     ("ids", assign_ids),            # heading ids, every id claimed once
     ("numbers", number),            # sections, tables, figures
     ("references", resolve),        # cross-references and #links
+    ("title page", choose_title_page),  # unset: a title page for long briefings only
 )
 
 
