@@ -144,3 +144,34 @@ def test_the_footnote_rule_is_short(paper):
             run = run + 1 if image.getpixel((x, y)) < 235 else 0
             longest = max(longest, run)
     assert 0.2 * (right - left) < longest < 0.5 * (right - left)
+
+
+# Word that opens clean and reads right --------------------------------------
+
+def test_word_contents_show_the_pages_libreoffice_lays_out_and_word_asks_nothing(
+        tmp_path_factory):
+    """The contents list had no page numbers until fields were updated, and
+    `updateFields` made Word ask about it on every open. The writer now
+    fills the PAGEREF results with the pages it expects; each is the page
+    LibreOffice's own layout puts the heading on."""
+    import zipfile
+
+    import docx
+    from conftest import SEED
+    from readers import pdf_lines, soffice_to_pdf
+    folder = tmp_path_factory.mktemp("toc-source")
+    source = folder / "seed-with-contents.md"
+    source.write_text(SEED.read_text(encoding="utf-8").replace(
+        "short_title:", "toc: true\nnumbering: true\nshort_title:", 1), encoding="utf-8")
+    built = build(tmp_path_factory, source, "--to", "docx").with_suffix(".docx")
+    with zipfile.ZipFile(built) as package:
+        assert b"updateFields" not in package.read("word/settings.xml")
+    document = docx.Document(str(built))
+    entries = [p.text.rsplit("\t", 1) for p in document.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
+    headings = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    assert len(entries) == len(headings) == 14
+    laid_out = pdf_lines(soffice_to_pdf(built, built.parent / "lo"))
+    for (_, shown), heading in zip(entries, headings):
+        pages = [page for page, *_, text in laid_out if "...." not in text  # not the contents
+                 and re.sub(r"^[\d.]+ ", "", text).startswith(heading[:30])]
+        assert shown == str(pages[-1]), heading  # the last: a long contents entry wraps

@@ -110,7 +110,9 @@ def page_setup(document: docx.document.Document) -> None:
     # of 11 pt Noto Serif to a line, the measure a reader's eye wants.
     section.top_margin, section.bottom_margin = Cm(2.4), Cm(2.2)
     section.left_margin = section.right_margin = Cm(3.6)
-    section.header_distance = section.footer_distance = Cm(1.25)
+    # The header (banner, running head) and the footer (banner, page number)
+    # stay inside the margins, so the body keeps the PDF's 711 pt.
+    section.header_distance = section.footer_distance = Cm(1.0)
 
 
 def drop_extras(document: docx.document.Document) -> None:
@@ -224,7 +226,9 @@ def spacing(before: float = 0, after: float = 0, line: int | None = None) -> str
 
 
 def defaults(document: docx.document.Document) -> None:
-    """Document defaults: body font and size, no theme fonts (they would win)."""
+    """Document defaults: body font and size, no theme fonts (they would win),
+    and widow control (no line of a paragraph alone at a page's foot or
+    head, as in the PDF): Word's default when the defaults do not say is off."""
     root = document.styles.element
     doc_defaults = root.find(qn("w:docDefaults"))
     if doc_defaults is not None:
@@ -232,7 +236,7 @@ def defaults(document: docx.document.Document) -> None:
     root.insert(0, parse_xml(
         f'<w:docDefaults {nsdecls("w")}><w:rPrDefault><w:rPr>{fonts(BODY_FONT)}'
         f'{size(BODY_SIZE)}<w:lang w:val="en-US" w:eastAsia="en-US" w:bidi="ar-SA"/>'
-        f'</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>{spacing(0, 6, LINE)}'
+        f'</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl/>{spacing(0, 6, LINE)}'
         '</w:pPr></w:pPrDefault></w:docDefaults>'))
 
 

@@ -32,6 +32,7 @@ from pipeline.render.docx.front import front_xml, marking_blocks_xml, toc_xml
 from pipeline.render.docx.package import (append_body, clear_body, core_properties,
                                           custom_properties, open_reference, save,
                                           set_language, stable_zip)
+from pipeline.render.docx.pages import fill_page_numbers
 from pipeline.render.docx.page import add_watermark, page_break, page_setup, short_title
 from pipeline.render.docx.state import State, Where, environment, start
 
@@ -73,6 +74,8 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
                                             env, state))
     if doc.footnotes:
         add_footnotes(doc.footnotes, env, state)
+    if meta.toc and doc.sections:  # the contents' page numbers, as the pages will fall
+        fill_page_numbers(state, body)
     set_language(state.package, meta.lang)
     core_properties(state.package, meta, ctx.made)
     custom_properties(state.package, [*ctx.properties,

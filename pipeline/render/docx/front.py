@@ -98,8 +98,9 @@ def toc_xml(sections: tuple[Section, ...], env: Env, state: State,
             appendix: tuple[tuple[str, str], ...] = ()) -> list:
     """A real Word TOC field whose result is already filled in with an entry
     per heading, each linked to its bookmark, so the contents show before
-    anyone updates fields. Page numbers are PAGEREF fields; Word is asked to
-    update fields on opening (settings.xml), since only Word paginates."""
+    anyone updates fields. Page numbers are PAGEREF fields whose results
+    pages.py fills in as it expects the pages to fall; Word is not asked to
+    update fields on opening, which it would ask the reader about each time."""
     entries = [toc_entry(section.id, section_title(section), depth, env, state)
                for section, depth in toc_sections(sections, 1)]
     # The sections the writer adds (Abbreviations), by bookmark and title.
@@ -108,7 +109,6 @@ def toc_xml(sections: tuple[Section, ...], env: Env, state: State,
     for r in reversed(field_start(f' TOC \\o "1-{TOC_DEPTH}" \\h \\z \\u ')):
         entries[0].pPr.addnext(r)
     entries[-1].append(field_char("end"))
-    ask_word_to_update_fields(state.package.settings.element)
     return [paragraph(env, state, "TOC Heading", (Text(text=env.labels["contents"]),)), *entries]
 
 
@@ -131,24 +131,3 @@ def toc_entry(ident: str, title: tuple[model.Inline, ...], depth: int, env: Env,
         *complex_field(f" PAGEREF {bookmark_name(ident)} \\h ", [])])
     p.append(link)
     return p
-
-
-# What follows w:updateFields in CT_Settings: it must stand before these.
-SETTINGS_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
-    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
-    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
-    "decimalSymbol", "listSeparator")
-
-
-def ask_word_to_update_fields(settings) -> None:
-    if settings.find(qn("w:updateFields")) is not None:
-        return
-    element = OxmlElement("w:updateFields", {qn("w:val"): "true"})
-    successors = [qn(f"w:{name}") for name in SETTINGS_AFTER_UPDATE_FIELDS]
-    later = next((child for child in settings if child.tag in successors), None)
-    if later is None:
-        settings.append(element)
-    else:
-        later.addprevious(element)
