@@ -175,3 +175,25 @@ def test_word_contents_show_the_pages_libreoffice_lays_out_and_word_asks_nothing
         pages = [page for page, *_, text in laid_out if "...." not in text  # not the contents
                  and re.sub(r"^[\d.]+ ", "", text).startswith(heading[:30])]
         assert shown == str(pages[-1]), heading  # the last: a long contents entry wraps
+
+
+# Accessibility -----------------------------------------------------------------
+
+def test_pdf_tags_read_once_and_right(paper):
+    """pdfinfo -struct-text, what a screen reader follows: the contents'
+    leader dots are artifacts (a hundred "." were tagged text per entry),
+    footnotes are Note elements with IDs, a definition list is a list of
+    items with labels, and a figure's caption, which repeats its alt text,
+    is read once (from the alt)."""
+    from readers import pdf_struct_alts, pdf_structure, pdf_text
+    pdf = paper.with_suffix(".pdf")
+    tags = pdf_structure(pdf)
+    lines = [line.strip() for line in tags.splitlines()]
+    assert lines.count('"."') < 5 and "....." in pdf_text(pdf, 2)  # full stops only; dots drawn
+    assert "Note <note-1> (inline)" in lines
+    term = lines.index('"SLOC"')
+    assert "Lbl (block)" in lines[term - 4:term] and "LBody (block)" in lines[term + 1:term + 3]
+    assert "LI (block)" in lines[term - 5:term - 3]
+    assert pdf_struct_alts(pdf)["Figure"] == [
+        "Figure 1: (U) Main sea lines of communication through the gap"]
+    assert "Main sea lines" not in tags and "Main sea lines" in pdf_text(pdf)  # drawn, read once

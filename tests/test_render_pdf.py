@@ -252,7 +252,7 @@ def test_tagged_by_default_for_screen_readers(paper_pdf):
             "Figure"} <= tags
     # Each data cell names its header cell, so a reader says "Ships: 6".
     assert "/Headers [(" in "".join(lines)
-    assert pdf_struct_alts(paper_pdf)["Figure"] == ["(U) Main sea lines of communication through the gap"]
+    assert pdf_struct_alts(paper_pdf)["Figure"] == ["Figure 1: (U) Main sea lines of communication through the gap"]
 
 
 def test_catalog_says_what_pdf_ua_asks(paper_pdf):
