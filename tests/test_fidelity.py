@@ -197,3 +197,57 @@ def test_pdf_tags_read_once_and_right(paper):
     assert pdf_struct_alts(pdf)["Figure"] == [
         "Figure 1: (U) Main sea lines of communication through the gap"]
     assert "Main sea lines" not in tags and "Main sea lines" in pdf_text(pdf)  # drawn, read once
+
+
+def rows_source(folder: Path, rows: int) -> Path:
+    body = "".join(f"| Unit {i:02} | Logistics | {i * 37} |\n" for i in range(1, rows + 1))
+    path = folder / f"rows-{rows}.md"
+    path.write_text("---\ntitle: Rows\nclassification: UNCLASSIFIED\ntitle_page: false\n---\n"
+                    "A table.\n\n| Unit | Role | Strength |\n|:--|:--|--:|\n" + body +
+                    "\nTable: The units\n\nAfter the table.\n", encoding="utf-8")
+    return path
+
+
+def rows_per_page(pdf: Path) -> list[int]:
+    from readers import pdf_info, pdf_text
+    return [sum(1 for line in pdf_text(pdf, page).splitlines() if re.match(r"\s*Unit \d", line))
+            for page in range(1, int(pdf_info(pdf)["Pages"]) + 1)]
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_a_table_never_leaves_one_row_alone(tmp_path_factory, fmt):
+    """A table that runs onto a page by one row left that row alone under
+    the repeated header. The length is found for this layout: as many rows
+    as the first two pages hold, and one more."""
+    from readers import soffice_to_pdf
+    folder = tmp_path_factory.mktemp(f"rows-{fmt}")
+
+    def laid_out(rows: int) -> list[int]:
+        built = build(tmp_path_factory, rows_source(folder, rows), "--to", fmt)
+        pdf = built.with_suffix(".pdf") if fmt == "pdf" else soffice_to_pdf(
+            built.with_suffix(".docx"), built.parent / "lo")
+        return rows_per_page(pdf)
+
+    first, second, *_ = laid_out(80)
+    counts = laid_out(first + second + 1)
+    assert len(counts) == 3 and sum(counts) == first + second + 1
+    assert min(counts) >= 2, counts
+
+
+def test_a_distribution_statements_date_stays_on_one_line(tmp_path_factory):
+    """'(25 November' at a line's end, '2026)' on the next: an office name of
+    the length that brings the date to the line's end, in the PDF; in Word
+    the date's spaces and hyphens are ones it never breaks at."""
+    import zipfile
+    from readers import pdf_text
+    folder = tmp_path_factory.mktemp("statement")
+    source = folder / "statement.md"
+    source.write_text(
+        "---\ntitle: Statement\nclassification: UNCLASSIFIED\ndate: 2026-11-25\n"
+        "distribution: F\ndistribution_date: 25 November 2026\n"
+        f"controlling_office: Plans Division, J5 {'x' * 44}\n---\nText.\n", encoding="utf-8")
+    built = build(tmp_path_factory, source)
+    lines = [" ".join(line.split()) for line in pdf_text(built.with_suffix(".pdf"), 1).splitlines()]
+    assert any("(25 November 2026)" in line for line in lines), lines
+    with zipfile.ZipFile(built.with_suffix(".docx")) as package:
+        assert "25\u00a0November\u00a02026" in package.read("word/document.xml").decode()

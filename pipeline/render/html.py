@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from pipeline import __version__
 from pipeline import model as m
+from pipeline.markings.blocks import MarkingBlock
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
 from pipeline.render.templates import Templates
@@ -72,8 +73,27 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
            if doc.meta.toc and doc.sections else "")
     return templates.render(
         template, meta=doc.meta, body=body, toc=toc, styles=styles, level=context.level,
-        marking_blocks=list(context.first_page), marking_properties=list(context.properties),
+        marking_blocks=unbroken_dates(context.first_page, doc.meta),
+        marking_properties=list(context.properties),
         labels=ctx.labels, version=__version__, **extra)
+
+
+def unbroken_dates(blocks: tuple[MarkingBlock, ...], meta: m.Meta) -> list[MarkingBlock]:
+    """The marking blocks with the distribution statement's date kept on
+    one line ("2026-11-25" broke after a hyphen, "25 November 2026" at a
+    space)."""
+    date = meta.distribution_date or meta.date
+    if not date:
+        return list(blocks)
+
+    def unbroken(line: str) -> str:
+        before, found, after = line.partition(date)
+        if not found:
+            return line
+        return (Markup.escape(before) + Markup('<span class="unbroken">%s</span>') % date
+                + Markup.escape(after))
+    return [MarkingBlock(block.kind, tuple(unbroken(line) for line in block.lines))
+            if block.kind == "distribution" else block for block in blocks]
 
 
 def note_text(note: m.Footnote, ctx: Context) -> Markup:

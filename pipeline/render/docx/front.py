@@ -85,8 +85,30 @@ def marking_blocks_xml(blocks: Sequence[MarkingBlock], env: Env, state: State) -
     box round consecutive paragraphs with the same border), and the
     distribution statement as a paragraph of its own style."""
     styles = {"distribution": "Distribution Statement"}
-    return [paragraph(env, state, styles.get(block.kind, "Marking Block"), (Text(text=line),))
-            for block in blocks for line in block.lines]
+    paragraphs = []
+    for block in blocks:
+        for line in block.lines:
+            before, date, after = line.partition(env.date) if env.date else (line, "", "")
+            p = paragraph(env, state, styles.get(block.kind, "Marking Block"), (Text(text=before),))
+            if date and block.kind == "distribution":  # the date kept on one line
+                p.extend([unbroken_run(date), text_run(after)])
+            elif date:
+                p.append(text_run(date + after))
+            paragraphs.append(p)
+    return paragraphs
+
+
+def unbroken_run(text: str):
+    """`text` in a run Word never breaks: no-break spaces and hyphens."""
+    r = OxmlElement("w:r")
+    for index, part in enumerate(text.replace(" ", "\u00a0").split("-")):
+        if index:
+            r.append(OxmlElement("w:noBreakHyphen"))
+        if part:
+            t = OxmlElement("w:t", {qn("xml:space"): "preserve"})
+            t.text = part
+            r.append(t)
+    return r
 
 
 # Table of contents --------------------------------------------------------

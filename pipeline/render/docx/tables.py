@@ -37,9 +37,15 @@ def table_xml(table: Table, env: Env, state: State) -> list:
     for width in widths:
         grid.append(OxmlElement("w:gridCol", {qn("w:w"): str(width)}))
     tbl.append(grid)
-    tbl.append(table_row(table.head, table.aligns, widths, env, state, header=True))
-    for row in table.rows:
-        tbl.append(table_row(row, table.aligns, widths, env, state, header=False))
+    tbl.append(table_row(table.head, table.aligns, widths, env, state, header=True, keep=True))
+    # Never one row alone: the first kept with the second (not alone under
+    # the header at a page's foot), the last with the one before it (not
+    # alone under the repeated header); Word keeps a row whose paragraphs
+    # are "keep with next" on the page of the next row.
+    last = len(table.rows) - 1
+    for index, row in enumerate(table.rows):
+        tbl.append(table_row(row, table.aligns, widths, env, state, header=False,
+                             keep=index == 0 and last > 0 or index == last - 1 and last > 1))
     content.append(tbl)
     return content
 
@@ -66,7 +72,7 @@ def column_widths(table: Table, total: int, state: State) -> list[int]:
 
 
 def table_row(cells: tuple[tuple[Inline, ...], ...], aligns: tuple[str | None, ...],
-              widths: list[int], env: Env, state: State, header: bool):
+              widths: list[int], env: Env, state: State, header: bool, keep: bool = False):
     tr = OxmlElement("w:tr")
     if header:  # repeats at the top of each page the table runs onto
         tr.append(parse_xml(f'<w:trPr {nsdecls("w")}><w:tblHeader/><w:cantSplit/></w:trPr>'))
@@ -76,6 +82,8 @@ def table_row(cells: tuple[tuple[Inline, ...], ...], aligns: tuple[str | None, .
         tc = OxmlElement("w:tc")
         tc.append(parse_xml(f'<w:tcPr {nsdecls("w")}><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'))
         p = paragraph(env, state, "Compact", cell)
+        if keep:  # w:keepNext comes right after w:pStyle (CT_PPrBase's order)
+            p.pPr.find(qn("w:pStyle")).addnext(OxmlElement("w:keepNext"))
         if align:  # the column's alignment is content, as in pandoc's writer
             p.get_or_add_pPr().append(OxmlElement("w:jc", {qn("w:val"): align}))  # same words
         tc.append(p)
