@@ -251,3 +251,26 @@ def test_a_distribution_statements_date_stays_on_one_line(tmp_path_factory):
     assert any("(25 November 2026)" in line for line in lines), lines
     with zipfile.ZipFile(built.with_suffix(".docx")) as package:
         assert "25\u00a0November\u00a02026" in package.read("word/document.xml").decode()
+
+
+def test_no_hyphen_inside_identifiers_urls_or_code(tmp_path_factory):
+    """Print hyphenates long words (it split 'www.counterterrorismcoopera-
+    tion.example.org'); an identifier, URL, path or code word is never
+    split with a hyphen, while ordinary words still are."""
+    from readers import pdf_text
+    identifiers = ["ConfigurationManagerFactory", "interoperability_requirements_matrix",
+                   "www.counterterrorismcooperation.example.org/documentation",
+                   "counterinsurgency2026responsibilities", "getInternationalizationSettings",
+                   "`internationalizationconfiguration`"]
+    words = "The institutionalization of counterinsurgency responsibilities requires"
+    folder = tmp_path_factory.mktemp("hyphens")
+    source = folder / "hyphens.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n"
+                      + " ".join(f"{words} {i}" for i in identifiers * 3) + "\n", encoding="utf-8")
+    text = pdf_text(build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf"))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    broken = [(line.split()[-1], after.split()[0]) for line, after in zip(lines, lines[1:])
+              if line.endswith("\u2010")]
+    assert broken  # hyphenation is on
+    for head, tail in broken:
+        assert re.fullmatch(r"[a-z]+\u2010", head) and re.fullmatch(r"[a-z]+[.,]?", tail), (head, tail)

@@ -8,6 +8,7 @@ backend reuses this markup with the print templates.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, assert_never
@@ -94,6 +95,23 @@ def unbroken_dates(blocks: tuple[MarkingBlock, ...], meta: m.Meta) -> list[Marki
                 + Markup.escape(after))
     return [MarkingBlock(block.kind, tuple(unbroken(line) for line in block.lines))
             if block.kind == "distribution" else block for block in blocks]
+
+
+# A word that is an identifier, a URL, a path or an address: letters and
+# digits mixed, an underscore, a capital inside a word, two capitals, a dot
+# or @ between letters, a slash. Print hyphenates words; never these.
+IDENTIFIER = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]|_|[a-z][A-Z]|[A-Z]{2}|\w[.@]\w|/")
+WORDS = re.compile(r"(\s+)")
+
+
+def unhyphenated(text: str) -> Markup:
+    """Text for print, its identifiers, URLs and paths in a span that
+    print.css keeps from being hyphenated."""
+    if not IDENTIFIER.search(text):
+        return Markup.escape(text)
+    return Markup("").join(Markup('<span class="unhyphenated">%s</span>') % word
+                           if IDENTIFIER.search(word) else Markup.escape(word)
+                           for word in WORDS.split(text))
 
 
 def note_text(note: m.Footnote, ctx: Context) -> Markup:
@@ -193,7 +211,7 @@ def inlines(nodes: tuple[m.Inline, ...], ctx: Context) -> Markup:
 def inline(node: m.Inline, ctx: Context) -> Markup:
     match node:
         case m.Text(text=text):
-            return Markup.escape(text)
+            return unhyphenated(text) if ctx.print_notes is not None else Markup.escape(text)
         case m.Emph(children=children):
             return ctx.macros.emph(inlines(children, ctx))
         case m.Strong(children=children):
