@@ -274,3 +274,25 @@ def test_no_hyphen_inside_identifiers_urls_or_code(tmp_path_factory):
     assert broken  # hyphenation is on
     for head, tail in broken:
         assert re.fullmatch(r"[a-z]+\u2010", head) and re.fullmatch(r"[a-z]+[.,]?", tail), (head, tail)
+
+
+def test_nested_bullets_are_the_same_in_pdf_and_word(tmp_path_factory):
+    """The PDF drew disc and circle, Word •, – and ‣: now both draw Word's."""
+    from readers import pdf_text, soffice_to_pdf
+    built = build(tmp_path_factory, FIXTURES / "elements.md", "--to", "pdf,docx")
+    for pdf in (built.with_suffix(".pdf"), soffice_to_pdf(built.with_suffix(".docx"), built.parent / "lo")):
+        markers = {line.split()[1]: line.split()[0] for line in pdf_text(pdf).splitlines()
+                   if re.search(r"(First|Nested) point", line)}
+        assert markers == {"First": "•", "Nested": "–"}, (pdf, markers)
+
+
+def test_the_banner_stays_on_one_line_beside_the_running_head(tmp_path_factory):
+    """The margin boxes share the top and bottom margins: a marking that
+    fits stays whole on one line, top and bottom of every page."""
+    from readers import pdf_lines
+    built = build(tmp_path_factory, FIXTURES / "markings" / "us-secret.md", "--to", "pdf")
+    lines = pdf_lines(built.with_suffix(".pdf"))
+    for page in {line[0] for line in lines}:
+        banners = [text for p, *_, text in lines if p == page and "SECRET" in text
+                   and "NOFORN" in text and len(text) < 20]
+        assert banners == ["SECRET//NOFORN", "SECRET//NOFORN"], (page, banners)

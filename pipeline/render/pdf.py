@@ -63,6 +63,7 @@ class Margins:
     boxes (running head, page number) in mm, and the banner's lines."""
     running_head: str
     side: float
+    centre: float  # the banner's box, in mm: what the side boxes leave
     banner_lines: int
 
 
@@ -79,7 +80,8 @@ def margins(meta: m.Meta, sans: str) -> Margins:
     lines = wrapped_lines(marking, text_width - 2 * side - padding,
                           lambda text: bold.width(text, BANNER_SIZE, BANNER_TRACKING))
     head = measure.shorten(meta.running_title, side, measure.face(family), HEAD_SIZE)
-    return Margins(running_head=head, side=round(side / MM, 1), banner_lines=lines)
+    return Margins(running_head=head, side=round(side / MM, 1),
+                   centre=round((text_width - 2 * side) / MM - 0.2, 1), banner_lines=lines)
 
 
 def wrapped_lines(text: str, width: float, measure_width) -> int:
