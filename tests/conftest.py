@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -65,10 +66,74 @@ def run_in_process(argv: list[str], env: dict[str, str]) -> subprocess.Completed
 # them out while working on one module.
 SLOW_MODULES = {"test_end_to_end", "test_end_to_end_markings", "test_browser", "test_house_style",
                 "test_ci_examples", "test_page_styles", "test_versions", "test_architecture",
-                "test_corpus"}
+                "test_corpus", "test_fidelity"}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.module.__name__ in SLOW_MODULES or "libreoffice" in item.name:
             item.add_marker(pytest.mark.slow)
+
+
+# Every DOCX a test builds is checked against the OOXML schemas (and the
+# Open XML SDK's semantic rules) by openxml-audit, an independent validator:
+# Word answers a schema-invalid part with a repair prompt. In this process the
+# DOCX backend's bytes are caught as it returns them; files a test's own
+# folder holds afterwards (built by a subprocess or a forked worker) are
+# checked at its end too.
+@pytest.fixture(scope="session")
+def ooxml_validator():
+    from openxml_audit.validator import OpenXmlValidator
+    return OpenXmlValidator()
+
+
+def ooxml_errors(validator, path: Path) -> list[str]:
+    result = validator.validate(path)
+    return [f"{getattr(error, 'part_uri', '?')}: {error.description}" for error in result.errors]
+
+
+def built_by_briefing(path: Path) -> bool:
+    """A DOCX of ours: not a test's stand-in for an output (a few bytes, no
+    zip), nor a reference document a test made with python-docx."""
+    if not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as package:
+        return ("docProps/custom.xml" in package.namelist()
+                and b'name="Classification"' in package.read("docProps/custom.xml"))
+
+
+@pytest.fixture(autouse=True)
+def docx_schema_valid(request, ooxml_validator, tmp_path_factory, monkeypatch):
+    import hashlib
+
+    from pipeline.render import docx as backend
+
+    checked: set[str] = set()
+    failures: list[str] = []
+    folders: list[Path] = []
+    render = backend.render
+
+    def check(data: bytes, name: str) -> None:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in checked:
+            return
+        checked.add(digest)
+        if not folders:
+            folders.append(tmp_path_factory.mktemp("ooxml", numbered=True))
+        path = folders[0] / f"{len(checked)}.docx"
+        path.write_bytes(data)
+        failures.extend(f"{name}: {error}" for error in ooxml_errors(ooxml_validator, path))
+
+    def validated(doc, ctx, reporter):
+        data = render(doc, ctx, reporter)
+        check(data, doc.path)
+        return data
+
+    monkeypatch.setattr(backend, "render", validated)
+    yield
+    own = request.node.funcargs.get("tmp_path")
+    if own is not None:
+        for path in sorted(Path(own).rglob("*.docx")):
+            if built_by_briefing(path):
+                check(path.read_bytes(), str(path))
+    assert not failures, "DOCX parts not valid OOXML:\n" + "\n".join(failures[:20])

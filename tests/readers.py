@@ -203,3 +203,84 @@ def soffice_convert(path: Path, out_dir: Path, fmt: str) -> Path:
                     "--convert-to", fmt, "--outdir", str(out_dir), str(path)],
                    capture_output=True, check=True, timeout=180)
     return out_dir / f"{path.stem}.{fmt}"
+
+
+def pdf_headings(path: Path) -> list[tuple[int, str]]:
+    """The PDF's heading elements (H1 … H6) in reading order, each with its
+    level and its text, as `pdfinfo -struct-text` shows the tag tree."""
+    headings: list[tuple[int, str]] = []
+    current: tuple[int, int, list[str]] | None = None  # indent, level, texts
+    for line in pdf_structure(path).splitlines():
+        indent = len(line) - len(line.lstrip())
+        if current and indent <= current[0]:
+            headings.append((current[1], " ".join(" ".join(current[2]).split())))
+            current = None
+        if match := re.match(r"\s*H([1-6]) \(block\)", line):
+            current = (indent, int(match[1]), [])
+        elif current and (text := re.match(r'\s*"(.*)"$', line)):
+            current[2].append(text[1])
+    if current:
+        headings.append((current[1], " ".join(" ".join(current[2]).split())))
+    return headings
+
+
+def html_headings(markup: str) -> list[tuple[int, str]]:
+    """The HTML page's h1 … h6 in document order, each with its level and text."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[int, str]] = []
+
+    class Headings(HTMLParser):
+        level = 0
+        text: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if re.fullmatch(r"h[1-6]", tag):
+                self.level, self.text = int(tag[1]), []
+
+        def handle_endtag(self, tag):
+            if re.fullmatch(r"h[1-6]", tag) and self.level:
+                found.append((self.level, " ".join("".join(self.text).split())))
+                self.level = 0
+
+        def handle_data(self, data):
+            if self.level:
+                self.text.append(data)
+
+    Headings().feed(markup)
+    return found
+
+
+def pdf_lines(path: Path) -> list[tuple[int, float, float, float, str]]:
+    """Every line of text as `pdftotext -bbox-layout` finds it: (page, x
+    min, x max, y min, text), in reading order."""
+    from lxml import etree
+
+    root = etree.fromstring(tool("pdftotext", "-bbox-layout", path, "-").encode("utf-8"))
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    lines = []
+    for number, page in enumerate(root.iterfind(".//x:page", ns), start=1):
+        for line in page.iterfind(".//x:line", ns):
+            words = [w.text or "" for w in line.iterfind("x:word", ns)]
+            lines.append((number, float(line.get("xMin")), float(line.get("xMax")),
+                          float(line.get("yMin")), " ".join(words)))
+    return lines
+
+
+def measure(path: Path) -> tuple[float, float]:
+    """The measure a reader sees: characters in a full line of body text
+    (the median of lines that run from the text's left edge to its right,
+    spaces counted; not contents lines) and lines of text on a full page
+    (the median of the pages between the first and the last, the banners,
+    running head and page number in the margins left out)."""
+    import statistics
+
+    height = pdf_page_size(path)[1]
+    lines = [line for line in pdf_lines(path) if 62 < line[3] < height - 62]
+    left = statistics.mode(round(x0) for _, x0, _, _, _ in lines)
+    right = max(x1 for _, x0, x1, _, text in lines if round(x0) == left and ". . ." not in text)
+    full = [len(text) for _, x0, x1, _, text in lines
+            if round(x0) == left and x1 >= right - 3 and ". . ." not in text and len(text) > 30]
+    pages = max(page for page, *_ in lines)
+    counts = [sum(1 for p, *_ in lines if p == page) for page in range(2, pages)]
+    return statistics.median(full), statistics.median(counts or [0])

@@ -42,6 +42,28 @@ def test_no_serious_or_critical_accessibility_violations(browser):
         assert serious == [], (name, serious)
 
 
+def test_every_part_of_the_page_is_in_a_landmark_and_headings_go_in_order(browser):
+    """axe's `region` (the banners stood outside every landmark) and
+    `heading-order` (moderate, so not in the test above)."""
+    report, _ = browser
+    for name, view in report["views"].items():
+        assert [v["id"] for v in view["violations"]
+                if v["id"] in ("region", "heading-order", "landmark-unique")] == [], name
+
+
+def test_the_banners_never_cover_text(browser):
+    """Following a contents link puts its heading clear of both banners,
+    which stay in view; at the end the last line stands above the bottom
+    banner; and the banner's type is not smaller than the body's."""
+    report, _ = browser
+    for name, view in report["views"].items():
+        assert view["jumps"], name
+        for jump in view["jumps"]:
+            assert jump["top"] >= jump["bannerTop"] and jump["bottom"] <= jump["bannerBottom"], (name, jump)
+        assert view["end"]["last"] <= view["end"]["bannerBottom"], name
+        assert view["fonts"]["banner"] >= view["fonts"]["body"], name
+
+
 def test_contents_sidebar_on_wide_screens_and_above_the_text_on_phones(browser):
     report, _ = browser
     desktop, phone = report["views"]["desktop"]["layout"], report["views"]["phone"]["layout"]

@@ -261,7 +261,7 @@ def test_information_paper_html(paper):
     assert in_order(flat(main.text_content()), PAPER_ORDER[:-1])
     assert main.xpath(".//section[@class='abbreviations']//dd/text()") == [
         "Greenland-Iceland-United Kingdom", "Sea line of communication"]
-    assert main.xpath(".//figure/img/@alt") == ["(U) Main sea lines of communication through the gap"]
+    assert main.xpath(".//figure/img/@alt") == ["Figure 1: (U) Main sea lines of communication through the gap"]
     assert main.xpath(".//abbr[@title='Greenland-Iceland-United Kingdom']")
     assert main.xpath(".//section[@class='footnotes']//li/@id") == ["fn-1"]
     assert [a.text for a in main.xpath(".//a[@class='xref']")] == ["Figure 1", "Table 1", "Section 1"]

@@ -91,6 +91,7 @@ def test_title_page_short_title_and_draft(write):
                              "short_title: Long title\ntitle_page: false\nstatus: Draft")
     assert (meta.short_title, meta.title_page, meta.draft) == ("Long title", False, True)
     meta, _ = meta_of(write, "title: T\nclassification: UNCLASSIFIED\nstatus: final")
-    assert (meta.short_title, meta.title_page, meta.draft) == (None, True, False)
+    # Unset: transform/title_page.py decides by the text's length.
+    assert (meta.short_title, meta.title_page, meta.draft) == (None, None, False)
     assert "'title_page' must be true or false" in error_of(
         write, "title: T\nclassification: UNCLASSIFIED\ntitle_page: 'no'")

@@ -37,7 +37,7 @@ def test_elements_fixture_reads_right():
 
 def test_banner_top_and_bottom():
     tree = page(FIXTURES / "elements.md")
-    banners = tree.xpath("//body/div[contains(@class,'banner')]")
+    banners = tree.xpath("//body/*[contains(@class,'banner')]")  # a region, the footer
     assert [b.text for b in banners] == ["UNCLASSIFIED", "UNCLASSIFIED"]
     assert "banner-top" in banners[0].get("class") and "banner-bottom" in banners[1].get("class")
     assert tree.xpath("//meta[@name='Classification']/@content") == ["UNCLASSIFIED"]
@@ -104,9 +104,12 @@ def test_figures_are_embedded_with_alt_and_caption():
     first, second = tree.xpath("//main//figure")
     img = first.find("img")
     assert img.get("src").startswith("data:image/png;base64,iVBORw0KGgo")
-    assert img.get("alt") == "(U) The area of operations"
+    # The alt says the caption once, with its label; the caption, which
+    # repeats it, is hidden from screen readers (as pandoc does).
+    assert img.get("alt") == "Figure 1: (U) The area of operations"
     assert first.get("id") == "fig-map"
     assert first.find("figcaption").text_content() == "Figure 1: (U) The area of operations"
+    assert first.find("figcaption").get("aria-hidden") == "true"
     assert second.find("img").get("src").startswith("data:image/jpeg;base64,")
     assert second.find("figcaption").text_content() == "Figure 2: (U) A photograph wider than the page"
     assert tree.xpath("//a[@class='xref']/text()") == ["Figure 1"]
@@ -118,7 +121,7 @@ def test_svg_figure_is_a_data_uri_of_the_checked_file():
     prefix = "data:image/svg+xml;base64,"
     assert img.get("src").startswith(prefix)
     assert base64.b64decode(img.get("src")[len(prefix):]) == (FIXTURES / "images" / "routes.svg").read_bytes()
-    assert img.get("alt") == "(U) Patrol routes through the gap"
+    assert img.get("alt") == "Figure 1: (U) Patrol routes through the gap"
     # Inside <img>, a browser never runs an SVG's scripts nor fetches for it.
     assert not tree.xpath("//svg | //object | //embed | //iframe")
 

@@ -19,7 +19,15 @@ def finished(write, body: str, **meta_changes) -> m.Document:
 
 
 def test_the_passes_run_in_the_order_they_depend_on():
-    assert [name for name, _ in PASSES] == ["portions", "ids", "numbers", "references"]
+    assert [name for name, _ in PASSES] == ["outline", "portions", "ids", "numbers", "references",
+                                           "title page"]
+
+
+def test_section_levels_are_depths_in_the_tree(write):
+    """Sections written from `##`, a `####` under a `##`: levels 1, 2, 2, 1."""
+    doc = finished(write, "## One\n\n#### Two\n\n### Three\n\n## Four\n")
+    levels = [(s.level, [c.level for c in s.children]) for s in doc.sections]
+    assert levels == [(1, [2, 2]), (1, [])]
 
 
 def test_slugs_are_unique_and_pandoc_like(write):
@@ -129,3 +137,13 @@ def test_titles_said_again_drop_their_footnotes_and_links(write):
     doc = finished(write, "# Results[^n] and [links](https://x.org) {#sec-r}\n\nSee @sec-r.\n\n[^n]: Note.\n")
     ref = next(i for i in doc.sections[0].blocks[0].inlines if isinstance(i, m.Ref))
     assert ref.title == (m.Text(text="Results"), m.Text(text=" and "), m.Text(text="links"))
+
+
+def test_a_title_page_only_for_long_briefings_unless_the_front_matter_says(write):
+    """A one-paragraph note got a page holding only its title."""
+    short = "# One\n\nA note of a paragraph.\n"
+    long = "# One\n\n" + "Allied patrols rose again this year in the gap. " * 120 + "\n"
+    assert finished(write, short).meta.title_page is False
+    assert finished(write, long).meta.title_page is True
+    assert finished(write, short, title_page=True).meta.title_page is True
+    assert finished(write, long, title_page=False).meta.title_page is False

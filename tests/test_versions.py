@@ -202,7 +202,7 @@ def test_another_weasyprint_skips_each_of_its_patches_once(tmp_path, monkeypatch
 def test_without_the_artifacts_patch_the_furniture_is_tagged_text(tmp_path, monkeypatch):
     monkeypatch.setattr(artifacts.PATCH, "written_for", {"weasyprint": "0.1"})
     pdf, messages = build(tmp_path)
-    assert "accessibility tagging of page furniture is degraded" in messages[0]
+    assert "accessibility tagging is degraded" in messages[0]
     made(pdf)
     # As WeasyPrint tags it on its own: the furniture's elements hang from nothing.
     elements, reached = pdf_struct_elements(pdf)

@@ -32,12 +32,17 @@ from pipeline.render.docx.package import save, stable_zip
 OUT = pathlib.Path(__file__).resolve().parent.parent / "templates" / "docx" / "reference.docx"
 
 BODY_FONT = "Noto Serif"
+BODY_SIZE = 11  # points, as the PDF's body (print/print.css)
+# The PDF's line height, 1.45 em, in Word's 240ths of a single line: Word's
+# single line of Noto Serif is its win ascent and descent, 1.362 em.
+LINE = 256
 HEAD_FONT = "Noto Sans"
 MONO_FONT = "Noto Sans Mono"
 NAVY = "1F3864"
 INK = "1A1A1A"
 GREY = "595959"
 MUTED = "5A6470"  # theme.css --muted
+RULE = "C9D1DA"  # theme.css --rule
 
 # The title page: the head set down into the upper third (the PDF pads it
 # 38 mm), the details' values in a column 32 mm from the margin.
@@ -51,6 +56,8 @@ FONT_HINTS = {
     HEAD_FONT: ("swiss", "variable", "020B0502040504020204"),
     MONO_FONT: ("modern", "fixed", "020B0509030804020204"),
 }
+
+TEXT_WIDTH = 7824  # twips between the margins of an A4 page: 21 cm less 2 x 3.6 cm
 
 # One step of list indentation; numbers and bullets hang in it.
 STEP = 425  # twips, 0.75 cm
@@ -99,9 +106,13 @@ def main() -> int:
 def page_setup(document: docx.document.Document) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
-    for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
-        setattr(section, side, Cm(2.5))
-    section.header_distance = section.footer_distance = Cm(1.25)
+    # The PDF's page (print/print.css): a 138 mm column, about 72 characters
+    # of 11 pt Noto Serif to a line, the measure a reader's eye wants.
+    section.top_margin, section.bottom_margin = Cm(2.4), Cm(2.2)
+    section.left_margin = section.right_margin = Cm(3.6)
+    # The header (banner, running head) and the footer (banner, page number)
+    # stay inside the margins, so the body keeps the PDF's 711 pt.
+    section.header_distance = section.footer_distance = Cm(1.0)
 
 
 def drop_extras(document: docx.document.Document) -> None:
@@ -208,22 +219,24 @@ def border(side: str, colour: str, eighths: int = 4, space: int = 1) -> str:
     return f'<w:{side} w:val="single" w:sz="{eighths}" w:space="{space}" w:color="{colour}"/>'
 
 
-def spacing(before: int = 0, after: int = 0, line: int | None = None) -> str:
+def spacing(before: float = 0, after: float = 0, line: int | None = None) -> str:
     """Spacing in points; line in 240ths of a line."""
     rule = f' w:line="{line}" w:lineRule="auto"' if line else ""
-    return f'<w:spacing w:before="{before * 20}" w:after="{after * 20}"{rule}/>'
+    return f'<w:spacing w:before="{round(before * 20)}" w:after="{round(after * 20)}"{rule}/>'
 
 
 def defaults(document: docx.document.Document) -> None:
-    """Document defaults: body font and size, no theme fonts (they would win)."""
+    """Document defaults: body font and size, no theme fonts (they would win),
+    and widow control (no line of a paragraph alone at a page's foot or
+    head, as in the PDF): Word's default when the defaults do not say is off."""
     root = document.styles.element
     doc_defaults = root.find(qn("w:docDefaults"))
     if doc_defaults is not None:
         root.remove(doc_defaults)
     root.insert(0, parse_xml(
         f'<w:docDefaults {nsdecls("w")}><w:rPrDefault><w:rPr>{fonts(BODY_FONT)}'
-        f'{size(10.5)}<w:lang w:val="en-US" w:eastAsia="en-US" w:bidi="ar-SA"/>'
-        f'</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>{spacing(0, 6, 264)}'
+        f'{size(BODY_SIZE)}<w:lang w:val="en-US" w:eastAsia="en-US" w:bidi="ar-SA"/>'
+        f'</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl/>{spacing(0, 6, LINE)}'
         '</w:pPr></w:pPrDefault></w:docDefaults>'))
 
 
@@ -233,7 +246,9 @@ def styles(document: docx.document.Document) -> None:
     head = fonts(HEAD_FONT)
 
     define(document, "Normal", para, None, "", f'<w:color w:val="{INK}"/>')
-    define(document, "Body Text", para, "Normal", spacing(3, 5, 276), "")
+    # 9.5 pt between paragraphs, as the PDF's 0.8 rem; split before and after
+    # so a list (tight items, nothing before) still ends with most of a gap.
+    define(document, "Body Text", para, "Normal", spacing(3, 6.5, LINE), "")
     define(document, "First Paragraph", para, "Body Text", "", "")
 
     # Admonitions: a bordered, shaded run of paragraphs under a label.
@@ -243,10 +258,10 @@ def styles(document: docx.document.Document) -> None:
                f'<w:pBdr>{border("top", fill, 4, 4)}{border("left", line, 24, 8)}'
                f'{border("bottom", fill, 4, 4)}</w:pBdr>'
                f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
-               f'{spacing(0, 6, 276)}<w:ind w:left="227" w:right="113"/>', "")
+               f'{spacing(0, 6, LINE)}<w:ind w:left="227" w:right="113"/>', "")
         # The title inside the same box: Word draws one box round consecutive
         # paragraphs whose borders and indents are the same, as these inherit.
-        define(document, f"{name} Title", para, name, f'<w:keepNext/>{spacing(0, 2, 276)}',
+        define(document, f"{name} Title", para, name, f'<w:keepNext/>{spacing(0, 2, LINE)}',
                f'{head}<w:b/><w:color w:val="{line}"/>{size(10)}', name)
     define(document, "Admonition Title", para, "Normal",
            f'<w:keepNext/>{spacing(8, 2)}',
@@ -275,9 +290,11 @@ def styles(document: docx.document.Document) -> None:
     for name in ("Author", "Date"):
         define(document, name, para, "Title Details", "", "", "Title Details")
     define(document, "Detail Label", char, None, "", f'<w:color w:val="{MUTED}"/>')
+    # The banner's type is the body's size, as in the PDF and HTML: a marking
+    # is never the smallest thing on the page.
     define(document, "Classification", para, "Normal",
            f'<w:jc w:val="center"/>{spacing(0, 0)}',
-           f'{head}<w:b/><w:caps/><w:color w:val="{INK}"/>{size(9)}')
+           f'{head}<w:b/><w:caps/><w:color w:val="{INK}"/><w:spacing w:val="12"/>{size(BODY_SIZE)}')
     # The banner's colour by level, as in the HTML and PDF (style.css); the
     # DOCX backend picks `Classification <level>` and falls back to the above.
     for level, (fill, ink) in BANNER_COLOURS.items():
@@ -302,12 +319,16 @@ def styles(document: docx.document.Document) -> None:
            f'{head}<w:color w:val="{GREY}"/>{size(8)}')
 
     # Headings: one sober family, size and space mark the level.
-    sizes = (16, 13.5, 12, 11, 10.5, 10.5)
-    before = (18, 14, 12, 10, 8, 8)
-    for level, (points, space) in enumerate(zip(sizes, before), start=1):
+    # The PDF's and the HTML's (style.css, print.css): Heading 1 is their h2
+    # (the title is their h1), its rule under it as theirs.
+    sizes = (15, 12.5, 11, 11, 11, 11)
+    before = (26, 22, 18, 14, 14, 14)
+    after = (7, 6, 5, 4, 4, 4)
+    for level, (points, space, below) in enumerate(zip(sizes, before, after), start=1):
         italic = "<w:i/>" if level == 6 else ""
+        rule = f'<w:pBdr>{border("bottom", RULE, 6, 3)}</w:pBdr>' if level == 1 else ""
         define(document, f"Heading {level}", para, "Normal",
-               f'<w:keepNext/><w:keepLines/>{spacing(space, 2, 240)}'
+               f'<w:keepNext/><w:keepLines/>{rule}{spacing(space, below, 240)}'
                f'<w:outlineLvl w:val="{level - 1}"/>',
                f'{head}<w:b/>{italic}<w:color w:val="{NAVY}"/>{size(points)}',
                "Body Text")
@@ -324,19 +345,23 @@ def styles(document: docx.document.Document) -> None:
         define(document, f"List Continue{suffix}", para, "Body Text",
                f'{spacing(0, 3)}<w:ind w:left="{STEP * depth}"/>', "")
 
+    # Quotes as the HTML and PDF set them (style.css): upright, muted, a rule
+    # at the left; the attribution right-aligned and italic.
     define(document, "Quote", para, "Body Text",
-           f'<w:pBdr>{border("left", "A6A6A6", 18, 8)}</w:pBdr>'
+           f'<w:pBdr>{border("left", RULE, 18, 10)}</w:pBdr>'
            f'<w:ind w:left="{STEP}" w:right="{STEP}"/>',
-           '<w:i/><w:color w:val="404040"/>')
+           f'<w:color w:val="{MUTED}"/>')
     define(document, "Quote Attribution", para, "Body Text",
            f'<w:jc w:val="right"/><w:ind w:left="{STEP}" w:right="{STEP}"/>',
-           f'<w:i/><w:color w:val="{GREY}"/>')
+           f'<w:i/><w:color w:val="{MUTED}"/>')
     define(document, "Definition Term", para, "Body Text", f'<w:keepNext/>{spacing(4, 0)}',
            f'{head}<w:b/>', "Definition")
     define(document, "Definition", para, "Body Text", f'{spacing(0, 4)}<w:ind w:left="{STEP}"/>', "")
-    # The list of abbreviations at the end of a briefing.
-    define(document, "Abbreviations Heading", para, "Normal", f'<w:keepNext/>{spacing(18, 6, 240)}',
-           f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(16)}', "Abbreviation")
+    # The list of abbreviations at the end of a briefing. Its heading is a
+    # Heading 1 (outline level 1: the Navigation pane, the contents, and
+    # pandoc reads it as a heading) that a numbered briefing does not number.
+    define(document, "Abbreviations Heading", para, "Heading 1",
+           '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>', "", "Abbreviation")
     define(document, "Abbreviation", para, "Body Text",
            f'<w:tabs><w:tab w:val="left" w:pos="1701"/></w:tabs>{spacing(0, 2)}'
            '<w:ind w:left="1701" w:hanging="1701"/>', "")
@@ -351,11 +376,14 @@ def styles(document: docx.document.Document) -> None:
            size(4))
 
     # Tables: captions above them, cells in Compact, the look in "Table".
+    # Figure and table captions in one style, as the HTML's and PDF's: the
+    # words plain, the label ("Table 1:") bold in the accent colour.
     define(document, "Caption", para, "Normal", f'<w:keepNext/>{spacing(6, 6, 240)}',
-           f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(9.5)}', "Body Text")
+           f'{head}<w:color w:val="{INK}"/>{size(9.5)}', "Body Text")
+    define(document, "Caption Label", char, None, "", f'<w:b/><w:color w:val="{NAVY}"/>')
     define(document, "Compact", para, "Normal", spacing(1, 1, 240), "")
-    # A figure's paragraph: centred, kept with the caption below it.
-    define(document, "Figure", para, "Normal", f'<w:keepNext/>{spacing(10, 2, 240)}<w:jc w:val="center"/>', "")
+    # A figure's paragraph: at the left edge as its caption, kept with it.
+    define(document, "Figure", para, "Normal", f'<w:keepNext/>{spacing(10, 2, 240)}', "")
     table_style(document)
 
     # Table of contents: Word's own TOC styles, dot leaders to the page number.
@@ -365,7 +393,7 @@ def styles(document: docx.document.Document) -> None:
     for level in (1, 2, 3):
         bold = "<w:b/>" if level == 1 else ""
         define(document, f"TOC {level}", para, "Normal",
-               f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9060"/></w:tabs>'
+               f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>'
                f'{spacing(4 if level == 1 else 0, 2)}<w:ind w:left="{(level - 1) * 240}"/>',
                f'{head}{bold}{size(10)}', "Body Text")
 
@@ -408,6 +436,32 @@ def table_style(document: docx.document.Document) -> None:
         '</w:style>'))
 
 
+# The order CT_PPrBase and CT_RPr (ECMA-376 Part 1, 17.3.1.26 and 17.3.2.28)
+# give their children: Word may refuse or "repair" a style whose properties
+# stand in another order, so `define` sorts what it is given into this one.
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+             "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+             "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+             "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+             "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+             "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+             "sectPr", "pPrChange")
+RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
+             "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish",
+             "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight",
+             "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+             "eastAsianLayout", "specVanish", "oMath")
+
+
+def in_schema_order(properties, order: tuple[str, ...]):
+    """`properties` (a w:pPr or w:rPr) with its children in `order`."""
+    rank = {qn(f"w:{name}"): index for index, name in enumerate(order)}
+    children = sorted(properties, key=lambda child: rank[child.tag])  # stable; unknown: KeyError
+    for child in children:
+        properties.append(child)  # lxml moves it to the end
+    return properties
+
+
 def define(document, name: str, kind, based_on: str | None,
            ppr: str, rpr: str, next_style: str | None = None) -> None:
     """Create or redefine a style from scratch: no inherited theme leftovers."""
@@ -423,8 +477,8 @@ def define(document, name: str, kind, based_on: str | None,
     style.hidden = style.unhide_when_used = False
     style.quick_style = True
     if kind == WD_STYLE_TYPE.PARAGRAPH:
-        element.append(parse_xml(f'<w:pPr {nsdecls("w")}>{ppr}</w:pPr>'))
-    element.append(parse_xml(f'<w:rPr {nsdecls("w")}>{rpr}</w:rPr>'))
+        element.append(in_schema_order(parse_xml(f'<w:pPr {nsdecls("w")}>{ppr}</w:pPr>'), PPR_ORDER))
+    element.append(in_schema_order(parse_xml(f'<w:rPr {nsdecls("w")}>{rpr}</w:rPr>'), RPR_ORDER))
 
 
 if __name__ == "__main__":

@@ -270,7 +270,9 @@ class Meta:
     classification_reason: str | None = None
     declassify_on: str | None = None
     short_title: str | None = None  # for the running header; the title when not given
-    title_page: bool = True  # the PDF opens with a page of its own; false: a title block
+    # The PDF and DOCX open with a page of their own; false: a title block.
+    # None (unset) until transform/title_page.py decides by the text's length.
+    title_page: bool | None = None
     toc: bool = False
     numbering: bool = False
     portion_marking: bool = False

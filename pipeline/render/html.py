@@ -8,6 +8,7 @@ backend reuses this markup with the print templates.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, assert_never
@@ -16,9 +17,15 @@ from markupsafe import Markup
 
 from pipeline import __version__
 from pipeline import model as m
+from pipeline.markings.blocks import MarkingBlock
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
 from pipeline.render.templates import Templates
+
+
+# A table caption of at most this many characters stays on one line above
+# the table, however narrow the table: about two thirds of a line of text.
+SHORT_CAPTION = 64
 
 
 @dataclass(frozen=True)
@@ -43,9 +50,10 @@ def stylesheets(templates: Templates, names: tuple[str, ...]) -> Markup:
 
 
 def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
-         footnotes_in_place: bool = False) -> str:
+         footnotes_in_place: bool = False, **extra: Any) -> str:
     """A whole page; `template` and `styles` choose screen or print, and
-    `footnotes_in_place` puts each note's text at its reference (for print)."""
+    `footnotes_in_place` puts each note's text at its reference (for print);
+    `extra` goes to the template as it is (the print page's running head)."""
     templates = context.templates
     ctx = Context(macros=templates.macros("html/blocks.html.j2"), labels=context.labels)
     if footnotes_in_place:
@@ -58,12 +66,52 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
     if doc.footnotes and not footnotes_in_place:
         body += ctx.macros.footnotes([(note.number, blocks(note.blocks, ctx)) for note in doc.footnotes],
                                      ctx.labels)
-    toc = (templates.macros("html/toc.html.j2").entries(toc_entries(doc.sections, ctx))
+    entries = toc_entries(doc.sections, ctx)
+    if doc.abbreviations:  # a section of the templates', beside the top sections
+        entries.append({"id": "abbreviations-title", "number": None,
+                        "title": Markup.escape(ctx.labels["abbreviations"]), "children": []})
+    toc = (templates.macros("html/toc.html.j2").entries(entries)
            if doc.meta.toc and doc.sections else "")
     return templates.render(
         template, meta=doc.meta, body=body, toc=toc, styles=styles, level=context.level,
-        marking_blocks=list(context.first_page), marking_properties=list(context.properties),
-        labels=ctx.labels, version=__version__)
+        marking_blocks=unbroken_dates(context.first_page, doc.meta),
+        marking_properties=list(context.properties),
+        labels=ctx.labels, version=__version__, **extra)
+
+
+def unbroken_dates(blocks: tuple[MarkingBlock, ...], meta: m.Meta) -> list[MarkingBlock]:
+    """The marking blocks with the distribution statement's date kept on
+    one line ("2026-11-25" broke after a hyphen, "25 November 2026" at a
+    space)."""
+    date = meta.distribution_date or meta.date
+    if not date:
+        return list(blocks)
+
+    def unbroken(line: str) -> str:
+        before, found, after = line.partition(date)
+        if not found:
+            return line
+        return (Markup.escape(before) + Markup('<span class="unbroken">%s</span>') % date
+                + Markup.escape(after))
+    return [MarkingBlock(block.kind, tuple(unbroken(line) for line in block.lines))
+            if block.kind == "distribution" else block for block in blocks]
+
+
+# A word that is an identifier, a URL, a path or an address: letters and
+# digits mixed, an underscore, a capital inside a word, two capitals, a dot
+# or @ between letters, a slash. Print hyphenates words; never these.
+IDENTIFIER = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]|_|[a-z][A-Z]|[A-Z]{2}|\w[.@]\w|/")
+WORDS = re.compile(r"(\s+)")
+
+
+def unhyphenated(text: str) -> Markup:
+    """Text for print, its identifiers, URLs and paths in a span that
+    print.css keeps from being hyphenated."""
+    if not IDENTIFIER.search(text):
+        return Markup.escape(text)
+    return Markup("").join(Markup('<span class="unhyphenated">%s</span>') % word
+                           if IDENTIFIER.search(word) else Markup.escape(word)
+                           for word in WORDS.split(text))
 
 
 def note_text(note: m.Footnote, ctx: Context) -> Markup:
@@ -91,7 +139,8 @@ def toc_entries(sections: tuple[m.Section, ...], ctx: Context) -> list[dict[str,
 
 
 def section(node: m.Section, ctx: Context) -> Markup:
-    # The page title is the only <h1>; sections start at <h2>.
+    # The page title is the only <h1>; the top sections (level 1, as the
+    # Contents, Abbreviations and Notes the templates add) are <h2>.
     level = min(node.level + 1, 6)
     children = Markup("").join(section(child, ctx) for child in node.children)
     return ctx.macros.section(level, node.id, node.number,
@@ -130,10 +179,11 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                      number, ctx.labels)
         case m.Table(head=head, rows=rows, aligns=aligns, caption=caption, id=ident, number=number,
                      portion=portion):
+            words = f"{ctx.labels['table']} {number}: {f'({portion}) ' if portion else ''}{m.plain_text(caption)}"
             return ctx.macros.table([inlines(cell, ctx) for cell in head],
                                     [[inlines(cell, ctx) for cell in row] for row in rows],
                                     aligns, marked(portion, inlines(caption, ctx), ctx), ident,
-                                    number, ctx.labels)
+                                    number, ctx.labels, len(words) <= SHORT_CAPTION)
         case _:
             assert_never(node)
 
@@ -161,7 +211,7 @@ def inlines(nodes: tuple[m.Inline, ...], ctx: Context) -> Markup:
 def inline(node: m.Inline, ctx: Context) -> Markup:
     match node:
         case m.Text(text=text):
-            return Markup.escape(text)
+            return unhyphenated(text) if ctx.print_notes is not None else Markup.escape(text)
         case m.Emph(children=children):
             return ctx.macros.emph(inlines(children, ctx))
         case m.Strong(children=children):

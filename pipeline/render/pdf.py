@@ -37,12 +37,71 @@ def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:
     PDF of `doc`, as plain data; weasy/typeset.py typesets it, here or in
     the PDF worker."""
     styles = stylesheets(ctx.templates, ("html/theme.css", "html/style.css", "print/print.css"))
+    boxes = margins(doc.meta, root_properties(styles).get("--sans", "sans-serif"))
     markup = page(doc, ctx, "print/page.html.j2", resolve_custom_properties(styles),
-                  footnotes_in_place=True)
+                  footnotes_in_place=True, margins=boxes)
     return PrintJob(markup=markup, base_url=str(Path(doc.path).parent), path=doc.path,
                     variant=ctx.pdf_variant, lang=doc.meta.lang,
                     classification=doc.meta.classification, markings=ctx.properties,
                     made=ctx.made, source=doc.source)
+
+
+# The page's text width, as print/print.css sets its @page margins (36 mm a
+# side); the running head, the banner and the page number share it in the
+# top and bottom margins.
+TEXT_WIDTH_MM = {"a4": 210 - 72, "letter": 215.9 - 72}
+MM = 72 / 25.4  # points in a millimetre
+BANNER_SIZE, BANNER_TRACKING, BANNER_PADDING_MM = 11, 0.06, 4  # print.css's @top-center
+HEAD_SIZE = 8  # points, print.css's @top-left
+SIDE_MM = (25, 80)  # the narrowest and widest the side boxes get
+
+
+@dataclass(frozen=True)
+class Margins:
+    """What the print page's margin boxes hold, measured to fit: the running
+    head on one line (shortened after a whole word), the width of the side
+    boxes (running head, page number) in mm, and the banner's lines."""
+    running_head: str
+    side: float
+    centre: float  # the banner's box, in mm: what the side boxes leave
+    banner_lines: int
+
+
+def margins(meta: m.Meta, sans: str) -> Margins:
+    from pipeline.render import measure
+
+    family = measure.first_family(sans)
+    bold = measure.face(family, bold=True)
+    marking = meta.classification.upper()
+    padding = 2 * BANNER_PADDING_MM * MM
+    text_width = TEXT_WIDTH_MM.get(meta.paper, TEXT_WIDTH_MM["a4"]) * MM
+    banner = bold.width(marking, BANNER_SIZE, BANNER_TRACKING) + padding
+    side = min(max((text_width - banner) / 2 - 3 * MM, SIDE_MM[0] * MM), SIDE_MM[1] * MM)
+    lines = wrapped_lines(marking, text_width - 2 * side - padding,
+                          lambda text: bold.width(text, BANNER_SIZE, BANNER_TRACKING))
+    head = measure.shorten(meta.running_title, side, measure.face(family), HEAD_SIZE)
+    return Margins(running_head=head, side=round(side / MM, 1),
+                   centre=round((text_width - 2 * side) / MM - 0.2, 1), banner_lines=lines)
+
+
+def wrapped_lines(text: str, width: float, measure_width) -> int:
+    """How many lines `text` takes, broken where a browser may break a
+    marking: after a space, a slash or a hyphen."""
+    lines, line = 1, ""
+    for piece in re.split(r"(?<=[ /-])", text):
+        if line and measure_width((line + piece).rstrip()) > width:
+            lines, line = lines + 1, piece
+        else:
+            line += piece
+    return lines
+
+
+def root_properties(css: str) -> dict[str, str]:
+    """The custom properties `:root` rules set: `--sans` and the like."""
+    values: dict[str, str] = {}
+    for rule in ROOT_RULE.finditer(css):
+        values.update(DECLARATION.findall(rule[1]))
+    return values
 
 
 ROOT_RULE = re.compile(r":root\s*\{([^{}]*)\}")

@@ -15,16 +15,20 @@ from pipeline import model as m
 from pipeline.problems import Reporter
 from pipeline.transform.ids import assign_ids
 from pipeline.transform.numbers import number
+from pipeline.transform.outline import outline
 from pipeline.transform.portions import mark_portions
 from pipeline.transform.references import resolve
+from pipeline.transform.title_page import choose_title_page
 
 Pass = Callable[[m.Document, Reporter], m.Document]
 
 PASSES: tuple[tuple[str, Pass], ...] = (
+    ("outline", outline),          # section levels by depth: one outline everywhere
     ("portions", mark_portions),    # marks off the text, markings checked
     ("ids", assign_ids),            # heading ids, every id claimed once
     ("numbers", number),            # sections, tables, figures
     ("references", resolve),        # cross-references and #links
+    ("title page", choose_title_page),  # unset: a title page for long briefings only
 )
 
 

@@ -41,7 +41,7 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
     weasyprint = import_weasyprint()
     xmp = XMP.check()
     skipped = [DEFERRAL.check(),  # as import_weasyprint found it
-               pdf_artifacts.install(),  # banners and page numbers as artifacts
+               pdf_artifacts.install(),  # furniture as artifacts; lists and notes tagged
                page_styles.install(),
                pdf_writer.install(),
                hyphenation.preload(job.lang),

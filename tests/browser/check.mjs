@@ -57,7 +57,33 @@ try {
                scrollWidth: document.documentElement.scrollWidth,
                clientWidth: document.documentElement.clientWidth };
     });
-    result.views[name] = { violations: axe, layout, requests: requests.filter((r) => r !== url) };
+    // Follow each link of the contents, as a reader does: where does the
+    // heading it names stand, against the banners that stay in view?
+    const jumps = [];
+    for (const id of await page.evaluate(() =>
+        [...document.querySelectorAll("main section[id]")].map((s) => s.id))) {
+      await page.evaluate((id) => { location.hash = "#" + id; }, id);
+      await page.waitForTimeout(50);
+      jumps.push(await page.evaluate((id) => {
+        const heading = document.getElementById(id).querySelector("h2, h3, h4, h5, h6");
+        const top = document.querySelector(".banner-top").getBoundingClientRect();
+        const bottom = document.querySelector(".banner-bottom").getBoundingClientRect();
+        const r = heading.getBoundingClientRect();
+        return { id, top: r.top, bottom: r.bottom, bannerTop: top.bottom, bannerBottom: bottom.top };
+      }, id));
+    }
+    // At the end of the page the last text stands above the bottom banner.
+    const end = await page.evaluate(() => {
+      window.scrollTo(0, document.documentElement.scrollHeight);
+      const last = [...document.querySelectorAll("main p, main li, main dd")].pop();
+      return { last: last.getBoundingClientRect().bottom,
+               bannerBottom: document.querySelector(".banner-bottom").getBoundingClientRect().top };
+    });
+    const fonts = await page.evaluate(() => ({
+      banner: parseFloat(getComputedStyle(document.querySelector(".banner-top")).fontSize),
+      body: parseFloat(getComputedStyle(document.querySelector("main p")).fontSize) }));
+    result.views[name] = { violations: axe, layout, jumps, end, fonts,
+                           requests: requests.filter((r) => r !== url) };
     await context.close();
   }
   const context = await browser.newContext();

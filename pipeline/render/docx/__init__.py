@@ -26,12 +26,13 @@ from __future__ import annotations
 from pipeline import model
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
-from pipeline.render.docx.blocks import (abbreviations_xml, add_footnotes, blocks_xml,
+from pipeline.render.docx.blocks import (ABBREVIATIONS_ID, abbreviations_xml, add_footnotes, blocks_xml,
                                          number_headings, section_xml)
 from pipeline.render.docx.front import front_xml, marking_blocks_xml, toc_xml
 from pipeline.render.docx.package import (append_body, clear_body, core_properties,
                                           custom_properties, open_reference, save,
                                           set_language, stable_zip)
+from pipeline.render.docx.pages import fill_page_numbers
 from pipeline.render.docx.page import add_watermark, page_break, page_setup, short_title
 from pipeline.render.docx.state import State, Where, environment, start
 
@@ -60,7 +61,8 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
     if meta.title_page and (doc.blocks or doc.sections):
         content.append(page_break(state))
     if meta.toc and doc.sections:
-        content.extend(toc_xml(doc.sections, env, state))
+        appendix = ((ABBREVIATIONS_ID, env.labels["abbreviations"]),) if doc.abbreviations else ()
+        content.extend(toc_xml(doc.sections, env, state, appendix))
     content.extend(blocks_xml(doc.blocks, env, state, Where()))
     if meta.numbering:  # w:num ids follow the order lists are made in: keep it
         number_headings(state)
@@ -72,9 +74,11 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
                                             env, state))
     if doc.footnotes:
         add_footnotes(doc.footnotes, env, state)
+    if meta.toc and doc.sections:  # the contents' page numbers, as the pages will fall
+        fill_page_numbers(state, body)
     set_language(state.package, meta.lang)
     core_properties(state.package, meta, ctx.made)
     custom_properties(state.package, [*ctx.properties,
-                                      ("ShortTitle", short_title(meta)),
+                                      ("ShortTitle", short_title(meta, state.package)),
                                       ("Organization", meta.organization or ""),
                                       *([("DocumentDate", meta.date)] if meta.date else [])])

@@ -25,6 +25,7 @@ from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
 
 ADMONITION_STYLES = ("Note", "Warning", "Important", "Tip")
+ABBREVIATIONS_ID = "abbreviations-title"  # as the HTML's (transform/ids.py reserves it)
 
 
 def blocks_xml(blocks: tuple[Block, ...], env: Env, state: State, where: Where) -> list:
@@ -75,17 +76,18 @@ def code_xml(text: str, state: State):
 
 # Sections -----------------------------------------------------------------
 
-def section_xml(section: Section, env: Env, state: State, depth: int = 1) -> list:
-    # Numbered sections take their number from the Heading styles' list
-    # (see number_headings), so a heading added in Word is numbered too; the
-    # style then follows the depth in the tree, as the model's numbers do.
-    level = depth if env.numbered else section.level
-    heading = paragraph(env, state, f"Heading {min(level, 6)}", section.title, section.portion)
+def section_xml(section: Section, env: Env, state: State) -> list:
+    # The model's level is the section's depth (transform/outline.py): the
+    # top sections are Heading 1 however many `#` they had. Numbered sections
+    # take their number from the Heading styles' list (see number_headings),
+    # so a heading added in Word is numbered too.
+    heading = paragraph(env, state, f"Heading {min(section.level, 6)}", section.title,
+                        section.portion)
     bookmark(heading, bookmark_name(section.id), state.bookmark_id(),
              skip=PORTION_RUNS if section.portion else 0)
     content = [heading, *blocks_xml(section.blocks, env, state, Where())]
     for child in section.children:
-        content.extend(section_xml(child, env, state, depth + 1))
+        content.extend(section_xml(child, env, state))
     return content
 
 
@@ -191,10 +193,14 @@ def attribution_xml(attribution: tuple[Inline, ...], portion: str | None, env: E
 
 def abbreviations_xml(items: tuple[tuple[str, str], ...], marks: dict[str, str], env: Env,
                       state: State) -> list:
-    """The automatic list at the end: each abbreviation, a tab, its meaning
-    (after its portion mark, with portion marking)."""
-    rows = [paragraph(env, state, "Abbreviations Heading",
-                      (Text(text=env.labels["abbreviations"]),))]
+    """The automatic list at the end: a heading beside the top sections (its
+    style is a Heading 1 that is never numbered: in the Navigation pane and
+    the contents), then each abbreviation, a tab, its meaning (after its
+    portion mark, with portion marking)."""
+    heading = paragraph(env, state, "Abbreviations Heading",
+                        (Text(text=env.labels["abbreviations"]),))
+    bookmark(heading, bookmark_name(ABBREVIATIONS_ID), state.bookmark_id())
+    rows = [heading]
     for short, long in items:
         p = paragraph(env, state, "Abbreviation", (Text(text=short),))
         p.append(tab_run())

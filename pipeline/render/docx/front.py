@@ -85,8 +85,30 @@ def marking_blocks_xml(blocks: Sequence[MarkingBlock], env: Env, state: State) -
     box round consecutive paragraphs with the same border), and the
     distribution statement as a paragraph of its own style."""
     styles = {"distribution": "Distribution Statement"}
-    return [paragraph(env, state, styles.get(block.kind, "Marking Block"), (Text(text=line),))
-            for block in blocks for line in block.lines]
+    paragraphs = []
+    for block in blocks:
+        for line in block.lines:
+            before, date, after = line.partition(env.date) if env.date else (line, "", "")
+            p = paragraph(env, state, styles.get(block.kind, "Marking Block"), (Text(text=before),))
+            if date and block.kind == "distribution":  # the date kept on one line
+                p.extend([unbroken_run(date), text_run(after)])
+            elif date:
+                p.append(text_run(date + after))
+            paragraphs.append(p)
+    return paragraphs
+
+
+def unbroken_run(text: str):
+    """`text` in a run Word never breaks: no-break spaces and hyphens."""
+    r = OxmlElement("w:r")
+    for index, part in enumerate(text.replace(" ", "\u00a0").split("-")):
+        if index:
+            r.append(OxmlElement("w:noBreakHyphen"))
+        if part:
+            t = OxmlElement("w:t", {qn("xml:space"): "preserve"})
+            t.text = part
+            r.append(t)
+    return r
 
 
 # Table of contents --------------------------------------------------------
@@ -94,18 +116,21 @@ def marking_blocks_xml(blocks: Sequence[MarkingBlock], env: Env, state: State) -
 TOC_DEPTH = 3
 
 
-def toc_xml(sections: tuple[Section, ...], env: Env, state: State) -> list:
+def toc_xml(sections: tuple[Section, ...], env: Env, state: State,
+            appendix: tuple[tuple[str, str], ...] = ()) -> list:
     """A real Word TOC field whose result is already filled in with an entry
     per heading, each linked to its bookmark, so the contents show before
-    anyone updates fields. Page numbers are PAGEREF fields; Word is asked to
-    update fields on opening (settings.xml), since only Word paginates."""
-    entries = [toc_entry(section, depth, env, state)
+    anyone updates fields. Page numbers are PAGEREF fields whose results
+    pages.py fills in as it expects the pages to fall; Word is not asked to
+    update fields on opening, which it would ask the reader about each time."""
+    entries = [toc_entry(section.id, section_title(section), depth, env, state)
                for section, depth in toc_sections(sections, 1)]
+    # The sections the writer adds (Abbreviations), by bookmark and title.
+    entries += [toc_entry(ident, (Text(text=title),), 1, env, state) for ident, title in appendix]
     # The field opens in the first entry, right after its properties (w:pPr).
     for r in reversed(field_start(f' TOC \\o "1-{TOC_DEPTH}" \\h \\z \\u ')):
         entries[0].pPr.addnext(r)
     entries[-1].append(field_char("end"))
-    ask_word_to_update_fields(state.package.settings.element)
     return [paragraph(env, state, "TOC Heading", (Text(text=env.labels["contents"]),)), *entries]
 
 
@@ -116,33 +141,15 @@ def toc_sections(sections: tuple[Section, ...], depth: int) -> Iterator[tuple[Se
             yield from toc_sections(section.children, depth + 1)
 
 
-def toc_entry(section: Section, depth: int, env: Env, state: State):
-    title = (((Text(text=f"{section.number} "),) if section.number else ())
-             + model.reused(section.title))
+def section_title(section: Section) -> tuple[model.Inline, ...]:
+    return (((Text(text=f"{section.number} "),) if section.number else ())
+            + model.reused(section.title))
+
+
+def toc_entry(ident: str, title: tuple[model.Inline, ...], depth: int, env: Env, state: State):
     p = paragraph(env, state, f"TOC {depth}", ())
-    link = hyperlink(env, state, f"#{section.id}", [
+    link = hyperlink(env, state, f"#{ident}", [
         *inlines_xml(title, env, state, frozenset()), tab_run(),
-        *complex_field(f" PAGEREF {bookmark_name(section.id)} \\h ", [])])
+        *complex_field(f" PAGEREF {bookmark_name(ident)} \\h ", [])])
     p.append(link)
     return p
-
-
-# What follows w:updateFields in CT_Settings: it must stand before these.
-SETTINGS_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
-    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
-    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
-    "decimalSymbol", "listSeparator")
-
-
-def ask_word_to_update_fields(settings) -> None:
-    if settings.find(qn("w:updateFields")) is not None:
-        return
-    element = OxmlElement("w:updateFields", {qn("w:val"): "true"})
-    successors = [qn(f"w:{name}") for name in SETTINGS_AFTER_UPDATE_FIELDS]
-    later = next((child for child in settings if child.tag in successors), None)
-    if later is None:
-        settings.append(element)
-    else:
-        later.addprevious(element)

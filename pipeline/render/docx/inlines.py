@@ -148,10 +148,14 @@ def numbered_caption(env: Env, state: State, label: str, sequence: str, number: 
     if number is not None:
         label_and_number = [text_run(f"{env.labels[label]} "),
                             simple_field(f" SEQ {sequence} \\* ARABIC ", str(number))]
+        colon = text_run(": ")
+        if "Caption Label" in state.style_ids:  # bold in the accent colour, as in the PDF
+            for r in (label_and_number[0], label_and_number[1][0], colon):
+                r.style = state.style("Caption Label")
         if ident:  # what a cross-reference's REF field repeats, as in Word
             label_and_number = bookmarked(label_and_number, label_bookmark_name(ident),
                                           state.bookmark_id())
-        p.extend([*label_and_number, text_run(": ")])
+        p.extend([*label_and_number, colon])
     if portion:
         p.extend(portion_run(state, portion))
     p.extend(inlines_xml(caption, env, state, frozenset()))

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from html import escape
 
 import docx
+from lxml import etree
 from docx.document import Document as Docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
@@ -31,14 +32,29 @@ from pipeline.problems import BriefingError
 from pipeline.render.templates import BUILTIN
 
 BUILTIN_REFERENCE = BUILTIN / "docx" / "reference.docx"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+FONT_FAMILY = etree.XPath("w:rPr/w:rFonts/@w:ascii", namespaces={"w": W_NS})
+FONT_SIZE = etree.XPath("w:rPr/w:sz/@w:val", namespaces={"w": W_NS})
+BOLD = etree.XPath("w:rPr/w:b", namespaces={"w": W_NS})
+BOLD_VALUE = etree.XPath("w:rPr/w:b/@w:val", namespaces={"w": W_NS})
+
+
+# Word 2010's copy of styles.xml with its text effects. We add and change
+# styles; a copy that no longer matches them is a fault Word may "repair".
+# Word 2013 and later write none and rebuild it from styles.xml.
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
 def open_reference(reference: pathlib.Path) -> Docx:
     try:
-        return docx.Document(str(reference))
+        package = docx.Document(str(reference))
     except (OSError, PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise BriefingError.one(str(reference), None, "docx.reference",
                                 f"cannot read reference.docx: {error}") from None
+    for rid, rel in list(package.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            del package.part.rels[rid]
+    return package
 
 
 @functools.cache
@@ -88,6 +104,24 @@ def text_width(package: Docx) -> int:
     out counts as none; page_setup has made sure of a page width."""
     section = package.sections[0]
     return (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+
+
+def style_font(package: Docx, name: str) -> tuple[str, float, bool]:
+    """The font family, size (points) and boldness a paragraph style gives
+    its text, through the styles it is based on and the document defaults."""
+    family, half_points, bold = None, None, None
+    style = package.styles[name] if name in package.styles else None
+    chain = []
+    while style is not None:
+        chain.append(style.element)
+        style = style.base_style
+    defaults = package.styles.element.findall(f"{{{W_NS}}}docDefaults/{{{W_NS}}}rPrDefault")
+    for element in [*chain, *defaults]:
+        family = family or next(iter(FONT_FAMILY(element)), None)
+        half_points = half_points or next(iter(FONT_SIZE(element)), None)
+        if bold is None and BOLD(element):
+            bold = BOLD_VALUE(element) not in (["0"], ["false"])
+    return family or "Times New Roman", int(half_points or 20) / 2, bool(bold)
 
 
 def clear_body(body) -> None:

@@ -15,7 +15,8 @@ from docx.shared import Cm, Inches
 from pipeline import model
 from pipeline.markings.rules import level_class
 from pipeline.render.docx.fields import simple_field, styled_paragraph, text_run
-from pipeline.render.docx.package import BUILTIN_REFERENCE
+from pipeline.render import measure
+from pipeline.render.docx.package import BUILTIN_REFERENCE, style_font, text_width
 from pipeline.render.docx.state import State
 
 PAGE_SIZES = {"a4": (Cm(21), Cm(29.7)), "letter": (Inches(8.5), Inches(11))}
@@ -47,15 +48,19 @@ def page_setup(meta: model.Meta, labels: Mapping[str, str], state: State) -> Non
                                    meta.classification))
     running_head = styled_paragraph(state.style("Header"))
     running_head.append(simple_field(" DOCPROPERTY ShortTitle \\* MERGEFORMAT ",
-                                     short_title(meta)))
+                                     short_title(meta, state.package)))
     section.header._element.append(running_head)
     for footer in (section.footer, section.first_page_footer):
         footer._element.append(page_numbers(labels, state))
 
 
-def short_title(meta: model.Meta) -> str:
-    """The running header's title, after its portion mark when it has one."""
-    return meta.running_title
+def short_title(meta: model.Meta, package: Docx) -> str:
+    """The running head: the short title, or the title, after its portion
+    mark when it has one, shortened after a whole word to stay on one line
+    of the header's width."""
+    family, size, bold = style_font(package, "Header")
+    return measure.shorten(meta.running_title, text_width(package) / 12700,
+                           measure.face(family, bold=bold), size)
 
 
 def page_numbers(labels: Mapping[str, str], state: State):

@@ -24,6 +24,7 @@ class Env:
     number_abstract: int  # the w:abstractNum behind `List Number`
     text_width: int  # EMU between the margins: figures and tables fit in it
     numbered: bool = False  # sections numbered through the Heading styles
+    date: str | None = None  # the distribution statement's date, kept on one line
     in_note: bool = False  # walking a footnote: its links are the notes part's
 
 
@@ -33,7 +34,8 @@ def environment(state: State, labels: Mapping[str, str], meta: model.Meta) -> En
     return Env(labels=MappingProxyType(dict(labels)),  # a copy no caller can change
                bullet_num=style_num(package, path, "List Bullet"),
                number_abstract=abstract_of(package, style_num(package, path, "List Number")),
-               text_width=text_width(package), numbered=meta.numbering)
+               text_width=text_width(package), numbered=meta.numbering,
+               date=meta.distribution_date or meta.date)
 
 
 @dataclass(frozen=True, slots=True)

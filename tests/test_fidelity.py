@@ -1,0 +1,298 @@
+"""Fidelity: what a security officer, a Word power user or a typographer sees
+at a glance, read back from real outputs by tools that are not ours
+(poppler, pandoc, python-docx, LibreOffice, an HTML parser)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, run_cli
+from readers import docx_via_pandoc, html_headings, pandoc_blocks, pandoc_text, pdf_headings
+
+
+def build(tmp_path_factory, source: Path, *args: str) -> Path:
+    out = tmp_path_factory.mktemp(source.stem)
+    result = run_cli("build", source, "--out", out, *args)
+    assert result.returncode == 0, result.stderr
+    return out / source.stem
+
+
+@pytest.fixture(scope="module")
+def outline(tmp_path_factory) -> Path:
+    return build(tmp_path_factory, FIXTURES / "outline.md")
+
+
+# One outline in every format -------------------------------------------------
+
+def unnumbered(text: str) -> str:
+    return re.sub(r"^[\d.]+\s+", "", text)
+
+
+def test_one_outline_in_every_format(outline):
+    """Sections written from `##`, one `####` right under a `##`: the top
+    sections are level 1 in every format (HTML h2 and PDF H2 under the
+    title's h1, Word Heading 1), no level is skipped, and the sections the
+    templates add stand beside the top sections."""
+    expected = [(1, "Findings"), (2, "Berth four"), (2, "Berth five"), (1, "Recommendations"),
+                (1, "Abbreviations")]
+    html = [(level - 1, unnumbered(text)) for level, text
+            in html_headings(outline.with_suffix(".html").read_text(encoding="utf-8"))]
+    pdf = [(level - 1, unnumbered(text)) for level, text in pdf_headings(outline.with_suffix(".pdf"))]
+    ast = docx_via_pandoc(outline.with_suffix(".docx"))
+    word = [(header["c"][0], unnumbered(pandoc_text(header["c"][2])))
+            for header in pandoc_blocks(ast, "Header")]
+    assert html[0] == (0, "Harbour Security Review") and pdf[0] == html[0]  # the title, h1/H1
+    assert html[1:] == [(1, "Contents"), *expected, (1, "Notes")]
+    assert pdf[1:] == [(1, "Contents"), *expected]  # the notes stand at the foot of their page
+    assert word == expected  # Word's own contents heading is no heading (outline level: body text)
+    for levels in (html[1:], pdf[1:], word):
+        assert all(b[0] <= a[0] + 1 for a, b in zip([(0, "")] + levels, levels))
+
+
+# Typesetting ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory) -> Path:
+    from conftest import SEED
+    return build(tmp_path_factory, SEED)
+
+
+@pytest.fixture(scope="module")
+def seed_in_libreoffice(seed) -> Path:
+    """The seed's DOCX as LibreOffice lays it out, as a PDF."""
+    from readers import soffice_to_pdf
+    return soffice_to_pdf(seed.with_suffix(".docx"), seed.parent / "lo")
+
+
+def test_the_measure_is_66_to_80_characters_in_pdf_and_word(seed, seed_in_libreoffice):
+    """Body lines ran to about 96 characters at 10.5 pt; 11 pt in a 138 mm
+    column sets about 72, in the PDF and in Word's layout (LibreOffice's) alike."""
+    from readers import measure
+    for path in (seed.with_suffix(".pdf"), seed_in_libreoffice):
+        characters, lines = measure(path)
+        assert 66 <= characters <= 80, (path, characters)
+        assert 30 <= lines <= 46, (path, lines)
+
+
+def test_the_banner_is_set_no_smaller_than_the_body(seed, seed_in_libreoffice):
+    """A marking is never small print: the banner's letters stand at least
+    as tall as the body's (word boxes from pdftotext -bbox, sans and serif
+    faces of one family, so of one height to the em)."""
+    from lxml import etree
+    from readers import tool
+    for path in (seed.with_suffix(".pdf"), seed_in_libreoffice):
+        root = etree.fromstring(tool("pdftotext", "-f", "3", "-l", "3", "-bbox", path, "-").encode())
+        words = [(w.text, float(w.get("yMax")) - float(w.get("yMin")))
+                 for w in root.iter("{http://www.w3.org/1999/xhtml}word")]
+        banner = [height for text, height in words if text == "UNCLASSIFIED"]
+        body = sorted(height for text, height in words if text.islower() and len(text) > 3)
+        assert banner and min(banner) >= body[len(body) // 2] - 0.2, (path, banner, body[len(body) // 2])
+
+
+@pytest.fixture(scope="module")
+def paper(tmp_path_factory) -> Path:
+    return build(tmp_path_factory, FIXTURES / "information-paper.md")
+
+
+@pytest.fixture(scope="module")
+def paper_in_libreoffice(paper) -> Path:
+    from readers import soffice_to_pdf
+    return soffice_to_pdf(paper.with_suffix(".docx"), paper.parent / "lo")
+
+
+def lines_of(path: Path, *starts: str) -> dict[str, tuple]:
+    from readers import pdf_lines
+    found = {}
+    for line in pdf_lines(path):
+        for start in starts:
+            if line[4].startswith(start) and start not in found:
+                found[start] = line
+    return found
+
+
+def test_short_tables_are_as_wide_as_their_columns_and_captions_are_one_style(
+        paper, paper_in_libreoffice):
+    """The forces table (three short columns) was stretched over the whole
+    text width, its columns stranded; it is now as wide as its cells, in
+    the PDF and in Word's layout. Figure and table captions start at the
+    text's left edge alike (the figure's was centred, the table's not)."""
+    for path in (paper.with_suffix(".pdf"), paper_in_libreoffice):
+        found = lines_of(path, "Allied patrols", "Figure 1:", "Table 1:", "Aircraft")
+        left, right = found["Allied patrols"][1], found["Allied patrols"][2]
+        assert found["Aircraft"][2] - left < 0.5 * (right - left), path
+        assert abs(found["Figure 1:"][1] - left) < 1 and abs(found["Table 1:"][1] - left) < 1, path
+
+
+def test_the_footnote_rule_is_short(paper):
+    """A third of the column, as in good books (it ran across the page)."""
+    from PIL import Image
+    from readers import tool
+    found = lines_of(paper.with_suffix(".pdf"), "Allied patrols", "1. Allied maritime")
+    page, left, right = found["Allied patrols"][:3]
+    note_top = found["1. Allied maritime"][3]
+    prefix = paper.parent / "rule"
+    tool("pdftoppm", "-gray", "-r", "72", "-f", str(page), "-l", str(page), "-png",
+         paper.with_suffix(".pdf"), prefix)
+    image = Image.open(next(paper.parent.glob("rule*.png"))).convert("L")
+    longest = 0
+    for y in range(int(note_top) - 30, int(note_top)):
+        run = 0
+        for x in range(int(left) - 2, int(right) + 2):
+            run = run + 1 if image.getpixel((x, y)) < 235 else 0
+            longest = max(longest, run)
+    assert 0.2 * (right - left) < longest < 0.5 * (right - left)
+
+
+# Word that opens clean and reads right --------------------------------------
+
+def test_word_contents_show_the_pages_libreoffice_lays_out_and_word_asks_nothing(
+        tmp_path_factory):
+    """The contents list had no page numbers until fields were updated, and
+    `updateFields` made Word ask about it on every open. The writer now
+    fills the PAGEREF results with the pages it expects; each is the page
+    LibreOffice's own layout puts the heading on."""
+    import zipfile
+
+    import docx
+    from conftest import SEED
+    from readers import pdf_lines, soffice_to_pdf
+    folder = tmp_path_factory.mktemp("toc-source")
+    source = folder / "seed-with-contents.md"
+    source.write_text(SEED.read_text(encoding="utf-8").replace(
+        "short_title:", "toc: true\nnumbering: true\nshort_title:", 1), encoding="utf-8")
+    built = build(tmp_path_factory, source, "--to", "docx").with_suffix(".docx")
+    with zipfile.ZipFile(built) as package:
+        assert b"updateFields" not in package.read("word/settings.xml")
+    document = docx.Document(str(built))
+    entries = [p.text.rsplit("\t", 1) for p in document.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
+    headings = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    assert len(entries) == len(headings) == 14
+    laid_out = pdf_lines(soffice_to_pdf(built, built.parent / "lo"))
+    for (_, shown), heading in zip(entries, headings):
+        pages = [page for page, *_, text in laid_out if "...." not in text  # not the contents
+                 and re.sub(r"^[\d.]+ ", "", text).startswith(heading[:30])]
+        assert shown == str(pages[-1]), heading  # the last: a long contents entry wraps
+
+
+# Accessibility -----------------------------------------------------------------
+
+def test_pdf_tags_read_once_and_right(paper):
+    """pdfinfo -struct-text, what a screen reader follows: the contents'
+    leader dots are artifacts (a hundred "." were tagged text per entry),
+    footnotes are Note elements with IDs, a definition list is a list of
+    items with labels, and a figure's caption, which repeats its alt text,
+    is read once (from the alt)."""
+    from readers import pdf_struct_alts, pdf_structure, pdf_text
+    pdf = paper.with_suffix(".pdf")
+    tags = pdf_structure(pdf)
+    lines = [line.strip() for line in tags.splitlines()]
+    assert lines.count('"."') < 5 and "....." in pdf_text(pdf, 2)  # full stops only; dots drawn
+    assert "Note <note-1> (inline)" in lines
+    term = lines.index('"SLOC"')
+    assert "Lbl (block)" in lines[term - 4:term] and "LBody (block)" in lines[term + 1:term + 3]
+    assert "LI (block)" in lines[term - 5:term - 3]
+    assert pdf_struct_alts(pdf)["Figure"] == [
+        "Figure 1: (U) Main sea lines of communication through the gap"]
+    assert "Main sea lines" not in tags and "Main sea lines" in pdf_text(pdf)  # drawn, read once
+
+
+def rows_source(folder: Path, rows: int) -> Path:
+    body = "".join(f"| Unit {i:02} | Logistics | {i * 37} |\n" for i in range(1, rows + 1))
+    path = folder / f"rows-{rows}.md"
+    path.write_text("---\ntitle: Rows\nclassification: UNCLASSIFIED\ntitle_page: false\n---\n"
+                    "A table.\n\n| Unit | Role | Strength |\n|:--|:--|--:|\n" + body +
+                    "\nTable: The units\n\nAfter the table.\n", encoding="utf-8")
+    return path
+
+
+def rows_per_page(pdf: Path) -> list[int]:
+    from readers import pdf_info, pdf_text
+    return [sum(1 for line in pdf_text(pdf, page).splitlines() if re.match(r"\s*Unit \d", line))
+            for page in range(1, int(pdf_info(pdf)["Pages"]) + 1)]
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_a_table_never_leaves_one_row_alone(tmp_path_factory, fmt):
+    """A table that runs onto a page by one row left that row alone under
+    the repeated header. The length is found for this layout: as many rows
+    as the first two pages hold, and one more."""
+    from readers import soffice_to_pdf
+    folder = tmp_path_factory.mktemp(f"rows-{fmt}")
+
+    def laid_out(rows: int) -> list[int]:
+        built = build(tmp_path_factory, rows_source(folder, rows), "--to", fmt)
+        pdf = built.with_suffix(".pdf") if fmt == "pdf" else soffice_to_pdf(
+            built.with_suffix(".docx"), built.parent / "lo")
+        return rows_per_page(pdf)
+
+    first, second, *_ = laid_out(80)
+    counts = laid_out(first + second + 1)
+    assert len(counts) == 3 and sum(counts) == first + second + 1
+    assert min(counts) >= 2, counts
+
+
+def test_a_distribution_statements_date_stays_on_one_line(tmp_path_factory):
+    """'(25 November' at a line's end, '2026)' on the next: an office name of
+    the length that brings the date to the line's end, in the PDF; in Word
+    the date's spaces and hyphens are ones it never breaks at."""
+    import zipfile
+    from readers import pdf_text
+    folder = tmp_path_factory.mktemp("statement")
+    source = folder / "statement.md"
+    source.write_text(
+        "---\ntitle: Statement\nclassification: UNCLASSIFIED\ndate: 2026-11-25\n"
+        "distribution: F\ndistribution_date: 25 November 2026\n"
+        f"controlling_office: Plans Division, J5 {'x' * 44}\n---\nText.\n", encoding="utf-8")
+    built = build(tmp_path_factory, source)
+    lines = [" ".join(line.split()) for line in pdf_text(built.with_suffix(".pdf"), 1).splitlines()]
+    assert any("(25 November 2026)" in line for line in lines), lines
+    with zipfile.ZipFile(built.with_suffix(".docx")) as package:
+        assert "25\u00a0November\u00a02026" in package.read("word/document.xml").decode()
+
+
+def test_no_hyphen_inside_identifiers_urls_or_code(tmp_path_factory):
+    """Print hyphenates long words (it split 'www.counterterrorismcoopera-
+    tion.example.org'); an identifier, URL, path or code word is never
+    split with a hyphen, while ordinary words still are."""
+    from readers import pdf_text
+    identifiers = ["ConfigurationManagerFactory", "interoperability_requirements_matrix",
+                   "www.counterterrorismcooperation.example.org/documentation",
+                   "counterinsurgency2026responsibilities", "getInternationalizationSettings",
+                   "`internationalizationconfiguration`"]
+    words = "The institutionalization of counterinsurgency responsibilities requires"
+    folder = tmp_path_factory.mktemp("hyphens")
+    source = folder / "hyphens.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n"
+                      + " ".join(f"{words} {i}" for i in identifiers * 3) + "\n", encoding="utf-8")
+    text = pdf_text(build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf"))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    broken = [(line.split()[-1], after.split()[0]) for line, after in zip(lines, lines[1:])
+              if line.endswith("\u2010")]
+    assert broken  # hyphenation is on
+    for head, tail in broken:
+        assert re.fullmatch(r"[a-z]+\u2010", head) and re.fullmatch(r"[a-z]+[.,]?", tail), (head, tail)
+
+
+def test_nested_bullets_are_the_same_in_pdf_and_word(tmp_path_factory):
+    """The PDF drew disc and circle, Word •, – and ‣: now both draw Word's."""
+    from readers import pdf_text, soffice_to_pdf
+    built = build(tmp_path_factory, FIXTURES / "elements.md", "--to", "pdf,docx")
+    for pdf in (built.with_suffix(".pdf"), soffice_to_pdf(built.with_suffix(".docx"), built.parent / "lo")):
+        markers = {line.split()[1]: line.split()[0] for line in pdf_text(pdf).splitlines()
+                   if re.search(r"(First|Nested) point", line)}
+        assert markers == {"First": "•", "Nested": "–"}, (pdf, markers)
+
+
+def test_the_banner_stays_on_one_line_beside_the_running_head(tmp_path_factory):
+    """The margin boxes share the top and bottom margins: a marking that
+    fits stays whole on one line, top and bottom of every page."""
+    from readers import pdf_lines
+    built = build(tmp_path_factory, FIXTURES / "markings" / "us-secret.md", "--to", "pdf")
+    lines = pdf_lines(built.with_suffix(".pdf"))
+    for page in {line[0] for line in lines}:
+        banners = [text for p, *_, text in lines if p == page and "SECRET" in text
+                   and "NOFORN" in text and len(text) < 20]
+        assert banners == ["SECRET//NOFORN", "SECRET//NOFORN"], (page, banners)
