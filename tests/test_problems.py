@@ -124,3 +124,13 @@ def test_silence_drops_a_warning_on_the_command_line(write):
     assert loud.returncode == 1  # the paragraph has no mark: an error stays an error
     quiet = run_cli("check", source, "--silence", "portion")
     assert quiet.returncode == 1 and "no portion mark" in quiet.stderr
+
+
+def test_the_reader_gives_each_problem_its_own_code(write):
+    from pipeline.run.build import load
+
+    source = write("Text[^missing] and [a link](javascript:alert(1)).\n\n[^unused]: Never cited.\n")
+    with pytest.raises(BriefingError) as raised:
+        load(source)
+    assert sorted(p.code for p in raised.value.problems) == [
+        "footnote.undefined", "footnote.unreferenced", "link.scheme"]

@@ -566,11 +566,11 @@ class Reader:
     # Problems the reading can go on after, reported together at the end.
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, line: int, message: str) -> BriefingError:
-        return self.source.error(line, message)
+    def error(self, code: str, line: int, message: str) -> BriefingError:
+        return self.source.error(line, message, code)
 
-    def report(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.source.name, line, message, code="markdown.invalid"))
+    def report(self, code: str, line: int, message: str) -> None:
+        self.problems.append(Problem(self.source.name, line, message, code=code))
 
     def line(self, element: etree.Element) -> int:
         return self.positions.starts.get(element, 0)
@@ -599,7 +599,7 @@ class Reader:
             if number < line + len(parts) - 1:
                 part = part.rstrip(" \t")
             for undefined in UNDEFINED_NOTE.finditer(part):
-                self.report(number, f"footnote {undefined[0]} has no definition "
+                self.report("footnote.undefined", number, f"footnote {undefined[0]} has no definition "
                             f"([{undefined[0][1:-1]}]: text)")
             part = HTML_PLACEHOLDER_RE.sub(lambda match: self.entity(match, number), part)
             out.extend(self.cross_refs(part, number) if refs else (m.Text(text=part),))
@@ -608,7 +608,7 @@ class Reader:
     def entity(self, match: re.Match[str], line: int) -> str:
         stashed = self.md.htmlStash.rawHtmlBlocks[int(match[1])]
         if isinstance(stashed, etree.Element):  # a code block the block parser ran into text
-            raise self.error(line, "a fenced code block must be separated from the text "
+            raise self.error("code.fence", line, "a fenced code block must be separated from the text "
                              "before it by a blank line")
         reference = str(stashed)
         value = html.unescape(reference)
@@ -616,10 +616,10 @@ class Reader:
         number = NUMERIC_REFERENCE.fullmatch(reference)
         code = (int(number[1], 16) if number[1] else int(number[2])) if number else None
         if code is not None and (code > 0x10FFFF or XML_INVALID.match(chr(code))):
-            raise self.error(line, f"character reference {reference} is not a character "
+            raise self.error("markdown.character-reference", line, f"character reference {reference} is not a character "
                              "a briefing may contain")
         if bad := XML_INVALID.search(value):
-            raise self.error(line, f"character reference {reference} stands for "
+            raise self.error("markdown.character-reference", line, f"character reference {reference} stands for "
                              f"U+{ord(bad[0]):04X}, which is not allowed in a briefing")
         return value
 
@@ -663,7 +663,7 @@ class Reader:
 
     def block(self, element: etree.Element, depth: int) -> m.Block:
         if depth > MAX_DEPTH:
-            raise self.error(self.line(element), f"lists and quotes nest deeper than {MAX_DEPTH} levels")
+            raise self.error("limit.depth", self.line(element), f"lists and quotes nest deeper than {MAX_DEPTH} levels")
         match element.tag:
             case "p":
                 return self.paragraph(element)
@@ -681,7 +681,7 @@ class Reader:
             case "div" if "admonition" in element.get("class", "").split():
                 return self.admonition(element, depth)
             case tag:
-                raise self.error(self.line(element), f"unsupported element <{tag}>")
+                raise self.error("markdown.unsupported", self.line(element), f"unsupported element <{tag}>")
 
     def paragraph(self, element: etree.Element) -> m.Block:
         stashed = self.stashed(element.text) if len(element) == 0 else None
@@ -733,7 +733,7 @@ class Reader:
         head = element.findall("thead/tr/th")
         rows = element.findall("tbody/tr")
         if len(rows) > MAX_TABLE_ROWS:
-            raise self.error(line, f"a table of {len(rows):,} rows is past the limit of "
+            raise self.error("limit.table-rows", line, f"a table of {len(rows):,} rows is past the limit of "
                              f"{MAX_TABLE_ROWS:,}: split it, or attach the data as a file")
         aligns = tuple(cell_align(th) for th in head)
         table = m.Table(head=tuple(self.inlines(th) for th in head),
@@ -749,12 +749,12 @@ class Reader:
         src = img.get("src", "")
         line = self.line(img)
         if self.in_note:
-            self.report(line, "a footnote cannot hold a figure")
+            self.report("footnote.figure", line, "a footnote cannot hold a figure")
             return m.Paragraph(inlines=(), line=line)  # never rendered: the problem stops the build
         try:
             image = check_image(src, self.source.path.parent)
         except ImageProblem as problem:
-            self.report(line, str(problem))
+            self.report("image.invalid", line, str(problem))
             return m.Paragraph(inlines=(), line=line)
         alt = img.get("alt", "")
         return m.Figure(path=str(image.path), mime=image.mime, width=image.width,
@@ -778,7 +778,7 @@ class Reader:
             label = li.get("id", "").removeprefix("fn:")
             line = self.line(li)
             if label not in self.notes:
-                self.report(line, f"footnote [^{label}] is never referenced")
+                self.report("footnote.unreferenced", line, f"footnote [^{label}] is never referenced")
                 continue
             drop_backlinks(li)
             found.append(m.Footnote(number=self.notes[label], line=line,
@@ -794,7 +794,7 @@ class Reader:
                 blocks = self.list_item(child, depth + 1)
                 items[-1] = replace(items[-1], definitions=(*items[-1].definitions, blocks))
             else:
-                raise self.error(self.line(child), "a definition needs a term on the line above")
+                raise self.error("definition.no-term", self.line(child), "a definition needs a term on the line above")
         return m.DefinitionList(items=tuple(items), line=self.line(element))
 
     def admonition(self, element: etree.Element, depth: int) -> m.Admonition:
@@ -849,17 +849,17 @@ class Reader:
                 return (m.Abbr(text=element.text or "", title=element.get("title", "")),)
             case "sup" if element.get("id", "").startswith("fnref"):
                 if self.in_note:
-                    raise self.error(line, "a footnote cannot refer to another footnote")
+                    raise self.error("footnote.nested", line, "a footnote cannot refer to another footnote")
                 link = element.find("a")
                 label = (link.get("href", "") if link is not None else "").removeprefix("#fn:")
                 first = label not in self.notes
                 number = self.notes.setdefault(label, len(self.notes) + 1)
                 return (m.FootnoteRef(number=number, first=first, line=line),)
             case "img":
-                raise self.error(line, "an image must stand alone in its paragraph, where it "
+                raise self.error("image.not-alone", line, "an image must stand alone in its paragraph, where it "
                                  f"becomes a figure: ![{element.get('alt', '')}]({element.get('src', '')})")
             case tag:
-                raise self.error(line, f"unsupported inline element <{tag}>")
+                raise self.error("markdown.unsupported", line, f"unsupported inline element <{tag}>")
 
     def link_target(self, href: str, line: int) -> str:
         if href.startswith("#") and len(href) > 1:
@@ -867,10 +867,10 @@ class Reader:
         parts = urlsplit(href)
         shown = href if len(href) <= 60 else href[:57] + "..."
         if parts.scheme.lower() not in LINK_SCHEMES:
-            self.report(line, f"link target '{shown}' is not allowed: use http, https, "
+            self.report("link.scheme", line, f"link target '{shown}' is not allowed: use http, https, "
                         "mailto or #id")
         elif not (parts.netloc if parts.scheme.lower() != "mailto" else parts.path):
-            self.report(line, f"link target '{shown}' has no "
+            self.report("link.invalid", line, f"link target '{shown}' has no "
                         f"{'address' if parts.scheme.lower() == 'mailto' else 'host'}")
         return href  # a refused one is never rendered: its problem stops the build
 
@@ -999,14 +999,15 @@ def check_shape(source: Source, first_line: int) -> None:
         line = source.lines[number - 1]
         indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
         if quote_depth(line) > MAX_DEPTH or indent // 4 > MAX_DEPTH:
-            raise source.error(number, f"lists and quotes nest deeper than {MAX_DEPTH} levels")
+            raise source.error(number, f"lists and quotes nest deeper than {MAX_DEPTH} levels",
+                               "limit.depth")
         if not line.strip():
             brackets, block_start = 0, number + 1
             continue
         brackets += line.count("[") - line.count("\\[")
         if brackets > MAX_BRACKETS:
             raise source.error(block_start, f"more than {MAX_BRACKETS} '[' in one paragraph: "
-                               "split it, or write \\[ for a literal bracket")
+                               "split it, or write \\[ for a literal bracket", "limit.brackets")
 
 
 def quote_depth(line: str) -> int:
@@ -1029,7 +1030,7 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     try:
         root, md, positions = markdown_tree(body, body_line)
     except RecursionError:
-        raise source.error(body_line, "the Markdown nests too deeply to read") from None
+        raise source.error(body_line, "the Markdown nests too deeply to read", "limit.depth") from None
     reader = Reader(source=source, md=md, positions=positions,
                     problems=[] if problems is None else problems)
     notes = root.find("div[@class='footnote']")

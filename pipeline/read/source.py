@@ -19,7 +19,7 @@ class Source:
     text: str
     lines: tuple[str, ...]
 
-    def error(self, line: int | None, message: str, code: str = "markdown.invalid") -> BriefingError:
+    def error(self, line: int | None, message: str, code: str) -> BriefingError:
         return BriefingError.one(self.name, line, code, message)
 
 
