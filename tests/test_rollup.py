@@ -206,7 +206,7 @@ REFUSED_CASES = {
     "title-unmarked.md": [(2, "portion.missing")],
     "term-above-banner.md": [(7, "portion.above-banner")],
     "term-unmarked.md": [(7, "portion.missing")],
-    "attribution-above-banner.md": [(7, "portion.above-banner")],  # the quote's line
+    "attribution-above-banner.md": [(9, "portion.above-banner")],  # the attribution's own line
     "code-block-unmarked.md": [(9, "portion.code-block")],
     # The reader keeps no line for `*[ONF]: …`: told at the first use, or without a line.
     "abbreviation-above-banner.md": [(9, "portion.abbreviation"), (9, "portion.above-banner")],

@@ -132,6 +132,7 @@ class Quote:
     blocks: tuple[Block, ...]
     attribution: tuple[Inline, ...] = ()  # from a last paragraph `— Source`
     attribution_portion: str | None = None  # its mark: `— (U) Source`
+    attribution_line: int | None = None  # where the attribution's paragraph starts
     line: int
 
 

@@ -670,8 +670,10 @@ class Reader:
             case "ul" | "ol":
                 return self.list_block(element, depth)
             case "blockquote":
-                blocks, attribution = split_attribution(self.nested_blocks(list(element), depth + 1))
-                return m.Quote(blocks=blocks, attribution=attribution, line=self.line(element))
+                inner = self.nested_blocks(list(element), depth + 1)
+                blocks, attribution = split_attribution(inner)
+                return m.Quote(blocks=blocks, attribution=attribution, line=self.line(element),
+                               attribution_line=inner[-1].line if attribution else None)
             case "dl":
                 return self.definition_list(element, depth)
             case "pre":

@@ -243,7 +243,8 @@ def mark_block(block: m.Block, state: Portions) -> m.Block:
                 return replace(block, portion=portion, caption=caption, alt=without_mark(block.alt))
             return replace(block, portion=portion, caption=caption)
         case m.Quote(attribution=attribution, line=line) if attribution:
-            portion, attribution = state.take(attribution, line, "quote's attribution (— …)")
+            portion, attribution = state.take(attribution, block.attribution_line or line,
+                                              "quote's attribution (— …)")
             return replace(block, attribution=attribution, attribution_portion=portion)
         case m.DefinitionList(items=items, line=line):
             return replace(block, items=tuple(mark_term(item, item.line or line, state)
