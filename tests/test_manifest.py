@@ -95,7 +95,7 @@ def test_a_failed_build_keeps_outputs_and_rebuilds_next_time(project):
     statuses(project)
     before = {p.name: p.read_bytes() for p in (project / "out").iterdir()}
     good = (project / "brief.md").read_text()
-    (project / "brief.md").write_text(good + "\nSee [nowhere](#nowhere).\n")
+    (project / "brief.md").write_text(good + "\nSee @sec-nowhere.\n")
     assert statuses(project) == ["failed"]
     assert {p.name: p.read_bytes() for p in (project / "out").iterdir()} == before
     (project / "brief.md").write_text(good)  # back as it was: its outputs are those

@@ -290,6 +290,12 @@ def styles(document: docx.document.Document) -> None:
     for name in ("Author", "Date"):
         define(document, name, para, "Title Details", "", "", "Title Details")
     define(document, "Detail Label", char, None, "", f'<w:color w:val="{MUTED}"/>')
+    # The front matter's abstract under the title, in pandoc's style names
+    # (its DOCX reader takes `Abstract` paragraphs for the abstract).
+    define(document, "Abstract Title", para, "Normal", f'<w:keepNext/>{spacing(12, 3, 240)}',
+           f'{head}<w:b/><w:color w:val="{MUTED}"/>{size(10)}', "Abstract")
+    define(document, "Abstract", para, "Body Text", f'{spacing(0, 5, 276)}<w:ind w:left="{STEP}" w:right="{STEP}"/>',
+           size(10))
     # The banner's type is the body's size, as in the PDF and HTML: a marking
     # is never the smallest thing on the page.
     define(document, "Classification", para, "Normal",

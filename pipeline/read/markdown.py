@@ -33,6 +33,8 @@ from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
 from pipeline import model as m
 from pipeline.problems import BriefingError, Problem
+from pipeline.read.abstract import read_abstract
+from pipeline.read.cells import cell_label
 from pipeline.read.images import ImageProblem, check_image
 from pipeline.read.source import XML_INVALID, Source
 
@@ -40,7 +42,7 @@ MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
 MAX_TABLE_ROWS = 2000  # a 2,000-row table takes about 20 s to typeset; 10,000 over 2 min
 MAX_BRACKETS = 1000  # `[` in one paragraph; past that, link matching grows slow
 LINK_SCHEMES = ("http", "https", "mailto")
-CROSS_REF = re.compile(r"(?<![\w@.])@((?:sec|tbl|fig)-[\w:.-]*\w)")  # Quarto's @sec-id
+CROSS_REF = re.compile(r"(?<![\w@.])@((?:sec|tbl|fig|eq)-[\w:.-]*\w)")  # Quarto's @sec-id
 UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")  # left as text when no definition
 SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 ATTRIBUTION = re.compile(r"^(?:—|―|--)\s*")  # a quote's last line `— Source`
@@ -64,7 +66,7 @@ MARK_FIRST, MARK_BASE = 0xE000, 0x1900  # U+E000 to U+F8FF, 6,400 characters
 MARKER_CHARS = re.compile("[\ue000-\uf8ff]")
 MARK = "\t?[\ue000-\uf8ff]{2}"
 MARKS = re.compile(MARK)
-FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w#+.\t\ue000-\uf8ff-]*)[^\n]*\n"
+FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>\{?\.?(?P<lang>[\w#+.\t\ue000-\uf8ff-]*)[^\n]*)\n"
                    rf"(?P<code>.*?)(?<=\n)(?P=indent)(?P=fence)[ \t]*(?:{MARK})?[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
@@ -169,6 +171,7 @@ class FencedCode(Preprocessor):
             pre = etree.Element("pre", {"data-line": str(marked_line(mark[0]) if mark else 0)})
             code = etree.SubElement(pre, "code", {"data-lang": unmarked(match["lang"])})  # `~~~c#`
             code.text = MARKS.sub("", dedent(match["code"], match["indent"]))
+            pre.set("data-label", cell_label(MARKS.sub("", match["info"]), code.text))  # a Quarto cell's
             # The placeholder keeps the fence's indent, so a fence inside a
             # list item or a note stays inside it, and its marker, so the
             # block around it has a line.
@@ -703,7 +706,7 @@ class Reader:
             text = html.unescape(code.text or "") if code is not None else ""
             lang = None
         text = (text or "").rstrip("\n")
-        return m.CodeBlock(lang=lang or None, text=text, line=line)
+        return m.CodeBlock(lang=lang or None, text=text, label=pre.get("data-label", ""), line=line)
 
     def list_block(self, element: etree.Element, depth: int) -> m.ListBlock:
         line = self.line(element)
@@ -1039,8 +1042,9 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     footnotes = reader.footnotes(notes) if notes is not None else ()
     abbreviations: dict[str, str] = next((ext.abbrs for ext in md.registeredExtensions
                           if isinstance(ext, AbbrExtension)), {})
+    abstract = read_abstract(source, meta, reader.problems)
     if problems is None and reader.problems:
         raise BriefingError(sorted(reader.problems, key=lambda problem: problem.line or 0))
     return m.Document(meta=meta, blocks=preamble, sections=sections, path=source.name,
                       footnotes=footnotes, abbreviations=tuple(sorted(abbreviations.items())),
-                      source=source.text)
+                      source=source.text, abstract=abstract)

@@ -72,8 +72,10 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
                         "title": Markup.escape(ctx.labels["abbreviations"]), "children": []})
     toc = (templates.macros("html/toc.html.j2").entries(entries)
            if doc.meta.toc and doc.sections else "")
+    abstract = ctx.macros.abstract(blocks(doc.abstract, ctx), ctx.labels) if doc.abstract else ""
     return templates.render(
-        template, meta=doc.meta, body=body, toc=toc, styles=styles, level=context.level,
+        template, meta=doc.meta, body=body, toc=toc, abstract=abstract, styles=styles,
+        level=context.level,
         marking_blocks=unbroken_dates(context.first_page, doc.meta),
         marking_properties=list(context.properties),
         labels=ctx.labels, version=__version__, **extra)
@@ -145,7 +147,7 @@ def section(node: m.Section, ctx: Context) -> Markup:
     children = Markup("").join(section(child, ctx) for child in node.children)
     return ctx.macros.section(level, node.id, node.number,
                               marked(node.portion, inlines(node.title, ctx), ctx),
-                              blocks(node.blocks, ctx), children)
+                              blocks(node.blocks, ctx), children, node.aliases)
 
 
 def blocks(nodes: tuple[m.Block, ...], ctx: Context) -> Markup:

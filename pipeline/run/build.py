@@ -33,6 +33,7 @@ class Options:
     pdf_variant: str = PDF_VARIANTS[0]
     reference_doc: Path | None = None  # the DOCX's styles; default: docx/reference.docx of the templates
     silenced: tuple[str, ...] = ()  # warning codes not to report (--silence)
+    fail_on_warning: bool = False  # any warning fails the briefing (--fail-on-warning)
 
 
 @dataclass(frozen=True)
@@ -65,16 +66,21 @@ def load(path: Path, reporter: Reporter | None = None, stop: bool = True) -> m.D
 
     reporter = reporter or Reporter(str(path))
     source = read_source(path)
-    meta, body_line = read_meta(source, reporter)
+    # A front matter with errors still lets the body be read, for its own
+    # problems: the author then sees them all at once.
+    meta, body_line = read_meta(source, reporter, stop=False)
+    front_ok = not reporter.errors
     read_problems: list[Problem] = []  # what reading can go past, reported with the checks' own
     try:
         doc = parse(source, meta, body_line, read_problems)
     except BriefingError as error:  # reading cannot go on: with what it had found
         reporter.merge(error)
-        raise BriefingError(reporter.sorted(reporter.errors)) from None
+        raise BriefingError(reporter.sorted(reporter.problems)) from None
     finally:
         for problem in read_problems:
             reporter.add(problem)
+    if not front_ok:
+        reporter.check()  # the passes need a sound front matter (the banner, the scheme)
     return finish(doc, reporter, stop)
 
 
@@ -149,6 +155,8 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
     with time_limit(options.time_limit, str(path)):
         doc = load(path, reporter)
         results = render_formats(doc, options, reporter, pdf_job)
+    if options.fail_on_warning:
+        reporter.fail_on_warnings()  # once rendered: the backends' warnings count too
     figures = dict.fromkeys(Path(b.path) for b in walk.blocks(doc) if isinstance(b, Figure))
     return Made(files={target: results[fmt].data for target, fmt in zip(files, options.formats)},
                 warnings=reporter.warnings,

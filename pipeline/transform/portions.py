@@ -267,9 +267,10 @@ def without_mark(text: str) -> str:
 # Code blocks ------------------------------------------------------------------
 
 def block_runs(doc: m.Document) -> Iterator[tuple[m.Block, ...]]:
-    """Every run of sibling blocks: before the first heading, in each
+    """Every run of sibling blocks: the abstract, before the first heading, in each
     section and footnote, and inside every list item, quote, note and
     definition."""
+    yield doc.abstract
     yield doc.blocks
     for section in walk.sections(doc):
         yield section.blocks
