@@ -91,7 +91,22 @@ class Ref:
     line: int
 
 
-Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef | Ref | Abbr
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Image:
+    """An image inside a paragraph or a link (a badge, an icon), checked as
+    a figure is: `path` is a file inside the source's folder and really of
+    type `mime`. Shown in the line at its own size, at most the text's width."""
+
+    path: str
+    mime: str
+    width: int  # pixels
+    height: int
+    alt: str
+    title: str | None = None
+    line: int | None = None
+
+
+Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef | Ref | Abbr | Image
 
 
 # Blocks --------------------------------------------------------------------

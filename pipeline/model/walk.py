@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import assert_never
 
 from pipeline.model.nodes import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList,
-                                  Document, Emph, Figure, FootnoteRef, Inline, LineBreak, Link,
+                                  Document, Emph, Figure, FootnoteRef, Image, Inline, LineBreak, Link,
                                   ListBlock, Paragraph, Quote, Ref, Rule, Section, Strong, Table,
                                   Text)
 
@@ -124,7 +124,7 @@ def map_children(item: Inline, fn: InlineFn) -> Inline:
     match item:
         case Link(children=children) | Emph(children=children) | Strong(children=children):
             return dataclasses.replace(item, children=map_inlines(children, fn))
-        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr():
+        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr() | Image():
             return item
         case _:
             assert_never(item)
@@ -199,7 +199,7 @@ def inline_children(item: Inline) -> Inlines:
     match item:
         case Link(children=children) | Emph(children=children) | Strong(children=children):
             return children
-        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr():
+        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr() | Image():
             return ()
         case _:
             assert_never(item)
@@ -218,7 +218,7 @@ def plain_text(inlines: Inlines) -> str:
     parts: list[str] = []
     for item in inlines:
         match item:
-            case Text(text=text) | Code(text=text) | Abbr(text=text):
+            case Text(text=text) | Code(text=text) | Abbr(text=text) | Image(alt=text):
                 parts.append(text)
             case FootnoteRef():
                 pass
@@ -266,7 +266,7 @@ def reused(inlines: Inlines) -> Inlines:
                 out.append(Emph(children=reused(children)))
             case Strong(children=children):
                 out.append(Strong(children=reused(children)))
-            case Text() | Code() | LineBreak() | Abbr():
+            case Text() | Code() | LineBreak() | Abbr() | Image():
                 out.append(item)
             case _:
                 assert_never(item)

@@ -229,6 +229,8 @@ def inline(node: m.Inline, ctx: Context) -> Markup:
         case m.Ref(id=ident, kind=kind, number=number, title=title):
             words = Markup.escape(f"{ctx.labels[kind]} {number}") if number else inlines(title, ctx)
             return ctx.macros.cross_ref(ident, words)
+        case m.Image(path=path, mime=mime, alt=alt, width=width, height=height, title=title):
+            return ctx.macros.image(data_uri(path, mime), alt, width, height, title)
         case m.FootnoteRef(number=number, first=first):
             if ctx.print_notes is not None and first:
                 return ctx.macros.footnote_in_place(ctx.print_notes[number])

@@ -118,7 +118,7 @@ def leading_text(inlines: Inlines, limit: int = 120) -> str:
                 parts.append(inner)
                 if len(inner) < len(m.plain_text(children)):
                     break  # it stopped inside: so do we
-            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref():
+            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Image():
                 break
             case _:
                 assert_never(item)
@@ -150,7 +150,7 @@ def drop(inlines: Inlines, count: int) -> Inlines:
                 if rest:
                     out.append(dataclasses.replace(item, children=rest))
                 count -= size
-            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref():
+            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Image():
                 return tuple(out) + inlines[index:]
             case _:
                 assert_never(item)
