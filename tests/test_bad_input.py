@@ -151,3 +151,17 @@ def test_every_problem_at_once(tmp_path: Path):
     assert [line for line, _ in found] == [7, 9, 9, 9, 11, 15, 17]
     assert [message.split(" ")[0] for _, message in found] == [
         "heading", "footnote", "link", "cross-reference", "a", "image", "footnote"]
+
+
+def test_front_matter_problems_do_not_hide_the_bodys(tmp_path: Path):
+    """A misspelt key and the body's own problems, in one run, each at its
+    line: the reader goes on past every problem it can."""
+    source = tmp_path / "both.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\nauthr: me\n---\n\n"
+                      "Text ![x](nothere.png) and [bad](javascript:x) and &#12;.\n\n"
+                      "```\nunclosed\n\n[^a]: unused\n")
+    result = run_cli("check", source)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    found = [(line.split(":")[1], line.split(": ", 1)[1].split(" ")[0]) for line in result.stderr.splitlines()]
+    assert found == [("4", "unknown"), ("7", "image"), ("7", "link"), ("7", "character"),
+                     ("12", "footnote")]

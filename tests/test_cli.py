@@ -166,3 +166,19 @@ def test_debug_shows_the_traceback_of_a_bad_document():
     assert "Traceback" not in plain.stderr
     assert "Traceback (most recent call last)" in debug.stderr and "BriefingError" in debug.stderr
     assert plain.stderr.splitlines()[-1] == debug.stderr.splitlines()[-1]  # the same one-line error
+
+
+def test_fail_on_warning_on_build_and_check(write, tmp_path):
+    warned = write("See [x](#nowhere).\n")
+    out = tmp_path / "out"
+    assert run_cli("build", warned, "--to", "html", "--out", out).returncode == 0
+    (out / "brief.html").unlink()
+    for command in (["build", "--fail-on-warning", warned, "--to", "html", "--out", out],
+                    ["check", "-W", warned]):
+        result = run_cli(*command)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            f"{warned}:5: warning: link to '#nowhere', which no heading or anchor has as its id, shown as text",
+            f"{warned}: 1 warning, and --fail-on-warning makes any warning fail the briefing: nothing is "
+            "written for it"]
+    assert not (out / "brief.html").exists()

@@ -307,3 +307,16 @@ def test_runs_of_brackets_are_refused_before_they_get_slow(write):
     with pytest.raises(BriefingError, match=r":7: more than 1000 '\[' in one paragraph"):
         parsed(write, "Fine.\n\n" + "[^" * 1500 + "\n")
     assert parsed(write, "\\[" * 1500 + "\n").blocks[0].inlines == (m.Text(text="[" * 1500),)
+
+
+@pytest.mark.parametrize("fence, label", [
+    ("```{r}\n#| label: tbl-x\n#| echo: false\nkable(x)\n```", "tbl-x"),
+    ("```{python}\n#| label: 'fig-y'\nplot()\n```", "fig-y"),
+    ("```{r fig-z, echo=FALSE}\nplot(x)\n```", "fig-z"),
+    ("```{r, label=\"tbl-w\"}\nx\n```", "tbl-w"),
+    ("```{r warning=FALSE, echo=FALSE}\nx\n```", ""),
+    ("```r\n#| label: not-a-cell\n```", ""),
+])
+def test_code_cells_are_code_with_their_label(write, fence, label):
+    (code,) = parsed(write, fence + "\n").blocks
+    assert isinstance(code, m.CodeBlock) and code.label == label and code.lang in ("r", "python")

@@ -206,8 +206,15 @@ def number_level(i: int) -> str:
 
 # Styles -------------------------------------------------------------------
 
+# Chinese, Japanese and Korean text in the Noto CJK face of each (Word
+# takes w:eastAsia for those characters).
+EAST_ASIAN = {BODY_FONT: "Noto Serif CJK SC", HEAD_FONT: "Noto Sans CJK SC",
+              MONO_FONT: "Noto Sans Mono CJK SC"}
+
+
 def fonts(name: str) -> str:
-    return f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/>'
+    return (f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{EAST_ASIAN[name]}" '
+            f'w:cs="{name}"/>')
 
 
 def size(points: float) -> str:

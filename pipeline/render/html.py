@@ -27,6 +27,9 @@ from pipeline.render.templates import Templates
 # the table, however narrow the table: about two thirds of a line of text.
 SHORT_CAPTION = 64
 
+# A date as W3C-DTF (ISO 8601) writes it, which document metadata can carry.
+W3C_DATE = re.compile(r"\d{4}(-\d\d(-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?)?)?$")
+
 
 @dataclass(frozen=True)
 class Context:
@@ -73,8 +76,10 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
     toc = (templates.macros("html/toc.html.j2").entries(entries)
            if doc.meta.toc and doc.sections else "")
     abstract = ctx.macros.abstract(blocks(doc.abstract, ctx), ctx.labels) if doc.abstract else ""
+    created = doc.meta.date if doc.meta.date and W3C_DATE.match(doc.meta.date) else None
     return templates.render(
-        template, meta=doc.meta, body=body, toc=toc, abstract=abstract, styles=styles,
+        template, meta=doc.meta, body=body, toc=toc, abstract=abstract, created=created,
+        styles=styles,
         level=context.level,
         marking_blocks=unbroken_dates(context.first_page, doc.meta),
         marking_properties=list(context.properties),

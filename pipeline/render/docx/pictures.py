@@ -34,6 +34,8 @@ def picture_run(path: str, mime: str, width_px: int, height_px: int, alt: str,
     # Our own count of shape ids: python-docx counts those in the body,
     # which these are not in yet.
     inline = CT_Inline.new_pic_inline(state.shape_id(), rid, Path(path).name, width, height)
+    for side in ("distT", "distB", "distL", "distR"):  # no gap round it in the line (LibreOffice adds one)
+        inline.set(side, "0")
     if svg:
         attach_svg(inline, svg, part)
     inline.docPr.set("descr", alt)
