@@ -158,10 +158,10 @@ def test_front_matter_problems_do_not_hide_the_bodys(tmp_path: Path):
     line: the reader goes on past every problem it can."""
     source = tmp_path / "both.md"
     source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\nauthr: me\n---\n\n"
-                      "Text ![x](nothere.png) and [bad](javascript:x) and &#12;.\n\n"
+                      "Text ![x](nothere.png) and [bad](javascript:x) and &#12; @sec-x.\n\n"
                       "```\nunclosed\n\n[^a]: unused\n")
     result = run_cli("check", source)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     found = [(line.split(":")[1], line.split(": ", 1)[1].split(" ")[0]) for line in result.stderr.splitlines()]
     assert found == [("4", "unknown"), ("7", "image"), ("7", "link"), ("7", "character"),
-                     ("12", "footnote")]
+                     ("7", "cross-reference"), ("12", "footnote")]
