@@ -211,6 +211,15 @@ def nested_inlines(inlines: Inlines) -> Iterator[Inline]:
         yield from nested_inlines(inline_children(item))
 
 
+def inlines(doc: Document) -> Iterator[Inline]:
+    """Every inline, nested ones included: the headings' and every block's."""
+    for section in sections(doc):
+        yield from nested_inlines(section.title)
+    for block in blocks(doc):
+        for run in block_inlines(block):
+            yield from nested_inlines(run)
+
+
 # Text ------------------------------------------------------------------------
 
 def plain_text(inlines: Inlines) -> str:

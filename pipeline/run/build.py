@@ -43,7 +43,7 @@ class Made:
     warnings: tuple[Problem, ...]
     pages: int | None  # of the PDF, when one was made
     markings: str  # the overall classification
-    inputs: tuple[Path, ...]  # what it read besides the source and templates: figures
+    inputs: tuple[Path, ...]  # what it read besides the source and templates: images
     rollup: dict | None = None  # how the banner follows from the portions (plain data)
 
 
@@ -147,7 +147,7 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
     """Read, transform and render one source, in memory; write nothing. The
     PDF is made by `pdf_job` when one is given (see pipeline/run/worker.py)."""
     from pipeline.markings.rules import rollup_dict
-    from pipeline.model import Figure, walk
+    from pipeline.model import Figure, Image, walk
 
     files = targets(path, options.formats, options.out_dir)
     for target in files:
@@ -160,7 +160,8 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
         results = render_formats(doc, options, reporter, pdf_job)
     if options.fail_on_warning:
         reporter.fail_on_warnings()  # once rendered: the backends' warnings count too
-    figures = dict.fromkeys(Path(b.path) for b in walk.blocks(doc) if isinstance(b, Figure))
+    figures = dict.fromkeys([*(Path(b.path) for b in walk.blocks(doc) if isinstance(b, Figure)),
+                             *(Path(i.path) for i in walk.inlines(doc) if isinstance(i, Image))])
     return Made(files={target: results[fmt].data for target, fmt in zip(files, options.formats)},
                 warnings=reporter.warnings,
                 pages=results["pdf"].pages if "pdf" in results else None,
