@@ -320,3 +320,11 @@ def test_runs_of_brackets_are_refused_before_they_get_slow(write):
 def test_code_cells_are_code_with_their_label(write, fence, label):
     (code,) = parsed(write, fence + "\n").blocks
     assert isinstance(code, m.CodeBlock) and code.label == label and code.lang in ("r", "python")
+
+
+def test_one_remote_image_is_named_in_its_warning(write):
+    problems: list = []
+    parsed(write, "A ![seal](https://www.example.gov/seal.png) here.\n", problems)
+    assert [p.message for p in problems] == [
+        "remote image 'https://www.example.gov/seal.png' not fetched (briefing never fetches anything), "
+        "shown as its alt text"]

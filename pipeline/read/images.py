@@ -45,9 +45,11 @@ def remote_images(found: list[tuple[int, str]]) -> str:
     """The one warning for a document's remote images, however many."""
     lines = ", ".join(str(line) for line, _ in found[:8]) + (" …" if len(found) > 8 else "")
     first = excerpt(found[0][1], 60)
-    return (f"{len(found)} remote image{'s' if len(found) > 1 else ''} not fetched (briefing never "
-            f"fetches anything), each shown as its alt text: '{first}'"
-            + (f" and {len(found) - 1} more, on lines {lines}" if len(found) > 1 else ""))
+    if len(found) == 1:
+        return (f"remote image '{first}' not fetched (briefing never fetches anything), "
+                "shown as its alt text")
+    return (f"{len(found)} remote images not fetched (briefing never fetches anything), each "
+            f"shown as its alt text: '{first}' and {len(found) - 1} more, on lines {lines}")
 
 
 def check_image(src: str, folder: Path) -> Image:
