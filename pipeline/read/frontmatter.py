@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.problems import Reporter, excerpt
+from pipeline.problems import BriefingError, Reporter, excerpt
 from pipeline.markings.rules import SCHEMES
 from pipeline.model import PAPER_SIZES, Meta
 from pipeline.read import foreign
@@ -196,7 +196,14 @@ def read_meta(source: Source, reporter: Reporter | None = None,
     reporter = reporter or Reporter(source.name)
     parts = split(source)
     block = parts.title_block
-    root = compose(source, parts.yaml, parts.yaml_line) if parts.yaml is not None else None
+    try:
+        root = compose(source, parts.yaml, parts.yaml_line) if parts.yaml is not None else None
+    except BriefingError as error:
+        if stop:
+            raise
+        # Invalid YAML: said, and the body is still read for its own problems.
+        reporter.merge(error)
+        return Meta(title="", classification=""), parts.body_line
     if root is None and parts.yaml is not None and not block:
         raise source.error(1, "front matter is empty: it needs title and classification", "meta.empty")
     if root is not None and not isinstance(root, yaml.MappingNode):
