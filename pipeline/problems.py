@@ -27,7 +27,7 @@ Severity = Literal["error", "warning"]
 # `data:` image once made a warning of that size).
 QUOTE_LIMIT = 80
 LONG_RUN = re.compile(r"\S{%d,}" % (QUOTE_LIMIT + 1))
-MESSAGE_LIMIT = 400
+MESSAGE_LIMIT = 1000  # our longest (a skipped patch with its cost) is about 500
 
 
 def excerpt(text: str, limit: int = QUOTE_LIMIT) -> str:
