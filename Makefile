@@ -18,10 +18,11 @@ TEMPLATES := $(shell find templates -type f)
 CODE := $(shell find pipeline -name "*.py")
 
 # Debian packages: WeasyPrint's libraries, cairo for CairoSVG (a DOCX's PNG
-# in place of an SVG figure) and the fonts the templates name; the test tools
-# read outputs independently of our code.
+# in place of an SVG figure) and the fonts the templates name (Noto CJK for
+# Chinese, Japanese and Korean text); the test tools read outputs
+# independently of our code.
 APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fontconfig \
-	fonts-noto-core fonts-noto-mono fonts-noto-color-emoji fonts-dejavu-core
+	fonts-noto-core fonts-noto-mono fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core
 APT_TEST := poppler-utils qpdf libreoffice-writer-nogui chromium nodejs
 
 .PHONY: all setup test bench clean distclean

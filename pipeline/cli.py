@@ -45,6 +45,11 @@ def parser() -> argparse.ArgumentParser:
     silence.add_argument("--silence", action="append", default=[], metavar="CODE",
                          help="do not report warnings with this code (e.g. pdf.weasyprint) or "
                               "family (e.g. pdf); repeatable")
+    # What build and check share: whether a warning fails the briefing.
+    strict = argparse.ArgumentParser(add_help=False)
+    strict.add_argument("--fail-on-warning", "-W", action="store_true",
+                        help="treat every warning as an error: the briefing fails (exit code 1) "
+                             "and nothing is written for it; for strict CI")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     # What build and watch share: what to make, where, from which templates.
@@ -66,7 +71,7 @@ def parser() -> argparse.ArgumentParser:
     making.add_argument("--jobs", "-j", type=jobs, default=cores(), metavar="N",
                         help=f"build up to N briefings at once (default: the number of cores, {cores()})")
 
-    build = commands.add_parser("build", parents=[debug, making, silence],
+    build = commands.add_parser("build", parents=[debug, making, silence, strict],
                                 help="build briefings into PDF, DOCX and HTML",
                                 description="Build each Markdown FILE into the chosen formats.")
     build.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
@@ -76,7 +81,8 @@ def parser() -> argparse.ArgumentParser:
                        help="write what became of each briefing (outputs, pages, time, markings, "
                             "warnings) as JSON")
 
-    check = commands.add_parser("check", parents=[debug, silence], help="validate briefings without rendering",
+    check = commands.add_parser("check", parents=[debug, silence, strict],
+                                help="validate briefings without rendering",
                                 description="Parse and validate each FILE; write nothing.")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
     check.add_argument("--time-limit", type=seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
@@ -193,7 +199,8 @@ def build_files(args: argparse.Namespace, pdf_job) -> int:
         return 2
     options = Options(formats=args.to, out_dir=args.out, templates=Templates(args.templates),
                       time_limit=args.time_limit, pdf_variant=args.pdf_variant,
-                      reference_doc=args.reference_doc, silenced=tuple(args.silence))
+                      reference_doc=args.reference_doc, silenced=tuple(args.silence),
+                      fail_on_warning=args.fail_on_warning)
     progress = Progress(len(args.files), github=on_github())
     outcomes = build_many(args.files, options, jobs=args.jobs, force=args.force, done=progress.done,
                           pdf_job=pdf_job)
@@ -218,6 +225,8 @@ def run_check(args: argparse.Namespace) -> int:
             if args.explain:
                 print(f"{path}: {explanation(doc)}")
                 reporter.check()
+            if args.fail_on_warning:
+                reporter.fail_on_warnings()
             for warning in reporter.warnings:
                 print(shown(warning, on_github()), file=sys.stderr)
             print(f"{path}: ok")

@@ -14,11 +14,46 @@ carries the problems to the command line, which prints each as
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal, NoReturn
 
 Severity = Literal["error", "warning"]
+
+
+# How much of an author's text a message quotes: a message is one line a
+# reader takes in at a glance, whatever the source holds (a link to a 581 KB
+# `data:` image once made a warning of that size).
+QUOTE_LIMIT = 80
+LONG_RUN = re.compile(r"\S{%d,}" % (QUOTE_LIMIT + 1))
+MESSAGE_LIMIT = 1000  # our longest (a skipped patch with its cost) is about 500
+
+
+def excerpt(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """Author text as a message quotes it: on one line, at most `limit`
+    characters, cut with "…"."""
+    text = " ".join(text.split()) if any(c in text for c in "\n\r\t") else text
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def bounded(message: str) -> str:
+    """A message as it may be printed: no run of more than QUOTE_LIMIT
+    characters without a space (an address, an encoded image), and no more
+    than MESSAGE_LIMIT in all. Every problem passes here, whoever wrote it
+    (WeasyPrint's warnings quote what they could not load)."""
+    if LONG_RUN.search(message):
+        message = LONG_RUN.sub(shortened_run, message)
+    if "\n" in message or "\r" in message:
+        message = " ".join(message.split())
+    return excerpt(message, MESSAGE_LIMIT)
+
+
+def shortened_run(run: re.Match[str]) -> str:
+    """A long run cut short, keeping the quote or bracket that closes it."""
+    text = run[0]
+    core = text.rstrip("'\")]>,;:.?!")
+    return excerpt(core) + text[len(core):]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +63,11 @@ class Problem:
     message: str
     code: str = field(kw_only=True)  # family.kind: stable, unlike the wording
     severity: Severity = field(default="error", kw_only=True)
+
+    def __post_init__(self) -> None:
+        message = self.message
+        if len(message) > QUOTE_LIMIT or "\n" in message or "\r" in message:  # see `bounded`
+            object.__setattr__(self, "message", bounded(self.message))
 
     @property
     def warning(self) -> bool:
@@ -95,14 +135,25 @@ class Reporter:
         self.add(Problem(path or self.path, line, message, code=code, severity="warning"))
 
     def stop(self, line: int | None, code: str, message: str, *, path: str | None = None) -> NoReturn:
-        """This problem ends the build: raise it with every error found so far."""
+        """This problem ends the build: raise it with every problem found so far."""
         self.error(line, code, message, path=path)
-        raise BriefingError(self.sorted(self.errors))
+        raise BriefingError(self.sorted(self.problems))
 
     def check(self) -> None:
-        """End here if any error was found: all of them at once, in line order."""
+        """End here if any error was found: every problem at once, the
+        warnings with the errors, in line order."""
         if self.errors:
-            raise BriefingError(self.sorted(self.errors))
+            raise BriefingError(self.sorted(self.problems))
+
+    def fail_on_warnings(self) -> None:
+        """`--fail-on-warning`: end here if any warning was reported, with
+        them all and an error that says why they fail the briefing."""
+        if warnings := self.warnings:
+            said = Problem(self.path, None, f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''}"
+                           ", and --fail-on-warning makes any warning fail the briefing: nothing "
+                           "is written for it", code="build.warnings-as-errors")
+            self.add(said)
+            raise BriefingError([*self.sorted(p for p in self.problems if p is not said), said])
 
     def merge(self, error: BriefingError) -> None:
         """Problems a stage raised (or a worker sent back), now ours."""
@@ -120,7 +171,7 @@ class Reporter:
 
     @staticmethod
     def sorted(problems: Iterable[Problem]) -> list[Problem]:
-        return sorted(problems, key=lambda p: (p.path, p.line or 0))
+        return sorted(problems, key=lambda p: (p.path, p.line is None, p.line or 0))
 
 
 def silenced_out(problems: Iterable[Problem], silenced: Iterable[str]) -> tuple[Problem, ...]:

@@ -33,10 +33,10 @@ def test_failed_build_keeps_previous_outputs(write, tmp_path):
     source = write("# One\n\nGood.\n")
     build(source, Options(formats=("html",), out_dir=out))
     before = (out / "brief.html").read_bytes()
-    write("# One\n\n[bad](#nowhere)\n")
+    write("# One\n\nSee @sec-nowhere.\n")
     failed = build(source, Options(formats=("html",), out_dir=out))
     assert failed.status == "failed"
-    assert [(p.line, p.code) for p in failed.errors] == [(7, "link.unknown-id")]
+    assert [(p.line, p.code) for p in failed.errors] == [(7, "ref.unknown-id")]
     assert (out / "brief.html").read_bytes() == before
     assert sorted(os.listdir(out)) == [".briefing-manifest.json", "brief.html"]
 

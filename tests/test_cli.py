@@ -27,21 +27,20 @@ def test_usage_errors_exit_2():
 def test_check_good_and_bad(write, tmp_path):
     good = run_cli("check", FIXTURES / "elements.md")
     assert good.returncode == 0 and good.stderr == ""
-    bad = write("# Head\n\n[x](#missing)\n")
+    bad = write("# Head\n\nSee @sec-nowhere.\n")
     result = run_cli("check", FIXTURES / "elements.md", bad)
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [f"{bad}:7: link to '#missing', which no heading has "
-                                          "as its id (ids: #head)"]
+    assert result.stderr.splitlines() == [f"{bad}:7: cross-reference @sec-nowhere points at no heading, table or figure with that id"]
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.glob("*.html"))
 
 
 def test_bad_document_one_line_no_traceback_no_output(write, tmp_path):
-    bad = write("Body.\n", front="---\ntitle: T\nclassification: UNCLASSIFIED\nauthor: me\n---\n")
+    bad = write("Body.\n", front="---\ntitle: T\nclassification: UNCLASSIFIED\nauthr: me\n---\n")
     out = tmp_path / "out"
     result = run_cli("build", bad, "--out", out)
     assert result.returncode == 1
-    assert result.stderr == f"{bad}:4: unknown front-matter key 'author'; did you mean 'authors'?\n"
+    assert result.stderr == f"{bad}:4: unknown front-matter key 'authr'; did you mean 'authors'?\n"
     assert not out.exists()
 
 
@@ -167,3 +166,19 @@ def test_debug_shows_the_traceback_of_a_bad_document():
     assert "Traceback" not in plain.stderr
     assert "Traceback (most recent call last)" in debug.stderr and "BriefingError" in debug.stderr
     assert plain.stderr.splitlines()[-1] == debug.stderr.splitlines()[-1]  # the same one-line error
+
+
+def test_fail_on_warning_on_build_and_check(write, tmp_path):
+    warned = write("See [x](#nowhere).\n")
+    out = tmp_path / "out"
+    assert run_cli("build", warned, "--to", "html", "--out", out).returncode == 0
+    (out / "brief.html").unlink()
+    for command in (["build", "--fail-on-warning", warned, "--to", "html", "--out", out],
+                    ["check", "-W", warned]):
+        result = run_cli(*command)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            f"{warned}:5: warning: link to '#nowhere', which no heading or anchor has as its id, shown as text",
+            f"{warned}: 1 warning, and --fail-on-warning makes any warning fail the briefing: nothing is "
+            "written for it"]
+    assert not (out / "brief.html").exists()

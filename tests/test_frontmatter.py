@@ -1,5 +1,6 @@
 import pytest
 
+from pipeline import model as m
 from pipeline.problems import BriefingError
 from pipeline.read.frontmatter import read_meta
 from pipeline.read.source import read_source
@@ -95,3 +96,124 @@ def test_title_page_short_title_and_draft(write):
     assert (meta.short_title, meta.title_page, meta.draft) == (None, None, False)
     assert "'title_page' must be true or false" in error_of(
         write, "title: T\nclassification: UNCLASSIFIED\ntitle_page: 'no'")
+
+
+# Front matter of other tools (issue 15) -------------------------------------------
+
+def meta_and_problems(write, text: str, front: bool = True):
+    from pipeline.problems import Reporter
+
+    path = write("Body\n", front=f"---\n{text}\n---\n" if front else text)
+    reporter = Reporter(str(path))
+    try:
+        meta, body_line = read_meta(read_source(path), reporter)
+    except BriefingError:
+        return None, [(p.line, p.code, p.severity, p.message) for p in reporter.problems]
+    return meta, [(p.line, p.code, p.severity, p.message) for p in reporter.problems]
+
+
+@pytest.mark.parametrize("authors, names", [
+    ("author: Jane Roe", ("Jane Roe",)),
+    ("author: [A. Analyst, B. Officer]", ("A. Analyst", "B. Officer")),
+    ("author:\n  - name: Eli Holmes\n    affiliations:\n      - name: NOAA\n    email: e@x.gov\n"
+     "  - name:\n      given: Jane\n      family: Roe\n  - name:\n      literal: The Team",
+     ("Eli Holmes", "Jane Roe", "The Team")),
+    ("author:\n  name: Solo Writer\n  affiliation: Somewhere", ("Solo Writer",)),
+    ("authors:\n  - name: Quarto Style", ("Quarto Style",)),
+])
+def test_authors_in_every_form_other_tools_write(write, authors, names):
+    meta, problems = meta_and_problems(write, f"title: T\nclassification: UNCLASSIFIED\n{authors}")
+    assert meta.authors == names and problems == []
+
+
+def test_author_and_authors_together_is_an_error(write):
+    _, problems = meta_and_problems(write, "title: T\nclassification: UNCLASSIFIED\nauthors: [A]\nauthor: B")
+    assert problems == [(5, "meta.duplicate-key", "error",
+                         "'author' and 'authors' (line 4) both name the authors: keep one")]
+
+
+def test_an_author_without_a_name_is_a_type_error(write):
+    _, problems = meta_and_problems(write, "title: T\nclassification: UNCLASSIFIED\nauthor:\n  - email: x@y.org")
+    assert problems[0][:2] == (4, "meta.type")
+    assert "'author' must be a name, a list of names, or a list of mappings with 'name'" in problems[0][3]
+
+
+def test_other_tools_keys_are_ignored_with_one_warning_naming_them_all(write):
+    meta, problems = meta_and_problems(write, (
+        "title: T\nclassification: UNCLASSIFIED\nlayout: post\npermalink: /x/\nformat:\n  html:\n"
+        "    toc: true\ntags: [a]\neleventyNavigation:\n  key: x\nplay_number: 1\ndescription: Short.\n"
+        "output: html_document\neditor_options:\n  chunk_output_type: console\nrank: CPT\nsubject: S"))
+    assert meta.abstract == "Short."  # `description`, ours when there is no abstract
+    assert problems == [(4, "meta.foreign-keys", "warning",
+                         "front-matter keys briefing does not use, ignored (other tools' settings): "
+                         "layout, permalink, format, tags, eleventyNavigation, play_number, output, "
+                         "editor_options and 2 more")]
+
+
+@pytest.mark.parametrize("key, meant", [("authr", "authors"), ("clasification", "classification"),
+                                        ("subtitel", "subtitle"), ("Title", "title"), ("portion-marking",
+                                        "portion_marking"), ("numberng", "numbering"), ("data", "date")])
+def test_a_key_close_to_ours_is_still_an_error_with_its_suggestion(write, key, meant):
+    _, problems = meta_and_problems(write, f"title: T\nclassification: UNCLASSIFIED\n{key}: x")
+    assert problems == [(4, "meta.unknown-key", "error",
+                         f"unknown front-matter key '{key}'; did you mean '{meant}'?")]
+
+
+def test_an_unknown_key_message_no_longer_lists_every_key(write):
+    _, problems = meta_and_problems(write, "title: T\nclassification: UNCLASSIFIED\ntitel: x")
+    assert len(problems[0][3]) < 80 and "known keys" not in problems[0][3]
+
+
+def test_abstract_and_description_and_keywords(write):
+    meta, problems = meta_and_problems(write, "title: T\nclassification: UNCLASSIFIED\n"
+                                              "abstract: The *long* one.\ndescription: The short one.\n"
+                                              "keywords: [a, b]")
+    assert (meta.abstract, meta.keywords) == ("The *long* one.", ("a", "b"))
+    assert [p[1] for p in problems] == ["meta.foreign-keys"] and problems[0][3].endswith(": description")
+
+
+def test_abstract_read_as_markdown_at_its_lines(write):
+    from pipeline.read.markdown import parse
+
+    path = write("Body\n", front="---\ntitle: T\nclassification: UNCLASSIFIED\nabstract: |\n"
+                                 "  One *emphasis*.\n\n  Two [link](https://x.org).\n---\n")
+    source = read_source(path)
+    meta, body_line = read_meta(source)
+    doc = parse(source, meta, body_line)
+    assert [type(b).__name__ for b in doc.abstract] == ["Paragraph", "Paragraph"]
+    assert doc.abstract[0].inlines[1] == m.Emph(children=(m.Text(text="emphasis"),))
+    assert doc.abstract[1].inlines[1] == m.Link(target="https://x.org", children=(m.Text(text="link"),),
+                                                line=doc.abstract[1].line)
+
+
+@pytest.mark.parametrize("text, title, authors, date, body_line", [
+    ("% The Title\n% A. One; B. Two\n% 1 October 2026\n\n---\nclassification: UNCLASSIFIED\n---\nBody\n",
+     "The Title", ("A. One", "B. Two"), "1 October 2026", 8),
+    ("---\nclassification: UNCLASSIFIED\n---\n% The Title\n% A. One\n  B. Two\n%\n\nBody\n",
+     "The Title", ("A. One", "B. Two"), None, 8),
+    ("---\nclassification: UNCLASSIFIED\n---\n\n% A title that goes\n  on a second line\n\nBody\n",
+     "A title that goes on a second line", (), None, 7),
+])
+def test_pandoc_title_block_before_or_after_the_yaml(write, text, title, authors, date, body_line):
+    path = write(text, front="")
+    meta, line = read_meta(read_source(path))
+    assert (meta.title, meta.authors, meta.date, line) == (title, authors, date, body_line)
+
+
+def test_a_title_block_alone_needs_a_classification_and_says_how(write):
+    _, problems = meta_and_problems(write, "% The Title\n% A. Author\n\n# Body\n", front=False)
+    assert problems == [(2, "meta.required", "error",
+                         "a briefing needs a classification, which a % title block cannot give: below "
+                         "it, add front matter of three lines: '---', 'classification: UNCLASSIFIED' "
+                         "(or the briefing's marking), '---'")]
+
+
+def test_a_title_in_both_the_title_block_and_the_yaml_is_a_duplicate(write):
+    _, problems = meta_and_problems(write, "% One\n\n---\ntitle: Two\nclassification: UNCLASSIFIED\n---\n",
+                                    front=False)
+    assert problems == [(4, "meta.duplicate-key", "error", "duplicate key 'title' (in the % title block)")]
+
+
+def test_a_rule_after_a_title_block_is_not_front_matter(write):
+    _, problems = meta_and_problems(write, "% The Title\n\n---\n\nText.\n", front=False)
+    assert [p[1] for p in problems] == ["meta.required"]  # no YAML: the rule is the body's

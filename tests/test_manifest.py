@@ -95,7 +95,7 @@ def test_a_failed_build_keeps_outputs_and_rebuilds_next_time(project):
     statuses(project)
     before = {p.name: p.read_bytes() for p in (project / "out").iterdir()}
     good = (project / "brief.md").read_text()
-    (project / "brief.md").write_text(good + "\nSee [nowhere](#nowhere).\n")
+    (project / "brief.md").write_text(good + "\nSee @sec-nowhere.\n")
     assert statuses(project) == ["failed"]
     assert {p.name: p.read_bytes() for p in (project / "out").iterdir()} == before
     (project / "brief.md").write_text(good)  # back as it was: its outputs are those
@@ -130,3 +130,15 @@ def test_up_to_date_check_needs_no_heavy_modules(project):
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True, cwd=Path(__file__).parent.parent)
     assert result.stdout.splitlines() == [f"{project / 'brief.md'}: up to date", "[]"]
+
+
+def test_an_image_in_the_line_is_an_input_too(project):
+    """A badge's bytes changed rebuild the briefing, as a figure's do."""
+    with open(project / "brief.md", "a") as file:
+        file.write("\nA badge ![passing](images/badge.png) in a line.\n")
+    assert statuses(project) == ["built"]
+    entry = Manifest(project / "out").entries["../brief.md"]
+    assert "../images/badge.png" in entry["inputs"]
+    assert statuses(project) == ["up to date"]
+    (project / "images" / "badge.png").write_bytes((FIXTURES / "images" / "map.png").read_bytes())
+    assert statuses(project) == ["built"]

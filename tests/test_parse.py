@@ -1,5 +1,6 @@
 """Markdown -> model, checked on the model itself (no backend involved)."""
 
+import dataclasses
 import pytest
 
 from pipeline import model as m
@@ -11,10 +12,10 @@ from pipeline.read.source import read_source
 from conftest import FIXTURES
 
 
-def parsed(write, body: str) -> m.Document:
+def parsed(write, body: str, problems: list | None = None) -> m.Document:
     source = read_source(write(body))
     meta, body_line = read_meta(source)
-    return parse(source, meta, body_line)
+    return parse(source, meta, body_line, problems)
 
 
 def test_section_tree_nests_by_level(write):
@@ -73,11 +74,32 @@ def test_raw_html_and_template_syntax_stay_text(write):
     assert doc.blocks[1].inlines == (m.Text(text="A <script>x()</script> {{ y }} {% z %}"),)
 
 
-@pytest.mark.parametrize("target", ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,x",
-                                    "vbscript:x", "relative/page.html"])
+@pytest.mark.parametrize("target", [
+    "javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "vbscript:x",
+    # as a browser reads them: any case, references decoded, tabs and spaces dropped
+    "JaVaScRiPt:alert(1)", "DATA:text/html,x", "javascript&#58;alert(1)", "java&#x09;script:x",
+    "jav&#9;ascript:x", "<javascript:x>", "<  vbscript:x>", "%20javascript:x"[3:],
+    # network and drive paths, which open files
+    "\\\\\\\\server\\share", "//server/share", "C:\\Users\\x.doc"])  # `\\\\` is one `\\` in Markdown
 def test_disallowed_link_targets(write, target):
-    with pytest.raises(BriefingError, match=r":7: link target .* is not allowed"):
+    with pytest.raises(BriefingError, match=r":7: link target .* (is not allowed|is a network path|"
+                                            r"is a path on a local drive)"):
         parsed(write, f"Fine.\n\nSee [this]({target}).\n")
+
+
+@pytest.mark.parametrize("target", ["other.md", "/url", "../x.html", "other.md#part", "docs/guide/",
+                                    "tel:+1-555-0100", "https://x.org/?a=1&not=2", "ftp://x.org/f"])
+def test_relative_and_telephone_links_stay_links(write, target):
+    doc = parsed(write, f"See [this]({target}).\n")
+    assert doc.blocks[0].inlines[1] == m.Link(target=target, children=(m.Text(text="this"),), line=5)
+
+
+def test_autolinks_web_and_mail(write):
+    doc = parsed(write, "Write to <a.b@example.org> or see <https://x.org/a?b=1&c=2>.\n")
+    assert doc.blocks[0].inlines[1:4:2] == (
+        m.Link(target="mailto:a.b@example.org", children=(m.Text(text="a.b@example.org"),), line=5),
+        m.Link(target="https://x.org/a?b=1&c=2", children=(m.Text(text="https://x.org/a?b=1&c=2"),),
+               line=5))
 
 
 def test_deep_nesting_is_refused_before_parsing(write):
@@ -120,10 +142,14 @@ def test_link_errors_point_at_the_links_own_line(write):
         parsed(write, "A paragraph\nthat runs on\nto [a bad link](javascript:x()).\n")
 
 
-@pytest.mark.parametrize("target", ["http://", "https:///path", "mailto:"])
-def test_links_without_host_or_address(write, target):
-    with pytest.raises(BriefingError, match=r":5: link target .* has no (host|address)"):
-        parsed(write, f"[x]({target})\n")
+@pytest.mark.parametrize("target, code", [("http://", "link.no-host"), ("https:///path", "link.no-host"),
+                                          ("mailto:", "link.no-address"), ("ms-msdt:x", "link.scheme"),
+                                          ("smb://host/share", "link.scheme")])
+def test_links_a_reader_would_regret_are_warnings_and_text(write, target, code):
+    problems: list = []
+    doc = parsed(write, f"[x]({target})\n", problems)
+    assert [(p.line, p.code, p.severity) for p in problems] == [(5, code, "warning")]
+    assert doc.blocks[0].inlines == (m.Text(text="x"),)
 
 
 def test_pipe_table_with_alignment_and_caption(write):
@@ -194,10 +220,37 @@ def test_image_alone_is_a_checked_figure(tmp_path):
 
 
 def test_image_problems_are_errors_at_their_line(write):
-    with pytest.raises(BriefingError, match=r":7: image 'http://example.org/x.png' is not a local file"):
-        parsed(write, "Intro.\n\n![x](http://example.org/x.png)\n")
-    with pytest.raises(BriefingError, match=r":5: an image must stand alone in its paragraph"):
-        parsed(write, "Text ![x](x.png) inline.\n")
+    with pytest.raises(BriefingError, match=r":7: image 'x.png' does not exist"):
+        parsed(write, "Intro.\n\nText ![x](x.png) inline.\n")
+    with pytest.raises(BriefingError, match=r":5: image 'data:image/png;base64,AAAA.*' is not a local file"):
+        parsed(write, "![x](data:image/png;base64,AAAA)\n")
+
+
+def test_remote_images_show_their_alt_text_with_one_warning(write):
+    problems: list = []
+    doc = parsed(write, "Intro ![build status](https://img.shields.io/b.svg).\n\n"
+                        "![The area](http://example.org/x.png)\n\n[![](https://x.org/c.png)](https://x.org)\n",
+                 problems)
+    assert doc.blocks[0].inlines == (m.Text(text="Intro build status."),)
+    assert doc.blocks[1] == m.Paragraph(inlines=(m.Text(text="The area"),), line=7)
+    assert [(p.line, p.code, p.severity) for p in problems] == [(5, "image.remote", "warning")]
+    assert problems[0].message.startswith("3 remote images not fetched")
+
+
+def test_an_image_in_a_paragraph_or_a_link_is_an_inline_image(tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "map.png").write_bytes((FIXTURES / "images" / "map.png").read_bytes())
+    path = tmp_path / "brief.md"
+    path.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n"
+                    "See ![the map](images/map.png \"Map\") and [![badge](images/map.png)](https://x.org).\n")
+    source = read_source(path)
+    meta, body_line = read_meta(source)
+    inlines = parse(source, meta, body_line).blocks[0].inlines
+    image = m.Image(path=str((tmp_path / "images" / "map.png").resolve()), mime="image/png",
+                    width=640, height=360, alt="the map", title="Map", line=5)
+    assert inlines[:2] == (m.Text(text="See "), image)
+    assert inlines[3] == m.Link(target="https://x.org", line=5, children=(
+        dataclasses.replace(image, alt="badge", title=None),))
 
 
 def test_definition_lists(write):
@@ -254,3 +307,24 @@ def test_runs_of_brackets_are_refused_before_they_get_slow(write):
     with pytest.raises(BriefingError, match=r":7: more than 1000 '\[' in one paragraph"):
         parsed(write, "Fine.\n\n" + "[^" * 1500 + "\n")
     assert parsed(write, "\\[" * 1500 + "\n").blocks[0].inlines == (m.Text(text="[" * 1500),)
+
+
+@pytest.mark.parametrize("fence, label", [
+    ("```{r}\n#| label: tbl-x\n#| echo: false\nkable(x)\n```", "tbl-x"),
+    ("```{python}\n#| label: 'fig-y'\nplot()\n```", "fig-y"),
+    ("```{r fig-z, echo=FALSE}\nplot(x)\n```", "fig-z"),
+    ("```{r, label=\"tbl-w\"}\nx\n```", "tbl-w"),
+    ("```{r warning=FALSE, echo=FALSE}\nx\n```", ""),
+    ("```r\n#| label: not-a-cell\n```", ""),
+])
+def test_code_cells_are_code_with_their_label(write, fence, label):
+    (code,) = parsed(write, fence + "\n").blocks
+    assert isinstance(code, m.CodeBlock) and code.label == label and code.lang in ("r", "python")
+
+
+def test_one_remote_image_is_named_in_its_warning(write):
+    problems: list = []
+    parsed(write, "A ![seal](https://www.example.gov/seal.png) here.\n", problems)
+    assert [p.message for p in problems] == [
+        "remote image 'https://www.example.gov/seal.png' not fetched (briefing never fetches anything), "
+        "shown as its alt text"]

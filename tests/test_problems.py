@@ -6,7 +6,7 @@ import json
 from conftest import FIXTURES, run_cli
 import pytest
 
-from pipeline.problems import BriefingError, Problem, Reporter, shown
+from pipeline.problems import BriefingError, Problem, Reporter, escape, shown
 
 
 def test_plain_and_github_forms():
@@ -20,17 +20,28 @@ def test_plain_and_github_forms():
 
 
 def test_github_escaping_keeps_one_command_per_line():
-    odd = Problem("dir,with:odd/a.md", 3, "100% sure\nsecond line", code="test.odd")
-    assert shown(odd, github=True) == "::error file=dir%2Cwith%3Aodd/a.md,line=3::100%25 sure%0Asecond line"
+    odd = Problem("dir,with:odd/a.md", 3, "100% sure", code="test.odd")
+    assert shown(odd, github=True) == "::error file=dir%2Cwith%3Aodd/a.md,line=3::100%25 sure"
+    assert escape("one\r\ntwo") == "one%0D%0Atwo"
+
+
+def test_a_problem_is_one_line_and_quotes_little():
+    """A message is one line; no run of author text in it is longer than
+    about 80 characters, nor the whole longer than 400, whoever wrote it."""
+    assert Problem("a.md", 3, "first\nsecond", code="test.odd").message == "first second"
+    image = "data:image/png;base64," + "iVBORw0KGgo" * 60_000  # 660 KB
+    problem = Problem("a.md", 3, f"image '{image}' is not a local file", code="image.remote")
+    assert len(problem.message) < 120 and problem.message.endswith("…' is not a local file")
+    assert len(Problem("a.md", 1, "word " * 500, code="test.long").message) <= 1000
 
 
 def bad_source(write):
-    return write("# Head\n\n[x](#missing)\n")
+    return write("# Head\n\nSee @sec-nowhere.\n")
 
 
 def test_check_and_build_annotate_on_github(write, tmp_path):
     bad = bad_source(write)
-    message = "link to '#missing', which no heading has as its id (ids: #head)"
+    message = "cross-reference @sec-nowhere points at no heading, table or figure with that id"
     for command in (["check", bad], ["build", bad, "--to", "html", "--out", tmp_path / "out"]):
         github = run_cli(*command, env={"GITHUB_ACTIONS": "true"})
         assert github.returncode == 1
@@ -64,15 +75,26 @@ def test_the_reporter_keeps_errors_and_warnings_apart():
     assert [p.line for p in reporter.errors] == [9, 2]
 
 
-def test_check_raises_every_error_at_once_in_line_order():
+def test_check_raises_every_problem_at_once_in_line_order():
     reporter = Reporter("a.md")
-    reporter.error(9, "link.unknown-id", "one")
-    reporter.warning(1, "pdf.weasyprint", "a warning is no reason to stop")
+    reporter.error(9, "ref.unknown-id", "one")
+    reporter.warning(1, "link.unknown-id", "a warning is no reason to stop, but is said")
     reporter.error(2, "portion.missing", "two")
+    reporter.warning(None, "pdf.weasyprint", "no line: after those with one")
     with pytest.raises(BriefingError) as raised:
         reporter.check()
-    assert [(p.line, p.code) for p in raised.value.problems] == [(2, "portion.missing"),
-                                                                 (9, "link.unknown-id")]
+    assert [(p.line, p.code) for p in raised.value.problems] == [
+        (1, "link.unknown-id"), (2, "portion.missing"), (9, "ref.unknown-id"), (None, "pdf.weasyprint")]
+
+
+def test_fail_on_warning_fails_with_the_warnings_and_says_why():
+    reporter = Reporter("a.md")
+    reporter.fail_on_warnings()  # none: goes on
+    reporter.warning(4, "meta.foreign-keys", "ignored: layout")
+    with pytest.raises(BriefingError) as raised:
+        reporter.fail_on_warnings()
+    assert [p.code for p in raised.value.problems] == ["meta.foreign-keys", "build.warnings-as-errors"]
+    assert not raised.value.problems[-1].warning
 
 
 def test_check_without_errors_goes_on():
@@ -133,4 +155,4 @@ def test_the_reader_gives_each_problem_its_own_code(write):
     with pytest.raises(BriefingError) as raised:
         load(source)
     assert sorted(p.code for p in raised.value.problems) == [
-        "footnote.undefined", "footnote.unreferenced", "link.scheme"]
+        "footnote.undefined", "footnote.unreferenced", "link.refused"]

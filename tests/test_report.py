@@ -7,7 +7,7 @@ from readers import pdf_info
 
 
 def test_report_per_briefing(write, tmp_path):
-    bad = write("[x](#missing)\n", name="bad.md")
+    bad = write("See @sec-nowhere.\n", name="bad.md")
     out, report = tmp_path / "out", tmp_path / "report.json"
     first = run_cli("build", FIXTURES / "tables.md", bad, "--out", out, "--report", report)
     assert first.returncode == 1
@@ -19,7 +19,7 @@ def test_report_per_briefing(write, tmp_path):
     assert 0 < good["seconds"] < 60
     assert failed["status"] == "failed" and failed["outputs"] == [] and failed["pages"] is None
     assert failed["errors"] == [{"path": str(bad), "line": 5, "severity": "error",
-                                 "code": "link.unknown-id", "message": "link to '#missing', which no heading has as its id (ids: none)"}]
+                                 "code": "ref.unknown-id", "message": "cross-reference @sec-nowhere points at no heading, table or figure with that id"}]
 
     again = run_cli("build", FIXTURES / "tables.md", "--out", out, "--report", report)
     assert again.returncode == 0

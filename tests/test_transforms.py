@@ -1,4 +1,5 @@
 import dataclasses
+import re
 
 import pytest
 
@@ -11,9 +12,9 @@ from pipeline.transform.ids import slug
 from pipeline.transform.passes import PASSES, finish
 
 
-def finished(write, body: str, **meta_changes) -> m.Document:
+def finished(write, body: str, reporter: Reporter | None = None, **meta_changes) -> m.Document:
     source = read_source(write(body))
-    reporter = Reporter(source.name)
+    reporter = reporter or Reporter(source.name)
     meta, body_line = read_meta(source, reporter)
     return finish(parse(source, dataclasses.replace(meta, **meta_changes), body_line), reporter)
 
@@ -48,20 +49,25 @@ def test_numbering_only_when_asked(write):
     assert [s.number for s in m.walk.sections(plain)] == [None] * 5
 
 
-def test_internal_link_to_missing_id_is_an_error_at_its_line(write):
-    with pytest.raises(BriefingError) as caught:
-        finished(write, "# Real {#real}\n\nGo [there](#real) and [nowhere](#missing).\n")
-    assert len(caught.value.problems) == 1
-    assert str(caught.value).split(":", 1)[1].startswith("7: link to '#missing'")
+def test_internal_link_to_missing_id_is_a_warning_and_stays_text(write):
+    reporter = Reporter("x.md")
+    doc = finished(write, "# Real {#real}\n\nGo [there](#real) and [nowhere](#missing).\n",
+                   reporter)
+    assert [(p.line, p.code, p.severity) for p in reporter.problems] == [
+        (7, "link.unknown-id", "warning")]
+    assert reporter.problems[0].message.startswith("link to '#missing', which no heading or anchor")
+    assert doc.sections[0].blocks[0].inlines == (
+        m.Text(text="Go "), m.Link(target="#real", children=(m.Text(text="there"),), line=7),
+        m.Text(text=" and "), m.Text(text="nowhere"), m.Text(text="."))
 
 
 def test_every_problem_is_reported_at_once(write):
     with pytest.raises(BriefingError) as caught:
-        finished(write, "# A {#x}\n\n# B {#x}\n\n[a](#nope1)\n\n- [b](#nope2)\n")
+        finished(write, "# A {#x}\n\n# B {#x}\n\n@sec-nope1\n\n- [b](#nope2)\n")
     messages = [p.message for p in caught.value.problems]
     assert len(messages) == 3
     assert messages[0].startswith("duplicate id '#x'")
-    assert "#nope1" in messages[1] and "#nope2" in messages[2]
+    assert "@sec-nope1" in messages[1] and "#nope2" in messages[2]
 
 
 def test_links_to_generated_ids_resolve(write):
@@ -70,9 +76,9 @@ def test_links_to_generated_ids_resolve(write):
 
 
 def test_missing_id_reported_at_the_links_line(write):
-    with pytest.raises(BriefingError) as caught:
-        finished(write, "# H\n\npara one\ncontinues [x](#nope)\n")
-    assert caught.value.problems[0].line == 8
+    reporter = Reporter("x.md")
+    finished(write, "# H\n\npara one\ncontinues [x](#nope)\n", reporter)
+    assert reporter.problems[0].line == 8
 
 
 def test_captioned_tables_are_numbered_in_reading_order_and_ids_checked(write):
@@ -147,3 +153,60 @@ def test_a_title_page_only_for_long_briefings_unless_the_front_matter_says(write
     assert finished(write, long).meta.title_page is True
     assert finished(write, short, title_page=True).meta.title_page is True
     assert finished(write, long, title_page=False).meta.title_page is False
+
+
+# GitHub's heading ids, code cells (issue 15) ----------------------------------------
+
+HEADINGS = ["Step 1: Define the Agency Process", "Additional Notes & Questions", "1. Scope",
+            "NATO’s Role: 2026!", "Über die Lage", "`code` and *emphasis*", "Intro", "Intro",
+            "snake_case_name", "Dots. In. Title"]
+
+
+def test_heading_ids_are_pandocs_and_githubs_are_aliases(write):
+    import pypandoc
+
+    source = "".join(f"# {title}\n\n" for title in HEADINGS)
+    doc = finished(write, source)
+    pandoc = re.findall(r'id="([^"]*)"', pypandoc.convert_text(source, "html", format="markdown"))
+    github = re.findall(r'id="([^"]*)"', pypandoc.convert_text(source, "html", format="gfm"))
+    assert [s.id for s in doc.sections] == pandoc
+    for section, theirs in zip(doc.sections, github):
+        assert theirs == section.id or theirs in section.aliases, (section.id, section.aliases, theirs)
+
+
+@pytest.mark.parametrize("title, slug", [
+    # github-slugger's cases (GitHub's own): an emoji goes, its spaces stay
+    # (pandoc's gfm reader names the emoji instead).
+    ("Emoji 🚀 launch", "emoji--launch"), ("Привет мир", "привет-мир"), ("a+b=c", "abc"),
+    ("Heading with `code`", "heading-with-code"), ("trailing space ", "trailing-space")])
+def test_github_slugs(title, slug):
+    from pipeline.transform.ids import github_slug
+
+    assert github_slug(title) == slug
+
+
+def test_links_to_github_anchors_point_at_the_heading(write):
+    doc = finished(write, "# Additional Notes & Questions\n\nSee [notes](#additional-notes--questions) "
+                          "and [escaped](#additional-notes%2Dquestions).\n")
+    links = [i for i in doc.sections[0].blocks[0].inlines if isinstance(i, m.Link)]
+    assert [link.target for link in links] == ["#additional-notes-questions"] * 2
+
+
+def test_an_alias_never_takes_an_id_something_declares(write):
+    doc = finished(write, "# 1. Intro\n\n# Other {#1-intro}\n\n[x](#1-intro)\n")
+    assert doc.sections[0].aliases == () and doc.sections[1].id == "1-intro"
+
+
+def test_a_reference_to_a_code_cell_says_the_cell_is_never_run(write):
+    reporter = Reporter("x.md")
+    with pytest.raises(BriefingError):
+        finished(write, "```{r}\n#| label: tbl-counts\nknitr::kable(x)\n```\n\n"
+                        "```{r fig-trend, echo=FALSE}\nplot(x)\n```\n\n"
+                        "See @tbl-counts, @fig-trend and @eq-missing.\n", reporter)
+    assert [(p.line, p.code, p.message) for p in reporter.errors] == [
+        (14, "ref.code-cell", "@tbl-counts refers to a code cell's output, which briefing does not run: "
+                              "the cell is shown as code"),
+        (14, "ref.code-cell", "@fig-trend refers to a code cell's output, which briefing does not run: "
+                              "the cell is shown as code"),
+        (14, "ref.unknown-id", "cross-reference @eq-missing points at no heading, table or figure with "
+                               "that id")]

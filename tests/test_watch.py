@@ -74,11 +74,11 @@ def test_a_save_rebuilds_and_the_preview_reloads(watcher):
 
 def test_a_failed_build_shows_its_error_and_keeps_the_last_good_page(watcher):
     url, lines, folder, out = watcher
-    (folder / "brief.md").write_text(FRONT + "# One\n\nThe good text [broken](#nowhere).\n")
+    (folder / "brief.md").write_text(FRONT + "# One\n\nThe good text, see @sec-nowhere.\n")
     page = wait_for(lambda: page_with(url + "brief.html", "nowhere"), "the error in the page")
     assert "The last build failed" in page and "The first text." in page
-    assert "link to &#39;#nowhere&#39;" in page or "link to '#nowhere'" in page
-    wait_for(lambda: any("#nowhere" in l for l in lines), "the error in the terminal")
+    assert "cross-reference @sec-nowhere points at no heading" in page
+    wait_for(lambda: any("@sec-nowhere" in l for l in lines), "the error in the terminal")
     (folder / "brief.md").write_text(FRONT + "# One\n\nFixed.\n")
     fixed = wait_for(lambda: page_with(url + "brief.html", "Fixed."), "the fix")
     assert "The last build failed" not in fixed

@@ -206,8 +206,15 @@ def number_level(i: int) -> str:
 
 # Styles -------------------------------------------------------------------
 
+# Chinese, Japanese and Korean text in the Noto CJK face of each (Word
+# takes w:eastAsia for those characters).
+EAST_ASIAN = {BODY_FONT: "Noto Serif CJK SC", HEAD_FONT: "Noto Sans CJK SC",
+              MONO_FONT: "Noto Sans Mono CJK SC"}
+
+
 def fonts(name: str) -> str:
-    return f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/>'
+    return (f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{EAST_ASIAN[name]}" '
+            f'w:cs="{name}"/>')
 
 
 def size(points: float) -> str:
@@ -290,6 +297,12 @@ def styles(document: docx.document.Document) -> None:
     for name in ("Author", "Date"):
         define(document, name, para, "Title Details", "", "", "Title Details")
     define(document, "Detail Label", char, None, "", f'<w:color w:val="{MUTED}"/>')
+    # The front matter's abstract under the title, in pandoc's style names
+    # (its DOCX reader takes `Abstract` paragraphs for the abstract).
+    define(document, "Abstract Title", para, "Normal", f'<w:keepNext/>{spacing(12, 3, 240)}',
+           f'{head}<w:b/><w:color w:val="{MUTED}"/>{size(10)}', "Abstract")
+    define(document, "Abstract", para, "Body Text", f'{spacing(0, 5, 276)}<w:ind w:left="{STEP}" w:right="{STEP}"/>',
+           size(10))
     # The banner's type is the body's size, as in the PDF and HTML: a marking
     # is never the smallest thing on the page.
     define(document, "Classification", para, "Normal",

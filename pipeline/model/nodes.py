@@ -91,7 +91,22 @@ class Ref:
     line: int
 
 
-Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef | Ref | Abbr
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Image:
+    """An image inside a paragraph or a link (a badge, an icon), checked as
+    a figure is: `path` is a file inside the source's folder and really of
+    type `mime`. Shown in the line at its own size, at most the text's width."""
+
+    path: str
+    mime: str
+    width: int  # pixels
+    height: int
+    alt: str
+    title: str | None = None
+    line: int | None = None
+
+
+Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef | Ref | Abbr | Image
 
 
 # Blocks --------------------------------------------------------------------
@@ -160,6 +175,10 @@ class CodeBlock:
 
     lang: str | None
     text: str
+    # A Quarto or R Markdown code cell's label (```` ```{r tbl-x} ````,
+    # `#| label: tbl-x`): the cell is shown, never run, so a cross-reference
+    # to what it would make is an error that says so.
+    label: str = ""
     line: int
 
 
@@ -232,6 +251,9 @@ class Section:
     portion: str | None = None  # the heading's portion mark
     blocks: tuple[Block, ...]
     children: tuple[Section, ...]
+    # Other ids links may use for it: GitHub's slug of its title, where that
+    # is not `id` (pandoc's); backends add each as a second anchor.
+    aliases: tuple[str, ...] = ()
     line: int
 
 
@@ -271,6 +293,10 @@ class Meta:
     classification_reason: str | None = None
     declassify_on: str | None = None
     short_title: str | None = None  # for the running header; the title when not given
+    # Markdown, shown under the title (`abstract`, or another tool's
+    # `description`); read into Document.abstract with the body.
+    abstract: str | None = None
+    keywords: tuple[str, ...] = ()  # document metadata, after the classification
     # The PDF and DOCX open with a page of their own; false: a title block.
     # None (unset) until transform/title_page.py decides by the text's length.
     title_page: bool | None = None
@@ -328,6 +354,7 @@ class Document:
     # rolled up from the portions that use it.
     abbreviation_marks: tuple[tuple[str, str], ...] = ()
     source: str = ""  # the source text as read, which a PDF/A-3 carries as an attachment
+    abstract: tuple[Block, ...] = ()  # Meta.abstract read as Markdown, shown under the title
     rollup: RollUp | None = None  # how the banner follows from the portion marks
 
 

@@ -1,6 +1,6 @@
 """The walks over the model, written once, as pandoc's `walk` and `query`.
 
-Only `map_block`, `map_inline`, `block_children` and `inline_children` know
+Only `map_block`, `map_children`, `block_children` and `inline_children` know
 where nodes nest; every pass (numbering, marking, resolving references) and
 every query (figures, plain text) hands them a function. A new node kind is
 added here, and mypy names every `match` that forgot it.
@@ -17,12 +17,13 @@ from collections.abc import Callable, Iterator
 from typing import assert_never
 
 from pipeline.model.nodes import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList,
-                                  Document, Emph, Figure, FootnoteRef, Inline, LineBreak, Link,
+                                  Document, Emph, Figure, FootnoteRef, Image, Inline, LineBreak, Link,
                                   ListBlock, Paragraph, Quote, Ref, Rule, Section, Strong, Table,
                                   Text)
 
 BlockFn = Callable[[Block], Block]
-InlineFn = Callable[[Inline], Inline]
+# An inline function returns a node, or a run of them to splice in its place.
+InlineFn = Callable[[Inline], Inline | tuple[Inline, ...]]
 SectionFn = Callable[[Section], Section]
 Inlines = tuple[Inline, ...]
 
@@ -36,7 +37,7 @@ def same(node):
 def map_document(doc: Document, *, block: BlockFn = same, inline: InlineFn = same,
                  section: SectionFn = same) -> Document:
     """The document with `section`, `block` and `inline` applied to every
-    node of their kind: the blocks before the first heading, the sections
+    node of their kind: the abstract, the blocks before the first heading, the sections
     (each heading before its blocks, its blocks before its subsections),
     then the footnotes."""
     def one_section(node: Section) -> Section:
@@ -46,7 +47,8 @@ def map_document(doc: Document, *, block: BlockFn = same, inline: InlineFn = sam
                                    children=tuple(one_section(child) for child in node.children))
 
     return dataclasses.replace(
-        doc, blocks=map_blocks(doc.blocks, block, inline),
+        doc, abstract=map_blocks(doc.abstract, block, inline),
+        blocks=map_blocks(doc.blocks, block, inline),
         sections=tuple(one_section(node) for node in doc.sections),
         footnotes=tuple(dataclasses.replace(note, blocks=map_blocks(note.blocks, block, inline))
                         for note in doc.footnotes))
@@ -99,15 +101,30 @@ def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Bloc
 def map_inlines(inlines: Inlines, fn: InlineFn = same) -> Inlines:
     if fn is same:  # most passes touch only blocks: leave the inlines as they are
         return inlines
-    return tuple(map_inline(item, fn) for item in inlines)
+    out: list[Inline] = []
+    for item in inlines:
+        mapped = fn(item)
+        if isinstance(mapped, tuple):
+            # Some inlines in its place (a link undone into its words):
+            # they are mapped as if they had stood there.
+            out.extend(map_inlines(mapped, fn))
+        else:
+            out.append(map_children(mapped, fn))
+    return tuple(out)
 
 
 def map_inline(item: Inline, fn: InlineFn) -> Inline:
-    item = fn(item)
+    """`fn` on one inline, then on every inline inside what it returned."""
+    mapped = fn(item)
+    assert not isinstance(mapped, tuple), "an inline in a place for one"
+    return map_children(mapped, fn)
+
+
+def map_children(item: Inline, fn: InlineFn) -> Inline:
     match item:
         case Link(children=children) | Emph(children=children) | Strong(children=children):
             return dataclasses.replace(item, children=map_inlines(children, fn))
-        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr():
+        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr() | Image():
             return item
         case _:
             assert_never(item)
@@ -125,8 +142,9 @@ def sections(doc: Document) -> Iterator[Section]:
 
 
 def blocks(doc: Document) -> Iterator[Block]:
-    """Every block, nested ones included, in reading order: before the first
-    heading, in sections, in footnotes."""
+    """Every block, nested ones included, in reading order: the abstract,
+    before the first heading, in sections, in footnotes."""
+    yield from nested_blocks(doc.abstract)
     yield from nested_blocks(doc.blocks)
     for section in sections(doc):
         yield from nested_blocks(section.blocks)
@@ -181,7 +199,7 @@ def inline_children(item: Inline) -> Inlines:
     match item:
         case Link(children=children) | Emph(children=children) | Strong(children=children):
             return children
-        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr():
+        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr() | Image():
             return ()
         case _:
             assert_never(item)
@@ -193,6 +211,15 @@ def nested_inlines(inlines: Inlines) -> Iterator[Inline]:
         yield from nested_inlines(inline_children(item))
 
 
+def inlines(doc: Document) -> Iterator[Inline]:
+    """Every inline, nested ones included: the headings' and every block's."""
+    for section in sections(doc):
+        yield from nested_inlines(section.title)
+    for block in blocks(doc):
+        for run in block_inlines(block):
+            yield from nested_inlines(run)
+
+
 # Text ------------------------------------------------------------------------
 
 def plain_text(inlines: Inlines) -> str:
@@ -200,7 +227,7 @@ def plain_text(inlines: Inlines) -> str:
     parts: list[str] = []
     for item in inlines:
         match item:
-            case Text(text=text) | Code(text=text) | Abbr(text=text):
+            case Text(text=text) | Code(text=text) | Abbr(text=text) | Image(alt=text):
                 parts.append(text)
             case FootnoteRef():
                 pass
@@ -248,7 +275,7 @@ def reused(inlines: Inlines) -> Inlines:
                 out.append(Emph(children=reused(children)))
             case Strong(children=children):
                 out.append(Strong(children=reused(children)))
-            case Text() | Code() | LineBreak() | Abbr():
+            case Text() | Code() | LineBreak() | Abbr() | Image():
                 out.append(item)
             case _:
                 assert_never(item)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from pipeline.problems import Reporter
+from pipeline.problems import BriefingError, Reporter, excerpt
 from pipeline.markings.rules import SCHEMES
 from pipeline.model import PAPER_SIZES, Meta
+from pipeline.read import foreign
 from pipeline.read.source import Source, check_characters
+from pipeline.read.titleblock import TitleBlock, read_title_block, starts_title_block
 
 FENCE = "---"
 END_FENCES = ("---", "...")
@@ -100,7 +103,7 @@ SCHEMA: dict[str, Callable[[Any], Any]] = {
     "date": text,
     "version": text,
     "status": text,
-    "authors": text_list,
+    "authors": foreign.names,
     "organization": text,
     "poc": text,
     "distribution": upper_text,
@@ -115,6 +118,8 @@ SCHEMA: dict[str, Callable[[Any], Any]] = {
     "classification_reason": text,
     "declassify_on": text,
     "short_title": text,
+    "abstract": text,  # Markdown, read into blocks with the body
+    "keywords": text_list,
     "title_page": flag,
     "toc": flag,
     "numbering": flag,
@@ -142,63 +147,157 @@ def describe(value: Any) -> str:
             return repr(value)
 
 
-def split(source: Source) -> tuple[list[str], int]:
-    """The front matter lines and the line number where the body starts."""
-    if not source.lines or source.lines[0].rstrip() != FENCE:
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """Where a source's front matter and body are."""
+    yaml: list[str] | None  # the YAML's lines, without fences; None: no YAML
+    yaml_line: int  # the line of its first line
+    body_line: int  # the line where the Markdown body starts
+    title_block: TitleBlock | None = None  # pandoc's `% Title` lines, before or after the YAML
+
+
+def split(source: Source) -> Parts:
+    """The YAML front matter and pandoc's `%` title block, either or both
+    (in either order), and the line where the body starts."""
+    lines = source.lines
+    block = read_title_block(lines, 1) if lines and starts_title_block(lines[0]) else None
+    index = block.end - 1 if block else 0
+    if block:
+        while index < len(lines) and not lines[index].strip():
+            index += 1
+        # `---` then a blank line is a rule, not front matter (as pandoc reads it).
+        if not (index + 1 < len(lines) and lines[index].rstrip() == FENCE and lines[index + 1].strip()
+                and any(line.rstrip() in END_FENCES for line in lines[index + 1:])):
+            return Parts(None, 0, block.end, block)
+    elif not lines or lines[0].rstrip() != FENCE:
         raise source.error(1, "no front matter: a briefing starts with '---', then YAML with at "
                            "least title and classification, then '---'", "meta.missing")
-    for index, line in enumerate(source.lines[1:], start=1):
-        if line.rstrip() in END_FENCES:
-            return list(source.lines[1:index]), index + 2
-    raise source.error(1, "front matter is not closed: add a line '---' after it", "meta.unclosed")
+    for end in range(index + 1, len(lines)):
+        if lines[end].rstrip() in END_FENCES:
+            body = end + 1  # 0-based: the line after the closing fence
+            if block is None:
+                after = body
+                while after < len(lines) and not lines[after].strip():
+                    after += 1
+                if after < len(lines) and starts_title_block(lines[after]):
+                    block = read_title_block(lines, after + 1)
+                    body = block.end - 1
+            return Parts(list(lines[index + 1:end]), index + 2, body + 1, block)
+    raise source.error(index + 1, "front matter is not closed: add a line '---' after it",
+                       "meta.unclosed")
 
 
-def read_meta(source: Source, reporter: Reporter | None = None) -> tuple[Meta, int]:
+def read_meta(source: Source, reporter: Reporter | None = None,
+              stop: bool = True) -> tuple[Meta, int]:
     """The checked Meta, and the line where the Markdown body starts. Every
-    key's problem is reported at once; with any, the build ends here."""
+    key's problem is reported at once; with any, the build ends here, or
+    (`stop` false) once the body's own problems are found too: the Meta is
+    then a stand-in, whatever could be read."""
     reporter = reporter or Reporter(source.name)
-    lines, body_line = split(source)
-    root = compose(source, lines)
-    if root is None:
+    parts = split(source)
+    block = parts.title_block
+    try:
+        root = compose(source, parts.yaml, parts.yaml_line) if parts.yaml is not None else None
+    except BriefingError as error:
+        if stop:
+            raise
+        # Invalid YAML: said, and the body is still read for its own problems.
+        reporter.merge(error)
+        return Meta(title="", classification=""), parts.body_line
+    if root is None and parts.yaml is not None and not block:
         raise source.error(1, "front matter is empty: it needs title and classification", "meta.empty")
-    if not isinstance(root, yaml.MappingNode):
-        raise source.error(root.start_mark.line + 2, "front matter must be key: value lines",
+    if root is not None and not isinstance(root, yaml.MappingNode):
+        raise source.error(root.start_mark.line + parts.yaml_line, "front matter must be key: value lines",
                            "meta.not-a-mapping")
     values: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
+    ignored: list[tuple[str, int]] = []  # other tools' keys
+
     def problem(line: int, code: str, message: str) -> None:
         reporter.error(line, f"meta.{code}", message, path=source.name)
 
+    if block:  # pandoc's `% Title` lines: title, authors, date
+        for key, value in block.values.items():
+            values[key], key_lines[key] = value, block.lines[key]
+            for item in value if isinstance(value, tuple) else (value,):
+                check_characters(item, source.name, block.lines[key])
+
     loader = StrictLoader("")
-    for key_node, value_node in root.value:
-        line = key_node.start_mark.line + 2
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        if key not in SCHEMA:
-            problem(line, "unknown-key", unknown_key(key))
-            continue
+    aliased: list[tuple[str, int, yaml.Node]] = []
+    seen: dict[str, int] = {}
+
+    def take(key: str, line: int, node: yaml.Node, written: str) -> None:
+        """The value of `key` (written as `written`), checked by its type."""
+        raw: Any = None
         if key in key_lines:
-            problem(line, "duplicate-key", f"duplicate key '{key}' (first on line {key_lines[key]})")
-            continue
+            where = "in the % title block" if block and block.lines.get(key) == key_lines[key] else \
+                f"first on line {key_lines[key]}"
+            problem(line, "duplicate-key", f"duplicate key '{written}' ({where})")
+            return
         key_lines[key] = line
         try:
-            raw = written_value(loader, value_node)
+            raw = written_value(loader, node)
             values[key] = SCHEMA[key](raw)
         except TypeError as expected:
-            problem(line, "type", f"'{key}' must be {expected}, not {describe(raw)}")
-            continue
+            problem(line, "type", f"'{written}' must be {expected}, not {describe(raw)}")
+            return
         except yaml.YAMLError as error:
-            problem(line, "yaml", f"'{key}': {yaml_problem(error)}")
-            continue
+            problem(line, "yaml", f"'{written}': {yaml_problem(error)}")
+            return
         for item in values[key] if isinstance(values[key], tuple) else (values[key],):
             if isinstance(item, str):
                 check_characters(item, source.name, line)
+
+    for key_node, value_node in root.value if root is not None else ():
+        line = key_node.start_mark.line + parts.yaml_line
+        if not isinstance(key_node, yaml.ScalarNode):
+            problem(line, "unknown-key", "front matter keys must be plain words")
+            continue
+        key = str(key_node.value)
+        if key in seen and key not in SCHEMA:
+            problem(line, "duplicate-key", f"duplicate key '{excerpt(key, 40)}' (first on line {seen[key]})")
+            continue
+        seen.setdefault(key, line)
+        if key in foreign.ALIASES:
+            aliased.append((key, line, value_node))
+        elif key in SCHEMA:
+            take(key, line, value_node, key)
+        elif meant := foreign.foreign_or_typo(key, SCHEMA):
+            problem(line, "unknown-key", f"unknown front-matter key '{excerpt(key, 40)}'; "
+                    f"did you mean '{meant}'?")
+        else:
+            ignored.append((key, line))
+    for key, line, node in aliased:  # after ours: `authors` wins over `author`, `abstract` over `description`
+        canonical = foreign.ALIASES[key]
+        if canonical in seen and canonical != key:
+            if key == "author":
+                problem(line, "duplicate-key", f"'author' and 'authors' (line {seen[canonical]}) "
+                        "both name the authors: keep one")
+            else:
+                ignored.append((key, line))
+            continue
+        take(canonical, line, node, key)
+    if ignored:
+        ignored.sort(key=lambda item: item[1])
+        reporter.warning(ignored[0][1], "meta.foreign-keys", "front-matter keys briefing does not "
+                         "use, ignored (other tools' settings): "
+                         + foreign.listed([excerpt(key, 40) for key, _ in ignored]), path=source.name)
     for key in REQUIRED:
-        if key not in key_lines:
+        if key in key_lines:
+            continue
+        if block and parts.yaml is None and key == "classification":
+            problem(block.end - 1, "required", "a briefing needs a classification, which a % title "
+                    "block cannot give: below it, add front matter of three lines: '---', "
+                    "'classification: UNCLASSIFIED' (or the briefing's marking), '---'")
+        else:
             problem(1, "required", f"front matter lacks '{key}', which every briefing needs")
-    reporter.check()
+    if stop:
+        reporter.check()
+    values.setdefault("title", "")
+    values.setdefault("classification", "")
     # The classification is checked with the other markings, so that every
     # marking problem is reported at once.
-    return Meta(**values, key_lines=tuple(key_lines.items())), body_line
+    return Meta(**values, key_lines=tuple(key_lines.items())), parts.body_line
 
 
 def written_value(loader: StrictLoader, node: yaml.Node) -> Any:
@@ -209,7 +308,7 @@ def written_value(loader: StrictLoader, node: yaml.Node) -> Any:
     return loader.construct_object(node, deep=True)
 
 
-def compose(source: Source, lines: list[str]) -> yaml.Node | None:
+def compose(source: Source, lines: list[str], first: int) -> yaml.Node | None:
     """The YAML node tree (aliases are refused here, while composing)."""
     try:
         loader = StrictLoader("\n".join(lines))
@@ -219,7 +318,7 @@ def compose(source: Source, lines: list[str]) -> yaml.Node | None:
             loader.dispose()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        line = mark.line + first if mark is not None else 1
         raise source.error(line, f"invalid YAML: {yaml_problem(error)}", "meta.yaml") from None
 
 
@@ -228,13 +327,3 @@ def yaml_problem(error: yaml.YAMLError) -> str:
     if "could not determine a constructor" in problem:
         return "YAML tags such as !!python/object are not allowed"
     return problem
-
-
-def unknown_key(key: str | None) -> str:
-    if key is None:
-        return "front matter keys must be plain words"
-    import difflib  # only for a mistake: slow to import for every build
-
-    close = difflib.get_close_matches(key, SCHEMA, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(SCHEMA)}"
-    return f"unknown front-matter key '{key}'{hint}"

@@ -13,7 +13,6 @@ import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlsplit
 
 import markdown
 from markdown.extensions import Extension
@@ -33,14 +32,16 @@ from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
 from pipeline import model as m
 from pipeline.problems import BriefingError, Problem
-from pipeline.read.images import ImageProblem, check_image
+from pipeline.read.abstract import read_abstract
+from pipeline.read.cells import cell_label
+from pipeline.read.images import ImageProblem, check_image, is_remote, remote_images
+from pipeline.read.links import check_link, decoded
 from pipeline.read.source import XML_INVALID, Source
 
 MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
 MAX_TABLE_ROWS = 2000  # a 2,000-row table takes about 20 s to typeset; 10,000 over 2 min
 MAX_BRACKETS = 1000  # `[` in one paragraph; past that, link matching grows slow
-LINK_SCHEMES = ("http", "https", "mailto")
-CROSS_REF = re.compile(r"(?<![\w@.])@((?:sec|tbl|fig)-[\w:.-]*\w)")  # Quarto's @sec-id
+CROSS_REF = re.compile(r"(?<![\w@.])@((?:sec|tbl|fig|eq)-[\w:.-]*\w)")  # Quarto's @sec-id
 UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")  # left as text when no definition
 SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 ATTRIBUTION = re.compile(r"^(?:—|―|--)\s*")  # a quote's last line `— Source`
@@ -64,7 +65,7 @@ MARK_FIRST, MARK_BASE = 0xE000, 0x1900  # U+E000 to U+F8FF, 6,400 characters
 MARKER_CHARS = re.compile("[\ue000-\uf8ff]")
 MARK = "\t?[\ue000-\uf8ff]{2}"
 MARKS = re.compile(MARK)
-FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w#+.\t\ue000-\uf8ff-]*)[^\n]*\n"
+FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>\{?\.?(?P<lang>[\w#+.\t\ue000-\uf8ff-]*)[^\n]*)\n"
                    rf"(?P<code>.*?)(?<=\n)(?P=indent)(?P=fence)[ \t]*(?:{MARK})?[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
@@ -126,7 +127,7 @@ def mark_line(line: str, number: int) -> str:
         end = start  # `# #`: Python-Markdown drops a heading's closing hashes
     if end > floor and escaped(body, end):
         end -= 1  # a backslash would escape the marker, not the line's end
-    if body[end - 1] in DELIMITERS and body[end:end + 1] in ("", " "):  # a space or the line's end after it
+    if 0 < end <= len(body) and body[end - 1] in DELIMITERS and body[end:end + 1] in ("", " "):  # a space or the line's end after it
         if end == len(body) and line.endswith("  "):
             # A hard break, which Python-Markdown reads before emphasis:
             # it keeps the marker (see LineBreak).
@@ -169,6 +170,7 @@ class FencedCode(Preprocessor):
             pre = etree.Element("pre", {"data-line": str(marked_line(mark[0]) if mark else 0)})
             code = etree.SubElement(pre, "code", {"data-lang": unmarked(match["lang"])})  # `~~~c#`
             code.text = MARKS.sub("", dedent(match["code"], match["indent"]))
+            pre.set("data-label", cell_label(MARKS.sub("", match["info"]), code.text))  # a Quarto cell's
             # The placeholder keeps the fence's indent, so a fence inside a
             # list item or a note stays inside it, and its marker, so the
             # block around it has a line.
@@ -565,12 +567,16 @@ class Reader:
     in_note: bool = False  # reading a footnote's text
     # Problems the reading can go on after, reported together at the end.
     problems: list[Problem] = field(default_factory=list)
+    remote: list[tuple[int, str]] = field(default_factory=list)  # remote images: (line, src)
 
     def error(self, code: str, line: int, message: str) -> BriefingError:
         return self.source.error(line, message, code)
 
     def report(self, code: str, line: int, message: str) -> None:
         self.problems.append(Problem(self.source.name, line, message, code=code))
+
+    def warn(self, code: str, line: int, message: str) -> None:
+        self.problems.append(Problem(self.source.name, line, message, code=code, severity="warning"))
 
     def line(self, element: etree.Element) -> int:
         return self.positions.starts.get(element, 0)
@@ -608,19 +614,22 @@ class Reader:
     def entity(self, match: re.Match[str], line: int) -> str:
         stashed = self.md.htmlStash.rawHtmlBlocks[int(match[1])]
         if isinstance(stashed, etree.Element):  # a code block the block parser ran into text
-            raise self.error("code.fence", line, "a fenced code block must be separated from the text "
-                             "before it by a blank line")
+            self.report("code.fence", line, "a fenced code block must be separated from the text "
+                        "before it by a blank line")
+            return ""
         reference = str(stashed)
         value = html.unescape(reference)
         # HTML quietly drops most control characters; we name every one.
         number = NUMERIC_REFERENCE.fullmatch(reference)
         code = (int(number[1], 16) if number[1] else int(number[2])) if number else None
         if code is not None and (code > 0x10FFFF or XML_INVALID.match(chr(code))):
-            raise self.error("markdown.character-reference", line, f"character reference {reference} is not a character "
-                             "a briefing may contain")
+            self.report("markdown.character-reference", line, f"character reference {reference} is not a character "
+                        "a briefing may contain")
+            return ""
         if bad := XML_INVALID.search(value):
-            raise self.error("markdown.character-reference", line, f"character reference {reference} stands for "
-                             f"U+{ord(bad[0]):04X}, which is not allowed in a briefing")
+            self.report("markdown.character-reference", line, f"character reference {reference} stands for "
+                        f"U+{ord(bad[0]):04X}, which is not allowed in a briefing")
+            return ""
         return value
 
     # Blocks ----------------------------------------------------------------
@@ -683,7 +692,9 @@ class Reader:
             case "div" if "admonition" in element.get("class", "").split():
                 return self.admonition(element, depth)
             case tag:
-                raise self.error("markdown.unsupported", self.line(element), f"unsupported element <{tag}>")
+                self.report("markdown.unsupported", self.line(element), f"unsupported element <{tag}>")
+                # Never rendered: the problem stops the build.
+                return m.Paragraph(inlines=(), line=self.line(element))
 
     def paragraph(self, element: etree.Element) -> m.Block:
         stashed = self.stashed(element.text) if len(element) == 0 else None
@@ -705,7 +716,7 @@ class Reader:
             text = html.unescape(code.text or "") if code is not None else ""
             lang = None
         text = (text or "").rstrip("\n")
-        return m.CodeBlock(lang=lang or None, text=text, line=line)
+        return m.CodeBlock(lang=lang or None, text=text, label=pre.get("data-label", ""), line=line)
 
     def list_block(self, element: etree.Element, depth: int) -> m.ListBlock:
         line = self.line(element)
@@ -735,8 +746,9 @@ class Reader:
         head = element.findall("thead/tr/th")
         rows = element.findall("tbody/tr")
         if len(rows) > MAX_TABLE_ROWS:
-            raise self.error("limit.table-rows", line, f"a table of {len(rows):,} rows is past the limit of "
-                             f"{MAX_TABLE_ROWS:,}: split it, or attach the data as a file")
+            self.report("limit.table-rows", line, f"a table of {len(rows):,} rows is past the limit of "
+                        f"{MAX_TABLE_ROWS:,}: split it, or attach the data as a file")
+            rows = []  # not read: the problem stops the build
         aligns = tuple(cell_align(th) for th in head)
         table = m.Table(head=tuple(self.inlines(th) for th in head),
                         rows=tuple(tuple(self.inlines(td) for td in tr.findall("td"))
@@ -750,6 +762,10 @@ class Reader:
     def figure(self, img: etree.Element) -> m.Figure | m.Paragraph:
         src = img.get("src", "")
         line = self.line(img)
+        if is_remote(src):  # never fetched: its alt text in its place
+            self.remote.append((line, src))
+            alt = plain_alt(img.get("alt", ""))
+            return m.Paragraph(inlines=(m.Text(text=alt),) if alt else (), line=line)
         if self.in_note:
             self.report("footnote.figure", line, "a footnote cannot hold a figure")
             return m.Paragraph(inlines=(), line=line)  # never rendered: the problem stops the build
@@ -769,8 +785,8 @@ class Reader:
             return ()
         root, md, positions = markdown_tree(alt, line)
         paragraph = root.find("p")
-        return Reader(source=self.source, md=md, positions=positions, problems=self.problems).inlines(
-            paragraph) if paragraph is not None else ()
+        return Reader(source=self.source, md=md, positions=positions, problems=self.problems,
+                      remote=self.remote).inlines(paragraph) if paragraph is not None else ()
 
     def footnotes(self, notes: etree.Element) -> tuple[m.Footnote, ...]:
         """Footnote definitions, numbered by their first reference."""
@@ -796,7 +812,7 @@ class Reader:
                 blocks = self.list_item(child, depth + 1)
                 items[-1] = replace(items[-1], definitions=(*items[-1].definitions, blocks))
             else:
-                raise self.error("definition.no-term", self.line(child), "a definition needs a term on the line above")
+                self.report("definition.no-term", self.line(child), "a definition needs a term on the line above")
         return m.DefinitionList(items=tuple(items), line=self.line(element))
 
     def admonition(self, element: etree.Element, depth: int) -> m.Admonition:
@@ -842,39 +858,50 @@ class Reader:
             case "br":
                 return (m.LineBreak(),)
             case "a":
-                href = element.get("href", "").strip()
-                target = self.link_target(href, line)
-                children = self.inlines(element, refs=False) or (m.Text(text=target),)
-                return (m.Link(target=target, children=children, title=element.get("title"),
-                               line=line),)
+                if element.text and AMP_SUBSTITUTE in element.text:  # an automatic mail link's
+                    element.text = decoded(element.text)
+                checked = check_link(element.get("href", ""))
+                children = self.inlines(element, refs=False) or (m.Text(text=checked.target),)
+                if checked.problem is None:
+                    return (m.Link(target=checked.target, children=children,
+                                   title=element.get("title"), line=line),)
+                if checked.severity == "warning":
+                    self.warn(checked.code, line, checked.problem)
+                else:
+                    self.report(checked.code, line, checked.problem)
+                return children  # its words, as text
             case "abbr":
                 return (m.Abbr(text=element.text or "", title=element.get("title", "")),)
             case "sup" if element.get("id", "").startswith("fnref"):
                 if self.in_note:
-                    raise self.error("footnote.nested", line, "a footnote cannot refer to another footnote")
+                    self.report("footnote.nested", line, "a footnote cannot refer to another footnote")
+                    return ()
                 link = element.find("a")
                 label = (link.get("href", "") if link is not None else "").removeprefix("#fn:")
                 first = label not in self.notes
                 number = self.notes.setdefault(label, len(self.notes) + 1)
                 return (m.FootnoteRef(number=number, first=first, line=line),)
             case "img":
-                raise self.error("image.not-alone", line, "an image must stand alone in its paragraph, where it "
-                                 f"becomes a figure: ![{element.get('alt', '')}]({element.get('src', '')})")
+                return self.image(element, line)
             case tag:
-                raise self.error("markdown.unsupported", line, f"unsupported inline element <{tag}>")
+                self.report("markdown.unsupported", line, f"unsupported inline element <{tag}>")
+                return ()
 
-    def link_target(self, href: str, line: int) -> str:
-        if href.startswith("#") and len(href) > 1:
-            return href
-        parts = urlsplit(href)
-        shown = href if len(href) <= 60 else href[:57] + "..."
-        if parts.scheme.lower() not in LINK_SCHEMES:
-            self.report("link.scheme", line, f"link target '{shown}' is not allowed: use http, https, "
-                        "mailto or #id")
-        elif not (parts.netloc if parts.scheme.lower() != "mailto" else parts.path):
-            self.report("link.invalid", line, f"link target '{shown}' has no "
-                        f"{'address' if parts.scheme.lower() == 'mailto' else 'host'}")
-        return href  # a refused one is never rendered: its problem stops the build
+    def image(self, img: etree.Element, line: int) -> tuple[m.Inline, ...]:
+        """An image in the line (a badge, an icon), checked as a figure is;
+        a remote one shows its alt text, and is said once (`remote`)."""
+        src, alt = img.get("src", ""), plain_alt(img.get("alt", ""))
+        words: tuple[m.Inline, ...] = (m.Text(text=alt),) if alt else ()
+        if is_remote(src):
+            self.remote.append((line, src))
+            return words
+        try:
+            image = check_image(src, self.source.path.parent)
+        except ImageProblem as problem:
+            self.report("image.invalid", line, str(problem))
+            return words
+        return (m.Image(path=str(image.path), mime=image.mime, width=image.width,
+                        height=image.height, alt=alt, title=img.get("title"), line=line),)
 
 
 def drop_backlinks(li: etree.Element) -> None:
@@ -1042,8 +1069,11 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     footnotes = reader.footnotes(notes) if notes is not None else ()
     abbreviations: dict[str, str] = next((ext.abbrs for ext in md.registeredExtensions
                           if isinstance(ext, AbbrExtension)), {})
-    if problems is None and reader.problems:
+    abstract = read_abstract(source, meta, reader.problems)
+    if reader.remote:
+        reader.warn("image.remote", reader.remote[0][0], remote_images(reader.remote))
+    if problems is None and any(not problem.warning for problem in reader.problems):
         raise BriefingError(sorted(reader.problems, key=lambda problem: problem.line or 0))
     return m.Document(meta=meta, blocks=preamble, sections=sections, path=source.name,
                       footnotes=footnotes, abbreviations=tuple(sorted(abbreviations.items())),
-                      source=source.text)
+                      source=source.text, abstract=abstract)

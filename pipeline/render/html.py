@@ -27,6 +27,9 @@ from pipeline.render.templates import Templates
 # the table, however narrow the table: about two thirds of a line of text.
 SHORT_CAPTION = 64
 
+# A date as W3C-DTF (ISO 8601) writes it, which document metadata can carry.
+W3C_DATE = re.compile(r"\d{4}(-\d\d(-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?)?)?$")
+
 
 @dataclass(frozen=True)
 class Context:
@@ -72,8 +75,12 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
                         "title": Markup.escape(ctx.labels["abbreviations"]), "children": []})
     toc = (templates.macros("html/toc.html.j2").entries(entries)
            if doc.meta.toc and doc.sections else "")
+    abstract = ctx.macros.abstract(blocks(doc.abstract, ctx), ctx.labels) if doc.abstract else ""
+    created = doc.meta.date if doc.meta.date and W3C_DATE.match(doc.meta.date) else None
     return templates.render(
-        template, meta=doc.meta, body=body, toc=toc, styles=styles, level=context.level,
+        template, meta=doc.meta, body=body, toc=toc, abstract=abstract, created=created,
+        styles=styles,
+        level=context.level,
         marking_blocks=unbroken_dates(context.first_page, doc.meta),
         marking_properties=list(context.properties),
         labels=ctx.labels, version=__version__, **extra)
@@ -145,7 +152,7 @@ def section(node: m.Section, ctx: Context) -> Markup:
     children = Markup("").join(section(child, ctx) for child in node.children)
     return ctx.macros.section(level, node.id, node.number,
                               marked(node.portion, inlines(node.title, ctx), ctx),
-                              blocks(node.blocks, ctx), children)
+                              blocks(node.blocks, ctx), children, node.aliases)
 
 
 def blocks(nodes: tuple[m.Block, ...], ctx: Context) -> Markup:
@@ -227,6 +234,8 @@ def inline(node: m.Inline, ctx: Context) -> Markup:
         case m.Ref(id=ident, kind=kind, number=number, title=title):
             words = Markup.escape(f"{ctx.labels[kind]} {number}") if number else inlines(title, ctx)
             return ctx.macros.cross_ref(ident, words)
+        case m.Image(path=path, mime=mime, alt=alt, width=width, height=height, title=title):
+            return ctx.macros.image(data_uri(path, mime), alt, width, height, title)
         case m.FootnoteRef(number=number, first=first):
             if ctx.print_notes is not None and first:
                 return ctx.macros.footnote_in_place(ctx.print_notes[number])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from markupsafe import Markup
 
@@ -21,8 +20,7 @@ from pipeline.render.html import page, stylesheets
 class PrintJob:
     """The PDF backend's product: plain data that crosses to the PDF worker,
     where weasy/typeset.py makes the PDF of it."""
-    markup: str  # the print page, styles inline
-    base_url: str  # the source's folder
+    markup: str  # the print page, styles inline and images as data: URIs
     path: str  # the source, for messages
     variant: str  # of formats.PDF_VARIANTS
     lang: str
@@ -40,7 +38,7 @@ def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:
     boxes = margins(doc.meta, root_properties(styles).get("--sans", "sans-serif"))
     markup = page(doc, ctx, "print/page.html.j2", resolve_custom_properties(styles),
                   footnotes_in_place=True, margins=boxes)
-    return PrintJob(markup=markup, base_url=str(Path(doc.path).parent), path=doc.path,
+    return PrintJob(markup=markup, path=doc.path,
                     variant=ctx.pdf_variant, lang=doc.meta.lang,
                     classification=doc.meta.classification, markings=ctx.properties,
                     made=ctx.made, source=doc.source)

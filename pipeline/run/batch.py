@@ -81,7 +81,9 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
         results = one_after_another(sources, options, pdf_job)
     for source, made, problems, seconds in results:
         if made is None:
-            yield Outcome(source=source, status="failed", seconds=seconds, errors=problems)
+            yield Outcome(source=source, status="failed", seconds=seconds,
+                          errors=tuple(p for p in problems if not p.warning),
+                          warnings=tuple(p for p in problems if p.warning))
             continue
         outputs = write(made, str(source))
         report = {"outputs": [str(p) for p in outputs], "pages": made.pages,

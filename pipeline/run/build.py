@@ -33,6 +33,7 @@ class Options:
     pdf_variant: str = PDF_VARIANTS[0]
     reference_doc: Path | None = None  # the DOCX's styles; default: docx/reference.docx of the templates
     silenced: tuple[str, ...] = ()  # warning codes not to report (--silence)
+    fail_on_warning: bool = False  # any warning fails the briefing (--fail-on-warning)
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Made:
     warnings: tuple[Problem, ...]
     pages: int | None  # of the PDF, when one was made
     markings: str  # the overall classification
-    inputs: tuple[Path, ...]  # what it read besides the source and templates: figures
+    inputs: tuple[Path, ...]  # what it read besides the source and templates: images
     rollup: dict | None = None  # how the banner follows from the portions (plain data)
 
 
@@ -65,16 +66,24 @@ def load(path: Path, reporter: Reporter | None = None, stop: bool = True) -> m.D
 
     reporter = reporter or Reporter(str(path))
     source = read_source(path)
-    meta, body_line = read_meta(source, reporter)
+    # A front matter with errors still lets the body be read, for its own
+    # problems: the author then sees them all at once.
+    meta, body_line = read_meta(source, reporter, stop=False)
+    front_ok = not reporter.errors
     read_problems: list[Problem] = []  # what reading can go past, reported with the checks' own
     try:
         doc = parse(source, meta, body_line, read_problems)
     except BriefingError as error:  # reading cannot go on: with what it had found
         reporter.merge(error)
-        raise BriefingError(reporter.sorted(reporter.errors)) from None
+        raise BriefingError(reporter.sorted(reporter.problems)) from None
     finally:
         for problem in read_problems:
             reporter.add(problem)
+    if not front_ok:
+        # The markings need a sound front matter (the banner, the scheme);
+        # the other passes still find the text's problems.
+        finish(doc, reporter, stop=False, skip=("portions",))
+        reporter.check()
     return finish(doc, reporter, stop)
 
 
@@ -138,7 +147,7 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
     """Read, transform and render one source, in memory; write nothing. The
     PDF is made by `pdf_job` when one is given (see pipeline/run/worker.py)."""
     from pipeline.markings.rules import rollup_dict
-    from pipeline.model import Figure, walk
+    from pipeline.model import Figure, Image, walk
 
     files = targets(path, options.formats, options.out_dir)
     for target in files:
@@ -149,7 +158,10 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
     with time_limit(options.time_limit, str(path)):
         doc = load(path, reporter)
         results = render_formats(doc, options, reporter, pdf_job)
-    figures = dict.fromkeys(Path(b.path) for b in walk.blocks(doc) if isinstance(b, Figure))
+    if options.fail_on_warning:
+        reporter.fail_on_warnings()  # once rendered: the backends' warnings count too
+    figures = dict.fromkeys([*(Path(b.path) for b in walk.blocks(doc) if isinstance(b, Figure)),
+                             *(Path(i.path) for i in walk.inlines(doc) if isinstance(i, Image))])
     return Made(files={target: results[fmt].data for target, fmt in zip(files, options.formats)},
                 warnings=reporter.warnings,
                 pages=results["pdf"].pages if "pdf" in results else None,

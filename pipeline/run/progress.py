@@ -8,7 +8,7 @@ import shutil
 import sys
 from typing import TextIO
 
-from pipeline.problems import shown
+from pipeline.problems import Reporter, shown
 from pipeline.run.outcome import Outcome
 
 
@@ -25,7 +25,7 @@ class Progress:
         self.count += 1
         if self.bar:
             self.clear()
-        for problem in (*outcome.errors, *outcome.warnings):
+        for problem in Reporter.sorted((*outcome.errors, *outcome.warnings)):
             print(shown(problem, self.github), file=self.err)
         if self.bar:
             self.draw(str(outcome.source))

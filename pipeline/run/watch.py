@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.problems import shown
+from pipeline.problems import Reporter, shown
 from pipeline.run.batch import build_many
 from pipeline.run.outcome import Outcome
 from pipeline.run.progress import line
@@ -122,7 +122,7 @@ def watch(target: Path, options, *, port: int, jobs: int, github: bool = False,
     def build_round() -> None:
         outcomes = build_many(sources_of(target), options, jobs=jobs)
         for outcome in outcomes:
-            for problem in (*outcome.errors, *outcome.warnings):
+            for problem in Reporter.sorted((*outcome.errors, *outcome.warnings)):
                 print(shown(problem, github), file=sys.stderr, flush=True)
             if outcome.status != "up to date":
                 say(line(outcome))

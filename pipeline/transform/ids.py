@@ -1,6 +1,7 @@
 """Every heading gets an id (its `{#id}`, else a slug of its title as pandoc
-makes them, made unique); every id a heading, table or figure claims is
-checked once: two of one name, or one the templates use, is an error."""
+makes them, made unique), and GitHub's slug of its title as an alias where
+that differs; every id a heading, table, figure or anchor claims is checked
+once: two of one name, or one the templates use, is an error."""
 
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ RESERVED_IDS = ("toc-title", "abbreviations-title", "notes-title", *(f"fn-{n}" f
 def assign_ids(doc: m.Document, reporter: Reporter) -> m.Document:
     seen: dict[str, int] = dict.fromkeys(RESERVED_IDS, 0)  # id -> its line; 0: the templates'
 
-    def claim(ident: str, line: int) -> None:
+    def claim(ident: str, line: int | None) -> None:
         if ident in seen:
             where = f"first used on line {seen[ident]}" if seen[ident] else "the templates use it"
             reporter.error(line, "id.duplicate", f"duplicate id '#{ident}' ({where})")
-        seen.setdefault(ident, line)
+        seen.setdefault(ident, line or 0)
 
     def section(node: m.Section) -> m.Section:
         ident = node.id or unique(slug(walk.plain_text(node.title)), seen)
@@ -32,19 +33,60 @@ def assign_ids(doc: m.Document, reporter: Reporter) -> m.Document:
         return dataclasses.replace(node, id=ident)
 
     def block(node: m.Block) -> m.Block:
-        match node:
-            case m.Table(id=str(ident), line=line) | m.Figure(id=str(ident), line=line) if ident:
-                claim(ident, line)
+        if ident := declared_id(node):
+            claim(ident, node.line)
+        for run in walk.block_inlines(node):
+            for item in walk.nested_inlines(run):
+                if ident := declared_id(item):
+                    claim(ident, getattr(item, "line", None) or node.line)
         return node
 
-    return walk.map_document(doc, section=section, block=block)
+    doc = walk.map_document(doc, section=section, block=block)
+    return github_aliases(doc, seen)
+
+
+def declared_id(node: m.Block | m.Inline) -> str:
+    """The id a node declares for links to point at: a table's, a figure's,
+    an anchor's (`<a name>`, `[]{#id}`) … A reference's `id` names its
+    target, which is not a declaration."""
+    if isinstance(node, m.Ref):
+        return ""
+    ident = getattr(node, "id", "")
+    return ident if isinstance(ident, str) else ""
+
+
+def github_aliases(doc: m.Document, seen: dict[str, int]) -> m.Document:
+    """Each heading's id as GitHub makes it, where it differs from pandoc's
+    (`#additional-notes--questions` for pandoc's `#additional-notes-questions`,
+    `#1-scope` for `#scope`), kept as an alias: a link written for GitHub
+    finds the heading too. An alias never takes an id something declares."""
+    github_seen: dict[str, int] = {}
+
+    def section(node: m.Section) -> m.Section:
+        alias = unique(github_slug(walk.plain_text(node.title)), github_seen)
+        github_seen[alias] = node.line
+        if alias == node.id or alias in seen or not alias:
+            return node
+        seen[alias] = node.line
+        return dataclasses.replace(node, aliases=(*node.aliases, alias))
+
+    return walk.map_document(doc, section=section)
 
 
 def known_ids(doc: m.Document) -> list[str]:
-    """Every id a link may point at, the templates' own first."""
+    """Every id a link may point at, the templates' own first, then what
+    the document declares: headings, tables, figures, anchors."""
     ids = [*RESERVED_IDS, *(s.id for s in walk.sections(doc))]
-    ids += [b.id for b in walk.blocks(doc) if isinstance(b, (m.Table, m.Figure)) and b.id]
+    for block in walk.blocks(doc):
+        ids += [ident for ident in [declared_id(block)] if ident]
+        ids += [ident for run in walk.block_inlines(block) for item in walk.nested_inlines(run)
+                if (ident := declared_id(item))]
     return ids
+
+
+def aliases(doc: m.Document) -> dict[str, str]:
+    """GitHub's heading ids, each to the id the heading has."""
+    return {alias: s.id for s in walk.sections(doc) for alias in s.aliases}
 
 
 def slug(text: str) -> str:
@@ -54,6 +96,16 @@ def slug(text: str) -> str:
     text = re.sub(r"\s+", "-", text.strip())
     text = text.lstrip("0123456789_-.")
     return text or "section"
+
+
+def github_slug(text: str) -> str:
+    """GitHub's heading id (github-slugger, as pandoc's gfm_auto_identifiers):
+    lower case; letters, digits, marks, `-` and `_` kept, every other
+    character dropped; each space a `-`, none merged; digits may lead."""
+    text = text.strip().lower()
+    kept = "".join(c for c in text if c.isalnum() or c in " -_"
+                   or unicodedata.category(c).startswith("M"))
+    return kept.replace(" ", "-")
 
 
 def unique(base: str, ids: dict[str, int]) -> str:

@@ -32,12 +32,15 @@ PASSES: tuple[tuple[str, Pass], ...] = (
 )
 
 
-def finish(doc: m.Document, reporter: Reporter, stop: bool = True) -> m.Document:
-    """The final model. Every pass runs, so every problem of the document
-    is reported at once; any error then ends the build (unless `stop` is
-    false: `briefing check --explain` explains a banner that is wrong)."""
-    for _, run in PASSES:
-        doc = run(doc, reporter)
+def finish(doc: m.Document, reporter: Reporter, stop: bool = True,
+           skip: tuple[str, ...] = ()) -> m.Document:
+    """The final model. Every pass runs (but those named in `skip`), so
+    every problem of the document is reported at once; any error then ends
+    the build (unless `stop` is false: `briefing check --explain` explains a
+    banner that is wrong)."""
+    for name, run in PASSES:
+        if name not in skip:
+            doc = run(doc, reporter)
     if stop:
         reporter.check()
     return doc

@@ -118,7 +118,7 @@ def leading_text(inlines: Inlines, limit: int = 120) -> str:
                 parts.append(inner)
                 if len(inner) < len(m.plain_text(children)):
                     break  # it stopped inside: so do we
-            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref():
+            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Image():
                 break
             case _:
                 assert_never(item)
@@ -150,7 +150,7 @@ def drop(inlines: Inlines, count: int) -> Inlines:
                 if rest:
                     out.append(dataclasses.replace(item, children=rest))
                 count -= size
-            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref():
+            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Image():
                 return tuple(out) + inlines[index:]
             case _:
                 assert_never(item)
@@ -268,9 +268,10 @@ def without_mark(text: str) -> str:
 # Code blocks ------------------------------------------------------------------
 
 def block_runs(doc: m.Document) -> Iterator[tuple[m.Block, ...]]:
-    """Every run of sibling blocks: before the first heading, in each
+    """Every run of sibling blocks: the abstract, before the first heading, in each
     section and footnote, and inside every list item, quote, note and
     definition."""
+    yield doc.abstract
     yield doc.blocks
     for section in walk.sections(doc):
         yield section.blocks

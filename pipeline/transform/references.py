@@ -1,17 +1,21 @@
 """Cross-references and internal links, resolved once for every format.
 
-A Ref (`@sec-id`, `@tbl-id`, `@fig-id`) learns what it points at: its kind,
-number and title. A Ref or an internal link (`#id`) that points at no id is
-an error at its own line."""
+A Ref (`@sec-id`, `@tbl-id`, `@fig-id`, `@eq-id`) learns what it points
+at: its kind, number and title; one that points at nothing is an error at
+its line (one naming a code cell's label says the cell is never run). An
+internal link (`#id`) to a GitHub alias of a heading's id is pointed at the
+id itself; one that no element declares is a warning, and its words stay
+as text: pandoc keeps such a link, but a reader would follow it nowhere."""
 
 from __future__ import annotations
 
 import dataclasses
+from urllib.parse import unquote
 
 from pipeline import model as m
 from pipeline.model import walk
-from pipeline.problems import Reporter
-from pipeline.transform.ids import RESERVED_IDS, known_ids
+from pipeline.problems import Reporter, excerpt
+from pipeline.transform.ids import RESERVED_IDS, aliases, known_ids
 
 Target = tuple[str, str | None, tuple[m.Inline, ...]]  # kind, number, title
 
@@ -19,17 +23,31 @@ Target = tuple[str, str | None, tuple[m.Inline, ...]]  # kind, number, title
 def resolve(doc: m.Document, reporter: Reporter) -> m.Document:
     targets = referable(doc)
     ids = set(known_ids(doc))
+    alias_of = aliases(doc)
+    cells = {block.label for block in walk.blocks(doc) if isinstance(block, m.CodeBlock) and block.label}
     authors_ids = [name for name in known_ids(doc) if name not in RESERVED_IDS]
 
-    def inline(node: m.Inline) -> m.Inline:
+    def inline(node: m.Inline) -> m.Inline | tuple[m.Inline, ...]:
         match node:
-            case m.Link(target=target, line=line) if node.internal and target[1:] not in ids:
-                shown = ", ".join(f"#{name}" for name in authors_ids[:8])
-                reporter.error(line, "link.unknown-id", f"link to '{target}', which no heading "
-                               f"has as its id (ids: {shown or 'none'})")
+            case m.Link(target=target, line=line) if node.internal:
+                ident = unquote(target[1:])
+                if ident in ids:
+                    return node if ident == target[1:] else dataclasses.replace(node, target=f"#{ident}")
+                if ident in alias_of:
+                    return dataclasses.replace(node, target=f"#{alias_of[ident]}")
+                hint = nearest(ident, [*authors_ids, *alias_of], "#")
+                if not hint:
+                    shown = ", ".join(f"#{name}" for name in authors_ids[:5])
+                    hint = f" (ids: {shown}{', …' if len(authors_ids) > 5 else ''})" if shown else ""
+                reporter.warning(line, "link.unknown-id", f"link to '{excerpt(target)}', which no "
+                                 f"heading or anchor has as its id, shown as text{hint}")
+                return node.children
+            case m.Ref(id=ident, line=line) if ident not in targets and ident in cells:
+                reporter.error(line, "ref.code-cell", f"@{ident} refers to a code cell's output, "
+                               "which briefing does not run: the cell is shown as code")
             case m.Ref(id=ident, line=line) if ident not in targets:
                 reporter.error(line, "ref.unknown-id", f"cross-reference @{ident} points at no "
-                               "heading, table or figure with that id" + nearest(ident, targets))
+                               "heading, table or figure with that id" + nearest(ident, targets, "@"))
             case m.Ref(id=ident):
                 kind, number, title = targets[ident]
                 return dataclasses.replace(node, kind=kind, number=number, title=title)
@@ -51,8 +69,8 @@ def referable(doc: m.Document) -> dict[str, Target]:
     return targets
 
 
-def nearest(ident: str, known) -> str:
+def nearest(ident: str, known, sign: str) -> str:
     import difflib  # slow to import: only for a mistake
 
     close = difflib.get_close_matches(ident, list(known), n=1, cutoff=0.75)
-    return f"; did you mean @{close[0]}?" if close else ""
+    return f"; did you mean {sign}{close[0]}?" if close else ""

@@ -51,7 +51,10 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
     with collected_warnings() as warnings:
         try:
             # presentational_hints: so <ol start="5"> starts at 5; the markup is ours.
-            document = weasyprint.HTML(string=job.markup, base_url=job.base_url,
+            # No base URL: the markup needs none (its images are data: URIs),
+            # and a link to another file (`other.md`) stays relative, as in
+            # the HTML and the DOCX, not a file: URL of the build's folder.
+            document = weasyprint.HTML(string=job.markup, base_url=None,
                                        url_fetcher=fetcher).render(presentational_hints=True)
             complete_metadata(document.metadata, job)
             if not xmp:

@@ -28,7 +28,7 @@ from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
 from pipeline.render.docx.blocks import (ABBREVIATIONS_ID, abbreviations_xml, add_footnotes, blocks_xml,
                                          number_headings, section_xml)
-from pipeline.render.docx.front import front_xml, marking_blocks_xml, toc_xml
+from pipeline.render.docx.front import abstract_xml, front_xml, marking_blocks_xml, toc_xml
 from pipeline.render.docx.package import (append_body, clear_body, core_properties,
                                           custom_properties, open_reference, save,
                                           set_language, stable_zip)
@@ -58,8 +58,9 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
     if meta.draft:
         add_watermark(state.package, env.labels["draft"])
     content = [*front_xml(meta, env, state), *marking_blocks_xml(ctx.first_page, env, state)]
-    if meta.title_page and (doc.blocks or doc.sections):
+    if meta.title_page and (doc.blocks or doc.sections or doc.abstract):
         content.append(page_break(state))
+    content.extend(abstract_xml(doc.abstract, env, state))
     if meta.toc and doc.sections:
         appendix = ((ABBREVIATIONS_ID, env.labels["abbreviations"]),) if doc.abbreviations else ()
         content.extend(toc_xml(doc.sections, env, state, appendix))

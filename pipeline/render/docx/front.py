@@ -12,10 +12,11 @@ from docx.oxml.ns import qn
 from pipeline import model
 from pipeline.markings.blocks import MarkingBlock
 from pipeline.model import Section, Text
+from pipeline.render.docx.blocks import blocks_xml
 from pipeline.render.docx.fields import (bookmark_name, complex_field, field_char, field_start,
                                          simple_field, styled_paragraph, tab_run, text_run)
 from pipeline.render.docx.inlines import hyperlink, inlines_xml, paragraph
-from pipeline.render.docx.state import Env, State
+from pipeline.render.docx.state import Env, State, Where
 
 
 def front_xml(meta: model.Meta, env: Env, state: State) -> list:
@@ -78,6 +79,15 @@ def detail_row(state: State, style: str, label: str, value: str | None,
         muted.style = state.style("Detail Label")
         p.append(muted)
     return p
+
+
+def abstract_xml(abstract: tuple[model.Block, ...], env: Env, state: State) -> list:
+    """The front matter's abstract under its label, in pandoc's styles
+    (`Abstract Title`, `Abstract`): pandoc reads it back as the abstract."""
+    if not abstract:
+        return []
+    return [paragraph(env, state, "Abstract Title", (Text(text=env.labels["abstract"]),)),
+            *blocks_xml(abstract, env, state, Where(style="Abstract"))]
 
 
 def marking_blocks_xml(blocks: Sequence[MarkingBlock], env: Env, state: State) -> list:

@@ -14,11 +14,12 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from pipeline.model import (Abbr, Code, Emph, FootnoteRef, Inline, LineBreak, Link, Ref, Strong,
-                            Text)
+from pipeline.model import (Abbr, Code, Emph, FootnoteRef, Image, Inline, LineBreak, Link, Ref,
+                            Strong, Text)
 from pipeline.render.docx.fields import (bookmark, bookmark_name, bookmarked, complex_field,
                                          label_bookmark_name, set_text, simple_field,
                                          styled_paragraph, text_run)
+from pipeline.render.docx.pictures import picture_run
 from pipeline.render.docx.state import Env, State
 
 # Run marks, innermost formatting first: a run gets the first one present as
@@ -60,6 +61,8 @@ def inline_xml(inline: Inline, env: Env, state: State, marks: frozenset[str]) ->
         case Ref() as ref:
             return [hyperlink(env, state, f"#{ref.id}",
                               cross_reference(ref, env, state, marks | {"link"}))]
+        case Image(path=path, mime=mime, width=width, height=height, alt=alt):
+            return [picture_run(path, mime, width, height, alt, env, state)]
         case _:
             assert_never(inline)
 

@@ -177,7 +177,7 @@ def core_properties(package: Docx, meta: model.Meta, when: dt.datetime) -> None:
     props.title = clip(meta.marked_title)
     props.author = clip("; ".join(meta.authors))
     props.subject = clip(meta.subtitle or meta.marked_title)  # as the PDF's Subject
-    props.keywords = clip(meta.classification)
+    props.keywords = clip(", ".join((meta.classification, *meta.keywords)))
     props.category = clip(meta.classification)
     props.language = meta.lang
     props.version = clip(meta.version or "")

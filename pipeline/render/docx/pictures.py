@@ -1,0 +1,85 @@
+"""Pictures, of a figure or in the line (a badge, an icon): a run holding
+the image, related from the part it stands in; an SVG goes in beside a PNG
+drawn from it, as Word 2016 stores one."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls
+from docx.oxml.shape import CT_Inline
+from docx.shared import Emu
+
+from pipeline.problems import BriefingError
+from pipeline.render.docx.state import Env, State
+
+
+def picture_run(path: str, mime: str, width_px: int, height_px: int, alt: str,
+                env: Env, state: State):
+    """A run holding a picture at `width_px` CSS pixels (96 to the inch),
+    at most the text's width, related from the part it stands in (the body
+    or the notes); the alt text is its description. An SVG goes in beside a
+    PNG drawn from it, as Word 2016 stores one."""
+    width = min(Emu(int(width_px * EMU_PER_PX)), Emu(env.text_width))
+    height = Emu(int(width * height_px / max(width_px, 1)))
+    svg = Path(path).read_bytes() if mime == "image/svg+xml" else None
+    part = state.notes if env.in_note and state.notes else state.package.part
+    image_part = state.package.part.package.get_or_add_image_part(
+        io.BytesIO(svg_fallback(svg, path, width_px, height_px, width)) if svg else path)
+    rid = part.relate_to(image_part, RT.IMAGE)
+    # Our own count of shape ids: python-docx counts those in the body,
+    # which these are not in yet.
+    inline = CT_Inline.new_pic_inline(state.shape_id(), rid, Path(path).name, width, height)
+    for side in ("distT", "distB", "distL", "distR"):  # no gap round it in the line (LibreOffice adds one)
+        inline.set(side, "0")
+    if svg:
+        attach_svg(inline, svg, part)
+    inline.docPr.set("descr", alt)
+    inline.docPr.set("name", Path(path).name)
+    run = OxmlElement("w:r")
+    drawing = OxmlElement("w:drawing")
+    drawing.append(inline)
+    run.append(drawing)
+    return run
+
+
+EMU_PER_PX = 914400 / 96
+
+
+# Word 2016 and later draw the SVG; older Word, LibreOffice and pandoc the PNG.
+SVG_BLIP = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_MAIN = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+FALLBACK_SCALE = 2  # PNG pixels per CSS pixel shown, for a sharp print
+FALLBACK_MAX = 4000  # pixels on the long side
+
+
+def svg_fallback(svg: bytes, path: str, width_px: int, height_px: int, width: Emu) -> bytes:
+    """The PNG that Word needs beside an SVG, drawn by CairoSVG (imported
+    here only: few briefings have SVG figures). The SVG was checked safe by
+    pipeline.read.svg; CairoSVG's own safe mode refuses entities and fetching."""
+    shown = width / 9525  # EMU per CSS pixel
+    scale = min(FALLBACK_SCALE * shown / width_px, FALLBACK_MAX / max(width_px, height_px))
+    try:
+        import cairosvg
+        return cairosvg.svg2png(bytestring=svg, output_width=max(1, round(width_px * scale)),
+                                output_height=max(1, round(height_px * scale)))
+    except Exception as error:  # CairoSVG raises many kinds; all mean "cannot draw it"
+        raise BriefingError.one(path, None, "docx.figure", "DOCX: cannot draw the PNG that "
+                                f"Word shows in place of this SVG: {type(error).__name__}: {error}"
+                                ) from None
+
+
+def attach_svg(inline, svg: bytes, part) -> None:
+    """The SVG as its own media part, named in the picture's blip by the
+    extension Word 2016 writes; the blip's own image stays the PNG."""
+    package = part.package
+    svg_part = Part(package.next_partname("/word/media/image%d.svg"), "image/svg+xml", svg, package)
+    rid = part.relate_to(svg_part, RT.IMAGE)
+    blip = inline.xpath(".//a:blip")[0]
+    blip.append(parse_xml(f'<a:extLst {nsdecls("a", "r")}><a:ext uri="{SVG_BLIP}">'
+                          f'<asvg:svgBlip xmlns:asvg="{SVG_MAIN}" r:embed="{rid}"/>'
+                          '</a:ext></a:extLst>'))
