@@ -56,8 +56,13 @@ def test_one_outline_in_every_format(outline):
 
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory) -> Path:
+    """The sample briefing, with a contents list and numbered sections."""
     from conftest import SEED
-    return build(tmp_path_factory, SEED)
+    folder = tmp_path_factory.mktemp("seed-source")
+    source = folder / "seed.md"
+    source.write_text(SEED.read_text(encoding="utf-8").replace(
+        "short_title:", "toc: true\nnumbering: true\nshort_title:", 1), encoding="utf-8")
+    return build(tmp_path_factory, source)
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +154,7 @@ def test_the_footnote_rule_is_short(paper):
 # Word that opens clean and reads right --------------------------------------
 
 def test_word_contents_show_the_pages_libreoffice_lays_out_and_word_asks_nothing(
-        tmp_path_factory):
+        seed, seed_in_libreoffice):
     """The contents list had no page numbers until fields were updated, and
     `updateFields` made Word ask about it on every open. The writer now
     fills the PAGEREF results with the pages it expects; each is the page
@@ -157,20 +162,15 @@ def test_word_contents_show_the_pages_libreoffice_lays_out_and_word_asks_nothing
     import zipfile
 
     import docx
-    from conftest import SEED
-    from readers import pdf_lines, soffice_to_pdf
-    folder = tmp_path_factory.mktemp("toc-source")
-    source = folder / "seed-with-contents.md"
-    source.write_text(SEED.read_text(encoding="utf-8").replace(
-        "short_title:", "toc: true\nnumbering: true\nshort_title:", 1), encoding="utf-8")
-    built = build(tmp_path_factory, source, "--to", "docx").with_suffix(".docx")
+    from readers import pdf_lines
+    built = seed.with_suffix(".docx")
     with zipfile.ZipFile(built) as package:
         assert b"updateFields" not in package.read("word/settings.xml")
     document = docx.Document(str(built))
     entries = [p.text.rsplit("\t", 1) for p in document.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
     headings = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
     assert len(entries) == len(headings) == 14
-    laid_out = pdf_lines(soffice_to_pdf(built, built.parent / "lo"))
+    laid_out = pdf_lines(seed_in_libreoffice)
     for (_, shown), heading in zip(entries, headings):
         pages = [page for page, *_, text in laid_out if "...." not in text  # not the contents
                  and re.sub(r"^[\d.]+ ", "", text).startswith(heading[:30])]
@@ -276,14 +276,14 @@ def test_no_hyphen_inside_identifiers_urls_or_code(tmp_path_factory):
         assert re.fullmatch(r"[a-z]+\u2010", head) and re.fullmatch(r"[a-z]+[.,]?", tail), (head, tail)
 
 
-def test_nested_bullets_are_the_same_in_pdf_and_word(tmp_path_factory):
-    """The PDF drew disc and circle, Word •, – and ‣: now both draw Word's."""
-    from readers import pdf_text, soffice_to_pdf
-    built = build(tmp_path_factory, FIXTURES / "elements.md", "--to", "pdf,docx")
-    for pdf in (built.with_suffix(".pdf"), soffice_to_pdf(built.with_suffix(".docx"), built.parent / "lo")):
+def test_list_markers_are_the_same_in_pdf_and_word(paper, paper_in_libreoffice):
+    """By the depth of nesting, of whatever kind, in both: the PDF drew a
+    disc for a bullet list inside a numbered one, Word an en dash."""
+    from readers import pdf_text
+    for pdf in (paper.with_suffix(".pdf"), paper_in_libreoffice):
         markers = {line.split()[1]: line.split()[0] for line in pdf_text(pdf).splitlines()
-                   if re.search(r"(First|Nested) point", line)}
-        assert markers == {"First": "•", "Nested": "–"}, (pdf, markers)
+                   if re.search(r"(Sustain the|Norway and)", line)}
+        assert markers == {"Sustain": "1.", "Norway": "–"}, (pdf, markers)
 
 
 def test_the_banner_stays_on_one_line_beside_the_running_head(tmp_path_factory):
