@@ -80,16 +80,40 @@ def pytest_collection_modifyitems(items):
 # Word answers a schema-invalid part with a repair prompt. In this process the
 # DOCX backend's bytes are caught as it returns them; files a test's own
 # folder holds afterwards (built by a subprocess or a forked worker) are
-# checked at its end too.
+# checked at its end too. A process of its own validates while the test goes
+# on (about 80 ms a file, on the machine's other core); the test waits for
+# its files' verdicts at its end and fails with them.
+_validator = None
+
+
+def ooxml_errors(validator, path: Path) -> list[str]:
+    result = validator.validate(path)
+    return [f"{getattr(error, 'part_uri', '?')}: {error.description}" for error in result.errors]
+
+
+def ooxml_errors_of(path: str) -> list[str]:
+    """In the validating process: one validator, its schemas loaded once."""
+    global _validator
+    if _validator is None:
+        from openxml_audit.validator import OpenXmlValidator
+        _validator = OpenXmlValidator()
+    return ooxml_errors(_validator, Path(path))
+
+
 @pytest.fixture(scope="session")
 def ooxml_validator():
     from openxml_audit.validator import OpenXmlValidator
     return OpenXmlValidator()
 
 
-def ooxml_errors(validator, path: Path) -> list[str]:
-    result = validator.validate(path)
-    return [f"{getattr(error, 'part_uri', '?')}: {error.description}" for error in result.errors]
+@pytest.fixture(scope="session")
+def ooxml_pool():
+    import concurrent.futures
+    import multiprocessing
+
+    with concurrent.futures.ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        yield pool
 
 
 def built_by_briefing(path: Path) -> bool:
@@ -103,13 +127,13 @@ def built_by_briefing(path: Path) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def docx_schema_valid(request, ooxml_validator, tmp_path_factory, monkeypatch):
+def docx_schema_valid(request, ooxml_pool, tmp_path_factory, monkeypatch):
     import hashlib
 
     from pipeline.render import docx as backend
 
     checked: set[str] = set()
-    failures: list[str] = []
+    pending: list = []
     folders: list[Path] = []
     render = backend.render
 
@@ -122,7 +146,7 @@ def docx_schema_valid(request, ooxml_validator, tmp_path_factory, monkeypatch):
             folders.append(tmp_path_factory.mktemp("ooxml", numbered=True))
         path = folders[0] / f"{len(checked)}.docx"
         path.write_bytes(data)
-        failures.extend(f"{name}: {error}" for error in ooxml_errors(ooxml_validator, path))
+        pending.append((name, ooxml_pool.submit(ooxml_errors_of, str(path))))
 
     def validated(doc, ctx, reporter):
         data = render(doc, ctx, reporter)
@@ -136,4 +160,5 @@ def docx_schema_valid(request, ooxml_validator, tmp_path_factory, monkeypatch):
         for path in sorted(Path(own).rglob("*.docx")):
             if built_by_briefing(path):
                 check(path.read_bytes(), str(path))
+    failures = [f"{name}: {error}" for name, future in pending for error in future.result()]
     assert not failures, "DOCX parts not valid OOXML:\n" + "\n".join(failures[:20])
