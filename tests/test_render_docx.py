@@ -594,24 +594,24 @@ def test_reference_without_our_styles(tmp_path):
 # Valid OOXML ------------------------------------------------------------------
 # conftest.py validates every DOCX a test builds; these say so where it matters.
 
-def test_reference_and_a_full_briefing_are_valid_ooxml(tmp_path, ooxml_validator):
-    from conftest import ooxml_errors
-    assert ooxml_errors(ooxml_validator, REFERENCE) == []  # the generator writes schema order
+def test_reference_and_a_full_briefing_are_valid_ooxml(tmp_path):
+    from conftest import ooxml_errors_of
+    assert ooxml_errors_of(REFERENCE) == []  # the generator writes schema order
     out = tmp_path / "out"
     assert run_cli("build", FIXTURES / "information-paper.md", "--to", "docx",
                    "--out", out).returncode == 0
-    assert ooxml_errors(ooxml_validator, out / "information-paper.docx") == []
+    assert ooxml_errors_of(out / "information-paper.docx") == []
 
 
-def test_a_word_2010_reference_gives_a_valid_docx(tmp_path, ooxml_validator):
+def test_a_word_2010_reference_gives_a_valid_docx(tmp_path):
     """python-docx's template, as Word 2010 saved it, has stylesWithEffects.xml:
     a copy of the styles that would no longer match ours."""
-    from conftest import ooxml_errors
+    from conftest import ooxml_errors_of
     plain = tmp_path / "plain.docx"
     docx.Document().save(str(plain))
     data, _ = docx_of(DOC, plain)
     (tmp_path / "out.docx").write_bytes(data)
-    assert ooxml_errors(ooxml_validator, tmp_path / "out.docx") == []
+    assert ooxml_errors_of(tmp_path / "out.docx") == []
 
 
 # The committed reference document -------------------------------------------
