@@ -67,11 +67,12 @@ def test_a_marker_gives_back_its_line(line):
     assert marked_line(marker(line)) == line
 
 
-@pytest.mark.parametrize("line", ["# Title #", "| a | b |", '!!! note "T"', "[a](x)", "*em*", "- ",
-                                  "> ", "    code", "text  ", "[id]: <http://x.org>", "a \\|", "# #"])
+@given(st.text(alphabet=" >#-*+1.:[^]!|)\"'}{\\_\xa0ax`~=<", max_size=12)
+       | st.sampled_from(["# Title #", "| a | b |", '!!! note "T"', "[a](x)", "*em*", "- ", "> ", "# \xa0"]))
 def test_a_marked_line_keeps_its_text(line):
     marked = mark_line(line, 12)
     assert marked.replace("\t", "").replace(marker(12), "") == line
+    assert marker(12) in marked or not line.strip()
 
 
 def test_markers_cannot_be_forged(tmp_path):

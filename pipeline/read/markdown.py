@@ -105,10 +105,10 @@ def mark_line(line: str, number: int) -> str:
     prefix = PREFIX.match(line)
     assert prefix  # it matches the empty string
     start = prefix.end()
-    if start == len(line):
-        return line + mark  # an empty item, a quote's blank line: see EmptyFirstLine, Quote
     body = line.rstrip()
     end = len(body)
+    if end <= start:
+        return line + mark  # an empty item, a quote's blank line: see EmptyFirstLine, Quote
     # After a prefix the marker may stand where the content starts (`- <m>|`);
     # without one, never at the line's start.
     floor = start or 1
@@ -259,8 +259,8 @@ class Quote(BlockQuoteProcessor):
 class EmptyFirstLine(BlockProcessor):
     """A list item or definition with no text on its first line (`- `
     alone): the marker alone there would be read as a line of text, even as
-    a heading's or a term's. It goes to the item itself; Python-Markdown
-    then reads the rest as it reads `\nrest`: as the item's text."""
+    a heading's or a term's. It goes to the item itself, and Python-Markdown
+    reads the rest as it reads an item whose text starts on its next line."""
 
     def test(self, parent: etree.Element, block: str) -> bool:
         # Every block passes here first: the cheap test before the pattern.
