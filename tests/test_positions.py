@@ -388,12 +388,17 @@ source_line = st.builds(lambda prefix, pieces, spaces: prefix + "".join(pieces) 
 @given(st.lists(source_line | st.just(""), min_size=1, max_size=12).map("\n".join))
 def test_markers_change_nothing_python_markdown_builds(body):
     # Where they still do, rarely met: a definition's colon with four spaces
-    # and nothing after it; a link's `](` never closed; Python-Markdown's
-    # `*a**b*x`, which loses the `x` (or, with us, half a marker), and its
-    # unmatched run of backticks, which restarts its search a count of
+    # and nothing after it; a link's `](` never closed; `[text]` and `[id]`
+    # on two lines, a reference link to Python-Markdown (not to pandoc, nor
+    # now to us); Python-Markdown's `*a**b*x`, which loses the `x` (or, with
+    # us, half a marker), its emphasis that pairs runs of `*` across lines
+    # when `_` is about (`_a*b**` then `*c*`, or `*` closed by `_`), and
+    # its unmatched run of backticks, which restarts its search a count of
     # characters further on.
     assume(not re.search(r"(?m):    +$|\]\([^)]*$|\*\*+[^*\s]+\*(?!\*)", body))
+    assume(not ("*" in body and "_" in body))
     assume("``" not in re.sub(r"(?m)^[ >]*(```|~~~)\S*[ ]*$", "", body))
+    assume(not re.search(r"\][ ]*\n[ >]*\[", body))
     ours, _, _ = markdown_tree(body, 1)
     assert dumped(unmarked_tree(body), ours) == dumped(ours)
 

@@ -119,7 +119,7 @@ def mark_line(line: str, number: int) -> str:
     while end > floor:
         if body[end - 1] in closers and not escaped(body, end - 1) and not EMPTY_BRACES.search(body, 0, end):
             end -= 1
-        elif body[end - 1] == " " and body[end:].lstrip(" ")[0] in stripped:
+        elif body[end - 1].isspace() and body[end:].lstrip()[0] in stripped:
             end -= 1
         else:
             break
@@ -127,8 +127,9 @@ def mark_line(line: str, number: int) -> str:
         end = start  # `# #`: Python-Markdown drops a heading's closing hashes
     if end > floor and escaped(body, end):
         end -= 1  # a backslash would escape the marker, not the line's end
-    if 0 < end <= len(body) and body[end - 1] in DELIMITERS and body[end:end + 1] in ("", " "):  # a space or the line's end after it
-        if end == len(body) and line.endswith("  "):
+    # A space or the line's end after an unescaped `*` or `_`:
+    if body[end - 1] in DELIMITERS and body[end:end + 1] in ("", " ") and not escaped(body, end - 1):
+        if end == len(body) and line.endswith("  ") and not prefix["heading"]:
             # A hard break, which Python-Markdown reads before emphasis:
             # it keeps the marker (see LineBreak).
             return line + mark
@@ -316,10 +317,13 @@ class LineBreak(SubstituteTagInlineProcessor):
 # A definition whose target or title is on the next line (`[id]:` alone):
 # the marker is taken whole or not at all, lest it be read as the target.
 # And one whose target ends in `*` or `_`, which a tab parts from its marker,
-# or is `*` alone, whose marker stands after its spaces.
+# or is `*` alone, whose marker stands after its spaces; or whose title is on
+# a line read as a note (`!!! "Title"`), whose marker follows the quote.
 class Reference(ReferenceProcessor):
-    RE = re.compile(extended(extended(ReferenceProcessor.RE.pattern, r"\]:[ ]*", rf"\]:[ ]*(?:{MARK})?+[ ]*"),
-                             r"([^\s]+)", rf"([^\s]+)(?:[ ]*{MARK})?"), re.MULTILINE)
+    RE = re.compile(extended(extended(extended(
+        ReferenceProcessor.RE.pattern, r"\]:[ ]*", rf"\]:[ ]*(?:{MARK})?+[ ]*"),
+        r"([^\s]+)", rf"([^\s]+)(?:[ ]*{MARK})?"),
+        r")?$", rf")?(?:{MARK})?$"), re.MULTILINE)
 
 
 class Abbreviation(AbbrBlockprocessor):
@@ -334,7 +338,9 @@ class Definitions(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         references = self.md.references
-        cleaned = {unmarked(key): (unmarked(url), title and unmarked(title))
+        # Python-Markdown strips a target's `<…>`, but a marker after it hid the `>`.
+        cleaned = {unmarked(key): (unmarked(url).rstrip(">") if ENDS_MARKED.search(url) else unmarked(url),
+                                   title and unmarked(title))
                    for key, (url, title) in references.items()}
         references.clear()
         references.update(cleaned)
@@ -464,7 +470,7 @@ class Markers:
         if AMP_SUBSTITUTE in text:
             # Python-Markdown writes an automatic mail link (`<a@b.org>`) as
             # character references, a marker inside it too.
-            text = type(text)(ENCODED.sub(decoded_marker, text))
+            text = type(text)(ENCODED_TAB.sub("\t", ENCODED.sub(decoded_marker, text)))
         parts = SPLIT.split(text)  # text, marker, text, marker, ..., text
         for index in range(1, len(parts), 2):
             before = parts[index - 1].count("\n")
@@ -480,7 +486,7 @@ class Markers:
         if not parts[-1]:
             # Spaces before a marker at a line's very end (`- `, `> `),
             # which Python-Markdown would have stripped with the line's end.
-            parts[-3] = parts[-3].rstrip(" ")
+            parts[-3] = END_SPACES.sub("", parts[-3])
         kept = "".join(parts[::2])
         # Half a marker, when Python-Markdown dropped a character after
         # emphasis (`*a**b*x` loses the `x`): it gives no line, but goes too.
@@ -538,6 +544,7 @@ class Markers:
 
 
 ENCODED = re.compile(re.escape(AMP_SUBSTITUTE) + r"#(\d+);")
+ENCODED_TAB = re.compile(re.escape(AMP_SUBSTITUTE) + "#9;(?=[\ue000-\uf8ff])")  # ours: see MARK
 
 
 def decoded_marker(found: re.Match[str]) -> str:
@@ -546,6 +553,7 @@ def decoded_marker(found: re.Match[str]) -> str:
 
 STRAY = re.compile("\t?[\ue000-\uf8ff]")
 SPLIT = re.compile(f"({MARK})")
+END_SPACES = re.compile(r"[^\S\n]+$")
 STARTS_MARKED = re.compile(MARK)
 ENDS_MARKED = re.compile(f"{MARK}$")
 # An indented code block loses the spaces at the end of each of its runs of
