@@ -157,13 +157,14 @@ def docx_via_pandoc(path: Path) -> dict:
     return json.loads(pypandoc.convert_file(str(path), "json", format="docx"))
 
 
-def pandoc_blocks(ast: dict, kind: str) -> list[dict]:
-    """Every block of one kind in a pandoc JSON AST, depth first."""
+def pandoc_blocks(ast: dict, kind: str | tuple[str, ...]) -> list[dict]:
+    """Every node of one kind (or of several) in a pandoc JSON AST, depth first."""
+    kinds = (kind,) if isinstance(kind, str) else kind
     found = []
 
     def walk(node):
         if isinstance(node, dict):
-            if node.get("t") == kind:
+            if node.get("t") in kinds:
                 found.append(node)
             for value in node.values():
                 walk(value)

@@ -94,19 +94,7 @@ def test_links_to_other_files_stay_relative_in_the_pdf_and_the_docx(built):
 
 
 def pandoc_inlines(ast: dict) -> list[dict]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("t") in ("Link", "Image"):
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-    walk(ast["blocks"])
-    return found
+    return pandoc_blocks(ast, ("Link", "Image"))
 
 
 # Images -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ neither real content nor an artifact. `install` paints that text inside
 The same wrapper of WeasyPrint's tag builder mends two structure elements:
 
 - A definition list: WeasyPrint makes each <dt> and each <dd> a list item of
-  its own (its pdf/tags.py says "TODO: dt should be different"), so a reader
+  its own (its pdf/tags.py notes that a term should be tagged otherwise), so a reader
   hears terms and definitions as unrelated items. The templates group each
   term with its definitions in a <div> (as HTML allows); that <div> becomes
   the list item (LI), the term its label (Lbl) and each definition a body
