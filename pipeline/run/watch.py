@@ -134,7 +134,6 @@ def watch(target: Path, options, *, port: int, jobs: int, github: bool = False,
     server.daemon_threads = True
     build_round()
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    say(f"serving http://127.0.0.1:{server.server_port}/ (Ctrl-C stops)")
     folders = [target if target.is_dir() else target.parent]
     if options.templates.user_dir:
         folders.append(options.templates.user_dir)
@@ -144,8 +143,17 @@ def watch(target: Path, options, *, port: int, jobs: int, github: bool = False,
         # Our own outputs and temporary files would wake us for nothing.
         return not Path(path).resolve().is_relative_to(out_dir) and not Path(path).name.startswith(".")
 
+    # The watcher only sees changes once its first wait has begun, so we say
+    # "serving" at its first quiet timeout, after a catch-up round for any
+    # save made while the first build ran.
+    serving = False
     try:
-        for _ in watchfiles.watch(*folders, watch_filter=relevant, debounce=300, step=50):
-            build_round()
+        for changes in watchfiles.watch(*folders, watch_filter=relevant, debounce=300,
+                                        step=50, rust_timeout=400, yield_on_timeout=True):
+            if changes or not serving:
+                build_round()
+            if not serving:
+                say(f"serving http://127.0.0.1:{server.server_port}/ (Ctrl-C stops)")
+                serving = True
     finally:
         server.shutdown()
