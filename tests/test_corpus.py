@@ -41,8 +41,6 @@ FAILING = {
                                  "code cell, which briefing never runs (ref.code-cell)",
     "noaa-titlepages-article.md": "refused: @eq-clt, as $$ … $$ {#eq-clt} is not read as an equation",
     "army-memo.md": "#. items not read as lists (0 list items, pandoc 14)",
-    "pandoc-lists.md": "fancy lists (a., i., A)), #. items, example lists (@) and task lists not "
-                       "read as lists; lists nested by 2 or 3 spaces flattened",
     "pandoc-tables.md": "simple, multiline, grid and headerless tables not read as tables",
     "pandoc-inlines.md": "$$ math, ^[inline notes], {.class} spans and ~~strike~~ shown as text",
     "quarto-callouts.md": "refused: @fig-sites names a fenced-div figure (::: {#fig-sites}), not read",

@@ -19,13 +19,13 @@ def parsed(write, body: str, problems: list | None = None) -> m.Document:
 
 
 def test_section_tree_nests_by_level(write):
-    doc = parsed(write, "Intro.\n\n# One\n\nA.\n\n## One.One\n\n### Deep\n\n# Two {#two}\n\nB.\n")
+    doc = parsed(write, "Intro.\n\n# One\n\nA.\n\n## One.One\n\n### Deep\n\n# Two {#two}\n\nB text.\n")
     assert [type(b) for b in doc.blocks] == [m.Paragraph]
     one, two = doc.sections
     assert m.plain_text(one.title) == "One" and one.level == 1
     assert [m.plain_text(c.title) for c in one.children] == ["One.One"]
     assert m.plain_text(one.children[0].children[0].title) == "Deep"
-    assert two.id == "two" and two.blocks[0].inlines == (m.Text(text="B."),)
+    assert two.id == "two" and two.blocks[0].inlines == (m.Text(text="B text."),)
 
 
 def test_lines_point_at_the_source(write):

@@ -19,7 +19,6 @@ from markdown.extensions.admonition import AdmonitionExtension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.footnotes import FootnoteExtension
-from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 
 from pipeline import model as m
@@ -27,6 +26,7 @@ from pipeline.problems import BriefingError, Reporter
 from pipeline.read.frontmatter import read_meta
 from pipeline.read.markdown import (MARK_BASE, Capture, FencedCode, drop_backlinks, mark_line, marked_line,
                                     marker, markdown_tree, parse)
+from pipeline.read.lists import Lists
 from pipeline.read.source import read_source
 from pipeline.run.build import load
 
@@ -351,7 +351,7 @@ class Unmarked(Extension):
 
 def unmarked_tree(body: str) -> etree.Element:
     md = markdown.Markdown(extensions=[
-        AttrListExtension(), AdmonitionExtension(), SaneListExtension(), TableExtension(),
+        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(),
         FootnoteExtension(), DefListExtension(), AbbrExtension(), Unmarked()])
     md.convert(body)
     return getattr(md, "captured_tree", etree.Element("div"))
@@ -362,7 +362,7 @@ def dumped(root: etree.Element, like: etree.Element | None = None) -> str:
         drop_backlinks(item)
     for element in root.iter():
         for name, value in list(element.attrib.items()):
-            if value is None or name == "data-line":  # junk names from attr_list (`{{#id}`); our lines
+            if value is None or name in ("data-line", "data-mark"):  # junk names from attr_list (`{{#id}`); our lines
                 del element.attrib[name]
     if like is not None:  # we drop the spaces that end a text where Python-Markdown keeps them (`: `)
         for theirs, ours in zip(root.iter(), like.iter()):

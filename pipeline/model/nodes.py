@@ -127,7 +127,16 @@ class ListItem:
     """One item of a list: blocks, so items can hold paragraphs and lists."""
 
     blocks: tuple[Block, ...]
+    # A task list's box: None for an ordinary item, False for `[ ]` (to
+    # do), True for `[x]` (done).
+    task: bool | None = None
     line: int
+
+
+# How an ordered list numbers its items (pandoc's fancy lists): the
+# numbers' style, and what stands around them.
+LIST_STYLES = ("decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman")
+LIST_DELIMITERS = ("period", "paren", "parens")  # 1.  1)  (1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,6 +145,8 @@ class ListBlock:
 
     ordered: bool
     start: int = 1
+    style: str = "decimal"  # one of LIST_STYLES (ordered lists)
+    delimiter: str = "period"  # one of LIST_DELIMITERS (ordered lists)
     items: tuple[ListItem, ...]
     line: int
 

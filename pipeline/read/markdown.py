@@ -23,7 +23,6 @@ from markdown.extensions.admonition import AdmonitionExtension, AdmonitionProces
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
-from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.inlinepatterns import LINE_BREAK_RE, SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
@@ -36,6 +35,7 @@ from pipeline.read.abstract import read_abstract
 from pipeline.read.cells import cell_label
 from pipeline.read.images import ImageProblem, check_image, is_remote, remote_images
 from pipeline.read.links import check_link, decoded
+from pipeline.read.lists import Lists
 from pipeline.read.source import XML_INVALID, Source
 
 MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
@@ -411,7 +411,7 @@ def markdown_tree(body: str, first_line: int) -> tuple[etree.Element, markdown.M
     # Extension objects, not names: a name makes Python-Markdown scan every
     # installed package's entry points, 20 ms of each run.
     md = markdown.Markdown(extensions=[
-        AttrListExtension(), AdmonitionExtension(), SaneListExtension(), TableExtension(),
+        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(),
         Footnotes(), DefListExtension(), AbbrExtension(), Briefing(first_line)])
     # We read the tree, never the HTML Python-Markdown would write from it.
     md.serializer = lambda root: "<div></div>"
@@ -730,9 +730,13 @@ class Reader:
         line = self.line(element)
         items = []
         for li in element.findall("li"):
-            items.append(m.ListItem(blocks=self.list_item(li, depth + 1), line=self.line(li)))
+            task = {"todo": False, "done": True}.get(li.get("data-task", ""))
+            items.append(m.ListItem(blocks=self.list_item(li, depth + 1), task=task, line=self.line(li)))
         start = int(element.get("start", "1")) if element.tag == "ol" else 1
-        return m.ListBlock(ordered=element.tag == "ol", start=start, items=tuple(items), line=line)
+        return m.ListBlock(ordered=element.tag == "ol", start=start,
+                           style=element.get("data-style", "decimal"),
+                           delimiter=element.get("data-delimiter", "period"),
+                           items=tuple(items), line=line)
 
     def list_item(self, li: etree.Element, depth: int) -> tuple[m.Block, ...]:
         """A tight item holds inlines then maybe a sub-list; a loose one holds blocks."""

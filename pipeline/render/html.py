@@ -163,8 +163,10 @@ def block(node: m.Block, ctx: Context) -> Markup:
     match node:
         case m.Paragraph(inlines=content, portion=portion):
             return ctx.macros.paragraph(marked(portion, inlines(content, ctx), ctx))
-        case m.ListBlock(ordered=ordered, start=start, items=items):
-            return ctx.macros.list(ordered, start, [definition(item.blocks, ctx) for item in items])
+        case m.ListBlock(ordered=ordered, start=start, style=style, delimiter=delimiter, items=items):
+            return ctx.macros.list(ordered, start, [(definition(item.blocks, ctx), item.task)
+                                                    for item in items],
+                                   numbering(ordered, style, delimiter), ctx.labels)
         case m.Quote(blocks=content, attribution=attribution, attribution_portion=portion):
             return ctx.macros.quote(blocks(content, ctx),
                                     marked(portion, inlines(attribution, ctx), ctx))
@@ -193,6 +195,14 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                     number, ctx.labels, len(words) <= SHORT_CAPTION)
         case _:
             assert_never(node)
+
+
+def numbering(ordered: bool, style: str, delimiter: str) -> str | None:
+    """An ordered list's numbering as written (`a)`, `(iv)`), or None for
+    `1.`, which follows the house style of each level (1., a., i.)."""
+    if not ordered or (style, delimiter) == ("decimal", "period"):
+        return None
+    return f"{style}-{delimiter}"
 
 
 def definition(content: tuple[m.Block, ...], ctx: Context) -> Markup:

@@ -20,6 +20,7 @@ from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Figure
 from pipeline.render.docx.fields import bookmark, bookmark_name, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.figures import figure_xml
 from pipeline.render.docx.inlines import PORTION_RUNS, inlines_xml, paragraph, portion_run
+from pipeline.render.docx.lists import numbering_abstract, task_box
 from pipeline.render.docx.package import footnotes_part
 from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
@@ -123,7 +124,8 @@ def list_xml(list_block: ListBlock, env: Env, state: State, where: Where) -> lis
     level = min(depth - 1, 8)  # w:ilvl counts from 0; Word has nine levels
     suffix = "" if depth == 1 else f" {min(depth, 3)}"
     style = f"List {'Number' if list_block.ordered else 'Bullet'}{suffix}"
-    num_id = (ordered_num(env, state, level, list_block.start) if list_block.ordered
+    abstract = numbering_abstract(env, state, list_block.style, list_block.delimiter)
+    num_id = (ordered_num(state, abstract, level, list_block.start) if list_block.ordered
               else env.bullet_num)
     inner = Where(style=f"List Continue{suffix}", depth=depth)
     content = []
@@ -131,6 +133,8 @@ def list_xml(list_block: ListBlock, env: Env, state: State, where: Where) -> lis
         first, portion, rest = item_head(item.blocks)
         numbered = paragraph(env, state, style, first, portion)
         number(numbered, num_id, level)
+        if item.task is not None:
+            task_box(numbered, item.task, env, state)
         content.append(numbered)
         content.extend(blocks_xml(rest, env, state, inner))
     return content
@@ -148,9 +152,9 @@ def item_head(blocks: tuple[Block, ...]
             return (), None, blocks
 
 
-def ordered_num(env: Env, state: State, level: int, start: int) -> int:
+def ordered_num(state: State, abstract: int, level: int, start: int) -> int:
     """A new list instance, so this list restarts at its own start."""
-    num = state.package.part.numbering_part.element.add_num(env.number_abstract)
+    num = state.package.part.numbering_part.element.add_num(abstract)
     num.add_lvlOverride(ilvl=level).add_startOverride(start)
     return num.numId
 

@@ -1,0 +1,99 @@
+"""Issue 15's block syntax, built through all three backends and read back
+by independent readers: lxml on the HTML, pdftotext on the PDF, pandoc and
+LibreOffice on the DOCX. One fixture per construct (tests/fixtures/lists.md,
+tables.md's pandoc tables, divs.md)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from conftest import FIXTURES, run_cli
+from readers import docx_via_pandoc, pandoc_blocks, pandoc_text, pdf_text, soffice_to_pdf
+
+pytestmark = pytest.mark.slow
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """build(name) -> the folder holding name's PDF, DOCX and HTML."""
+    out = tmp_path_factory.mktemp("blocks")
+    done: dict[str, Path] = {}
+
+    def build(name: str) -> Path:
+        if name not in done:
+            result = run_cli("build", FIXTURES / name, "--out", out)
+            assert result.returncode == 0, result.stderr
+            assert "warning" not in result.stderr, result.stderr
+            done[name] = out
+        return out
+    return build
+
+
+# Lists -----------------------------------------------------------------------
+
+def test_lists_html(built):
+    page = lxml.html.fromstring((built("lists.md") / "lists.html").read_bytes())
+    main = page.find(".//main")
+    nesting = main.find("section")
+    # Nested by two, three and four spaces: three levels deep.
+    assert nesting.xpath("ul[1]/li[1]/ul/li[1]/ul/li/text()") == ["third level, four spaces"]
+    assert nesting.xpath("ol[1]/li[1]/ul/li/text()") == ["nested bullet"]
+    # The paragraph a list interrupts stays a paragraph, the list a list.
+    assert nesting.xpath("p[1]/following-sibling::ul[1]/li/text()") == [
+        "check the route;", "register with the operations desk."]
+    lists = {flat(ol.xpath("string(li[1])")).split(":")[0]: ol for ol in main.iter("ol")}
+    agenda = lists["Opening remarks."]
+    assert agenda.get("type") == "a" and agenda.xpath("li[2]/ol/@type") == ["i"]
+    assert lists["Terms of reference"].get("type") == "A"
+    assert "numbering-upper-alpha-paren" in lists["Terms of reference"].get("class")
+    assert "numbering-decimal-parens" in lists["Shaping"].get("class")
+    assert (lists["Findings"].get("type"), lists["Findings"].get("start")) == ("I", "4")
+    assert lists["Numbered by the reader."].get("start") is None
+    assert lists["A third example."].get("start") == "3"
+    assert "As example (1) shows" in main.text_content()
+    tasks = main.xpath(".//li[contains(@class, 'task')]")
+    assert [t.xpath("string(span[@class='task-box'])") for t in tasks] == ["☐", "☑", "☑", "☐"]
+    assert [t.xpath("string(span/@aria-label)") for t in tasks] == ["to do", "done", "done", "to do"]
+    # Portion marks stay at the start of their paragraphs.
+    assert [p.text_content()[:3] for p in main.iter("p") if p.text_content().startswith("(")] == ["(C)", "(U)"]
+
+
+def test_lists_pdf(built):
+    text = flat(pdf_text(built("lists.md") / "lists.pdf"))
+    for shown in ("a. Opening remarks.", "i. logistics;", "ii. communications.", "c. Any other business.",
+                  "A) Terms of reference", "B) Membership", "(1) Shaping", "(2) Decisive",
+                  "IV. Findings", "V. Recommendations", "1. Numbered by the reader.",
+                  "(1) An example", "(2) A second example.", "(3) A third example.",
+                  "☐ Draft the annex", "☑ Circulate the draft", "☑ logistics comments",
+                  "(C) This paragraph starts"):
+        assert shown in text, shown
+
+
+def test_lists_docx_read_back_by_pandoc(built):
+    ast = docx_via_pandoc(built("lists.md") / "lists.docx")
+    numbering = [(block["c"][0][0], block["c"][0][1]["t"], block["c"][0][2]["t"])
+                 for block in pandoc_blocks(ast, "OrderedList")]
+    assert numbering == [(1, "Decimal", "Period"), (1, "LowerAlpha", "Period"), (1, "LowerRoman", "Period"),
+                         (1, "UpperAlpha", "OneParen"), (1, "Decimal", "TwoParens"),
+                         (4, "UpperRoman", "Period"), (1, "Decimal", "Period"),
+                         (1, "Decimal", "TwoParens"), (3, "Decimal", "TwoParens")]
+    texts = [pandoc_text(block["c"]) for block in pandoc_blocks(ast, "Para") + pandoc_blocks(ast, "Plain")]
+    assert {"☐ Draft the annex", "☑ Circulate the draft"} <= set(texts)
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is installed by make test")
+def test_lists_docx_in_libreoffice(built, tmp_path):
+    text = flat(pdf_text(soffice_to_pdf(built("lists.md") / "lists.docx", tmp_path)))
+    for shown in ("a. Opening remarks.", "A) Terms of reference", "(2) Decisive", "IV. Findings",
+                  "(3) A third example.", "☐ Draft the annex", "☑ Circulate the draft"):
+        assert shown in text, shown
