@@ -17,8 +17,9 @@ MkDocs' admonitions are blocks with a title. SOURCES below says which reader
 and adapter each document gets (tests/corpus/SOURCES.md says where it came
 from).
 
-Being fair to both sides: our title block, banners, table of contents and
-generated Abbreviations section are not compared (pandoc, given no `-s`,
+Being fair to both sides: our title block, banners, table of contents,
+captions' numbers ("Table 1:") and generated Abbreviations section are not
+compared (pandoc, given no `-s`,
 has none of them); footnote lists are not counted as list items on either
 side, but their words are; an image counts as its alternative text on both
 sides (what a screen reader says, and what we show for a remote image);
@@ -280,6 +281,9 @@ def body_root(html: str, ours: bool):
         for el in list(root.iter("section", "nav")):
             if el.tag == "nav" or "abbreviations" in classes(el):
                 el.drop_tree()
+        for el in list(root.iter("span")):
+            if "caption-label" in classes(el):
+                el.drop_tree()  # "Table 1:", which we number and pandoc does not
         return root
     return lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
 

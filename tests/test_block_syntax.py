@@ -97,3 +97,54 @@ def test_lists_docx_in_libreoffice(built, tmp_path):
     for shown in ("a. Opening remarks.", "A) Terms of reference", "(2) Decisive", "IV. Findings",
                   "(3) A third example.", "☐ Draft the annex", "☑ Circulate the draft"):
         assert shown in text, shown
+
+
+# Tables ----------------------------------------------------------------------
+
+def test_pandoc_tables_html(built):
+    page = lxml.html.fromstring((built("pandoc-tables.md") / "pandoc-tables.html").read_bytes())
+    tables = page.findall(".//main//table")
+    assert len(tables) == 4
+    simple, headerless, multiline, grid = tables
+    assert flat(simple.findtext("caption") or simple.find("caption").text_content()).startswith(
+        "Table 1: Forces in theatre")
+    assert simple.get("id") == "tbl-forces" and simple.xpath("thead/tr/th/@class") == [
+        "align-center", "align-right", "align-center"]
+    assert headerless.find("thead") is None and len(headerless.findall("tbody/tr")) == 2
+    # Widths from the dashes: 12, 15 and 35 of 72 characters.
+    assert multiline.get("style") == "width: 86.1%"
+    assert multiline.xpath("colgroup/col/@style") == ["width: 19.4%", "width: 24.2%", "width: 56.4%"]
+    assert flat(multiline.xpath("string(tbody/tr[1]/td[3])")) == \
+        "Information activities and the deployment of enabling forces."
+    # Blocks in grid cells: a list, two paragraphs.
+    assert grid.xpath("tbody/tr[1]/td[3]/ul/li/text()") == ["Pre-position stocks", "Second route"]
+    assert grid.xpath("tbody/tr[2]/td[3]/p/text()") == ["Plan alternate landing zones.", "Brief the crews."]
+    assert grid.xpath("thead/tr/th/@class") == ["align-left", "align-right", "align-center"]
+    assert "See Table 1, Table 2 and Table 3." in flat(page.find(".//main").text_content())
+
+
+def test_pandoc_tables_pdf(built):
+    text = flat(pdf_text(built("pandoc-tables.md") / "pandoc-tables.pdf"))
+    for shown in ("Table 1: Forces in theatre, a caption before its table.", "1 Bde 4,200 North sector",
+                  "Alpha 12 North", "Table 2: Phases of the operation.", "Table 3: Risks and their mitigation",
+                  "Pre-position stocks", "Brief the crews.", "See Table 1, Table 2 and Table 3."):
+        assert shown in text, shown
+    assert "Table:" not in text and "+---" not in text and "-----" not in text
+
+
+def test_pandoc_tables_docx_read_back_by_pandoc(built):
+    ast = docx_via_pandoc(built("pandoc-tables.md") / "pandoc-tables.docx")
+    tables = pandoc_blocks(ast, "Table")
+    assert [len(t["c"][3][1]) for t in tables] == [1, 0, 1, 1]  # header rows: none for the headerless
+    widths = [[round(w["c"], 2) for _, w in t["c"][2]] for t in tables[2:]]
+    assert widths == [[0.17, 0.21, 0.49], [0.22, 0.22, 0.29]]  # the dashes' shares of the text width
+    grid = json.dumps(tables[3])
+    assert '"BulletList"' in grid and "Brief" in grid
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is installed by make test")
+def test_pandoc_tables_docx_in_libreoffice(built, tmp_path):
+    text = flat(pdf_text(soffice_to_pdf(built("pandoc-tables.md") / "pandoc-tables.docx", tmp_path)))
+    for shown in ("Table 1: Forces in theatre", "Unit Strength Location", "Alpha 12 North",
+                  "Table 2: Phases of the operation.", "Pre-position stocks", "Brief the crews."):
+        assert shown in text, shown

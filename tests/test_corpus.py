@@ -41,7 +41,6 @@ FAILING = {
                                  "code cell, which briefing never runs (ref.code-cell)",
     "noaa-titlepages-article.md": "refused: @eq-clt, as $$ … $$ {#eq-clt} is not read as an equation",
     "army-memo.md": "#. items not read as lists (0 list items, pandoc 14)",
-    "pandoc-tables.md": "simple, multiline, grid and headerless tables not read as tables",
     "pandoc-inlines.md": "$$ math, ^[inline notes], {.class} spans and ~~strike~~ shown as text",
     "quarto-callouts.md": "refused: @fig-sites names a fenced-div figure (::: {#fig-sites}), not read",
     "mkdocs-admonitions.md": "MkDocs ??? collapsible blocks and === tabs shown as text",

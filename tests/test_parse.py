@@ -157,8 +157,10 @@ def test_pipe_table_with_alignment_and_caption(write):
                         "Table: (U) Forces in *theatre* {#tbl-forces}\n\nAfter.\n")
     table = doc.blocks[1]
     assert table.line == 7 and table.aligns == ("left", "right")
-    assert table.head == ((m.Text(text="Unit"),), (m.Text(text="Strength"),))
-    assert table.rows[0] == ((m.Text(text="A "), m.Emph(children=(m.Text(text="1"),))), (m.Text(text="100"),))
+    assert table.head == ((m.Paragraph(inlines=(m.Text(text="Unit"),), line=7),),
+                          (m.Paragraph(inlines=(m.Text(text="Strength"),), line=7),))
+    assert [[m.block_text(b) for cell in row for b in cell] for row in table.rows] == [["A 1", "100"], ["B", "20"]]
+    assert table.rows[0][0][0].inlines == (m.Text(text="A "), m.Emph(children=(m.Text(text="1"),)))
     assert table.caption == (m.Text(text="(U) Forces in "), m.Emph(children=(m.Text(text="theatre"),)))
     assert table.id == "tbl-forces"
     assert doc.blocks[2] == m.Paragraph(inlines=(m.Text(text="After."),), line=14)

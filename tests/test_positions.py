@@ -28,6 +28,7 @@ from pipeline.read.markdown import (MARK_BASE, Capture, FencedCode, drop_backlin
                                     marker, markdown_tree, parse)
 from pipeline.read.lists import Lists
 from pipeline.read.source import read_source
+from pipeline.read.tables import PandocTables
 from pipeline.run.build import load
 
 FRONT = "---\ntitle: Test briefing\nclassification: UNCLASSIFIED\n---\n"  # the body starts on line 5
@@ -351,7 +352,7 @@ class Unmarked(Extension):
 
 def unmarked_tree(body: str) -> etree.Element:
     md = markdown.Markdown(extensions=[
-        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(),
+        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(),
         FootnoteExtension(), DefListExtension(), AbbrExtension(), Unmarked()])
     md.convert(body)
     return getattr(md, "captured_tree", etree.Element("div"))
@@ -374,7 +375,9 @@ def dumped(root: etree.Element, like: etree.Element | None = None) -> str:
 
 
 PREFIXES = ["", "", "", "- ", "* ", "1. ", "> ", "> > ", "    ", "        ", "# ", "## ", ":   ", "!!! note ",
-            "[^1]: ", "[^1]:", "*[GIUK]: ", "[r]: ", "[r]:", "| ", "```", "~~~", "> - ", "    - ", "Table: "]
+            "[^1]: ", "[^1]:", "*[GIUK]: ", "[r]: ", "[r]:", "| ", "```", "~~~", "> - ", "    - ", "Table: ",
+            # Lists and tables as pandoc reads them (read/lists.py, read/tables.py).
+            "  - ", "a. ", "(1) ", "#. ", "(@) ", "- [ ] ", "+---+---+", "+===+", "--- ---", "-----", ": "]
 PIECES = ["text", "GIUK", "*", "**", "_", "`", "[", "]", "(", ")", "[^1]", "[r]", "[x][r]", "[a](http://x.org)",
           "[a](<http://x.org>)", "<http://x.org>", "<me@x.org>", "![i](x.png)", "{#id}", "{: .c}", '"', "'", "#",
           "|", "\\", "\\|", "&amp;", "@sec-x", "---", "===", "-", ":", " ", "  ", "!!!", "<", ">", "}", "{",

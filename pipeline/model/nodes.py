@@ -211,17 +211,22 @@ class Admonition:
     line: int
 
 
-Cell: TypeAlias = tuple[Inline, ...]
+# A table's cell holds blocks: a paragraph, or (pandoc's grid tables) several
+# paragraphs and lists.
+Cell: TypeAlias = "tuple[Block, ...]"
 ALIGNS = ("left", "center", "right")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Table:
-    """A table with one header row."""
+    """A table with one header row, or none."""
 
-    head: tuple[Cell, ...]  # one header row
+    head: tuple[Cell, ...]  # the header row; () for a table without one
     rows: tuple[tuple[Cell, ...], ...]
     aligns: tuple[str | None, ...]  # per column: one of ALIGNS, or None
+    # Per column, its share of the text width (from the dashes of pandoc's
+    # multiline and grid tables); () lets each format share it out.
+    widths: tuple[float, ...] = ()
     caption: tuple[Inline, ...] = ()
     id: str = ""
     number: int | None = None  # set by transforms for captioned tables

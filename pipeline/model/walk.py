@@ -89,9 +89,8 @@ def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Bloc
         case Figure(caption=caption):
             return replace(block, caption=inlines(caption))
         case Table(head=head, rows=rows, caption=caption):
-            return replace(block, head=tuple(inlines(cell) for cell in head),
-                           rows=tuple(tuple(inlines(cell) for cell in row) for row in rows),
-                           caption=inlines(caption))
+            return replace(block, caption=inlines(caption), head=tuple(blocks(cell) for cell in head),
+                           rows=tuple(tuple(blocks(cell) for cell in row) for row in rows))
         case CodeBlock() | Rule():
             return block
         case _:
@@ -168,7 +167,9 @@ def block_children(block: Block) -> tuple[tuple[Block, ...], ...]:
             return (content,)
         case DefinitionList(items=entries):
             return tuple(d for entry in entries for d in entry.definitions)
-        case Paragraph() | CodeBlock() | Rule() | Table() | Figure():
+        case Table(head=head, rows=rows):
+            return (*head, *(cell for row in rows for cell in row))
+        case Paragraph() | CodeBlock() | Rule() | Figure():
             return ()
         case _:
             assert_never(block)
@@ -187,8 +188,8 @@ def block_inlines(block: Block) -> tuple[Inlines, ...]:
             return (title,)
         case Figure(caption=caption):
             return (caption,)
-        case Table(head=head, rows=rows, caption=caption):
-            return (caption, *head, *(cell for row in rows for cell in row))
+        case Table(caption=caption):
+            return (caption,)
         case ListBlock() | CodeBlock() | Rule():
             return ()
         case _:

@@ -48,16 +48,35 @@ LINE_MARK = "\ue000-\uf8ff"
 EMPTY = re.compile(rf"[ \t{LINE_MARK}]*$")
 
 ROMAN = re.compile(r"(?=[ivxlcdm])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
+# A list marker, and a task's box after it, for read/markdown.py, which puts
+# no line marker right after one. Not `(1)`: `[id]: url` takes a title
+# `(1)` on its next line, where the line marker stands inside the brackets.
+LIST_MARKER = r"(?:[*+-]|(?:[0-9]{1,9}|\#|@[\w-]*|[a-zA-Z]|[ivxlcdmIVXLCDM]{2,})[.)])(?:[ ]+\[[ xX]\])?"
 MARKER = re.compile(
     r"(?P<indent>[ ]{0,3})"
     r"(?:(?P<bullet>[-+*])"
     r"|(?P<open>\()?(?P<value>[0-9]{1,9}|\#|@[\w-]*|[a-zA-Z]|[ivxlcdmIVXLCDM]{2,})(?P<close>[.)]))"
-    rf"(?P<space>[ ]+|(?=[{LINE_MARK}])|$)")
-TASK = re.compile(rf"\[(?P<box>[ xX])\][ ]+(?=[^\s{LINE_MARK}])")
+    rf"(?P<space>[ ]+|(?=\t?[{LINE_MARK}]{{2}}[ \t]*$)|$)")
+# Where read/markdown.py puts the line marker of an item `(1)` with nothing
+# after it but what may close a line (`)`, `|`, `>`): before those, inside
+# the brackets even. It goes after them, where `(1) >` still opens a quote.
+MARK_IN_ITEM = re.compile(
+    rf"^([ ]{{0,3}}\(?[^\s()]{{1,10}})(\t?[{LINE_MARK}]{{2}})(\)[ ]*[#|)\"'}}>]*)(?=[ \t]*$)")
+MARK_BEFORE_CLOSERS = re.compile(
+    rf"^([ ]{{0,3}}\([^\s)]{{1,10}}\)[ ]+)(\t?[{LINE_MARK}]{{2}})([#|)\"'}}>]+)(?=[ \t]*$)")
+TASK = re.compile(rf"\[(?P<box>[ xX])\][ ]+(?=(?:\t?[{LINE_MARK}]{{2}})?[^\s{LINE_MARK}])")
 EXAMPLE_REF = re.compile(r"\(@([\w-]+)\)")
 # Lines that start a block of their own: never a lazy continuation of an
 # item's paragraph (a list marker is tested before).
 BLOCK_START = re.compile(r"[ ]{0,3}(?:#{1,6}(?:[ ]|$)|>|```|~~~|:::|!!!|\?\?\?|(?:[-*_][ ]*){3,}$|\x02)")
+LINE_MARKS = re.compile(f"\t?[{LINE_MARK}]{{2}}")
+
+
+def starts_block(line: str) -> bool:
+    """Whether a line starts a block of its own (its line marker aside)."""
+    return bool(BLOCK_START.match(LINE_MARKS.sub("", line) if "\ue000" <= max(line, default=" ") else line))
+
+
 STYLES = {"decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman"}
 DELIMITERS = {".": "period", ")": "paren", "()": "parens"}
 
@@ -97,6 +116,8 @@ def read_marker(line: str, previous: tuple[bool, str, str] | None = None) -> Mar
     is also a roman numeral (`i`, `v`, `c`) is read in the style of the list
     it would continue (`previous`), else as pandoc reads a first item: `i`
     and `I` as roman, other single letters as letters."""
+    if ")" in line:
+        line = MARK_BEFORE_CLOSERS.sub(r"\1\3\2", MARK_IN_ITEM.sub(r"\1\3\2", line))
     found = MARKER.match(line)
     if found is None:
         return None
@@ -129,7 +150,7 @@ def read_marker(line: str, previous: tuple[bool, str, str] | None = None) -> Mar
     indent = len(found["indent"])
     if not space or EMPTY.match(rest):
         content = width + 1  # an empty first line: the text starts on the next
-        text = rest
+        text = rest.strip(" ")  # its line marker, if it has one
     elif len(space) > 4:
         content = width + 1  # indented code after the marker: one space belongs to it
         text = space[1:] + rest
@@ -252,14 +273,14 @@ class ListProcessor(BlockProcessor):
                     lazy = False
                 elif indent_of(line) >= marker.content:
                     content.append(line[marker.content:])
-                    lazy = not BLOCK_START.match(line[marker.content:])
+                    lazy = not starts_block(line[marker.content:])
                 elif (found := read_marker(line, kind)) and found.indent < marker.content \
                         and found.continues(kind):
                     items.append((found, [found.text]))
                     lazy = not found.empty
                 elif (other := read_marker(line)) and other.indent < marker.content:
                     return self.finish(items), lines[index:]  # a list of another kind
-                elif lazy and not BLOCK_START.match(line) and content and content[-1]:
+                elif lazy and not starts_block(line) and content and content[-1]:
                     content.append(line)  # a lazy continuation line
                 else:
                     return self.finish(items), lines[index:]
@@ -329,7 +350,7 @@ class Heading(HashHeaderProcessor):
     if HashHeaderProcessor.RE.pattern.count(HEADING_START) != 1:
         raise RuntimeError(f"Python-Markdown {markdown.__version__} changed its heading pattern")
     RE = re.compile(HashHeaderProcessor.RE.pattern.replace(
-        HEADING_START, HEADING_START + r"(?![.)](?:[ ]|$))"))
+        HEADING_START, HEADING_START + rf"(?!(?:\t?[{LINE_MARK}]{{2}})?[.)](?:[ ]|\t?[{LINE_MARK}]|$))"))
 
 
 class ListContinuation(BlockProcessor):
@@ -350,7 +371,7 @@ class ListContinuation(BlockProcessor):
         kept = []
         for index, line in enumerate(lines):
             if index and line.strip() and indent_of(line) < column:
-                if read_marker(line) or BLOCK_START.match(line):
+                if read_marker(line) or starts_block(line):
                     blocks.insert(0, "\n".join(lines[index:]))  # no longer the item's
                     break
                 kept.append(line.lstrip(" "))  # a lazy continuation line

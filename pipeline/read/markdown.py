@@ -35,7 +35,8 @@ from pipeline.read.abstract import read_abstract
 from pipeline.read.cells import cell_label
 from pipeline.read.images import ImageProblem, check_image, is_remote, remote_images
 from pipeline.read.links import check_link, decoded
-from pipeline.read.lists import Lists
+from pipeline.read.lists import LIST_MARKER, Lists
+from pipeline.read.tables import PandocTables
 from pipeline.read.source import XML_INVALID, Source
 
 MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
@@ -83,9 +84,9 @@ def unmarked(text: str) -> str:
 
 
 # The syntax that opens a line, where a marker never goes: quotes, indents,
-# list markers, a definition's colon, a note's label and a heading's hashes,
-# each with the spaces Python-Markdown drops after it.
-PREFIX = re.compile(r"(?:[ >]|(?:[*+-]|\d+\.)[ ]+|:[ ]+|\[\^[^\]]*\]:[ ]*)*(?P<heading>#{1,6}[ ]*)?")
+# list markers (pandoc's too: read/lists.py), a definition's colon, a note's
+# label and a heading's hashes, each with the spaces Python-Markdown drops after it.
+PREFIX = re.compile(rf"(?:[ >]|(?:{LIST_MARKER})[ ]+|:[ ]+|\[\^[^\]]*\]:[ ]*)*(?P<heading>#{{1,6}}[ ]*)?")
 # What Python-Markdown reads at a line's end: a heading's closing `#`, a
 # table's last `|`, a title's closing quote, `)`, `{#id}`, `<url>`.
 CLOSERS = frozenset("#|)\"'}>")
@@ -411,7 +412,7 @@ def markdown_tree(body: str, first_line: int) -> tuple[etree.Element, markdown.M
     # Extension objects, not names: a name makes Python-Markdown scan every
     # installed package's entry points, 20 ms of each run.
     md = markdown.Markdown(extensions=[
-        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(),
+        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(),
         Footnotes(), DefListExtension(), AbbrExtension(), Briefing(first_line)])
     # We read the tree, never the HTML Python-Markdown would write from it.
     md.serializer = lambda root: "<div></div>"
@@ -648,17 +649,11 @@ class Reader:
         elements = list(elements)
         while elements:
             element = elements.pop(0)
-            if element.tag == "table":
-                caption = None
-                if elements and is_caption(elements[0]):
-                    caption = elements.pop(0)
-                elif elements and starts_with_definition(elements[0]):
-                    # def_list reads Quarto's `: caption` under a table as a
-                    # definition without a term: take it back as the caption.
-                    caption = elements[0][0]
-                    elements[0].remove(caption)
-                    if not len(elements[0]):
-                        elements.pop(0)
+            if element.tag == "caption" and elements and elements[0].tag == "table":
+                # A caption before its table (read/tables.py makes the element).
+                out.append(self.table(elements.pop(0), element))
+            elif element.tag == "table":
+                caption = elements.pop(0) if elements and elements[0].tag == "caption" else None
                 out.append(self.table(element, caption))
             elif element.tag in HEADING_TAGS:
                 line = self.line(element)
@@ -761,15 +756,28 @@ class Reader:
             self.report("limit.table-rows", line, f"a table of {len(rows):,} rows is past the limit of "
                         f"{MAX_TABLE_ROWS:,}: split it, or attach the data as a file")
             rows = []  # not read: the problem stops the build
-        aligns = tuple(cell_align(th) for th in head)
-        table = m.Table(head=tuple(self.inlines(th) for th in head),
-                        rows=tuple(tuple(self.inlines(td) for td in tr.findall("td"))
-                                   for tr in rows),
-                        aligns=aligns, line=line)
+        if problem := element.get("data-problem"):
+            self.report("table.span", line, problem)
+        columns = max([len(head), *(len(tr.findall("td")) for tr in rows)])
+        aligns = tuple(cell_align(cell) for cell in (head or (rows[0].findall("td") if rows else [])))
+        table = m.Table(head=tuple(self.cell(th) for th in head),
+                        rows=tuple(tuple(self.cell(td) for td in tr.findall("td")) for tr in rows),
+                        aligns=aligns + (None,) * (columns - len(aligns)),
+                        widths=tuple(float(w) for w in element.get("data-widths", "").split()),
+                        line=line)
         if caption is None:
             return table
         text, table_id = caption_parts(self.inlines(caption))
-        return replace(table, caption=text, id=table_id)
+        return replace(table, caption=text, id=table_id or caption.get("id", ""))
+
+    def cell(self, element: etree.Element) -> tuple[m.Block, ...]:
+        """A cell's blocks: those of pandoc's multiline and grid tables, or
+        one paragraph of a pipe or simple table's inlines."""
+        if any(child.tag in BLOCK_TAGS for child in element):
+            return self.nested_blocks(list(element), 1)
+        content = self.inlines(element)
+        return (m.Paragraph(inlines=content, line=self.text_line(element) or self.line(element)),) \
+            if content else ()
 
     def figure(self, img: etree.Element) -> m.Figure | m.Paragraph:
         src = img.get("src", "")
@@ -939,10 +947,6 @@ def plain_alt(alt: str) -> str:
     return " ".join(re.sub(r"[*_`]", "", alt).split())
 
 
-def starts_with_definition(element: etree.Element) -> bool:
-    return element.tag == "dl" and len(element) > 0 and element[0].tag == "dd"
-
-
 def split_attribution(blocks: tuple[m.Block, ...]) -> tuple[tuple[m.Block, ...], tuple[m.Inline, ...]]:
     """A quote whose last paragraph starts with `—` (or `--`) names its source."""
     match blocks:
@@ -951,10 +955,6 @@ def split_attribution(blocks: tuple[m.Block, ...]) -> tuple[tuple[m.Block, ...],
             return tuple(rest), ((m.Text(text=text),) if text else ()) + tuple(more)
         case _:
             return blocks, ()
-
-
-def is_caption(element: etree.Element) -> bool:
-    return element.tag == "p" and bool(CAPTION.match(element.text or ""))
 
 
 def cell_align(cell: etree.Element) -> str | None:

@@ -186,13 +186,14 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.figure(data_uri(path, mime), alt,
                                      marked(portion, inlines(caption, ctx), ctx), ident,
                                      number, ctx.labels)
-        case m.Table(head=head, rows=rows, aligns=aligns, caption=caption, id=ident, number=number,
-                     portion=portion):
+        case m.Table(head=head, rows=rows, aligns=aligns, widths=widths, caption=caption, id=ident,
+                     number=number, portion=portion):
             words = f"{ctx.labels['table']} {number}: {f'({portion}) ' if portion else ''}{m.plain_text(caption)}"
-            return ctx.macros.table([inlines(cell, ctx) for cell in head],
-                                    [[inlines(cell, ctx) for cell in row] for row in rows],
+            return ctx.macros.table([definition(cell, ctx) for cell in head],
+                                    [[definition(cell, ctx) for cell in row] for row in rows],
                                     aligns, marked(portion, inlines(caption, ctx), ctx), ident,
-                                    number, ctx.labels, len(words) <= SHORT_CAPTION)
+                                    number, ctx.labels, len(words) <= SHORT_CAPTION,
+                                    [round(100 * width, 1) for width in widths])
         case _:
             assert_never(node)
 
@@ -206,7 +207,7 @@ def numbering(ordered: bool, style: str, delimiter: str) -> str | None:
 
 
 def definition(content: tuple[m.Block, ...], ctx: Context) -> Markup:
-    """A list item's or a definition's blocks. One paragraph, maybe with
+    """A list item's, a definition's or a table cell's blocks. One paragraph, maybe with
     sub-lists, reads better without the <p> around its text (a tight list)."""
     match content:
         case (m.Paragraph(inlines=lead, portion=portion), *rest) if all(

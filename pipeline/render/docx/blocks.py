@@ -59,7 +59,8 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
             head = [paragraph(env, state, boxed_title, title, portion)] if title else []
             return head + blocks_xml(blocks, env, state, replace(where, style=style))
         case Table() as table:
-            return table_xml(table, env, state)
+            return table_xml(table, env, state,
+                             lambda cell: blocks_xml(cell, env, state, Where(style="Compact")))
         case Figure() as figure:
             return figure_xml(figure, env, state)
         case _:
