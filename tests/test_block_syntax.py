@@ -148,3 +148,62 @@ def test_pandoc_tables_docx_in_libreoffice(built, tmp_path):
     for shown in ("Table 1: Forces in theatre", "Unit Strength Location", "Alpha 12 North",
                   "Table 2: Phases of the operation.", "Pre-position stocks", "Brief the crews."):
         assert shown in text, shown
+
+
+# Notes, callouts and divs -------------------------------------------------------
+
+def test_divs_html(built):
+    page = lxml.html.fromstring((built("divs.md") / "divs.html").read_bytes())
+    main = page.find(".//main")
+    notes = main.xpath(".//aside[contains(@class, 'admonition')] | .//details[contains(@class, 'admonition')]")
+    assert [(n.tag, n.get("class").split()[1], flat(n.xpath("string(*[1])"))) for n in notes] == [
+        ("aside", "note", "Note"), ("aside", "warning", "Weather"), ("aside", "tip", "Packing list"),
+        ("details", "caution", "Caution"),
+        ("aside", "note", "Note"), ("aside", "important", "Important"), ("aside", "caution", "Caution"),
+        ("aside", "caution", "Before you delete a project"),
+        ("details", "note", "Why do we ask for a reason?"), ("details", "tip", "Shortcuts")]
+    folds = [n.get("open") for n in notes if n.tag == "details"]
+    assert folds == [None, None, ""]  # ??? and collapse="true" start closed, ???+ open
+    assert notes[2].xpath("ul/li/text()") == ["radio and spare batteries;", "first-aid kit."]
+    columns = main.get_element_by_id("layout")
+    assert columns.get("class") == "columns" and len(columns.xpath("div[@class='column']")) == 2
+    figure = main.get_element_by_id("fig-map")
+    assert figure.tag == "figure" and flat(figure.findtext("figcaption") or figure.find("figcaption").text_content()) \
+        == "Figure 1: The area of operations, from a Quarto figure div."
+    text = flat(main.text_content())
+    assert "See Figure 1 and the columns." in text
+    assert ":::" not in text and "[!NOTE]" not in text and "???" not in text
+
+
+def test_divs_pdf(built):
+    text = flat(pdf_text(built("divs.md") / "divs.pdf"))
+    for shown in ("Note Field teams must register", "Weather Check the marine forecast",
+                  "Packing list • radio and spare batteries;", "Caution Samples left in the sun",
+                  "Important Key information", "Before you delete a project Deleting",
+                  "Why do we ask for a reason? Every request is reviewed",  # folded on screen, open in print
+                  "The left column lists", "Figure 1: The area of operations, from a Quarto figure div."):
+        assert shown in text, shown
+    assert ":::" not in text and "[!" not in text
+
+
+def test_divs_docx_read_back_by_pandoc(built):
+    ast = docx_via_pandoc(built("divs.md") / "divs.docx")
+    texts = [pandoc_text(block["c"]) for block in pandoc_blocks(ast, "Para") + pandoc_blocks(ast, "Plain")]
+    for shown in ("Note", "Weather", "Packing list", "Caution", "Important", "Before you delete a project",
+                  "Why do we ask for a reason?", "Every request is reviewed by the data owner.",
+                  "The right column lists the measurements taken at each site."):
+        assert shown in texts, shown
+    assert not any(":::" in t or "[!" in t or "???" in t for t in texts)
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is installed by make test")
+def test_divs_docx_in_libreoffice(built, tmp_path):
+    import docx
+    document = docx.Document(str(built("divs.md") / "divs.docx"))
+    styles = {p.text: p.style.name for p in document.paragraphs}
+    assert styles["Caution"] == "Caution Title" and styles["Weather"] == "Warning Title"
+    assert styles["Samples left in the sun for more than an hour must be discarded."] == "Caution"
+    text = flat(pdf_text(soffice_to_pdf(built("divs.md") / "divs.docx", tmp_path)))
+    for shown in ("Weather Check the marine forecast", "Caution Advice about risks",
+                  "Figure 1: The area of operations, from a Quarto figure div."):
+        assert shown in text, shown

@@ -43,7 +43,6 @@ FAILING = {
     "army-memo.md": "#. items not read as lists (0 list items, pandoc 14)",
     "pandoc-inlines.md": "$$ math, ^[inline notes], {.class} spans and ~~strike~~ shown as text",
     "quarto-callouts.md": "refused: @fig-sites names a fenced-div figure (::: {#fig-sites}), not read",
-    "mkdocs-admonitions.md": "MkDocs ??? collapsible blocks and === tabs shown as text",
     "jekyll-kramdown.md": "kramdown {: } attribute lists shown as text; a table of 10 cells, pandoc 8",
     "github-raw-html.md": "raw HTML (<a name>, <details>, tags) shown as text; 18 list items, pandoc 28",
 }

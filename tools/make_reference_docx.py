@@ -68,6 +68,7 @@ ADMONITIONS = {  # kind: (border colour, shading)
     "Tip": ("2E7D32", "EBF5EC"),
     "Important": ("8E1B1B", "FBECEC"),
     "Warning": ("B26A00", "FFF4E0"),
+    "Caution": ("AD1457", "FCE4EC"),  # GitHub's [!CAUTION], Quarto's callout-caution
 }
 
 # Banner colours by marking level (markings.level_class names them).

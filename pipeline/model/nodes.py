@@ -200,14 +200,38 @@ class Rule:
     line: int
 
 
+# The kinds of admonition (GitHub's alerts, Quarto's callouts); other
+# tools' names are read as the one they mean (MkDocs' `danger`: caution).
+ADMONITION_KINDS = ("note", "tip", "important", "warning", "caution")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Admonition:
-    """A note, warning or other callout (`!!! note "Title"`)."""
+    """A note, warning or other callout (`!!! note "Title"`, `> [!TIP]`,
+    `::: {.callout-warning}`)."""
 
-    kind: str  # note, warning, important, tip, ...
+    kind: str  # one of ADMONITION_KINDS
     title: tuple[Inline, ...]
     blocks: tuple[Block, ...]
     portion: str | None = None  # the title's portion mark
+    # No title of its own (`> [!TIP]`): backends show the kind's name, from
+    # the templates' wording, which is no author text and carries no mark.
+    default_title: bool = False
+    # Collapsible (MkDocs' `???`, Quarto's `collapse=`): None when not;
+    # True when it starts closed, False when open (`???+`). A <details> in
+    # HTML, an admonition like any other in print and in Word.
+    folded: bool | None = None
+    line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Div:
+    """A fenced div (`::: {.landscape #id}`) that is no callout: its blocks,
+    with the classes and id it was given, for templates to style."""
+
+    classes: tuple[str, ...]
+    id: str = ""
+    blocks: tuple[Block, ...]
     line: int
 
 
@@ -251,7 +275,7 @@ class Figure:
 
 
 Block: TypeAlias = (Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition | Table | Figure
-                   | DefinitionList)
+                   | DefinitionList | Div)
 
 
 # Structure -----------------------------------------------------------------

@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import assert_never
 
-from pipeline.model.nodes import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList,
+from pipeline.model.nodes import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList, Div,
                                   Document, Emph, Figure, FootnoteRef, Image, Inline, LineBreak, Link,
                                   ListBlock, Paragraph, Quote, Ref, Rule, Section, Strong, Table,
                                   Text)
@@ -86,6 +86,8 @@ def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Bloc
                 for entry in entries))
         case Admonition(title=title, blocks=content):
             return replace(block, title=inlines(title), blocks=blocks(content))
+        case Div(blocks=content):
+            return replace(block, blocks=blocks(content))
         case Figure(caption=caption):
             return replace(block, caption=inlines(caption))
         case Table(head=head, rows=rows, caption=caption):
@@ -163,7 +165,7 @@ def block_children(block: Block) -> tuple[tuple[Block, ...], ...]:
     match block:
         case ListBlock(items=items):
             return tuple(item.blocks for item in items)
-        case Quote(blocks=content) | Admonition(blocks=content):
+        case Quote(blocks=content) | Admonition(blocks=content) | Div(blocks=content):
             return (content,)
         case DefinitionList(items=entries):
             return tuple(d for entry in entries for d in entry.definitions)
@@ -190,7 +192,7 @@ def block_inlines(block: Block) -> tuple[Inlines, ...]:
             return (caption,)
         case Table(caption=caption):
             return (caption,)
-        case ListBlock() | CodeBlock() | Rule():
+        case ListBlock() | CodeBlock() | Rule() | Div():
             return ()
         case _:
             assert_never(block)

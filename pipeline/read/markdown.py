@@ -33,6 +33,7 @@ from pipeline import model as m
 from pipeline.problems import BriefingError, Problem
 from pipeline.read.abstract import read_abstract
 from pipeline.read.cells import cell_label
+from pipeline.read.divs import Divs, admonition_kind
 from pipeline.read.images import ImageProblem, check_image, is_remote, remote_images
 from pipeline.read.links import check_link, decoded
 from pipeline.read.lists import LIST_MARKER, Lists
@@ -412,7 +413,7 @@ def markdown_tree(body: str, first_line: int) -> tuple[etree.Element, markdown.M
     # Extension objects, not names: a name makes Python-Markdown scan every
     # installed package's entry points, 20 ms of each run.
     md = markdown.Markdown(extensions=[
-        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(),
+        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(),
         Footnotes(), DefListExtension(), AbbrExtension(), Briefing(first_line)])
     # We read the tree, never the HTML Python-Markdown would write from it.
     md.serializer = lambda root: "<div></div>"
@@ -655,6 +656,10 @@ class Reader:
             elif element.tag == "table":
                 caption = elements.pop(0) if elements and elements[0].tag == "caption" else None
                 out.append(self.table(element, caption))
+            elif depth == 0 and element.get("data-div") and any(c.tag in HEADING_TAGS for c in element):
+                # A fenced div that holds headings (Quarto's tabsets) is read
+                # as its content, so its headings start sections, as pandoc's do.
+                elements[0:0] = list(element)
             elif element.tag in HEADING_TAGS:
                 line = self.line(element)
                 out.append(Heading(level=int(element.tag[1]), id=element.get("id", ""),
@@ -694,6 +699,10 @@ class Reader:
                 return m.Rule(line=self.line(element))
             case "div" if "admonition" in element.get("class", "").split():
                 return self.admonition(element, depth)
+            case "div" if element.get("data-div"):
+                return self.div(element, depth)
+            case "details":
+                return self.details(element, depth)
             case tag:
                 self.report("markdown.unsupported", self.line(element), f"unsupported element <{tag}>")
                 # Never rendered: the problem stops the build.
@@ -841,8 +850,38 @@ class Reader:
         title: tuple[m.Inline, ...] = ()
         if children and "admonition-title" in children[0].get("class", ""):
             title = self.inlines(children.pop(0))
-        return m.Admonition(kind=(classes[0] if classes else "note").lower(), title=title,
+        folded = {"closed": True, "open": False}.get(element.get("data-folded", ""))
+        return m.Admonition(kind=admonition_kind(classes[0] if classes else "note"), title=title,
+                            default_title=bool(element.get("data-default-title")) and not title,
+                            folded=folded, blocks=self.nested_blocks(children, depth + 1),
+                            line=self.line(element))
+
+    def details(self, element: etree.Element, depth: int) -> m.Admonition:
+        """MkDocs' `???` (closed) and `???+` (open) notes, by pymdownx.details."""
+        children = list(element)
+        title: tuple[m.Inline, ...] = ()
+        if children and children[0].tag == "summary":
+            summary = children.pop(0)
+            title = self.inlines(summary[0] if len(summary) and summary[0].tag in HEADING_TAGS
+                                 else summary)
+        kind = admonition_kind((element.get("class") or "note").split()[0])
+        return m.Admonition(kind=kind, title=title, default_title=not title,
+                            folded="open" not in element.attrib,
                             blocks=self.nested_blocks(children, depth + 1), line=self.line(element))
+
+    def div(self, element: etree.Element, depth: int) -> m.Block:
+        """A fenced div. One that holds only an image is a figure (with the
+        div's id), as is Quarto's figure div, `{#fig-…}` round an image and
+        a paragraph that captions it."""
+        line = self.line(element)
+        blocks = self.nested_blocks(list(element), depth + 1)
+        ident = element.get("id", "")
+        match blocks:
+            case (m.Figure() as figure,):
+                return replace(figure, id=figure.id or ident)
+            case (m.Figure() as figure, m.Paragraph(inlines=caption)) if ident.startswith("fig-"):
+                return replace(figure, id=figure.id or ident, caption=caption)
+        return m.Div(classes=tuple(element.get("class", "").split()), id=ident, blocks=blocks, line=line)
 
     # Inlines ---------------------------------------------------------------
 

@@ -41,6 +41,11 @@ class Context:
     # the notes are listed after the text.
     print_notes: dict[int, Markup] | None = None
 
+    @property
+    def printing(self) -> bool:
+        """Markup for print (the PDF), where nothing folds away."""
+        return self.print_notes is not None
+
 
 def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> bytes:
     """The HTML backend's entry point: one self-contained page."""
@@ -178,9 +183,15 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.code_block(text, lang)
         case m.Rule():
             return ctx.macros.rule()
-        case m.Admonition(kind=kind, title=title, blocks=content, portion=portion):
-            return ctx.macros.admonition(kind, marked(portion, inlines(title, ctx), ctx),
-                                         blocks(content, ctx))
+        case m.Admonition(kind=kind, title=title, blocks=content, portion=portion,
+                          default_title=default_title, folded=folded):
+            shown = (marked(portion, inlines(title, ctx), ctx) if title
+                     else Markup.escape(ctx.labels[f"admonition_{kind}"]) if default_title or folded is not None
+                     else Markup(""))
+            return ctx.macros.admonition(kind, shown, blocks(content, ctx),
+                                         None if ctx.printing else folded)
+        case m.Div(classes=classes, id=ident, blocks=content):
+            return ctx.macros.div(classes, ident, blocks(content, ctx))
         case m.Figure(path=path, mime=mime, alt=alt, caption=caption, id=ident, number=number,
                       portion=portion):
             return ctx.macros.figure(data_uri(path, mime), alt,

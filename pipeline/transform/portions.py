@@ -230,6 +230,8 @@ def mark_block(block: m.Block, state: Portions) -> m.Block:
         case m.Paragraph(inlines=inlines, line=line):
             portion, inlines = state.take(inlines, line, "paragraph")
             return replace(block, portion=portion, inlines=inlines)
+        case m.Admonition(title=()) if block.default_title or block.folded is not None:
+            return block  # its title is the kind's name, the templates' wording
         case m.Admonition(title=title, line=line):
             portion, title = state.take(title, line, "admonition title")
             return replace(block, portion=portion, title=title)
@@ -257,7 +259,7 @@ def mark_block(block: m.Block, state: Portions) -> m.Block:
         case m.DefinitionList(items=items, line=line):
             return replace(block, items=tuple(mark_term(item, item.line or line, state)
                                               for item in items))
-        case m.ListBlock() | m.Quote() | m.CodeBlock() | m.Rule():
+        case m.ListBlock() | m.Quote() | m.CodeBlock() | m.Rule() | m.Div():
             return block
         case _:
             assert_never(block)

@@ -15,7 +15,7 @@ from typing import assert_never
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Figure, Footnote, Inline,
+from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Div, Figure, Footnote, Inline,
                             ListBlock, Paragraph, Quote, Rule, Section, Table, Text)
 from pipeline.render.docx.fields import bookmark, bookmark_name, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.figures import figure_xml
@@ -25,7 +25,7 @@ from pipeline.render.docx.package import footnotes_part
 from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
 
-ADMONITION_STYLES = ("Note", "Warning", "Important", "Tip")
+ADMONITION_STYLES = ("Note", "Warning", "Important", "Tip", "Caution")
 ABBREVIATIONS_ID = "abbreviations-title"  # as the HTML's (transform/ids.py reserves it)
 
 
@@ -53,11 +53,15 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
             return [paragraph(env, state, "Rule", ())]
         case Admonition(kind=kind, title=title, blocks=blocks, portion=portion):
             style = kind.capitalize() if kind.capitalize() in ADMONITION_STYLES else "Note"
+            if not title and (block.default_title or block.folded is not None):
+                title = (Text(text=env.labels[f"admonition_{kind}"]),)  # the kind's name
             # Its title in the box where the reference has a style for it.
             boxed_title = (f"{style} Title" if f"{style} Title" in state.style_ids
                            else "Admonition Title")
             head = [paragraph(env, state, boxed_title, title, portion)] if title else []
             return head + blocks_xml(blocks, env, state, replace(where, style=style))
+        case Div(blocks=blocks):
+            return blocks_xml(blocks, env, state, where)  # Word has no divs: its blocks as they are
         case Table() as table:
             return table_xml(table, env, state,
                              lambda cell: blocks_xml(cell, env, state, Where(style="Compact")))
