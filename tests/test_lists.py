@@ -130,6 +130,7 @@ AS_PANDOC = {
     "task items": "- [ ] to do\n- [x] done\n- [X] done too\n- not a task\n",
     "a box with no text is no task": "- [ ]\n- [x]not\n",
     "nested tasks": "- [ ] a\n    - [x] b\n",
+    "a sub-list of any kind needs no blank line": "a. one\nb. two:\n   i. x;\n   ii. y.\n\n- p\n  a. q\n- r\n  2. s\n",
     "the corpus's agenda": ("a. Opening remarks.\nb. Minutes.\nc. Reports:\n\n    i. logistics;\n"
                             "    ii. communications.\n\nd. Any other business.\n"),
 }

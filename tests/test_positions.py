@@ -26,6 +26,7 @@ from pipeline.problems import BriefingError, Reporter
 from pipeline.read.frontmatter import read_meta
 from pipeline.read.markdown import (MARK_BASE, Capture, FencedCode, drop_backlinks, mark_line, marked_line,
                                     marker, markdown_tree, parse)
+from pipeline.read.divs import Divs
 from pipeline.read.lists import Lists
 from pipeline.read.source import read_source
 from pipeline.read.tables import PandocTables
@@ -352,7 +353,7 @@ class Unmarked(Extension):
 
 def unmarked_tree(body: str) -> etree.Element:
     md = markdown.Markdown(extensions=[
-        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(),
+        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(),
         FootnoteExtension(), DefListExtension(), AbbrExtension(), Unmarked()])
     md.convert(body)
     return getattr(md, "captured_tree", etree.Element("div"))
@@ -377,7 +378,9 @@ def dumped(root: etree.Element, like: etree.Element | None = None) -> str:
 PREFIXES = ["", "", "", "- ", "* ", "1. ", "> ", "> > ", "    ", "        ", "# ", "## ", ":   ", "!!! note ",
             "[^1]: ", "[^1]:", "*[GIUK]: ", "[r]: ", "[r]:", "| ", "```", "~~~", "> - ", "    - ", "Table: ",
             # Lists and tables as pandoc reads them (read/lists.py, read/tables.py).
-            "  - ", "a. ", "(1) ", "#. ", "(@) ", "- [ ] ", "+---+---+", "+===+", "--- ---", "-----", ": "]
+            "  - ", "a. ", "(1) ", "#. ", "(@) ", "- [ ] ", "+---+---+", "+===+", "--- ---", "-----", ": ",
+            # Divs, callouts, alerts and folded notes (read/divs.py).
+            "::: {.note} ", ":::", "::: {.callout-tip} ", "> [!NOTE]", "??? note ", "???+ "]
 PIECES = ["text", "GIUK", "*", "**", "_", "`", "[", "]", "(", ")", "[^1]", "[r]", "[x][r]", "[a](http://x.org)",
           "[a](<http://x.org>)", "<http://x.org>", "<me@x.org>", "![i](x.png)", "{#id}", "{: .c}", '"', "'", "#",
           "|", "\\", "\\|", "&amp;", "@sec-x", "---", "===", "-", ":", " ", "  ", "!!!", "<", ">", "}", "{",

@@ -131,6 +131,9 @@ class FencedDiv(BlockProcessor):
         if element.get("data-default-title") and len(element) and element[0].tag in HEADINGS:
             # A callout's title may be the heading that opens it.
             heading = element[0]
+            if not bare(heading.text or "").strip() and not len(heading):
+                element.remove(heading)  # `#` alone: no title after all
+                return None
             heading.tag = "p"
             heading.set("class", "admonition-title")
             heading.attrib.pop("id", None)

@@ -390,29 +390,30 @@ class ListContinuation(BlockProcessor):
 class Interruption(BlockProcessor):
     """A list may interrupt a paragraph (CommonMark, GitHub): a bullet with
     text, or an ordered item numbered 1, on a line of a would-be paragraph
-    starts a list there. Registered just above the paragraph processor, so
-    only blocks no other processor took reach it."""
+    starts a list there; in a list item any marker does (pandoc: a sub-list
+    needs no blank line before it). Registered just above the paragraph
+    processor, so only blocks no other processor took reach it."""
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return self.split_at(block) is not None
+        return self.split_at(block, parent.tag == "li") is not None
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         block = blocks.pop(0)
         lines = block.split("\n")
-        index = self.split_at(block)
+        index = self.split_at(block, parent.tag == "li")
         assert index is not None
         # The paragraph, then the list: the paragraph has no marker left
         # that could interrupt it, so this processor passes it on.
         blocks[:0] = ["\n".join(lines[:index]), "\n".join(lines[index:])]
 
     @staticmethod
-    def split_at(block: str) -> int | None:
+    def split_at(block: str, in_item: bool) -> int | None:
         lines = block.split("\n")
         for index, line in enumerate(lines[1:], 1):
             marker = read_marker(line)
             if marker is None or marker.empty:
                 continue
-            if not marker.ordered or (marker.style == "decimal" and marker.number == 1):
+            if in_item or not marker.ordered or (marker.style == "decimal" and marker.number == 1):
                 return index
         return None
 

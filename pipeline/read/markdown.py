@@ -115,8 +115,9 @@ def mark_line(line: str, number: int) -> str:
     # without one, never at the line's start.
     floor = start or 1
     stripped = "#|" if prefix["heading"] else "|"  # what Python-Markdown strips with the spaces before it
-    # `!!! note "Title"`: Admonition takes the marker after the title's quote.
-    admonition = not prefix["heading"] and line.startswith("!!!", start)
+    # `!!! note "Title"` (and MkDocs' `??? note "Title"`, read/divs.py):
+    # the note takes the marker after the title's quote.
+    admonition = not prefix["heading"] and line.startswith(("!!!", "???"), start)
     closers = CLOSERS - {'"'} if admonition else CLOSERS
     while end > floor:
         if body[end - 1] in closers and not escaped(body, end - 1) and not EMPTY_BRACES.search(body, 0, end):

@@ -45,7 +45,7 @@ DASH_GROUPS = re.compile(r"[ ]*-+(?:[ ]+-+)+[ ]*$")  # two columns or more
 FULL_DASHES = re.compile(r"-{3,}[ ]*$")
 GRID_LINE = re.compile(r"\+(?:[-=:]+\+)+[ ]*$")
 GRID_TOP = re.compile(r"\+(?::?-+:?\+)+[ ]*$")
-CAPTION = re.compile("[ ]{0,3}(?:[Tt]able)?:[ ]+(?=[^\\s\ue000-\uf8ff])")
+CAPTION = re.compile("[ ]{0,3}(?:[Tt]able)?:[ ]+(?=(?:\t?[\ue000-\uf8ff]{2})?[^\\s\ue000-\uf8ff])")
 MAX_BLOCKS = 500  # how far a multiline table's closing line is looked for
 
 
@@ -174,7 +174,8 @@ class DashedTable(BlockProcessor):
             and len(lines) > 2
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
-        lines = [split_mark(line) for line in blocks[0].split("\n")]
+        raw = blocks[0].split("\n")  # what is left after the table goes back as it was
+        lines = [split_mark(line) for line in raw]
         first = lines[0][0]
         if FULL_DASHES.match(first) and not DASH_GROUPS.match(first):
             return self.multiline(parent, blocks, headed=True)
@@ -184,15 +185,15 @@ class DashedTable(BlockProcessor):
                 return self.multiline(parent, blocks, headed=False)  # rows parted by blank lines
             blocks.pop(0)
             self.simple(parent, lines[:closing + 1], headed=False)
-            if rest := lines[closing + 1:]:
-                blocks.insert(0, "\n".join(text + mark for text, mark in rest))
+            if rest := raw[closing + 1:]:
+                blocks.insert(0, "\n".join(rest))
             return None
         blocks.pop(0)
         # A headed simple table ends at a blank line, or at a dashed line.
         closing = next((i for i, (text, _) in enumerate(lines[2:], 2) if DASH_GROUPS.match(text)), None)
         self.simple(parent, lines[:closing + 1] if closing else lines, headed=True)
-        if closing and (rest := lines[closing + 1:]):
-            blocks.insert(0, "\n".join(text + mark for text, mark in rest))
+        if closing and (rest := raw[closing + 1:]):
+            blocks.insert(0, "\n".join(rest))
         return None
 
     def simple(self, parent: etree.Element, lines: list[tuple[str, str]], headed: bool) -> None:
@@ -216,6 +217,7 @@ class DashedTable(BlockProcessor):
         """A multiline table runs over blank lines, so over several of
         Python-Markdown's blocks: taken whole, or left alone."""
         lines: list[tuple[str, str]] = []
+        raw: list[str] = []
         taken = 0
         closing = None
         opening = FULL_DASHES if headed else DASH_GROUPS
@@ -223,6 +225,8 @@ class DashedTable(BlockProcessor):
             start = len(lines)
             if taken:
                 lines.append(("", ""))  # the blank line between blocks
+                raw.append("")
+            raw.extend(block.split("\n"))
             lines.extend(split_mark(line) for line in block.split("\n"))
             taken += 1
             closing = next((i for i, (text, _) in enumerate(lines[max(start, 1):], max(start, 1))
@@ -260,8 +264,8 @@ class DashedTable(BlockProcessor):
             builder.row(columns_of(head_lines, starts), head=True)
         for row in rows:
             builder.row(columns_of(row, starts), head=False)
-        if rest := lines[closing + 1:]:
-            blocks.insert(0, "\n".join(text + mark for text, mark in rest))
+        if rest := raw[closing + 1:]:
+            blocks.insert(0, "\n".join(rest))
         return None
 
 
@@ -274,22 +278,15 @@ class GridTable(BlockProcessor):
 
     def test(self, parent: etree.Element, block: str) -> bool:
         first = split_mark(block.split("\n", 1)[0])[0]
-        return bool(GRID_TOP.match(first)) and not nearing_recursion_limit()
+        return bool(GRID_TOP.match(first)) and grid_end(block.split("\n")) > 0 \
+            and not nearing_recursion_limit()
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
-        lines = [split_mark(line) for line in blocks[0].split("\n")]
-        end = 0
-        for index, (text, _) in enumerate(lines):
-            if not text.startswith(("|", "+")):
-                break
-            if text.startswith("+"):
-                end = index
-        if not end:
-            return False  # a top line alone: no table
-        blocks.pop(0)
-        rest, lines = lines[end + 1:], lines[:end + 1]
-        if rest:
-            blocks.insert(0, "\n".join(text + mark for text, mark in rest))
+        raw = blocks.pop(0).split("\n")
+        end = grid_end(raw)
+        lines = [split_mark(line) for line in raw[:end + 1]]
+        if rest := raw[end + 1:]:
+            blocks.insert(0, "\n".join(rest))
         top = lines[0][0]
         bounds = [i for i, char in enumerate(top) if char == "+"]
         separators = [i for i, (text, _) in enumerate(lines) if text.startswith("+")]
@@ -308,6 +305,18 @@ class GridTable(BlockProcessor):
                     cell.append((text[a + 1:b], mark))
             builder.row(cells, head=header_at is not None and stop <= header_at)
         return None
+
+
+def grid_end(lines: list[str]) -> int:
+    """The index of a grid table's last border line (0: it has none but its top)."""
+    end = 0
+    for index, line in enumerate(lines):
+        text = split_mark(line)[0]
+        if not text.startswith(("|", "+")):
+            break
+        if text.startswith("+"):
+            end = index
+    return end
 
 
 def grid_alignment(segment: str) -> str | None:
