@@ -13,7 +13,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, ROOT, run_cli
 from readers import docx_via_pandoc, pandoc_blocks, pandoc_text, pdf_text, soffice_to_pdf
 
 pytestmark = pytest.mark.slow
@@ -207,3 +207,20 @@ def test_divs_docx_in_libreoffice(built, tmp_path):
     for shown in ("Weather Check the marine forecast", "Caution Advice about risks",
                   "Figure 1: The area of operations, from a Quarto figure div."):
         assert shown in text, shown
+
+
+# In a browser --------------------------------------------------------------------
+
+@pytest.mark.skipif(not (ROOT / "node_modules" / "axe-core").is_dir(), reason="make test installs axe-core")
+@pytest.mark.parametrize("name", ["lists.md", "pandoc-tables.md", "divs.md"])
+def test_no_serious_or_critical_accessibility_violations(built, name, tmp_path):
+    """Task boxes, numbering, colgroups, callouts (light and dark), folded
+    notes: axe-core in Chromium, at desktop and phone widths, light and dark."""
+    import subprocess
+    page = built(name) / name.replace(".md", ".html")
+    result = subprocess.run(["node", ROOT / "tests" / "browser" / "check.mjs", page, tmp_path],
+                            capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    for view, seen in json.loads(result.stdout)["views"].items():
+        serious = [v for v in seen["violations"] if v["impact"] in ("serious", "critical")]
+        assert serious == [], (view, serious)
