@@ -205,3 +205,9 @@ def test_no_html_from_attributes(tmp_path):
     doc = our_doc(tmp_path, '::: {.ok .x"><script> #id"> onclick="alert(1)"}\nText.\n:::\n')
     divs = [b for b in walk.blocks(doc) if isinstance(b, m.Div)]
     assert [d.classes for d in divs] == [("ok",)] and divs[0].id == ""
+
+
+def test_divs_nested_too_deep_are_refused_before_they_are_read(tmp_path):
+    text = "".join(f"{':' * (3 + n % 2)} {{.d{n}}}\n" for n in range(25)) + "Deep.\n"
+    with pytest.raises(BriefingError, match=r":25: lists and quotes nest deeper than 20 levels"):
+        our_doc(tmp_path, text)

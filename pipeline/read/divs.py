@@ -72,6 +72,16 @@ def bare(line: str) -> str:
     return MARKS.sub("", line) if MARKS.search(line) else line
 
 
+def fence_depth(line: str, depth: int) -> int:
+    """How deep fenced divs nest after `line`, `depth` before it (for the
+    reader's check of nesting before Python-Markdown recurses)."""
+    if ":::" not in line:
+        return depth
+    if OPENING.match(line):
+        return depth + 1
+    return max(depth - 1, 0) if CLOSING.match(line) else depth
+
+
 def attributes(text: str) -> tuple[str, list[str], dict[str, str]]:
     """pandoc's attributes `{#id .class key="value"}`: the id, the classes,
     the other keys."""

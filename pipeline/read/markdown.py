@@ -33,7 +33,7 @@ from pipeline import model as m
 from pipeline.problems import BriefingError, Problem
 from pipeline.read.abstract import read_abstract
 from pipeline.read.cells import cell_label
-from pipeline.read.divs import Divs, admonition_kind
+from pipeline.read.divs import Divs, admonition_kind, fence_depth
 from pipeline.read.images import ImageProblem, check_image, is_remote, remote_images
 from pipeline.read.links import check_link, decoded
 from pipeline.read.lists import LIST_MARKER, Lists
@@ -1075,11 +1075,12 @@ def check_shape(source: Source, first_line: int) -> None:
     """Refuse, before Python-Markdown meets them, what would make it recurse
     too deep or work for minutes: deep nesting, and runs of `[` in one block
     (its link patterns try every pair: 20,000 take it 100 s or more)."""
-    brackets, block_start = 0, first_line
+    brackets, block_start, divs = 0, first_line, 0
     for number in range(first_line, len(source.lines) + 1):
         line = source.lines[number - 1]
         indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
-        if quote_depth(line) > MAX_DEPTH or indent // 4 > MAX_DEPTH:
+        divs = fence_depth(line, divs)  # fenced divs (read/divs.py) nest too
+        if quote_depth(line) > MAX_DEPTH or indent // 4 > MAX_DEPTH or divs > MAX_DEPTH:
             raise source.error(number, f"lists and quotes nest deeper than {MAX_DEPTH} levels",
                                "limit.depth")
         if not line.strip():

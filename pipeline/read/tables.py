@@ -46,7 +46,6 @@ FULL_DASHES = re.compile(r"-{3,}[ ]*$")
 GRID_LINE = re.compile(r"\+(?:[-=:]+\+)+[ ]*$")
 GRID_TOP = re.compile(r"\+(?::?-+:?\+)+[ ]*$")
 CAPTION = re.compile("[ ]{0,3}(?:[Tt]able)?:[ ]+(?=(?:\t?[\ue000-\uf8ff]{2})?[^\\s\ue000-\uf8ff])")
-MAX_BLOCKS = 500  # how far a multiline table's closing line is looked for
 
 
 def split_mark(line: str) -> tuple[str, str]:
@@ -160,6 +159,12 @@ def columns_of(lines: list[tuple[str, str]], starts: list[int]) -> list[Cell]:
 class DashedTable(BlockProcessor):
     """Simple and multiline tables, with or without a header."""
 
+    def __init__(self, parser) -> None:
+        super().__init__(parser)
+        # For each kind of multiline table (with a header or not): a list of
+        # blocks, and how many of its last ones hold no closing line.
+        self.unclosed: dict[bool, tuple[list[str], int]] = {}
+
     def test(self, parent: etree.Element, block: str) -> bool:
         lines = [split_mark(line)[0] for line in block.split("\n")[:3]]
         if len(lines) < 2 or nearing_recursion_limit():
@@ -215,13 +220,18 @@ class DashedTable(BlockProcessor):
 
     def multiline(self, parent: etree.Element, blocks: list[str], headed: bool) -> bool | None:
         """A multiline table runs over blank lines, so over several of
-        Python-Markdown's blocks: taken whole, or left alone."""
+        Python-Markdown's blocks: taken whole, or left alone. Blocks found
+        to hold no closing line are remembered, so that many openings
+        never closed cost one look at the blocks after them, not one each."""
         lines: list[tuple[str, str]] = []
         raw: list[str] = []
         taken = 0
         closing = None
         opening = FULL_DASHES if headed else DASH_GROUPS
-        for block in blocks[:MAX_BLOCKS]:
+        unclosed = self.unclosed.get(headed)
+        if unclosed is not None and unclosed[0] is blocks and len(blocks) <= unclosed[1]:
+            return False  # no closing line in any of these blocks: looked already
+        for block in blocks:
             start = len(lines)
             if taken:
                 lines.append(("", ""))  # the blank line between blocks
@@ -234,8 +244,11 @@ class DashedTable(BlockProcessor):
                             and not (headed and DASH_GROUPS.match(text))), None)
             if closing is not None:
                 break
-        if closing is None or not opening.match(lines[0][0]):
+        if closing is None:
+            self.unclosed[headed] = (blocks, len(blocks) - 1)  # none after this block either
             return False  # not a table: the other processors have it
+        if not opening.match(lines[0][0]):
+            return False
         separator = 0  # the line of column dashes: the first, without a header
         if headed:
             separator = next((i for i, (text, _) in enumerate(lines[1:closing], 1)
