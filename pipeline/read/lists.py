@@ -77,7 +77,6 @@ def starts_block(line: str) -> bool:
     return bool(BLOCK_START.match(LINE_MARKS.sub("", line) if "\ue000" <= max(line, default=" ") else line))
 
 
-STYLES = {"decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman"}
 DELIMITERS = {".": "period", ")": "paren", "()": "parens"}
 
 
@@ -86,7 +85,7 @@ class Marker:
     """A list marker at the start of a line, and where its item's text starts."""
     indent: int
     ordered: bool
-    style: str  # for ordered lists: one of STYLES, or "example", or "default" (`#.`)
+    style: str  # for ordered lists: one of model.LIST_STYLES, or "example", or "default" (`#.`)
     delimiter: str  # period, paren or parens; bullets: the character
     number: int  # the value written (0 for `#` and `@`)
     label: str  # an example's label: `(@good)` -> "good"
