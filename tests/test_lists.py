@@ -107,6 +107,7 @@ AS_PANDOC = {
     "code in an item": "- a\n\n      code\n",
     "a paragraph indented four in an item": "- a\n- b\n\n    more b\n",
     "a lazy continuation line": "- a\nlazy\n- b\n",
+    "a fence closed further in than it opens": "1. a\n   ```\n    code\n    ```\n2. b\n3. c\n",
     "a fenced block in an item": "1. a\n\n   ```\n   code\n   ```\n2. b\n",
     "a new kind of marker starts a new list": "1. one\n2. two\n\n* three\n* four\n",
     "a new delimiter starts a new list": "1. one\n1) two\n",

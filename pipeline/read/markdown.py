@@ -67,8 +67,10 @@ MARK_FIRST, MARK_BASE = 0xE000, 0x1900  # U+E000 to U+F8FF, 6,400 characters
 MARKER_CHARS = re.compile("[\ue000-\uf8ff]")
 MARK = "\t?[\ue000-\uf8ff]{2}"
 MARKS = re.compile(MARK)
+# A closing fence may stand up to three spaces further in than its opening
+# (CommonMark; GitHub's files do it in list items).
 FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>\{?\.?(?P<lang>[\w#+.\t\ue000-\uf8ff-]*)[^\n]*)\n"
-                   rf"(?P<code>.*?)(?<=\n)(?P=indent)(?P=fence)[ \t]*(?:{MARK})?[ \t]*$", re.MULTILINE | re.DOTALL)
+                   rf"(?P<code>.*?)(?<=\n)(?P=indent)[ ]{{0,3}}(?P=fence)[ \t]*(?:{MARK})?[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 def marker(line: int) -> str:
