@@ -17,12 +17,14 @@ MkDocs' admonitions are blocks with a title. SOURCES below says which reader
 and adapter each document gets (tests/corpus/SOURCES.md says where it came
 from).
 
-Being fair to both sides: our title block, banners, table of contents and
-generated Abbreviations section are not compared (pandoc, given no `-s`,
+Being fair to both sides: our title block, banners, table of contents,
+captions' numbers ("Table 1:") and generated Abbreviations section are not
+compared (pandoc, given no `-s`,
 has none of them); footnote lists are not counted as list items on either
 side, but their words are; an image counts as its alternative text on both
 sides (what a screen reader says, and what we show for a remote image);
-mathematics is left out of the words on both sides.
+mathematics is left out of the words on both sides; a heading that opens
+a Quarto callout is its title, as Quarto shows it, not a heading.
 
 Run it as a script to see the table for the whole corpus or some files:
 
@@ -280,12 +282,21 @@ def body_root(html: str, ours: bool):
         for el in list(root.iter("section", "nav")):
             if el.tag == "nav" or "abbreviations" in classes(el):
                 el.drop_tree()
+        for el in list(root.iter("span")):
+            if "caption-label" in classes(el):
+                el.drop_tree()  # "Table 1:", which we number and pandoc does not
         return root
     return lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
 
 
 def seen(html: str, ours: bool) -> Seen:
     root = body_root(html, ours)
+    if not ours:
+        for div in root.iter("div", "section"):  # pandoc makes a div that opens with a heading a section
+            first = next(iter(div), None)
+            if any(c.startswith("callout-") for c in classes(div)) and first is not None \
+                    and first.tag in HEADINGS:
+                first.tag = "p"  # Quarto makes a callout's opening heading its title
     for el in list(root.iter("math", "script", "style", "template")):
         el.drop_tree()  # mathematics (MathML on pandoc's side) is not counted as words
     for el in list(root.iter()):

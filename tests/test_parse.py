@@ -19,13 +19,13 @@ def parsed(write, body: str, problems: list | None = None) -> m.Document:
 
 
 def test_section_tree_nests_by_level(write):
-    doc = parsed(write, "Intro.\n\n# One\n\nA.\n\n## One.One\n\n### Deep\n\n# Two {#two}\n\nB.\n")
+    doc = parsed(write, "Intro.\n\n# One\n\nA.\n\n## One.One\n\n### Deep\n\n# Two {#two}\n\nB text.\n")
     assert [type(b) for b in doc.blocks] == [m.Paragraph]
     one, two = doc.sections
     assert m.plain_text(one.title) == "One" and one.level == 1
     assert [m.plain_text(c.title) for c in one.children] == ["One.One"]
     assert m.plain_text(one.children[0].children[0].title) == "Deep"
-    assert two.id == "two" and two.blocks[0].inlines == (m.Text(text="B."),)
+    assert two.id == "two" and two.blocks[0].inlines == (m.Text(text="B text."),)
 
 
 def test_lines_point_at_the_source(write):
@@ -157,8 +157,10 @@ def test_pipe_table_with_alignment_and_caption(write):
                         "Table: (U) Forces in *theatre* {#tbl-forces}\n\nAfter.\n")
     table = doc.blocks[1]
     assert table.line == 7 and table.aligns == ("left", "right")
-    assert table.head == ((m.Text(text="Unit"),), (m.Text(text="Strength"),))
-    assert table.rows[0] == ((m.Text(text="A "), m.Emph(children=(m.Text(text="1"),))), (m.Text(text="100"),))
+    assert table.head == ((m.Paragraph(inlines=(m.Text(text="Unit"),), line=7),),
+                          (m.Paragraph(inlines=(m.Text(text="Strength"),), line=7),))
+    assert [[m.block_text(b) for cell in row for b in cell] for row in table.rows] == [["A 1", "100"], ["B", "20"]]
+    assert table.rows[0][0][0].inlines == (m.Text(text="A "), m.Emph(children=(m.Text(text="1"),)))
     assert table.caption == (m.Text(text="(U) Forces in "), m.Emph(children=(m.Text(text="theatre"),)))
     assert table.id == "tbl-forces"
     assert doc.blocks[2] == m.Paragraph(inlines=(m.Text(text="After."),), line=14)

@@ -19,7 +19,6 @@ from markdown.extensions.admonition import AdmonitionExtension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.footnotes import FootnoteExtension
-from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 
 from pipeline import model as m
@@ -27,7 +26,10 @@ from pipeline.problems import BriefingError, Reporter
 from pipeline.read.frontmatter import read_meta
 from pipeline.read.markdown import (MARK_BASE, Capture, FencedCode, drop_backlinks, mark_line, marked_line,
                                     marker, markdown_tree, parse)
+from pipeline.read.divs import Divs
+from pipeline.read.lists import Lists
 from pipeline.read.source import read_source
+from pipeline.read.tables import PandocTables
 from pipeline.run.build import load
 
 FRONT = "---\ntitle: Test briefing\nclassification: UNCLASSIFIED\n---\n"  # the body starts on line 5
@@ -351,7 +353,7 @@ class Unmarked(Extension):
 
 def unmarked_tree(body: str) -> etree.Element:
     md = markdown.Markdown(extensions=[
-        AttrListExtension(), AdmonitionExtension(), SaneListExtension(), TableExtension(),
+        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(),
         FootnoteExtension(), DefListExtension(), AbbrExtension(), Unmarked()])
     md.convert(body)
     return getattr(md, "captured_tree", etree.Element("div"))
@@ -362,7 +364,7 @@ def dumped(root: etree.Element, like: etree.Element | None = None) -> str:
         drop_backlinks(item)
     for element in root.iter():
         for name, value in list(element.attrib.items()):
-            if value is None or name == "data-line":  # junk names from attr_list (`{{#id}`); our lines
+            if value is None or name in ("data-line", "data-mark"):  # junk names from attr_list (`{{#id}`); our lines
                 del element.attrib[name]
     if like is not None:  # we drop the spaces that end a text where Python-Markdown keeps them (`: `)
         for theirs, ours in zip(root.iter(), like.iter()):
@@ -374,7 +376,11 @@ def dumped(root: etree.Element, like: etree.Element | None = None) -> str:
 
 
 PREFIXES = ["", "", "", "- ", "* ", "1. ", "> ", "> > ", "    ", "        ", "# ", "## ", ":   ", "!!! note ",
-            "[^1]: ", "[^1]:", "*[GIUK]: ", "[r]: ", "[r]:", "| ", "```", "~~~", "> - ", "    - ", "Table: "]
+            "[^1]: ", "[^1]:", "*[GIUK]: ", "[r]: ", "[r]:", "| ", "```", "~~~", "> - ", "    - ", "Table: ",
+            # Lists and tables as pandoc reads them (read/lists.py, read/tables.py).
+            "  - ", "a. ", "(1) ", "#. ", "(@) ", "- [ ] ", "+---+---+", "+===+", "--- ---", "-----", ": ",
+            # Divs, callouts, alerts and folded notes (read/divs.py).
+            "::: {.note} ", ":::", "::: {.callout-tip} ", "> [!NOTE]", "??? note ", "???+ "]
 PIECES = ["text", "GIUK", "*", "**", "_", "`", "[", "]", "(", ")", "[^1]", "[r]", "[x][r]", "[a](http://x.org)",
           "[a](<http://x.org>)", "<http://x.org>", "<me@x.org>", "![i](x.png)", "{#id}", "{: .c}", '"', "'", "#",
           "|", "\\", "\\|", "&amp;", "@sec-x", "---", "===", "-", ":", " ", "  ", "!!!", "<", ">", "}", "{",

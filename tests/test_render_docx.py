@@ -708,11 +708,11 @@ def test_lists_deeper_than_word_allows_stay_at_its_last_level(tmp_path):
 
 TABLE_DOC = Document(
     meta=Meta(title="T", classification="U"), sections=(), path="x.md",
-    blocks=(Table(head=((text("Unit"),), (text("Strength"),)),
-                  rows=tuple(((text(f"Unit {n}"),), (text(str(n * 10)),)) for n in range(1, 4)),
+    blocks=(Table(head=((para("Unit"),), (para("Strength"),)),
+                  rows=tuple(((para(f"Unit {n}"),), (para(str(n * 10)),)) for n in range(1, 4)),
                   aligns=("left", "right"), caption=(text("(U) Forces"),), id="tbl-forces",
                   number=1, line=1),
-            Table(head=((text("Plain"),),), rows=(((text("cell"),),),), aligns=(None,), line=2)))
+            Table(head=((para("Plain"),),), rows=(((para("cell"),),),), aligns=(None,), line=2)))
 
 
 def test_tables_are_word_tables_with_style_header_and_caption(tmp_path):
@@ -980,7 +980,7 @@ def test_table_columns_share_the_width_by_their_content(tmp_path):
     """A short column stays narrow, a wordy one gets the room; a table whose
     cells fit on one line each is as wide as they are, a wordier one fills
     the text width (Word and LibreOffice read tcW)."""
-    cell = lambda text: (Text(text=text),)
+    cell = lambda text: (para(text),)
     table = Table(head=(cell("Unit"), cell("Remarks")), aligns=(None, None), line=1,
                   rows=((cell("A1"), cell("In reserve, available at thirty days' notice to move")),))
     doc = Document(meta=Meta(title="T", classification="UNCLASSIFIED"), blocks=(table,),

@@ -38,6 +38,7 @@ BODY_SIZE = 11  # points, as the PDF's body (print/print.css)
 LINE = 256
 HEAD_FONT = "Noto Sans"
 MONO_FONT = "Noto Sans Mono"
+SYMBOL_FONT = "DejaVu Sans"
 NAVY = "1F3864"
 INK = "1A1A1A"
 GREY = "595959"
@@ -67,6 +68,7 @@ ADMONITIONS = {  # kind: (border colour, shading)
     "Tip": ("2E7D32", "EBF5EC"),
     "Important": ("8E1B1B", "FBECEC"),
     "Warning": ("B26A00", "FFF4E0"),
+    "Caution": ("AD1457", "FCE4EC"),  # GitHub's [!CAUTION], Quarto's callout-caution
 }
 
 # Banner colours by marking level (markings.level_class names them).
@@ -213,7 +215,7 @@ EAST_ASIAN = {BODY_FONT: "Noto Serif CJK SC", HEAD_FONT: "Noto Sans CJK SC",
 
 
 def fonts(name: str) -> str:
-    return (f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{EAST_ASIAN[name]}" '
+    return (f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{EAST_ASIAN.get(name, name)}" '
             f'w:cs="{name}"/>')
 
 
@@ -418,6 +420,9 @@ def styles(document: docx.document.Document) -> None:
     define(document, "Emphasis", char, None, "", "<w:i/>")
     define(document, "Strong", char, None, "", "<w:b/>")
     define(document, "Portion Mark", char, None, "", f"{head}<w:b/>")
+    # A task list's ☐ and ☑, in a font that has them (LibreOffice would
+    # otherwise take ☑ from a colour emoji font and draw nothing).
+    define(document, "Task Box", char, None, "", fonts(SYMBOL_FONT))
     define(document, "Verbatim Char", char, None, "",
            f'{fonts(MONO_FONT)}{size(9.5)}')
     define(document, "Hyperlink", char, None, "",

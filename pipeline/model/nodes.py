@@ -127,7 +127,16 @@ class ListItem:
     """One item of a list: blocks, so items can hold paragraphs and lists."""
 
     blocks: tuple[Block, ...]
+    # A task list's box: None for an ordinary item, False for `[ ]` (to
+    # do), True for `[x]` (done).
+    task: bool | None = None
     line: int
+
+
+# How an ordered list numbers its items (pandoc's fancy lists): the
+# numbers' style, and what stands around them.
+LIST_STYLES = ("decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman")
+LIST_DELIMITERS = ("period", "paren", "parens")  # 1.  1)  (1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,6 +145,8 @@ class ListBlock:
 
     ordered: bool
     start: int = 1
+    style: str = "decimal"  # one of LIST_STYLES (ordered lists)
+    delimiter: str = "period"  # one of LIST_DELIMITERS (ordered lists)
     items: tuple[ListItem, ...]
     line: int
 
@@ -189,28 +200,57 @@ class Rule:
     line: int
 
 
+# The kinds of admonition (GitHub's alerts, Quarto's callouts); other
+# tools' names are read as the one they mean (MkDocs' `danger`: caution).
+ADMONITION_KINDS = ("note", "tip", "important", "warning", "caution")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Admonition:
-    """A note, warning or other callout (`!!! note "Title"`)."""
+    """A note, warning or other callout (`!!! note "Title"`, `> [!TIP]`,
+    `::: {.callout-warning}`)."""
 
-    kind: str  # note, warning, important, tip, ...
+    kind: str  # one of ADMONITION_KINDS
     title: tuple[Inline, ...]
     blocks: tuple[Block, ...]
     portion: str | None = None  # the title's portion mark
+    # No title of its own (`> [!TIP]`): backends show the kind's name, from
+    # the templates' wording, which is no author text and carries no mark.
+    default_title: bool = False
+    # Collapsible (MkDocs' `???`, Quarto's `collapse=`): None when not;
+    # True when it starts closed, False when open (`???+`). A <details> in
+    # HTML, an admonition like any other in print and in Word.
+    folded: bool | None = None
     line: int
 
 
-Cell: TypeAlias = tuple[Inline, ...]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Div:
+    """A fenced div (`::: {.landscape #id}`) that is no callout: its blocks,
+    with the classes and id it was given, for templates to style."""
+
+    classes: tuple[str, ...]
+    id: str = ""
+    blocks: tuple[Block, ...]
+    line: int
+
+
+# A table's cell holds blocks: a paragraph, or (pandoc's grid tables) several
+# paragraphs and lists.
+Cell: TypeAlias = "tuple[Block, ...]"
 ALIGNS = ("left", "center", "right")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Table:
-    """A table with one header row."""
+    """A table with one header row, or none."""
 
-    head: tuple[Cell, ...]  # one header row
+    head: tuple[Cell, ...]  # the header row; () for a table without one
     rows: tuple[tuple[Cell, ...], ...]
     aligns: tuple[str | None, ...]  # per column: one of ALIGNS, or None
+    # Per column, its share of the text width (from the dashes of pandoc's
+    # multiline and grid tables); () lets each format share it out.
+    widths: tuple[float, ...] = ()
     caption: tuple[Inline, ...] = ()
     id: str = ""
     number: int | None = None  # set by transforms for captioned tables
@@ -235,7 +275,7 @@ class Figure:
 
 
 Block: TypeAlias = (Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition | Table | Figure
-                   | DefinitionList)
+                   | DefinitionList | Div)
 
 
 # Structure -----------------------------------------------------------------

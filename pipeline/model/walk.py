@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import assert_never
 
-from pipeline.model.nodes import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList,
+from pipeline.model.nodes import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList, Div,
                                   Document, Emph, Figure, FootnoteRef, Image, Inline, LineBreak, Link,
                                   ListBlock, Paragraph, Quote, Ref, Rule, Section, Strong, Table,
                                   Text)
@@ -86,12 +86,13 @@ def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Bloc
                 for entry in entries))
         case Admonition(title=title, blocks=content):
             return replace(block, title=inlines(title), blocks=blocks(content))
+        case Div(blocks=content):
+            return replace(block, blocks=blocks(content))
         case Figure(caption=caption):
             return replace(block, caption=inlines(caption))
         case Table(head=head, rows=rows, caption=caption):
-            return replace(block, head=tuple(inlines(cell) for cell in head),
-                           rows=tuple(tuple(inlines(cell) for cell in row) for row in rows),
-                           caption=inlines(caption))
+            return replace(block, caption=inlines(caption), head=tuple(blocks(cell) for cell in head),
+                           rows=tuple(tuple(blocks(cell) for cell in row) for row in rows))
         case CodeBlock() | Rule():
             return block
         case _:
@@ -164,11 +165,13 @@ def block_children(block: Block) -> tuple[tuple[Block, ...], ...]:
     match block:
         case ListBlock(items=items):
             return tuple(item.blocks for item in items)
-        case Quote(blocks=content) | Admonition(blocks=content):
+        case Quote(blocks=content) | Admonition(blocks=content) | Div(blocks=content):
             return (content,)
         case DefinitionList(items=entries):
             return tuple(d for entry in entries for d in entry.definitions)
-        case Paragraph() | CodeBlock() | Rule() | Table() | Figure():
+        case Table(head=head, rows=rows):
+            return (*head, *(cell for row in rows for cell in row))
+        case Paragraph() | CodeBlock() | Rule() | Figure():
             return ()
         case _:
             assert_never(block)
@@ -187,9 +190,9 @@ def block_inlines(block: Block) -> tuple[Inlines, ...]:
             return (title,)
         case Figure(caption=caption):
             return (caption,)
-        case Table(head=head, rows=rows, caption=caption):
-            return (caption, *head, *(cell for row in rows for cell in row))
-        case ListBlock() | CodeBlock() | Rule():
+        case Table(caption=caption):
+            return (caption,)
+        case ListBlock() | CodeBlock() | Rule() | Div():
             return ()
         case _:
             assert_never(block)

@@ -23,7 +23,6 @@ from markdown.extensions.admonition import AdmonitionExtension, AdmonitionProces
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
-from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.inlinepatterns import LINE_BREAK_RE, SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
@@ -34,8 +33,11 @@ from pipeline import model as m
 from pipeline.problems import BriefingError, Problem
 from pipeline.read.abstract import read_abstract
 from pipeline.read.cells import cell_label
+from pipeline.read.divs import Divs, admonition_kind, fence_depth
 from pipeline.read.images import ImageProblem, check_image, is_remote, remote_images
 from pipeline.read.links import check_link, decoded
+from pipeline.read.lists import LIST_MARKER, Lists
+from pipeline.read.tables import PandocTables
 from pipeline.read.source import XML_INVALID, Source
 
 MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
@@ -65,8 +67,10 @@ MARK_FIRST, MARK_BASE = 0xE000, 0x1900  # U+E000 to U+F8FF, 6,400 characters
 MARKER_CHARS = re.compile("[\ue000-\uf8ff]")
 MARK = "\t?[\ue000-\uf8ff]{2}"
 MARKS = re.compile(MARK)
+# A closing fence may stand up to three spaces further in than its opening
+# (CommonMark; GitHub's files do it in list items).
 FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>\{?\.?(?P<lang>[\w#+.\t\ue000-\uf8ff-]*)[^\n]*)\n"
-                   rf"(?P<code>.*?)(?<=\n)(?P=indent)(?P=fence)[ \t]*(?:{MARK})?[ \t]*$", re.MULTILINE | re.DOTALL)
+                   rf"(?P<code>.*?)(?<=\n)(?P=indent)[ ]{{0,3}}(?P=fence)[ \t]*(?:{MARK})?[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 def marker(line: int) -> str:
@@ -83,9 +87,9 @@ def unmarked(text: str) -> str:
 
 
 # The syntax that opens a line, where a marker never goes: quotes, indents,
-# list markers, a definition's colon, a note's label and a heading's hashes,
-# each with the spaces Python-Markdown drops after it.
-PREFIX = re.compile(r"(?:[ >]|(?:[*+-]|\d+\.)[ ]+|:[ ]+|\[\^[^\]]*\]:[ ]*)*(?P<heading>#{1,6}[ ]*)?")
+# list markers (pandoc's too: read/lists.py), a definition's colon, a note's
+# label and a heading's hashes, each with the spaces Python-Markdown drops after it.
+PREFIX = re.compile(rf"(?:[ >]|(?:{LIST_MARKER})[ ]+|:[ ]+|\[\^[^\]]*\]:[ ]*)*(?P<heading>#{{1,6}}[ ]*)?")
 # What Python-Markdown reads at a line's end: a heading's closing `#`, a
 # table's last `|`, a title's closing quote, `)`, `{#id}`, `<url>`.
 CLOSERS = frozenset("#|)\"'}>")
@@ -113,8 +117,9 @@ def mark_line(line: str, number: int) -> str:
     # without one, never at the line's start.
     floor = start or 1
     stripped = "#|" if prefix["heading"] else "|"  # what Python-Markdown strips with the spaces before it
-    # `!!! note "Title"`: Admonition takes the marker after the title's quote.
-    admonition = not prefix["heading"] and line.startswith("!!!", start)
+    # `!!! note "Title"` (and MkDocs' `??? note "Title"`, read/divs.py):
+    # the note takes the marker after the title's quote.
+    admonition = not prefix["heading"] and line.startswith(("!!!", "???"), start)
     closers = CLOSERS - {'"'} if admonition else CLOSERS
     while end > floor:
         if body[end - 1] in closers and not escaped(body, end - 1) and not EMPTY_BRACES.search(body, 0, end):
@@ -411,7 +416,7 @@ def markdown_tree(body: str, first_line: int) -> tuple[etree.Element, markdown.M
     # Extension objects, not names: a name makes Python-Markdown scan every
     # installed package's entry points, 20 ms of each run.
     md = markdown.Markdown(extensions=[
-        AttrListExtension(), AdmonitionExtension(), SaneListExtension(), TableExtension(),
+        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(),
         Footnotes(), DefListExtension(), AbbrExtension(), Briefing(first_line)])
     # We read the tree, never the HTML Python-Markdown would write from it.
     md.serializer = lambda root: "<div></div>"
@@ -648,18 +653,16 @@ class Reader:
         elements = list(elements)
         while elements:
             element = elements.pop(0)
-            if element.tag == "table":
-                caption = None
-                if elements and is_caption(elements[0]):
-                    caption = elements.pop(0)
-                elif elements and starts_with_definition(elements[0]):
-                    # def_list reads Quarto's `: caption` under a table as a
-                    # definition without a term: take it back as the caption.
-                    caption = elements[0][0]
-                    elements[0].remove(caption)
-                    if not len(elements[0]):
-                        elements.pop(0)
+            if element.tag == "caption" and elements and elements[0].tag == "table":
+                # A caption before its table (read/tables.py makes the element).
+                out.append(self.table(elements.pop(0), element))
+            elif element.tag == "table":
+                caption = elements.pop(0) if elements and elements[0].tag == "caption" else None
                 out.append(self.table(element, caption))
+            elif depth == 0 and element.get("data-div") and any(c.tag in HEADING_TAGS for c in element):
+                # A fenced div that holds headings (Quarto's tabsets) is read
+                # as its content, so its headings start sections, as pandoc's do.
+                elements[0:0] = list(element)
             elif element.tag in HEADING_TAGS:
                 line = self.line(element)
                 out.append(Heading(level=int(element.tag[1]), id=element.get("id", ""),
@@ -699,6 +702,10 @@ class Reader:
                 return m.Rule(line=self.line(element))
             case "div" if "admonition" in element.get("class", "").split():
                 return self.admonition(element, depth)
+            case "div" if element.get("data-div"):
+                return self.div(element, depth)
+            case "details":
+                return self.details(element, depth)
             case tag:
                 self.report("markdown.unsupported", self.line(element), f"unsupported element <{tag}>")
                 # Never rendered: the problem stops the build.
@@ -730,9 +737,13 @@ class Reader:
         line = self.line(element)
         items = []
         for li in element.findall("li"):
-            items.append(m.ListItem(blocks=self.list_item(li, depth + 1), line=self.line(li)))
+            task = {"todo": False, "done": True}.get(li.get("data-task", ""))
+            items.append(m.ListItem(blocks=self.list_item(li, depth + 1), task=task, line=self.line(li)))
         start = int(element.get("start", "1")) if element.tag == "ol" else 1
-        return m.ListBlock(ordered=element.tag == "ol", start=start, items=tuple(items), line=line)
+        return m.ListBlock(ordered=element.tag == "ol", start=start,
+                           style=element.get("data-style", "decimal"),
+                           delimiter=element.get("data-delimiter", "period"),
+                           items=tuple(items), line=line)
 
     def list_item(self, li: etree.Element, depth: int) -> tuple[m.Block, ...]:
         """A tight item holds inlines then maybe a sub-list; a loose one holds blocks."""
@@ -757,15 +768,28 @@ class Reader:
             self.report("limit.table-rows", line, f"a table of {len(rows):,} rows is past the limit of "
                         f"{MAX_TABLE_ROWS:,}: split it, or attach the data as a file")
             rows = []  # not read: the problem stops the build
-        aligns = tuple(cell_align(th) for th in head)
-        table = m.Table(head=tuple(self.inlines(th) for th in head),
-                        rows=tuple(tuple(self.inlines(td) for td in tr.findall("td"))
-                                   for tr in rows),
-                        aligns=aligns, line=line)
+        if problem := element.get("data-problem"):
+            self.report("table.span", line, problem)
+        columns = max([len(head), *(len(tr.findall("td")) for tr in rows)])
+        aligns = tuple(cell_align(cell) for cell in (head or (rows[0].findall("td") if rows else [])))
+        table = m.Table(head=tuple(self.cell(th) for th in head),
+                        rows=tuple(tuple(self.cell(td) for td in tr.findall("td")) for tr in rows),
+                        aligns=aligns + (None,) * (columns - len(aligns)),
+                        widths=tuple(float(w) for w in element.get("data-widths", "").split()),
+                        line=line)
         if caption is None:
             return table
         text, table_id = caption_parts(self.inlines(caption))
-        return replace(table, caption=text, id=table_id)
+        return replace(table, caption=text, id=table_id or caption.get("id", ""))
+
+    def cell(self, element: etree.Element) -> tuple[m.Block, ...]:
+        """A cell's blocks: those of pandoc's multiline and grid tables, or
+        one paragraph of a pipe or simple table's inlines."""
+        if any(child.tag in BLOCK_TAGS for child in element):
+            return self.nested_blocks(list(element), 1)
+        content = self.inlines(element)
+        return (m.Paragraph(inlines=content, line=self.text_line(element) or self.line(element)),) \
+            if content else ()
 
     def figure(self, img: etree.Element) -> m.Figure | m.Paragraph:
         src = img.get("src", "")
@@ -829,8 +853,38 @@ class Reader:
         title: tuple[m.Inline, ...] = ()
         if children and "admonition-title" in children[0].get("class", ""):
             title = self.inlines(children.pop(0))
-        return m.Admonition(kind=(classes[0] if classes else "note").lower(), title=title,
+        folded = {"closed": True, "open": False}.get(element.get("data-folded", ""))
+        return m.Admonition(kind=admonition_kind(classes[0] if classes else "note"), title=title,
+                            default_title=bool(element.get("data-default-title")) and not title,
+                            folded=folded, blocks=self.nested_blocks(children, depth + 1),
+                            line=self.line(element))
+
+    def details(self, element: etree.Element, depth: int) -> m.Admonition:
+        """MkDocs' `???` (closed) and `???+` (open) notes, by pymdownx.details."""
+        children = list(element)
+        title: tuple[m.Inline, ...] = ()
+        if children and children[0].tag == "summary":
+            summary = children.pop(0)
+            title = self.inlines(summary[0] if len(summary) and summary[0].tag in HEADING_TAGS
+                                 else summary)
+        kind = admonition_kind((element.get("class") or "note").split()[0])
+        return m.Admonition(kind=kind, title=title, default_title=not title,
+                            folded="open" not in element.attrib,
                             blocks=self.nested_blocks(children, depth + 1), line=self.line(element))
+
+    def div(self, element: etree.Element, depth: int) -> m.Block:
+        """A fenced div. One that holds only an image is a figure (with the
+        div's id), as is Quarto's figure div, `{#fig-…}` round an image and
+        a paragraph that captions it."""
+        line = self.line(element)
+        blocks = self.nested_blocks(list(element), depth + 1)
+        ident = element.get("id", "")
+        match blocks:
+            case (m.Figure() as figure,):
+                return replace(figure, id=figure.id or ident)
+            case (m.Figure() as figure, m.Paragraph(inlines=caption)) if ident.startswith("fig-"):
+                return replace(figure, id=figure.id or ident, caption=caption)
+        return m.Div(classes=tuple(element.get("class", "").split()), id=ident, blocks=blocks, line=line)
 
     # Inlines ---------------------------------------------------------------
 
@@ -935,10 +989,6 @@ def plain_alt(alt: str) -> str:
     return " ".join(re.sub(r"[*_`]", "", alt).split())
 
 
-def starts_with_definition(element: etree.Element) -> bool:
-    return element.tag == "dl" and len(element) > 0 and element[0].tag == "dd"
-
-
 def split_attribution(blocks: tuple[m.Block, ...]) -> tuple[tuple[m.Block, ...], tuple[m.Inline, ...]]:
     """A quote whose last paragraph starts with `—` (or `--`) names its source."""
     match blocks:
@@ -947,10 +997,6 @@ def split_attribution(blocks: tuple[m.Block, ...]) -> tuple[tuple[m.Block, ...],
             return tuple(rest), ((m.Text(text=text),) if text else ()) + tuple(more)
         case _:
             return blocks, ()
-
-
-def is_caption(element: etree.Element) -> bool:
-    return element.tag == "p" and bool(CAPTION.match(element.text or ""))
 
 
 def cell_align(cell: etree.Element) -> str | None:
@@ -1031,11 +1077,12 @@ def check_shape(source: Source, first_line: int) -> None:
     """Refuse, before Python-Markdown meets them, what would make it recurse
     too deep or work for minutes: deep nesting, and runs of `[` in one block
     (its link patterns try every pair: 20,000 take it 100 s or more)."""
-    brackets, block_start = 0, first_line
+    brackets, block_start, divs = 0, first_line, 0
     for number in range(first_line, len(source.lines) + 1):
         line = source.lines[number - 1]
         indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
-        if quote_depth(line) > MAX_DEPTH or indent // 4 > MAX_DEPTH:
+        divs = fence_depth(line, divs)  # fenced divs (read/divs.py) nest too
+        if quote_depth(line) > MAX_DEPTH or indent // 4 > MAX_DEPTH or divs > MAX_DEPTH:
             raise source.error(number, f"lists and quotes nest deeper than {MAX_DEPTH} levels",
                                "limit.depth")
         if not line.strip():

@@ -41,6 +41,11 @@ class Context:
     # the notes are listed after the text.
     print_notes: dict[int, Markup] | None = None
 
+    @property
+    def printing(self) -> bool:
+        """Markup for print (the PDF), where nothing folds away."""
+        return self.print_notes is not None
+
 
 def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> bytes:
     """The HTML backend's entry point: one self-contained page."""
@@ -163,8 +168,10 @@ def block(node: m.Block, ctx: Context) -> Markup:
     match node:
         case m.Paragraph(inlines=content, portion=portion):
             return ctx.macros.paragraph(marked(portion, inlines(content, ctx), ctx))
-        case m.ListBlock(ordered=ordered, start=start, items=items):
-            return ctx.macros.list(ordered, start, [definition(item.blocks, ctx) for item in items])
+        case m.ListBlock(ordered=ordered, start=start, style=style, delimiter=delimiter, items=items):
+            return ctx.macros.list(ordered, start, [(definition(item.blocks, ctx), item.task)
+                                                    for item in items],
+                                   numbering(ordered, style, delimiter), ctx.labels)
         case m.Quote(blocks=content, attribution=attribution, attribution_portion=portion):
             return ctx.macros.quote(blocks(content, ctx),
                                     marked(portion, inlines(attribution, ctx), ctx))
@@ -176,27 +183,42 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.code_block(text, lang)
         case m.Rule():
             return ctx.macros.rule()
-        case m.Admonition(kind=kind, title=title, blocks=content, portion=portion):
-            return ctx.macros.admonition(kind, marked(portion, inlines(title, ctx), ctx),
-                                         blocks(content, ctx))
+        case m.Admonition(kind=kind, title=title, blocks=content, portion=portion,
+                          default_title=default_title, folded=folded):
+            shown = (marked(portion, inlines(title, ctx), ctx) if title
+                     else Markup.escape(ctx.labels[f"admonition_{kind}"]) if default_title or folded is not None
+                     else Markup(""))
+            return ctx.macros.admonition(kind, shown, blocks(content, ctx),
+                                         None if ctx.printing else folded)
+        case m.Div(classes=classes, id=ident, blocks=content):
+            return ctx.macros.div(classes, ident, blocks(content, ctx))
         case m.Figure(path=path, mime=mime, alt=alt, caption=caption, id=ident, number=number,
                       portion=portion):
             return ctx.macros.figure(data_uri(path, mime), alt,
                                      marked(portion, inlines(caption, ctx), ctx), ident,
                                      number, ctx.labels)
-        case m.Table(head=head, rows=rows, aligns=aligns, caption=caption, id=ident, number=number,
-                     portion=portion):
+        case m.Table(head=head, rows=rows, aligns=aligns, widths=widths, caption=caption, id=ident,
+                     number=number, portion=portion):
             words = f"{ctx.labels['table']} {number}: {f'({portion}) ' if portion else ''}{m.plain_text(caption)}"
-            return ctx.macros.table([inlines(cell, ctx) for cell in head],
-                                    [[inlines(cell, ctx) for cell in row] for row in rows],
+            return ctx.macros.table([definition(cell, ctx) for cell in head],
+                                    [[definition(cell, ctx) for cell in row] for row in rows],
                                     aligns, marked(portion, inlines(caption, ctx), ctx), ident,
-                                    number, ctx.labels, len(words) <= SHORT_CAPTION)
+                                    number, ctx.labels, len(words) <= SHORT_CAPTION,
+                                    [round(100 * width, 1) for width in widths])
         case _:
             assert_never(node)
 
 
+def numbering(ordered: bool, style: str, delimiter: str) -> str | None:
+    """An ordered list's numbering as written (`a)`, `(iv)`), or None for
+    `1.`, which follows the house style of each level (1., a., i.)."""
+    if not ordered or (style, delimiter) == ("decimal", "period"):
+        return None
+    return f"{style}-{delimiter}"
+
+
 def definition(content: tuple[m.Block, ...], ctx: Context) -> Markup:
-    """A list item's or a definition's blocks. One paragraph, maybe with
+    """A list item's, a definition's or a table cell's blocks. One paragraph, maybe with
     sub-lists, reads better without the <p> around its text (a tight list)."""
     match content:
         case (m.Paragraph(inlines=lead, portion=portion), *rest) if all(

@@ -1,6 +1,6 @@
 """Every heading gets an id (its `{#id}`, else a slug of its title as pandoc
 makes them, made unique), and GitHub's slug of its title as an alias where
-that differs; every id a heading, table, figure or anchor claims is checked
+that differs; every id a heading, table, figure, fenced div or anchor claims is checked
 once: two of one name, or one the templates use, is an error."""
 
 from __future__ import annotations

@@ -50,6 +50,9 @@ class Portions:
     banner: markings.Marking | None  # None when the banner itself is wrong
     banner_text: str
     seen: list[markings.Portion] = field(default_factory=list)
+    # The blocks in tables' cells (by identity): they belong to the
+    # caption's portion, and carry no mark of their own.
+    in_cells: set[int] = field(default_factory=set)
     # Where each abbreviation is used: the portions it stands in.
     abbreviation_uses: dict[str, list[markings.Portion]] = field(default_factory=dict)
 
@@ -219,26 +222,33 @@ def mark_section(section: m.Section, state: Portions) -> m.Section:
 def mark_block(block: m.Block, state: Portions) -> m.Block:
     """The block's own marks taken off; the walk goes on into what is inside."""
     replace = dataclasses.replace
+    if id(block) in state.in_cells:
+        return block
     match block:
         case m.Paragraph(inlines=()):
             return block  # nothing to mark (a figure whose problem is reported)
         case m.Paragraph(inlines=inlines, line=line):
             portion, inlines = state.take(inlines, line, "paragraph")
             return replace(block, portion=portion, inlines=inlines)
+        case m.Admonition(title=()) if block.default_title or block.folded is not None:
+            return block  # its title is the kind's name, the templates' wording
         case m.Admonition(title=title, line=line):
             portion, title = state.take(title, line, "admonition title")
             return replace(block, portion=portion, title=title)
         case m.Table(caption=caption, line=line) | m.Figure(caption=caption, line=line):
             kind = "table" if isinstance(block, m.Table) else "figure"
+            cells = cell_blocks(block) if isinstance(block, m.Table) else []
+            state.in_cells.update(id(inner) for inner in cells)
             if not caption:
                 state.reporter.error(line, "portion.no-caption", f"a {kind} needs a caption to "
                                      "carry its portion mark (portion_marking is on)")
                 return block
             before = len(state.seen)
             portion, caption = state.take(caption, line, f"{kind} caption")
-            if isinstance(block, m.Table) and len(state.seen) > before and (last := state.last()):
+            if cells and len(state.seen) > before and (last := state.last()):
                 # The cells belong to the caption's portion.
-                state.note_abbreviations((*block.head, *(c for row in block.rows for c in row)), last)
+                state.note_abbreviations(tuple(run for inner in cells
+                                               for run in walk.block_inlines(inner)), last)
             if isinstance(block, m.Figure) and portion:
                 return replace(block, portion=portion, caption=caption, alt=without_mark(block.alt))
             return replace(block, portion=portion, caption=caption)
@@ -249,10 +259,15 @@ def mark_block(block: m.Block, state: Portions) -> m.Block:
         case m.DefinitionList(items=items, line=line):
             return replace(block, items=tuple(mark_term(item, item.line or line, state)
                                               for item in items))
-        case m.ListBlock() | m.Quote() | m.CodeBlock() | m.Rule():
+        case m.ListBlock() | m.Quote() | m.CodeBlock() | m.Rule() | m.Div():
             return block
         case _:
             assert_never(block)
+
+
+def cell_blocks(table: m.Table) -> list[m.Block]:
+    """Every block in a table's cells, nested ones too."""
+    return [inner for cell in walk.block_children(table) for inner in walk.nested_blocks(cell)]
 
 
 def mark_term(item: m.Definition, line: int, state: Portions) -> m.Definition:
@@ -270,15 +285,18 @@ def without_mark(text: str) -> str:
 def block_runs(doc: m.Document) -> Iterator[tuple[m.Block, ...]]:
     """Every run of sibling blocks: the abstract, before the first heading, in each
     section and footnote, and inside every list item, quote, note and
-    definition."""
+    definition; not in tables, whose cells are in the caption's portion."""
     yield doc.abstract
     yield doc.blocks
     for section in walk.sections(doc):
         yield section.blocks
     for note in doc.footnotes:
         yield note.blocks
+    in_cells = {id(inner) for table in walk.blocks(doc) if isinstance(table, m.Table)
+                for inner in cell_blocks(table)}
     for block in walk.blocks(doc):
-        yield from walk.block_children(block)
+        if not isinstance(block, m.Table) and id(block) not in in_cells:
+            yield from walk.block_children(block)
 
 
 def check_code_blocks(doc: m.Document, state: Portions) -> None:

@@ -15,16 +15,17 @@ from typing import assert_never
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Figure, Footnote, Inline,
+from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Div, Figure, Footnote, Inline,
                             ListBlock, Paragraph, Quote, Rule, Section, Table, Text)
 from pipeline.render.docx.fields import bookmark, bookmark_name, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.figures import figure_xml
 from pipeline.render.docx.inlines import PORTION_RUNS, inlines_xml, paragraph, portion_run
+from pipeline.render.docx.lists import numbering_abstract, task_box
 from pipeline.render.docx.package import footnotes_part
 from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
 
-ADMONITION_STYLES = ("Note", "Warning", "Important", "Tip")
+ADMONITION_STYLES = ("Note", "Warning", "Important", "Tip", "Caution")
 ABBREVIATIONS_ID = "abbreviations-title"  # as the HTML's (transform/ids.py reserves it)
 
 
@@ -52,13 +53,18 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
             return [paragraph(env, state, "Rule", ())]
         case Admonition(kind=kind, title=title, blocks=blocks, portion=portion):
             style = kind.capitalize() if kind.capitalize() in ADMONITION_STYLES else "Note"
+            if not title and (block.default_title or block.folded is not None):
+                title = (Text(text=env.labels[f"admonition_{kind}"]),)  # the kind's name
             # Its title in the box where the reference has a style for it.
             boxed_title = (f"{style} Title" if f"{style} Title" in state.style_ids
                            else "Admonition Title")
             head = [paragraph(env, state, boxed_title, title, portion)] if title else []
             return head + blocks_xml(blocks, env, state, replace(where, style=style))
+        case Div(blocks=blocks):
+            return blocks_xml(blocks, env, state, where)  # Word has no divs: its blocks as they are
         case Table() as table:
-            return table_xml(table, env, state)
+            return table_xml(table, env, state,
+                             lambda cell: blocks_xml(cell, env, state, Where(style="Compact")))
         case Figure() as figure:
             return figure_xml(figure, env, state)
         case _:
@@ -123,7 +129,8 @@ def list_xml(list_block: ListBlock, env: Env, state: State, where: Where) -> lis
     level = min(depth - 1, 8)  # w:ilvl counts from 0; Word has nine levels
     suffix = "" if depth == 1 else f" {min(depth, 3)}"
     style = f"List {'Number' if list_block.ordered else 'Bullet'}{suffix}"
-    num_id = (ordered_num(env, state, level, list_block.start) if list_block.ordered
+    abstract = numbering_abstract(env, state, list_block.style, list_block.delimiter)
+    num_id = (ordered_num(state, abstract, level, list_block.start) if list_block.ordered
               else env.bullet_num)
     inner = Where(style=f"List Continue{suffix}", depth=depth)
     content = []
@@ -131,6 +138,8 @@ def list_xml(list_block: ListBlock, env: Env, state: State, where: Where) -> lis
         first, portion, rest = item_head(item.blocks)
         numbered = paragraph(env, state, style, first, portion)
         number(numbered, num_id, level)
+        if item.task is not None:
+            task_box(numbered, item.task, env, state)
         content.append(numbered)
         content.extend(blocks_xml(rest, env, state, inner))
     return content
@@ -148,9 +157,9 @@ def item_head(blocks: tuple[Block, ...]
             return (), None, blocks
 
 
-def ordered_num(env: Env, state: State, level: int, start: int) -> int:
+def ordered_num(state: State, abstract: int, level: int, start: int) -> int:
     """A new list instance, so this list restarts at its own start."""
-    num = state.package.part.numbering_part.element.add_num(env.number_abstract)
+    num = state.package.part.numbering_part.element.add_num(abstract)
     num.add_lvlOverride(ilvl=level).add_startOverride(start)
     return num.numId
 

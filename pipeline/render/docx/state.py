@@ -55,6 +55,8 @@ class State:
     bookmarks: int = 0  # the last w:bookmarkStart id given
     shapes: int = 0  # the last wp:docPr id given: unique in the document
     notes: XmlPart | None = None  # word/footnotes.xml, once made
+    # The w:abstractNum made for each way of numbering a list ("lower-alpha paren").
+    list_abstracts: dict[str, int] = field(default_factory=dict)
 
     def style(self, name: str) -> str:
         """A style's id. A style a user's reference document lacks is copied

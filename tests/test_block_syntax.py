@@ -1,0 +1,226 @@
+"""Issue 15's block syntax, built through all three backends and read back
+by independent readers: lxml on the HTML, pdftotext on the PDF, pandoc and
+LibreOffice on the DOCX. One fixture per construct (tests/fixtures/lists.md,
+tables.md's pandoc tables, divs.md)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from conftest import FIXTURES, ROOT, run_cli
+from readers import docx_via_pandoc, pandoc_blocks, pandoc_text, pdf_text, soffice_to_pdf
+
+pytestmark = pytest.mark.slow
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """build(name) -> the folder holding name's PDF, DOCX and HTML."""
+    out = tmp_path_factory.mktemp("blocks")
+    done: dict[str, Path] = {}
+
+    def build(name: str) -> Path:
+        if name not in done:
+            result = run_cli("build", FIXTURES / name, "--out", out)
+            assert result.returncode == 0, result.stderr
+            assert "warning" not in result.stderr, result.stderr
+            done[name] = out
+        return out
+    return build
+
+
+# Lists -----------------------------------------------------------------------
+
+def test_lists_html(built):
+    page = lxml.html.fromstring((built("lists.md") / "lists.html").read_bytes())
+    main = page.find(".//main")
+    nesting = main.find("section")
+    # Nested by two, three and four spaces: three levels deep.
+    assert nesting.xpath("ul[1]/li[1]/ul/li[1]/ul/li/text()") == ["third level, four spaces"]
+    assert nesting.xpath("ol[1]/li[1]/ul/li/text()") == ["nested bullet"]
+    # The paragraph a list interrupts stays a paragraph, the list a list.
+    assert nesting.xpath("p[1]/following-sibling::ul[1]/li/text()") == [
+        "check the route;", "register with the operations desk."]
+    lists = {flat(ol.xpath("string(li[1])")).split(":")[0]: ol for ol in main.iter("ol")}
+    agenda = lists["Opening remarks."]
+    assert agenda.get("type") == "a" and agenda.xpath("li[2]/ol/@type") == ["i"]
+    assert lists["Terms of reference"].get("type") == "A"
+    assert "numbering-upper-alpha-paren" in lists["Terms of reference"].get("class")
+    assert "numbering-decimal-parens" in lists["Shaping"].get("class")
+    assert (lists["Findings"].get("type"), lists["Findings"].get("start")) == ("I", "4")
+    assert lists["Numbered by the reader."].get("start") is None
+    assert lists["A third example."].get("start") == "3"
+    assert "As example (1) shows" in main.text_content()
+    tasks = main.xpath(".//li[contains(@class, 'task')]")
+    assert [t.xpath("string(span[@class='task-box'])") for t in tasks] == ["☐", "☑", "☑", "☐"]
+    assert [t.xpath("string(span/@aria-label)") for t in tasks] == ["to do", "done", "done", "to do"]
+    # Portion marks stay at the start of their paragraphs.
+    assert [p.text_content()[:3] for p in main.iter("p") if p.text_content().startswith("(")] == ["(C)", "(U)"]
+
+
+def test_lists_pdf(built):
+    text = flat(pdf_text(built("lists.md") / "lists.pdf"))
+    for shown in ("a. Opening remarks.", "i. logistics;", "ii. communications.", "c. Any other business.",
+                  "A) Terms of reference", "B) Membership", "(1) Shaping", "(2) Decisive",
+                  "IV. Findings", "V. Recommendations", "1. Numbered by the reader.",
+                  "(1) An example", "(2) A second example.", "(3) A third example.",
+                  "☐ Draft the annex", "☑ Circulate the draft", "☑ logistics comments",
+                  "(C) This paragraph starts"):
+        assert shown in text, shown
+
+
+def test_lists_docx_read_back_by_pandoc(built):
+    ast = docx_via_pandoc(built("lists.md") / "lists.docx")
+    numbering = [(block["c"][0][0], block["c"][0][1]["t"], block["c"][0][2]["t"])
+                 for block in pandoc_blocks(ast, "OrderedList")]
+    assert numbering == [(1, "Decimal", "Period"), (1, "LowerAlpha", "Period"), (1, "LowerRoman", "Period"),
+                         (1, "UpperAlpha", "OneParen"), (1, "Decimal", "TwoParens"),
+                         (4, "UpperRoman", "Period"), (1, "Decimal", "Period"),
+                         (1, "Decimal", "TwoParens"), (3, "Decimal", "TwoParens")]
+    texts = [pandoc_text(block["c"]) for block in pandoc_blocks(ast, "Para") + pandoc_blocks(ast, "Plain")]
+    assert {"☐ Draft the annex", "☑ Circulate the draft"} <= set(texts)
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is installed by make test")
+def test_lists_docx_in_libreoffice(built, tmp_path):
+    text = flat(pdf_text(soffice_to_pdf(built("lists.md") / "lists.docx", tmp_path)))
+    for shown in ("a. Opening remarks.", "A) Terms of reference", "(2) Decisive", "IV. Findings",
+                  "(3) A third example.", "☐ Draft the annex", "☑ Circulate the draft"):
+        assert shown in text, shown
+
+
+# Tables ----------------------------------------------------------------------
+
+def test_pandoc_tables_html(built):
+    page = lxml.html.fromstring((built("pandoc-tables.md") / "pandoc-tables.html").read_bytes())
+    tables = page.findall(".//main//table")
+    assert len(tables) == 4
+    simple, headerless, multiline, grid = tables
+    assert flat(simple.findtext("caption") or simple.find("caption").text_content()).startswith(
+        "Table 1: Forces in theatre")
+    assert simple.get("id") == "tbl-forces" and simple.xpath("thead/tr/th/@class") == [
+        "align-center", "align-right", "align-center"]
+    assert headerless.find("thead") is None and len(headerless.findall("tbody/tr")) == 2
+    # Widths from the dashes: 12, 15 and 35 of 72 characters.
+    assert multiline.get("style") == "width: 86.1%"
+    assert multiline.xpath("colgroup/col/@style") == ["width: 19.4%", "width: 24.2%", "width: 56.4%"]
+    assert flat(multiline.xpath("string(tbody/tr[1]/td[3])")) == \
+        "Information activities and the deployment of enabling forces."
+    # Blocks in grid cells: a list, two paragraphs.
+    assert grid.xpath("tbody/tr[1]/td[3]/ul/li/text()") == ["Pre-position stocks", "Second route"]
+    assert grid.xpath("tbody/tr[2]/td[3]/p/text()") == ["Plan alternate landing zones.", "Brief the crews."]
+    assert grid.xpath("thead/tr/th/@class") == ["align-left", "align-right", "align-center"]
+    assert "See Table 1, Table 2 and Table 3." in flat(page.find(".//main").text_content())
+
+
+def test_pandoc_tables_pdf(built):
+    text = flat(pdf_text(built("pandoc-tables.md") / "pandoc-tables.pdf"))
+    for shown in ("Table 1: Forces in theatre, a caption before its table.", "1 Bde 4,200 North sector",
+                  "Alpha 12 North", "Table 2: Phases of the operation.", "Table 3: Risks and their mitigation",
+                  "Pre-position stocks", "Brief the crews.", "See Table 1, Table 2 and Table 3."):
+        assert shown in text, shown
+    assert "Table:" not in text and "+---" not in text and "-----" not in text
+
+
+def test_pandoc_tables_docx_read_back_by_pandoc(built):
+    ast = docx_via_pandoc(built("pandoc-tables.md") / "pandoc-tables.docx")
+    tables = pandoc_blocks(ast, "Table")
+    assert [len(t["c"][3][1]) for t in tables] == [1, 0, 1, 1]  # header rows: none for the headerless
+    widths = [[round(w["c"], 2) for _, w in t["c"][2]] for t in tables[2:]]
+    assert widths == [[0.17, 0.21, 0.49], [0.22, 0.22, 0.29]]  # the dashes' shares of the text width
+    grid = json.dumps(tables[3])
+    assert '"BulletList"' in grid and "Brief" in grid
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is installed by make test")
+def test_pandoc_tables_docx_in_libreoffice(built, tmp_path):
+    text = flat(pdf_text(soffice_to_pdf(built("pandoc-tables.md") / "pandoc-tables.docx", tmp_path)))
+    for shown in ("Table 1: Forces in theatre", "Unit Strength Location", "Alpha 12 North",
+                  "Table 2: Phases of the operation.", "Pre-position stocks", "Brief the crews."):
+        assert shown in text, shown
+
+
+# Notes, callouts and divs -------------------------------------------------------
+
+def test_divs_html(built):
+    page = lxml.html.fromstring((built("divs.md") / "divs.html").read_bytes())
+    main = page.find(".//main")
+    notes = main.xpath(".//aside[contains(@class, 'admonition')] | .//details[contains(@class, 'admonition')]")
+    assert [(n.tag, n.get("class").split()[1], flat(n.xpath("string(*[1])"))) for n in notes] == [
+        ("aside", "note", "Note"), ("aside", "warning", "Weather"), ("aside", "tip", "Packing list"),
+        ("details", "caution", "Caution"),
+        ("aside", "note", "Note"), ("aside", "important", "Important"), ("aside", "caution", "Caution"),
+        ("aside", "caution", "Before you delete a project"),
+        ("details", "note", "Why do we ask for a reason?"), ("details", "tip", "Shortcuts")]
+    folds = [n.get("open") for n in notes if n.tag == "details"]
+    assert folds == [None, None, ""]  # ??? and collapse="true" start closed, ???+ open
+    assert notes[2].xpath("ul/li/text()") == ["radio and spare batteries;", "first-aid kit."]
+    columns = main.get_element_by_id("layout")
+    assert columns.get("class") == "columns" and len(columns.xpath("div[@class='column']")) == 2
+    figure = main.get_element_by_id("fig-map")
+    assert figure.tag == "figure" and flat(figure.findtext("figcaption") or figure.find("figcaption").text_content()) \
+        == "Figure 1: The area of operations, from a Quarto figure div."
+    text = flat(main.text_content())
+    assert "See Figure 1 and the columns." in text
+    assert ":::" not in text and "[!NOTE]" not in text and "???" not in text
+
+
+def test_divs_pdf(built):
+    text = flat(pdf_text(built("divs.md") / "divs.pdf"))
+    for shown in ("Note Field teams must register", "Weather Check the marine forecast",
+                  "Packing list • radio and spare batteries;", "Caution Samples left in the sun",
+                  "Important Key information", "Before you delete a project Deleting",
+                  "Why do we ask for a reason? Every request is reviewed",  # folded on screen, open in print
+                  "The left column lists", "Figure 1: The area of operations, from a Quarto figure div."):
+        assert shown in text, shown
+    assert ":::" not in text and "[!" not in text
+
+
+def test_divs_docx_read_back_by_pandoc(built):
+    ast = docx_via_pandoc(built("divs.md") / "divs.docx")
+    texts = [pandoc_text(block["c"]) for block in pandoc_blocks(ast, "Para") + pandoc_blocks(ast, "Plain")]
+    for shown in ("Note", "Weather", "Packing list", "Caution", "Important", "Before you delete a project",
+                  "Why do we ask for a reason?", "Every request is reviewed by the data owner.",
+                  "The right column lists the measurements taken at each site."):
+        assert shown in texts, shown
+    assert not any(":::" in t or "[!" in t or "???" in t for t in texts)
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is installed by make test")
+def test_divs_docx_in_libreoffice(built, tmp_path):
+    import docx
+    document = docx.Document(str(built("divs.md") / "divs.docx"))
+    styles = {p.text: p.style.name for p in document.paragraphs}
+    assert styles["Caution"] == "Caution Title" and styles["Weather"] == "Warning Title"
+    assert styles["Samples left in the sun for more than an hour must be discarded."] == "Caution"
+    text = flat(pdf_text(soffice_to_pdf(built("divs.md") / "divs.docx", tmp_path)))
+    for shown in ("Weather Check the marine forecast", "Caution Advice about risks",
+                  "Figure 1: The area of operations, from a Quarto figure div."):
+        assert shown in text, shown
+
+
+# In a browser --------------------------------------------------------------------
+
+@pytest.mark.skipif(not (ROOT / "node_modules" / "axe-core").is_dir(), reason="make test installs axe-core")
+@pytest.mark.parametrize("name", ["lists.md", "pandoc-tables.md", "divs.md"])
+def test_no_serious_or_critical_accessibility_violations(built, name, tmp_path):
+    """Task boxes, numbering, colgroups, callouts (light and dark), folded
+    notes: axe-core in Chromium, at desktop and phone widths, light and dark."""
+    import subprocess
+    page = built(name) / name.replace(".md", ".html")
+    result = subprocess.run(["node", ROOT / "tests" / "browser" / "check.mjs", page, tmp_path],
+                            capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    for view, seen in json.loads(result.stdout)["views"].items():
+        serious = [v for v in seen["violations"] if v["impact"] in ("serious", "critical")]
+        assert serious == [], (view, serious)

@@ -1,0 +1,199 @@
+"""Lists as pandoc reads them (pandoc is the reference reader: issue 15).
+
+Each source is read by pandoc (pypandoc) and by us; the two readings, as
+nested lists with each item's text, kind, start, numbering style and task
+box, must be the same. Where CommonMark lets a list interrupt a paragraph
+(GitHub's files rely on it), pandoc's commonmark reader is the reference.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline import model as m
+from pipeline.read.frontmatter import read_meta
+from pipeline.read.markdown import parse
+from pipeline.read.source import read_source
+
+STYLES = {"Decimal": "decimal", "DefaultStyle": "decimal", "Example": "decimal",
+          "LowerAlpha": "lower-alpha", "UpperAlpha": "upper-alpha",
+          "LowerRoman": "lower-roman", "UpperRoman": "upper-roman"}
+DELIMITERS = {"DefaultDelim": "period", "Period": "period", "OneParen": "paren", "TwoParens": "parens"}
+
+
+def pandoc_reading(text: str, reader: str = "markdown") -> list:
+    import pypandoc
+    ast = json.loads(pypandoc.convert_text(text, "json", format=reader))
+    return [summary for block in ast["blocks"] if (summary := pandoc_block(block)) is not None]
+
+
+def pandoc_inlines(inlines: list) -> str:
+    parts = []
+    for node in inlines:
+        match node["t"]:
+            case "Str":
+                parts.append(node["c"])
+            case "Space" | "SoftBreak":
+                parts.append(" ")
+            case "Emph" | "Strong":
+                parts.append(pandoc_inlines(node["c"]))
+            case "Code":
+                parts.append(node["c"][1])
+    return "".join(parts)
+
+
+def pandoc_block(block: dict):
+    match block["t"]:
+        case "Para" | "Plain":
+            return ("p", pandoc_inlines(block["c"]))
+        case "BulletList":
+            return ("ul", 1, None, [pandoc_item(item) for item in block["c"]])
+        case "OrderedList":
+            (start, style, delimiter), items = block["c"]
+            numbering = (STYLES[style["t"]], DELIMITERS[delimiter["t"]])
+            if style["t"] == "Example":
+                numbering = ("decimal", "parens" if delimiter["t"] == "TwoParens" else "period")
+            return ("ol", start, numbering, [pandoc_item(item) for item in items])
+        case "CodeBlock":
+            return ("code", block["c"][1])
+        case _:
+            return (block["t"],)
+
+
+def pandoc_item(blocks: list) -> tuple:
+    """An item's blocks, and its task box: pandoc writes ☐ or ☒ before the text."""
+    read = [pandoc_block(b) for b in blocks]
+    task = None
+    if read and read[0][0] == "p" and read[0][1][:2] in ("☐ ", "☒ "):
+        task = read[0][1].startswith("☒")
+        read[0] = ("p", read[0][1][2:])
+    return task, read
+
+
+def our_reading(write, text: str) -> list:
+    source = read_source(write(text))
+    meta, line = read_meta(source)
+    return [our_block(block) for block in parse(source, meta, line).blocks]
+
+
+def our_block(block: m.Block):
+    match block:
+        case m.Paragraph(inlines=inlines):
+            return ("p", m.plain_text(inlines))
+        case m.ListBlock(ordered=False, items=items):
+            return ("ul", 1, None, [our_item(item) for item in items])
+        case m.ListBlock(start=start, style=style, delimiter=delimiter, items=items):
+            return ("ol", start, (style, delimiter), [our_item(item) for item in items])
+        case m.CodeBlock(text=text):
+            return ("code", text)
+        case _:
+            return (type(block).__name__,)
+
+
+def our_item(item: m.ListItem) -> tuple:
+    return item.task, [our_block(block) for block in item.blocks]
+
+
+# Sources that pandoc's own reader (pandoc's Markdown) reads as we must.
+AS_PANDOC = {
+    "nesting by two spaces": "- a\n  - b\n    - c\n- d\n",
+    "nesting by three spaces under a number": "1. a\n   - b\n   - c\n2. d\n   1. e\n",
+    "nesting by four spaces": "- a\n    - b\n        - c\n",
+    "a sibling by one space": "- a\n - b\n",
+    "too little indent is no nesting": "1. a\n  - b\n",
+    "a loose item with two paragraphs": "- a\n\n  second\n\n- b\n",
+    "code in an item": "- a\n\n      code\n",
+    "a paragraph indented four in an item": "- a\n- b\n\n    more b\n",
+    "a lazy continuation line": "- a\nlazy\n- b\n",
+    "a fence closed further in than it opens": "1. a\n   ```\n    code\n    ```\n2. b\n3. c\n",
+    "a fenced block in an item": "1. a\n\n   ```\n   code\n   ```\n2. b\n",
+    "a new kind of marker starts a new list": "1. one\n2. two\n\n* three\n* four\n",
+    "a new delimiter starts a new list": "1. one\n1) two\n",
+    "bullet characters make one list": "- a\n+ b\n* c\n",
+    "a list starting at four": "4. four\n5. five\n",
+    "lower-case letters": "a. one\nb. two\nc. three\n",
+    "letters going past i": "h. eight\ni. nine\nj. ten\n",
+    "upper-case letters with a parenthesis": "A) one\nB) two\n",
+    "upper-case letters with two spaces": "A.  one\nB.  two\n",
+    "an initial is no list": "C. Smith said so.\n",
+    "roman numerals": "i. one\nii. two\niii. three\n",
+    "upper-case roman numerals": "IV. four\nV. five\n",
+    "a single capital roman needs two spaces": "I. Scope\nII. Method\n",
+    "numbers in brackets": "(1) one\n(2) two\n",
+    "lower-case letters in brackets": "(a) one\n(b) two\n",
+    "numbered by the reader": "#. one\n#. two\n",
+    "numbered by the reader in a list of numbers": "1. one\n#. two\n\n#. three\n",
+    "numbered by the reader after capitals": "IV.  four\n#. one\n\na. one\n#. two\n",
+    "example items numbered through the document":
+        "(@) one\n(@two) two\n\nText between.\n\n(@) three\n\nAs (@two) shows.\n",
+    "task items": "- [ ] to do\n- [x] done\n- [X] done too\n- not a task\n",
+    "a box with no text is no task": "- [ ]\n- [x]not\n",
+    "nested tasks": "- [ ] a\n    - [x] b\n",
+    "a sub-list of any kind needs no blank line": "a. one\nb. two:\n   i. x;\n   ii. y.\n\n- p\n  a. q\n- r\n  2. s\n",
+    "the corpus's agenda": ("a. Opening remarks.\nb. Minutes.\nc. Reports:\n\n    i. logistics;\n"
+                            "    ii. communications.\n\nd. Any other business.\n"),
+}
+
+# Sources where GitHub and CommonMark (pandoc's commonmark reader) are the
+# reference: pandoc's Markdown wants a blank line before a list.
+AS_COMMONMARK = {
+    "a list interrupts a paragraph": "Some text:\n- a\n- b\n",
+    "an ordered list from 1 interrupts a paragraph": "Steps:\n1. a\n2. b\n",
+    "a list after a comment line": "- a\n\n<!-- note -->\n- b\n",
+    "another number does not interrupt": "The year\n2026. was long.\n",
+}
+
+
+@pytest.mark.parametrize("text", AS_PANDOC.values(), ids=AS_PANDOC.keys())
+def test_lists_read_as_pandoc_reads_them(write, text):
+    assert our_reading(write, text) == pandoc_reading(text)
+
+
+@pytest.mark.parametrize("text", AS_COMMONMARK.values(), ids=AS_COMMONMARK.keys())
+def test_lists_interrupt_a_paragraph_as_commonmark_reads_them(write, text):
+    ours = our_reading(write, text)
+    reference = pandoc_reading(text, "commonmark")
+    # pandoc's commonmark reader keeps a comment as raw HTML; ours is a paragraph.
+    assert [b for b in ours if b != ("p", "<!-- note -->")] == [b for b in reference if b != ("RawBlock",)]
+
+
+@pytest.mark.parametrize("mark", ["(U)", "(C)", "(S)", "(TS)", "(S//NF)", "(O)", "(NU)", "(CUI)"])
+def test_a_portion_mark_is_never_a_list_marker(write, mark):
+    # pandoc reads `(C)` and `(U)` as upper-case letters of a fancy list; a
+    # portion mark must stay the mark of a paragraph.
+    text = f"{mark} The first portion.\n\n{mark} The second portion.\n{mark} Its next line.\n"
+    assert our_reading(write, text) == [("p", f"{mark} The first portion."),
+                                        ("p", f"{mark} The second portion. {mark} Its next line.")]
+    if mark in ("(U)", "(C)"):
+        assert pandoc_reading(text)[0][0] == "ol"  # what we do not follow
+
+
+def test_portion_marked_items_keep_their_marks(write):
+    doc = our_reading(write, "- (U) one\n- (S//NF) two\n\na. (C) three\n")
+    assert doc == [("ul", 1, None, [(None, [("p", "(U) one")]), (None, [("p", "(S//NF) two")])]),
+                   ("ol", 1, ("lower-alpha", "period"), [(None, [("p", "(C) three")])])]
+
+
+def test_items_keep_their_lines(write):
+    source = read_source(write("Intro text\n- alpha\n\n  more\n- bravo\n  - charlie\n"))
+    meta, line = read_meta(source)
+    doc = parse(source, meta, line)
+    listed = doc.blocks[1]
+    assert isinstance(listed, m.ListBlock)
+    assert [item.line for item in listed.items] == [6, 9]
+    nested = listed.items[1].blocks[1]
+    assert isinstance(nested, m.ListBlock) and nested.items[0].line == 10
+
+
+def test_a_list_in_a_note_continues_across_blank_lines(write):
+    text = "!!! note\n    - a\n\n    - b\n\n        more b\n\n    after\n"
+    [note] = our_reading(write, text)
+    source = read_source(write(text))
+    meta, line = read_meta(source)
+    [admonition] = parse(source, meta, line).blocks
+    assert isinstance(admonition, m.Admonition)
+    assert [our_block(b) for b in admonition.blocks] == [
+        ("ul", 1, None, [(None, [("p", "a")]), (None, [("p", "b"), ("p", "more b")])]),
+        ("p", "after")]
