@@ -52,7 +52,8 @@ def test_self_contained_and_locked_down():
     assert "font-family" in tree.xpath("//style")[0].text
     # Author text with markup and template syntax is shown, not run.
     text = tree.xpath("//main")[0].text_content()
-    assert 'Raw <script>alert(“x”)</script> and {{ template }} stay text.' in text
+    assert 'Raw HTML is read safely and {{ template }} stays text.' in text
+    assert tree.xpath("//sup[.='is read safely']") and not tree.xpath("//@onclick")
 
 
 def test_toc_lists_sections_in_order():

@@ -33,6 +33,7 @@ from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 from pipeline import model as m
 from pipeline.problems import BriefingError, Problem
 from pipeline.read import inlines as syntax
+from pipeline.read import rawhtml
 from pipeline.read.abstract import read_abstract
 from pipeline.read.cells import cell_label
 from pipeline.read.images import ImageProblem, check_image, is_remote, remote_images
@@ -386,6 +387,7 @@ class Briefing(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        rawhtml.register(md)  # ours instead: raw HTML only ever becomes model nodes
         # It adds newlines for a serializer we never run, and they would
         # count as source lines.
         md.treeprocessors.deregister("prettify")
@@ -705,6 +707,8 @@ class Reader:
                 return m.Rule(line=self.line(element))
             case "div" if "admonition" in element.get("class", "").split():
                 return self.admonition(element, depth)
+            case "details":  # raw HTML's collapsible block, its <summary> the title
+                return self.details(element, depth)
             case tag:
                 self.report("markdown.unsupported", self.line(element), f"unsupported element <{tag}>")
                 # Never rendered: the problem stops the build.
@@ -794,8 +798,10 @@ class Reader:
             self.report("image.invalid", line, str(problem))
             return m.Paragraph(inlines=(), line=line)
         alt = img.get("alt", "")
+        # An HTML <img> is a picture: its alt text describes it, no caption.
+        caption = self.caption(alt, line) if not img.get(rawhtml.RAW) else ()
         return m.Figure(path=str(image.path), mime=image.mime, width=image.width,
-                        height=image.height, alt=plain_alt(alt), caption=self.caption(alt, line),
+                        height=image.height, alt=plain_alt(alt), caption=caption,
                         id=img.get("id", ""), line=line)
 
     def caption(self, alt: str, line: int) -> tuple[m.Inline, ...]:
@@ -833,6 +839,13 @@ class Reader:
             else:
                 self.report("definition.no-term", self.line(child), "a definition needs a term on the line above")
         return m.DefinitionList(items=tuple(items), line=self.line(element))
+
+    def details(self, element: etree.Element, depth: int) -> m.Admonition:
+        summary = element.find("summary")
+        title = self.inlines(summary) if summary is not None else ()
+        children = [child for child in element if child is not summary]
+        return m.Admonition(kind="details", title=title, collapsible=True, line=self.line(element),
+                            blocks=self.nested_blocks(children, depth + 1))
 
     def admonition(self, element: etree.Element, depth: int) -> m.Admonition:
         classes = [c for c in element.get("class", "").split() if c != "admonition"]
@@ -891,6 +904,10 @@ class Reader:
         line = self.line(element)
         if element.tag == syntax.NOTE_TAG:
             return (self.inline_note(element, line, refs),)
+        if element.tag == rawhtml.ANCHOR_TAG:
+            return (m.Anchor(id=element.get("id", ""), line=line),)
+        if element.tag == rawhtml.TEXT_TAG:
+            return (m.Text(text=element.text or ""),)
         if element.tag == syntax.MATH_TAG:
             self.check_math(element.get("tex", "").strip(), element.get("display") == "1", line)
         if (node := syntax.node(element, lambda inner: self.inlines(inner, refs), line)) is not None:
@@ -1126,6 +1143,12 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     abstract = read_abstract(source, meta, reader.problems)
     if reader.remote:
         reader.warn("image.remote", reader.remote[0][0], remote_images(reader.remote))
+    unsupported = getattr(md, "raw_html_unsupported", None)
+    for tag, shown in (unsupported.found.items() if unsupported else ()):
+        line, _, raw = min((reader.line(element) or body_line, raw.startswith("</"), raw)
+                           for raw, element in shown)
+        reader.warn("html.unsupported", line,
+                    f"HTML <{tag}> is not supported: it is shown as text, as written ({raw[:40]})")
     if problems is None and any(not problem.warning for problem in reader.problems):
         raise BriefingError(sorted(reader.problems, key=lambda problem: problem.line or 0))
     return m.Document(meta=meta, blocks=preamble, sections=sections, path=source.name,
