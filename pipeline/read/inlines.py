@@ -118,7 +118,7 @@ class MathPattern(InlineProcessor):
         element = etree.Element(MATH_TAG)
         end = found.end()
         if found["display"] is not None:
-            element.set("tex", found["display"].strip())
+            element.set("tex", stripped(found["display"]))
             element.set("display", "1")
             if label := MATH_ID.match(data, end):
                 element.set("id", label[1])
@@ -128,6 +128,14 @@ class MathPattern(InlineProcessor):
         else:
             element.set("tex", found["inline"])
         return element, found.start(), end
+
+
+EDGE = re.compile(r"^[\s\ue000-\uf8ff]+|[\s\ue000-\uf8ff]+$")
+
+
+def stripped(text: str) -> str:
+    """Text without the spaces at its ends, keeping the line markers among them."""
+    return EDGE.sub(lambda edge: "".join(re.findall("[\ue000-\uf8ff]", edge[0])), text)
 
 
 class BackslashBreak(InlineProcessor):

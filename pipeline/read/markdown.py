@@ -94,7 +94,7 @@ PREFIX = re.compile(r"(?:[ >]|(?:[*+-]|\d+\.)[ ]+|:[ ]+|\[\^[^\]]*\]:[ ]*)*(?P<h
 CLOSERS = frozenset("#|)\"'}>")
 # `*text*` at a line's end closes because a space (the newline) follows it; a
 # marker there would make it a run that may also open. A tab keeps it closing.
-DELIMITERS = frozenset("*_")
+DELIMITERS = frozenset("*_~^$")  # and pymdownx's ~ and ^, our $
 # `{}` is text; with a marker inside, it would be an attribute list.
 EMPTY_BRACES = re.compile(r"\{:?[ ]*\}$")
 

@@ -46,6 +46,7 @@ ANCHOR_TAG = "briefing-anchor"  # an `id` or `<a name>`: a place links lead to
 TEXT_TAG = "briefing-text"  # a tag not on the list, as text
 RAW = "data-raw"  # on an element made from raw HTML (an <img> is a picture, not a captioned figure)
 MARKER = re.compile("[\ue000-\uf8ff]")  # the line markers a preprocessor may have added
+MARKS = re.compile("\t?[\ue000-\uf8ff]{2}")  # a marker, with the tab that may stand before it
 
 # Raw tag -> the element the reader knows.
 INLINE = {"b": "strong", "strong": "strong", "i": "em", "em": "em", "code": "code", "br": "br",
@@ -199,7 +200,7 @@ class HtmlBlocks(Preprocessor):
                 continue
             block = lines[index:end]
             first_mark = "".join(MARKER.findall(lines[index]))[:2]
-            raw = "\n".join(MARKER.sub("", line) for line in block)
+            raw = "\n".join(MARKS.sub("", line) for line in block)
             if out and out[-1].strip():
                 out.append("")
             out += [self.md.htmlStash.store(RawBlock(raw, first_mark)) + first_mark, ""]
@@ -261,7 +262,7 @@ class RawHtml(Treeprocessor):
             out.append(text[position:found.start()])
             # A tag ending a line holds its marker (`<br<m>>`): parsed without
             # it, the marker kept in the text after it for the line it gives.
-            out.extend(tokens(MARKER.sub("", stashed)))
+            out.extend(tokens(MARKS.sub("", stashed)))
             out.append("".join(MARKER.findall(stashed)))
             out.append(Start("", {}, ""))  # a mark that raw HTML stood here, taken out by nest()
             position = found.end()
@@ -286,20 +287,25 @@ class RawHtml(Treeprocessor):
 
     # Putting an element's content back together
 
-    def rebuild(self, element: etree.Element, flow: bool) -> None:
+    def rebuild(self, element: etree.Element, flow: bool) -> bool:
+        """Whether raw HTML was found in the element's own content."""
         content: list[Token] = self.raw(element.text)
+        emptied = False
         for child in element:
             block = self.block(child)
             if block is not None:
                 content += block
                 continue
-            self.rebuild(child, flow=is_flow(child))
-            content.append(Node(child))
+            if self.rebuild(child, flow=is_flow(child)) and child.tag == "p" and not len(child) \
+                    and not (child.text or "").strip():
+                emptied = True  # a paragraph of nothing but a comment or a stray end tag
+            else:
+                content.append(Node(child))
             content += self.raw(child.tail)
-        raw = any(isinstance(token, Start) for token in content)
+        raw = emptied or any(isinstance(token, Start) for token in content)
         split = any(child.tag == "p" and any(is_block(inner) for inner in child) for child in element)
         if not raw and not (split and flow):
-            return  # nothing of raw HTML here: the element stays as it is
+            return False  # nothing of raw HTML here: the element stays as it is
         for child in list(element):
             element.remove(child)
             child.tail = None
@@ -310,6 +316,7 @@ class RawHtml(Treeprocessor):
             elif isinstance(token, Node):
                 element.append(token.element)
         self.tidy(element, flow)
+        return raw
 
     def nest(self, content: list[Token]) -> list[Token]:
         """Tokens to nodes: what each allowed tag opens, closed by its end
@@ -696,10 +703,17 @@ def make_table(table: etree.Element) -> None:
 
 # Registration ----------------------------------------------------------------------
 
+# Python-Markdown's pattern for an inline tag or comment, letting a line's
+# marker stand before its closing `>` (where the markers' preprocessor puts
+# one at a line's end).
+if not HTML_RE.endswith(")>)"):
+    raise RuntimeError(f"Python-Markdown {markdown.__version__} changed its HTML pattern: {HTML_RE}")
+TAG_RE = HTML_RE[:-2] + "[\ue000-\uf8ff]{0,2}>)"
+
 def register(md: markdown.Markdown) -> None:
     """Raw HTML read into the stash (blocks as CommonMark delimits them,
     tags inline), then rebuilt through the allowlist once every inline
     pattern, smart quote and abbreviation has run."""
     md.preprocessors.register(HtmlBlocks(md), "briefing_html_blocks", 20)
-    md.inlinePatterns.register(HtmlInlineProcessor(HTML_RE, md), "html", 90)
+    md.inlinePatterns.register(HtmlInlineProcessor(TAG_RE, md), "html", 90)
     md.treeprocessors.register(RawHtml(md), "briefing_raw_html", 4)
