@@ -31,6 +31,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -254,12 +255,18 @@ class RawHtml(Treeprocessor):
         if "\x02" not in text:
             return [text]
         out: list[Token] = []
-        position = 0
-        for found in HTML_PLACEHOLDER_RE.finditer(text):
+        position = search = 0
+        while found := HTML_PLACEHOLDER_RE.search(text, search):
+            search = found.end()
             stashed = self.md.htmlStash.rawHtmlBlocks[int(found[1])]
             if not isinstance(stashed, str) or not stashed.startswith("<"):
                 continue
-            out.append(text[position:found.start()])
+            before = text[position:found.start()]
+            if stashed.startswith("<!--") and before.endswith((" ", "\t")):
+                # `a <!-- x --> b`: one space stays between the words
+                spaces = len(text[found.end():]) - len(text[found.end():].lstrip(" \t"))
+                text = text[:found.end()] + text[found.end() + spaces:]
+            out.append(before)
             # A tag ending a line holds its marker (`<br<m>>`): parsed without
             # it, the marker kept in the text after it for the line it gives.
             out.extend(tokens(MARKS.sub("", stashed)))
@@ -406,6 +413,13 @@ class RawHtml(Treeprocessor):
             made.append(anchor)  # its first content, where `#id` leads
         return made
 
+    def resolved(self, text: str) -> str:
+        """Text with the stash's character references (`&lt;`) as characters."""
+        def value(found: re.Match[str]) -> str:
+            stashed = self.md.htmlStash.rawHtmlBlocks[int(found[1])]
+            return html.unescape(stashed) if isinstance(stashed, str) and stashed.startswith("&") else ""
+        return HTML_PLACEHOLDER_RE.sub(value, text)
+
     def shown(self, parent: etree.Element, token: Start | End) -> None:
         """A tag not on the list, shown as text, as written."""
         text = etree.SubElement(parent, TEXT_TAG)
@@ -429,7 +443,7 @@ class RawHtml(Treeprocessor):
             case "pre":
                 make_pre(element)
             case "code" | "abbr":
-                flatten(element)
+                flatten(element, self.resolved)
             case "table":
                 make_table(element)
             case "ul" | "ol":
@@ -628,9 +642,9 @@ def append_after(parent: etree.Element, index: int, text: str) -> None:
         parent.text = (parent.text or "") + text
 
 
-def flatten(element: etree.Element) -> None:
+def flatten(element: etree.Element, resolved: Callable[[str], str]) -> None:
     """Code and abbreviations hold text only."""
-    text = "".join(element.itertext())
+    text = resolved("".join(element.itertext()))
     for child in list(element):
         element.remove(child)
     element.text = html.escape(text, quote=False) if element.tag == "code" else text

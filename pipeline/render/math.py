@@ -72,6 +72,8 @@ def omml(tex: str, display: bool) -> str | None:
     except etree.XMLSyntaxError:
         return None
     mend_accents(root)
+    mend_radicals(root)
+    drop_empty_runs(root)
     return "".join(etree.tostring(child, encoding="unicode") for child in root)
 
 
@@ -115,3 +117,27 @@ def mend_accents(root: etree._Element) -> None:
         new.append(base)
         new.tail = node.tail
         node.getparent().replace(node, new)
+
+
+def mend_radicals(root: etree._Element) -> None:
+    """A square root as OMML has it: a hidden, empty degree (mathml2omml
+    leaves the degree out, which the schema requires and Word refuses)."""
+    for rad in root.iter(m("rad")):
+        if rad.find(m("deg")) is None:
+            properties = rad.find(m("radPr"))
+            if properties is None:
+                properties = etree.Element(m("radPr"))
+                rad.insert(0, properties)
+            if properties.find(m("degHide")) is None:
+                etree.SubElement(properties, m("degHide")).set(m("val"), "1")
+            properties.addnext(etree.Element(m("deg")))
+
+
+def drop_empty_runs(root: etree._Element) -> None:
+    """Runs of no text (a `\\,` space, an alignment's empty cell start), which
+    some readers show as a missing character; Word spaces mathematics itself."""
+    for run in list(root.iter(m("r"))):
+        texts = run.findall(m("t"))
+        parent = run.getparent()
+        if texts and not any(t.text for t in texts) and parent is not None and len(parent) > 1:
+            parent.remove(run)
