@@ -452,6 +452,7 @@ class RawHtml(Treeprocessor):
                 make_definitions(element)
             case tag if flow:
                 paragraphs(element)
+                unfold_sections(element)
             case tag if tag in PHRASING and tag != "p":
                 inline_only(element)
         if element.tag != "img":
@@ -575,6 +576,26 @@ def paragraphs(element: etree.Element) -> None:
                 element.append(end)
         elif not (not isinstance(end, str) and end.tag == "br" and not run):
             run.append(end)
+
+
+def unfold_sections(element: etree.Element) -> None:
+    """A `<details>` that holds headings holds sections, which no note can:
+    its summary stays as a bold line, its content in its place (as pandoc,
+    which passes the tags through, shows the headings)."""
+    for index, child in reversed(list(enumerate(element))):
+        if child.tag != "details" or not any(inner.tag in HEADINGS for inner in child):
+            continue
+        element.remove(child)
+        content = list(child)
+        summary = child.find("summary")
+        if summary is not None:
+            content.remove(summary)
+            line = etree.Element("p")
+            strong = etree.SubElement(line, "strong")
+            strong.text, strong[:] = summary.text, list(summary)
+            content.insert(0, line)
+        for offset, inner in enumerate(content):
+            element.insert(index + offset, inner)
 
 
 def split_paragraph(paragraph: etree.Element) -> list[etree.Element | str]:

@@ -64,6 +64,17 @@ ERRORS = {
 }
 
 
+BRACES = re.compile(r"(?<!\\)[{}]|(?<=\\\\)[{}]")  # not `\{`, a literal brace (but `\\{` opens)
+
+
+# Elements of a fixed number of parts: a `\frac{1}` has one.
+ARITY = {"mfrac": 2, "mroot": 2, "msub": 2, "msup": 2, "munder": 2, "mover": 2, "msubsup": 3,
+         "munderover": 3}
+WHAT = {"mfrac": "a fraction", "mroot": "a root", "msub": "a subscript", "msup": "a superscript",
+        "munder": "an under-script", "mover": "an over-script", "msubsup": "a sub- and superscript",
+        "munderover": "a limit"}
+
+
 class MathProblem(Exception):
     """Why a formula cannot be shown."""
 
@@ -84,10 +95,14 @@ def to_mathml(tex: str, display: bool = False) -> str:
     if found := MACROS.search(tex):
         raise MathProblem(f"{found[0]} is not supported: write the formula out in full")
     depth = 0
-    for char in tex:
-        depth += {"{": 1, "}": -1}.get(char, 0)
+    for char in BRACES.findall(tex):
+        depth += 1 if char == "{" else -1
         if depth > MAX_DEPTH:
             raise MathProblem(f"groups {{…}} nest deeper than {MAX_DEPTH} levels")
+        if depth < 0:
+            raise MathProblem("cannot read it: a } without its {")
+    if depth:
+        raise MathProblem("cannot read it: a { without its }")  # which latex2mathml would let pass
     import latex2mathml.converter  # only for a briefing with mathematics
 
     try:
@@ -121,3 +136,5 @@ def check(root: etree._Element) -> None:
                 del element.attrib[attribute]  # href, style …: nothing that links or restyles the page
         if name in ("mi", "mo") and (element.text or "").startswith("\\"):
             raise MathProblem(f"{element.text} is not a command it knows")
+        if name in ARITY and len(element) != ARITY[name]:
+            raise MathProblem(f"cannot read it: {WHAT[name]} without all its parts")
