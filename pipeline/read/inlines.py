@@ -33,7 +33,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 from pymdownx.caret import InsertSupExtension
-from pymdownx.emoji import EmojiExtension, gemoji
+from pymdownx.emoji import EmojiExtension
 from pymdownx.tilde import DeleteSubExtension
 
 from pipeline import model as m
@@ -145,6 +145,15 @@ class BackslashBreak(InlineProcessor):
         return etree.Element("br"), found.start(), found.end()
 
 
+def emoji_index(options, md) -> dict:
+    """pymdownx's GitHub (gemoji) index, shared: its own `gemoji` deep-copies
+    the whole index for every Markdown instance, 60 ms each (the index is
+    only ever read)."""
+    from pymdownx import gemoji_db
+
+    return {"name": gemoji_db.name, "emoji": gemoji_db.emoji, "aliases": gemoji_db.aliases}
+
+
 def emoji_character(index, shortname, alias, uc, alt, title, category, options, md):
     """A shortcode as the emoji character itself (the fonts draw it)."""
     return AtomicString(alt)
@@ -223,7 +232,7 @@ class InlineSyntax(Extension):
         quotes = QUOTES.get(self.lang.split("-")[0].lower(), {})
         return [DeleteSubExtension(smart_delete=True),
                 InsertSupExtension(insert=False),
-                EmojiExtension(emoji_index=gemoji, emoji_generator=emoji_character, alt="unicode"),
+                EmojiExtension(emoji_index=emoji_index, emoji_generator=emoji_character, alt="unicode"),
                 SmartyExtension(smart_angled_quotes=False, substitutions=quotes)]
 
 
