@@ -58,6 +58,9 @@ CASES = {
     "data-link.md": (5, "link target 'data:text/html,hi' is not allowed"),
     "file-link.md": (5, "link target 'file:///etc/passwd' is not allowed"),
     "attr-list-href.md": (5, "link target 'javascript:alert(1)' is not allowed"),
+    "html-javascript-link.md": (5, "link target 'javascript:alert(1)' is not allowed"),
+    # mathematics that cannot be read
+    "math-invalid.md": (5, "formula $\\frac{1}{n$: cannot read it"),
     # files
     "missing-image.md": (5, "image 'images/nothing.png' does not exist"),
     "image-outside.md": (5, "is outside the source's folder"),

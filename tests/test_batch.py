@@ -35,7 +35,7 @@ def test_jobs_2_gives_the_outputs_of_jobs_1(sources, tmp_path, monkeypatch):
     assert results[1] == results[2]
     summary, files = results[2]
     assert [s[0] for s in summary] == ["built", "built", "failed", "built", "built"]
-    assert summary[2][4] == [f"{sources[2]}:5: cross-reference @sec-nowhere points at no heading, table or figure with that id"]
+    assert summary[2][4] == [f"{sources[2]}:5: cross-reference @sec-nowhere points at no heading, table, figure or equation with that id"]
     assert len(files) == 12 and "bad.html" not in files
     assert all(pages and pages >= 1 for _, pages, *_ in (s for s in summary if s[0] == "built"))
 

@@ -30,7 +30,7 @@ def test_check_good_and_bad(write, tmp_path):
     bad = write("# Head\n\nSee @sec-nowhere.\n")
     result = run_cli("check", FIXTURES / "elements.md", bad)
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [f"{bad}:7: cross-reference @sec-nowhere points at no heading, table or figure with that id"]
+    assert result.stderr.splitlines() == [f"{bad}:7: cross-reference @sec-nowhere points at no heading, table, figure or equation with that id"]
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.glob("*.html"))
 

@@ -174,7 +174,7 @@ def test_tables_fixture_docx_in_libreoffice(tmp_path):
         body = flat(pdf_text(pdf, page)).split("UNCLASSIFIED Force laydown", 1)[1]
         if "Unit" in body:  # a page the long table runs onto starts with its header
             assert body.strip().startswith("Unit Role Strength")
-    assert "Table 2: Short caption in Quarto's form" in flat(pdf_text(pdf))
+    assert "Table 2: Short caption in Quarto’s form" in flat(pdf_text(pdf))
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is installed by make test")

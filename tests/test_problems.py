@@ -41,7 +41,7 @@ def bad_source(write):
 
 def test_check_and_build_annotate_on_github(write, tmp_path):
     bad = bad_source(write)
-    message = "cross-reference @sec-nowhere points at no heading, table or figure with that id"
+    message = "cross-reference @sec-nowhere points at no heading, table, figure or equation with that id"
     for command in (["check", bad], ["build", bad, "--to", "html", "--out", tmp_path / "out"]):
         github = run_cli(*command, env={"GITHUB_ACTIONS": "true"})
         assert github.returncode == 1

@@ -65,7 +65,7 @@ def test_every_page_has_banners_and_page_x_of_y(elements_pdf):
 def test_text_in_reading_order(elements_pdf):
     text = " ".join(pdf_text(elements_pdf).split())
     text = text[text.find("Opening paragraph"):]  # after the title block and contents
-    order = ["Opening paragraph", "Reader's note", "1 Situation",
+    order = ["Opening paragraph", "Reader’s note", "1 Situation",
              "First point", "Nested point one", "1.1 Background", "A quotation from a source",
              "Fifth item", "2 Assessment", 'return "<high>"', "{{ template }}", "line two."]
     positions = [text.find(item) for item in order]
@@ -163,7 +163,7 @@ def test_long_table_repeats_its_header_on_every_page(tmp_path):
         assert " ".join(pdf_text(path, page).split()).split("UNCLASSIFIED", 1)[1].strip().startswith(
             "Unit Role Strength")
     text = " ".join(pdf_text(path).split())
-    assert "Table 2: Short caption in Quarto's form" in text
+    assert "Table 2: Short caption in Quarto’s form" in text
     # The 100-letter identifier wraps inside the cell instead of running off the page.
     assert "wordwrappingtestidentifier" in text and "beatall" in text
 

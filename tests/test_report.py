@@ -19,7 +19,7 @@ def test_report_per_briefing(write, tmp_path):
     assert 0 < good["seconds"] < 60
     assert failed["status"] == "failed" and failed["outputs"] == [] and failed["pages"] is None
     assert failed["errors"] == [{"path": str(bad), "line": 5, "severity": "error",
-                                 "code": "ref.unknown-id", "message": "cross-reference @sec-nowhere points at no heading, table or figure with that id"}]
+                                 "code": "ref.unknown-id", "message": "cross-reference @sec-nowhere points at no heading, table, figure or equation with that id"}]
 
     again = run_cli("build", FIXTURES / "tables.md", "--out", out, "--report", report)
     assert again.returncode == 0

@@ -28,7 +28,7 @@ def pandoc_block_text(block: dict) -> str:
         for node in nodes:
             match node["t"]:
                 case "Str":
-                    parts.append(node["c"].replace("\u2019", "'"))  # our reader has no smart quotes
+                    parts.append(node["c"])
                 case "Space" | "SoftBreak" | "LineBreak":
                     parts.append(" ")
                 case "Emph" | "Strong":

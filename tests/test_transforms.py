@@ -110,7 +110,7 @@ def test_cross_reference_to_nothing_is_an_error_at_its_line(write):
     with pytest.raises(BriefingError) as caught:
         finished(write, "# A\n\nText\nthen @tbl-missing here.\n")
     assert str(caught.value).split(":", 1)[1] == \
-        "8: cross-reference @tbl-missing points at no heading, table or figure with that id"
+        "8: cross-reference @tbl-missing points at no heading, table, figure or equation with that id"
 
 
 def test_a_near_miss_gets_a_suggestion(write):
@@ -208,5 +208,5 @@ def test_a_reference_to_a_code_cell_says_the_cell_is_never_run(write):
                               "the cell is shown as code"),
         (14, "ref.code-cell", "@fig-trend refers to a code cell's output, which briefing does not run: "
                               "the cell is shown as code"),
-        (14, "ref.unknown-id", "cross-reference @eq-missing points at no heading, table or figure with "
-                               "that id")]
+        (14, "ref.unknown-id", "cross-reference @eq-missing points at no heading, table, figure or "
+                               "equation with that id")]

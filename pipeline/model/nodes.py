@@ -106,7 +106,64 @@ class Image:
     line: int | None = None
 
 
-Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef | Ref | Abbr | Image
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Strike:
+    """Struck-out text (`~~text~~`, `<del>`)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sub:
+    """Subscript (`H~2~O`, `<sub>`)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sup:
+    """Superscript (`2^10^`, `<sup>`)."""
+
+    children: tuple[Inline, ...]
+
+
+# The span classes every backend shows; a span of other classes keeps them
+# and shows its text as it is.
+SPAN_CLASSES = ("smallcaps", "underline", "mark", "kbd")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Span:
+    """pandoc's bracketed span (`[text]{.smallcaps}`), and HTML's `<u>`,
+    `<ins>`, `<mark>`, `<kbd>`, `<span>` read as one; `id` makes it a
+    target for `#id` links."""
+
+    classes: tuple[str, ...]
+    children: tuple[Inline, ...]
+    id: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Anchor:
+    """A place `#id` links lead to, with nothing to show (`<a name="x"></a>`)."""
+
+    id: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Math:
+    """TeX mathematics: `$x$`, or `$$x$$` (display) within a paragraph.
+    The reader has checked that it converts; backends convert it again."""
+
+    tex: str
+    display: bool = False
+    line: int | None = None
+
+
+Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef | Ref | Abbr | Image \
+    | Strike | Sub | Sup | Span | Anchor | Math
 
 
 # Blocks --------------------------------------------------------------------
@@ -274,8 +331,19 @@ class Figure:
     line: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Equation:
+    """Display mathematics standing alone in its paragraph (`$$ … $$`),
+    numbered when it has an id (`{#eq-id}`), as Quarto does."""
+
+    tex: str
+    id: str = ""
+    number: int | None = None  # set by transforms for equations with an id
+    line: int
+
+
 Block: TypeAlias = (Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition | Table | Figure
-                   | DefinitionList | Div)
+                   | DefinitionList | Div | Equation)
 
 
 # Structure -----------------------------------------------------------------

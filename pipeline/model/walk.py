@@ -16,10 +16,10 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import assert_never
 
-from pipeline.model.nodes import (Abbr, Admonition, Block, Code, CodeBlock, DefinitionList, Div,
-                                  Document, Emph, Figure, FootnoteRef, Image, Inline, LineBreak, Link,
-                                  ListBlock, Paragraph, Quote, Ref, Rule, Section, Strong, Table,
-                                  Text)
+from pipeline.model.nodes import (Abbr, Admonition, Anchor, Block, Code, CodeBlock,
+                                  DefinitionList, Div, Document, Emph, Equation, Figure, FootnoteRef,
+                                  Image, Inline, LineBreak, Link, ListBlock, Math, Paragraph, Quote,
+                                  Ref, Rule, Section, Span, Strike, Strong, Sub, Sup, Table, Text)
 
 BlockFn = Callable[[Block], Block]
 # An inline function returns a node, or a run of them to splice in its place.
@@ -93,7 +93,7 @@ def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Bloc
         case Table(head=head, rows=rows, caption=caption):
             return replace(block, caption=inlines(caption), head=tuple(blocks(cell) for cell in head),
                            rows=tuple(tuple(blocks(cell) for cell in row) for row in rows))
-        case CodeBlock() | Rule():
+        case CodeBlock() | Rule() | Equation():
             return block
         case _:
             assert_never(block)
@@ -123,9 +123,11 @@ def map_inline(item: Inline, fn: InlineFn) -> Inline:
 
 def map_children(item: Inline, fn: InlineFn) -> Inline:
     match item:
-        case Link(children=children) | Emph(children=children) | Strong(children=children):
+        case (Link(children=children) | Emph(children=children) | Strong(children=children)
+              | Strike(children=children) | Sub(children=children) | Sup(children=children)
+              | Span(children=children)):
             return dataclasses.replace(item, children=map_inlines(children, fn))
-        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr() | Image():
+        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr() | Image() | Anchor() | Math():
             return item
         case _:
             assert_never(item)
@@ -171,7 +173,7 @@ def block_children(block: Block) -> tuple[tuple[Block, ...], ...]:
             return tuple(d for entry in entries for d in entry.definitions)
         case Table(head=head, rows=rows):
             return (*head, *(cell for row in rows for cell in row))
-        case Paragraph() | CodeBlock() | Rule() | Figure():
+        case Paragraph() | CodeBlock() | Rule() | Figure() | Equation():
             return ()
         case _:
             assert_never(block)
@@ -192,7 +194,7 @@ def block_inlines(block: Block) -> tuple[Inlines, ...]:
             return (caption,)
         case Table(caption=caption):
             return (caption,)
-        case ListBlock() | CodeBlock() | Rule() | Div():
+        case ListBlock() | CodeBlock() | Rule() | Div() | Equation():
             return ()
         case _:
             assert_never(block)
@@ -200,9 +202,11 @@ def block_inlines(block: Block) -> tuple[Inlines, ...]:
 
 def inline_children(item: Inline) -> Inlines:
     match item:
-        case Link(children=children) | Emph(children=children) | Strong(children=children):
+        case (Link(children=children) | Emph(children=children) | Strong(children=children)
+              | Strike(children=children) | Sub(children=children) | Sup(children=children)
+              | Span(children=children)):
             return children
-        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr() | Image():
+        case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr() | Image() | Anchor() | Math():
             return ()
         case _:
             assert_never(item)
@@ -232,11 +236,13 @@ def plain_text(inlines: Inlines) -> str:
         match item:
             case Text(text=text) | Code(text=text) | Abbr(text=text) | Image(alt=text):
                 parts.append(text)
-            case FootnoteRef():
+            case Math(tex=tex):
+                parts.append(tex)
+            case FootnoteRef() | Anchor():
                 pass
             case Ref(number=number, title=title):
                 parts.append(number or plain_text(title))
-            case Emph() | Strong() | Link():
+            case Emph() | Strong() | Link() | Strike() | Sub() | Sup() | Span():
                 parts.append(plain_text(inline_children(item)))
             case LineBreak():
                 parts.append(" ")
@@ -248,7 +254,7 @@ def plain_text(inlines: Inlines) -> str:
 def block_text(block: Block) -> str:
     """What a reader sees of a block and everything in it, as one line."""
     match block:
-        case CodeBlock(text=text):
+        case CodeBlock(text=text) | Equation(tex=text):
             own = [text]
         case Figure(caption=caption, alt=alt):
             own = [plain_text(caption) or alt]
@@ -264,11 +270,12 @@ def block_text(block: Block) -> str:
 def reused(inlines: Inlines) -> Inlines:
     """A title said again elsewhere (a contents entry, a cross-reference):
     without its footnote calls, and with its links and references as plain
-    words, so nothing is called or linked twice."""
+    words and without its anchors, so nothing is called, linked or claimed
+    twice."""
     out: list[Inline] = []
     for item in inlines:
         match item:
-            case FootnoteRef():
+            case FootnoteRef() | Anchor():
                 pass
             case Link(children=children):
                 out.extend(reused(children))
@@ -278,7 +285,11 @@ def reused(inlines: Inlines) -> Inlines:
                 out.append(Emph(children=reused(children)))
             case Strong(children=children):
                 out.append(Strong(children=reused(children)))
-            case Text() | Code() | LineBreak() | Abbr() | Image():
+            case Strike() | Sub() | Sup():
+                out.append(dataclasses.replace(item, children=reused(item.children)))
+            case Span(children=children):
+                out.append(dataclasses.replace(item, children=reused(children), id=""))
+            case Text() | Code() | LineBreak() | Abbr() | Image() | Math():
                 out.append(item)
             case _:
                 assert_never(item)

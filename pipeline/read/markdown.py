@@ -31,6 +31,8 @@ from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
 from pipeline import model as m
 from pipeline.problems import BriefingError, Problem
+from pipeline.read import inlines as syntax
+from pipeline.read import rawhtml
 from pipeline.read.abstract import read_abstract
 from pipeline.read.cells import cell_label
 from pipeline.read.divs import Divs, admonition_kind, fence_depth
@@ -39,6 +41,7 @@ from pipeline.read.links import check_link, decoded
 from pipeline.read.lists import LIST_MARKER, Lists
 from pipeline.read.tables import PandocTables
 from pipeline.read.source import XML_INVALID, Source
+from pipeline.read.tex import MathProblem, to_mathml
 
 MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
 MAX_TABLE_ROWS = 2000  # a 2,000-row table takes about 20 s to typeset; 10,000 over 2 min
@@ -46,7 +49,7 @@ MAX_BRACKETS = 1000  # `[` in one paragraph; past that, link matching grows slow
 CROSS_REF = re.compile(r"(?<![\w@.])@((?:sec|tbl|fig|eq)-[\w:.-]*\w)")  # Quarto's @sec-id
 UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")  # left as text when no definition
 SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
-ATTRIBUTION = re.compile(r"^(?:—|―|--)\s*")  # a quote's last line `— Source`
+ATTRIBUTION = re.compile(r"^(?:—|―|--|–)\s*")  # a quote's last line `— Source` (`--` made `–`)
 CAPTION = re.compile(r"^(?:Table)?:\s+")  # pandoc's `Table: text` or `: text`
 CAPTION_ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -95,7 +98,7 @@ PREFIX = re.compile(rf"(?:[ >]|(?:{LIST_MARKER})[ ]+|:[ ]+|\[\^[^\]]*\]:[ ]*)*(?
 CLOSERS = frozenset("#|)\"'}>")
 # `*text*` at a line's end closes because a space (the newline) follows it; a
 # marker there would make it a run that may also open. A tab keeps it closing.
-DELIMITERS = frozenset("*_")
+DELIMITERS = frozenset("*_~^$")  # and pymdownx's ~ and ^, our $
 # `{}` is text; with a marker inside, it would be an attribute list.
 EMPTY_BRACES = re.compile(r"\{:?[ ]*\}$")
 
@@ -389,6 +392,7 @@ class Briefing(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        rawhtml.register(md)  # ours instead: raw HTML only ever becomes model nodes
         # It adds newlines for a serializer we never run, and they would
         # count as source lines.
         md.treeprocessors.deregister("prettify")
@@ -412,12 +416,14 @@ class Briefing(Extension):
         md.treeprocessors.register(Capture(md), "briefing_capture", -100)
 
 
-def markdown_tree(body: str, first_line: int) -> tuple[etree.Element, markdown.Markdown, Positions]:
+def markdown_tree(body: str, first_line: int, lang: str = "en"
+                  ) -> tuple[etree.Element, markdown.Markdown, Positions]:
     # Extension objects, not names: a name makes Python-Markdown scan every
     # installed package's entry points, 20 ms of each run.
     md = markdown.Markdown(extensions=[
         AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(),
-        Footnotes(), DefListExtension(), AbbrExtension(), Briefing(first_line)])
+        Footnotes(), DefListExtension(), AbbrExtension(), syntax.InlineSyntax(lang),
+        Briefing(first_line)])
     # We read the tree, never the HTML Python-Markdown would write from it.
     md.serializer = lambda root: "<div></div>"
     md.convert(body)
@@ -578,6 +584,8 @@ class Reader:
     positions: Positions
     notes: dict[str, int] = field(default_factory=dict)  # footnote label -> number
     in_note: bool = False  # reading a footnote's text
+    inline_notes: list[m.Footnote] = field(default_factory=list)  # `^[…]`, as they are read
+    lang: str = "en"
     # Problems the reading can go on after, reported together at the end.
     problems: list[Problem] = field(default_factory=list)
     remote: list[tuple[int, str]] = field(default_factory=list)  # remote images: (line, src)
@@ -717,6 +725,11 @@ class Reader:
             return self.code_block(stashed)
         if is_figure(element):
             return self.figure(element[0])
+        if is_equation(element):
+            line = self.line(element[0])
+            tex = element[0].get("tex", "").strip()
+            self.check_math(tex, True, line)
+            return m.Equation(tex=tex, id=element[0].get("id", ""), line=line)
         return m.Paragraph(inlines=self.inlines(element), line=self.line(element))
 
     def code_block(self, pre: etree.Element) -> m.CodeBlock:
@@ -807,15 +820,17 @@ class Reader:
             self.report("image.invalid", line, str(problem))
             return m.Paragraph(inlines=(), line=line)
         alt = img.get("alt", "")
+        # An HTML <img> is a picture: its alt text describes it, no caption.
+        caption = self.caption(alt, line) if not img.get(rawhtml.RAW) else ()
         return m.Figure(path=str(image.path), mime=image.mime, width=image.width,
-                        height=image.height, alt=plain_alt(alt), caption=self.caption(alt, line),
+                        height=image.height, alt=plain_alt(alt), caption=caption,
                         id=img.get("id", ""), line=line)
 
     def caption(self, alt: str, line: int) -> tuple[m.Inline, ...]:
         """The alt text read as Markdown, as pandoc reads a figure's caption."""
         if not alt.strip():
             return ()
-        root, md, positions = markdown_tree(alt, line)
+        root, md, positions = markdown_tree(alt, line, self.lang)
         paragraph = root.find("p")
         return Reader(source=self.source, md=md, positions=positions, problems=self.problems,
                       remote=self.remote).inlines(paragraph) if paragraph is not None else ()
@@ -860,7 +875,8 @@ class Reader:
                             line=self.line(element))
 
     def details(self, element: etree.Element, depth: int) -> m.Admonition:
-        """MkDocs' `???` (closed) and `???+` (open) notes, by pymdownx.details."""
+        """MkDocs' `???` (closed) and `???+` (open) notes, by pymdownx.details,
+        and raw HTML's <details> (a note, its <summary> the title)."""
         children = list(element)
         title: tuple[m.Inline, ...] = ()
         if children and children[0].tag == "summary":
@@ -908,8 +924,40 @@ class Reader:
         parts.append(m.Text(text=text[position:]))
         return parts
 
+    def check_math(self, tex: str, display: bool, line: int) -> None:
+        try:
+            to_mathml(tex, display)
+        except MathProblem as problem:
+            shown = tex if len(tex) <= 40 else tex[:37] + "..."
+            self.report("math.invalid", line, f"formula ${shown}$: {problem}")
+
+    def inline_note(self, element: etree.Element, line: int, refs: bool) -> m.FootnoteRef:
+        """`^[text]`: a note numbered with the others, in the order called."""
+        if self.in_note:
+            raise self.error("footnote.nested", line, "a footnote cannot refer to another footnote")
+        number = len(self.notes) + 1
+        self.notes[f" inline {number}"] = number  # a label no `[^label]` can have
+        self.in_note = True
+        try:
+            text = self.inlines(element, refs)
+        finally:
+            self.in_note = False
+        self.inline_notes.append(m.Footnote(number=number, line=line,
+                                            blocks=(m.Paragraph(inlines=text, line=line),)))
+        return m.FootnoteRef(number=number, first=True, line=line)
+
     def inline(self, element: etree.Element, refs: bool) -> tuple[m.Inline, ...]:
         line = self.line(element)
+        if element.tag == syntax.NOTE_TAG:
+            return (self.inline_note(element, line, refs),)
+        if element.tag == rawhtml.ANCHOR_TAG:
+            return (m.Anchor(id=element.get("id", ""), line=line),)
+        if element.tag == rawhtml.TEXT_TAG:
+            return (m.Text(text=element.text or ""),)
+        if element.tag == syntax.MATH_TAG:
+            self.check_math(element.get("tex", "").strip(), element.get("display") == "1", line)
+        if (node := syntax.node(element, lambda inner: self.inlines(inner, refs), line)) is not None:
+            return (node,)
         match element.tag:
             case "em":
                 return (m.Emph(children=self.inlines(element, refs)),)
@@ -976,6 +1024,12 @@ def drop_backlinks(li: etree.Element) -> None:
             parent.text = parent.text.replace(NBSP_PLACEHOLDER, "").rstrip() or None
         if parent.tail and NBSP_PLACEHOLDER in parent.tail:
             parent.tail = parent.tail.replace(NBSP_PLACEHOLDER, "").rstrip() or None
+
+
+def is_equation(element: etree.Element) -> bool:
+    """A paragraph holding one display formula (`$$…$$`) and nothing else."""
+    return (len(element) == 1 and element[0].tag == syntax.MATH_TAG and element[0].get("display") == "1"
+            and not (element.text or "").strip() and not (element[0].tail or "").strip())
 
 
 def is_figure(element: etree.Element) -> bool:
@@ -1112,21 +1166,28 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     check_shape(source, body_line)
     body = "\n".join(source.lines[body_line - 1:])
     try:
-        root, md, positions = markdown_tree(body, body_line)
+        root, md, positions = markdown_tree(body, body_line, meta.lang)
     except RecursionError:
         raise source.error(body_line, "the Markdown nests too deeply to read", "limit.depth") from None
     reader = Reader(source=source, md=md, positions=positions,
-                    problems=[] if problems is None else problems)
+                    problems=[] if problems is None else problems, lang=meta.lang)
     notes = root.find("div[@class='footnote']")
     if notes is not None:
         root.remove(notes)
     preamble, sections = section_tree(reader.blocks(list(root), 0))
     footnotes = reader.footnotes(notes) if notes is not None else ()
+    footnotes = tuple(sorted((*footnotes, *reader.inline_notes), key=lambda note: note.number))
     abbreviations: dict[str, str] = next((ext.abbrs for ext in md.registeredExtensions
                           if isinstance(ext, AbbrExtension)), {})
     abstract = read_abstract(source, meta, reader.problems)
     if reader.remote:
         reader.warn("image.remote", reader.remote[0][0], remote_images(reader.remote))
+    unsupported = getattr(md, "raw_html_unsupported", None)
+    for tag, shown in (unsupported.found.items() if unsupported else ()):
+        line, _, raw = min((reader.line(element) or body_line, raw.startswith("</"), raw)
+                           for raw, element in shown)
+        reader.warn("html.unsupported", line,
+                    f"HTML <{tag}> is not supported: it is shown as text, as written ({raw[:40]})")
     if problems is None and any(not problem.warning for problem in reader.problems):
         raise BriefingError(sorted(reader.problems, key=lambda problem: problem.line or 0))
     return m.Document(meta=meta, blocks=preamble, sections=sections, path=source.name,

@@ -20,6 +20,7 @@ from pipeline import model as m
 from pipeline.markings.blocks import MarkingBlock
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
+from pipeline.render.math import drawing, mathml
 from pipeline.render.templates import Templates
 
 
@@ -40,11 +41,9 @@ class Context:
     # WeasyPrint floats it to the foot of that page. None on screen, where
     # the notes are listed after the text.
     print_notes: dict[int, Markup] | None = None
-
-    @property
-    def printing(self) -> bool:
-        """Markup for print (the PDF), where nothing folds away."""
-        return self.print_notes is not None
+    # For print: mathematics as SVG images (WeasyPrint lays out no MathML),
+    # and a collapsible block open, as a note.
+    printing: bool = False
 
 
 def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> bytes:
@@ -65,6 +64,7 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
     templates = context.templates
     ctx = Context(macros=templates.macros("html/blocks.html.j2"), labels=context.labels)
     if footnotes_in_place:
+        ctx = replace(ctx, printing=True)
         ctx = replace(ctx, print_notes={note.number: note_text(note, ctx) for note in doc.footnotes})
     body = blocks(doc.blocks, ctx) + Markup("").join(section(s, ctx) for s in doc.sections)
     if doc.abbreviations:
@@ -192,6 +192,8 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                          None if ctx.printing else folded)
         case m.Div(classes=classes, id=ident, blocks=content):
             return ctx.macros.div(classes, ident, blocks(content, ctx))
+        case m.Equation(tex=tex, id=ident, number=number):
+            return ctx.macros.equation(math(tex, True, ctx), ident, number)
         case m.Figure(path=path, mime=mime, alt=alt, caption=caption, id=ident, number=number,
                       portion=portion):
             return ctx.macros.figure(data_uri(path, mime), alt,
@@ -262,5 +264,27 @@ def inline(node: m.Inline, ctx: Context) -> Markup:
             if ctx.print_notes is not None and first:
                 return ctx.macros.footnote_in_place(ctx.print_notes[number])
             return ctx.macros.footnote_ref(number, first, ctx.print_notes is None)
+        case m.Strike(children=children):
+            return ctx.macros.strike(inlines(children, ctx))
+        case m.Sub(children=children):
+            return ctx.macros.sub(inlines(children, ctx))
+        case m.Sup(children=children):
+            return ctx.macros.sup(inlines(children, ctx))
+        case m.Span(classes=classes, children=children, id=ident):
+            return ctx.macros.span(classes, ident, inlines(children, ctx))
+        case m.Anchor(id=ident):
+            return ctx.macros.anchor(ident)
+        case m.Math(tex=tex, display=display):
+            return math(tex, display, ctx)
         case _:
             assert_never(node)
+
+
+def math(tex: str, display: bool, ctx: Context) -> Markup:
+    """MathML on screen; in print, an SVG drawn from it (WeasyPrint lays
+    out no MathML). Both come from MathML that read/tex.py checked."""
+    if ctx.printing:
+        drawn = drawing(tex, display)
+        return ctx.macros.math_image(drawn.data_uri, tex, drawn.width, drawn.height, drawn.depth,
+                                     display)
+    return Markup(mathml(tex, display))  # noqa: S704 - parsed and allowlisted in read/tex.py

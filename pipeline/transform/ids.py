@@ -1,7 +1,9 @@
 """Every heading gets an id (its `{#id}`, else a slug of its title as pandoc
 makes them, made unique), and GitHub's slug of its title as an alias where
-that differs; every id a heading, table, figure, fenced div or anchor claims is checked
-once: two of one name, or one the templates use, is an error."""
+that differs; every id a heading, table, figure, equation, fenced div, span or
+anchor claims is checked once: two of one name, or one the templates use, is
+an error. An anchor in a heading with the heading's own id (`# <a
+name="x"></a>X`, as GitHub READMEs write) says it again: it goes."""
 
 from __future__ import annotations
 
@@ -30,7 +32,12 @@ def assign_ids(doc: m.Document, reporter: Reporter) -> m.Document:
     def section(node: m.Section) -> m.Section:
         ident = node.id or unique(slug(walk.plain_text(node.title)), seen)
         claim(ident, node.line)
-        return dataclasses.replace(node, id=ident)
+        title = tuple(item for item in node.title
+                      if not (isinstance(item, m.Anchor) and item.id == ident))
+        for item in walk.nested_inlines(title):  # `## <a name="step-1"></a>Step 1: …`
+            if declared := declared_id(item):
+                claim(declared, getattr(item, "line", None) or node.line)
+        return dataclasses.replace(node, id=ident, title=title)
 
     def block(node: m.Block) -> m.Block:
         if ident := declared_id(node):
@@ -77,6 +84,8 @@ def known_ids(doc: m.Document) -> list[str]:
     """Every id a link may point at, the templates' own first, then what
     the document declares: headings, tables, figures, anchors."""
     ids = [*RESERVED_IDS, *(s.id for s in walk.sections(doc))]
+    ids += [ident for s in walk.sections(doc) for item in walk.nested_inlines(s.title)
+            if (ident := declared_id(item))]
     for block in walk.blocks(doc):
         ids += [ident for ident in [declared_id(block)] if ident]
         ids += [ident for run in walk.block_inlines(block) for item in walk.nested_inlines(run)

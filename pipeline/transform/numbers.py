@@ -1,6 +1,6 @@
 """Numbers, in reading order: sections 1, 1.1, 1.1.1 when `numbering: true`;
 captioned tables and figures 1, 2, 3 of their kind, always (a caption says
-"Table 2")."""
+"Table 2"); equations with an id, as Quarto numbers them ("(1)")."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pipeline.problems import Reporter
 
 
 def number(doc: m.Document, reporter: Reporter) -> m.Document:
-    counts = {m.Table: 0, m.Figure: 0}
+    counts = {m.Table: 0, m.Figure: 0, m.Equation: 0}
 
     def blocks(inner: tuple[m.Block, ...]) -> tuple[m.Block, ...]:
         return walk.map_blocks(inner, count)
@@ -22,6 +22,9 @@ def number(doc: m.Document, reporter: Reporter) -> m.Document:
             case m.Table(caption=caption) | m.Figure(caption=caption) if caption:
                 counts[type(block)] += 1
                 return dataclasses.replace(block, number=counts[type(block)])
+            case m.Equation(id=ident) if ident:
+                counts[m.Equation] += 1
+                return dataclasses.replace(block, number=counts[m.Equation])
         return block
 
     def section(node: m.Section, position: tuple[int, ...]) -> m.Section:

@@ -116,12 +116,16 @@ def leading_text(inlines: Inlines, limit: int = 120) -> str:
         match item:
             case m.Text(text=text) | m.Abbr(text=text):
                 parts.append(text)
-            case m.Emph(children=children) | m.Strong(children=children) | m.Link(children=children):
+            case (m.Emph(children=children) | m.Strong(children=children) | m.Link(children=children)
+                  | m.Strike(children=children) | m.Sub(children=children) | m.Sup(children=children)
+                  | m.Span(children=children)):
                 inner = leading_text(children, limit - size)
                 parts.append(inner)
                 if len(inner) < len(m.plain_text(children)):
                     break  # it stopped inside: so do we
-            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Image():
+            case m.Anchor():
+                parts.append("")  # nothing to see: read on past it
+            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Image() | m.Math():
                 break
             case _:
                 assert_never(item)
@@ -147,13 +151,17 @@ def drop(inlines: Inlines, count: int) -> Inlines:
                 if len(text) > count:
                     out.append(dataclasses.replace(item, text=text[count:]))
                 count -= len(text)
-            case m.Emph(children=children) | m.Strong(children=children) | m.Link(children=children):
+            case (m.Emph(children=children) | m.Strong(children=children) | m.Link(children=children)
+                  | m.Strike(children=children) | m.Sub(children=children) | m.Sup(children=children)
+                  | m.Span(children=children)):
                 size = len(leading_text(children, 10**6))
                 rest = drop(children, count)
                 if rest:
                     out.append(dataclasses.replace(item, children=rest))
                 count -= size
-            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Image():
+            case m.Anchor():
+                out.append(item)
+            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Image() | m.Math():
                 return tuple(out) + inlines[index:]
             case _:
                 assert_never(item)
@@ -259,7 +267,7 @@ def mark_block(block: m.Block, state: Portions) -> m.Block:
         case m.DefinitionList(items=items, line=line):
             return replace(block, items=tuple(mark_term(item, item.line or line, state)
                                               for item in items))
-        case m.ListBlock() | m.Quote() | m.CodeBlock() | m.Rule() | m.Div():
+        case m.ListBlock() | m.Quote() | m.CodeBlock() | m.Rule() | m.Div() | m.Equation():
             return block
         case _:
             assert_never(block)
@@ -300,12 +308,13 @@ def block_runs(doc: m.Document) -> Iterator[tuple[m.Block, ...]]:
 
 
 def check_code_blocks(doc: m.Document, state: Portions) -> None:
-    """A code block belongs to the paragraph directly before it."""
+    """A code block, or an equation, belongs to the paragraph directly before it."""
     for run in block_runs(doc):
         for before, block in zip((None, *run), run):
-            if isinstance(block, m.CodeBlock) and not isinstance(before, m.Paragraph):
+            if isinstance(block, (m.CodeBlock, m.Equation)) and not isinstance(before, m.Paragraph):
+                what = "a code block" if isinstance(block, m.CodeBlock) else "an equation"
                 state.reporter.error(block.line, "portion.code-block",
-                                     "a code block belongs to the portion of the paragraph "
+                                     f"{what} belongs to the portion of the paragraph "
                                      "directly before it, and this one has none: introduce it "
                                      f"with a marked paragraph, such as {EXAMPLES[state.scheme]} "
                                      "The commands:")

@@ -47,7 +47,7 @@ def resolve(doc: m.Document, reporter: Reporter) -> m.Document:
                                "which briefing does not run: the cell is shown as code")
             case m.Ref(id=ident, line=line) if ident not in targets:
                 reporter.error(line, "ref.unknown-id", f"cross-reference @{ident} points at no "
-                               "heading, table or figure with that id" + nearest(ident, targets, "@"))
+                               "heading, table, figure or equation with that id" + nearest(ident, targets, "@"))
             case m.Ref(id=ident):
                 kind, number, title = targets[ident]
                 return dataclasses.replace(node, kind=kind, number=number, title=title)
@@ -66,6 +66,8 @@ def referable(doc: m.Document) -> dict[str, Target]:
                     m.Figure(id=str(ident), number=int(n), caption=caption) if ident:
                 kind = "table" if isinstance(block, m.Table) else "figure"
                 targets[ident] = (kind, str(n), walk.reused(caption))
+            case m.Equation(id=str(ident), number=int(n)) if ident:
+                targets[ident] = ("equation", str(n), ())
     return targets
 
 

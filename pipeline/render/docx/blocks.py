@@ -15,12 +15,14 @@ from typing import assert_never
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Div, Figure, Footnote, Inline,
-                            ListBlock, Paragraph, Quote, Rule, Section, Table, Text)
+from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Div, Equation, Figure,
+                            Footnote, Inline, ListBlock, Math, Paragraph, Quote, Rule, Section, Table,
+                            Text)
 from pipeline.render.docx.fields import bookmark, bookmark_name, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.figures import figure_xml
 from pipeline.render.docx.inlines import PORTION_RUNS, inlines_xml, paragraph, portion_run
 from pipeline.render.docx.lists import numbering_abstract, task_box
+from pipeline.render.docx.math import equation_xml
 from pipeline.render.docx.package import footnotes_part
 from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
@@ -36,6 +38,8 @@ def blocks_xml(blocks: tuple[Block, ...], env: Env, state: State, where: Where) 
 def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
     match block:
         case Paragraph(inlines=inlines, portion=portion):
+            if any(isinstance(item, Math) and item.display for item in inlines):
+                return display_split(inlines, portion, env, state, where)
             return [paragraph(env, state, where.style, inlines, portion)]
         case ListBlock() as list_block:
             return list_xml(list_block, env, state, where)
@@ -67,8 +71,29 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
                              lambda cell: blocks_xml(cell, env, state, Where(style="Compact")))
         case Figure() as figure:
             return figure_xml(figure, env, state)
+        case Equation() as equation:
+            return equation_xml(equation, env, state)
         case _:
             assert_never(block)
+
+
+def display_split(inlines: tuple[Inline, ...], portion: str | None, env: Env, state: State,
+                  where: Where) -> list:
+    """A paragraph with display mathematics in it (`text $$x$$ text`) as
+    Word has it, and pandoc writes it: the formula a centred paragraph of
+    its own between the text before and after it."""
+    out: list = []
+    run: list[Inline] = []
+    for item in (*inlines, None):
+        if item is None or (isinstance(item, Math) and item.display):
+            if run and not (len(run) == 1 and isinstance(run[0], Text) and not run[0].text.strip()):
+                out.append(paragraph(env, state, where.style, tuple(run), None if out else portion))
+            run = []
+            if item is not None:
+                out.append(equation_xml(Equation(tex=item.tex, line=item.line or 0), env, state)[0])
+        else:
+            run.append(item)
+    return out
 
 
 def code_xml(text: str, state: State):

@@ -14,11 +14,12 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from pipeline.model import (Abbr, Code, Emph, FootnoteRef, Image, Inline, LineBreak, Link, Ref,
-                            Strong, Text)
+from pipeline.model import (Abbr, Anchor, Code, Emph, FootnoteRef, Image, Inline, LineBreak, Link,
+                            Math, Ref, Span, Strike, Strong, Sub, Sup, Text)
 from pipeline.render.docx.fields import (bookmark, bookmark_name, bookmarked, complex_field,
                                          label_bookmark_name, set_text, simple_field,
                                          styled_paragraph, text_run)
+from pipeline.render.docx.math import math_xml
 from pipeline.render.docx.pictures import picture_run
 from pipeline.render.docx.state import Env, State
 
@@ -29,6 +30,15 @@ CHAR_STYLES = (("code", "Verbatim Char"), ("link", "Hyperlink"),
                ("strong", "Strong"), ("emph", "Emphasis"))
 
 PORTION_RUNS = 2  # what portion_run makes: the mark, then a space
+
+# Run marks that are direct formatting: the run property each sets, in the
+# order OOXML's schema wants them in a w:rPr.
+RUN_PROPERTIES: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("smallcaps", "w:smallCaps", {}), ("strike", "w:strike", {}),
+    ("mark", "w:highlight", {"w:val": "yellow"}), ("underline", "w:u", {"w:val": "single"}),
+    ("sub", "w:vertAlign", {"w:val": "subscript"}), ("sup", "w:vertAlign", {"w:val": "superscript"}))
+# A span's classes that are run marks (a key is shown as code).
+SPAN_MARKS = {"smallcaps": "smallcaps", "underline": "underline", "mark": "mark", "kbd": "code"}
 
 
 def inlines_xml(inlines: tuple[Inline, ...], env: Env, state: State,
@@ -63,6 +73,20 @@ def inline_xml(inline: Inline, env: Env, state: State, marks: frozenset[str]) ->
                               cross_reference(ref, env, state, marks | {"link"}))]
         case Image(path=path, mime=mime, width=width, height=height, alt=alt):
             return [picture_run(path, mime, width, height, alt, env, state)]
+        case Strike(children=children):
+            return inlines_xml(children, env, state, marks | {"strike"})
+        case Sub(children=children):
+            return inlines_xml(children, env, state, marks | {"sub"})
+        case Sup(children=children):
+            return inlines_xml(children, env, state, marks | {"sup"})
+        case Span(classes=classes, children=children, id=ident):
+            inner = inlines_xml(children, env, state,
+                                marks | {SPAN_MARKS[c] for c in classes if c in SPAN_MARKS})
+            return bookmarked(inner, bookmark_name(ident), state.bookmark_id()) if ident else inner
+        case Anchor(id=ident):
+            return bookmarked([], bookmark_name(ident), state.bookmark_id())
+        case Math(tex=tex, display=display):
+            return math_xml(tex, display, env, state)
         case _:
             assert_never(inline)
 
@@ -76,6 +100,9 @@ def run(state: State, text: str, marks: frozenset[str]):
         r.get_or_add_rPr().get_or_add_b()
     if "emph" in marks and styled != "Emphasis":
         r.get_or_add_rPr().get_or_add_i()
+    for mark, tag, values in RUN_PROPERTIES:
+        if mark in marks and not (mark == "sub" and "sup" in marks):  # the innermost would win: keep one
+            r.get_or_add_rPr().append(OxmlElement(tag, {qn(k): v for k, v in values.items()}))
     set_text(r, text)
     return r
 
@@ -101,6 +128,9 @@ def cross_reference(ref: Ref, env: Env, state: State, marks: frozenset[str]) -> 
     paragraph number (`\\r`); a table or figure: the bookmarked label and
     number of its caption ("Table 1"); anything unnumbered: its title."""
     target = bookmark_name(ref.id)
+    if ref.kind == "equation" and ref.number:  # its number is bookmarked inside "(1)"
+        return [run(state, f"{env.labels[ref.kind]} ", marks),
+                *complex_field(f" REF {label_bookmark_name(ref.id)} ", [run(state, ref.number, marks)])]
     if ref.kind == "section" and ref.number:
         return [run(state, f"{env.labels[ref.kind]} ", marks),
                 *complex_field(f" REF {target} \\r ", [run(state, ref.number, marks)])]

@@ -1,0 +1,267 @@
+"""pandoc's inline syntax, as Python-Markdown extensions, and the model
+nodes the elements they make become.
+
+- `~~struck~~`, `H~2~O`, `2^10^`: pymdownx's tilde and caret (their pandoc
+  rules: no unescaped space inside a sub- or superscript);
+- `[text]{.smallcaps #id}`: a bracketed span;
+- `^[an inline note]`: a footnote written where it is called;
+- `$x$` and `$$x$$` (with pandoc's rule for dollars: `$5 and $10` is text),
+  `$$ … $$ {#eq-id}` standing alone being a numbered equation;
+- a backslash at the end of a line: a hard line break;
+- `:smile:`: GitHub's emoji shortcodes (pymdownx's gemoji index), as the
+  character itself;
+- curly quotes, dashes (`--`, `---`) and ellipses by the briefing's `lang`
+  (Python-Markdown's smarty), never inside code;
+- kramdown's attribute lines (`{: .class}` alone on a line) and
+  `{::comment}` blocks, dropped.
+
+Each pattern makes an element whose tag the reader knows (see `node`);
+the TeX of a formula is kept in an attribute, where no later pattern, and
+no smart quote, can touch it.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.smarty import SmartyExtension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.util import AtomicString
+from pymdownx.caret import InsertSupExtension
+from pymdownx.emoji import EmojiExtension
+from pymdownx.tilde import DeleteSubExtension
+
+from pipeline import model as m
+
+MATH_TAG = "briefing-math"
+NOTE_TAG = "briefing-note"
+SPAN_TAG = "briefing-span"
+# `{#eq-id}` after display math; a line marker may stand before its `}`.
+MATH_ID = re.compile(r"[ \t]*\{#([A-Za-z][\w:.-]*)(?P<marks>[\ue000-\uf8ff\t]*)\}")
+
+# Quotation marks by the briefing's `lang` (its primary subtag); others get English's.
+# French sets its guillemets off with a narrow no-break space (U+202F).
+QUOTES = {
+    "fr": {"left-double-quote": "«\u202f", "right-double-quote": "\u202f»"},
+    "de": {"left-double-quote": "„", "right-double-quote": "“",
+           "left-single-quote": "‚", "right-single-quote": "‘"},
+}
+
+
+# Inline patterns ----------------------------------------------------------------
+
+def balanced(data: str, start: int) -> int | None:
+    """The index of the `]` closing the `[` before `start`, or None."""
+    depth = 1
+    index = start
+    while index < len(data):
+        char = data[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
+
+
+class InlineNote(InlineProcessor):
+    """`^[text]`: the note's text, read as Markdown, inside a NOTE_TAG."""
+
+    def handleMatch(self, found: re.Match[str], data: str):
+        end = balanced(data, found.end())
+        if end is None:
+            return None, None, None
+        note = etree.Element(NOTE_TAG)
+        note.text = data[found.end():end]
+        return note, found.start(), end + 1
+
+
+class BracketedSpan(InlineProcessor):
+    """`[text]{.class #id key=value}`: a span of classes and an id."""
+
+    ATTRIBUTES = re.compile(r"\{([^{}\n]*)\}")
+
+    def handleMatch(self, found: re.Match[str], data: str):
+        end = balanced(data, found.end())
+        if end is None:
+            return None, None, None
+        attributes = self.ATTRIBUTES.match(data, end + 1)
+        if not attributes:
+            return None, None, None
+        span = etree.Element(SPAN_TAG)
+        span.text = data[found.end():end]
+        words = attributes[1].split()
+        span.set("class", " ".join(word[1:] for word in words if word.startswith(".") and len(word) > 1))
+        span.set("id", next((word[1:] for word in words if word.startswith("#")), ""))
+        return span, found.start(), attributes.end()
+
+
+# pandoc's tex_math_dollars: display `$$…$$`; inline `$…$` whose opening `$`
+# has a non-space right after it, and whose closing `$` a non-space right
+# before it and no digit right after it.
+DISPLAY_MATH = r"(?<!\\)\$\$(?P<display>.+?)(?<!\\)\$\$"
+INLINE_MATH = r"(?<![\\$])\$(?P<inline>[^\s$](?:[^$\\]|\\.)*?)(?<![\s\\])\$(?!\d)"
+
+
+class MathPattern(InlineProcessor):
+    def handleMatch(self, found: re.Match[str], data: str):
+        element = etree.Element(MATH_TAG)
+        end = found.end()
+        if found["display"] is not None:
+            element.set("tex", stripped(found["display"]))
+            element.set("display", "1")
+            if label := MATH_ID.match(data, end):
+                element.set("id", label[1])
+                if label["marks"]:
+                    element.set("data-end", label["marks"])  # read by the line markers' walk
+                end = label.end()
+        else:
+            element.set("tex", found["inline"])
+        return element, found.start(), end
+
+
+EDGE = re.compile(r"^[\s\ue000-\uf8ff]+|[\s\ue000-\uf8ff]+$")
+
+
+def stripped(text: str) -> str:
+    """Text without the spaces at its ends, keeping the line markers among them."""
+    return EDGE.sub(lambda edge: "".join(re.findall("[\ue000-\uf8ff]", edge[0])), text)
+
+
+class BackslashBreak(InlineProcessor):
+    """A backslash ending a line (pandoc's escaped_line_breaks)."""
+
+    def handleMatch(self, found: re.Match[str], data: str):
+        return etree.Element("br"), found.start(), found.end()
+
+
+def emoji_index(options, md) -> dict:
+    """pymdownx's GitHub (gemoji) index, shared: its own `gemoji` deep-copies
+    the whole index for every Markdown instance, 60 ms each (the index is
+    only ever read)."""
+    from pymdownx import gemoji_db
+
+    return {"name": gemoji_db.name, "emoji": gemoji_db.emoji, "aliases": gemoji_db.aliases}
+
+
+def emoji_character(index, shortname, alias, uc, alt, title, category, options, md):
+    """A shortcode as the emoji character itself (the fonts draw it)."""
+    return AtomicString(alt)
+
+
+# Kramdown's lines ---------------------------------------------------------------
+
+# An attribute list alone on a line (`{: .class}`, `{:#id}`), not an
+# extension such as `{::comment}`. Line markers may stand in it.
+MARKS = "[\ue000-\uf8ff\t]*"
+IAL_LINE = re.compile(rf"^[ ]{{0,3}}\{{:(?!:)(?P<body>[^{{}}\n]*)\}}{MARKS}[ ]*{MARKS}$")
+IAL_ID = re.compile(r"(?:^|\s)#([A-Za-z][\w:.-]*)")
+ATX_HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)")
+COMMENT_START = re.compile(r"^\{::comment\}")
+COMMENT_END = re.compile(r"\{:/comment\}|\{:/\}")
+
+
+def unmarked(line: str) -> str:
+    return re.sub("[\ue000-\uf8ff]", "", line)
+
+
+class KramdownLines(Preprocessor):
+    """kramdown never shows an attribute list or a comment: an `{: …}`
+    line goes (its `#id` given to a heading on the line above), and so does
+    a `{::comment}` … `{:/comment}` block."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        in_comment = False
+        for line in lines:
+            plain = unmarked(line)
+            if in_comment:
+                in_comment = not COMMENT_END.search(plain)
+                continue
+            if COMMENT_START.match(plain):
+                in_comment = not COMMENT_END.search(plain)
+                continue
+            if found := IAL_LINE.match(plain):
+                ident = IAL_ID.search(found["body"])
+                if ident and out and ATX_HEADING.match(unmarked(out[-1])):
+                    out[-1] = with_id(out[-1], ident[1])
+                continue
+            out.append(line)
+        return out
+
+
+def with_id(heading: str, ident: str) -> str:
+    """An ATX heading line with `{#id}` at its end, its line marker inside
+    the braces, where the markers' preprocessor puts one before a `}`."""
+    body = heading.rstrip()
+    marks = re.search(r"[\ue000-\uf8ff\t]*$", body)
+    cut = marks.start() if marks else len(body)
+    return f"{body[:cut].rstrip().rstrip('#').rstrip()} {{#{ident}{body[cut:]}}}"
+
+
+# The extension ----------------------------------------------------------------
+
+class InlineSyntax(Extension):
+    def __init__(self, lang: str = "en") -> None:
+        super().__init__()
+        self.lang = lang
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # After fenced code is stashed (25), so a code block keeps its lines.
+        md.preprocessors.register(KramdownLines(md), "briefing_kramdown", 24)
+        # Math before backslash escapes (180): TeX is all backslashes; after
+        # code spans (190), where a dollar is only a dollar.
+        md.inlinePatterns.register(MathPattern(f"{DISPLAY_MATH}|{INLINE_MATH}", md), "briefing_math", 186)
+        md.inlinePatterns.register(InlineNote(r"(?<!\\)\^\[", md), "briefing_inline_note", 185)
+        md.inlinePatterns.register(BracketedSpan(r"(?<![\\!\]])\[(?!\^)", md), "briefing_span", 172)
+        md.inlinePatterns.register(BackslashBreak(r"\\\n", md), "briefing_backslash_break", 179)
+        for extension in self.extensions():
+            extension.extendMarkdown(md)
+
+    def extensions(self) -> list[Extension]:
+        quotes = QUOTES.get(self.lang.split("-")[0].lower(), {})
+        return [DeleteSubExtension(smart_delete=True),
+                InsertSupExtension(insert=False),
+                EmojiExtension(emoji_index=emoji_index, emoji_generator=emoji_character, alt="unicode"),
+                SmartyExtension(smart_angled_quotes=False, substitutions=quotes)]
+
+
+# Elements -> model ----------------------------------------------------------------
+
+Children = Callable[[etree.Element], tuple[m.Inline, ...]]
+
+INLINE_TAGS = frozenset(("del", "s", "strike", "sub", "sup", "ins", "u", "mark", "kbd", SPAN_TAG, MATH_TAG))
+
+
+def node(element: etree.Element, children: Children, line: int) -> m.Inline | None:
+    """The model node of an element these extensions (or the raw HTML
+    allowlist) make; None for one they do not."""
+    match element.tag:
+        case "del" | "s" | "strike":
+            return m.Strike(children=children(element))
+        case "sub":
+            return m.Sub(children=children(element))
+        case "sup" if not element.get("id", "").startswith("fnref"):  # not a footnote's call
+            return m.Sup(children=children(element))
+        case "ins" | "u":
+            return m.Span(classes=("underline",), children=children(element))
+        case "mark":
+            return m.Span(classes=("mark",), children=children(element))
+        case "kbd":
+            return m.Span(classes=("kbd",), children=children(element))
+        case tag if tag == SPAN_TAG:
+            classes = tuple(element.get("class", "").split())
+            return m.Span(classes=classes, children=children(element), id=element.get("id", ""), line=line)
+        case tag if tag == MATH_TAG:
+            return m.Math(tex=element.get("tex", "").strip(), display=element.get("display") == "1", line=line)
+    return None

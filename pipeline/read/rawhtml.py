@@ -1,0 +1,754 @@
+"""Raw HTML, read safely: parsed into the elements the reader knows, through
+an allowlist, and never passed through.
+
+Python-Markdown stashes raw HTML and leaves a placeholder where it stood:
+each inline tag (`<sup>`, `</sup>`) on its own, and here each HTML block as
+CommonMark delimits it (`HtmlBlocks`: a block tag such as `<details>` runs
+to the next blank line, a comment to its `-->`), so the Markdown between
+`<details>` and `</details>` is still read as Markdown, as GitHub and
+pandoc read it. `RawHtml` then puts each element's content back together,
+its text, its Markdown children and the stashed tags between them, and
+rebuilds what the tags open and close with Python's html.parser:
+
+- comments go, from every output (a reviewer's hidden note never reaches
+  a reader); so do `<!DOCTYPE …>` and `<?…?>`;
+- the allowlist (TAGS) becomes the elements Python-Markdown itself makes
+  (`<b>` is `strong`, `<a href>` a link the reader checks as any link,
+  `<img>` an image checked as any image), with no attribute but the few
+  each needs; an `id` or `<a name>` becomes an anchor, so `#x` finds it;
+- any other tag is shown as text, as written, and named once per kind in
+  a warning (`html.unsupported`): `<script>` is text, `onerror=` is
+  nowhere, a `javascript:` link is refused by the reader, and nothing is
+  fetched.
+
+Block elements that land in a paragraph split it; inline content that
+lands among blocks is made a paragraph; `<div>`, `<center>` and
+`<picture>` wrap nothing of their own (their content stays).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import markdown
+from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
+
+from pipeline.read.inlines import SPAN_TAG
+
+ANCHOR_TAG = "briefing-anchor"  # an `id` or `<a name>`: a place links lead to
+TEXT_TAG = "briefing-text"  # a tag not on the list, as text
+RAW = "data-raw"  # on an element made from raw HTML (an <img> is a picture, not a captioned figure)
+MARKER = re.compile("[\ue000-\uf8ff]")  # the line markers a preprocessor may have added
+MARKS = re.compile("\t?[\ue000-\uf8ff]{2}")  # a marker, with the tab that may stand before it
+
+# Raw tag -> the element the reader knows.
+INLINE = {"b": "strong", "strong": "strong", "i": "em", "em": "em", "code": "code", "br": "br",
+          "sup": "sup", "sub": "sub", "del": "del", "s": "del", "strike": "del", "ins": "ins",
+          "u": "u", "mark": "mark", "kbd": "kbd", "abbr": "abbr", "a": "a", "img": "img",
+          "span": SPAN_TAG, "cite": "em", "var": "em", "dfn": "em", "small": SPAN_TAG, "q": SPAN_TAG,
+          "tt": "code", "samp": "code"}
+BLOCK = {"p": "p", "details": "details", "summary": "summary", "blockquote": "blockquote",
+         "ul": "ul", "ol": "ol", "li": "li", "dl": "dl", "dt": "dt", "dd": "dd", "pre": "pre",
+         "hr": "hr", "table": "table", "thead": "thead", "tbody": "tbody", "tfoot": "tbody",
+         "tr": "tr", "th": "th", "td": "td", "caption": "caption",
+         **{f"h{n}": f"h{n}" for n in range(1, 7)}}
+TRANSPARENT = frozenset(("div", "center", "picture", "figure", "section", "article", "main",
+                         "header", "footer", "aside", "nav", "font", "big", "colgroup"))
+DROPPED = frozenset(("source", "wbr", "col"))  # empty, nothing to show
+VOID = frozenset(("br", "img", "hr", "source", "wbr", "col", "input", "meta", "link", "area",
+                  "base", "embed", "param", "track"))
+TAGS = frozenset((*INLINE, *BLOCK, *TRANSPARENT, *DROPPED))
+BLOCK_ELEMENTS = frozenset(("p", "details", "blockquote", "ul", "ol", "dl", "pre", "hr", "table",
+                            *(f"h{n}" for n in range(1, 7))))
+# Where only inline content may stand.
+PHRASING = frozenset(("p", "summary", "th", "td", "dt", "caption", "em", "strong", "code", "a",
+                      "sup", "sub", "del", "ins", "u", "mark", "kbd", "abbr", SPAN_TAG,
+                      *(f"h{n}" for n in range(1, 7))))
+ID = re.compile(r"[A-Za-z][\w:.-]*")
+WHITESPACE = re.compile(r"\s*")
+
+
+# Tokens ------------------------------------------------------------------------
+
+@dataclass
+class Start:
+    tag: str
+    attrs: dict[str, str]
+    raw: str
+    closed: bool = False  # `<br/>`
+    line: int = 0  # in an HTML block: its source line (inline, the markers around it say)
+
+
+@dataclass
+class End:
+    tag: str
+    raw: str
+    line: int = 0
+
+
+@dataclass
+class Node:
+    element: etree.Element  # made by Python-Markdown
+
+
+Token = str | Start | End | Node
+
+
+class Tokens(HTMLParser):
+    """Raw HTML as tokens: text (with character references decoded), start
+    and end tags; comments, declarations and processing instructions dropped."""
+
+    def __init__(self, first_line: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[Token] = []
+        self.first_line = first_line  # 0: not known (an inline tag)
+
+    def line(self) -> int:
+        return self.first_line + self.getpos()[0] - 1 if self.first_line else 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(Start(tag, {k: v or "" for k, v in attrs}, self.get_starttag_text() or f"<{tag}>",
+                              line=self.line()))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(Start(tag, {k: v or "" for k, v in attrs}, self.get_starttag_text() or f"<{tag}/>",
+                              closed=True, line=self.line()))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(End(tag, f"</{tag}>", line=self.line()))
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(self.marked(data))
+
+    def unknown_decl(self, data: str) -> None:  # <![CDATA[text]]>
+        self.out.append(self.marked(data.removeprefix("CDATA[")))
+
+    def marked(self, data: str) -> str:
+        """Text of an HTML block with the line markers its source lines had
+        (taken off to parse it), so its words keep their lines."""
+        if not self.first_line or not data.strip():
+            return data
+        from pipeline.read.markdown import marker  # the markers' one encoding; it imports us
+
+        line = self.line()
+        parts = data.split("\n")
+        # At each line's end, where the source had its marker (not after the
+        # last part, which the next tag's own line follows).
+        return "\n".join(part + (marker(line + index) if part.strip() and index < len(parts) - 1 else "")
+                         for index, part in enumerate(parts))
+
+
+def tokens(raw: str, first_line: int = 0) -> list[Token]:
+    parser = Tokens(first_line)
+    parser.feed(raw)
+    parser.close()
+    return parser.out
+
+
+# Block raw HTML, as CommonMark delimits it ----------------------------------------
+
+BLOCK_STARTS = (
+    (re.compile(r"<(?:script|pre|style|textarea)(?:\s|>|$)", re.I), re.compile(r"</(?:script|pre|style|textarea)>", re.I)),
+    (re.compile(r"<!--"), re.compile(r"-->")),
+    (re.compile(r"<\?"), re.compile(r"\?>")),
+    (re.compile(r"<![A-Za-z]"), re.compile(r">")),
+    (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>")),
+)
+BLOCK_TAG_START = re.compile(
+    r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
+    r"dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|"
+    r"html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|picture|search|"
+    r"section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)(?:\s|/?>|$)", re.I)
+ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
+LONE_TAG = re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*(?:{ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$")
+INDENT = re.compile(r"[ ]{0,3}(?=<)")
+
+
+@dataclass
+class RawBlock:
+    """A block of raw HTML, kept in the stash until RawHtml reads it."""
+    text: str
+    mark: str  # the line marker of its first line
+
+    def __str__(self) -> str:  # what Python-Markdown's serializer would write: nothing of it
+        return ""
+
+
+class HtmlBlocks(Preprocessor):
+    """CommonMark's HTML blocks, each stashed whole (its line markers taken
+    off) and left as a placeholder paragraph of its own, with the marker of
+    its first line."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            plain = MARKER.sub("", lines[index]).replace("\t", "")
+            indent = INDENT.match(plain)
+            end = self.block_end(lines, index, plain[indent.end():], bool(out) and bool(out[-1].strip())) \
+                if indent else None
+            if end is None:
+                out.append(lines[index])
+                index += 1
+                continue
+            block = lines[index:end]
+            first_mark = "".join(MARKER.findall(lines[index]))[:2]
+            raw = "\n".join(MARKS.sub("", line) for line in block)
+            if out and out[-1].strip():
+                out.append("")
+            out += [self.md.htmlStash.store(RawBlock(raw, first_mark)) + first_mark, ""]
+            index = end
+        return out
+
+    @staticmethod
+    def block_end(lines: list[str], index: int, line: str, in_paragraph: bool) -> int | None:
+        """Where the HTML block starting at `index` ends (exclusive), or None."""
+        for start, end in BLOCK_STARTS:
+            if start.match(line):
+                for number in range(index, len(lines)):
+                    if end.search(MARKER.sub("", lines[number])):
+                        return number + 1
+                return len(lines)
+        if BLOCK_TAG_START.match(line) or (LONE_TAG.match(line) and not in_paragraph):
+            number = index
+            while number < len(lines) and MARKER.sub("", lines[number]).strip():
+                number += 1
+            return number
+        return None
+
+
+# Rebuilding the tree ------------------------------------------------------------
+
+@dataclass
+class Unsupported:
+    """Each kind of tag shown as text, for one warning each: tag -> its raw
+    texts and the elements that hold them (whose lines the reader knows;
+    the first in the source is named)."""
+    found: dict[str, list[tuple[str, etree.Element]]] = field(default_factory=dict)
+
+
+class RawHtml(Treeprocessor):
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.unsupported = Unsupported()
+
+    def run(self, root: etree.Element) -> None:
+        self.unsupported = Unsupported()
+        setattr(self.md, "raw_html_unsupported", self.unsupported)
+        self.rebuild(root, flow=True)
+
+    # The stash
+
+    def raw(self, text: str | None) -> list[Token]:
+        """Text as tokens: its placeholders of stashed tags parsed, the
+        others (character references, emoji, code) left in the text."""
+        if not text:
+            return []
+        if "\x02" not in text:
+            return [text]
+        out: list[Token] = []
+        position = search = 0
+        while found := HTML_PLACEHOLDER_RE.search(text, search):
+            search = found.end()
+            stashed = self.md.htmlStash.rawHtmlBlocks[int(found[1])]
+            if not isinstance(stashed, str) or not stashed.startswith("<"):
+                continue
+            before = text[position:found.start()]
+            if stashed.startswith("<!--") and before.endswith((" ", "\t")):
+                # `a <!-- x --> b`: one space stays between the words
+                spaces = len(text[found.end():]) - len(text[found.end():].lstrip(" \t"))
+                text = text[:found.end()] + text[found.end() + spaces:]
+            out.append(before)
+            # A tag ending a line holds its marker (`<br<m>>`): parsed without
+            # it, the marker kept in the text after it for the line it gives.
+            out.extend(tokens(MARKS.sub("", stashed)))
+            out.append("".join(MARKER.findall(stashed)))
+            out.append(Start("", {}, ""))  # a mark that raw HTML stood here, taken out by nest()
+            position = found.end()
+        out.append(text[position:])
+        return [token for token in out if token != ""]
+
+    def block(self, element: etree.Element) -> list[Token] | None:
+        """A paragraph holding only a stashed HTML block: its tokens."""
+        if element.tag != "p" or len(element):
+            return None
+        found = HTML_PLACEHOLDER_RE.fullmatch(MARKER.sub("", element.text or "").strip())
+        if not found:
+            return None
+        stashed = self.md.htmlStash.rawHtmlBlocks[int(found[1])]
+        # A block ends where it ends: what follows starts a paragraph of its own.
+        if not isinstance(stashed, RawBlock):
+            return None
+        from pipeline.read.markdown import marked_line  # the markers' one encoding; it imports us
+
+        first = marked_line(stashed.mark) if len(stashed.mark) == 2 else 0
+        return [*tokens(stashed.text, first), Start("", {}, BREAK)]
+
+    # Putting an element's content back together
+
+    def rebuild(self, element: etree.Element, flow: bool) -> bool:
+        """Whether raw HTML was found in the element's own content."""
+        content: list[Token] = self.raw(element.text)
+        emptied = False
+        for child in element:
+            block = self.block(child)
+            if block is not None:
+                content += block
+                continue
+            if self.rebuild(child, flow=is_flow(child)) and child.tag == "p" and not len(child) \
+                    and not (child.text or "").strip():
+                emptied = True  # a paragraph of nothing but a comment or a stray end tag
+            else:
+                content.append(Node(child))
+            content += self.raw(child.tail)
+        raw = emptied or any(isinstance(token, Start) for token in content)
+        split = any(child.tag == "p" and any(is_block(inner) for inner in child) for child in element)
+        if not raw and not (split and flow):
+            return False  # nothing of raw HTML here: the element stays as it is
+        for child in list(element):
+            element.remove(child)
+            child.tail = None
+        element.text = None
+        for token in self.nest(content):
+            if isinstance(token, str):
+                append_text(element, token)
+            elif isinstance(token, Node):
+                element.append(token.element)
+        self.tidy(element, flow)
+        return raw
+
+    def nest(self, content: list[Token]) -> list[Token]:
+        """Tokens to nodes: what each allowed tag opens, closed by its end
+        tag, by a sibling that closes it implicitly (`<li>` after `<li>`),
+        or by the end of the content around it."""
+        top = etree.Element("top")
+        stack = [top]
+        for token in content:
+            parent = stack[-1]
+            if isinstance(token, str):
+                append_text(parent, token)
+            elif isinstance(token, Node):
+                parent.append(token.element)
+            elif isinstance(token, Start):
+                if not token.tag:
+                    if token.raw == BREAK:
+                        etree.SubElement(parent, BREAK)
+                    continue
+                if token.tag in IMPLIED_END and stack[-1].get(OPENED_BY) in IMPLIED_END[token.tag]:
+                    stack.pop()
+                made = self.element(token, stack[-1])
+                if made is not None and token.tag not in VOID and not token.closed:
+                    stack.append(made)
+            elif token.tag in TAGS:
+                for depth in range(len(stack) - 1, 0, -1):
+                    if stack[depth].get(OPENED_BY) == token.tag:
+                        del stack[depth:]
+                        break
+                # An end tag that closes nothing open is dropped, as browsers do.
+            else:
+                self.shown(parent, token)
+        for element in top.iter():
+            element.attrib.pop(OPENED_BY, None)
+        out: list[Token] = [top.text] if top.text else []
+        for child in list(top):
+            top.remove(child)
+            tail, child.tail = child.tail, None
+            out.append(Node(child))
+            if tail:
+                out.append(tail)
+        return out
+
+    def element(self, token: Start, parent: etree.Element) -> etree.Element | None:
+        """The element a start tag opens in `parent` (None: nothing to open)."""
+        tag, attrs = token.tag, token.attrs
+        ident = attrs.get("id") or (attrs.get("name") if tag == "a" else None)
+        anchor = etree.Element(ANCHOR_TAG, {"id": ident}) if ident and ID.fullmatch(ident) else None
+        if anchor is not None and token.line:
+            from pipeline.read.markdown import OWN_MARK, marker  # it imports us
+
+            anchor.set(OWN_MARK, marker(token.line))
+        if anchor is not None and (tag in VOID or tag in TRANSPARENT or tag == "a" or tag not in TAGS):
+            parent.append(anchor)  # before it: it has no content of its own to hold the anchor
+            anchor = None
+        if tag in DROPPED:
+            return None
+        if tag not in TAGS:
+            self.shown(parent, token)
+            return None
+        if tag in TRANSPARENT or (tag == "a" and not attrs.get("href")):
+            made = etree.SubElement(parent, TRANSPARENT_TAG)  # its content stays, in its place
+        else:
+            made = etree.SubElement(parent, INLINE.get(tag) or BLOCK[tag])
+        made.set(OPENED_BY, tag)
+        made.set(RAW, "1")
+        if token.line:
+            from pipeline.read.markdown import OWN_MARK, marker  # it imports us
+
+            made.set(OWN_MARK, marker(token.line))  # its line, read before its text
+        match tag:
+            case "a" if attrs.get("href"):
+                made.set("href", attrs["href"].strip())
+                if attrs.get("title"):
+                    made.set("title", attrs["title"])
+            case "img":
+                made.set("src", attrs.get("src", "").strip())
+                made.set("alt", attrs.get("alt", ""))
+            case "abbr":
+                made.set("title", attrs.get("title", ""))
+            case "ol" if (attrs.get("start") or "").isdigit():
+                made.set("start", attrs["start"])
+            case "h1" | "h2" | "h3" | "h4" | "h5" | "h6" if ident and ID.fullmatch(ident):
+                made.set("id", ident)
+            case "span":
+                made.set("class", " ".join(attrs.get("class", "").split()))
+        if anchor is not None and tag not in HEADINGS:
+            made.append(anchor)  # its first content, where `#id` leads
+        return made
+
+    def resolved(self, text: str) -> str:
+        """Text with the stash's character references (`&lt;`) as characters."""
+        def value(found: re.Match[str]) -> str:
+            stashed = self.md.htmlStash.rawHtmlBlocks[int(found[1])]
+            return html.unescape(stashed) if isinstance(stashed, str) and stashed.startswith("&") else ""
+        return HTML_PLACEHOLDER_RE.sub(value, text)
+
+    def shown(self, parent: etree.Element, token: Start | End) -> None:
+        """A tag not on the list, shown as text, as written."""
+        text = etree.SubElement(parent, TEXT_TAG)
+        text.text = token.raw
+        if token.line:
+            from pipeline.read.markdown import OWN_MARK, marker  # it imports us
+
+            text.set(OWN_MARK, marker(token.line))
+        self.unsupported.found.setdefault(token.tag, []).append((token.raw, text))
+
+    # The content model: blocks among blocks, inlines in paragraphs
+
+    def tidy(self, element: etree.Element, flow: bool) -> None:
+        unwrap_transparent(element)
+        if not flow:
+            drop_breaks(element)
+        for child in list(element):
+            if child.get(RAW):
+                self.tidy(child, is_flow(child))
+        match element.tag:
+            case "pre":
+                make_pre(element)
+            case "code" | "abbr":
+                flatten(element, self.resolved)
+            case "table":
+                make_table(element)
+            case "ul" | "ol":
+                make_list(element)
+            case "dl":
+                make_definitions(element)
+            case tag if flow:
+                paragraphs(element)
+                unfold_sections(element)
+            case tag if tag in PHRASING and tag != "p":
+                inline_only(element)
+        if element.tag != "img":
+            element.attrib.pop(RAW, None)
+
+
+OPENED_BY = "data-opened-by"
+BREAK = "briefing-break"  # where an HTML block ended
+TRANSPARENT_TAG = "briefing-transparent"
+HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
+# A start tag that closes an open element of these kinds, as HTML's parser does.
+IMPLIED_END = {"li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "tr": ("tr", "td", "th"),
+               "td": ("td", "th"), "th": ("td", "th"), "p": ("p",)}
+# Containers whose content is blocks (a leading run of text, in a list item).
+FLOW = frozenset(("top", "div", "blockquote", "details", "li", "dd"))
+
+
+def is_flow(element: etree.Element) -> bool:
+    return element.tag in FLOW
+
+
+# Helpers over ElementTree -----------------------------------------------------------
+
+def append_text(element: etree.Element, text: str) -> None:
+    if not text:
+        return
+    if len(element):
+        last = element[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        element.text = (element.text or "") + text
+
+
+def drop_breaks(element: etree.Element) -> None:
+    for child in [child for child in element if child.tag == BREAK]:
+        index = list(element).index(child)
+        if child.tail:
+            append_after(element, index - 1, child.tail)
+        element.remove(child)
+
+
+def unwrap_transparent(element: etree.Element) -> None:
+    """`<div>`, `<center>`, `<picture>`, `<a name>`: their content in their place."""
+    index = 0
+    while index < len(element):
+        child = element[index]
+        if child.tag != "briefing-transparent":
+            index += 1
+            continue
+        inner = list(child)
+        if child.text:
+            if index:
+                element[index - 1].tail = (element[index - 1].tail or "") + child.text
+            else:
+                element.text = (element.text or "") + child.text
+        tail = child.tail
+        element.remove(child)
+        for offset, grandchild in enumerate(inner):
+            element.insert(index + offset, grandchild)
+        index += len(inner)
+        if tail:
+            if index:
+                element[index - 1].tail = (element[index - 1].tail or "") + tail
+            else:
+                element.text = (element.text or "") + tail
+
+
+# What a flow container holds apart from paragraphs: a stray item or row
+# stays itself (the reader refuses what it cannot place).
+STRUCTURE = frozenset(("li", "dt", "dd", "summary", "tr", "thead", "tbody", "div", "caption"))
+
+
+def is_block(element: etree.Element) -> bool:
+    return element.tag in BLOCK_ELEMENTS
+
+
+def paragraphs(element: etree.Element) -> None:
+    """A flow container's content as blocks: a run of inline content
+    becomes a paragraph, a paragraph with blocks in it is split around them."""
+    content: list[etree.Element | str] = []
+    if element.text:
+        content.append(element.text)
+    for child in list(element):
+        if child.tag == "p" and any(is_block(grandchild) for grandchild in child):
+            content.extend(split_paragraph(child))
+        else:
+            content.append(child)
+        if child.tail:
+            content.append(child.tail)
+            child.tail = None
+        element.remove(child)
+    element.text = None
+
+    def stands_alone(piece: etree.Element | str) -> bool:
+        return not isinstance(piece, str) and (is_block(piece) or piece.tag in STRUCTURE or piece.tag == BREAK)
+
+    if element.tag in ("li", "dd"):  # these hold a leading run of inline content themselves
+        lead = 0
+        while lead < len(content) and not stands_alone(content[lead]):
+            lead += 1
+        for piece in content[:lead]:
+            if isinstance(piece, str):
+                append_text(element, piece)
+            else:
+                element.append(piece)
+        content = content[lead:]
+    run: list[etree.Element | str] = []
+    ends: list[etree.Element | str | None] = [*content, None]
+    for end in ends:
+        if end is None or stands_alone(end):
+            if any(not isinstance(part, str) or part.strip() for part in run):
+                paragraph = etree.SubElement(element, "p")
+                for part in run:
+                    if isinstance(part, str):
+                        append_text(paragraph, part if paragraph.text or len(paragraph) else part.lstrip())
+                    else:
+                        paragraph.append(part)
+                strip_end(paragraph)
+            run = []
+            if isinstance(end, etree.Element) and end.tag != BREAK:
+                element.append(end)
+        elif not (not isinstance(end, str) and end.tag == "br" and not run):
+            run.append(end)
+
+
+def unfold_sections(element: etree.Element) -> None:
+    """A `<details>` that holds headings holds sections, which no note can:
+    its summary stays as a bold line, its content in its place (as pandoc,
+    which passes the tags through, shows the headings)."""
+    for index, child in reversed(list(enumerate(element))):
+        if child.tag != "details" or not any(inner.tag in HEADINGS for inner in child):
+            continue
+        element.remove(child)
+        content = list(child)
+        summary = child.find("summary")
+        if summary is not None:
+            content.remove(summary)
+            line = etree.Element("p")
+            strong = etree.SubElement(line, "strong")
+            strong.text, strong[:] = summary.text, list(summary)
+            content.insert(0, line)
+        for offset, inner in enumerate(content):
+            element.insert(index + offset, inner)
+
+
+def split_paragraph(paragraph: etree.Element) -> list[etree.Element | str]:
+    out: list[etree.Element | str] = []
+    current = etree.Element("p")
+    current.text = paragraph.text
+    for child in list(paragraph):
+        paragraph.remove(child)
+        if is_block(child):
+            out.append(current)
+            tail, child.tail = child.tail, None
+            out.append(child)
+            current = etree.Element("p")
+            current.text = tail
+        else:
+            current.append(child)
+    out.append(current)
+    return [p for p in out if not (isinstance(p, etree.Element) and p.tag == "p" and not len(p)
+                                   and not (p.text or "").strip())]
+
+
+def strip_end(paragraph: etree.Element) -> None:
+    if len(paragraph):
+        last = paragraph[-1]
+        last.tail = (last.tail or "").rstrip() or None
+    else:
+        paragraph.text = (paragraph.text or "").strip() or None
+
+
+def inline_only(element: etree.Element) -> None:
+    """Blocks in a cell, a heading or a summary: their inline content, line by line."""
+    for index, child in enumerate(list(element)):
+        if is_block(child):
+            replace_with_content(element, child, separator=index > 0)
+
+
+def replace_with_content(parent: etree.Element, child: etree.Element, separator: bool) -> None:
+    index = list(parent).index(child)
+    parent.remove(child)
+    pieces: list[etree.Element] = []
+    if separator:
+        pieces.append(etree.Element("br"))
+    text = " ".join(WHITESPACE_RUN.split(" ".join(child.itertext()).strip()))
+    if text:
+        if pieces:
+            pieces[-1].tail = text
+        else:
+            if index:
+                parent[index - 1].tail = (parent[index - 1].tail or "") + text
+            else:
+                parent.text = (parent.text or "") + text
+    for offset, piece in enumerate(pieces):
+        parent.insert(index + offset, piece)
+    if child.tail:
+        append_after(parent, index + len(pieces) - 1, child.tail)
+
+
+WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def append_after(parent: etree.Element, index: int, text: str) -> None:
+    if index >= 0 and index < len(parent):
+        parent[index].tail = (parent[index].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def flatten(element: etree.Element, resolved: Callable[[str], str]) -> None:
+    """Code and abbreviations hold text only."""
+    text = resolved("".join(element.itertext()))
+    for child in list(element):
+        element.remove(child)
+    element.text = html.escape(text, quote=False) if element.tag == "code" else text
+
+
+def make_pre(pre: etree.Element) -> None:
+    """`<pre>`: code, as Python-Markdown makes an indented block."""
+    text = "".join(pre.itertext()).removeprefix("\n")
+    for child in list(pre):
+        pre.remove(child)
+    pre.text = None
+    code = etree.SubElement(pre, "code")
+    code.text = html.escape(text, quote=False)
+
+
+def make_list(element: etree.Element) -> None:
+    """A list holds items: anything else in it joins the item before it."""
+    items: list[etree.Element] = []
+    if (element.text or "").strip():
+        items.append(etree.Element("li"))
+        items[-1].text = element.text
+    element.text = None
+    for child in list(element):
+        element.remove(child)
+        tail, child.tail = child.tail, None
+        if child.tag != "li":
+            if not items:
+                items.append(etree.Element("li"))
+            items[-1].append(child)
+        else:
+            items.append(child)
+        if tail and tail.strip():
+            append_text(items[-1], tail)
+    element.extend(items)
+
+
+def make_definitions(element: etree.Element) -> None:
+    element.text = None
+    for child in list(element):
+        child.tail = None
+        if child.tag not in ("dt", "dd"):
+            element.remove(child)
+
+
+def make_table(table: etree.Element) -> None:
+    """A table as Python-Markdown makes one: a head row of `th`, body rows
+    of `td`, every row as wide as the widest (cells spanning more than one
+    column or row are read as one cell)."""
+    rows = [row for row in table.iter("tr")]
+    caption = table.find("caption")
+    cells = [[cell for cell in row if cell.tag in ("th", "td")] for row in rows]
+    cells = [row for row in cells if row]
+    for child in list(table):
+        table.remove(child)
+    table.text = None
+    if not cells:
+        return
+    width = max(len(row) for row in cells)
+    head = etree.SubElement(etree.SubElement(table, "thead"), "tr")
+    body = etree.SubElement(table, "tbody")
+    for number, row in enumerate(cells):
+        tr = head if number == 0 else etree.SubElement(body, "tr")
+        for cell in row + [etree.Element("td") for _ in range(width - len(row))]:
+            cell.tag = "th" if number == 0 else "td"
+            cell.tail = None
+            tr.append(cell)
+    if caption is not None:
+        table.set("data-caption", " ".join("".join(caption.itertext()).split()))
+
+
+# Registration ----------------------------------------------------------------------
+
+# Python-Markdown's pattern for an inline tag or comment, letting a line's
+# marker stand before its closing `>` (where the markers' preprocessor puts
+# one at a line's end).
+if not HTML_RE.endswith(")>)"):
+    raise RuntimeError(f"Python-Markdown {markdown.__version__} changed its HTML pattern: {HTML_RE}")
+TAG_RE = HTML_RE[:-2] + "[\ue000-\uf8ff]{0,2}>)"
+
+def register(md: markdown.Markdown) -> None:
+    """Raw HTML read into the stash (blocks as CommonMark delimits them,
+    tags inline), then rebuilt through the allowlist once every inline
+    pattern, smart quote and abbreviation has run."""
+    md.preprocessors.register(HtmlBlocks(md), "briefing_html_blocks", 20)
+    md.inlinePatterns.register(HtmlInlineProcessor(TAG_RE, md), "html", 90)
+    md.treeprocessors.register(RawHtml(md), "briefing_raw_html", 4)

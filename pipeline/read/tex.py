@@ -1,0 +1,140 @@
+"""TeX mathematics -> MathML, checked: the one conversion every backend
+starts from (HTML shows the MathML, the PDF an SVG drawn from it, Word an
+equation converted from it).
+
+latex2mathml does the conversion. What it writes is parsed again and kept
+only if it is well-formed MathML of the elements and attributes listed
+below (no links, no styles, nothing that loads), and only if every command
+was understood: latex2mathml leaves a command it does not know as text
+(`<mi>\\foo</mi>`), which would show the TeX raw. A formula that fails is a
+MathProblem, which the reader reports at the formula's line.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lxml import etree
+
+MATHML = "http://www.w3.org/1998/Math/MathML"
+MAX_TEX = 4000  # characters in one formula
+MAX_DEPTH = 40  # nested groups `{…}` in one formula
+
+ELEMENTS = frozenset((
+    "math", "mrow", "mi", "mn", "mo", "mtext", "mspace", "ms", "msub", "msup", "msubsup",
+    "munder", "mover", "munderover", "mfrac", "msqrt", "mroot", "mstyle", "mpadded",
+    "mphantom", "mfenced", "menclose", "mtable", "mtr", "mtd", "mlabeledtr", "merror",
+    "mmultiscripts", "mprescripts", "none", "semantics", "annotation",
+))
+ATTRIBUTES = frozenset((
+    "display", "mathvariant", "mathsize", "mathcolor", "mathbackground", "stretchy", "fence",
+    "form", "separator", "separators", "lspace", "rspace", "largeop", "movablelimits", "accent",
+    "accentunder", "columnalign", "columnspacing", "rowspacing", "columnlines", "rowlines",
+    "frame", "displaystyle", "scriptlevel", "width", "height", "depth", "linethickness",
+    "notation", "minsize", "maxsize", "symmetric", "align", "linebreak", "open", "close",
+    "rowalign", "bevelled", "voffset", "encoding", "columnspan", "rowspan",
+))
+
+# What latex2mathml lacks, said in what it has: amsmath's `aligned` is
+# `split` in display; `\arg` is an operator name like `\sin`; labels and
+# `\nonumber` only steer LaTeX's own numbering, which the model does.
+REWRITES = (
+    (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{split}"),
+    (re.compile(r"\\(begin|end)\{(align|equation|gather)\*?\}"), r"\\\1{split}"),
+    (re.compile(r"\\arg(?![A-Za-z])"), r"\\operatorname{arg}"),
+    (re.compile(r"\\label\{[^{}]*\}|\\nonumber(?![A-Za-z])|\\notag(?![A-Za-z])"), ""),
+)
+# Macro definitions can expand without end (or exponentially): refused.
+MACROS = re.compile(r"\\(?:def|newcommand|renewcommand|providecommand|let|DeclareMathOperator)(?![A-Za-z])")
+
+ERRORS = {
+    "NumeratorNotFoundError": "a \\frac without its numerator",
+    "DenominatorNotFoundError": "a \\frac without its denominator",
+    "ExtraLeftOrMissingRightError": "a \\left without its \\right",
+    "MissingSuperScriptOrSubscriptError": "a ^ or _ with nothing after it",
+    "DoubleSubscriptsError": "two subscripts in a row (write x_{a b}, or {x_a}_b)",
+    "DoubleSuperscriptsError": "two superscripts in a row (write x^{a b}, or {x^a}^b)",
+    "NoAvailableTokensError": "it ends too early: a { without its }, or a command without its argument",
+    "MissingEndError": "a \\begin{…} without its \\end{…}",
+    "InvalidStyleForGenfracError": "a \\genfrac with a style it does not know",
+    "InvalidAlignmentError": "an array's column alignment it does not know",
+    "InvalidWidthError": "a width it does not understand",
+    "LimitsMustFollowMathOperatorError": "\\limits after something that is not an operator",
+}
+
+
+BRACES = re.compile(r"(?<!\\)[{}]|(?<=\\\\)[{}]")  # not `\{`, a literal brace (but `\\{` opens)
+
+
+# Elements of a fixed number of parts: a `\frac{1}` has one.
+ARITY = {"mfrac": 2, "mroot": 2, "msub": 2, "msup": 2, "munder": 2, "mover": 2, "msubsup": 3,
+         "munderover": 3}
+WHAT = {"mfrac": "a fraction", "mroot": "a root", "msub": "a subscript", "msup": "a superscript",
+        "munder": "an under-script", "mover": "an over-script", "msubsup": "a sub- and superscript",
+        "munderover": "a limit"}
+
+
+class MathProblem(Exception):
+    """Why a formula cannot be shown."""
+
+
+def prepared(tex: str) -> str:
+    for pattern, replacement in REWRITES:
+        tex = pattern.sub(replacement, tex)
+    return tex
+
+
+@lru_cache(maxsize=1024)
+def to_mathml(tex: str, display: bool = False) -> str:
+    """The formula as a `<math>` element, checked; MathProblem if it cannot be."""
+    if not tex.strip():
+        raise MathProblem("the formula is empty")
+    if len(tex) > MAX_TEX:
+        raise MathProblem(f"a formula of {len(tex):,} characters is past the limit of {MAX_TEX:,}")
+    if found := MACROS.search(tex):
+        raise MathProblem(f"{found[0]} is not supported: write the formula out in full")
+    depth = 0
+    for char in BRACES.findall(tex):
+        depth += 1 if char == "{" else -1
+        if depth > MAX_DEPTH:
+            raise MathProblem(f"groups {{…}} nest deeper than {MAX_DEPTH} levels")
+        if depth < 0:
+            raise MathProblem("cannot read it: a } without its {")
+    if depth:
+        raise MathProblem("cannot read it: a { without its }")  # which latex2mathml would let pass
+    import latex2mathml.converter  # only for a briefing with mathematics
+
+    try:
+        written = latex2mathml.converter.convert(prepared(tex), display="block" if display else "inline")
+    except RecursionError:
+        raise MathProblem("the formula nests too deeply to read") from None
+    except Exception as error:  # latex2mathml has one exception class per mistake
+        reason = ERRORS.get(type(error).__name__, f"{type(error).__name__} {error}".strip())
+        raise MathProblem(f"cannot read it: {reason}") from None
+    try:
+        root = etree.fromstring(written, etree.XMLParser(resolve_entities=False, no_network=True,
+                                                         load_dtd=False))
+    except etree.XMLSyntaxError:
+        # latex2mathml writes `&` raw for an alignment mark it does not
+        # place (outside an environment that has columns).
+        raise MathProblem("cannot read it: an & outside an environment with columns "
+                          "(such as aligned, cases or matrix)") from None
+    check(root)
+    return etree.tostring(root, encoding="unicode")
+
+
+def check(root: etree._Element) -> None:
+    for element in root.iter():
+        if not isinstance(element.tag, str):  # a comment or processing instruction
+            raise MathProblem("cannot read it")
+        namespace, _, name = element.tag.rpartition("}")
+        if namespace.lstrip("{") != MATHML or name not in ELEMENTS:
+            raise MathProblem(f"cannot show its <{name}>")
+        for attribute in list(element.attrib):
+            if attribute not in ATTRIBUTES:
+                del element.attrib[attribute]  # href, style …: nothing that links or restyles the page
+        if name in ("mi", "mo") and (element.text or "").startswith("\\"):
+            raise MathProblem(f"{element.text} is not a command it knows")
+        if name in ARITY and len(element) != ARITY[name]:
+            raise MathProblem(f"cannot read it: {WHAT[name]} without all its parts")

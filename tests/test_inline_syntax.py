@@ -1,0 +1,210 @@
+"""Issue 15's inline syntax, read as pandoc reads it: strikethrough, sub- and
+superscript, spans, inline notes, smart punctuation by `lang`, backslash
+line breaks, emoji shortcodes, kramdown's attribute lines. pandoc (pypandoc)
+reads the same Markdown as the reference; each fixture is built through all
+three backends and read back with independent tools."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import lxml.html
+import pypandoc
+import pytest
+
+from conftest import FIXTURES, run_cli
+from pipeline import model as m
+from pipeline.model import walk
+from pipeline.read.frontmatter import read_meta
+from pipeline.read.markdown import parse
+from pipeline.read.source import read_source
+from pipeline.run.build import load
+from readers import docx_via_pandoc, pdf_text
+
+INLINES = FIXTURES / "inlines.md"
+
+
+def parsed(path: Path) -> m.Document:
+    source = read_source(path)
+    meta, body_line = read_meta(source)
+    return parse(source, meta, body_line)
+
+
+def body(path: Path) -> str:
+    return path.read_text(encoding="utf-8").split("---", 2)[2]
+
+
+def pandoc_ast(text: str, reader: str = "markdown") -> dict:
+    return json.loads(pypandoc.convert_text(text, "json", format=reader))
+
+
+def pandoc_kinds(ast: dict) -> list[str]:
+    """Every node kind pandoc read, depth first (a Span as `Span.class`)."""
+    found: list[str] = []
+
+    def visit(node):
+        if isinstance(node, dict):
+            if "t" in node:
+                kind = node["t"]
+                if kind == "Span":
+                    kind += "." + ".".join(node["c"][0][1])
+                found.append(kind)
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+    visit(ast["blocks"])
+    return found
+
+
+def our_kinds(doc: m.Document) -> list[str]:
+    runs = [s.title for s in walk.sections(doc)] + [run for b in walk.blocks(doc) for run in walk.block_inlines(b)]
+    found: list[str] = []
+    for run in runs:
+        for item in walk.nested_inlines(run):
+            name = type(item).__name__
+            if isinstance(item, m.Span):
+                name += "." + ".".join(item.classes)
+            found.append(name)
+    return found
+
+
+def all_text(doc: m.Document) -> str:
+    return " ".join([m.plain_text(s.title) for s in walk.sections(doc)] + [m.block_text(b) for b in doc.blocks]
+                    + [m.block_text(b) for s in walk.sections(doc) for b in s.blocks])
+
+
+def test_marks_and_spans_are_what_pandoc_reads():
+    doc = parsed(INLINES)
+    theirs = pandoc_kinds(pandoc_ast(body(INLINES)))
+    ours = our_kinds(doc)
+    for pandoc_kind, our_kind in [("Strikeout", "Strike"), ("Subscript", "Sub"), ("Superscript", "Sup"),
+                                  ("SmallCaps", "Span.smallcaps"), ("Underline", "Span.underline"),
+                                  ("Span.mark", "Span.mark"), ("Span.aside", "Span.aside"),
+                                  ("Note", "FootnoteRef"), ("LineBreak", "LineBreak")]:
+        assert theirs.count(pandoc_kind) == ours.count(our_kind) > 0, (pandoc_kind, theirs, ours)
+    [span] = [i for run in walk.block_inlines(doc.sections[0].blocks[0]) for i in walk.nested_inlines(run)
+              if isinstance(i, m.Span) and "aside" in i.classes]
+    assert span.id == "aside-span" and m.plain_text(span.children) == "span of another class"
+
+
+def test_smart_punctuation_as_pandoc_writes_it_and_never_in_code():
+    doc = parsed(INLINES)
+    theirs = pypandoc.convert_text(body(INLINES), "plain", format="markdown", extra_args=["--wrap=none"])
+    quoted = next(b for b in doc.sections[0].blocks if "Curly" in m.block_text(b))
+    ours = m.block_text(quoted)
+    assert ours in theirs
+    assert "“Curly quotes”, ‘single ones’" in ours and "it’s" in ours and "– en" in ours and "— em" in ours
+    assert "ellipsis…" in ours
+    [code] = [i for i in quoted.inlines if isinstance(i, m.Code)]
+    assert code.text == '"straight" -- quotes...'
+
+
+def test_french_quotation_marks_with_narrow_no_break_spaces():
+    doc = parsed(FIXTURES / "french.md")
+    assert "«\u202fLa coopération continue\u202f» – et l’état-major l’a confirmé…" in all_text(doc)
+
+
+def test_emoji_shortcodes_are_the_characters_pandoc_gives():
+    doc = parsed(INLINES)
+    ast = pandoc_ast(body(INLINES), "markdown+emoji")
+    theirs = [node["c"][1][0]["c"] for node in _spans(ast, "emoji")]
+    assert theirs == ["😄", "✅", "⚠️"]
+    text = all_text(doc)
+    assert all(emoji in text for emoji in theirs) and ":smile:" not in text
+
+
+def _spans(ast: dict, cls: str) -> list[dict]:
+    found = []
+
+    def visit(node):
+        if isinstance(node, dict):
+            if node.get("t") == "Span" and cls in node["c"][0][1]:
+                found.append(node)
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+    visit(ast["blocks"])
+    return found
+
+
+def test_inline_notes_are_numbered_with_the_labelled_ones():
+    doc = parsed(INLINES)
+    refs = [i for b in walk.blocks(doc) for run in walk.block_inlines(b) for i in walk.nested_inlines(run)
+            if isinstance(i, m.FootnoteRef)]
+    assert [r.number for r in refs] == [1, 2] and refs[0].line == 20
+    assert [m.block_text(n.blocks[0]) for n in doc.footnotes] == [
+        "An inline note, with emphasis, numbered with the others.", "A labelled note."]
+    assert isinstance(doc.footnotes[0].blocks[0].inlines[1], m.Emph)
+
+
+def test_kramdown_attribute_lines_are_never_shown_and_give_ids():
+    doc = parsed(INLINES)
+    assert doc.sections[0].children[0].id == "kramdown-id"
+    assert "{:" not in all_text(doc)
+
+
+def test_a_backslash_at_a_line_end_breaks_it_but_not_at_a_paragraphs_end(write):
+    doc = parsed(write("One\\\ntwo.\n\nLast\\\n"))
+    assert doc.blocks[0].inlines == (m.Text(text="One"), m.LineBreak(), m.Text(text="two."))
+    assert doc.blocks[1].inlines == (m.Text(text="Last\\"),)  # as pandoc: a backslash
+
+
+def test_sub_and_superscripts_need_escaped_spaces_as_in_pandoc(write):
+    text = "a~b c~ and H~2~O, about ~5 km.\n\n2^a b^ but x^2\\ y^ and 10^3^.\n"
+    doc = parsed(write(text))
+    theirs = pandoc_kinds(pandoc_ast(text))
+    ours = our_kinds(doc)
+    assert theirs.count("Subscript") == ours.count("Sub") == 1
+    assert theirs.count("Superscript") == ours.count("Sup") == 2
+
+
+def test_unknown_span_classes_stay_on_the_span_and_an_id_is_a_target(write):
+    path = write("A [word]{.house-term #term} here; see [it](#term).\n")
+    doc = load(path)
+    span = doc.blocks[0].inlines[1]
+    assert span == m.Span(classes=("house-term",), children=(m.Text(text="word"),), id="term", line=5)
+
+
+@pytest.mark.slow
+def test_every_construct_in_all_three_formats(tmp_path):
+    result = run_cli("build", INLINES, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    tree = lxml.html.fromstring((tmp_path / "inlines.html").read_bytes())
+    main = tree.xpath("//main")[0]
+    assert main.xpath(".//del/text()") == ["cancelled"]
+    assert main.xpath(".//sub/text()") == ["2"] and main.xpath(".//sup[not(@class)]/text()") == ["nd", "3"]
+    assert main.xpath(".//span[@class='smallcaps']/text()") == ["phrase in small capitals"]
+    assert main.xpath(".//u/text()") == ["underlined phrase"] and main.xpath(".//mark/text()") == ["highlighted phrase"]
+    assert main.xpath(".//span[@id='aside-span']/@data-class") == ["aside"]
+    assert not main.xpath(".//span[@class='aside']")  # an author's class never meets our styles
+    assert main.xpath(".//a[@href='#aside-span']") and main.xpath(".//a[@href='#kramdown-id']")
+    visible = main.text_content()
+    for raw in ("~~", "^[", "]{", "{:", ":smile:", '"Curly'):
+        assert raw not in visible, raw
+    pdf = pdf_text(tmp_path / "inlines.pdf")
+    assert "“Curly quotes”" in pdf and "H2O" in pdf and "😄" in pdf and "{:" not in pdf
+    assert "1. An inline note, with emphasis" in pdf
+    document = zipfile.ZipFile(tmp_path / "inlines.docx").read("word/document.xml").decode()
+    for run_property in ("<w:strike/>", '<w:vertAlign w:val="subscript"/>', '<w:vertAlign w:val="superscript"/>',
+                         "<w:smallCaps/>", '<w:u w:val="single"/>', '<w:highlight w:val="yellow"/>'):
+        assert run_property in document, run_property
+    ast = docx_via_pandoc(tmp_path / "inlines.docx")
+    kinds = pandoc_kinds(ast)
+    assert {"Strikeout", "Subscript", "Superscript", "SmallCaps", "Underline", "Note"} <= set(kinds)
+    assert kinds.count("Note") == 2
+
+
+@pytest.mark.slow
+def test_french_quotes_in_every_format(tmp_path):
+    assert run_cli("build", FIXTURES / "french.md", "--out", tmp_path).returncode == 0
+    said = "«\u202fLa coopération continue\u202f»"
+    assert said in lxml.html.fromstring((tmp_path / "french.html").read_bytes()).text_content()
+    assert "« La coopération continue »" in re.sub("[\u202f ]+", " ", pdf_text(tmp_path / "french.pdf"))
+    assert said in zipfile.ZipFile(tmp_path / "french.docx").read("word/document.xml").decode()

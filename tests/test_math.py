@@ -1,0 +1,164 @@
+"""Mathematics: `$…$` and `$$…$$` (with `{#eq-id}`), read by pandoc's
+dollar rule, converted once and checked (read/tex.py), shown in every
+format and never raw: MathML in the HTML, SVG in the PDF, Office Math in
+Word. A formula that cannot be read is a `math.invalid` problem at its line."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+
+import lxml.html
+import pypandoc
+import pytest
+
+from conftest import FIXTURES, run_cli
+from pipeline import model as m
+from pipeline.model import walk
+from pipeline.problems import BriefingError, Reporter
+from pipeline.read.tex import MathProblem, to_mathml
+from pipeline.render.math import drawing, omml
+from pipeline.run.build import load
+from readers import docx_via_pandoc, pdf_text
+from rendering import html_of
+
+MATH = FIXTURES / "math.md"
+
+
+def formulas(doc: m.Document) -> list[tuple[str, str]]:
+    """(kind, TeX) of every formula in reading order, as pandoc names them."""
+    found = []
+    for block in walk.blocks(doc):
+        if isinstance(block, m.Equation):
+            found.append(("DisplayMath", block.tex))
+        for run in walk.block_inlines(block):
+            found += [("DisplayMath" if i.display else "InlineMath", i.tex)
+                      for i in walk.nested_inlines(run) if isinstance(i, m.Math)]
+    return found
+
+
+def pandoc_formulas(text: str) -> list[tuple[str, str]]:
+    found = []
+
+    def visit(node):
+        if isinstance(node, dict):
+            if node.get("t") == "Math":
+                found.append((node["c"][0]["t"], node["c"][1].strip()))
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+    visit(json.loads(pypandoc.convert_text(text, "json", format="markdown"))["blocks"])
+    return found
+
+
+def test_formulas_are_those_pandoc_reads():
+    doc = load(MATH)
+    body = MATH.read_text(encoding="utf-8").split("---", 2)[2]
+    assert formulas(doc) == pandoc_formulas(body)
+
+
+@pytest.mark.parametrize("text", ["It costs $5 and $10.", "From $20 to $ 30$.", "A $x $ y$ z",
+                                  "Escaped \\$x\\$ dollars.", "Code `$x$` stays.", "$x$5 is not math."])
+def test_dollar_signs_follow_pandocs_rule(write, text):
+    doc = load(write(text + "\n"))
+    assert formulas(doc) == pandoc_formulas(text)
+
+
+def test_a_display_formula_alone_is_a_numbered_equation_and_referable():
+    doc = load(MATH)
+    blocks = doc.sections[0].blocks
+    mean = next(b for b in blocks if isinstance(b, m.Equation) and b.id)
+    assert (mean.id, mean.number, mean.line) == ("eq-mean", 1, 13)
+    ref = next(i for b in blocks for run in walk.block_inlines(b) for i in run if isinstance(i, m.Ref))
+    assert (ref.id, ref.kind, ref.number) == ("eq-mean", "equation", "1")
+    within = next(b for b in blocks if isinstance(b, m.Paragraph) and "Pythagoras" in m.block_text(b))
+    assert [type(i).__name__ for i in within.inlines] == ["Text", "Math", "Text"]
+
+
+@pytest.mark.parametrize("tex, why", [
+    (r"\frac{1}{", "a { without its }"),
+    (r"\frac{1}", "a fraction without all its parts"),
+    (r"\frac", "ends too early"),
+    (r"\foo{x}", r"\foo is not a command it knows"),
+    (r"\def\a{\a}\a", r"\def is not supported"),
+    (r"x^", "a ^ or _ with nothing after it"),
+    ("{" * 60 + "x" + "}" * 60, "nest deeper"),
+    (r"a & b", "an & outside an environment"),
+])
+def test_a_formula_that_cannot_be_read_is_refused(tex, why):
+    with pytest.raises(MathProblem, match=re.escape(why)):
+        to_mathml(tex)
+
+
+def test_an_unreadable_formula_is_a_problem_at_its_line(write):
+    path = write("Fine $x^2$ here.\n\nThen a bad one,\nhere: $\\frac{1}{$ and\n\n$$\n\\unknown\n$$\n")
+    reporter = Reporter(str(path))
+    with pytest.raises(BriefingError):
+        load(path, reporter)
+    assert [(p.line, p.code) for p in reporter.errors] == [(8, "math.invalid"), (10, "math.invalid")]
+    assert "formula $\\frac{1}{$: cannot read it" in reporter.errors[0].message
+
+
+def test_mathml_is_allowlisted_no_link_no_style():
+    written = to_mathml(r"\href{javascript:alert(1)}{x} + \style{position:fixed}{y} + \color{red}{z}")
+    assert "javascript" not in written and "href" not in written and "position" not in written
+    assert written.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML"')
+
+
+def test_html_shows_mathml_and_never_the_tex():
+    tree = lxml.html.fromstring(html_of(load(MATH)))
+    main = tree.xpath("//main")[0]
+    maths = main.xpath(".//*[local-name()='math']")
+    assert len(maths) == len(formulas(load(MATH))) == 7
+    assert [x.get("display") for x in maths].count("block") == 4
+    assert main.xpath(".//div[@class='equation' and @id='eq-mean']/span[@class='equation-number']/text()") == ["(1)"]
+    assert main.xpath(".//a[@href='#eq-mean']/text()") == ["Equation 1"]
+    visible = main.text_content()
+    assert "$" not in visible.replace("$5", "").replace("$10", "") and "\\frac" not in visible
+
+
+def test_word_gets_office_math_that_mends_mathml2omml():
+    written = omml(r"\sqrt{x} + \hat{a} + \bar{x} + \overline{ab}", False)
+    assert written is not None and "<m:deg/>" in written and "<m:degHide" in written
+    assert written.count("<m:acc>") == 2 and "<m:bar>" in written and "groupChr" not in written
+
+
+def test_the_pdf_drawing_sits_on_the_baseline():
+    drawn = drawing(r"\frac{1}{n}", False)
+    assert drawn.svg.startswith("<svg") and 0 < drawn.depth < drawn.height
+    assert "<script" not in drawn.svg and "href=\"http" not in drawn.svg
+
+
+@pytest.mark.slow
+def test_mathematics_in_all_three_formats(tmp_path):
+    result = run_cli("build", MATH, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    expected = formulas(load(MATH))
+    # PDF: each formula an image described by its TeX; none of it as text.
+    text = pdf_text(tmp_path / "math.pdf")
+    assert "costs $5 and the second $10" in re.sub(r"\s+", " ", text)
+    assert "\\frac" not in text and "$$" not in text and "(1)" in text
+    assert text.count("Equation 1") == 1
+    # Word: real equations, which pandoc reads back as mathematics.
+    ast = docx_via_pandoc(tmp_path / "math.docx")
+    theirs = []
+
+    def visit(node):
+        if isinstance(node, dict):
+            if node.get("t") == "Math":
+                theirs.append(node["c"][1])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+    visit(ast["blocks"])
+    assert len(theirs) == len(expected)
+    for tex in ("\\frac", "\\sum", "\\sqrt", "pmatrix", "\\hat", "\\bar"):
+        assert any(tex in t for t in theirs) or tex in ("\\hat",) and any("widehat" in t for t in theirs), tex
+    document = zipfile.ZipFile(tmp_path / "math.docx").read("word/document.xml").decode()
+    assert "<w:drawing>" not in document  # no formula fell back to a picture
+    assert "$" not in re.sub(r"\$(5|10)", "", "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document)))

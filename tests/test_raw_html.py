@@ -1,0 +1,163 @@
+"""Raw HTML, parsed safely into the model and never passed through:
+comments dropped everywhere, an allowlist made model nodes, anything else
+shown as text with one `html.unsupported` warning per kind of tag. pandoc's
+reading (gfm, as GitHub READMEs are written) is the reference for what a
+reader sees; each format is read back with an independent tool."""
+
+from __future__ import annotations
+
+import re
+import socket
+import zipfile
+
+import lxml.html
+import pypandoc
+import pytest
+
+from conftest import FIXTURES, run_cli
+from pipeline import model as m
+from pipeline.model import walk
+from pipeline.problems import BriefingError, Reporter
+from pipeline.run.build import load
+from readers import pdf_text
+from rendering import html_of
+
+RAW = FIXTURES / "raw-html.md"
+HIDDEN = ("reviewer", "must never reach")
+
+
+def loaded(path) -> tuple[m.Document, Reporter]:
+    reporter = Reporter(str(path))
+    return load(path, reporter), reporter
+
+
+def inlines_of(doc: m.Document) -> list[m.Inline]:
+    runs = [s.title for s in walk.sections(doc)] + [run for b in walk.blocks(doc) for run in walk.block_inlines(b)]
+    return [item for run in runs for item in walk.nested_inlines(run)]
+
+
+def test_the_allowlist_becomes_model_nodes():
+    doc, _ = loaded(RAW)
+    kinds = [type(i).__name__ + "".join(f".{c}" for c in getattr(i, "classes", ())) for i in inlines_of(doc)]
+    for kind, count in [("Strong", 1), ("Emph", 1), ("Span.underline", 2), ("Strike", 1), ("Span.mark", 1),
+                        ("Span.kbd", 2), ("Abbr", 1), ("Sub", 1), ("Sup", 2), ("Code", 2), ("LineBreak", 2)]:
+        assert kinds.count(kind) == count, (kind, kinds)
+    [abbr] = [i for i in inlines_of(doc) if isinstance(i, m.Abbr)]
+    assert abbr == m.Abbr(text="NATO", title="North Atlantic Treaty Organization")
+    [code] = [i for i in inlines_of(doc) if isinstance(i, m.Code) and "<" in i.text]
+    assert code.text == "a < b"
+    [link] = [i for i in inlines_of(doc) if isinstance(i, m.Link) and i.target.startswith("https")]
+    assert (link.target, link.title, link.line) == ("https://www.nato.int", "NATO", 16)
+
+
+def test_an_img_is_a_checked_picture_and_details_a_collapsible_note():
+    doc, _ = loaded(RAW)
+    [figure] = [b for b in walk.blocks(doc) if isinstance(b, m.Figure)]
+    assert (figure.alt, figure.caption, figure.number, figure.line) == ("The area of operations", (), None, 7)
+    [details] = [b for b in walk.blocks(doc) if isinstance(b, m.Admonition)]
+    assert details.folded and m.plain_text(details.title) == "Known limitations"
+    [inside] = details.blocks
+    assert isinstance(inside, m.ListBlock) and len(inside.items) == 2 and details.line == 31
+    def text(cell: tuple[m.Block, ...]) -> str:
+        return " ".join(m.block_text(b) for b in cell)
+    [table] = [b for b in walk.blocks(doc) if isinstance(b, m.Table) and b.head and text(b.head[0]) == "Unit"]
+    assert [[text(cell) for cell in row] for row in table.rows] == [["1 Bde", "4,200"]]
+
+
+def test_anchors_from_names_and_ids_are_link_targets():
+    doc, reporter = loaded(RAW)
+    anchors = [i.id for i in inlines_of(doc) if isinstance(i, m.Anchor)]
+    assert anchors == ["fnref1", "fn1"]  # `<a name="overview">` in its heading is the heading's own id
+    assert doc.sections[0].id == "overview" and not reporter.errors
+
+
+def test_comments_are_dropped_and_text_joins_round_them():
+    doc, _ = loaded(RAW)
+    text = " ".join(m.block_text(b) for b in walk.blocks(doc))
+    assert not any(words in text for words in HIDDEN)
+    assert "A hidden note between words." in text
+    lists = [b for b in doc.sections[0].blocks if isinstance(b, m.ListBlock)]
+    assert len(lists[0].items) == 2  # the list right after a comment is a list
+
+
+def test_tags_not_on_the_list_are_text_with_one_warning_per_kind():
+    doc, reporter = loaded(RAW)
+    warnings = [(p.line, p.code, re.search(r"<(\w+)>", p.message)[1]) for p in reporter.warnings]
+    assert warnings == [(44, "html.unsupported", "script"), (45, "html.unsupported", "blink")]
+    shown = " ".join(m.block_text(b) for b in walk.blocks(doc))
+    assert '<script>alert(“x”)</script>' in shown and "<blink>this</blink>" in shown
+    assert "onclick" not in shown and "no handler or style survives" in shown
+
+
+def test_the_tree_is_what_pandoc_reads_from_gfm():
+    """Counted as a reader sees them: list items, table cells, headings."""
+    doc, _ = loaded(RAW)
+    body = RAW.read_text(encoding="utf-8").split("---", 2)[2]
+    html = pypandoc.convert_text(body, "html", format="gfm")
+    theirs = lxml.html.fromstring(f"<div>{html}</div>")
+    ours = lxml.html.fromstring(html_of(doc)).xpath("//main")[0]
+    for path in (".//li", ".//td", ".//th", ".//h1 | .//h2", ".//details", ".//summary", ".//sup", ".//sub",
+                 ".//kbd", ".//del", ".//mark"):
+        assert len(ours.xpath(path)) == len(theirs.xpath(path)), path
+    # pandoc passes the comment through as HTML, where a browser hides it.
+    assert theirs.xpath("//comment()") and not ours.xpath("//comment()")
+
+
+@pytest.mark.parametrize("html, why", [
+    ('<a href="javascript:alert(1)">x</a>', "link target 'javascript:alert(1)' is not allowed"),
+    ('<a href="data:text/html,hi">x</a>', "link target 'data:text/html,hi' is not allowed"),
+])
+def test_raw_links_are_checked_as_any_link(write, html, why):
+    with pytest.raises(BriefingError, match=re.escape(why)):
+        load(write(f"Before.\n\n{html} after.\n"))
+
+
+def test_nothing_raw_reaches_the_page(write):
+    doc = load(write('<script>x()</script>\n\n<iframe src="https://a.example"></iframe>\n\n'
+                     '<b onmouseover="x()" style="position:fixed">b</b> <svg onload="x()"></svg>\n\n'
+                     '<a href="https://a.example" onclick="x()" target="_blank">ok</a>\n'))
+    tree = lxml.html.fromstring(html_of(doc))
+    assert not tree.xpath("//script | //iframe | //svg | //object | //embed")
+    assert not tree.xpath("//@onmouseover | //@onclick | //@onload | //@target")
+    assert not tree.xpath("//main//@style")
+    assert tree.xpath("//main//a[@href='https://a.example']/text()") == ["ok"]
+
+
+def test_a_remote_picture_is_never_fetched(tmp_path):
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.settimeout(0.3)
+        url = f"http://127.0.0.1:{server.getsockname()[1]}"
+        source = tmp_path / "pictured.md"
+        source.write_text(f"---\ntitle: T\nclassification: UNCLASSIFIED\n---\n<img src=\"{url}/x.png\" "
+                          f"alt=\"A tracker\">\n\nAn icon <img src=\"{url}/i.png\" alt=\"icon\"> inline.\n")
+        result = run_cli("build", source, "--out", tmp_path / "out")
+        assert result.returncode == 0 and "2 remote images not fetched" in result.stderr  # as Markdown's
+        page = (tmp_path / "out" / "pictured.html").read_text(encoding="utf-8")
+        assert "127.0.0.1" not in page.split("<main", 1)[1] and "A tracker" in page
+        with pytest.raises(TimeoutError):
+            server.accept()
+
+
+@pytest.mark.slow
+def test_raw_html_in_all_three_formats(tmp_path):
+    result = run_cli("build", RAW, "--out", tmp_path)
+    assert result.returncode == 0 and result.stderr.count("warning: HTML <") == 2, result.stderr
+    html = (tmp_path / "raw-html.html").read_text(encoding="utf-8")
+    tree = lxml.html.fromstring(html)
+    assert tree.xpath("//details/summary/text()") == ["Known limitations"]
+    assert tree.xpath("//details//li/text()") == ["Only YAML files are read.", "Reports are in English only."]
+    assert tree.xpath("//td/br") and tree.xpath("//*[@id='fn1']") and tree.xpath("//*[@id='fnref1']")
+    assert not any(words in html for words in HIDDEN) and "<script" not in html
+    pdf = pdf_text(tmp_path / "raw-html.pdf")
+    assert not any(words in pdf for words in HIDDEN)
+    assert "Known limitations" in pdf and "Only YAML files are read." in pdf and "<blink>this</blink>" in pdf
+    with zipfile.ZipFile(tmp_path / "raw-html.docx") as package:
+        parts = " ".join(package.read(name).decode("utf-8", "replace") for name in package.namelist()
+                         if name.endswith(".xml"))
+    assert not any(words in parts for words in HIDDEN)
+    text = pypandoc.convert_file(str(tmp_path / "raw-html.docx"), "plain", format="docx",
+                                 extra_args=["--wrap=none"])
+    for words in ("Known limitations", "Only YAML files are read.", "NATO", "4,200"):
+        assert words in text, words
