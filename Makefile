@@ -76,7 +76,7 @@ $(STAMPS)/node-test: package.json package-lock.json $(STAMPS)/apt-test
 # backend forgot is named before any test runs.
 test: $(STAMPS)/venv-test $(STAMPS)/apt-test $(STAMPS)/node-test
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: $(STAMPS)/venv-test $(STAMPS)/apt-test $(STAMPS)/bytecode
 	$(BIN)/python tools/bench.py
