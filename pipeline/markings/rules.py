@@ -18,6 +18,7 @@ The sources, all public:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -204,6 +205,7 @@ def rel_to_problem(item: str) -> str | None:
     return None
 
 
+@functools.cache  # the checks, the first page's blocks and the metadata all ask: read it once
 def read_banner(value: str, scheme: str | None) -> Marking | None:
     """The banner read, or None when it is not valid (reported elsewhere)."""
     if classification_problem(value, scheme):
