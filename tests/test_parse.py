@@ -272,6 +272,17 @@ def test_abbreviations_inline_and_listed(write):
                                  ("SLOC", "Sea line of communication"))
 
 
+def test_abbreviation_definitions_keep_their_lines(write):
+    """The line of each `*[X]:`, its title on it or on the next line, in a
+    quote too; a later definition replaces an earlier one, `""` removes it."""
+    doc = parsed(write, "GIUK, SLOC, TLA and RAF.\n\n*[GIUK]: Greenland-Iceland-United Kingdom\n"
+                        "*[SLOC]:\n    Sea line (of communication)\n\n> *[TLA]: Three letters\n\n"
+                        "*[RAF]: Royal Air Force\n\n*[GIUK]: The gap\n\n*[RAF]: \"\"\n")
+    assert doc.abbreviation_lines == (("GIUK", 15), ("SLOC", 8), ("TLA", 11))
+    assert dict(doc.abbreviations) == {"GIUK": "The gap", "SLOC": "Sea line (of communication)",
+                                       "TLA": "Three letters"}
+
+
 def test_quote_attribution(write):
     doc = parsed(write, "> We shall defend our island.\n>\n> — W. S. Churchill, *1940*\n\nThen:\n\n> -- Anon\n")
     quote, _, lone = doc.blocks

@@ -208,9 +208,11 @@ REFUSED_CASES = {
     "term-unmarked.md": [(7, "portion.missing")],
     "attribution-above-banner.md": [(9, "portion.above-banner")],  # the attribution's own line
     "code-block-unmarked.md": [(9, "portion.code-block")],
-    # The reader keeps no line for `*[ONF]: …`: told at the first use, or without a line.
-    "abbreviation-above-banner.md": [(9, "portion.abbreviation"), (9, "portion.above-banner")],
-    "abbreviation-unmarked-unused.md": [(None, "portion.missing")],
+    # The expansion's own problems at its definition `*[ONF]: …`; the use it
+    # would show in above its mark, at the use.
+    "abbreviation-above-banner.md": [(7, "portion.above-banner"), (9, "portion.abbreviation")],
+    "abbreviation-unmarked-unused.md": [(7, "portion.missing")],
+    "abbreviation-mark-invalid.md": [(9, "portion.invalid")],
 }
 
 
@@ -239,7 +241,12 @@ def test_the_issue_cases_word_by_word():
                   "'SECRET//NOFORN/REL TO USA, GBR' is both NOFORN",
                   "'UNCLASSIFIED//SI-G' carries SI-G (SCI), which needs TOP SECRET or above",
                   "'(TS//SI-GAMMA ABC)' carries SI-G ABC, which the banner 'TOP SECRET//SI' lacks",
-                  "title-above-banner.md:2: the title: portion mark '(TS)' is above the banner"):
+                  "title-above-banner.md:2: the title: portion mark '(TS)' is above the banner",
+                  "abbreviation-above-banner.md:7: abbreviation ONF: portion mark '(TS)' is above "
+                  "the banner 'UNCLASSIFIED'",
+                  "abbreviation-above-banner.md:9: ONF stands in a portion marked '(U)', but its "
+                  "expansion (line 7) is marked '(TS)'",
+                  "abbreviation-unmarked-unused.md:7: the expansion of abbreviation ONF"):
         assert words in said, words
 
 

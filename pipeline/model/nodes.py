@@ -458,6 +458,7 @@ class Document:
     path: str  # as given by the user, for messages
     footnotes: tuple[Footnote, ...] = ()  # by number
     abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, expansion), sorted
+    abbreviation_lines: tuple[tuple[str, int], ...] = ()  # (abbreviation, its `*[…]:` line)
     # With portion marks, each abbreviation's expansion's mark: its own, or
     # rolled up from the portions that use it.
     abbreviation_marks: tuple[tuple[str, str], ...] = ()

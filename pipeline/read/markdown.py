@@ -15,6 +15,7 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field, replace
 
 import markdown
+from markdown.blockparser import BlockParser
 from markdown.extensions import Extension
 from markdown.blockprocessors import (BlockProcessor, BlockQuoteProcessor, HRProcessor,
                                      ReferenceProcessor, SetextHeaderProcessor)
@@ -335,8 +336,31 @@ class Reference(ReferenceProcessor):
 
 
 class Abbreviation(AbbrBlockprocessor):
+    """Python-Markdown's definitions `*[CUI]: …`, with the line each stands
+    on (`lines`, by abbreviation; the last definition of one wins, as in
+    Python-Markdown), read off the marker of the `*[…]:` line, so a problem
+    of the expansion is told at its definition."""
     RE = re.compile(extended(AbbrBlockprocessor.RE.pattern, r"\][ ]?:[ ]*", rf"\][ ]?:[ ]*(?:{MARK})?+[ ]*"),
                     re.MULTILINE)
+
+    def __init__(self, parser: BlockParser, abbrs: dict[str, str]) -> None:
+        super().__init__(parser, abbrs)
+        self.lines: dict[str, int] = {}
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool:
+        found = self.RE.search(blocks[0])
+        if not super().run(parent, blocks):
+            return False
+        assert found  # Python-Markdown took it with the same expression
+        key = found["abbr"].strip()  # as Python-Markdown keys it; Definitions cleans it
+        # The first marker of the match ends the `*[…]:` line (its title's
+        # line when the title is on it).
+        mark = MARKS.search(found[0])
+        if key not in self.abbrs:
+            self.lines.pop(unmarked(key), None)  # `*[X]: ""` undefines it
+        elif mark:
+            self.lines[unmarked(key)] = marked_line(mark[0])
+        return True
 
 
 class Definitions(Treeprocessor):
@@ -1179,6 +1203,7 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     footnotes = tuple(sorted((*footnotes, *reader.inline_notes), key=lambda note: note.number))
     abbreviations: dict[str, str] = next((ext.abbrs for ext in md.registeredExtensions
                           if isinstance(ext, AbbrExtension)), {})
+    definitions: Abbreviation = md.parser.blockprocessors["abbr"]
     abstract = read_abstract(source, meta, reader.problems)
     if reader.remote:
         reader.warn("image.remote", reader.remote[0][0], remote_images(reader.remote))
@@ -1192,4 +1217,7 @@ def parse(source: Source, meta: m.Meta, body_line: int,
         raise BriefingError(sorted(reader.problems, key=lambda problem: problem.line or 0))
     return m.Document(meta=meta, blocks=preamble, sections=sections, path=source.name,
                       footnotes=footnotes, abbreviations=tuple(sorted(abbreviations.items())),
+                      abbreviation_lines=tuple(sorted((short, definitions.lines[short])
+                                                      for short in abbreviations
+                                                      if short in definitions.lines)),
                       source=source.text, abstract=abstract)

@@ -329,12 +329,12 @@ def mark_abbreviations(doc: m.Document, state: Portions) -> m.Document:
         return doc
     expansions: dict[str, str] = {}
     marks: list[tuple[str, str]] = []
+    lines = dict(doc.abbreviation_lines)
     for short, long in doc.abbreviations:
-        # The reader keeps no line for `*[CUI]: …`: a problem of the
-        # expansion is told at its first use, where a reader meets it.
+        # A problem of the expansion is told at its definition, `*[CUI]: …`.
         uses = state.abbreviation_uses.get(short, [])
-        mark, text = state.take_text(long, uses[0].line if uses else None,
-                                     f"abbreviation {short}", required=False)
+        line = lines.get(short)
+        mark, text = state.take_text(long, line, f"abbreviation {short}", required=False)
         expansions[short] = text
         if mark is not None:
             marks.append((short, mark))
@@ -346,12 +346,13 @@ def mark_abbreviations(doc: m.Document, state: Portions) -> m.Document:
                         mark, own.marking, use.marking, f"({use.mark})"):
                     state.reporter.error(use.line, "portion.abbreviation",
                                          f"{short} stands in a portion marked '({use.mark})', "
-                                         f"but its expansion is marked '({mark})': the portion "
-                                         "would show more than its mark allows")
+                                         f"but its expansion{f' (line {line})' if line else ''} "
+                                         f"is marked '({mark})': the portion would show more "
+                                         "than its mark allows")
         elif uses:
             marks.append((short, markings.derive(uses).portion()))
         else:
-            state.reporter.error(None, "portion.missing",
+            state.reporter.error(line, "portion.missing",
                                  f"the expansion of abbreviation {short} (*[{short}]: …) has no "
                                  "portion mark, and no marked portion uses it: write "
                                  f"*[{short}]: {EXAMPLES[state.scheme]} {long}")
