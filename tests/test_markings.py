@@ -8,7 +8,7 @@ from pipeline.markings.rules import classification_problem
 @pytest.mark.parametrize("value, scheme", [
     ("UNCLASSIFIED", None), ("CUI", None), ("CONFIDENTIAL", None), ("SECRET", None),
     ("TOP SECRET", None), ("SECRET//NOFORN", None), ("SECRET//REL TO USA, GBR", None),
-    ("TOP SECRET//SI-GAMMA/TK//NOFORN", None), ("SECRET//REL TO USA, AUS, GBR, FVEY", None),
+    ("TOP SECRET//SI-GAMMA/TK//ORCON/NOFORN", None), ("SECRET//REL TO USA, AUS, GBR, FVEY", None),
     ("CUI//SP-CTI//FEDCON", None), ("CUI//PRVCY", None), ("SECRET//ORCON/NOFORN", None),
     ("NATO UNCLASSIFIED", None), ("NATO RESTRICTED", None), ("NATO CONFIDENTIAL", None),
     ("NATO SECRET", None), ("COSMIC TOP SECRET", None), ("NATO SECRET", "nato"),
@@ -52,7 +52,7 @@ from pipeline.model import Meta
 
 @pytest.mark.parametrize("mark, scheme, rank, controls", [
     ("U", "us", 0, set()), ("CUI", "us", 1, set()), ("C", "us", 2, set()),
-    ("S//NF", "us", 3, {"NOFORN"}), ("TS//SI-G/TK//NF", "us", 4, {"SI", "TK", "NOFORN"}),
+    ("S//NF", "us", 3, {"NOFORN"}), ("TS//SI-G/TK//OC/NF", "us", 4, {"SI", "TK", "ORCON", "NOFORN"}),
     ("S//REL TO USA, GBR", "us", 3, {"REL TO"}), ("S//REL", "us", 3, {"REL TO"}), ("S//OC/NF", "us", 3, {"ORCON", "NOFORN"}),
     ("CUI//SP-PRVCY", "us", 1, {"SP-PRVCY"}), ("CUI//FEDCON", "us", 1, {"FEDCON"}),
     ("NS", "nato", 3, set()), ("CTS", "nato", 4, set()), ("OS", "uk", 1, set()),
@@ -84,9 +84,9 @@ def test_portion_against_the_banner():
     plain = read_banner("SECRET", None)
     assert "carries NOFORN, which the banner 'SECRET' lacks" in portion_problem(
         "S//NF", read_portion("S//NF", "us"), plain, "SECRET")
-    sci = read_banner("TOP SECRET//SI-GAMMA/TK//NOFORN", None)
-    assert portion_problem("TS//SI-G//NF", read_portion("TS//SI-G//NF", "us"), sci, "TS") is None
-    assert "carries HCS" in portion_problem("S//HCS", read_portion("S//HCS", "us"), sci, "TS")
+    sci = read_banner("TOP SECRET//SI-GAMMA/TK//ORCON/NOFORN", None)
+    assert portion_problem("TS//SI-G//OC/NF", read_portion("TS//SI-G//OC/NF", "us"), sci, "TS") is None
+    assert "carries HCS" in portion_problem("S//HCS//NF", read_portion("S//HCS//NF", "us"), sci, "TS")
     cui = read_banner("CUI", None)
     assert "carries SP-PRVCY" in portion_problem("CUI//SP-PRVCY", read_portion("CUI//SP-PRVCY", "us"),
                                                  cui, "CUI")
@@ -105,7 +105,7 @@ def test_banner_warnings_for_over_marking():
 
 def test_level_class_names_the_banner_colour():
     assert level_class("SECRET//NOFORN") == "secret"
-    assert level_class("TOP SECRET//SI-GAMMA//NOFORN") == "sci"
+    assert level_class("TOP SECRET//SI-GAMMA//ORCON/NOFORN") == "sci"
     assert level_class("COSMIC TOP SECRET") == "cosmic-top-secret"
     assert level_class("OFFICIAL-SENSITIVE") == "official-sensitive"
 

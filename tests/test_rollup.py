@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, run_cli
 from pipeline.markings.blocks import block_problems
-from pipeline.markings.rules import (CONTRADICTIONS, ROLL_UP, Portion, classification_problem, derive,
-                                     read_banner, read_portion, roll_up)
+from pipeline.markings.rules import (CONTRADICTIONS, DEPENDENCIES, ROLL_UP, Portion, classification_problem,
+                                     derive, read_banner, read_portion, roll_up)
 from pipeline.model import Meta
 from pipeline.problems import Reporter
 from pipeline.run.build import load
@@ -59,15 +59,17 @@ def test_rule_level_highest():
 
 
 def test_rule_sci_union():
-    rolled = derive(portions("TS//SI-GAMMA ABC", "S//TK", "TS//SI"))
-    assert rolled.banner() == "TOP SECRET//SI-G ABC/TK"
+    rolled = derive(portions("TS//SI-GAMMA ABC//OC", "S//TK", "TS//SI"))
+    assert rolled.banner() == "TOP SECRET//SI-G ABC/TK//ORCON"
     # The banner carries every compartment and sub-compartment, in either spelling.
-    assert check("TOP SECRET//SI-GAMMA ABC/TK", "TS//SI-G ABC", "S//TK") == ([], [])
-    errors, _ = check("TOP SECRET//SI", "TS//SI", "TS//SI-GAMMA ABC")
+    assert check("TOP SECRET//SI-GAMMA ABC/TK//ORCON", "TS//SI-G ABC//OC", "S//TK") == ([], [])
+    errors, _ = check("TOP SECRET//SI//ORCON", "TS//SI//OC", "TS//SI-GAMMA ABC//OC")
     assert errors == [(11, "portion.above-banner")]
-    assert "carries SI-G ABC" in check_messages("TOP SECRET//SI", "TS//SI-GAMMA ABC")[0]
-    assert check("TOP SECRET//SI-G/TK", "TS//SI-G")[0] == [] and \
-        "carries TK, which no portion does" in check("TOP SECRET//SI-G/TK", "TS//SI-G")[1][0]
+    assert "carries SI-G ABC" in check_messages("TOP SECRET//SI//ORCON", "TS//SI-GAMMA ABC//OC")[0]
+    assert check("TOP SECRET//SI-G/TK//ORCON", "TS//SI-G//OC")[0] == [] and \
+        "carries TK, which no portion does" in check("TOP SECRET//SI-G/TK//ORCON", "TS//SI-G//OC")[1][0]
+    # HCS brings NOFORN, and the banner carries it by dissemination.union.
+    assert derive(portions("S//HCS//NF", "S//REL TO USA, GBR")).banner() == "SECRET//HCS//NOFORN"
 
 
 def check_messages(banner: str, *marks: str) -> list[str]:
@@ -131,6 +133,7 @@ def test_every_rule_has_its_test():
     names = set(globals())
     assert {f"test_rule_{rule.id.replace('.', '_').replace('-', '_')}" for rule in ROLL_UP} <= names
     assert {f"test_contradiction_{c.id.replace('-', '_')}" for c in CONTRADICTIONS} <= names
+    assert {f"test_dependency_{d.id.replace('-', '_')}" for d in DEPENDENCIES} <= names
 
 
 # One test per contradiction ------------------------------------------------------------
@@ -150,8 +153,9 @@ def test_contradiction_nf_permission():
 
 
 def test_contradiction_sci_level():
-    assert refused("U//SI") and refused("CUI//HCS") and refused("C//TK") and refused("S//SI-G")
-    assert not refused("C//SI") and not refused("S//TK") and not refused("TS//SI-G ABCD")
+    assert refused("U//SI") and refused("CUI//HCS//NF") and refused("C//TK") and refused("S//SI-G//OC")
+    assert not refused("C//SI") and not refused("S//TK") and not refused("TS//SI-G ABCD//OC")
+    assert not refused("C//HCS//NF")
     problem = classification_problem("UNCLASSIFIED//SI-G", None)
     assert "carries SI-G (SCI), which needs TOP SECRET" in problem
     # A classified level then needs the authority block.
@@ -162,6 +166,33 @@ def test_contradiction_sci_level():
 def test_contradiction_control_level():
     assert refused("U//OC") and refused("C//IMC") and not refused("S//IMC") and not refused("C//OC")
     assert "ORCON, which needs CONFIDENTIAL" in classification_problem("UNCLASSIFIED//ORCON", None)
+
+
+# One test per dependency (CAPCO: what an SCI marking brings with it) ---------------------
+
+def test_dependency_si_g_orcon():
+    assert refused("TS//SI-G") and refused("TS//SI-GAMMA ABC") and refused("TS//SI-G ABCD/TK//NF")
+    assert not refused("TS//SI-G//OC") and not refused("TS//SI-G ABCD/TK//OC/NF")
+    assert not refused("TS//SI//REL TO USA, GBR")  # SI alone needs no ORCON
+    assert read_portion("TS//SI-GAMMA ABC", "us").endswith(
+        "'(TS//SI-GAMMA ABC)' carries SI-G, which needs OC (CAPCO register): (TS//SI-G ABC//OC)")
+    # The banner too; ORCON stands with a REL TO list, which the fix keeps as written.
+    assert classification_problem("TOP SECRET//SI-G//REL TO USA, FVEY", None).endswith(
+        "carries SI-G, which needs ORCON (CAPCO register): TOP SECRET//SI-G//ORCON/REL TO USA, FVEY")
+    assert classification_problem("TOP SECRET//SI-G ABC//ORCON/REL TO USA, FVEY", None) is None
+
+
+def test_dependency_hcs_noforn():
+    assert refused("S//HCS") and refused("TS//HCS//OC") and not refused("S//HCS//NF")
+    # NOFORN excludes REL TO and RELIDO, so HCS does too: the fix drops them.
+    assert read_portion("S//HCS//REL TO USA, GBR", "us").endswith(
+        "carries HCS, which needs NF (CAPCO register), and so no REL TO: (S//HCS//NF)")
+    assert read_portion("S//HCS//RELIDO", "us").endswith("and so no RELIDO: (S//HCS//NF)")
+    assert "carries HCS, which needs NOFORN (CAPCO register): TOP SECRET//HCS//NOFORN" in \
+        classification_problem("TOP SECRET//HCS", None)
+    # Both at once, in one message.
+    assert read_portion("TS//HCS/SI-G", "us").endswith(
+        "carries SI-G, which needs OC, and HCS, which needs NF (CAPCO register): (TS//HCS/SI-G//OC/NF)")
 
 
 # Statement A ---------------------------------------------------------------------------
@@ -202,6 +233,8 @@ REFUSED_CASES = {
     "portion-noforn-rel-to.md": [(10, "portion.invalid")],
     "unclassified-sci.md": [(3, "marking.classification")],
     "sci-compartment-not-in-banner.md": [(12, "portion.above-banner")],
+    "sci-without-its-control.md": [(3, "marking.classification"), (10, "portion.invalid"),
+                                   (12, "portion.invalid")],
     "title-above-banner.md": [(2, "portion.above-banner")],
     "title-unmarked.md": [(2, "portion.missing")],
     "term-above-banner.md": [(7, "portion.above-banner")],
@@ -240,7 +273,10 @@ def test_the_issue_cases_word_by_word():
                   "rel-to-as-a-word.md:12: portion mark '(S//REL TO USA, FRA)' does not release to GBR",
                   "'SECRET//NOFORN/REL TO USA, GBR' is both NOFORN",
                   "'UNCLASSIFIED//SI-G' carries SI-G (SCI), which needs TOP SECRET or above",
-                  "'(TS//SI-GAMMA ABC)' carries SI-G ABC, which the banner 'TOP SECRET//SI' lacks",
+                  "'(TS//SI-GAMMA ABC//OC)' carries SI-G ABC, which the banner 'TOP SECRET//SI//ORCON' "
+                  "lacks",
+                  "sci-without-its-control.md:10: portion mark '(TS//SI-GAMMA ABC)': '(TS//SI-GAMMA ABC)' "
+                  "carries SI-G, which needs OC (CAPCO register)",
                   "title-above-banner.md:2: the title: portion mark '(TS)' is above the banner",
                   "abbreviation-above-banner.md:7: abbreviation ONF: portion mark '(TS)' is above "
                   "the banner 'UNCLASSIFIED'",
@@ -318,6 +354,12 @@ def portion_marks(draw) -> str:
     sci = draw(st.lists(st.sampled_from(SCI), max_size=2, unique=True))
     controls = draw(st.lists(st.sampled_from(sorted(RESTRICTING)), max_size=2, unique=True))
     rel = draw(st.none() | st.lists(st.sampled_from(PARTNERS), min_size=1, max_size=4, unique=True))
+    # What the SCI brings with it (DEPENDENCIES): SI-G ORCON, HCS NOFORN and so no REL TO.
+    if any(item.startswith("SI-G") for item in sci) and "OC" not in controls:
+        controls.append("OC")
+    if "HCS" in sci:
+        controls = sorted({*controls, "NF"})
+        rel = None
     groups = [level, "/".join(sorted(sci))] if sci else [level]
     dissemination = sorted(controls) + ([f"REL TO USA, {', '.join(sorted(rel))}"] if rel else [])
     if dissemination:

@@ -328,6 +328,33 @@ SCI_MINIMUM = {"SI": CLASSIFIED_RANK, "HCS": CLASSIFIED_RANK, "TK": SECRET_RANK,
 CONTROL_MINIMUM = {"ORCON": CLASSIFIED_RANK, "IMCON": SECRET_RANK}
 
 
+@dataclass(frozen=True)
+class Dependency:
+    """A marking that carries `when` (an SCI path) must also carry `needs`
+    (a dissemination control, as a banner writes it)."""
+    id: str
+    when: str
+    needs: str
+    says: str  # the rule, in a line, for the README and the tests
+
+
+# What an SCI control system or compartment brings with it, each with its
+# source. A banner or a portion that lacks it is refused (CAPCO register:
+# an SCI marking's "requires" line; ISM.XML DES 10 encodes it). The
+# banner then carries it too, by dissemination.union.
+DEPENDENCIES = (
+    # ISM-ID-00045: SCIcontrols with a token starting SI-G (SI-GAMMA and its
+    # sub-compartments) needs disseminationControls OC: "A USA document
+    # containing SI GAMMA compartment data must be marked for ORIGINATOR
+    # CONTROLLED dissemination."
+    Dependency("si-g-orcon", "SI-G", "ORCON", "SI-G (SI-GAMMA) needs ORCON"),
+    # ISM-ID-00049: SCIcontrols HCS needs disseminationControls NF: "A USA
+    # document containing HCS data must be marked for NO FOREIGN
+    # dissemination." So HCS never stands with REL TO, RELIDO or DISPLAY ONLY.
+    Dependency("hcs-noforn", "HCS", "NOFORN", "HCS needs NOFORN"),
+)
+
+
 def contradiction(marking: Marking, written: str) -> str | None:
     """Why a US marking contradicts itself (CONTRADICTIONS), or None."""
     if marking.scheme != "us":
@@ -345,7 +372,30 @@ def contradiction(marking: Marking, written: str) -> str | None:
     for control, needed in CONTROL_MINIMUM.items():
         if control in controls and marking.rank < needed:
             return f"'{written}' carries {control}, which needs {US[needed]} or above"
+    if lacking := [rule for rule in DEPENDENCIES
+                   if rule.when in marking.sci and rule.needs not in controls]:
+        portion = written.startswith("(")
+        said = ", and ".join(f"{rule.when}, which needs "
+                            f"{SHORT_FORMS.get(rule.needs, rule.needs) if portion else rule.needs}"
+                            for rule in lacking)
+        text = f"'{written}' carries {said} (CAPCO register)"
+        if "NOFORN" in {rule.needs for rule in lacking} and controls & {"REL TO", *PERMISSIONS}:
+            text += f", and so no {', '.join(sorted(controls & {'REL TO', *PERMISSIONS}))}"
+        if marking.rel_to != ():  # a bare (REL) says no list to write out again
+            fixed = with_controls(marking, {rule.needs for rule in lacking})
+            text += f": {f'({fixed.portion()})' if portion else fixed.banner()}"
+        return text
     return None
+
+
+def with_controls(marking: Marking, added: set[str]) -> Rolled:
+    """The marking with more restricting controls; with NOFORN, without
+    what NOFORN excludes (REL TO, RELIDO, DISPLAY ONLY)."""
+    noforn = "NOFORN" in added
+    return Rolled("us", marking.rank, marking.sci, (marking.controls & set(RESTRICTIONS)) | added,
+                  marking.categories,
+                  frozenset(marking.rel_to) if marking.rel_to and not noforn else None,
+                  frozenset() if noforn else marking.controls & set(PERMISSIONS))
 
 
 # The roll-up: the banner from its portions --------------------------------------
