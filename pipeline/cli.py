@@ -91,6 +91,9 @@ def parser() -> argparse.ArgumentParser:
                        help="say how each banner follows from its portion marks: the highest "
                             "level, the SCI and dissemination controls, the REL TO countries, "
                             "and which portion calls for each")
+    check.add_argument("--report", type=Path, metavar="FILE.json",
+                       help="write what was found in each briefing (markings, the banner's "
+                            "roll-up from its portion marks, warnings, errors) as JSON, as build does")
 
     watch = commands.add_parser("watch", parents=[debug, making, silence],
                                 help="rebuild on save, preview the HTML live",
@@ -212,32 +215,63 @@ def build_files(args: argparse.Namespace, pdf_job) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from pipeline.problems import Reporter
-    from pipeline.run.build import load
-    from pipeline.run.limits import time_limit
+    import time
 
-    failed = 0
+    from pipeline.problems import Reporter
+    from pipeline.run.build import load, write_atomic
+    from pipeline.run.limits import time_limit
+    from pipeline.run.outcome import Outcome
+
+    if args.report and args.report.is_dir():
+        print(f"briefing: --report {args.report}: a folder, not a file", file=sys.stderr)
+        return 2
+    outcomes: list[Outcome] = []
     for path in args.files:
         reporter = Reporter(str(path), args.silence)
+        started = time.perf_counter()
+        doc = None
         try:
             with time_limit(args.time_limit, str(path)):
-                doc = load(path, reporter, stop=not args.explain)
+                # The roll-up of a refused briefing too, for --explain and the report.
+                doc = load(path, reporter, stop=not (args.explain or args.report))
             if args.explain:
                 print(f"{path}: {explanation(doc)}")
-                reporter.check()
+            reporter.check()
             if args.fail_on_warning:
                 reporter.fail_on_warnings()
             for warning in reporter.warnings:
                 print(shown(warning, on_github()), file=sys.stderr)
             print(f"{path}: ok")
+            problems = list(reporter.warnings)
         except BriefingError as error:
             if args.debug:
                 import traceback
                 traceback.print_exc()
             for problem in error.problems:
                 print(shown(problem, on_github()), file=sys.stderr)
-            failed += 1
-    return 1 if failed else 0
+            problems = list(error.problems)
+        outcomes.append(checked(path, doc, problems, time.perf_counter() - started))
+    if args.report:
+        from pipeline.run.report import report
+        try:
+            write_atomic(args.report, report(outcomes), str(args.report))
+        except BriefingError as error:
+            print(error, file=sys.stderr)
+            return 1
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def checked(path: Path, doc, problems: list, seconds: float):
+    """`check`'s outcome of one briefing, for `--report`: "checked" or
+    "failed", its banner and roll-up when it was read that far."""
+    from pipeline.markings.rules import rollup_dict
+    from pipeline.run.outcome import Outcome
+
+    errors = tuple(p for p in problems if not p.warning)
+    return Outcome(source=path, status="failed" if errors else "checked", seconds=seconds,
+                   markings=doc.meta.classification if doc else None,
+                   rollup=rollup_dict(doc.rollup) if doc else None,
+                   warnings=tuple(p for p in problems if p.warning), errors=errors)
 
 
 def explanation(doc) -> str:

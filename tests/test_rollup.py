@@ -339,6 +339,29 @@ def test_the_report_carries_the_rollup(tmp_path):
     assert json.loads(report.read_text())["briefings"][0]["rollup"] == rollup
 
 
+def test_check_writes_the_report_too(tmp_path):
+    """`briefing check --report` as `build --report`: the roll-up of each
+    briefing, of a refused one too (what its portions call for), with its
+    errors at their lines; nothing else is written."""
+    report = tmp_path / "report.json"
+    result = run_cli("check", ACCEPTED / "release-intersection.md", REFUSED / "rel-to-as-a-word.md",
+                     FIXTURES / "bad" / "invalid-yaml.md", "--report", report)
+    assert result.returncode == 1
+    accepted, refused, unread = json.loads(report.read_text())["briefings"]
+    assert (accepted["status"], accepted["outputs"], accepted["errors"]) == ("checked", [], [])
+    assert accepted["rollup"]["derived"] == accepted["markings"] == "SECRET//REL TO USA, AUS, GBR"
+    assert refused["status"] == "failed" and refused["markings"] == "SECRET//REL TO USA, GBR"
+    assert (refused["rollup"]["banner"], refused["rollup"]["derived"]) == ("SECRET//REL TO USA, GBR", "SECRET")
+    release = next(p for p in refused["rollup"]["parts"] if p["part"] == "release")
+    assert (release["value"], release["status"], [s["line"] for s in release["sources"]]) == (
+        "no REL TO", "missing", [10])
+    assert [(e["line"], e["code"]) for e in refused["errors"]] == [(10, "portion.release"),
+                                                                   (12, "portion.release")]
+    assert unread["rollup"] is None and [e["code"] for e in unread["errors"]] == ["meta.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+    assert run_cli("check", ACCEPTED / "release-intersection.md", "--report", tmp_path).returncode == 2
+
+
 # The property: check accepts exactly the banners the rules allow ------------------------
 
 LEVELS = ("U", "CUI", "C", "S", "TS")

@@ -13,7 +13,7 @@ from pipeline.problems import Problem
 class Outcome:
     """What became of one briefing, for the terminal and the report."""
     source: Path
-    status: str  # "built", "up to date" or "failed"
+    status: str  # "built", "up to date" or "failed"; for `check`, "checked" or "failed"
     outputs: tuple[Path, ...] = ()
     seconds: float = 0.0
     pages: int | None = None
