@@ -291,6 +291,27 @@ def test_quote_attribution(write):
     assert lone.attribution == () and len(lone.blocks) == 1  # a quote of only a dash line stays text
 
 
+def test_a_blank_line_ends_a_quote(write):
+    """Two quotes one after the other are two, each with its attribution,
+    as pandoc reads them (Python-Markdown would make them one, the first
+    attribution a paragraph of it); a `>` line between paragraphs does not
+    end a quote, nor in a nested one."""
+    import json
+    import pypandoc
+    from readers import pandoc_blocks
+    body = ("> We shall defend our island.\n>\n> — W. S. Churchill\n\n> Never give in.\n>\n> — Again\n\n"
+            "> One\n>\n> two\n>\n> > inner\n> >\n> > inner too\n")
+    doc = parsed(write, body)
+    first, second, third = doc.blocks
+    assert [m.plain_text(q.attribution) for q in (first, second)] == ["W. S. Churchill", "Again"]
+    assert [len(q.blocks) for q in (first, second)] == [1, 1] and second.line == 9
+    assert [type(b).__name__ for b in third.blocks] == ["Paragraph", "Paragraph", "Quote"]
+    assert len(third.blocks[2].blocks) == 2
+    ast = json.loads(pypandoc.convert_text(body, "json", format="markdown"))
+    assert len([q for q in ast["blocks"] if q["t"] == "BlockQuote"]) == 3
+    assert len(pandoc_blocks(ast, "BlockQuote")) == 4
+
+
 def test_review_regressions_in_parsing(write):
     # A footnote holding a list is one note; fenced code in a quote stays a block;
     # a definition list in a list item; soft breaks lose the next line's indent.

@@ -25,7 +25,7 @@ from markdown.extensions.tables import TableExtension
 from pipeline import model as m
 from pipeline.problems import BriefingError, Reporter
 from pipeline.read.frontmatter import read_meta
-from pipeline.read.markdown import (MARK_BASE, Capture, FencedCode, drop_backlinks, mark_line, marked_line,
+from pipeline.read.markdown import (MARK_BASE, Capture, FencedCode, Quote, drop_backlinks, mark_line, marked_line,
                                     marker, markdown_tree, parse)
 from pipeline.read import rawhtml
 from pipeline.read.divs import Divs
@@ -351,6 +351,7 @@ class Unmarked(Extension):
         md.inlinePatterns.deregister("html")
         md.treeprocessors.deregister("prettify")
         md.preprocessors.register(FencedCode(md), "briefing_fenced", 25)
+        md.parser.blockprocessors.register(Quote(md.parser), "quote", 20)  # a blank line ends a quote
         rawhtml.register(md)
         md.treeprocessors.register(Capture(md), "briefing_capture", -100)
 
@@ -434,6 +435,17 @@ def test_markers_change_nothing_python_markdown_builds(body):
     ours, md, _ = markdown_tree(body, 1)
     ours = resolved(ours, md)
     assert dumped(unmarked_tree(body), ours) == dumped(ours)
+
+
+def test_a_line_of_only_a_backslash_is_a_hard_break(tmp_path):
+    # Found by the property test: the marker after the backslash hid the
+    # line's end from it, so it was text; it is a break, as pandoc reads it.
+    doc = parsed(tmp_path, "Intro.\n\n\\\nAfter the break [x](#nowhere).\n\n- \\\n  In an item.\n")
+    first, listing = doc.blocks[1:]
+    assert first.line == 7 and isinstance(first.inlines[0], m.LineBreak)
+    assert m.plain_text(first.inlines[1:]).startswith("After the break")
+    assert [i.line for i in first.inlines if isinstance(i, m.Link)] == [8]
+    assert isinstance(listing.items[0].blocks[0].inlines[0], m.LineBreak) and listing.line == 10
 
 
 def test_a_heading_of_only_a_line_separator_is_read(write):

@@ -134,10 +134,12 @@ def mark_line(line: str, number: int) -> str:
             break
     if prefix["heading"] and not body[start:end].strip("#"):
         end = start  # `# #`: Python-Markdown drops a heading's closing hashes
-    if end > floor and escaped(body, end):
-        end -= 1  # a backslash would escape the marker, not the line's end
+    if end > start and escaped(body, end):
+        # A backslash would escape the marker, not the line's end; one that
+        # is all the line's content (pandoc's hard break) takes it before it.
+        end -= 1
     # A space or the line's end after an unescaped `*` or `_`:
-    if body[end - 1] in DELIMITERS and body[end:end + 1] in ("", " ") and not escaped(body, end - 1):
+    if end and body[end - 1] in DELIMITERS and body[end:end + 1] in ("", " ") and not escaped(body, end - 1):
         if end == len(body) and line.endswith("  ") and not prefix["heading"]:
             # A hard break, which Python-Markdown reads before emphasis:
             # it keeps the marker (see LineBreak).
@@ -252,15 +254,24 @@ QUOTE_BLANK = re.compile(rf"[ ]*>[ ]*(?P<mark>{MARK})[ ]*")
 
 
 class Quote(BlockQuoteProcessor):
+    """Python-Markdown's quotes, except that a blank line ends one: `> a`,
+    a blank line, `> b` are two quotes, as pandoc and CommonMark read them
+    (Python-Markdown would go on in the first, so the first one's
+    attribution `— Source` would become a paragraph of the second)."""
+
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
-        found = self.RE.search(blocks[0])
-        first = blocks[0][found.end(1):].split("\n", 1)[0] if found else ""
-        before = parent[-1] if len(parent) else None
-        super().run(parent, blocks)
-        quote = parent[-1]
+        block = blocks.pop(0)
+        found = self.RE.search(block)
+        assert found  # `test` found it
+        first = block[found.end(1):].split("\n", 1)[0]
+        self.parser.parseBlocks(parent, [block[:found.start()]])  # the lines before it
+        quote = etree.SubElement(parent, "blockquote")
         # A quote that opens with a blank line has no text on its first line.
-        if quote is not before and (blank := QUOTE_BLANK.fullmatch(first)):
+        if blank := QUOTE_BLANK.fullmatch(first):
             quote.set(OWN_MARK, blank["mark"])
+        self.parser.state.set("blockquote")  # so a list in it has paragraphs, as in Python-Markdown
+        self.parser.parseChunk(quote, "\n".join(self.clean(line) for line in block[found.start():].split("\n")))
+        self.parser.state.reset()
 
     def clean(self, line: str) -> str:
         return "" if QUOTE_BLANK.fullmatch(line) else super().clean(line)
