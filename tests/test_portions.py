@@ -147,6 +147,26 @@ def test_an_unmarked_expansion_takes_the_roll_up_of_its_uses(write):
     assert dict(doc.abbreviation_marks) == {"OPX": "S//NF"}
 
 
+def test_a_cell_may_carry_its_own_mark(write):
+    """A cell belongs to its caption's portion; one that opens with a mark
+    of the scheme's levels has it as its paragraph's portion, checked and
+    rolled up; `(A)` is text; a caption's problem is told at the caption."""
+    doc = load(write("(U) Intro.\n\n| a | b |\n|---|---|\n| (S//NF) x | (A) y |\n| z | 1 |\n\n"
+                     "Table: (S//NF) Caption {#tbl-x}\n", front=NOFORN))
+    table = doc.blocks[1]
+    first, second = table.rows[0]
+    assert (first[0].portion, m.plain_text(first[0].inlines)) == ("S//NF", "x")
+    assert (second[0].portion, m.plain_text(second[0].inlines)) == (None, "(A) y")
+    assert table.caption_line == 16 and table.portion == "S//NF"
+    assert [(s.line, s.mark) for p in doc.rollup.parts for s in p.sources if p.part == "level"] == [
+        (16, "S//NF"), (13, "S//NF")]
+    with pytest.raises(BriefingError) as caught:
+        load(write("(U) Intro.\n\n| a |\n|---|\n| (S//NF) x |\n\nTable: (S) Caption {#tbl-x}\n\n"
+                   "| a |\n|---|\n| 1 |\n\nTable: Unmarked {#tbl-y}\n", front=NOFORN))
+    assert [(p.line, p.code) for p in caught.value.problems] == [(13, "portion.cell"),
+                                                                 (21, "portion.missing")]
+
+
 def test_title_subtitle_and_short_title(write):
     doc = load(write("(S) Text.\n", front=SECRET.replace(
         "title: (U) T\n", "title: (U) T\nsubtitle: (S) Sub\nshort_title: Short\n")))

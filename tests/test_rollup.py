@@ -241,6 +241,8 @@ REFUSED_CASES = {
     "term-unmarked.md": [(7, "portion.missing")],
     "attribution-above-banner.md": [(9, "portion.above-banner")],  # the attribution's own line
     "code-block-unmarked.md": [(9, "portion.code-block")],
+    # A cell marked above its caption (and so above the banner): at the cell.
+    "cell-above-caption.md": [(12, "portion.cell"), (12, "portion.above-banner")],
     # The expansion's own problems at its definition `*[ONF]: …`; the use it
     # would show in above its mark, at the use.
     "abbreviation-above-banner.md": [(7, "portion.above-banner"), (9, "portion.abbreviation")],
@@ -282,7 +284,8 @@ def test_the_issue_cases_word_by_word():
                   "the banner 'UNCLASSIFIED'",
                   "abbreviation-above-banner.md:9: ONF stands in a portion marked '(U)', but its "
                   "expansion (line 7) is marked '(TS)'",
-                  "abbreviation-unmarked-unused.md:7: the expansion of abbreviation ONF"):
+                  "abbreviation-unmarked-unused.md:7: the expansion of abbreviation ONF",
+                  "cell-above-caption.md:12: table cell: portion mark '(TS)' is above the caption '(U)'"):
         assert words in said, words
 
 

@@ -400,7 +400,8 @@ def with_controls(marking: Marking, added: set[str]) -> Rolled:
 
 # The roll-up: the banner from its portions --------------------------------------
 
-IN_TEXT = ("portion", "paragraph", "heading", "table caption", "figure caption", "admonition title")
+IN_TEXT = ("portion", "paragraph", "heading", "table caption", "figure caption", "admonition title",
+           "table cell")
 
 
 @dataclass(frozen=True)

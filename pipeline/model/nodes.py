@@ -312,6 +312,7 @@ class Table:
     id: str = ""
     number: int | None = None  # set by transforms for captioned tables
     portion: str | None = None  # the caption's portion mark
+    caption_line: int | None = None  # the caption's own line (`Table: …`), before or after the table
     line: int
 
 

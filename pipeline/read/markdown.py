@@ -828,7 +828,8 @@ class Reader:
         if caption is None:
             return table
         text, table_id = caption_parts(self.inlines(caption))
-        return replace(table, caption=text, id=table_id or caption.get("id", ""))
+        return replace(table, caption=text, id=table_id or caption.get("id", ""),
+                       caption_line=self.line(caption) or None)
 
     def cell(self, element: etree.Element) -> tuple[m.Block, ...]:
         """A cell's blocks: those of pandoc's multiline and grid tables, or

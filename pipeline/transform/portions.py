@@ -10,6 +10,7 @@ With `portion_marking: true`, every piece of author text is in a portion
   list items, table and figure captions, admonition titles, definition
   terms, a quote's attribution (`— (U) Source`);
 - a table's cells and a figure's alt text belong to the caption's portion;
+  a cell may open with its own mark, which may not be above the caption's;
 - a code block belongs to the paragraph directly before it, in the same
   list item, quote or note; one with no paragraph before it is an error;
 - the subtitle and the short title belong to the title's portion unless
@@ -245,18 +246,24 @@ def mark_block(block: m.Block, state: Portions) -> m.Block:
             return replace(block, portion=portion, title=title)
         case m.Table(caption=caption, line=line) | m.Figure(caption=caption, line=line):
             kind = "table" if isinstance(block, m.Table) else "figure"
-            cells = cell_blocks(block) if isinstance(block, m.Table) else []
-            state.in_cells.update(id(inner) for inner in cells)
             if not caption:
                 state.reporter.error(line, "portion.no-caption", f"a {kind} needs a caption to "
                                      "carry its portion mark (portion_marking is on)")
+                if isinstance(block, m.Table):
+                    state.in_cells.update(id(inner) for inner in cell_blocks(block))
                 return block
             before = len(state.seen)
+            if isinstance(block, m.Table):
+                line = block.caption_line or line  # a caption's problem at the caption
             portion, caption = state.take(caption, line, f"{kind} caption")
-            if cells and len(state.seen) > before and (last := state.last()):
-                # The cells belong to the caption's portion.
-                state.note_abbreviations(tuple(run for inner in cells
-                                               for run in walk.block_inlines(inner)), last)
+            own = state.last() if len(state.seen) > before else None
+            if isinstance(block, m.Table):
+                block = mark_cells(block, own, state)
+                cells = cell_blocks(block)
+                state.in_cells.update(id(inner) for inner in cells)
+                if own:  # The cells belong to the caption's portion.
+                    state.note_abbreviations(tuple(run for inner in cells
+                                                   for run in walk.block_inlines(inner)), own)
             if isinstance(block, m.Figure) and portion:
                 return replace(block, portion=portion, caption=caption, alt=without_mark(block.alt))
             return replace(block, portion=portion, caption=caption)
@@ -271,6 +278,34 @@ def mark_block(block: m.Block, state: Portions) -> m.Block:
             return block
         case _:
             assert_never(block)
+
+
+def mark_cells(table: m.Table, caption: markings.Portion | None, state: Portions) -> m.Table:
+    """A cell belongs to its caption's portion, but one whose text opens
+    with a mark of the scheme's levels (`(S)`, `(TS//NF)`, not `(A)`) is
+    taken at its word: the mark is read and checked, and may not be above
+    the caption's, whose portion the whole table is."""
+    def cell(block: m.Block) -> m.Block:
+        if not isinstance(block, m.Paragraph) or not (found := MARK.match(leading_text(block.inlines))):
+            return block
+        mark = " ".join(found.group(1).split())
+        if mark.partition("//")[0].strip() not in markings.PORTION_LEVELS[state.scheme]:
+            return block  # text such as (A) or (USA): no mark
+        portion = state.read(mark, block.line, "table cell")
+        if portion and caption and caption.marking.scheme == portion.marking.scheme and (
+                problem := markings.portion_problem(mark, portion.marking, caption.marking,
+                                                    f"({caption.mark})")):
+            state.reporter.error(block.line, "portion.cell",
+                                 f"table cell: {problem.replace('the banner', 'the caption')}, and the "
+                                 "cells belong to the caption's portion: mark the caption as the table's "
+                                 "highest")
+        return dataclasses.replace(block, portion=mark, inlines=drop(block.inlines, found.end()))
+
+    def cells(run: tuple[m.Block, ...]) -> tuple[m.Block, ...]:
+        return tuple(walk.map_block(inner, cell) for inner in run)
+
+    return dataclasses.replace(table, head=tuple(cells(c) for c in table.head),
+                               rows=tuple(tuple(cells(c) for c in row) for row in table.rows))
 
 
 def cell_blocks(table: m.Table) -> list[m.Block]:
