@@ -317,6 +317,22 @@ def test_explain_shows_a_wrong_banner_and_what_the_portions_call_for(write):
     assert f"{path}:9: portion mark '(S//NF)' carries NOFORN" in result.stderr
 
 
+def test_explain_names_each_part_the_banner_says_beyond_its_portions(write):
+    path = write("(S//REL TO USA, GBR) Text.\n",
+                 front="---\ntitle: (U) T\nclassification: TOP SECRET//SI//ORCON/NOFORN\n"
+                       "portion_marking: true\nclassified_by: A\nderived_from: B\n"
+                       "declassify_on: '20501231'\n---\n")
+    result = run_cli("check", "--explain", path)
+    assert result.returncode == 0, result.stderr
+    line = result.stdout.splitlines()[0]
+    for said in ("level SECRET from line 9 (S//REL TO USA, GBR) [the banner says more]",
+                 "; SI [the banner says more]; ORCON [the banner says more]; ",
+                 "the portions call for SECRET//REL TO USA, GBR"):
+        assert said in line, said
+    warnings = [w for w in result.stderr.splitlines() if ": warning: " in w]
+    assert len(warnings) == 3 and "carries SI, ORCON, which no portion does" in warnings[1]
+
+
 def test_explain_without_portion_marks(write):
     result = run_cli("check", "--explain", write("Text.\n"))
     assert "banner UNCLASSIFIED: no portion marks to roll up" in result.stdout

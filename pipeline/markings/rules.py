@@ -618,11 +618,18 @@ def roll_up(banner: Marking, banner_text: str, portions: Sequence[Portion]
                                     f"{p.label}portion mark '({p.mark})' carries {', '.join(missing)}, "
                                     f"which the banner '{banner_text}' lacks"))
     if portions:
-        extra = leaves(banner.sci - sci)
-        extra += [w for w in DISSEMINATION_ORDER if w in (banner.controls & set(RESTRICTIONS)) - restrictions
-                  and not (w == "NOFORN")]
-        extra += sorted(banner.categories - categories)
-        if extra:
+        extra_sci = leaves(banner.sci - sci)
+        extra_words = [w for w in DISSEMINATION_ORDER
+                       if w in (banner.controls & set(RESTRICTIONS)) - restrictions and w != "NOFORN"]
+        extra_categories = sorted(banner.categories - categories)
+        # What the banner says beyond its portions, as parts with no source
+        # (NOFORN is the release rules' to judge).
+        for kind, rule, values in (("sci", "sci.union", extra_sci),
+                                   ("dissemination", "dissemination.union", extra_words),
+                                   ("category", "category.union", extra_categories)):
+            for value in values:
+                part(kind, value, rule, (), "extra")
+        if extra := extra_sci + extra_words + extra_categories:
             over(f"carries {', '.join(extra)}, which no portion does")
 
     # release.intersection, release.nothing-in-common, release.permissions
