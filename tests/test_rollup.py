@@ -241,6 +241,9 @@ REFUSED_CASES = {
     "term-unmarked.md": [(7, "portion.missing")],
     "attribution-above-banner.md": [(9, "portion.above-banner")],  # the attribution's own line
     "code-block-unmarked.md": [(9, "portion.code-block")],
+    # Code that opens with a mark above its paragraph's: at the code block.
+    "code-block-above-paragraph.md": [(9, "portion.code-block"), (9, "portion.above-banner")],
+    "attribution-unmarked.md": [(9, "portion.missing")],
     # A cell marked above its caption (and so above the banner): at the cell.
     "cell-above-caption.md": [(12, "portion.cell"), (12, "portion.above-banner")],
     # The expansion's own problems at its definition `*[ONF]: …`; the use it
@@ -285,7 +288,10 @@ def test_the_issue_cases_word_by_word():
                   "abbreviation-above-banner.md:9: ONF stands in a portion marked '(U)', but its "
                   "expansion (line 7) is marked '(TS)'",
                   "abbreviation-unmarked-unused.md:7: the expansion of abbreviation ONF",
-                  "cell-above-caption.md:12: table cell: portion mark '(TS)' is above the caption '(U)'"):
+                  "cell-above-caption.md:12: table cell: portion mark '(TS)' is above the caption '(U)'",
+                  "code-block-above-paragraph.md:9: code block: portion mark '(TS)' is above the "
+                  "paragraph before it '(U)'",
+                  "attribution-unmarked.md:9: quote's attribution (— …) has no portion mark"):
         assert words in said, words
 
 

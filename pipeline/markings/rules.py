@@ -401,7 +401,7 @@ def with_controls(marking: Marking, added: set[str]) -> Rolled:
 # The roll-up: the banner from its portions --------------------------------------
 
 IN_TEXT = ("portion", "paragraph", "heading", "table caption", "figure caption", "admonition title",
-           "table cell")
+           "table cell", "code block")
 
 
 @dataclass(frozen=True)

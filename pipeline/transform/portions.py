@@ -13,6 +13,7 @@ With `portion_marking: true`, every piece of author text is in a portion
   a cell may open with its own mark, which may not be above the caption's;
 - a code block belongs to the paragraph directly before it, in the same
   list item, quote or note; one with no paragraph before it is an error;
+  code that opens with a mark may not be above that paragraph's;
 - the subtitle and the short title belong to the title's portion unless
   they carry their own mark;
 - an abbreviation's expansion carries its own mark (`*[CUI]: (U) Controlled
@@ -343,7 +344,10 @@ def block_runs(doc: m.Document) -> Iterator[tuple[m.Block, ...]]:
 
 
 def check_code_blocks(doc: m.Document, state: Portions) -> None:
-    """A code block, or an equation, belongs to the paragraph directly before it."""
+    """A code block, or an equation, belongs to the paragraph directly
+    before it. Code that opens with a mark of the scheme's levels (`(TS)
+    …` on its first line) is taken at its word: the mark is read, rolled
+    up, and may not be above the paragraph's."""
     for run in block_runs(doc):
         for before, block in zip((None, *run), run):
             if isinstance(block, (m.CodeBlock, m.Equation)) and not isinstance(before, m.Paragraph):
@@ -353,6 +357,26 @@ def check_code_blocks(doc: m.Document, state: Portions) -> None:
                                      "directly before it, and this one has none: introduce it "
                                      f"with a marked paragraph, such as {EXAMPLES[state.scheme]} "
                                      "The commands:")
+            if isinstance(block, m.CodeBlock):
+                check_code_mark(block, before.portion if isinstance(before, m.Paragraph) else None,
+                                state)
+
+
+def check_code_mark(code: m.CodeBlock, owner: str | None, state: Portions) -> None:
+    """The mark a code block's text opens with, if any, against the
+    paragraph's it belongs to (`owner`)."""
+    found = MARK.match(code.text)
+    if not found or " ".join(found.group(1).split()).partition("//")[0].strip() \
+            not in markings.PORTION_LEVELS[state.scheme]:
+        return
+    mark = " ".join(found.group(1).split())
+    portion = state.read(mark, code.line, "code block")
+    owned = markings.read_portion(owner, state.scheme) if owner else None
+    if portion and isinstance(owned, markings.Marking) and (
+            problem := markings.portion_problem(mark, portion.marking, owned, f"({owner})")):
+        state.reporter.error(code.line, "portion.code-block",
+                             f"code block: {problem.replace('the banner', 'the paragraph before it')}, "
+                             "whose portion it belongs to: mark that paragraph as high as the code")
 
 
 # Abbreviations ----------------------------------------------------------------
