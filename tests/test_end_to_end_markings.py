@@ -262,3 +262,25 @@ def test_a_reference_repeats_the_heading_without_its_mark(write, tmp_path):
     from readers import soffice_to_pdf
     text = words(pdf_text(soffice_to_pdf(tmp_path / "out" / "brief.docx", tmp_path)))
     assert "(U) See Background." in text and "See (U)" not in text
+
+
+def test_quotes_in_a_row_and_a_marked_cell_in_all_three_formats(tmp_path):
+    """Two quotes one after the other keep their own marked attributions,
+    and a cell's own mark is shown as a mark, in every format."""
+    source = MARKINGS / "accepted" / "quotes-in-a-row.md"
+    result = run_cli("build", source, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    html = lxml.html.parse(str(tmp_path / "quotes-in-a-row.html")).getroot()
+    quotes = html.xpath("//figure[@class='quote']")
+    assert [len(q.xpath("blockquote")) for q in quotes] == [1, 1]
+    assert [words(q.xpath("string(figcaption)")) for q in quotes] == [
+        "— (U) A former commander", "— (U) An adviser"]
+    assert html.xpath("//td/span[@class='portion']/text()") == ["(C)"]
+    pdf = words(pdf_text(tmp_path / "quotes-in-a-row.pdf"))
+    assert "— (U) A former commander" in pdf and "(C) Souda Bay" in pdf
+    document = docx.Document(str(tmp_path / "quotes-in-a-row.docx"))
+    cell = document.tables[0].rows[1].cells[0].paragraphs[0]
+    assert [(r.text, r.style.name) for r in cell.runs][0] == ("(C)", "Portion Mark")
+    ast = docx_via_pandoc(tmp_path / "quotes-in-a-row.docx")
+    said = [words(pandoc_text(b["c"])) for b in pandoc_blocks(ast, ("Para", "Plain"))]
+    assert "— (U) A former commander" in said and "— (U) An adviser" in said
