@@ -297,13 +297,23 @@ def test_the_issue_cases_word_by_word():
 
 # --explain and the report ------------------------------------------------------------
 
-def test_explain_says_which_portion_drives_each_part(write):
-    path = write("(U) Background.\n\n(S//NF) Rotations.\n\n(S//REL TO USA, GBR) Shared.\n",
-                 front="---\ntitle: (U) T\nclassification: SECRET//NOFORN\nportion_marking: true\n"
-                       "classified_by: A\nderived_from: B\ndeclassify_on: '20501231'\n---\n")
+def marked_front(banner: str) -> str:
+    """Front matter with portion marking and the authority block (8 lines)."""
+    return (f"---\ntitle: (U) T\nclassification: {banner}\nportion_marking: true\nclassified_by: A\n"
+            "derived_from: B\ndeclassify_on: '20501231'\n---\n")
+
+
+def explained(write, body: str, banner: str):
+    """`check --explain` of a body under a banner: the path, the run, the explanation's line."""
+    path = write(body, front=marked_front(banner))
     result = run_cli("check", "--explain", path)
+    return path, result, result.stdout.splitlines()[0]
+
+
+def test_explain_says_which_portion_drives_each_part(write):
+    path, result, line = explained(write, "(U) Background.\n\n(S//NF) Rotations.\n\n"
+                                          "(S//REL TO USA, GBR) Shared.\n", "SECRET//NOFORN")
     assert result.returncode == 0, result.stderr
-    line = result.stdout.splitlines()[0]
     assert line.startswith(f"{path}: banner SECRET//NOFORN: level SECRET from line 11 (S//NF), "
                            "line 13 (S//REL TO USA, GBR)")
     assert "; NOFORN from line 11 (S//NF)" in line
@@ -312,11 +322,7 @@ def test_explain_says_which_portion_drives_each_part(write):
 
 
 def test_explain_shows_a_wrong_banner_and_what_the_portions_call_for(write):
-    path = write("(S//NF) Rotations.\n",
-                 front="---\ntitle: (U) T\nclassification: SECRET//REL TO USA, GBR\n"
-                       "portion_marking: true\nclassified_by: A\nderived_from: B\n"
-                       "declassify_on: '20501231'\n---\n")
-    result = run_cli("check", "--explain", path)
+    path, result, _ = explained(write, "(S//NF) Rotations.\n", "SECRET//REL TO USA, GBR")
     assert result.returncode == 1
     assert "NOFORN from line 9 (S//NF) [not in the banner]" in result.stdout
     assert result.stdout.rstrip().endswith("the portions call for SECRET//NOFORN")
@@ -324,13 +330,8 @@ def test_explain_shows_a_wrong_banner_and_what_the_portions_call_for(write):
 
 
 def test_explain_names_each_part_the_banner_says_beyond_its_portions(write):
-    path = write("(S//REL TO USA, GBR) Text.\n",
-                 front="---\ntitle: (U) T\nclassification: TOP SECRET//SI//ORCON/NOFORN\n"
-                       "portion_marking: true\nclassified_by: A\nderived_from: B\n"
-                       "declassify_on: '20501231'\n---\n")
-    result = run_cli("check", "--explain", path)
+    _, result, line = explained(write, "(S//REL TO USA, GBR) Text.\n", "TOP SECRET//SI//ORCON/NOFORN")
     assert result.returncode == 0, result.stderr
-    line = result.stdout.splitlines()[0]
     for said in ("level SECRET from line 9 (S//REL TO USA, GBR) [the banner says more]",
                  "; SI [the banner says more]; ORCON [the banner says more]; ",
                  "the portions call for SECRET//REL TO USA, GBR"):
