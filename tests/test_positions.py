@@ -432,6 +432,10 @@ def test_markers_change_nothing_python_markdown_builds(body):
     assume(not ("*" in body and "_" in body))
     assume("``" not in re.sub(r"(?m)^[ >]*(```|~~~)\S*[ ]*$", "", body))
     assume(not re.search(r"\][ ]*\n[ >]*\[", body))
+    # Python-Markdown's table border pattern takes an escaped backslash
+    # before a row's closing pipe (`\\|`) away with the pipe; the marker
+    # between them keeps it, as written.
+    assume(not re.search(r"(?m)(?<!\\)(?:\\\\)+\|[ ]*$", body))
     ours, md, _ = markdown_tree(body, 1)
     ours = resolved(ours, md)
     assert dumped(unmarked_tree(body), ours) == dumped(ours)
