@@ -344,12 +344,43 @@ HEADING_START = "(?:^|\\n)(?P<level>#{1,6})"
 class Heading(HashHeaderProcessor):
     """Python-Markdown's `#` headings, less `#. item` and `#) item` lines,
     which are list items numbered by the reader (pandoc wants a space after
-    a heading's hashes)."""
+    a heading's hashes, and so does CommonMark: `#5` is text); as in
+    CommonMark, the hashes may stand up to three spaces in
+    (` #### Prerequisites`), four make a code block."""
 
     if HashHeaderProcessor.RE.pattern.count(HEADING_START) != 1:
         raise RuntimeError(f"Python-Markdown {markdown.__version__} changed its heading pattern")
     RE = re.compile(HashHeaderProcessor.RE.pattern.replace(
-        HEADING_START, HEADING_START + rf"(?!(?:\t?[{LINE_MARK}]{{2}})?[.)](?:[ ]|\t?[{LINE_MARK}]|$))"))
+        HEADING_START, "(?:^|\\n)[ ]{0,3}(?P<level>#{1,6})"
+        + rf"(?=[ \t{LINE_MARK}]|\n|$)(?!(?:\t?[{LINE_MARK}]{{2}})?[.)](?:[ ]|\t?[{LINE_MARK}]|$))"))
+
+    def heading(self, block: str) -> re.Match[str] | None:
+        """The first line of `block` that is a heading. An indented one
+        after a list item's line may be that item's own (`- a` then
+        `  # b`): the list processor decides, as CommonMark does, by the
+        item's content column."""
+        for found in self.RE.finditer(block):
+            indented = block[found.start():found.start("level")].strip("\n") != ""
+            if indented and any(read_marker(line) for line in block[:found.start()].split("\n")):
+                continue
+            return found
+        return None
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return self.heading(block) is not None
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        block = blocks.pop(0)
+        found = self.heading(block)
+        assert found is not None
+        if before := block[:found.start()]:
+            self.parser.parseBlocks(parent, [before])
+        heading = etree.SubElement(parent, f"h{len(found['level'])}")
+        heading.text = found["header"].strip()
+        if after := block[found.end():]:
+            if self.parser.state.isstate("looselist"):  # as Python-Markdown's own (its #1443)
+                after = self.looseDetab(after)
+            blocks.insert(0, after)
 
 
 class ListContinuation(BlockProcessor):

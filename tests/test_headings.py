@@ -1,0 +1,133 @@
+"""ATX headings as CommonMark reads them (pandoc's commonmark reader is the
+reference): the hashes may stand up to three spaces in (` #### Prerequisites`,
+as in CISA's ScubaGear README), four make code or continue a paragraph, and
+an indented heading inside a list item is the item's, as its column says.
+
+Each source is read by pandoc and by us into one flat summary: headings
+with their level and text, paragraphs, code, lists with each item's
+summary. A heading inside a list item or a quote is a bold line here (a
+section cannot start inside a list), so pandoc's is summarised as one too.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline import model as m
+from pipeline.read.frontmatter import read_meta
+from pipeline.read.markdown import parse
+from pipeline.read.source import read_source
+
+
+def pandoc_inlines(inlines: list) -> str:
+    parts = []
+    for node in inlines:
+        match node["t"]:
+            case "Str":
+                parts.append(node["c"])
+            case "Space" | "SoftBreak":
+                parts.append(" ")
+            case "Emph" | "Strong":
+                parts.append(pandoc_inlines(node["c"]))
+            case "Link":
+                parts.append(pandoc_inlines(node["c"][1]))
+            case "Code":
+                parts.append(node["c"][1])
+    return "".join(parts)
+
+
+def pandoc_summary(blocks: list, nested: bool = False) -> list:
+    out: list = []
+    for block in blocks:
+        match block["t"]:
+            case "Header" if nested:
+                out.append(("bold", pandoc_inlines(block["c"][2])))
+            case "Header":
+                out.append(("h", block["c"][0], pandoc_inlines(block["c"][2])))
+            case "Para" | "Plain":
+                out.append(("p", pandoc_inlines(block["c"])))
+            case "CodeBlock":
+                out.append(("code", block["c"][1]))
+            case "BulletList":
+                out.append(("ul", [pandoc_summary(item, True) for item in block["c"]]))
+            case "OrderedList":
+                out.append(("ol", [pandoc_summary(item, True) for item in block["c"][1]]))
+            case "BlockQuote":
+                out.append(("quote", pandoc_summary(block["c"], True)))
+            case other:
+                out.append((other,))
+    return out
+
+
+def pandoc_reading(text: str) -> list:
+    import pypandoc
+    return pandoc_summary(json.loads(pypandoc.convert_text(text, "json", format="commonmark"))["blocks"])
+
+
+def our_summary(blocks: tuple[m.Block, ...]) -> list:
+    out: list = []
+    for block in blocks:
+        match block:
+            case m.Paragraph(inlines=(m.Strong(children=children),)):
+                out.append(("bold", m.plain_text(children)))
+            case m.Paragraph(inlines=inlines):
+                out.append(("p", m.plain_text(inlines)))
+            case m.CodeBlock(text=text):
+                out.append(("code", text))
+            case m.ListBlock(ordered=ordered, items=items):
+                out.append(("ol" if ordered else "ul", [our_summary(item.blocks) for item in items]))
+            case m.Quote(blocks=inner):
+                out.append(("quote", our_summary(inner)))
+            case _:
+                out.append((type(block).__name__,))
+    return out
+
+
+def our_reading(write, text: str) -> list:
+    source = read_source(write(text))
+    meta, line = read_meta(source)
+    doc = parse(source, meta, line)
+    out = our_summary(doc.blocks)
+
+    def section(node: m.Section) -> None:
+        out.append(("h", node.level, m.plain_text(node.title)))
+        out.extend(our_summary(node.blocks))
+        for child in node.children:
+            section(child)
+    for node in doc.sections:
+        section(node)
+    return out
+
+
+CASES = {
+    "one space in": " # One\n\ntext\n",
+    "two and three spaces in": "  ## Two\n\n   ### Three\n",
+    "the corpus's heading between lists": ("  - [Update](update.md)\n\n #### Prerequisites\n\n"
+                                          "  - [Dependencies](dependencies.md)\n"),
+    "four spaces are code": "# Top\n\n    # not a heading\n",
+    "four spaces continue a paragraph": "text\n    # not a heading\n",
+    "an indented heading interrupts a paragraph": "para\n  # interrupts\nmore\n",
+    "an indented heading in an item is the item's": "- item\n  # in item\n- b\n",
+    "less indented than the item's text ends the list": "- item\n # after\n",
+    "in a list after a paragraph": "Steps:\n- one\n  # in one\n",
+    "in a loose item": "- x\n\n  ## in x\n",
+    "under an ordered item": "1. a\n   ### in a\n2. b\n",
+    "in a quote": ">  ## quoted\n> text\n",
+    "closing hashes": "  ## Two ##\n",
+    "hashes without a space stay text": "#hashtag\n\n  #5 bolt\n",
+    "hashes alone are an empty heading": "text\n\n #\n\nmore\n",
+}
+
+
+@pytest.mark.parametrize("text", CASES.values(), ids=CASES.keys())
+def test_headings_read_as_commonmark_reads_them(write, text):
+    assert our_reading(write, text) == pandoc_reading(text)
+
+
+def test_an_indented_heading_has_its_line(write):
+    source = read_source(write("text\n\n   ## Heading\n\nmore\n"))
+    meta, line = read_meta(source)
+    doc = parse(source, meta, line)
+    assert [(s.line, m.plain_text(s.title)) for s in doc.sections] == [(line + 2, "Heading")]
