@@ -285,3 +285,23 @@ def measure(path: Path) -> tuple[float, float]:
     pages = max(page for page, *_ in lines)
     counts = [sum(1 for p, *_ in lines if p == page) for page in range(2, pages)]
     return statistics.median(full), statistics.median(counts or [0])
+
+
+def pdf_images(path: Path) -> list[tuple[int, float, float, float, float]]:
+    """Every image drawn on the PDF's pages as poppler's pdftohtml places
+    it: (page, left, top, width, height), in points."""
+    import tempfile
+
+    from lxml import etree
+
+    with tempfile.TemporaryDirectory() as folder:  # it writes the images out beside its XML
+        xml = subprocess.run(["pdftohtml", "-xml", "-stdout", "-q", str(Path(path).resolve())],
+                             capture_output=True, check=True, timeout=120, cwd=folder).stdout
+    root = etree.fromstring(xml, etree.XMLParser(recover=True))
+    found = []
+    for page in root.iter("page"):
+        scale = float(page.get("width")) / pdf_page_size(path)[0]  # its units per point
+        for image in page.iter("image"):
+            found.append((int(page.get("number")), *(float(image.get(k)) / scale
+                                                     for k in ("left", "top", "width", "height"))))
+    return found

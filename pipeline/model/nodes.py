@@ -91,6 +91,22 @@ class Ref:
     line: int
 
 
+# The units of an image's width or height as pandoc and Quarto read them
+# (`{width=50%}`, `{height=3in}`, `{width=300}`: a bare number is pixels).
+# `%` is a share of the text width (a height's: of the text's height on a
+# page, on screen of the window's); `em` the body text's size; `px` CSS
+# pixels, 96 to the inch.
+LENGTH_UNITS = ("px", "cm", "mm", "in", "pt", "pc", "em", "%")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Length:
+    """A width or height an author set on an image."""
+
+    value: float  # more than 0
+    unit: str  # one of LENGTH_UNITS
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Image:
     """An image inside a paragraph or a link (a badge, an icon), checked as
@@ -103,6 +119,10 @@ class Image:
     height: int
     alt: str
     title: str | None = None
+    # The size its author set (`{width=2cm}`), when not its own: with one
+    # of the two, the other follows the picture's proportions.
+    display_width: Length | None = None
+    display_height: Length | None = None
     line: int | None = None
 
 
@@ -329,6 +349,9 @@ class Figure:
     id: str = ""
     number: int | None = None  # set by transforms for captioned figures
     portion: str | None = None  # the caption's portion mark
+    # The size its author set (`{width=50%}`), as Image's.
+    display_width: Length | None = None
+    display_height: Length | None = None
     line: int
 
 

@@ -41,6 +41,7 @@ from pipeline.read.images import ImageProblem, check_image, is_remote, remote_im
 from pipeline.read.links import check_link, decoded
 from pipeline.read.lists import LIST_MARKER, Lists
 from pipeline.read.tables import PandocTables
+from pipeline.read.sizes import display_size
 from pipeline.read.source import XML_INVALID, Source
 from pipeline.read.tex import MathProblem, to_mathml
 
@@ -858,9 +859,17 @@ class Reader:
         alt = img.get("alt", "")
         # An HTML <img> is a picture: its alt text describes it, no caption.
         caption = self.caption(alt, line) if not img.get(rawhtml.RAW) else ()
+        width, height = self.display_size(img, line)
         return m.Figure(path=str(image.path), mime=image.mime, width=image.width,
                         height=image.height, alt=plain_alt(alt), caption=caption,
-                        id=img.get("id", ""), line=line)
+                        id=img.get("id", ""), display_width=width, display_height=height, line=line)
+
+    def display_size(self, img: etree.Element, line: int) -> tuple[m.Length | None, m.Length | None]:
+        """The width and height an image's attributes set (`{width=50%}`)."""
+        width, height, problems = display_size(img.get("width"), img.get("height"))
+        for problem in problems:
+            self.report("image.size", line, problem)
+        return width, height
 
     def caption(self, alt: str, line: int) -> tuple[m.Inline, ...]:
         """The alt text read as Markdown, as pandoc reads a figure's caption."""
@@ -1046,8 +1055,10 @@ class Reader:
         except ImageProblem as problem:
             self.report("image.invalid", line, str(problem))
             return words
+        width, height = self.display_size(img, line)
         return (m.Image(path=str(image.path), mime=image.mime, width=image.width,
-                        height=image.height, alt=alt, title=img.get("title"), line=line),)
+                        height=image.height, alt=alt, title=img.get("title"),
+                        display_width=width, display_height=height, line=line),)
 
 
 def drop_backlinks(li: etree.Element) -> None:

@@ -401,6 +401,9 @@ class RawHtml(Treeprocessor):
             case "img":
                 made.set("src", attrs.get("src", "").strip())
                 made.set("alt", attrs.get("alt", ""))
+                for side in ("width", "height"):  # read/sizes.py reads them
+                    if attrs.get(side) is not None:
+                        made.set(side, attrs[side])
             case "abbr":
                 made.set("title", attrs.get("title", ""))
             case "ol" if (attrs.get("start") or "").isdigit():

@@ -20,6 +20,7 @@ from pipeline import model as m
 from pipeline.markings.blocks import MarkingBlock
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
+from pipeline.render import sizes
 from pipeline.render.math import drawing, mathml
 from pipeline.render.templates import Templates
 
@@ -198,7 +199,7 @@ def block(node: m.Block, ctx: Context) -> Markup:
                       portion=portion):
             return ctx.macros.figure(data_uri(path, mime), alt,
                                      marked(portion, inlines(caption, ctx), ctx), ident,
-                                     number, ctx.labels)
+                                     number, ctx.labels, sizes.css(node.display_width, node.display_height))
         case m.Table(head=head, rows=rows, aligns=aligns, widths=widths, caption=caption, id=ident,
                      number=number, portion=portion):
             words = f"{ctx.labels['table']} {number}: {f'({portion}) ' if portion else ''}{m.plain_text(caption)}"
@@ -259,7 +260,8 @@ def inline(node: m.Inline, ctx: Context) -> Markup:
             words = Markup.escape(f"{ctx.labels[kind]} {number}") if number else inlines(title, ctx)
             return ctx.macros.cross_ref(ident, words)
         case m.Image(path=path, mime=mime, alt=alt, width=width, height=height, title=title):
-            return ctx.macros.image(data_uri(path, mime), alt, width, height, title)
+            return ctx.macros.image(data_uri(path, mime), alt, width, height, title,
+                                    sizes.css(node.display_width, node.display_height))
         case m.FootnoteRef(number=number, first=first):
             if ctx.print_notes is not None and first:
                 return ctx.macros.footnote_in_place(ctx.print_notes[number])

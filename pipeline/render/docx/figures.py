@@ -14,7 +14,7 @@ def figure_xml(figure: Figure, env: Env, state: State) -> list:
     with a SEQ Figure field, as Word's own Insert Caption does."""
     holder = paragraph(env, state, "Figure", ())
     holder.append(picture_run(figure.path, figure.mime, figure.width, figure.height, figure.alt,
-                              env, state))
+                              env, state, (figure.display_width, figure.display_height)))
     content = [holder]
     if figure.caption:
         content.append(numbered_caption(env, state, "figure", "Figure", figure.number,

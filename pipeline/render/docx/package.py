@@ -106,6 +106,12 @@ def text_width(package: Docx) -> int:
     return (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
 
 
+def text_height(package: Docx) -> int:
+    """The height between the top and bottom margins, in EMU."""
+    section = package.sections[0]
+    return (section.page_height or 0) - (section.top_margin or 0) - (section.bottom_margin or 0)
+
+
 def style_font(package: Docx, name: str) -> tuple[str, float, bool]:
     """The font family, size (points) and boldness a paragraph style gives
     its text, through the styles it is based on and the document defaults."""

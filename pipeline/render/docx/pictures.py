@@ -14,18 +14,24 @@ from docx.oxml.ns import nsdecls
 from docx.oxml.shape import CT_Inline
 from docx.shared import Emu
 
+from pipeline.model import Length
 from pipeline.problems import BriefingError
+from pipeline.render.sizes import emu_size
 from pipeline.render.docx.state import Env, State
 
 
 def picture_run(path: str, mime: str, width_px: int, height_px: int, alt: str,
-                env: Env, state: State):
-    """A run holding a picture at `width_px` CSS pixels (96 to the inch),
-    at most the text's width, related from the part it stands in (the body
-    or the notes); the alt text is its description. An SVG goes in beside a
-    PNG drawn from it, as Word 2016 stores one."""
-    width = min(Emu(int(width_px * EMU_PER_PX)), Emu(env.text_width))
-    height = Emu(int(width * height_px / max(width_px, 1)))
+                env: Env, state: State, size: tuple[Length | None, Length | None] = (None, None),
+                room: int | None = None):
+    """A run holding a picture at `width_px` CSS pixels (96 to the inch), or
+    at the `size` its author set (`{width=50%}`: of `room`, the width it
+    stands in, by default the text's), at most `room` wide and a page's
+    text high, related from the part it stands in (the body or the notes);
+    the alt text is its description. An SVG goes in beside a PNG drawn from
+    it, as Word 2016 stores one."""
+    shown = emu_size((width_px, height_px), size[0], size[1],
+                     (room or env.text_width, env.text_height), env.body_size)
+    width, height = Emu(shown[0]), Emu(shown[1])
     svg = Path(path).read_bytes() if mime == "image/svg+xml" else None
     part = state.notes if env.in_note and state.notes else state.package.part
     image_part = state.package.part.package.get_or_add_image_part(
@@ -46,8 +52,6 @@ def picture_run(path: str, mime: str, width_px: int, height_px: int, alt: str,
     run.append(drawing)
     return run
 
-
-EMU_PER_PX = 914400 / 96
 
 
 # Word 2016 and later draw the SVG; older Word, LibreOffice and pandoc the PNG.

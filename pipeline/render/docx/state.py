@@ -14,7 +14,8 @@ from docx.document import Document as Docx
 from docx.opc.part import XmlPart
 
 from pipeline import model
-from pipeline.render.docx.package import abstract_of, borrow_style, style_num, text_width
+from pipeline.render.docx.package import (abstract_of, borrow_style, style_font, style_num, text_height,
+                                          text_width)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -23,6 +24,8 @@ class Env:
     bullet_num: int  # the w:num of `List Bullet`, shared by every bullet list
     number_abstract: int  # the w:abstractNum behind `List Number`
     text_width: int  # EMU between the margins: figures and tables fit in it
+    text_height: int = 0  # EMU between the top and bottom margins: no picture is taller
+    body_size: float = 11.0  # points, Body Text's: what an image's `em` is
     numbered: bool = False  # sections numbered through the Heading styles
     date: str | None = None  # the distribution statement's date, kept on one line
     in_note: bool = False  # walking a footnote: its links are the notes part's
@@ -34,7 +37,8 @@ def environment(state: State, labels: Mapping[str, str], meta: model.Meta) -> En
     return Env(labels=MappingProxyType(dict(labels)),  # a copy no caller can change
                bullet_num=style_num(package, path, "List Bullet"),
                number_abstract=abstract_of(package, style_num(package, path, "List Number")),
-               text_width=text_width(package), numbered=meta.numbering,
+               text_width=text_width(package), text_height=text_height(package),
+               body_size=style_font(package, "Body Text")[1], numbered=meta.numbering,
                date=meta.distribution_date or meta.date)
 
 
