@@ -21,7 +21,6 @@ from corpus_compare import CORPUS, SOURCES, compare
 
 # What fails today, per document (the baseline of issue 15).
 FAILING = {
-    "quarto-callouts.md": "refused: @fig-sites names a figure div of two images (::: {#fig-sites}), not read",
     "noaa-tech-memo-chapter.md": "refused, as issue 15 asks: @tbl-CRchum-rawdata names the table of a "
                                  "code cell, which briefing never runs (ref.code-cell)",
 }

@@ -86,8 +86,11 @@ class Ref:
     fill in what it points at, backends word it ("Section 2.1", "Table 1")."""
     id: str
     kind: str = ""  # "section" or "table", once resolved
-    number: str | None = None
+    number: str | None = None  # "2.1", "3"; a sub-figure's "3 (a)"
     title: tuple[Inline, ...] = ()  # the target's title, said when it has no number
+    # A sub-figure's FigureGroup's id: Word's field repeats the group's
+    # number from its caption, then the sub-figure's letter.
+    within: str = ""
     line: int
 
 
@@ -352,6 +355,32 @@ class Figure:
     # The size its author set (`{width=50%}`), as Image's.
     display_width: Length | None = None
     display_height: Length | None = None
+    # A sub-figure's letter in its FigureGroup ("a", "b" …, shown "(a)");
+    # "" for a figure of its own. A sub-figure is not numbered itself.
+    letter: str = ""
+    line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FigureGroup:
+    """One figure of several pictures, Quarto's figure div of sub-figures
+    (`::: {#fig-sites layout-ncol=2}`, its images, then a caption): each
+    picture a sub-figure lettered (a), (b) … under it, laid out in
+    `columns` columns, the group's caption below them all. Numbered as a
+    figure ("Figure 3"); a sub-figure is "Figure 3 (a)", as Quarto says it.
+
+    A block of its own rather than a Figure with sub-figures: a Figure is
+    one picture (its path, pixels, alt text and size are what every backend
+    and the PDF's fetcher read), and a group has none of those, only
+    pictures and a caption; one kind each keeps both simple and lets mypy
+    name every walk that must learn groups."""
+
+    figures: tuple[Figure, ...]  # each with its `letter`, its caption its own
+    columns: int  # at least 1, at most len(figures)
+    caption: tuple[Inline, ...] = ()
+    id: str = ""
+    number: int | None = None  # set by transforms, counted with the figures
+    portion: str | None = None  # the caption's portion mark
     line: int
 
 
@@ -367,7 +396,7 @@ class Equation:
 
 
 Block: TypeAlias = (Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition | Table | Figure
-                   | DefinitionList | Div | Equation)
+                   | DefinitionList | Div | Equation | FigureGroup)
 
 
 # Structure -----------------------------------------------------------------

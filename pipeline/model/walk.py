@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator
 from typing import assert_never
 
 from pipeline.model.nodes import (Abbr, Admonition, Anchor, Block, Code, CodeBlock,
-                                  DefinitionList, Div, Document, Emph, Equation, Figure, FootnoteRef,
+                                  DefinitionList, Div, Document, Emph, Equation, Figure, FigureGroup,
+                                  FootnoteRef,
                                   Image, Inline, LineBreak, Link, ListBlock, Math, Paragraph, Quote,
                                   Ref, Rule, Section, Span, Strike, Strong, Sub, Sup, Table, Text)
 
@@ -90,6 +91,8 @@ def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Bloc
             return replace(block, blocks=blocks(content))
         case Figure(caption=caption):
             return replace(block, caption=inlines(caption))
+        case FigureGroup(figures=figures, caption=caption):
+            return replace(block, caption=inlines(caption), figures=sub_figures(blocks(figures)))
         case Table(head=head, rows=rows, caption=caption):
             return replace(block, caption=inlines(caption), head=tuple(blocks(cell) for cell in head),
                            rows=tuple(tuple(blocks(cell) for cell in row) for row in rows))
@@ -97,6 +100,13 @@ def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Bloc
             return block
         case _:
             assert_never(block)
+
+
+def sub_figures(blocks: tuple[Block, ...]) -> tuple[Figure, ...]:
+    """A group's sub-figures once mapped: a function may change a figure,
+    never make it another kind of block."""
+    assert all(isinstance(block, Figure) for block in blocks), "a sub-figure mapped to another block"
+    return blocks  # type: ignore[return-value]  # checked just above
 
 
 def map_inlines(inlines: Inlines, fn: InlineFn = same) -> Inlines:
@@ -169,6 +179,8 @@ def block_children(block: Block) -> tuple[tuple[Block, ...], ...]:
             return tuple(item.blocks for item in items)
         case Quote(blocks=content) | Admonition(blocks=content) | Div(blocks=content):
             return (content,)
+        case FigureGroup(figures=figures):
+            return (figures,)
         case DefinitionList(items=entries):
             return tuple(d for entry in entries for d in entry.definitions)
         case Table(head=head, rows=rows):
@@ -192,7 +204,7 @@ def block_inlines(block: Block) -> tuple[Inlines, ...]:
             return (title,)
         case Figure(caption=caption):
             return (caption,)
-        case Table(caption=caption):
+        case Table(caption=caption) | FigureGroup(caption=caption):
             return (caption,)
         case ListBlock() | CodeBlock() | Rule() | Div() | Equation():
             return ()

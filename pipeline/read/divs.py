@@ -46,6 +46,7 @@ CLOSING = re.compile(r"[ ]{0,3}:{3,}[ \t]*$")
 ATTRIBUTE = re.compile(r"""\s*(?:\#(?P<id>[^\s}]+)|\.(?P<cls>[^\s}]+)|(?P<key>[\w-]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+)))""")
 NAME = re.compile(r"[A-Za-z][\w-]*$")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+LAYOUT_KEYS = frozenset(("layout-ncol", "layout-nrow", "layout"))  # Quarto's
 
 # Our admonitions' kinds, and the names other tools give them (MkDocs
 # Material, pymdownx): each is shown as the kind it means.
@@ -159,6 +160,8 @@ class FencedDiv(BlockProcessor):
             attrs = {"data-div": "1", **({"class": " ".join(names)} if names else {})}
             if ident and NAME.match(ident):
                 attrs["id"] = ident
+            for key in LAYOUT_KEYS & keys.keys():  # a figure group's columns (read/markdown.py)
+                attrs[f"data-{key}"] = keys[key]
             return etree.SubElement(parent, "div", attrs)
         element = etree.SubElement(parent, "div", {"class": f"admonition {callout}"})
         if keys.get("collapse") in ("true", "false"):

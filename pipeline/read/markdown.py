@@ -31,7 +31,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
 from pipeline import model as m
-from pipeline.problems import BriefingError, Problem
+from pipeline.problems import BriefingError, Problem, excerpt
 from pipeline.read import inlines as syntax
 from pipeline.read import rawhtml
 from pipeline.read.abstract import read_abstract
@@ -936,16 +936,77 @@ class Reader:
     def div(self, element: etree.Element, depth: int) -> m.Block:
         """A fenced div. One that holds only an image is a figure (with the
         div's id), as is Quarto's figure div, `{#fig-…}` round an image and
-        a paragraph that captions it."""
+        a paragraph that captions it; round several images (and a caption)
+        it is a figure of sub-figures (see `figure_group`)."""
         line = self.line(element)
-        blocks = self.nested_blocks(list(element), depth + 1)
         ident = element.get("id", "")
+        side_by_side = self.images_apart(element) if ident.startswith("fig-") else 1
+        blocks = self.nested_blocks(list(element), depth + 1)
         match blocks:
             case (m.Figure() as figure,):
                 return replace(figure, id=figure.id or ident)
             case (m.Figure() as figure, m.Paragraph(inlines=caption)) if ident.startswith("fig-"):
                 return replace(figure, id=figure.id or ident, caption=caption)
+            case (m.Figure(), m.Figure(), *_) if ident.startswith("fig-"):
+                *figures, last = blocks
+                if not isinstance(last, m.Paragraph):
+                    figures.append(last)
+                if all(isinstance(figure, m.Figure) for figure in figures):
+                    return self.figure_group(element, [f for f in figures if isinstance(f, m.Figure)],
+                                             last.inlines if isinstance(last, m.Paragraph) else (),
+                                             side_by_side)
         return m.Div(classes=tuple(element.get("class", "").split()), id=ident, blocks=blocks, line=line)
+
+    def images_apart(self, element: etree.Element) -> int:
+        """A figure div's paragraphs of images only (`![a](a.png) ![b](b.png)`)
+        split into one paragraph per image, each a sub-figure, as Quarto
+        reads them; the most images one paragraph held."""
+        most = 1
+        for index, child in reversed(list(enumerate(element))):
+            images = [img for img in child if img.tag == "img"]
+            if (child.tag != "p" or len(images) < 2 or len(images) != len(child)
+                    or (child.text or "").strip() or any((img.tail or "").strip() for img in images)):
+                continue
+            most = max(most, len(images))
+            element.remove(child)
+            for offset, img in enumerate(images):
+                paragraph = etree.Element("p")
+                img.tail = None
+                paragraph.append(img)
+                self.positions.starts[paragraph] = self.positions.texts[paragraph] = self.line(img)
+                element.insert(index + offset, paragraph)
+        return most
+
+    def figure_group(self, element: etree.Element, figures: list[m.Figure],
+                     caption: tuple[m.Inline, ...], side_by_side: int) -> m.FigureGroup:
+        """Quarto's figure div of several images: a figure of sub-figures
+        lettered (a), (b) …, in the columns its `layout-ncol` (or
+        `layout-nrow`, or `layout="[[1,1],[1]]"`) sets; without one, as
+        many as stood side by side in one paragraph."""
+        line = self.line(element)
+        count = len(figures)
+        columns = side_by_side
+        ncol, nrow, layout = (element.get(f"data-{key}") for key in ("layout-ncol", "layout-nrow", "layout"))
+        if ncol is not None or nrow is not None:
+            key, value = ("layout-ncol", ncol) if ncol is not None else ("layout-nrow", nrow)
+            if value is None or not value.strip().isdigit() or int(value) < 1:
+                self.report("figure.layout", line, f"{key}={excerpt(value or '', 20)}: it must be a "
+                            "whole number, 1 or more")
+            elif ncol is not None:
+                columns = int(value)
+            else:
+                columns = -(-count // int(value))
+        elif layout is not None:
+            rows = re.findall(r"\[([^\[\]]*)\]", layout)
+            columns = max((len(re.findall(r"-?\d+(?:\.\d+)?", row)) for row in rows), default=0)
+            if not columns:
+                self.report("figure.layout", line, f"layout=\"{excerpt(layout, 30)}\": write rows of "
+                            "columns, as Quarto does: layout=\"[[1,1],[1]]\"")
+                columns = 1
+        lettered = tuple(replace(figure, letter=sub_figure_letter(index), number=None)
+                         for index, figure in enumerate(figures))
+        return m.FigureGroup(figures=lettered, columns=max(1, min(columns, count)), caption=caption,
+                             id=element.get("id", ""), line=line)
 
     # Inlines ---------------------------------------------------------------
 
@@ -1071,6 +1132,12 @@ def drop_backlinks(li: etree.Element) -> None:
             parent.text = parent.text.replace(NBSP_PLACEHOLDER, "").rstrip() or None
         if parent.tail and NBSP_PLACEHOLDER in parent.tail:
             parent.tail = parent.tail.replace(NBSP_PLACEHOLDER, "").rstrip() or None
+
+
+def sub_figure_letter(index: int) -> str:
+    """a, b … z, then aa, ab …: a sub-figure's letter, as Quarto's."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return letters[index] if index < 26 else sub_figure_letter(index // 26 - 1) + letters[index % 26]
 
 
 def is_equation(element: etree.Element) -> bool:

@@ -200,6 +200,12 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.figure(data_uri(path, mime), alt,
                                      marked(portion, inlines(caption, ctx), ctx), ident,
                                      number, ctx.labels, sizes.css(node.display_width, node.display_height))
+        case m.FigureGroup(figures=figures, columns=columns, caption=caption, id=ident, number=number,
+                           portion=portion):
+            return ctx.macros.figure_group(
+                [(data_uri(f.path, f.mime), f.alt, marked(f.portion, inlines(f.caption, ctx), ctx), f.id,
+                  f.letter, sizes.css(f.display_width, f.display_height)) for f in figures],
+                columns, marked(portion, inlines(caption, ctx), ctx), ident, number, ctx.labels)
         case m.Table(head=head, rows=rows, aligns=aligns, widths=widths, caption=caption, id=ident,
                      number=number, portion=portion):
             words = f"{ctx.labels['table']} {number}: {f'({portion}) ' if portion else ''}{m.plain_text(caption)}"

@@ -1,6 +1,8 @@
 """Numbers, in reading order: sections 1, 1.1, 1.1.1 when `numbering: true`;
 captioned tables and figures 1, 2, 3 of their kind, always (a caption says
-"Table 2"); equations with an id, as Quarto numbers them ("(1)")."""
+"Table 2"), a figure group counted as one figure and its sub-figures not
+(they have their letters); equations with an id, as Quarto numbers them
+("(1)")."""
 
 from __future__ import annotations
 
@@ -19,9 +21,12 @@ def number(doc: m.Document, reporter: Reporter) -> m.Document:
 
     def count(block: m.Block) -> m.Block:
         match block:
-            case m.Table(caption=caption) | m.Figure(caption=caption) if caption:
+            case m.Table(caption=caption) | m.Figure(caption=caption, letter="") if caption:
                 counts[type(block)] += 1
                 return dataclasses.replace(block, number=counts[type(block)])
+            case m.FigureGroup(caption=caption, id=ident) if caption or ident:
+                counts[m.Figure] += 1
+                return dataclasses.replace(block, number=counts[m.Figure])
             case m.Equation(id=ident) if ident:
                 counts[m.Equation] += 1
                 return dataclasses.replace(block, number=counts[m.Equation])

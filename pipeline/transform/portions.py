@@ -245,6 +245,14 @@ def mark_block(block: m.Block, state: Portions) -> m.Block:
         case m.Admonition(title=title, line=line):
             portion, title = state.take(title, line, "admonition title")
             return replace(block, portion=portion, title=title)
+        case m.FigureGroup(caption=caption, line=line):
+            # Its caption is a portion; so is each sub-figure's (the walk goes on into them).
+            if not caption:
+                state.reporter.error(line, "portion.no-caption", "a figure needs a caption to "
+                                     "carry its portion mark (portion_marking is on)")
+                return block
+            portion, caption = state.take(caption, line, "figure caption")
+            return replace(block, portion=portion, caption=caption)
         case m.Table(caption=caption, line=line) | m.Figure(caption=caption, line=line):
             kind = "table" if isinstance(block, m.Table) else "figure"
             if not caption:

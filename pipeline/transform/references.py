@@ -17,7 +17,7 @@ from pipeline.model import walk
 from pipeline.problems import Reporter, excerpt
 from pipeline.transform.ids import RESERVED_IDS, aliases, known_ids
 
-Target = tuple[str, str | None, tuple[m.Inline, ...]]  # kind, number, title
+Target = tuple[str, str | None, tuple[m.Inline, ...], str]  # kind, number, title, group's id
 
 
 def resolve(doc: m.Document, reporter: Reporter) -> m.Document:
@@ -49,25 +49,34 @@ def resolve(doc: m.Document, reporter: Reporter) -> m.Document:
                 reporter.error(line, "ref.unknown-id", f"cross-reference @{ident} points at no "
                                "heading, table, figure or equation with that id" + nearest(ident, targets, "@"))
             case m.Ref(id=ident):
-                kind, number, title = targets[ident]
-                return dataclasses.replace(node, kind=kind, number=number, title=title)
+                kind, number, title, within = targets[ident]
+                return dataclasses.replace(node, kind=kind, number=number, title=title, within=within)
         return node
 
     return walk.map_document(doc, inline=inline)
 
 
 def referable(doc: m.Document) -> dict[str, Target]:
-    """What a cross-reference may point at: sections, captioned tables and figures."""
-    targets: dict[str, Target] = {s.id: ("section", s.number, walk.reused(s.title))
+    """What a cross-reference may point at: sections, captioned tables and
+    figures, figure groups and their sub-figures ("Figure 3 (a)", as Quarto
+    says it)."""
+    targets: dict[str, Target] = {s.id: ("section", s.number, walk.reused(s.title), "")
                                   for s in walk.sections(doc)}
     for block in walk.blocks(doc):
         match block:
             case m.Table(id=str(ident), number=int(n), caption=caption) | \
                     m.Figure(id=str(ident), number=int(n), caption=caption) if ident:
                 kind = "table" if isinstance(block, m.Table) else "figure"
-                targets[ident] = (kind, str(n), walk.reused(caption))
+                targets[ident] = (kind, str(n), walk.reused(caption), "")
+            case m.FigureGroup(id=str(ident), number=int(n), caption=caption, figures=figures):
+                if ident:
+                    targets[ident] = ("figure", str(n), walk.reused(caption), "")
+                for figure in figures:
+                    if figure.id:
+                        targets[figure.id] = ("figure", f"{n}\u00a0({figure.letter})",
+                                              walk.reused(figure.caption), ident)
             case m.Equation(id=str(ident), number=int(n)) if ident:
-                targets[ident] = ("equation", str(n), ())
+                targets[ident] = ("equation", str(n), (), "")
     return targets
 
 

@@ -16,10 +16,10 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Div, Equation, Figure,
-                            Footnote, Inline, ListBlock, Math, Paragraph, Quote, Rule, Section, Table,
+                            FigureGroup, Footnote, Inline, ListBlock, Math, Paragraph, Quote, Rule, Section, Table,
                             Text)
 from pipeline.render.docx.fields import bookmark, bookmark_name, styled_paragraph, tab_run, text_run
-from pipeline.render.docx.figures import figure_xml
+from pipeline.render.docx.figures import figure_group_xml, figure_xml
 from pipeline.render.docx.inlines import PORTION_RUNS, inlines_xml, paragraph, portion_run
 from pipeline.render.docx.lists import numbering_abstract, task_box
 from pipeline.render.docx.math import equation_xml
@@ -71,6 +71,8 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
                              lambda cell: blocks_xml(cell, env, state, Where(style="Compact")))
         case Figure() as figure:
             return figure_xml(figure, env, state)
+        case FigureGroup() as group:
+            return figure_group_xml(group, env, state)
         case Equation() as equation:
             return equation_xml(equation, env, state)
         case _:

@@ -132,6 +132,12 @@ def cross_reference(ref: Ref, env: Env, state: State, marks: frozenset[str]) -> 
     if ref.kind == "equation" and ref.number:  # its number is bookmarked inside "(1)"
         return [run(state, f"{env.labels[ref.kind]} ", marks),
                 *complex_field(f" REF {label_bookmark_name(ref.id)} ", [run(state, ref.number, marks)])]
+    if ref.within and ref.number:  # a sub-figure: its group's "Figure 3", then its "(a)"
+        number, _, letter = ref.number.partition("\u00a0")
+        return [*complex_field(f" REF {label_bookmark_name(ref.within)} ",
+                               [run(state, f"{env.labels[ref.kind]} {number}", marks)]),
+                run(state, "\u00a0", marks),
+                *complex_field(f" REF {label_bookmark_name(ref.id)} ", [run(state, letter, marks)])]
     if ref.kind == "section" and ref.number:
         return [run(state, f"{env.labels[ref.kind]} ", marks),
                 *complex_field(f" REF {target} \\r ", [run(state, ref.number, marks)])]
