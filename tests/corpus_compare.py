@@ -5,7 +5,7 @@ pandoc is the reference reader (issue 15): for one document, the number of
 list items, tables and table cells, the headings (their text, in order) and
 the number of words of visible text must match pandoc's within a small
 tolerance, and our visible text (code left aside), in the HTML and in the
-DOCX, must show no raw Markdown syntax that pandoc's does not (`<!--`, `:::`, `[!NOTE]`, `+---`, `[ ]`, `$$`,
+DOCX, must show no raw Markdown syntax that pandoc's does not (`<!--`, `:::`, `[!NOTE]`, `+---`, `[ ]`, `$$`, `===`,
 `^[`, `~~` and a few more, below).
 
 Each document is read by the pandoc reader its authors wrote for (`gfm` for
@@ -243,6 +243,7 @@ RAW_SYNTAX: dict[str, re.Pattern[str]] = {
     "{: }": re.compile(r"\{:"),
     "{.class}": re.compile(r"\{[.#=][\w-]"),
     "!!!": re.compile(r"(?<!\S)(?:!!!|\?\?\?\+?)(?!\S)"),
+    "===": re.compile(r"(?<!\S)===[+!]{0,2}(?!\S)"),
     "#.": re.compile(r"(?<!\S)#\.(?!\S)"),
     "(@)": re.compile(r"\(@\w*\)"),
     "% title": re.compile(r"(?<!\S)%[ \t]+\S"),

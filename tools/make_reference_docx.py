@@ -272,6 +272,11 @@ def styles(document: docx.document.Document) -> None:
         # paragraphs whose borders and indents are the same, as these inherit.
         define(document, f"{name} Title", para, name, f'<w:keepNext/>{spacing(0, 2, LINE)}',
                f'{head}<w:b/><w:color w:val="{line}"/>{size(10)}', name)
+    # MkDocs' content tabs, one after the other: each title over its
+    # content, ruled as the tab's edge.
+    define(document, "Tab Title", para, "Normal",
+           f'<w:keepNext/><w:pBdr>{border("bottom", NAVY, 6, 2)}</w:pBdr>{spacing(8, 4)}',
+           f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(10)}', "Body Text")
     define(document, "Admonition Title", para, "Normal",
            f'<w:keepNext/>{spacing(8, 2)}',
            f'{head}<w:b/><w:color w:val="{NAVY}"/>{size(10)}', "Note")

@@ -315,6 +315,27 @@ class Div:
     line: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tab:
+    """One tab of a TabSet: its title and its content."""
+
+    title: tuple[Inline, ...]
+    blocks: tuple[Block, ...]
+    portion: str | None = None  # the title's portion mark
+    line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TabSet:
+    """MkDocs' content tabs (`=== "Windows"`, pymdownx.tabbed): the same
+    thing said several ways, one tab each. The screen shows each tab's
+    title over its content (a page without scripts has no tabs to click);
+    print and Word the same, one after the other."""
+
+    tabs: tuple[Tab, ...]
+    line: int
+
+
 # A table's cell holds blocks: a paragraph, or (pandoc's grid tables) several
 # paragraphs and lists.
 Cell: TypeAlias = "tuple[Block, ...]"
@@ -396,7 +417,7 @@ class Equation:
 
 
 Block: TypeAlias = (Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition | Table | Figure
-                   | DefinitionList | Div | Equation | FigureGroup)
+                   | DefinitionList | Div | Equation | FigureGroup | TabSet)
 
 
 # Structure -----------------------------------------------------------------

@@ -20,7 +20,7 @@ from pipeline.model.nodes import (Abbr, Admonition, Anchor, Block, Code, CodeBlo
                                   DefinitionList, Div, Document, Emph, Equation, Figure, FigureGroup,
                                   FootnoteRef,
                                   Image, Inline, LineBreak, Link, ListBlock, Math, Paragraph, Quote,
-                                  Ref, Rule, Section, Span, Strike, Strong, Sub, Sup, Table, Text)
+                                  Ref, Rule, Section, Span, Strike, Strong, Sub, Sup, Table, TabSet, Text)
 
 BlockFn = Callable[[Block], Block]
 # An inline function returns a node, or a run of them to splice in its place.
@@ -93,6 +93,9 @@ def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Bloc
             return replace(block, caption=inlines(caption))
         case FigureGroup(figures=figures, caption=caption):
             return replace(block, caption=inlines(caption), figures=sub_figures(blocks(figures)))
+        case TabSet(tabs=tabs):
+            return replace(block, tabs=tuple(replace(tab, title=inlines(tab.title), blocks=blocks(tab.blocks))
+                                             for tab in tabs))
         case Table(head=head, rows=rows, caption=caption):
             return replace(block, caption=inlines(caption), head=tuple(blocks(cell) for cell in head),
                            rows=tuple(tuple(blocks(cell) for cell in row) for row in rows))
@@ -181,6 +184,8 @@ def block_children(block: Block) -> tuple[tuple[Block, ...], ...]:
             return (content,)
         case FigureGroup(figures=figures):
             return (figures,)
+        case TabSet(tabs=tabs):
+            return tuple(tab.blocks for tab in tabs)
         case DefinitionList(items=entries):
             return tuple(d for entry in entries for d in entry.definitions)
         case Table(head=head, rows=rows):
@@ -200,6 +205,8 @@ def block_inlines(block: Block) -> tuple[Inlines, ...]:
             return (attribution,)
         case DefinitionList(items=entries):
             return tuple(entry.term for entry in entries)
+        case TabSet(tabs=tabs):
+            return tuple(tab.title for tab in tabs)
         case Admonition(title=title):
             return (title,)
         case Figure(caption=caption):
@@ -273,6 +280,9 @@ def block_text(block: Block) -> str:
         case DefinitionList(items=entries):  # each term before its definitions
             return " ".join(" ".join([plain_text(entry.term), *(
                 block_text(b) for d in entry.definitions for b in d)]) for entry in entries)
+        case TabSet(tabs=tabs):  # each title before its content
+            return " ".join(" ".join([plain_text(tab.title), *(block_text(b) for b in tab.blocks)])
+                            for tab in tabs)
         case _:
             own = [plain_text(run) for run in block_inlines(block)]
     inner = [block_text(b) for run in block_children(block) for b in run]

@@ -41,6 +41,7 @@ from pipeline.read.images import ImageProblem, check_image, is_remote, remote_im
 from pipeline.read.links import check_link, decoded
 from pipeline.read.lists import LIST_MARKER, Lists
 from pipeline.read.tables import PandocTables
+from pipeline.read.tabs import Tabs
 from pipeline.read.sizes import display_size
 from pipeline.read.source import XML_INVALID, Source
 from pipeline.read.tex import MathProblem, to_mathml
@@ -122,9 +123,9 @@ def mark_line(line: str, number: int) -> str:
     # without one, never at the line's start.
     floor = start or 1
     stripped = "#|" if prefix["heading"] else "|"  # what Python-Markdown strips with the spaces before it
-    # `!!! note "Title"` (and MkDocs' `??? note "Title"`, read/divs.py):
-    # the note takes the marker after the title's quote.
-    admonition = not prefix["heading"] and line.startswith(("!!!", "???"), start)
+    # `!!! note "Title"` (and MkDocs' `??? note "Title"`, read/divs.py, and
+    # `=== "Tab"`, read/tabs.py): the marker goes after the title's quote.
+    admonition = not prefix["heading"] and line.startswith(("!!!", "???", "==="), start)
     closers = CLOSERS - {'"'} if admonition else CLOSERS
     while end > floor:
         if body[end - 1] in closers and not escaped(body, end - 1) and not EMPTY_BRACES.search(body, 0, end):
@@ -457,7 +458,7 @@ def markdown_tree(body: str, first_line: int, lang: str = "en"
     # Extension objects, not names: a name makes Python-Markdown scan every
     # installed package's entry points, 20 ms of each run.
     md = markdown.Markdown(extensions=[
-        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(),
+        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(), Tabs(),
         Footnotes(), DefListExtension(), AbbrExtension(), syntax.InlineSyntax(lang),
         Briefing(first_line)])
     # We read the tree, never the HTML Python-Markdown would write from it.
@@ -744,6 +745,8 @@ class Reader:
                 return self.code_block(element)
             case "hr":
                 return m.Rule(line=self.line(element))
+            case "div" if "tabbed-set" in element.get("class", "").split():
+                return self.tab_set(element, depth)
             case "div" if "admonition" in element.get("class", "").split():
                 return self.admonition(element, depth)
             case "div" if element.get("data-div"):
@@ -918,6 +921,17 @@ class Reader:
                             default_title=bool(element.get("data-default-title")) and not title,
                             folded=folded, blocks=self.nested_blocks(children, depth + 1),
                             line=self.line(element))
+
+    def tab_set(self, element: etree.Element, depth: int) -> m.TabSet:
+        """MkDocs' content tabs (read/tabs.py): each label the title of the
+        content after it."""
+        tabs: list[m.Tab] = []
+        for child in element:
+            if child.tag == "label":
+                tabs.append(m.Tab(title=self.inlines(child), blocks=(), line=self.line(child)))
+            elif child.tag == "div" and tabs:
+                tabs[-1] = replace(tabs[-1], blocks=self.nested_blocks(list(child), depth + 1))
+        return m.TabSet(tabs=tuple(tabs), line=self.line(element))
 
     def details(self, element: etree.Element, depth: int) -> m.Admonition:
         """MkDocs' `???` (closed) and `???+` (open) notes, by pymdownx.details,

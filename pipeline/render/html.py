@@ -191,6 +191,9 @@ def block(node: m.Block, ctx: Context) -> Markup:
                      else Markup(""))
             return ctx.macros.admonition(kind, shown, blocks(content, ctx),
                                          None if ctx.printing else folded)
+        case m.TabSet(tabs=tabs):
+            return ctx.macros.tab_set([(marked(tab.portion, inlines(tab.title, ctx), ctx), blocks(tab.blocks, ctx))
+                                       for tab in tabs])
         case m.Div(classes=classes, id=ident, blocks=content):
             return ctx.macros.div(classes, ident, blocks(content, ctx))
         case m.Equation(tex=tex, id=ident, number=number):

@@ -283,6 +283,8 @@ def mark_block(block: m.Block, state: Portions) -> m.Block:
         case m.DefinitionList(items=items, line=line):
             return replace(block, items=tuple(mark_term(item, item.line or line, state)
                                               for item in items))
+        case m.TabSet(tabs=tabs):
+            return replace(block, tabs=tuple(mark_tab(tab, state) for tab in tabs))
         case m.ListBlock() | m.Quote() | m.CodeBlock() | m.Rule() | m.Div() | m.Equation():
             return block
         case _:
@@ -325,6 +327,13 @@ def cell_blocks(table: m.Table) -> list[m.Block]:
 def mark_term(item: m.Definition, line: int, state: Portions) -> m.Definition:
     portion, term = state.take(item.term, line, "definition term")
     return dataclasses.replace(item, term=term, portion=portion)
+
+
+def mark_tab(tab: m.Tab, state: Portions) -> m.Tab:
+    if not tab.title:  # `=== ""`: no title, nothing to mark
+        return tab
+    portion, title = state.take(tab.title, tab.line, "tab title")
+    return dataclasses.replace(tab, title=title, portion=portion)
 
 
 def without_mark(text: str) -> str:
