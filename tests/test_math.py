@@ -11,6 +11,7 @@ import zipfile
 
 import lxml.html
 import pypandoc
+from lxml import etree
 import pytest
 
 from conftest import FIXTURES, run_cli
@@ -18,12 +19,13 @@ from pipeline import model as m
 from pipeline.model import walk
 from pipeline.problems import BriefingError, Reporter
 from pipeline.read.tex import MathProblem, to_mathml
-from pipeline.render.math import drawing, omml
+from pipeline.render.math import OMML, drawing, omml
 from pipeline.run.build import load
-from readers import docx_via_pandoc, pdf_text
+from readers import docx_via_pandoc, pdf_text, soffice_to_pdf
 from rendering import html_of
 
 MATH = FIXTURES / "math.md"
+NS = {"m": OMML}
 
 
 def formulas(doc: m.Document) -> list[tuple[str, str]]:
@@ -124,6 +126,28 @@ def test_word_gets_office_math_that_mends_mathml2omml():
     written = omml(r"\sqrt{x} + \hat{a} + \bar{x} + \overline{ab}", False)
     assert written is not None and "<m:deg/>" in written and "<m:degHide" in written
     assert written.count("<m:acc>") == 2 and "<m:bar>" in written and "groupChr" not in written
+
+
+def test_a_power_of_a_bracket_is_a_bracketed_group_in_word():
+    """`(a+b)^2` as Word writes it (m:d under the superscript), not a
+    superscript on a lone `)`, which LibreOffice shows as "¿"."""
+    written = omml(r"(a+b)^2 + [f(x)]_i + x^2", False)
+    assert written is not None
+    root = etree.fromstring(f'<w xmlns:m="{OMML}">{written}</w>')
+    groups = root.findall(".//m:sSup/m:e/m:d", NS) + root.findall(".//m:sSub/m:e/m:d", NS)
+    assert [(d.find("m:dPr/m:begChr", NS).get(f"{{{OMML}}}val"), "".join(d.itertext())) for d in groups] == [
+        ("(", "a+b"), ("[", "f(x)")]
+    assert not [e for e in root.iterfind(".//m:sSup/m:e", NS) if "".join(e.itertext()) in (")", "]")]
+
+
+@pytest.mark.slow
+def test_libreoffice_shows_a_raised_bracket(tmp_path):
+    source = tmp_path / "powers.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+                      "$$(a+b)^2 = [f(x)]_i^2$$\n", encoding="utf-8")
+    assert run_cli("build", source, "--out", tmp_path, "--to", "docx").returncode == 0
+    text = pdf_text(soffice_to_pdf(tmp_path / "powers.docx", tmp_path))
+    assert "¿" not in text and "a+b" in text.replace(" ", "")
 
 
 def test_the_pdf_drawing_sits_on_the_baseline():

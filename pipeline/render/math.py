@@ -73,6 +73,7 @@ def omml(tex: str, display: bool) -> str | None:
         return None
     mend_accents(root)
     mend_radicals(root)
+    mend_delimiters(root)
     drop_empty_runs(root)
     return "".join(etree.tostring(child, encoding="unicode") for child in root)
 
@@ -131,6 +132,53 @@ def mend_radicals(root: etree._Element) -> None:
             if properties.find(m("degHide")) is None:
                 etree.SubElement(properties, m("degHide")).set(m("val"), "1")
             properties.addnext(etree.Element(m("deg")))
+
+
+PAIRS = {")": "(", "]": "[", "}": "{", "\u27e9": "\u27e8", "|": "|", "\u2016": "\u2016"}
+
+
+def mend_delimiters(root: etree._Element) -> None:
+    """`(a+b)^2` as Word writes it: a superscript on a bracketed group
+    (m:d), not on a lone `)` after some runs, which LibreOffice cannot
+    read (it shows "¿" for the whole formula) and Word's editor treats
+    as unbalanced."""
+    for script in list(root.iter(m("sSup"), m("sSub"), m("sSubSup"))):
+        base = script.find(m("e"))
+        closing = run_text(base[0]) if base is not None and len(base) == 1 else None
+        parent = script.getparent()
+        if closing not in PAIRS or parent is None or base is None:
+            continue
+        before = list(parent)[:parent.index(script)]
+        depth, start = 0, None
+        for index in range(len(before) - 1, -1, -1):
+            text = run_text(before[index])
+            if text == closing and PAIRS[closing] != closing:
+                depth += 1
+            elif text == PAIRS[closing]:
+                if depth == 0:
+                    start = index
+                    break
+                depth -= 1
+        if start is None:
+            continue
+        group = etree.Element(m("d"))
+        properties = etree.SubElement(group, m("dPr"))
+        etree.SubElement(properties, m("begChr")).set(m("val"), PAIRS[closing])
+        etree.SubElement(properties, m("endChr")).set(m("val"), closing)
+        inner = etree.SubElement(group, m("e"))
+        opening = before[start]
+        for element in before[start + 1:]:
+            inner.append(element)  # moves it out of the parent
+        parent.remove(opening)
+        base.remove(base[0])
+        base.append(group)
+
+
+def run_text(element: etree._Element) -> str | None:
+    """The text of an m:r, None for anything else."""
+    if element.tag != m("r"):
+        return None
+    return "".join(t.text or "" for t in element.findall(m("t")))
 
 
 def drop_empty_runs(root: etree._Element) -> None:
