@@ -18,6 +18,7 @@ from docx.oxml.ns import nsdecls, qn
 from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Div, Equation, Figure,
                             FigureGroup, Footnote, Inline, ListBlock, Math, Paragraph, Quote, Rule, Section, Table,
                             TabSet, Text)
+from pipeline.render.docx.boxes import boxed
 from pipeline.render.docx.fields import bookmark, bookmark_name, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.figures import figure_group_xml, figure_xml
 from pipeline.render.docx.inlines import PORTION_RUNS, inlines_xml, paragraph, portion_run
@@ -63,7 +64,9 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
             boxed_title = (f"{style} Title" if f"{style} Title" in state.style_ids
                            else "Admonition Title")
             head = [paragraph(env, state, boxed_title, title, portion)] if title else []
-            return head + blocks_xml(blocks, env, state, replace(where, style=style))
+            content = blocks_xml(blocks, env, state, replace(where, style=style))
+            boxed(content, style, state)  # its lists too
+            return head + content
         case TabSet(tabs=tabs):  # each tab's title, then its content
             return [element for tab in tabs for element in (
                 *([paragraph(env, state, "Tab Title", tab.title, tab.portion)] if tab.title else []),
