@@ -406,6 +406,14 @@ class FigureGroup:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PageBreak:
+    """A new page here (Quarto's `{{< pagebreak >}}`), in print and in
+    Word; nothing on screen."""
+
+    line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Equation:
     """Display mathematics standing alone in its paragraph (`$$ … $$`),
     numbered when it has an id (`{#eq-id}`), as Quarto does."""
@@ -417,7 +425,7 @@ class Equation:
 
 
 Block: TypeAlias = (Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition | Table | Figure
-                   | DefinitionList | Div | Equation | FigureGroup | TabSet)
+                   | DefinitionList | Div | Equation | FigureGroup | TabSet | PageBreak)
 
 
 # Structure -----------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import assert_never
 
 from pipeline.model.nodes import (Abbr, Admonition, Anchor, Block, Code, CodeBlock,
                                   DefinitionList, Div, Document, Emph, Equation, Figure, FigureGroup,
-                                  FootnoteRef,
+                                  FootnoteRef, PageBreak,
                                   Image, Inline, LineBreak, Link, ListBlock, Math, Paragraph, Quote,
                                   Ref, Rule, Section, Span, Strike, Strong, Sub, Sup, Table, TabSet, Text)
 
@@ -99,7 +99,7 @@ def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Bloc
         case Table(head=head, rows=rows, caption=caption):
             return replace(block, caption=inlines(caption), head=tuple(blocks(cell) for cell in head),
                            rows=tuple(tuple(blocks(cell) for cell in row) for row in rows))
-        case CodeBlock() | Rule() | Equation():
+        case CodeBlock() | Rule() | Equation() | PageBreak():
             return block
         case _:
             assert_never(block)
@@ -190,7 +190,7 @@ def block_children(block: Block) -> tuple[tuple[Block, ...], ...]:
             return tuple(d for entry in entries for d in entry.definitions)
         case Table(head=head, rows=rows):
             return (*head, *(cell for row in rows for cell in row))
-        case Paragraph() | CodeBlock() | Rule() | Figure() | Equation():
+        case Paragraph() | CodeBlock() | Rule() | Figure() | Equation() | PageBreak():
             return ()
         case _:
             assert_never(block)
@@ -213,7 +213,7 @@ def block_inlines(block: Block) -> tuple[Inlines, ...]:
             return (caption,)
         case Table(caption=caption) | FigureGroup(caption=caption):
             return (caption,)
-        case ListBlock() | CodeBlock() | Rule() | Div() | Equation():
+        case ListBlock() | CodeBlock() | Rule() | Div() | Equation() | PageBreak():
             return ()
         case _:
             assert_never(block)

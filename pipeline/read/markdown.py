@@ -708,6 +708,8 @@ class Reader:
                 # A fenced div that holds headings (Quarto's tabsets) is read
                 # as its content, so its headings start sections, as pandoc's do.
                 elements[0:0] = list(element)
+            elif element.tag == "p" and (name := shortcode(element)):
+                self.shortcode(element, name, out)
             elif element.tag in HEADING_TAGS:
                 line = self.line(element)
                 out.append(Heading(level=int(element.tag[1]), id=element.get("id", ""),
@@ -715,6 +717,17 @@ class Reader:
             else:
                 out.append(self.block(element, depth))
         return out
+
+    def shortcode(self, element: etree.Element, name: str, out: list[m.Block | Heading]) -> None:
+        """Quarto's `{{< pagebreak >}}` on a line of its own is a new page;
+        any other shortcode (Quarto's or Hugo's) runs code or reads another
+        file, which briefing never does: it is left out, with a warning."""
+        line = self.line(element)
+        if name == "pagebreak":
+            out.append(m.PageBreak(line=line))
+        else:
+            self.warn("markdown.shortcode", line, f"shortcode {excerpt((element.text or '').strip(), 60)} left "
+                      "out: briefing runs none but {{< pagebreak >}}")
 
     def nested_blocks(self, elements: list[etree.Element], depth: int) -> tuple[m.Block, ...]:
         """Blocks inside a list item, quote or note: a heading there reads as a bold line."""
@@ -1146,6 +1159,16 @@ def drop_backlinks(li: etree.Element) -> None:
             parent.text = parent.text.replace(NBSP_PLACEHOLDER, "").rstrip() or None
         if parent.tail and NBSP_PLACEHOLDER in parent.tail:
             parent.tail = parent.tail.replace(NBSP_PLACEHOLDER, "").rstrip() or None
+
+
+SHORTCODE = re.compile(r"\{\{(?:<\s*(?P<name>[\w/-]+)(?:\s[^\n]*?)?\s*>|%\s*(?P<hugo>[\w/-]+)(?:\s[^\n]*?)?\s*%)\}\}")
+
+
+def shortcode(element: etree.Element) -> str:
+    """The name of the shortcode a paragraph is, alone (`{{< pagebreak >}}`,
+    Hugo's `{{% note %}}`), or ""."""
+    found = SHORTCODE.fullmatch((element.text or "").strip()) if not len(element) else None
+    return (found["name"] or found["hugo"]) if found else ""
 
 
 def sub_figure_letter(index: int) -> str:

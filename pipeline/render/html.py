@@ -184,6 +184,8 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.code_block(text, lang)
         case m.Rule():
             return ctx.macros.rule()
+        case m.PageBreak():
+            return ctx.macros.page_break()
         case m.Admonition(kind=kind, title=title, blocks=content, portion=portion,
                           default_title=default_title, folded=folded):
             shown = (marked(portion, inlines(title, ctx), ctx) if title

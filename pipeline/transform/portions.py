@@ -285,7 +285,7 @@ def mark_block(block: m.Block, state: Portions) -> m.Block:
                                               for item in items))
         case m.TabSet(tabs=tabs):
             return replace(block, tabs=tuple(mark_tab(tab, state) for tab in tabs))
-        case m.ListBlock() | m.Quote() | m.CodeBlock() | m.Rule() | m.Div() | m.Equation():
+        case m.ListBlock() | m.Quote() | m.CodeBlock() | m.Rule() | m.Div() | m.Equation() | m.PageBreak():
             return block
         case _:
             assert_never(block)

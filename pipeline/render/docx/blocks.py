@@ -16,8 +16,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Div, Equation, Figure,
-                            FigureGroup, Footnote, Inline, ListBlock, Math, Paragraph, Quote, Rule, Section, Table,
-                            TabSet, Text)
+                            FigureGroup, Footnote, Inline, ListBlock, Math, PageBreak, Paragraph, Quote, Rule,
+                            Section, Table, TabSet, Text)
 from pipeline.render.docx.boxes import boxed
 from pipeline.render.docx.fields import bookmark, bookmark_name, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.figures import figure_group_xml, figure_xml
@@ -56,6 +56,10 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
             return [code_xml(text, state)]
         case Rule():
             return [paragraph(env, state, "Rule", ())]
+        case PageBreak():
+            page = paragraph(env, state, where.style, ())
+            page.append(parse_xml(f'<w:r {nsdecls("w")}><w:br w:type="page"/></w:r>'))
+            return [page]
         case Admonition(kind=kind, title=title, blocks=blocks, portion=portion):
             style = kind.capitalize() if kind.capitalize() in ADMONITION_STYLES else "Note"
             if not title and (block.default_title or block.folded is not None):

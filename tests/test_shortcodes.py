@@ -1,0 +1,51 @@
+"""Quarto's shortcodes on a line of their own: `{{< pagebreak >}}` starts a
+new page in the PDF and in Word (nothing on screen); any other (Quarto's
+`{{< include … >}}`, Hugo's `{{% note %}}`) would run code or read another
+file, which briefing never does: it is left out, with a warning at its
+line. None is ever shown raw."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from conftest import FIXTURES, run_cli
+from pipeline import model as m
+from pipeline.problems import Reporter
+from pipeline.run.build import load
+from readers import pdf_text, soffice_to_pdf
+
+
+def test_a_page_break_and_a_shortcode_left_out(tmp_path: Path):
+    source = tmp_path / "brief.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\nText.\n\n{{< pagebreak >}}\n\n"
+                      "More.\n\n{{< include _part.qmd >}}\n\n{{% note %}}\n\nEnd.\n", encoding="utf-8")
+    reporter = Reporter(str(source))
+    doc = load(source, reporter)
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "PageBreak", "Paragraph", "Paragraph"]
+    assert doc.blocks[1].line == 8
+    assert [(p.line, p.code, p.severity) for p in reporter.problems] == [
+        (12, "markdown.shortcode", "warning"), (14, "markdown.shortcode", "warning")]
+    assert "{{< include _part.qmd >}}" in reporter.problems[0].message
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pagebreak")
+    result = run_cli("build", FIXTURES / "page-break.md", "--out", out)
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+    return out
+
+
+@pytest.mark.slow
+def test_print_and_word_start_a_new_page_and_the_screen_shows_nothing(built, tmp_path):
+    pdf = built / "page-break.pdf"
+    assert "On the first page." in pdf_text(pdf, 1) and "On the second page." not in pdf_text(pdf, 1)
+    assert "On the second page." in pdf_text(pdf, 2)
+    word = soffice_to_pdf(built / "page-break.docx", tmp_path)
+    assert "On the second page." not in pdf_text(word, 1) and "On the second page." in pdf_text(word, 2)
+    page = lxml.html.fromstring((built / "page-break.html").read_bytes())
+    assert len(page.xpath("//div[@class='page-break']")) == 1
+    assert "{{" not in page.find(".//main").text_content() and "{{" not in pdf_text(pdf)
