@@ -185,6 +185,8 @@ class FencedCode(Preprocessor):
             code = etree.SubElement(pre, "code", {"data-lang": unmarked(match["lang"])})  # `~~~c#`
             code.text = MARKS.sub("", dedent(match["code"], match["indent"]))
             pre.set("data-label", cell_label(MARKS.sub("", match["info"]), code.text))  # a Quarto cell's
+            if raw := RAW_FORMAT.fullmatch(MARKS.sub("", match["info"]).strip()):
+                pre.set("data-raw-format", raw[1].lower())  # pandoc's raw block, ```{=html}
             # The placeholder keeps the fence's indent, so a fence inside a
             # list item or a note stays inside it, and its marker, so the
             # block around it has a line.
@@ -193,6 +195,12 @@ class FencedCode(Preprocessor):
             position = match.end()
         parts.append(text[position:])
         return "".join(parts).split("\n")
+
+
+RAW_FORMAT = re.compile(r"\{=([A-Za-z][\w+-]*)\}")
+# Raw TeX a page break is written in (R Markdown and Quarto authors' habit),
+# alone on its line or in a ```{=latex} block.
+TEX_PAGE_BREAK = re.compile(r"\\(?:newpage|pagebreak|clearpage)(?:\{\})?")
 
 
 def dedent(code: str, indent: str) -> str:
@@ -710,6 +718,10 @@ class Reader:
                 elements[0:0] = list(element)
             elif element.tag == "p" and (name := shortcode(element)):
                 self.shortcode(element, name, out)
+            elif element.tag == "p" and not len(element) and TEX_PAGE_BREAK.fullmatch((element.text or "").strip()):
+                out.append(m.PageBreak(line=self.line(element)))  # `\newpage` alone
+            elif element.tag == "p" and (raw := self.raw_block(element, depth)) is not None:
+                out.extend(raw)
             elif element.tag in HEADING_TAGS:
                 line = self.line(element)
                 out.append(Heading(level=int(element.tag[1]), id=element.get("id", ""),
@@ -728,6 +740,36 @@ class Reader:
         else:
             self.warn("markdown.shortcode", line, f"shortcode {excerpt((element.text or '').strip(), 60)} left "
                       "out: briefing runs none but {{< pagebreak >}}")
+
+    def raw_block(self, element: etree.Element, depth: int) -> tuple[m.Block, ...] | None:
+        """pandoc's raw block (```` ```{=html} ````), None for anything else.
+        Raw HTML is read as any raw HTML is, through the allowlist (read/
+        rawhtml.py), and shown in every format; a page break in raw TeX is
+        one; raw blocks for other tools' outputs (LaTeX, OpenXML, Typst …)
+        are left out, with a warning."""
+        pre = self.stashed(element.text) if not len(element) else None
+        if not isinstance(pre, etree.Element) or not (kind := pre.get("data-raw-format")):
+            return None
+        line = int(pre.get("data-line", "0")) or self.line(element)
+        text = pre.findtext("code") or ""
+        if kind == "html":
+            root, md, positions = markdown_tree(text, line + 1, self.lang)
+            inner = Reader(source=self.source, md=md, positions=positions, notes=self.notes,
+                           in_note=self.in_note, lang=self.lang, problems=self.problems, remote=self.remote)
+            blocks = inner.nested_blocks(list(root), depth + 1)
+            self.inline_notes.extend(inner.inline_notes)
+            # Tags not on the allowlist are said with the document's own, once a kind.
+            found, outer = getattr(md, "raw_html_unsupported", None), getattr(self.md, "raw_html_unsupported", None)
+            if found is not None and outer is not None:
+                for tag, shown in found.found.items():
+                    outer.found.setdefault(tag, []).extend(shown)
+                self.positions.starts.update(positions.starts)
+            return blocks
+        if kind in ("latex", "tex") and all(TEX_PAGE_BREAK.fullmatch(part) for part in text.split()) and text.strip():
+            return (m.PageBreak(line=line),)
+        self.warn("markdown.raw-format", line, f"a raw {kind} block ({{={kind}}}) is for another tool's "
+                  f"{kind} output: left out")
+        return ()
 
     def nested_blocks(self, elements: list[etree.Element], depth: int) -> tuple[m.Block, ...]:
         """Blocks inside a list item, quote or note: a heading there reads as a bold line."""
