@@ -312,7 +312,13 @@ class Div:
     classes: tuple[str, ...]
     id: str = ""
     blocks: tuple[Block, ...]
+    # Quarto's conditional content (`.content-visible when-format="html"`):
+    # the formats it shows in, of FORMATS ("none": in none of ours); () for all.
+    formats: tuple[str, ...] = ()
     line: int
+
+
+FORMATS = ("html", "pdf", "docx")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

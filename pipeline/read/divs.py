@@ -46,7 +46,8 @@ CLOSING = re.compile(r"[ ]{0,3}:{3,}[ \t]*$")
 ATTRIBUTE = re.compile(r"""\s*(?:\#(?P<id>[^\s}]+)|\.(?P<cls>[^\s}]+)|(?P<key>[\w-]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+)))""")
 NAME = re.compile(r"[A-Za-z][\w-]*$")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-LAYOUT_KEYS = frozenset(("layout-ncol", "layout-nrow", "layout"))  # Quarto's
+LAYOUT_KEYS = frozenset(("layout-ncol", "layout-nrow", "layout",  # Quarto's figure layout
+                         "when-format", "unless-format"))  # and conditional content
 
 # Our admonitions' kinds, and the names other tools give them (MkDocs
 # Material, pymdownx): each is shown as the kind it means.

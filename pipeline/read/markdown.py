@@ -1024,7 +1024,8 @@ class Reader:
                     return self.figure_group(element, [f for f in figures if isinstance(f, m.Figure)],
                                              last.inlines if isinstance(last, m.Paragraph) else (),
                                              side_by_side)
-        return m.Div(classes=tuple(element.get("class", "").split()), id=ident, blocks=blocks, line=line)
+        classes = tuple(element.get("class", "").split())
+        return m.Div(classes=classes, id=ident, blocks=blocks, formats=shown_in(classes, element), line=line)
 
     def images_apart(self, element: etree.Element) -> int:
         """A figure div's paragraphs of images only (`![a](a.png) ![b](b.png)`)
@@ -1201,6 +1202,25 @@ def drop_backlinks(li: etree.Element) -> None:
             parent.text = parent.text.replace(NBSP_PLACEHOLDER, "").rstrip() or None
         if parent.tail and NBSP_PLACEHOLDER in parent.tail:
             parent.tail = parent.tail.replace(NBSP_PLACEHOLDER, "").rstrip() or None
+
+
+# Quarto's format names, as its `when-format` matches them, to ours.
+QUARTO_FORMATS = {"html": "html", "html4": "html", "html5": "html", "pdf": "pdf", "latex": "pdf",
+                  "beamer": "pdf", "typst": "pdf", "docx": "docx", "openxml": "docx"}
+
+
+def shown_in(classes: tuple[str, ...], element: etree.Element) -> tuple[str, ...]:
+    """The formats a Quarto `.content-visible` or `.content-hidden` div shows
+    in, by its `when-format` or `unless-format` (another kind of condition,
+    `when-meta`, is not known here: shown); () for every format."""
+    visible, hidden = "content-visible" in classes, "content-hidden" in classes
+    when, unless = element.get("data-when-format"), element.get("data-unless-format")
+    if not (visible or hidden) or (when is None and unless is None):
+        return ()
+    named = {QUARTO_FORMATS.get(name.strip().lower(), "") for name in (when or unless or "").split(",")} - {""}
+    if (visible and when is not None) or (hidden and unless is not None):
+        return tuple(f for f in m.FORMATS if f in named) or ("none",)
+    return tuple(f for f in m.FORMATS if f not in named) or ("none",)
 
 
 SHORTCODE = re.compile(r"\{\{(?:<\s*(?P<name>[\w/-]+)(?:\s[^\n]*?)?\s*>|%\s*(?P<hugo>[\w/-]+)(?:\s[^\n]*?)?\s*%)\}\}")

@@ -196,6 +196,8 @@ def block(node: m.Block, ctx: Context) -> Markup:
         case m.TabSet(tabs=tabs):
             return ctx.macros.tab_set([(marked(tab.portion, inlines(tab.title, ctx), ctx), blocks(tab.blocks, ctx))
                                        for tab in tabs])
+        case m.Div(formats=formats) if formats and ("pdf" if ctx.printing else "html") not in formats:
+            return Markup("")  # Quarto's content for other formats
         case m.Div(classes=classes, id=ident, blocks=content):
             return ctx.macros.div(classes, ident, blocks(content, ctx))
         case m.Equation(tex=tex, id=ident, number=number):

@@ -75,6 +75,8 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
             return [element for tab in tabs for element in (
                 *([paragraph(env, state, "Tab Title", tab.title, tab.portion)] if tab.title else []),
                 *blocks_xml(tab.blocks, env, state, where))]
+        case Div(formats=formats) if formats and "docx" not in formats:
+            return []  # Quarto's content for other formats
         case Div(blocks=blocks):
             return blocks_xml(blocks, env, state, where)  # Word has no divs: its blocks as they are
         case Table() as table:
