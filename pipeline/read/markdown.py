@@ -1060,8 +1060,9 @@ class Reader:
         if ncol is not None or nrow is not None:
             key, value = ("layout-ncol", ncol) if ncol is not None else ("layout-nrow", nrow)
             if value is None or not value.strip().isdigit() or int(value) < 1:
-                self.report("figure.layout", line, f"{key}={excerpt(value or '', 20)}: it must be a "
-                            "whole number, 1 or more")
+                what = "columns" if key == "layout-ncol" else "rows"
+                self.report("figure.layout", line, f"figure {key}={excerpt(value or '', 20)}: the number "
+                            f"of {what} must be a whole number, 1 or more")
             elif ncol is not None:
                 columns = int(value)
             else:
