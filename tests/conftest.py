@@ -20,6 +20,15 @@ SEED = ROOT / "source" / "military-diplomacy-counter-terrorism.md"
 FRONT = "---\ntitle: Test briefing\nclassification: UNCLASSIFIED\n---\n"
 
 
+def built_fixture(tmp_path_factory, name: str) -> Path:
+    """The folder holding tests/fixtures/`name` built into all three
+    formats as `briefing build` builds it, which must say nothing."""
+    out = tmp_path_factory.mktemp(Path(name).stem)
+    result = run_cli("build", FIXTURES / name, "--out", out)
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+    return out
+
+
 @pytest.fixture
 def write(tmp_path: Path):
     """write(text, name="brief.md") -> path of a source file in tmp_path."""

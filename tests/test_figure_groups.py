@@ -14,7 +14,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, built_fixture
 from pipeline import model as m
 from pipeline.model import walk
 from pipeline.problems import BriefingError, Reporter
@@ -104,10 +104,7 @@ def test_with_portion_marks_a_group_needs_a_caption(tmp_path):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("groups")
-    result = run_cli("build", FIXTURES / "figure-group.md", "--out", out)
-    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
-    return out
+    return built_fixture(tmp_path_factory, "figure-group.md")
 
 
 @pytest.mark.slow

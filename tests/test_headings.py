@@ -19,23 +19,7 @@ from pipeline import model as m
 from pipeline.read.frontmatter import read_meta
 from pipeline.read.markdown import parse
 from pipeline.read.source import read_source
-
-
-def pandoc_inlines(inlines: list) -> str:
-    parts = []
-    for node in inlines:
-        match node["t"]:
-            case "Str":
-                parts.append(node["c"])
-            case "Space" | "SoftBreak":
-                parts.append(" ")
-            case "Emph" | "Strong":
-                parts.append(pandoc_inlines(node["c"]))
-            case "Link":
-                parts.append(pandoc_inlines(node["c"][1]))
-            case "Code":
-                parts.append(node["c"][1])
-    return "".join(parts)
+from readers import pandoc_text
 
 
 def pandoc_summary(blocks: list, nested: bool = False) -> list:
@@ -43,11 +27,11 @@ def pandoc_summary(blocks: list, nested: bool = False) -> list:
     for block in blocks:
         match block["t"]:
             case "Header" if nested:
-                out.append(("bold", pandoc_inlines(block["c"][2])))
+                out.append(("bold", pandoc_text(block["c"][2])))
             case "Header":
-                out.append(("h", block["c"][0], pandoc_inlines(block["c"][2])))
+                out.append(("h", block["c"][0], pandoc_text(block["c"][2])))
             case "Para" | "Plain":
-                out.append(("p", pandoc_inlines(block["c"])))
+                out.append(("p", pandoc_text(block["c"])))
             case "CodeBlock":
                 out.append(("code", block["c"][1]))
             case "BulletList":

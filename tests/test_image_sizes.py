@@ -12,7 +12,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, built_fixture, run_cli
 from pipeline import model as m
 from pipeline.read.frontmatter import read_meta
 from pipeline.read.markdown import parse
@@ -63,10 +63,7 @@ def test_bad_sizes_are_errors_at_their_lines(tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("sizes")
-    result = run_cli("build", FIXTURES / "image-sizes.md", "--out", out)
-    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
-    return out
+    return built_fixture(tmp_path_factory, "image-sizes.md")
 
 
 @pytest.mark.slow

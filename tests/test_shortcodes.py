@@ -11,8 +11,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import FIXTURES, run_cli
-from pipeline import model as m
+from conftest import built_fixture
 from pipeline.problems import Reporter
 from pipeline.run.build import load
 from readers import pdf_text, soffice_to_pdf
@@ -33,10 +32,7 @@ def test_a_page_break_and_a_shortcode_left_out(tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pagebreak")
-    result = run_cli("build", FIXTURES / "page-break.md", "--out", out)
-    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
-    return out
+    return built_fixture(tmp_path_factory, "page-break.md")
 
 
 @pytest.mark.slow

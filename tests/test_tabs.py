@@ -10,7 +10,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, built_fixture
 from pipeline import model as m
 from pipeline.problems import BriefingError, Reporter
 from pipeline.run.build import load
@@ -57,10 +57,7 @@ def test_tab_titles_carry_portion_marks(tmp_path):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("tabs")
-    result = run_cli("build", FIXTURES / "tabs.md", "--out", out)
-    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
-    return out
+    return built_fixture(tmp_path_factory, "tabs.md")
 
 
 @pytest.mark.slow
