@@ -199,6 +199,11 @@ class Paragraph:
     # A portion mark such as "S//NF" (shown as "(S//NF)"), read off the
     # start of the text when `portion_marking: true`; so are the others.
     portion: str | None = None
+    # `numbering: military` (transform/paragraphs.py): the paragraph's number
+    # as shown ("1.", "a.", "(1)", "(a)", and "1", "a" underlined at levels
+    # 5 and 6), and its level in the scheme, 1 to 6; 0 when unnumbered.
+    number: str | None = None
+    level: int = 0
     line: int
 
 
@@ -450,6 +455,38 @@ class Section:
     # Other ids links may use for it: GitHub's slug of its title, where that
     # is not `id` (pandoc's); backends add each as a second anchor.
     aliases: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()  # from `# Title {.annex}`: annex, appendix, tab
+    attachment: Attachment | None = None  # set by transform/annexes.py
+    line: int
+
+
+# What a section marked `.annex`, `.appendix` or `.tab` is (transform/annexes.py).
+ATTACHMENT_KINDS = ("annex", "appendix", "tab")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attachment:
+    """An annex, an appendix of an annex or a tab of an appendix, as FM 6-0
+    attaches them to an order: lettered or numbered, on pages of its own."""
+
+    kind: str  # one of ATTACHMENT_KINDS
+    label: str  # "B" (annex; no I or O), "1" (appendix), "A" (tab)
+    heading: str  # "ANNEX B (INTELLIGENCE) TO OPORD 3-26"
+    name: str  # how the body names it: "Annex B", "Appendix 1 to Annex B"
+    pages: str  # its page numbers' prefix: "B-", "B-1-", "B-1-A-"
+    banner: str  # its classification: the highest of its portions
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Enclosure:
+    """A PDF appended to the briefing's PDF (front matter `enclosures`),
+    checked by read/enclosures.py; its marking is declared, not read."""
+
+    number: int
+    path: str
+    title: str
+    classification: str
+    pages: tuple[tuple[float, float], ...]  # each page's width and height, in points
     line: int
 
 
@@ -498,6 +535,9 @@ class Meta:
     title_page: bool | None = None
     toc: bool = False
     numbering: bool = False
+    military: bool = False  # `numbering: military`: 1., a., (1), (a), 1, a (transform/paragraphs.py)
+    # `enclosures:` as written: (file, title, classification, line) each.
+    enclosures: tuple[tuple[str, str, str, int], ...] = ()
     portion_marking: bool = False
     lang: str = "en"
     paper: str = "a4"
@@ -553,6 +593,7 @@ class Document:
     source: str = ""  # the source text as read, which a PDF/A-3 carries as an attachment
     abstract: tuple[Block, ...] = ()  # Meta.abstract read as Markdown, shown under the title
     rollup: RollUp | None = None  # how the banner follows from the portion marks
+    enclosures: tuple[Enclosure, ...] = ()  # PDFs appended to the PDF
 
 
 # The roll-up ----------------------------------------------------------------

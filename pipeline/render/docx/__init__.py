@@ -34,6 +34,7 @@ from pipeline.render.docx.package import (append_body, clear_body, core_properti
                                           set_language, stable_zip)
 from pipeline.render.docx.pages import fill_page_numbers
 from pipeline.render.docx.page import add_watermark, page_break, page_setup, short_title
+from pipeline.render.docx.sections import close_sections
 from pipeline.render.docx.state import State, Where, environment, start
 
 
@@ -70,6 +71,7 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
     for section in doc.sections:
         content.extend(section_xml(section, env, state))
     append_body(body, content)
+    close_sections(state)
     if doc.abbreviations:
         append_body(body, abbreviations_xml(doc.abbreviations, dict(doc.abbreviation_marks),
                                             env, state))

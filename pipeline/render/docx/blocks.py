@@ -25,6 +25,7 @@ from pipeline.render.docx.inlines import PORTION_RUNS, inlines_xml, paragraph, p
 from pipeline.render.docx.lists import numbering_abstract, task_box
 from pipeline.render.docx.math import equation_xml
 from pipeline.render.docx.package import footnotes_part
+from pipeline.render.docx.sections import landscape_xml
 from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from types import MappingProxyType
 
 from docx.document import Document as Docx
@@ -61,6 +62,9 @@ class State:
     notes: XmlPart | None = None  # word/footnotes.xml, once made
     # The w:abstractNum made for each way of numbering a list ("lower-alpha paren").
     list_abstracts: dict[str, int] = field(default_factory=dict)
+    # The w:sectPr of the Word section being written, once the body has more
+    # than one (a landscape page, an annex): render/docx/sections.py.
+    section: Any = None
 
     def style(self, name: str) -> str:
         """A style's id. A style a user's reference document lacks is copied
