@@ -365,6 +365,15 @@ def styles(document: docx.document.Document) -> None:
         define(document, f"List Continue{suffix}", para, "Body Text",
                f'{spacing(0, 3)}<w:ind w:left="{STEP * depth}"/>', "")
 
+    # `numbering: military` (AR 25-50): a paragraph style per level, each
+    # a quarter inch further in on its first line only; the writer binds
+    # them to one multilevel list (1. a. (1) (a) 1 a), and Enter after one
+    # makes another, numbered too.
+    for level in range(1, 7):
+        define(document, f"Numbered Paragraph {level}", para, "Body Text",
+               f'<w:ind w:left="0" w:firstLine="{360 * (level - 1)}"/>', "",
+               f"Numbered Paragraph {level}")
+
     # Quotes as the HTML and PDF set them (style.css): upright, muted, a rule
     # at the left; the attribution right-aligned and italic.
     define(document, "Quote", para, "Body Text",

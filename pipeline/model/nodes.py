@@ -456,6 +456,9 @@ class Section:
     # is not `id` (pandoc's); backends add each as a second anchor.
     aliases: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()  # from `# Title {.annex}`: annex, appendix, tab
+    # `numbering: military`: the heading's level in the scheme (1. a. (1) (a) 1 a),
+    # its number then in `number`; 0 when unnumbered (transform/paragraphs.py).
+    paragraph_level: int = 0
     attachment: Attachment | None = None  # set by transform/annexes.py
     line: int
 

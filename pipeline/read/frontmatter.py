@@ -68,6 +68,15 @@ def flag(value: Any) -> bool:
     return value
 
 
+def numbering(value: Any) -> bool | str:
+    """`numbering: true` (1, 1.1, 1.1.1) or `military` (1., a., (1), (a), 1, a)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() == "military":
+        return "military"
+    raise TypeError("true, false or military")
+
+
 def text_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (text(value),)
@@ -85,6 +94,24 @@ def one_of(*choices: str) -> Callable[[Any], str]:
             raise TypeError(" or ".join(choices))
         return value.strip().lower()
     return check
+
+
+def enclosure_list(value: Any) -> tuple[tuple[str, str, str], ...]:
+    """PDFs appended to the PDF: each `{file: tab-a.pdf, title: …,
+    classification: …}`; its marking is declared, since briefing cannot
+    read it off the file."""
+    if not isinstance(value, list) or not value:
+        raise TypeError("a list of enclosures, each with file, title and classification")
+    out = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) - {"file", "title", "classification"} \
+                or not all(isinstance(item.get(key), str) and item[key].strip()
+                           for key in ("file", "classification")):
+            raise TypeError("a list of enclosures, each with file, title and classification "
+                            "(the enclosure's own marking, which briefing cannot read)")
+        out.append((item["file"].strip(), text(item.get("title") or item["file"]),
+                    item["classification"].strip().upper()))
+    return tuple(out)
 
 
 LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -122,7 +149,8 @@ SCHEMA: dict[str, Callable[[Any], Any]] = {
     "keywords": text_list,
     "title_page": flag,
     "toc": flag,
-    "numbering": flag,
+    "numbering": numbering,
+    "enclosures": enclosure_list,
     "portion_marking": flag,
     "lang": language,
     "paper": one_of(*PAPER_SIZES),
@@ -293,6 +321,10 @@ def read_meta(source: Source, reporter: Reporter | None = None,
             problem(1, "required", f"front matter lacks '{key}', which every briefing needs")
     if stop:
         reporter.check()
+    if values.get("numbering") == "military":  # paragraphs numbered as staff documents are
+        values["numbering"], values["military"] = False, True
+    if "enclosures" in values:
+        values["enclosures"] = tuple((*item, key_lines["enclosures"]) for item in values["enclosures"])
     values.setdefault("title", "")
     values.setdefault("classification", "")
     # The classification is checked with the other markings, so that every

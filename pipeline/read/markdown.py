@@ -714,7 +714,9 @@ class Reader:
                 out.append(self.table(element, caption))
             elif depth == 0 and element.get("data-div") and any(c.tag in HEADING_TAGS for c in element):
                 # A fenced div that holds headings (Quarto's tabsets) is read
-                # as its content, so its headings start sections, as pandoc's do.
+                # as its content, so its headings start sections, as pandoc's do;
+                # an annex's (`::: {.annex}`) classes go to its first heading.
+                attachment_classes(element)
                 elements[0:0] = list(element)
             elif element.tag == "p" and (name := shortcode(element)):
                 self.shortcode(element, name, out)
@@ -725,7 +727,8 @@ class Reader:
             elif element.tag in HEADING_TAGS:
                 line = self.line(element)
                 out.append(Heading(level=int(element.tag[1]), id=element.get("id", ""),
-                                   title=self.inlines(element), line=line))
+                                   title=self.inlines(element), line=line,
+                                   classes=tuple(element.get("class", "").split())))
             else:
                 out.append(self.block(element, depth))
         return out
@@ -1307,6 +1310,16 @@ class Heading:
     id: str
     title: tuple[m.Inline, ...]
     line: int
+    classes: tuple[str, ...] = ()
+
+
+def attachment_classes(div: etree.Element) -> None:
+    """`::: {.annex}` round a heading and its text: the heading is the
+    annex's (appendix's, tab's), as if written `# Title {.annex}`."""
+    kinds = [c for c in div.get("class", "").split() if c in m.ATTACHMENT_KINDS]
+    heading = next((child for child in div if child.tag in HEADING_TAGS), None)
+    if kinds and heading is not None:
+        heading.set("class", " ".join([*heading.get("class", "").split(), *kinds]))
 
 
 def section_tree(items: list[m.Block | Heading]) -> tuple[tuple[m.Block, ...], tuple[m.Section, ...]]:
@@ -1335,7 +1348,8 @@ def sections_from(items: list[m.Block | Heading], index: int, parent_level: int
         blocks, index = blocks_until_heading(items, index + 1)
         children, index = sections_from(items, index, heading.level)
         sections.append(m.Section(level=heading.level, title=heading.title, id=heading.id,
-                                  blocks=blocks, children=children, line=heading.line))
+                                  blocks=blocks, children=children, line=heading.line,
+                                  classes=heading.classes))
     return tuple(sections), index
 
 

@@ -23,6 +23,7 @@ from pipeline.render.context import RenderContext
 from pipeline.render import sizes
 from pipeline.render.math import drawing, mathml
 from pipeline.render.templates import Templates
+from pipeline.transform.paragraphs import UNDERLINED
 
 
 # A table caption of at most this many characters stays on one line above
@@ -158,7 +159,8 @@ def section(node: m.Section, ctx: Context) -> Markup:
     children = Markup("").join(section(child, ctx) for child in node.children)
     return ctx.macros.section(level, node.id, node.number,
                               marked(node.portion, inlines(node.title, ctx), ctx),
-                              blocks(node.blocks, ctx), children, node.aliases)
+                              blocks(node.blocks, ctx), children, node.aliases,
+                              node.paragraph_level in UNDERLINED)
 
 
 def blocks(nodes: tuple[m.Block, ...], ctx: Context) -> Markup:
@@ -167,6 +169,10 @@ def blocks(nodes: tuple[m.Block, ...], ctx: Context) -> Markup:
 
 def block(node: m.Block, ctx: Context) -> Markup:
     match node:
+        case m.Paragraph(inlines=content, portion=portion, number=str(number), level=level):
+            # `numbering: military`: the number, then the portion mark (1. (U) Text).
+            return ctx.macros.numbered_paragraph(number, level, level in UNDERLINED,
+                                                 marked(portion, inlines(content, ctx), ctx))
         case m.Paragraph(inlines=content, portion=portion):
             return ctx.macros.paragraph(marked(portion, inlines(content, ctx), ctx))
         case m.ListBlock(ordered=ordered, start=start, style=style, delimiter=delimiter, items=items):

@@ -16,6 +16,7 @@ from pipeline.problems import Reporter
 from pipeline.transform.ids import assign_ids
 from pipeline.transform.numbers import number
 from pipeline.transform.outline import outline
+from pipeline.transform.paragraphs import number_paragraphs
 from pipeline.transform.portions import mark_portions
 from pipeline.transform.references import resolve
 from pipeline.transform.title_page import choose_title_page
@@ -27,6 +28,7 @@ PASSES: tuple[tuple[str, Pass], ...] = (
     ("portions", mark_portions),    # marks off the text, markings checked
     ("ids", assign_ids),            # heading ids, every id claimed once
     ("numbers", number),            # sections, tables, figures
+    ("paragraphs", number_paragraphs),  # numbering: military (1., a., (1), (a), 1, a)
     ("references", resolve),        # cross-references and #links
     ("title page", choose_title_page),  # unset: a title page for long briefings only
 )

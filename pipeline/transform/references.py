@@ -16,6 +16,7 @@ from pipeline import model as m
 from pipeline.model import walk
 from pipeline.problems import Reporter, excerpt
 from pipeline.transform.ids import RESERVED_IDS, aliases, known_ids
+from pipeline.transform.paragraphs import cites
 
 Target = tuple[str, str | None, tuple[m.Inline, ...], str]  # kind, number, title, group's id
 
@@ -62,6 +63,8 @@ def referable(doc: m.Document) -> dict[str, Target]:
     says it)."""
     targets: dict[str, Target] = {s.id: ("section", s.number, walk.reused(s.title), "")
                                   for s in walk.sections(doc)}
+    # `numbering: military`: a numbered heading is cited "paragraph 3b(2)".
+    targets.update({ident: ("paragraph", cite, targets[ident][2]) for ident, cite in cites(doc).items()})
     for block in walk.blocks(doc):
         match block:
             case m.Table(id=str(ident), number=int(n), caption=caption) | \

@@ -23,6 +23,9 @@ backend: (document, RenderContext, Reporter).
 
 from __future__ import annotations
 
+from dataclasses import replace
+from types import MappingProxyType
+
 from pipeline import model
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
@@ -36,6 +39,7 @@ from pipeline.render.docx.pages import fill_page_numbers
 from pipeline.render.docx.page import add_watermark, page_break, page_setup, short_title
 from pipeline.render.docx.sections import close_sections
 from pipeline.render.docx.state import State, Where, environment, start
+from pipeline.transform.paragraphs import chains
 
 
 def render(doc: model.Document, ctx: RenderContext, reporter: Reporter) -> bytes:
@@ -56,6 +60,8 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
     clear_body(body)
     page_setup(meta, ctx.labels, state)  # first: figures and tables fit its text width
     env = environment(state, ctx.labels, meta)
+    if meta.military:
+        env = replace(env, cited=MappingProxyType(chains(doc)))
     if meta.draft:
         add_watermark(state.package, env.labels["draft"])
     content = [*front_xml(meta, env, state), *marking_blocks_xml(ctx.first_page, env, state)]

@@ -25,6 +25,7 @@ from pipeline.render.docx.inlines import PORTION_RUNS, inlines_xml, paragraph, p
 from pipeline.render.docx.lists import numbering_abstract, task_box
 from pipeline.render.docx.math import equation_xml
 from pipeline.render.docx.package import footnotes_part
+from pipeline.render.docx.paragraphs import number_paragraph, unnumbered
 from pipeline.render.docx.sections import landscape_xml
 from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
@@ -39,6 +40,11 @@ def blocks_xml(blocks: tuple[Block, ...], env: Env, state: State, where: Where) 
 
 def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
     match block:
+        case Paragraph(inlines=inlines, portion=portion, number=str(), level=level) if level:
+            # `numbering: military`: Word draws the number (1. a. (1) …) before the mark.
+            numbered = paragraph(env, state, f"Numbered Paragraph {level}", inlines, portion)
+            number_paragraph(numbered, level, state)
+            return [numbered]
         case Paragraph(inlines=inlines, portion=portion):
             if any(isinstance(item, Math) and item.display for item in inlines):
                 return display_split(inlines, portion, env, state, where)
@@ -130,6 +136,10 @@ def section_xml(section: Section, env: Env, state: State) -> list:
     # so a heading added in Word is numbered too.
     heading = paragraph(env, state, f"Heading {min(section.level, 6)}", section.title,
                         section.portion)
+    if section.paragraph_level:  # numbering: military, at its level of the scheme
+        number_paragraph(heading, section.paragraph_level, state)
+    elif env.military:
+        unnumbered(heading)
     bookmark(heading, bookmark_name(section.id), state.bookmark_id(),
              skip=PORTION_RUNS if section.portion else 0)
     content = [heading, *blocks_xml(section.blocks, env, state, Where())]

@@ -138,6 +138,12 @@ def cross_reference(ref: Ref, env: Env, state: State, marks: frozenset[str]) -> 
                                [run(state, f"{env.labels[ref.kind]} {number}", marks)]),
                 run(state, "\u00a0", marks),
                 *complex_field(f" REF {label_bookmark_name(ref.id)} ", [run(state, letter, marks)])]
+    if ref.kind == "paragraph" and ref.id in env.cited:  # numbering: military, "paragraph 3b(2)"
+        # A field per level, each the number of a heading without its
+        # trailing period (`\\n`): Word and LibreOffice both say "3b(2)".
+        return [run(state, f"{env.labels[ref.kind]} ", marks),
+                *(element for ident, part in env.cited[ref.id] for element in complex_field(
+                    f" REF {bookmark_name(ident)} \\n \\h ", [run(state, part, marks)]))]
     if ref.kind == "section" and ref.number:
         return [run(state, f"{env.labels[ref.kind]} ", marks),
                 *complex_field(f" REF {target} \\r ", [run(state, ref.number, marks)])]

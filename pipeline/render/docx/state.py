@@ -28,6 +28,10 @@ class Env:
     text_height: int = 0  # EMU between the top and bottom margins: no picture is taller
     body_size: float = 11.0  # points, Body Text's: what an image's `em` is
     numbered: bool = False  # sections numbered through the Heading styles
+    military: bool = False  # `numbering: military`: render/docx/paragraphs.py
+    # With it, each numbered heading's id -> the (id, "b") of it and the
+    # headings above it: a cross-reference's field per level.
+    cited: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     date: str | None = None  # the distribution statement's date, kept on one line
     in_note: bool = False  # walking a footnote: its links are the notes part's
 
@@ -39,7 +43,7 @@ def environment(state: State, labels: Mapping[str, str], meta: model.Meta) -> En
                bullet_num=style_num(package, path, "List Bullet"),
                number_abstract=abstract_of(package, style_num(package, path, "List Number")),
                text_width=text_width(package), text_height=text_height(package),
-               body_size=style_font(package, "Body Text")[1], numbered=meta.numbering,
+               body_size=style_font(package, "Body Text")[1], numbered=meta.numbering, military=meta.military,
                date=meta.distribution_date or meta.date)
 
 

@@ -1,0 +1,96 @@
+"""`numbering: military` in Word: ONE multilevel list (1. a. (1) (a) 1 a,
+the last two underlined) tied to the paragraph styles `Numbered Paragraph
+1` … `6` and to `Heading 1` … `6`, so a paragraph a colleague adds in one
+of those styles is numbered and everything after it renumbers, as Word's
+own multilevel lists behave (pandoc's numbering restarts instead: its
+issue 7895).
+
+Every numbered paragraph also carries the list in its own properties, at
+its level: a heading's outline level and its level in the scheme differ in
+an annex, whose paragraphs count from 1. again: each annex is an instance
+(w:num) of the same abstract list that starts again at 1.
+
+A cross-reference to a numbered heading is "paragraph " and a REF field
+that shows the heading's number in full context (`\\w`), "3b(2)" until
+Word updates it.
+"""
+
+from __future__ import annotations
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from pipeline.render.docx.state import State
+
+FORMATS = ("decimal", "lowerLetter", "decimal", "lowerLetter", "decimal", "lowerLetter")
+TEXTS = ("%1.", "%2.", "(%3)", "(%4)", "%5", "%6")
+INDENT = 360  # twips: a quarter inch a level, on the first line (AR 25-50)
+KEY = "military"  # in State.list_abstracts: the abstract list, and each order's w:num
+
+
+def abstract_xml(ident: int, state: State) -> str:
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{FORMATS[i]}"/>'
+        f'<w:pStyle w:val="{state.style(f"Numbered Paragraph {i + 1}")}"/>'
+        f'<w:suff w:val="space"/><w:lvlText w:val="{TEXTS[i]}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="0" w:firstLine="{INDENT * i}"/></w:pPr>'
+        + ('<w:rPr><w:u w:val="single"/></w:rPr>' if i >= 4 else "")
+        + "</w:lvl>" for i in range(6))
+    return (f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{ident}">'
+            f'<w:nsid w:val="4D494C31"/><w:multiLevelType w:val="multilevel"/>'
+            f'<w:name w:val="Military paragraphs"/>{levels}</w:abstractNum>')
+
+
+def military_list(state: State) -> int:
+    """The abstract list, made once, with the document's own instance bound
+    to the paragraph and heading styles; its w:num for the main text."""
+    if KEY in state.list_abstracts:
+        return state.list_abstracts[f"{KEY} main"]
+    numbering = state.package.part.numbering_part.element
+    ident = max((int(i) for i in numbering.xpath("w:abstractNum/@w:abstractNumId")), default=0) + 1
+    abstract = parse_xml(abstract_xml(ident, state))
+    nums = numbering.findall(qn("w:num"))
+    if nums:  # abstract definitions come before the w:num elements
+        nums[0].addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    num_id = numbering.add_num(ident).numId
+    state.list_abstracts[KEY] = ident
+    state.list_abstracts[f"{KEY} main"] = state.list_abstracts[f"{KEY} current"] = num_id
+    for level in range(1, 7):
+        for name in (f"Numbered Paragraph {level}", f"Heading {level}"):
+            state.style(name)
+            bind(state.package.styles[name].element, num_id, level - 1)
+    return num_id
+
+
+def start_order(state: State) -> None:
+    """An annex, appendix or tab: its paragraphs count from 1. again, in an
+    instance of the same list that restarts."""
+    military_list(state)
+    num = state.package.part.numbering_part.element.add_num(state.list_abstracts[KEY])
+    for level in range(6):
+        num.add_lvlOverride(ilvl=level).add_startOverride(1)
+    state.list_abstracts[f"{KEY} current"] = num.numId
+
+
+def end_order(state: State) -> None:
+    state.list_abstracts[f"{KEY} current"] = state.list_abstracts[f"{KEY} main"]
+
+
+def number_paragraph(p, level: int, state: State) -> None:
+    """A paragraph numbered at `level` (1 to 6) of the order being written."""
+    military_list(state)
+    bind(p, state.list_abstracts[f"{KEY} current"], level - 1)
+
+
+def unnumbered(p) -> None:
+    """A heading in a numbered style that has no number (an annex's title)."""
+    bind(p, 0, 0)
+
+
+def bind(element, num_id: int, ilvl: int) -> None:
+    properties = element.get_or_add_pPr()
+    num_pr = properties.get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = ilvl
+    num_pr.get_or_add_numId().val = num_id
