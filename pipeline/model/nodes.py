@@ -366,6 +366,7 @@ class Table:
     caption: tuple[Inline, ...] = ()
     id: str = ""
     number: int | None = None  # set by transforms for captioned tables
+    prefix: str = ""  # in an annex, before the number: "A-" (Table A-1, Figure A-1)
     portion: str | None = None  # the caption's portion mark
     caption_line: int | None = None  # the caption's own line (`Table: …`), before or after the table
     line: int
@@ -383,6 +384,7 @@ class Figure:
     caption: tuple[Inline, ...] = ()
     id: str = ""
     number: int | None = None  # set by transforms for captioned figures
+    prefix: str = ""  # in an annex, before the number: "A-" (Table A-1, Figure A-1)
     portion: str | None = None  # the caption's portion mark
     # The size its author set (`{width=50%}`), as Image's.
     display_width: Length | None = None

@@ -37,6 +37,7 @@ from pipeline.read import rawhtml
 from pipeline.read.abstract import read_abstract
 from pipeline.read.cells import cell_label
 from pipeline.read.divs import Divs, admonition_kind, fence_depth
+from pipeline.read.enclosures import read_enclosures
 from pipeline.read.images import ImageProblem, check_image, is_remote, remote_images
 from pipeline.read.links import check_link, decoded
 from pipeline.read.lists import LIST_MARKER, Lists
@@ -1409,6 +1410,8 @@ def parse(source: Source, meta: m.Meta, body_line: int,
                           if isinstance(ext, AbbrExtension)), {})
     definitions: Abbreviation = md.parser.blockprocessors["abbr"]
     abstract = read_abstract(source, meta, reader.problems)
+    enclosures = read_enclosures(meta, source.path.parent, source.name, reader.problems) \
+        if meta.enclosures else ()
     if reader.remote:
         reader.warn("image.remote", reader.remote[0][0], remote_images(reader.remote))
     unsupported = getattr(md, "raw_html_unsupported", None)
@@ -1424,4 +1427,4 @@ def parse(source: Source, meta: m.Meta, body_line: int,
                       abbreviation_lines=tuple(sorted((short, definitions.lines[short])
                                                       for short in abbreviations
                                                       if short in definitions.lines)),
-                      source=source.text, abstract=abstract)
+                      source=source.text, abstract=abstract, enclosures=enclosures)

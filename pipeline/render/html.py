@@ -68,7 +68,11 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
     if footnotes_in_place:
         ctx = replace(ctx, printing=True)
         ctx = replace(ctx, print_notes={note.number: note_text(note, ctx) for note in doc.footnotes})
-    body = blocks(doc.blocks, ctx) + Markup("").join(section(s, ctx) for s in doc.sections)
+    body = blocks(doc.blocks, ctx) + Markup("").join(section(s, ctx) for s in doc.sections
+                                                     if not s.attachment)
+    # The list of annexes and enclosures closes the main body; the annexes follow it.
+    body += attachments_list(doc, ctx) + Markup("").join(section(s, ctx) for s in doc.sections
+                                                         if s.attachment)
     if doc.abbreviations:
         marks = dict(doc.abbreviation_marks)
         body += ctx.macros.abbreviations([(short, long, marks.get(short))
@@ -157,10 +161,30 @@ def section(node: m.Section, ctx: Context) -> Markup:
     # Contents, Abbreviations and Notes the templates add) are <h2>.
     level = min(node.level + 1, 6)
     children = Markup("").join(section(child, ctx) for child in node.children)
+    if node.attachment:  # an annex, appendix or tab: pages of its own in print
+        return ctx.macros.attachment(level, node.id, node.attachment, page_name(node.attachment),
+                                     ctx.macros.portion(node.portion) if node.portion else Markup(""),
+                                     blocks(node.blocks, ctx), children, node.aliases)
     return ctx.macros.section(level, node.id, node.number,
                               marked(node.portion, inlines(node.title, ctx), ctx),
                               blocks(node.blocks, ctx), children, node.aliases,
                               node.paragraph_level in UNDERLINED)
+
+
+def page_name(attachment: m.Attachment) -> str:
+    """The print page an attachment's pages are (print/page.html.j2): att-b-1."""
+    return "att-" + attachment.pages.rstrip("-").lower()
+
+
+def attachments_list(doc: m.Document, ctx: Context) -> Markup:
+    """At the end of the main body, as FM 6-0 closes an order: its annexes
+    (letter and title) and its enclosures."""
+    annexes = [(s.id, s.attachment.label, inlines(m.reused(s.title), ctx)) for s in doc.sections
+               if s.attachment and s.attachment.kind == "annex"]
+    enclosures = [(e.number, e.title, e.classification) for e in doc.enclosures]
+    if not annexes and not enclosures:
+        return Markup("")
+    return ctx.macros.attachments_list(annexes, enclosures, ctx.labels)
 
 
 def blocks(nodes: tuple[m.Block, ...], ctx: Context) -> Markup:
@@ -212,7 +236,8 @@ def block(node: m.Block, ctx: Context) -> Markup:
                       portion=portion):
             return ctx.macros.figure(data_uri(path, mime), alt,
                                      marked(portion, inlines(caption, ctx), ctx), ident,
-                                     number, ctx.labels, sizes.css(node.display_width, node.display_height))
+                                     f"{node.prefix}{number}" if number else number, ctx.labels,
+                                     sizes.css(node.display_width, node.display_height))
         case m.FigureGroup(figures=figures, columns=columns, caption=caption, id=ident, number=number,
                            portion=portion):
             return ctx.macros.figure_group(
@@ -221,6 +246,7 @@ def block(node: m.Block, ctx: Context) -> Markup:
                 columns, marked(portion, inlines(caption, ctx), ctx), ident, number, ctx.labels)
         case m.Table(head=head, rows=rows, aligns=aligns, widths=widths, caption=caption, id=ident,
                      number=number, portion=portion):
+            number = f"{node.prefix}{number}" if number else number  # "A-1" in an annex
             words = f"{ctx.labels['table']} {number}: {f'({portion}) ' if portion else ''}{m.plain_text(caption)}"
             return ctx.macros.table([definition(cell, ctx) for cell in head],
                                     [[definition(cell, ctx) for cell in row] for row in rows],

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from pipeline import model as m
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
+from pipeline.render.attachments import ENCLOSURE_MARGINS_MM, attachment_pages, enclosure_pages, read_checked
 from pipeline.render.html import page, stylesheets
 
 
@@ -28,6 +29,9 @@ class PrintJob:
     markings: tuple[tuple[str, str], ...]  # the markings as document properties
     made: dt.datetime  # the build's time
     source: str  # the Markdown, attached to a PDF/A-3
+    # PDF enclosures, appended: each one's bytes, drawn on the last pages,
+    # which the markup leaves empty for them under the enclosure's banners.
+    enclosures: tuple[bytes, ...] = ()
 
 
 def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:
@@ -37,11 +41,15 @@ def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:
     styles = stylesheets(ctx.templates, ("html/theme.css", "html/style.css", "print/print.css"))
     boxes = margins(doc.meta, root_properties(styles).get("--sans", "sans-serif"))
     markup = page(doc, ctx, "print/page.html.j2", resolve_custom_properties(styles),
-                  footnotes_in_place=True, margins=boxes)
+                  footnotes_in_place=True, margins=boxes,
+                  enclosures=enclosure_pages(doc, styles), enclosure_margins=ENCLOSURE_MARGINS_MM,
+                  attachments=attachment_pages(doc, styles, lambda text: running_head(
+                      text, doc.meta, root_properties(styles).get("--sans", "sans-serif"), boxes)))
     return PrintJob(markup=markup, path=doc.path,
                     variant=ctx.pdf_variant, lang=doc.meta.lang,
                     classification=doc.meta.classification, markings=ctx.properties,
-                    made=ctx.made, source=doc.source)
+                    made=ctx.made, source=doc.source,
+                    enclosures=tuple(read_checked(e.path) for e in doc.enclosures))
 
 
 # The page's text width, as print/print.css sets its @page margins (36 mm a
@@ -80,6 +88,13 @@ def margins(meta: m.Meta, sans: str) -> Margins:
     head = measure.shorten(meta.running_title, side, measure.face(family), HEAD_SIZE)
     return Margins(running_head=head, side=round(side / MM, 1),
                    centre=round((text_width - 2 * side) / MM - 0.2, 1), banner_lines=lines)
+
+
+def running_head(text: str, meta: m.Meta, sans: str, boxes: Margins) -> str:
+    """An annex's running head, shortened as the briefing's to its box."""
+    from pipeline.render import measure
+
+    return measure.shorten(text, 0.92 * boxes.side * MM, measure.face(measure.first_family(sans)), HEAD_SIZE)
 
 
 def wrapped_lines(text: str, width: float, measure_width) -> int:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from pipeline import model as m
 from pipeline.problems import Reporter
+from pipeline.transform.annexes import attach
 from pipeline.transform.ids import assign_ids
 from pipeline.transform.numbers import number
 from pipeline.transform.outline import outline
@@ -29,6 +30,7 @@ PASSES: tuple[tuple[str, Pass], ...] = (
     ("ids", assign_ids),            # heading ids, every id claimed once
     ("numbers", number),            # sections, tables, figures
     ("paragraphs", number_paragraphs),  # numbering: military (1., a., (1), (a), 1, a)
+    ("annexes", attach),            # annexes, appendices, tabs: letters, pages, banners
     ("references", resolve),        # cross-references and #links
     ("title page", choose_title_page),  # unset: a title page for long briefings only
 )

@@ -64,13 +64,16 @@ def referable(doc: m.Document) -> dict[str, Target]:
     targets: dict[str, Target] = {s.id: ("section", s.number, walk.reused(s.title), "")
                                   for s in walk.sections(doc)}
     # `numbering: military`: a numbered heading is cited "paragraph 3b(2)".
-    targets.update({ident: ("paragraph", cite, targets[ident][2]) for ident, cite in cites(doc).items()})
+    targets.update({ident: ("paragraph", cite, targets[ident][2], "") for ident, cite in cites(doc).items()})
+    # An annex, appendix or tab: "Annex B", "Appendix 1 to Annex B".
+    targets.update({s.id: (s.attachment.kind, s.attachment.name.split(" ", 1)[1], walk.reused(s.title), "")
+                    for s in walk.sections(doc) if s.attachment})
     for block in walk.blocks(doc):
         match block:
             case m.Table(id=str(ident), number=int(n), caption=caption) | \
                     m.Figure(id=str(ident), number=int(n), caption=caption) if ident:
                 kind = "table" if isinstance(block, m.Table) else "figure"
-                targets[ident] = (kind, str(n), walk.reused(caption), "")
+                targets[ident] = (kind, f"{block.prefix}{n}", walk.reused(caption), "")
             case m.FigureGroup(id=str(ident), number=int(n), caption=caption, figures=figures):
                 if ident:
                     targets[ident] = ("figure", str(n), walk.reused(caption), "")

@@ -27,8 +27,10 @@ from pipeline.weasy import hyphenation
 from pipeline.weasy import page_styles
 from pipeline.weasy import artifacts as pdf_artifacts
 from pipeline.weasy import pdf_writer
+from pipeline.weasy.enclosures import draw_enclosures
 from pipeline.weasy.versions import Need, Patch
 from pipeline.problems import BriefingError, Problem
+from pipeline.render.attachments import ENCLOSURE_MARGINS_MM
 from pipeline.render.pdf import PrintJob
 
 CARRIES_SOURCE = ("pdf/a-3b",)  # of formats.PDF_VARIANTS
@@ -66,6 +68,7 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
                                       attachments=attachments, custom_metadata=True)
         except weasyprint.urls.FatalURLFetchingError as error:
             raise BriefingError.one(job.path, None, "pdf.fetch", f"PDF: {error}") from None
+    data = draw_enclosures(data, job.enclosures, ENCLOSURE_MARGINS_MM)
     patches = [Problem(job.path, None, f"PDF: {patch}", code="pdf.patch-skipped",
                        severity="warning") for patch in skipped if patch]
     return data, [*patches, *(Problem(job.path, None, f"PDF: {message}", code="pdf.weasyprint",

@@ -29,7 +29,8 @@ from types import MappingProxyType
 from pipeline import model
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
-from pipeline.render.docx.blocks import (ABBREVIATIONS_ID, abbreviations_xml, add_footnotes, blocks_xml,
+from pipeline.render.docx.blocks import (ABBREVIATIONS_ID, abbreviations_xml, add_footnotes, attachments_xml,
+                                         blocks_xml,
                                          number_headings, section_xml)
 from pipeline.render.docx.front import abstract_xml, front_xml, marking_blocks_xml, toc_xml
 from pipeline.render.docx.package import (append_body, clear_body, core_properties,
@@ -75,7 +76,11 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
     if meta.numbering:  # w:num ids follow the order lists are made in: keep it
         number_headings(state)
     for section in doc.sections:
+        if section.attachment and not any(s.attachment for s in doc.sections[:doc.sections.index(section)]):
+            content.extend(attachments_xml(doc.sections, doc.enclosures, env, state))
         content.extend(section_xml(section, env, state))
+    if doc.enclosures and not any(s.attachment for s in doc.sections):
+        content.extend(attachments_xml(doc.sections, doc.enclosures, env, state))
     append_body(body, content)
     close_sections(state)
     if doc.abbreviations:

@@ -15,9 +15,9 @@ from typing import assert_never
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Div, Equation, Figure,
-                            FigureGroup, Footnote, Inline, ListBlock, Math, PageBreak, Paragraph, Quote, Rule,
-                            Section, Table, TabSet, Text)
+from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Div, Enclosure, Equation,
+                            Figure, FigureGroup, Footnote, Inline, Link, ListBlock, Math, PageBreak, Paragraph,
+                            Quote, Rule, Section, Strong, Table, TabSet, Text, reused)
 from pipeline.render.docx.boxes import boxed
 from pipeline.render.docx.fields import bookmark, bookmark_name, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.figures import figure_group_xml, figure_xml
@@ -25,8 +25,8 @@ from pipeline.render.docx.inlines import PORTION_RUNS, inlines_xml, paragraph, p
 from pipeline.render.docx.lists import numbering_abstract, task_box
 from pipeline.render.docx.math import equation_xml
 from pipeline.render.docx.package import footnotes_part
-from pipeline.render.docx.paragraphs import number_paragraph, unnumbered
-from pipeline.render.docx.sections import landscape_xml
+from pipeline.render.docx.paragraphs import end_order, number_paragraph, start_order, unnumbered
+from pipeline.render.docx.sections import attachment_section, landscape_xml
 from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
 
@@ -130,6 +130,25 @@ def code_xml(text: str, state: State):
 # Sections -----------------------------------------------------------------
 
 def section_xml(section: Section, env: Env, state: State) -> list:
+    if section.attachment:  # an annex: a Word section of its own, its paragraphs from 1.
+        mark = f"({section.portion}) " if section.portion else ""
+        start = attachment_section(section.attachment, mark + section.attachment.heading, state)
+        before = start_order(state)
+        heading = paragraph(env, state, f"Heading {min(section.level, 6)}",
+                            (Text(text=section.attachment.heading),), section.portion)
+        if env.military:
+            unnumbered(heading)
+        bookmark(heading, bookmark_name(section.id), state.bookmark_id(),
+                 skip=PORTION_RUNS if section.portion else 0)
+        content = [start, heading, *blocks_xml(section.blocks, env, state, Where())]
+        for child in section.children:
+            content.extend(section_xml(child, env, state))
+        end_order(state, before)
+        return content
+    return plain_section_xml(section, env, state)
+
+
+def plain_section_xml(section: Section, env: Env, state: State) -> list:
     # The model's level is the section's depth (transform/outline.py): the
     # top sections are Heading 1 however many `#` they had. Numbered sections
     # take their number from the Heading styles' list (see number_headings),
@@ -269,3 +288,24 @@ def abbreviations_xml(items: tuple[tuple[str, str], ...], marks: dict[str, str],
         p.append(text_run(long))
         rows.append(p)
     return rows
+
+
+def attachments_xml(doc_sections: tuple[Section, ...], enclosures: tuple[Enclosure, ...], env: Env,
+                    state: State) -> list:
+    """The end of the main body, as an order ends: its annexes (each a link
+    to its heading) and its enclosures."""
+    annexes = [s for s in doc_sections if s.attachment and s.attachment.kind == "annex"]
+    out = []
+    for title, rows in ((env.labels["annexes"], [
+            (f"#{s.id}", f"{env.labels['annex']} {s.attachment.label}", s.title)
+            for s in annexes if s.attachment]),
+            (env.labels["enclosures"], [
+                (None, f"{env.labels['enclosure']} {e.number}",
+                 (Text(text=f"{e.title} ({e.classification})"),)) for e in enclosures])):
+        if not rows:
+            continue
+        out.append(paragraph(env, state, "Body Text", (Strong(children=(Text(text=f"{title}:"),)),)))
+        for target, name, words in rows:
+            name_inline = Link(target=target, children=(Text(text=name),)) if target else Text(text=name)
+            out.append(paragraph(env, state, "Compact", (name_inline, Text(text=" – "), *reused(words))))
+    return out

@@ -27,7 +27,7 @@ def figure_xml(figure: Figure, env: Env, state: State) -> list:
     content = [holder]
     if figure.caption:
         content.append(numbered_caption(env, state, "figure", "Figure", figure.number,
-                                        figure.caption, figure.id, figure.portion))
+                                        figure.caption, figure.id, figure.portion, figure.prefix))
     return content
 
 

@@ -14,7 +14,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from pipeline.model import (Abbr, Anchor, Code, Emph, FootnoteRef, Image, Inline, LineBreak, Link,
+from pipeline.model import (ATTACHMENT_KINDS, Abbr, Anchor, Code, Emph, FootnoteRef, Image, Inline, LineBreak, Link,
                             Math, Ref, Span, Strike, Strong, Sub, Sup, Text)
 from pipeline.render.docx.fields import (bookmark, bookmark_name, bookmarked, complex_field,
                                          label_bookmark_name, set_text, simple_field,
@@ -132,6 +132,8 @@ def cross_reference(ref: Ref, env: Env, state: State, marks: frozenset[str]) -> 
     if ref.kind == "equation" and ref.number:  # its number is bookmarked inside "(1)"
         return [run(state, f"{env.labels[ref.kind]} ", marks),
                 *complex_field(f" REF {label_bookmark_name(ref.id)} ", [run(state, ref.number, marks)])]
+    if ref.kind in ATTACHMENT_KINDS:  # "Annex B": its letter, in the link to its heading
+        return [run(state, f"{env.labels[ref.kind]} {ref.number}", marks)]
     if ref.within and ref.number:  # a sub-figure: its group's "Figure 3", then its "(a)"
         number, _, letter = ref.number.partition("\u00a0")
         return [*complex_field(f" REF {label_bookmark_name(ref.within)} ",
@@ -187,13 +189,15 @@ def portion_run(state: State, portion: str) -> list:
 
 
 def numbered_caption(env: Env, state: State, label: str, sequence: str, number: int | None,
-                     caption: tuple[Inline, ...], ident: str, portion: str | None):
+                     caption: tuple[Inline, ...], ident: str, portion: str | None, prefix: str = ""):
     """"Table 1: ..." in Word's Caption style; the number is a SEQ field, so
-    Word renumbers and lists it in a Table of Figures."""
+    Word renumbers and lists it in a Table of Figures. In an annex, "Table
+    A-1": the annex's prefix, and the sequence starts again at its first."""
     p = styled_paragraph(state.style("Caption"))
     if number is not None:
-        label_and_number = [text_run(f"{env.labels[label]} "),
-                            simple_field(f" SEQ {sequence} \\* ARABIC ", str(number))]
+        restart = " \\r 1" if prefix and number == 1 else ""
+        label_and_number = [text_run(f"{env.labels[label]} {prefix}"),
+                            simple_field(f" SEQ {sequence} \\* ARABIC{restart} ", str(number))]
         colon = text_run(": ")
         if "Caption Label" in state.style_ids:  # bold in the accent colour, as in the PDF
             for r in (label_and_number[0], label_and_number[1][0], colon):

@@ -64,18 +64,21 @@ def military_list(state: State) -> int:
     return num_id
 
 
-def start_order(state: State) -> None:
+def start_order(state: State) -> int:
     """An annex, appendix or tab: its paragraphs count from 1. again, in an
-    instance of the same list that restarts."""
+    instance of the same list that restarts. Returns the instance it
+    interrupts, for `end_order`."""
     military_list(state)
+    before = state.list_abstracts[f"{KEY} current"]
     num = state.package.part.numbering_part.element.add_num(state.list_abstracts[KEY])
     for level in range(6):
         num.add_lvlOverride(ilvl=level).add_startOverride(1)
     state.list_abstracts[f"{KEY} current"] = num.numId
+    return before
 
 
-def end_order(state: State) -> None:
-    state.list_abstracts[f"{KEY} current"] = state.list_abstracts[f"{KEY} main"]
+def end_order(state: State, before: int) -> None:
+    state.list_abstracts[f"{KEY} current"] = before
 
 
 def number_paragraph(p, level: int, state: State) -> None:

@@ -18,7 +18,11 @@ import copy
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 
+from pipeline.markings.rules import level_class
+from pipeline.model import Attachment
+from pipeline.render.docx.fields import simple_field, styled_paragraph, text_run
 from pipeline.render.docx.state import State
 
 REFERENCES = (qn("w:headerReference"), qn("w:footerReference"))
@@ -96,3 +100,37 @@ def close_sections(state: State) -> None:
     body.addprevious(state.section)
     body.getparent().remove(body)
     state.section = None
+
+
+# Annexes, appendices and tabs ---------------------------------------------------
+
+def attachment_section(attachment: Attachment, running_head: str, state: State) -> object:
+    """The paragraph that ends what came before an annex (appendix, tab):
+    the annex's own section starts on a new page with headers and footers
+    of its own: its banner, its heading as the running head, and its page
+    numbers, B-1, B-2 (a PAGE field after the prefix, starting at 1)."""
+    properties = continued(state, landscape=False)
+    numbering = properties.find(qn("w:pgNumType"))
+    if numbering is None:
+        numbering = OxmlElement("w:pgNumType")
+        follows = properties.find(qn("w:cols"))  # schema order: … pgNumType before cols
+        if follows is not None:
+            follows.addprevious(numbering)
+        else:
+            properties.append(numbering)
+    numbering.set(qn("w:start"), "1")
+    section = Section(properties, state.package.part)
+    banner_style = f"Classification {level_class(attachment.banner)}"
+    banner_style = banner_style if banner_style in state.style_ids else "Classification"
+    for part in (section.header, section.footer):
+        part.is_linked_to_previous = False  # a part of its own, with one paragraph
+        banner = part.paragraphs[0]._p
+        banner.style = state.style(banner_style)
+        banner.append(text_run(attachment.banner))
+    head = styled_paragraph(state.style("Header"))
+    head.append(text_run(running_head))
+    section.header._element.append(head)
+    number = styled_paragraph(state.style("Footer"))
+    number.extend([text_run(attachment.pages), simple_field(" PAGE \\* MERGEFORMAT ", "1")])
+    section.footer._element.append(number)
+    return next_section(state, properties)

@@ -30,7 +30,7 @@ def table_xml(table: Table, env: Env, state: State, cell_xml: CellXml) -> list:
     renumbers tables and lists them in a Table of Figures), then the table
     in the reference's `Table` style with a header row that repeats."""
     content = ([numbered_caption(env, state, "table", "Table", table.number, table.caption,
-                                 table.id, table.portion)] if table.caption else [])
+                                 table.id, table.portion, table.prefix)] if table.caption else [])
     tbl = OxmlElement("w:tbl")
     widths = column_widths(table, env.text_width // EMU_PER_TWIP, state)
     # As wide as its columns want (or as its dashes say), up to the text
