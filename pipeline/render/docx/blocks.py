@@ -84,6 +84,9 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
                 *blocks_xml(tab.blocks, env, state, where))]
         case Div(formats=formats) if formats and "docx" not in formats:
             return []  # Quarto's content for other formats
+        case Div(classes=classes, blocks=blocks) if "landscape" in classes and where.depth == 0 \
+                and where.style == "Body Text":
+            return landscape_xml(blocks_xml(blocks, env, state, where), state)
         case Div(blocks=blocks):
             return blocks_xml(blocks, env, state, where)  # Word has no divs: its blocks as they are
         case Table() as table:
