@@ -199,3 +199,17 @@ def test_libreoffice_shows_each_annex_with_its_own_header_footer_and_numbers(bui
     text = " ".join(pdf_text(tmp_path / f"{ORDER.stem}.pdf").split())
     assert "Table A-1: (S//NF) Enemy units" in text and "Table B-1: (U) Synchronization" in text
     assert "(paragraph 1b(1))" in text and "Enclosure 1 – Route card, MSR Copper (UNCLASSIFIED)" in text
+
+
+def test_a_changed_enclosure_rebuilds_the_briefing(tmp_path):
+    folder = tmp_path / "src"
+    (folder / "enclosures").mkdir(parents=True)
+    shutil.copy(ORDER, folder / "opord.md")
+    enclosure = folder / "enclosures" / "route-card.pdf"
+    shutil.copy(FIXTURES / "staff" / "enclosures" / "route-card.pdf", enclosure)
+    out = tmp_path / "out"
+    assert run_cli("build", folder / "opord.md", "--to", "html", "--out", out).returncode == 0
+    assert "up to date" in run_cli("build", folder / "opord.md", "--to", "html", "--out", out).stdout
+    enclosure.write_bytes(enclosure.read_bytes() + b"\n%changed\n")
+    again = run_cli("build", folder / "opord.md", "--to", "html", "--out", out)
+    assert again.returncode == 0 and "up to date" not in again.stdout

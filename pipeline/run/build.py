@@ -161,7 +161,8 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
     if options.fail_on_warning:
         reporter.fail_on_warnings()  # once rendered: the backends' warnings count too
     figures = dict.fromkeys([*(Path(b.path) for b in walk.blocks(doc) if isinstance(b, Figure)),
-                             *(Path(i.path) for i in walk.inlines(doc) if isinstance(i, Image))])
+                             *(Path(i.path) for i in walk.inlines(doc) if isinstance(i, Image)),
+                             *(Path(e.path) for e in doc.enclosures)])  # a changed enclosure rebuilds
     return Made(files={target: results[fmt].data for target, fmt in zip(files, options.formats)},
                 warnings=reporter.warnings,
                 pages=results["pdf"].pages if "pdf" in results else None,
