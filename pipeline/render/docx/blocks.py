@@ -25,7 +25,8 @@ from pipeline.render.docx.inlines import PORTION_RUNS, inlines_xml, paragraph, p
 from pipeline.render.docx.lists import numbering_abstract, task_box
 from pipeline.render.docx.math import equation_xml
 from pipeline.render.docx.package import footnotes_part
-from pipeline.render.docx.paragraphs import end_order, number_paragraph, start_order, unnumbered
+from pipeline.render.docx.paragraphs import (add_abstract, bind, end_order, next_abstract_id, number_paragraph,
+                                             start_order, unnumbered)
 from pipeline.render.docx.sections import attachment_section, landscape_xml
 from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
@@ -173,9 +174,7 @@ def plain_section_xml(section: Section, env: Env, state: State) -> list:
 def number_headings(state: State) -> None:
     """Bind Heading 1-6 to a multilevel list (1, 1.1, 1.1.1 ...): Word
     numbers every heading in those styles, including ones added later."""
-    numbering = state.package.part.numbering_part.element
-    ids = [int(i) for i in numbering.xpath("w:abstractNum/@w:abstractNumId")]
-    abstract_id = max(ids, default=0) + 1
+    abstract_id = next_abstract_id(state)
     levels = "".join(
         f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
         f'<w:pStyle w:val="{state.style(f"Heading {i + 1}")}"/>'
@@ -184,12 +183,7 @@ def number_headings(state: State) -> None:
         '<w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>' for i in range(6))
     abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
                          f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>')
-    nums = numbering.findall(qn("w:num"))
-    if nums:  # abstract definitions come before the w:num elements
-        nums[0].addprevious(abstract)
-    else:
-        numbering.append(abstract)
-    num_id = numbering.add_num(abstract_id).numId
+    num_id = add_abstract(state, abstract)
     for level in range(1, 7):
         number(state.package.styles[f"Heading {level}"].element, num_id, level - 1)
 
@@ -238,9 +232,7 @@ def ordered_num(state: State, abstract: int, level: int, start: int) -> int:
 
 
 def number(p, num_id: int, level: int) -> None:
-    num_pr = p.get_or_add_pPr().get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = level
-    num_pr.get_or_add_numId().val = num_id
+    bind(p, num_id, level)
 
 
 # The document's end -------------------------------------------------------

@@ -46,15 +46,8 @@ def military_list(state: State) -> int:
     to the paragraph and heading styles; its w:num for the main text."""
     if KEY in state.list_abstracts:
         return state.list_abstracts[f"{KEY} main"]
-    numbering = state.package.part.numbering_part.element
-    ident = max((int(i) for i in numbering.xpath("w:abstractNum/@w:abstractNumId")), default=0) + 1
-    abstract = parse_xml(abstract_xml(ident, state))
-    nums = numbering.findall(qn("w:num"))
-    if nums:  # abstract definitions come before the w:num elements
-        nums[0].addprevious(abstract)
-    else:
-        numbering.append(abstract)
-    num_id = numbering.add_num(ident).numId
+    ident = next_abstract_id(state)
+    num_id = add_abstract(state, parse_xml(abstract_xml(ident, state)))
     state.list_abstracts[KEY] = ident
     state.list_abstracts[f"{KEY} main"] = state.list_abstracts[f"{KEY} current"] = num_id
     for level in range(1, 7):
@@ -62,6 +55,23 @@ def military_list(state: State) -> int:
             state.style(name)
             bind(state.package.styles[name].element, num_id, level - 1)
     return num_id
+
+
+def next_abstract_id(state: State) -> int:
+    numbering = state.package.part.numbering_part.element
+    return max((int(i) for i in numbering.xpath("w:abstractNum/@w:abstractNumId")), default=0) + 1
+
+
+def add_abstract(state: State, abstract) -> int:
+    """A w:abstractNum added to the numbering part, and the w:num of a
+    first instance of it."""
+    numbering = state.package.part.numbering_part.element
+    nums = numbering.findall(qn("w:num"))
+    if nums:  # abstract definitions come before the w:num elements
+        nums[0].addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    return numbering.add_num(int(abstract.get(qn("w:abstractNumId")))).numId
 
 
 def start_order(state: State) -> int:
