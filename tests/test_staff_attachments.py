@@ -64,6 +64,18 @@ def test_the_order_s_attachments_are_lettered_headed_and_marked():
     assert refs["sec-enemy-composition"] == ("paragraph", "1b(1)")
 
 
+def test_tabs_hang_off_appendices_and_number_their_pages_and_tables(write):
+    path = write("# Situation\n\nSee @sec-fires.\n\n# Fires {.annex #sec-fires}\n\n## Targets {.appendix}\n\n"
+                 "### Target list {.tab}\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\nTable: Targets\n\n"
+                 "### Schedule {.tab}\n\nText.\n", front=FRONT)
+    doc = load(path)
+    tabs = [s.attachment for s in walk.sections(doc) if s.attachment and s.attachment.kind == "tab"]
+    assert [(t.label, t.pages, t.name) for t in tabs] == [
+        ("A", "A-1-A-", "Tab A to Appendix 1 to Annex A"), ("B", "A-1-B-", "Tab B to Appendix 1 to Annex A")]
+    assert tabs[0].heading == "TAB A (TARGET LIST) TO APPENDIX 1 (TARGETS) TO ANNEX A (FIRES) TO Order"
+    assert [(b.prefix, b.number) for b in walk.blocks(doc) if isinstance(b, m.Table)] == [("A-1-A-", 1)]
+
+
 def test_an_annex_the_body_never_names_is_a_warning(write):
     path = write("# Situation\n\nSee @sec-a.\n\n# Intelligence {.annex #sec-a}\n\nText.\n\n"
                  "# Fires {.annex #sec-b}\n\nText.\n", front=FRONT)
