@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from pipeline import model as m
 from pipeline.problems import Reporter
+from pipeline.transform.citations import cite
 from pipeline.transform.ids import assign_ids
 from pipeline.transform.numbers import number
 from pipeline.transform.outline import outline
@@ -28,6 +29,7 @@ PASSES: tuple[tuple[str, Pass], ...] = (
     ("ids", assign_ids),            # heading ids, every id claimed once
     ("numbers", number),            # sections, tables, figures
     ("references", resolve),        # cross-references and #links
+    ("citations", cite),            # worded by the CSL style; notes numbered with the author's
     ("title page", choose_title_page),  # unset: a title page for long briefings only
 )
 
