@@ -122,6 +122,8 @@ class InTextCitation(InlineProcessor):
 
 class Citations(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        if "@" not in md.ESCAPED_CHARS:  # `\@smith2020` is an @, no citation, as in pandoc
+            md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, "@"]
         # After code spans (190) and inline notes (185); before spans (172),
         # links (160) and emphasis, which would take the brackets' text.
         md.inlinePatterns.register(BracketedCitation(r"(?<![\\!\]])\[(?=[^\]]*@)", md),
@@ -182,7 +184,7 @@ def node(element: etree.Element, line_of: Callable[[etree.Element], int],
     items = []
     for item in element.iter(ITEM_TAG):
         loc, label, suffix = locator(text(item.get("suffix", "")))
-        items.append(m.CiteItem(key=item.get("key", ""), prefix=text(item.get("prefix", "")),
+        items.append(m.CiteItem(key=item.get("key", ""), prefix=text(item.get("prefix", "")).strip(),
                                 suffix=suffix, locator=loc, label=label,
                                 suppress_author=item.get("suppress") == "1",
                                 line=line_of(item) or line_of(element)))

@@ -136,6 +136,7 @@ class Citer:
         made: list[m.Footnote] = []
         next_number = [0]
         current_note: list[int | None] = [None]
+        cite_number = [0]
 
         def linked(parts: list[tuple[str | None, tuple[m.Inline, ...]]]) -> tuple[m.Inline, ...]:
             out: list[m.Inline] = []
@@ -170,18 +171,20 @@ class Citer:
                                        blocks=(m.Paragraph(inlines=text, line=node.line),)))
                 ref = m.FootnoteRef(number=-number, first=True, line=node.line)
                 return (*linked(result.author), ref) if result.author else ref
-            ident = self.unique(f"cite-{index + 1}")
+            cite_number[0] += 1
+            ident = self.unique(f"cite-{cite_number[0]}")
             for key in keys:
                 back[key].append(ident)
             return dataclasses.replace(node, children=linked(result.text), id=ident)
 
-        main = walk.map_document(dataclasses.replace(doc, footnotes=()), inline=inline)
+        main = walk.map_document(dataclasses.replace(doc, footnotes=()), inline=inline, block=one_period)
         if note_style:
             main = walk.map_document(main, block=notes_after_punctuation)
         notes: list[m.Footnote] = []
         for footnote in doc.footnotes:
             current_note[0] = footnote.number
-            notes.append(dataclasses.replace(footnote, blocks=walk.map_blocks(footnote.blocks, inline=inline),
+            blocks = walk.map_blocks(walk.map_blocks(footnote.blocks, inline=inline), one_period)
+            notes.append(dataclasses.replace(footnote, blocks=blocks,
                                              number=renumbered.get(footnote.number, footnote.number)))
         # The notes made for citations were numbered as met: -n is n.
         main = walk.map_document(main, inline=lambda node: dataclasses.replace(node, number=-node.number)
@@ -225,6 +228,23 @@ class Citer:
 
 
 PUNCTUATION = ".,;:!?"
+
+
+def one_period(block: m.Block) -> m.Block:
+    """A citation that ends with a period (a note style's, in a footnote)
+    followed by the author's own: one period."""
+    if not isinstance(block, m.Paragraph):
+        return block
+    out = list(block.inlines)
+    for index, item in enumerate(out[:-1]):
+        after = out[index + 1]
+        if isinstance(item, m.Cite) and isinstance(after, m.Text) and after.text[:1] in (".", ","):
+            text = walk.plain_text(item.children)
+            if text.endswith(".") and item.children and isinstance(item.children[-1], m.Text):
+                last = item.children[-1]
+                assert isinstance(last, m.Text)
+                out[index] = dataclasses.replace(item, children=(*item.children[:-1], m.Text(text=last.text[:-1])))
+    return dataclasses.replace(block, inlines=tuple(out))
 
 
 def notes_after_punctuation(block: m.Block) -> m.Block:
