@@ -27,7 +27,7 @@ documentclass draft editor editor_options eleventyComputed eleventyExcludeFromCo
 eleventyNavigation engine excerpt excerpt_separator execute expiryDate filters fontfamily
 fontsize format funding geometry grand_parent has_children header-includes headless hide
 highlight-style image images include-after include-before institute jupyter keep-md keep-tex
-knit knitr last_modified_at lastmod layout license link-citations linkTitle linkcolor
+knit knitr last_modified_at lastmod layout license linkTitle linkcolor
 linestretch lof lot mainfont margin-bottom margin-left margin-right margin-top markup menu
 monofont nav_order notes-after-punctuation number-depth number-sections numbersections
 output outputs pagetitle pagination papersize params parent permalink publishDate published
