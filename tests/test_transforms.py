@@ -21,7 +21,7 @@ def finished(write, body: str, reporter: Reporter | None = None, **meta_changes)
 
 def test_the_passes_run_in_the_order_they_depend_on():
     assert [name for name, _ in PASSES] == ["outline", "portions", "ids", "numbers", "references",
-                                           "title page"]
+                                           "citations", "title page"]
 
 
 def test_section_levels_are_depths_in_the_tree(write):
