@@ -164,8 +164,15 @@ def pandoc_html(source: Source, text: str) -> str:
     body = body_of(text)
     for name in source.adapt:
         body = ADAPTERS[name](body)
+    # A document with a bibliography: pandoc's citeproc, in briefing's default style.
+    cited = []
+    if found := re.search(r"^bibliography:[ \t]*(\S+)[ \t]*$", FRONT_MATTER.match(text)[1] or "", re.M) \
+            if FRONT_MATTER.match(text) else None:
+        from pipeline.read.bibliography import DEFAULT_STYLE, styles_folder
+        cited = ["--citeproc", f"--bibliography={CORPUS / found[1]}",
+                 f"--csl={styles_folder() / (DEFAULT_STYLE + '.csl')}"]
     return pypandoc.convert_text(body, "html", format=source.reader,
-                                 extra_args=["--mathml", "--wrap=none"])
+                                 extra_args=["--mathml", "--wrap=none", *cited])
 
 
 # --- what we make ------------------------------------------------------------

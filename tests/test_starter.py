@@ -25,9 +25,9 @@ def test_new_writes_a_starter_that_checks_and_builds(tmp_path):
 def test_every_front_matter_key_is_in_the_starter(tmp_path):
     run_cli("new", tmp_path / "x.md")
     front = (tmp_path / "x.md").read_text().split("---\n")[1]
-    named = set(re.findall(r"^(?:# )?([a-z_]+):", front, re.M))
+    named = set(re.findall(r"^(?:# )?([a-z_-]+):", front, re.M))
     assert named == set(SCHEMA)
-    commented = set(re.findall(r"^# ([a-z_]+):", front, re.M))
+    commented = set(re.findall(r"^# ([a-z_-]+):", front, re.M))
     assert commented == set(SCHEMA) - {"title", "classification", "date"}
 
 

@@ -22,9 +22,9 @@ def finished(write, body: str, reporter: Reporter | None = None, **meta_changes)
 def test_the_passes_run_in_the_order_they_depend_on():
     # Military paragraph numbers after the sections' own; annexes after
     # both (they restart them) and after the portions (their banners);
-    # references last, to what they numbered.
+    # references to what they numbered; citations after the references.
     assert [name for name, _ in PASSES] == ["outline", "portions", "ids", "numbers", "paragraphs",
-                                           "annexes", "references", "title page"]
+                                           "annexes", "references", "citations", "title page"]
 
 
 def test_section_levels_are_depths_in_the_tree(write):

@@ -394,6 +394,13 @@ def styles(document: docx.document.Document) -> None:
     define(document, "Abbreviation", para, "Body Text",
            f'<w:tabs><w:tab w:val="left" w:pos="1701"/></w:tabs>{spacing(0, 2)}'
            '<w:ind w:left="1701" w:hanging="1701"/>', "")
+    # The bibliography (citations, pipeline/render/docx/bibliography.py):
+    # Word's own `Bibliography` style, each entry hanging by 0.5 in as
+    # Chicago, APA and Harvard set them; its heading as the abbreviations'.
+    define(document, "Bibliography Heading", para, "Heading 1",
+           '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>', "", "Bibliography")
+    define(document, "Bibliography", para, "Body Text",
+           f'{spacing(0, 6)}<w:ind w:left="720" w:hanging="720"/>', "")
     define(document, "Source Code", para, "Normal",
            f'<w:pBdr>{border("top", "D9D9D9", 4, 4)}{border("left", "D9D9D9", 4, 4)}'
            f'{border("bottom", "D9D9D9", 4, 4)}{border("right", "D9D9D9", 4, 4)}</w:pBdr>'

@@ -185,8 +185,36 @@ class Math:
     line: int | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CiteItem:
+    """One source a citation names: `see @smith2020, p. 33` is the prefix
+    "see", the key, the locator "33" (label "page") and no suffix."""
+
+    key: str
+    prefix: str = ""
+    suffix: str = ""
+    locator: str = ""
+    label: str = ""  # the locator's CSL label: "page", "chapter" …
+    suppress_author: bool = False  # `[-@key]`
+    line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cite:
+    """A citation, pandoc's `[@key, p. 33]`, `[see @a; @b]` or `@key [p. 4]`
+    (`in_text`); transform/citations.py sets the words the citation style
+    gives it (`children`, links to the bibliography's entries among them),
+    or, in a note style, makes it a footnote."""
+
+    items: tuple[CiteItem, ...]
+    in_text: bool = False
+    children: tuple[Inline, ...] = ()
+    id: str = ""  # where the bibliography's entries link back to ("cite-1")
+    line: int
+
+
 Inline: TypeAlias = Text | Emph | Strong | Code | Link | LineBreak | FootnoteRef | Ref | Abbr | Image \
-    | Strike | Sub | Sup | Span | Anchor | Math
+    | Strike | Sub | Sup | Span | Anchor | Math | Cite
 
 
 # Blocks --------------------------------------------------------------------
@@ -437,8 +465,27 @@ class Equation:
     line: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BibEntry:
+    """One entry of a bibliography, as the citation style words it."""
+
+    id: str  # "ref-smith2020": what citations link to
+    inlines: tuple[Inline, ...]
+    cited_by: tuple[str, ...] = ()  # the ids of the citations of it, for links back
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Bibliography:
+    """The works cited (and `nocite`), made by transform/citations.py at the
+    end of the document or where `::: {#refs}` stands."""
+
+    entries: tuple[BibEntry, ...]
+    hanging: bool = True  # the style's hanging indent
+    line: int
+
+
 Block: TypeAlias = (Paragraph | ListBlock | Quote | CodeBlock | Rule | Admonition | Table | Figure
-                   | DefinitionList | Div | Equation | FigureGroup | TabSet | PageBreak)
+                   | DefinitionList | Div | Equation | FigureGroup | TabSet | PageBreak | Bibliography)
 
 
 # Structure -----------------------------------------------------------------
@@ -547,6 +594,15 @@ class Meta:
     lang: str = "en"
     paper: str = "a4"
     marking_scheme: str | None = None  # "us", "nato" or "uk"; None: US and NATO markings
+    # Citations, as pandoc reads them (read/bibliography.py): the files, the
+    # style (a file or a name briefing ships), and pandoc's options.
+    bibliography: tuple[str, ...] = ()
+    csl: str | None = None
+    link_citations: bool = True
+    link_bibliography: bool = True
+    nocite: tuple[str, ...] = ()
+    reference_section_title: str | None = None
+    suppress_bibliography: bool = False
     # Source line of each key, so later checks can point at the front matter.
     key_lines: tuple[tuple[str, int], ...] = field(default=())
 
@@ -599,6 +655,29 @@ class Document:
     abstract: tuple[Block, ...] = ()  # Meta.abstract read as Markdown, shown under the title
     rollup: RollUp | None = None  # how the banner follows from the portion marks
     enclosures: tuple[Enclosure, ...] = ()  # PDFs appended to the PDF
+    sources: Sources | None = None  # the bibliography and style read for the citations
+    # The works cited, under "References" at the end (none when `::: {#refs}` has them).
+    bibliography: Bibliography | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reference:
+    """One bibliography entry as read, in CSL JSON (as text: the model is frozen)."""
+
+    key: str
+    csl: str  # the entry as CSL JSON
+    path: str  # the file it came from, for messages
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sources:
+    """What the front matter's `bibliography`, `references` and `csl` gave."""
+
+    references: tuple[Reference, ...]
+    style: str  # the CSL style's XML, checked
+    style_name: str
+    note_style: bool  # `class="note"`: citations make footnotes
 
 
 # The roll-up ----------------------------------------------------------------

@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import assert_never
 
-from pipeline.model.nodes import (Abbr, Admonition, Anchor, Block, Code, CodeBlock,
+from pipeline.model.nodes import (Abbr, Admonition, Anchor, Bibliography, Block, Cite, Code, CodeBlock,
                                   DefinitionList, Div, Document, Emph, Equation, Figure, FigureGroup,
                                   FootnoteRef, PageBreak,
                                   Image, Inline, LineBreak, Link, ListBlock, Math, Paragraph, Quote,
@@ -99,6 +99,9 @@ def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Bloc
         case Table(head=head, rows=rows, caption=caption):
             return replace(block, caption=inlines(caption), head=tuple(blocks(cell) for cell in head),
                            rows=tuple(tuple(blocks(cell) for cell in row) for row in rows))
+        case Bibliography(entries=entries):
+            return replace(block, entries=tuple(replace(entry, inlines=inlines(entry.inlines))
+                                                for entry in entries))
         case CodeBlock() | Rule() | Equation() | PageBreak():
             return block
         case _:
@@ -138,7 +141,7 @@ def map_children(item: Inline, fn: InlineFn) -> Inline:
     match item:
         case (Link(children=children) | Emph(children=children) | Strong(children=children)
               | Strike(children=children) | Sub(children=children) | Sup(children=children)
-              | Span(children=children)):
+              | Span(children=children) | Cite(children=children)):
             return dataclasses.replace(item, children=map_inlines(children, fn))
         case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr() | Image() | Anchor() | Math():
             return item
@@ -190,7 +193,7 @@ def block_children(block: Block) -> tuple[tuple[Block, ...], ...]:
             return tuple(d for entry in entries for d in entry.definitions)
         case Table(head=head, rows=rows):
             return (*head, *(cell for row in rows for cell in row))
-        case Paragraph() | CodeBlock() | Rule() | Figure() | Equation() | PageBreak():
+        case Paragraph() | CodeBlock() | Rule() | Figure() | Equation() | PageBreak() | Bibliography():
             return ()
         case _:
             assert_never(block)
@@ -213,6 +216,8 @@ def block_inlines(block: Block) -> tuple[Inlines, ...]:
             return (caption,)
         case Table(caption=caption) | FigureGroup(caption=caption):
             return (caption,)
+        case Bibliography(entries=entries):
+            return tuple(entry.inlines for entry in entries)
         case ListBlock() | CodeBlock() | Rule() | Div() | Equation() | PageBreak():
             return ()
         case _:
@@ -223,7 +228,7 @@ def inline_children(item: Inline) -> Inlines:
     match item:
         case (Link(children=children) | Emph(children=children) | Strong(children=children)
               | Strike(children=children) | Sub(children=children) | Sup(children=children)
-              | Span(children=children)):
+              | Span(children=children) | Cite(children=children)):
             return children
         case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr() | Image() | Anchor() | Math():
             return ()
@@ -263,6 +268,8 @@ def plain_text(inlines: Inlines) -> str:
                 parts.append(number or plain_text(title))
             case Emph() | Strong() | Link() | Strike() | Sub() | Sup() | Span():
                 parts.append(plain_text(inline_children(item)))
+            case Cite(children=children, items=items):
+                parts.append(plain_text(children) if children else "; ".join(f"@{i.key}" for i in items))
             case LineBreak():
                 parts.append(" ")
             case _:
@@ -311,6 +318,8 @@ def reused(inlines: Inlines) -> Inlines:
                 out.append(dataclasses.replace(item, children=reused(item.children)))
             case Span(children=children):
                 out.append(dataclasses.replace(item, children=reused(children), id=""))
+            case Cite(children=children):
+                out.extend(reused(children))
             case Text() | Code() | LineBreak() | Abbr() | Image() | Math():
                 out.append(item)
             case _:

@@ -26,7 +26,7 @@ def read_abstract(source: Source, meta: m.Meta, problems: list[Problem]) -> tupl
     # reader's line for each block is the source's.
     lines = ("",) * (line - 1) + tuple(text.split("\n"))
     fragment = Source(path=source.path, name=source.name, text=text, lines=lines)
-    doc = parse(fragment, dataclasses.replace(meta, abstract=None), line, problems)
+    doc = parse(fragment, dataclasses.replace(meta, abstract=None), line, problems, fragment=True)
     if doc.sections:
         problems.append(Problem(source.name, line, "the abstract cannot hold a heading: "
                                 "headings belong to the body", code="meta.abstract"))

@@ -21,18 +21,18 @@ ALIASES = {"author": "authors", "description": "abstract"}
 # `tags`, `date-format`): known, so they are never taken for a misspelling.
 FOREIGN = frozenset("""
 abstract-title affiliation affiliations aliases always_allow_html appendix-style author-meta
-bibliography categories citation citation-style citecolor classoption code-fold code-tools
-colorlinks comments copyright cover crossref css csl cascade date-format date-meta date-modified
+categories citation citation-style citecolor classoption code-fold code-tools
+colorlinks comments copyright cover crossref css cascade date-format date-meta date-modified
 documentclass draft editor editor_options eleventyComputed eleventyExcludeFromCollections
 eleventyNavigation engine excerpt excerpt_separator execute expiryDate filters fontfamily
 fontsize format funding geometry grand_parent has_children header-includes headless hide
 highlight-style image images include-after include-before institute jupyter keep-md keep-tex
-knit knitr last_modified_at lastmod layout license link-citations linkTitle linkcolor
+knit knitr last_modified_at lastmod layout license linkTitle linkcolor
 linestretch lof lot mainfont margin-bottom margin-left margin-right margin-top markup menu
-monofont nav_order nocite notes-after-punctuation number-depth number-sections numbersections
+monofont nav_order notes-after-punctuation number-depth number-sections numbersections
 output outputs pagetitle pagination papersize params parent permalink publishDate published
-redirect_from reference-section-title references resources runtime sansfont search
-secnumdepth series site sitemap slug subject summary suppress-bibliography tags template
+redirect_from references resources runtime sansfont search
+secnumdepth series site sitemap slug subject summary tags template
 thanks title-block-banner title-prefix toc-depth toc-expand toc-location toc-title toccolor
 type url urlcolor vignette weight
 """.split())

@@ -18,6 +18,7 @@ from pipeline.problems import BriefingError, Reporter, excerpt
 from pipeline.markings.rules import SCHEMES
 from pipeline.model import PAPER_SIZES, Meta
 from pipeline.read import foreign
+from pipeline.read.bibliography import FRONT_MATTER as CITATION_KEYS
 from pipeline.read.source import Source, check_characters
 from pipeline.read.titleblock import TitleBlock, read_title_block, starts_title_block
 
@@ -155,6 +156,8 @@ SCHEMA: dict[str, Callable[[Any], Any]] = {
     "lang": language,
     "paper": one_of(*PAPER_SIZES),
     "marking_scheme": one_of(*SCHEMES),
+    # pandoc's citation keys (read/bibliography.py), spelt as pandoc spells them
+    **{key: check for key, (_, check) in CITATION_KEYS.items()},
 }
 REQUIRED = ("title", "classification")
 
@@ -329,7 +332,8 @@ def read_meta(source: Source, reporter: Reporter | None = None,
     values.setdefault("classification", "")
     # The classification is checked with the other markings, so that every
     # marking problem is reported at once.
-    return Meta(**values, key_lines=tuple(key_lines.items())), parts.body_line
+    fields = {CITATION_KEYS[key][0] if key in CITATION_KEYS else key: value for key, value in values.items()}
+    return Meta(**fields, key_lines=tuple(key_lines.items())), parts.body_line
 
 
 def written_value(loader: StrictLoader, node: yaml.Node) -> Any:

@@ -32,9 +32,11 @@ from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
 from pipeline import model as m
 from pipeline.problems import BriefingError, Problem, excerpt
+from pipeline.read import citations
 from pipeline.read import inlines as syntax
 from pipeline.read import rawhtml
 from pipeline.read.abstract import read_abstract
+from pipeline.read.bibliography import load_sources
 from pipeline.read.cells import cell_label
 from pipeline.read.divs import Divs, admonition_kind, fence_depth
 from pipeline.read.enclosures import read_enclosures
@@ -462,14 +464,15 @@ class Briefing(Extension):
         md.treeprocessors.register(Capture(md), "briefing_capture", -100)
 
 
-def markdown_tree(body: str, first_line: int, lang: str = "en"
+def markdown_tree(body: str, first_line: int, lang: str = "en", cites: bool = False
                   ) -> tuple[etree.Element, markdown.Markdown, Positions]:
+    """`cites`: read pandoc's citations (the front matter names a bibliography)."""
     # Extension objects, not names: a name makes Python-Markdown scan every
     # installed package's entry points, 20 ms of each run.
     md = markdown.Markdown(extensions=[
         AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(), Tabs(),
         Footnotes(), DefListExtension(), AbbrExtension(), syntax.InlineSyntax(lang),
-        Briefing(first_line)])
+        *([citations.Citations()] if cites else []), Briefing(first_line)])
     # We read the tree, never the HTML Python-Markdown would write from it.
     md.serializer = lambda root: "<div></div>"
     md.convert(body)
@@ -632,6 +635,7 @@ class Reader:
     in_note: bool = False  # reading a footnote's text
     inline_notes: list[m.Footnote] = field(default_factory=list)  # `^[…]`, as they are read
     lang: str = "en"
+    cites: bool = False  # pandoc's citations are read (the front matter names a bibliography)
     # Problems the reading can go on after, reported together at the end.
     problems: list[Problem] = field(default_factory=list)
     remote: list[tuple[int, str]] = field(default_factory=list)  # remote images: (line, src)
@@ -677,6 +681,12 @@ class Reader:
             part = HTML_PLACEHOLDER_RE.sub(lambda match: self.entity(match, number), part)
             out.extend(self.cross_refs(part, number) if refs else (m.Text(text=part),))
         return merged(out)
+
+    def plain(self, text: str) -> str:
+        """Source text kept as it is written (a citation's prefix), as a
+        reader sees it: entities decoded, on one line."""
+        text = HTML_PLACEHOLDER_RE.sub(lambda match: self.entity(match, 0), text)
+        return re.sub(r"\s+", " ", text.replace("---", "—").replace("--", "–"))
 
     def entity(self, match: re.Match[str], line: int) -> str:
         stashed = self.md.htmlStash.rawHtmlBlocks[int(match[1])]
@@ -937,10 +947,10 @@ class Reader:
         """The alt text read as Markdown, as pandoc reads a figure's caption."""
         if not alt.strip():
             return ()
-        root, md, positions = markdown_tree(alt, line, self.lang)
+        root, md, positions = markdown_tree(alt, line, self.lang, self.cites)
         paragraph = root.find("p")
         return Reader(source=self.source, md=md, positions=positions, problems=self.problems,
-                      remote=self.remote).inlines(paragraph) if paragraph is not None else ()
+                      remote=self.remote, cites=self.cites).inlines(paragraph) if paragraph is not None else ()
 
     def footnotes(self, notes: etree.Element) -> tuple[m.Footnote, ...]:
         """Footnote definitions, numbered by their first reference."""
@@ -1135,6 +1145,8 @@ class Reader:
             return (m.Anchor(id=element.get("id", ""), line=line),)
         if element.tag == rawhtml.TEXT_TAG:
             return (m.Text(text=element.text or ""),)
+        if element.tag == citations.CITE_TAG:
+            return (citations.node(element, self.line, self.plain),)
         if element.tag == syntax.MATH_TAG:
             self.check_math(element.get("tex", "").strip(), element.get("display") == "1", line)
         if (node := syntax.node(element, lambda inner: self.inlines(inner, refs), line)) is not None:
@@ -1388,18 +1400,20 @@ def quote_depth(line: str) -> int:
 
 
 def parse(source: Source, meta: m.Meta, body_line: int,
-          problems: list[Problem] | None = None) -> m.Document:
+          problems: list[Problem] | None = None, fragment: bool = False) -> m.Document:
     """The document model of a source whose front matter is already read.
     Problems the reading can go on after are added to `problems`, for the
-    later stages to report with their own; without it, they are raised here."""
+    later stages to report with their own; without it, they are raised here.
+    A `fragment` (the abstract) leaves the bibliography to the body's reading."""
     check_shape(source, body_line)
     body = "\n".join(source.lines[body_line - 1:])
+    cites = bool(meta.bibliography)
     try:
-        root, md, positions = markdown_tree(body, body_line, meta.lang)
+        root, md, positions = markdown_tree(body, body_line, meta.lang, cites)
     except RecursionError:
         raise source.error(body_line, "the Markdown nests too deeply to read", "limit.depth") from None
     reader = Reader(source=source, md=md, positions=positions,
-                    problems=[] if problems is None else problems, lang=meta.lang)
+                    problems=[] if problems is None else problems, lang=meta.lang, cites=cites)
     notes = root.find("div[@class='footnote']")
     if notes is not None:
         root.remove(notes)
@@ -1412,6 +1426,7 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     abstract = read_abstract(source, meta, reader.problems)
     enclosures = read_enclosures(meta, source.path.parent, source.name, reader.problems) \
         if meta.enclosures else ()
+    sources = load_sources(source, meta, reader.problems) if cites and not fragment else None
     if reader.remote:
         reader.warn("image.remote", reader.remote[0][0], remote_images(reader.remote))
     unsupported = getattr(md, "raw_html_unsupported", None)
@@ -1427,4 +1442,4 @@ def parse(source: Source, meta: m.Meta, body_line: int,
                       abbreviation_lines=tuple(sorted((short, definitions.lines[short])
                                                       for short in abbreviations
                                                       if short in definitions.lines)),
-                      source=source.text, abstract=abstract, enclosures=enclosures)
+                      source=source.text, abstract=abstract, enclosures=enclosures, sources=sources)

@@ -70,6 +70,9 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
         ctx = replace(ctx, print_notes={note.number: note_text(note, ctx) for note in doc.footnotes})
     body = blocks(doc.blocks, ctx) + Markup("").join(section(s, ctx) for s in doc.sections
                                                      if not s.attachment)
+    if doc.bibliography:  # the works cited close the main body, before its annexes
+        body += ctx.macros.references_section(references_title(doc.meta, ctx.labels),
+                                              block(doc.bibliography, ctx))
     # The list of annexes and enclosures closes the main body; the annexes follow it.
     body += attachments_list(doc, ctx) + Markup("").join(section(s, ctx) for s in doc.sections
                                                          if s.attachment)
@@ -81,6 +84,9 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
         body += ctx.macros.footnotes([(note.number, blocks(note.blocks, ctx)) for note in doc.footnotes],
                                      ctx.labels)
     entries = toc_entries(doc.sections, ctx)
+    if doc.bibliography:  # a section of the templates', beside the top sections
+        entries.append({"id": "references-title", "number": None,
+                        "title": Markup.escape(references_title(doc.meta, ctx.labels)), "children": []})
     if doc.abbreviations:  # a section of the templates', beside the top sections
         entries.append({"id": "abbreviations-title", "number": None,
                         "title": Markup.escape(ctx.labels["abbreviations"]), "children": []})
@@ -95,6 +101,11 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
         marking_blocks=unbroken_dates(context.first_page, doc.meta),
         marking_properties=list(context.properties),
         labels=ctx.labels, version=__version__, **extra)
+
+
+def references_title(meta: m.Meta, labels: dict[str, str]) -> str:
+    """The bibliography's heading: `reference-section-title`, or the templates' word."""
+    return meta.reference_section_title or labels["references"]
 
 
 def unbroken_dates(blocks: tuple[MarkingBlock, ...], meta: m.Meta) -> list[MarkingBlock]:
@@ -232,6 +243,10 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.div(classes, ident, blocks(content, ctx))
         case m.Equation(tex=tex, id=ident, number=number):
             return ctx.macros.equation(math(tex, True, ctx), ident, number)
+        case m.Bibliography(entries=entries, hanging=hanging):
+            return ctx.macros.bibliography([(entry.id, inlines(entry.inlines, ctx),
+                                             () if ctx.printing else entry.cited_by) for entry in entries],
+                                           hanging, ctx.labels)
         case m.Figure(path=path, mime=mime, alt=alt, caption=caption, id=ident, number=number,
                       portion=portion):
             return ctx.macros.figure(data_uri(path, mime), alt,
@@ -323,6 +338,8 @@ def inline(node: m.Inline, ctx: Context) -> Markup:
             return ctx.macros.anchor(ident)
         case m.Math(tex=tex, display=display):
             return math(tex, display, ctx)
+        case m.Cite(id=ident, children=children):
+            return ctx.macros.citation(ident, inlines(children, ctx))
         case _:
             assert_never(node)
 

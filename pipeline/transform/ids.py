@@ -16,7 +16,7 @@ from pipeline.model import walk
 from pipeline.problems import Reporter
 
 # Ids the templates give elements of their own: an author's id may not take them.
-RESERVED_IDS = ("toc-title", "abbreviations-title", "notes-title", *(f"fn-{n}" for n in range(1, 1000)),
+RESERVED_IDS = ("toc-title", "abbreviations-title", "notes-title", "references-title", *(f"fn-{n}" for n in range(1, 1000)),
                 *(f"fnref-{n}" for n in range(1, 1000)))
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pipeline import model as m
 from pipeline.problems import Reporter
 from pipeline.transform.annexes import attach
+from pipeline.transform.citations import cite
 from pipeline.transform.ids import assign_ids
 from pipeline.transform.numbers import number
 from pipeline.transform.outline import outline
@@ -32,6 +33,7 @@ PASSES: tuple[tuple[str, Pass], ...] = (
     ("paragraphs", number_paragraphs),  # numbering: military (1., a., (1), (a), 1, a)
     ("annexes", attach),            # annexes, appendices, tabs: letters, pages, banners
     ("references", resolve),        # cross-references and #links
+    ("citations", cite),            # worded by the CSL style; notes numbered with the author's
     ("title page", choose_title_page),  # unset: a title page for long briefings only
 )
 

@@ -127,7 +127,7 @@ def leading_text(inlines: Inlines, limit: int = 120) -> str:
                     break  # it stopped inside: so do we
             case m.Anchor():
                 parts.append("")  # nothing to see: read on past it
-            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Image() | m.Math():
+            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Image() | m.Math() | m.Cite():
                 break
             case _:
                 assert_never(item)
@@ -163,7 +163,7 @@ def drop(inlines: Inlines, count: int) -> Inlines:
                 count -= size
             case m.Anchor():
                 out.append(item)
-            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Image() | m.Math():
+            case m.Code() | m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Image() | m.Math() | m.Cite():
                 return tuple(out) + inlines[index:]
             case _:
                 assert_never(item)
@@ -285,7 +285,8 @@ def mark_block(block: m.Block, state: Portions) -> m.Block:
                                               for item in items))
         case m.TabSet(tabs=tabs):
             return replace(block, tabs=tuple(mark_tab(tab, state) for tab in tabs))
-        case m.ListBlock() | m.Quote() | m.CodeBlock() | m.Rule() | m.Div() | m.Equation() | m.PageBreak():
+        case (m.ListBlock() | m.Quote() | m.CodeBlock() | m.Rule() | m.Div() | m.Equation() | m.PageBreak()
+              | m.Bibliography()):
             return block
         case _:
             assert_never(block)

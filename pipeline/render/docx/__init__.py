@@ -32,6 +32,8 @@ from pipeline.render.context import RenderContext
 from pipeline.render.docx.blocks import (ABBREVIATIONS_ID, abbreviations_xml, add_footnotes, attachments_xml,
                                          blocks_xml,
                                          number_headings, section_xml)
+from pipeline.render.docx.bibliography import REFERENCES_ID, references_title
+from pipeline.render.docx.bibliography import section_xml as bibliography_xml
 from pipeline.render.docx.front import abstract_xml, front_xml, marking_blocks_xml, toc_xml
 from pipeline.render.docx.package import (append_body, clear_body, core_properties,
                                           custom_properties, open_reference, save,
@@ -70,17 +72,22 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
         content.append(page_break(state))
     content.extend(abstract_xml(doc.abstract, env, state))
     if meta.toc and doc.sections:
-        appendix = ((ABBREVIATIONS_ID, env.labels["abbreviations"]),) if doc.abbreviations else ()
+        appendix = (((REFERENCES_ID, references_title(meta, env)),) if doc.bibliography else ()) + \
+            (((ABBREVIATIONS_ID, env.labels["abbreviations"]),) if doc.abbreviations else ())
         content.extend(toc_xml(doc.sections, env, state, appendix))
     content.extend(blocks_xml(doc.blocks, env, state, Where()))
     if meta.numbering:  # w:num ids follow the order lists are made in: keep it
         number_headings(state)
-    for section in doc.sections:
-        if section.attachment and not any(s.attachment for s in doc.sections[:doc.sections.index(section)]):
-            content.extend(attachments_xml(doc.sections, doc.enclosures, env, state))
+    body_sections = [s for s in doc.sections if not s.attachment]
+    for section in body_sections:
         content.extend(section_xml(section, env, state))
-    if doc.enclosures and not any(s.attachment for s in doc.sections):
+    if doc.bibliography:  # the works cited close the main body, before its annexes
+        content.extend(bibliography_xml(doc.bibliography, meta, env, state))
+    attached = [s for s in doc.sections if s.attachment]
+    if doc.enclosures or attached:  # their list closes the main body; the annexes follow it
         content.extend(attachments_xml(doc.sections, doc.enclosures, env, state))
+    for section in attached:
+        content.extend(section_xml(section, env, state))
     append_body(body, content)
     close_sections(state)
     if doc.abbreviations:

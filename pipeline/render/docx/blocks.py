@@ -15,9 +15,9 @@ from typing import assert_never
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from pipeline.model import (Admonition, Block, CodeBlock, DefinitionList, Div, Enclosure, Equation,
-                            Figure, FigureGroup, Footnote, Inline, Link, ListBlock, Math, PageBreak, Paragraph,
-                            Quote, Rule, Section, Strong, Table, TabSet, Text, reused)
+from pipeline.model import (Admonition, Bibliography, Block, CodeBlock, DefinitionList, Div, Enclosure,
+                            Equation, Figure, FigureGroup, Footnote, Inline, Link, ListBlock, Math, PageBreak,
+                            Paragraph, Quote, Rule, Section, Strong, Table, TabSet, Text, reused)
 from pipeline.render.docx.boxes import boxed
 from pipeline.render.docx.fields import bookmark, bookmark_name, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.figures import figure_group_xml, figure_xml
@@ -99,6 +99,9 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
             return figure_group_xml(group, env, state)
         case Equation() as equation:
             return equation_xml(equation, env, state)
+        case Bibliography() as bibliography:
+            from pipeline.render.docx.bibliography import entries_xml
+            return entries_xml(bibliography, env, state)
         case _:
             assert_never(block)
 

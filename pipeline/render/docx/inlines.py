@@ -14,7 +14,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from pipeline.model import (ATTACHMENT_KINDS, Abbr, Anchor, Code, Emph, FootnoteRef, Image, Inline, LineBreak, Link,
+from pipeline.model import (ATTACHMENT_KINDS, Abbr, Anchor, Cite, Code, Emph, FootnoteRef, Image, Inline, LineBreak, Link,
                             Math, Ref, Span, Strike, Strong, Sub, Sup, Text)
 from pipeline.render.docx.fields import (bookmark, bookmark_name, bookmarked, complex_field,
                                          label_bookmark_name, set_text, simple_field,
@@ -88,6 +88,8 @@ def inline_xml(inline: Inline, env: Env, state: State, marks: frozenset[str]) ->
             return bookmarked([], bookmark_name(ident), state.bookmark_id())
         case Math(tex=tex, display=display):
             return math_xml(tex, display, env, state)
+        case Cite(children=children):  # as the style words it, its items links to their entries
+            return inlines_xml(children, env, state, marks)
         case _:
             assert_never(inline)
 
