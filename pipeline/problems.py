@@ -28,6 +28,11 @@ Severity = Literal["error", "warning"]
 QUOTE_LIMIT = 80
 LONG_RUN = re.compile(r"\S{%d,}" % (QUOTE_LIMIT + 1))
 MESSAGE_LIMIT = 1000  # our longest (a skipped patch with its cost) is about 500
+# What a message never prints as itself: control characters (a terminal
+# acts on ESC sequences; Python-Markdown's placeholders are U+0002 and
+# U+0003), and the marks that reorder a line (the "Trojan Source" ones).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029"
+                     "\u202a-\u202e\u2066-\u2069]")
 
 
 def excerpt(text: str, limit: int = QUOTE_LIMIT) -> str:
@@ -38,10 +43,13 @@ def excerpt(text: str, limit: int = QUOTE_LIMIT) -> str:
 
 
 def bounded(message: str) -> str:
-    """A message as it may be printed: no run of more than QUOTE_LIMIT
-    characters without a space (an address, an encoded image), and no more
-    than MESSAGE_LIMIT in all. Every problem passes here, whoever wrote it
-    (WeasyPrint's warnings quote what they could not load)."""
+    """A message as it may be printed: no control character (each shown as
+    <U+001B>), no run of more than QUOTE_LIMIT characters without a space
+    (an address, an encoded image), and no more than MESSAGE_LIMIT in all.
+    Every problem passes here, whoever wrote it (WeasyPrint's warnings
+    quote what they could not load)."""
+    if CONTROL.search(message):
+        message = CONTROL.sub(lambda found: f"<U+{ord(found[0]):04X}>", message)
     if LONG_RUN.search(message):
         message = LONG_RUN.sub(shortened_run, message)
     if "\n" in message or "\r" in message:
@@ -66,7 +74,7 @@ class Problem:
 
     def __post_init__(self) -> None:
         message = self.message
-        if len(message) > QUOTE_LIMIT or "\n" in message or "\r" in message:  # see `bounded`
+        if len(message) > QUOTE_LIMIT or "\n" in message or "\r" in message or CONTROL.search(message):
             object.__setattr__(self, "message", bounded(self.message))
 
     @property

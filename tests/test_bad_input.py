@@ -59,6 +59,9 @@ CASES = {
     "file-link.md": (5, "link target 'file:///etc/passwd' is not allowed"),
     "attr-list-href.md": (5, "link target 'javascript:alert(1)' is not allowed"),
     "html-javascript-link.md": (5, "link target 'javascript:alert(1)' is not allowed"),
+    # a control character from a reference, shown as a name in the message (it was
+    # an internal error: no output can hold it)
+    "mail-control.md": (5, "link target 'mailto:some<U+000C>one@example.org' holds the character U+000C"),
     # mathematics that cannot be read
     "math-invalid.md": (5, "formula $\\frac{1}{n$: cannot read it"),
     # files
@@ -77,10 +80,23 @@ CASES = {
                             "only to its own parts (#id) or to a PNG or JPEG inside it (data:)"),
     "svg-css-url.md": (5, "refers to url(https://example.org/pattern.svg#p)"),
     "svg-use-bomb.md": (5, "draws more than 200,000 elements once its <use> references are expanded"),
+    # images inside an SVG, checked by their bytes as any figure: a <use> bomb
+    # sent as a PNG, a 169-megapixel PNG in 27 KB; and a size of infinity
+    "svg-disguised.md": (5, "image 'svg/disguised.svg' embeds an image that is not the PNG its "
+                         "data: URL says (line 2 of the SVG)"),
+    "svg-huge-embedded.md": (5, "embeds an image that is 13000x13000 pixels, past the 40-megapixel limit"),
+    "svg-infinite-width.md": (5, "is 1e999 wide or high, past the 1,000,000-pixel limit for a size"),
+    # pictures that do not decode whole (python-docx failed on the first;
+    # the second was shipped), and one of no pixels
+    "png-truncated.md": (5, "image 'png/truncated.png' is damaged: the PNG does not decode "
+                         "(image file is truncated)"),
+    "png-corrupt-idat.md": (5, "image 'png/corrupt-idat.png' is damaged: the PNG does not decode"),
+    "png-no-pixels.md": (5, "image 'png/no-pixels.png' has no pixels: its PNG header says 0x10"),
     # size and depth
     "deep-list.md": (26, "lists and quotes nest deeper than 20 levels"),
     "deep-quote.md": (5, "lists and quotes nest deeper than 20 levels"),
     "brackets.md": (5, "more than 1000 '[' in one paragraph"),
+    "deep-emphasis.md": (5, "emphasis, links and spans nest deeper than 20 levels"),  # a RecursionError
     "table-rows.md": (7, "a table of 2,001 rows is past the limit of 2,000"),
 }
 

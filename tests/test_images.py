@@ -1,6 +1,11 @@
 """Image checks: only real PNG/JPEG files inside the source's folder."""
 
+import hashlib
+import io
+import os
+import re
 import struct
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -82,7 +87,128 @@ def test_truncated_png_is_a_clear_problem(tmp_path: Path):
         check_image("short.png", tmp_path)
 
 
+def png(width: int, height: int, idat: bytes | None = None) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    if idat is None:  # a gradient: it compresses, but not to nothing
+        idat = zlib.compress(b"".join(b"\0" + bytes((x * 7 + y) % 256 for x in range(3 * width))
+                                      for y in range(height)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("data, message", [
+    # Cut inside its pixels: python-docx failed on it (an internal error), browsers show half.
+    (png(40, 30)[:200], "is damaged: the PNG does not decode (image file is truncated)"),
+    # A damaged IDAT was shipped: no reader's program can draw it.
+    (png(40, 30, idat=b"x\x9c" + b"garbage!" * 10), "is damaged: the PNG does not decode"),
+    (png(0, 10, idat=b""), "has no pixels: its PNG header says 0x10"),
+    ((FIXTURES / "images" / "wide-photo.jpg").read_bytes()[:5000], "is damaged: the JPEG does not decode"),
+])
+def test_an_image_must_decode_whole(tmp_path: Path, data, message):
+    name = "picture.jpg" if data.startswith(b"\xff\xd8") else "picture.png"
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(ImageProblem, match=re.escape(f"image '{name}' {message}")):
+        check_image(name, tmp_path)
+
+
+def test_a_truncated_image_is_refused_after_weasyprint_is_loaded(tmp_path: Path):
+    """WeasyPrint tells Pillow, for the whole process, to draw truncated
+    files: a build that made a PDF before must still refuse one."""
+    import weasyprint.images  # noqa: F401  (sets ImageFile.LOAD_TRUNCATED_IMAGES)
+    from PIL import ImageFile
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    (tmp_path / "cut.png").write_bytes(png(40, 30)[:200])
+    with pytest.raises(ImageProblem, match="image file is truncated"):
+        check_image("cut.png", tmp_path)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # left as WeasyPrint wants it
+
+
+def test_the_bytes_checked_are_the_bytes_returned(tmp_path: Path):
+    data = png(40, 30)
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "map.png").write_bytes(data)
+    image = check_image("images/map.png", tmp_path)
+    assert image.data == data and (image.width, image.height) == (40, 30)
+    assert image.digest == hashlib.sha256(data).hexdigest()
+
+
+def test_a_link_inside_the_folder_is_followed(tmp_path: Path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "map.png").write_bytes(png(4, 3))
+    (tmp_path / "current.png").symlink_to("images/map.png")
+    assert check_image("current.png", tmp_path).data == png(4, 3)
+
+
+def test_a_link_swapped_in_while_reading_is_refused(tmp_path: Path, monkeypatch):
+    """The race: the path is checked, then a link out of the folder takes
+    the file's place before it is opened. Opened without following links,
+    it is refused, whatever the link points at."""
+    (tmp_path / "secret.png").write_bytes(png(4, 3))
+    folder = tmp_path / "src"
+    (folder / "images").mkdir(parents=True)
+    (folder / "images" / "map.png").write_bytes(png(40, 30))
+    read_inside = images.read_inside
+
+    def swapped(base, relative, shown):
+        (folder / "images" / "map.png").unlink()
+        (folder / "images" / "map.png").symlink_to(tmp_path / "secret.png")
+        return read_inside(base, relative, shown)
+    monkeypatch.setattr(images, "read_inside", swapped)
+    with pytest.raises(ImageProblem, match="image 'images/map.png' changed while it was read"):
+        check_image("images/map.png", folder)
+
+    def folder_swapped(base, relative, shown):  # a folder on the way becomes a link
+        (folder / "images").rename(folder / "old")
+        (folder / "images").symlink_to(tmp_path)
+        return read_inside(base, relative, shown)
+    (folder / "images" / "map.png").unlink()
+    (folder / "images" / "map.png").write_bytes(png(40, 30))
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "map.png").write_bytes(png(4, 3))
+    monkeypatch.setattr(images, "read_inside", folder_swapped)
+    with pytest.raises(ImageProblem, match="changed while it was read"):
+        check_image("images/map.png", folder)
+
+
+def test_a_fifo_does_not_hang_the_build(tmp_path: Path):
+    os.mkfifo(tmp_path / "pipe.png")
+    with pytest.raises(ImageProblem, match="is not a regular file"):
+        check_image("pipe.png", tmp_path)
+
+
 def test_a_device_behind_a_symlink_is_refused(tmp_path: Path):
     (tmp_path / "zero.png").symlink_to("/dev/zero")
     with pytest.raises(ImageProblem, match="outside the source's folder"):
         check_image("zero.png", tmp_path)
+
+
+def test_the_outputs_embed_the_bytes_that_were_checked(tmp_path: Path):
+    """Read once: a link to a file outside the folder, swapped in after the
+    source was read, reaches no output (each backend read the file again)."""
+    import base64
+    import subprocess
+    import lxml.html
+    from pipeline.run.build import load
+    from rendering import formats_of
+
+    checked, secret = png(40, 30), png(4, 3)
+    (tmp_path / "secret.png").write_bytes(secret)
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "map.png").write_bytes(checked)
+    (folder / "brief.md").write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n"
+                                     "![A map](map.png)\n\nA badge ![b](map.png) in a line.\n")
+    doc = load(folder / "brief.md")
+    (folder / "map.png").unlink()
+    (folder / "map.png").symlink_to(tmp_path / "secret.png")
+    outputs = formats_of(doc, ("html", "docx", "pdf"))
+    sources = [img.get("src") for img in lxml.html.fromstring(outputs["html"]).iter("img")]
+    assert [base64.b64decode(src.split(",", 1)[1]) for src in sources] == [checked, checked]
+    with zipfile.ZipFile(io.BytesIO(outputs["docx"])) as package:
+        media = [package.read(n) for n in package.namelist() if n.startswith("word/media/")]
+    assert media == [checked]
+    (tmp_path / "brief.pdf").write_bytes(outputs["pdf"])
+    listed = subprocess.run(["pdfimages", "-list", tmp_path / "brief.pdf"], capture_output=True,
+                            text=True, check=True).stdout.splitlines()[2:]
+    assert [tuple(row.split()[3:5]) for row in listed] == [("40", "30"), ("40", "30")]

@@ -218,7 +218,8 @@ def test_image_alone_is_a_checked_figure(tmp_path):
     assert figure == m.Figure(path=str((source_dir / "images" / "map.png").resolve()), mime="image/png",
                               width=640, height=360, alt="The area",
                               caption=(m.Text(text="The "), m.Emph(children=(m.Text(text="area"),))),
-                              id="fig-area", line=7)
+                              id="fig-area", line=7,
+                              data=(FIXTURES / "images" / "map.png").read_bytes())
 
 
 def test_image_problems_are_errors_at_their_line(write):
@@ -249,7 +250,8 @@ def test_an_image_in_a_paragraph_or_a_link_is_an_inline_image(tmp_path):
     meta, body_line = read_meta(source)
     inlines = parse(source, meta, body_line).blocks[0].inlines
     image = m.Image(path=str((tmp_path / "images" / "map.png").resolve()), mime="image/png",
-                    width=640, height=360, alt="the map", title="Map", line=5)
+                    width=640, height=360, alt="the map", title="Map", line=5,
+                    data=(FIXTURES / "images" / "map.png").read_bytes())
     assert inlines[:2] == (m.Text(text="See "), image)
     assert inlines[3] == m.Link(target="https://x.org", line=5, children=(
         dataclasses.replace(image, alt="badge", title=None),))

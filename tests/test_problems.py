@@ -39,6 +39,14 @@ def bad_source(write):
     return write("# Head\n\nSee @sec-nowhere.\n")
 
 
+def test_a_problem_prints_no_control_character():
+    """A terminal acts on ESC; Python-Markdown's placeholders are U+0002 and
+    U+0003; U+202E reverses the line. Each is shown by its name instead."""
+    problem = Problem("brief.md", 5, "link 'a\x1b[31mred\x02amp\x03\u202eevil\x7f' refused", code="x.y")
+    assert problem.message == "link 'a<U+001B>[31mred<U+0002>amp<U+0003><U+202E>evil<U+007F>' refused"
+    assert str(problem).isprintable()
+
+
 def test_check_and_build_annotate_on_github(write, tmp_path):
     bad = bad_source(write)
     message = "cross-reference @sec-nowhere points at no heading, table, figure or equation with that id"

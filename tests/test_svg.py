@@ -1,5 +1,9 @@
 """SVG checks: a figure's SVG is drawn, never run, fetched or expanded without end."""
 
+import base64
+import struct
+import zlib
+
 import pytest
 
 from pipeline.read import svg
@@ -12,6 +16,21 @@ NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xli
 
 def drawing(body: str, attributes: str = 'width="100" height="50"') -> bytes:
     return f"<svg {NS} {attributes}>\n{body}\n</svg>".encode()
+
+
+def png(width: int, height: int, idat: bytes | None = None) -> bytes:
+    """A real PNG of one-bit grey pixels (so a huge one stays small), or
+    one whose IDAT is `idat`."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    if idat is None:
+        idat = zlib.compress(bytes(height * (1 + (width + 7) // 8)), 9)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+
+
+def data_url(data: bytes, mime: str = "image/png") -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
 def test_the_fixture_is_safe_and_sized():
@@ -38,7 +57,8 @@ def test_what_a_figure_may_hold():
                    '<use xlink:href="#a"/><use href="#a"/>'
                    '<rect fill="url(#g)" style="stroke: url(\'#g\')"/>'
                    '<style>rect { fill: url(#g) }</style>'
-                   '<image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/>')
+                   f'<image href="{data_url(png(2, 2))}" width="1" height="1"/>'
+                   f'<rect style="fill: url({data_url(png(1, 1))})"/>')
     assert check_svg(safe) == (100, 50)
     public = (b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
               b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">' + drawing(""))
@@ -119,3 +139,56 @@ def test_limits_on_size_and_elements(monkeypatch):
     monkeypatch.setattr(svg, "MAX_ELEMENTS", 10)
     with pytest.raises(SvgProblem, match="more than 10 elements"):
         check_svg(drawing("<rect/>" * 10))
+
+
+def test_an_embedded_image_is_checked_by_its_bytes():
+    """What a data: URL says is not what a renderer believes: WeasyPrint
+    and CairoSVG sniff the bytes, and drew a <use> bomb sent as a PNG."""
+    bomb = drawing("".join(['<rect id="l0"/>'] + [f'<g id="l{n}">' + f'<use href="#l{n - 1}"/>' * 10
+                                                  + "</g>" for n in range(1, 9)]))
+    with pytest.raises(SvgProblem, match=r"embeds an image that is not the PNG its data: URL says "
+                                         r"\(line 2 of the SVG\)"):
+        check_svg(drawing(f'<image href="{data_url(bomb)}" width="10" height="10"/>'))
+    with pytest.raises(SvgProblem, match="embeds an image that is not the JPEG"):
+        check_svg(drawing(f'<image href="{data_url(png(2, 2), "image/jpeg")}"/>'))
+
+
+def test_a_huge_png_inside_a_small_svg_is_refused():
+    """13,000 x 13,000 pixels (169 megapixels) in an SVG of a few KB."""
+    huge = drawing(f'<image href="{data_url(png(13_000, 13_000))}" width="10" height="10"/>')
+    assert len(huge) < 40_000
+    with pytest.raises(SvgProblem, match="embeds an image that is 13000x13000 pixels, past the "
+                                         "40-megapixel limit"):
+        check_svg(huge)
+
+
+def test_embedded_images_count_together_and_each_use_of_one():
+    seven = png(7_000, 1_000)  # 7 megapixels, fine alone
+    fine = drawing(f'<image id="p" href="{data_url(seven)}"/>' + '<use href="#p"/>' * 4)
+    assert check_svg(fine) == (100, 50)
+    with pytest.raises(SvgProblem, match="draws embedded images of more than 40 megapixels in all"):
+        check_svg(drawing(f'<image id="p" href="{data_url(seven)}"/>' + '<use href="#p"/>' * 5))
+    with pytest.raises(SvgProblem, match="more than 40 megapixels in all"):
+        check_svg(drawing(f'<image href="{data_url(seven)}"/>' * 6))
+
+
+@pytest.mark.parametrize("href, message", [
+    (data_url(png(10, 10, idat=b"x\x9c" + b"not zlib" * 4)), "is damaged: the PNG does not decode"),
+    (data_url(png(10, 10)[:45]), "is damaged: the PNG does not decode"),  # cut inside its IDAT
+    (data_url(png(0, 10)), "has no pixels: its PNG header says 0x10"),
+    ("data:image/png;base64,iVBOR!!", "whose base64 data is damaged"),
+])
+def test_a_damaged_embedded_image_is_refused(href, message):
+    with pytest.raises(SvgProblem, match=message):
+        check_svg(drawing(f'<image href="{href}"/>'))
+    with pytest.raises(SvgProblem, match=message):  # in CSS too
+        check_svg(drawing(f"<style>rect {{ fill: url('{href}') }}</style>"))
+
+
+@pytest.mark.parametrize("attributes", ['width="1e999" height="10"', 'width="10" height="1e400px"',
+                                        'viewBox="0 0 1e999 10"', 'width="2000000" height="1"',
+                                        'height="10" viewBox="0 0 1e6 1e-300"'])
+def test_a_size_past_any_page_is_refused(attributes):
+    """`width="1e999"` is infinity to Python: it was an OverflowError."""
+    with pytest.raises(SvgProblem, match="past the 1,000,000-pixel limit"):
+        check_svg(drawing("", attributes))

@@ -9,6 +9,7 @@ walks over it.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -113,8 +114,9 @@ class Length:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Image:
     """An image inside a paragraph or a link (a badge, an icon), checked as
-    a figure is: `path` is a file inside the source's folder and really of
-    type `mime`. Shown in the line at its own size, at most the text's width."""
+    a figure is: `path` is a file inside the source's folder and `data` its
+    bytes, read once and really of type `mime`. Shown in the line at its
+    own size, at most the text's width."""
 
     path: str
     mime: str
@@ -127,6 +129,12 @@ class Image:
     display_width: Length | None = None
     display_height: Length | None = None
     line: int | None = None
+    data: bytes = field(repr=False)  # what every output embeds; never the file again
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the bytes used, for the manifest."""
+        return hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -403,7 +411,8 @@ class Table:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Figure:
     """An image standing alone in its paragraph, already checked: `path` is
-    a file inside the source's folder and really of type `mime`."""
+    a file inside the source's folder and `data` its bytes, read once and
+    really of type `mime`."""
     path: str
     mime: str
     width: int  # pixels
@@ -452,6 +461,12 @@ class PageBreak:
     Word; nothing on screen."""
 
     line: int
+    data: bytes = field(repr=False)  # what every output embeds; never the file again
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the bytes used, for the manifest."""
+        return hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

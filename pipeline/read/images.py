@@ -2,24 +2,30 @@
 
 Figures are local files under the source's folder: no URLs, no absolute
 paths, no way out through `..` or a symlink, a regular file whose bytes are
-the type its name says, within a size and pixel budget; an SVG must also
-pass pipeline.read.svg's safety checks. Backends get the checked path, type and
-size and never look at the author's string again.
+the type its name says, within a size and pixel budget, decoding whole; an
+SVG must also pass pipeline.read.svg's safety checks, the images inside it
+too. The file is read once, each part of its path opened without following
+a link (O_NOFOLLOW), and the bytes checked are the bytes every backend
+embeds: a link swapped in after the check cannot put another file in an
+output.
 """
 
 from __future__ import annotations
 
-import struct
+import errno
+import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from pipeline.problems import excerpt
+from pipeline.read.raster import MAX_PIXELS, RasterProblem, check_raster
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # a 40-megapixel photo; far past any figure, short of a bomb
 TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
-SIGNATURES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+__all__ = ["MAX_PIXELS", "Image", "ImageProblem", "check_image", "is_remote", "remote_images"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,11 @@ class Image:
     mime: str
     width: int  # pixels
     height: int
+    data: bytes  # the bytes checked, read once: what every output embeds
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
 
 
 class ImageProblem(ValueError):
@@ -53,69 +64,85 @@ def remote_images(found: list[tuple[int, str]]) -> str:
 
 
 def check_image(src: str, folder: Path) -> Image:
+    shown = excerpt(src, 60)
     parts = urlsplit(src)
     if parts.scheme or parts.netloc:
-        raise ImageProblem(f"image '{excerpt(src, 60)}' is not a local file: images must be files "
+        raise ImageProblem(f"image '{shown}' is not a local file: images must be files "
                            "beside the source")
     relative = PurePosixPath(unquote(parts.path))
     if relative.is_absolute() or not relative.parts:
-        raise ImageProblem(f"image '{excerpt(src, 60)}' must be a path relative to the source's folder")
+        raise ImageProblem(f"image '{shown}' must be a path relative to the source's folder")
     base = folder.resolve()
     if not (base / relative).resolve().is_relative_to(base):  # `..`, or a symlink out
-        raise ImageProblem(f"image '{excerpt(src, 60)}' is outside the source's folder")
+        raise ImageProblem(f"image '{shown}' is outside the source's folder")
     try:
         path = (base / relative).resolve(strict=True)
     except (OSError, RuntimeError):
-        raise ImageProblem(f"image '{excerpt(src, 60)}' does not exist") from None
-    if not path.is_file():
-        raise ImageProblem(f"image '{excerpt(src, 60)}' is not a regular file")
+        raise ImageProblem(f"image '{shown}' does not exist") from None
+    if path == base:
+        raise ImageProblem(f"image '{shown}' is not a regular file")
     mime = TYPES.get(path.suffix.lower())
-    if mime is None:
-        raise ImageProblem(f"image '{excerpt(src, 60)}' is not a PNG, JPEG or SVG file")
-    if path.stat().st_size > MAX_BYTES:
-        raise ImageProblem(f"image '{excerpt(src, 60)}' is larger than {MAX_BYTES // 2**20} MB")
+    if mime is None and path.is_file():
+        raise ImageProblem(f"image '{shown}' is not a PNG, JPEG or SVG file")
+    data = read_inside(base, PurePosixPath(path.relative_to(base)), shown)  # refuses what is not a regular file
+    if mime is None:  # a regular file only since the look above
+        raise ImageProblem(f"image '{shown}' is not a PNG, JPEG or SVG file")
     if mime == "image/svg+xml":
-        return svg_image(src, path)
-    with path.open("rb") as file:
-        head = file.read(1024 * 1024)  # a JPEG's size can follow large EXIF or ICC data
-    if not head.startswith(SIGNATURES[mime]):
-        raise ImageProblem(f"image '{excerpt(src, 60)}' is not the {mime.split('/')[1].upper()} its name says")
-    width, height = png_size(head, src) if mime == "image/png" else jpeg_size(head, src)
-    if width * height > MAX_PIXELS or not width or not height:
-        raise ImageProblem(f"image '{excerpt(src, 60)}' is {width}x{height} pixels, past the "
-                           f"{MAX_PIXELS // 1_000_000}-megapixel limit")
-    return Image(path=path, mime=mime, width=width, height=height)
+        width, height = svg_size(shown, data)
+    else:
+        try:
+            width, height = check_raster(data, mime)
+        except RasterProblem as problem:
+            raise ImageProblem(f"image '{shown}' {problem}") from None
+    return Image(path=path, mime=mime, width=width, height=height, data=data)
 
 
-def svg_image(src: str, path: Path) -> Image:
+def read_inside(base: Path, relative: PurePosixPath, shown: str) -> bytes:
+    """The bytes of `base/relative`, a path with no link in it (resolved
+    already), read without following one: a link put in its place since
+    fails to open, whatever it points at. A regular file only (not a FIFO
+    that would wait, not a device), at most MAX_BYTES."""
+    try:
+        folder = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as error:
+        raise ImageProblem(f"image '{shown}' cannot be read: {error.strerror}") from None
+    handle = -1
+    try:
+        for part in relative.parts[:-1]:
+            inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
+                            dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        handle = os.open(relative.parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                         dir_fd=folder)
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise ImageProblem(f"image '{shown}' is not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise ImageProblem(f"image '{shown}' is larger than {MAX_BYTES // 2**20} MB")
+        chunks, size = [], 0
+        while size <= MAX_BYTES and (chunk := os.read(handle, min(1 << 20, MAX_BYTES + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_BYTES:  # it grew while read
+            raise ImageProblem(f"image '{shown}' is larger than {MAX_BYTES // 2**20} MB")
+        return b"".join(chunks)
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.ENOTDIR, errno.ENOENT):
+            raise ImageProblem(f"image '{shown}' changed while it was read (a link or another file "
+                               "took its place): build again") from None
+        raise ImageProblem(f"image '{shown}' cannot be read: {error.strerror}") from None
+    finally:
+        if handle >= 0:
+            os.close(handle)
+        os.close(folder)
+
+
+def svg_size(shown: str, data: bytes) -> tuple[int, int]:
     # Imported here: it loads lxml, which a build with no SVG never needs.
     from pipeline.read.svg import SvgProblem, check_svg
 
     try:
-        width, height = check_svg(path.read_bytes())
+        return check_svg(data)
     except SvgProblem as problem:
-        raise ImageProblem(f"image '{excerpt(src, 60)}' {problem}") from None
-    return Image(path=path, mime="image/svg+xml", width=width, height=height)
-
-
-def png_size(head: bytes, src: str) -> tuple[int, int]:
-    # The IHDR chunk always comes first: width and height at bytes 16-24.
-    if len(head) < 24 or head[12:16] != b"IHDR":
-        raise ImageProblem(f"image '{excerpt(src, 60)}': cannot read the PNG's size")
-    width, height = struct.unpack(">II", head[16:24])
-    return width, height
-
-
-def jpeg_size(head: bytes, src: str) -> tuple[int, int]:
-    """Width and height from the first start-of-frame marker."""
-    index = 2
-    while index + 9 < len(head):
-        if head[index] != 0xFF:
-            break
-        marker = head[index + 1]
-        length = struct.unpack(">H", head[index + 2:index + 4])[0]
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            height, width = struct.unpack(">HH", head[index + 5:index + 9])
-            return width, height
-        index += 2 + length
-    raise ImageProblem(f"image '{excerpt(src, 60)}': cannot read the JPEG's size")
+        raise ImageProblem(f"image '{shown}' {problem}") from None

@@ -22,6 +22,7 @@ no smart quote, can touch it.
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
@@ -31,7 +32,8 @@ from markdown.extensions import Extension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
-from markdown.util import AtomicString
+from markdown.util import INLINE_PLACEHOLDER_RE, AtomicString
+from pymdownx.betterem import BetterEmExtension
 from pymdownx.caret import InsertSupExtension
 from pymdownx.emoji import EmojiExtension
 from pymdownx.tilde import DeleteSubExtension
@@ -113,12 +115,15 @@ DISPLAY_MATH = r"(?<!\\)\$\$(?P<display>.+?)(?<!\\)\$\$"
 INLINE_MATH = r"(?<![\\$])\$(?P<inline>[^\s$](?:[^$\\]|\\.)*?)(?<![\s\\])\$(?!\d)"
 
 
+ESCAPED = re.compile("\x02([0-9]{1,6})\x03")
+
+
 class MathPattern(InlineProcessor):
     def handleMatch(self, found: re.Match[str], data: str):
         element = etree.Element(MATH_TAG)
         end = found.end()
         if found["display"] is not None:
-            element.set("tex", stripped(found["display"]))
+            element.set("tex", stripped(self.as_written(found["display"])))
             element.set("display", "1")
             if label := MATH_ID.match(data, end):
                 element.set("id", label[1])
@@ -126,8 +131,29 @@ class MathPattern(InlineProcessor):
                     element.set("data-end", label["marks"])  # read by the line markers' walk
                 end = label.end()
         else:
-            element.set("tex", found["inline"])
+            element.set("tex", self.as_written(found["inline"]))
         return element, found.start(), end
+
+    def as_written(self, tex: str) -> str:
+        """The TeX with what Python-Markdown took before us put back as
+        written: code spans (`$`x`$` is the formula `x` in backquotes, as
+        pandoc reads it), and backslash escapes when emphasis round the
+        formula has it read again (`**$\\ $**`). In an attribute, its
+        placeholders would stay."""
+        if "\x02" not in tex:
+            return tex
+        stash = self.md.treeprocessors["inline"].stashed_nodes
+
+        def written(placeholder: re.Match[str]) -> str:
+            node = stash.get(placeholder[1])
+            if isinstance(node, str):  # an escape: STX, the character's number, ETX
+                return ESCAPED.sub(lambda escape: "\\" + chr(int(escape[1])), node)
+            if isinstance(node, etree.Element) and node.tag == "code":
+                code = html.unescape(node.text or "")
+                fence = "`" * (max(map(len, re.findall("`+", code)), default=0) + 1)
+                return fence + code + fence
+            return placeholder[0]  # nothing else runs before us; read/placeholders.py says so
+        return INLINE_PLACEHOLDER_RE.sub(written, tex)
 
 
 EDGE = re.compile(r"^[\s\ue000-\uf8ff]+|[\s\ue000-\uf8ff]+$")
@@ -230,7 +256,12 @@ class InlineSyntax(Extension):
 
     def extensions(self) -> list[Extension]:
         quotes = QUOTES.get(self.lang.split("-")[0].lower(), {})
-        return [DeleteSubExtension(smart_delete=True),
+        # Emphasis by pymdownx's delimiter processor, the one that already
+        # reads ~ and ^: Python-Markdown 3.11's own pairs a `**` with a lone
+        # `*`, losing the text between and leaking its placeholders
+        # (`*A**x*B**`, `_*\`**` repeated). `_` stays intraword-safe.
+        return [BetterEmExtension(smart_enable="underscore"),
+                DeleteSubExtension(smart_delete=True),
                 InsertSupExtension(insert=False),
                 EmojiExtension(emoji_index=emoji_index, emoji_generator=emoji_character, alt="unicode"),
                 SmartyExtension(smart_angled_quotes=False, substitutions=quotes)]

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from markdown.util import AMP_SUBSTITUTE
 
 from pipeline.problems import excerpt
+from pipeline.read.source import XML_INVALID
 
 # Schemes kept as links: the web, mail, telephone and messaging, file
 # transfer, and identifiers readers' programs know.
@@ -59,6 +60,9 @@ class Checked:
 def check_link(href: str) -> Checked:
     target = normalized(href)
     shown = excerpt(target or href, 60)
+    if bad := XML_INVALID.search(target):  # from a character reference (`&#12;`): no output holds one
+        return Checked(XML_INVALID.sub("", target), f"link target '{shown}' holds the character "
+                       f"U+{ord(bad[0]):04X}, which a briefing may not contain", code="link.character")
     if target.startswith("#"):
         return Checked(target)
     if target.startswith(("\\\\", "//", "\\/", "/\\")):

@@ -34,7 +34,7 @@ from pipeline import model as m
 from pipeline.problems import BriefingError, Problem, excerpt
 from pipeline.read import citations
 from pipeline.read import inlines as syntax
-from pipeline.read import rawhtml
+from pipeline.read import placeholders, rawhtml
 from pipeline.read.abstract import read_abstract
 from pipeline.read.bibliography import load_sources
 from pipeline.read.cells import cell_label
@@ -50,6 +50,7 @@ from pipeline.read.source import XML_INVALID, Source
 from pipeline.read.tex import MathProblem, to_mathml
 
 MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
+MAX_INLINE_DEPTH = 20  # emphasis, links, spans inside each other; every backend recurses per level
 MAX_TABLE_ROWS = 2000  # a 2,000-row table takes about 20 s to typeset; 10,000 over 2 min
 MAX_BRACKETS = 1000  # `[` in one paragraph; past that, link matching grows slow
 CROSS_REF = re.compile(r"(?<![\w@.])@((?:sec|tbl|fig|eq)-[\w:.-]*\w)")  # Quarto's @sec-id
@@ -429,6 +430,7 @@ class Tails(Treeprocessor):
 
 class Capture(Treeprocessor):
     def run(self, root: etree.Element) -> None:
+        self.md.garbled = placeholders.settle(root)
         self.md.captured_tree = root
 
 
@@ -639,6 +641,7 @@ class Reader:
     # Problems the reading can go on after, reported together at the end.
     problems: list[Problem] = field(default_factory=list)
     remote: list[tuple[int, str]] = field(default_factory=list)  # remote images: (line, src)
+    inline_depth: int = 0  # of the inline element being read
 
     def error(self, code: str, line: int, message: str) -> BriefingError:
         return self.source.error(line, message, code)
@@ -648,6 +651,13 @@ class Reader:
 
     def warn(self, code: str, line: int, message: str) -> None:
         self.problems.append(Problem(self.source.name, line, message, code=code, severity="warning"))
+
+    def garbled(self, default: int) -> None:
+        """Where Python-Markdown lost a placeholder (read/placeholders.py)."""
+        for element in getattr(self.md, "garbled", ()):
+            self.report("markdown.garbled", self.line(element) or default,
+                        "Python-Markdown lost part of this text in its tangle of *, _ and `: "
+                        "write \\* , \\_ or \\` for the ones that are not markup")
 
     def line(self, element: etree.Element) -> int:
         return self.positions.starts.get(element, 0)
@@ -932,7 +942,7 @@ class Reader:
         # An HTML <img> is a picture: its alt text describes it, no caption.
         caption = self.caption(alt, line) if not img.get(rawhtml.RAW) else ()
         width, height = self.display_size(img, line)
-        return m.Figure(path=str(image.path), mime=image.mime, width=image.width,
+        return m.Figure(path=str(image.path), mime=image.mime, width=image.width, data=image.data,
                         height=image.height, alt=plain_alt(alt), caption=caption,
                         id=img.get("id", ""), display_width=width, display_height=height, line=line)
 
@@ -949,8 +959,10 @@ class Reader:
             return ()
         root, md, positions = markdown_tree(alt, line, self.lang, self.cites)
         paragraph = root.find("p")
-        return Reader(source=self.source, md=md, positions=positions, problems=self.problems,
-                      remote=self.remote, cites=self.cites).inlines(paragraph) if paragraph is not None else ()
+        reader = Reader(source=self.source, md=md, positions=positions, problems=self.problems,
+                        remote=self.remote, cites=self.cites)
+        reader.garbled(line)
+        return reader.inlines(paragraph) if paragraph is not None else ()
 
     def footnotes(self, notes: etree.Element) -> tuple[m.Footnote, ...]:
         """Footnote definitions, numbered by their first reference."""
@@ -1096,11 +1108,22 @@ class Reader:
     # Inlines ---------------------------------------------------------------
 
     def inlines(self, element: etree.Element, refs: bool = True) -> tuple[m.Inline, ...]:
-        """`refs`: whether `@sec-id` is a cross-reference here (not in link text)."""
+        """`refs`: whether `@sec-id` is a cross-reference here (not in link text).
+        Markup nested past MAX_INLINE_DEPTH is refused, once, and read as its
+        text: each level costs every backend's walk a few stack frames."""
         out: list[m.Inline] = self.text(element.text, self.text_line(element), refs)
-        for child in element:
-            out.extend(self.inline(child, refs))
-            out.extend(self.text(child.tail, self.tail_line(child), refs))
+        self.inline_depth += 1
+        try:
+            for child in element:
+                if self.inline_depth > MAX_INLINE_DEPTH:
+                    self.report("limit.depth", self.line(child) or self.text_line(element),
+                                f"emphasis, links and spans nest deeper than {MAX_INLINE_DEPTH} levels")
+                    out.append(m.Text(text="".join(child.itertext())))
+                else:
+                    out.extend(self.inline(child, refs))
+                out.extend(self.text(child.tail, self.tail_line(child), refs))
+        finally:
+            self.inline_depth -= 1
         return tuple(merged(out))
 
     def cross_refs(self, text: str, line: int) -> list[m.Inline]:
@@ -1162,7 +1185,9 @@ class Reader:
                 return (m.LineBreak(),)
             case "a":
                 if element.text and AMP_SUBSTITUTE in element.text:  # an automatic mail link's
-                    element.text = decoded(element.text)
+                    # A character reference in it may decode to what no output
+                    # holds (`<a&#12;b@c.org>`): said once, by check_link, of the target.
+                    element.text = XML_INVALID.sub("", decoded(element.text))
                 checked = check_link(element.get("href", ""))
                 children = self.inlines(element, refs=False) or (m.Text(text=checked.target),)
                 if checked.problem is None:
@@ -1204,7 +1229,7 @@ class Reader:
             self.report("image.invalid", line, str(problem))
             return words
         width, height = self.display_size(img, line)
-        return (m.Image(path=str(image.path), mime=image.mime, width=image.width,
+        return (m.Image(path=str(image.path), mime=image.mime, width=image.width, data=image.data,
                         height=image.height, alt=alt, title=img.get("title"),
                         display_width=width, display_height=height, line=line),)
 
@@ -1414,6 +1439,7 @@ def parse(source: Source, meta: m.Meta, body_line: int,
         raise source.error(body_line, "the Markdown nests too deeply to read", "limit.depth") from None
     reader = Reader(source=source, md=md, positions=positions,
                     problems=[] if problems is None else problems, lang=meta.lang, cites=cites)
+    reader.garbled(body_line)
     notes = root.find("div[@class='footnote']")
     if notes is not None:
         root.remove(notes)

@@ -9,14 +9,23 @@ SVG's line when it holds any of it. Nothing is stripped: what the author
 sees in their editor is what every output shows, or the build stops.
 References may point only inside the file (`#id`) or at an embedded PNG or
 JPEG (`data:`); `<use>` chains that would multiply into millions of shapes
-are refused too.
+are refused too. An embedded image is checked by its bytes as any figure
+is (pipeline.read.raster): really the PNG or JPEG its URL says (not an SVG
+in disguise, which a renderer would draw as one), within the pixel limit,
+decoding whole; and all the images the SVG draws, each <use> of one
+counted, stay within that limit together.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import math
 import re
 
 from lxml import etree
+
+from pipeline.read.raster import MAX_PIXELS, RasterProblem, check_raster
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ELEMENTS = 50_000  # in the file
@@ -38,6 +47,8 @@ REFUSED = {
 }
 # A reference that stays in the file, or an image carried inside it.
 LOCAL = re.compile(r"#|data:image/(png|jpeg);base64,", re.IGNORECASE)
+DATA = re.compile(r"data:(image/(?:png|jpeg));base64,(.*)", re.IGNORECASE | re.DOTALL)
+MAX_LENGTH = 1_000_000  # CSS pixels (10 metres): past any drawing, short of an overflow
 CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
 CSS_FETCH = re.compile(r"@import|\bsrc\(|image-set\(|\bimage\(", re.IGNORECASE)
 UNITS = {"": 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54,
@@ -57,8 +68,8 @@ def check_svg(data: bytes) -> tuple[int, int]:
     if root.tag != f"{{{SVG_NS}}}svg":
         raise SvgProblem(f"is not an SVG: its root element is <{etree.QName(root).localname}> "
                          f'in no SVG namespace (xmlns="{SVG_NS}")')
-    check_nodes(root)
-    check_expansion(root)
+    images = check_nodes(root)
+    check_expansion(root, images)
     return size(root)
 
 
@@ -76,7 +87,10 @@ def parse(data: bytes) -> etree._Element:
     return root
 
 
-def check_nodes(root: etree._Element) -> None:
+def check_nodes(root: etree._Element) -> dict[etree._Element, int]:
+    """Refuse what a figure may not hold; return the pixels of the image
+    each element carries (an <image>'s href, a data: URL in its CSS)."""
+    images: dict[etree._Element, int] = {}
     count = 0
     for node in root.iter():
         count += 1
@@ -93,8 +107,33 @@ def check_nodes(root: etree._Element) -> None:
             raise at(node, f"has <{name.localname}>, {what}, which a figure may not hold")
         for attribute, value in node.attrib.items():
             check_attribute(node, etree.QName(attribute).localname, attribute, value)
+            images[node] = images.get(node, 0) + embedded_pixels(node, value)
         if name.localname == "style":
             check_css(node, node.text or "")
+            images[node] = images.get(node, 0) + embedded_pixels(node, node.text or "")
+    return {node: pixels for node, pixels in images.items() if pixels}
+
+
+def embedded_pixels(node: etree._Element, value: str) -> int:
+    """The pixels of the images a value carries as data: URLs (an href, a
+    url() in CSS), each checked by its bytes as a figure is."""
+    urls = [value.strip()] if DATA.match(value.strip()) else []
+    urls += [found[2].strip() for found in CSS_URL.finditer(value) if DATA.match(found[2].strip())]
+    pixels = 0
+    for url in urls:
+        found = DATA.match(url)
+        assert found is not None
+        mime = found[1].lower()
+        try:
+            data = base64.b64decode(re.sub(r"[\t\n\f\r ]+", "", found[2]), validate=True)
+        except (binascii.Error, ValueError):
+            raise at(node, "embeds an image whose base64 data is damaged") from None
+        try:
+            width, height = check_raster(data, mime, said_by="its data: URL")
+        except RasterProblem as problem:
+            raise at(node, f"embeds an image that {problem}") from None
+        pixels += width * height
+    return pixels
 
 
 def check_attribute(node: etree._Element, local: str, attribute: str, value: str) -> None:
@@ -121,11 +160,13 @@ def check_css(node: etree._Element, css: str) -> None:
                      "its own parts (#id) or to a PNG or JPEG inside it (data:)")
 
 
-def check_expansion(root: etree._Element) -> None:
+def check_expansion(root: etree._Element, images: dict[etree._Element, int]) -> None:
     """Refuse <use> references that loop, or that multiply into too many
-    shapes (ten levels of ten <use> each draw ten billion) or too deep a
-    nesting for a renderer. A walk without recursion, over the elements and
-    what each <use> draws: how many each draws, and how deep."""
+    shapes (ten levels of ten <use> each draw ten billion), too deep a
+    nesting for a renderer, or too many pixels of embedded images (a
+    40-megapixel PNG drawn ten times). A walk without recursion, over the
+    elements and what each <use> draws: how many each draws, how deep, and
+    the pixels of the images among them."""
     ids = {node.get("id"): node for node in root.iter(etree.Element) if node.get("id")}
 
     def drawn_with(node: etree._Element) -> list[etree._Element]:
@@ -133,15 +174,16 @@ def check_expansion(root: etree._Element) -> None:
         target = ids.get(use_target(node)) if etree.QName(node).localname == "use" else None
         return children if target is None else [*children, target]
 
-    drawn: dict[etree._Element, tuple[int, int]] = {}  # node -> (elements, depth)
+    drawn: dict[etree._Element, tuple[int, int, int]] = {}  # node -> (elements, depth, pixels)
     open_nodes: set[etree._Element] = set()
     stack: list[tuple[etree._Element, bool]] = [(root, False)]
     while stack:
         node, finished = stack.pop()
         if finished:
             parts = [drawn[part] for part in drawn_with(node)]
-            drawn[node] = (min(1 + sum(n for n, _ in parts), MAX_DRAWN + 1),
-                           1 + max((d for _, d in parts), default=0))
+            drawn[node] = (min(1 + sum(n for n, _, _ in parts), MAX_DRAWN + 1),
+                           1 + max((d for _, d, _ in parts), default=0),
+                           min(images.get(node, 0) + sum(p for _, _, p in parts), MAX_PIXELS + 1))
             open_nodes.discard(node)
         elif node in open_nodes:  # reached again from inside itself
             raise at(node, "is drawn by a <use> inside itself: the references loop")
@@ -149,7 +191,10 @@ def check_expansion(root: etree._Element) -> None:
             open_nodes.add(node)
             stack.append((node, True))
             stack.extend((part, False) for part in drawn_with(node) if part not in drawn)
-    elements, depth = drawn[root]
+    elements, depth, pixels = drawn[root]
+    if pixels > MAX_PIXELS:
+        raise SvgProblem(f"draws embedded images of more than {MAX_PIXELS // 1_000_000} megapixels "
+                         "in all, counting each <use> of one")
     if elements > MAX_DRAWN:
         raise SvgProblem(f"draws more than {MAX_DRAWN:,} elements once its <use> references "
                          "are expanded")
@@ -175,6 +220,9 @@ def size(root: etree._Element) -> tuple[int, int]:
         case float(), None:
             height = width * view_height / view_width
     assert width is not None and height is not None
+    if not (math.isfinite(width) and math.isfinite(height)) or max(width, height) > MAX_LENGTH:
+        raise SvgProblem(f"is drawn at a size past the {MAX_LENGTH:,}-pixel limit (its width, "
+                         "height and viewBox)")
     return max(1, round(width)), max(1, round(height))
 
 
@@ -184,6 +232,9 @@ def view_box_size(view_box: str) -> tuple[float, float]:
     except ValueError:
         numbers = []
     if len(numbers) == 4 and numbers[2] > 0 and numbers[3] > 0:
+        if not all(math.isfinite(n) and abs(n) <= MAX_LENGTH for n in numbers):
+            raise SvgProblem(f"has the viewBox {shorten(view_box)!r}, past the "
+                             f"{MAX_LENGTH:,}-pixel limit for a size")
         return numbers[2], numbers[3]
     return 300.0, 150.0
 
@@ -193,7 +244,11 @@ def length(value: str | None) -> float | None:
     match = LENGTH.match(value or "")
     if not match or match[2] not in UNITS or float(match[1]) <= 0:
         return None
-    return float(match[1]) * UNITS[match[2]]
+    pixels = float(match[1]) * UNITS[match[2]]
+    if not math.isfinite(pixels) or pixels > MAX_LENGTH:
+        raise SvgProblem(f"is {shorten(value or '')} wide or high, past the {MAX_LENGTH:,}-pixel "
+                         "limit for a size")
+    return pixels
 
 
 def at(node: etree._Element, message: str) -> SvgProblem:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, assert_never
 
 from markupsafe import Markup
@@ -156,10 +155,11 @@ def note_text(note: m.Footnote, ctx: Context) -> Markup:
     return ctx.macros.line_break().join(lines)
 
 
-def data_uri(path: str, mime: str) -> str:
+def data_uri(data: bytes, mime: str) -> str:
     """The image inside the page itself: the HTML stays one file, and the
-    PDF's fetcher needs nothing but data: URLs."""
-    return f"data:{mime};base64,{base64.b64encode(Path(path).read_bytes()).decode('ascii')}"
+    PDF's fetcher needs nothing but data: URLs. The bytes the reader
+    checked, never the file read again."""
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def toc_entries(sections: tuple[m.Section, ...], ctx: Context) -> list[dict[str, Any]]:
@@ -247,16 +247,16 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.bibliography([(entry.id, inlines(entry.inlines, ctx),
                                              () if ctx.printing else entry.cited_by) for entry in entries],
                                            hanging, ctx.labels)
-        case m.Figure(path=path, mime=mime, alt=alt, caption=caption, id=ident, number=number,
+        case m.Figure(data=data, mime=mime, alt=alt, caption=caption, id=ident, number=number,
                       portion=portion):
-            return ctx.macros.figure(data_uri(path, mime), alt,
+            return ctx.macros.figure(data_uri(data, mime), alt,
                                      marked(portion, inlines(caption, ctx), ctx), ident,
                                      f"{node.prefix}{number}" if number else number, ctx.labels,
                                      sizes.css(node.display_width, node.display_height))
         case m.FigureGroup(figures=figures, columns=columns, caption=caption, id=ident, number=number,
                            portion=portion):
             return ctx.macros.figure_group(
-                [(data_uri(f.path, f.mime), f.alt, marked(f.portion, inlines(f.caption, ctx), ctx), f.id,
+                [(data_uri(f.data, f.mime), f.alt, marked(f.portion, inlines(f.caption, ctx), ctx), f.id,
                   f.letter, sizes.css(f.display_width, f.display_height)) for f in figures],
                 columns, marked(portion, inlines(caption, ctx), ctx), ident, number, ctx.labels)
         case m.Table(head=head, rows=rows, aligns=aligns, widths=widths, caption=caption, id=ident,
@@ -319,8 +319,8 @@ def inline(node: m.Inline, ctx: Context) -> Markup:
         case m.Ref(id=ident, kind=kind, number=number, title=title):
             words = Markup.escape(f"{ctx.labels[kind]} {number}") if number else inlines(title, ctx)
             return ctx.macros.cross_ref(ident, words)
-        case m.Image(path=path, mime=mime, alt=alt, width=width, height=height, title=title):
-            return ctx.macros.image(data_uri(path, mime), alt, width, height, title,
+        case m.Image(data=data, mime=mime, alt=alt, width=width, height=height, title=title):
+            return ctx.macros.image(data_uri(data, mime), alt, width, height, title,
                                     sizes.css(node.display_width, node.display_height))
         case m.FootnoteRef(number=number, first=first):
             if ctx.print_notes is not None and first:

@@ -22,8 +22,8 @@ def figure_xml(figure: Figure, env: Env, state: State) -> list:
     alt text as its description; the caption below in Word's Caption style
     with a SEQ Figure field, as Word's own Insert Caption does."""
     holder = paragraph(env, state, "Figure", ())
-    holder.append(picture_run(figure.path, figure.mime, figure.width, figure.height, figure.alt,
-                              env, state, (figure.display_width, figure.display_height)))
+    holder.append(picture_run(figure.path, figure.data, figure.mime, figure.width, figure.height,
+                              figure.alt, env, state, (figure.display_width, figure.display_height)))
     content = [holder]
     if figure.caption:
         content.append(numbered_caption(env, state, "figure", "Figure", figure.number,
@@ -80,7 +80,7 @@ def figure_group_xml(group: FigureGroup, env: Env, state: State) -> list:
 def sub_figure_xml(figure: Figure, env: Env, state: State, room: int) -> list:
     holder = paragraph(env, state, "Figure", ())
     centred(holder)
-    holder.append(picture_run(figure.path, figure.mime, figure.width, figure.height,
+    holder.append(picture_run(figure.path, figure.data, figure.mime, figure.width, figure.height,
                               f"({figure.letter}) {figure.alt}".rstrip(), env, state,
                               (figure.display_width, figure.display_height), room))
     caption = paragraph(env, state, "Caption", ())

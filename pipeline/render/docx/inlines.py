@@ -71,8 +71,8 @@ def inline_xml(inline: Inline, env: Env, state: State, marks: frozenset[str]) ->
         case Ref() as ref:
             return [hyperlink(env, state, f"#{ref.id}",
                               cross_reference(ref, env, state, marks | {"link"}))]
-        case Image(path=path, mime=mime, width=width, height=height, alt=alt):
-            return [picture_run(path, mime, width, height, alt, env, state,
+        case Image(path=path, data=data, mime=mime, width=width, height=height, alt=alt):
+            return [picture_run(path, data, mime, width, height, alt, env, state,
                                 (inline.display_width, inline.display_height))]
         case Strike(children=children):
             return inlines_xml(children, env, state, marks | {"strike"})

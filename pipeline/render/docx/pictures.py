@@ -20,22 +20,23 @@ from pipeline.render.sizes import emu_size
 from pipeline.render.docx.state import Env, State
 
 
-def picture_run(path: str, mime: str, width_px: int, height_px: int, alt: str,
+def picture_run(path: str, data: bytes, mime: str, width_px: int, height_px: int, alt: str,
                 env: Env, state: State, size: tuple[Length | None, Length | None] = (None, None),
                 room: int | None = None):
-    """A run holding a picture at `width_px` CSS pixels (96 to the inch), or
-    at the `size` its author set (`{width=50%}`: of `room`, the width it
-    stands in, by default the text's), at most `room` wide and a page's
-    text high, related from the part it stands in (the body or the notes);
-    the alt text is its description. An SVG goes in beside a PNG drawn from
-    it, as Word 2016 stores one."""
+    """A run holding a picture (`data`, the bytes the reader checked; `path`
+    only names it) at `width_px` CSS pixels (96 to the inch), or at the
+    `size` its author set (`{width=50%}`: of `room`, the width it stands
+    in, by default the text's), at most `room` wide and a page's text high,
+    related from the part it stands in (the body or the notes); the alt
+    text is its description. An SVG goes in beside a PNG drawn from it, as
+    Word 2016 stores one."""
     shown = emu_size((width_px, height_px), size[0], size[1],
                      (room or env.text_width, env.text_height), env.body_size)
     width, height = Emu(shown[0]), Emu(shown[1])
-    svg = Path(path).read_bytes() if mime == "image/svg+xml" else None
+    svg = data if mime == "image/svg+xml" else None
     part = state.notes if env.in_note and state.notes else state.package.part
     image_part = state.package.part.package.get_or_add_image_part(
-        io.BytesIO(svg_fallback(svg, path, width_px, height_px, width)) if svg else path)
+        io.BytesIO(svg_fallback(svg, path, width_px, height_px, width) if svg else data))
     rid = part.relate_to(image_part, RT.IMAGE)
     # Our own count of shape ids: python-docx counts those in the body,
     # which these are not in yet.
