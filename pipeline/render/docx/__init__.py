@@ -8,6 +8,7 @@ Split by concern, as pandoc splits its Docx writer:
 
   state.py    Env, the read-only inputs passed down; State, the package being
               filled and its counters (pandoc's WriterEnv and WriterState)
+  reference.py  the reference document rebuilt of the parts we need, as an input
   package.py  the reference document, styles, parts, properties, the zip
   fields.py   Word fields and bookmarks, and the bare runs they sit in
   inlines.py  the inline walk, and paragraphs and captions made of inlines
@@ -39,6 +40,7 @@ from pipeline.render.docx.package import (append_body, clear_body, core_properti
                                           custom_properties, open_reference, save,
                                           set_language, stable_zip)
 from pipeline.render.docx.pages import fill_page_numbers
+from pipeline.render.docx.reference import clean_reference
 from pipeline.render.docx.page import add_watermark, page_break, page_setup, short_title
 from pipeline.render.docx.sections import close_sections
 from pipeline.render.docx.state import State, Where, environment, start
@@ -48,8 +50,12 @@ from pipeline.transform.paragraphs import chains
 def render(doc: model.Document, ctx: RenderContext, reporter: Reporter) -> bytes:
     """The DOCX file for `doc`, styled by the reference document; a style it
     lacks is taken from ours, with a warning naming it."""
-    state = start(open_reference(ctx.reference_doc), str(ctx.reference_doc))
+    cleaned = clean_reference(ctx.reference_doc)
+    state = start(open_reference(ctx.reference_doc, cleaned.data), str(ctx.reference_doc))
     write(doc, ctx, state)
+    if cleaned.dropped:
+        reporter.warning(None, "docx.reference-dropped", "DOCX: left out of the reference document: "
+                         + ", ".join(cleaned.dropped), path=state.reference)
     for name in state.borrowed:
         reporter.warning(None, "docx.reference-style", f"DOCX: the reference document has no "
                          f"style {name!r}; briefing's own was used", path=state.reference)

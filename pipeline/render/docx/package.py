@@ -45,10 +45,13 @@ BOLD_VALUE = etree.XPath("w:rPr/w:b/@w:val", namespaces={"w": W_NS})
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
-def open_reference(reference: pathlib.Path) -> Docx:
+def open_reference(reference: pathlib.Path, cleaned: bytes) -> Docx:
+    """The reference document as python-docx reads it, from the package
+    that pipeline/render/docx/reference.py rebuilt of its needed parts."""
     try:
-        package = docx.Document(str(reference))
-    except (OSError, PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        package = docx.Document(io.BytesIO(cleaned))
+    except (OSError, PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
+            etree.XMLSyntaxError) as error:
         raise BriefingError.one(str(reference), None, "docx.reference",
                                 f"cannot read reference.docx: {error}") from None
     for rid, rel in list(package.part.rels.items()):
