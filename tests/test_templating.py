@@ -90,6 +90,63 @@ def test_compiled_templates_are_cached_and_checked_against_their_source(tmp_path
     (tmp_path / "t").mkdir()
     (tmp_path / "t" / "x.j2").write_text("one")
     assert Templates(tmp_path / "t").render("x.j2") == "one"
-    assert list((tmp_path / "cache" / "briefing" / "jinja").iterdir())
+    assert list((tmp_path / "cache" / "briefing" / "jinja-sandboxed").iterdir())
     (tmp_path / "t" / "x.j2").write_text("two")
     assert Templates(tmp_path / "t").render("x.j2") == "two"
+
+
+# A templates folder is an input too ---------------------------------------------
+
+def test_a_template_runs_in_jinja_s_sandbox(tmp_path: Path):
+    """The usual escape from Jinja to the shell: through a global's
+    function to its module's `os`. In the sandbox it is a template error,
+    and nothing ran."""
+    from conftest import FIXTURES, run_cli
+    ran = tmp_path / "ran"
+    (tmp_path / "house" / "html").mkdir(parents=True)
+    page = (BUILTIN / "html" / "page.html.j2").read_text()
+    (tmp_path / "house" / "html" / "page.html.j2").write_text(
+        page + f"{{{{ cycler.__init__.__globals__.os.popen('touch {ran}').read() }}}}\n")
+    result = run_cli("build", FIXTURES / "elements.md", "--to", "html", "--templates", tmp_path / "house",
+                     "--out", tmp_path / "out")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{tmp_path / 'house' / 'html' / 'page.html.j2'}:")
+    assert "template error: access to attribute '__init__' of 'type' object is unsafe" in result.stderr
+    assert not ran.exists() and not (tmp_path / "out").exists()
+    with pytest.raises(BriefingError, match="is unsafe"):
+        (tmp_path / "t.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+        Templates(tmp_path).render("t.j2")
+
+
+def test_a_link_out_of_the_templates_folder_is_refused(tmp_path: Path):
+    """A stylesheet linked to a file outside would be inlined into every
+    page (/etc/passwd, or a key); a template or wording file likewise."""
+    from conftest import FIXTURES, run_cli
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:SECRET-KEY\n")
+    house = tmp_path / "house"
+    (house / "html").mkdir(parents=True)
+    (house / "html" / "style.css").symlink_to(secret)
+    result = run_cli("build", FIXTURES / "elements.md", "--to", "html", "--templates", house,
+                     "--out", tmp_path / "out")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"{house / 'html' / 'style.css'}: template file is a link to {secret}, outside the templates "
+        f"folder {house}: copy the file into the folder instead")
+    assert not (tmp_path / "out").exists()
+
+    (house / "html" / "style.css").unlink()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "x.j2").write_text("{{ 1 }}")
+    (house / "linked").symlink_to(tmp_path / "elsewhere")  # a folder on the way
+    with pytest.raises(BriefingError, match="outside the templates folder"):
+        Templates(house).render("linked/x.j2")
+    with pytest.raises(BriefingError, match="outside the templates folder"):
+        Templates(house).path("linked/x.j2")
+
+
+def test_a_link_inside_the_templates_folder_is_fine(tmp_path: Path):
+    (tmp_path / "html").mkdir()
+    (tmp_path / "shared.css").write_text("p { color: red }")
+    (tmp_path / "html" / "style.css").symlink_to(tmp_path / "shared.css")
+    assert Templates(tmp_path).text("html/style.css") == "p { color: red }"

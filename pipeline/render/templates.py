@@ -3,6 +3,12 @@
 Templates are data: every layout, wording and style lives in `templates/`.
 A user's `--templates DIR` overrides any file there by the same relative path.
 Author text only ever reaches Jinja as data, never as template source.
+
+A templates folder is an input too, from whoever shares one: Jinja runs in
+its sandbox (a template cannot reach Python's internals through
+`''.__class__`, nor call what is unsafe), and a file in a folder may not be
+a link to anything outside that folder (a stylesheet linked to /etc/passwd
+would be inlined into every page). A link inside the folder is fine.
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ class Templates:
         for folder in self.folders:
             candidate = folder / name
             if candidate.is_file():
-                return candidate
+                return confined(candidate, folder)
         raise BriefingError.one(str(BUILTIN / name), None, "template.missing", "template file is missing")
 
     def text(self, name: str) -> Markup:
@@ -55,8 +61,10 @@ class Templates:
     @cached_property
     def env(self) -> jinja2.Environment:
         jinja2 = jinja()
-        env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in self.folders]),
+        from jinja2.sandbox import SandboxedEnvironment
+
+        env = SandboxedEnvironment(
+            loader=jinja2.ChoiceLoader([confined_loader(jinja2, f) for f in self.folders]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -109,11 +117,34 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+def confined(path: Path, folder: Path) -> Path:
+    """`path`, a file in a templates folder, when it is really there: not a
+    link (itself, or a folder on its way) to anything outside the folder."""
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise BriefingError.one(str(path), None, "template.outside",
+                                f"template file is a link to {path.resolve()}, outside the templates "
+                                f"folder {folder}: copy the file into the folder instead")
+    return path
+
+
+def confined_loader(jinja2, folder: Path):
+    """Jinja's file loader for `folder`, refusing a template that is a link
+    out of it (an {% include %} of one too)."""
+    class Confined(jinja2.FileSystemLoader):
+        def get_source(self, environment, template):
+            source, filename, uptodate = super().get_source(environment, template)
+            confined(Path(filename), folder)
+            return source, filename, uptodate
+    return Confined(str(folder))
+
+
 def bytecode_cache(jinja2):
     """Compiled templates kept between runs (Jinja checks each against its
     source), which saves a fifth of a small HTML build. None where no cache
-    folder can be made."""
-    where = cache.folder("jinja")
+    folder can be made. A folder of its own for sandboxed code: the
+    sandbox's checks are compiled in, and code compiled without them
+    before must never be loaded."""
+    where = cache.folder("jinja-sandboxed")
     return jinja2.FileSystemBytecodeCache(str(where)) if where else None
 
 
