@@ -430,6 +430,12 @@ class Figure:
     # "" for a figure of its own. A sub-figure is not numbered itself.
     letter: str = ""
     line: int
+    data: bytes = field(repr=False)  # what every output embeds; never the file again
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the bytes used, for the manifest."""
+        return hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -461,12 +467,6 @@ class PageBreak:
     Word; nothing on screen."""
 
     line: int
-    data: bytes = field(repr=False)  # what every output embeds; never the file again
-
-    @property
-    def digest(self) -> str:
-        """SHA-256 of the bytes used, for the manifest."""
-        return hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
