@@ -80,6 +80,32 @@ def test_a_formula_keeps_what_python_markdown_took_before_it(text, tmp_path: Pat
     assert formula.tex.strip() == pandoc["c"][1].strip()
 
 
+@pytest.mark.parametrize("text", ["***x***", "___x___", "**_x_**", "_**x**_", "***x* y**", "***x** y*",
+                                  "a ***b*** c"])
+def test_bold_italic_nests_as_pandoc_nests_it(text, tmp_path: Path):
+    """pandoc: `***x***` is Strong round Emph (CommonMark says the other
+    way round); mixed delimiters nest as written."""
+    source = tmp_path / "nest.md"
+    source.write_text(FRONT + text + "\n", encoding="utf-8")
+    [paragraph] = [b for b in walk.blocks(load(source)) if isinstance(b, m.Paragraph)]
+
+    def shape(inlines) -> list:
+        return [[type(i).__name__, shape(walk.inline_children(i))] if walk.inline_children(i)
+                else type(i).__name__ for i in inlines]
+
+    def pandoc_shape(inlines) -> list:
+        out: list = []
+        for node in inlines:
+            if node["t"] in ("Strong", "Emph"):
+                out.append([node["t"], pandoc_shape(node["c"])])
+            elif node["t"] in ("Str", "Space"):
+                if not out or out[-1] != "Text":
+                    out.append("Text")
+        return out
+    [pandoc] = pandoc_blocks(pandoc_ast(text), "Para")
+    assert shape(paragraph.inlines) == pandoc_shape(pandoc["c"])
+
+
 def nested(depth: int) -> str:
     """`*A _A *A … x … A* A_ A*`: emphasis `depth` levels deep."""
     marks = ["*" if level % 2 == 0 else "_" for level in range(depth)]

@@ -130,9 +130,9 @@ def test_a_link_out_of_the_templates_folder_is_refused(tmp_path: Path):
     result = run_cli("build", FIXTURES / "elements.md", "--to", "html", "--templates", house,
                      "--out", tmp_path / "out")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.splitlines()[0] == (
-        f"{house / 'html' / 'style.css'}: template file is a link to {secret}, outside the templates "
-        f"folder {house}: copy the file into the folder instead")
+    said = result.stderr.splitlines()[0]  # (a long path is shortened in a message)
+    assert said.startswith(f"{house / 'html' / 'style.css'}: template file is a link to ")
+    assert said.endswith(": copy the file into the folder instead") and "outside the templates folder" in said
     assert not (tmp_path / "out").exists()
 
     (house / "html" / "style.css").unlink()

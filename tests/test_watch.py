@@ -38,7 +38,12 @@ def wait_for(condition, what: str, seconds: float = 60):
 
 
 def page_with(url: str, text: str) -> str | None:
-    page = fetch(url)
+    try:
+        page = fetch(url)
+    except urllib.error.HTTPError as error:  # not served yet: its build is under way
+        if error.code != 404:
+            raise
+        return None
     return page if text in page else None
 
 

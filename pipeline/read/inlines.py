@@ -35,6 +35,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.util import INLINE_PLACEHOLDER_RE, AtomicString
 from pymdownx.betterem import BetterEmExtension
 from pymdownx.caret import InsertSupExtension
+from pymdownx.delimiterprocessor import Delimiter, DelimiterProcessor
 from pymdownx.emoji import EmojiExtension
 from pymdownx.tilde import DeleteSubExtension
 
@@ -235,6 +236,25 @@ def with_id(heading: str, ident: str) -> str:
     return f"{body[:cut].rstrip().rstrip('#').rstrip()} {{#{ident}{body[cut:]}}}"
 
 
+class PandocDelimiters(DelimiterProcessor):
+    """pymdownx's delimiter processor (emphasis, ~ and ^), with pandoc's
+    nesting for a run of three of one character: `***x***` is strong round
+    emphasis in pandoc, emphasis round strong in CommonMark. Mixed runs
+    (`_**x**_`) nest as written in both."""
+
+    def build_cache(self, data: str) -> None:
+        regions = self.regions
+        for index in range(len(regions) - 1):
+            outer, inner = regions[index], regions[index + 1]
+            if (outer[5] == 1 and inner[5] == 2 and outer[4] == inner[4] == ("strong", "em")
+                    and inner[0] == outer[1] and inner[3] == outer[2]
+                    and data[outer[0]] == data[inner[0]] == data[outer[2]] == data[inner[2]]):
+                a, d = outer[0], outer[3]
+                regions[index] = (a, a + 2, d - 2, d, outer[4], 2)
+                regions[index + 1] = (a + 2, a + 3, d - 3, d - 2, inner[4], 1)
+        super().build_cache(data)
+
+
 # The extension ----------------------------------------------------------------
 
 class InlineSyntax(Extension):
@@ -251,6 +271,8 @@ class InlineSyntax(Extension):
         md.inlinePatterns.register(InlineNote(r"(?<!\\)\^\[", md), "briefing_inline_note", 185)
         md.inlinePatterns.register(BracketedSpan(r"(?<![\\!\]])\[(?!\^)", md), "briefing_span", 172)
         md.inlinePatterns.register(BackslashBreak(r"\\\n", md), "briefing_backslash_break", 179)
+        # Ours first, so that the extensions below add their delimiters to it.
+        md.inlinePatterns.register(PandocDelimiters(Delimiter("*", "strong,em"), md), "delimiter", 60)
         for extension in self.extensions():
             extension.extendMarkdown(md)
 
