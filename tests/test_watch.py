@@ -302,3 +302,22 @@ def test_a_dropped_client_prints_no_traceback(watcher):
     assert "A long page." in fetch(url + "brief.html")  # still serving
     time.sleep(0.5)  # what the server prints of those comes before we look; not a timing assertion
     assert not [l for l in lines if "Traceback" in l or "Error" in l], lines
+
+
+def test_a_page_and_its_problems_are_of_one_round(tmp_path):
+    """A build writes its page before the round ends: served from the disk
+    meanwhile, the new page showed the last round's problems over it."""
+    from pipeline.problems import Problem
+    from pipeline.render.templates import Templates
+    from pipeline.run.outcome import Outcome
+    from pipeline.run.watch import Preview
+    (tmp_path / "brief.html").write_text("<html><body>The good text.</body></html>")
+    preview = Preview(tmp_path, Templates())
+    error = Problem("brief.md", 7, "cross-reference @sec-nowhere points at no heading", code="ref.unknown-id")
+    preview.update([Outcome(source=tmp_path / "brief.md", status="failed", errors=(error,))])
+    (tmp_path / "brief.html").write_text("<html><body>Fixed.</body></html>")  # the next round, under way
+    page = preview.page("brief.html")[0].decode()
+    assert "The good text." in page and "@sec-nowhere" in page and "Fixed." not in page
+    preview.update([Outcome(source=tmp_path / "brief.md", status="built")])
+    page = preview.page("brief.html")[0].decode()
+    assert "Fixed." in page and "The last build failed" not in page

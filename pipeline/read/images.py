@@ -21,11 +21,10 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from pipeline.problems import excerpt
-from pipeline.read.raster import MAX_PIXELS, RasterProblem, check_raster
+from pipeline.read.raster import RasterProblem, check_raster
 
 MAX_BYTES = 20 * 1024 * 1024
 TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
-__all__ = ["MAX_PIXELS", "Image", "ImageProblem", "check_image", "is_remote", "remote_images"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,10 +68,22 @@ class Preview:
         self.version = 0
         self.problems: dict[str, list[str]] = {}  # by page name, "brief.html"
         self.gone: dict[str, str] = {}  # page name -> its source's name, once that is gone
+        # Each page's HTML as the last round left it, read once the round is
+        # over: a page and its problems are always of the same round (read
+        # from the disk as served, a new page could show the old problems).
+        self.pages: dict[str, str] = {}
 
     def update(self, outcomes: list[Outcome]) -> None:
+        problems = {f"{o.source.stem}.html": [str(p) for p in o.errors] for o in outcomes}
+        pages = {}
+        for name in problems:
+            try:
+                pages[name] = (self.out_dir / name).read_text(encoding="utf-8")
+            except OSError:
+                pass  # never built: a bare page with its problems
         with self.lock:
-            self.problems = {f"{o.source.stem}.html": [str(p) for p in o.errors] for o in outcomes}
+            self.problems = problems
+            self.pages.update(pages)
             for name in self.problems:
                 self.gone.pop(name, None)  # back, under its old name or a new source's
             self.version += 1
@@ -103,10 +115,8 @@ class Preview:
                 problems = self.problems[name]
             else:
                 return None
-        try:
-            html = (self.out_dir / name).read_text(encoding="utf-8")
-        except OSError:  # never built, or its output gone too: a bare page with the problems
-            html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body></body></html>"
+            html = self.pages.get(name, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>"
+                                        "<body></body></html>")
         nonce = secrets.token_urlsafe(16)
         html = CSP.sub(lambda m: f"{m[1]}{m[2]}; script-src 'nonce-{nonce}'; connect-src 'self'{m[3]}",
                        html, count=1)
@@ -121,8 +131,7 @@ class Preview:
 
     def index(self) -> bytes:
         with self.lock:
-            briefings = [(name.removesuffix(".html"),
-                          href(name) if (self.out_dir / name).is_file() else None,
+            briefings = [(name.removesuffix(".html"), href(name) if name in self.pages else None,
                           [f"{self.gone[name]} is gone (renamed or deleted)"] if name in self.gone
                           else problems)
                          for name, problems in sorted({**{n: [] for n in self.gone},
