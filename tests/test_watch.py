@@ -57,13 +57,15 @@ def watching(target: Path, out: Path, *command: str):
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines: list[str] = []
-    threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
     try:
         served = wait_for(lambda: next((l for l in lines if l.startswith("serving ")), None), "the server")
         yield re.search(r"http://127\.0\.0\.1:\d+/", served)[0], lines
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
+    reader.join(timeout=30)  # its last lines may still be in the pipe
     assert "stopped" in lines[-1]
 
 
