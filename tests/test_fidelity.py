@@ -296,3 +296,26 @@ def test_the_banner_stays_on_one_line_beside_the_running_head(tmp_path_factory):
         banners = [text for p, *_, text in lines if p == page and "SECRET" in text
                    and "NOFORN" in text and len(text) < 20]
         assert banners == ["SECRET//NOFORN", "SECRET//NOFORN"], (page, banners)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_word_contents_page_numbers_stand_at_the_right_margin(tmp_path_factory, paper):
+    """The contents' right tab stop (its dot leaders' end) was set for A4's
+    text width: on US Letter the page numbers stood 6 mm short of the
+    right margin. In LibreOffice's layout each entry's page number now
+    ends at the margin python-docx reads from the file, on either paper."""
+    import docx
+    from readers import pdf_lines, pdf_page_size, soffice_to_pdf
+    folder = tmp_path_factory.mktemp(f"toc-{paper}")
+    source = folder / f"toc-{paper}.md"
+    source.write_text(f"---\ntitle: Contents\nclassification: UNCLASSIFIED\ntoc: true\npaper: {paper}\n"
+                      "---\n# Situation\n\nText.\n\n## Background\n\nText.\n\n# Assessment\n\nText.\n",
+                      encoding="utf-8")
+    built = build(tmp_path_factory, source, "--to", "docx").with_suffix(".docx")
+    section = docx.Document(str(built)).sections[0]
+    laid_out = soffice_to_pdf(built, built.parent / "lo")
+    right_margin = pdf_page_size(laid_out)[0] - section.right_margin.pt
+    entries = [line for line in pdf_lines(laid_out) if "...." in line[4]]
+    assert len(entries) == 3
+    for _, _, right, _, text in entries:
+        assert abs(right - right_margin) < 1.5, (text, right, right_margin)

@@ -22,6 +22,7 @@ import docx
 import pypandoc
 import pytest
 from docx.shared import Cm, Inches
+from docx.enum.text import WD_TAB_ALIGNMENT
 from lxml import etree
 
 from pipeline.problems import BriefingError, Reporter
@@ -1045,6 +1046,22 @@ def test_a_users_reference_brings_styles_page_size_and_margins(tmp_path):
     for style_id in used & set(theirs):
         assert without_numbering(ours[style_id]) == without_numbering(theirs[style_id]), style_id
     assert out.styles["Heading 1"].font.color.rgb == docx.shared.RGBColor(0xC0, 0x00, 0x00)
+
+
+def test_a_borrowed_contents_style_keeps_its_page_numbers_at_this_pages_margin(tmp_path):
+    """A contents style the user's reference lacks comes from ours, whose
+    right tab stop (the page numbers, after the dot leaders) is at an A4
+    page's margin: it moves to the margin of the reference's own page."""
+    from pipeline.run.build import load
+    reference = house_reference(tmp_path, drop="TOC 2")
+    data, borrowed = docx_of(load(FIXTURES / "information-paper.md"), reference)
+    assert "TOC 2" in borrowed
+    (tmp_path / "paper.docx").write_bytes(data)
+    out = docx.Document(str(tmp_path / "paper.docx"))
+    section = out.sections[0]
+    margin = section.page_width - section.left_margin - section.right_margin
+    [stop] = out.styles["TOC 2"].paragraph_format.tab_stops
+    assert stop.alignment == WD_TAB_ALIGNMENT.RIGHT and abs(stop.position - margin) <= Inches(0.01)
 
 
 def test_front_matter_paper_overrides_the_references_page_size(tmp_path):
