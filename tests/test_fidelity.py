@@ -319,3 +319,49 @@ def test_word_contents_page_numbers_stand_at_the_right_margin(tmp_path_factory, 
     assert len(entries) == 3
     for _, _, right, _, text in entries:
         assert abs(right - right_margin) < 1.5, (text, right, right_margin)
+
+
+def test_a_figure_is_read_once_and_whole(tmp_path_factory):
+    """`![caption](…)` says its words twice, as the picture's alt text and
+    as its caption: a reader hears them once, in every format (Word read
+    them twice, from the picture's description and from the caption). A
+    figure whose caption is its own (Quarto's figure div) is read whole:
+    its alt text and its caption (HTML and PDF hid that caption)."""
+    import zipfile
+
+    from lxml import etree, html
+    from readers import pdf_struct_alts, pdf_structure
+    twice = build(tmp_path_factory, FIXTURES / "figures.md")  # the caption is the alt text
+    own = build(tmp_path_factory, FIXTURES / "divs.md")  # alt "The area of operations", a caption
+    caption = "The area of operations, from a Quarto figure div."
+
+    page = html.fromstring(twice.with_suffix(".html").read_bytes())
+    figure = page.xpath("//figure")[0]
+    assert figure.xpath("img/@alt") == ["Figure 1: (U) The area of operations"]
+    assert figure.xpath("figcaption/@aria-hidden") == ["true"]
+    page = html.fromstring(own.with_suffix(".html").read_bytes())
+    [figure] = page.xpath("//figure[@id='fig-map']")
+    assert figure.xpath("img/@alt") == ["The area of operations"]
+    assert figure.xpath("figcaption/@aria-hidden") == []
+    assert " ".join(figure.xpath("string(figcaption)").split()) == f"Figure 1: {caption}"
+
+    assert pdf_struct_alts(twice.with_suffix(".pdf"))["Figure"][0] == "Figure 1: (U) The area of operations"
+    assert "area of operations" not in pdf_structure(twice.with_suffix(".pdf"))
+    assert pdf_struct_alts(own.with_suffix(".pdf"))["Figure"] == ["The area of operations"]
+    tags = " ".join(pdf_structure(own.with_suffix(".pdf")).split())
+    assert "from a Quarto figure div." in tags and tags.count("The area of operations") == 1
+
+    drawing = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    decorative = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
+    for built, described in ((twice, [None, None]), (own, ["The area of operations"])):
+        with zipfile.ZipFile(built.with_suffix(".docx")) as package:
+            body = etree.fromstring(package.read("word/document.xml"))
+        pictures = list(body.iter(f"{drawing}docPr"))
+        assert [p.get("descr") for p in pictures] == described
+        # Word's "Mark as decorative": its caption, below, says it.
+        assert [bool(p.findall(f".//{decorative}")) for p in pictures] == [d is None for d in described]
+        ast = docx_via_pandoc(built.with_suffix(".docx"))
+        said = [pandoc_text(node["c"][1]) for node in pandoc_blocks(ast, "Image")]
+        assert said == [d or "" for d in described]
+    words = [pandoc_text(p["c"]) for p in pandoc_blocks(docx_via_pandoc(own.with_suffix(".docx")), "Para")]
+    assert sum(caption in w for w in words) == 1

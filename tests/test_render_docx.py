@@ -883,9 +883,12 @@ def test_figures_are_word_pictures_with_description_and_caption(tmp_path):
     assert shapes[1].width == text_width  # 1600 px is wider than the page: scaled down
     assert shapes[0].width == min(640 * 9525, text_width)  # 96 pixels to the inch, at most the text width
     root = part(path, "word/document.xml")
-    descriptions = root.xpath("//wp:docPr/@descr", namespaces={
+    # Each caption says what its picture's alt text says: the pictures are
+    # decorative, the captions read (tests/test_fidelity.py).
+    pictures = root.xpath("//wp:docPr", namespaces={
         "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"})
-    assert descriptions == ["(U) The area of operations", "(U) A photograph wider than the page"]
+    assert [p.get("descr") for p in pictures] == [None, None]
+    assert all(p.xpath(".//*[local-name()='decorative']/@val") == ["1"] for p in pictures)
     captions = [p for p in document.paragraphs if p.style.name == "Caption"]
     assert [p._p.xpath("w:fldSimple/@w:instr") for p in captions] == [[" SEQ Figure \\* ARABIC "]] * 2
     assert captions[0].text == "Figure : (U) The area of operations"
@@ -917,11 +920,12 @@ def test_svg_figure_is_the_svg_with_a_png_for_older_readers(tmp_path):
     assert etree.QName(svg_blip).localname == "svgBlip"
     assert rels[svg_blip.get(f"{{{R}}}embed")].target_part.partname == "/word/media/image1.svg"
     assert document.inline_shapes[0].width == 480 * 9525  # 480 CSS pixels
-    # pandoc knows Word's extension: it reads the SVG, with its alt text and caption.
+    # pandoc knows Word's extension: it reads the SVG, and its caption (the
+    # picture is decorative: the caption says its alt text).
     ast = pandoc_json(path)
     images = nodes(ast, "Image")
     assert len(images) == 1 and images[0]["c"][2][0] == "media/image1.svg"
-    assert stringify(images[0]["c"][1]) == "(U) Patrol routes through the gap"
+    assert stringify(images[0]["c"][1]) == ""
     # (pandoc drops a caption's "Figure 1" label with its SEQ field; the text stays)
     assert any(stringify(p["c"]).endswith(": (U) Patrol routes through the gap")
                for p in nodes(ast, "Para"))

@@ -252,12 +252,14 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.figure(data_uri(path, mime), alt,
                                      marked(portion, inlines(caption, ctx), ctx), ident,
                                      f"{node.prefix}{number}" if number else number, ctx.labels,
-                                     sizes.css(node.display_width, node.display_height))
+                                     sizes.css(node.display_width, node.display_height),
+                                     m.caption_repeats_alt(node))
         case m.FigureGroup(figures=figures, columns=columns, caption=caption, id=ident, number=number,
                            portion=portion):
             return ctx.macros.figure_group(
                 [(data_uri(f.path, f.mime), f.alt, marked(f.portion, inlines(f.caption, ctx), ctx), f.id,
-                  f.letter, sizes.css(f.display_width, f.display_height)) for f in figures],
+                  f.letter, sizes.css(f.display_width, f.display_height),
+                  m.caption_repeats_alt(f) or not f.caption) for f in figures],
                 columns, marked(portion, inlines(caption, ctx), ctx), ident, number, ctx.labels)
         case m.Table(head=head, rows=rows, aligns=aligns, widths=widths, caption=caption, id=ident,
                      number=number, portion=portion):
