@@ -410,3 +410,34 @@ def test_the_banner_looks_the_same_in_pdf_and_word(paper, paper_in_libreoffice, 
         assert head[3] > top_bottom and abs(head[1] - left) < 3, (pdf, head, top_bottom)
         [number] = [line for line in lines if line[4] == "Page 2 of 3"]
         assert number[3] > bottom_top and abs((number[1] + number[2]) / 2 - width / 2) < 3, (pdf, number)
+
+
+def test_what_a_box_holds_stays_in_it_in_pdf_and_word(tmp_path_factory, tmp_path):
+    """A list or code inside a note stands in the note's shaded box, and a
+    list or a quotation inside a quotation is indented within it, in Word
+    as in the PDF (Word set them at the margin, outside the box). Read from
+    LibreOffice's layout and a 72 dpi rendering; pandoc still reads the
+    lists as lists and the code as code."""
+    from PIL import Image
+    from readers import pdf_lines, soffice_to_pdf, tool
+    built = build(tmp_path_factory, FIXTURES / "boxes.md")
+    for pdf in (built.with_suffix(".pdf"), soffice_to_pdf(built.with_suffix(".docx"), built.parent / "lo")):
+        found = [(text, x0, x1, y) for page, x0, x1, y, text in pdf_lines(pdf) if page == 1]
+
+        def line(words: str) -> tuple[float, float, float]:  # after its bullet, if any
+            [(x0, x1, y)] = [(x0, x1, y) for text, x0, x1, y in found
+                             if text == words or text.endswith(" " + words)]
+            return x0, x1, y
+        tool("pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-png", "-singlefile", pdf, tmp_path / pdf.stem)
+        image = Image.open(tmp_path / f"{pdf.stem}.png").convert("RGB")
+        _, right, top = line("Take these on every patrol:")
+        box = image.getpixel((int(right) + 20, int(top) + 5))  # the note's fill, right of the text
+        assert box != (255, 255, 255), pdf
+        for inside in ("radio and spare batteries;", "with its seal unbroken."):
+            assert image.getpixel((int(right) + 20, int(line(inside)[2]) + 5)) == box, (pdf, inside)
+        assert image.getpixel((int(right) + 20, int(line("check --all")[2]) + 5)) != (255, 255, 255), pdf
+        said = line("The orders said:")[0]
+        assert line("hold the bridge;")[0] > said + 5 and line("And a quotation inside it.")[0] > said + 5, pdf
+        assert line("After the quote.")[0] < said - 5, pdf
+    ast = docx_via_pandoc(built.with_suffix(".docx"))
+    assert len(pandoc_blocks(ast, "BulletList")) == 3 and len(pandoc_blocks(ast, "CodeBlock")) == 1
