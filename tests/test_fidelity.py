@@ -441,3 +441,25 @@ def test_what_a_box_holds_stays_in_it_in_pdf_and_word(tmp_path_factory, tmp_path
         assert line("After the quote.")[0] < said - 5, pdf
     ast = docx_via_pandoc(built.with_suffix(".docx"))
     assert len(pandoc_blocks(ast, "BulletList")) == 3 and len(pandoc_blocks(ast, "CodeBlock")) == 1
+
+
+def test_the_title_block_is_the_same_in_pdf_and_word(tmp_path_factory):
+    """A short briefing's title block: the PDF listed "Organization: …,
+    Authors: …, Date: …" with bold labels, Word the date and authors first
+    (pandoc reads those two as metadata there) with muted labels in a
+    column of their own. Now both give the same rows in Word's order, the
+    values in a column 32 mm from the margin."""
+    from readers import pdf_lines, soffice_to_pdf
+    built = build(tmp_path_factory, FIXTURES / "elements.md", "--to", "pdf,docx")
+    expected = [("Date", "2026-11-25"), ("Authors", "A. Analyst, B. Officer"),
+                ("Organization", "Joint Staff Directorate"), ("Version", "1.0")]
+    for pdf in (built.with_suffix(".pdf"), soffice_to_pdf(built.with_suffix(".docx"), built.parent / "lo")):
+        lines = [line for line in pdf_lines(pdf) if line[0] == 1]
+        left = min(x0 for _, x0, *_ in lines)
+        rows = []
+        for label, _ in expected:
+            [y] = [y for _, x0, _, y, text in lines if text.split(":")[0] == label and x0 < left + 1]
+            row = sorted((x0, text) for _, x0, _, top, text in lines if abs(top - y) < 2)
+            rows.append((y, " ".join(text for _, text in row), row[-1][0] - left))
+        assert [text for _, text, _ in sorted(rows)] == [f"{a} {b}" for a, b in expected], (pdf, rows)
+        assert all(abs(column - 32 * 72 / 25.4) < 2 for *_, column in rows), (pdf, rows)
