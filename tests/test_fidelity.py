@@ -253,22 +253,29 @@ def test_a_distribution_statements_date_stays_on_one_line(tmp_path_factory):
         assert "25\u00a0November\u00a02026" in package.read("word/document.xml").decode()
 
 
+FILL = "a an the to of in at by we so".split()
+
+
 def test_no_hyphen_inside_identifiers_urls_or_code(tmp_path_factory):
     """Print hyphenates long words (it split 'www.counterterrorismcoopera-
-    tion.example.org'); an identifier, URL, path or code word is never
-    split with a hyphen, while ordinary words still are."""
+    tion.example.org', and a file's name '.Ren-viron'); an identifier, URL,
+    path, file name, command-line option or code word is never split with
+    a hyphen, while ordinary words still are."""
     from readers import pdf_text
     identifiers = ["ConfigurationManagerFactory", "interoperability_requirements_matrix",
                    "www.counterterrorismcooperation.example.org/documentation",
                    "counterinsurgency2026responsibilities", "getInternationalizationSettings",
-                   "`internationalizationconfiguration`"]
+                   "`internationalizationconfiguration`", ".environmentconfiguration", ".Renviron",
+                   "--noninteractiveconfiguration"]
     words = "The institutionalization of counterinsurgency responsibilities requires"
     folder = tmp_path_factory.mktemp("hyphens")
     source = folder / "hyphens.md"
     source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n"
-                      + " ".join(f"{words} {i}" for i in identifiers * 3) + "\n", encoding="utf-8")
+                      + " ".join(f"{words} {' '.join(FILL[:k % len(FILL)])} {i}"  # at many places in the line
+                                 for k in range(24) for i in identifiers) + "\n", encoding="utf-8")
     text = pdf_text(build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf"))
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line.strip() for line in text.splitlines()  # the text, without the page furniture
+             if line.strip() and not re.fullmatch(r"UNCLASSIFIED|T|Page \d+ of \d+", line.strip())]
     broken = [(line.split()[-1], after.split()[0]) for line, after in zip(lines, lines[1:])
               if line.endswith("\u2010")]
     assert broken  # hyphenation is on
@@ -463,3 +470,18 @@ def test_the_title_block_is_the_same_in_pdf_and_word(tmp_path_factory):
             rows.append((y, " ".join(text for _, text in row), row[-1][0] - left))
         assert [text for _, text, _ in sorted(rows)] == [f"{a} {b}" for a, b in expected], (pdf, rows)
         assert all(abs(column - 32 * 72 / 25.4) < 2 for *_, column in rows), (pdf, rows)
+
+
+def test_no_word_is_hyphenated_alone_on_a_line(tmp_path_factory):
+    """WeasyPrint hyphenated the first word of a text that fitted its line
+    but for the space at its end (the space before a link or code), and set
+    the piece alone on a line: 'paramet-' under '... names of query', 'includ-'
+    under '... All references'. Every hyphenated line now has words before
+    its last."""
+    from conftest import ROOT
+    from readers import pdf_text
+    for name in ("usgs-dataretrieval-readme", "cisa-scuba-removed-policies"):
+        pdf = build(tmp_path_factory, ROOT / "tests" / "corpus" / f"{name}.md", "--to", "pdf")
+        lines = [line.strip() for line in pdf_text(pdf.with_suffix(".pdf")).splitlines()]
+        assert [line for line in lines if re.fullmatch(r"\S+\u2010", line)] == [], name
+        assert any(line.endswith("\u2010") for line in lines), name  # hyphenation is on

@@ -128,8 +128,11 @@ def unbroken_dates(blocks: tuple[MarkingBlock, ...], meta: m.Meta) -> list[Marki
 
 # A word that is an identifier, a URL, a path or an address: letters and
 # digits mixed, an underscore, a capital inside a word, two capitals, a dot
-# or @ between letters, a slash. Print hyphenates words; never these.
-IDENTIFIER = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]|_|[a-z][A-Z]|[A-Z]{2}|\w[.@]\w|/")
+# or @ between letters, a slash; a file's name after a dot (.Renviron), an
+# option after its dashes (--verbose, which smart punctuation makes
+# –verbose). Print hyphenates words; never these.
+IDENTIFIER = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]|_|[a-z][A-Z]|[A-Z]{2}|\w[.@]\w|/"
+                        r"|(?<![\w.])\.\w|(?<!\S)[-\u2013\u2014]+\w")
 WORDS = re.compile(r"(\s+)")
 
 
