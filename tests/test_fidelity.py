@@ -485,3 +485,26 @@ def test_no_word_is_hyphenated_alone_on_a_line(tmp_path_factory):
         lines = [line.strip() for line in pdf_text(pdf.with_suffix(".pdf")).splitlines()]
         assert [line for line in lines if re.fullmatch(r"\S+\u2010", line)] == [], name
         assert any(line.endswith("\u2010") for line in lines), name  # hyphenation is on
+
+
+def test_a_tables_short_words_stay_whole_and_its_long_ones_wrap(tmp_path_factory):
+    """A cell could break anywhere, so a column beside one with a very long
+    word was squeezed below its own words ('GIUK' stood as 'GIU' over 'K');
+    a cell that could not would run off the page. Now a column is as wide
+    as its longest word, and a word longer than a narrow column breaks
+    where it must, inside the text's width."""
+    from readers import pdf_lines, pdf_page_size
+    identifier = "interoperability_requirements_matrix_" * 4
+    folder = tmp_path_factory.mktemp("cells")
+    source = folder / "cells.md"
+    source.write_text("---\ntitle: Cells\nclassification: UNCLASSIFIED\n---\n| Term | Meaning |\n|:--|:--|\n"
+                      f"| GIUK | Greenland, Iceland, United Kingdom gap; a {'wordwrapping' * 7} |\n"
+                      f"| SLOC | {identifier} and more words |\n| `MS.AAD` | `{'Get-Scuba' * 8}` |\n",
+                      encoding="utf-8")
+    pdf = build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf")
+    lines = pdf_lines(pdf)
+    words = [word for *_, text in lines for word in text.split()]
+    assert "GIUK" in words and "SLOC" in words
+    right = pdf_page_size(pdf)[0] - 36 * 72 / 25.4
+    assert all(x1 <= right + 1 for _, _, x1, _, _ in lines), max(x1 for _, _, x1, _, _ in lines)
+    assert not any(identifier in word for word in words)  # broken across lines, inside the width
