@@ -54,6 +54,17 @@ def pdf_outline_titles(path: Path) -> list[str]:
     return list(walk(data["outlines"]))
 
 
+def pdf_outline_pages(path: Path) -> list[tuple[str, int]]:
+    """The PDF's bookmarks in order, each with the page it leads to (qpdf)."""
+    data = json.loads(tool("qpdf", "--json", "--json-key=outlines", path))
+
+    def walk(items):
+        for item in items:
+            yield item["title"], item["destpageposfrom1"]
+            yield from walk(item["kids"])
+    return list(walk(data["outlines"]))
+
+
 def pdf_structure(path: Path) -> str:
     """The PDF's tag tree with its text, as poppler reads it (what a screen
     reader follows)."""

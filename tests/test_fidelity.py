@@ -508,3 +508,29 @@ def test_a_tables_short_words_stay_whole_and_its_long_ones_wrap(tmp_path_factory
     right = pdf_page_size(pdf)[0] - 36 * 72 / 25.4
     assert all(x1 <= right + 1 for _, _, x1, _, _ in lines), max(x1 for _, _, x1, _, _ in lines)
     assert not any(identifier in word for word in words)  # broken across lines, inside the width
+
+
+@pytest.mark.parametrize("name, paper", [("mkdocs-admonitions", "a4"), ("divs", "letter")])
+def test_word_contents_count_the_boxes_of_notes_and_code(tmp_path_factory, name, paper):
+    """The contents' page numbers, worked out before Word lays the file out,
+    left out the space a note's or a code block's box takes (its borders and
+    their padding): a section after a few notes was numbered a page early.
+    Each entry's page is now the page of its heading in LibreOffice's layout
+    (its PDF's bookmarks)."""
+    import docx
+    from conftest import ROOT
+    from readers import pdf_outline_pages, soffice_to_pdf
+    folder = tmp_path_factory.mktemp(f"boxes-{name}")
+    original = next(p for p in (FIXTURES / f"{name}.md", ROOT / "tests" / "corpus" / f"{name}.md") if p.exists())
+    source = folder / f"{name}.md"
+    source.write_text(original.read_text(encoding="utf-8").replace(
+        "---\n", f"---\ntoc: true\npaper: {paper}\n", 1), encoding="utf-8")
+    for image in (original.parent / "images").glob("*"):
+        (folder / "images").mkdir(exist_ok=True)
+        (folder / "images" / image.name).write_bytes(image.read_bytes())
+    built = build(tmp_path_factory, source, "--to", "docx").with_suffix(".docx")
+    shown = [p.text.rsplit("\t", 1) for p in docx.Document(str(built)).paragraphs
+             if re.fullmatch(r"TOC \d", p.style.name)]
+    laid_out = dict(pdf_outline_pages(soffice_to_pdf(built, built.parent / "lo")))
+    assert shown and [(title, int(page)) for title, page in shown] == [
+        (title, laid_out[title]) for title, _ in shown]
