@@ -21,6 +21,7 @@ import copy
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from pipeline.render.docx.package import based_on_chain
 from pipeline.render.docx.state import State
 
 MAX_SPACE = 31  # points: the most a border's w:space may say
@@ -130,16 +131,7 @@ def inherited(style_id: str | None, tag: str, state: State):
 def style_chain(style_id: str | None, kind: str, state: State) -> list:
     """The w:pPr (or w:rPr) of a style and of those it is based on, nearest first."""
     styles = {s.get(qn("w:styleId")): s for s in state.package.styles.element.findall(qn("w:style"))}
-    found, seen = [], set()
-    style = styles.get(style_id or "")
-    while style is not None and style.get(qn("w:styleId")) not in seen:
-        seen.add(style.get(qn("w:styleId")))
-        properties = style.find(qn(f"w:{kind}"))
-        if properties is not None:
-            found.append(properties)
-        based = style.find(qn("w:basedOn"))
-        style = styles.get(based.get(qn("w:val"))) if based is not None else None
-    return found
+    return based_on_chain(styles, style_id or "", kind)
 
 
 def level_properties(state: State, num_id: str, level: str) -> list:

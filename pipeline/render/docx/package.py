@@ -128,6 +128,21 @@ def text_height(package: Docx) -> int:
     return (section.page_height or 0) - (section.top_margin or 0) - (section.bottom_margin or 0)
 
 
+def based_on_chain(styles: dict, style_id: str, kind: str) -> list:
+    """The w:pPr (or w:rPr) of the style `style_id` and of those it is based
+    on, nearest first; `styles`: the w:style elements by id."""
+    found, seen = [], set()
+    style = styles.get(style_id)
+    while style is not None and style.get(qn("w:styleId")) not in seen:
+        seen.add(style.get(qn("w:styleId")))
+        properties = style.find(qn(f"w:{kind}"))
+        if properties is not None:
+            found.append(properties)
+        based = style.find(qn("w:basedOn"))
+        style = styles.get(based.get(qn("w:val"))) if based is not None else None
+    return found
+
+
 def style_font(package: Docx, name: str) -> tuple[str, float, bool]:
     """The font family, size (points) and boldness a paragraph style gives
     its text, through the styles it is based on and the document defaults."""

@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from pipeline.render import measure
+from pipeline.render.docx.package import based_on_chain
 from pipeline.render.docx.state import State
 
 EMU_PER_TWIP = 635
@@ -90,15 +91,7 @@ class Styles:
     def chain(self, style_id: str | None, kind: str, table: str | None = None) -> list:
         """The w:pPr or w:rPr of a style and those it is based on, nearest
         first, then those of the table style it sits in, then the defaults."""
-        found, seen = [], set()
-        style = self.by_id.get(style_id or self.normal or "")
-        while style is not None and style.get(qn("w:styleId")) not in seen:
-            seen.add(style.get(qn("w:styleId")))
-            properties = style.find(qn(f"w:{kind}"))
-            if properties is not None:
-                found.append(properties)
-            based = style.find(qn("w:basedOn"))
-            style = self.by_id.get(based.get(qn("w:val"))) if based is not None else None
+        found = based_on_chain(self.by_id, style_id or self.normal or "", kind)
         if table is not None:
             found += [c for c in self.chain(table, kind)
                       if c is not self.default_ppr and c is not self.default_rpr]
