@@ -326,3 +326,26 @@ def ooxml_errors_of(path: str | Path) -> list[str]:
     from openxml_audit.validator import OpenXmlValidator
     result = OpenXmlValidator().validate(Path(path))
     return [f"{getattr(error, 'part_uri', '?')}: {error.description}" for error in result.errors]
+
+
+def banner_bars(pdf: Path, page: int, folder: Path) -> list[tuple[int, int, int, int]]:
+    """The coloured bars of a page (the banners) as a reader sees them:
+    (left, top, right, bottom) in points, from a 72 dpi rendering."""
+    from PIL import Image
+    prefix = folder / f"{pdf.stem}-bars-{page}"
+    tool("pdftoppm", "-r", "72", "-f", str(page), "-l", str(page), "-png", "-singlefile", pdf, prefix)
+    image = Image.open(prefix.with_suffix(".png")).convert("RGB")
+    coloured = [[max(p) - min(p) > 80 for p in (image.getpixel((x, y)) for x in range(image.width))]
+                for y in range(image.height)]
+    rows = [y for y, row in enumerate(coloured) if sum(row) > 40]
+    bars, start = [], None
+    for y in rows + [None]:
+        if start is None:
+            start = previous = y
+        elif y != previous + 1:
+            xs = [x for row in coloured[start:previous + 1] for x, c in enumerate(row) if c]
+            bars.append((min(xs), start, max(xs), previous))
+            start = previous = y
+        else:
+            previous = y
+    return bars

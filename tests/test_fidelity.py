@@ -374,37 +374,13 @@ def test_a_figure_is_read_once_and_whole(tmp_path_factory):
     assert sum(caption in w for w in words) == 1
 
 
-def banner_bars(pdf: Path, page: int, folder: Path) -> list[tuple[int, int, int, int]]:
-    """The coloured bars of a page (the banners) as a reader sees them:
-    (left, top, right, bottom) in points, from a 72 dpi rendering."""
-    from PIL import Image
-    from readers import tool
-    prefix = folder / f"{pdf.stem}-bars-{page}"
-    tool("pdftoppm", "-r", "72", "-f", str(page), "-l", str(page), "-png", "-singlefile", pdf, prefix)
-    image = Image.open(prefix.with_suffix(".png")).convert("RGB")
-    coloured = [[max(p) - min(p) > 80 for p in (image.getpixel((x, y)) for x in range(image.width))]
-                for y in range(image.height)]
-    rows = [y for y, row in enumerate(coloured) if sum(row) > 40]
-    bars, start = [], None
-    for y in rows + [None]:
-        if start is None:
-            start = previous = y
-        elif y != previous + 1:
-            xs = [x for row in coloured[start:previous + 1] for x, c in enumerate(row) if c]
-            bars.append((min(xs), start, max(xs), previous))
-            start = previous = y
-        else:
-            previous = y
-    return bars
-
-
 def test_the_banner_looks_the_same_in_pdf_and_word(paper, paper_in_libreoffice, tmp_path):
     """Word and the HTML page draw the banner as a bar across the text
     column, the running head under the top one, the page number under the
     bottom one; the PDF drew a short bar with the running head beside it,
     and a long title ran under the bar. Now the PDF's page is Word's: bars
     as wide as the text, the running head and the page number clear of them."""
-    from readers import pdf_lines, pdf_page_size
+    from readers import banner_bars, pdf_lines, pdf_page_size
     for pdf in (paper.with_suffix(".pdf"), paper_in_libreoffice):
         width, height = pdf_page_size(pdf)
         lines = [line for line in pdf_lines(pdf) if line[0] == 2]
