@@ -156,7 +156,7 @@ def section_xml(section: Section, env: Env, state: State) -> list:
         heading = paragraph(env, state, f"Heading {min(section.level, 6)}",
                             (Text(text=section.attachment.heading),), section.portion)
         if env.military:
-            unnumbered(heading)
+            unnumbered(heading, state)
         bookmark(heading, bookmark_name(section.id), state.bookmark_id(),
                  skip=PORTION_RUNS if section.portion else 0)
         content = [start, heading, *blocks_xml(section.blocks, env, state, Where())]
@@ -177,7 +177,7 @@ def plain_section_xml(section: Section, env: Env, state: State) -> list:
     if section.paragraph_level:  # numbering: military, at its level of the scheme
         number_paragraph(heading, section.paragraph_level, state)
     elif env.military:
-        unnumbered(heading)
+        unnumbered(heading, state)
     bookmark(heading, bookmark_name(section.id), state.bookmark_id(),
              skip=PORTION_RUNS if section.portion else 0)
     content = [heading, *blocks_xml(section.blocks, env, state, Where())]
