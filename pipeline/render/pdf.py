@@ -104,7 +104,7 @@ def running_head(text: str, meta: m.Meta, sans: str, boxes: Margins) -> str:
     """An annex's running head, shortened as the briefing's to its box."""
     from pipeline.render import measure
 
-    return measure.shorten(text, 0.92 * boxes.side * MM, measure.face(measure.first_family(sans)), HEAD_SIZE)
+    return measure.shorten(text, boxes.width * MM, measure.face(measure.first_family(sans)), HEAD_SIZE)
 
 
 def wrapped_lines(text: str, width: float, measure_width) -> int:
