@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from readers import ooxml_errors_of  # noqa: F401 - the validator, by name for the pool's process
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = ROOT / "source" / "military-diplomacy-counter-terrorism.md"
@@ -86,22 +88,15 @@ def pytest_collection_modifyitems(items):
 
 # Every DOCX a test builds is checked against the OOXML schemas (and the
 # Open XML SDK's semantic rules) by openxml-audit, an independent validator:
-# Word answers a schema-invalid part with a repair prompt. In this process the
-# DOCX backend's bytes are caught as it returns them; files a test's own
-# folder holds afterwards (built by a subprocess or a forked worker) are
-# checked at its end too. A process of its own validates while the test goes
-# on (about 80 ms a file, on the machine's other core); the test waits for
-# its files' verdicts at its end and fails with them.
-def ooxml_errors_of(path: str | Path) -> list[str]:
-    """openxml-audit's findings for one file, each `part: message`. A fresh
-    validator each time (40 ms): openxml-audit 0.8.0 caches what one part
-    says of another by id() of the package, so a validator that has checked
-    other files can take a later file's footnotes for an earlier one's."""
-    from openxml_audit.validator import OpenXmlValidator
-    result = OpenXmlValidator().validate(Path(path))
-    return [f"{getattr(error, 'part_uri', '?')}: {error.description}" for error in result.errors]
-
-
+# Word answers a schema-invalid part with a repair prompt. For the whole
+# session, the DOCX backend's bytes are caught as it returns them in this
+# process (a module's fixtures build before any test's own fixtures run);
+# and every folder a test or fixture makes is looked through when the test
+# ends, for DOCX files built elsewhere (a subprocess, a forked worker), and
+# once more at the session's end, for files written into a folder later. A
+# process of its own validates while the tests go on (about 80 ms a file, on
+# the machine's other core); a test waits for the verdicts at its end, and
+# fails with them.
 @pytest.fixture(scope="session")
 def ooxml_pool():
     import concurrent.futures
@@ -122,39 +117,75 @@ def built_by_briefing(path: Path) -> bool:
                 and b'name="Classification"' in package.read("docProps/custom.xml"))
 
 
-@pytest.fixture(autouse=True)
-def docx_schema_valid(request, ooxml_pool, tmp_path_factory, monkeypatch):
-    import hashlib
+class OoxmlChecks:
+    """The session's DOCX checks: what was checked (by content), what waits
+    for a verdict, the folders tests and fixtures made and which of them
+    have been looked through."""
 
+    def __init__(self, pool, folder: Path) -> None:
+        self.pool, self.folder, self.pid = pool, folder, os.getpid()
+        self.checked: set[str] = set()
+        self.pending: list = []
+        self.folders: list[Path] = []
+        self.looked = 0  # folders[:looked] looked through at a test's end
+        self.seen: set[tuple[str, int, int]] = set()
+
+    def check(self, data: bytes, name: str) -> None:
+        import hashlib
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in self.checked:
+            return
+        self.checked.add(digest)
+        path = self.folder / f"{len(self.checked)}.docx"
+        path.write_bytes(data)
+        self.pending.append((name, self.pool.submit(ooxml_errors_of, str(path))))
+
+    def look_through(self, folders: list[Path]) -> None:
+        for folder in folders:
+            for path in sorted(folder.rglob("*.docx")) if folder.is_dir() else ():
+                stat = path.stat()
+                if (key := (str(path), stat.st_mtime_ns, stat.st_size)) in self.seen:
+                    continue
+                self.seen.add(key)
+                if built_by_briefing(path):
+                    self.check(path.read_bytes(), str(path))
+
+    def failures(self) -> list[str]:
+        done, self.pending = self.pending, []
+        return [f"{name}: {error}" for name, future in done for error in future.result()]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ooxml_checks(ooxml_pool, tmp_path_factory):
     from pipeline.render import docx as backend
 
-    checked: set[str] = set()
-    pending: list = []
-    folders: list[Path] = []
-    render = backend.render
-
-    def check(data: bytes, name: str) -> None:
-        digest = hashlib.sha256(data).hexdigest()
-        if digest in checked:
-            return
-        checked.add(digest)
-        if not folders:
-            folders.append(tmp_path_factory.mktemp("ooxml", numbered=True))
-        path = folders[0] / f"{len(checked)}.docx"
-        path.write_bytes(data)
-        pending.append((name, ooxml_pool.submit(ooxml_errors_of, str(path))))
+    checks = OoxmlChecks(ooxml_pool, tmp_path_factory.mktemp("ooxml"))
+    render, mktemp = backend.render, pytest.TempPathFactory.mktemp
 
     def validated(doc, ctx, reporter):
         data = render(doc, ctx, reporter)
-        check(data, doc.path)
+        if os.getpid() == checks.pid:  # a forked worker's files are looked for on disk
+            checks.check(data, doc.path)
         return data
 
-    monkeypatch.setattr(backend, "render", validated)
+    def made(factory, basename, numbered=True):
+        folder = mktemp(factory, basename, numbered)
+        checks.folders.append(folder)
+        return folder
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(backend, "render", validated)
+        patch.setattr(pytest.TempPathFactory, "mktemp", made)
+        yield checks
+        checks.look_through(checks.folders)  # files written into a folder after its test
+        failures = checks.failures()
+    assert not failures, "DOCX parts not valid OOXML:\n" + "\n".join(failures[:20])
+
+
+@pytest.fixture(autouse=True)
+def docx_schema_valid(ooxml_checks):
     yield
-    own = request.node.funcargs.get("tmp_path")
-    if own is not None:
-        for path in sorted(Path(own).rglob("*.docx")):
-            if built_by_briefing(path):
-                check(path.read_bytes(), str(path))
-    failures = [f"{name}: {error}" for name, future in pending for error in future.result()]
+    new, ooxml_checks.looked = ooxml_checks.folders[ooxml_checks.looked:], len(ooxml_checks.folders)
+    ooxml_checks.look_through(new)
+    failures = ooxml_checks.failures()
     assert not failures, "DOCX parts not valid OOXML:\n" + "\n".join(failures[:20])

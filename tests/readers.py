@@ -54,6 +54,17 @@ def pdf_outline_titles(path: Path) -> list[str]:
     return list(walk(data["outlines"]))
 
 
+def pdf_outline_pages(path: Path) -> list[tuple[str, int]]:
+    """The PDF's bookmarks in order, each with the page it leads to (qpdf)."""
+    data = json.loads(tool("qpdf", "--json", "--json-key=outlines", path))
+
+    def walk(items):
+        for item in items:
+            yield item["title"], item["destpageposfrom1"]
+            yield from walk(item["kids"])
+    return list(walk(data["outlines"]))
+
+
 def pdf_structure(path: Path) -> str:
     """The PDF's tag tree with its text, as poppler reads it (what a screen
     reader follows)."""
@@ -305,3 +316,36 @@ def pdf_images(path: Path) -> list[tuple[int, float, float, float, float]]:
             found.append((int(page.get("number")), *(float(image.get(k)) / scale
                                                      for k in ("left", "top", "width", "height"))))
     return found
+
+
+def ooxml_errors_of(path: str | Path) -> list[str]:
+    """openxml-audit's findings for one file, each `part: message`. A fresh
+    validator each time (40 ms): openxml-audit 0.8.0 caches what one part
+    says of another by id() of the package, so a validator that has checked
+    other files can take a later file's footnotes for an earlier one's."""
+    from openxml_audit.validator import OpenXmlValidator
+    result = OpenXmlValidator().validate(Path(path))
+    return [f"{getattr(error, 'part_uri', '?')}: {error.description}" for error in result.errors]
+
+
+def banner_bars(pdf: Path, page: int, folder: Path) -> list[tuple[int, int, int, int]]:
+    """The coloured bars of a page (the banners) as a reader sees them:
+    (left, top, right, bottom) in points, from a 72 dpi rendering."""
+    from PIL import Image
+    prefix = folder / f"{pdf.stem}-bars-{page}"
+    tool("pdftoppm", "-r", "72", "-f", str(page), "-l", str(page), "-png", "-singlefile", pdf, prefix)
+    image = Image.open(prefix.with_suffix(".png")).convert("RGB")
+    coloured = [[max(p) - min(p) > 80 for p in (image.getpixel((x, y)) for x in range(image.width))]
+                for y in range(image.height)]
+    rows = [y for y, row in enumerate(coloured) if sum(row) > 40]
+    bars, start = [], None
+    for y in rows + [None]:
+        if start is None:
+            start = previous = y
+        elif y != previous + 1:
+            xs = [x for row in coloured[start:previous + 1] for x, c in enumerate(row) if c]
+            bars.append((min(xs), start, max(xs), previous))
+            start = previous = y
+        else:
+            previous = y
+    return bars

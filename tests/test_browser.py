@@ -112,3 +112,21 @@ def test_printed_page_has_the_banner_top_and_bottom_of_every_page(browser):
         for top in (True, False):
             band = " ".join(pdf_band(pdf, page, top=top, height_pt=50).split())
             assert band.count("UNCLASSIFIED") == 1, (page, top, band)
+
+
+def test_the_printed_banner_is_a_bar_across_the_text(browser, tmp_path):
+    """As the PDF and the Word file draw it (tests/test_fidelity.py): the
+    browser's print set it in a box as wide as the word, in the middle of
+    the margin. Now it spans the page's text area (screen.css's 16 mm
+    margins), every line of text within its span."""
+    from readers import banner_bars, pdf_lines, pdf_page_size
+    _, out = browser
+    pdf = out / "print.pdf"
+    width, _ = pdf_page_size(pdf)
+    margin = 16 * 72 / 25.4
+    bars = [bar for bar in banner_bars(pdf, 1, tmp_path) if bar[3] - bar[1] < 40]  # not the DRAFT letters
+    assert len(bars) >= 2
+    lines = [line for line in pdf_lines(pdf) if line[0] == 1]
+    for bar_left, _, bar_right, _ in (bars[0], bars[-1]):
+        assert abs(bar_left - margin) < 3 and abs(bar_right - (width - margin)) < 3, (bar_left, bar_right)
+        assert all(bar_left <= x0 and x1 <= bar_right + 1 for _, x0, x1, _, _ in lines)

@@ -253,22 +253,29 @@ def test_a_distribution_statements_date_stays_on_one_line(tmp_path_factory):
         assert "25\u00a0November\u00a02026" in package.read("word/document.xml").decode()
 
 
+FILL = "a an the to of in at by we so".split()
+
+
 def test_no_hyphen_inside_identifiers_urls_or_code(tmp_path_factory):
     """Print hyphenates long words (it split 'www.counterterrorismcoopera-
-    tion.example.org'); an identifier, URL, path or code word is never
-    split with a hyphen, while ordinary words still are."""
+    tion.example.org', and a file's name '.Ren-viron'); an identifier, URL,
+    path, file name, command-line option or code word is never split with
+    a hyphen, while ordinary words still are."""
     from readers import pdf_text
     identifiers = ["ConfigurationManagerFactory", "interoperability_requirements_matrix",
                    "www.counterterrorismcooperation.example.org/documentation",
                    "counterinsurgency2026responsibilities", "getInternationalizationSettings",
-                   "`internationalizationconfiguration`"]
+                   "`internationalizationconfiguration`", ".environmentconfiguration", ".Renviron",
+                   "--noninteractiveconfiguration"]
     words = "The institutionalization of counterinsurgency responsibilities requires"
     folder = tmp_path_factory.mktemp("hyphens")
     source = folder / "hyphens.md"
     source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n"
-                      + " ".join(f"{words} {i}" for i in identifiers * 3) + "\n", encoding="utf-8")
+                      + " ".join(f"{words} {' '.join(FILL[:k % len(FILL)])} {i}"  # at many places in the line
+                                 for k in range(24) for i in identifiers) + "\n", encoding="utf-8")
     text = pdf_text(build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf"))
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line.strip() for line in text.splitlines()  # the text, without the page furniture
+             if line.strip() and not re.fullmatch(r"UNCLASSIFIED|T|Page \d+ of \d+", line.strip())]
     broken = [(line.split()[-1], after.split()[0]) for line, after in zip(lines, lines[1:])
               if line.endswith("\u2010")]
     assert broken  # hyphenation is on
@@ -286,7 +293,7 @@ def test_list_markers_are_the_same_in_pdf_and_word(paper, paper_in_libreoffice):
         assert markers == {"Sustain": "1.", "Norway": "–"}, (pdf, markers)
 
 
-def test_the_banner_stays_on_one_line_beside_the_running_head(tmp_path_factory):
+def test_the_banner_stays_on_one_line(tmp_path_factory):
     """The margin boxes share the top and bottom margins: a marking that
     fits stays whole on one line, top and bottom of every page."""
     from readers import pdf_lines
@@ -296,3 +303,210 @@ def test_the_banner_stays_on_one_line_beside_the_running_head(tmp_path_factory):
         banners = [text for p, *_, text in lines if p == page and "SECRET" in text
                    and "NOFORN" in text and len(text) < 20]
         assert banners == ["SECRET//NOFORN", "SECRET//NOFORN"], (page, banners)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_word_contents_page_numbers_stand_at_the_right_margin(tmp_path_factory, paper):
+    """The contents' right tab stop (its dot leaders' end) was set for A4's
+    text width: on US Letter the page numbers stood 6 mm short of the
+    right margin. In LibreOffice's layout each entry's page number now
+    ends at the margin python-docx reads from the file, on either paper."""
+    import docx
+    from readers import pdf_lines, pdf_page_size, soffice_to_pdf
+    folder = tmp_path_factory.mktemp(f"toc-{paper}")
+    source = folder / f"toc-{paper}.md"
+    source.write_text(f"---\ntitle: Contents\nclassification: UNCLASSIFIED\ntoc: true\npaper: {paper}\n"
+                      "---\n# Situation\n\nText.\n\n## Background\n\nText.\n\n# Assessment\n\nText.\n",
+                      encoding="utf-8")
+    built = build(tmp_path_factory, source, "--to", "docx").with_suffix(".docx")
+    section = docx.Document(str(built)).sections[0]
+    laid_out = soffice_to_pdf(built, built.parent / "lo")
+    right_margin = pdf_page_size(laid_out)[0] - section.right_margin.pt
+    entries = [line for line in pdf_lines(laid_out) if "...." in line[4]]
+    assert len(entries) == 3
+    for _, _, right, _, text in entries:
+        assert abs(right - right_margin) < 1.5, (text, right, right_margin)
+
+
+def test_a_figure_is_read_once_and_whole(tmp_path_factory):
+    """`![caption](…)` says its words twice, as the picture's alt text and
+    as its caption: a reader hears them once, in every format (Word read
+    them twice, from the picture's description and from the caption). A
+    figure whose caption is its own (Quarto's figure div) is read whole:
+    its alt text and its caption (HTML and PDF hid that caption)."""
+    import zipfile
+
+    from lxml import etree, html
+    from readers import pdf_struct_alts, pdf_structure
+    twice = build(tmp_path_factory, FIXTURES / "figures.md")  # the caption is the alt text
+    own = build(tmp_path_factory, FIXTURES / "divs.md")  # alt "The area of operations", a caption
+    caption = "The area of operations, from a Quarto figure div."
+
+    page = html.fromstring(twice.with_suffix(".html").read_bytes())
+    figure = page.xpath("//figure")[0]
+    assert figure.xpath("img/@alt") == ["Figure 1: (U) The area of operations"]
+    assert figure.xpath("figcaption/@aria-hidden") == ["true"]
+    page = html.fromstring(own.with_suffix(".html").read_bytes())
+    [figure] = page.xpath("//figure[@id='fig-map']")
+    assert figure.xpath("img/@alt") == ["The area of operations"]
+    assert figure.xpath("figcaption/@aria-hidden") == []
+    assert " ".join(figure.xpath("string(figcaption)").split()) == f"Figure 1: {caption}"
+
+    assert pdf_struct_alts(twice.with_suffix(".pdf"))["Figure"][0] == "Figure 1: (U) The area of operations"
+    assert "area of operations" not in pdf_structure(twice.with_suffix(".pdf"))
+    assert pdf_struct_alts(own.with_suffix(".pdf"))["Figure"] == ["The area of operations"]
+    tags = " ".join(pdf_structure(own.with_suffix(".pdf")).split())
+    assert "from a Quarto figure div." in tags and tags.count("The area of operations") == 1
+
+    drawing = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    decorative = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
+    for built, described in ((twice, [None, None]), (own, ["The area of operations"])):
+        with zipfile.ZipFile(built.with_suffix(".docx")) as package:
+            body = etree.fromstring(package.read("word/document.xml"))
+        pictures = list(body.iter(f"{drawing}docPr"))
+        assert [p.get("descr") for p in pictures] == described
+        # Word's "Mark as decorative": its caption, below, says it.
+        assert [bool(p.findall(f".//{decorative}")) for p in pictures] == [d is None for d in described]
+        ast = docx_via_pandoc(built.with_suffix(".docx"))
+        said = [pandoc_text(node["c"][1]) for node in pandoc_blocks(ast, "Image")]
+        assert said == [d or "" for d in described]
+    words = [pandoc_text(p["c"]) for p in pandoc_blocks(docx_via_pandoc(own.with_suffix(".docx")), "Para")]
+    assert sum(caption in w for w in words) == 1
+
+
+def test_the_banner_looks_the_same_in_pdf_and_word(paper, paper_in_libreoffice, tmp_path):
+    """Word and the HTML page draw the banner as a bar across the text
+    column, the running head under the top one, the page number under the
+    bottom one; the PDF drew a short bar with the running head beside it,
+    and a long title ran under the bar. Now the PDF's page is Word's: bars
+    as wide as the text, the running head and the page number clear of them."""
+    from readers import banner_bars, pdf_lines, pdf_page_size
+    for pdf in (paper.with_suffix(".pdf"), paper_in_libreoffice):
+        width, height = pdf_page_size(pdf)
+        lines = [line for line in pdf_lines(pdf) if line[0] == 2]
+        left = min(line[1] for line in lines if line[4].startswith("Allied patrols"))
+        (top_left, _, top_right, top_bottom), *_, (bottom_left, bottom_top, bottom_right, _) = \
+            banner_bars(pdf, 2, tmp_path)
+        for bar_left, bar_right in ((top_left, top_right), (bottom_left, bottom_right)):
+            assert abs(bar_left - left) < 3 and abs(bar_right - (width - left)) < 3, (pdf, bar_left, bar_right)
+        [head] = [line for line in lines if line[4].startswith("Maritime Security")]
+        assert head[3] > top_bottom and abs(head[1] - left) < 3, (pdf, head, top_bottom)
+        [number] = [line for line in lines if line[4] == "Page 2 of 3"]
+        assert number[3] > bottom_top and abs((number[1] + number[2]) / 2 - width / 2) < 3, (pdf, number)
+
+
+def test_what_a_box_holds_stays_in_it_in_pdf_and_word(tmp_path_factory, tmp_path):
+    """A list or code inside a note stands in the note's shaded box, and a
+    list or a quotation inside a quotation is indented within it, in Word
+    as in the PDF (Word set them at the margin, outside the box). Read from
+    LibreOffice's layout and a 72 dpi rendering; pandoc still reads the
+    lists as lists and the code as code."""
+    from PIL import Image
+    from readers import pdf_lines, soffice_to_pdf, tool
+    built = build(tmp_path_factory, FIXTURES / "boxes.md")
+    for pdf in (built.with_suffix(".pdf"), soffice_to_pdf(built.with_suffix(".docx"), built.parent / "lo")):
+        found = [(text, x0, x1, y) for page, x0, x1, y, text in pdf_lines(pdf) if page == 1]
+
+        def line(words: str) -> tuple[float, float, float]:  # after its bullet, if any
+            [(x0, x1, y)] = [(x0, x1, y) for text, x0, x1, y in found
+                             if text == words or text.endswith(" " + words)]
+            return x0, x1, y
+        tool("pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-png", "-singlefile", pdf, tmp_path / pdf.stem)
+        image = Image.open(tmp_path / f"{pdf.stem}.png").convert("RGB")
+        _, right, top = line("Take these on every patrol:")
+        box = image.getpixel((int(right) + 20, int(top) + 5))  # the note's fill, right of the text
+        assert box != (255, 255, 255), pdf
+        for inside in ("radio and spare batteries;", "with its seal unbroken."):
+            assert image.getpixel((int(right) + 20, int(line(inside)[2]) + 5)) == box, (pdf, inside)
+        assert image.getpixel((int(right) + 20, int(line("check --all")[2]) + 5)) != (255, 255, 255), pdf
+        said = line("The orders said:")[0]
+        assert line("hold the bridge;")[0] > said + 5 and line("And a quotation inside it.")[0] > said + 5, pdf
+        assert line("After the quote.")[0] < said - 5, pdf
+    ast = docx_via_pandoc(built.with_suffix(".docx"))
+    assert len(pandoc_blocks(ast, "BulletList")) == 3 and len(pandoc_blocks(ast, "CodeBlock")) == 1
+
+
+def test_the_title_block_is_the_same_in_pdf_and_word(tmp_path_factory):
+    """A short briefing's title block: the PDF listed "Organization: …,
+    Authors: …, Date: …" with bold labels, Word the date and authors first
+    (pandoc reads those two as metadata there) with muted labels in a
+    column of their own. Now both give the same rows in Word's order, the
+    values in a column 32 mm from the margin."""
+    from readers import pdf_lines, soffice_to_pdf
+    built = build(tmp_path_factory, FIXTURES / "elements.md", "--to", "pdf,docx")
+    expected = [("Date", "2026-11-25"), ("Authors", "A. Analyst, B. Officer"),
+                ("Organization", "Joint Staff Directorate"), ("Version", "1.0")]
+    for pdf in (built.with_suffix(".pdf"), soffice_to_pdf(built.with_suffix(".docx"), built.parent / "lo")):
+        lines = [line for line in pdf_lines(pdf) if line[0] == 1]
+        left = min(x0 for _, x0, *_ in lines)
+        rows = []
+        for label, _ in expected:
+            [y] = [y for _, x0, _, y, text in lines if text.split(":")[0] == label and x0 < left + 1]
+            row = sorted((x0, text) for _, x0, _, top, text in lines if abs(top - y) < 2)
+            rows.append((y, " ".join(text for _, text in row), row[-1][0] - left))
+        assert [text for _, text, _ in sorted(rows)] == [f"{a} {b}" for a, b in expected], (pdf, rows)
+        assert all(abs(column - 32 * 72 / 25.4) < 2 for *_, column in rows), (pdf, rows)
+
+
+def test_no_word_is_hyphenated_alone_on_a_line(tmp_path_factory):
+    """WeasyPrint hyphenated the first word of a text that fitted its line
+    but for the space at its end (the space before a link or code), and set
+    the piece alone on a line: 'paramet-' under '... names of query', 'includ-'
+    under '... All references'. Every hyphenated line now has words before
+    its last."""
+    from conftest import ROOT
+    from readers import pdf_text
+    for name in ("usgs-dataretrieval-readme", "cisa-scuba-removed-policies"):
+        pdf = build(tmp_path_factory, ROOT / "tests" / "corpus" / f"{name}.md", "--to", "pdf")
+        lines = [line.strip() for line in pdf_text(pdf.with_suffix(".pdf")).splitlines()]
+        assert [line for line in lines if re.fullmatch(r"\S+\u2010", line)] == [], name
+        assert any(line.endswith("\u2010") for line in lines), name  # hyphenation is on
+
+
+def test_a_tables_short_words_stay_whole_and_its_long_ones_wrap(tmp_path_factory):
+    """A cell could break anywhere, so a column beside one with a very long
+    word was squeezed below its own words ('GIUK' stood as 'GIU' over 'K');
+    a cell that could not would run off the page. Now a column is as wide
+    as its longest word, and a word longer than a narrow column breaks
+    where it must, inside the text's width."""
+    from readers import pdf_lines, pdf_page_size
+    identifier = "interoperability_requirements_matrix_" * 4
+    folder = tmp_path_factory.mktemp("cells")
+    source = folder / "cells.md"
+    source.write_text("---\ntitle: Cells\nclassification: UNCLASSIFIED\n---\n| Term | Meaning |\n|:--|:--|\n"
+                      f"| GIUK | Greenland, Iceland, United Kingdom gap; a {'wordwrapping' * 7} |\n"
+                      f"| SLOC | {identifier} and more words |\n| `MS.AAD` | `{'Get-Scuba' * 8}` |\n",
+                      encoding="utf-8")
+    pdf = build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf")
+    lines = pdf_lines(pdf)
+    words = [word for *_, text in lines for word in text.split()]
+    assert "GIUK" in words and "SLOC" in words
+    right = pdf_page_size(pdf)[0] - 36 * 72 / 25.4
+    assert all(x1 <= right + 1 for _, _, x1, _, _ in lines), max(x1 for _, _, x1, _, _ in lines)
+    assert not any(identifier in word for word in words)  # broken across lines, inside the width
+
+
+@pytest.mark.parametrize("name, paper", [("mkdocs-admonitions", "a4"), ("divs", "letter")])
+def test_word_contents_count_the_boxes_of_notes_and_code(tmp_path_factory, name, paper):
+    """The contents' page numbers, worked out before Word lays the file out,
+    left out the space a note's or a code block's box takes (its borders and
+    their padding): a section after a few notes was numbered a page early.
+    Each entry's page is now the page of its heading in LibreOffice's layout
+    (its PDF's bookmarks)."""
+    import docx
+    from conftest import ROOT
+    from readers import pdf_outline_pages, soffice_to_pdf
+    folder = tmp_path_factory.mktemp(f"boxes-{name}")
+    original = next(p for p in (FIXTURES / f"{name}.md", ROOT / "tests" / "corpus" / f"{name}.md") if p.exists())
+    source = folder / f"{name}.md"
+    source.write_text(original.read_text(encoding="utf-8").replace(
+        "---\n", f"---\ntoc: true\npaper: {paper}\n", 1), encoding="utf-8")
+    for image in (original.parent / "images").glob("*"):
+        (folder / "images").mkdir(exist_ok=True)
+        (folder / "images" / image.name).write_bytes(image.read_bytes())
+    built = build(tmp_path_factory, source, "--to", "docx").with_suffix(".docx")
+    shown = [p.text.rsplit("\t", 1) for p in docx.Document(str(built)).paragraphs
+             if re.fullmatch(r"TOC \d", p.style.name)]
+    laid_out = dict(pdf_outline_pages(soffice_to_pdf(built, built.parent / "lo")))
+    assert shown and [(title, int(page)) for title, page in shown] == [
+        (title, laid_out[title]) for title, _ in shown]

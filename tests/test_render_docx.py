@@ -22,6 +22,7 @@ import docx
 import pypandoc
 import pytest
 from docx.shared import Cm, Inches
+from docx.enum.text import WD_TAB_ALIGNMENT
 from lxml import etree
 
 from pipeline.problems import BriefingError, Reporter
@@ -882,9 +883,12 @@ def test_figures_are_word_pictures_with_description_and_caption(tmp_path):
     assert shapes[1].width == text_width  # 1600 px is wider than the page: scaled down
     assert shapes[0].width == min(640 * 9525, text_width)  # 96 pixels to the inch, at most the text width
     root = part(path, "word/document.xml")
-    descriptions = root.xpath("//wp:docPr/@descr", namespaces={
+    # Each caption says what its picture's alt text says: the pictures are
+    # decorative, the captions read (tests/test_fidelity.py).
+    pictures = root.xpath("//wp:docPr", namespaces={
         "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"})
-    assert descriptions == ["(U) The area of operations", "(U) A photograph wider than the page"]
+    assert [p.get("descr") for p in pictures] == [None, None]
+    assert all(p.xpath(".//*[local-name()='decorative']/@val") == ["1"] for p in pictures)
     captions = [p for p in document.paragraphs if p.style.name == "Caption"]
     assert [p._p.xpath("w:fldSimple/@w:instr") for p in captions] == [[" SEQ Figure \\* ARABIC "]] * 2
     assert captions[0].text == "Figure : (U) The area of operations"
@@ -916,11 +920,12 @@ def test_svg_figure_is_the_svg_with_a_png_for_older_readers(tmp_path):
     assert etree.QName(svg_blip).localname == "svgBlip"
     assert rels[svg_blip.get(f"{{{R}}}embed")].target_part.partname == "/word/media/image1.svg"
     assert document.inline_shapes[0].width == 480 * 9525  # 480 CSS pixels
-    # pandoc knows Word's extension: it reads the SVG, with its alt text and caption.
+    # pandoc knows Word's extension: it reads the SVG, and its caption (the
+    # picture is decorative: the caption says its alt text).
     ast = pandoc_json(path)
     images = nodes(ast, "Image")
     assert len(images) == 1 and images[0]["c"][2][0] == "media/image1.svg"
-    assert stringify(images[0]["c"][1]) == "(U) Patrol routes through the gap"
+    assert stringify(images[0]["c"][1]) == ""
     # (pandoc drops a caption's "Figure 1" label with its SEQ field; the text stays)
     assert any(stringify(p["c"]).endswith(": (U) Patrol routes through the gap")
                for p in nodes(ast, "Para"))
@@ -1045,6 +1050,22 @@ def test_a_users_reference_brings_styles_page_size_and_margins(tmp_path):
     for style_id in used & set(theirs):
         assert without_numbering(ours[style_id]) == without_numbering(theirs[style_id]), style_id
     assert out.styles["Heading 1"].font.color.rgb == docx.shared.RGBColor(0xC0, 0x00, 0x00)
+
+
+def test_a_borrowed_contents_style_keeps_its_page_numbers_at_this_pages_margin(tmp_path):
+    """A contents style the user's reference lacks comes from ours, whose
+    right tab stop (the page numbers, after the dot leaders) is at an A4
+    page's margin: it moves to the margin of the reference's own page."""
+    from pipeline.run.build import load
+    reference = house_reference(tmp_path, drop="TOC 2")
+    data, borrowed = docx_of(load(FIXTURES / "information-paper.md"), reference)
+    assert "TOC 2" in borrowed
+    (tmp_path / "paper.docx").write_bytes(data)
+    out = docx.Document(str(tmp_path / "paper.docx"))
+    section = out.sections[0]
+    margin = section.page_width - section.left_margin - section.right_margin
+    [stop] = out.styles["TOC 2"].paragraph_format.tab_stops
+    assert stop.alignment == WD_TAB_ALIGNMENT.RIGHT and abs(stop.position - margin) <= Inches(0.01)
 
 
 def test_front_matter_paper_overrides_the_references_page_size(tmp_path):

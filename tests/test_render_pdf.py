@@ -56,9 +56,9 @@ def test_bookmarks_follow_headings(elements_pdf):
 def test_every_page_has_banners_and_page_x_of_y(elements_pdf):
     pages = int(pdf_info(elements_pdf)["Pages"])
     for page in range(1, pages + 1):
-        # The running header (the title) from the second page on, beside the banner.
+        # The running header (the title) from the second page on, under the banner.
         top = " ".join(pdf_band(elements_pdf, page, top=True).split())
-        assert top == ("UNCLASSIFIED" if page == 1 else "Elements of a briefing UNCLASSIFIED")
+        assert top == ("UNCLASSIFIED" if page == 1 else "UNCLASSIFIED Elements of a briefing")
         bottom = pdf_band(elements_pdf, page, top=False)
         assert "UNCLASSIFIED" in bottom and f"Page {page} of {pages}" in bottom
 
@@ -164,7 +164,7 @@ def test_long_table_repeats_its_header_on_every_page(tmp_path):
     assert "Table 1: (U) Units by role and strength Unit Role Strength Unit 01 Logistics 37" in first
     for page in range(2, pages):
         assert " ".join(pdf_text(path, page).split()).split("UNCLASSIFIED", 1)[1].strip().startswith(
-            "Unit Role Strength")
+            "Force laydown Unit Role Strength")  # under the banner and running head
     text = " ".join(pdf_text(path).split())
     assert "Table 2: Short caption in Quarto’s form" in text
     # The 100-letter identifier wraps inside the cell instead of running off the page.
@@ -346,7 +346,7 @@ def test_title_page_then_the_text(paper_pdf):
         assert part in first, part
     assert "Purpose" not in first and "Allied patrols" not in first
     second = " ".join(pdf_text(paper_pdf, 2).split())
-    assert second.startswith("Maritime Security in the GIUK Gap UNCLASSIFIED Contents")
+    assert second.startswith("UNCLASSIFIED Maritime Security in the GIUK Gap Contents")
 
 
 def test_title_block_and_short_title(tmp_path):
@@ -357,7 +357,7 @@ def test_title_block_and_short_title(tmp_path):
     path.write_bytes(pdf_of(doc, Templates())[0])
     first = " ".join(pdf_text(path, 1).split())
     assert "Maritime Security in the GIUK Gap Information paper" in first and "Allied patrols" in first
-    assert " ".join(pdf_band(path, 2, top=True).split()) == "GIUK maritime security UNCLASSIFIED"
+    assert " ".join(pdf_band(path, 2, top=True).split()) == "UNCLASSIFIED GIUK maritime security"
 
 
 def test_marking_blocks_stand_at_the_foot_of_the_title_page(tmp_path):
@@ -391,16 +391,19 @@ def test_hyphenation_follows_the_language_and_spares_headings(write, tmp_path):
 def test_running_header_is_cut_at_a_word(tmp_path):
     from conftest import SEED
     path = tmp_path / "seed.pdf"
-    doc = load(SEED)  # its long title, without the seed's short one
-    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, short_title=None))
+    doc = load(SEED)  # a title longer than the text is wide, without the seed's short one
+    title = doc.meta.title + ": a Review of Partnerships, Exercises and Training Programmes in Three Regions"
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, short_title=None, title=title))
     path.write_bytes(pdf_of(doc, Templates())[0])
-    # One line beside the banner (it wrapped onto two, cut at 56 letters),
-    # the title shortened after a whole word.
+    # One line under the banner (it wrapped onto two, cut at 56 letters),
+    # the title shortened after a whole word, within the text's width.
     top = [line for line in pdf_lines(path) if line[0] == 2 and line[3] < 60]
-    [head] = [text for *_, text in top if text != "UNCLASSIFIED"]
-    assert head.endswith("…") and len(top) == 2
-    assert (doc.meta.title + " ").startswith(head.removesuffix("…") + " ")
-    assert len(head) >= 25  # as much of it as the space beside the banner holds
+    [head] = [line for line in top if line[4] != "UNCLASSIFIED"]
+    assert head[4].endswith("…") and len(top) == 2
+    shown = head[4].removesuffix("…")
+    assert title.startswith(shown) and title[len(shown)] in " ,;:"  # after a word, its comma dropped
+    assert len(head[4]) >= 80  # as much of it as the text's width holds
+    assert head[2] <= pdf_page_size(path)[0] - 36 * 72 / 25.4
 
 
 def test_headings_never_end_a_page(write, tmp_path):

@@ -22,14 +22,15 @@ import pytest
 
 from pipeline.run.build import load
 from rendering import pdf_of
-from pipeline.weasy import artifacts, hyphenation, page_styles, pdf_writer, typeset, versions
+from pipeline.weasy import artifacts, hyphenation, line_breaks, page_styles, pdf_writer, typeset, versions
 from pipeline.weasy.versions import Need, Patch, names_in, unmet
 
 from conftest import ROOT
 from readers import pdf_struct_elements, pdf_text, pdf_xmp
 
 PATCHES = {patch.name: patch for patch in (artifacts.PATCH, page_styles.PATCH, pdf_writer.PATCH,
-                                           hyphenation.PATCH, typeset.XMP, typeset.DEFERRAL)}
+                                           hyphenation.PATCH, typeset.XMP, typeset.DEFERRAL,
+                                           line_breaks.PATCH)}
 
 SOURCE = ("---\ntitle: Versions\nshort_title: Versions\nclassification: UNCLASSIFIED\nlang: en-US\n---\n"
           + "\n\n".join(f"## Part {n}\n\n" + "Interdepartmental representatives met again. " * 30
@@ -147,6 +148,7 @@ RENAMED = {
     "page style setter": ("page styles", "weasyprint.layout.page", "set_page_type_computed_styles",
                           ("weasyprint",)),
     "page rules": ("page styles", None, "_sheets", ("weasyprint",)),
+    "line splitter": ("line breaks", "weasyprint.layout.inline", "split_first_line", ("weasyprint",)),
     "zlib": ("PDF writer", "pydyf", "zlib", ("pydyf",)),
     "page references": ("PDF writer", "pydyf:PDF", "page_references", ("pydyf", "weasyprint")),
     "pyphen's cache": ("hyphenation cache", "pyphen", "hdcache", ("pyphen",)),
@@ -196,7 +198,7 @@ def test_another_weasyprint_skips_each_of_its_patches_once(tmp_path, monkeypatch
     assert sorted(messages) == sorted(
         f"PDF: skipped the {patch.name} patch (written for weasyprint 70.0, found 71.0): {patch.cost}"
         for patch in PATCHES.values() if "weasyprint" in patch.written_for)
-    assert len(messages) == 4
+    assert len(messages) == 5
 
 
 def test_without_the_artifacts_patch_the_furniture_is_tagged_text(tmp_path, monkeypatch):

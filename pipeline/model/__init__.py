@@ -2,4 +2,4 @@
 walks over it, written once (walk.py)."""
 
 from pipeline.model.nodes import *  # noqa: F403 - the model is one namespace
-from pipeline.model.walk import block_text, plain_text, reused  # noqa: F401
+from pipeline.model.walk import block_text, caption_repeats_alt, plain_text, reused  # noqa: F401

@@ -13,6 +13,7 @@ that numbers or claims ids meets them as a reader does.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterator
 from typing import assert_never
 
@@ -294,6 +295,20 @@ def block_text(block: Block) -> str:
             own = [plain_text(run) for run in block_inlines(block)]
     inner = [block_text(b) for run in block_children(block) for b in run]
     return " ".join(part for part in (*own, *inner) if part)
+
+
+def caption_repeats_alt(figure: Figure) -> bool:
+    """Whether a figure's caption says what its picture's alt text says, as
+    `![caption](…)` writes both in one: a reader should hear it once. A
+    caption of its own (Quarto's figure div, its picture's alt text apart)
+    says something else, and is read as well."""
+    def words(text: str) -> str:
+        return " ".join(re.sub(r"[*_`]", "", text).split())
+    said = words(plain_text(figure.caption))
+    alt = words(figure.alt)
+    if figure.portion and alt.startswith(f"({figure.portion})"):
+        alt = alt[len(figure.portion) + 2:].lstrip()
+    return bool(said) and said == alt
 
 
 def reused(inlines: Inlines) -> Inlines:

@@ -127,19 +127,34 @@ def unbroken_dates(blocks: tuple[MarkingBlock, ...], meta: m.Meta) -> list[Marki
 
 # A word that is an identifier, a URL, a path or an address: letters and
 # digits mixed, an underscore, a capital inside a word, two capitals, a dot
-# or @ between letters, a slash. Print hyphenates words; never these.
-IDENTIFIER = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]|_|[a-z][A-Z]|[A-Z]{2}|\w[.@]\w|/")
+# or @ between letters, a slash; a file's name after a dot (.Renviron), an
+# option after its dashes (--verbose, which smart punctuation makes
+# –verbose). Print hyphenates words; never these.
+IDENTIFIER = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]|_|[a-z][A-Z]|[A-Z]{2}|\w[.@]\w|/"
+                        r"|(?<![\w.])\.\w|(?<!\S)[-\u2013\u2014]+\w")
 WORDS = re.compile(r"(\s+)")
+# A word longer than a narrow table column (a long identifier or URL): print
+# may break it anywhere, where it must, so a table's other columns keep
+# their words whole (print.css: "GIUK" stood as "GIU" over "K").
+LONG_WORD = 24
 
 
 def unhyphenated(text: str) -> Markup:
-    """Text for print, its identifiers, URLs and paths in a span that
-    print.css keeps from being hyphenated."""
-    if not IDENTIFIER.search(text):
+    """Text for print: its identifiers, URLs and paths in a span that
+    print.css keeps from being hyphenated, its long words in one that may
+    break anywhere."""
+    if not IDENTIFIER.search(text) and not any(len(word) > LONG_WORD for word in text.split()):
         return Markup.escape(text)
-    return Markup("").join(Markup('<span class="unhyphenated">%s</span>') % word
-                           if IDENTIFIER.search(word) else Markup.escape(word)
+    return Markup("").join(Markup('<span class="%s">%s</span>') % (kind, word)
+                           if (kind := word_class(word)) else Markup.escape(word)
                            for word in WORDS.split(text))
+
+
+def word_class(word: str) -> str:
+    """The print classes of one word: "" for an ordinary one."""
+    classes = (["unhyphenated"] if IDENTIFIER.search(word) else []) + \
+        (["breakable"] if len(word) > LONG_WORD else [])
+    return " ".join(classes)
 
 
 def note_text(note: m.Footnote, ctx: Context) -> Markup:
@@ -252,12 +267,14 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.figure(data_uri(data, mime), alt,
                                      marked(portion, inlines(caption, ctx), ctx), ident,
                                      f"{node.prefix}{number}" if number else number, ctx.labels,
-                                     sizes.css(node.display_width, node.display_height))
+                                     sizes.css(node.display_width, node.display_height),
+                                     m.caption_repeats_alt(node))
         case m.FigureGroup(figures=figures, columns=columns, caption=caption, id=ident, number=number,
                            portion=portion):
             return ctx.macros.figure_group(
                 [(data_uri(f.data, f.mime), f.alt, marked(f.portion, inlines(f.caption, ctx), ctx), f.id,
-                  f.letter, sizes.css(f.display_width, f.display_height)) for f in figures],
+                  f.letter, sizes.css(f.display_width, f.display_height),
+                  m.caption_repeats_alt(f) or not f.caption) for f in figures],
                 columns, marked(portion, inlines(caption, ctx), ctx), ident, number, ctx.labels)
         case m.Table(head=head, rows=rows, aligns=aligns, widths=widths, caption=caption, id=ident,
                      number=number, portion=portion):
@@ -309,6 +326,8 @@ def inline(node: m.Inline, ctx: Context) -> Markup:
         case m.Strong(children=children):
             return ctx.macros.strong(inlines(children, ctx))
         case m.Code(text=text):
+            if ctx.print_notes is not None and any(len(word) > LONG_WORD for word in text.split()):
+                return ctx.macros.code(text, True)  # print may break its long words anywhere
             return ctx.macros.code(text)
         case m.Link(target=target, children=children, title=title):
             return ctx.macros.link(target, inlines(children, ctx), title, node.internal)

@@ -53,24 +53,32 @@ def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:
 
 
 # The page's text width, as print/print.css sets its @page margins (36 mm a
-# side); the running head, the banner and the page number share it in the
-# top and bottom margins.
+# side, 24 mm at the top, 22 mm at the foot). The banners run across it in
+# the top and bottom margins, the running head under the top one and the
+# page number under the bottom one, as the Word file's header and footer
+# set them (render/docx/page.py).
 TEXT_WIDTH_MM = {"a4": 210 - 72, "letter": 215.9 - 72}
+TOP_MARGIN_MM, BOTTOM_GAP_MM = 24, 4  # the page's top margin; from the text to the bottom banner
+BANNER_TOP_MM = 10  # from the page's top edge, as Word's header (567 twips)
 MM = 72 / 25.4  # points in a millimetre
-BANNER_SIZE, BANNER_TRACKING, BANNER_PADDING_MM = 11, 0.06, 4  # print.css's @top-center
+BANNER_SIZE, BANNER_TRACKING, BANNER_PADDING_MM = 11, 0.06, (0.5, 4)  # print.css's @top-center
 HEAD_SIZE = 8  # points, print.css's @top-left
-SIDE_MM = (25, 80)  # the narrowest and widest the side boxes get
+SMALL_LINE_MM = HEAD_SIZE * 1.3 / MM  # a line of the running head or page number
+GAP_MM = 1.5  # between a banner and the running head or page number
 
 
 @dataclass(frozen=True)
 class Margins:
-    """What the print page's margin boxes hold, measured to fit: the running
-    head on one line (shortened after a whole word), the width of the side
-    boxes (running head, page number) in mm, and the banner's lines."""
+    """What the print page's margin boxes hold, measured to fit, in mm:
+    the running head on one line across the text width (shortened after a
+    whole word), the banner's lines and where the boxes start."""
     running_head: str
-    side: float
-    centre: float  # the banner's box, in mm: what the side boxes leave
+    width: float  # the text width: the running head's and page number's boxes
+    centre: float  # the banner's text: the text width less its padding
     banner_lines: int
+    banner_top: float  # the top banner's distance from the page's top edge
+    head_top: float  # the running head's, under the banner
+    number_top: float  # the page number's from the text's foot, under the bottom banner
 
 
 def margins(meta: m.Meta, sans: str) -> Margins:
@@ -78,23 +86,25 @@ def margins(meta: m.Meta, sans: str) -> Margins:
 
     family = measure.first_family(sans)
     bold = measure.face(family, bold=True)
-    marking = meta.classification.upper()
-    padding = 2 * BANNER_PADDING_MM * MM
-    text_width = TEXT_WIDTH_MM.get(meta.paper, TEXT_WIDTH_MM["a4"]) * MM
-    banner = bold.width(marking, BANNER_SIZE, BANNER_TRACKING) + padding
-    side = min(max((text_width - banner) / 2 - 3 * MM, SIDE_MM[0] * MM), SIDE_MM[1] * MM)
-    lines = wrapped_lines(marking, text_width - 2 * side - padding,
+    width = TEXT_WIDTH_MM.get(meta.paper, TEXT_WIDTH_MM["a4"])
+    centre = width - 2 * BANNER_PADDING_MM[1] - 0.2  # a little room for rounding
+    lines = wrapped_lines(meta.classification.upper(), centre * MM,
                           lambda text: bold.width(text, BANNER_SIZE, BANNER_TRACKING))
-    head = measure.shorten(meta.running_title, side, measure.face(family), HEAD_SIZE)
-    return Margins(running_head=head, side=round(side / MM, 1),
-                   centre=round((text_width - 2 * side) / MM - 0.2, 1), banner_lines=lines)
+    banner = lines * 1.4 * BANNER_SIZE / MM + 2 * BANNER_PADDING_MM[0]
+    # A banner of more lines starts higher, so the running head still fits.
+    top = max(min(BANNER_TOP_MM, TOP_MARGIN_MM - 2 - SMALL_LINE_MM - GAP_MM - banner), 2)
+    head = measure.shorten(meta.running_title, width * MM, measure.face(family), HEAD_SIZE)
+    return Margins(running_head=head, width=round(width - 0.2, 1), centre=round(centre, 1),
+                   banner_lines=lines, banner_top=round(top, 1),
+                   head_top=round(top + banner + GAP_MM, 1),
+                   number_top=round(BOTTOM_GAP_MM + banner + GAP_MM, 1))
 
 
 def running_head(text: str, meta: m.Meta, sans: str, boxes: Margins) -> str:
     """An annex's running head, shortened as the briefing's to its box."""
     from pipeline.render import measure
 
-    return measure.shorten(text, 0.92 * boxes.side * MM, measure.face(measure.first_family(sans)), HEAD_SIZE)
+    return measure.shorten(text, boxes.width * MM, measure.face(measure.first_family(sans)), HEAD_SIZE)
 
 
 def wrapped_lines(text: str, width: float, measure_width) -> int:

@@ -54,7 +54,7 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
             return list_xml(list_block, env, state, where)
         case Quote(blocks=blocks, attribution=attribution, attribution_portion=portion):
             said = [attribution_xml(attribution, portion, env, state)] if attribution else []
-            return blocks_xml(blocks, env, state, replace(where, style="Quote")) + said
+            return in_box(blocks, "Quote", env, state, where) + said
         case DefinitionList(items=items):
             definition = replace(where, style="Definition")
             return [element for item in items for element in (
@@ -76,9 +76,7 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
             boxed_title = (f"{style} Title" if f"{style} Title" in state.style_ids
                            else "Admonition Title")
             head = [paragraph(env, state, boxed_title, title, portion)] if title else []
-            content = blocks_xml(blocks, env, state, replace(where, style=style))
-            boxed(content, style, state)  # its lists too
-            return head + content
+            return head + in_box(blocks, style, env, state, where)
         case TabSet(tabs=tabs):  # each tab's title, then its content
             return [element for tab in tabs for element in (
                 *([paragraph(env, state, "Tab Title", tab.title, tab.portion)] if tab.title else []),
@@ -104,6 +102,20 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
             return entries_xml(bibliography, env, state)
         case _:
             assert_never(block)
+
+
+def in_box(blocks: tuple[Block, ...], box: str, env: Env, state: State, where: Where) -> list:
+    """The blocks of a note or quotation: its paragraphs in the box's style,
+    and what else it holds (lists, code, tables, a box in the box) moved
+    into the box (boxes.py)."""
+    inside = replace(where, style=box)
+    content: list = []
+    for block in blocks:
+        made = block_xml(block, env, state, inside)
+        if not isinstance(block, Paragraph):
+            made = boxed(made, box, state, own_look=isinstance(block, Quote | Admonition))
+        content.extend(made)
+    return content
 
 
 def display_split(inlines: tuple[Inline, ...], portion: str | None, env: Env, state: State,
@@ -144,7 +156,7 @@ def section_xml(section: Section, env: Env, state: State) -> list:
         heading = paragraph(env, state, f"Heading {min(section.level, 6)}",
                             (Text(text=section.attachment.heading),), section.portion)
         if env.military:
-            unnumbered(heading)
+            unnumbered(heading, state)
         bookmark(heading, bookmark_name(section.id), state.bookmark_id(),
                  skip=PORTION_RUNS if section.portion else 0)
         content = [start, heading, *blocks_xml(section.blocks, env, state, Where())]
@@ -165,7 +177,7 @@ def plain_section_xml(section: Section, env: Env, state: State) -> list:
     if section.paragraph_level:  # numbering: military, at its level of the scheme
         number_paragraph(heading, section.paragraph_level, state)
     elif env.military:
-        unnumbered(heading)
+        unnumbered(heading, state)
     bookmark(heading, bookmark_name(section.id), state.bookmark_id(),
              skip=PORTION_RUNS if section.portion else 0)
     content = [heading, *blocks_xml(section.blocks, env, state, Where())]

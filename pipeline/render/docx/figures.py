@@ -7,7 +7,7 @@ from __future__ import annotations
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from pipeline.model import Figure, FigureGroup
+from pipeline.model import Figure, FigureGroup, caption_repeats_alt
 from pipeline.render.docx.fields import bookmark, bookmark_name, bookmarked, label_bookmark_name, text_run
 from pipeline.render.docx.inlines import inlines_xml, numbered_caption, paragraph, portion_run
 from pipeline.render.docx.pictures import picture_run
@@ -20,10 +20,14 @@ CELL_MARGIN = 85  # twips on each side of a picture in a group (1.5 mm)
 def figure_xml(figure: Figure, env: Env, state: State) -> list:
     """The picture in its own paragraph, at most the text's width, with the
     alt text as its description; the caption below in Word's Caption style
-    with a SEQ Figure field, as Word's own Insert Caption does."""
+    with a SEQ Figure field, as Word's own Insert Caption does. A caption
+    that repeats the alt text (`![caption](…)` writes both in one) says it
+    for the picture, marked decorative as Word marks one, so a screen
+    reader reads the words once."""
     holder = paragraph(env, state, "Figure", ())
     holder.append(picture_run(figure.path, figure.data, figure.mime, figure.width, figure.height,
-                              figure.alt, env, state, (figure.display_width, figure.display_height)))
+                              figure.alt, env, state, (figure.display_width, figure.display_height),
+                              decorative=caption_repeats_alt(figure)))
     content = [holder]
     if figure.caption:
         content.append(numbered_caption(env, state, "figure", "Figure", figure.number,
@@ -82,7 +86,8 @@ def sub_figure_xml(figure: Figure, env: Env, state: State, room: int) -> list:
     centred(holder)
     holder.append(picture_run(figure.path, figure.data, figure.mime, figure.width, figure.height,
                               f"({figure.letter}) {figure.alt}".rstrip(), env, state,
-                              (figure.display_width, figure.display_height), room))
+                              (figure.display_width, figure.display_height), room,
+                              decorative=caption_repeats_alt(figure)))
     caption = paragraph(env, state, "Caption", ())
     centred(caption)
     letter = text_run(f"({figure.letter})")

@@ -32,6 +32,7 @@ from pipeline.problems import BriefingError
 from pipeline.render.templates import BUILTIN
 
 BUILTIN_REFERENCE = BUILTIN / "docx" / "reference.docx"
+EMU_PER_TWIP = 635
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FONT_FAMILY = etree.XPath("w:rPr/w:rFonts/@w:ascii", namespaces={"w": W_NS})
 FONT_SIZE = etree.XPath("w:rPr/w:sz/@w:val", namespaces={"w": W_NS})
@@ -80,11 +81,26 @@ def borrow_style(package: Docx, name: str, path: str) -> dict[str, str]:
         element = copy.deepcopy(style.element)
         for link in element.findall(qn("w:link")):  # its linked character style may not exist
             element.remove(link)
+        # Set for our page; on this one, a right tab at our margin stands at its margin.
+        fit_right_tabs(element, text_width(builtin_reference()), text_width(package))
         package.styles.element.append(element)
         have.add(style.style_id)
         added[style.name] = style.style_id
         style = style.base_style
     return added
+
+
+def fit_right_tabs(style, old: int, new: int) -> None:
+    """Move the right tab stops a paragraph style sets at the right margin
+    of a text `old` EMU wide (the contents' page numbers, at the end of
+    their dot leaders) to that of a text `new` EMU wide: a page of another
+    size (US Letter, on our A4 reference) keeps them at its margin."""
+    if old == new or old <= 0 or new <= 0:
+        return
+    margin, moved = old // EMU_PER_TWIP, new // EMU_PER_TWIP
+    for tab in style.iterfind(f"{qn('w:pPr')}/{qn('w:tabs')}/{qn('w:tab')}"):
+        if tab.get(qn("w:val")) in ("right", "end") and abs(int(tab.get(qn("w:pos"), 0)) - margin) <= 57:
+            tab.set(qn("w:pos"), str(moved))  # within a millimetre: it was set at the margin
 
 
 def style_num(package: Docx, path: str, name: str) -> int:
@@ -113,6 +129,21 @@ def text_height(package: Docx) -> int:
     """The height between the top and bottom margins, in EMU."""
     section = package.sections[0]
     return (section.page_height or 0) - (section.top_margin or 0) - (section.bottom_margin or 0)
+
+
+def based_on_chain(styles: dict, style_id: str, kind: str) -> list:
+    """The w:pPr (or w:rPr) of the style `style_id` and of those it is based
+    on, nearest first; `styles`: the w:style elements by id."""
+    found, seen = [], set()
+    style = styles.get(style_id)
+    while style is not None and style.get(qn("w:styleId")) not in seen:
+        seen.add(style.get(qn("w:styleId")))
+        properties = style.find(qn(f"w:{kind}"))
+        if properties is not None:
+            found.append(properties)
+        based = style.find(qn("w:basedOn"))
+        style = styles.get(based.get(qn("w:val"))) if based is not None else None
+    return found
 
 
 def style_font(package: Docx, name: str) -> tuple[str, float, bool]:

@@ -16,7 +16,7 @@ from pipeline import model
 from pipeline.markings.rules import level_class
 from pipeline.render.docx.fields import simple_field, styled_paragraph, text_run
 from pipeline.render import measure
-from pipeline.render.docx.package import BUILTIN_REFERENCE, style_font, text_width
+from pipeline.render.docx.package import BUILTIN_REFERENCE, fit_right_tabs, style_font, text_width
 from pipeline.render.docx.state import State
 
 PAGE_SIZES = {"a4": (Cm(21), Cm(29.7)), "letter": (Inches(8.5), Inches(11))}
@@ -29,7 +29,11 @@ def page_setup(meta: model.Meta, labels: Mapping[str, str], state: State) -> Non
     # default where the reference names no size (figures fit the width).
     if (meta.line_of("paper") is not None or BUILTIN_REFERENCE.samefile(state.reference)
             or section.page_width is None or section.page_height is None):
+        before = text_width(state.package)
         section.page_width, section.page_height = PAGE_SIZES.get(meta.paper, PAGE_SIZES["a4"])
+        # The contents' page numbers stay at the right margin of this page.
+        for style in state.package.styles.element.findall(qn("w:style")):
+            fit_right_tabs(style, before, text_width(state.package))
     # The classification banner on every page, top and bottom, as on paper,
     # coloured by level where the reference document has a style for it.
     coloured = f"Classification {level_class(meta.classification)}"

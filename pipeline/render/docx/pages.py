@@ -24,8 +24,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from docx.oxml.ns import qn
+from lxml import etree
 
 from pipeline.render import measure
+from pipeline.render.docx.package import based_on_chain
 from pipeline.render.docx.state import State
 
 EMU_PER_TWIP = 635
@@ -47,6 +49,9 @@ class Look:
     face: measure.Face
     size: float  # points
     numbered: bool = False  # the style's list draws a number before the text (numbered headings)
+    border: str = ""  # the style's w:pBdr as text: paragraphs alike are one box
+    border_top: float = 0  # twips its top border takes, with its space
+    border_bottom: float = 0
 
 
 @dataclass
@@ -65,6 +70,9 @@ class Block:
     style: str = ""
     contextual: bool = False
     repeat: float = 0  # a table row's: the header row's height, repeated on a new page
+    border: str = ""  # its box's borders: consecutive paragraphs alike share one box
+    border_top: float = 0
+    border_bottom: float = 0
 
 
 class Styles:
@@ -83,15 +91,7 @@ class Styles:
     def chain(self, style_id: str | None, kind: str, table: str | None = None) -> list:
         """The w:pPr or w:rPr of a style and those it is based on, nearest
         first, then those of the table style it sits in, then the defaults."""
-        found, seen = [], set()
-        style = self.by_id.get(style_id or self.normal or "")
-        while style is not None and style.get(qn("w:styleId")) not in seen:
-            seen.add(style.get(qn("w:styleId")))
-            properties = style.find(qn(f"w:{kind}"))
-            if properties is not None:
-                found.append(properties)
-            based = style.find(qn("w:basedOn"))
-            style = self.by_id.get(based.get(qn("w:val"))) if based is not None else None
+        found = based_on_chain(self.by_id, style_id or self.normal or "", kind)
         if table is not None:
             found += [c for c in self.chain(table, kind)
                       if c is not self.default_ppr and c is not self.default_rpr]
@@ -145,7 +145,23 @@ class Styles:
                     contextual=flag("contextualSpacing"), face=face, size=size,
                     numbered=next((n.get(qn("w:val")) for n in (
                         properties.find(f"{qn('w:numPr')}/{qn('w:numId')}") for properties in ppr)
-                        if n is not None), "0") != "0")
+                        if n is not None), "0") != "0",
+                    **borders(next((b for b in (p.find(qn("w:pBdr")) for p in ppr) if b is not None), None)))
+
+
+def borders(pbdr) -> dict:
+    """What a w:pBdr adds above and below its box of paragraphs, in twips:
+    each border's width and the space between it and the text."""
+    if pbdr is None:
+        return {}
+
+    def extent(side: str) -> float:
+        found = pbdr.find(qn(f"w:{side}"))
+        if found is None or found.get(qn("w:val")) in ("nil", "none"):
+            return 0
+        return int(found.get(qn("w:space")) or 0) * 20 + int(found.get(qn("w:sz")) or 0) * 20 / 8
+    return {"border": etree.tostring(pbdr).decode(), "border_top": extent("top"),
+            "border_bottom": extent("bottom")}
 
 
 WORD_SPLIT = re.compile(r"(?<=[ \t\u00ad/-])")
@@ -185,6 +201,14 @@ def paragraph_text(p, numbers: dict[str, int] | None = None) -> str:
     return "".join(parts)
 
 
+def box_of(ppr, look: Look) -> dict:
+    """A paragraph's borders: its own w:pBdr (a list in a note), else its style's."""
+    own = ppr.find(qn("w:pBdr")) if ppr is not None else None
+    if own is not None:
+        return borders(own)
+    return {"border": look.border, "border_top": look.border_top, "border_bottom": look.border_bottom}
+
+
 class Layout:
     def __init__(self, state: State, width: int, height: int) -> None:
         self.styles = Styles(state)
@@ -220,7 +244,8 @@ class Layout:
                      keep_next=look.keep_next, keep_lines=keep_lines or look.keep_next,
                      break_before=look.break_before, break_after=bool(breaks),
                      bookmarks=tuple(b.get(qn("w:name")) for b in p.iter(qn("w:bookmarkStart"))),
-                     notes=notes, style=style_id or "", contextual=look.contextual)
+                     notes=notes, style=style_id or "", contextual=look.contextual,
+                     **box_of(ppr, look))
 
     def table(self, tbl) -> Iterator[Block]:
         header = 0.0
@@ -242,14 +267,25 @@ class Layout:
                         bookmarks=tuple(b.get(qn("w:name")) for b in tr.iter(qn("w:bookmarkStart"))))
 
     def blocks(self, body) -> Iterator[Block]:
+        made: list[Block] = []
         for child in body:
             if child.tag == qn("w:p"):
-                yield self.paragraph(child)
+                made.append(self.paragraph(child))
             elif child.tag == qn("w:tbl"):
                 rows = list(self.table(child))
                 if len(rows) > 2:  # no row alone under the header, nor at the foot (tables.py)
                     rows[0].keep_next = rows[1].keep_next = rows[-2].keep_next = True
-                yield from rows
+                made.extend(rows)
+        # A box of bordered paragraphs: its top border and space above its
+        # first paragraph's text, its bottom ones below its last's.
+        for index, block in enumerate(made):
+            if not block.border:
+                continue
+            if index == 0 or made[index - 1].border != block.border:
+                block.lines[:1] = [block.lines[0] + block.border_top] if block.lines else []
+            if index + 1 == len(made) or made[index + 1].border != block.border:
+                block.lines[-1:] = [block.lines[-1] + block.border_bottom] if block.lines else []
+        yield from made
 
     def pages(self, body) -> dict[str, int]:
         """The page each bookmark starts on."""

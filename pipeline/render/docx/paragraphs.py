@@ -26,6 +26,7 @@ FORMATS = ("decimal", "lowerLetter", "decimal", "lowerLetter", "decimal", "lower
 TEXTS = ("%1.", "%2.", "(%3)", "(%4)", "%5", "%6")
 INDENT = 360  # twips: a quarter inch a level, on the first line (AR 25-50)
 KEY = "military"  # in State.list_abstracts: the abstract list, and each order's w:num
+NO_NUMBER = "no number"  # in State.list_abstracts: the w:num of a list that shows none
 
 
 def abstract_xml(ident: int, state: State) -> str:
@@ -97,9 +98,19 @@ def number_paragraph(p, level: int, state: State) -> None:
     bind(p, state.list_abstracts[f"{KEY} current"], level - 1)
 
 
-def unnumbered(p) -> None:
-    """A heading in a numbered style that has no number (an annex's title)."""
-    bind(p, 0, 0)
+def unnumbered(p, state: State) -> None:
+    """A heading in a numbered style that has no number (an annex's title):
+    in a list whose levels show nothing. (numId 0, Word's own way to say
+    "no list", is a reference to no definition, which the OOXML validator
+    refuses in the document.)"""
+    if NO_NUMBER not in state.list_abstracts:
+        levels = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="none"/>'
+                         '<w:suff w:val="nothing"/><w:lvlText w:val=""/><w:lvlJc w:val="left"/>'
+                         '<w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>' for i in range(9))
+        abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{next_abstract_id(state)}">'
+                             f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>')
+        state.list_abstracts[NO_NUMBER] = add_abstract(state, abstract)
+    bind(p, state.list_abstracts[NO_NUMBER], 0)
 
 
 def bind(element, num_id: int, ilvl: int) -> None:

@@ -22,14 +22,15 @@ from pipeline.render.docx.state import Env, State
 
 def picture_run(path: str, data: bytes, mime: str, width_px: int, height_px: int, alt: str,
                 env: Env, state: State, size: tuple[Length | None, Length | None] = (None, None),
-                room: int | None = None):
+                room: int | None = None, decorative: bool = False):
     """A run holding a picture (`data`, the bytes the reader checked; `path`
     only names it) at `width_px` CSS pixels (96 to the inch), or at the
     `size` its author set (`{width=50%}`: of `room`, the width it stands
     in, by default the text's), at most `room` wide and a page's text high,
     related from the part it stands in (the body or the notes); the alt
-    text is its description. An SVG goes in beside a PNG drawn from it, as
-    Word 2016 stores one."""
+    text is its description, or, when `decorative` (the text beside it says
+    what it shows), it has none and Word's decorative mark. An SVG goes in
+    beside a PNG drawn from it, as Word 2016 stores one."""
     shown = emu_size((width_px, height_px), size[0], size[1],
                      (room or env.text_width, env.text_height), env.body_size)
     width, height = Emu(shown[0]), Emu(shown[1])
@@ -45,14 +46,23 @@ def picture_run(path: str, data: bytes, mime: str, width_px: int, height_px: int
         inline.set(side, "0")
     if svg:
         attach_svg(inline, svg, part)
-    inline.docPr.set("descr", alt)
     inline.docPr.set("name", Path(path).name)
+    if decorative:
+        inline.docPr.append(parse_xml(f'<a:extLst {nsdecls("a")}><a:ext uri="{DECORATIVE}">'
+                                      f'<adec:decorative xmlns:adec="{DECORATIVE_NS}" val="1"/>'
+                                      '</a:ext></a:extLst>'))
+    else:
+        inline.docPr.set("descr", alt)
     run = OxmlElement("w:r")
     drawing = OxmlElement("w:drawing")
     drawing.append(inline)
     run.append(drawing)
     return run
 
+
+# Word 365's "Mark as decorative": a screen reader passes the picture by.
+DECORATIVE = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 
 
 # Word 2016 and later draw the SVG; older Word, LibreOffice and pandoc the PNG.
