@@ -25,7 +25,7 @@ CASES = {
     "empty.md": (1, "no front matter"),
     "no-front-matter.md": (1, "no front matter"),
     "unclosed-front-matter.md": (1, "front matter is not closed"),
-    "invalid-yaml.md": (3, "invalid YAML"),
+    "invalid-yaml.md": (2, "invalid YAML: while parsing a flow sequence that starts here"),
     "unknown-key.md": (4, "unknown front-matter key 'authr'; did you mean 'authors'?"),
     "missing-classification.md": (1, "front matter lacks 'classification'"),
     "bad-classification.md": (3, "'classification' must be one of UNCLASSIFIED, CUI, CONFIDENTIAL"),
@@ -34,6 +34,19 @@ CASES = {
     "duplicate-key.md": (3, "duplicate key 'title'"),
     "yaml-alias.md": (3, "YAML aliases"),
     "yaml-python-tag.md": (2, "YAML tags such as !!python/object are not allowed"),
+    # values YAML's own constructors cannot read: each at its key, never an internal error
+    "yaml-tag-int.md": (4, "'subtitle': 'abc' is not a whole number, which its tag !!int asks for"),
+    "yaml-tag-bool.md": (4, "'toc': 'maybe' is not true or false, which its tag !!bool asks for"),
+    "yaml-tag-float-alone.md": (4, "'version': nothing is not a number, which its tag !!float asks for"),
+    "yaml-impossible-date.md": (4, "'date': YAML reads '2026-13-45' as a date, which it is not "
+                                "(month must be in 1..12): quote it to keep it as text"),
+    "yaml-long-number.md": (4, "as a number of more than 4,000 digits, too long to use: quote it"),
+    "yaml-deep.md": (4, "invalid YAML: values nest deeper than 50 levels"),
+    "yaml-timestamp-in-list.md": (4, "'keywords': '2026-13-45' is not a date (month must be in 1..12), "
+                                  "which its tag !!timestamp asks for"),
+    # a quote left open swallows the next key: said at the key that opened it
+    "yaml-unclosed-quote.md": (3, "'subtitle': its \" is not closed on this line, so the value runs "
+                               "on over the key on line 4"),
     # markings: portion marks, marking blocks, distribution statements
     "portion-unknown.md": (7, "unknown portion mark '(Q)': US portion marks are (U), (CUI)"),
     "portion-above-banner.md": (12, "portion mark '(S)' is above the banner 'CONFIDENTIAL'"),
