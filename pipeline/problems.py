@@ -74,9 +74,10 @@ class Problem:
         return self.severity == "warning"
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        path = printable(self.path)
+        where = f"{path}:{self.line}" if self.line else path
         kind = "warning: " if self.warning else ""
-        return f"{where}: {kind}{self.message}"
+        return f"{where}: {kind}{printable(self.message, first=False)}"
 
     def as_dict(self) -> dict[str, object]:
         """For `--report` JSON and for crossing between processes."""
@@ -190,6 +191,28 @@ def at_path(problem: Problem, path: str) -> Problem:
 
 def on_github() -> bool:
     return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str, *, first: bool = True) -> str:
+    """A file name (or a message quoting one) as one line of a terminal or
+    a log shows it: control characters escaped (`\\n`, `\\x1b`), so that a
+    name can neither break the line nor steer the terminal. Under GitHub
+    Actions, which runs any line starting with `::` and any `##[command]`
+    anywhere in a line as a workflow command, a name can start no such line
+    (`./::x.md` is the same file) nor hold `##[`. `first`: the text may
+    start a line."""
+    if UNPRINTABLE.search(text):
+        text = UNPRINTABLE.sub(lambda c: ESCAPES.get(c[0]) or (f"\\x{ord(c[0]):02x}" if ord(c[0]) < 0x100
+                                                             else f"\\u{ord(c[0]):04x}"), text)
+    if on_github():
+        text = text.replace("##[", "##\\[")
+        if first and text.lstrip().startswith("::"):
+            text = "./" + text
+    return text
 
 
 def shown(problem: Problem, github: bool) -> str:

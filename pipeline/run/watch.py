@@ -120,7 +120,7 @@ def watch(target: Path, options, *, port: int, jobs: int, github: bool = False,
     preview = Preview(options.out_dir, options.templates)
 
     def build_round() -> None:
-        outcomes = build_many(sources_of(target), options, jobs=jobs)
+        outcomes = build_many(sources_of(target), options, jobs=jobs, warm=True)
         for outcome in outcomes:
             for problem in Reporter.sorted((*outcome.errors, *outcome.warnings)):
                 print(shown(problem, github), file=sys.stderr, flush=True)
