@@ -12,6 +12,7 @@ builds 10 briefings of 8 pages or 20.
 
 from __future__ import annotations
 
+import functools
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -114,7 +115,10 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
     if processes > 1 or warm:
         preload(options.formats)
     maker = Maker(options, pdf_job if len(sources) == 1 else None)
-    with Crew(maker, size=processes, seconds=options.time_limit, tasks_per_process=TASKS_PER_WORKER) as crew:
+    # A process imports what it needs before its first briefing's clock starts.
+    needed = tuple(f for f in options.formats if not (f == "pdf" and maker.pdf_job))
+    with Crew(maker, size=processes, seconds=options.time_limit, tasks_per_process=TASKS_PER_WORKER,
+              warm=functools.partial(preload, needed)) as crew:
         for source, answer in crew.run(sources):
             result = answer if isinstance(answer, Result) else unanswered(source, answer)
             yield written(result, stale[source], manifest, settings)

@@ -77,7 +77,7 @@ class Checking:
 
 def check_many(paths: list[Path], checking: Checking, seconds: float) -> Iterator[Checked]:
     """Each source checked, in order, within `seconds` each."""
-    with Crew(checking, size=1, seconds=seconds) as crew:
+    with Crew(checking, size=1, seconds=seconds, warm=warm) as crew:
         for path, answer in crew.run(paths):
             if isinstance(answer, Checked):
                 yield answer
@@ -88,6 +88,12 @@ def check_many(paths: list[Path], checking: Checking, seconds: float) -> Iterato
                 said = Problem(str(path), None, f"internal error: {answer.error} (run with --debug "
                                "for details)", code="build.internal")
                 yield Checked(path, (said,), failed=True, details=answer.details)
+
+
+def warm() -> None:
+    """What reading needs, imported before the first source's clock starts."""
+    import pipeline.read.markdown  # noqa: F401
+    import pipeline.transform.passes  # noqa: F401
 
 
 def explain(doc) -> str:

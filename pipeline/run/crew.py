@@ -17,6 +17,7 @@ it, even a SIGKILL; Ctrl-C is this process's to handle (they ignore SIGINT).
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import time
@@ -28,6 +29,10 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+class Ready:
+    """A process's word that it has warmed up."""
 
 
 @dataclass(frozen=True)
@@ -62,18 +67,20 @@ class Crashed:
 class Member:
     """One process of the crew, and the task it is on."""
 
-    def __init__(self, task: Callable[[Any], Any]) -> None:
+    def __init__(self, task: Callable[[Any], Any], warm: Callable[[], Any] | None) -> None:
         from multiprocessing import get_context
 
         context = get_context("fork")
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=serve, args=(theirs, task, os.getpid()), daemon=True)
+        self.process = context.Process(target=serve, args=(theirs, task, os.getpid(), warm), daemon=True)
         self.process.start()
         theirs.close()
+        self.ready = False  # warmed up: the clock of its task runs
         self.served = 0
         self.item: Any = None
+        self.seconds = 0.0
         self.started = 0.0
-        self.deadline = 0.0
+        self.deadline = math.inf
 
     def give(self, item: Any, seconds: float) -> bool:
         """Start `item`; False when the process is gone already."""
@@ -81,9 +88,14 @@ class Member:
             self.connection.send(("task", item))
         except (OSError, ValueError):
             return False
-        self.item, self.started = item, time.monotonic()
-        self.deadline = self.started + seconds
+        self.item, self.seconds = item, seconds
+        self.clock()
         return True
+
+    def clock(self) -> None:
+        """Start the task's clock, once the process is ready for it."""
+        self.started = time.monotonic()
+        self.deadline = self.started + self.seconds if self.ready else math.inf
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -111,8 +123,8 @@ class Crew(Generic[T, R]):
     `with` block ends every process, busy or not."""
 
     def __init__(self, task: Callable[[T], R], *, size: int, seconds: float,
-                 tasks_per_process: int = 50) -> None:
-        self.task, self.size, self.seconds = task, max(1, size), seconds
+                 tasks_per_process: int = 50, warm: Callable[[], Any] | None = None) -> None:
+        self.task, self.size, self.seconds, self.warm = task, max(1, size), seconds, warm
         self.tasks_per_process = tasks_per_process
         self.idle: list[Member] = []
         self.busy: list[Member] = []
@@ -132,7 +144,7 @@ class Crew(Generic[T, R]):
 
     def start(self, item: T) -> None:
         while True:
-            member = self.idle.pop() if self.idle else Member(self.task)
+            member = self.idle.pop() if self.idle else Member(self.task, self.warm)
             if member.give(item, self.seconds):
                 self.busy.append(member)
                 return
@@ -142,7 +154,8 @@ class Crew(Generic[T, R]):
         """Wait for the first answer, end or deadline; what it brought."""
         from multiprocessing.connection import wait
 
-        timeout = max(0.0, min(m.deadline for m in self.busy) - time.monotonic())
+        soonest = min(m.deadline for m in self.busy)
+        timeout = None if soonest == math.inf else max(0.0, soonest - time.monotonic())
         watched: list[Any] = [m.connection for m in self.busy]
         watched += [m.process.sentinel for m in (*self.busy, *self.idle)]
         ready = set(wait(watched, timeout))
@@ -152,20 +165,27 @@ class Crew(Generic[T, R]):
         finished: list[tuple[T, R | Lost | Crashed]] = []
         for member in list(self.busy):
             if member.connection in ready or member.process.sentinel in ready:
-                finished.append((member.item, self.answer(member)))
+                if not isinstance(answer := self.answer(member), Ready):
+                    finished.append((member.item, answer))
             elif time.monotonic() >= member.deadline:
                 self.busy.remove(member)
                 member.kill()
                 finished.append((member.item, Lost(time.monotonic() - member.started, limit=self.seconds)))
         return finished
 
-    def answer(self, member: Member) -> R | Lost | Crashed:
-        self.busy.remove(member)
+    def answer(self, member: Member) -> R | Lost | Crashed | Ready:
+        """What the process said: its answer (it is then free), or Ready."""
         try:
-            value = member.connection.recv()
+            kind, value = member.connection.recv()
         except (EOFError, OSError):
+            self.busy.remove(member)
             member.kill()
             return Lost(time.monotonic() - member.started, exitcode=member.process.exitcode)
+        if kind == "ready":  # warmed up: the clock starts now
+            member.ready = True
+            member.clock()
+            return Ready()
+        self.busy.remove(member)
         member.served += 1
         if member.served >= self.tasks_per_process:
             member.dismiss()  # a fresh process for the next, should anything outlive tidying
@@ -181,12 +201,17 @@ class Crew(Generic[T, R]):
         self.busy, self.idle = [], []
 
 
-def serve(connection: Any, task: Callable[[Any], Any], parent: int) -> None:
-    """A crew process: tasks in, answers out, until told to stop."""
+def serve(connection: Any, task: Callable[[Any], Any], parent: int,
+          warm: Callable[[], Any] | None = None) -> None:
+    """A crew process: warm up (imports: not on a task's clock), then tasks
+    in, answers out, until told to stop."""
     die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent decides, and stops us
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, signal.SIG_DFL)  # not the parent's handlers, inherited by the fork
+    if warm is not None:
+        warm()
+    connection.send(("ready", None))
     while True:
         try:
             kind, item = connection.recv()
@@ -199,9 +224,9 @@ def serve(connection: Any, task: Callable[[Any], Any], parent: int) -> None:
         except BaseException as error:  # noqa: BLE001 - said to the parent, whatever it is
             answer = Crashed(f"{type(error).__name__}: {error}", traceback.format_exc())
         try:
-            connection.send(answer)
+            connection.send(("answer", answer))
         except Exception as error:  # an answer that does not pickle
-            connection.send(Crashed(f"{type(error).__name__}: {error}", traceback.format_exc()))
+            connection.send(("answer", Crashed(f"{type(error).__name__}: {error}", traceback.format_exc())))
 
 
 def die_with(parent: int) -> None:
