@@ -357,8 +357,6 @@ def usage_problem(args: argparse.Namespace, targets) -> str | None:
         return f"--out {args.out}: not a folder"
     if args.reference_doc and not args.reference_doc.is_file():
         return f"--reference-doc {args.reference_doc}: not a file"
-    if args.report and args.report.is_dir():
-        return f"--report {args.report}: a folder, not a file"
     sources = {path.resolve(): path for path in args.files}
     written: dict[Path, Path] = {}
     for path in args.files:
@@ -369,6 +367,38 @@ def usage_problem(args: argparse.Namespace, targets) -> str | None:
             if key in written and written[key] != path:
                 return f"{written[key]} and {path} would both write {target}: build them into different --out folders"
             written[key] = path
+    if args.report:
+        return report_problem(args.report, sources, written, args.out)
+    return None
+
+
+def report_problem(report: Path, sources: dict[Path, Path], written: dict[Path, Path],
+                   out: Path) -> str | None:
+    """`--report FILE` is replaced whole: it may be a new file or a regular
+    file of its own, never a folder, a device, a symbolic link (whose target
+    would be replaced), a source or an output of the build."""
+    import stat
+    from pipeline.run.manifest import NAME
+
+    try:
+        mode = report.lstat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        return f"--report {report}: {error.strerror}"
+    if mode is not None and stat.S_ISLNK(mode):
+        return f"--report {report}: a symbolic link; name the file itself"
+    if mode is not None and stat.S_ISDIR(mode):
+        return f"--report {report}: a folder, not a file"
+    if mode is not None and not stat.S_ISREG(mode):
+        return f"--report {report}: not a regular file (a device, a pipe or a socket)"
+    key = report.resolve()
+    if key in sources:
+        return f"--report {report}: a source on this command line"
+    if key in written:
+        return f"--report {report}: an output of {written[key]}"
+    if key == (out / NAME).resolve():
+        return f"--report {report}: the build's manifest"
     return None
 
 

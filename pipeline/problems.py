@@ -228,6 +228,10 @@ def shown(problem: Problem, github: bool) -> str:
 
 def escape(text: str, property: bool = False) -> str:
     """GitHub's escaping for workflow commands: a newline would end the
-    command, and in a property `,` and `:` would end the value."""
+    command, and in a property `,` and `:` would end the value. Any other
+    control character (an escape sequence that would colour the log) is
+    percent-encoded too, which GitHub leaves as it is."""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if UNPRINTABLE.search(text):
+        text = UNPRINTABLE.sub(lambda c: "".join(f"%{byte:02X}" for byte in c[0].encode()), text)
     return text.replace(":", "%3A").replace(",", "%2C") if property else text

@@ -240,3 +240,73 @@ def test_ctrl_c_stops_a_batch_after_a_process_was_killed_and_one_hangs(folder, t
     assert stderr.splitlines()[-1] == "briefing: interrupted; earlier outputs are unchanged"
     assert f"{folder / 'other.md'}: its process was ended by SIGKILL" in stderr
     wait_until(lambda: all(gone(pid) for pid in workers), "every worker to end")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A real file system of 2 MB (a tmpfs), to fill up."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs to fill up needs root")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0755", "tmpfs", str(disk)],
+                             capture_output=True, text=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def fill(disk: Path, leave: int) -> None:
+    """Fill the disk but for `leave` blocks."""
+    stat = os.statvfs(disk)
+    free = stat.f_bavail * stat.f_bsize
+    with open(disk / ".filler", "wb") as filler:
+        filler.write(b"\0" * (free - leave * stat.f_bsize))
+    assert os.statvfs(disk).f_bavail == leave
+
+
+def blocks(size: int, disk: Path) -> int:
+    return -(-size // os.statvfs(disk).f_bsize)
+
+
+def sizes(source: Path, tmp_path: Path) -> dict[str, int]:
+    """What each output of `source` weighs (built the same way: fixed dates)."""
+    out = tmp_path / "measured"
+    result = faulty("none:-", "build", source, "--to", "pdf,html", "--out", out,
+                    env={"SOURCE_DATE_EPOCH": "1764000000"})
+    assert result.returncode == 0, result.stderr
+    return {p.suffix: p.stat().st_size for p in out.glob("brief.*")}
+
+
+def test_a_full_disk_writes_no_output_beside_an_old_one(small_disk, folder, tmp_path):
+    """The PDF fits, the HTML does not: neither replaces its earlier output."""
+    source = folder / "brief.md"
+    source.write_text(FRONT + "\n# One\n\nText.\n")
+    size = sizes(source, tmp_path)
+    for suffix in (".pdf", ".html"):
+        (small_disk / f"brief{suffix}").write_text("previous good output")
+    fill(small_disk, leave=blocks(size[".pdf"], small_disk) + 1)
+    assert blocks(size[".html"], small_disk) > 1  # so the HTML cannot fit in what is left
+    result = faulty("none:-", "build", source, "--to", "pdf,html", "--out", small_disk,
+                    env={"SOURCE_DATE_EPOCH": "1764000000"})
+    assert result.returncode == 1
+    assert result.stderr == f"{source}: cannot write {small_disk / 'brief.html'}: No space left on device\n"
+    assert sorted(p.name for p in small_disk.iterdir()) == [".filler", "brief.html", "brief.pdf"]
+    assert all((small_disk / f"brief{s}").read_text() == "previous good output" for s in (".pdf", ".html"))
+
+
+def test_a_full_disk_when_the_manifest_is_saved_is_a_problem_line(small_disk, folder, tmp_path):
+    source = folder / "brief.md"
+    source.write_text(FRONT + "\n# One\n\nText.\n")
+    size = sizes(source, tmp_path)
+    fill(small_disk, leave=blocks(size[".pdf"], small_disk) + blocks(size[".html"], small_disk))
+    report = tmp_path / "report.json"
+    result = faulty("none:-", "build", source, "--to", "pdf,html", "--out", small_disk, "--report", report,
+                    env={"SOURCE_DATE_EPOCH": "1764000000"})
+    assert result.returncode == 1
+    assert result.stderr == f"{small_disk / '.briefing-manifest.json'}: cannot write: No space left on device\n"
+    assert sorted(p.name for p in small_disk.iterdir()) == [".filler", "brief.html", "brief.pdf"]
+    assert json.loads(report.read_text())["briefings"][0]["status"] == "built"

@@ -218,8 +218,7 @@ def stage(target: Path, data: bytes, source_name: str) -> Path:
     except BaseException as error:  # Ctrl-C included: never leave a temp file behind
         temp.unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise BriefingError.one(source_name, None, "output.unwritable",
-                                    f"cannot write {target}: {error.strerror}") from None
+            raise unwritable(target, source_name, error) from None
         raise
     return temp
 
@@ -248,11 +247,17 @@ def commit(staged: list[tuple[Path, Path]], source_name: str) -> None:
                     os.replace(kept.pop(target), target)
                 else:
                     target.unlink(missing_ok=True)
-            raise BriefingError.one(source_name, None, "output.unwritable",
-                                    f"cannot write {target}: {error.strerror}") from None
+            raise unwritable(target, source_name, error) from None
     finally:
         for keep in kept.values():
             keep.unlink(missing_ok=True)
+
+
+def unwritable(target: Path, source_name: str, error: OSError) -> BriefingError:
+    """A file that could not be written, said of the source it was for (or
+    of itself: the manifest, a report)."""
+    what = "" if source_name == str(target) else f" {target}"
+    return BriefingError.one(source_name, None, "output.unwritable", f"cannot write{what}: {error.strerror}")
 
 
 @contextlib.contextmanager
