@@ -211,5 +211,7 @@ def preload(formats: tuple[str, ...]) -> None:
 
 
 def save(manifest: Manifest) -> None:
+    """The manifest, with what other builds into the folder saved meanwhile."""
     if manifest.changed:
-        write_atomic(manifest.path, manifest.dumps(), str(manifest.path))
+        with manifest.locked():
+            write_atomic(manifest.path, manifest.dumps(), str(manifest.path))

@@ -46,7 +46,7 @@ class Made:
     warnings: tuple[Problem, ...]
     pages: int | None  # of the PDF, when one was made
     markings: str  # the overall classification
-    inputs: tuple[Path, ...]  # what it read besides the source and templates: images
+    inputs: dict[Path, str | None]  # its figures, each with the hash of the bytes used (build.figures)
     rollup: dict | None = None  # how the banner follows from the portions (plain data)
 
 
@@ -155,7 +155,6 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
     """Read, transform and render one source, in memory; write nothing. The
     PDF is made by `pdf_job` when one is given (see pipeline/run/worker.py)."""
     from pipeline.markings.rules import rollup_dict
-    from pipeline.model import Figure, Image, walk
 
     files = targets(path, options.formats, options.out_dir)
     for target in files:
@@ -164,17 +163,41 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
                                     f"output {target} would overwrite the source")
     reporter = Reporter(str(path), options.silenced)
     doc = load(path, reporter)
+    read = figures(doc)
     results = render_formats(doc, options, reporter, pdf_job)
     if options.fail_on_warning:
         reporter.fail_on_warnings()  # once rendered: the backends' warnings count too
-    figures = dict.fromkeys([*(Path(b.path) for b in walk.blocks(doc) if isinstance(b, Figure)),
-                             *(Path(i.path) for i in walk.inlines(doc) if isinstance(i, Image)),
-                             *(Path(e.path) for e in doc.enclosures)])  # a changed enclosure rebuilds
+    rendered = figures(doc)
     return Made(files={target: results[fmt].data for target, fmt in zip(files, options.formats)},
                 warnings=reporter.warnings,
                 pages=results["pdf"].pages if "pdf" in results else None,
-                markings=doc.meta.classification, inputs=tuple(figures),
+                markings=doc.meta.classification,
+                inputs={path: digest if rendered[path] == digest else None for path, digest in read.items()},
                 rollup=rollup_dict(doc.rollup))
+
+
+def figures(doc: m.Document) -> dict[Path, str | None]:
+    """Each figure the document shows (and each PDF enclosure: a changed
+    one rebuilds too), with the hash of its bytes: of the
+    bytes the model carries when it carries them (`data`: read once,
+    checked and embedded), else of the file as it is now. `make` takes them
+    before and after rendering: a figure saved in between is recorded as
+    unknown (None), so the next build rebuilds instead of calling outputs
+    made from the old figure up to date."""
+    import hashlib
+
+    from pipeline.model import Figure, Image, walk
+    from pipeline.run.manifest import digest_file
+
+    found: dict[Path, str | None] = {}
+    nodes: list[Figure | Image | m.Enclosure] = [
+        *(b for b in walk.blocks(doc) if isinstance(b, Figure)),
+        *(i for i in walk.inlines(doc) if isinstance(i, Image)), *doc.enclosures]
+    for node in nodes:
+        data = getattr(node, "data", None)
+        found[Path(node.path)] = (hashlib.sha256(data).hexdigest() if isinstance(data, bytes)
+                                  else digest_file(Path(node.path)))
+    return found
 
 
 def write(made: Made, source_name: str, log: Callable[[str], None] = lambda _: None) -> list[Path]:
