@@ -181,3 +181,32 @@ def test_front_matter_problems_do_not_hide_the_bodys(tmp_path: Path):
     found = [(line.split(":")[1], line.split(": ", 1)[1].split(" ")[0]) for line in result.stderr.splitlines()]
     assert found == [("4", "unknown"), ("7", "image"), ("7", "link"), ("7", "character"),
                      ("7", "cross-reference"), ("12", "footnote")]
+
+
+def test_footnote_ids_are_the_footnotes_however_many(tmp_path: Path):
+    """Footnote n is `#fn-n` (and its reference `#fnref-n`) for every n: a
+    heading may not take `{#fn-1000}` from the 1,000th note, and a heading
+    whose slug would be one gets another."""
+    from lxml import html as lxml_html
+
+    def source(heading: str) -> Path:
+        notes = range(1, 1002)
+        path = tmp_path / "notes.md"
+        path.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n" + heading + "\n\n"
+                        + "\n\n".join(f"Claim {n}.[^n{n}]" for n in notes)
+                        + "\n\nSee [the last note](#fn-1001) and [the heading](#fn-1000-1).\n\n"
+                        + "\n\n".join(f"[^n{n}]: Note {n}." for n in notes) + "\n")
+        return path
+
+    taken = run_cli("check", source("# Notes {#fn-1000}"))
+    assert taken.returncode == 1
+    assert taken.stderr.splitlines()[0] == f"{tmp_path / 'notes.md'}:6: duplicate id '#fn-1000' " \
+                                           "(the footnotes use fn-N and fnref-N)"
+    built = run_cli("build", source("# Fn 1000"), "--to", "html", "--out", tmp_path / "out")
+    assert built.returncode == 0 and built.stderr == ""
+    page = lxml_html.parse(str(tmp_path / "out" / "notes.html")).getroot()
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids))  # every id once
+    assert page.xpath("//section[h2='Fn 1000']/@id") == ["fn-1000-1"]
+    assert page.get_element_by_id("fn-1000").text_content().startswith("Note 1000.")
+    assert [a.get("href") for a in page.xpath("//a[starts-with(text(), 'the ')]")] == ["#fn-1001", "#fn-1000-1"]
