@@ -210,3 +210,30 @@ def test_footnote_ids_are_the_footnotes_however_many(tmp_path: Path):
     assert page.xpath("//section[h2='Fn 1000']/@id") == ["fn-1000-1"]
     assert page.get_element_by_id("fn-1000").text_content().startswith("Note 1000.")
     assert [a.get("href") for a in page.xpath("//a[starts-with(text(), 'the ')]")] == ["#fn-1001", "#fn-1000-1"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_every_bad_source_in_one_batch_fails_alone(jobs, tmp_path: Path):
+    """No problem with one briefing, of any kind, stops the others: each
+    bad fixture fails with its line, the good ones are built, the report is
+    written."""
+    folder = tmp_path / "src"
+    shutil.copytree(BAD, folder)
+    good = [folder / "good-one.md", folder / "good-two.md"]
+    for path in good:
+        path.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\nText.\n")
+    sources = [good[0], *(folder / name for name in sorted(CASES)), good[1]]
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    result = run_cli("build", *sources, "--to", "html", "--jobs", jobs, "--out", out, "--report", report)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert result.stdout.splitlines()[-1] == f"2 built, 0 up to date, {len(CASES)} failed"
+    assert sorted(p.name for p in out.glob("*.html")) == ["good-one.html", "good-two.html"]
+    import json
+    briefings = json.loads(report.read_text())["briefings"]
+    assert [b["source"] for b in briefings] == [str(s) for s in sources]
+    for briefing in briefings[1:-1]:
+        name = Path(briefing["source"]).name
+        line, message = CASES[name]
+        assert briefing["status"] == "failed"
+        assert [(e["line"], message in e["message"]) for e in briefing["errors"]] == [(line, True)], name
