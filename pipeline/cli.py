@@ -271,8 +271,8 @@ def run_check(args: argparse.Namespace) -> int:
     from pipeline.run.check import Checking, check_many
     from pipeline.run.outcome import Outcome
 
-    if args.report and args.report.is_dir():
-        print(printable(f"briefing: --report {args.report}: a folder, not a file"), file=sys.stderr)
+    if args.report and (refused := report_problem(args.report, {p.resolve(): p for p in args.files}, {})):
+        print(printable(f"briefing: {refused}"), file=sys.stderr)
         return 2
     checking = Checking(silenced=tuple(args.silence), explain=args.explain, report=bool(args.report),
                         fail_on_warning=args.fail_on_warning, debug=args.debug)
@@ -373,7 +373,7 @@ def usage_problem(args: argparse.Namespace, targets) -> str | None:
 
 
 def report_problem(report: Path, sources: dict[Path, Path], written: dict[Path, Path],
-                   out: Path) -> str | None:
+                   out: Path | None = None) -> str | None:
     """`--report FILE` is replaced whole: it may be a new file or a regular
     file of its own, never a folder, a device, a symbolic link (whose target
     would be replaced), a source or an output of the build."""
@@ -397,7 +397,7 @@ def report_problem(report: Path, sources: dict[Path, Path], written: dict[Path, 
         return f"--report {report}: a source on this command line"
     if key in written:
         return f"--report {report}: an output of {written[key]}"
-    if key == (out / NAME).resolve():
+    if out is not None and key == (out / NAME).resolve():
         return f"--report {report}: the build's manifest"
     return None
 

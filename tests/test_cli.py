@@ -218,6 +218,10 @@ def test_report_must_name_a_file_of_its_own(tmp_path):
     assert source.read_text().startswith("---")
     fine = run_cli("build", source, "--to", "html", "--out", out, "--report", tmp_path / "report.json")
     assert fine.returncode == 0 and (tmp_path / "report.json").is_file()
+    for report in (*special, tmp_path / "link.json", source):  # check --report too
+        result = run_cli("check", source, "--report", report)
+        assert (result.returncode, result.stderr) == (2, f"briefing: --report {report}: {cases[report]}\n")
+    assert precious.read_text() == "keep me" and source.read_text().startswith("---")
 
 
 def test_file_names_cannot_pass_for_workflow_commands(tmp_path):
