@@ -22,7 +22,7 @@ from typing import NamedTuple
 from pipeline import __version__
 from pipeline.problems import BriefingError, Problem
 from pipeline import collector
-from pipeline.run.build import Made, make, write, write_atomic
+from pipeline.run.build import Made, Options, make, write, write_atomic
 from pipeline.run.crew import Crashed, Crew, Lost
 from pipeline.run.limits import stopped
 from pipeline.run.manifest import Manifest, digest_file, settings_digest
@@ -47,8 +47,8 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
     time limit always holds; this process writes every file. A lone
     briefing may typeset its PDF in `pdf_job`, a pdf_worker the caller
     started (or one started here), on the chance that it needs building; it
-    is stopped in any case. `warm`: import the stages here before forking,
-    for a caller that builds again and again (watch)."""
+    is stopped in any case. `warm`: warm this process up (warm_up) before
+    forking, for a caller that builds again and again (watch)."""
     from pipeline.run import worker as pdf_worker
 
     pdf_job = pdf_job or pdf_worker.start(options.formats, briefings=len(sources), jobs=jobs)
@@ -112,7 +112,9 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
                 jobs: int, pdf_job=None, warm: bool = False) -> Iterator[Outcome]:
     sources = list(stale)
     processes = min(jobs, len(sources))
-    if processes > 1 or warm:
+    if warm:
+        warm_up(options.formats)
+    elif processes > 1:
         preload(options.formats)
     maker = Maker(options, pdf_job if len(sources) == 1 else None)
     # A process imports what it needs before its first briefing's clock starts.
@@ -208,6 +210,25 @@ def preload(formats: tuple[str, ...]) -> None:
     if "pdf" in formats:
         from pipeline.weasy.typeset import import_weasyprint
         import_weasyprint()
+
+
+WARM_UP = "---\ntitle: Warm-up\nclassification: UNCLASSIFIED\n---\n\n# Warm-up\n\nText.\n"
+
+
+@functools.cache
+def warm_up(formats: tuple[str, ...]) -> None:
+    """Import the stages and make a small briefing of our own here, once:
+    every process forked after it starts with fonts, styles and caches
+    loaded, so that a rebuild in `watch` costs what a warm one does. The
+    briefing is ours, not an author's: it cannot hang this process."""
+    import tempfile
+
+    preload(formats)
+    with tempfile.TemporaryDirectory(prefix="briefing-warm-up-") as folder:
+        source = Path(folder) / "warm-up.md"
+        source.write_text(WARM_UP, encoding="utf-8")
+        make(source, Options(formats=formats, out_dir=Path(folder)))
+    collector.tidy()
 
 
 def save(manifest: Manifest) -> None:
