@@ -20,10 +20,10 @@ FAULTS = Path(__file__).resolve().parent / "faults.py"
 BOUND = 120  # seconds: a command that hangs fails its test instead of the suite
 
 
-def faulty(faults: str, *args, env: dict | None = None) -> subprocess.CompletedProcess:
+def faulty(faults: str, *args, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """`briefing ARGS` with faults planted (`hang:slow.md`: see tests/faults.py)."""
     return subprocess.run([sys.executable, str(FAULTS), faults, *map(str, args)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=BOUND,
+                          capture_output=True, text=True, cwd=cwd, timeout=BOUND,
                           env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
 
 
@@ -290,10 +290,11 @@ def test_a_full_disk_writes_no_output_beside_an_old_one(small_disk, folder, tmp_
         (small_disk / f"brief{suffix}").write_text("previous good output")
     fill(small_disk, leave=blocks(size[".pdf"], small_disk) + 1)
     assert blocks(size[".html"], small_disk) > 1  # so the HTML cannot fit in what is left
-    result = faulty("none:-", "build", source, "--to", "pdf,html", "--out", small_disk,
-                    env={"SOURCE_DATE_EPOCH": "1764000000"})
+    # Short relative paths, so that the message quotes them whole.
+    result = faulty("none:-", "build", "src/brief.md", "--to", "pdf,html", "--out", "disk",
+                    env={"SOURCE_DATE_EPOCH": "1764000000"}, cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == f"{source}: cannot write {small_disk / 'brief.html'}: No space left on device\n"
+    assert result.stderr == "src/brief.md: cannot write disk/brief.html: No space left on device\n"
     assert sorted(p.name for p in small_disk.iterdir()) == [".filler", "brief.html", "brief.pdf"]
     assert all((small_disk / f"brief{s}").read_text() == "previous good output" for s in (".pdf", ".html"))
 
