@@ -9,15 +9,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, FRONT, ROOT
+from conftest import FRONT, ROOT
+from processes import BOUND, descendants, gone, wait_until
 
 FAULTS = Path(__file__).resolve().parent / "faults.py"
-BOUND = 120  # seconds: a command that hangs fails its test instead of the suite
 
 
 def faulty(faults: str, *args, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -34,37 +33,6 @@ def started(faults: str, *args, mark: Path) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                             start_new_session=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT), "FAULT_MARK": str(mark)})
-
-
-def descendants(pid: int) -> set[int]:
-    found: set[int] = set()
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except FileNotFoundError:
-        return found
-    for task in tasks:
-        try:
-            with open(f"/proc/{pid}/task/{task}/children") as children:
-                for child in map(int, children.read().split()):
-                    found |= {child, *descendants(child)}
-        except FileNotFoundError:
-            pass
-    return found
-
-
-def gone(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
-
-
-def wait_until(condition, what: str, seconds: float = BOUND) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"still waiting for {what}"
-        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from conftest import ROOT
+from processes import gone, wait_until
 from pipeline.problems import BriefingError
 from pipeline.run.crew import Crashed, Crew, Lost
 from pipeline.run.limits import Worker
@@ -47,24 +48,6 @@ def die_on(item):
 
 def fail(path):
     raise BriefingError.one(path, 3, "test.bad", "bad")
-
-
-def gone(pid: int) -> bool:
-    """The process has ended (or is a zombie that its parent has yet to reap)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
-
-
-def wait_until(condition, what: str, seconds: float = 30) -> None:
-    """Wait for an event, with a generous bound so a broken build fails
-    instead of hanging the suite."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"still waiting for {what}"
-        time.sleep(0.05)
 
 
 def test_a_task_that_catches_every_exception_is_still_stopped_at_its_limit():
