@@ -319,7 +319,9 @@ def run_watch(args: argparse.Namespace) -> int:
                       reference_doc=args.reference_doc, silenced=tuple(args.silence))
     try:
         watch(args.target, options, port=args.port, jobs=args.jobs, github=on_github())
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
+        if isinstance(interrupt, Terminated):
+            raise  # SIGTERM, SIGHUP: said, with their exit code, by main
         print("briefing: watch stopped", flush=True)
         return 0
     except OSError as error:  # the port is taken, or not ours to use

@@ -279,3 +279,20 @@ def test_a_full_disk_when_the_manifest_is_saved_is_a_problem_line(small_disk, fo
     assert result.stderr == f"{small_disk / '.briefing-manifest.json'}: cannot write: No space left on device\n"
     assert sorted(p.name for p in small_disk.iterdir()) == [".filler", "brief.html", "brief.pdf"]
     assert json.loads(report.read_text())["briefings"][0]["status"] == "built"
+
+
+def test_sigterm_stops_watch_with_its_exit_code_and_every_process(folder, tmp_path):
+    mark = tmp_path / "reading"
+    command = started("hang:slow.md", "watch", folder / "slow.md", "--to", "pdf,html", "--port", "0",
+                      "--out", tmp_path / "out", mark=mark)
+    try:
+        wait_until(Path(f"{mark}.slow.md").exists, "the first build to reach the source")
+        workers = descendants(command.pid)
+        assert workers  # the build process, stuck in its briefing
+        command.send_signal(signal.SIGTERM)
+        _, stderr = command.communicate(timeout=BOUND)
+    finally:
+        command.kill()
+    assert command.returncode == 128 + signal.SIGTERM
+    assert stderr.splitlines()[-1] == "briefing: stopped by SIGTERM; earlier outputs are unchanged"
+    wait_until(lambda: all(gone(pid) for pid in workers), "every worker to end")
