@@ -7,14 +7,17 @@ document is bad, 2 for a usage error, 0 otherwise. `--debug` shows tracebacks.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shlex
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline import collector
-from pipeline.problems import on_github, shown
+from pipeline.problems import on_github, printable, shown
 from pipeline.problems import BriefingError
 from pipeline.render.formats import FORMATS, PDF_VARIANTS
 from pipeline.run.limits import DEFAULT_SECONDS
@@ -149,11 +152,24 @@ def formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stop as Ctrl-C stops, every process with us."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return run(args)
-    except KeyboardInterrupt:
+        with stopped_by_signals():
+            return run(args)
+    except KeyboardInterrupt as interrupt:
+        if isinstance(interrupt, Terminated):
+            name = signal.Signals(interrupt.number).name
+            print(f"briefing: stopped by {name}; earlier outputs are unchanged", file=sys.stderr)
+            return 128 + interrupt.number
         print("briefing: interrupted; earlier outputs are unchanged", file=sys.stderr)
         return 130
     except BaseException as error:  # WeasyPrint's fatal fetch error is a BaseException
@@ -162,9 +178,31 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             import traceback
             traceback.print_exc()
-        print(f"briefing: internal error: {type(error).__name__}: {error} "
-              "(run with --debug for details)", file=sys.stderr)
+        print(printable(f"briefing: internal error: {type(error).__name__}: {error} "
+                        "(run with --debug for details)"), file=sys.stderr)
         return 1
+
+
+@contextlib.contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise Terminated, so that the way out stops every
+    worker and removes every temporary file, as after Ctrl-C. (Should this
+    process be killed outright, its workers die with it: crew.die_with.)"""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminated(number, frame):
+        raise Terminated(number)
+
+    previous = {number: signal.signal(number, terminated) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -198,91 +236,67 @@ def build_files(args: argparse.Namespace, pdf_job) -> int:
     from pipeline.render.templates import Templates
 
     if problem := usage_problem(args, targets):
-        print(f"briefing: {problem}", file=sys.stderr)
+        print(printable(f"briefing: {problem}"), file=sys.stderr)
         return 2
     options = Options(formats=args.to, out_dir=args.out, templates=Templates(args.templates),
                       time_limit=args.time_limit, pdf_variant=args.pdf_variant,
                       reference_doc=args.reference_doc, silenced=tuple(args.silence),
                       fail_on_warning=args.fail_on_warning)
     progress = Progress(len(args.files), github=on_github())
-    outcomes = build_many(args.files, options, jobs=args.jobs, force=args.force, done=progress.done,
-                          pdf_job=pdf_job)
+    troubles = []
+
+    def done(outcome) -> None:
+        if args.debug and outcome.details:
+            print(outcome.details, file=sys.stderr, end="")
+        progress.done(outcome)
+
+    def said(problem) -> None:
+        troubles.append(problem)
+        print(shown(problem, on_github()), file=sys.stderr)
+
+    outcomes = build_many(args.files, options, jobs=args.jobs, force=args.force, done=done,
+                          pdf_job=pdf_job, said=said)
     progress.finish(outcomes)
-    if args.report:
-        from pipeline.run.report import report
-        write_atomic(args.report, report(outcomes), str(args.report))
-    return 1 if any(o.status == "failed" for o in outcomes) else 0
-
-
-def run_check(args: argparse.Namespace) -> int:
-    import time
-
-    from pipeline.problems import Reporter
-    from pipeline.run.build import load, write_atomic
-    from pipeline.run.limits import time_limit
-    from pipeline.run.outcome import Outcome
-
-    if args.report and args.report.is_dir():
-        print(f"briefing: --report {args.report}: a folder, not a file", file=sys.stderr)
-        return 2
-    outcomes: list[Outcome] = []
-    for path in args.files:
-        reporter = Reporter(str(path), args.silence)
-        started = time.perf_counter()
-        doc = None
-        try:
-            with time_limit(args.time_limit, str(path)):
-                # The roll-up of a refused briefing too, for --explain and the report.
-                doc = load(path, reporter, stop=not (args.explain or args.report))
-            if args.explain:
-                print(f"{path}: {explanation(doc)}")
-            reporter.check()
-            if args.fail_on_warning:
-                reporter.fail_on_warnings()
-            for warning in reporter.warnings:
-                print(shown(warning, on_github()), file=sys.stderr)
-            print(f"{path}: ok")
-            problems = list(reporter.warnings)
-        except BriefingError as error:
-            if args.debug:
-                import traceback
-                traceback.print_exc()
-            for problem in error.problems:
-                print(shown(problem, on_github()), file=sys.stderr)
-            problems = list(error.problems)
-        outcomes.append(checked(path, doc, problems, time.perf_counter() - started))
     if args.report:
         from pipeline.run.report import report
         try:
             write_atomic(args.report, report(outcomes), str(args.report))
         except BriefingError as error:
-            print(error, file=sys.stderr)
-            return 1
-    return 1 if any(o.status == "failed" for o in outcomes) else 0
+            for trouble in error.problems:
+                said(trouble)
+    return 1 if troubles or any(o.status == "failed" for o in outcomes) else 0
 
 
-def checked(path: Path, doc, problems: list, seconds: float):
-    """`check`'s outcome of one briefing, for `--report`: "checked" or
-    "failed", its banner and roll-up when it was read that far."""
-    from pipeline.markings.rules import rollup_dict
+def run_check(args: argparse.Namespace) -> int:
+    from pipeline.run.check import Checking, check_many
     from pipeline.run.outcome import Outcome
 
-    errors = tuple(p for p in problems if not p.warning)
-    return Outcome(source=path, status="failed" if errors else "checked", seconds=seconds,
-                   markings=doc.meta.classification if doc else None,
-                   rollup=rollup_dict(doc.rollup) if doc else None,
-                   warnings=tuple(p for p in problems if p.warning), errors=errors)
-
-
-def explanation(doc) -> str:
-    """`check --explain`: how the banner follows from the portions."""
-    from pipeline.markings.rules import explain
-
-    if doc.rollup is None:
-        return (f"banner {doc.meta.classification}: no portion marks to roll up "
-                "(portion_marking is off)" if not doc.meta.portion_marking else
-                f"banner {doc.meta.classification}: not rolled up (the banner is not valid)")
-    return explain(doc.rollup)
+    if args.report and (refused := report_problem(args.report, {p.resolve(): p for p in args.files}, {})):
+        print(printable(f"briefing: {refused}"), file=sys.stderr)
+        return 2
+    checking = Checking(silenced=tuple(args.silence), explain=args.explain, report=bool(args.report),
+                        fail_on_warning=args.fail_on_warning, debug=args.debug)
+    outcomes: list[Outcome] = []
+    for checked in check_many(args.files, checking, args.time_limit):
+        if checked.explanation is not None:
+            print(f"{printable(str(checked.path))}: {checked.explanation}", flush=True)
+        if args.debug and checked.details:
+            print(checked.details, file=sys.stderr, end="")
+        for problem in checked.problems:
+            print(shown(problem, on_github()), file=sys.stderr)
+        if not checked.failed:
+            print(f"{printable(str(checked.path))}: ok", flush=True)
+        outcomes.append(checked.outcome())
+    if args.report:
+        from pipeline.run.build import write_atomic
+        from pipeline.run.report import report
+        try:
+            write_atomic(args.report, report(outcomes), str(args.report))
+        except BriefingError as error:
+            for trouble in error.problems:
+                print(shown(trouble, on_github()), file=sys.stderr)
+            return 1
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
 def run_watch(args: argparse.Namespace) -> int:
@@ -305,7 +319,9 @@ def run_watch(args: argparse.Namespace) -> int:
                       reference_doc=args.reference_doc, silenced=tuple(args.silence))
     try:
         watch(args.target, options, port=args.port, jobs=args.jobs, github=on_github())
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
+        if isinstance(interrupt, Terminated):
+            raise  # SIGTERM, SIGHUP: said, with their exit code, by main
         print("briefing: watch stopped", flush=True)
         return 0
     except OSError as error:  # the port is taken, or not ours to use
@@ -343,8 +359,6 @@ def usage_problem(args: argparse.Namespace, targets) -> str | None:
         return f"--out {args.out}: not a folder"
     if args.reference_doc and not args.reference_doc.is_file():
         return f"--reference-doc {args.reference_doc}: not a file"
-    if args.report and args.report.is_dir():
-        return f"--report {args.report}: a folder, not a file"
     sources = {path.resolve(): path for path in args.files}
     written: dict[Path, Path] = {}
     for path in args.files:
@@ -355,6 +369,38 @@ def usage_problem(args: argparse.Namespace, targets) -> str | None:
             if key in written and written[key] != path:
                 return f"{written[key]} and {path} would both write {target}: build them into different --out folders"
             written[key] = path
+    if args.report:
+        return report_problem(args.report, sources, written, args.out)
+    return None
+
+
+def report_problem(report: Path, sources: dict[Path, Path], written: dict[Path, Path],
+                   out: Path | None = None) -> str | None:
+    """`--report FILE` is replaced whole: it may be a new file or a regular
+    file of its own, never a folder, a device, a symbolic link (whose target
+    would be replaced), a source or an output of the build."""
+    import stat
+    from pipeline.run.manifest import NAME
+
+    try:
+        mode = report.lstat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        return f"--report {report}: {error.strerror}"
+    if mode is not None and stat.S_ISLNK(mode):
+        return f"--report {report}: a symbolic link; name the file itself"
+    if mode is not None and stat.S_ISDIR(mode):
+        return f"--report {report}: a folder, not a file"
+    if mode is not None and not stat.S_ISREG(mode):
+        return f"--report {report}: not a regular file (a device, a pipe or a socket)"
+    key = report.resolve()
+    if key in sources:
+        return f"--report {report}: a source on this command line"
+    if key in written:
+        return f"--report {report}: an output of {written[key]}"
+    if out is not None and key == (out / NAME).resolve():
+        return f"--report {report}: the build's manifest"
     return None
 
 

@@ -82,9 +82,10 @@ class Problem:
         return self.severity == "warning"
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        path = printable(self.path)
+        where = f"{path}:{self.line}" if self.line else path
         kind = "warning: " if self.warning else ""
-        return f"{where}: {kind}{self.message}"
+        return f"{where}: {kind}{printable(self.message, first=False)}"
 
     def as_dict(self) -> dict[str, object]:
         """For `--report` JSON and for crossing between processes."""
@@ -200,6 +201,28 @@ def on_github() -> bool:
     return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str, *, first: bool = True) -> str:
+    """A file name (or a message quoting one) as one line of a terminal or
+    a log shows it: control characters escaped (`\\n`, `\\x1b`), so that a
+    name can neither break the line nor steer the terminal. Under GitHub
+    Actions, which runs any line starting with `::` and any `##[command]`
+    anywhere in a line as a workflow command, a name can start no such line
+    (`./::x.md` is the same file) nor hold `##[`. `first`: the text may
+    start a line."""
+    if UNPRINTABLE.search(text):
+        text = UNPRINTABLE.sub(lambda c: ESCAPES.get(c[0]) or (f"\\x{ord(c[0]):02x}" if ord(c[0]) < 0x100
+                                                             else f"\\u{ord(c[0]):04x}"), text)
+    if on_github():
+        text = text.replace("##[", "##\\[")
+        if first and text.lstrip().startswith("::"):
+            text = "./" + text
+    return text
+
+
 def shown(problem: Problem, github: bool) -> str:
     """One problem as one line."""
     if not github:
@@ -213,6 +236,10 @@ def shown(problem: Problem, github: bool) -> str:
 
 def escape(text: str, property: bool = False) -> str:
     """GitHub's escaping for workflow commands: a newline would end the
-    command, and in a property `,` and `:` would end the value."""
+    command, and in a property `,` and `:` would end the value. Any other
+    control character (an escape sequence that would colour the log) is
+    percent-encoded too, which GitHub leaves as it is."""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if UNPRINTABLE.search(text):
+        text = UNPRINTABLE.sub(lambda c: "".join(f"%{byte:02X}" for byte in c[0].encode()), text)
     return text.replace(":", "%3A").replace(",", "%2C") if property else text

@@ -58,6 +58,11 @@ def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | No
 
 def run_in_process(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     from pipeline import cli
+    from pipeline.run.batch import warm_up
+
+    # The command makes each briefing in a process forked from this one: warm
+    # this one up once (as `watch` does), or every fork would pay for it.
+    warm_up(("pdf", "docx", "html"))
 
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as patch:

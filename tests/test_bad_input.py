@@ -25,7 +25,7 @@ CASES = {
     "empty.md": (1, "no front matter"),
     "no-front-matter.md": (1, "no front matter"),
     "unclosed-front-matter.md": (1, "front matter is not closed"),
-    "invalid-yaml.md": (3, "invalid YAML"),
+    "invalid-yaml.md": (2, "invalid YAML: while parsing a flow sequence that starts here"),
     "unknown-key.md": (4, "unknown front-matter key 'authr'; did you mean 'authors'?"),
     "missing-classification.md": (1, "front matter lacks 'classification'"),
     "bad-classification.md": (3, "'classification' must be one of UNCLASSIFIED, CUI, CONFIDENTIAL"),
@@ -34,6 +34,19 @@ CASES = {
     "duplicate-key.md": (3, "duplicate key 'title'"),
     "yaml-alias.md": (3, "YAML aliases"),
     "yaml-python-tag.md": (2, "YAML tags such as !!python/object are not allowed"),
+    # values YAML's own constructors cannot read: each at its key, never an internal error
+    "yaml-tag-int.md": (4, "'subtitle': 'abc' is not a whole number, which its tag !!int asks for"),
+    "yaml-tag-bool.md": (4, "'toc': 'maybe' is not true or false, which its tag !!bool asks for"),
+    "yaml-tag-float-alone.md": (4, "'version': nothing is not a number, which its tag !!float asks for"),
+    "yaml-impossible-date.md": (4, "'date': YAML reads '2026-13-45' as a date, which it is not "
+                                "(month must be in 1..12): quote it to keep it as text"),
+    "yaml-long-number.md": (4, "as a number of more than 4,000 digits, too long to use: quote it"),
+    "yaml-deep.md": (4, "invalid YAML: values nest deeper than 50 levels"),
+    "yaml-timestamp-in-list.md": (4, "'keywords': '2026-13-45' is not a date (month must be in 1..12), "
+                                  "which its tag !!timestamp asks for"),
+    # a quote left open swallows the next key: said at the key that opened it
+    "yaml-unclosed-quote.md": (3, "'subtitle': its \" is not closed on this line, so the value runs "
+                               "on over the key on line 4"),
     # markings: portion marks, marking blocks, distribution statements
     "portion-unknown.md": (7, "unknown portion mark '(Q)': US portion marks are (U), (CUI)"),
     "portion-above-banner.md": (12, "portion mark '(S)' is above the banner 'CONFIDENTIAL'"),
@@ -184,3 +197,59 @@ def test_front_matter_problems_do_not_hide_the_bodys(tmp_path: Path):
     found = [(line.split(":")[1], line.split(": ", 1)[1].split(" ")[0]) for line in result.stderr.splitlines()]
     assert found == [("4", "unknown"), ("7", "image"), ("7", "link"), ("7", "character"),
                      ("7", "cross-reference"), ("12", "footnote")]
+
+
+def test_footnote_ids_are_the_footnotes_however_many(tmp_path: Path):
+    """Footnote n is `#fn-n` (and its reference `#fnref-n`) for every n: a
+    heading may not take `{#fn-1000}` from the 1,000th note, and a heading
+    whose slug would be one gets another."""
+    from lxml import html as lxml_html
+
+    def source(heading: str) -> Path:
+        notes = range(1, 1002)
+        path = tmp_path / "notes.md"
+        path.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n" + heading + "\n\n"
+                        + "\n\n".join(f"Claim {n}.[^n{n}]" for n in notes)
+                        + "\n\nSee [the last note](#fn-1001) and [the heading](#fn-1000-1).\n\n"
+                        + "\n\n".join(f"[^n{n}]: Note {n}." for n in notes) + "\n")
+        return path
+
+    taken = run_cli("check", source("# Notes {#fn-1000}"))
+    assert taken.returncode == 1
+    assert taken.stderr.splitlines()[0] == f"{tmp_path / 'notes.md'}:6: duplicate id '#fn-1000' " \
+                                           "(the footnotes use fn-N and fnref-N)"
+    built = run_cli("build", source("# Fn 1000"), "--to", "html", "--out", tmp_path / "out")
+    assert built.returncode == 0 and built.stderr == ""
+    page = lxml_html.parse(str(tmp_path / "out" / "notes.html")).getroot()
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids))  # every id once
+    assert page.xpath("//section[h2='Fn 1000']/@id") == ["fn-1000-1"]
+    assert page.get_element_by_id("fn-1000").text_content().startswith("Note 1000.")
+    assert [a.get("href") for a in page.xpath("//a[starts-with(text(), 'the ')]")] == ["#fn-1001", "#fn-1000-1"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_every_bad_source_in_one_batch_fails_alone(jobs, tmp_path: Path):
+    """No problem with one briefing, of any kind, stops the others: each
+    bad fixture fails with its line, the good ones are built, the report is
+    written."""
+    folder = tmp_path / "src"
+    shutil.copytree(BAD, folder)
+    good = [folder / "good-one.md", folder / "good-two.md"]
+    for path in good:
+        path.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\nText.\n")
+    sources = [good[0], *(folder / name for name in sorted(CASES)), good[1]]
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    result = run_cli("build", *sources, "--to", "html", "--jobs", jobs, "--out", out, "--report", report)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert result.stdout.splitlines()[-1] == f"2 built, 0 up to date, {len(CASES)} failed"
+    assert sorted(p.name for p in out.glob("*.html")) == ["good-one.html", "good-two.html"]
+    import json
+    briefings = json.loads(report.read_text())["briefings"]
+    assert [b["source"] for b in briefings] == [str(s) for s in sources]
+    for briefing in briefings[1:-1]:
+        name = Path(briefing["source"]).name
+        line, message = CASES[name]
+        assert briefing["status"] == "failed"
+        assert [(e["line"], message in e["message"]) for e in briefing["errors"]] == [(line, True)], name

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from conftest import FIXTURES, ROOT
-from pipeline.run.batch import build_many
+from pipeline.run.batch import Maker, build_many
 from pipeline.run.build import Options
 
 
@@ -53,11 +53,15 @@ def test_a_second_batch_builds_only_what_changed(sources, tmp_path):
 
 
 def test_one_process_tidies_up_between_briefings(sources, tmp_path, monkeypatch):
+    """What each build process runs for its briefings (batch.Maker), here
+    in this process to watch it."""
     from pipeline import collector
     tidied = []
     monkeypatch.setattr(collector, "tidy", lambda: tidied.append(True))
-    build_many(sources, Options(formats=("html",), out_dir=tmp_path / "out"), jobs=1)
+    make = Maker(Options(formats=("html",), out_dir=tmp_path / "out"))
+    results = [make(source) for source in sources]
     assert len(tidied) == len(sources) - 1  # between briefings, not after the last
+    assert [result.made is not None for result in results] == [True, True, False, True, True]
 
 
 
@@ -65,7 +69,7 @@ GROWTH = """
 import resource, sys
 from pathlib import Path
 from pipeline import collector
-from pipeline.run.batch import build_many
+from pipeline.run.batch import Maker, build_many
 from pipeline.run.build import Options
 collector.relax()  # as the command line does
 seed, out = Path(sys.argv[1]), Path(sys.argv[2])

@@ -70,14 +70,15 @@ def test_interrupted_write_leaves_no_temp_file(tmp_path, monkeypatch):
 @pytest.mark.parametrize("formats, module", [(("html", "docx"), "weasyprint"), (("docx",), "jinja2")])
 def test_a_build_loads_only_what_its_formats_need(write, tmp_path, formats, module):
     source = write("# One\n\nText.\n")
+    # What a build process runs (batch.Maker), here in the probe's own process.
     probe = (
-        "import sys; from pathlib import Path; from pipeline.run.batch import build_many; "
+        "import sys; from pathlib import Path; from pipeline.run.batch import Maker; "
         "from pipeline.run.build import Options; "
-        f"build_many([Path({str(source)!r})], Options(formats={formats!r}, "
-        f"out_dir=Path({str(tmp_path)!r})), jobs=1); "
-        f"print({module!r} in sys.modules)")
+        f"made = Maker(Options(formats={formats!r}, out_dir=Path({str(tmp_path)!r})))"
+        f"(Path({str(source)!r})).made; "
+        f"print(made is not None, {module!r} in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() == "True False"
 
 
 def test_all_formats_with_the_pdf_in_a_worker(write, tmp_path):

@@ -182,3 +182,78 @@ def test_fail_on_warning_on_build_and_check(write, tmp_path):
             f"{warned}: 1 warning, and --fail-on-warning makes any warning fail the briefing: nothing is "
             "written for it"]
     assert not (out / "brief.html").exists()
+
+
+def test_report_must_name_a_file_of_its_own(tmp_path):
+    import contextlib
+    import os
+    import stat
+
+    """`--report` replaces its file whole: never a device, a symbolic link
+    (whose target it would replace), a source, an output or the manifest."""
+    source = tmp_path / "brief.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\nText.\n")
+    out = tmp_path / "out"
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    (tmp_path / "link.json").symlink_to(precious)
+    os.mkfifo(tmp_path / "pipe.json")
+    special = [tmp_path / "pipe.json"]
+    with contextlib.suppress(PermissionError):  # a device node of our own, not /dev/null: root only
+        os.mknod(tmp_path / "null.json", stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        special.append(tmp_path / "null.json")
+    cases = {
+        **{node: "not a regular file (a device, a pipe or a socket)" for node in special},
+        tmp_path / "link.json": "a symbolic link; name the file itself",
+        source: "a source on this command line",
+        out / "brief.html": f"an output of {source}",
+        out / ".briefing-manifest.json": "the build's manifest",
+        tmp_path: "a folder, not a file",
+    }
+    for report, said in cases.items():
+        result = run_cli("build", source, "--to", "html", "--out", out, "--report", report)
+        assert (result.returncode, result.stderr) == (2, f"briefing: --report {report}: {said}\n")
+    assert precious.read_text() == "keep me" and not out.exists()
+    assert all(not node.is_file() for node in special)
+    assert source.read_text().startswith("---")
+    fine = run_cli("build", source, "--to", "html", "--out", out, "--report", tmp_path / "report.json")
+    assert fine.returncode == 0 and (tmp_path / "report.json").is_file()
+    for report in (*special, tmp_path / "link.json", source):  # check --report too
+        result = run_cli("check", source, "--report", report)
+        assert (result.returncode, result.stderr) == (2, f"briefing: --report {report}: {cases[report]}\n")
+    assert precious.read_text() == "keep me" and source.read_text().startswith("---")
+
+
+def test_file_names_cannot_pass_for_workflow_commands(tmp_path):
+    """GitHub runs a log line that starts with `::` (after spaces), and a
+    `##[command]` anywhere in a line, as a workflow command: a file name
+    that carries one (`::stop-commands::` would silence every annotation
+    after it) is shown escaped in every line, and stays the file it is."""
+    names = ["a\n::stop-commands::pwned\n.md", "##[stop-commands]pwned.md", "::set-output name=x::y.md",
+             " ::warning::spoof.md", "esc\x1b[31m.md"]
+    for number, name in enumerate(names):  # every one warned of; two fail
+        (tmp_path / name).write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\nSee [x](#nowhere).\n"
+                                     + ("\n@tbl-missing\n" if number % 2 else ""))
+    for github in ("true", "false"):
+        for command in (["build", *names, "--to", "html", "--out", "out", "--force"], ["check", *names]):
+            result = run_cli(*command, cwd=tmp_path, env={"GITHUB_ACTIONS": github})
+            assert result.returncode == 1 and "Traceback" not in result.stderr
+            lines = (result.stdout + result.stderr).splitlines()
+            # one line a briefing, and one a problem: no name broke a line
+            assert len(lines) == {"build": 5 + 1 + 7, "check": 3 + 7}[command[0]], lines
+            assert not [line for line in lines if "\x1b" in line or "\r" in line], [line for line in lines if "\x1b" in line or "\r" in line]
+            if github == "false":
+                assert "a\\n::stop-commands::pwned\\n.md:5: warning: link to '#nowhere', which no heading " \
+                       "or anchor has as its id, shown as text" in lines
+                continue
+            for line in lines:
+                if line.startswith(("::error file=", "::warning file=")):
+                    continue  # our own commands, each name escaped in its file= property
+                assert not line.lstrip().startswith("::") and "##[" not in line, line
+            assert any(line.startswith("::warning file=a%0A%3A%3Astop-commands%3A%3Apwned%0A.md,line=5::")
+                       for line in lines)
+            if command[0] == "check":
+                assert "./::set-output name=x::y.md: ok" in lines and "./ ::warning::spoof.md: ok" not in lines
+                assert "##\\[stop-commands]pwned.md:5: warning" not in lines  # GitHub shows it as a command
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.html")) == sorted(
+        name.removesuffix(".md") + ".html" for number, name in enumerate(names) if not number % 2)

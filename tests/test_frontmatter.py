@@ -48,7 +48,7 @@ def test_single_author_as_text(write):
     ("title: T\nclassification: UNCLASSIFIED\nauthors: [{a: 1, a: 2}]", "4: 'authors': duplicate key 'a'"),
     ("title: T\nclassification: UNCLASSIFIED\nauthors: [{? [a] : x}]",
      "4: 'authors': a key must be a plain value, not a list or mapping"),
-    ("title: [unclosed\nclassification: UNCLASSIFIED", "3: invalid YAML:"),
+    ("title: [unclosed\nclassification: UNCLASSIFIED", "2: invalid YAML: while parsing a flow sequence that starts here"),
     ('title: "bad \\x0c char"\nclassification: UNCLASSIFIED', "2: character U+000C"),
 ])
 def test_bad_front_matter(write, yaml_text, expected):

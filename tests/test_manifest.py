@@ -142,3 +142,60 @@ def test_an_image_in_the_line_is_an_input_too(project):
     assert statuses(project) == ["up to date"]
     (project / "images" / "badge.png").write_bytes((FIXTURES / "images" / "map.png").read_bytes())
     assert statuses(project) == ["built"]
+
+
+def test_a_figure_saved_during_a_build_is_rebuilt_next_time(project, monkeypatch):
+    """The author saves a figure while the build runs, after the outputs
+    took the old one: the manifest may not say 'up to date' over it."""
+    from pipeline.render import html
+
+    render = html.render
+    figure = project / "images" / "map.png"
+    old = figure.read_bytes()
+
+    def saved_meanwhile(doc, ctx, reporter):
+        made = render(doc, ctx, reporter)
+        figure.write_bytes(old + b"\0")  # bytes after IEND: a new version of the figure
+        return made
+
+    monkeypatch.setattr(html, "render", saved_meanwhile)
+    assert statuses(project, formats=("html",)) == ["built"]
+    monkeypatch.setattr(html, "render", render)
+    entry = Manifest(project / "out").entries["../brief.md"]
+    assert entry["inputs"]["../images/map.png"] != digest_file(figure)
+    assert statuses(project, formats=("html",)) == ["built"]  # with the figure as it is now
+    assert statuses(project, formats=("html",)) == ["up to date"]
+
+
+def test_two_builds_into_one_folder_keep_each_others_entries(tmp_path):
+    """Each build read the manifest before the other saved it: saving
+    merges what is on disk, so neither build's entry is lost."""
+    from pipeline.run.batch import save
+
+    out = tmp_path / "out"
+    out.mkdir()
+    first, second = Manifest(out), Manifest(out)
+    for manifest, name in ((first, "a.md"), (second, "b.md")):
+        (tmp_path / name).write_text(name)
+        (out / f"{name}.html").write_text(name)
+        manifest.record(tmp_path / name, digest_file(tmp_path / name), "settings", inputs={},
+                        outputs=[out / f"{name}.html"], report={})
+    save(first)
+    save(second)
+    assert sorted(Manifest(out).entries) == ["../a.md", "../b.md"]
+
+
+def test_two_commands_building_into_one_folder_at_once(tmp_path):
+    import subprocess
+    import sys
+    from conftest import ROOT
+    out = tmp_path / "out"
+    sources = []
+    for name in ("a.md", "b.md"):
+        sources.append(tmp_path / name)
+        sources[-1].write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\nText.\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    commands = [subprocess.Popen([sys.executable, "-m", "pipeline", "build", source, "--to", "html",
+                                  "--out", out], cwd=ROOT, env=env) for source in sources]
+    assert [command.wait(timeout=120) for command in commands] == [0, 0]
+    assert sorted(Manifest(out).entries) == ["../a.md", "../b.md"]

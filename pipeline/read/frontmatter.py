@@ -26,15 +26,51 @@ FENCE = "---"
 END_FENCES = ("---", "...")
 
 
+# How deep YAML may nest: front matter needs three levels (authors: a list of
+# mappings); other tools' settings a few more. PyYAML composes by recursion,
+# so 2,000 '[' would end in a RecursionError.
+MAX_DEPTH = 50
+# How many digits a number may have: Python refuses to convert more than
+# 4,300 between text and number (sys.int_info.str_digits_check_threshold).
+MAX_DIGITS = 4000
+# What a value with each tag must be, for a message when it is not.
+TAG_NAMES = {"int": "a whole number", "float": "a number", "bool": "true or false",
+             "timestamp": "a date", "binary": "base64 data", "set": "a mapping",
+             "map": "a mapping", "omap": "a list of one-key mappings",
+             "pairs": "a list of one-key mappings", "seq": "a list", "str": "text"}
+
+
 class StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases and duplicate keys."""
+    """SafeLoader that refuses aliases, duplicate keys and deep nesting,
+    and says what is wrong with a value its tag cannot read (`!!int abc`,
+    `!!bool maybe`, a 5,000-digit number, the date 2026-13-45) as a YAML
+    error at that value, where PyYAML would raise ValueError, KeyError or
+    IndexError from inside its constructors."""
+
+    depth = 0
+    key_mark: yaml.Mark | None = None  # the top-level key being composed
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
             raise yaml.MarkedYAMLError(problem="YAML aliases (*name) are not allowed",
                                        problem_mark=mark)
-        return super().compose_node(parent, index)
+        if self.depth == 1 and isinstance(index, yaml.Node):
+            self.key_mark = index.start_mark
+        if self.depth >= MAX_DEPTH:
+            raise yaml.MarkedYAMLError(problem=f"values nest deeper than {MAX_DEPTH} levels",
+                                       problem_mark=self.key_mark or self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def compose_scalar_node(self, anchor):
+        tagged = self.peek_event().tag not in (None, "!")  # `!!int abc`, not `abc` read as an int
+        node = super().compose_scalar_node(anchor)
+        node.tagged = tagged
+        return node
 
     def construct_mapping(self, node, deep=False):
         seen: set[Any] = set()
@@ -44,10 +80,55 @@ class StrictLoader(yaml.SafeLoader):
                 raise yaml.MarkedYAMLError(problem="a key must be a plain value, not a list "
                                            "or mapping", problem_mark=key_node.start_mark)
             if key in seen:
-                raise yaml.MarkedYAMLError(problem=f"duplicate key '{key}'",
+                raise yaml.MarkedYAMLError(problem=f"duplicate key '{excerpt(str(key), 40)}'",
                                            problem_mark=key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep)
+
+    def construct_object(self, node, deep=False):
+        """The value of `node`, or a YAML error that says why its tag cannot
+        read it: never another exception."""
+        try:
+            value = super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError) as error:
+            raise yaml.MarkedYAMLError(problem=unreadable(node, error),
+                                       problem_mark=node.start_mark) from None
+        if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_DIGITS * 3.33:
+            raise yaml.MarkedYAMLError(problem=unreadable(node, None), problem_mark=node.start_mark)
+        return value
+
+    def construct_written_timestamp(self, node):
+        """A date or time stays as written (YAML would turn `2026-11-25
+        10:00` into a datetime and print it back differently), once it is
+        known to be one: 2026-13-45 is not."""
+        self.construct_yaml_timestamp(node)
+        return self.construct_scalar(node)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_written_timestamp)
+
+
+def unreadable(node: yaml.Node, error: Exception | None) -> str:
+    """What a constructor's own exception means, in the author's terms;
+    `error` None: a whole number too long to use."""
+    tag = node.tag.removeprefix("tag:yaml.org,2002:")
+    what = TAG_NAMES.get(tag, f"a value of the tag !!{tag}")
+    if not isinstance(node, yaml.ScalarNode):
+        return f"!!{tag} needs {what}, not a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}"
+    value = f"'{excerpt(node.value, 40)}'" if node.value else "nothing"
+    if error is None or "digits" in str(error):
+        problem, aside = f"a number of more than {MAX_DIGITS:,} digits", ", too long to use"
+    else:
+        problem, aside = f"not {what}", ""
+        if tag == "timestamp" and isinstance(error, ValueError):
+            aside = f" ({error})"  # month must be in 1..12, day is out of range for month
+    if getattr(node, "tagged", False):
+        return f"{value} is {problem}{aside}, which its tag !!{tag} asks for"
+    if error is None or "digits" in str(error):
+        return f"YAML reads {value} as {problem}{aside}: quote it to keep it as text"
+    return f"YAML reads {value} as {what}, which it is not{aside}: quote it to keep it as text"
 
 
 # Checkers take the YAML value and return the Meta value or raise TypeError
@@ -174,8 +255,10 @@ def describe(value: Any) -> str:
             return "a mapping"
         case None:
             return "nothing"
+        case str():
+            return f"'{excerpt(value, 60)}'"
         case _:
-            return repr(value)
+            return f"a {type(value).__name__}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,8 +349,13 @@ def read_meta(source: Source, reporter: Reporter | None = None,
             problem(line, "duplicate-key", f"duplicate key '{written}' ({where})")
             return
         key_lines[key] = line
+        if (swallowed := runs_over_a_key(node, parts.yaml or [], parts.yaml_line)) is not None:
+            quote = node.style if isinstance(node, yaml.ScalarNode) else '"'
+            problem(line, "yaml", f"'{written}': its {quote} is not closed on this line, so the "
+                    f"value runs on over the key on line {swallowed}: close it with {quote}")
+            return
         try:
-            raw = written_value(loader, node)
+            raw = loader.construct_object(node, deep=True)
             values[key] = SCHEMA[key](raw)
         except TypeError as expected:
             problem(line, "type", f"'{written}' must be {expected}, not {describe(raw)}")
@@ -336,14 +424,6 @@ def read_meta(source: Source, reporter: Reporter | None = None,
     return Meta(**fields, key_lines=tuple(key_lines.items())), parts.body_line
 
 
-def written_value(loader: StrictLoader, node: yaml.Node) -> Any:
-    """The value of a node; a date or time stays as written (YAML would turn
-    `2026-11-25 10:00` into a datetime and print it back differently)."""
-    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
-        return node.value
-    return loader.construct_object(node, deep=True)
-
-
 def compose(source: Source, lines: list[str], first: int) -> yaml.Node | None:
     """The YAML node tree (aliases are refused here, while composing)."""
     try:
@@ -353,9 +433,8 @@ def compose(source: Source, lines: list[str], first: int) -> yaml.Node | None:
         finally:
             loader.dispose()
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + first if mark is not None else 1
-        raise source.error(line, f"invalid YAML: {yaml_problem(error)}", "meta.yaml") from None
+        line, said = where(error, first)
+        raise source.error(line, f"invalid YAML: {said}", "meta.yaml") from None
 
 
 def yaml_problem(error: yaml.YAMLError) -> str:
@@ -363,3 +442,31 @@ def yaml_problem(error: yaml.YAMLError) -> str:
     if "could not determine a constructor" in problem:
         return "YAML tags such as !!python/object are not allowed"
     return problem
+
+
+def where(error: yaml.YAMLError, first: int) -> tuple[int, str]:
+    """The line of a YAML error and what to say: where the construct that
+    went wrong began (an unclosed quote or bracket), not where PyYAML gave
+    up, which is often another key's line, or past the front matter."""
+    problem = yaml_problem(error)
+    mark = getattr(error, "problem_mark", None)
+    context = getattr(error, "context", None)
+    context_mark = getattr(error, "context_mark", None)
+    line = mark.line + first if mark is not None else 1
+    if context and context_mark is not None and mark is not None and context_mark.line < mark.line:
+        return context_mark.line + first, f"{context} that starts here, {problem} on line {line}"
+    return line, problem
+
+
+def runs_over_a_key(node: yaml.Node, lines: list[str], first: int) -> int | None:
+    """The line of another front-matter key swallowed by a quoted value
+    left open (`lang: "en` then `classification: SECRET"`), if any."""
+    if not (isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')):
+        return None
+    for index in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+        if (key := KEY_LINE.match(lines[index])) and key[1] in SCHEMA:
+            return index + first
+    return None
+
+
+KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")

@@ -1,41 +1,54 @@
-"""Build many briefings: skip those the manifest finds up to date, build the
-rest one after another or in a pool of forked processes (`--jobs`).
+"""Build many briefings: skip those the manifest finds up to date, make
+the rest in forked processes (one, or up to `--jobs`), write what they made.
 
-Workers only render, in memory; this process writes every file (through
-build.py, atomically) and the manifest, so a worker stopped by Ctrl-C can
-leave nothing half-written. A worker frees what a briefing left before it
-builds the next (collector.tidy), so its memory stays flat over a long
-batch: about 104 MB at most whether it builds 10 briefings of 8 pages or 20.
+The processes only render, in memory (crew.py supervises them: a time
+limit kills one, and so may the system); this process writes every file
+(through build.py, all of a briefing's files or none) and the manifest, so
+a process stopped at any moment leaves nothing half-written. A process
+frees what a briefing left before it builds the next (collector.tidy), so
+its memory stays flat over a long batch: about 104 MB at most whether it
+builds 10 briefings of 8 pages or 20.
 """
 
 from __future__ import annotations
 
-import signal
+import functools
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline import __version__
 from pipeline.problems import BriefingError, Problem
 from pipeline import collector
-from pipeline.run.build import make, write, write_atomic
+from pipeline.run.build import Made, Options, make, write, write_atomic
+from pipeline.run.crew import Crashed, Crew, Lost
 from pipeline.run.limits import stopped
 from pipeline.run.manifest import Manifest, digest_file, settings_digest
 from pipeline.run.outcome import Outcome
 
-# Briefings a worker builds before a fresh fork replaces it, should anything
+# Briefings a process builds before a fresh fork replaces it, should anything
 # outlive tidying. A fresh worker costs its first briefing a warm-up: with 8,
 # 20 briefings with --jobs 2 took 6.7 s against 5.9 s with 50.
 TASKS_PER_WORKER = 50
 
 
 def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
-               done: Callable[[Outcome], None] = lambda _: None, pdf_job=None) -> list[Outcome]:
+               done: Callable[[Outcome], None] = lambda _: None, pdf_job=None,
+               said: Callable[[Problem], None] = lambda _: None, warm: bool = False) -> list[Outcome]:
     """Build every source that needs it with up to `jobs` processes; call
     `done` as each finishes; return the outcomes in the order of `sources`.
-    A lone briefing may typeset its PDF in `pdf_job`, a pdf_worker the
-    caller started (or one started here), on the chance that it needs
-    building; it is stopped in any case."""
+    Nothing that goes wrong with one briefing stops the others: it fails,
+    with its problems. What goes wrong with none in particular (the manifest
+    cannot be saved) is `said`.
+
+    The briefings are made in processes this one supervises (crew.py), so a
+    time limit always holds; this process writes every file. A lone
+    briefing may typeset its PDF in `pdf_job`, a pdf_worker the caller
+    started (or one started here), on the chance that it needs building; it
+    is stopped in any case. `warm`: warm this process up (warm_up) before
+    forking, for a caller that builds again and again (watch)."""
     from pipeline.run import worker as pdf_worker
 
     pdf_job = pdf_job or pdf_worker.start(options.formats, briefings=len(sources), jobs=jobs)
@@ -47,104 +60,147 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
         for source in sources:
             started = time.perf_counter()
             digest = digest_file(source)
-            entry = None if force else manifest.up_to_date(source, digest, settings)
-            if entry:
-                outcomes[source] = cached(source, entry, manifest.out_dir, time.perf_counter() - started)
-                done(outcomes[source])
+            outcome = None if force else cached(source, manifest, digest, settings, started)
+            if outcome:
+                outcomes[source] = outcome
+                done(outcome)
             else:
                 stale[source] = digest
         if stale:
             try:
-                for outcome in build_stale(stale, manifest, settings, options, jobs, pdf_job):
+                for outcome in build_stale(stale, manifest, settings, options, jobs, pdf_job, warm):
                     outcomes[outcome.source] = outcome
                     done(outcome)
             finally:  # also after Ctrl-C: what was written is recorded
-                save(manifest)
+                try:
+                    save(manifest)
+                except BriefingError as error:
+                    for problem in error.problems:
+                        said(problem)
     return [outcomes[source] for source in sources]
 
 
-def cached(source: Path, entry: dict, out_dir: Path, seconds: float) -> Outcome:
-    report = entry["report"]
-    return Outcome(source=source, status="up to date", seconds=seconds,
-                   outputs=tuple(Path(name) for name in report["outputs"]),
-                   pages=report["pages"], markings=report["markings"],
-                   rollup=report.get("rollup"),
-                   warnings=tuple(Problem.from_dict(w) for w in report["warnings"]))
+def cached(source: Path, manifest: Manifest, digest: str | None, settings: str,
+           started: float) -> Outcome | None:
+    """The outcome of an up-to-date briefing, from its manifest entry; None
+    when it needs building (an entry that does not read counts as none)."""
+    entry = manifest.up_to_date(source, digest, settings)
+    if not entry:
+        return None
+    try:
+        report = entry["report"]
+        return Outcome(source=source, status="up to date", seconds=time.perf_counter() - started,
+                       outputs=tuple(Path(name) for name in report["outputs"]),
+                       pages=report["pages"], markings=report["markings"],
+                       rollup=report.get("rollup"),
+                       warnings=tuple(Problem.from_dict(w) for w in report["warnings"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+class Result(NamedTuple):
+    """One briefing rendered in memory, in a crew process: `made`, or the
+    problems that stopped it."""
+    source: Path
+    made: Made | None
+    problems: tuple[Problem, ...]
+    seconds: float
+    details: str = ""  # the traceback of an internal error, for --debug
 
 
 def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str, options,
-                jobs: int, pdf_job=None) -> Iterator[Outcome]:
+                jobs: int, pdf_job=None, warm: bool = False) -> Iterator[Outcome]:
     sources = list(stale)
-    if jobs > 1 and len(sources) > 1:
-        results = in_pool(sources, options, min(jobs, len(sources)))
-    else:
-        results = one_after_another(sources, options, pdf_job)
-    for source, made, problems, seconds in results:
-        if made is None:
-            yield Outcome(source=source, status="failed", seconds=seconds,
-                          errors=tuple(p for p in problems if not p.warning),
-                          warnings=tuple(p for p in problems if p.warning))
-            continue
+    processes = min(jobs, len(sources))
+    if warm:
+        warm_up(options.formats)
+    elif processes > 1:
+        preload(options.formats)
+    maker = Maker(options, pdf_job if len(sources) == 1 else None)
+    # A process imports what it needs before its first briefing's clock starts.
+    needed = tuple(f for f in options.formats if not (f == "pdf" and maker.pdf_job))
+    with Crew(maker, size=processes, seconds=options.time_limit, tasks_per_process=TASKS_PER_WORKER,
+              warm=functools.partial(preload, needed)) as crew:
+        for source, answer in crew.run(sources):
+            result = answer if isinstance(answer, Result) else unanswered(source, answer)
+            yield written(result, stale[source], manifest, settings)
+
+
+def unanswered(source: Path, answer: Lost | Crashed) -> Result:
+    """What a briefing whose process gave no answer failed with."""
+    if isinstance(answer, Lost):
+        code = "build.time-limit" if answer.limit is not None else "build.lost"
+        return Result(source, None, (Problem(str(source), None, answer.describe(), code=code),),
+                      answer.seconds)
+    return Result(source, None, (internal(source, answer.error),), 0.0, answer.details)
+
+
+def written(result: Result, digest: str | None, manifest: Manifest, settings: str) -> Outcome:
+    """Write a made briefing's files (all of them or none) and record them."""
+    source, made = result.source, result.made
+    if made is None:
+        return failed(result)
+    try:
         outputs = write(made, str(source))
-        report = {"outputs": [str(p) for p in outputs], "pages": made.pages,
-                  "markings": made.markings, "rollup": made.rollup,
-                  "warnings": [w.as_dict() for w in made.warnings]}
-        if (digest := stale[source]) is not None:
-            manifest.record(source, digest, settings, inputs=made.inputs,
-                            outputs=outputs, report=report)
-        yield Outcome(source=source, status="built", outputs=tuple(outputs), seconds=seconds,
-                      pages=made.pages, markings=made.markings, rollup=made.rollup,
-                      warnings=made.warnings)
+    except BriefingError as error:
+        return failed(result._replace(problems=(*error.problems, *made.warnings)))
+    except Exception as error:  # noqa: BLE001 - this briefing fails, the others go on
+        return failed(result._replace(problems=(internal(source, f"{type(error).__name__}: {error}"),),
+                                      details=traceback.format_exc()))
+    report = {"outputs": [str(p) for p in outputs], "pages": made.pages,
+              "markings": made.markings, "rollup": made.rollup,
+              "warnings": [w.as_dict() for w in made.warnings]}
+    if digest is not None:
+        manifest.record(source, digest, settings, inputs=made.inputs, outputs=outputs, report=report)
+    return Outcome(source=source, status="built", outputs=tuple(outputs), seconds=result.seconds,
+                   pages=made.pages, markings=made.markings, rollup=made.rollup,
+                   warnings=made.warnings)
 
 
-def one_after_another(sources: list[Path], options, pdf_job=None):
-    """make_one for each source in this process, tidying up in between."""
-    for number, source in enumerate(sources):
-        if number:
+def failed(result: Result) -> Outcome:
+    return Outcome(source=result.source, status="failed", seconds=result.seconds,
+                   errors=tuple(p for p in result.problems if not p.warning),
+                   warnings=tuple(p for p in result.problems if p.warning),
+                   details=result.details)
+
+
+def internal(source: Path, error: str) -> Problem:
+    return Problem(str(source), None, f"internal error: {error} (run with --debug for details)",
+                   code="build.internal")
+
+
+class Maker:
+    """What a crew process does with each briefing: make it in memory,
+    freeing what the briefing before it left (collector.tidy), so a
+    process's memory stays flat over a long batch."""
+
+    def __init__(self, options, pdf_job=None) -> None:
+        self.options, self.pdf_job, self.made = options, pdf_job, 0
+
+    def __call__(self, source: Path) -> Result:
+        if self.made:
             collector.tidy()
-        yield make_one(source, options, pdf_job)
+        self.made += 1
+        pdf_job, self.pdf_job = self.pdf_job, None  # a worker typesets one PDF
+        return make_one(source, self.options, pdf_job)
 
 
-def make_one(source: Path, options, pdf_job=None):
-    """(source, Made or None, problems, seconds): one briefing rendered in memory."""
+def make_one(source: Path, options, pdf_job=None) -> Result:
+    """One briefing rendered in memory; whatever goes wrong, a Result."""
     started = time.perf_counter()
     try:
         made = make(source, options, pdf_job)
     except BriefingError as error:
-        return source, None, error.problems, time.perf_counter() - started
-    return source, made, (), time.perf_counter() - started
-
-
-# The pool's options, set before forking: workers inherit them rather than
-# unpickle them (they hold a logging callback, which does not pickle).
-POOL_OPTIONS = None
-
-
-def in_pool(sources: list[Path], options, workers: int):
-    """make_one for each source in `workers` forked processes, as they finish."""
-    import multiprocessing
-
-    global POOL_OPTIONS
-    POOL_OPTIONS = options
-    preload(options.formats)
-    context = multiprocessing.get_context("fork")
-    # Leaving the block terminates the workers: at the end, on an error, on Ctrl-C.
-    with context.Pool(workers, initializer=ignore_interrupt, maxtasksperchild=TASKS_PER_WORKER) as pool:
-        yield from pool.imap_unordered(make_in_worker, sources)
-
-
-def make_in_worker(source: Path):
-    collector.tidy()  # the cycles of the briefing this worker built before, if it did
-    return make_one(source, POOL_OPTIONS)
-
-
-def ignore_interrupt() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+        return Result(source, None, error.problems, time.perf_counter() - started)
+    except Exception as error:  # noqa: BLE001 - this briefing fails, the others go on
+        return Result(source, None, (internal(source, f"{type(error).__name__}: {error}"),),
+                      time.perf_counter() - started, traceback.format_exc())
+    return Result(source, made, (), time.perf_counter() - started)
 
 
 def preload(formats: tuple[str, ...]) -> None:
     """Import the stages and backends once, before forking, so that every
-    worker (and every fresh one replacing it) starts with them loaded."""
+    process of the crew (and every fresh one replacing it) starts with them loaded."""
     import pipeline.read.markdown  # noqa: F401
     import pipeline.transform.passes  # noqa: F401
     if "html" in formats or "pdf" in formats:
@@ -156,6 +212,27 @@ def preload(formats: tuple[str, ...]) -> None:
         import_weasyprint()
 
 
+WARM_UP = "---\ntitle: Warm-up\nclassification: UNCLASSIFIED\n---\n\n# Warm-up\n\nText.\n"
+
+
+@functools.cache
+def warm_up(formats: tuple[str, ...]) -> None:
+    """Import the stages and make a small briefing of our own here, once:
+    every process forked after it starts with fonts, styles and caches
+    loaded, so that a rebuild in `watch` costs what a warm one does. The
+    briefing is ours, not an author's: it cannot hang this process."""
+    import tempfile
+
+    preload(formats)
+    with tempfile.TemporaryDirectory(prefix="briefing-warm-up-") as folder:
+        source = Path(folder) / "warm-up.md"
+        source.write_text(WARM_UP, encoding="utf-8")
+        make(source, Options(formats=formats, out_dir=Path(folder)))
+    collector.tidy()
+
+
 def save(manifest: Manifest) -> None:
+    """The manifest, with what other builds into the folder saved meanwhile."""
     if manifest.changed:
-        write_atomic(manifest.path, manifest.dumps(), str(manifest.path))
+        with manifest.locked():
+            write_atomic(manifest.path, manifest.dumps(), str(manifest.path))

@@ -7,9 +7,12 @@ so a failed or interrupted build leaves the previous good outputs untouched.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +20,7 @@ from typing import TYPE_CHECKING
 from pipeline.problems import BriefingError, Problem, Reporter
 from pipeline.render.formats import FORMATS, PDF_VARIANTS
 from pipeline.render.templates import Templates
-from pipeline.run.limits import DEFAULT_SECONDS, Worker, time_limit
+from pipeline.run.limits import DEFAULT_SECONDS, Worker, WorkerLost
 
 if TYPE_CHECKING:
     from pipeline import model as m
@@ -29,7 +32,7 @@ class Options:
     formats: tuple[str, ...] = FORMATS
     out_dir: Path = Path("build")
     templates: Templates = Templates()
-    time_limit: float = DEFAULT_SECONDS  # for reading and rendering one source
+    time_limit: float = DEFAULT_SECONDS  # for reading and rendering one source (crew.py holds it)
     pdf_variant: str = PDF_VARIANTS[0]
     reference_doc: Path | None = None  # the DOCX's styles; default: docx/reference.docx of the templates
     silenced: tuple[str, ...] = ()  # warning codes not to report (--silence)
@@ -43,7 +46,7 @@ class Made:
     warnings: tuple[Problem, ...]
     pages: int | None  # of the PDF, when one was made
     markings: str  # the overall classification
-    inputs: tuple[Path, ...]  # what it read besides the source and templates: images
+    inputs: dict[Path, str | None]  # its figures, each with the hash of the bytes used (build.figures)
     rollup: dict | None = None  # how the banner follows from the portions (plain data)
 
 
@@ -136,7 +139,12 @@ def render_formats(doc: m.Document, options: Options, reporter: Reporter,
         if not (fmt == "pdf" and pdf_job):
             results[fmt] = render(doc, fmt, ctx, reporter)
     if pdf_job:
-        data, warnings, pages = pdf_job.result()
+        try:
+            data, warnings, pages = pdf_job.result()
+        except WorkerLost:
+            raise BriefingError.one(str(doc.path), None, "build.lost", "the process typesetting its "
+                                    "PDF ended without an answer (killed from outside? the system's "
+                                    "out-of-memory killer does that); nothing was written") from None
         for warning in warnings:
             reporter.add(warning)
         results["pdf"] = Rendered(data, pages)
@@ -147,7 +155,6 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
     """Read, transform and render one source, in memory; write nothing. The
     PDF is made by `pdf_job` when one is given (see pipeline/run/worker.py)."""
     from pipeline.markings.rules import rollup_dict
-    from pipeline.model import Figure, Image, walk
 
     files = targets(path, options.formats, options.out_dir)
     for target in files:
@@ -155,27 +162,140 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
             raise BriefingError.one(str(path), None, "option.overwrites-source",
                                     f"output {target} would overwrite the source")
     reporter = Reporter(str(path), options.silenced)
-    with time_limit(options.time_limit, str(path)):
-        doc = load(path, reporter)
-        results = render_formats(doc, options, reporter, pdf_job)
+    doc = load(path, reporter)
+    read = figures(doc)
+    results = render_formats(doc, options, reporter, pdf_job)
     if options.fail_on_warning:
         reporter.fail_on_warnings()  # once rendered: the backends' warnings count too
-    figures = dict.fromkeys([*(Path(b.path) for b in walk.blocks(doc) if isinstance(b, Figure)),
-                             *(Path(i.path) for i in walk.inlines(doc) if isinstance(i, Image)),
-                             *(Path(e.path) for e in doc.enclosures)])  # a changed enclosure rebuilds
+    rendered = figures(doc)
     return Made(files={target: results[fmt].data for target, fmt in zip(files, options.formats)},
                 warnings=reporter.warnings,
                 pages=results["pdf"].pages if "pdf" in results else None,
-                markings=doc.meta.classification, inputs=tuple(figures),
+                markings=doc.meta.classification,
+                inputs={path: digest if rendered[path] == digest else None for path, digest in read.items()},
                 rollup=rollup_dict(doc.rollup))
 
 
+def figures(doc: m.Document) -> dict[Path, str | None]:
+    """Each figure the document shows (and each PDF enclosure: a changed
+    one rebuilds too), with the hash of its bytes: of the
+    bytes the model carries when it carries them (`data`: read once,
+    checked and embedded), else of the file as it is now. `make` takes them
+    before and after rendering: a figure saved in between is recorded as
+    unknown (None), so the next build rebuilds instead of calling outputs
+    made from the old figure up to date."""
+    import hashlib
+
+    from pipeline.model import Figure, Image, walk
+    from pipeline.run.manifest import digest_file
+
+    found: dict[Path, str | None] = {}
+    nodes: list[Figure | Image | m.Enclosure] = [
+        *(b for b in walk.blocks(doc) if isinstance(b, Figure)),
+        *(i for i in walk.inlines(doc) if isinstance(i, Image)), *doc.enclosures]
+    for node in nodes:
+        data = getattr(node, "data", None)
+        found[Path(node.path)] = (hashlib.sha256(data).hexdigest() if isinstance(data, bytes)
+                                  else digest_file(Path(node.path)))
+    return found
+
+
 def write(made: Made, source_name: str, log: Callable[[str], None] = lambda _: None) -> list[Path]:
-    """Write a made briefing's files, each atomically; return them."""
-    for target, data in made.files.items():
-        write_atomic(target, data, source_name)
+    """Write a made briefing's files, all of them or none; return them."""
+    write_all(made.files, source_name)
+    for target in made.files:
         log(str(target))
     return list(made.files)
+
+
+def write_all(files: dict[Path, bytes], source_name: str) -> None:
+    """Every file, or none: each is written whole to a temporary file beside
+    its target first, and only once all are written are they renamed into
+    place, with signals held off meanwhile. A write that fails (a full disk)
+    leaves every earlier output as it was: never a new PDF beside an old
+    HTML. Should a rename fail, the ones done are put back."""
+    staged: list[tuple[Path, Path]] = []  # (temporary, target)
+    try:
+        for target, data in files.items():
+            staged.append((stage(target, data, source_name), target))
+        with signals_held():
+            commit(staged, source_name)
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)  # gone once renamed
+
+
+def stage(target: Path, data: bytes, source_name: str) -> Path:
+    """`data` in a new temporary file beside `target`."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise BriefingError.one(source_name, None, "output.unwritable",
+                                f"cannot write to {target.parent}: {error.strerror}") from None
+    temp = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temp, 0o644)
+    except BaseException as error:  # Ctrl-C included: never leave a temp file behind
+        temp.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise unwritable(target, source_name, error) from None
+        raise
+    return temp
+
+
+def commit(staged: list[tuple[Path, Path]], source_name: str) -> None:
+    """Rename every staged file into place, keeping each earlier output (a
+    hard link) until all are in; if one rename fails, undo the others."""
+    kept: dict[Path, Path] = {}
+    done: list[Path] = []
+    try:
+        for _, target in staged:
+            if target.exists():
+                keep = target.with_name(f".{target.name}.{os.getpid()}.old")
+                try:
+                    os.link(target, keep)
+                    kept[target] = keep
+                except OSError:
+                    pass  # no hard links here (or no room): no undo for this one
+        try:
+            for temp, target in staged:
+                os.replace(temp, target)
+                done.append(target)
+        except OSError as error:
+            for target in done:
+                if target in kept:
+                    os.replace(kept.pop(target), target)
+                else:
+                    target.unlink(missing_ok=True)
+            raise unwritable(target, source_name, error) from None
+    finally:
+        for keep in kept.values():
+            keep.unlink(missing_ok=True)
+
+
+def unwritable(target: Path, source_name: str, error: OSError) -> BriefingError:
+    """A file that could not be written, said of the source it was for (or
+    of itself: the manifest, a report)."""
+    what = "" if source_name == str(target) else f" {target}"
+    return BriefingError.one(source_name, None, "output.unwritable", f"cannot write{what}: {error.strerror}")
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP wait until the block is done (renames:
+    a moment), so that it is never cut in half."""
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def targets(path: Path, formats: tuple[str, ...], out_dir: Path) -> list[Path]:
@@ -184,23 +304,8 @@ def targets(path: Path, formats: tuple[str, ...], out_dir: Path) -> list[Path]:
 
 
 def write_atomic(target: Path, data: bytes, source_name: str) -> None:
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise BriefingError.one(source_name, None, "output.unwritable",
-                                f"cannot write to {target.parent}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException as error:  # Ctrl-C included: never leave a temp file behind
-        Path(temp).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise BriefingError.one(source_name, None, "output.unwritable",
-                                    f"cannot write {target}: {error.strerror}") from None
-        raise
+    """One file, whole or not at all."""
+    write_all({target: data}, source_name)
 
 
 def write_new(target: Path, data: bytes, source_name: str) -> None:

@@ -1,47 +1,24 @@
-"""Bounded work: a time limit on a build, and a forked worker that can be
-stopped when the limit passes or the user presses Ctrl-C."""
+"""Bounded work: the default time limit (crew.py enforces it, by ending
+the process doing the work), and a forked worker that can be stopped when
+the limit passes or the user presses Ctrl-C."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
-import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-from pipeline.problems import BriefingError
 
 DEFAULT_SECONDS = 120
 
 
-class TimeLimit(Exception):
-    """Raised in the main thread when a build runs past its limit."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float, path: str) -> Iterator[None]:
-    """Stop the work inside with a clear error after `seconds`. It needs the
-    main thread (signals); elsewhere the work runs unbounded."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise TimeLimit
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    except TimeLimit:
-        raise BriefingError.one(path, None, "build.time-limit", f"stopped after {seconds:g} s: the build took longer "
-                            "than its time limit (--time-limit)") from None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+class WorkerLost(Exception):
+    """A worker's process ended without an answer (killed from outside)."""
 
 
 class Worker:
@@ -62,8 +39,9 @@ class Worker:
         self.give_end: Connection | None = None
         if ahead:
             arguments, self.give_end = context.Pipe(duplex=False)
+        self.owner = os.getpid()
         self.process = context.Process(target=run_and_send, daemon=True,
-                                       args=(send, fn, args, warm, arguments))
+                                       args=(send, fn, args, warm, arguments, self.owner))
         self.process.start()
         send.close()
         if arguments is not None:
@@ -80,20 +58,25 @@ class Worker:
         self.give_end.close()
 
     def result(self) -> Any:
+        """Its answer. A process forked after the worker was (a crew process
+        making the other formats) may wait for it too; only its parent joins it."""
         # Read before joining: a worker blocks on sending a large result
         # until it is read. If reading is cut short, stop() ends the worker.
         try:
             succeeded, value = self.receive.recv()
         except EOFError:
-            raise RuntimeError("the PDF worker ended without an answer") from None
-        self.process.join()
+            raise WorkerLost(self.process.exitcode) from None
+        if os.getpid() == self.owner:
+            self.process.join()
         if succeeded:
             return value
         raise value
 
     def stop(self) -> None:
+        if os.getpid() != self.owner:
+            return  # the parent's to stop
         if self.process.is_alive():
-            self.process.terminate()
+            self.process.kill()  # SIGKILL: no handler of the work's can delay it
         self.process.join()
 
 
@@ -108,8 +91,13 @@ def stopped(worker: Worker | None) -> Iterator[Worker | None]:
 
 
 def run_and_send(send, fn: Callable[..., Any], args: tuple[Any, ...],
-                 warm: Callable[[], Any] | None = None, arguments=None) -> None:
+                 warm: Callable[[], Any] | None = None, arguments=None, parent: int = 0) -> None:
+    from pipeline.run.crew import die_with
+
+    die_with(parent or os.getppid())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)  # not the parent's handlers, inherited by the fork
     try:
         if warm is not None:
             warm()

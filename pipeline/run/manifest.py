@@ -13,11 +13,12 @@ stay much faster than building.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,14 +76,21 @@ class Manifest:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.path = out_dir / NAME
-        self.entries: dict[str, dict] = {}
-        self.changed = False
+        self.entries: dict[str, dict] = self.read()
+        self.recorded: set[str] = set()  # the entries this build made
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.recorded)
+
+    def read(self) -> dict[str, dict]:
         try:
             data = json.loads(self.path.read_bytes())
             if data.get("format") == FORMAT and isinstance(data.get("entries"), dict):
-                self.entries = data["entries"]
+                return data["entries"]
         except (OSError, ValueError, AttributeError):
             pass  # no manifest, or a broken one: everything is out of date
+        return {}
 
     def key(self, path: Path) -> str:
         """A path as the manifest names it: relative to the output folder,
@@ -103,17 +111,43 @@ class Manifest:
         return entry
 
     def record(self, source: Path, source_digest: str, settings: str, *,
-               inputs: Iterable[Path], outputs: Iterable[Path], report: dict) -> None:
-        """Remember a build whose outputs have just been written."""
-        self.entries[self.key(source)] = {
+               inputs: Mapping[Path, str | None], outputs: Iterable[Path], report: dict) -> None:
+        """Remember a build whose outputs have just been written. `inputs`:
+        each figure with the hash of the bytes the build used (None: it
+        changed while the build read it, so the next build must rebuild),
+        never hashed again here, where a figure saved since would pass for
+        the one in the outputs."""
+        key = self.key(source)
+        self.entries[key] = {
             "settings": settings,
             "source": source_digest,
-            "inputs": {self.key(p): digest_file(p) for p in inputs},
+            "inputs": {self.key(p): digest for p, digest in inputs.items()},
             "outputs": {self.key(p): digest_file(p) for p in outputs},
             "report": report,
         }
-        self.changed = True
+        self.recorded.add(key)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """The output folder to ourselves (an advisory lock on the folder
+        itself, which leaves no file behind) while the manifest is saved."""
+        import fcntl
+
+        try:
+            folder = os.open(self.out_dir, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            yield  # no folder: nothing was written, nothing to share
+            return
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(folder)  # and the lock with it
 
     def dumps(self) -> bytes:
-        return json.dumps({"format": FORMAT, "entries": self.entries}, indent=1,
+        """The manifest to save: what the file holds now, which another build
+        into the same folder may have saved since this one read it, with
+        this build's entries over it. Call it with the folder locked."""
+        entries = {**self.read(), **{key: self.entries[key] for key in self.recorded}}
+        return json.dumps({"format": FORMAT, "entries": entries}, indent=1,
                           sort_keys=True).encode("utf-8")

@@ -21,3 +21,4 @@ class Outcome:
     rollup: dict | None = None  # the banner's roll-up from its portions, as plain data
     warnings: tuple[Problem, ...] = ()
     errors: tuple[Problem, ...] = ()
+    details: str = ""  # the traceback of an internal error, shown with --debug

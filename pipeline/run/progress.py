@@ -8,7 +8,7 @@ import shutil
 import sys
 from typing import TextIO
 
-from pipeline.problems import Reporter, shown
+from pipeline.problems import Reporter, printable, shown
 from pipeline.run.outcome import Outcome
 
 
@@ -28,7 +28,7 @@ class Progress:
         for problem in Reporter.sorted((*outcome.errors, *outcome.warnings)):
             print(shown(problem, self.github), file=self.err)
         if self.bar:
-            self.draw(str(outcome.source))
+            self.draw(printable(str(outcome.source)))
         else:
             print(line(outcome), file=self.out, flush=True)
 
@@ -54,11 +54,14 @@ class Progress:
 
 
 def line(outcome: Outcome) -> str:
-    """One briefing's plain line."""
+    """One briefing's plain line; names as printable() shows them, so that
+    none can break the line or pass for a workflow command."""
+    source = printable(str(outcome.source))
     match outcome.status:
         case "built":
-            return f"{outcome.source} -> {', '.join(map(str, outcome.outputs))} ({outcome.seconds:.1f} s)"
+            outputs = ", ".join(printable(str(p), first=False) for p in outcome.outputs)
+            return f"{source} -> {outputs} ({outcome.seconds:.1f} s)"
         case "up to date":
-            return f"{outcome.source}: up to date"
+            return f"{source}: up to date"
         case _:
-            return f"{outcome.source}: failed"
+            return f"{source}: failed"

@@ -229,7 +229,7 @@ def watch(target: Path, options, *, port: int, jobs: int, github: bool = False,
         for name in preview.went(sources):
             say(f"{name}: gone (renamed or deleted); its last build stays in {options.out_dir}")
         try:
-            outcomes = build_many(sources, options, jobs=jobs)
+            outcomes = build_many(sources, options, jobs=jobs, warm=True)
         except Exception as error:  # whatever it is, the preview goes on and the next save builds
             message = bounded(f"internal error: {type(error).__name__}: {error}")
             print(f"briefing: {message} (watch goes on; `briefing build --debug` shows where)",

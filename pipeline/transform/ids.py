@@ -10,27 +10,37 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections.abc import Callable
 
 from pipeline import model as m
 from pipeline.model import walk
 from pipeline.problems import Reporter
 
-# Ids the templates give elements of their own: an author's id may not take them.
-RESERVED_IDS = ("toc-title", "abbreviations-title", "notes-title", "references-title", *(f"fn-{n}" for n in range(1, 1000)),
-                *(f"fnref-{n}" for n in range(1, 1000)))
+# Ids the templates give elements of their own: an author's id may not take
+# them. The footnotes' (`fn-N`, `fnref-N`) are reserved for every N, however
+# many notes there are: a 1,001st note would take `#fn-1001` from a heading.
+RESERVED_IDS = ("toc-title", "abbreviations-title", "notes-title", "references-title")
+FOOTNOTE_ID = re.compile(r"fn(?:ref)?-[0-9]+")
+
+
+def reserved(ident: str) -> bool:
+    """An id the templates use, which no author's id may take."""
+    return ident in RESERVED_IDS or FOOTNOTE_ID.fullmatch(ident) is not None
 
 
 def assign_ids(doc: m.Document, reporter: Reporter) -> m.Document:
     seen: dict[str, int] = dict.fromkeys(RESERVED_IDS, 0)  # id -> its line; 0: the templates'
 
     def claim(ident: str, line: int | None) -> None:
-        if ident in seen:
-            where = f"first used on line {seen[ident]}" if seen[ident] else "the templates use it"
+        if ident in seen or reserved(ident):
+            where = (f"first used on line {seen[ident]}" if seen.get(ident) else
+                     "the footnotes use fn-N and fnref-N" if FOOTNOTE_ID.fullmatch(ident) else
+                     "the templates use it")
             reporter.error(line, "id.duplicate", f"duplicate id '#{ident}' ({where})")
         seen.setdefault(ident, line or 0)
 
     def section(node: m.Section) -> m.Section:
-        ident = node.id or unique(slug(walk.plain_text(node.title)), seen)
+        ident = node.id or unique(slug(walk.plain_text(node.title)), seen, reserved)
         claim(ident, node.line)
         title = tuple(item for item in node.title
                       if not (isinstance(item, m.Anchor) and item.id == ident))
@@ -72,7 +82,7 @@ def github_aliases(doc: m.Document, seen: dict[str, int]) -> m.Document:
     def section(node: m.Section) -> m.Section:
         alias = unique(github_slug(walk.plain_text(node.title)), github_seen)
         github_seen[alias] = node.line
-        if alias == node.id or alias in seen or not alias:
+        if alias == node.id or alias in seen or reserved(alias) or not alias:
             return node
         seen[alias] = node.line
         return dataclasses.replace(node, aliases=(*node.aliases, alias))
@@ -83,7 +93,9 @@ def github_aliases(doc: m.Document, seen: dict[str, int]) -> m.Document:
 def known_ids(doc: m.Document) -> list[str]:
     """Every id a link may point at, the templates' own first, then what
     the document declares: headings, tables, figures, anchors."""
-    ids = [*RESERVED_IDS, *(s.id for s in walk.sections(doc))]
+    notes = range(1, len(doc.footnotes) + 1)
+    ids = [*RESERVED_IDS, *(f"fn-{n}" for n in notes), *(f"fnref-{n}" for n in notes),
+           *(s.id for s in walk.sections(doc))]
     ids += [ident for s in walk.sections(doc) for item in walk.nested_inlines(s.title)
             if (ident := declared_id(item))]
     for block in walk.blocks(doc):
@@ -117,9 +129,10 @@ def github_slug(text: str) -> str:
     return kept.replace(" ", "-")
 
 
-def unique(base: str, ids: dict[str, int]) -> str:
+def unique(base: str, ids: dict[str, int], also: Callable[[str], bool] = lambda _: False) -> str:
+    """`base`, or `base-1`, `base-2` … : the first not in `ids` nor `also` taken."""
     candidate, counter = base, 0
-    while candidate in ids:
+    while candidate in ids or also(candidate):
         counter += 1
         candidate = f"{base}-{counter}"
     return candidate

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from pipeline import model as m
 from pipeline.model import walk
 from pipeline.problems import Reporter, excerpt
-from pipeline.transform.ids import RESERVED_IDS, aliases, known_ids
+from pipeline.transform.ids import aliases, known_ids, reserved
 from pipeline.transform.paragraphs import cites
 
 Target = tuple[str, str | None, tuple[m.Inline, ...], str]  # kind, number, title, group's id
@@ -26,7 +26,7 @@ def resolve(doc: m.Document, reporter: Reporter) -> m.Document:
     ids = set(known_ids(doc))
     alias_of = aliases(doc)
     cells = {block.label for block in walk.blocks(doc) if isinstance(block, m.CodeBlock) and block.label}
-    authors_ids = [name for name in known_ids(doc) if name not in RESERVED_IDS]
+    authors_ids = [name for name in known_ids(doc) if not reserved(name)]
 
     def inline(node: m.Inline) -> m.Inline | tuple[m.Inline, ...]:
         match node:

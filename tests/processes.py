@@ -1,0 +1,41 @@
+"""Helpers for tests of real processes: which are still there, and waiting
+for an event with a bound, so that a broken build fails its test instead of
+hanging the suite."""
+
+import os
+import time
+
+BOUND = 120  # seconds
+
+
+def gone(pid: int) -> bool:
+    """The process has ended (or is a zombie that its parent has yet to reap)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid`: its children, theirs …"""
+    found: set[int] = set()
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                for child in map(int, children.read().split()):
+                    found |= {child, *descendants(child)}
+        except FileNotFoundError:
+            pass
+    return found
+
+
+def wait_until(condition, what: str, seconds: float = BOUND) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
+        time.sleep(0.05)
