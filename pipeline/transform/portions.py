@@ -190,6 +190,11 @@ def mark_portions(doc: m.Document, reporter: Reporter) -> m.Document:
     check_code_blocks(doc, state)
     doc = mark_abbreviations(doc, state)
     doc = cite_portions.mark_entries(doc, reporter, scheme, EXAMPLES[scheme], state.seen)
+    if meta.reference_section_title and doc.sources is not None and not meta.suppress_bibliography:
+        # The bibliography's heading, when the author words it: a portion,
+        # shown as written, mark and all.
+        state.take_text(meta.reference_section_title, meta.line_of("reference-section-title"),
+                        "reference-section-title")
     if banner is None:
         return doc
     _, rollup, findings = markings.roll_up(banner, meta.classification, state.seen)
