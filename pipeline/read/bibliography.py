@@ -222,8 +222,11 @@ class Loader:
             self.error(line, "bib.entry", "a CSL entry needs an 'id'", path=shown)
             return None
         key = str(item["id"])
-        item = {**item, "id": key}
-        return m.Reference(key=key, csl=json.dumps(item, ensure_ascii=False, default=str), path=shown, line=line)
+        # `portion` is briefing's (the entry's portion mark), not CSL's: kept apart.
+        portion = item.get("portion")
+        item = {name: value for name, value in item.items() if name != "portion"} | {"id": key}
+        return m.Reference(key=key, csl=json.dumps(item, ensure_ascii=False, default=str), path=shown, line=line,
+                           portion=None if portion is None else str(portion))
 
     # The style ----------------------------------------------------------------------
 
