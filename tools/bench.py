@@ -34,6 +34,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "military-diplomacy-counter-terrorism.md"
@@ -43,8 +44,8 @@ SCALE_RUNS = int(os.environ.get("BENCH_SCALE_RUNS", "3"))  # the 300 and 1,000 p
 SAVES = int(os.environ.get("BENCH_SAVES", "10"))
 ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "singles,scaling,watch,batch,limits").split(",")))
 BATCH = 20
-LONG_COPIES = 12  # copies of the seed's body that make about 70 pages
-SCALE_COPIES = {"300 pages": 49, "1,000 pages": 163}  # about 6.1 pages a copy
+LONG_COPIES = 9  # copies of the seed's body that make about 74 pages
+SCALE_COPIES = {"300 pages": 38, "1,000 pages": 126}  # about 7.9 pages a copy
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 BIN = Path(sys.executable).parent
 
@@ -106,9 +107,14 @@ class TreePeak:
         return self.peak // (1024 * 1024)
 
 
-def measure(command: list[str], env: dict[str, str], expect: int = 0) -> tuple[float, int]:
-    """Wall seconds and peak MB (of all its processes at once) of one run
-    (that must exit `expect`)."""
+class Run(NamedTuple):
+    seconds: float  # wall time
+    peak: int  # MB, all its processes at once
+    cpu: float  # seconds of CPU, its processes and all they waited for
+
+
+def measure(command: list[str], env: dict[str, str], expect: int = 0) -> Run:
+    """One run of `command` (that must exit `expect`)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sampler = TreePeak(process.pid)
@@ -117,21 +123,25 @@ def measure(command: list[str], env: dict[str, str], expect: int = 0) -> tuple[f
     peak = max(sampler.stop(), usage.ru_maxrss // 1024)  # a short spike between samples
     if os.waitstatus_to_exitcode(status) != expect:
         raise SystemExit(f"bench: unexpected exit: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return elapsed, peak
+    return Run(elapsed, peak, usage.ru_utime + usage.ru_stime)
 
 
-def median_of(command: list[str], env: dict[str, str], runs: int, warm: bool = True
-              ) -> tuple[float, int]:
-    """Median time and peak memory of `runs` runs of command, after one
-    unmeasured run (unless not `warm`) to warm the file and font caches."""
+def summary(runs: list[Run]) -> Run:
+    """Median time and CPU, the largest peak."""
+    return Run(statistics.median(r.seconds for r in runs), max(r.peak for r in runs),
+               statistics.median(r.cpu for r in runs))
+
+
+def median_of(command: list[str], env: dict[str, str], runs: int, warm: bool = True) -> Run:
+    """Of `runs` runs of command, after one unmeasured run (unless not
+    `warm`) to warm the file and font caches."""
     if warm:
         measure(command, env)
-    results = [measure(command, env) for _ in range(runs)]
-    return statistics.median(t for t, _ in results), max(m for _, m in results)
+    return summary([measure(command, env) for _ in range(runs)])
 
 
 def interleaved(commands: dict[str, list[str]], env: dict[str, str], runs: int, warm: bool = True,
-                before: Callable[[], None] = lambda: None) -> dict[str, tuple[float, int]]:
+                before: Callable[[], None] = lambda: None) -> dict[str, Run]:
     """median_of for several commands that take turns, run after run: a
     neighbour's load that comes and goes on a shared machine then falls on
     both sides of a ratio alike (pandoc's DOCX took 0.12 s in one make bench
@@ -139,13 +149,12 @@ def interleaved(commands: dict[str, list[str]], env: dict[str, str], runs: int, 
     `before` runs before each run (a cold batch removes its outputs)."""
     for command in commands.values() if warm else ():
         measure(command, env)  # warm the file and font caches once
-    results: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
+    results: dict[str, list[Run]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
             before()
             results[name].append(measure(command, env))
-    return {name: (statistics.median(t for t, _ in rows), max(m for _, m in rows))
-            for name, rows in results.items()}
+    return {name: summary(rows) for name, rows in results.items()}
 
 
 def hard_inputs(folder: Path) -> dict[str, tuple[Path, int]]:
@@ -169,8 +178,8 @@ def hard_inputs(folder: Path) -> dict[str, tuple[Path, int]]:
     return made
 
 
-def row(label: str, name: str, seconds: float, peak: int | str) -> None:
-    print(f"{label:<14} {name:<34} {seconds:>9.3f} {peak:>8}")
+def row(label: str, name: str, seconds: float, peak: int | str = "", cpu: float | None = None) -> None:
+    print(f"{label:<14} {name:<34} {seconds:>9.3f} {peak:>8} {'' if cpu is None else f'{cpu:9.2f}'}")
 
 
 def ratio(label: str, name: str, value: float, target: str) -> None:
@@ -220,8 +229,6 @@ def singles(briefing: list[str], pandoc: str, out: Path, env: dict[str, str]) ->
     for label, source in sources.items():
         count = pages(briefing, source, out, env)
         label = f"{label} ({count} p)"
-        times: dict[str, float] = {}
-        peaks: dict[str, int] = {}
         commands = {
             "briefing pdf+docx+html": [*briefing, str(source), "--out", str(out), "--force"],
             "briefing pdf": [*briefing, str(source), "--to", "pdf", "--out", str(out), "--force"],
@@ -232,13 +239,18 @@ def singles(briefing: list[str], pandoc: str, out: Path, env: dict[str, str]) ->
             "pandoc docx": [pandoc, str(source), "-s", "-o", str(out / "p.docx")],
             "pandoc html": [pandoc, str(source), "-s", "-o", str(out / "p.html")],
         }
-        for name, (times[name], peaks[name]) in interleaved(commands, env, RUNS).items():
-            row(label, name, times[name], peaks[name])
+        runs = interleaved(commands, env, RUNS)
+        for name, run in runs.items():
+            row(label, name, *run)
+        times = {name: run.seconds for name, run in runs.items()}
+        cpu = {name: run.cpu for name, run in runs.items()}
         for fmt in ("docx", "html"):
             times[f"warm {fmt}"] = warm_seconds(source, fmt, out, env)
-            row(label, f"briefing {fmt}, warm process", times[f"warm {fmt}"], "")
+            row(label, f"briefing {fmt}, warm process", times[f"warm {fmt}"])
         ratio(label, "all three / pandoc pdf", times["briefing pdf+docx+html"]
               / times["pandoc pdf (weasyprint)"], "<= 0.55")
+        ratio(label, "all three / pandoc pdf, CPU seconds", cpu["briefing pdf+docx+html"]
+              / cpu["pandoc pdf (weasyprint)"], "-")
         ratio(label, "pdf alone / all three", times["briefing pdf"] / times["briefing pdf+docx+html"],
               "<= 1.0")
         ratio(label, "docx / pandoc docx", times["briefing docx"] / times["pandoc docx"], "<= 1.5")
@@ -246,8 +258,7 @@ def singles(briefing: list[str], pandoc: str, out: Path, env: dict[str, str]) ->
         ratio(label, "docx warm / pandoc docx", times["warm docx"] / times["pandoc docx"], "<= 0.5")
         ratio(label, "html warm / pandoc html", times["warm html"] / times["pandoc html"], "<= 0.5")
         print()
-        scale[label] = (count, times["briefing pdf+docx+html"], peaks["briefing pdf+docx+html"],
-                        times["pandoc pdf (weasyprint)"], peaks["pandoc pdf (weasyprint)"])
+        scale[label] = (count, runs["briefing pdf+docx+html"], runs["pandoc pdf (weasyprint)"])
     return scale
 
 
@@ -262,26 +273,28 @@ def scaling(briefing: list[str], pandoc: str, out: Path, env: dict[str, str],
         commands = {"all three": [*briefing, str(source), "--out", str(out), "--force"],
                     "pandoc": [pandoc, str(source), "-s", "--pdf-engine=weasyprint", "-o", str(out / "p.pdf")]}
         results = interleaved(commands, env, SCALE_RUNS, warm=False)
-        rows[f"{label}"] = (count, *results["all three"], *results["pandoc"])
-    print(f"{'pages':>6} {'all three s':>12} {'MB':>6} {'pandoc pdf s':>13} {'MB':>6} {'ratio':>6}"
-          f" {'ms/page more':>13} {'MB/page more':>13}")
-    previous = None
-    marginal_time, marginal_memory = [], []
-    for count, seconds, peak, pandoc_seconds, pandoc_peak in sorted(rows.values()):
+        rows[label] = (count, results["all three"], results["pandoc"])
+    print(f"{'pages':>6} {'all three s':>12} {'CPU s':>7} {'MB':>6} {'pandoc pdf s':>13} {'CPU s':>7} "
+          f"{'MB':>6} {'ratio':>6} {'ms/page more':>13} {'CPU ms/page':>12} {'MB/page more':>13}")
+    previous: tuple[int, Run] | None = None
+    marginal_time, marginal_cpu, marginal_memory = [], [], []
+    for count, ours, theirs in sorted(rows.values(), key=lambda r: r[0]):
         more = ""
         if previous:
-            per_page = (seconds - previous[1]) / (count - previous[0]) * 1000
-            memory = (peak - previous[2]) / (count - previous[0])
-            marginal_time.append(per_page)
-            marginal_memory.append(memory)
-            more = f"{per_page:>13.1f} {memory:>13.3f}"
-        print(f"{count:>6} {seconds:>12.2f} {peak:>6} {pandoc_seconds:>13.2f} {pandoc_peak:>6} "
-              f"{seconds / pandoc_seconds:>6.2f} {more}")
-        previous = (count, seconds, peak)
-    largest = max(rows.values())
-    ratio("scaling", f"peak MB at {largest[0]} pages, all processes", largest[2], "<= 450")
+            added = count - previous[0]
+            marginal_time.append((ours.seconds - previous[1].seconds) / added * 1000)
+            marginal_cpu.append((ours.cpu - previous[1].cpu) / added * 1000)
+            marginal_memory.append((ours.peak - previous[1].peak) / added)
+            more = f"{marginal_time[-1]:>13.1f} {marginal_cpu[-1]:>12.1f} {marginal_memory[-1]:>13.3f}"
+        print(f"{count:>6} {ours.seconds:>12.2f} {ours.cpu:>7.2f} {ours.peak:>6} {theirs.seconds:>13.2f} "
+              f"{theirs.cpu:>7.2f} {theirs.peak:>6} {ours.seconds / theirs.seconds:>6.2f} {more}")
+        previous = (count, ours)
+    largest = max(rows.values(), key=lambda r: r[0])
+    ratio("scaling", f"peak MB at {largest[0]} pages, all processes", largest[1].peak, "<= 450")
     if len(marginal_time) > 1:
         ratio("scaling", "ms/page more: largest / smallest step", max(marginal_time) / min(marginal_time),
+              "<= 1.2")
+        ratio("scaling", "CPU ms/page more: largest / smallest step", max(marginal_cpu) / min(marginal_cpu),
               "<= 1.2")
         if min(marginal_memory) > 0:
             ratio("scaling", "MB/page more: largest / smallest step",
@@ -379,42 +392,46 @@ def batch(briefing: list[str], pandoc: str, out: Path, env: dict[str, str]) -> N
     cold = {f"briefing --jobs {jobs}, cold": [*briefing, *sources, "--out", str(out / "cold"),
                                               "--jobs", str(jobs)] for jobs in (1, 2)}
     fresh = lambda: shutil.rmtree(out / "cold", ignore_errors=True)  # noqa: E731 - cold: no outputs, no manifest
-    for name, (times[name], peak) in interleaved(cold, env, BATCH_RUNS, warm=False, before=fresh).items():
-        row(label, name, times[name], peak)
+    for name, run in interleaved(cold, env, BATCH_RUNS, warm=False, before=fresh).items():
+        row(label, name, *run)
+        times[name] = run.seconds
     unchanged = [*briefing, *sources, "--out", str(out / "cold")]  # built by the last cold run
-    times["no change"], peak = median_of(unchanged, env, RUNS)
-    row(label, "briefing, nothing changed", times["no change"], peak)
+    run = median_of(unchanged, env, RUNS)
+    row(label, "briefing, nothing changed", *run)
+    times["no change"] = run.seconds
 
     # One briefing changed (a new title each run), against building it alone.
     one = Path(sources[6])
     original = one.read_text(encoding="utf-8")
     edits = iter(range(10_000))
-    edit = lambda: one.write_text(original.replace("title: ", f"title: Edit {next(edits)} ", 1),  # noqa: E731
-                                  encoding="utf-8")
+
+    def edit() -> None:
+        one.write_text(original.replace("title: ", f"title: Edit {next(edits)} ", 1), encoding="utf-8")
     lone = {"one changed of 20": [*briefing, *sources, "--out", str(out / "cold")],
             "that one alone": [*briefing, str(one), "--out", str(out / "alone"), "--force"]}
-    for name, (times[name], peak) in interleaved(lone, env, RUNS, before=edit).items():
-        row(label, name, times[name], peak)
+    for name, run in interleaved(lone, env, RUNS, before=edit).items():
+        row(label, name, *run)
+        times[name] = run.seconds
     one.write_text(original, encoding="utf-8")
 
     for jobs, name in ((1, "pandoc pdf, one after another"), (2, "pandoc pdf, two at a time")):
-        times[name], peak = median_of([sys.executable, "-c", PANDOC_BATCH, pandoc, str(out), str(jobs),
-                                       *sources], env, BATCH_RUNS, warm=False)
-        row(label, name, times[name], peak)
+        run = median_of([sys.executable, "-c", PANDOC_BATCH, pandoc, str(out), str(jobs), *sources],
+                        env, BATCH_RUNS, warm=False)
+        row(label, name, *run)
+        times[name] = run.seconds
 
     # Four CI runners, one after another here: each shard's cold build.
     shard_times = []
     for index in range(1, 5):
         shard = [*briefing, *sources, "--out", str(out / f"shard-{index}"), "--jobs", "2",
                  "--shard", f"{index}/4", "--report", str(out / f"shard-{index}.json")]
-        seconds, peak = median_of(shard, env, 1, warm=False)
+        run = median_of(shard, env, 1, warm=False)
         held = len(json.loads((out / f"shard-{index}.json").read_text())["briefings"])
-        row(label, f"shard {index}/4 ({held} briefings), cold", seconds, peak)
-        shard_times.append(seconds)
+        row(label, f"shard {index}/4 ({held} briefings), cold", *run)
+        shard_times.append(run.seconds)
     merged = [str(BIN / "briefing"), "report", "merge", *(str(out / f"shard-{i}.json") for i in range(1, 5)),
               "-o", str(out / "merged.json")]
-    seconds, peak = measure(merged, env)
-    row(label, "report merge of the four", seconds, peak)
+    row(label, "report merge of the four", *measure(merged, env))
 
     ratio(label, "--jobs 1 / --jobs 2 (speed-up)", times["briefing --jobs 1, cold"]
           / times["briefing --jobs 2, cold"], ">= 1.8")
@@ -445,7 +462,7 @@ def main() -> None:
               f"load average {load:.1f} on {os.cpu_count()} cores\n")
         measured: dict[str, tuple] = {}
         if ONLY & {"singles", "scaling"}:
-            print(f"{'source':<14} {'command':<34} {'median s':>9} {'peak MB':>8}")
+            print(f"{'source':<14} {'command':<34} {'median s':>9} {'peak MB':>8} {'CPU s':>9}")
             measured = singles(briefing, pandoc, out, env)
         if "scaling" in ONLY:
             scaling(briefing, pandoc, out, env, measured)
@@ -456,7 +473,7 @@ def main() -> None:
         if "limits" in ONLY:
             print("At and past the limits (one run each; 'stopped' is the expected clear error):")
             for name, (path, expect) in hard_inputs(out).items():
-                seconds, peak = measure([*briefing, str(path), "--out", str(out / "limits")], env, expect)
+                seconds, peak, _ = measure([*briefing, str(path), "--out", str(out / "limits")], env, expect)
                 outcome = "built" if expect == 0 else "stopped"
                 print(f"  {name:<20} {outcome:<8} {seconds:>7.2f} s {peak:>6} MB")
         print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
