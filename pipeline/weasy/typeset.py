@@ -1,8 +1,9 @@
 """Typeset a print job with WeasyPrint: the only module that imports it.
 
 A `PrintJob` is plain data (the print markup and what the PDF's metadata
-needs), made from the document by render_pdf. So a PDF worker forked at
-the start of a build (pipeline/run/worker.py) imports nothing but
+needs), made from the document by render/pdf.py and defined in
+render/printjob.py, which imports nothing of the pipeline. So a PDF worker
+forked at the start of a build (pipeline/run/worker.py) imports nothing but
 WeasyPrint and this module while the build reads the source, and then
 receives the job, small and quick to pickle.
 """
@@ -30,8 +31,7 @@ from pipeline.weasy import pdf_writer
 from pipeline.weasy.enclosures import draw_enclosures
 from pipeline.weasy.versions import Need, Patch
 from pipeline.problems import BriefingError, Problem
-from pipeline.render.attachments import ENCLOSURE_MARGINS_MM
-from pipeline.render.pdf import PrintJob
+from pipeline.render.printjob import ENCLOSURE_MARGINS_MM, PrintJob
 
 CARRIES_SOURCE = ("pdf/a-3b",)  # of formats.PDF_VARIANTS
 
