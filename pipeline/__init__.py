@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-# Before any class of the package is made: see dataclass_code.py.
-from pipeline import dataclass_code  # noqa: E402
+# Before any class or pattern of the package is made: see compiled.py.
+from pipeline import compiled  # noqa: E402
 
-dataclass_code.install()
+compiled.install()

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline import collector, dataclass_code
+from pipeline import collector, compiled
 from pipeline.problems import on_github, shown
 from pipeline.problems import BriefingError
 from pipeline.render.formats import FORMATS, PDF_VARIANTS
@@ -423,7 +423,7 @@ def entry() -> None:
     costs up to half a second and does nothing the OS won't do at once."""
     collector.relax()
     code = main()
-    dataclass_code.save()  # what this run compiled, for the next one
+    compiled.save()  # what this run compiled, for the next one
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
