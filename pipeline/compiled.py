@@ -64,8 +64,9 @@ def load() -> None:
     try:
         with open(os.path.join(folder, FILE), "rb") as file:
             kept = marshal.load(file)
-        methods.update(kept["methods"])
-        patterns.update(kept["patterns"])
+        for mine, theirs in ((methods, kept["methods"]), (patterns, kept["patterns"])):
+            for key, value in theirs.items():
+                mine.setdefault(key, value)
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         pass  # none yet, or unreadable: compile as usual
 
@@ -166,6 +167,7 @@ def save() -> None:
         return
     import tempfile
 
+    load()  # what another process (the PDF worker) kept meanwhile, kept too
     kept = {"methods": trimmed(methods), "patterns": trimmed(patterns)}
     try:
         handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{FILE}.", suffix=".tmp")

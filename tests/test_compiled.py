@@ -84,3 +84,15 @@ def test_a_briefings_words_never_reach_the_cache(tmp_path):
     data = kept.read_bytes()
     assert len(data) > 100_000 and b"QZXWV" not in data and "QZXWV".encode("utf-16-le") not in data
     assert b"Xylophone" not in data
+
+
+def test_weasyprints_patterns_are_kept_too(tmp_path):
+    """The PDF worker loads WeasyPrint (tinycss2, cssselect2, pycparser's
+    lexer): its patterns are saved with the command's own."""
+    import marshal
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "pipeline", "build", str(FIXTURES / "outline.md"), "--out",
+                    str(tmp_path / "out")], cwd=ROOT, env=env, check=True, capture_output=True)
+    [kept] = (tmp_path / "cache" / "briefing" / "python").iterdir()
+    patterns = {pattern for pattern, _ in marshal.loads(kept.read_bytes())["patterns"]}
+    assert "^([a-zA-Z][a-zA-Z0-9.+-]+):" in patterns  # weasyprint.urls, loaded in the worker

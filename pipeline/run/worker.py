@@ -28,8 +28,10 @@ def start(formats: tuple[str, ...], briefings: int, jobs: int) -> Worker | None:
 
 
 def warm_up() -> None:
+    from pipeline import compiled
     from pipeline.weasy.typeset import import_weasyprint
     import_weasyprint()
+    compiled.save()  # WeasyPrint's patterns, for the next worker (the command saves its own)
 
 
 def run(job):
