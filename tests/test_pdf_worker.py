@@ -64,7 +64,8 @@ def test_the_worker_loads_weasyprint_and_nothing_of_the_build():
                             text=True, check=True).stdout.split()
     assert "weasyprint" in loaded and "pipeline.weasy.typeset" in loaded
     ours = sorted(m for m in loaded if m.startswith("pipeline."))
-    assert all(m.startswith(("pipeline.weasy", "pipeline.render.printjob", "pipeline.cache")) for m in ours), ours
+    assert all(m.startswith(("pipeline.weasy", "pipeline.render.printjob", "pipeline.cache", "pipeline.lazy"))
+               for m in ours), ours
     for foreign in ("jinja2", "markdown", "docx", "yaml", "pipeline.model", "pipeline.render.html"):
         assert foreign not in loaded
 
