@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline import collector
+from pipeline import collector, compiled
 from pipeline.problems import on_github, printable, shown
 from pipeline.problems import BriefingError
 from pipeline.render.formats import FORMATS, PDF_VARIANTS
@@ -32,6 +32,8 @@ examples:
   briefing check source/*.md                 validate without writing anything
   briefing new source/sahel                  a starter briefing, source/sahel.md
   briefing watch source --to html            rebuild on save; preview on 127.0.0.1:8000
+  briefing build source/*.md --shard 2/4     the second of four shares, for a CI runner
+  briefing report merge r1.json r2.json -o report.json   join the shards' reports
 """
 
 
@@ -53,6 +55,12 @@ def parser() -> argparse.ArgumentParser:
     strict.add_argument("--fail-on-warning", "-W", action="store_true",
                         help="treat every warning as an error: the briefing fails (exit code 1) "
                              "and nothing is written for it; for strict CI")
+    # What build and check share: building one share of the briefings.
+    sharding = argparse.ArgumentParser(add_help=False)
+    sharding.add_argument("--shard", type=shard, metavar="I/N",
+                          help="only the I-th of N stable shares of the FILEs (by a hash of each path; "
+                               "I counts from 1), for N CI runners; join their reports with "
+                               "`briefing report merge`")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     # What build and watch share: what to make, where, from which templates.
@@ -74,7 +82,7 @@ def parser() -> argparse.ArgumentParser:
     making.add_argument("--jobs", "-j", type=jobs, default=cores(), metavar="N",
                         help=f"build up to N briefings at once (default: the number of cores, {cores()})")
 
-    build = commands.add_parser("build", parents=[debug, making, silence, strict],
+    build = commands.add_parser("build", parents=[debug, making, silence, strict, sharding],
                                 help="build briefings into PDF, DOCX and HTML",
                                 description="Build each Markdown FILE into the chosen formats.")
     build.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
@@ -84,7 +92,7 @@ def parser() -> argparse.ArgumentParser:
                        help="write what became of each briefing (outputs, pages, time, markings, "
                             "warnings) as JSON")
 
-    check = commands.add_parser("check", parents=[debug, silence, strict],
+    check = commands.add_parser("check", parents=[debug, silence, strict, sharding],
                                 help="validate briefings without rendering",
                                 description="Parse and validate each FILE; write nothing.")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
@@ -107,6 +115,18 @@ def parser() -> argparse.ArgumentParser:
     watch.add_argument("target", type=Path, metavar="FILE|DIR", help="a briefing, or a folder of them")
     watch.add_argument("--port", type=port, default=8000, metavar="N",
                        help="serve on 127.0.0.1:N (default: 8000; 0: any free port)")
+
+    reports = commands.add_parser("report", parents=[debug], help="work with --report files",
+                                  description="Work with the JSON files of --report.")
+    actions = reports.add_subparsers(dest="action", required=True, metavar="ACTION")
+    merge = actions.add_parser("merge", parents=[debug], help="join the reports of shards into one",
+                               description="Join the --report files of `build --shard` (or of any "
+                                           "builds of different briefings) into one report of every "
+                                           "briefing. Shards that do not add up (one missing, one given "
+                                           "twice, a briefing in two) are refused and nothing is written.")
+    merge.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json", help="the reports to join")
+    merge.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.json",
+                       help="the joined report")
 
     new = commands.add_parser("new", parents=[debug], help="write a starter briefing",
                               description="Write NAME.md: a starter briefing with every "
@@ -137,6 +157,15 @@ def port(value: str) -> int:
     if not value.isdigit() or not 0 <= int(value) <= 65535:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0 to 65535)")
     return int(value)
+
+
+def shard(value: str):
+    from pipeline.run.shards import parse
+
+    try:
+        return parse(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def cores() -> int:
@@ -206,6 +235,11 @@ def stopped_by_signals() -> Iterator[None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "shard", None):
+        args.sources = len(args.files)  # of the whole command line, for the shard's report
+        args.files = args.shard.select(args.files)
+        if not args.files:
+            print(f"briefing: shard {args.shard} holds none of the {args.sources} briefings; nothing to do")
     match args.command:
         case "build":
             return run_build(args)
@@ -215,6 +249,8 @@ def run(args: argparse.Namespace) -> int:
             return run_new(args)
         case "watch":
             return run_watch(args)
+        case "report":
+            return run_report_merge(args)
         case _:
             raise ValueError(f"unknown command {args.command}")
 
@@ -260,7 +296,8 @@ def build_files(args: argparse.Namespace, pdf_job) -> int:
     if args.report:
         from pipeline.run.report import report
         try:
-            write_atomic(args.report, report(outcomes), str(args.report))
+            write_atomic(args.report, report(outcomes, args.shard, getattr(args, "sources", None)),
+                         str(args.report))
         except BriefingError as error:
             for trouble in error.problems:
                 said(trouble)
@@ -291,7 +328,8 @@ def run_check(args: argparse.Namespace) -> int:
         from pipeline.run.build import write_atomic
         from pipeline.run.report import report
         try:
-            write_atomic(args.report, report(outcomes), str(args.report))
+            write_atomic(args.report, report(outcomes, args.shard, getattr(args, "sources", None)),
+                         str(args.report))
         except BriefingError as error:
             for trouble in error.problems:
                 print(shown(trouble, on_github()), file=sys.stderr)
@@ -327,6 +365,27 @@ def run_watch(args: argparse.Namespace) -> int:
     except OSError as error:  # the port is taken, or not ours to use
         print(f"briefing: cannot serve on 127.0.0.1:{args.port}: {error.strerror}", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_report_merge(args: argparse.Namespace) -> int:
+    from pipeline.run.build import write_atomic
+    from pipeline.run.report import merge
+
+    if args.output.is_dir():
+        print(f"briefing: -o {args.output}: a folder, not a file", file=sys.stderr)
+        return 2
+    try:
+        data, summary = merge(args.reports, args.output)
+        write_atomic(args.output, data, str(args.output))
+    except BriefingError as error:
+        for problem in error.problems:
+            print(shown(problem, on_github()), file=sys.stderr)
+        print(f"briefing: {args.output}: not written", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(summary["statuses"].items()))
+    print(f"{args.output}: {summary['briefings']} briefings from {summary['reports']} reports"
+          + (f" ({counts})" if counts else ""))
     return 0
 
 
@@ -410,6 +469,7 @@ def entry() -> None:
     costs up to half a second and does nothing the OS won't do at once."""
     collector.relax()
     code = main()
+    compiled.save()  # what this run compiled, for the next one
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -30,6 +30,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
+from pipeline import compiled
 from pipeline import model as m
 from pipeline.problems import BriefingError, Problem, excerpt
 from pipeline.read import citations
@@ -471,10 +472,12 @@ def markdown_tree(body: str, first_line: int, lang: str = "en", cites: bool = Fa
     """`cites`: read pandoc's citations (the front matter names a bibliography)."""
     # Extension objects, not names: a name makes Python-Markdown scan every
     # installed package's entry points, 20 ms of each run.
-    md = markdown.Markdown(extensions=[
-        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(), Tabs(),
-        Footnotes(), DefListExtension(), AbbrExtension(), syntax.InlineSyntax(lang),
-        *([citations.Citations()] if cites else []), Briefing(first_line)])
+    # Set up from our settings alone: its patterns may be kept (compiled.py).
+    with compiled.recording():
+        md = markdown.Markdown(extensions=[
+            AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(),
+            Tabs(), Footnotes(), DefListExtension(), AbbrExtension(), syntax.InlineSyntax(lang),
+            *([citations.Citations()] if cites else []), Briefing(first_line)])
     # We read the tree, never the HTML Python-Markdown would write from it.
     md.serializer = lambda root: "<div></div>"
     md.convert(body)
