@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from pipeline import __version__
 from pipeline.problems import BriefingError, Problem
-from pipeline import collector
+from pipeline import collector, compiled
 from pipeline.run.build import Made, Options, make, write, write_atomic
 from pipeline.run.crew import Crashed, Crew, Lost
 from pipeline.run.limits import stopped
@@ -182,7 +182,9 @@ class Maker:
             collector.tidy()
         self.made += 1
         pdf_job, self.pdf_job = self.pdf_job, None  # a worker typesets one PDF
-        return make_one(source, self.options, pdf_job)
+        result = make_one(source, self.options, pdf_job)
+        compiled.save()  # what this process compiled (its imports, Python-Markdown's set-up), for the next
+        return result
 
 
 def make_one(source: Path, options, pdf_job=None) -> Result:
