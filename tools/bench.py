@@ -353,6 +353,7 @@ def watch_latency(briefing_bin: Path, source: Path, out: Path, env: dict[str, st
         for line in process.stdout:  # type: ignore[union-attr]
             if line.startswith("serving "):
                 url = line.split()[1] + f"{watched.stem}.html"
+                version_url = line.split()[1] + "__briefing/version"
                 break
         else:
             raise SystemExit("bench: watch stopped before serving")
@@ -360,6 +361,8 @@ def watch_latency(briefing_bin: Path, source: Path, out: Path, env: dict[str, st
         pdf = built / f"{watched.stem}.pdf"
         html_times, pdf_times = [], []
         for save in range(SAVES):
+            with urllib.request.urlopen(version_url) as answer:
+                version = answer.read().decode()
             marker = f"save-{save}-{time.time_ns()}"
             before = pdf.stat().st_ino if "pdf" in to else None
             changed = re.sub(r"^title: (.*)$", rf"title: \1 {marker}", text, count=1, flags=re.M)
@@ -372,12 +375,21 @@ def watch_latency(briefing_bin: Path, source: Path, out: Path, env: dict[str, st
                 if now - saved > 300:
                     raise SystemExit("bench: watch did not show a save within 300 s")
                 if seen_html is None:
-                    with urllib.request.urlopen(url) as answer:
-                        if marker.encode() in answer.read():
-                            seen_html = time.perf_counter() - saved
+                    # As the page's own script asks: the version, answered when
+                    # it changes (a server that does not wait answers at once).
+                    with urllib.request.urlopen(f"{version_url}?since={version}", timeout=60) as answer:
+                        now_version = answer.read().decode()
+                    if now_version != version:
+                        version = now_version
+                        with urllib.request.urlopen(url) as answer:
+                            if marker.encode() in answer.read():
+                                seen_html = time.perf_counter() - saved
+                    else:
+                        time.sleep(0.005)
                 if before is not None and seen_pdf is None and pdf.stat().st_ino != before:
                     seen_pdf = time.perf_counter() - saved
-                time.sleep(0.005)
+                if seen_html is not None:
+                    time.sleep(0.005)
             html_times.append(seen_html)
             if seen_pdf is not None:
                 pdf_times.append(seen_pdf)

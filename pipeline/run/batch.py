@@ -23,7 +23,7 @@ from pipeline import __version__
 from pipeline.problems import BriefingError, Problem
 from pipeline import collector, compiled
 from pipeline.run.build import Made, Options, make, write, write_atomic
-from pipeline.run.crew import Crashed, Crew, Lost
+from pipeline.run.crew import Crashed, Crew, Early, Lost, tell
 from pipeline.run.limits import stopped
 from pipeline.run.manifest import Manifest, digest_file, settings_digest
 from pipeline.run.outcome import Outcome
@@ -36,7 +36,8 @@ TASKS_PER_WORKER = 50
 
 def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
                done: Callable[[Outcome], None] = lambda _: None, pdf_job=None,
-               said: Callable[[Problem], None] = lambda _: None, warm: bool = False) -> list[Outcome]:
+               said: Callable[[Problem], None] = lambda _: None, warm: bool = False,
+               early: Callable[[Path, bytes], None] | None = None) -> list[Outcome]:
     """Build every source that needs it with up to `jobs` processes; call
     `done` as each finishes; return the outcomes in the order of `sources`.
     Nothing that goes wrong with one briefing stops the others: it fails,
@@ -48,7 +49,9 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
     briefing may typeset its PDF in `pdf_job`, a pdf_worker the caller
     started (or one started here), on the chance that it needs building; it
     is stopped in any case. `warm`: warm this process up (warm_up) before
-    forking, for a caller that builds again and again (watch)."""
+    forking, for a caller that builds again and again (watch). `early`:
+    given each briefing's HTML as soon as it is made, before its PDF (and
+    before anything is written), for watch's preview."""
     from pipeline.run import worker as pdf_worker
 
     pdf_job = pdf_job or pdf_worker.start(options.formats, briefings=len(sources), jobs=jobs)
@@ -68,7 +71,7 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
                 stale[source] = digest
         if stale:
             try:
-                for outcome in build_stale(stale, manifest, settings, options, jobs, pdf_job, warm):
+                for outcome in build_stale(stale, manifest, settings, options, jobs, pdf_job, warm, early):
                     outcomes[outcome.source] = outcome
                     done(outcome)
             finally:  # also after Ctrl-C: what was written is recorded
@@ -109,19 +112,24 @@ class Result(NamedTuple):
 
 
 def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str, options,
-                jobs: int, pdf_job=None, warm: bool = False) -> Iterator[Outcome]:
+                jobs: int, pdf_job=None, warm: bool = False,
+                early: Callable[[Path, bytes], None] | None = None) -> Iterator[Outcome]:
     sources = list(stale)
     processes = min(jobs, len(sources))
     if warm:
         warm_up(options.formats)
     elif processes > 1:
         preload(options.formats)
-    maker = Maker(options, pdf_job if len(sources) == 1 else None)
+    maker = Maker(options, pdf_job if len(sources) == 1 else None, early=early is not None)
     # A process imports what it needs before its first briefing's clock starts.
     needed = tuple(f for f in options.formats if not (f == "pdf" and maker.pdf_job))
     with Crew(maker, size=processes, seconds=options.time_limit, tasks_per_process=TASKS_PER_WORKER,
-              warm=functools.partial(preload, needed)) as crew:
+              warm=functools.partial(preload, needed), early=early is not None) as crew:
         for source, answer in crew.run(sources):
+            if isinstance(answer, Early):
+                if early is not None:
+                    early(source, answer.value)
+                continue
             result = answer if isinstance(answer, Result) else unanswered(source, answer)
             yield written(result, stale[source], manifest, settings)
 
@@ -174,24 +182,24 @@ class Maker:
     freeing what the briefing before it left (collector.tidy), so a
     process's memory stays flat over a long batch."""
 
-    def __init__(self, options, pdf_job=None) -> None:
-        self.options, self.pdf_job, self.made = options, pdf_job, 0
+    def __init__(self, options, pdf_job=None, early: bool = False) -> None:
+        self.options, self.pdf_job, self.made, self.early = options, pdf_job, 0, early
 
     def __call__(self, source: Path) -> Result:
         if self.made:
             collector.tidy()
         self.made += 1
         pdf_job, self.pdf_job = self.pdf_job, None  # a worker typesets one PDF
-        result = make_one(source, self.options, pdf_job)
+        result = make_one(source, self.options, pdf_job, tell if self.early else None)
         compiled.save()  # what this process compiled (its imports, Python-Markdown's set-up), for the next
         return result
 
 
-def make_one(source: Path, options, pdf_job=None) -> Result:
+def make_one(source: Path, options, pdf_job=None, early: Callable[[bytes], None] | None = None) -> Result:
     """One briefing rendered in memory; whatever goes wrong, a Result."""
     started = time.perf_counter()
     try:
-        made = make(source, options, pdf_job)
+        made = make(source, options, pdf_job, early)
     except BriefingError as error:
         return Result(source, None, error.problems, time.perf_counter() - started)
     except Exception as error:  # noqa: BLE001 - this briefing fails, the others go on
