@@ -12,6 +12,7 @@ builds 10 briefings of 8 pages or 20.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 import traceback
@@ -24,7 +25,6 @@ from pipeline.problems import BriefingError, Problem
 from pipeline import collector, compiled
 from pipeline.run.build import Made, Options, make, write, write_atomic
 from pipeline.run.crew import Crashed, Crew, Early, Lost, tell
-from pipeline.run.limits import stopped
 from pipeline.run.manifest import Manifest, digest_file, settings_digest
 from pipeline.run.outcome import Outcome
 
@@ -55,7 +55,8 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
     from pipeline.run import worker as pdf_worker
 
     pdf_job = pdf_job or pdf_worker.start(options.formats, briefings=len(sources), jobs=jobs)
-    with stopped(pdf_job):
+    with contextlib.ExitStack() as stack:
+        stack.callback(lambda: pdf_job and pdf_job.stop())
         manifest = Manifest(options.out_dir)
         settings = settings_digest(options, options.templates.folders, __version__)
         outcomes: dict[Path, Outcome] = {}
@@ -67,8 +68,16 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
             if outcome:
                 outcomes[source] = outcome
                 done(outcome)
-            else:
-                stale[source] = digest
+                continue
+            stale[source] = digest
+            # A lone stale briefing of a batch gets a PDF worker too, started
+            # as soon as it is found, while the others are checked (a second
+            # one found stops it: the batch's processes keep both cores busy).
+            if len(stale) == 1 and pdf_job is None and len(sources) > 1:
+                pdf_job = pdf_worker.start(options.formats, briefings=1, jobs=jobs)
+            elif len(stale) == 2 and pdf_job is not None and len(sources) > 1:
+                pdf_job.stop()
+                pdf_job = None
         if stale:
             try:
                 for outcome in build_stale(stale, manifest, settings, options, jobs, pdf_job, warm, early):
