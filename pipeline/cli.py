@@ -257,11 +257,13 @@ def run(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     # First of all, before the pipeline loads: a worker that imports
-    # WeasyPrint meanwhile, to typeset a lone briefing's PDF.
+    # WeasyPrint meanwhile, to typeset a lone briefing's PDF; for a batch
+    # too, on the chance that one briefing alone needs building (the batch
+    # stops it at once otherwise: build_many).
     from pipeline.run import worker as pdf_worker
     from pipeline.run.limits import stopped
 
-    with stopped(pdf_worker.start(args.to, briefings=len(args.files), jobs=args.jobs)) as pdf_job:
+    with stopped(pdf_worker.start(args.to, briefings=1, jobs=args.jobs) if args.files else None) as pdf_job:
         return build_files(args, pdf_job)
 
 

@@ -55,7 +55,7 @@ def test_the_one_stale_briefing_of_a_batch_gets_a_pdf_worker(batch, started, tmp
 
 
 @pytest.mark.skipif(not pdf_worker.spare_core(), reason="needs two cores")
-def test_a_second_stale_briefing_stops_it_and_the_batch_builds_both(batch, started, tmp_path):
+def test_two_stale_briefings_are_built_by_the_batch_without_one(batch, started, tmp_path):
     options = Options(formats=("pdf", "html"), out_dir=tmp_path / "out")
     build_many(batch, options, jobs=2)
     started.clear()
@@ -64,7 +64,38 @@ def test_a_second_stale_briefing_stops_it_and_the_batch_builds_both(batch, start
             file.write("\nA paragraph added since.\n")
     outcomes = build_many(batch, options, jobs=2)
     assert [o.status for o in outcomes] == ["up to date", "built", "up to date", "built"]
-    lone = next(s["worker"] for s in started if s["briefings"] == 1)
-    assert lone is not None and lone.process.exitcode < 0  # stopped, unused, once a second was found
+    assert [s["worker"] for s in started] == [None]  # the batch's own, none; no lone one
     for name in ("lists", "inlines"):
         assert "A paragraph added since." in pdf_text(tmp_path / "out" / f"{name}.pdf")
+
+
+@pytest.mark.skipif(not pdf_worker.spare_core(), reason="needs two cores")
+def test_a_worker_started_for_one_changed_source_is_stopped_when_another_turns_out_stale(
+        batch, started, tmp_path):
+    """One source changed, and another's output was deleted: two to build."""
+    options = Options(formats=("pdf", "html"), out_dir=tmp_path / "out")
+    build_many(batch, options, jobs=2)
+    started.clear()
+    with open(batch[0], "a") as file:
+        file.write("\nA paragraph added since.\n")
+    (tmp_path / "out" / "tables.pdf").unlink()
+    outcomes = build_many(batch, options, jobs=2)
+    assert [o.status for o in outcomes] == ["built", "up to date", "built", "up to date"]
+    lone = next(s["worker"] for s in started if s["briefings"] == 1)
+    assert lone is not None and lone.process.exitcode < 0  # stopped unused
+    assert "A paragraph added since." in pdf_text(tmp_path / "out" / "outline.pdf")
+    assert (tmp_path / "out" / "tables.pdf").exists()
+
+
+@pytest.mark.skipif(not pdf_worker.spare_core(), reason="needs two cores")
+def test_the_command_starts_a_worker_ahead_for_a_batch_and_the_batch_stops_it_when_all_is_up_to_date(
+        batch, started, tmp_path):
+    """It forks at once, on the chance that one briefing alone needs
+    building; with nothing to build it is stopped unused."""
+    from conftest import run_cli
+    assert run_cli("build", *batch, "--to", "pdf", "--out", tmp_path / "out").returncode == 0
+    started.clear()
+    again = run_cli("build", *batch, "--to", "pdf", "--out", tmp_path / "out")
+    assert again.returncode == 0 and again.stdout.splitlines()[-1] == "0 built, 4 up to date, 0 failed"
+    [ahead] = started
+    assert ahead["briefings"] == 1 and ahead["worker"].process.exitcode < 0  # stopped unused

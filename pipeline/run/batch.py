@@ -48,7 +48,8 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
     time limit always holds; this process writes every file. A lone
     briefing may typeset its PDF in `pdf_job`, a pdf_worker the caller
     started (or one started here), on the chance that it needs building; it
-    is stopped in any case. `warm`: warm this process up (warm_up) before
+    is stopped in any case (at once when a batch has none or several
+    briefings to build). `warm`: warm this process up (warm_up) before
     forking, for a caller that builds again and again (watch). `early`:
     given each briefing's HTML as soon as it is made, before its PDF (and
     before anything is written), for watch's preview."""
@@ -61,23 +62,30 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
         settings = settings_digest(options, options.templates.folders, __version__)
         outcomes: dict[Path, Outcome] = {}
         stale: dict[Path, str | None] = {}
+        digests = {source: digest_file(source) for source in sources}
+        # A lone stale briefing of a batch gets a PDF worker too, as a lone
+        # briefing does: started as soon as its source is found changed (a
+        # look at the sources' hashes alone), while the outputs of the
+        # others are checked. Should more than one turn out stale, it is
+        # stopped unused: the batch's processes keep both cores busy.
+        if len(sources) > 1:
+            changed = [s for s in sources if force or not manifest.same_source(s, digests[s], settings)]
+            if len(changed) == 1:
+                pdf_job = pdf_job or pdf_worker.start(options.formats, briefings=1, jobs=jobs)
+            elif pdf_job is not None:  # started ahead by the command: not needed after all
+                pdf_job.stop()
+                pdf_job = None
         for source in sources:
             started = time.perf_counter()
-            digest = digest_file(source)
-            outcome = None if force else cached(source, manifest, digest, settings, started)
+            outcome = None if force else cached(source, manifest, digests[source], settings, started)
             if outcome:
                 outcomes[source] = outcome
                 done(outcome)
-                continue
-            stale[source] = digest
-            # A lone stale briefing of a batch gets a PDF worker too, started
-            # as soon as it is found, while the others are checked (a second
-            # one found stops it: the batch's processes keep both cores busy).
-            if len(stale) == 1 and pdf_job is None and len(sources) > 1:
-                pdf_job = pdf_worker.start(options.formats, briefings=1, jobs=jobs)
-            elif len(stale) == 2 and pdf_job is not None and len(sources) > 1:
-                pdf_job.stop()
-                pdf_job = None
+            else:
+                stale[source] = digests[source]
+        if len(stale) > 1 and pdf_job is not None:
+            pdf_job.stop()
+            pdf_job = None
         if stale:
             try:
                 for outcome in build_stale(stale, manifest, settings, options, jobs, pdf_job, warm, early):

@@ -107,6 +107,13 @@ class Manifest:
         so moving the whole checkout (or restoring a CI cache) keeps it."""
         return Path(os.path.relpath(path.resolve(), self.out_dir.resolve())).as_posix()
 
+    def same_source(self, source: Path, source_digest: str | None, settings: str) -> bool:
+        """Whether `source` was built from these bytes and settings (its
+        outputs and figures unchecked: a first, quick look)."""
+        entry = self.entries.get(self.key(source))
+        return bool(entry) and source_digest is not None and isinstance(entry, dict) and (
+            entry.get("settings") == settings and entry.get("source") == source_digest)
+
     def up_to_date(self, source: Path, source_digest: str | None, settings: str) -> dict | None:
         """The entry for `source` when its outputs need no rebuild, else None."""
         entry = self.entries.get(self.key(source))
