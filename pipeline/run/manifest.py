@@ -67,6 +67,21 @@ def settings_digest(options: DataclassInstance, template_folders: Iterable[Path]
     return hasher.hexdigest()
 
 
+def one_changed(sources: list[Path], out_dir: Path) -> bool:
+    """Whether exactly one of `sources` differs from what the manifest of
+    `out_dir` recorded (its bytes; no entry counts as different): a first
+    look, settings and outputs unchecked, for starting a PDF worker ahead."""
+    manifest = Manifest(out_dir)
+    changed = 0
+    for source in sources:
+        entry = manifest.entries.get(manifest.key(source))
+        if not isinstance(entry, dict) or entry.get("source") != digest_file(source):
+            changed += 1
+            if changed > 1:
+                return False
+    return changed == 1
+
+
 @functools.cache
 def code_digest() -> str:
     """The package's code, hashed once a process: the code a process runs
@@ -88,6 +103,7 @@ class Manifest:
         self.path = out_dir / NAME
         self.entries: dict[str, dict] = self.read()
         self.recorded: set[str] = set()  # the entries this build made
+        self.keys: dict[Path, str] = {}  # paths as key() named them
 
     @property
     def changed(self) -> bool:
@@ -104,8 +120,15 @@ class Manifest:
 
     def key(self, path: Path) -> str:
         """A path as the manifest names it: relative to the output folder,
-        so moving the whole checkout (or restoring a CI cache) keeps it."""
-        return Path(os.path.relpath(path.resolve(), self.out_dir.resolve())).as_posix()
+        so moving the whole checkout (or restoring a CI cache) keeps it.
+        Worked out once a path (resolving one asks the file system)."""
+        if path not in self.keys:
+            self.keys[path] = Path(os.path.relpath(path.resolve(), self.resolved_out)).as_posix()
+        return self.keys[path]
+
+    @functools.cached_property
+    def resolved_out(self) -> Path:
+        return self.out_dir.resolve()
 
     def same_source(self, source: Path, source_digest: str | None, settings: str) -> bool:
         """Whether `source` was built from these bytes and settings (its
