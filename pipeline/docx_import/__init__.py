@@ -1,0 +1,89 @@
+"""`briefing import`: a Word file back into briefing Markdown.
+
+A new stage beside the reader of Markdown, and its mirror: it reads a DOCX
+(ours, reviewed in Word, or anyone's) and writes the Markdown a briefing
+is written in, which the build then reads as any source.
+
+  package.py    the DOCX opened as untrusted input: zip and XML checked
+  reader.py     Word's XML -> the import tree (tree.py): paragraphs, runs,
+                fields, notes, comments, pictures (media.py), formulas (omml.py)
+  changes.py    tracked changes listed, accepted, rejected or kept
+  structure.py  the flat paragraphs nested again: lists, quotes, notes, divs
+  meta.py       the front matter, from the document properties and the page
+  inline.py, markdown.py   the Markdown written
+  against.py    the import as a small diff against the current source
+
+It sits above render/ (it reads what render/docx/ writes: its style names,
+bookmark names and import hints) and below run/, which writes the files.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from pipeline.docx_import import changes
+from pipeline.docx_import.markdown import Imported, document
+from pipeline.docx_import.package import open_package
+from pipeline.docx_import.reader import read_package
+from pipeline.docx_import.tree import Media, Read
+from pipeline.problems import BriefingError, Problem
+
+SAFE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._ -]*(/[A-Za-z0-9_][A-Za-z0-9._ -]*)*$")
+
+
+@dataclass(frozen=True)
+class Options:
+    changes: str = "refuse"  # refuse, accept, reject or critic
+    labels: dict[str, str] | None = None
+
+
+def read_docx(path: Path, name: str | None = None) -> Read:
+    package = open_package(path, name)
+    try:
+        return read_package(package)
+    finally:
+        package.zip.close()
+
+
+def import_docx(path: Path, out: Path, options: Options, name: str | None = None) -> Imported:
+    """The Markdown of the DOCX at `path`, to be written at `out` (pictures
+    beside it, their paths chosen so that no other file is replaced).
+    Refused, with every revision listed, when it has tracked changes and
+    `options.changes` is "refuse"."""
+    shown = name or str(path)
+    read = read_docx(path, shown)
+    found = changes.revisions(read)
+    if found and options.changes == "refuse":
+        raise BriefingError([Problem(shown, None, f"unresolved tracked change: {changes.refusal(r)}",
+                                     code="import.tracked-change") for r in found]
+                            + [Problem(shown, None, f"{len(found)} tracked change"
+                                       f"{'s' if len(found) > 1 else ''}: import with --accept, --reject "
+                                       "or --changes critic", code="import.tracked-changes")])
+    read = changes.resolve(read, "critic" if options.changes in ("critic", "refuse") else options.changes)
+    placed: dict[str, bytes] = {}
+
+    def place(media: Media, wanted: str) -> str:
+        folder = out.parent
+        candidate = wanted if wanted and SAFE_PATH.match(wanted) and ".." not in PurePosixPath(wanted).parts \
+            else f"{Path(out).stem}-images/{media.name}"
+        stem, extension = posixpath.splitext(candidate)
+        counter = 0
+        while True:
+            taken = placed.get(candidate)
+            existing = folder / candidate
+            same_file = existing.is_file() and not existing.is_symlink() and existing.read_bytes() == media.data
+            if taken == media.data or (taken is None and (not existing.exists() or same_file)):
+                placed[candidate] = media.data
+                return candidate
+            counter += 1
+            candidate = f"{stem}-{counter}{extension}"
+
+    from pipeline.render.templates import Templates
+
+    labels = options.labels or Templates().labels()
+    imported = document(read, labels, place)
+    imported.media = placed
+    return imported
