@@ -13,8 +13,9 @@ from pathlib import Path
 
 from pipeline import model as m
 
-# Where a node stood in its source: no part of what it is.
-PLACES = {"line", "attribution_line", "key_lines", "source", "path"}
+# Where a node stood in its source: no part of what it is (and any other
+# field named `…_line` or `…_lines`).
+PLACES = {"line", "key_lines", "source", "path"}
 
 
 def dump(doc: m.Document) -> str:
@@ -78,7 +79,8 @@ def node(value, depth: int, lines: list[str], name: str = "") -> None:
         fields = []
         children = []
         for field in dataclasses.fields(value):
-            if field.name in PLACES and not isinstance(value, (m.Figure, m.Image)):
+            if (field.name in PLACES or field.name.endswith(("_line", "_lines"))) \
+                    and not isinstance(value, (m.Figure, m.Image)):
                 continue
             if isinstance(value, m.Meta) and field.name == "abstract":
                 continue  # its Markdown as written; Document.abstract holds what it says

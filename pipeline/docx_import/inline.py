@@ -45,6 +45,7 @@ class Context:
     link_title: Callable[[str], str | None] = lambda target: None
     tex: Callable[[Formula], str] = lambda formula: formula.tex
     span_classes: Callable[[str], list[str]] = lambda bookmark: []
+    image_size: Callable[[], str] = lambda: ""  # the next picture's `{width=…}`, as written
     in_table: bool = False
     used_ids: set[str] = field(default_factory=set)
 
@@ -233,11 +234,12 @@ def leaf(item: Inline, ctx: Context, open_marks: frozenset[str]) -> str:
             return "<br>" if ctx.in_table else "\\\n"
         case Link(target=target, children=children):
             refs = [child for child in children if isinstance(child, CrossRef)]
-            if len(refs) == 1 and target.startswith("#") and all(
+            if refs and target.startswith("#") and all(
                     isinstance(child, (CrossRef, Text)) for child in children):
-                # Our REF field sits in a link to its target, after its label
-                # ("Section ", "Equation "): the cross-reference, as written.
-                ident = ctx.bookmark_id(refs[0].bookmark)
+                # Our REF fields sit in a link to their target, after its label
+                # ("Section ", "Equation "; a sub-figure's group, then its
+                # letter): the cross-reference, as written.
+                ident = ctx.bookmark_id(target[1:]) or ctx.bookmark_id(refs[0].bookmark)
                 if ident and re.match(r"(sec|tbl|fig|eq)-", ident):
                     return f"@{ident}"
             if target.startswith("#"):
@@ -266,7 +268,7 @@ def leaf(item: Inline, ctx: Context, open_marks: frozenset[str]) -> str:
         case Sequence(shown=shown):
             return escape_text(shown, ctx)
         case Picture(alt=alt) as picture:
-            return f"![{escape_text(alt, ctx)}]({destination(ctx.picture_path(picture))})"
+            return f"![{escape_text(alt, ctx)}]({destination(ctx.picture_path(picture))}){ctx.image_size()}"
         case Formula(display=display) as formula:
             tex = ctx.tex(formula)
             tex = " ".join(tex.split()) if not display else tex

@@ -54,6 +54,7 @@ class Writer:
     key_runs: list[bool] = field(default_factory=list)
     toc: bool = False
     abbreviations: list[tuple[str, str]] = field(default_factory=list)
+    after_tabs: bool = False  # a tab set right after another starts with `===!`
 
     # Context for the inline writer -------------------------------------------
 
@@ -61,7 +62,14 @@ class Writer:
         return Context(note_label=self.note_label, repeated_label=lambda n: self.note_label(str(n)),
                        bookmark_id=self.bookmark_id, picture_path=self.picture_path,
                        comment=self.comment, link_title=self.link_title, tex=self.tex,
-                       span_classes=self.span_classes, in_table=in_table, used_ids=self.claimed)
+                       span_classes=self.span_classes, image_size=self.image_size, in_table=in_table,
+                       used_ids=self.claimed)
+
+    def image_size(self) -> str:
+        sizes = self.unit_hints.get("images")
+        if not isinstance(sizes, list) or not sizes:
+            return ""
+        return size_attributes(sizes.pop(0), "")
 
     def span_classes(self, bookmark: str) -> list[str]:
         classes = self.unit_hints.get("spans", {}).get(bookmark, []) \
@@ -123,14 +131,15 @@ class Writer:
         referenced = referenced_bookmarks(self.read)
         counters = {"tbl": 0, "fig": 0, "sec": 0, "eq": 0}
         for unit in units:
-            para = unit.caption if unit.kind in ("table", "figure") and unit.caption else unit.para
+            para = unit.caption if unit.kind in ("table", "figure", "figuregroup") and unit.caption else unit.para
             if para is None:
                 continue
             names = [*para.bookmarks, *(b.name for b in bookmarks_in(para.inlines))]
             if unit.kind == "figure" and unit.para is not None and unit.caption is not None:
                 names += [*unit.para.bookmarks]
             own = next((self.bookmark_id(n) for n in names if self.bookmark_id(n)), None)
-            prefix = {"table": "tbl", "figure": "fig", "heading": "sec", "equation": "eq"}.get(unit.kind)
+            prefix = {"table": "tbl", "figure": "fig", "heading": "sec", "equation": "eq",
+                      "figuregroup": "fig"}.get(unit.kind)
             if own is None and prefix and any(n in referenced for n in names):
                 counters[prefix] += 1
                 title = plain(caption_inlines(para) if unit.kind != "heading" else para.inlines)
@@ -138,7 +147,8 @@ class Writer:
             if own is None:
                 continue
             for name in names:
-                if unit.kind in ("table", "figure", "equation") or not HIDDEN.match(name) or name in referenced:
+                if unit.kind in ("table", "figure", "equation", "figuregroup") or not HIDDEN.match(name) \
+                        or name in referenced:
                     self.ids.setdefault(name, own)
             unit.attrs = {**unit.attrs, "id": own}
 
@@ -171,6 +181,8 @@ class Writer:
                 if isinstance(previous, Node) and previous.container is not None \
                         and previous.container.kind == child.container.kind == "list":
                     chunks.append("<!-- -->")  # two lists side by side stay two
+                self.after_tabs = isinstance(previous, Node) and previous.container is not None \
+                    and previous.container.kind == "tabset"
                 chunks.append(self.container(child))
             else:
                 chunk = self.unit(child)
@@ -193,6 +205,8 @@ class Writer:
                 return self.div(node)
             case "deflist":
                 return self.definition_list(node)
+            case "tabset":
+                return self.tab_set(node)
             case _:  # an item or a term out of place: its content
                 return join(self.nodes(node.children))
 
@@ -280,6 +294,22 @@ class Writer:
         fence = ":" * (3 + div_depth(node))
         return f"{fence} {{{attributes}}}\n{body}\n{fence}" if attributes else f"{fence}\n{body}\n{fence}"
 
+    def tab_set(self, node: Node) -> str:
+        """MkDocs' content tabs: `=== "Title"`, the tab's blocks indented."""
+        tabs: list[str] = []
+        for tab in node.children:
+            children = list(tab.children) if isinstance(tab, Node) else [tab]
+            title = ""
+            first = children[0] if children else None
+            if isinstance(first, Unit) and first.kind == "tabtitle":
+                children.pop(0)
+                self.unit_hints = dict(first.attrs)
+                title = self.inlines(first.para.inlines).replace("\n", " ") if first.para else ""
+            body = join(self.nodes(children))
+            opener = "===!" if not tabs and self.after_tabs else "==="
+            tabs.append(f'{opener} "{title}"' + ("\n\n" + indented(body, "    ") if body else ""))
+        return "\n\n".join(tabs)
+
     def definition_list(self, node: Node) -> str:
         entries = []
         for term in node.children:
@@ -329,7 +359,45 @@ class Writer:
                 return self.figure(unit)
             case "equation":
                 return self.equation(unit)
+            case "pagebreak":
+                return "{{< pagebreak >}}"
+            case "figuregroup":
+                return self.figure_group(unit)
         return None
+
+    def figure_group(self, unit: Unit) -> str:
+        """Quarto's figure div of sub-figures: each picture with its own
+        caption and id, then the group's caption."""
+        table = unit.table
+        assert table is not None
+        columns = int(unit.attrs.get("columns") or max((len(r.cells) for r in table.rows), default=1))
+        found = unit.attrs.get("figures")
+        hinted: list = found if isinstance(found, list) else []
+        pictures = []
+        cells = [cell for row in table.rows for cell in row.cells if len(cell.blocks) == 2]
+        for number, cell in enumerate(cells):
+            holder, caption = cell.blocks
+            assert isinstance(holder, Para) and isinstance(caption, Para)
+            picture = next(i for i in walk_inlines(holder.inlines) if isinstance(i, Picture))
+            hint = hinted[number] if number < len(hinted) and isinstance(hinted[number], dict) else {}
+            words = list(caption.inlines)
+            words = [w for w in words if not (isinstance(w, Bookmark) and HIDDEN.match(w.name))]
+            if words and isinstance(words[0], Text):
+                words[0] = Text(re.sub(r"^\(\w{1,3}\)\s*", "", words[0].text), words[0].marks)
+            self.unit_hints = {}
+            text = self.inlines(strip_edges(tuple(words))).replace("\n", " ")
+            ident = next((self.bookmark_id(n) for n in caption.bookmarks if self.bookmark_id(n)), None)
+            if ident:
+                self.claimed.add(ident)
+            path = inline.destination(self.picture_path(picture))
+            pictures.append(f"![{text}]({path})" + size_attributes(hint.get("size"), ident or ""))
+        self.unit_hints = {}
+        caption_text = self.inlines(caption_inlines(unit.caption)).replace("\n", " ") if unit.caption else ""
+        ident = str(unit.attrs.get("id", ""))
+        if ident:
+            self.claimed.add(ident)
+        attributes = " ".join([*([f"#{ident}"] if ident else []), f"layout-ncol={columns}"])
+        return f"::: {{{attributes}}}\n" + "\n\n".join(pictures) + (f"\n\n{caption_text}" if caption_text else "") + "\n:::"
 
     def heading(self, unit: Unit) -> str:
         para = unit.para
@@ -371,17 +439,21 @@ class Writer:
         ident = str(unit.attrs.get("id", ""))
         if ident:
             self.claimed.add(ident)
-        if unit.caption is None:
+        if unit.caption is None:  # HTML's picture: its alt text describes it, no caption
             alt = picture.alt.replace('"', "&quot;").replace("<", "&lt;")
-            if not alt:
-                return f"![]({path})"
-            return f'<img src="{path}" alt="{alt}">'
+            size = unit.attrs.get("size")
+            sized = "".join(f' {name}="{value[:-2]}"' for name, value in zip(("width", "height"), size)
+                            if isinstance(value, str) and re.fullmatch(r"[0-9.]+px", value)) \
+                if isinstance(size, list) else ""
+            return f'<img src="{path}" alt="{alt}"{sized}>'
         self.unit_hints = {}
         caption = self.inlines(caption_inlines(unit.caption)).replace("\n", " ")
         alt = str(unit.attrs.get("alt", picture.alt))
+        size = unit.attrs.get("size")
         if ident.startswith("fig-") and alt and alt != " ".join(plain(caption_inlines(unit.caption)).split()):
-            return f"::: {{#{ident}}}\n![{escape_text(alt, self.context())}]({path})\n\n{caption}\n:::"
-        return f"![{caption}]({path})" + (f"{{#{ident}}}" if ident else "")
+            return (f"::: {{#{ident}}}\n![{escape_text(alt, self.context())}]({path}){size_attributes(size, '')}"
+                    f"\n\n{caption}\n:::")
+        return f"![{caption}]({path})" + size_attributes(size, ident)
 
     def table(self, unit: Unit) -> str:
         table = unit.table
@@ -504,6 +576,16 @@ def mark_keys(inlines: tuple[Inline, ...], keys: list[bool]) -> tuple[Inline, ..
                 continue
         out.append(item)
     return tuple(out)
+
+
+def size_attributes(size, ident: str) -> str:
+    """`{#id width=50% height=4cm}` as the hints say it was written."""
+    parts = [f"#{ident}"] if ident else []
+    if isinstance(size, list) and len(size) == 2:
+        for name, value in zip(("width", "height"), size):
+            if isinstance(value, str) and re.fullmatch(r"[0-9.]+(px|cm|mm|in|pt|pc|em|%)?", value):
+                parts.append(f"{name}={value}")
+    return "{" + " ".join(parts) + "}" if parts else ""
 
 
 def mark_abbreviations(inlines: tuple[Inline, ...], found: list) -> tuple[Inline, ...]:

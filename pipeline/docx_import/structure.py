@@ -71,7 +71,9 @@ class Unit:
                 return " ".join(p.alt for p in self.para.inlines if isinstance(p, Picture)) if self.para else ""
             case "code":
                 return self.para.code or "" if self.para else ""
-            case "equation" | "rule" | "empty":
+            case "figuregroup":
+                return visible(caption_inlines(self.caption))
+            case "equation" | "rule" | "empty" | "pagebreak":
                 return ""
             case _:
                 return visible(self.para.inlines) if self.para else ""
@@ -176,6 +178,11 @@ def units_of(blocks: list[Block]) -> list[Unit]:
     while index < len(blocks):
         block = blocks[index]
         index += 1
+        if isinstance(block, TableBlock) and figure_group(block) and index < len(blocks) \
+                and isinstance(blocks[index], Para) and is_caption(blocks[index]):  # type: ignore[arg-type]
+            out.append(Unit(kind="figuregroup", table=block, caption=blocks[index]))  # type: ignore[arg-type]
+            index += 1
+            continue
         if isinstance(block, TableBlock):
             caption = pending_caption
             pending_caption = None
@@ -190,7 +197,8 @@ def units_of(blocks: list[Block]) -> list[Unit]:
             pending_caption = None
         para = block
         style = style_of(para)
-        if para.page_break and not para.inlines:
+        if para.page_break and not visible(para.inlines).strip():
+            out.append(Unit(kind="pagebreak", para=para, style=style))
             continue
         if "TOC" in para.fields or style.startswith("toc ") or style in SKIPPED_STYLES:
             continue
@@ -216,6 +224,8 @@ def units_of(blocks: list[Block]) -> list[Unit]:
             out.append(Unit(kind="term", para=para, style=style))
         elif style == "quote attribution":
             out.append(Unit(kind="attribution", para=para, style=style))
+        elif style == "tab title":
+            out.append(Unit(kind="tabtitle", para=para, style=style))
         elif style.endswith(" title") and style[:-6] in (*ADMONITIONS, "admonition"):
             out.append(Unit(kind="title", para=para, style=style))
         elif para.numbering and not para.inlines:
@@ -225,6 +235,17 @@ def units_of(blocks: list[Block]) -> list[Unit]:
     if pending_caption is not None:
         out.append(Unit(kind="para", para=pending_caption, style=style_of(pending_caption)))
     return out
+
+
+def figure_group(table: TableBlock) -> bool:
+    """Our figure of sub-figures: a table whose every cell holds a picture
+    over its lettered caption, or nothing."""
+    cells = [cell for row in table.rows for cell in row.cells]
+    filled = [cell for cell in cells if any(isinstance(b, Para) and (b.inlines or b.code) for b in cell.blocks)]
+    return bool(filled) and all(
+        len(cell.blocks) == 2 and isinstance(cell.blocks[0], Para) and picture_only(cell.blocks[0])
+        and isinstance(cell.blocks[1], Para) and style_of(cell.blocks[1]) in CAPTION_STYLES
+        for cell in filled)
 
 
 # Paths from styles -------------------------------------------------------------
@@ -270,6 +291,9 @@ class Guesser:
                     and last.attr("type") == kind:
                 return self.previous
             return (self.new("admonition", type=kind, title=unit.kind == "title"),)
+        if unit.kind == "tabtitle":
+            tabset = self.previous[0] if self.previous and self.previous[0].kind == "tabset" else self.new("tabset")
+            return (tabset, self.new("tab", titled=True))
         if unit.kind == "term":
             deflist = self.previous[0] if self.previous and self.previous[0].kind == "deflist" else self.new("deflist")
             return (deflist, self.new("term"))

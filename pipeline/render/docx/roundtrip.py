@@ -178,11 +178,35 @@ class Hints:
                 self.claim(figure.id)
                 self.image(figure.path)
                 text = marked(figure.portion, figure.caption) if figure.caption else figure.alt
-                return [self.unit("figure", text, path, {"alt": figure.alt} if figure.caption else {})]
+                said: dict = {"alt": figure.alt} if figure.caption else {}
+                if figure.display_width or figure.display_height:
+                    said["size"] = sizes(figure.display_width, figure.display_height)
+                return [self.unit("figure", text, path, said)]
             case m.Equation(tex=tex, id=ident):
                 self.claim(ident)
                 self.formula(tex, display=not block.number)
                 return [self.unit("equation", "", path)]
+            case m.PageBreak():
+                return [self.unit("pagebreak", "", path)]
+            case m.TabSet(tabs=tabs):
+                key = self.container("tabset")
+                out = []
+                for tab in tabs:
+                    inner = [*path, key, self.container("tab", titled=bool(tab.title))]
+                    if tab.title:
+                        out.append(self.unit("tabtitle", marked(tab.portion, tab.title), inner,
+                                             self.inline_hints(tab.title)))
+                    out.extend(self.blocks(tab.blocks, inner))
+                return out
+            case m.FigureGroup() as group:
+                self.claim(group.id)
+                figures = []
+                for figure in group.figures:
+                    self.claim(figure.id)
+                    self.image(figure.path)
+                    figures.append({"alt": figure.alt, "size": sizes(figure.display_width, figure.display_height)})
+                return [self.unit("figuregroup", marked(group.portion, group.caption), path,
+                                  {"columns": group.columns, "figures": figures})]
             case _:
                 assert_never(block)
 
@@ -221,6 +245,7 @@ class Hints:
         keys: list[bool] = []
         spans: dict[str, list[str]] = {}
         abbreviations: list[list[str]] = []
+        images: list[list[str]] = []
         for item in walk.nested_inlines(inlines):
             match item:
                 case m.Link(target=target, title=title) if title:
@@ -240,8 +265,9 @@ class Hints:
                     abbreviations.append([text, title])
                 case m.Math(tex=tex, display=display):
                     self.formula(tex, display)
-                case m.Image(path=path):
+                case m.Image(path=path) as image:
                     self.image(path)
+                    images.append(sizes(image.display_width, image.display_height))
                 case _:
                     pass
         found: dict = {}
@@ -253,6 +279,8 @@ class Hints:
             found["spans"] = spans
         if abbreviations:
             found["abbr"] = abbreviations
+        if any(any(size) for size in images):
+            found["images"] = images
         return found
 
     def note_ids(self, block: m.Block) -> None:
@@ -281,6 +309,11 @@ class Hints:
         except (OSError, ValueError):
             return
         self.images[hashlib.sha1(data).hexdigest()] = relative.as_posix()
+
+
+def sizes(width: m.Length | None, height: m.Length | None) -> list[str]:
+    """An image's size as its author wrote it (`50%`, `3in`), or ""."""
+    return [f"{length.value:g}{length.unit}" if length else "" for length in (width, height)]
 
 
 def signature(written: str) -> str:
