@@ -62,6 +62,10 @@ def import_docx(path: Path, out: Path, options: Options, name: str | None = None
                             + [Problem(shown, None, f"{len(found)} tracked change"
                                        f"{'s' if len(found) > 1 else ''}: import with --accept, --reject "
                                        "or --changes critic", code="import.tracked-changes")])
+    if options.changes == "critic" and (places := changes.in_code(read)):
+        raise BriefingError([Problem(shown, None, f"{where}: a tracked change inside a code block cannot be "
+                                     "kept as CriticMarkup (code shows it as written): import with --accept "
+                                     "or --reject", code="import.change-in-code") for where in places])
     read = changes.resolve(read, "critic" if options.changes in ("critic", "refuse") else options.changes)
     placed: dict[str, bytes] = {}
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from pipeline.docx_import.tree import (Block, Bookmark, Change, Comment, Commented, Inline, Link, Para,
-                                       Read, Revision, Row, TableBlock, Text)
+from pipeline.docx_import.tree import (Block, Bookmark, Break, Change, Comment, Commented, Inline, Link,
+                                       Para, Read, Revision, Row, TableBlock, Text)
 
 MODES = ("refuse", "accept", "reject", "critic")
 
@@ -39,6 +39,55 @@ def plain(inlines: tuple[Inline, ...]) -> str:
             case _:
                 pass
     return "".join(parts)
+
+
+def words(inlines: tuple[Inline, ...]) -> str:
+    """Plain text, with tracked insertions and deletions still marked as
+    CriticMarkup: for what the Markdown holds as text (a front-matter
+    value, an abbreviation), where the check then finds them."""
+    parts: list[str] = []
+    for item in inlines:
+        match item:
+            case Text(text=text):
+                parts.append(text)
+            case Link(children=children) | Bookmark(children=children) | Commented(children=children):
+                parts.append(words(children))
+            case Change(kind="ins", children=children):
+                parts.append("{++" + words(children) + "++}")
+            case Change(kind="del", children=children):
+                parts.append("{--" + words(children) + "--}")
+            case Change(children=children):
+                parts.append(words(children))
+            case _:
+                pass
+    return "".join(parts)
+
+
+def code_of(inlines: tuple[Inline, ...]) -> str:
+    """A code block's text from its runs (a line break is a new line)."""
+    parts: list[str] = []
+    for item in inlines:
+        match item:
+            case Text(text=text):
+                parts.append(text)
+            case Break():
+                parts.append("\n")
+            case Link(children=children) | Bookmark(children=children) | Commented(children=children) \
+                    | Change(children=children):
+                parts.append(code_of(children))
+            case _:
+                pass
+    return "".join(parts)
+
+
+def in_code(read: Read) -> list[str]:
+    """Where a tracked change stands in a code block, which CriticMarkup
+    cannot mark (code shows its braces as they are)."""
+    found = []
+    for block, where in blocks_with_places(read.body, "paragraph"):
+        if isinstance(block, Para) and block.code is not None and list(inline_changes(block.inlines)):
+            found.append(where)
+    return found
 
 
 def shown(text: str, limit: int = 50) -> str:
@@ -152,6 +201,8 @@ def resolve_blocks(blocks: list[Block], mode: str, comments: dict[str, Comment])
             out.append(block)
             continue
         para = dataclasses.replace(block, inlines=resolve_inlines(block.inlines, mode))
+        if para.code is not None:
+            para.code = code_of(para.inlines)
         if para.style_change is not None:
             change, old = para.style_change
             if mode == "reject":

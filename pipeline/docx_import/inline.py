@@ -116,6 +116,8 @@ def marks_of(item: Inline) -> frozenset[str] | None:
     match item:
         case Text(text=text, marks=marks):
             return frozenset(mark for mark in marks if mark in ORDER)
+        case Change(kind="format", children=children, old=old):  # each side its own marks
+            return None
         case Link(children=children) | Bookmark(children=children) | Commented(children=children) \
                 | Change(children=children):
             found = [m for m in (marks_of(child) for child in children

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from pipeline.docx_import import inline
-from pipeline.docx_import.changes import plain
+from pipeline.docx_import.changes import plain, words
 from pipeline.docx_import.inline import Context, code_span, comment_text, escape_text, render
 from pipeline.docx_import.meta import front_matter, split_front, to_yaml
 from pipeline.docx_import.structure import (Container, Node, Unit, apply_hints, caption_inlines,
@@ -167,7 +167,7 @@ class Writer:
     def abbreviation_rows(self, units: list[Unit], blocks: list) -> list[Unit]:
         for block in blocks:
             if isinstance(block, Para) and block.style.lower() == "abbreviation":
-                text = visible(block.inlines)
+                text = words(block.inlines)
                 short, _, expansion = text.partition("\t")
                 if short.strip() and expansion.strip():
                     self.abbreviations.append((short.strip(), " ".join(expansion.split())))
@@ -920,6 +920,6 @@ def document(read: Read, labels: dict[str, str], place: Callable[[Media, str], s
         for short, long in writer.abbreviations:
             if isinstance(own, list) and short not in own:  # its mark was the portions' roll-up
                 long = re.sub(r"^\([A-Z][A-Z0-9 ,/\-]*\)\s*", "", long)
-            lines.append(f"*[{short}]: {escape_text(long, writer.context())}")
+            lines.append(f"*[{short}]: {long}")
         text += "\n\n" + "\n".join(lines)
     return Imported(text=text.rstrip("\n") + "\n", media={}, warnings=list(read.warnings))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from pipeline.docx_import.changes import words
 from pipeline.docx_import.structure import visible
 from pipeline.docx_import.tree import Para, Read
 
@@ -96,7 +97,7 @@ def split_front(body: list, ours: bool) -> tuple[Front, list]:
 def value_after_label(para: Para) -> str:
     """A detail row's value: what follows the tab after its label (the
     label is a QUOTE field or in `Detail Label`, already left out)."""
-    text = visible(para.inlines)
+    text = words(para.inlines)
     return (text.split("\t", 1)[1] if "\t" in text else text).strip()
 
 
@@ -105,10 +106,10 @@ def front_matter(read: Read, front: Front, labels: dict[str, str], ours: bool, t
     """(key, value) in the schema's order."""
     props, core, hints = read.properties, read.core, read.hints.get("front", {})
     found: dict[str, object] = {}
-    title = visible(front.title.inlines).strip() if front.title else ""
+    title = words(front.title.inlines).strip() if front.title else ""
     found["title"] = " ".join(title.split()) or core.get("title", "")
     if front.subtitle is not None and visible(front.subtitle.inlines).strip():
-        found["subtitle"] = " ".join(visible(front.subtitle.inlines).split())
+        found["subtitle"] = " ".join(words(front.subtitle.inlines).split())
     elif not ours and core.get("subject") and core.get("subject") != found["title"]:
         found["subtitle"] = core["subject"]
     for name, key in PROPERTY_KEYS:
@@ -133,7 +134,7 @@ def front_matter(read: Read, front: Front, labels: dict[str, str], ours: bool, t
         found["authors"] = authors
     details = details_of(front, labels)
     if front.organization is not None and visible(front.organization.inlines).strip():
-        found["organization"] = visible(front.organization.inlines).strip()
+        found["organization"] = words(front.organization.inlines).strip()
     elif "organization" in details:
         found["organization"] = details["organization"]
     elif props.get("Organization"):
@@ -194,7 +195,7 @@ def details_of(front: Front, labels: dict[str, str]) -> dict[str, str]:
     by_label = {labels.get(key, key).lower(): key for key in ("organization", "version", "status", "poc")}
     found: dict[str, str] = {}
     for para in front.details:
-        text = visible(para.inlines)
+        text = words(para.inlines)
         label, _, value = text.partition("\t")
         key = by_label.get(label.strip().lower())
         value = value.strip()
