@@ -40,6 +40,32 @@ class Options:
     labels: dict[str, str] | None = None
 
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+SEARCH_FILES = 2000  # files looked at, at most, for a picture already beside the source
+
+
+def same_file(folder: Path, data: bytes) -> str | None:
+    """A picture already in the source's folder (or below it) with these
+    bytes, as a path from the folder: the figure the source names, which
+    the Word file no longer says the name of."""
+    if not folder.is_dir():
+        return None
+    looked = 0
+    for path in sorted(folder.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts) or len(
+                path.relative_to(folder).parts) > 4:
+            continue
+        if path.suffix.lower() not in IMAGE_SUFFIXES or path.is_symlink() or not path.is_file():
+            continue
+        looked += 1
+        if looked > SEARCH_FILES:
+            return None
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            relative = path.relative_to(folder).as_posix()
+            return relative if SAFE_PATH.match(relative) else None
+    return None
+
+
 def read_docx(path: Path, name: str | None = None) -> Read:
     package = open_package(path, name)
     try:
@@ -71,15 +97,16 @@ def import_docx(path: Path, out: Path, options: Options, name: str | None = None
 
     def place(media: Media, wanted: str) -> str:
         folder = out.parent
-        candidate = wanted if wanted and SAFE_PATH.match(wanted) and ".." not in PurePosixPath(wanted).parts \
-            else f"{Path(out).stem}-images/{media.name}"
+        if not (wanted and SAFE_PATH.match(wanted) and ".." not in PurePosixPath(wanted).parts):
+            wanted = same_file(folder, media.data) or ""
+        candidate = wanted or f"{Path(out).stem}-images/{media.name}"
         stem, extension = posixpath.splitext(candidate)
         counter = 0
         while True:
             taken = placed.get(candidate)
             existing = folder / candidate
-            same_file = existing.is_file() and not existing.is_symlink() and existing.read_bytes() == media.data
-            if taken == media.data or (taken is None and (not existing.exists() or same_file)):
+            identical = existing.is_file() and not existing.is_symlink() and existing.read_bytes() == media.data
+            if taken == media.data or (taken is None and (not existing.exists() or identical)):
                 placed[candidate] = media.data
                 return candidate
             counter += 1

@@ -157,7 +157,7 @@ class Writer:
     def body(self, blocks: list, hinted: list | None) -> list[str]:
         units = units_of(blocks)
         units = self.abbreviation_rows(units, blocks)
-        guess_paths(units, self.read.numbering)
+        guess_paths(units, self.read.numbering, self.read.instances)
         if hinted:
             apply_hints(units, hinted, self.read.hints.get("containers", {}))
         units = joined(units)
@@ -465,8 +465,8 @@ class Writer:
             head_rows, body_rows = table.rows[:1], table.rows[1:]
         columns = max((len(row.cells) for row in table.rows), default=0)
         aligns = column_aligns(table, columns)
-        cells = [[self.cell(cell.blocks) for cell in row.cells] + [[]] * (columns - len(row.cells))
-                 for row in [*head_rows[:1], *body_rows]]
+        cells = [[self.cell(unbolded(cell.blocks) if row in head_rows else cell.blocks) for cell in row.cells]
+                 + [[]] * (columns - len(row.cells)) for row in [*head_rows[:1], *body_rows]]
         head = cells[0] if head_rows else None
         rows = cells[1:] if head_rows else cells
         simple = all(len(cell) <= 1 and "\n" not in (cell[0] if cell else "") for row in cells for cell in row)
@@ -491,7 +491,7 @@ class Writer:
     def cell(self, blocks: list) -> list[str]:
         """A cell's blocks, as Markdown chunks."""
         units = units_of(blocks)
-        guess_paths(units, self.read.numbering)
+        guess_paths(units, self.read.numbering, self.read.instances)
         saved = self.unit_hints
         chunks = []
         for child in tree(units).children:
@@ -525,6 +525,27 @@ class Writer:
                 body = join(chunks)
                 out.append(f"[^{label}]: " + indented(body, "    ").lstrip(" "))
         return out
+
+
+def unbolded(blocks: list) -> list:
+    """A header cell's paragraphs without a bold that covers them whole:
+    the table's look sets its header bold (LibreOffice writes it out)."""
+    out = []
+    for block in blocks:
+        texts = [i for i in walk_inlines(block.inlines) if isinstance(i, Text) and i.text.strip()] \
+            if isinstance(block, Para) else []
+        if texts and all("strong" in t.marks for t in texts):
+            block = replace_inlines(block, tuple(drop_mark(i, "strong") for i in block.inlines))
+        out.append(block)
+    return out
+
+
+def drop_mark(item: Inline, mark: str) -> Inline:
+    if isinstance(item, Text):
+        return Text(item.text, item.marks - {mark})
+    if isinstance(item, (Link, Bookmark, Commented, Change)):
+        return replace_children(item, tuple(drop_mark(child, mark) for child in item.children))
+    return item
 
 
 def note_blocks(blocks: list) -> list:
@@ -910,7 +931,9 @@ def document(read: Read, labels: dict[str, str], place: Callable[[Media, str], s
     chunks = writer.body(body, hinted)
     toc = front.toc or any("TOC" in b.fields for b in body if isinstance(b, Para))
     notes = writer.footnotes()
-    pairs = front_matter(read, front, labels, ours, toc, abstract)
+    count = sum(len(visible(block.inlines).split()) for block in body if isinstance(block, Para)) \
+        + sum(len(visible(p.inlines).split()) for blocks in read.notes.values() for p in blocks if isinstance(p, Para))
+    pairs = front_matter(read, front, labels, ours, toc, abstract, count)
     text = to_yaml(pairs) + "\n" + join(chunks)
     if notes:
         text += "\n\n" + "\n\n".join(notes)

@@ -41,6 +41,7 @@ ORDER = ("title", "subtitle", "short_title", "classification", "marking_scheme",
          "distribution", "distribution_reason", "distribution_date", "controlling_office", "keywords",
          "lang", "paper", "title_page", "toc", "numbering", "abstract")
 LETTER_WIDTH = 12240  # twips: 8.5 in
+TITLE_PAGE_WORDS = 1000  # transform/title_page.py's choice
 
 
 @dataclass
@@ -102,7 +103,7 @@ def value_after_label(para: Para) -> str:
 
 
 def front_matter(read: Read, front: Front, labels: dict[str, str], ours: bool, toc: bool,
-                 abstract: str | None) -> list[tuple[str, object]]:
+                 abstract: str | None, word_count: int = 0) -> list[tuple[str, object]]:
     """(key, value) in the schema's order."""
     props, core, hints = read.properties, read.core, read.hints.get("front", {})
     found: dict[str, object] = {}
@@ -166,6 +167,10 @@ def front_matter(read: Read, front: Front, labels: dict[str, str], ours: bool, t
         found["short_title"] = hints["short_title"]
     if "title_page" in hints:
         found["title_page"] = hints["title_page"]
+    elif ours and front.title_page != (word_count > TITLE_PAGE_WORDS):
+        # No hints (LibreOffice keeps none): the page break after the title
+        # says it, where the length alone would choose otherwise.
+        found["title_page"] = front.title_page
     if toc:
         found["toc"] = True
     if read.numbered_headings:

@@ -62,6 +62,12 @@ class Styles:
     outline: dict[str, int]  # paragraph styleId -> outline level (0-8)
     run_marks: dict[str, frozenset[str]]  # character styleId -> marks it gives
     default_paragraph: str = ""
+    bold: set[str] = field(default_factory=set)  # paragraph styles whose text is bold
+
+    def bold_style(self, style_id: str | None) -> bool:
+        """A paragraph style that sets its text bold (a heading, a title):
+        a run's own bold says nothing more there (LibreOffice writes it)."""
+        return any(ident in self.bold for ident in self.chain(style_id or self.default_paragraph))
 
     def name(self, style_id: str | None) -> str:
         if not style_id:
@@ -110,6 +116,8 @@ def read_styles(root: etree._Element | None) -> Styles:
                 if num_id is not None:
                     styles.numbering[ident] = (num_id.get(f"{W}val", "0"),
                                                int(level.get(f"{W}val", "0")) if level is not None else 0)
+            if on(style.find(f"{W}rPr/{W}b")):
+                styles.bold.add(ident)
             outline = style.find(f"{W}pPr/{W}outlineLvl")
             if outline is not None and outline.get(f"{W}val", "9").isdigit():
                 styles.outline[ident] = int(outline.get(f"{W}val", "9"))
@@ -159,8 +167,10 @@ def run_properties(rpr: etree._Element | None) -> set[str]:
     return marks
 
 
-def read_numbering(root: etree._Element | None) -> dict[str, dict[int, tuple[str, str, int]]]:
-    """numId -> level -> (number format, level text, start)."""
+def read_numbering(root: etree._Element | None, instances: dict[str, tuple[str, frozenset[int]]] | None = None
+                   ) -> dict[str, dict[int, tuple[str, str, int]]]:
+    """numId -> level -> (number format, level text, start); and in
+    `instances`, numId -> (its abstractNumId, the levels it restarts)."""
     if root is None:
         return {}
     abstracts: dict[str, dict[int, tuple[str, str, int]]] = {}
@@ -192,6 +202,9 @@ def read_numbering(root: etree._Element | None) -> dict[str, dict[int, tuple[str
         if key in links and links[key] in owners:
             key = owners[links[key]]
         levels = dict(abstracts.get(key, {}))
+        if instances is not None:
+            instances[ident] = (key, frozenset(int(o.get(f"{W}ilvl", "0") or 0) for o in num.findall(f"{W}lvlOverride")
+                                               if o.find(f"{W}startOverride") is not None))
         for override in num.findall(f"{W}lvlOverride"):
             level = int(override.get(f"{W}ilvl", "0") or 0)
             start = override.find(f"{W}startOverride")
@@ -323,7 +336,7 @@ class Reader:
             numbering = None
         style = self.styles.name(style_id)
         para = Para(style=style, inlines=(), index=self.paragraphs, numbering=numbering, align=align,
-                    change=change, style_change=style_change)
+                    change=change, style_change=style_change, bold_style=self.styles.bold_style(style_id))
         if self.in_toc:
             para.fields = ("TOC",)
         events: list[Event] = []
@@ -440,6 +453,10 @@ class Reader:
                 change = change_of("format", before)
             else:
                 old_marks = None
+        if para.bold_style:
+            marks.discard("strong")
+            if old_marks is not None:
+                old_marks.discard("strong")
         frozen, old_frozen = frozenset(marks), frozenset(old_marks) if old_marks is not None else None
         task = style_name == "task box"
         for child in r:
@@ -593,6 +610,9 @@ class Reader:
     def vml(self, pict: etree._Element, para: Para) -> Picture | None:
         image = pict.find(f".//{{{NS['v']}}}imagedata")
         if image is None:
+            if any(shape.get("{urn:schemas-microsoft-com:office:office}hr") in ("t", "true")
+                   for shape in pict.iter(f"{{{NS['v']}}}rect")):
+                para.rule = True  # Word's horizontal line (pandoc writes a rule so)
             return None
         rid = image.get(R_ID)
         media = self.media(rid, "") if rid else None
@@ -604,6 +624,9 @@ class Reader:
         from pipeline.docx_import.media import read_media
 
         rel = self.package.relationships(self.part).get(rid)
+        if rel is None and self.part != self.package.main:
+            # pandoc relates a footnote's picture from the document, not the notes.
+            rel = self.package.relationships(self.package.main).get(rid)
         if rel is None:
             raise refused(self.package.path, f"refused: {self.part} names a picture by the "
                           f"relationship {rid[:20]}, which it does not have", "docx.missing-part")
@@ -830,10 +853,12 @@ def read_package(package: Package) -> Read:
     """Everything the importer uses, read from a checked package."""
     main = package.main
     styles = read_styles(package.optional_xml(package.related(main, "styles")))
-    numbering = read_numbering(package.optional_xml(package.related(main, "numbering")))
+    instances: dict[str, tuple[str, frozenset[int]]] = {}
+    numbering = read_numbering(package.optional_xml(package.related(main, "numbering")), instances)
     properties = custom_properties(package)
     read = Read(body=[], notes={}, comments={}, media={}, styles=styles.names, properties=properties,
-                core=core_properties(package), hints=hints(package), numbering=numbering)
+                core=core_properties(package), hints=hints(package), numbering=numbering,
+                instances=instances)
     ours = "Classification" in properties and "Portion Mark" in styles.names.values()
     root = package.xml(main)
     body = root.find(f"{W}body")

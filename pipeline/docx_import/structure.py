@@ -214,7 +214,7 @@ def units_of(blocks: list[Block]) -> list[Unit]:
             out.append(Unit(kind="heading", para=para, level=level, style=style))
         elif para.code is not None:
             out.append(Unit(kind="code", para=para, style=style))
-        elif style == "rule":
+        elif style == "rule" or (para.rule and not visible(para.inlines).strip()):
             out.append(Unit(kind="rule", para=para, style=style))
         elif picture_only(para) and not para.numbering:
             out.append(Unit(kind="figure", para=para, style=style))
@@ -255,6 +255,7 @@ class Guesser:
     """Containers worked out from styles and numbering, as for a Word
     file made elsewhere."""
     numbering: dict[str, dict[int, tuple[str, str, int]]]
+    instances: dict[str, tuple[str, frozenset[int]]] = field(default_factory=dict)
     count: int = 0
     lists: list[tuple[int, str, Container, Container]] = field(default_factory=list)  # level, numId, list, item
     previous: tuple[Container, ...] = ()
@@ -313,12 +314,19 @@ class Guesser:
         fmt, text, start = self.numbering.get(num_id, {}).get(level, ("bullet", "", 1))
         if self.lists and self.lists[-1][0] == level:
             _, same_num, lst, _ = self.lists.pop()
-            if same_num != num_id and not (lst.attr("ordered") is False and fmt == "bullet"):
+            if same_num != num_id and not (lst.attr("ordered") is False and fmt == "bullet") \
+                    and not self.continues(same_num, num_id, level):
                 lst = self.list_container(fmt, text, start)
         else:
             lst = self.list_container(fmt, text, start)
         self.lists.append((level, num_id, lst, self.new("item")))
         return tuple(c for _, _, lst, item in self.lists for c in (lst, item))
+
+    def continues(self, before: str, now: str, level: int) -> bool:
+        """Another numbering instance of the same definition that does not
+        restart this level goes on counting (as LibreOffice writes lists)."""
+        first, second = self.instances.get(before), self.instances.get(now)
+        return first is not None and second is not None and first[0] == second[0] and level not in second[1]
 
     def list_container(self, fmt: str, text: str, start: int) -> Container:
         if fmt in ("bullet", "none", ""):
@@ -329,8 +337,8 @@ class Guesser:
         return self.new("list", ordered=True, style=style, delimiter=delimiter, start=start)
 
 
-def guess_paths(units: list[Unit], numbering: dict) -> None:
-    guesser = Guesser(numbering=numbering)
+def guess_paths(units: list[Unit], numbering: dict, instances: dict | None = None) -> None:
+    guesser = Guesser(numbering=numbering, instances=instances or {})
     for unit in units:
         unit.guess = unit.path = guesser.path(unit)
 

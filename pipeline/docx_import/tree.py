@@ -135,6 +135,8 @@ class Para:
     change: Change | None = None  # the paragraph's mark inserted or deleted
     style_change: tuple[Change, str] | None = None  # its style changed, and the style it had
     text_box: bool = False  # held drawings or objects that were left out
+    rule: bool = False  # holds a horizontal line
+    bold_style: bool = False  # its style sets its text bold
 
 
 @dataclass(slots=True)
@@ -206,3 +208,5 @@ class Read:
     warnings: list[str] = field(default_factory=list)
     numbering: dict[str, dict[int, tuple[str, str, int]]] = field(default_factory=dict)
     # numId -> level -> (numFmt, lvlText, start)
+    instances: dict[str, tuple[str, frozenset[int]]] = field(default_factory=dict)
+    # numId -> (abstractNumId, levels it restarts)
