@@ -98,12 +98,28 @@ def units(parsed: Parsed) -> list[tuple[object, int]]:
 
     def sections(items: tuple[m.Section, ...], depth: int) -> None:
         for section in items:
-            found.append((("heading", depth, shape(section.title), section.id, section.portion), section.line))
+            found.append((("heading", depth, shape(section.title), heading_id(parsed, section), section.portion),
+                          section.line))
             found.extend((shape(block), block_line(block)) for block in section.blocks)
             sections(section.children, depth + 1)
 
     sections(parsed.doc.sections, 1)
     return found
+
+
+def heading_id(parsed: Parsed, section: m.Section) -> str:
+    """The id a heading ends up with: its own `{#id}`, or the slug of its
+    title without its portion mark (transform/ids.py), which `{#id}` may
+    spell out or leave out alike."""
+    from pipeline.model import walk
+    from pipeline.transform.ids import slug
+
+    if section.id:
+        return section.id
+    title = walk.plain_text(section.title)
+    if parsed.doc.meta.portion_marking:
+        title = re.sub(r"^\s*\([A-Z][A-Z0-9 ,/\-]*\)\s*", "", title)
+    return slug(title)
 
 
 def spans(parsed: Parsed) -> bool:
@@ -312,8 +328,16 @@ def says_the_same(text: str, new: Parsed, path: Path) -> bool:
     a, b = again.doc, new.doc
     return (shape(dataclasses.replace(a.meta, abstract=None)) == shape(dataclasses.replace(b.meta, abstract=None))
             and shape(a.abstract) == shape(b.abstract) and shape(a.blocks) == shape(b.blocks)
-            and shape(a.sections) == shape(b.sections) and shape(a.footnotes) == shape(b.footnotes)
+            and shape(with_ids(again)) == shape(with_ids(new)) and shape(a.footnotes) == shape(b.footnotes)
             and a.abbreviations == b.abbreviations)
+
+
+def with_ids(parsed: Parsed) -> tuple[m.Section, ...]:
+    """The sections, each with the id it ends up with."""
+    def one(section: m.Section) -> m.Section:
+        return dataclasses.replace(section, id=heading_id(parsed, section),
+                                   children=tuple(one(child) for child in section.children))
+    return tuple(one(section) for section in parsed.doc.sections)
 
 
 def merge(old: Parsed, new: Parsed, refine: bool) -> str | None:

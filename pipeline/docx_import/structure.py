@@ -409,16 +409,26 @@ class Node:
 
 
 def tree(units: list[Unit]) -> Node:
-    """Units nested by their paths."""
+    """Units nested by their paths. A path back into a container already
+    closed (a list item's sub-list, after a paragraph added in Word between
+    the item and it) goes into the one open in its place instead: Word shows
+    the sub-list under the paragraph before it."""
     root = Node(None)
     open_nodes: list[Node] = [root]
+    closed: set[str] = set()
     for unit in units:
         path = unit.path
         depth = 0
-        while depth < len(path) and depth + 1 < len(open_nodes) \
-                and open_nodes[depth + 1].container is not None \
-                and open_nodes[depth + 1].container.key == path[depth].key:  # type: ignore[union-attr]
-            depth += 1
+        while depth < len(path) and depth + 1 < len(open_nodes):
+            current = open_nodes[depth + 1].container
+            assert current is not None
+            if current.key == path[depth].key or (path[depth].key in closed and current.kind == path[depth].kind):
+                depth += 1
+            else:
+                break
+        for node in open_nodes[depth + 1:]:
+            if node.container is not None:
+                closed.add(node.container.key)
         del open_nodes[depth + 1:]
         for container in path[depth:]:
             node = Node(container)

@@ -25,12 +25,15 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
 TAG = "briefing-critic"
+# The reader's line marker may stand before a closing `}` at a line's end
+# (read/markdown.py mark_line): it is kept, inside the element.
+MARK = r"(?P<mark>\t?[\ue000-\uf8ff]{2})?"
 PATTERNS = (
-    ("insertion", r"\{\+\+(?P<body>.*?)\+\+\}"),
-    ("deletion", r"\{--(?P<body>.*?)--\}"),
-    ("substitution", r"\{~~(?P<body>.*?)~~\}"),
-    ("comment", r"\{>>(?P<body>.*?)<<\}"),
-    ("highlight", r"\{==(?P<body>.*?)==\}"),
+    ("insertion", rf"\{{\+\+(?P<body>.*?)\+\+{MARK}\}}"),
+    ("deletion", rf"\{{--(?P<body>.*?)--{MARK}\}}"),
+    ("substitution", rf"\{{~~(?P<body>.*?)~~{MARK}\}}"),
+    ("comment", rf"\{{>>(?P<body>.*?)<<{MARK}\}}"),
+    ("highlight", rf"\{{==(?P<body>.*?)=={MARK}\}}"),
 )
 # In front matter and abbreviations, which are not read as Markdown: any of them.
 ANY = re.compile(r"\{(\+\+|--|~~|>>|==)")
@@ -44,12 +47,15 @@ class Critic(InlineProcessor):
 
     def handleMatch(self, found: re.Match[str], data: str):
         element = etree.Element(TAG, {"kind": self.kind, "raw": found["body"]})
+        mark = found["mark"] or ""
         if self.kind == "substitution":
             old, _, new = found["body"].partition("~>")
-            element.text = new
+            element.text = new + mark
             element.set("old", old)
         elif self.kind != "comment":
-            element.text = found["body"]
+            element.text = found["body"] + mark
+        else:
+            element.text = mark  # only the line's marker, which the reader takes off
         return element, found.start(), found.end()
 
 
