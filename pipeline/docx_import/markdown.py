@@ -465,6 +465,9 @@ class Writer:
             head_rows, body_rows = table.rows[:1], table.rows[1:]
         columns = max((len(row.cells) for row in table.rows), default=0)
         aligns = column_aligns(table, columns)
+        if not self.read.hints and aligns and all(align == "left" for align in aligns):
+            # LibreOffice sets every cell left: no column was aligned on purpose.
+            aligns = [None] * columns
         cells = [[self.cell(unbolded(cell.blocks) if row in head_rows else cell.blocks) for cell in row.cells]
                  + [[]] * (columns - len(row.cells)) for row in [*head_rows[:1], *body_rows]]
         head = cells[0] if head_rows else None
@@ -473,6 +476,8 @@ class Writer:
         if not widths and not simple:
             total = sum(table.widths) or 1
             widths = [w / total for w in table.widths[:columns]] if table.widths else [1 / columns] * columns
+        if not widths and head is None and columns < 2:
+            widths = [1.0]  # a simple table of one column would read as a heading underlined
         if widths:
             text = grid_table(head, rows, aligns, [float(w) for w in widths])
         elif head is None:
@@ -495,6 +500,8 @@ class Writer:
         saved = self.unit_hints
         chunks = []
         for child in tree(units).children:
+            if isinstance(child, Unit) and child.kind == "figure" and child.caption is None:
+                child.kind = "para"  # a picture in a cell is a picture in its line
             if isinstance(child, Unit) and child.kind == "para" and child.para is not None:
                 self.unit_hints = {}
                 text = render(strip_edges(child.para.inlines), self.context(in_table=True))
@@ -639,11 +646,16 @@ def replace_children(item, children):
 
 
 def take_task(inlines: tuple[Inline, ...]) -> tuple[bool | None, tuple[Inline, ...]]:
+    """A task item's box: our `Task Box` run, or a box typed as the item's
+    first character (as LibreOffice writes pandoc's task lists)."""
     if inlines and isinstance(inlines[0], Task):
         rest = list(inlines[1:])
         if rest and isinstance(rest[0], Text):
             rest[0] = Text(rest[0].text.removeprefix(" "), rest[0].marks)
         return inlines[0].done, tuple(rest)
+    if inlines and isinstance(inlines[0], Text) and re.match(r"[☐☒☑]\s", inlines[0].text):
+        first = inlines[0]
+        return first.text[0] != "☐", (Text(first.text[2:], first.marks), *inlines[1:])
     return None, inlines
 
 
@@ -745,6 +757,8 @@ def list_marker(number: int, style: str, delimiter: str) -> str:
         # One Roman letter reads as a letter (`i.` is the ninth letter to
         # pandoc only after `h.`): fine at the list's start, as pandoc reads `i.`.
         pass
+    if delimiter == "parens" and style in ("upper-alpha", "upper-roman"):
+        delimiter = "paren"  # `(C)` opening a paragraph is a portion mark, never a list's (read/lists.py)
     return {"period": f"{value}.", "paren": f"{value})", "parens": f"({value})"}.get(delimiter, f"{value}.")
 
 

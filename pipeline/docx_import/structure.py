@@ -319,7 +319,9 @@ class Guesser:
                 lst = self.list_container(fmt, text, start)
         else:
             lst = self.list_container(fmt, text, start)
-        self.lists.append((level, num_id, lst, self.new("item")))
+        # A bullet drawn as a box (pandoc's task lists): a task, done or to do.
+        task = {"☐": False, "☒": True, "☑": True}.get(text.strip()) if fmt == "bullet" else None
+        self.lists.append((level, num_id, lst, self.new("item", task=task) if task is not None else self.new("item")))
         return tuple(c for _, _, lst, item in self.lists for c in (lst, item))
 
     def continues(self, before: str, now: str, level: int) -> bool:
