@@ -372,3 +372,61 @@ def test_a_file_that_is_not_a_docx(tmp_path):
     assert result.returncode == 1 and result.stderr == f"{path}: not a Word file (.docx): File is not a zip file\n"
     (tmp_path / "empty.docx").write_bytes(io.BytesIO().getvalue())
     assert imported(tmp_path / "empty.docx").returncode == 1
+
+
+# A colleague's own Word file ---------------------------------------------------------
+
+def test_a_colleagues_own_word_file_becomes_markdown(tmp_path):
+    """A Word file briefing never saw (python-docx's own template): its
+    headings, lists, table, emphasis and picture become Markdown, and the
+    front matter is started from its core properties; no classification is
+    guessed, and the check asks for one."""
+    import docx
+    from docx.shared import Inches
+
+    document = docx.Document()
+    properties = document.core_properties
+    properties.title, properties.author, properties.subject = "Harbour survey", "A. Colleague", "Notes"
+    properties.keywords, properties.language = "harbour, survey", "en-GB"
+    document.add_heading("Findings", level=1)
+    paragraph = document.add_paragraph("The quay is ")
+    paragraph.add_run("sound").bold = True
+    paragraph.add_run(", the crane ")
+    paragraph.add_run("is not").italic = True
+    paragraph.add_run(".")
+    document.add_paragraph("first point", style="List Bullet")
+    document.add_paragraph("second point", style="List Bullet")
+    document.add_paragraph("step one", style="List Number")
+    document.add_heading("Detail", level=2)
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, (("Berth", "Depth"), ("North", "9 m"))):
+        for cell, text in zip(row.cells, cells):
+            cell.text = text
+    document.add_picture(str(FIXTURES / "images" / "map.png"), width=Inches(2))
+    docx_path = tmp_path / "survey.docx"
+    document.save(str(docx_path))
+    result = imported(docx_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("front matter lacks 'classification', which every briefing needs")
+    text = docx_path.with_suffix(".md").read_text()
+    assert text.startswith("---\ntitle: Harbour survey\nsubtitle: Notes\nauthors: [A. Colleague]\n"
+                           "keywords: [harbour, survey]\nlang: en-GB\npaper: letter\n"
+                           "# classification: the Word file names none; give the briefing's marking here\n---\n")
+    body = text.split("---\n", 2)[2]
+    assert "# Findings\n\nThe quay is **sound**, the crane *is not*." in body
+    assert "- first point\n- second point" in body and "1. step one" in body
+    assert "## Detail" in body and "| Berth | Depth |\n|---|---|\n| North | 9 m |" in body
+    assert '<img src="survey-images/Picture-1.png" alt="">' in body  # Word's own name for it
+    pictures = list((tmp_path / "survey-images").glob("*.png"))
+    assert len(pictures) == 1 and pictures[0].read_bytes() == (FIXTURES / "images" / "map.png").read_bytes()
+    # Given a classification, it is a briefing.
+    fixed = text.replace("# classification: the Word file", "classification: UNCLASSIFIED\n# the Word file")
+    docx_path.with_suffix(".md").write_text(fixed)
+    assert run_cli("check", docx_path.with_suffix(".md")).returncode == 0
+
+
+def test_the_command_is_in_the_help():
+    assert "import" in run_cli("--help").stdout
+    helptext = run_cli("import", "--help").stdout
+    for option in ("--against", "--accept", "--reject", "--changes", "-o"):
+        assert option in helptext
