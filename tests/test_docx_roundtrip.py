@@ -19,8 +19,10 @@ from pipeline.problems import Reporter
 
 pytestmark = pytest.mark.slow
 
+# Every fixture that is a briefing (not the bad ones, nor a body another includes).
 SOURCES = sorted(path for path in FIXTURES.rglob("*.md")
-                 if not {"bad", "refused"} & set(path.relative_to(FIXTURES).parts))
+                 if not {"bad", "refused"} & set(path.relative_to(FIXTURES).parts)
+                 and path.read_text().startswith(("---", "%")))
 
 
 def model_and_docx(path: Path):
@@ -37,15 +39,25 @@ def import_to(docx: Path, out: Path, *options: str) -> str:
     return out.read_text()
 
 
+def beside(source: Path, folder: Path) -> None:
+    """What the source names, beside it in `folder`: its bibliography, its
+    enclosures (its figures the import writes itself)."""
+    for extra in source.parent.iterdir():
+        if extra.suffix != ".md" and extra.name not in ("bad", "images") and not (folder / extra.name).exists():
+            (shutil.copytree if extra.is_dir() else shutil.copy)(extra, folder / extra.name)
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=[str(p.relative_to(FIXTURES)) for p in SOURCES])
 def test_build_import_build_gives_the_same_model_and_a_fixed_point(source, tmp_path):
     first, data = model_and_docx(source)
     docx = tmp_path / "first.docx"
     docx.write_bytes(data)
+    beside(source, tmp_path)
     markdown = import_to(docx, tmp_path / "imported.md")
     again, data_again = model_and_docx(tmp_path / "imported.md")
     assert dump(again) == dump(first)
     (tmp_path / "second").mkdir()
+    beside(source, tmp_path / "second")
     (tmp_path / "second" / "second.docx").write_bytes(data_again)
     assert import_to(tmp_path / "second" / "second.docx", tmp_path / "second" / "imported.md") == markdown
 

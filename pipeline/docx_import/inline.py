@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from pipeline.docx_import.changes import when
 from pipeline.docx_import.tree import (Bookmark, Break, Change, Commented, CrossRef, Formula, Inline, Link,
-                                       NoteRef, Picture, RepeatedNoteRef, Sequence, Task, Text)
+                                       NoteRef, Picture, RepeatedNoteRef, Sequence, Task, Text, Verbatim)
 from pipeline.read.lists import LIST_MARKER
 
 # Outermost first: the order marks open in when a run starts several.
@@ -46,6 +46,8 @@ class Context:
     tex: Callable[[Formula], str] = lambda formula: formula.tex
     span_classes: Callable[[str], list[str]] = lambda bookmark: []
     image_size: Callable[[], str] = lambda: ""  # the next picture's `{width=…}`, as written
+    cite: Callable[[str], str | None] = lambda bookmark: None  # a citation's Markdown, by its bookmark
+    was_ref: Callable[[str], bool] = lambda ident: False  # a link that was a cross-reference (to an annex)
     in_table: bool = False
     used_ids: set[str] = field(default_factory=set)
 
@@ -248,6 +250,8 @@ def leaf(item: Inline, ctx: Context, open_marks: frozenset[str]) -> str:
                 ident = ctx.bookmark_id(target[1:])
                 if ident is None:
                     return render(children, ctx, open_marks)  # a place nothing has any more
+                if ctx.was_ref(ident):  # `@sec-annex-b`, which Word shows as a link: "Annex B"
+                    return f"@{ident}"
                 target = "#" + ident
             inner = render(children, ctx, open_marks)
             title = ctx.link_title(target)
@@ -276,6 +280,8 @@ def leaf(item: Inline, ctx: Context, open_marks: frozenset[str]) -> str:
             tex = " ".join(tex.split()) if not display else tex
             return f"$${tex}$$" if display else f"${tex}$"
         case Bookmark(name=name, children=children):
+            if name.startswith("_Cite_") and (citation := ctx.cite(name)):
+                return citation  # the citation as written, not the words its style gave it
             ident = ctx.bookmark_id(name)
             inner = render(children, ctx, open_marks)
             if not ident or ident in ctx.used_ids:
@@ -299,6 +305,8 @@ def leaf(item: Inline, ctx: Context, open_marks: frozenset[str]) -> str:
             return f"{{~~{render(old, ctx, open_marks)}~>{inner}~~}}"
         case Task(done=done):
             return "[x] " if done else "[ ] "
+        case Verbatim(markdown=markdown):
+            return markdown
         case _:
             return ""
 

@@ -24,7 +24,7 @@ from pipeline.docx_import.structure import (Container, Node, Unit, apply_hints, 
                                             guess_paths, tree, units_of, visible)
 from pipeline.docx_import.tree import (Bookmark, Break, Change, Commented, CrossRef, Formula, Inline, Link,
                                        Media, NoteRef, Para, Picture, Read, RepeatedNoteRef, Sequence,
-                                       TableBlock, Task, Text)
+                                       TableBlock, Task, Text, Verbatim)
 from pipeline.transform.ids import slug
 
 ID = re.compile(r"[^\W\d_][\w:.-]*$")
@@ -55,6 +55,7 @@ class Writer:
     toc: bool = False
     abbreviations: list[tuple[str, str]] = field(default_factory=list)
     after_tabs: bool = False  # a tab set right after another starts with `===!`
+    made_notes: set[str] = field(default_factory=set)  # notes a citation style made
 
     # Context for the inline writer -------------------------------------------
 
@@ -62,8 +63,20 @@ class Writer:
         return Context(note_label=self.note_label, repeated_label=lambda n: self.note_label(str(n)),
                        bookmark_id=self.bookmark_id, picture_path=self.picture_path,
                        comment=self.comment, link_title=self.link_title, tex=self.tex,
-                       span_classes=self.span_classes, image_size=self.image_size, in_table=in_table,
-                       used_ids=self.claimed)
+                       span_classes=self.span_classes, image_size=self.image_size, cite=self.cite,
+                       was_ref=self.was_ref, in_table=in_table, used_ids=self.claimed)
+
+    def was_ref(self, ident: str) -> bool:
+        refs = self.unit_hints.get("refs")
+        if isinstance(refs, list) and ident in refs and re.match(r"(sec|tbl|fig|eq)-", ident):
+            refs.remove(ident)
+            return True
+        return False
+
+    def cite(self, bookmark: str) -> str | None:
+        cites = self.unit_hints.get("cites")
+        found = cites.get(bookmark) if isinstance(cites, dict) else None
+        return found if isinstance(found, str) and "\n" not in found else None
 
     def image_size(self) -> str:
         sizes = self.unit_hints.get("images")
@@ -75,6 +88,27 @@ class Writer:
         classes = self.unit_hints.get("spans", {}).get(bookmark, []) \
             if isinstance(self.unit_hints.get("spans"), dict) else []
         return [str(c) for c in classes] if isinstance(classes, list) else []
+
+    def cited(self, inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        """A note a note style made of a citation: the citation as written
+        in its place, without the author's name the style put before it."""
+        notes = self.read.hints.get("cite_notes")
+        if not isinstance(notes, dict) or not notes:
+            return inlines
+        out: list[Inline] = []
+        for item in inlines:
+            if isinstance(item, NoteRef) and isinstance(notes.get(item.key), str):
+                citation = notes[item.key]
+                if citation.startswith("@") and out and isinstance(out[-1], Link) \
+                        and out[-1].target.startswith("#ref-"):
+                    out.pop()  # the author's name, said in the text
+                out.append(Verbatim(citation))
+                self.made_notes.add(item.key)
+                continue
+            if isinstance(item, (Link, Bookmark, Commented, Change)):
+                item = replace_children(item, self.cited(item.children))
+            out.append(item)
+        return tuple(out)
 
     def note_label(self, key: str) -> str:
         if key not in self.notes:
@@ -116,6 +150,7 @@ class Writer:
     # Inlines ------------------------------------------------------------------
 
     def inlines(self, inlines: tuple[Inline, ...], in_table: bool = False) -> str:
+        inlines = self.cited(inlines)
         keys = list(self.unit_hints.get("keys", []))
         inlines = mark_keys(inlines, keys)
         inlines = mark_abbreviations(inlines, list(self.unit_hints.get("abbr", [])))
@@ -155,7 +190,7 @@ class Writer:
     # Blocks -------------------------------------------------------------------
 
     def body(self, blocks: list, hinted: list | None) -> list[str]:
-        units = units_of(blocks)
+        units = units_of(self.without_attachment_lists(blocks))
         units = self.abbreviation_rows(units, blocks)
         guess_paths(units, self.read.numbering, self.read.instances)
         if hinted:
@@ -163,6 +198,27 @@ class Writer:
         units = joined(units)
         self.collect_ids(units)
         return self.nodes(tree(units).children)
+
+    def without_attachment_lists(self, blocks: list) -> list:
+        """The blocks without the lists an order ends with, which the writer
+        makes from the annexes and enclosures ("Annexes:", then "Annex A –
+        Intelligence" …): they are no author text."""
+        titles = {f"{self.labels.get(key, key.capitalize())}:" for key in ("annexes", "enclosures")}
+        names = tuple(self.labels.get(key, key.capitalize()) + " " for key in ("annex", "enclosure"))
+        out: list = []
+        skipping = False
+        for block in blocks:
+            if isinstance(block, Para) and plain(block.inlines).strip() in titles and all(
+                    "strong" in item.marks for item in walk_inlines(block.inlines)
+                    if isinstance(item, Text) and item.text.strip()):
+                skipping = True
+                continue
+            if skipping and isinstance(block, Para) and block.style.lower() == "compact" \
+                    and plain(block.inlines).startswith(names):
+                continue
+            skipping = False
+            out.append(block)
+        return out
 
     def abbreviation_rows(self, units: list[Unit], blocks: list) -> list[Unit]:
         for block in blocks:
@@ -361,6 +417,8 @@ class Writer:
                 return self.equation(unit)
             case "pagebreak":
                 return "{{< pagebreak >}}"
+            case "bibliography":
+                return None  # made again from the sources where it stood
             case "figuregroup":
                 return self.figure_group(unit)
         return None
@@ -403,6 +461,12 @@ class Writer:
         para = unit.para
         assert para is not None
         title = self.inlines(para.inlines).replace("\n", " ")
+        written = unit.attrs.get("title")
+        if isinstance(written, str) and written.strip() and " ".join(
+                written.split()).upper().split(") ", 1)[-1] in plain(para.inlines).upper():
+            # An annex's heading is the one its order gives it ("ANNEX A
+            # (INTELLIGENCE) TO …"); the source wrote its own title.
+            title = escape_text(written, self.context())
         words = re.sub(r"^\([A-Z][A-Z0-9 ,/\-]*\)\s*", "", plain(para.inlines)).strip()
         ident = unit.attrs.get("id") or next((self.bookmark_id(b) for b in para.bookmarks
                                               if self.bookmark_id(b)), None)
@@ -411,6 +475,10 @@ class Writer:
         if ident and (ident != automatic or automatic in self.claimed):
             suffix = f" {{#{ident}}}"
         self.claimed.add(ident or automatic)
+        classes = [c for c in unit.attrs.get("classes", []) if isinstance(c, str) and re.fullmatch(r"[\w-]+", c)]
+        if classes:  # an annex, an appendix, a tab
+            attributes = " ".join([*(f".{c}" for c in classes), *([f"#{ident}"] if suffix else [])])
+            suffix = f" {{{attributes}}}"
         level = min(max(unit.level, 1), 6)
         return "#" * level + " " + (title or escape_text(words, self.context())) + suffix
 

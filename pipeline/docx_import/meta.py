@@ -39,7 +39,9 @@ ORDER = ("title", "subtitle", "short_title", "classification", "marking_scheme",
          "date", "version", "status", "authors", "organization", "poc", "classified_by", "derived_from",
          "classification_reason", "declassify_on", "controlled_by", "cui_category", "dissemination",
          "distribution", "distribution_reason", "distribution_date", "controlling_office", "keywords",
-         "lang", "paper", "title_page", "toc", "numbering", "abstract")
+         "lang", "paper", "title_page", "toc", "numbering", "bibliography", "csl", "link_citations",
+         "link_bibliography", "nocite", "reference_section_title", "suppress_bibliography", "enclosures",
+         "abstract")
 LETTER_WIDTH = 12240  # twips: 8.5 in
 TITLE_PAGE_WORDS = 1000  # transform/title_page.py's choice
 
@@ -173,8 +175,14 @@ def front_matter(read: Read, front: Front, labels: dict[str, str], ours: bool, t
         found["title_page"] = front.title_page
     if toc:
         found["toc"] = True
-    if read.numbered_headings:
+    if isinstance(hints.get("numbering"), str):
+        found["numbering"] = hints["numbering"]  # military
+    elif read.numbered_headings:
         found["numbering"] = True
+    for key in ("bibliography", "csl", "link_citations", "link_bibliography", "nocite",
+                "reference_section_title", "suppress_bibliography", "enclosures"):
+        if key in hints:
+            found[key] = hints[key]
     if abstract:
         found["abstract"] = abstract
     return [(key, found[key]) for key in ORDER if key in found and found[key] not in ("", [], None)]
@@ -257,7 +265,13 @@ def to_yaml(pairs: list[tuple[str, object]]) -> str:
     for key, value in pairs:
         if key == "classification" and not value:
             continue
-        if isinstance(value, list):
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            lines.append(f"{key}:")  # a list of mappings (enclosures)
+            for item in value:
+                pairs_of = [(k, v) for k, v in item.items() if isinstance(k, str) and isinstance(v, (str, bool))]
+                for index, (name, entry) in enumerate(pairs_of):
+                    lines.append(("  - " if index == 0 else "    ") + f"{name}: {scalar(entry)}")
+        elif isinstance(value, list):
             items = [scalar(item) for item in value]
             flow = f"[{', '.join(items)}]"
             if all(plain(str(item)) and "," not in str(item) and not str(item).startswith(("[", "{"))

@@ -16,6 +16,7 @@ styles and numbering otherwise, as pandoc reads a Word file.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import re
@@ -30,7 +31,8 @@ CAPTION_STYLES = ("caption", "table caption", "image caption")
 FIGURE_STYLES = ("figure", "captioned figure")
 HEADING = re.compile(r"heading ([1-9])$")
 CONTINUE = re.compile(r"list continue(?: (\d))?$")
-SKIPPED_STYLES = ("toc heading", "abstract title", "abbreviations heading", "abbreviation")
+SKIPPED_STYLES = ("toc heading", "abstract title", "abbreviations heading", "abbreviation",
+                  "bibliography heading")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +199,14 @@ def units_of(blocks: list[Block]) -> list[Unit]:
             pending_caption = None
         para = block
         style = style_of(para)
+        if style.startswith("numbered paragraph") and para.numbering:
+            # `numbering: military`: Word numbers these paragraphs from their
+            # style's level; the source said them as (nested) ordered lists.
+            para = dataclasses.replace(para, numbering=None)
+        if style == "bibliography":  # made from the sources: one unit for where it stands
+            if not (out and out[-1].kind == "bibliography"):
+                out.append(Unit(kind="bibliography", para=para, style=style))
+            continue
         if para.page_break and not visible(para.inlines).strip():
             out.append(Unit(kind="pagebreak", para=para, style=style))
             continue
@@ -259,6 +269,8 @@ class Guesser:
     count: int = 0
     lists: list[tuple[int, str, Container, Container]] = field(default_factory=list)  # level, numId, list, item
     previous: tuple[Container, ...] = ()
+    base: int = 1  # `numbering: military`: the level of the paragraph subparagraphs hang from
+    military: list[tuple[int, Container, Container]] = field(default_factory=list)  # level, list, item
 
     def new(self, kind: str, **attrs) -> Container:
         self.count += 1
@@ -272,6 +284,12 @@ class Guesser:
     def guess(self, unit: Unit) -> tuple[Container, ...]:
         para = unit.para
         style = unit.style
+        if unit.kind == "heading":  # its level in an order (an annex counts again from 1.)
+            self.military = []
+            self.base = (para.numbering[1] + 1) if para is not None and para.numbering else unit.level
+        if style.startswith("numbered paragraph ") and style[-1:].isdigit():
+            return self.subparagraph(int(style[-1]))
+        self.military = []
         if para is not None and para.numbering and unit.kind in ("para", "empty", "figure", "code"):
             return self.list_item(para)
         if para is not None and (found := CONTINUE.match(style)) and self.lists:
@@ -306,6 +324,27 @@ class Guesser:
             deflist = self.new("deflist")
             return (deflist, self.new("term"), self.new("definition"))
         return ()
+
+    def subparagraph(self, level: int) -> tuple[Container, ...]:
+        """A military paragraph below the one it hangs from: an item of an
+        ordered list nested as deep as its level is below; at that level
+        itself (a memorandum's 1., 2.), a paragraph."""
+        depth = level - self.base
+        if depth <= 0:
+            self.military = []
+            return ()
+        while self.military and self.military[-1][0] > level:
+            self.military.pop()
+        if self.military and self.military[-1][0] == level:
+            _, listed, _ = self.military.pop()
+        else:
+            listed = self.new("list", ordered=True, style="decimal", delimiter="period", start=1)
+        while len(self.military) < depth - 1:  # a level skipped: an empty item holds it
+            self.military.append((self.base + len(self.military) + 1,
+                                  self.new("list", ordered=True, style="decimal", delimiter="period", start=1),
+                                  self.new("item")))
+        self.military.append((level, listed, self.new("item")))
+        return tuple(c for _, lst, item in self.military for c in (lst, item))
 
     def list_item(self, para: Para) -> tuple[Container, ...]:
         num_id, level = para.numbering  # type: ignore[misc]
@@ -380,12 +419,13 @@ def apply_hints(units: list[Unit], hinted: list, containers: dict) -> None:
                 unit, entry = units[i1 + offset], hinted[j1 + offset]
                 if tag == "replace" and unit.kind != theirs[j1 + offset].split(":")[0]:
                     continue
-                unit.path = hint_path(entry)
+                if not unit.style.startswith("numbered paragraph "):  # numbered from their style
+                    unit.path = hint_path(entry)
                 unit.attrs = attrs(entry)
-                if tag == "replace":
-                    unit.attrs = {k: v for k, v in unit.attrs.items() if k in ("join",)} \
-                        if unit.kind == "para" else {k: v for k, v in unit.attrs.items()
-                                                     if k in ("lang", "label", "widths")}
+                if tag == "replace":  # an edited unit: what still holds of it
+                    unit.attrs = {k: v for k, v in unit.attrs.items() if k in (
+                        "join", "lang", "label", "widths", "classes", "title", "links", "keys", "spans",
+                        "abbr", "images", "cites", "refs")}
                 known[i1 + offset] = True
     for index, unit in enumerate(units):
         if known[index] or index == 0:

@@ -108,12 +108,18 @@ class Commented:
 
 
 @dataclass(frozen=True, slots=True)
+class Verbatim:
+    """Markdown written as it is (a citation the hints give back)."""
+    markdown: str
+
+
+@dataclass(frozen=True, slots=True)
 class Task:
     done: bool
 
 
 Inline: TypeAlias = (Text | Break | Link | NoteRef | RepeatedNoteRef | CrossRef | Sequence | Picture
-                     | Formula | Bookmark | Change | Commented | Task)
+                     | Formula | Bookmark | Change | Commented | Task | Verbatim)
 
 
 # Blocks ---------------------------------------------------------------------

@@ -39,6 +39,7 @@ from docx.oxml.ns import qn
 from pipeline import model as m
 from pipeline.model import walk
 from pipeline.render.docx.fields import bookmark_name, label_bookmark_name
+from pipeline.render.docx.inlines import cite_bookmark
 
 HINTS = "briefing.import"  # the document variable's name
 VERSION = 1
@@ -62,6 +63,8 @@ def words(inlines: tuple[m.Inline, ...]) -> str:
                 parts.append(text)
             case m.Emph() | m.Strong() | m.Link() | m.Strike() | m.Sub() | m.Sup() | m.Span():
                 parts.append(words(walk.inline_children(item)))
+            case m.Cite(children=children):
+                parts.append(words(children))  # as the style words it
             case m.LineBreak() | m.FootnoteRef() | m.Ref() | m.Image() | m.Anchor() | m.Math():
                 pass  # a field, a note's number, a formula, a picture: no run of words
             case _:
@@ -188,6 +191,8 @@ class Hints:
                 return [self.unit("equation", "", path)]
             case m.PageBreak():
                 return [self.unit("pagebreak", "", path)]
+            case m.Bibliography():  # made from the sources: its place only
+                return [self.unit("bibliography", "", path)]
             case m.TabSet(tabs=tabs):
                 key = self.container("tabset")
                 out = []
@@ -246,6 +251,8 @@ class Hints:
         spans: dict[str, list[str]] = {}
         abbreviations: list[list[str]] = []
         images: list[list[str]] = []
+        cites: dict[str, str] = {}
+        refs: list[str] = []
         for item in walk.nested_inlines(inlines):
             match item:
                 case m.Link(target=target, title=title) if title:
@@ -261,6 +268,10 @@ class Hints:
                             spans[bookmark_name(ident)] = list(classes)
                 case m.Anchor(id=ident):
                     self.claim(ident)
+                case m.Cite(id=ident) as citation if ident:
+                    cites[cite_bookmark(ident)] = cite_markdown(citation)
+                case m.Ref(id=ident):
+                    refs.append(ident)
                 case m.Abbr(text=text, title=title) if text not in self.defined:
                     abbreviations.append([text, title])
                 case m.Math(tex=tex, display=display):
@@ -281,6 +292,10 @@ class Hints:
             found["abbr"] = abbreviations
         if any(any(size) for size in images):
             found["images"] = images
+        if cites:
+            found["cites"] = cites
+        if refs:
+            found["refs"] = refs
         return found
 
     def note_ids(self, block: m.Block) -> None:
@@ -309,6 +324,29 @@ class Hints:
         except (OSError, ValueError):
             return
         self.images[hashlib.sha1(data).hexdigest()] = relative.as_posix()
+
+
+def cite_markdown(citation: m.Cite) -> str:
+    """A citation as pandoc's syntax says it, from what the reader took of
+    it: `[see @smith2020, {page 33}]`, `@smith2020 [{page 4}]`."""
+    def item(one: m.CiteItem, bare: bool = False) -> tuple[str, str]:
+        said = "" if bare else (f"{one.prefix} " if one.prefix else "") + ("-" if one.suppress_author else "")
+        said += f"@{one.key}"
+        rest = ""
+        if one.locator:
+            rest += "{" + (f"{one.label} " if one.label else "") + one.locator + "}"
+        if one.suffix:
+            rest += one.suffix if rest or one.suffix[:1] in (",", " ") else f" {one.suffix}"
+        return said, rest
+
+    if citation.in_text and len(citation.items) == 1:
+        said, rest = item(citation.items[0], bare=True)
+        return said + (f" [{rest.lstrip(', ')}]" if rest else "")
+    parts = []
+    for one in citation.items:
+        said, rest = item(one)
+        parts.append(said + (f", {rest.lstrip(', ')}" if rest and not rest.startswith(",") else rest))
+    return "[" + "; ".join(parts) + "]"
 
 
 def sizes(width: m.Length | None, height: m.Length | None) -> list[str]:
@@ -360,8 +398,16 @@ def hints(doc: m.Document, labels: Mapping[str, str]) -> dict:
     units.extend(found.blocks(doc.blocks, []))
     for section in walk.sections(doc):
         found.claim(section.id)
-        units.append(found.unit("heading", marked(section.portion, section.title), [],
-                                found.inline_hints(section.title)))
+        said = found.inline_hints(section.title)
+        shown = section.title
+        if section.attachment is not None:  # Word shows the heading the order gives it
+            shown = (m.Text(text=section.attachment.heading),)
+        if section.classes:
+            said["classes"] = list(section.classes)
+        if section.attachment is not None and all(isinstance(i, m.Text) for i in section.title):
+            # Word shows the heading the order gives an annex: the title as written.
+            said["title"] = marked(section.portion, section.title)
+        units.append(found.unit("heading", marked(section.portion, shown), [], said))
         units.extend(found.blocks(section.blocks, []))
     notes = {str(note.number): found.blocks(note.blocks, []) for note in doc.footnotes}
     abstract = found.blocks(doc.abstract, [])
@@ -373,14 +419,73 @@ def hints(doc: m.Document, labels: Mapping[str, str]) -> dict:
         ("short_title", f"({meta.short_title_portion}) {meta.short_title}" if meta.short_title_portion
          and meta.short_title else meta.short_title),
         ("lang", meta.lang if "lang" in written else None),
-        ("paper", meta.paper if "paper" in written else None)) if value is not None}
+        ("paper", meta.paper if "paper" in written else None),
+        ("numbering", "military" if meta.military else None),
+        ("bibliography", list(meta.bibliography) if "bibliography" in written else None),
+        ("csl", meta.csl if "csl" in written else None),
+        ("link_citations", meta.link_citations if "link_citations" in written else None),
+        ("link_bibliography", meta.link_bibliography if "link_bibliography" in written else None),
+        ("nocite", list(meta.nocite) if "nocite" in written else None),
+        ("reference_section_title", meta.reference_section_title if "reference_section_title" in written else None),
+        ("suppress_bibliography", meta.suppress_bibliography if "suppress_bibliography" in written else None),
+        ("enclosures", [{"file": file, "title": title, "classification": classification}
+                        for file, title, classification, _ in meta.enclosures] if meta.enclosures else None))
+        if value is not None}
     # An expansion's own mark is a portion of the roll-up; one it shows
     # without is the roll-up of the portions that use it.
     own = sorted({source.what.removeprefix("abbreviation ") for part in (doc.rollup.parts if doc.rollup else ())
                   for source in part.sources if source.what.startswith("abbreviation ")})
     return {"v": VERSION, "units": units, "notes": notes, "abstract": abstract,
             "containers": found.containers, "math": found.math, "ids": found.ids,
-            "images": found.images, "front": front, "marked_abbreviations": own}
+            "images": found.images, "front": front, "marked_abbreviations": own,
+            "cite_notes": cite_notes(doc)}
+
+
+def cite_notes(doc: m.Document) -> dict[str, str]:
+    """In a note style, each citation of the text became a footnote (and,
+    said in the text, its author's name before it): the notes' numbers and
+    the citations as written. The final model keeps only their words, so
+    the source is read again (before the passes) for the citations, which
+    stand in the same order as the notes made of them."""
+    generated = {int(back.removeprefix("fnref-")) for entry in (
+        doc.bibliography.entries if doc.bibliography else ()) for back in entry.cited_by
+        if back.startswith("fnref-")}
+    for block in walk.blocks(doc):
+        if isinstance(block, m.Bibliography):
+            generated |= {int(back.removeprefix("fnref-")) for entry in block.entries for back in entry.cited_by
+                          if back.startswith("fnref-")}
+    if not generated or not doc.source:
+        return {}
+    from pipeline.problems import BriefingError, Reporter
+    from pipeline.read.frontmatter import read_meta
+    from pipeline.read.markdown import parse
+    from pipeline.read.source import Source
+
+    source = Source(path=Path(doc.path), name=doc.path, text=doc.source, lines=tuple(doc.source.split("\n")))
+    try:
+        meta, body_line = read_meta(source, Reporter(doc.path), stop=False)
+        written = parse(source, meta, body_line, [])
+    except (BriefingError, RecursionError):
+        return {}
+    cites: list[m.Cite] = []
+    numbers: list[int] = []
+
+    def citations(item: m.Inline) -> m.Inline:
+        if isinstance(item, m.Cite):
+            cites.append(item)
+        return item
+
+    def notes(item: m.Inline) -> m.Inline:
+        if isinstance(item, m.FootnoteRef) and item.number in generated and item.first:
+            numbers.append(item.number)
+        return item
+
+    import dataclasses
+    walk.map_document(dataclasses.replace(written, footnotes=()), inline=citations)
+    walk.map_document(dataclasses.replace(doc, footnotes=()), inline=notes)
+    if len(cites) != len(numbers):
+        return {}
+    return {str(number): cite_markdown(cite) for number, cite in zip(numbers, cites)}
 
 
 def marking_properties(meta: m.Meta) -> list[tuple[str, str]]:
