@@ -430,3 +430,39 @@ def test_the_command_is_in_the_help():
     helptext = run_cli("import", "--help").stdout
     for option in ("--against", "--accept", "--reject", "--changes", "-o"):
         assert option in helptext
+
+
+def test_against_keeps_what_word_never_had(tmp_path, write):
+    """Content for other formats (Quarto's conditional content) is not in
+    the DOCX: the import cannot say anything of it, and it stays."""
+    source = write("# Plan\n\nThe first step is set.\n\n"
+                   '::: {.content-visible when-format="html"}\nOnly on the screen: a map to click.\n:::\n\n'
+                   "The last step follows.\n")
+    before = source.read_text()
+    assert run_cli("build", source, "--to", "docx", "--out", tmp_path).returncode == 0
+    docx = tmp_path / "brief.docx"
+    review = Review(docx)
+    review.insert("The last step", " always")
+    review.save(docx)
+    result = imported(docx, "--against", source, "--accept")
+    assert result.returncode == 0, result.stderr
+    after = source.read_text()
+    assert after == before.replace("The last step follows.", "The last step always follows.")
+
+
+def test_content_for_word_comes_back_with_its_condition(tmp_path, write):
+    from model_dump import dump
+    from pipeline.problems import Reporter
+    from pipeline.run.build import Options, context, load, render
+
+    source = write('# Plan\n\n::: {.content-visible when-format="docx"}\nOnly in Word.\n:::\n\n'
+                   '::: {.content-hidden when-format="html"}\nNot on the screen.\n:::\n')
+    doc = load(source)
+    docx = tmp_path / "brief.docx"
+    docx.write_bytes(render(doc, "docx", context(doc, Options()), Reporter(str(source))).data)
+    result = imported(docx, "-o", tmp_path / "again.md")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "again.md").read_text()
+    assert '::: {.content-visible when-format="docx"}\nOnly in Word.\n:::' in text
+    assert '::: {.content-hidden unless-format="pdf,docx"}\nNot on the screen.\n:::' in text
+    assert dump(load(tmp_path / "again.md")) == dump(doc)

@@ -325,11 +325,22 @@ def says_the_same(text: str, new: Parsed, path: Path) -> bool:
     again = read(text, path)
     if again is None:
         return False
-    a, b = again.doc, new.doc
+    a, b = without_hidden(again.doc), without_hidden(new.doc)
     return (shape(dataclasses.replace(a.meta, abstract=None)) == shape(dataclasses.replace(b.meta, abstract=None))
             and shape(a.abstract) == shape(b.abstract) and shape(a.blocks) == shape(b.blocks)
-            and shape(with_ids(again)) == shape(with_ids(new)) and shape(a.footnotes) == shape(b.footnotes)
+            and shape(with_ids(dataclasses.replace(again, doc=a))) == shape(with_ids(dataclasses.replace(new, doc=b)))
+            and shape(a.footnotes) == shape(b.footnotes)
             and a.abbreviations == b.abbreviations)
+
+
+def without_hidden(doc: m.Document) -> m.Document:
+    """The document without what Word never had (content for other formats)."""
+    def kept(blocks: tuple[m.Block, ...]) -> tuple[m.Block, ...]:
+        return tuple(b for b in blocks if not (isinstance(b, m.Div) and b.formats and "docx" not in b.formats))
+
+    def section(node: m.Section) -> m.Section:
+        return dataclasses.replace(node, blocks=kept(node.blocks), children=tuple(section(c) for c in node.children))
+    return dataclasses.replace(doc, blocks=kept(doc.blocks), sections=tuple(section(s) for s in doc.sections))
 
 
 def with_ids(parsed: Parsed) -> tuple[m.Section, ...]:
@@ -340,8 +351,28 @@ def with_ids(parsed: Parsed) -> tuple[m.Section, ...]:
     return tuple(one(section) for section in parsed.doc.sections)
 
 
+def invisible(parsed: Parsed) -> set[int]:
+    """The units Word never had: Quarto's content for other formats
+    (`.content-visible when-format="html"`), which the import cannot say
+    anything of. They stay where they are."""
+    found: set[int] = set()
+    blocks = [*parsed.doc.blocks, *(b for s in sections_in_order(parsed.doc.sections) for b in (None, *s.blocks))]
+    for index, block in enumerate(blocks):
+        if isinstance(block, m.Div) and block.formats and "docx" not in block.formats:
+            found.add(index)
+    return found
+
+
+def sections_in_order(sections: tuple[m.Section, ...]):
+    for section in sections:
+        yield section
+        yield from sections_in_order(section.children)
+
+
 def merge(old: Parsed, new: Parsed, refine: bool) -> str | None:
-    old_keys = [key for key, _, _ in old.units]
+    hidden = invisible(old)
+    visible_old = [index for index in range(len(old.units)) if index not in hidden]
+    old_keys = [old.units[index][0] for index in visible_old]
     new_keys = [key for key, _, _ in new.units]
     labels = note_labels(old, new)
     chunks: list[tuple[str, int | None]] = []  # (text, the old unit it replaces or keeps)
@@ -358,23 +389,40 @@ def merge(old: Parsed, new: Parsed, refine: bool) -> str | None:
                          if number not in new.definitions)
         return NOTE_REFERENCE.sub(lambda found: f"[^{labels.get(found[1], found[1])}]", text)
 
+    def keep_hidden(after: int) -> None:
+        """The hidden units after old unit `after` (-1: before the first)."""
+        following = [index for index in sorted(hidden) if index > after]
+        for index in following:
+            if any(after < other < index for other in visible_old):
+                break
+            chunks.append((old_text(index), index))
+
+    keep_hidden(-1)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            chunks.extend((old_text(i), i) for i in range(i1, i2))
+            for i in range(i1, i2):
+                chunks.append((old_text(visible_old[i]), visible_old[i]))
+                keep_hidden(visible_old[i])
         elif tag == "replace":
             for offset in range(max(i2 - i1, j2 - j1)):
                 i, j = i1 + offset, j1 + offset
                 if i < i2 and j < j2:
                     text = new_text(j)
                     if refine:
-                        candidate = rewrap(old_text(i).split("\n"), text)
+                        candidate = rewrap(old_text(visible_old[i]).split("\n"), text)
                         if candidate != text and says(candidate, new.path) == says(text, new.path):
                             text = candidate
-                    chunks.append((text, i))
+                    chunks.append((text, visible_old[i]))
+                    keep_hidden(visible_old[i])
                 elif j < j2:
                     chunks.append((new_text(j), None))
+                else:
+                    keep_hidden(visible_old[i])
         elif tag == "insert":
             chunks.extend((new_text(j), None) for j in range(j1, j2))
+        else:  # deleted: only what Word never had stays
+            for i in range(i1, i2):
+                keep_hidden(visible_old[i])
     body = join_chunks(old, chunks)
     front = front_matter(old, new)
     if front is None:

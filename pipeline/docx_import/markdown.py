@@ -345,7 +345,13 @@ class Writer:
         assert container is not None
         classes = container.attr("classes", ()) or ()
         ident = container.attr("id", "") or ""
-        attributes = " ".join([*(f".{c}" for c in classes), *([f"#{ident}"] if ident else [])])
+        formats = [f for f in (container.attr("formats", ()) or ()) if f in ("html", "pdf", "docx")]
+        condition = []
+        if formats and "content-visible" in classes:  # Quarto's conditional content, for Word among others
+            condition = [f'when-format="{",".join(formats)}"']
+        elif formats and "content-hidden" in classes:
+            condition = [f'unless-format="{",".join(formats)}"']
+        attributes = " ".join([*(f".{c}" for c in classes), *([f"#{ident}"] if ident else []), *condition])
         body = join(self.nodes(node.children))
         fence = ":" * (3 + div_depth(node))
         return f"{fence} {{{attributes}}}\n{body}\n{fence}" if attributes else f"{fence}\n{body}\n{fence}"

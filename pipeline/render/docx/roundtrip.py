@@ -163,9 +163,12 @@ class Hints:
                 out = [self.unit("title", marked(portion, shown), inner, self.inline_hints(shown))] \
                     if shown else []
                 return out + self.blocks(blocks, inner)
-            case m.Div(classes=classes, id=ident, blocks=blocks):
+            case m.Div(formats=formats) if formats and "docx" not in formats:
+                return []  # content for other formats: not in the DOCX, and nothing of it here
+            case m.Div(classes=classes, id=ident, blocks=blocks, formats=formats):
                 self.claim(ident)
-                return self.blocks(blocks, [*path, self.container("div", classes=list(classes), id=ident)])
+                return self.blocks(blocks, [*path, self.container("div", classes=list(classes), id=ident,
+                                                                  formats=list(formats))])
             case m.Table() as table:
                 self.claim(table.id)
                 cells = [*table.head, *(cell for row in table.rows for cell in row)]
