@@ -85,8 +85,11 @@ def node(value, depth: int, lines: list[str], name: str = "") -> None:
             if isinstance(value, m.Meta) and field.name == "abstract":
                 continue  # its Markdown as written; Document.abstract holds what it says
             item = getattr(value, field.name)
+            if isinstance(value, (m.Figure, m.Image)) and field.name == "data":
+                continue  # the path's hash below stands for the bytes
             if isinstance(value, (m.Figure, m.Image)) and field.name == "path":
-                item = "sha1:" + hashlib.sha1(Path(item).read_bytes()).hexdigest()[:16]
+                data = getattr(value, "data", None) or Path(item).read_bytes()
+                item = "sha1:" + hashlib.sha1(data).hexdigest()[:16]
             elif isinstance(value, (m.Figure, m.Image)) and field.name == "line":
                 continue
             if isinstance(item, tuple) and item and any(dataclasses.is_dataclass(i) or isinstance(i, tuple)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,16 @@ def test_build_import_build_gives_the_same_model_and_a_fixed_point(source, tmp_p
 
 
 # Word files made elsewhere ---------------------------------------------------------
+
+@pytest.fixture
+def outside():
+    """A folder the suite's OOXML check does not look through (it checks
+    every DOCX under pytest's temporary folders that carries our document
+    properties): for Word files that keep our properties but are not ours
+    to keep valid, hostile ones and LibreOffice's."""
+    with tempfile.TemporaryDirectory(prefix="briefing-import-") as folder:
+        yield Path(folder)
+
 
 def pandoc() -> str:
     import pypandoc
@@ -228,10 +239,10 @@ def test_a_docx_pandoc_wrote_comes_back_as_pandoc_reads_it(name, tmp_path):
 
 
 def libreoffice(source: Path, folder: Path, filter_name: str = "docx:MS Word 2007 XML") -> Path:
-    """LibreOffice Writer's DOCX of a file (ours, or an HTML page), in
-    `folder`: not a test's tmp_path, where the suite validates every DOCX
-    that carries our properties as one of ours (LibreOffice keeps them, and
-    writes what openxml-audit calls invalid)."""
+    """LibreOffice Writer's DOCX of a file, in `folder`: `outside` pytest's
+    folders, where the suite validates every DOCX that carries our
+    properties as one of ours (LibreOffice keeps them, and writes what
+    openxml-audit calls invalid)."""
     subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/lo-profile",
                     "--convert-to", filter_name, "--outdir", str(folder / "lo"), str(source)],
                    check=True, capture_output=True, timeout=180)
@@ -239,7 +250,7 @@ def libreoffice(source: Path, folder: Path, filter_name: str = "docx:MS Word 200
 
 
 @pytest.mark.parametrize("name", ("information-paper.md", "markings/us-secret.md", "lists.md"))
-def test_libreoffice_saving_our_docx_changes_nothing_the_import_says(name, tmp_path, tmp_path_factory):
+def test_libreoffice_saving_our_docx_changes_nothing_the_import_says(name, tmp_path, outside):
     """A reviewer who opens the DOCX in LibreOffice and saves it: LibreOffice
     keeps no document variables (the import's hints), so the import reads
     its styles alone, and still writes the same Markdown."""
@@ -248,7 +259,7 @@ def test_libreoffice_saving_our_docx_changes_nothing_the_import_says(name, tmp_p
     docx = tmp_path / "brief.docx"
     docx.write_bytes(data)
     ours = import_to(docx, tmp_path / "ours.md")
-    elsewhere = tmp_path_factory.mktemp("libreoffice")
+    elsewhere = outside
     saved = libreoffice(docx, elsewhere)
     assert b"briefing.import" not in zipfile_member(saved, "word/settings.xml")
     shutil.copytree(FIXTURES / "images", elsewhere / "images")
@@ -262,14 +273,14 @@ def zipfile_member(path: Path, name: str) -> bytes:
 
 
 @pytest.mark.parametrize("name", ("elements.md", "tables.md", "lists.md", "footnotes.md", "figures.md"))
-def test_a_docx_libreoffice_wrote_from_a_fixture_comes_back_as_pandoc_reads_it(name, tmp_path, tmp_path_factory):
+def test_a_docx_libreoffice_wrote_from_a_fixture_comes_back_as_pandoc_reads_it(name, outside):
     """LibreOffice Writer's own Word file of a fixture: the fixture as an
     OpenDocument text (pandoc's), opened and saved as DOCX by LibreOffice,
     so every part of the DOCX is of LibreOffice's making: its styles, its
     numbering, its tables, notes and pictures. What comes back is what
     pandoc reads in the fixture itself (pandoc's DOCX reader groups
     LibreOffice's list numbering otherwise than Word shows it)."""
-    elsewhere = tmp_path_factory.mktemp("libreoffice")
+    elsewhere = outside
     shutil.copytree(FIXTURES / "images", elsewhere / "images")
     shutil.copy(FIXTURES / name, elsewhere / name)
     odt = elsewhere / name.replace(".md", ".odt")

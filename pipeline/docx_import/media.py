@@ -1,7 +1,8 @@
 """Pictures inside a DOCX, checked by their bytes as a figure beside a
 source is (read/images.py): PNG, JPEG or SVG (safe by read/svg.py), at
-most 20 MB and 40 megapixels. A picture past those limits is refused with
-the file; one of another kind (EMF, GIF …) is left out with a warning."""
+most 20 MB and 40 megapixels, decoding whole. A picture past those limits,
+or damaged, is refused with the file; one of another kind (EMF, GIF …) is
+left out with a warning."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 
 from pipeline.docx_import.package import MAX_MEDIA, Package, refused
 from pipeline.docx_import.tree import Media
-from pipeline.read.images import MAX_PIXELS, SIGNATURES, ImageProblem, jpeg_size, png_size
+from pipeline.read.raster import SIGNATURES, RasterProblem, check_raster
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg"}
@@ -29,14 +30,11 @@ def read_media(package: Package, part: str, name: str) -> Media | None:
             width, height = check_svg(data)
         except SvgProblem as problem:
             raise refused(package.path, f"{where} {problem}", "docx.unsafe") from None
-    else:
+    else:  # as a figure's file is checked (read/raster.py): its size, then decoded whole
         try:
-            width, height = (png_size if mime == "image/png" else jpeg_size)(data[:2**20], part)
-        except ImageProblem as problem:
-            raise refused(package.path, f"refused: {problem}", "docx.invalid") from None
-        if width * height > MAX_PIXELS or not width or not height:
-            raise refused(package.path, f"{where} is {width}x{height} pixels, past the "
-                          f"{MAX_PIXELS // 1_000_000}-megapixel limit", "docx.too-large")
+            width, height = check_raster(data, mime, said_by="its bytes")
+        except RasterProblem as problem:
+            raise refused(package.path, f"{where} {problem}", "docx.invalid") from None
     return Media(data=data, mime=mime, name=file_name(name, part, mime), width=width, height=height)
 
 

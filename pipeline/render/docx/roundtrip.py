@@ -182,7 +182,7 @@ class Hints:
                                   path, shares)]
             case m.Figure() as figure:
                 self.claim(figure.id)
-                self.image(figure.path)
+                self.image(figure.path, figure.data)
                 text = marked(figure.portion, figure.caption) if figure.caption else figure.alt
                 said: dict = {"alt": figure.alt} if figure.caption else {}
                 if figure.display_width or figure.display_height:
@@ -211,7 +211,7 @@ class Hints:
                 figures = []
                 for figure in group.figures:
                     self.claim(figure.id)
-                    self.image(figure.path)
+                    self.image(figure.path, figure.data)
                     figures.append({"alt": figure.alt, "size": sizes(figure.display_width, figure.display_height)})
                 return [self.unit("figuregroup", marked(group.portion, group.caption), path,
                                   {"columns": group.columns, "figures": figures})]
@@ -280,7 +280,7 @@ class Hints:
                 case m.Math(tex=tex, display=display):
                     self.formula(tex, display)
                 case m.Image(path=path) as image:
-                    self.image(path)
+                    self.image(path, image.data)
                     images.append(sizes(image.display_width, image.display_height))
                 case _:
                     pass
@@ -315,15 +315,13 @@ class Hints:
             return
         self.math[signature(written)] = tex
 
-    def image(self, path: str) -> None:
+    def image(self, path: str, data: bytes) -> None:
         """The figure's file, as a path from the source's folder, under the
         hash of its bytes: the import writes it back where it was."""
         if self.source_folder is None:
             return
         try:
-            file = Path(path)
-            data = file.read_bytes()
-            relative = file.resolve().relative_to(self.source_folder)
+            relative = Path(path).resolve().relative_to(self.source_folder)
         except (OSError, ValueError):
             return
         self.images[hashlib.sha1(data).hexdigest()] = relative.as_posix()
