@@ -426,7 +426,7 @@ def hints(doc: m.Document, labels: Mapping[str, str]) -> dict:
         ("csl", meta.csl if "csl" in written else None),
         ("link_citations", meta.link_citations if "link_citations" in written else None),
         ("link_bibliography", meta.link_bibliography if "link_bibliography" in written else None),
-        ("nocite", list(meta.nocite) if "nocite" in written else None),
+        ("nocite", ", ".join(f"@{key}" for key in meta.nocite) if "nocite" in written else None),
         ("reference_section_title", meta.reference_section_title if "reference_section_title" in written else None),
         ("suppress_bibliography", meta.suppress_bibliography if "suppress_bibliography" in written else None),
         ("enclosures", [{"file": file, "title": title, "classification": classification}
