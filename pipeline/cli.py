@@ -34,6 +34,8 @@ examples:
   briefing watch source --to html            rebuild on save; preview on 127.0.0.1:8000
   briefing build source/*.md --shard 2/4     the second of four shares, for a CI runner
   briefing report merge r1.json r2.json -o report.json   join the shards' reports
+  briefing import reviewed.docx --against source/sahel.md
+                                             a reviewed Word file back into the source
 """
 
 
@@ -134,7 +136,35 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("name", metavar="NAME", help="the new file (.md is added when missing)")
     new.add_argument("--templates", type=Path, metavar="DIR",
                      help="folder whose new/briefing.md replaces the built-in starter")
+    add_import(commands, [debug, silence])
     return top
+
+
+def add_import(commands, parents: list[argparse.ArgumentParser]) -> None:
+    """`briefing import`: a Word file (reviewed, or anyone's) back into Markdown."""
+    command = commands.add_parser(
+        "import", parents=parents, help="bring a DOCX (reviewed in Word) back into Markdown",
+        description="Write briefing Markdown from FILE.docx: front matter, markings, portion marks, "
+                    "cross-references, notes, tables, figures (written beside it), comments as "
+                    "CriticMarkup. A file with tracked changes is refused, each change listed, "
+                    "unless --accept, --reject or --changes critic says what to do with them.")
+    command.add_argument("docx", type=Path, metavar="FILE.docx", help="the Word file")
+    command.add_argument("-o", "--output", type=Path, metavar="FILE.md",
+                         help="the Markdown to write (default: the --against file, else FILE.md "
+                              "beside the Word file); an existing file is replaced only when it is "
+                              "the --against file, or with --force")
+    command.add_argument("--against", type=Path, metavar="FILE.md",
+                         help="the current source: write the import as a small change to it, its "
+                              "own lines kept wherever the words are the same")
+    changes = command.add_mutually_exclusive_group()
+    changes.add_argument("--accept", action="store_const", const="accept", dest="changes",
+                         help="accept every tracked change")
+    changes.add_argument("--reject", action="store_const", const="reject", dest="changes",
+                         help="reject every tracked change")
+    changes.add_argument("--changes", choices=("accept", "reject", "critic"), dest="changes",
+                         help="critic: keep each tracked change as CriticMarkup ({++ ++}, {-- --}), "
+                              "which check lists and build refuses until resolved")
+    command.add_argument("--force", action="store_true", help="replace an existing -o file")
 
 
 def seconds(value: str) -> float:
@@ -251,6 +281,8 @@ def run(args: argparse.Namespace) -> int:
             return run_watch(args)
         case "report":
             return run_report_merge(args)
+        case "import":
+            return run_import(args)
         case _:
             raise ValueError(f"unknown command {args.command}")
 
@@ -391,6 +423,30 @@ def run_report_merge(args: argparse.Namespace) -> int:
     print(f"{args.output}: {summary['briefings']} briefings from {summary['reports']} reports"
           + (f" ({counts})" if counts else ""))
     return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from pipeline.run import importer
+
+    out = args.output or args.against or args.docx.with_suffix(".md")
+    request = importer.Request(docx=args.docx, out=out, changes=args.changes or "refuse",
+                               against=args.against, force=args.force, silenced=tuple(args.silence))
+    if usage := importer.usage_problem(request):
+        print(f"briefing: {usage}", file=sys.stderr)
+        return 2
+    try:
+        outcome = importer.run(request)
+    except BriefingError as error:
+        for problem in error.problems:
+            print(shown(problem, on_github()), file=sys.stderr)
+        return 1
+    for problem in outcome.problems:
+        print(shown(problem, on_github()), file=sys.stderr)
+    pictures = f", {len(outcome.pictures)} picture{'s' if len(outcome.pictures) != 1 else ''}" \
+        if outcome.pictures else ""
+    said = "unchanged" if outcome.unchanged else "written"
+    print(f"{args.docx} -> {out}: {said}{pictures}")
+    return 1 if any(not p.warning for p in outcome.problems) else 0
 
 
 def run_new(args: argparse.Namespace) -> int:

@@ -80,7 +80,9 @@ def test_a_briefings_words_never_reach_the_cache(tmp_path):
     assert "QZXWV" in (tmp_path / "out" / "brief.html").read_text()
     [kept] = (tmp_path / "cache" / "briefing" / "python").iterdir()
     data = kept.read_bytes()
-    assert len(data) > 100_000 and b"QZXWV" not in data and "QZXWV".encode("utf-16-le") not in data
+    # Kept: the model's methods (how much else depends on which process compiled what).
+    assert b"__create_fn__" in data
+    assert b"QZXWV" not in data and "QZXWV".encode("utf-16-le") not in data
     assert b"Xylophone" not in data
 
 

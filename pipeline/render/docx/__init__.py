@@ -41,6 +41,7 @@ from pipeline.render.docx.package import (append_body, clear_body, core_properti
                                           set_language, stable_zip)
 from pipeline.render.docx.pages import fill_page_numbers
 from pipeline.render.docx.reference import clean_reference
+from pipeline.render.docx.roundtrip import add_hints, hints, marking_properties
 from pipeline.render.docx.page import add_watermark, page_break, page_setup, short_title
 from pipeline.render.docx.sections import close_sections
 from pipeline.render.docx.state import State, Where, environment, start
@@ -108,4 +109,6 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
     custom_properties(state.package, [*ctx.properties,
                                       ("ShortTitle", short_title(meta, state.package)),
                                       ("Organization", meta.organization or ""),
-                                      *([("DocumentDate", meta.date)] if meta.date else [])])
+                                      *([("DocumentDate", meta.date)] if meta.date else []),
+                                      *marking_properties(meta)])
+    add_hints(state.package, hints(doc, ctx.labels))  # what `briefing import` needs back
