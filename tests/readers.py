@@ -5,9 +5,13 @@ Tests assert what a reader sees through these tools, never through our code.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import re
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 
@@ -203,6 +207,17 @@ def pandoc_text(inlines: list) -> str:
     return "".join(parts)
 
 
+@functools.cache
+def libreoffice_profile() -> Path:
+    """One LibreOffice user profile for this test process, made by its first
+    conversion and used by the rest (a fresh one costs LibreOffice about a
+    second to set up); one per process, since two LibreOffices cannot share
+    one, and removed when the process ends."""
+    folder = Path(tempfile.mkdtemp(prefix="briefing-lo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder / "profile"
+
+
 def soffice_to_pdf(path: Path, out_dir: Path) -> Path:
     """LibreOffice's own reading of a DOCX, as a PDF."""
     return soffice_convert(path, out_dir, "pdf")
@@ -210,8 +225,7 @@ def soffice_to_pdf(path: Path, out_dir: Path) -> Path:
 
 def soffice_convert(path: Path, out_dir: Path, fmt: str) -> Path:
     """LibreOffice's own reading of a DOCX, saved as `fmt` (pdf, odt)."""
-    profile = out_dir / "lo-profile"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{libreoffice_profile()}", "--headless",
                     "--convert-to", fmt, "--outdir", str(out_dir), str(path)],
                    capture_output=True, check=True, timeout=180)
     return out_dir / f"{path.stem}.{fmt}"

@@ -17,6 +17,7 @@ import pytest
 from conftest import FIXTURES, run_cli
 from model_dump import dump
 from pipeline.problems import Reporter
+from readers import libreoffice_profile
 
 pytestmark = pytest.mark.slow
 
@@ -243,7 +244,7 @@ def libreoffice(source: Path, folder: Path, filter_name: str = "docx:MS Word 200
     folders, where the suite validates every DOCX that carries our
     properties as one of ours (LibreOffice keeps them, and writes what
     openxml-audit calls invalid)."""
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/lo-profile",
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{libreoffice_profile()}",
                     "--convert-to", filter_name, "--outdir", str(folder / "lo"), str(source)],
                    check=True, capture_output=True, timeout=180)
     return folder / "lo" / (source.stem + ".docx")

@@ -14,6 +14,7 @@ from conftest import run_cli
 from pipeline.problems import BriefingError
 from pipeline.read.frontmatter import SCHEMA
 from pipeline.run.build import Options, make
+from fuzzing import examples
 
 TAGS = ["", "", "", "!!int ", "!!float ", "!!bool ", "!!str ", "!!null ", "!!timestamp ", "!!binary ",
         "!!set ", "!!map ", "!!seq ", "!!omap ", "!!pairs ", "!!merge ", "!!value ", "!!yaml ",
@@ -87,7 +88,7 @@ def problem_lines(path, stderr: str) -> None:
         assert shape.match(said) and "internal error" not in said, said
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40, 400), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(yaml=front)
 def test_check_says_problem_lines_and_nothing_else(tmp_path_factory, yaml):
     path = written(tmp_path_factory, yaml)
@@ -97,7 +98,7 @@ def test_check_says_problem_lines_and_nothing_else(tmp_path_factory, yaml):
     assert (result.stdout == f"{path}: ok\n") == (result.returncode == 0)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(8, 80), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(yaml=fitting)
 def test_all_three_backends_fail_only_with_problems(tmp_path_factory, yaml):
     path = written(tmp_path_factory, yaml)

@@ -27,6 +27,7 @@ from pipeline.read.markdown import MAX_INLINE_DEPTH
 from pipeline.run.build import load
 from readers import docx_via_pandoc, pandoc_blocks, pandoc_text, pdf_text
 from rendering import formats_of
+from fuzzing import examples
 
 PLACEHOLDER = re.compile("[\x02\x03]|klzzwxh|wzxhzdk")
 
@@ -234,7 +235,7 @@ def pdf_text_of(data: bytes, folder: Path) -> str:
     return pdf_text(path)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40, 500), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=inline_markup())
 @example(text="_*\\`**" * 5)
 @example(text="*X**x*Y**")
@@ -243,7 +244,7 @@ def test_nested_inline_markup_through_check_html_and_docx(tmp_path_factory, text
     through_everything(tmp_path_factory.mktemp("fuzz"), text, ("html", "docx"))
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(4, 40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=inline_markup())
 def test_nested_inline_markup_through_the_pdf(tmp_path_factory, text):
     through_everything(tmp_path_factory.mktemp("fuzz"), text, ("pdf",))

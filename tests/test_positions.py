@@ -34,6 +34,7 @@ from pipeline.read.lists import Lists
 from pipeline.read.source import read_source
 from pipeline.read.tables import PandocTables
 from pipeline.run.build import load
+from fuzzing import examples
 
 FRONT = "---\ntitle: Test briefing\nclassification: UNCLASSIFIED\n---\n"  # the body starts on line 5
 PORTIONS = "---\ntitle: Test briefing\nclassification: UNCLASSIFIED\nportion_marking: true\n---\n"
@@ -320,7 +321,7 @@ def found_at(found: list[tuple[int | None, str]], starts: set[str]) -> list[tupl
     return sorted((line, start) for line, message in found for start in starts if message.startswith(start))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25, 200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=documents())
 def test_generated_documents_report_every_problem_at_its_true_line(tmp_path, doc):
     front_lines = FRONT.count("\n")
@@ -330,7 +331,7 @@ def test_generated_documents_report_every_problem_at_its_true_line(tmp_path, doc
     assert len(found) == len(expected)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25, 200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=documents())
 def test_generated_documents_give_every_block_its_true_line(tmp_path, doc):
     # With portion marking on, every paragraph, heading, note title and
@@ -410,7 +411,7 @@ source_line = st.builds(lambda prefix, pieces, spaces: prefix + "".join(pieces) 
                         st.sampled_from(["", "", " ", "  "]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(100, 1000), deadline=None)
 @given(st.lists(source_line | st.just(""), min_size=1, max_size=12).map("\n".join))
 def test_markers_change_nothing_python_markdown_builds(body):
     # Where they still do, rarely met: a definition's colon with four spaces

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pipeline.run.build import load
 from rendering import formats_of
 from pipeline.problems import BriefingError
+from fuzzing import examples
 
 PIECES = ["# ", "## ", "- ", "1. ", "> ", "    ", "```", "~~~", "|", "---", "*", "**", "_", "`",
           "[", "]", "(", ")", "![", "{#x}", "[^1]", "[^1]: ", "@sec-x", "@tbl-x", "!!! note ",
@@ -41,7 +42,7 @@ def check_outputs(outputs: dict[str, bytes]) -> None:
         assert not BAD_SCHEME.search(text)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25, 200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(front=front, body=markdown)
 def test_html_and_docx_never_fail_but_with_a_briefing_error(tmp_path_factory, front, body):
     path = tmp_path_factory.mktemp("prop") / "generated.md"
@@ -53,7 +54,7 @@ def test_html_and_docx_never_fail_but_with_a_briefing_error(tmp_path_factory, fr
     check_outputs(outputs)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(4, 30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=markdown)
 def test_pdf_never_fails_but_with_a_briefing_error(tmp_path_factory, body):
     path = tmp_path_factory.mktemp("prop") / "generated.md"

@@ -26,7 +26,7 @@ from docx.enum.text import WD_TAB_ALIGNMENT
 from lxml import etree
 
 from pipeline.problems import BriefingError, Reporter
-from readers import pdf_band, pdf_text, soffice_to_pdf
+from readers import libreoffice_profile, pdf_band, pdf_text, soffice_to_pdf
 from pipeline.model import (Admonition, Code, CodeBlock, Document, Emph, LineBreak, Link,
                             ListBlock, ListItem, Meta, Paragraph, Quote, Rule, Section,
                             Strong, Table, Text, Footnote, FootnoteRef, Ref)
@@ -668,8 +668,7 @@ def test_pandoc_reads_inlines_and_links(rendered):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_libreoffice_numbers_lists(rendered, tmp_path):
-    profile = tmp_path / "lo-profile"
-    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+    subprocess.run(["soffice", f"-env:UserInstallation={libreoffice_profile().as_uri()}", "--headless",
                     "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(tmp_path),
                     str(rendered)], check=True, capture_output=True, timeout=120)
     lines = [line.strip() for line in
