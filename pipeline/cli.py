@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline import collector
+from pipeline import collector, compiled
 from pipeline.problems import on_github, printable, shown
 from pipeline.problems import BriefingError
 from pipeline.render.formats import FORMATS, PDF_VARIANTS
@@ -32,6 +32,10 @@ examples:
   briefing check source/*.md                 validate without writing anything
   briefing new source/sahel                  a starter briefing, source/sahel.md
   briefing watch source --to html            rebuild on save; preview on 127.0.0.1:8000
+  briefing build source/*.md --shard 2/4     the second of four shares, for a CI runner
+  briefing report merge r1.json r2.json -o report.json   join the shards' reports
+  briefing import reviewed.docx --against source/sahel.md
+                                             a reviewed Word file back into the source
 """
 
 
@@ -53,6 +57,12 @@ def parser() -> argparse.ArgumentParser:
     strict.add_argument("--fail-on-warning", "-W", action="store_true",
                         help="treat every warning as an error: the briefing fails (exit code 1) "
                              "and nothing is written for it; for strict CI")
+    # What build and check share: building one share of the briefings.
+    sharding = argparse.ArgumentParser(add_help=False)
+    sharding.add_argument("--shard", type=shard, metavar="I/N",
+                          help="only the I-th of N stable shares of the FILEs (by a hash of each path; "
+                               "I counts from 1), for N CI runners; join their reports with "
+                               "`briefing report merge`")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     # What build and watch share: what to make, where, from which templates.
@@ -74,7 +84,7 @@ def parser() -> argparse.ArgumentParser:
     making.add_argument("--jobs", "-j", type=jobs, default=cores(), metavar="N",
                         help=f"build up to N briefings at once (default: the number of cores, {cores()})")
 
-    build = commands.add_parser("build", parents=[debug, making, silence, strict],
+    build = commands.add_parser("build", parents=[debug, making, silence, strict, sharding],
                                 help="build briefings into PDF, DOCX and HTML",
                                 description="Build each Markdown FILE into the chosen formats.")
     build.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
@@ -84,7 +94,7 @@ def parser() -> argparse.ArgumentParser:
                        help="write what became of each briefing (outputs, pages, time, markings, "
                             "warnings) as JSON")
 
-    check = commands.add_parser("check", parents=[debug, silence, strict],
+    check = commands.add_parser("check", parents=[debug, silence, strict, sharding],
                                 help="validate briefings without rendering",
                                 description="Parse and validate each FILE; write nothing.")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
@@ -108,6 +118,18 @@ def parser() -> argparse.ArgumentParser:
     watch.add_argument("--port", type=port, default=8000, metavar="N",
                        help="serve on 127.0.0.1:N (default: 8000; 0: any free port)")
 
+    reports = commands.add_parser("report", parents=[debug], help="work with --report files",
+                                  description="Work with the JSON files of --report.")
+    actions = reports.add_subparsers(dest="action", required=True, metavar="ACTION")
+    merge = actions.add_parser("merge", parents=[debug], help="join the reports of shards into one",
+                               description="Join the --report files of `build --shard` (or of any "
+                                           "builds of different briefings) into one report of every "
+                                           "briefing. Shards that do not add up (one missing, one given "
+                                           "twice, a briefing in two) are refused and nothing is written.")
+    merge.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json", help="the reports to join")
+    merge.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.json",
+                       help="the joined report")
+
     new = commands.add_parser("new", parents=[debug], help="write a starter briefing",
                               description="Write NAME.md: a starter briefing with every "
                                           "front-matter key explained. An existing file is never replaced.")
@@ -116,10 +138,38 @@ def parser() -> argparse.ArgumentParser:
                      help="folder whose new/briefing.md replaces the built-in starter")
     new.add_argument("--type", choices=STARTER_TYPES, default="briefing",
                      help="the kind of document: a briefing (default) or a staff product")
+    add_import(commands, [debug, silence])
     return top
 
 
 STARTER_TYPES = ("briefing", "memo", "info-paper", "decision-paper")  # each has templates/new/<type>.md
+
+
+def add_import(commands, parents: list[argparse.ArgumentParser]) -> None:
+    """`briefing import`: a Word file (reviewed, or anyone's) back into Markdown."""
+    command = commands.add_parser(
+        "import", parents=parents, help="bring a DOCX (reviewed in Word) back into Markdown",
+        description="Write briefing Markdown from FILE.docx: front matter, markings, portion marks, "
+                    "cross-references, notes, tables, figures (written beside it), comments as "
+                    "CriticMarkup. A file with tracked changes is refused, each change listed, "
+                    "unless --accept, --reject or --changes critic says what to do with them.")
+    command.add_argument("docx", type=Path, metavar="FILE.docx", help="the Word file")
+    command.add_argument("-o", "--output", type=Path, metavar="FILE.md",
+                         help="the Markdown to write (default: the --against file, else FILE.md "
+                              "beside the Word file); an existing file is replaced only when it is "
+                              "the --against file, or with --force")
+    command.add_argument("--against", type=Path, metavar="FILE.md",
+                         help="the current source: write the import as a small change to it, its "
+                              "own lines kept wherever the words are the same")
+    changes = command.add_mutually_exclusive_group()
+    changes.add_argument("--accept", action="store_const", const="accept", dest="changes",
+                         help="accept every tracked change")
+    changes.add_argument("--reject", action="store_const", const="reject", dest="changes",
+                         help="reject every tracked change")
+    changes.add_argument("--changes", choices=("accept", "reject", "critic"), dest="changes",
+                         help="critic: keep each tracked change as CriticMarkup ({++ ++}, {-- --}), "
+                              "which check lists and build refuses until resolved")
+    command.add_argument("--force", action="store_true", help="replace an existing -o file")
 
 
 def seconds(value: str) -> float:
@@ -142,6 +192,15 @@ def port(value: str) -> int:
     if not value.isdigit() or not 0 <= int(value) <= 65535:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0 to 65535)")
     return int(value)
+
+
+def shard(value: str):
+    from pipeline.run.shards import parse
+
+    try:
+        return parse(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def cores() -> int:
@@ -211,6 +270,11 @@ def stopped_by_signals() -> Iterator[None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "shard", None):
+        args.sources = len(args.files)  # of the whole command line, for the shard's report
+        args.files = args.shard.select(args.files)
+        if not args.files:
+            print(f"briefing: shard {args.shard} holds none of the {args.sources} briefings; nothing to do")
     match args.command:
         case "build":
             return run_build(args)
@@ -220,6 +284,10 @@ def run(args: argparse.Namespace) -> int:
             return run_new(args)
         case "watch":
             return run_watch(args)
+        case "report":
+            return run_report_merge(args)
+        case "import":
+            return run_import(args)
         case _:
             raise ValueError(f"unknown command {args.command}")
 
@@ -265,7 +333,8 @@ def build_files(args: argparse.Namespace, pdf_job) -> int:
     if args.report:
         from pipeline.run.report import report
         try:
-            write_atomic(args.report, report(outcomes), str(args.report))
+            write_atomic(args.report, report(outcomes, args.shard, getattr(args, "sources", None)),
+                         str(args.report))
         except BriefingError as error:
             for trouble in error.problems:
                 said(trouble)
@@ -296,7 +365,8 @@ def run_check(args: argparse.Namespace) -> int:
         from pipeline.run.build import write_atomic
         from pipeline.run.report import report
         try:
-            write_atomic(args.report, report(outcomes), str(args.report))
+            write_atomic(args.report, report(outcomes, args.shard, getattr(args, "sources", None)),
+                         str(args.report))
         except BriefingError as error:
             for trouble in error.problems:
                 print(shown(trouble, on_github()), file=sys.stderr)
@@ -333,6 +403,51 @@ def run_watch(args: argparse.Namespace) -> int:
         print(f"briefing: cannot serve on 127.0.0.1:{args.port}: {error.strerror}", file=sys.stderr)
         return 1
     return 0
+
+
+def run_report_merge(args: argparse.Namespace) -> int:
+    from pipeline.run.build import write_atomic
+    from pipeline.run.report import merge
+
+    if args.output.is_dir():
+        print(f"briefing: -o {args.output}: a folder, not a file", file=sys.stderr)
+        return 2
+    try:
+        data, summary = merge(args.reports, args.output)
+        write_atomic(args.output, data, str(args.output))
+    except BriefingError as error:
+        for problem in error.problems:
+            print(shown(problem, on_github()), file=sys.stderr)
+        print(f"briefing: {args.output}: not written", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(summary["statuses"].items()))
+    print(f"{args.output}: {summary['briefings']} briefings from {summary['reports']} reports"
+          + (f" ({counts})" if counts else ""))
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from pipeline.run import importer
+
+    out = args.output or args.against or args.docx.with_suffix(".md")
+    request = importer.Request(docx=args.docx, out=out, changes=args.changes or "refuse",
+                               against=args.against, force=args.force, silenced=tuple(args.silence))
+    if usage := importer.usage_problem(request):
+        print(f"briefing: {usage}", file=sys.stderr)
+        return 2
+    try:
+        outcome = importer.run(request)
+    except BriefingError as error:
+        for problem in error.problems:
+            print(shown(problem, on_github()), file=sys.stderr)
+        return 1
+    for problem in outcome.problems:
+        print(shown(problem, on_github()), file=sys.stderr)
+    pictures = f", {len(outcome.pictures)} picture{'s' if len(outcome.pictures) != 1 else ''}" \
+        if outcome.pictures else ""
+    said = "unchanged" if outcome.unchanged else "written"
+    print(f"{args.docx} -> {out}: {said}{pictures}")
+    return 1 if any(not p.warning for p in outcome.problems) else 0
 
 
 def run_new(args: argparse.Namespace) -> int:
@@ -415,6 +530,7 @@ def entry() -> None:
     costs up to half a second and does nothing the OS won't do at once."""
     collector.relax()
     code = main()
+    compiled.save()  # what this run compiled, for the next one
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -16,7 +16,7 @@ from conftest import ROOT
 PACKAGE = ROOT / "pipeline"
 
 # Each folder may import those after it, never those before it.
-LAYERS = ["run", "weasy", "render", "transform", "read", "markings", "model"]
+LAYERS = ["run", "docx_import", "weasy", "render", "transform", "read", "markings", "model"]
 
 
 def imports(path: Path) -> list[tuple[int, str]]:

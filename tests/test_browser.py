@@ -130,3 +130,19 @@ def test_the_printed_banner_is_a_bar_across_the_text(browser, tmp_path):
     for bar_left, _, bar_right, _ in (bars[0], bars[-1]):
         assert abs(bar_left - margin) < 3 and abs(bar_right - (width - margin)) < 3, (bar_left, bar_right)
         assert all(bar_left <= x0 and x1 <= bar_right + 1 for _, x0, x1, _, _ in lines)
+
+
+def test_a_page_with_citations_has_no_serious_violations(tmp_path):
+    """The constructs the paper lacks, in Chromium with axe-core: a
+    bibliography's back-links were links in a text block told apart by
+    colour alone (axe's link-in-text-block); they are underlined now, as
+    the footnotes' are."""
+    page = tmp_path / "cited.html"
+    page.write_text(html_of(load(ROOT / "tests" / "corpus" / "quarto-callouts.md"), Templates()),
+                    encoding="utf-8")
+    result = subprocess.run(["node", ROOT / "tests" / "browser" / "check.mjs", page, tmp_path],
+                            capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    for name, view in json.loads(result.stdout)["views"].items():
+        assert [(v["id"], v["nodes"]) for v in view["violations"]
+                if v["impact"] in ("serious", "critical")] == [], name

@@ -1,5 +1,7 @@
-"""examples/ci: the GitHub Actions workflow and the GitLab CI job say the same
-commands, and those commands work on a fresh copy of the repository.
+"""examples/ci: the GitHub Actions workflow and the GitLab CI jobs say the same
+commands, shard for shard, and those commands work on a fresh copy of the
+repository: four runners each build their share, and the report job joins
+their reports into one that names every briefing exactly once.
 
 The copy holds what git tracks (no build/, no stamps); its `.venv` is the
 one running these tests, linked in, so the Install step finds the set-up
@@ -16,28 +18,59 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 
 EXAMPLES = ROOT / "examples" / "ci"
 
 
-def github_steps() -> list[dict]:
+def github_jobs() -> tuple[dict, dict]:
+    """The workflow's sharded build job and its report job."""
     workflow = yaml.safe_load((EXAMPLES / "github-actions.yml").read_text())
-    [job] = workflow["jobs"].values()
-    return job["steps"]
+    build, report = workflow["jobs"].values()
+    return build, report
 
 
-def gitlab_job() -> dict:
-    [job] = yaml.safe_load((EXAMPLES / "gitlab-ci.yml").read_text()).values()
-    return job
+def gitlab_jobs() -> tuple[dict, dict]:
+    config = yaml.safe_load((EXAMPLES / "gitlab-ci.yml").read_text())
+    build, report = (job for name, job in config.items() if name != "stages")
+    return build, report
 
 
-def test_both_examples_run_the_same_commands_and_keep_the_same_folder():
-    steps = github_steps()
-    assert [s["run"] for s in steps if "run" in s] == gitlab_job()["script"]
-    [upload] = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact")]
-    assert upload["with"]["path"].rstrip("/") == gitlab_job()["artifacts"]["paths"][0].rstrip("/")
-    assert upload.get("if") == "always()" and gitlab_job()["artifacts"]["when"] == "always"
+def shard_count() -> int:
+    return len(github_jobs()[0]["strategy"]["matrix"]["shard"])
+
+
+def github_commands(job: dict, shard: int, total: int) -> list[str]:
+    """A job's run steps as one runner of the matrix runs them."""
+    commands = [step["run"].replace("${{ matrix.shard }}", str(shard))
+                .replace("${{ strategy.job-total }}", str(total)) for step in job["steps"] if "run" in step]
+    assert not any("${{" in command for command in commands), commands
+    return commands
+
+
+def gitlab_commands(job: dict, shard: int, total: int) -> list[str]:
+    return [line.replace("$CI_NODE_INDEX", str(shard)).replace("$CI_NODE_TOTAL", str(total))
+            for line in job["script"]]
+
+
+def test_both_examples_run_the_same_commands_for_every_shard_and_keep_the_same_folder():
+    (github_build, github_report), (gitlab_build, gitlab_report) = github_jobs(), gitlab_jobs()
+    total = shard_count()
+    assert gitlab_build["parallel"] == total and github_build["strategy"]["matrix"]["shard"] == list(
+        range(1, total + 1))
+    for shard in range(1, total + 1):
+        commands = github_commands(github_build, shard, total)
+        assert commands == gitlab_commands(gitlab_build, shard, total)
+        assert all(f"--shard {shard}/{total}" in c for c in commands if " check " in c or " build " in c)
+    assert github_commands(github_report, 0, total) == gitlab_commands(gitlab_report, 0, total)
+    assert github_report["needs"] == "briefings" and github_report["if"] == "always()"
+    assert gitlab_jobs()[1]["stage"] == "report" and gitlab_report["when"] == "always"
+    for github_job, gitlab_job in ((github_build, gitlab_build), (github_report, gitlab_report)):
+        [upload] = [s for s in github_job["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
+        assert upload["with"]["path"].rstrip("/") == gitlab_job["artifacts"]["paths"][0].rstrip("/")
+        assert upload.get("if") == "always()" and gitlab_job["artifacts"]["when"] == "always"
+    [download] = [s for s in github_report["steps"] if s.get("uses", "").startswith("actions/download-artifact")]
+    assert download["with"]["merge-multiple"] is True and download["with"]["path"] == "build"
 
 
 def fresh_copy(target: Path) -> Path:
@@ -54,20 +87,50 @@ def fresh_copy(target: Path) -> Path:
     return target
 
 
-def test_the_workflow_commands_on_a_fresh_copy(tmp_path):
+# A team's briefings besides the sample, chosen so that each of four shards has some.
+TEAM = ("cjk.md", "elements.md", "math.md", "outline.md", "tables.md")
+
+
+def run_steps(commands: list[str], repo: Path, env: dict[str, str]) -> None:
+    for command in commands:
+        result = subprocess.run(["bash", "-e", "-c", command], cwd=repo, env=env,
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, f"{command}: {result.stdout}{result.stderr}"
+
+
+def test_the_workflow_on_a_fresh_copy_builds_every_briefing_once_and_reports_them_all(tmp_path):
     import json
     repo = fresh_copy(tmp_path / "repo")
+    for name in TEAM:
+        shutil.copy2(FIXTURES / name, repo / "source" / name)
     env = {**os.environ, "GITHUB_ACTIONS": "true", "CI": "true", "PYTHONPATH": str(repo)}
-    for step in github_steps():
-        if "run" in step:
-            result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=env,
-                                    capture_output=True, text=True, timeout=300)
-            assert result.returncode == 0, f"{step['name']}: {result.stdout}{result.stderr}"
-    upload = next(s for s in github_steps() if "upload-artifact" in s.get("uses", ""))
-    artifact = repo / upload["with"]["path"]
+    build_job, report_job = github_jobs()
+    total = shard_count()
+    downloaded = tmp_path / "artifacts"  # download-artifact's merge-multiple: one folder
+    downloaded.mkdir()
+    built_by: dict[str, int] = {}
+    for shard in range(1, total + 1):  # each runner starts with no build/ (a cold cache)
+        shutil.rmtree(repo / "build", ignore_errors=True)
+        run_steps(github_commands(build_job, shard, total), repo, env)
+        for file in (repo / "build").iterdir():
+            if file.name.startswith("."):
+                continue  # upload-artifact leaves hidden files out
+            assert not (downloaded / file.name).exists(), f"{file.name} from shard {shard} and another"
+            shutil.copy2(file, downloaded / file.name)
+            if file.suffix == ".pdf":
+                built_by[file.stem] = shard
     sources = sorted((repo / "source").glob("*.md"))
-    built = {p.name for p in artifact.iterdir()}
-    assert {f"{s.stem}.{fmt}" for s in sources for fmt in ("pdf", "docx", "html")} <= built
-    report = json.loads((artifact / "report.json").read_text())["briefings"]
+    assert sorted(built_by) == [s.stem for s in sources]  # each built, and (above) once
+    assert set(built_by.values()) == set(range(1, total + 1))  # no runner idle
+
+    shutil.rmtree(repo / "build")
+    shutil.copytree(downloaded, repo / "build")
+    run_steps(github_commands(report_job, 0, total), repo, env)
+    report = json.loads((repo / "build" / "report.json").read_text())["briefings"]
+    assert [b["source"] for b in report] == [f"source/{s.name}" for s in sources]
     assert [b["status"] for b in report] == ["built"] * len(sources)
     assert all(b["pages"] >= 1 and b["markings"] for b in report)
+    for briefing in report:
+        assert sorted(Path(o).name for o in briefing["outputs"]) == sorted(
+            f"{Path(briefing['source']).stem}.{fmt}" for fmt in ("docx", "html", "pdf"))
+        assert all((repo / o).is_file() for o in briefing["outputs"])

@@ -151,6 +151,24 @@ def test_csl_json_and_yaml_give_what_the_bib_gives(tmp_path, name):
     assert ours(tmp_path / "a.md") == ours(tmp_path / "b.md")
 
 
+@pytest.mark.parametrize("name, content", [
+    ("dates.yaml", "references:\n- id: a\n  type: book\n  title: Plain year\n  author: [{family: Ames, given: Ann}]\n"
+                   "  issued: 2020\n- id: b\n  type: book\n  title: Month as text\n"
+                   "  author: [{family: Birch, given: Bo}]\n  issued: '2019-05'\n"),
+    ("dates.json", '[{"id": "a", "type": "book", "title": "Plain year", "author": [{"family": "Ames", '
+                   '"given": "Ann"}], "issued": "2020"}, {"id": "b", "type": "book", "title": "Month as text", '
+                   '"author": [{"family": "Birch", "given": "Bo"}], "issued": "2019-05"}]'),
+])
+def test_dates_written_as_text_or_numbers_read_as_pandoc_reads_them(tmp_path, name, content):
+    """`issued: 2020` is a date to pandoc; citeproc-py failed on it with an internal error."""
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    source = tmp_path / "brief.md"
+    source.write_text(front("chicago-author-date", name) + "Text [@a; @b].\n", encoding="utf-8")
+    paragraphs, _, entries = ours(source)
+    assert entries == theirs(source, "chicago-author-date")[2]
+    assert "2020" in entries[0] and "2019" in entries[1] and "Ames 2020" in paragraphs[0]
+
+
 def test_a_list_of_bibliographies(tmp_path):
     (tmp_path / "one.bib").write_text("@book{a, author = {Ames, Ann}, title = {One}, year = 2001}\n")
     (tmp_path / "two.json").write_text('[{"id": "b", "type": "book", "title": "Two", '

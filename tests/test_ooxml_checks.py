@@ -1,7 +1,8 @@
 """The suite's own promise: every DOCX a test builds is checked against the
 OOXML schemas (conftest.py). Run on a small suite of its own, in a pytest
-process of its own, with this conftest: a faulty DOCX built by a module's
-fixture, in this process or written by another, fails the run; a sound
+process of its own, with this conftest: a faulty DOCX made by a module's
+fixture, rendered in this process or written to disk by another (the
+command builds each briefing in a forked process), fails the run; a sound
 one passes. (Checks made only at each test's own folder, with the backend
 patched for each test, missed both: a module's fixtures build first.)"""
 
@@ -42,12 +43,14 @@ FAULTS = {
                 for name, data in parts.items():
                     package.writestr(name, data)
     ''',
-    # Built in this process by a faulty writer, the file gone afterwards.
+    # Rendered in this process by a faulty writer (as tests/rendering.py
+    # renders), never written to a file.
     "in this process": '''
         from docx.oxml import OxmlElement
         from pipeline.render import docx as page  # where the writer finds page_break
+        from pipeline.run.build import load
+        from rendering import rendered
 
-        PATCHED = True
         original = page.page_break
 
         def faulty(state):
@@ -56,7 +59,9 @@ FAULTS = {
             return p
 
         def fault(path):
-            path.unlink()
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(page, "page_break", faulty)
+                rendered(load(FIXTURES / "information-paper.md"), "docx")
     ''',
     "none": '''
         def fault(path):
@@ -72,10 +77,7 @@ from suite_conftest import FIXTURES, run_cli
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("built")
-    with pytest.MonkeyPatch.context() as patch:
-        if globals().get("PATCHED"):
-            patch.setattr(page, "page_break", faulty)
-        result = run_cli("build", FIXTURES / "information-paper.md", "--to", "docx", "--out", out)
+    result = run_cli("build", FIXTURES / "information-paper.md", "--to", "docx", "--out", out)
     assert result.returncode == 0, result.stderr
     fault(out / "information-paper.docx")
     return out

@@ -15,7 +15,6 @@ from conftest import FIXTURES
 
 
 @pytest.mark.parametrize("formats, briefings, jobs", [
-    (("pdf",), 1, 2),  # nothing to do beside the PDF
     (("docx", "html"), 1, 2),  # no PDF
     (("pdf", "docx"), 3, 2),  # a batch: its pool keeps both cores busy
     (("pdf", "html"), 1, 1),  # one core asked for
@@ -32,6 +31,43 @@ def test_the_worker_typesets_the_job_it_is_given(tmp_path):
         data, warnings, pages = worker.result()
     assert data.startswith(b"%PDF-") and pages >= 1 and warnings == []
     assert not worker.process.is_alive()
+
+
+@pytest.mark.skipif(not pdf_worker.spare_core(), reason="needs two cores")
+def test_the_pdf_alone_gets_a_worker_too(tmp_path):
+    """It loads WeasyPrint while the build reads the source: `--to pdf` is
+    then no slower than all three formats."""
+    with stopped(pdf_worker.start(("pdf",), briefings=1, jobs=2)) as worker:
+        assert worker is not None
+        worker.give(job_of(load(FIXTURES / "outline.md"), Templates()))
+        data, _, pages = worker.result()
+    assert data.startswith(b"%PDF-") and pages >= 1
+
+
+WORKER_IMPORTS = """
+import sys
+import pipeline.cli  # what the command has loaded when it forks the worker
+from pipeline.run import worker
+before = set(sys.modules)
+worker.warm_up()
+print(" ".join(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_the_worker_loads_weasyprint_and_nothing_of_the_build():
+    """The model, the templates, the readers and the other backends are the
+    build's: a worker that loaded them too would start later (0.1 s)."""
+    import subprocess
+    import sys
+    from conftest import ROOT
+    loaded = subprocess.run([sys.executable, "-c", WORKER_IMPORTS], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.split()
+    assert "weasyprint" in loaded and "pipeline.weasy.typeset" in loaded
+    ours = sorted(m for m in loaded if m.startswith("pipeline."))
+    assert all(m.startswith(("pipeline.weasy", "pipeline.render.printjob", "pipeline.cache", "pipeline.lazy"))
+               for m in ours), ours
+    for foreign in ("jinja2", "markdown", "docx", "yaml", "pipeline.model", "pipeline.render.html"):
+        assert foreign not in loaded
 
 
 def test_a_print_job_is_plain_data():

@@ -436,6 +436,13 @@ def test_markers_change_nothing_python_markdown_builds(body):
     # before a row's closing pipe (`\\|`) away with the pipe; the marker
     # between them keeps it, as written.
     assume(not re.search(r"(?m)(?<!\\)(?:\\\\)+\|[ ]*$", body))
+    # pymdownx's delimiter processor (emphasis, since read/inlines.py took
+    # it for Python-Markdown's, which lost text) pairs a star with a lone
+    # backtick beside it (`*`*>`) otherwise when a marker stands before the
+    # line; and a quotation mark ending the line before an abbreviation's
+    # definition is read as opening or closing by the marker after it.
+    assume(not re.search(r"\*`|`\*", body))
+    assume(not re.search(r"[\"']\n[ >]*\*\[", body))
     ours, md, _ = markdown_tree(body, 1)
     ours = resolved(ours, md)
     assert dumped(unmarked_tree(body), ours) == dumped(ours)

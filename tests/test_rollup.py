@@ -251,7 +251,19 @@ REFUSED_CASES = {
     "abbreviation-above-banner.md": [(7, "portion.above-banner"), (9, "portion.abbreviation")],
     "abbreviation-unmarked-unused.md": [(7, "portion.missing")],
     "abbreviation-mark-invalid.md": [(9, "portion.invalid")],
+    # A cited bibliography entry's mark (its `portion` field): at the
+    # entry's line in its own file, named first; an entry nobody cites
+    # needs none (cited-entry-unmarked.bib, line 9).
+    "cited-entry-unmarked.md": [("cited-entry-unmarked.bib", 1, "portion.missing")],
+    "cited-entry-above-banner.md": [("cited-entry-above-banner.json", 3, "portion.above-banner"),
+                                    ("cited-entry-above-banner.json", 12, "portion.missing")],  # nocite
+    "cited-entry-mark-invalid.md": [("cited-entry-mark-invalid.yaml", 2, "portion.invalid")],
 }
+
+
+def where(name: str, case: tuple) -> tuple[str, int, str]:
+    """A case as (file, line, code): the fixture itself unless it names another."""
+    return case if len(case) == 3 else (name, *case)
 
 
 def test_every_refused_fixture_has_a_case():
@@ -262,8 +274,8 @@ def test_every_refused_fixture_has_a_case():
 def test_refused_fixture_errors_at_their_lines(name):
     reporter = Reporter(str(REFUSED / name))
     load(REFUSED / name, reporter, stop=False)
-    assert sorted(((p.line, p.code) for p in reporter.errors), key=str) == sorted(
-        REFUSED_CASES[name], key=str)
+    assert sorted(((Path(p.path).name, p.line, p.code) for p in reporter.errors), key=str) == sorted(
+        (where(name, case) for case in REFUSED_CASES[name]), key=str)
     result = run_cli("check", REFUSED / name)
     assert result.returncode == 1 and "Traceback" not in result.stderr
 
@@ -291,7 +303,12 @@ def test_the_issue_cases_word_by_word():
                   "cell-above-caption.md:12: table cell: portion mark '(TS)' is above the caption '(U)'",
                   "code-block-above-paragraph.md:9: code block: portion mark '(TS)' is above the "
                   "paragraph before it '(U)'",
-                  "attribution-unmarked.md:9: quote's attribution (— …) has no portion mark"):
+                  "attribution-unmarked.md:9: quote's attribution (— …) has no portion mark",
+                  "cited-entry-unmarked.bib:1: bibliography entry smith2020 has no portion mark "
+                  "(portion_marking is on, and the briefing cites it): give it a field such as portion = {U}",
+                  "cited-entry-above-banner.json:3: bibliography entry smith2020: portion mark '(S)' is above "
+                  "the banner 'CONFIDENTIAL'",
+                  "cited-entry-mark-invalid.yaml:2: bibliography entry smith2020: unknown control 'NOFORN'"):
         assert words in said, words
 
 

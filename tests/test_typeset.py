@@ -44,3 +44,4 @@ def test_a_deferred_module_is_imported_when_first_used(tmp_path, monkeypatch):
     assert deferred_sample.THREE == 3 and sys.deferred_sample_loads == 1
     monkeypatch.delitem(sys.modules, "deferred_sample")
 
+

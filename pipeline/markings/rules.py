@@ -412,6 +412,7 @@ class Portion:
     marking: Marking
     line: int | None
     what: str = "portion"
+    path: str | None = None  # when it stands in another file than the source (a bibliography)
 
     @property
     def label(self) -> str:
@@ -420,7 +421,11 @@ class Portion:
 
     @property
     def source(self) -> m.RollUpSource:
-        return m.RollUpSource(line=self.line, mark=self.mark, what=self.what)
+        return m.RollUpSource(line=self.line, mark=self.mark, what=self.what, path=self.path)
+
+    def finding(self, code: str, message: str) -> Finding:
+        """A problem the roll-up finds with this portion, at its line (in its file)."""
+        return Finding(self.line, code, message, path=self.path)
 
 
 @dataclass(frozen=True)
@@ -480,7 +485,7 @@ class Finding:
     code: str
     message: str
     warning: bool = False
-
+    path: str | None = None  # the portion's file, when not the source
 
 @dataclass(frozen=True)
 class Rolled:
@@ -587,7 +592,7 @@ def roll_up(banner: Marking, banner_text: str, portions: Sequence[Portion]
          "ok" if banner.rank == rank else "missing" if banner.rank < rank else "extra")
     for p in portions:
         if p.marking.rank > banner.rank:
-            findings.append(Finding(p.line, "portion.above-banner",
+            findings.append(p.finding("portion.above-banner",
                                     f"{p.label}portion mark '({p.mark})' is above the banner '{banner_text}'"))
     if portions and banner.rank > rank:
         over(f"is above every portion (the highest is '({highest[0].mark})'): "
@@ -614,7 +619,7 @@ def roll_up(banner: Marking, banner_text: str, portions: Sequence[Portion]
         missing += sorted((p.marking.controls & set(RESTRICTIONS)) - banner.controls)
         missing += sorted(p.marking.categories - banner.controls)
         if missing:
-            findings.append(Finding(p.line, "portion.above-banner",
+            findings.append(p.finding("portion.above-banner",
                                     f"{p.label}portion mark '({p.mark})' carries {', '.join(missing)}, "
                                     f"which the banner '{banner_text}' lacks"))
     if portions:
@@ -700,7 +705,7 @@ def release(banner: Marking, banner_text: str, portions: Sequence[Portion], part
     banner_rel = expand(banner.rel_to) if banner.rel_to else None
     for p in portions:
         if p.marking.rel_to == () and banner_rel is None:
-            findings.append(Finding(p.line, "portion.release",
+            findings.append(p.finding("portion.release",
                                     f"{p.label}portion mark '({p.mark})' releases to the banner's REL TO "
                                     f"list, but the banner '{banner_text}' has none"))
     said = release_of(portions, banner_rel)
@@ -717,19 +722,19 @@ def release(banner: Marking, banner_text: str, portions: Sequence[Portion], part
         part("dissemination", "NOFORN", "release.nothing-in-common", carriers,
              "ok" if "NOFORN" in banner.controls else "missing")
         if "NOFORN" not in banner.controls and said.emptied_by is not None:
-            findings.append(Finding(said.emptied_by.line, "portion.release",
+            findings.append(said.emptied_by.finding("portion.release",
                                     "the REL TO lists of the portions have no country but USA in "
                                     f"common once '({said.emptied_by.mark})' is read: the banner "
                                     f"'{banner_text}' must be NOFORN"))
     if banner_rel is not None:
         for p in said.ruling_out:
             why = "is NOFORN" if "NOFORN" in p.marking.controls else "has no REL TO"
-            findings.append(Finding(p.line, "portion.release",
+            findings.append(p.finding("portion.release",
                                     f"{p.label}portion mark '({p.mark})' {why}, so the banner "
                                     f"'{banner_text}' cannot release it (REL TO)"))
         for p, countries in said.listed:
             if banner_rel - countries:
-                findings.append(Finding(p.line, "portion.release",
+                findings.append(p.finding("portion.release",
                                         f"{p.label}portion mark '({p.mark})' does not release to "
                                         f"{', '.join(sorted(banner_rel - countries))}, which the "
                                         f"banner '{banner_text}' names in its REL TO"))
@@ -758,7 +763,7 @@ def permissions_roll_up(banner: Marking, banner_text: str, portions: Sequence[Po
         elif word in banner.controls:
             part("dissemination", word, "release.permissions", lacking, "missing")
             for p in lacking:
-                findings.append(Finding(p.line, "portion.release",
+                findings.append(p.finding("portion.release",
                                         f"{p.label}portion mark '({p.mark})' lacks {word}, which the banner "
                                         f"'{banner_text}' grants to the whole document"))
 
@@ -791,8 +796,8 @@ def explain(rollup: m.RollUp) -> str:
     said = []
     for item in rollup.parts:
         label = item.value if item.part != "level" else f"level {item.value}"
-        where = ", ".join(f"line {s.line} ({s.mark})" if s.line else f"the {s.what} ({s.mark})"
-                          for s in item.sources[:3])
+        where = ", ".join(f"{s.path + ' ' if s.path else ''}line {s.line} ({s.mark})" if s.line
+                          else f"the {s.what} ({s.mark})" for s in item.sources[:3])
         more = f" and {len(item.sources) - 3} more" if len(item.sources) > 3 else ""
         status = {"ok": "", "missing": " [not in the banner]",
                   "extra": " [the banner says more]"}[item.status]
@@ -809,7 +814,8 @@ def rollup_dict(rollup: m.RollUp | None) -> dict | None:
         return None
     return {"banner": rollup.banner, "derived": rollup.derived,
             "parts": [{"part": p.part, "value": p.value, "rule": p.rule, "status": p.status,
-                       "sources": [{"line": s.line, "mark": s.mark, "what": s.what}
+                       "sources": [{"line": s.line, "mark": s.mark, "what": s.what,
+                                    **({"path": s.path} if s.path else {})}
                                    for s in p.sources]} for p in rollup.parts]}
 
 

@@ -487,6 +487,7 @@ class BibEntry:
     id: str  # "ref-smith2020": what citations link to
     inlines: tuple[Inline, ...]
     cited_by: tuple[str, ...] = ()  # the ids of the citations of it, for links back
+    portion: str | None = None  # with portion marks: the entry's own (its `portion` field)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -716,6 +717,9 @@ class Reference:
     csl: str  # the entry as CSL JSON
     path: str  # the file it came from, for messages
     line: int | None = None
+    # Its `portion` field (BibTeX `portion = {U}`, CSL `portion: U`) as
+    # written, kept out of `csl`: the entry's mark in a portion-marked briefing.
+    portion: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -737,6 +741,7 @@ class RollUpSource:
     line: int | None
     mark: str  # as written, without brackets: "S//NF"
     what: str  # "paragraph", "title", "abbreviation CUI" ...
+    path: str | None = None  # a portion in another file (a bibliography entry's): that file
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

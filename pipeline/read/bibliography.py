@@ -222,8 +222,11 @@ class Loader:
             self.error(line, "bib.entry", "a CSL entry needs an 'id'", path=shown)
             return None
         key = str(item["id"])
-        item = {**item, "id": key}
-        return m.Reference(key=key, csl=json.dumps(item, ensure_ascii=False, default=str), path=shown, line=line)
+        # `portion` is briefing's (the entry's portion mark), not CSL's: kept apart.
+        portion = item.get("portion")
+        item = {name: csl_date(name, value) for name, value in item.items() if name != "portion"} | {"id": key}
+        return m.Reference(key=key, csl=json.dumps(item, ensure_ascii=False, default=str), path=shown, line=line,
+                           portion=None if portion is None else str(portion))
 
     # The style ----------------------------------------------------------------------
 
@@ -278,6 +281,23 @@ def dates_as_text(item: Any) -> Any:
     if isinstance(item, (dt.date, dt.datetime)):
         return item.isoformat()
     return item
+
+
+DATE_VARIABLES = frozenset(("accessed", "available-date", "event-date", "issued", "original-date",
+                            "submitted"))
+ISO_DATE = re.compile(r"(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+
+
+def csl_date(name: str, value: Any) -> Any:
+    """A date written as text or a number (`issued: 2020`, `"issued":
+    "2020-05"`), as pandoc accepts it, in the `date-parts` form citeproc-py
+    reads (it fails on the others); other text stays as a literal."""
+    if name not in DATE_VARIABLES or isinstance(value, (dict, list)) or value is None:
+        return value
+    written = str(value).strip()
+    if found := ISO_DATE.fullmatch(written):
+        return {"date-parts": [[int(part) for part in found.groups() if part]]}
+    return {"literal": written}
 
 
 # Shipped styles ----------------------------------------------------------------------

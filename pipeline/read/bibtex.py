@@ -570,5 +570,7 @@ def read(text: str, shown: str, biblatex: bool = False) -> tuple[list[m.Referenc
     entries = Parser(text).entries(found)
     problems = [Problem(shown, line, message, code="bib.syntax") for line, message in found]
     references = [m.Reference(key=entry.key, csl=json.dumps(to_csl(entry), ensure_ascii=False),
-                              path=shown, line=entry.line) for entry in entries]
+                              path=shown, line=entry.line,
+                              portion=plain(latex(entry.fields["portion"])) if "portion" in entry.fields else None)
+                  for entry in entries]
     return references, problems

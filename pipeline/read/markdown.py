@@ -30,10 +30,13 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
+from pipeline import compiled
 from pipeline import model as m
 from pipeline.problems import BriefingError, Problem, excerpt
 from pipeline.read import citations
+from pipeline.read import critic
 from pipeline.read import inlines as syntax
+from pipeline.read.critic import CriticMarkup
 from pipeline.read import placeholders, rawhtml
 from pipeline.read.abstract import read_abstract
 from pipeline.read.bibliography import load_sources
@@ -471,10 +474,12 @@ def markdown_tree(body: str, first_line: int, lang: str = "en", cites: bool = Fa
     """`cites`: read pandoc's citations (the front matter names a bibliography)."""
     # Extension objects, not names: a name makes Python-Markdown scan every
     # installed package's entry points, 20 ms of each run.
-    md = markdown.Markdown(extensions=[
-        AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(), Tabs(),
-        Footnotes(), DefListExtension(), AbbrExtension(), syntax.InlineSyntax(lang),
-        *([citations.Citations()] if cites else []), Briefing(first_line)])
+    # Set up from our settings alone: its patterns may be kept (compiled.py).
+    with compiled.recording():
+        md = markdown.Markdown(extensions=[
+            AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(),
+            Tabs(), Footnotes(), DefListExtension(), AbbrExtension(), syntax.InlineSyntax(lang), CriticMarkup(),
+            *([citations.Citations()] if cites else []), Briefing(first_line)])
     # We read the tree, never the HTML Python-Markdown would write from it.
     md.serializer = lambda root: "<div></div>"
     md.convert(body)
@@ -1166,6 +1171,14 @@ class Reader:
             return (self.inline_note(element, line, refs),)
         if element.tag == rawhtml.ANCHOR_TAG:
             return (m.Anchor(id=element.get("id", ""), line=line),)
+        if element.tag == critic.TAG:  # a reviewer's change (an error until resolved) or comment
+            kind = element.get("kind", "")
+            message = critic.said(kind, unmarked(element.get("raw", "")), unmarked(element.get("old", "")))
+            if kind == "comment":
+                self.warn("critic.comment", line, message)
+            elif kind != "highlight":
+                self.report("critic.change", line, message)
+            return () if kind == "comment" else self.inlines(element, refs)
         if element.tag == rawhtml.TEXT_TAG:
             return (m.Text(text=element.text or ""),)
         if element.tag == citations.CITE_TAG:
@@ -1431,6 +1444,10 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     later stages to report with their own; without it, they are raised here.
     A `fragment` (the abstract) leaves the bibliography to the body's reading."""
     check_shape(source, body_line)
+    # The front matter (YAML) and abbreviations' expansions are never read
+    # as Markdown: CriticMarkup there is found by its braces.
+    critic_in_front = [number for number, text in enumerate(source.lines, 1)
+                       if (number < body_line or critic.ABBREVIATION.match(text)) and critic.ANY.search(text)]
     body = "\n".join(source.lines[body_line - 1:])
     cites = bool(meta.bibliography)
     try:
@@ -1440,6 +1457,9 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     reader = Reader(source=source, md=md, positions=positions,
                     problems=[] if problems is None else problems, lang=meta.lang, cites=cites)
     reader.garbled(body_line)
+    for number in critic_in_front:  # front matter: YAML, which holds no markup
+        reader.report("critic.change", number, "CriticMarkup in the front matter or an abbreviation: "
+                      "resolve the change or comment, and take the markup out")
     notes = root.find("div[@class='footnote']")
     if notes is not None:
         root.remove(notes)

@@ -57,9 +57,7 @@ def attachment_pages(doc: m.Document, css: str, shorten) -> list[AttachmentPage]
     return pages
 
 
-# The margins of an enclosure's pages, top, right, bottom, left: its page
-# drawn, scaled to fit, between the banners (weasy/enclosures.py).
-ENCLOSURE_MARGINS_MM = (24, 15, 22, 15)
+from pipeline.render.printjob import ENCLOSURE_MARGINS_MM  # noqa: E402,F401 - named here too
 
 
 @dataclass(frozen=True)

@@ -273,7 +273,7 @@ def block(node: m.Block, ctx: Context) -> Markup:
         case m.Equation(tex=tex, id=ident, number=number):
             return ctx.macros.equation(math(tex, True, ctx), ident, number)
         case m.Bibliography(entries=entries, hanging=hanging):
-            return ctx.macros.bibliography([(entry.id, inlines(entry.inlines, ctx),
+            return ctx.macros.bibliography([(entry.id, marked(entry.portion, inlines(entry.inlines, ctx), ctx),
                                              () if ctx.printing else entry.cited_by) for entry in entries],
                                            hanging, ctx.labels)
         case m.Figure(data=data, mime=mime, alt=alt, caption=caption, id=ident, number=number,

@@ -4,7 +4,6 @@ templates, as a print job that pipeline/weasy/typeset.py hands to WeasyPrint.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
@@ -15,27 +14,7 @@ from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
 from pipeline.render.attachments import ENCLOSURE_MARGINS_MM, attachment_pages, enclosure_pages, read_checked
 from pipeline.render.html import page, stylesheets, type_styles
-
-
-@dataclass(frozen=True)
-class PrintJob:
-    """The PDF backend's product: plain data that crosses to the PDF worker,
-    where weasy/typeset.py makes the PDF of it."""
-    markup: str  # the print page, styles inline and images as data: URIs
-    path: str  # the source, for messages
-    variant: str  # of formats.PDF_VARIANTS
-    lang: str
-    classification: str
-    markings: tuple[tuple[str, str], ...]  # the markings as document properties
-    made: dt.datetime  # the build's time
-    source: str  # the Markdown, attached to a PDF/A-3
-    # PDF enclosures, appended: each one's bytes, drawn on the last pages,
-    # which the markup leaves empty for them under the enclosure's banners.
-    enclosures: tuple[bytes, ...] = ()
-    # A memo's signature block's id: weasy/signature.py puts a signature field there.
-    signature_field: str | None = None
-    # A point or talking paper: one page; more is a warning at this line.
-    page_limit: tuple[int, int | None] | None = None
+from pipeline.render.printjob import PrintJob
 
 
 def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:

@@ -16,17 +16,22 @@ from pipeline.run.limits import Worker
 
 
 def start(formats: tuple[str, ...], briefings: int, jobs: int) -> Worker | None:
-    """A worker when it can help: one briefing, the PDF and another format
-    asked for, and a core to spare. The caller stops it (limits.stopped):
-    after an error, a time limit or Ctrl-C, or when the briefing is up to date."""
-    if briefings != 1 or jobs < 2 or "pdf" not in formats or len(formats) == 1 or not spare_core():
+    """A worker when it can help: one briefing, the PDF asked for, and a
+    core to spare. The PDF alone gains too: WeasyPrint loads while this
+    process reads the source, instead of after it (`--to pdf` took 0.97 s
+    against 0.84 s for all three formats before). The caller stops it
+    (limits.stopped): after an error, a time limit or Ctrl-C, or when the
+    briefing is up to date."""
+    if briefings != 1 or jobs < 2 or "pdf" not in formats or not spare_core():
         return None
     return Worker.ahead(run, warm=warm_up)
 
 
 def warm_up() -> None:
+    from pipeline import compiled
     from pipeline.weasy.typeset import import_weasyprint
     import_weasyprint()
+    compiled.save()  # WeasyPrint's patterns, for the next worker (the command saves its own)
 
 
 def run(job):

@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 from pipeline import model as m
 from pipeline.model import walk
 from pipeline.problems import Reporter
+from pipeline.transform import cite_portions
 from pipeline.transform.ids import known_ids
 
 URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)\]]")
@@ -134,6 +135,7 @@ class Citer:
         counter = iter(range(len(visits)))
         renumbered: dict[int, int] = {}
         made: list[m.Footnote] = []
+        made_keys: dict[int, list[str]] = {}  # a note made for a citation: the keys it cites
         next_number = [0]
         current_note: list[int | None] = [None]
         cite_number = [0]
@@ -167,6 +169,7 @@ class Citer:
                 for key in keys:
                     back[key].append(f"fnref-{number}")
                 text = capitalized(linked(result.note))
+                made_keys[number] = keys
                 made.append(m.Footnote(number=-number, line=node.line,
                                        blocks=(m.Paragraph(inlines=text, line=node.line),)))
                 ref = m.FootnoteRef(number=-number, first=True, line=node.line)
@@ -192,7 +195,10 @@ class Citer:
         notes += [dataclasses.replace(note, number=-note.number) for note in made]
         footnotes = tuple(sorted(notes, key=lambda note: note.number))
 
-        entries = tuple(m.BibEntry(id=entry_ids[key], inlines=self.entry_inlines(words), cited_by=tuple(back[key]))
+        main = cite_portions.mark_notes(dataclasses.replace(main, footnotes=footnotes), made_keys, self.references)
+        footnotes = main.footnotes
+        entries = tuple(m.BibEntry(id=entry_ids[key], inlines=self.entry_inlines(words), cited_by=tuple(back[key]),
+                                   portion=self.references[key.lower()].portion if doc.meta.portion_marking else None)
                         for key, words in engine.bibliography(cited))
         bibliography = m.Bibliography(entries=entries, hanging=engine.hanging,
                                       line=doc.meta.line_of("bibliography") or 1)

@@ -18,7 +18,9 @@ With `portion_marking: true`, every piece of author text is in a portion
   they carry their own mark;
 - an abbreviation's expansion carries its own mark (`*[CUI]: (U) Controlled
   Unclassified Information`), or belongs to the portions that use it and is
-  marked as their roll-up; one with neither is an error.
+  marked as their roll-up; one with neither is an error;
+- a cited bibliography entry carries its own mark in its `portion` field
+  (transform/cite_portions.py).
 
 A mark moves out of the text into the node's `portion` field (the title's
 into Meta), so every backend shows it the same way. The rules are in
@@ -38,6 +40,7 @@ from pipeline.markings import rules as markings
 from pipeline import model as m
 from pipeline.model import walk
 from pipeline.problems import Reporter
+from pipeline.transform import cite_portions
 
 # An attempt at a mark: capitals in brackets at the very start of the text.
 MARK = re.compile(r"\(([A-Z][A-Z0-9 ,/\-]*)\)\s*")
@@ -186,15 +189,21 @@ def mark_portions(doc: m.Document, reporter: Reporter) -> m.Document:
                             block=lambda b: mark_block(b, state))
     check_code_blocks(doc, state)
     doc = mark_abbreviations(doc, state)
+    doc = cite_portions.mark_entries(doc, reporter, scheme, EXAMPLES[scheme], state.seen)
+    if meta.reference_section_title and doc.sources is not None and not meta.suppress_bibliography:
+        # The bibliography's heading, when the author words it: a portion,
+        # shown as written, mark and all.
+        state.take_text(meta.reference_section_title, meta.line_of("reference-section-title"),
+                        "reference-section-title")
     if banner is None:
         return doc
     _, rollup, findings = markings.roll_up(banner, meta.classification, state.seen)
     banner_line = meta.line_of("classification")
     for finding in findings:
         if finding.warning:
-            reporter.warning(finding.line or banner_line, finding.code, finding.message)
+            reporter.warning(finding.line or banner_line, finding.code, finding.message, path=finding.path)
         else:
-            reporter.error(finding.line or banner_line, finding.code, finding.message)
+            reporter.error(finding.line or banner_line, finding.code, finding.message, path=finding.path)
     return dataclasses.replace(doc, rollup=rollup)
 
 

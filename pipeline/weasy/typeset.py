@@ -1,8 +1,9 @@
 """Typeset a print job with WeasyPrint: the only module that imports it.
 
 A `PrintJob` is plain data (the print markup and what the PDF's metadata
-needs), made from the document by render_pdf. So a PDF worker forked at
-the start of a build (pipeline/run/worker.py) imports nothing but
+needs), made from the document by render/pdf.py and defined in
+render/printjob.py, which imports nothing of the pipeline. So a PDF worker
+forked at the start of a build (pipeline/run/worker.py) imports nothing but
 WeasyPrint and this module while the build reads the source, and then
 receives the job, small and quick to pickle.
 """
@@ -10,19 +11,17 @@ receives the job, small and quick to pickle.
 from __future__ import annotations
 
 import ctypes.util
-import importlib
 import logging
 import re
 import sys
-import types
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from pipeline import collector
+from pipeline import collector, lazy
+from pipeline.lazy import Deferred  # noqa: F401 - the placeholder's kind, for tests
 from pipeline.weasy import hyphenation
 from pipeline.weasy import line_breaks
 from pipeline.weasy import page_styles
@@ -32,8 +31,7 @@ from pipeline.weasy.enclosures import draw_enclosures
 from pipeline.weasy.signature import add_signature_field
 from pipeline.weasy.versions import Need, Patch
 from pipeline.problems import BriefingError, Problem
-from pipeline.render.attachments import ENCLOSURE_MARGINS_MM
-from pipeline.render.pdf import PrintJob
+from pipeline.render.printjob import ENCLOSURE_MARGINS_MM, PrintJob
 
 CARRIES_SOURCE = ("pdf/a-3b",)  # of formats.PDF_VARIANTS
 
@@ -226,42 +224,8 @@ DEFERRAL = Patch("deferred fontTools modules", written_for={"weasyprint": "70.0"
                  needs=(), cost="each PDF build loads WeasyPrint more slowly")
 
 
-@contextmanager
-def deferred_modules() -> Iterator[None]:
-    placeholders = {name: Deferred(name, names) for name, names in DEFERRED.items()
-                    if name not in sys.modules}
-    sys.modules.update(placeholders)
-    try:
-        yield
-    finally:  # those who import them later get the real modules
-        for name, placeholder in placeholders.items():
-            if sys.modules.get(name) is placeholder:
-                del sys.modules[name]
-
-
-class Deferred(types.ModuleType):
-    """Stands for a module until one of its attributes is read, or one of
-    `functions` is called: the real module is imported then, and answers."""
-
-    def __init__(self, name: str, functions: tuple[str, ...]) -> None:
-        super().__init__(name)
-        for function in functions:
-            setattr(self, function, self.later(function))
-
-    def later(self, function: str):
-        def call(*args, **kwargs):
-            return getattr(self.real(), function)(*args, **kwargs)
-        return call
-
-    def real(self) -> types.ModuleType:
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
-        return importlib.import_module(self.__name__)
-
-    def __getattr__(self, name: str):
-        if name.startswith("__"):  # the import system asking (`__path__`): not a use
-            raise AttributeError(name)
-        return getattr(self.real(), name)
+def deferred_modules():
+    return lazy.deferred(DEFERRED)
 
 
 def offline_fetcher(weasyprint):

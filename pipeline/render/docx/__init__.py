@@ -42,6 +42,7 @@ from pipeline.render.docx.package import (append_body, clear_body, core_properti
 from pipeline.render.docx.memo import OFFICE_SYMBOL, closing_xml, head_xml, memo_page
 from pipeline.render.docx.pages import fill_page_numbers
 from pipeline.render.docx.reference import clean_reference
+from pipeline.render.docx.roundtrip import add_hints, hints, marking_properties
 from pipeline.render.docx.page import add_watermark, page_break, page_setup, short_title
 from pipeline.render.docx.sections import close_sections
 from pipeline.render.docx.state import State, Where, environment, start
@@ -117,4 +118,6 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
                                       ("Organization", meta.organization or ""),
                                       *([("DocumentDate", meta.date)] if meta.date else []),
                                       *([(OFFICE_SYMBOL, meta.memo.office_symbol)]
-                                        if meta.memo and meta.memo.office_symbol else [])])
+                                        if meta.memo and meta.memo.office_symbol else []),
+                                      *marking_properties(meta)])
+    add_hints(state.package, hints(doc, ctx.labels))  # what `briefing import` needs back

@@ -17,7 +17,7 @@ REFERENCES_ID = "references-title"  # as the HTML's (transform/ids.py reserves i
 def entries_xml(block: Bibliography, env: Env, state: State) -> list:
     out = []
     for entry in block.entries:
-        p = paragraph(env, state, "Bibliography", entry.inlines)
+        p = paragraph(env, state, "Bibliography", entry.inlines, portion=entry.portion)
         bookmark(p, bookmark_name(entry.id), state.bookmark_id())
         out.append(p)
     return out

@@ -8,6 +8,7 @@ passed down the walk and spent by `run`.
 
 from __future__ import annotations
 
+import re
 from typing import assert_never
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -88,10 +89,17 @@ def inline_xml(inline: Inline, env: Env, state: State, marks: frozenset[str]) ->
             return bookmarked([], bookmark_name(ident), state.bookmark_id())
         case Math(tex=tex, display=display):
             return math_xml(tex, display, env, state)
-        case Cite(children=children):  # as the style words it, its items links to their entries
-            return inlines_xml(children, env, state, marks)
+        case Cite(children=children, id=ident):  # as the style words it, its items links to their entries
+            words = inlines_xml(children, env, state, marks)
+            # A hidden bookmark round it: what `briefing import` writes back as the citation.
+            return bookmarked(words, cite_bookmark(ident), state.bookmark_id()) if ident and words else words
         case _:
             assert_never(inline)
+
+
+def cite_bookmark(ident: str) -> str:
+    """The hidden bookmark (a leading `_`) round a citation's words."""
+    return "_Cite_" + re.sub(r"\W", "_", ident, flags=re.ASCII)[:30]
 
 
 def run(state: State, text: str, marks: frozenset[str]):
