@@ -172,3 +172,36 @@ def closing_xml(memo: model.Memo, env: Env, state: State, date: str | None = Non
             out.append(paragraph(env, state, "Memo Distribution Heading", (Text(text=heading),)))
             out.extend(paragraph(env, state, "Memo Distribution", (Text(text=line),)) for line in lines)
     return out
+
+
+def import_hints(meta: model.Meta) -> dict:
+    """A staff product's front-matter keys as `briefing import` writes them
+    back (render/docx/roundtrip.py keeps them in the hints' "front"): the
+    type, the subject (the title, with its mark) and each typed key the
+    memo has, the way read/staff.py reads it."""
+    memo = meta.memo
+    if memo is None:
+        return {}
+    subject = f"({meta.title_portion}) {meta.title}" if meta.title_portion else meta.title
+    sig = memo.signature
+    pairs: list[tuple[str, object]] = [
+        ("type", memo.kind), ("subject", subject), ("letterhead", list(memo.letterhead)),
+        ("office_symbol", memo.office_symbol), ("memo_for", list(memo.memo_for)), ("from", memo.sender),
+        ("references", list(memo.references)),
+        ("signature", {key: getattr(sig, key) for key in ("name", "rank", "branch", "title")
+                       if getattr(sig, key)} if sig else None),
+        ("distribution_list", list(memo.distribution)), ("cf", list(memo.cf)),
+        ("prepared_by", list(memo.prepared_by)), ("approved_by", list(memo.approved_by))]
+    return {key: value for key, value in pairs if value not in (None, "", [])}
+
+
+def without_references(doc: model.Document) -> tuple[model.Block, ...]:
+    """The body's blocks without a memo's references (transform/staff.py
+    makes them paragraph 1 from the front matter's `references`, which the
+    import writes back as that key, not as body)."""
+    if doc.meta.memo is None or not doc.meta.memo.references or len(doc.blocks) < 2:
+        return doc.blocks
+    lead, listed = doc.blocks[:2]
+    if isinstance(lead, model.Paragraph) and isinstance(listed, model.ListBlock):
+        return doc.blocks[2:]
+    return doc.blocks
