@@ -187,9 +187,10 @@ def front_matter(read: Read, front: Front, labels: dict[str, str], ours: bool, t
                 "reference_section_title", "suppress_bibliography", "enclosures"):
         if key in hints:
             found[key] = hints[key]
-    if isinstance(found.get("enclosures"), list):  # one only listed (a memo's Encl) is its title
+    enclosures = found.get("enclosures")
+    if isinstance(enclosures, list):  # one only listed (a memo's Encl) is its title
         found["enclosures"] = [item["title"] if isinstance(item, dict) and not item.get("file")
-                               and isinstance(item.get("title"), str) else item for item in found["enclosures"]]
+                               and isinstance(item.get("title"), str) else item for item in enclosures]
     if abstract:
         found["abstract"] = abstract
     staff_front(found, read.hints, props, staff or Staff())

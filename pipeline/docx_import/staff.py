@@ -54,10 +54,10 @@ def staff_body(head: list[Para], body: list, hints: dict, labels: dict[str, str]
     body = [b for b in body if not (isinstance(b, Para) and b.style.lower() in CLOSING_STYLES)]
     if "references" in staff_hints(hints) and body and isinstance(body[0], Para) \
             and body[0].numbering is not None and REFERENCES.match(words(body[0].inlines).strip()):
-        lead = body[0]
+        numbered, level = body[0].numbering
         index = 1
         while index < len(body) and isinstance(item := body[index], Para) and item.numbering is not None \
-                and item.numbering[0] == lead.numbering[0] and item.numbering[1] > lead.numbering[1]:
+                and item.numbering[0] == numbered and item.numbering[1] > level:
             found.references.append(" ".join(words(item.inlines).split()))
             index += 1
         if found.references:
