@@ -294,11 +294,15 @@ def run(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     # First of all, before the pipeline loads: a worker that imports
-    # WeasyPrint meanwhile, to typeset a lone briefing's PDF.
+    # WeasyPrint meanwhile, to typeset a lone briefing's PDF; for a batch
+    # too when its manifest shows one source alone changed (a quick look,
+    # standard library only; the batch stops it should more need building).
     from pipeline.run import worker as pdf_worker
     from pipeline.run.limits import stopped
+    from pipeline.run.manifest import one_changed
 
-    with stopped(pdf_worker.start(args.to, briefings=len(args.files), jobs=args.jobs)) as pdf_job:
+    ahead = len(args.files) == 1 or (not args.force and one_changed(args.files, args.out))
+    with stopped(pdf_worker.start(args.to, briefings=1, jobs=args.jobs) if ahead else None) as pdf_job:
         return build_files(args, pdf_job)
 
 

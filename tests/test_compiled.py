@@ -61,12 +61,10 @@ def test_a_broken_cache_is_compiled_again_and_replaced(tmp_path):
 
 def test_a_kept_pattern_is_the_pattern_re_compiles():
     """Pattern equality compares the compiled program, flags and groups."""
-    from re import _compiler, _parser  # noqa: F401
-    import _sre
     for pattern, flags in [(r"(?P<a>x)(?:y|z)+?\b", 0), (r"^\s*#{1,6}(?!#)", re.M), (r"[à-ÿ]+", re.I),
                            (rb"\x00+(?P<n>\d{2,})", 0), (r"(?x) a  b  # comment", 0)]:
-        program = compiled.program(pattern, flags)
-        assert _sre.compile(pattern, *program) == compiled.REAL_COMPILE(pattern, flags)
+        assert compiled.compiled_from(pattern, compiled.program(pattern, flags)) == compiled.REAL_COMPILE(
+            pattern, flags)
 
 
 def test_a_briefings_words_never_reach_the_cache(tmp_path):

@@ -43,6 +43,10 @@ BATCH_RUNS = int(os.environ.get("BENCH_BATCH_RUNS", "3"))
 SCALE_RUNS = int(os.environ.get("BENCH_SCALE_RUNS", "3"))  # the 300 and 1,000 pages
 SAVES = int(os.environ.get("BENCH_SAVES", "10"))
 ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "singles,scaling,watch,batch,limits").split(",")))
+# Another checkout (the code before a change) to run beside this one, command
+# for command, taking turns: what the change bought, under the same load.
+BASELINE = os.environ.get("BENCH_BASELINE")
+NO_LIMIT = ["--time-limit", "86400"]  # a loaded machine takes minutes over 1,000 pages
 BATCH = 20
 LONG_COPIES = 9  # copies of the seed's body that make about 74 pages
 SCALE_COPIES = {"300 pages": 38, "1,000 pages": 126}  # about 7.9 pages a copy
@@ -186,9 +190,22 @@ def ratio(label: str, name: str, value: float, target: str) -> None:
     print(f"{label:<14} {name:<44} {value:>6.2f}   target {target}")
 
 
+def before(command: list[str], out: Path) -> list[str]:
+    """`command` run with the baseline's code, its cache folder and output folder."""
+    moved = [str(out / "before") if part == str(out) else part for part in command]
+    return ["env", f"PYTHONPATH={BASELINE}", f"XDG_CACHE_HOME={out / 'cache-before'}", *moved]
+
+
+def with_baseline(commands: dict[str, list[str]], out: Path) -> dict[str, list[str]]:
+    """Each of our commands, and its twin on the baseline's code."""
+    twins = {f"before: {name}": before(command, out) for name, command in commands.items()
+             if name.startswith("briefing") or name == "all three"}
+    return {**commands, **twins} if BASELINE else commands
+
+
 def pages(briefing: list[str], source: Path, out: Path, env: dict[str, str]) -> int:
     report = out / "pages.json"
-    subprocess.run([*briefing, str(source), "--to", "pdf", "--out", str(out), "--force",
+    subprocess.run([*briefing, str(source), "--to", "pdf", "--out", str(out), "--force", *NO_LIMIT,
                     "--report", str(report)], env=env, check=True, capture_output=True)
     return json.loads(report.read_text())["briefings"][0]["pages"]
 
@@ -216,8 +233,8 @@ print(statistics.median(times))
 
 
 def warm_seconds(source: Path, fmt: str, out: Path, env: dict[str, str]) -> float:
-    result = subprocess.run([sys.executable, "-c", WARM, str(source), str(out / "warm"), fmt, str(RUNS)],
-                            env=env, check=True, capture_output=True, text=True)
+    command = [sys.executable, "-c", WARM, str(source), str(out / "warm"), fmt, str(RUNS)]
+    result = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
     return float(result.stdout.split()[-1])
 
 
@@ -239,7 +256,7 @@ def singles(briefing: list[str], pandoc: str, out: Path, env: dict[str, str]) ->
             "pandoc docx": [pandoc, str(source), "-s", "-o", str(out / "p.docx")],
             "pandoc html": [pandoc, str(source), "-s", "-o", str(out / "p.html")],
         }
-        runs = interleaved(commands, env, RUNS)
+        runs = interleaved(with_baseline(commands, out), env, RUNS)
         for name, run in runs.items():
             row(label, name, *run)
         times = {name: run.seconds for name, run in runs.items()}
@@ -247,6 +264,9 @@ def singles(briefing: list[str], pandoc: str, out: Path, env: dict[str, str]) ->
         for fmt in ("docx", "html"):
             times[f"warm {fmt}"] = warm_seconds(source, fmt, out, env)
             row(label, f"briefing {fmt}, warm process", times[f"warm {fmt}"])
+            if BASELINE:
+                times[f"before: warm {fmt}"] = warm_seconds(source, fmt, out, {**env, "PYTHONPATH": BASELINE})
+                row(label, f"before: briefing {fmt}, warm process", times[f"before: warm {fmt}"])
         ratio(label, "all three / pandoc pdf", times["briefing pdf+docx+html"]
               / times["pandoc pdf (weasyprint)"], "<= 0.55")
         ratio(label, "all three / pandoc pdf, CPU seconds", cpu["briefing pdf+docx+html"]
@@ -257,8 +277,14 @@ def singles(briefing: list[str], pandoc: str, out: Path, env: dict[str, str]) ->
         ratio(label, "html / pandoc html", times["briefing html"] / times["pandoc html"], "<= 1.2")
         ratio(label, "docx warm / pandoc docx", times["warm docx"] / times["pandoc docx"], "<= 0.5")
         ratio(label, "html warm / pandoc html", times["warm html"] / times["pandoc html"], "<= 0.5")
+        for name in (n for n in commands if n.startswith("briefing") and BASELINE):
+            ratio(label, f"{name.removeprefix('briefing ')}: now / before", times[name]
+                  / times[f"before: {name}"], "-")
+            ratio(label, f"{name.removeprefix('briefing ')}: now / before, CPU", cpu[name]
+                  / cpu[f"before: {name}"], "-")
         print()
-        scale[label] = (count, runs["briefing pdf+docx+html"], runs["pandoc pdf (weasyprint)"])
+        scale[label] = (count, runs["briefing pdf+docx+html"], runs["pandoc pdf (weasyprint)"],
+                        runs.get("before: briefing pdf+docx+html"))
     return scale
 
 
@@ -270,15 +296,15 @@ def scaling(briefing: list[str], pandoc: str, out: Path, env: dict[str, str],
     for label, copies in SCALE_COPIES.items():
         source = synthetic(SEED, copies, out / f"scale-{copies}.md")
         count = pages(briefing, source, out, env)
-        commands = {"all three": [*briefing, str(source), "--out", str(out), "--force"],
+        commands = {"all three": [*briefing, str(source), "--out", str(out), "--force", *NO_LIMIT],
                     "pandoc": [pandoc, str(source), "-s", "--pdf-engine=weasyprint", "-o", str(out / "p.pdf")]}
-        results = interleaved(commands, env, SCALE_RUNS, warm=False)
-        rows[label] = (count, results["all three"], results["pandoc"])
+        results = interleaved(with_baseline(commands, out), env, SCALE_RUNS, warm=False)
+        rows[label] = (count, results["all three"], results["pandoc"], results.get("before: all three"))
     print(f"{'pages':>6} {'all three s':>12} {'CPU s':>7} {'MB':>6} {'pandoc pdf s':>13} {'CPU s':>7} "
           f"{'MB':>6} {'ratio':>6} {'ms/page more':>13} {'CPU ms/page':>12} {'MB/page more':>13}")
     previous: tuple[int, Run] | None = None
     marginal_time, marginal_cpu, marginal_memory = [], [], []
-    for count, ours, theirs in sorted(rows.values(), key=lambda r: r[0]):
+    for count, ours, theirs, _ in sorted(rows.values(), key=lambda r: r[0]):
         more = ""
         if previous:
             added = count - previous[0]
@@ -289,6 +315,11 @@ def scaling(briefing: list[str], pandoc: str, out: Path, env: dict[str, str],
         print(f"{count:>6} {ours.seconds:>12.2f} {ours.cpu:>7.2f} {ours.peak:>6} {theirs.seconds:>13.2f} "
               f"{theirs.cpu:>7.2f} {theirs.peak:>6} {ours.seconds / theirs.seconds:>6.2f} {more}")
         previous = (count, ours)
+    if BASELINE:
+        print(f"{'pages':>6} {'before: all three s':>20} {'CPU s':>7} {'MB':>6} {'now / before':>13} {'CPU':>6} {'MB':>6}")
+        for count, ours, _, was in sorted(rows.values(), key=lambda r: r[0]):
+            print(f"{count:>6} {was.seconds:>20.2f} {was.cpu:>7.2f} {was.peak:>6} {ours.seconds / was.seconds:>13.2f} "
+                  f"{ours.cpu / was.cpu:>6.2f} {ours.peak / was.peak:>6.2f}")
     largest = max(rows.values(), key=lambda r: r[0])
     ratio("scaling", f"peak MB at {largest[0]} pages, all processes", largest[1].peak, "<= 450")
     if len(marginal_time) > 1:
@@ -322,6 +353,7 @@ def watch_latency(briefing_bin: Path, source: Path, out: Path, env: dict[str, st
         for line in process.stdout:  # type: ignore[union-attr]
             if line.startswith("serving "):
                 url = line.split()[1] + f"{watched.stem}.html"
+                version_url = line.split()[1] + "__briefing/version"
                 break
         else:
             raise SystemExit("bench: watch stopped before serving")
@@ -329,6 +361,8 @@ def watch_latency(briefing_bin: Path, source: Path, out: Path, env: dict[str, st
         pdf = built / f"{watched.stem}.pdf"
         html_times, pdf_times = [], []
         for save in range(SAVES):
+            with urllib.request.urlopen(version_url) as answer:
+                version = answer.read().decode()
             marker = f"save-{save}-{time.time_ns()}"
             before = pdf.stat().st_ino if "pdf" in to else None
             changed = re.sub(r"^title: (.*)$", rf"title: \1 {marker}", text, count=1, flags=re.M)
@@ -341,12 +375,21 @@ def watch_latency(briefing_bin: Path, source: Path, out: Path, env: dict[str, st
                 if now - saved > 300:
                     raise SystemExit("bench: watch did not show a save within 300 s")
                 if seen_html is None:
-                    with urllib.request.urlopen(url) as answer:
-                        if marker.encode() in answer.read():
-                            seen_html = time.perf_counter() - saved
+                    # As the page's own script asks: the version, answered when
+                    # it changes (a server that does not wait answers at once).
+                    with urllib.request.urlopen(f"{version_url}?since={version}", timeout=60) as answer:
+                        now_version = answer.read().decode()
+                    if now_version != version:
+                        version = now_version
+                        with urllib.request.urlopen(url) as answer:
+                            if marker.encode() in answer.read():
+                                seen_html = time.perf_counter() - saved
+                    else:
+                        time.sleep(0.005)
                 if before is not None and seen_pdf is None and pdf.stat().st_ino != before:
                     seen_pdf = time.perf_counter() - saved
-                time.sleep(0.005)
+                if seen_html is not None:
+                    time.sleep(0.005)
             html_times.append(seen_html)
             if seen_pdf is not None:
                 pdf_times.append(seen_pdf)
@@ -367,6 +410,12 @@ def watching(out: Path, env: dict[str, str]) -> None:
             ratio(f"watch {label}", f"--to {to}: page shows the save, s", html, html_target or "-")
             if pdf is not None:
                 ratio(f"watch {label}", f"--to {to}: PDF replaced, s", pdf, pdf_target or "-")
+            if BASELINE:  # one watcher after the other: the load may differ between them
+                was = {**env, "PYTHONPATH": BASELINE, "XDG_CACHE_HOME": str(out / "cache-before")}
+                html_was, pdf_was = watch_latency(BIN / "briefing", source, out / "before", was, to)
+                ratio(f"watch {label}", f"before: --to {to}: page shows the save, s", html_was, "-")
+                if pdf_was is not None:
+                    ratio(f"watch {label}", f"before: --to {to}: PDF replaced, s", pdf_was, "-")
     print()
 
 

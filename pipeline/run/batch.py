@@ -12,6 +12,7 @@ builds 10 briefings of 8 pages or 20.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 import traceback
@@ -21,10 +22,9 @@ from typing import NamedTuple
 
 from pipeline import __version__
 from pipeline.problems import BriefingError, Problem
-from pipeline import collector
+from pipeline import collector, compiled
 from pipeline.run.build import Made, Options, make, write, write_atomic
-from pipeline.run.crew import Crashed, Crew, Lost
-from pipeline.run.limits import stopped
+from pipeline.run.crew import Crashed, Crew, Early, Lost, tell
 from pipeline.run.manifest import Manifest, digest_file, settings_digest
 from pipeline.run.outcome import Outcome
 
@@ -36,7 +36,8 @@ TASKS_PER_WORKER = 50
 
 def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
                done: Callable[[Outcome], None] = lambda _: None, pdf_job=None,
-               said: Callable[[Problem], None] = lambda _: None, warm: bool = False) -> list[Outcome]:
+               said: Callable[[Problem], None] = lambda _: None, warm: bool = False,
+               early: Callable[[Path, bytes], None] | None = None) -> list[Outcome]:
     """Build every source that needs it with up to `jobs` processes; call
     `done` as each finishes; return the outcomes in the order of `sources`.
     Nothing that goes wrong with one briefing stops the others: it fails,
@@ -47,28 +48,47 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
     time limit always holds; this process writes every file. A lone
     briefing may typeset its PDF in `pdf_job`, a pdf_worker the caller
     started (or one started here), on the chance that it needs building; it
-    is stopped in any case. `warm`: warm this process up (warm_up) before
-    forking, for a caller that builds again and again (watch)."""
+    is stopped in any case (at once when a batch has none or several
+    briefings to build). `warm`: warm this process up (warm_up) before
+    forking, for a caller that builds again and again (watch). `early`:
+    given each briefing's HTML as soon as it is made, before its PDF (and
+    before anything is written), for watch's preview."""
     from pipeline.run import worker as pdf_worker
 
     pdf_job = pdf_job or pdf_worker.start(options.formats, briefings=len(sources), jobs=jobs)
-    with stopped(pdf_job):
+    with contextlib.ExitStack() as stack:
+        stack.callback(lambda: pdf_job and pdf_job.stop())
         manifest = Manifest(options.out_dir)
         settings = settings_digest(options, options.templates.folders, __version__)
         outcomes: dict[Path, Outcome] = {}
         stale: dict[Path, str | None] = {}
+        digests = {source: digest_file(source) for source in sources}
+        # A lone stale briefing of a batch gets a PDF worker too, as a lone
+        # briefing does: started as soon as its source is found changed (a
+        # look at the sources' hashes alone), while the outputs of the
+        # others are checked. Should more than one turn out stale, it is
+        # stopped unused: the batch's processes keep both cores busy.
+        if len(sources) > 1:
+            changed = [s for s in sources if force or not manifest.same_source(s, digests[s], settings)]
+            if len(changed) == 1:
+                pdf_job = pdf_job or pdf_worker.start(options.formats, briefings=1, jobs=jobs)
+            elif pdf_job is not None:  # started ahead by the command: not needed after all
+                pdf_job.stop()
+                pdf_job = None
         for source in sources:
             started = time.perf_counter()
-            digest = digest_file(source)
-            outcome = None if force else cached(source, manifest, digest, settings, started)
+            outcome = None if force else cached(source, manifest, digests[source], settings, started)
             if outcome:
                 outcomes[source] = outcome
                 done(outcome)
             else:
-                stale[source] = digest
+                stale[source] = digests[source]
+        if len(stale) > 1 and pdf_job is not None:
+            pdf_job.stop()
+            pdf_job = None
         if stale:
             try:
-                for outcome in build_stale(stale, manifest, settings, options, jobs, pdf_job, warm):
+                for outcome in build_stale(stale, manifest, settings, options, jobs, pdf_job, warm, early):
                     outcomes[outcome.source] = outcome
                     done(outcome)
             finally:  # also after Ctrl-C: what was written is recorded
@@ -109,19 +129,24 @@ class Result(NamedTuple):
 
 
 def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str, options,
-                jobs: int, pdf_job=None, warm: bool = False) -> Iterator[Outcome]:
+                jobs: int, pdf_job=None, warm: bool = False,
+                early: Callable[[Path, bytes], None] | None = None) -> Iterator[Outcome]:
     sources = list(stale)
     processes = min(jobs, len(sources))
     if warm:
         warm_up(options.formats)
     elif processes > 1:
         preload(options.formats)
-    maker = Maker(options, pdf_job if len(sources) == 1 else None)
+    maker = Maker(options, pdf_job if len(sources) == 1 else None, early=early is not None)
     # A process imports what it needs before its first briefing's clock starts.
     needed = tuple(f for f in options.formats if not (f == "pdf" and maker.pdf_job))
     with Crew(maker, size=processes, seconds=options.time_limit, tasks_per_process=TASKS_PER_WORKER,
-              warm=functools.partial(preload, needed)) as crew:
+              warm=functools.partial(preload, needed), early=early is not None) as crew:
         for source, answer in crew.run(sources):
+            if isinstance(answer, Early):
+                if early is not None:
+                    early(source, answer.value)
+                continue
             result = answer if isinstance(answer, Result) else unanswered(source, answer)
             yield written(result, stale[source], manifest, settings)
 
@@ -174,22 +199,24 @@ class Maker:
     freeing what the briefing before it left (collector.tidy), so a
     process's memory stays flat over a long batch."""
 
-    def __init__(self, options, pdf_job=None) -> None:
-        self.options, self.pdf_job, self.made = options, pdf_job, 0
+    def __init__(self, options, pdf_job=None, early: bool = False) -> None:
+        self.options, self.pdf_job, self.made, self.early = options, pdf_job, 0, early
 
     def __call__(self, source: Path) -> Result:
         if self.made:
             collector.tidy()
         self.made += 1
         pdf_job, self.pdf_job = self.pdf_job, None  # a worker typesets one PDF
-        return make_one(source, self.options, pdf_job)
+        result = make_one(source, self.options, pdf_job, tell if self.early else None)
+        compiled.save()  # what this process compiled (its imports, Python-Markdown's set-up), for the next
+        return result
 
 
-def make_one(source: Path, options, pdf_job=None) -> Result:
+def make_one(source: Path, options, pdf_job=None, early: Callable[[bytes], None] | None = None) -> Result:
     """One briefing rendered in memory; whatever goes wrong, a Result."""
     started = time.perf_counter()
     try:
-        made = make(source, options, pdf_job)
+        made = make(source, options, pdf_job, early)
     except BriefingError as error:
         return Result(source, None, error.problems, time.perf_counter() - started)
     except Exception as error:  # noqa: BLE001 - this briefing fails, the others go on

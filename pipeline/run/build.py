@@ -127,16 +127,22 @@ def typeset(job, reporter: Reporter) -> Rendered:
 
 
 def render_formats(doc: m.Document, options: Options, reporter: Reporter,
-                   pdf_job: Worker | None = None) -> dict[str, Rendered]:
+                   pdf_job: Worker | None = None,
+                   early: Callable[[bytes], None] | None = None) -> dict[str, Rendered]:
     """Every asked-for format, in memory; the PDF by `pdf_job` when given
-    (see pipeline/run/worker.py), while this process makes the others."""
+    (see pipeline/run/worker.py), while this process makes the others.
+    `early` is given the HTML as soon as it is made, which is then first,
+    before the PDF's print job: `watch` shows it while the PDF is made."""
     ctx = context(doc, options)
     results: dict[str, Rendered] = {}
+    if early is not None and "html" in options.formats:
+        results["html"] = render(doc, "html", ctx, reporter)
+        early(results["html"].data)
     if pdf_job:
         from pipeline.render import pdf
         pdf_job.give(pdf.render(doc, ctx, reporter))
     for fmt in options.formats:
-        if not (fmt == "pdf" and pdf_job):
+        if fmt not in results and not (fmt == "pdf" and pdf_job):
             results[fmt] = render(doc, fmt, ctx, reporter)
     if pdf_job:
         try:
@@ -151,9 +157,11 @@ def render_formats(doc: m.Document, options: Options, reporter: Reporter,
     return {fmt: results[fmt] for fmt in options.formats}
 
 
-def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
+def make(path: Path, options: Options, pdf_job: Worker | None = None,
+         early: Callable[[bytes], None] | None = None) -> Made:
     """Read, transform and render one source, in memory; write nothing. The
-    PDF is made by `pdf_job` when one is given (see pipeline/run/worker.py)."""
+    PDF is made by `pdf_job` when one is given (see pipeline/run/worker.py);
+    `early` is given the HTML first (render_formats)."""
     from pipeline.markings.rules import rollup_dict
 
     files = targets(path, options.formats, options.out_dir)
@@ -164,7 +172,7 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None) -> Made:
     reporter = Reporter(str(path), options.silenced)
     doc = load(path, reporter)
     read = figures(doc)
-    results = render_formats(doc, options, reporter, pdf_job)
+    results = render_formats(doc, options, reporter, pdf_job, early)
     if options.fail_on_warning:
         reporter.fail_on_warnings()  # once rendered: the backends' warnings count too
     rendered = figures(doc)

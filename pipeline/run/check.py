@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.problems import BriefingError, Problem, Reporter
-from pipeline.run.crew import Crew, Lost
+from pipeline.run.crew import Crashed, Crew, Lost
 from pipeline.run.outcome import Outcome
 
 
@@ -84,7 +84,7 @@ def check_many(paths: list[Path], checking: Checking, seconds: float) -> Iterato
             elif isinstance(answer, Lost):
                 code = "build.time-limit" if answer.limit is not None else "build.lost"
                 yield Checked(path, (Problem(str(path), None, answer.describe(), code=code),), failed=True)
-            else:
+            elif isinstance(answer, Crashed):
                 said = Problem(str(path), None, f"internal error: {answer.error} (run with --debug "
                                "for details)", code="build.internal")
                 yield Checked(path, (said,), failed=True, details=answer.details)

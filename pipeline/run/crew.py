@@ -36,6 +36,24 @@ class Ready:
 
 
 @dataclass(frozen=True)
+class Early:
+    """What a task said before its answer (`tell`): in `watch`, the HTML
+    of a briefing, shown while its PDF is still being made."""
+    value: Any
+
+
+# In a crew process whose crew listens (Crew(early=True)): where `tell` sends.
+TOLD: Any = None
+
+
+def tell(value: Any) -> None:
+    """From inside a task: send `value` to the crew's runner now, before
+    the answer; nothing when no one listens (or outside a crew)."""
+    if TOLD is not None:
+        TOLD.send(("early", value))
+
+
+@dataclass(frozen=True)
 class Lost:
     """A task that gave no answer: stopped at its time limit, or its process
     ended (killed from outside, or by a crash in native code)."""
@@ -67,12 +85,13 @@ class Crashed:
 class Member:
     """One process of the crew, and the task it is on."""
 
-    def __init__(self, task: Callable[[Any], Any], warm: Callable[[], Any] | None) -> None:
+    def __init__(self, task: Callable[[Any], Any], warm: Callable[[], Any] | None, early: bool = False) -> None:
         from multiprocessing import get_context
 
         context = get_context("fork")
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=serve, args=(theirs, task, os.getpid(), warm), daemon=True)
+        self.process = context.Process(target=serve, args=(theirs, task, os.getpid(), warm, early),
+                                       daemon=True)
         self.process.start()
         theirs.close()
         self.ready = False  # warmed up: the clock of its task runs
@@ -120,11 +139,14 @@ class Crew(Generic[T, R]):
     """Up to `size` forked processes running `task(item)` for each item,
     each task within `seconds`. `run(items)` yields (item, answer) as they
     finish; the answer is the task's value, a Lost or a Crashed. Leaving the
-    `with` block ends every process, busy or not."""
+    `with` block ends every process, busy or not. With `early`, what a task
+    says with `tell` before its answer comes as (item, Early(value)) too."""
 
     def __init__(self, task: Callable[[T], R], *, size: int, seconds: float,
-                 tasks_per_process: int = 50, warm: Callable[[], Any] | None = None) -> None:
+                 tasks_per_process: int = 50, warm: Callable[[], Any] | None = None,
+                 early: bool = False) -> None:
         self.task, self.size, self.seconds, self.warm = task, max(1, size), seconds, warm
+        self.early = early
         self.tasks_per_process = tasks_per_process
         self.idle: list[Member] = []
         self.busy: list[Member] = []
@@ -135,7 +157,7 @@ class Crew(Generic[T, R]):
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def run(self, items: Iterable[T]) -> Iterator[tuple[T, R | Lost | Crashed]]:
+    def run(self, items: Iterable[T]) -> Iterator[tuple[T, R | Lost | Crashed | Early]]:
         waiting = deque(items)
         while waiting or self.busy:
             while waiting and len(self.busy) < self.size:
@@ -144,13 +166,13 @@ class Crew(Generic[T, R]):
 
     def start(self, item: T) -> None:
         while True:
-            member = self.idle.pop() if self.idle else Member(self.task, self.warm)
+            member = self.idle.pop() if self.idle else Member(self.task, self.warm, self.early)
             if member.give(item, self.seconds):
                 self.busy.append(member)
                 return
             member.kill()  # died while idle: another takes the task
 
-    def collect(self) -> list[tuple[T, R | Lost | Crashed]]:
+    def collect(self) -> list[tuple[T, R | Lost | Crashed | Early]]:
         """Wait for the first answer, end or deadline; what it brought."""
         from multiprocessing.connection import wait
 
@@ -162,7 +184,7 @@ class Crew(Generic[T, R]):
         for member in [m for m in self.idle if m.process.sentinel in ready]:
             self.idle.remove(member)  # killed while idle: nothing lost
             member.kill()
-        finished: list[tuple[T, R | Lost | Crashed]] = []
+        finished: list[tuple[T, R | Lost | Crashed | Early]] = []
         for member in list(self.busy):
             if member.connection in ready or member.process.sentinel in ready:
                 if not isinstance(answer := self.answer(member), Ready):
@@ -173,8 +195,9 @@ class Crew(Generic[T, R]):
                 finished.append((member.item, Lost(time.monotonic() - member.started, limit=self.seconds)))
         return finished
 
-    def answer(self, member: Member) -> R | Lost | Crashed | Ready:
-        """What the process said: its answer (it is then free), or Ready."""
+    def answer(self, member: Member) -> R | Lost | Crashed | Ready | Early:
+        """What the process said: its answer (it is then free), Ready, or
+        Early (the task goes on)."""
         try:
             kind, value = member.connection.recv()
         except (EOFError, OSError):
@@ -185,6 +208,8 @@ class Crew(Generic[T, R]):
             member.ready = True
             member.clock()
             return Ready()
+        if kind == "early":
+            return Early(value)
         self.busy.remove(member)
         member.served += 1
         if member.served >= self.tasks_per_process:
@@ -202,9 +227,12 @@ class Crew(Generic[T, R]):
 
 
 def serve(connection: Any, task: Callable[[Any], Any], parent: int,
-          warm: Callable[[], Any] | None = None) -> None:
+          warm: Callable[[], Any] | None = None, early: bool = False) -> None:
     """A crew process: warm up (imports: not on a task's clock), then tasks
-    in, answers out, until told to stop."""
+    in, answers out (and, with `early`, what they `tell` before), until
+    told to stop."""
+    global TOLD
+    TOLD = connection if early else None
     die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent decides, and stops us
     for number in (signal.SIGTERM, signal.SIGHUP):

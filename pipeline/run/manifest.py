@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -54,8 +55,7 @@ def settings_digest(options: DataclassInstance, template_folders: Iterable[Path]
     counts without a change here: a Path option by its file's bytes, a
     callable (a logger) and the output folder not at all."""
     hasher = hashlib.sha256(f"manifest {FORMAT}\0briefing {version}\0".encode())
-    for path in sorted(PACKAGE.rglob("*.py")):
-        hasher.update(f"{path.relative_to(PACKAGE).as_posix()}\0{digest_file(path)}\0".encode())
+    hasher.update(code_digest().encode())
     for folder in template_folders:
         hasher.update(f"\0templates\0{digest_tree(folder)}".encode())
     for field in dataclasses.fields(options):
@@ -64,6 +64,31 @@ def settings_digest(options: DataclassInstance, template_folders: Iterable[Path]
             continue
         shown = digest_file(value) if isinstance(value, Path) else repr(value)
         hasher.update(f"\0{field.name}={shown}".encode())
+    return hasher.hexdigest()
+
+
+def one_changed(sources: list[Path], out_dir: Path) -> bool:
+    """Whether exactly one of `sources` differs from what the manifest of
+    `out_dir` recorded (its bytes; no entry counts as different): a first
+    look, settings and outputs unchecked, for starting a PDF worker ahead."""
+    manifest = Manifest(out_dir)
+    changed = 0
+    for source in sources:
+        entry = manifest.entries.get(manifest.key(source))
+        if not isinstance(entry, dict) or entry.get("source") != digest_file(source):
+            changed += 1
+            if changed > 1:
+                return False
+    return changed == 1
+
+
+@functools.cache
+def code_digest() -> str:
+    """The package's code, hashed once a process: the code a process runs
+    is what it loaded (watch asks on every save, 8 ms each time)."""
+    hasher = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        hasher.update(f"{path.relative_to(PACKAGE).as_posix()}\0{digest_file(path)}\0".encode())
     return hasher.hexdigest()
 
 
@@ -78,6 +103,7 @@ class Manifest:
         self.path = out_dir / NAME
         self.entries: dict[str, dict] = self.read()
         self.recorded: set[str] = set()  # the entries this build made
+        self.keys: dict[Path, str] = {}  # paths as key() named them
 
     @property
     def changed(self) -> bool:
@@ -94,8 +120,22 @@ class Manifest:
 
     def key(self, path: Path) -> str:
         """A path as the manifest names it: relative to the output folder,
-        so moving the whole checkout (or restoring a CI cache) keeps it."""
-        return Path(os.path.relpath(path.resolve(), self.out_dir.resolve())).as_posix()
+        so moving the whole checkout (or restoring a CI cache) keeps it.
+        Worked out once a path (resolving one asks the file system)."""
+        if path not in self.keys:
+            self.keys[path] = Path(os.path.relpath(path.resolve(), self.resolved_out)).as_posix()
+        return self.keys[path]
+
+    @functools.cached_property
+    def resolved_out(self) -> Path:
+        return self.out_dir.resolve()
+
+    def same_source(self, source: Path, source_digest: str | None, settings: str) -> bool:
+        """Whether `source` was built from these bytes and settings (its
+        outputs and figures unchecked: a first, quick look)."""
+        entry = self.entries.get(self.key(source))
+        return bool(entry) and source_digest is not None and isinstance(entry, dict) and (
+            entry.get("settings") == settings and entry.get("source") == source_digest)
 
     def up_to_date(self, source: Path, source_digest: str | None, settings: str) -> dict | None:
         """The entry for `source` when its outputs need no rebuild, else None."""

@@ -30,7 +30,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from pipeline.problems import Reporter, bounded, shown
 from pipeline.run.batch import build_many
@@ -59,12 +59,15 @@ def href(name: str) -> str:
 
 class Preview:
     """What the server shows, updated by the builds: the briefings, the
-    problems of each one's last build, and a number that changes after
-    every build so pages know to reload."""
+    problems of each one's last build, and a number that changes whenever
+    what is shown does, so pages know to reload. A page asking with the
+    number it has (`?since=N`) is answered when it changes (long polling):
+    it reloads at once, not at its next look."""
 
     def __init__(self, out_dir: Path, templates: Templates) -> None:
         self.out_dir, self.templates = out_dir, templates
         self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
         self.version = 0
         self.problems: dict[str, list[str]] = {}  # by page name, "brief.html"
         self.gone: dict[str, str] = {}  # page name -> its source's name, once that is gone
@@ -82,17 +85,41 @@ class Preview:
             except OSError:
                 pass  # never built: a bare page with its problems
         with self.lock:
+            shown = (self.problems, {name: self.pages.get(name) for name in pages}, dict(self.gone))
             self.problems = problems
             self.pages.update(pages)
             for name in self.problems:
                 self.gone.pop(name, None)  # back, under its old name or a new source's
-            self.version += 1
+            if shown != (self.problems, pages, self.gone):  # the page shown early is what was written
+                self.bump()
+
+    def early(self, source: Path, html: bytes) -> None:
+        """A briefing's new HTML, made before its PDF: shown at once. The
+        files are written together at the end of the round (all or none):
+        if the PDF fails, `update` puts the last good page back, with why."""
+        name = f"{source.stem}.html"
+        with self.lock:
+            self.pages[name] = html.decode("utf-8")
+            self.problems[name] = []
+            self.gone.pop(name, None)
+            self.bump()
 
     def failed(self, sources: list[Path], message: str) -> None:
         """A round that raised: said over every page, each keeping its last good version."""
         with self.lock:
             self.problems = {f"{source.stem}.html": [message] for source in sources}
-            self.version += 1
+            self.bump()
+
+    def bump(self) -> None:
+        """What is shown changed (the lock held): pages waiting are told."""
+        self.version += 1
+        self.changed.notify_all()
+
+    def version_after(self, since: str, seconds: float = 25) -> int:
+        """The version once it is no longer `since`, or after `seconds`."""
+        with self.lock:
+            self.changed.wait_for(lambda: str(self.version) != since, timeout=seconds)
+            return self.version
 
     def went(self, sources: list[Path]) -> list[str]:
         """The sources watched before and missing now (renamed, deleted):
@@ -156,9 +183,12 @@ def handler(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
                 self.answer(421, "text/plain", f"this preview answers only at http://127.0.0.1:{port}/"
                             .encode())
                 return
-            path = unquote(urlsplit(self.path).path)
+            parts = urlsplit(self.path)
+            path = unquote(parts.path)
             if path == VERSION_PATH:
-                self.answer(200, "text/plain", str(preview.version).encode())
+                since = parse_qs(parts.query).get("since")
+                version = preview.version_after(since[0]) if since else preview.version
+                self.answer(200, "text/plain", str(version).encode())
             elif path == "/":
                 names = preview.names()
                 if len(names) == 1:  # one briefing: straight to it
@@ -229,7 +259,9 @@ def watch(target: Path, options, *, port: int, jobs: int, github: bool = False,
         for name in preview.went(sources):
             say(f"{name}: gone (renamed or deleted); its last build stays in {options.out_dir}")
         try:
-            outcomes = build_many(sources, options, jobs=jobs, warm=True)
+            # With more than the HTML to make, the HTML is shown as soon as it is made.
+            outcomes = build_many(sources, options, jobs=jobs, warm=True,
+                                  early=preview.early if len(options.formats) > 1 else None)
         except Exception as error:  # whatever it is, the preview goes on and the next save builds
             message = bounded(f"internal error: {type(error).__name__}: {error}")
             print(f"briefing: {message} (watch goes on; `briefing build --debug` shows where)",
@@ -262,8 +294,10 @@ def watch(target: Path, options, *, port: int, jobs: int, github: bool = False,
     # save made while the first build ran.
     serving = False
     try:
+        # A save is a few events within milliseconds: 20 ms of quiet ends it
+        # (the page shows it about 0.1 s after the save).
         for changes in watchfiles.watch(*folders, watch_filter=relevant, debounce=300,
-                                        step=50, rust_timeout=400, yield_on_timeout=True):
+                                        step=20, rust_timeout=400, yield_on_timeout=True):
             if changes or not serving:
                 build_round()
             if not serving:

@@ -24,6 +24,7 @@ from pipeline import collector, lazy
 from pipeline.lazy import Deferred  # noqa: F401 - the placeholder's kind, for tests
 from pipeline.weasy import hyphenation
 from pipeline.weasy import line_breaks
+from pipeline.weasy import layout_memory
 from pipeline.weasy import page_styles
 from pipeline.weasy import artifacts as pdf_artifacts
 from pipeline.weasy import pdf_writer
@@ -46,6 +47,7 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
                pdf_artifacts.install(),  # furniture as artifacts; lists and notes tagged
                page_styles.install(),
                line_breaks.install(),  # no word hyphenated alone on a line
+               layout_memory.install(),
                pdf_writer.install(),
                hyphenation.preload(job.lang),
                xmp]
