@@ -136,8 +136,13 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("name", metavar="NAME", help="the new file (.md is added when missing)")
     new.add_argument("--templates", type=Path, metavar="DIR",
                      help="folder whose new/briefing.md replaces the built-in starter")
+    new.add_argument("--type", choices=STARTER_TYPES, default="briefing",
+                     help="the kind of document: a briefing (default) or a staff product")
     add_import(commands, [debug, silence])
     return top
+
+
+STARTER_TYPES = ("briefing", "memo", "info-paper", "decision-paper")  # each has templates/new/<type>.md
 
 
 def add_import(commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -461,7 +466,7 @@ def run_new(args: argparse.Namespace) -> int:
         return 2
     path = starter_path(args.name)
     try:
-        text = starter_text(path, Templates(args.templates), datetime.date.today())
+        text = starter_text(path, Templates(args.templates), datetime.date.today(), args.type)
         write_new(path, text.encode("utf-8"), str(path))
     except BriefingError as error:
         print(error, file=sys.stderr)

@@ -69,6 +69,9 @@ def normal(doc: m.Document) -> m.Document:
             case _:
                 return node
 
+    # An enclosure's last item is the line of the `enclosures` key: a place.
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(
+        doc.meta, enclosures=tuple(item[:3] for item in doc.meta.enclosures)))
     return walk.map_document(doc, block=block,
                              section=lambda s: dataclasses.replace(s, title=flat(s.title)))
 

@@ -6,6 +6,7 @@ import yaml
 
 from conftest import run_cli
 from pipeline.read.frontmatter import SCHEMA
+from pipeline.read.staff import MEMO_KEYS
 from pipeline.run.starter import starter_path
 
 
@@ -26,9 +27,18 @@ def test_every_front_matter_key_is_in_the_starter(tmp_path):
     run_cli("new", tmp_path / "x.md")
     front = (tmp_path / "x.md").read_text().split("---\n")[1]
     named = set(re.findall(r"^(?:# )?([a-z_-]+):", front, re.M))
-    assert named == set(SCHEMA)
+    assert named == set(SCHEMA) - set(MEMO_KEYS)  # a memo's keys are in the memo's starter
     commented = set(re.findall(r"^# ([a-z_-]+):", front, re.M))
-    assert commented == set(SCHEMA) - {"title", "classification", "date"}
+    assert commented == set(SCHEMA) - set(MEMO_KEYS) - {"title", "classification", "date"}
+
+
+def test_the_memo_starter_names_every_memo_key_and_checks(tmp_path):
+    result = run_cli("new", tmp_path / "x.md", "--type", "memo")
+    assert result.returncode == 0, result.stderr
+    front = (tmp_path / "x.md").read_text().split("---\n")[1]
+    named = set(re.findall(r"^(?:# )?([a-z_-]+):", front, re.M))
+    assert set(MEMO_KEYS) - {"prepared_by", "approved_by"} <= named and "title" not in named
+    assert run_cli("check", tmp_path / "x.md").returncode == 0
 
 
 def test_an_existing_file_is_never_replaced(tmp_path):

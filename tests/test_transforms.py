@@ -23,7 +23,7 @@ def test_the_passes_run_in_the_order_they_depend_on():
     # Military paragraph numbers after the sections' own; annexes after
     # both (they restart them) and after the portions (their banners);
     # references to what they numbered; citations after the references.
-    assert [name for name, _ in PASSES] == ["outline", "portions", "ids", "numbers", "paragraphs",
+    assert [name for name, _ in PASSES] == ["staff", "outline", "portions", "ids", "numbers", "paragraphs",
                                            "annexes", "references", "citations", "title page"]
 
 

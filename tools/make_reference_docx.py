@@ -330,6 +330,49 @@ def styles(document: docx.document.Document) -> None:
            '<w:ind w:left="113" w:right="4536"/><w:contextualSpacing/>', f'{head}{size(8.5)}')
     define(document, "Distribution Statement", para, "Normal",
            f'<w:keepLines/>{spacing(8, 8, 240)}', f'{head}{size(8.5)}')
+    # A memorandum (type: memo) as AR 25-50 lays it out on US Letter with
+    # 1-inch margins (6.5 inches of text): the letterhead centred, the office
+    # symbol with the date flush right (a right tab at the margin), MEMORANDUM
+    # FOR with its addressees aligned after it, the signature block from the
+    # middle of the column on the fifth line below the text, the Encl list
+    # level with it at the left margin (a tab between them).
+    memo_width, memo_middle, memo_for = 9360, 4680, 2880
+    define(document, "Memo Department", para, "Normal", f'<w:jc w:val="center"/>{spacing(0, 0)}',
+           f'{head}<w:b/><w:caps/>{size(12)}', "Memo Letterhead")
+    define(document, "Memo Letterhead", para, "Normal", f'<w:jc w:val="center"/>{spacing(0, 0)}',
+           f'{head}{size(9)}')
+    define(document, "Memo Office Symbol", para, "Normal",
+           f'<w:tabs><w:tab w:val="right" w:pos="{memo_width}"/></w:tabs>{spacing(28, 28)}',
+           f'{head}{size(12)}', "Memo For")
+    define(document, "Memo For", para, "Normal",
+           f'<w:tabs><w:tab w:val="left" w:pos="{memo_for}"/></w:tabs>{spacing(0, 14)}'
+           f'<w:ind w:left="{memo_for}" w:hanging="{memo_for}"/>', f'{head}{size(12)}', "Memo Subject")
+    define(document, "Memo From", para, "Normal", spacing(0, 14), f'{head}{size(12)}', "Memo Subject")
+    define(document, "Memo Subject", para, "Normal", f'<w:keepNext/>{spacing(0, 14)}',
+           f'{head}{size(12)}', "Body Text")
+    define(document, "Memo Signature", para, "Normal",
+           f'<w:keepNext/><w:keepLines/><w:tabs><w:tab w:val="left" w:pos="{memo_middle}"/></w:tabs>'
+           f'{spacing(0, 0)}', f'{head}{size(12)}')
+    define(document, "Memo Signature First", para, "Memo Signature", spacing(56, 0), "", "Memo Signature")
+    define(document, "Memo Distribution", para, "Normal", f'<w:keepNext/>{spacing(0, 0)}',
+           f'{head}{size(12)}')
+    define(document, "Memo Distribution Heading", para, "Memo Distribution", f'<w:keepNext/>{spacing(14, 0)}',
+           "", "Memo Distribution")
+    # Staff papers (information, decision): office symbol and date at the
+    # top right, the paper's name centred, the decision line and who
+    # prepared it at the foot.
+    define(document, "Paper Symbol", para, "Normal", f'<w:jc w:val="right"/>{spacing(0, 0)}',
+           f'{head}{size(12)}', "Paper Symbol")
+    define(document, "Paper Title", para, "Normal", f'<w:keepNext/><w:jc w:val="center"/>{spacing(28, 0)}',
+           f'{head}<w:b/><w:caps/>{size(12)}', "Memo Subject")
+    define(document, "Paper For", para, "Normal", f'<w:keepNext/><w:jc w:val="center"/>{spacing(0, 14)}',
+           f'{head}{size(12)}', "Memo Subject")
+    define(document, "Paper Decision", para, "Normal", f'<w:keepNext/>{spacing(28, 14)}',
+           f'{head}{size(12)}')
+    define(document, "Paper Tab", para, "Normal", spacing(0, 0), f'{head}{size(12)}')
+    define(document, "Paper Prepared Line", para, "Normal", spacing(14, 0), f'{head}{size(12)}')
+    define(document, "Paper Prepared", para, "Normal", f'<w:jc w:val="right"/>{spacing(14, 0)}',
+           f'{head}{size(12)}')
     # The running head (the short title) under the top banner.
     define(document, "Header", para, "Normal", spacing(2, 0),
            f'{head}<w:color w:val="{GREY}"/>{size(8)}')

@@ -20,6 +20,7 @@ from pipeline.docx_import import inline
 from pipeline.docx_import.changes import plain, words
 from pipeline.docx_import.inline import Context, code_span, comment_text, escape_text, render
 from pipeline.docx_import.meta import front_matter, split_front, to_yaml
+from pipeline.docx_import.staff import staff_body
 from pipeline.docx_import.structure import (Container, Node, Unit, apply_hints, caption_inlines,
                                             guess_paths, tree, units_of, visible)
 from pipeline.docx_import.tree import (Bookmark, Break, Change, Commented, CrossRef, Formula, Inline, Link,
@@ -1011,6 +1012,7 @@ def document(read: Read, labels: dict[str, str], place: Callable[[Media, str], s
     ours = "Classification" in read.properties and "Portion Mark" in read.styles.values()
     writer = Writer(read=read, labels=labels, place=place, ours=ours)
     front, body = split_front(read.body, ours)
+    body, staff = staff_body(front.staff, body, read.hints, labels)
     hinted = read.hints.get("units") if isinstance(read.hints.get("units"), list) else None
     abstract = None
     if front.abstract:
@@ -1021,7 +1023,7 @@ def document(read: Read, labels: dict[str, str], place: Callable[[Media, str], s
     notes = writer.footnotes()
     count = sum(len(visible(block.inlines).split()) for block in body if isinstance(block, Para)) \
         + sum(len(visible(p.inlines).split()) for blocks in read.notes.values() for p in blocks if isinstance(p, Para))
-    pairs = front_matter(read, front, labels, ours, toc, abstract, count)
+    pairs = front_matter(read, front, labels, ours, toc, abstract, count, staff)
     text = to_yaml(pairs) + "\n" + join(chunks)
     if notes:
         text += "\n\n" + "\n\n".join(notes)

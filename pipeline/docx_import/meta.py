@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from pipeline.docx_import.changes import words
+from pipeline.docx_import.staff import HEAD_STYLES, Staff, staff_front
 from pipeline.docx_import.structure import visible
 from pipeline.docx_import.tree import Para, Read
 
@@ -35,13 +36,13 @@ PROPERTY_KEYS = (("Classification", "classification"), ("ClassifiedBy", "classif
                  ("Distribution", "distribution"), ("DistributionReason", "distribution_reason"),
                  ("DistributionDate", "distribution_date"), ("ControllingOffice", "controlling_office"))
 # The order keys are written in: the schema's (read/frontmatter.py).
-ORDER = ("title", "subtitle", "short_title", "classification", "marking_scheme", "portion_marking",
-         "date", "version", "status", "authors", "organization", "poc", "classified_by", "derived_from",
+ORDER = ("type", "title", "subject", "subtitle", "short_title", "classification", "marking_scheme", "portion_marking",
+         "date", "letterhead", "office_symbol", "memo_for", "from", "references", "signature", "version", "status", "authors", "organization", "poc", "classified_by", "derived_from",
          "classification_reason", "declassify_on", "controlled_by", "cui_category", "dissemination",
          "distribution", "distribution_reason", "distribution_date", "controlling_office", "keywords",
          "lang", "paper", "title_page", "toc", "numbering", "bibliography", "csl", "link_citations",
          "link_bibliography", "nocite", "reference_section_title", "suppress_bibliography", "enclosures",
-         "abstract")
+         "distribution_list", "cf", "prepared_by", "approved_by", "abstract")
 LETTER_WIDTH = 12240  # twips: 8.5 in
 TITLE_PAGE_WORDS = 1000  # transform/title_page.py's choice
 
@@ -57,6 +58,7 @@ class Front:
     organization: Para | None = None
     abstract: list[Para] = field(default_factory=list)
     toc: bool = False
+    staff: list[Para] = field(default_factory=list)  # a staff product's heading (docx_import/staff.py)
     title_page: bool = False  # a page break ended the front
 
 
@@ -87,6 +89,8 @@ def split_front(body: list, ours: bool) -> tuple[Front, list]:
             front.organization = block
         elif style == "abstract":
             front.abstract.append(block)
+        elif style in HEAD_STYLES:
+            front.staff.append(block)
         elif style in FRONT_STYLES:
             pass
         elif not visible(block.inlines).strip() and not block.inlines and not ours:
@@ -105,7 +109,7 @@ def value_after_label(para: Para) -> str:
 
 
 def front_matter(read: Read, front: Front, labels: dict[str, str], ours: bool, toc: bool,
-                 abstract: str | None, word_count: int = 0) -> list[tuple[str, object]]:
+                 abstract: str | None, word_count: int = 0, staff: Staff | None = None) -> list[tuple[str, object]]:
     """(key, value) in the schema's order."""
     props, core, hints = read.properties, read.core, read.hints.get("front", {})
     found: dict[str, object] = {}
@@ -183,8 +187,13 @@ def front_matter(read: Read, front: Front, labels: dict[str, str], ours: bool, t
                 "reference_section_title", "suppress_bibliography", "enclosures"):
         if key in hints:
             found[key] = hints[key]
+    enclosures = found.get("enclosures")
+    if isinstance(enclosures, list):  # one only listed (a memo's Encl) is its title
+        found["enclosures"] = [item["title"] if isinstance(item, dict) and not item.get("file")
+                               and isinstance(item.get("title"), str) else item for item in enclosures]
     if abstract:
         found["abstract"] = abstract
+    staff_front(found, read.hints, props, staff or Staff())
     return [(key, found[key]) for key in ORDER if key in found and found[key] not in ("", [], None)]
 
 
@@ -271,6 +280,10 @@ def to_yaml(pairs: list[tuple[str, object]]) -> str:
                 pairs_of = [(k, v) for k, v in item.items() if isinstance(k, str) and isinstance(v, (str, bool))]
                 for index, (name, entry) in enumerate(pairs_of):
                     lines.append(("  - " if index == 0 else "    ") + f"{name}: {scalar(entry)}")
+        elif isinstance(value, dict):  # a mapping of text (a memo's signature)
+            lines.append(f"{key}:")
+            lines.extend(f"  {name}: {scalar(entry)}" for name, entry in value.items()
+                         if isinstance(name, str) and isinstance(entry, (str, bool)))
         elif isinstance(value, list):
             items = [scalar(item) for item in value]
             flow = f"[{', '.join(items)}]"

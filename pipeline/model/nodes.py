@@ -562,6 +562,37 @@ PAPER_SIZES = ("a4", "letter")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Signature:
+    """A staff product's signature block (AR 25-50): the name as written
+    (shown in capitals), rank and branch on the next line, then the title."""
+
+    name: str
+    rank: str | None = None
+    branch: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Memo:
+    """A staff product's parts beyond the body (front matter `type: memo`,
+    `info-paper`, `decision-paper`), as AR 25-50 and the staff papers order
+    them; the subject is Meta.title (its mark Meta.title_portion)."""
+
+    kind: str = "memo"  # or "info-paper", "decision-paper"
+    letterhead: tuple[str, ...] = ()  # DEPARTMENT OF THE ARMY, the organization, address lines
+    office_symbol: str | None = None
+    memo_for: tuple[str, ...] = ()  # "SEE DISTRIBUTION" or each addressee
+    sender: str | None = None  # the FROM line
+    references: tuple[str, ...] = ()  # lettered a., b. in paragraph 1
+    signature: Signature | None = None
+    listed_enclosures: tuple[str, ...] = ()  # the Encl list: each enclosure's title
+    distribution: tuple[str, ...] = ()
+    cf: tuple[str, ...] = ()
+    prepared_by: tuple[str, ...] = ()  # a paper's "Prepared by" block: name, office, phone
+    approved_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Meta:
     """The front matter, checked and typed."""
 
@@ -619,6 +650,8 @@ class Meta:
     nocite: tuple[str, ...] = ()
     reference_section_title: str | None = None
     suppress_bibliography: bool = False
+    type: str = "briefing"  # or a staff product: "memo"
+    memo: Memo | None = None  # `type: memo`: its heading and closing
     # Source line of each key, so later checks can point at the front matter.
     key_lines: tuple[tuple[str, int], ...] = field(default=())
 

@@ -27,6 +27,8 @@ def read_enclosures(meta: m.Meta, folder: Path, path: str, problems: list[Proble
         def problem(code: str, message: str) -> None:
             problems.append(Problem(path, line, f"enclosure {number} '{excerpt(name, 60)}': {message}",
                                     code=f"enclosure.{code}"))
+        if not name:  # a title only: listed, not attached
+            continue
         try:
             file = checked_path(name, folder)
             pages = pdf_pages(file)

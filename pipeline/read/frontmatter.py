@@ -17,7 +17,7 @@ import yaml
 from pipeline.problems import BriefingError, Reporter, excerpt
 from pipeline.markings.rules import SCHEMES
 from pipeline.model import PAPER_SIZES, Meta
-from pipeline.read import foreign
+from pipeline.read import foreign, staff
 from pipeline.read.bibliography import FRONT_MATTER as CITATION_KEYS
 from pipeline.read.source import Source, check_characters
 from pipeline.read.titleblock import TitleBlock, read_title_block, starts_title_block
@@ -183,13 +183,16 @@ def enclosure_list(value: Any) -> tuple[tuple[str, str, str], ...]:
     classification: …}`; its marking is declared, since briefing cannot
     read it off the file."""
     if not isinstance(value, list) or not value:
-        raise TypeError("a list of enclosures, each with file, title and classification")
+        raise TypeError("a list of enclosures, each a title or a mapping with file, title and classification")
     out = []
     for item in value:
+        if isinstance(item, str) and item.strip():  # listed (a memo's Encl), not attached
+            out.append(("", item.strip(), ""))
+            continue
         if not isinstance(item, dict) or set(item) - {"file", "title", "classification"} \
                 or not all(isinstance(item.get(key), str) and item[key].strip()
                            for key in ("file", "classification")):
-            raise TypeError("a list of enclosures, each with file, title and classification "
+            raise TypeError("a list of enclosures, each a title or a mapping with file, title and classification "
                             "(the enclosure's own marking, which briefing cannot read)")
         out.append((item["file"].strip(), text(item.get("title") or item["file"]),
                     item["classification"].strip().upper()))
@@ -239,6 +242,7 @@ SCHEMA: dict[str, Callable[[Any], Any]] = {
     "marking_scheme": one_of(*SCHEMES),
     # pandoc's citation keys (read/bibliography.py), spelt as pandoc spells them
     **{key: check for key, (_, check) in CITATION_KEYS.items()},
+    **staff.SCHEMA,  # `type: memo` and its typed keys (read/staff.py)
 }
 REQUIRED = ("title", "classification")
 
@@ -367,6 +371,9 @@ def read_meta(source: Source, reporter: Reporter | None = None,
             if isinstance(item, str):
                 check_characters(item, source.name, line)
 
+    # A staff product's keys are among ours only in one: other tools' memo
+    # keys (armymarkdown's officesymbol) stay theirs in a briefing.
+    ours = SCHEMA if staff.declared_type(root) else [key for key in SCHEMA if key not in staff.MEMO_KEYS]
     for key_node, value_node in root.value if root is not None else ():
         line = key_node.start_mark.line + parts.yaml_line
         if not isinstance(key_node, yaml.ScalarNode):
@@ -381,7 +388,7 @@ def read_meta(source: Source, reporter: Reporter | None = None,
             aliased.append((key, line, value_node))
         elif key in SCHEMA:
             take(key, line, value_node, key)
-        elif meant := foreign.foreign_or_typo(key, SCHEMA):
+        elif meant := foreign.foreign_or_typo(key, ours):
             problem(line, "unknown-key", f"unknown front-matter key '{excerpt(key, 40)}'; "
                     f"did you mean '{meant}'?")
         else:
@@ -396,14 +403,15 @@ def read_meta(source: Source, reporter: Reporter | None = None,
                 ignored.append((key, line))
             continue
         take(canonical, line, node, key)
+    staff.gather(values, key_lines, problem, ignored)
     if ignored:
         ignored.sort(key=lambda item: item[1])
         reporter.warning(ignored[0][1], "meta.foreign-keys", "front-matter keys briefing does not "
                          "use, ignored (other tools' settings): "
                          + foreign.listed([excerpt(key, 40) for key, _ in ignored]), path=source.name)
     for key in REQUIRED:
-        if key in key_lines:
-            continue
+        if key in key_lines or (key == "title" and values.get("type") == "memo"):
+            continue  # a memo's title is its subject, which staff.gather asks for
         if block and parts.yaml is None and key == "classification":
             problem(block.end - 1, "required", "a briefing needs a classification, which a % title "
                     "block cannot give: below it, add front matter of three lines: '---', "

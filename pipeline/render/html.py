@@ -49,8 +49,16 @@ class Context:
 
 def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> bytes:
     """The HTML backend's entry point: one self-contained page."""
-    styles = stylesheets(ctx.templates, ("html/theme.css", "html/style.css", "html/screen.css"))
+    styles = stylesheets(ctx.templates, ("html/theme.css", "html/style.css", "html/screen.css",
+                                         *type_styles(doc.meta, printing=False)))
     return page(doc, ctx, "html/page.html.j2", styles).encode("utf-8")
+
+
+def type_styles(meta: m.Meta, printing: bool) -> tuple[str, ...]:
+    """A staff product's own look (templates/<type>/), after the briefing's."""
+    if meta.memo is None:
+        return ()
+    return ("memo/style.css", "memo/print.css") if printing else ("memo/style.css",)
 
 
 def stylesheets(templates: Templates, names: tuple[str, ...]) -> Markup:
@@ -72,8 +80,13 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
     if doc.bibliography:  # the works cited close the main body, before its annexes
         body += ctx.macros.references_section(references_title(doc.meta, ctx.labels),
                                               block(doc.bibliography, ctx))
-    # The list of annexes and enclosures closes the main body; the annexes follow it.
-    body += attachments_list(doc, ctx) + Markup("").join(section(s, ctx) for s in doc.sections
+    # The list of annexes and enclosures closes the main body (a memo's
+    # closing, with its Encl list, closes a memo's); the annexes follow it.
+    memo = doc.meta.memo
+    memo_macros = templates.macros("memo/memo.html.j2") if memo else None
+    marking_blocks = unbroken_dates(context.first_page, doc.meta)
+    body += (memo_macros.closing(doc.meta, memo, ctx.labels) if memo_macros
+             else attachments_list(doc, ctx)) + Markup("").join(section(s, ctx) for s in doc.sections
                                                          if s.attachment)
     if doc.abbreviations:
         marks = dict(doc.abbreviation_marks)
@@ -97,7 +110,8 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
         template, meta=doc.meta, body=body, toc=toc, abstract=abstract, created=created,
         styles=styles,
         level=context.level,
-        marking_blocks=unbroken_dates(context.first_page, doc.meta),
+        marking_blocks=marking_blocks,
+        memo_head=memo_macros.head(doc.meta, memo, ctx.labels, marking_blocks) if memo_macros else "",
         marking_properties=list(context.properties),
         labels=ctx.labels, version=__version__, **extra)
 

@@ -5,7 +5,7 @@ templates, as a print job that pipeline/weasy/typeset.py hands to WeasyPrint.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
@@ -13,7 +13,7 @@ from pipeline import model as m
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
 from pipeline.render.attachments import ENCLOSURE_MARGINS_MM, attachment_pages, enclosure_pages, read_checked
-from pipeline.render.html import page, stylesheets
+from pipeline.render.html import page, stylesheets, type_styles
 from pipeline.render.printjob import PrintJob
 
 
@@ -21,8 +21,13 @@ def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:
     """The PDF backend's entry point: everything WeasyPrint needs to make the
     PDF of `doc`, as plain data; weasy/typeset.py typesets it, here or in
     the PDF worker."""
-    styles = stylesheets(ctx.templates, ("html/theme.css", "html/style.css", "print/print.css"))
+    styles = stylesheets(ctx.templates, ("html/theme.css", "html/style.css", "print/print.css",
+                                         *type_styles(doc.meta, printing=True)))
     boxes = margins(doc.meta, root_properties(styles).get("--sans", "sans-serif"))
+    if doc.meta.memo:  # a memo's later pages: its office symbol, then its subject
+        boxes = replace(boxes, running_head=continuation_head(doc.meta, doc.meta.memo, ctx.labels,
+                                                              root_properties(styles).get("--sans", "sans-serif"),
+                                                              boxes))
     markup = page(doc, ctx, "print/page.html.j2", resolve_custom_properties(styles),
                   footnotes_in_place=True, margins=boxes,
                   enclosures=enclosure_pages(doc, styles), enclosure_margins=ENCLOSURE_MARGINS_MM,
@@ -32,7 +37,16 @@ def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:
                     variant=ctx.pdf_variant, lang=doc.meta.lang,
                     classification=doc.meta.classification, markings=ctx.properties,
                     made=ctx.made, source=doc.source,
-                    enclosures=tuple(read_checked(e.path) for e in doc.enclosures))
+                    enclosures=tuple(read_checked(e.path) for e in doc.enclosures),
+                    signature_field=SIGNATURE_ID if doc.meta.memo and doc.meta.memo.signature else None,
+                    page_limit=(1, doc.meta.line_of("type")) if doc.meta.memo and doc.meta.memo.kind
+                    in ONE_PAGE else None)
+
+
+ONE_PAGE = ("point-paper", "talking-paper")  # Tongue and Quill: a page at most
+
+
+SIGNATURE_ID = "memo-signature"  # memo/memo.html.j2's signature block
 
 
 # The page's text width, as print/print.css sets its @page margins (36 mm a
@@ -81,6 +95,20 @@ def margins(meta: m.Meta, sans: str) -> Margins:
                    banner_lines=lines, banner_top=round(top, 1),
                    head_top=round(top + banner + GAP_MM, 1),
                    number_top=round(BOTTOM_GAP_MM + banner + GAP_MM, 1))
+
+
+def continuation_head(meta: m.Meta, memo: m.Memo, labels: dict[str, str], sans: str,
+                      boxes: Margins) -> str:
+    """AR 25-50's continuation header: the office symbol, and under it the
+    subject (shortened to the box after a whole word)."""
+    from pipeline.render import measure
+
+    subject = measure.shorten(f"{labels['memo_subject']} {meta.marked_title}", boxes.width * MM,
+                              measure.face(measure.first_family(sans)), CONTINUATION_SIZE)
+    return f"{memo.office_symbol}\n{subject}" if memo.office_symbol else subject
+
+
+CONTINUATION_SIZE = 9  # points, memo/print.css's @top-left
 
 
 def running_head(text: str, meta: m.Meta, sans: str, boxes: Margins) -> str:

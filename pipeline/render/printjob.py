@@ -25,6 +25,10 @@ class PrintJob:
     # PDF enclosures, appended: each one's bytes, drawn on the last pages,
     # which the markup leaves empty for them under the enclosure's banners.
     enclosures: tuple[bytes, ...] = ()
+    # A memo's signature block's id: weasy/signature.py puts a signature field there.
+    signature_field: str | None = None
+    # A point or talking paper: one page; more is a warning at this line.
+    page_limit: tuple[int, int | None] | None = None
 
 
 # The margins of an enclosure's pages, top, right, bottom, left: its page

@@ -21,11 +21,13 @@ from pipeline.transform.outline import outline
 from pipeline.transform.paragraphs import number_paragraphs
 from pipeline.transform.portions import mark_portions
 from pipeline.transform.references import resolve
+from pipeline.transform.staff import memo_parts
 from pipeline.transform.title_page import choose_title_page
 
 Pass = Callable[[m.Document, Reporter], m.Document]
 
 PASSES: tuple[tuple[str, Pass], ...] = (
+    ("staff", memo_parts),          # type: memo: no title page; references as paragraph 1
     ("outline", outline),          # section levels by depth: one outline everywhere
     ("portions", mark_portions),    # marks off the text, markings checked
     ("ids", assign_ids),            # heading ids, every id claimed once

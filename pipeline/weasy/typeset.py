@@ -29,6 +29,7 @@ from pipeline.weasy import page_styles
 from pipeline.weasy import artifacts as pdf_artifacts
 from pipeline.weasy import pdf_writer
 from pipeline.weasy.enclosures import draw_enclosures
+from pipeline.weasy.signature import add_signature_field
 from pipeline.weasy.versions import Need, Patch
 from pipeline.problems import BriefingError, Problem
 from pipeline.render.printjob import ENCLOSURE_MARGINS_MM, PrintJob
@@ -71,8 +72,14 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
         except weasyprint.urls.FatalURLFetchingError as error:
             raise BriefingError.one(job.path, None, "pdf.fetch", f"PDF: {error}") from None
     data = draw_enclosures(data, job.enclosures, ENCLOSURE_MARGINS_MM)
+    data = add_signature_field(data, job.signature_field)
     patches = [Problem(job.path, None, f"PDF: {patch}", code="pdf.patch-skipped",
                        severity="warning") for patch in skipped if patch]
+    if job.page_limit and len(document.pages) > job.page_limit[0]:
+        limit, line = job.page_limit
+        patches.append(Problem(job.path, line, f"the paper runs to {len(document.pages)} pages; "
+                               f"a point or talking paper keeps to {limit} (Tongue and Quill)",
+                               code="staff.page-limit", severity="warning"))
     return data, [*patches, *(Problem(job.path, None, f"PDF: {message}", code="pdf.weasyprint",
                                       severity="warning")
                               for message in dict.fromkeys(warnings))], len(document.pages)

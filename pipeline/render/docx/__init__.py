@@ -39,6 +39,7 @@ from pipeline.render.docx.front import abstract_xml, front_xml, marking_blocks_x
 from pipeline.render.docx.package import (append_body, clear_body, core_properties,
                                           custom_properties, open_reference, save,
                                           set_language, stable_zip)
+from pipeline.render.docx.memo import OFFICE_SYMBOL, closing_xml, head_xml, memo_page
 from pipeline.render.docx.pages import fill_page_numbers
 from pipeline.render.docx.reference import clean_reference
 from pipeline.render.docx.roundtrip import add_hints, hints, marking_properties
@@ -74,7 +75,11 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
         env = replace(env, cited=MappingProxyType(chains(doc)))
     if meta.draft:
         add_watermark(state.package, env.labels["draft"])
-    content = [*front_xml(meta, env, state), *marking_blocks_xml(ctx.first_page, env, state)]
+    if meta.memo:  # type: memo: AR 25-50's heading in place of the title block
+        memo_page(state, meta, meta.memo, env.labels)
+        content = [*head_xml(meta, meta.memo, env, state), *marking_blocks_xml(ctx.first_page, env, state)]
+    else:
+        content = [*front_xml(meta, env, state), *marking_blocks_xml(ctx.first_page, env, state)]
     if meta.title_page and (doc.blocks or doc.sections or doc.abstract):
         content.append(page_break(state))
     content.extend(abstract_xml(doc.abstract, env, state))
@@ -91,7 +96,9 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
     if doc.bibliography:  # the works cited close the main body, before its annexes
         content.extend(bibliography_xml(doc.bibliography, meta, env, state))
     attached = [s for s in doc.sections if s.attachment]
-    if doc.enclosures or attached:  # their list closes the main body; the annexes follow it
+    if meta.memo:  # a staff product's closing, with its Encl list or tabs
+        content.extend(closing_xml(meta.memo, env, state, meta.date))
+    elif doc.enclosures or attached:  # their list closes the main body; the annexes follow it
         content.extend(attachments_xml(doc.sections, doc.enclosures, env, state))
     for section in attached:
         content.extend(section_xml(section, env, state))
@@ -110,5 +117,7 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
                                       ("ShortTitle", short_title(meta, state.package)),
                                       ("Organization", meta.organization or ""),
                                       *([("DocumentDate", meta.date)] if meta.date else []),
+                                      *([(OFFICE_SYMBOL, meta.memo.office_symbol)]
+                                        if meta.memo and meta.memo.office_symbol else []),
                                       *marking_properties(meta)])
     add_hints(state.package, hints(doc, ctx.labels))  # what `briefing import` needs back

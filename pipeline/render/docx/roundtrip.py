@@ -40,6 +40,7 @@ from pipeline import model as m
 from pipeline.model import walk
 from pipeline.render.docx.fields import bookmark_name, label_bookmark_name
 from pipeline.render.docx.inlines import cite_bookmark
+from pipeline.render.docx.memo import without_references, import_hints
 
 HINTS = "briefing.import"  # the document variable's name
 VERSION = 1
@@ -396,7 +397,7 @@ def hints(doc: m.Document, labels: Mapping[str, str]) -> dict:
     found = Hints(labels=labels, source_folder=folder,
                   defined=frozenset(short for short, _ in doc.abbreviations))
     units: list[list] = []
-    units.extend(found.blocks(doc.blocks, []))
+    units.extend(found.blocks(without_references(doc), []))
     for section in walk.sections(doc):
         found.claim(section.id)
         said = found.inline_hints(section.title)
@@ -432,6 +433,7 @@ def hints(doc: m.Document, labels: Mapping[str, str]) -> dict:
         ("enclosures", [{"file": file, "title": title, "classification": classification}
                         for file, title, classification, _ in meta.enclosures] if meta.enclosures else None))
         if value is not None}
+    front.update(import_hints(meta))  # a staff product's typed keys
     # An expansion's own mark is a portion of the roll-up; one it shows
     # without is the roll-up of the portions that use it.
     own = sorted({source.what.removeprefix("abbreviation ") for part in (doc.rollup.parts if doc.rollup else ())
