@@ -373,6 +373,26 @@ def styles(document: docx.document.Document) -> None:
     define(document, "Paper Prepared Line", para, "Normal", spacing(14, 0), f'{head}{size(12)}')
     define(document, "Paper Prepared", para, "Normal", f'<w:jc w:val="right"/>{spacing(14, 0)}',
            f'{head}{size(12)}')
+    # A loose minute (JSP 101) on A4 with 25 mm margins (160 mm of text): the
+    # file reference and date a clear line below the protective marking, the
+    # addressees, Copy to, the subject in bold capitals (not underlined),
+    # the signature block from the middle of the column, four lines below
+    # the text for the signature.
+    minute_middle = 4535  # 80 mm in twips
+    define(document, "Minute Reference", para, "Normal", spacing(14, 0), f'{head}{size(12)}', "Minute Date")
+    define(document, "Minute Date", para, "Normal", spacing(0, 28), f'{head}{size(12)}', "Minute Addressee")
+    define(document, "Minute Addressee", para, "Normal", spacing(0, 0), f'{head}{size(12)}', "Minute Addressee")
+    define(document, "Minute Copy To Heading", para, "Normal", f'<w:keepNext/>{spacing(14, 0)}',
+           f'{head}{size(12)}', "Minute Copy To")
+    define(document, "Minute Copy To", para, "Normal", spacing(0, 0), f'{head}{size(12)}', "Minute Copy To")
+    define(document, "Minute Subject", para, "Normal", f'<w:keepNext/>{spacing(14, 14)}',
+           f'{head}<w:b/><w:caps/>{size(12)}', "Body Text")
+    define(document, "Minute Signature", para, "Normal",
+           f'<w:keepNext/><w:keepLines/>{spacing(0, 0)}<w:ind w:left="{minute_middle}"/>', f'{head}{size(12)}')
+    define(document, "Minute Signature First", para, "Minute Signature", spacing(56, 0), "", "Minute Signature")
+    define(document, "Minute Enclosures Heading", para, "Normal", f'<w:keepNext/>{spacing(28, 0)}',
+           f'{head}{size(12)}', "Minute Enclosures")
+    define(document, "Minute Enclosures", para, "Normal", spacing(0, 0), f'{head}{size(12)}')
     # The running head (the short title) under the top banner.
     define(document, "Header", para, "Normal", spacing(2, 0),
            f'{head}<w:color w:val="{GREY}"/>{size(8)}')

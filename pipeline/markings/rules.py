@@ -39,6 +39,11 @@ PORTION_LEVELS: dict[str, tuple[str, ...]] = {
     "nato": ("NU", "NR", "NC", "NS", "CTS"),
     "uk": ("O", "OS", "S", "TS"),
 }
+# The UK's descriptors (Government Security Classifications Policy): a word
+# after OFFICIAL-SENSITIVE naming why it is sensitive, as a loose minute's
+# protective marking shows it top and bottom ("OFFICIAL-SENSITIVE COMMERCIAL").
+UK_DESCRIPTORS = ("COMMERCIAL", "LOCSEN", "PERSONAL")
+UK_DESCRIBED = ("OFFICIAL-SENSITIVE",)  # the levels a descriptor follows
 # Without `marking_scheme`, US and NATO markings are both recognised.
 DEFAULT_SCHEMES = ("us", "nato")
 CONTROL = re.compile(r"[A-Z0-9][A-Z0-9 ,\-/]*")
@@ -143,6 +148,11 @@ def classification_problem(value: str, scheme: str | None) -> str | None:
     schemes = (scheme,) if scheme else DEFAULT_SCHEMES
     level, slashes, controls = value.partition("//")
     level = level.strip()
+    if scheme == "uk" and not slashes:
+        level, descriptor = uk_descriptor(level)
+        if descriptor and level not in UK_DESCRIBED:
+            return (f"'classification': the descriptor {descriptor} follows "
+                    f"{' or '.join(UK_DESCRIBED)}, not {level}")
     for name in schemes:
         if level in SCHEMES[name] and (not slashes or name == "us"):
             if slashes and not all(CONTROL.fullmatch(part.strip()) for part in controls.split("//")):
@@ -156,9 +166,20 @@ def classification_problem(value: str, scheme: str | None) -> str | None:
     if value != value.upper() and classification_problem(value.upper(), scheme) is None:
         return f"'classification' must be written in capitals: '{value.upper()}', not '{value}'"
     accepted = "; ".join(", ".join(SCHEMES[name]) for name in schemes)
+    if scheme == "uk":
+        accepted += f", OFFICIAL-SENSITIVE with a descriptor ({', '.join(UK_DESCRIPTORS)})"
     hint = "" if scheme else " (for UK markings set marking_scheme: uk)"
     controls_note = ", US levels with controls after // such as SECRET//NOFORN" if "us" in schemes else ""
     return f"'classification' must be one of {accepted}{controls_note}{hint}; not '{value}'"
+
+
+def uk_descriptor(level: str) -> tuple[str, str | None]:
+    """A UK banner's level and its descriptor: "OFFICIAL-SENSITIVE
+    COMMERCIAL" -> ("OFFICIAL-SENSITIVE", "COMMERCIAL")."""
+    head, _, last = level.rpartition(" ")
+    if head and last in UK_DESCRIPTORS:
+        return head.strip(), last
+    return level, None
 
 
 def banner_controls_problem(level: str, controls: str) -> str | None:
@@ -211,6 +232,8 @@ def read_banner(value: str, scheme: str | None) -> Marking | None:
     if classification_problem(value, scheme):
         return None
     level, _, controls = value.partition("//")
+    if scheme == "uk":
+        level = uk_descriptor(level.strip())[0]
     name = next(n for n in ((scheme,) if scheme else DEFAULT_SCHEMES) if level.strip() in SCHEMES[n])
     if name != "us":
         return Marking(name, SCHEMES[name].index(level.strip()), frozenset())
@@ -825,5 +848,5 @@ def level_class(value: str) -> str:
     level, _, controls = value.partition("//")
     if any(SCI_ITEM.fullmatch(item) or item == "SCI" for item in control_items(controls)):
         return "sci"
-    return "-".join(level.strip().lower().split())
+    return "-".join(uk_descriptor(level.strip())[0].lower().split())
 

@@ -578,16 +578,18 @@ class Memo:
     `info-paper`, `decision-paper`), as AR 25-50 and the staff papers order
     them; the subject is Meta.title (its mark Meta.title_portion)."""
 
-    kind: str = "memo"  # or "info-paper", "decision-paper"
+    kind: str = "memo"  # or "info-paper", "decision-paper", …, "loose-minute"
+    style: str = "army"  # the service whose layout it follows: army, usaf, osd, mod
+    reference: str | None = None  # a loose minute's file reference (JSP 101)
     letterhead: tuple[str, ...] = ()  # DEPARTMENT OF THE ARMY, the organization, address lines
     office_symbol: str | None = None
-    memo_for: tuple[str, ...] = ()  # "SEE DISTRIBUTION" or each addressee
+    memo_for: tuple[str, ...] = ()  # "SEE DISTRIBUTION" or each addressee (a loose minute's too)
     sender: str | None = None  # the FROM line
     references: tuple[str, ...] = ()  # lettered a., b. in paragraph 1
     signature: Signature | None = None
     listed_enclosures: tuple[str, ...] = ()  # the Encl list: each enclosure's title
     distribution: tuple[str, ...] = ()
-    cf: tuple[str, ...] = ()
+    cf: tuple[str, ...] = ()  # copies furnished (a loose minute's Copy to)
     prepared_by: tuple[str, ...] = ()  # a paper's "Prepared by" block: name, office, phone
     approved_by: tuple[str, ...] = ()
 

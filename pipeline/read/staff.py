@@ -12,11 +12,26 @@ from typing import Any
 
 from pipeline import model as m
 
-TYPES = ("briefing", "memo", "info-paper", "decision-paper", "point-paper", "talking-paper")
+TYPES = ("briefing", "memo", "info-paper", "decision-paper", "point-paper", "talking-paper",
+         "loose-minute")
 PAPERS = ("info-paper", "decision-paper", "point-paper", "talking-paper")
 # Tongue and Quill's papers: bullets on one page (a warning past it, weasy/typeset.py).
 ONE_PAGE = ("point-paper", "talking-paper")
 SEE_DISTRIBUTION = "SEE DISTRIBUTION"
+# `style:` the service whose layout a type follows where the services differ,
+# the first the default (the look of each is templates/<type folder>/<style>.yaml
+# and .css). A loose minute is the UK MOD's (JSP 101); the US services'
+# memoranda differ (AR 25-50, DAFH 33-337 The Tongue and Quill, DoDM 5110.04).
+STYLES = {"memo": ("army", "usaf", "osd"), "info-paper": ("army", "usaf"),
+          "decision-paper": ("army", "usaf"), "point-paper": ("usaf", "army"),
+          "talking-paper": ("usaf", "army"), "loose-minute": ("mod",)}
+ALL_STYLES = ("army", "usaf", "osd", "mod")
+# How each style writes an ISO date (strftime, with %-d the day without its
+# leading zero): AR 25-50 and The Tongue and Quill 3 December 2026, DoDM
+# 5110.04 December 3, 2026, JSP 101 03 Dec 26.
+DATE_FORMS = {"army": "%-d %B %Y", "usaf": "%-d %B %Y", "osd": "%B %-d, %Y", "mod": "%d %b %y"}
+# JSP 101's date as a loose minute writes it, when it is not given as ISO.
+MOD_DATE = re.compile(r"\d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d\d$")
 
 
 def _text(value: Any) -> str:
@@ -48,8 +63,12 @@ SIGNATURE_KEYS = ("name", "rank", "branch", "title")
 def signature(value: Any) -> m.Signature:
     """`signature: {name: …, rank: COL, branch: IN, title: Commanding}`:
     the name is needed; the others as the signer has them (a civilian has
-    no rank or branch)."""
-    expected = "a mapping with name and, as the signer has them, rank, branch and title"
+    no rank or branch). A loose minute's signer has an `appointment` (JSP
+    101's word for the title)."""
+    expected = ("a mapping with name and, as the signer has them, rank, branch and title "
+                "(or appointment)")
+    if isinstance(value, dict) and "appointment" in value and "title" not in value:
+        value = {("title" if key == "appointment" else key): item for key, item in value.items()}
     if not isinstance(value, dict) or set(value) - set(SIGNATURE_KEYS) or "name" not in value:
         raise TypeError(expected)
     try:
@@ -60,6 +79,7 @@ def signature(value: Any) -> m.Signature:
 
 SCHEMA: dict[str, Callable[[Any], Any]] = {
     "type": document_type,
+    "style": _text,
     "letterhead": _lines,
     "office_symbol": _text,
     "memo_for": _lines,
@@ -71,12 +91,19 @@ SCHEMA: dict[str, Callable[[Any], Any]] = {
     "cf": _lines,
     "prepared_by": _lines,
     "approved_by": _lines,
+    "reference": _text,
+    "addressees": _lines,
+    "copy_to": _lines,
 }
 MEMO_KEYS = tuple(key for key in SCHEMA if key != "type")
 # Which type each key belongs to; the others serve every staff product.
-ONLY = {**{key: ("memo",) for key in ("letterhead", "memo_for", "from", "references", "signature",
+ONLY = {**{key: ("memo",) for key in ("letterhead", "memo_for", "from", "references",
                                       "distribution_list", "cf")},
-        **{key: PAPERS for key in ("prepared_by", "approved_by")}}
+        "signature": ("memo", "loose-minute"), "office_symbol": ("memo", *PAPERS),
+        **{key: PAPERS for key in ("prepared_by", "approved_by")},
+        **{key: ("loose-minute",) for key in ("reference", "addressees", "copy_to")}}
+# The memo's key each loose-minute key stands for in the model.
+MINUTE_KEYS = {"addressees": "memo_for", "copy_to": "cf"}
 
 
 # Memo keys other tools write too (pandoc's `subject`): in a briefing, ignored as theirs.
@@ -90,7 +117,7 @@ def gather(values: dict[str, Any], key_lines: dict[str, int],
     signature, and SEE DISTRIBUTION without a distribution list are errors
     at their lines."""
     kind = values.get("type", "briefing")
-    if kind in PAPERS:
+    if kind != "briefing":
         for key, kinds in ONLY.items():
             if key in values and kind not in kinds:
                 problem(key_lines[key], "staff-key", f"'{key}' belongs to a {' or '.join(kinds)}, "
@@ -107,6 +134,22 @@ def gather(values: dict[str, Any], key_lines: dict[str, int],
                 values.pop(key)
         return
     type_line = key_lines.get("type", 1)
+    style = values.pop("style", STYLES[kind][0])
+    if style not in STYLES[kind]:
+        fits = ", ".join(STYLES[kind])
+        if style in ALL_STYLES:
+            message = f"a {kind} has no '{style}' style: its style{'s are' if len(STYLES[kind]) > 1 else ' is'} {fits}"
+        else:
+            message = f"unknown style '{style}': the styles are {', '.join(ALL_STYLES)} (a {kind}'s: {fits})"
+        problem(key_lines["style"], "staff-style", message)
+        style = STYLES[kind][0]
+    if kind == "loose-minute":
+        for key, model_key in MINUTE_KEYS.items():
+            if key in values:
+                values[model_key] = values.pop(key)
+                key_lines[model_key] = key_lines[key]
+        values.setdefault("paper", "a4")  # a UK minute is on A4
+        values.setdefault("marking_scheme", "uk")  # its protective marking is the UK's
     values.setdefault("paper", "letter")  # 8 1/2 by 11 inches
     if kind not in ONE_PAGE:  # bullets, not numbered paragraphs, in a point or talking paper
         values.setdefault("numbering", "military")  # its paragraphs are 1., a., (1) (AR 25-50)
@@ -120,6 +163,11 @@ def gather(values: dict[str, Any], key_lines: dict[str, int],
     if "signature" not in values and kind == "memo":
         problem(type_line, "required", "a memo needs 'signature' (name, rank, branch, title): "
                 "its signature block")
+    if "signature" not in values and kind == "loose-minute":
+        problem(type_line, "required", "a loose minute needs 'signature' (name, rank, appointment): "
+                "its signature block")
+    if kind == "loose-minute" and "memo_for" not in values:
+        problem(type_line, "required", "a loose minute needs 'addressees', each by appointment")
     memo_for = values.pop("memo_for", ())
     distribution = values.pop("distribution_list", ())
     if tuple(a.upper() for a in memo_for) == (SEE_DISTRIBUTION,):
@@ -128,7 +176,8 @@ def gather(values: dict[str, Any], key_lines: dict[str, int],
             problem(key_lines["memo_for"], "staff-key", "'memo_for: SEE DISTRIBUTION' needs a "
                     "'distribution_list' naming the addressees")
     listed = tuple(title for _, title, _ in values.get("enclosures", ()))
-    values["memo"] = m.Memo(kind=kind, prepared_by=values.pop("prepared_by", ()),
+    values["memo"] = m.Memo(kind=kind, style=style, reference=values.pop("reference", None),
+                            prepared_by=values.pop("prepared_by", ()),
                             approved_by=values.pop("approved_by", ()), letterhead=values.pop("letterhead", ()),
                             office_symbol=values.pop("office_symbol", None),
                             memo_for=memo_for, sender=values.pop("from", None),
@@ -138,21 +187,26 @@ def gather(values: dict[str, Any], key_lines: dict[str, int],
                             cf=values.pop("cf", ()))
     values.pop("subject", None)
     if "date" in values:
-        values["date"] = memo_date(values["date"])
+        if kind == "loose-minute" and not (ISO_DATE.match(values["date"]) or MOD_DATE.match(values["date"])):
+            problem(key_lines["date"], "staff-date", f"a loose minute's date is written DD MMM YY "
+                    f"(03 Dec 26) or as an ISO date (2026-12-03), not '{values['date']}'")
+        values["date"] = memo_date(values["date"], style)
 
 
 ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d$")
 
 
-def memo_date(date: str) -> str:
-    """An ISO date as AR 25-50 writes it in a memo: 3 December 2026; any
-    other form (3 Dec 26) as written."""
+def memo_date(date: str, style: str = "army") -> str:
+    """An ISO date as the style writes it: 3 December 2026 (AR 25-50),
+    December 3, 2026 (DoDM 5110.04), 03 Dec 26 (JSP 101); any other form
+    (3 Dec 26) as written."""
     if ISO_DATE.match(date):
         try:
             day = dt.date.fromisoformat(date)
         except ValueError:
             return date
-        return f"{day.day} {day:%B %Y}"
+        form = DATE_FORMS[style].replace("%-d", str(day.day))  # portable: no %-d on every libc
+        return day.strftime(form)
     return date
 
 

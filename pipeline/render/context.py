@@ -13,6 +13,7 @@ from pipeline import model as m
 from pipeline.markings.blocks import MarkingBlock, first_page_blocks, marking_properties
 from pipeline.markings.rules import level_class
 from pipeline.render.formats import PDF_VARIANTS
+from pipeline.render.stafflook import labels as style_labels
 from pipeline.render.templates import Templates
 
 
@@ -33,7 +34,8 @@ def render_context(doc: m.Document, templates: Templates, made: dt.datetime, *,
                    reference_doc: Path | None = None) -> RenderContext:
     first_page = tuple(first_page_blocks(doc.meta, templates))
     return RenderContext(
-        templates=templates, labels=templates.labels(), first_page=first_page,
+        templates=templates, labels=style_labels(templates, doc.meta.memo, templates.labels()),
+        first_page=first_page,
         properties=tuple(marking_properties(doc.meta, list(first_page))),
         level=level_class(doc.meta.classification), made=made, pdf_variant=pdf_variant,
         reference_doc=reference_doc or templates.path("docx/reference.docx"))

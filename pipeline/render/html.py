@@ -19,7 +19,7 @@ from pipeline import model as m
 from pipeline.markings.blocks import MarkingBlock
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
-from pipeline.render import sizes
+from pipeline.render import sizes, stafflook
 from pipeline.render.math import drawing, mathml
 from pipeline.render.templates import Templates
 from pipeline.transform.paragraphs import UNDERLINED
@@ -50,15 +50,15 @@ class Context:
 def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> bytes:
     """The HTML backend's entry point: one self-contained page."""
     styles = stylesheets(ctx.templates, ("html/theme.css", "html/style.css", "html/screen.css",
-                                         *type_styles(doc.meta, printing=False)))
+                                         *type_styles(ctx.templates, doc.meta, printing=False)))
     return page(doc, ctx, "html/page.html.j2", styles).encode("utf-8")
 
 
-def type_styles(meta: m.Meta, printing: bool) -> tuple[str, ...]:
-    """A staff product's own look (templates/<type>/), after the briefing's."""
+def type_styles(templates: Templates, meta: m.Meta, printing: bool) -> tuple[str, ...]:
+    """A staff product's own look (templates/<type>/ and its style's), after the briefing's."""
     if meta.memo is None:
         return ()
-    return ("memo/style.css", "memo/print.css") if printing else ("memo/style.css",)
+    return stafflook.stylesheets(templates, meta.memo, printing)
 
 
 def stylesheets(templates: Templates, names: tuple[str, ...]) -> Markup:
@@ -83,9 +83,11 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
     # The list of annexes and enclosures closes the main body (a memo's
     # closing, with its Encl list, closes a memo's); the annexes follow it.
     memo = doc.meta.memo
-    memo_macros = templates.macros("memo/memo.html.j2") if memo else None
+    memo_macros = templates.macros(f"{stafflook.folder(memo)}/{stafflook.folder(memo)}.html.j2") if memo else None
     marking_blocks = unbroken_dates(context.first_page, doc.meta)
-    body += (memo_macros.closing(doc.meta, memo, ctx.labels) if memo_macros
+    signature = (stafflook.signature_lines(memo.signature, ctx.labels["memo_signature_lines"])
+                 if memo and memo.signature else [])
+    body += (memo_macros.closing(doc.meta, memo, ctx.labels, signature=signature) if memo_macros
              else attachments_list(doc, ctx)) + Markup("").join(section(s, ctx) for s in doc.sections
                                                          if s.attachment)
     if doc.abbreviations:

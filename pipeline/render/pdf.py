@@ -22,7 +22,7 @@ def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:
     PDF of `doc`, as plain data; weasy/typeset.py typesets it, here or in
     the PDF worker."""
     styles = stylesheets(ctx.templates, ("html/theme.css", "html/style.css", "print/print.css",
-                                         *type_styles(doc.meta, printing=True)))
+                                         *type_styles(ctx.templates, doc.meta, printing=True)))
     boxes = margins(doc.meta, root_properties(styles).get("--sans", "sans-serif"))
     if doc.meta.memo:  # a memo's later pages: its office symbol, then its subject
         boxes = replace(boxes, running_head=continuation_head(doc.meta, doc.meta.memo, ctx.labels,
@@ -103,6 +103,8 @@ def continuation_head(meta: m.Meta, memo: m.Memo, labels: dict[str, str], sans: 
     subject (shortened to the box after a whole word)."""
     from pipeline.render import measure
 
+    if memo.kind == "loose-minute":  # JSP 101: its file reference, if any
+        return memo.reference or ""
     subject = measure.shorten(f"{labels['memo_subject']} {meta.marked_title}", boxes.width * MM,
                               measure.face(measure.first_family(sans)), CONTINUATION_SIZE)
     return f"{memo.office_symbol}\n{subject}" if memo.office_symbol else subject

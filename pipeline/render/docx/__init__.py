@@ -40,6 +40,7 @@ from pipeline.render.docx.package import (append_body, clear_body, core_properti
                                           custom_properties, open_reference, save,
                                           set_language, stable_zip)
 from pipeline.render.docx.memo import OFFICE_SYMBOL, closing_xml, head_xml, memo_page
+from pipeline.render.docx.minute import FILE_REFERENCE
 from pipeline.render.docx.pages import fill_page_numbers
 from pipeline.render.docx.reference import clean_reference
 from pipeline.render.docx.roundtrip import add_hints, hints, marking_properties
@@ -119,5 +120,7 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
                                       *([("DocumentDate", meta.date)] if meta.date else []),
                                       *([(OFFICE_SYMBOL, meta.memo.office_symbol)]
                                         if meta.memo and meta.memo.office_symbol else []),
+                                      *([(FILE_REFERENCE, meta.memo.reference)]
+                                        if meta.memo and meta.memo.reference else []),
                                       *marking_properties(meta)])
     add_hints(state.package, hints(doc, ctx.labels))  # what `briefing import` needs back

@@ -15,9 +15,11 @@ from docx.shared import Inches
 
 from pipeline import model
 from pipeline.model import Text
+from pipeline.render.docx import minute
 from pipeline.render.docx.fields import simple_field, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.inlines import paragraph, portion_run
 from pipeline.render.docx.state import Env, State
+from pipeline.render.stafflook import signature_lines
 
 OFFICE_SYMBOL = "OfficeSymbol"  # the custom document property
 
@@ -25,6 +27,8 @@ OFFICE_SYMBOL = "OfficeSymbol"  # the custom document property
 def memo_page(state: State, meta: model.Meta, memo: model.Memo, labels: Mapping[str, str]) -> None:
     """1-inch margins, and on later pages the office symbol and subject
     under the banner in place of the running head."""
+    if memo.kind == "loose-minute":
+        return minute.minute_page(state, memo)
     section = state.package.sections[0]
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Inches(1))
@@ -43,6 +47,8 @@ def memo_page(state: State, meta: model.Meta, memo: model.Memo, labels: Mapping[
 
 def head_xml(meta: model.Meta, memo: model.Memo, env: Env, state: State) -> list:
     labels = env.labels
+    if memo.kind == "loose-minute":
+        return minute.head_xml(meta, memo, env, state)
     if memo.kind != "memo":
         return paper_head_xml(meta, memo, env, state)
     out = []
@@ -148,17 +154,16 @@ def line_break():
 def closing_xml(memo: model.Memo, env: Env, state: State, date: str | None = None) -> list:
     """The signature block and, level with it at the left margin, the Encl
     list (a tab apart); then DISTRIBUTION and CF."""
+    labels: Mapping[str, str] = env.labels
+    block = signature_lines(memo.signature, labels["memo_signature_lines"]) if memo.signature else []
+    if memo.kind == "loose-minute":
+        return minute.closing_xml(memo, env, state, block)
     if memo.kind != "memo":
         return paper_closing_xml(memo, env, state, date)
-    labels: Mapping[str, str] = env.labels
     listed = memo.listed_enclosures
     encl = ([labels["memo_encl"], listed[0]] if len(listed) == 1 else
             [f"{len(listed)} {labels['memo_encls']}", *(f"{n}. {t}" for n, t in enumerate(listed, 1))]
             if listed else [])
-    sig = memo.signature
-    block = [sig.name.upper(), *([", ".join(x for x in (sig.rank, sig.branch) if x)]
-                                 if sig.rank or sig.branch else []),
-             *([sig.title] if sig.title else [])] if sig else []
     out = []
     for index, (left, right) in enumerate(zip_longest(encl, block, fillvalue="")):
         p = styled_paragraph(state.style("Memo Signature First" if index == 0 else "Memo Signature"))

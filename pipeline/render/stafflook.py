@@ -1,0 +1,63 @@
+"""A staff product's look, as the templates give it: the folder of its
+type (templates/memo/ for the memorandum and the US staff papers,
+templates/loose-minute/ for the UK's loose minute), and in it the
+service's style (`style:` army, usaf, osd, mod) as `<style>.yaml`
+(wording under `labels:` over text/labels.yaml's, numbers for Word under
+`docx:`) and `<style>.css` after the type's own stylesheets. A house
+overrides any of these files in its --templates folder, as every other."""
+
+from __future__ import annotations
+
+from pipeline import model as m
+from pipeline.problems import BriefingError
+from pipeline.render.templates import Templates
+
+FOLDERS = {"loose-minute": "loose-minute"}  # the others: memo/
+
+
+def folder(memo: m.Memo) -> str:
+    return FOLDERS.get(memo.kind, "memo")
+
+
+def has(templates: Templates, name: str) -> bool:
+    try:
+        templates.path(name)
+    except BriefingError:
+        return False
+    return True
+
+
+def look(templates: Templates, memo: m.Memo | None) -> dict:
+    """The style's file read ({} when the style has none)."""
+    if memo is None:
+        return {}
+    name = f"{folder(memo)}/{memo.style}.yaml"
+    return templates.wording(name) if has(templates, name) else {}
+
+
+def labels(templates: Templates, memo: m.Memo | None, base: dict[str, str]) -> dict[str, str]:
+    """The wording, the style's over the templates' own."""
+    return {**base, **look(templates, memo).get("labels", {})}
+
+
+def stylesheets(templates: Templates, memo: m.Memo, printing: bool) -> tuple[str, ...]:
+    """The type's stylesheets, then the style's."""
+    base = folder(memo)
+    names = (f"{base}/style.css", f"{base}/print.css") if printing else (f"{base}/style.css",)
+    style = f"{base}/{memo.style}.css"
+    return (*names, style) if has(templates, style) else names
+
+
+def signature_lines(signature: m.Signature, form: str) -> list[str]:
+    """The signature block's lines as the style writes them: `form` holds a
+    line each, of fields {NAME} (the name in capitals), {name}, {rank},
+    {branch} and {title}, parts a comma apart; a part whose field the signer
+    lacks is left out, and a line left empty."""
+    fields = {"NAME": signature.name.upper(), "name": signature.name, "rank": signature.rank or "",
+              "branch": signature.branch or "", "title": signature.title or ""}
+    lines = []
+    for line in form.splitlines():
+        parts = [part.strip().format(**fields) for part in line.split(",")]
+        if text := ", ".join(part for part in parts if part):
+            lines.append(text)
+    return lines
