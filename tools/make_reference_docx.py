@@ -358,6 +358,15 @@ def styles(document: docx.document.Document) -> None:
            f'{head}{size(12)}')
     define(document, "Memo Distribution Heading", para, "Memo Distribution", f'<w:keepNext/>{spacing(14, 0)}',
            "", "Memo Distribution")
+    # The Tongue and Quill's and DoDM 5110.04's memoranda (style: usaf, osd):
+    # the date alone, flush right; the attachments at the left margin below
+    # the signature block.
+    define(document, "Memo Date", para, "Normal", f'<w:jc w:val="right"/>{spacing(28, 28)}',
+           f'{head}{size(12)}', "Memo For")
+    define(document, "Memo Attachments Heading", para, "Normal", f'<w:keepNext/>{spacing(28, 0)}',
+           f'{head}{size(12)}', "Memo Attachments")
+    define(document, "Memo Attachments", para, "Normal", f'<w:keepNext/>{spacing(0, 0)}',
+           f'{head}{size(12)}', "Memo Attachments")
     # Staff papers (information, decision): office symbol and date at the
     # top right, the paper's name centred, the decision line and who
     # prepared it at the foot.

@@ -18,13 +18,14 @@ PAPERS = ("info-paper", "decision-paper", "point-paper", "talking-paper")
 # Tongue and Quill's papers: bullets on one page (a warning past it, weasy/typeset.py).
 ONE_PAGE = ("point-paper", "talking-paper")
 SEE_DISTRIBUTION = "SEE DISTRIBUTION"
-# `style:` the service whose layout a type follows where the services differ,
-# the first the default (the look of each is templates/<type folder>/<style>.yaml
-# and .css). A loose minute is the UK MOD's (JSP 101); the US services'
-# memoranda differ (AR 25-50, DAFH 33-337 The Tongue and Quill, DoDM 5110.04).
-STYLES = {"memo": ("army", "usaf", "osd"), "info-paper": ("army", "usaf"),
-          "decision-paper": ("army", "usaf"), "point-paper": ("usaf", "army"),
-          "talking-paper": ("usaf", "army"), "loose-minute": ("mod",)}
+# `style:` the service whose layout a type follows where the services
+# differ, the first its default; the look of each is the type folder's
+# <style>.yaml and <style>.css in templates/. The memoranda differ (AR 25-50,
+# DAFH 33-337 The Tongue and Quill, DoDM 5110.04); the information and
+# decision papers are the Army's, the point and talking papers The Tongue
+# and Quill's, the loose minute the MOD's (JSP 101).
+STYLES = {"memo": ("army", "usaf", "osd"), "info-paper": ("army",), "decision-paper": ("army",),
+          "point-paper": ("usaf",), "talking-paper": ("usaf",), "loose-minute": ("mod",)}
 ALL_STYLES = ("army", "usaf", "osd", "mod")
 # How each style writes an ISO date (strftime, with %-d the day without its
 # leading zero): AR 25-50 and The Tongue and Quill 3 December 2026, DoDM
@@ -138,9 +139,10 @@ def gather(values: dict[str, Any], key_lines: dict[str, int],
     if style not in STYLES[kind]:
         fits = ", ".join(STYLES[kind])
         if style in ALL_STYLES:
-            message = f"a {kind} has no '{style}' style: its style{'s are' if len(STYLES[kind]) > 1 else ' is'} {fits}"
+            message = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} has no '{style}' style: its style{'s are' if len(STYLES[kind]) > 1 else ' is'} {fits}"
         else:
-            message = f"unknown style '{style}': the styles are {', '.join(ALL_STYLES)} (a {kind}'s: {fits})"
+            message = (f"unknown style '{style}': the styles are {', '.join(ALL_STYLES)} "
+                       f"({'an' if kind[0] in 'aeiou' else 'a'} {kind}'s: {fits})")
         problem(key_lines["style"], "staff-style", message)
         style = STYLES[kind][0]
     if kind == "loose-minute":

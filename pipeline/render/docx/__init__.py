@@ -41,6 +41,7 @@ from pipeline.render.docx.package import (append_body, clear_body, core_properti
                                           set_language, stable_zip)
 from pipeline.render.docx.memo import OFFICE_SYMBOL, closing_xml, head_xml, memo_page
 from pipeline.render.docx.minute import FILE_REFERENCE
+from pipeline.render import stafflook
 from pipeline.render.docx.pages import fill_page_numbers
 from pipeline.render.docx.reference import clean_reference
 from pipeline.render.docx.roundtrip import add_hints, hints, marking_properties
@@ -98,7 +99,7 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
         content.extend(bibliography_xml(doc.bibliography, meta, env, state))
     attached = [s for s in doc.sections if s.attachment]
     if meta.memo:  # a staff product's closing, with its Encl list or tabs
-        content.extend(closing_xml(meta.memo, env, state, meta.date))
+        content.extend(closing_xml(meta.memo, env, state, meta.date, stafflook.look(ctx.templates, meta.memo)))
     elif doc.enclosures or attached:  # their list closes the main body; the annexes follow it
         content.extend(attachments_xml(doc.sections, doc.enclosures, env, state))
     for section in attached:

@@ -9,6 +9,7 @@ subject shows in the header once Word updates its fields."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 from itertools import zip_longest
 
 from docx.shared import Inches
@@ -55,12 +56,19 @@ def head_xml(meta: model.Meta, memo: model.Memo, env: Env, state: State) -> list
     for index, line in enumerate(memo.letterhead):
         out.append(paragraph(env, state, "Memo Department" if index == 0 else "Memo Letterhead",
                              (Text(text=line),)))
-    symbol = styled_paragraph(state.style("Memo Office Symbol"))
-    if memo.office_symbol:
-        symbol.append(simple_field(f" DOCPROPERTY {OFFICE_SYMBOL} \\* MERGEFORMAT ", memo.office_symbol))
-    if meta.date:
-        symbol.extend([tab_run(), simple_field(" DOCPROPERTY DocumentDate \\* MERGEFORMAT ", meta.date)])
-    out.append(symbol)
+    layout = labels["memo_layout"]  # the style's: army, usaf or osd
+    if layout == "army":  # the office symbol, the date flush right on its line
+        symbol = styled_paragraph(state.style("Memo Office Symbol"))
+        if memo.office_symbol:
+            symbol.append(simple_field(f" DOCPROPERTY {OFFICE_SYMBOL} \\* MERGEFORMAT ", memo.office_symbol))
+        if meta.date:
+            symbol.extend([tab_run(), simple_field(" DOCPROPERTY DocumentDate \\* MERGEFORMAT ", meta.date)])
+        out.append(symbol)
+    else:  # The Tongue and Quill, DoDM 5110.04: the date alone, flush right
+        date = styled_paragraph(state.style("Memo Date"))
+        if meta.date:
+            date.append(simple_field(" DOCPROPERTY DocumentDate \\* MERGEFORMAT ", meta.date))
+        out.append(date)
     addressed = styled_paragraph(state.style("Memo For"))
     if memo.memo_for:
         addressed.append(text_run(labels["memo_for"]))
@@ -70,8 +78,9 @@ def head_xml(meta: model.Meta, memo: model.Memo, env: Env, state: State) -> list
     else:
         addressed.append(text_run(labels["memo_for_record"]))
     out.append(addressed)
-    if memo.sender:
-        out.append(paragraph(env, state, "Memo From", (Text(text=f"{labels['memo_from']} {memo.sender}"),)))
+    sender = memo.sender or (memo.office_symbol if layout == "usaf" else None)  # FROM: the office symbol
+    if sender:
+        out.append(paragraph(env, state, "Memo From", (Text(text=f"{labels['memo_from']} {sender}"),)))
     out.append(subject_xml(meta, labels, state))
     return out
 
@@ -140,6 +149,17 @@ def paper_closing_xml(memo: model.Memo, env: Env, state: State, date: str | None
     return out
 
 
+def indented(p, twips: int) -> None:
+    """A paragraph's own left indent, in twips."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ppr = p.get_or_add_pPr()
+    ind = OxmlElement("w:ind")
+    ind.set(qn("w:left"), str(twips))
+    ppr.append(ind)
+
+
 TAB_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # without I and O, as annexes are lettered
 
 
@@ -151,9 +171,12 @@ def line_break():
     return r
 
 
-def closing_xml(memo: model.Memo, env: Env, state: State, date: str | None = None) -> list:
+def closing_xml(memo: model.Memo, env: Env, state: State, date: str | None = None,
+                look: Mapping[str, Any] | None = None) -> list:
     """The signature block and, level with it at the left margin, the Encl
-    list (a tab apart); then DISTRIBUTION and CF."""
+    list (a tab apart); then DISTRIBUTION and CF. In the usaf and osd
+    styles the block stands in by the style's `docx: signature_indent`
+    (look, its <style>.yaml) and the attachments follow it."""
     labels: Mapping[str, str] = env.labels
     block = signature_lines(memo.signature, labels["memo_signature_lines"]) if memo.signature else []
     if memo.kind == "loose-minute":
@@ -165,6 +188,17 @@ def closing_xml(memo: model.Memo, env: Env, state: State, date: str | None = Non
             [f"{len(listed)} {labels['memo_encls']}", *(f"{n}. {t}" for n, t in enumerate(listed, 1))]
             if listed else [])
     out = []
+    if labels["memo_layout"] != "army":
+        indent = int(((look or {}).get("docx") or {}).get("signature_indent", "4680"))
+        for index, line in enumerate(block):
+            p = styled_paragraph(state.style("Memo Signature First" if index == 0 else "Memo Signature"))
+            p.append(text_run(line))
+            indented(p, indent)
+            out.append(p)
+        for index, line in enumerate(encl):
+            out.append(paragraph(env, state, "Memo Attachments Heading" if index == 0 else "Memo Attachments",
+                                 (Text(text=line),)))
+        block, encl = [], []
     for index, (left, right) in enumerate(zip_longest(encl, block, fillvalue="")):
         p = styled_paragraph(state.style("Memo Signature First" if index == 0 else "Memo Signature"))
         if left:
