@@ -142,7 +142,8 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-STARTER_TYPES = ("briefing", "memo", "info-paper", "decision-paper")  # each has templates/new/<type>.md
+STARTER_TYPES = ("briefing", "memo", "info-paper", "decision-paper", "point-paper", "talking-paper",
+                 "loose-minute")  # each has templates/new/<type>.md
 
 
 def add_import(commands, parents: list[argparse.ArgumentParser]) -> None:

@@ -31,6 +31,9 @@ ALL_STYLES = ("army", "usaf", "osd", "mod")
 # leading zero): AR 25-50 and The Tongue and Quill 3 December 2026, DoDM
 # 5110.04 December 3, 2026, JSP 101 03 Dec 26.
 DATE_FORMS = {"army": "%-d %B %Y", "usaf": "%-d %B %Y", "osd": "%B %-d, %Y", "mod": "%d %b %y"}
+# The Tongue and Quill's point and talking papers close their prepared-by
+# line with the date short: 3 Dec 26.
+SHORT_DATE = "%-d %b %y"
 # JSP 101's date as a loose minute writes it, when it is not given as ISO.
 MOD_DATE = re.compile(r"\d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d\d$")
 
@@ -192,13 +195,13 @@ def gather(values: dict[str, Any], key_lines: dict[str, int],
         if kind == "loose-minute" and not (ISO_DATE.match(values["date"]) or MOD_DATE.match(values["date"])):
             problem(key_lines["date"], "staff-date", f"a loose minute's date is written DD MMM YY "
                     f"(03 Dec 26) or as an ISO date (2026-12-03), not '{values['date']}'")
-        values["date"] = memo_date(values["date"], style)
+        values["date"] = memo_date(values["date"], SHORT_DATE if kind in ONE_PAGE else DATE_FORMS[style])
 
 
 ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d$")
 
 
-def memo_date(date: str, style: str = "army") -> str:
+def memo_date(date: str, form: str = DATE_FORMS["army"]) -> str:
     """An ISO date as the style writes it: 3 December 2026 (AR 25-50),
     December 3, 2026 (DoDM 5110.04), 03 Dec 26 (JSP 101); any other form
     (3 Dec 26) as written."""
@@ -207,8 +210,7 @@ def memo_date(date: str, style: str = "army") -> str:
             day = dt.date.fromisoformat(date)
         except ValueError:
             return date
-        form = DATE_FORMS[style].replace("%-d", str(day.day))  # portable: no %-d on every libc
-        return day.strftime(form)
+        return day.strftime(form.replace("%-d", str(day.day)))  # portable: no %-d on every libc
     return date
 
 
