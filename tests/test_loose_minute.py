@@ -221,3 +221,22 @@ def test_a_written_dd_mmm_yy_date_stands_and_a_us_scheme_works(write, tmp_path):
     page = pdf_pages(tmp_path / "out" / "brief.pdf")[0]
     assert line_of(page, word(page, "Dec")[1]) == "03 Dec 26"
     assert page.band(True, 40).startswith("UNCLASSIFIED") and page.band(False, 70).startswith("UNCLASSIFIED")
+
+
+def test_see_distribution_lists_the_addressees_after_the_signature(write, tmp_path):
+    front = (MINUTE.replace("addressees: [Hd Plans]", "addressees: See Distribution")
+             + "distribution_list: [Hd Plans, Hd Ops, Hd Log, Hd Fin]\n---\n\n")
+    path = write("First.\n\nSecond.\n", front=front)
+    result = run_cli("build", path, "--out", tmp_path / "out")
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+    text = " ".join(pdf_text(tmp_path / "out" / "brief.pdf").split())
+    assert text.index("03 Dec 26 See Distribution TEST") < text.index("SO1") \
+        < text.index("Distribution: Hd Plans Hd Ops Hd Log Hd Fin")
+    document = docx.Document(str(tmp_path / "out" / "brief.docx"))
+    styled = [(p.style.name, shown(p._p)) for p in document.paragraphs if shown(p._p).strip()]
+    assert ("Minute Addressee", "See Distribution") in styled
+    assert styled[-4:] == [("Minute Enclosures", name) for name in ("Hd Plans", "Hd Ops", "Hd Log", "Hd Fin")]
+    front = MINUTE.replace("addressees: [Hd Plans]", "addressees: See Distribution") + "---\n\n"
+    result = run_cli("check", write("Text.\n", front=front))
+    assert result.returncode == 1 and ":6: 'addressees: SEE DISTRIBUTION' needs a 'distribution_list'" \
+        in result.stderr

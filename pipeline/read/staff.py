@@ -101,8 +101,8 @@ SCHEMA: dict[str, Callable[[Any], Any]] = {
 }
 MEMO_KEYS = tuple(key for key in SCHEMA if key != "type")
 # Which type each key belongs to; the others serve every staff product.
-ONLY = {**{key: ("memo",) for key in ("letterhead", "memo_for", "from", "references",
-                                      "distribution_list", "cf")},
+ONLY = {**{key: ("memo",) for key in ("letterhead", "memo_for", "from", "references", "cf")},
+        "distribution_list": ("memo", "loose-minute"),
         "signature": ("memo", "loose-minute"), "office_symbol": ("memo", *PAPERS),
         **{key: PAPERS for key in ("prepared_by", "approved_by")},
         **{key: ("loose-minute",) for key in ("reference", "addressees", "copy_to")}}
@@ -178,7 +178,8 @@ def gather(values: dict[str, Any], key_lines: dict[str, int],
     if tuple(a.upper() for a in memo_for) == (SEE_DISTRIBUTION,):
         memo_for = (SEE_DISTRIBUTION,)
         if not distribution:
-            problem(key_lines["memo_for"], "staff-key", "'memo_for: SEE DISTRIBUTION' needs a "
+            key = "addressees" if kind == "loose-minute" else "memo_for"
+            problem(key_lines["memo_for"], "staff-key", f"'{key}: SEE DISTRIBUTION' needs a "
                     "'distribution_list' naming the addressees")
     listed = tuple(title for _, title, _ in values.get("enclosures", ()))
     values["memo"] = m.Memo(kind=kind, style=style, reference=values.pop("reference", None),

@@ -18,6 +18,7 @@ from pipeline.model import Text
 from pipeline.render.docx.fields import simple_field, styled_paragraph, text_run
 from pipeline.render.docx.inlines import paragraph, portion_run
 from pipeline.render.docx.state import Env, State
+from pipeline.read.staff import SEE_DISTRIBUTION
 
 FILE_REFERENCE = "FileReference"  # the custom document property
 MARGIN_MM = 25  # loose-minute/print.css's @page margin
@@ -48,7 +49,9 @@ def head_xml(meta: model.Meta, memo: model.Memo, env: Env, state: State) -> list
         date = styled_paragraph(state.style("Minute Date"))
         date.append(simple_field(" DOCPROPERTY DocumentDate \\* MERGEFORMAT ", meta.date))
         out.append(date)
-    out.extend(paragraph(env, state, "Minute Addressee", (Text(text=line),)) for line in memo.memo_for)
+    addressees = ((labels["minute_see_distribution"],) if memo.memo_for == (SEE_DISTRIBUTION,)
+                  else memo.memo_for)
+    out.extend(paragraph(env, state, "Minute Addressee", (Text(text=line),)) for line in addressees)
     if memo.cf:
         out.append(paragraph(env, state, "Minute Copy To Heading", (Text(text=labels["minute_copy_to"]),)))
         out.extend(paragraph(env, state, "Minute Copy To", (Text(text=line),)) for line in memo.cf)
@@ -70,4 +73,8 @@ def closing_xml(memo: model.Memo, env: Env, state: State, signature: list[str]) 
                              (Text(text=env.labels["minute_enclosures"]),)))
         out.extend(paragraph(env, state, "Minute Enclosures", (Text(text=f"{n}. {title}"),))
                    for n, title in enumerate(memo.listed_enclosures, 1))
+    if memo.distribution:  # 'See Distribution': the addressees after the signature and enclosures
+        out.append(paragraph(env, state, "Minute Enclosures Heading",
+                             (Text(text=env.labels["minute_distribution"]),)))
+        out.extend(paragraph(env, state, "Minute Enclosures", (Text(text=line),)) for line in memo.distribution)
     return out
