@@ -158,7 +158,9 @@ def test_docx_through_libreoffice(built, tmp_path):
     assert word(first, "03")[0] == pytest.approx(MARGIN, abs=1.5)
     last = pages[-1]
     assert "DSTL/CSD/12/3/4" in last.band(True, 60)
-    signer_x, _ = word(last, "Smith")
+    signer_x, signer_y = word(last, "Smith")
+    # The signature block never stands alone: the text's last lines go over with it.
+    assert word(last, "567890.")[1] < signer_y
     assert word(last, "A")[0] == pytest.approx(MARGIN + (A4[0] - 2 * MARGIN) / 2, abs=2)
     assert signer_x > word(last, "A")[0]
 

@@ -66,6 +66,26 @@ def render(doc: model.Document, ctx: RenderContext, reporter: Reporter) -> bytes
     return stable_zip(save(state.package))
 
 
+def keep_with_next(content: list) -> None:
+    """The last paragraph of the text kept on the page of what follows it:
+    with widow control, at least its last two lines go over with the
+    signature block (AR 25-50 and JSP 101 leave no block alone on a page)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    last = next((e for e in reversed(content) if e.tag == qn("w:p")), None)
+    if last is None:
+        return
+    ppr = last.get_or_add_pPr()
+    if ppr.find(qn("w:keepNext")) is None:
+        keep = OxmlElement("w:keepNext")
+        style = ppr.find(qn("w:pStyle"))
+        if style is not None:
+            style.addnext(keep)  # w:pPr's children in schema order: pStyle, keepNext, …
+        else:
+            ppr.insert(0, keep)
+
+
 def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
     """Fill the package: page, front matter, body, notes, properties."""
     meta = doc.meta
@@ -99,7 +119,10 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
         content.extend(bibliography_xml(doc.bibliography, meta, env, state))
     attached = [s for s in doc.sections if s.attachment]
     if meta.memo:  # a staff product's closing, with its Encl list or tabs
-        content.extend(closing_xml(meta.memo, env, state, meta.date, stafflook.look(ctx.templates, meta.memo)))
+        closing = closing_xml(meta.memo, env, state, meta.date, stafflook.look(ctx.templates, meta.memo))
+        if closing and meta.memo.signature:  # the signature block never stands on a page alone
+            keep_with_next(content)
+        content.extend(closing)
     elif doc.enclosures or attached:  # their list closes the main body; the annexes follow it
         content.extend(attachments_xml(doc.sections, doc.enclosures, env, state))
     for section in attached:
