@@ -1,0 +1,319 @@
+"""Other people's Word files imported, built, and compared with pandoc's
+reading of the same file. A helper of tests/test_docx_import_foreign.py,
+and a script for a whole folder (not part of the suite):
+
+    PYTHONPATH=$PWD .venv/bin/python tests/docx_foreign.py DIR [NAME…] [-v] [--to html,docx]
+
+Each DIR/*.docx is imported (`briefing import`, tracked changes accepted)
+into OUT/NAME.md, given a title and a classification (a Word file names
+neither), then checked and built as any source. Our HTML (read with lxml)
+is then compared with pandoc's reading of the DOCX: the headings in order,
+the list items, the table cells, the footnotes, the words, and every link
+inside the page leading to an id the page has. One line per file: `ok`,
+`warn` (built, with warnings), `differs` (built, but not what pandoc
+reads), `fail` (the problems' codes), `refused`, and a count at the end.
+It was written for pandoc's own DOCX reader test files (test/docx/ in
+jgm/pandoc, 97 files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+
+from pipeline.problems import BriefingError, Problem  # noqa: E402
+from pipeline.run import importer  # noqa: E402
+from pipeline.run.build import Options, make  # noqa: E402
+
+
+@dataclass
+class Reading:
+    """What a reader sees of a document, in a form both readers give."""
+    headings: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)  # each list item's own text (not its sub-lists')
+    cells: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)  # links leaving the document
+    words: collections.Counter[str] = field(default_factory=collections.Counter)
+    broken: list[str] = field(default_factory=list)  # links inside that lead nowhere
+
+
+def squash(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u00ad", "")
+    return " ".join(text.split())
+
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> collections.Counter[str]:
+    return collections.Counter(word.lower() for word in WORD.findall(text))
+
+
+# pandoc's JSON ------------------------------------------------------------
+
+def pandoc_inlines(inlines: list, notes: list[str] | None = None, urls: list[str] | None = None) -> str:
+    parts: list[str] = []
+    for node in inlines:
+        kind, content = node.get("t"), node.get("c")
+        match kind:
+            case "Str":
+                parts.append(content)
+            case "Space" | "SoftBreak" | "LineBreak":
+                parts.append(" ")
+            case "Emph" | "Strong" | "Underline" | "Strikeout" | "SmallCaps" | "Superscript" | "Subscript":
+                parts.append(pandoc_inlines(content, notes, urls))
+            case "Quoted":
+                quote = "\u201c\u201d" if content[0]["t"] == "DoubleQuote" else "\u2018\u2019"
+                parts.append(quote[0] + pandoc_inlines(content[1], notes, urls) + quote[1])
+            case "Link":
+                if urls is not None and not content[2][0].startswith("#"):
+                    urls.append(content[2][0])
+                parts.append(pandoc_inlines(content[1], notes, urls))
+            case "Span" | "Cite":
+                parts.append(pandoc_inlines(content[1] if kind == "Span" else content[1], notes, urls))
+            case "Code" | "Math":
+                parts.append(content[1])
+            case "Note":
+                if notes is not None:
+                    notes.append(squash(" ".join(pandoc_block_text(b, Reading(urls=urls if urls is not None else []))
+                                                 for b in content)))
+            case "Image" | "RawInline":
+                pass
+    return "".join(parts)
+
+
+def pandoc_block_text(block: dict, reading: Reading | None = None) -> str:
+    """A block's text; with `reading`, its headings, items, cells, notes
+    and links gathered into it as well."""
+    notes = reading.notes if reading else None
+    urls = reading.urls if reading else None
+    kind, content = block.get("t"), block.get("c")
+    match kind:
+        case "Para" | "Plain":
+            return pandoc_inlines(content, notes, urls)
+        case "Header":
+            text = pandoc_inlines(content[2], notes, urls)
+            if reading is not None and squash(text):
+                reading.headings.append(squash(text))
+            return text
+        case "CodeBlock":
+            return content[1]
+        case "BlockQuote":
+            return " ".join(pandoc_block_text(b, reading) for b in content)
+        case "Div":
+            return " ".join(pandoc_block_text(b, reading) for b in content[1])
+        case "LineBlock":
+            return " ".join(pandoc_inlines(line, notes, urls) for line in content)
+        case "BulletList" | "OrderedList":
+            items = content if kind == "BulletList" else content[1]
+            texts = []
+            for item in items:
+                own = " ".join(pandoc_block_text(b, reading) for b in item
+                               if b.get("t") not in ("BulletList", "OrderedList"))
+                if reading is not None:
+                    reading.items.append(squash(own))
+                nested = " ".join(pandoc_block_text(b, reading) for b in item
+                                  if b.get("t") in ("BulletList", "OrderedList"))
+                texts.append(own + " " + nested)
+            return " ".join(texts)
+        case "DefinitionList":
+            return " ".join(pandoc_inlines(term, notes, urls) + " " + " ".join(
+                pandoc_block_text(b, reading) for blocks in definitions for b in blocks)
+                for term, definitions in content)
+        case "Table":
+            caption = " ".join(pandoc_block_text(b, reading) for b in content[1][1])
+            texts = [caption]
+            head, bodies, foot = content[3], content[4], content[5]
+            rows = head[1] + [row for body in bodies for row in body[2] + body[3]] + foot[1]
+            for row in rows:
+                for cell in row[1]:
+                    text = " ".join(pandoc_block_text(b, reading) for b in cell[4])
+                    if reading is not None:
+                        reading.cells.append(squash(text))
+                    texts.append(text)
+            return " ".join(texts)
+        case "Figure":
+            return " ".join(pandoc_block_text(b, reading) for b in content[1][1])
+    return ""
+
+
+def pandoc_reading(docx: Path) -> Reading:
+    import pypandoc
+
+    ast = json.loads(pypandoc.convert_file(str(docx), "json", format="docx",
+                                           extra_args=["--track-changes=accept"]))
+    reading = Reading()
+    text = " ".join(pandoc_block_text(block, reading) for block in ast["blocks"])
+    reading.words = words(text) + words(" ".join(reading.notes))
+    return reading
+
+
+# our HTML -----------------------------------------------------------------
+
+BLOCKS = {"p", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "pre", "br",
+          "figcaption", "caption", "dt", "dd", "blockquote", "figure", "aside", "table"}
+
+
+def html_reading(markup: bytes) -> Reading:
+    from lxml import html
+
+    root = html.fromstring(markup)
+    main = root.find(".//main")
+    assert main is not None
+    reading = Reading()
+    ids = {element.get("id") for element in root.iter() if element.get("id")}
+    for link in main.iter("a"):
+        href = link.get("href") or ""
+        if href.startswith("#"):
+            if href[1:] not in ids:
+                reading.broken.append(href)
+        elif href and "footnote" not in (link.get("class") or ""):
+            reading.urls.append(href)
+    # What no author wrote: the note references and back links, the notes'
+    # heading, the numbers of captions ("Table 1:") and of sections.
+    for element in list(main.iter()):
+        classes = (element.get("class") or "").split()
+        if element.tag == "sup" and "footnote-ref" in classes or "footnote-back" in classes or \
+                element.get("id") == "notes-title" or "label" in classes or "number" in classes or \
+                "caption-label" in classes or "caption-number" in classes:
+            element.drop_tree()
+    for element in main.iter():  # blocks apart, as a reader sees them
+        if element.tag in BLOCKS:
+            element.text = " " + (element.text or "")
+            element.tail = " " + (element.tail or "")
+    notes = main.find(".//section[@class='footnotes']")
+    if notes is not None:
+        reading.notes = [squash(li.text_content()) for li in notes.iter("li")]
+        notes.drop_tree()
+    for heading in main.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        if squash(heading.text_content()):
+            reading.headings.append(squash(heading.text_content()))
+    for item in main.iter("li"):
+        own = [child for child in item if child.tag not in ("ul", "ol")]
+        text = (item.text or "") + " ".join(html.tostring(c, method="text", encoding="unicode",
+                                                          with_tail=True) for c in own)
+        reading.items.append(squash(text))
+    for cell in main.iter("td", "th"):
+        reading.cells.append(squash(cell.text_content()))
+    reading.words = words(main.text_content()) + words(" ".join(reading.notes))
+    return reading
+
+
+def differences(expected: Reading, ours: Reading) -> list[str]:
+    """What a reader of our HTML finds otherwise than pandoc's reader does."""
+    found = []
+    for name in ("headings", "items", "cells", "notes"):
+        mine, theirs = getattr(ours, name), getattr(expected, name)
+        if mine != theirs:
+            found.append(f"{name}: pandoc {theirs!r}, ours {mine!r}")
+    if sorted(set(ours.urls)) != sorted(set(expected.urls)):
+        found.append(f"urls: pandoc {sorted(set(expected.urls))}, ours {sorted(set(ours.urls))}")
+    if ours.broken:
+        found.append(f"links leading nowhere: {ours.broken}")
+    lost, added = expected.words - ours.words, ours.words - expected.words
+    if lost or added:
+        found.append(f"words: lost {dict(lost)}, added {dict(added)}")
+    return found
+
+
+# the import ---------------------------------------------------------------
+
+def titled(text: str, name: str) -> str:
+    """The imported Markdown given a title and a classification, where the
+    Word file did not say them."""
+    front, body = "", text
+    if text.startswith("---\n"):
+        end = text.index("\n---\n", 3)
+        front, body = text[4:end + 1], text[end + 5:]
+    keys = {line.split(":")[0] for line in front.splitlines() if ":" in line and not line.startswith(" ")}
+    added = ("" if "title" in keys else f"title: \"{name}\"\n") + \
+        ("" if "classification" in keys else "classification: UNCLASSIFIED\n")
+    return f"---\n{added}{front}---\n{body}"
+
+
+@dataclass
+class Outcome:
+    status: str  # ok, warn, differs, fail, refused, crash
+    problems: list[Problem]
+    markdown: str = ""
+    html: bytes = b""
+    differences: list[str] = field(default_factory=list)
+
+
+def import_and_build(docx: Path, out: Path, formats: tuple[str, ...] = ("html", "docx")) -> Outcome:
+    target = out / (docx.stem + ".md")
+    try:
+        done = importer.run(importer.Request(docx, target, changes="accept", force=True))
+    except BriefingError as error:
+        return Outcome("refused", list(error.problems))
+    problems: list[Problem] = [p for p in done.problems if p.code == "import.left-out"]
+    markdown = titled(target.read_text(encoding="utf-8"), docx.stem)
+    target.write_text(markdown, encoding="utf-8")
+    try:
+        made = make(target, Options(formats=tuple(dict.fromkeys(("html",) + formats)),
+                                    out_dir=out / "build"))
+    except BriefingError as error:
+        return Outcome("fail", problems + list(error.problems), markdown)
+    problems += list(made.warnings)
+    page = next(data for path, data in made.files.items() if path.suffix == ".html")
+    return Outcome("warn" if problems else "ok", problems, markdown, page)
+
+
+def compare(docx: Path, out: Path, formats: tuple[str, ...] = ("html", "docx")) -> Outcome:
+    outcome = import_and_build(docx, out, formats)
+    if outcome.html:
+        try:
+            expected = pandoc_reading(docx)
+        except RuntimeError as error:  # pandoc cannot read it: nothing to compare with
+            outcome.differences = [f"pandoc: {str(error)[:200]}"]
+            return outcome
+        outcome.differences = differences(expected, html_reading(outcome.html))
+        if outcome.differences and outcome.status == "ok":
+            outcome.status = "differs"
+    return outcome
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("names", nargs="*")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/docx-foreign-out"))
+    parser.add_argument("--to", default="html,docx")
+    parser.add_argument("--verbose", "-v", action="store_true")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    counts: collections.Counter[str] = collections.Counter()
+    codes: collections.Counter[str] = collections.Counter()
+    for docx in sorted(args.folder.glob("*.docx")):
+        if args.names and docx.stem not in args.names:
+            continue
+        try:
+            outcome = compare(docx, args.out, tuple(args.to.split(",")))
+        except Exception as error:  # noqa: BLE001 - a bug of ours is a finding too
+            outcome = Outcome("crash", [Problem(str(docx), None, f"{type(error).__name__}: {error}",
+                                                code="internal")])
+        counts[outcome.status] += 1
+        codes.update({p.code for p in outcome.problems})
+        print(f"{outcome.status:8} {docx.stem}: {' '.join(sorted({p.code for p in outcome.problems}))}")
+        if args.verbose:
+            for problem in outcome.problems:
+                print(f"           {problem.line}: {problem.message}")
+            for difference in outcome.differences:
+                print(f"           ≠ {difference[:600]}")
+    print(" ".join(f"{k}={v}" for k, v in sorted(counts.items())), "| codes:",
+          " ".join(f"{k}={v}" for k, v in codes.most_common()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
