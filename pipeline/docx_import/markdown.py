@@ -166,6 +166,7 @@ class Writer:
         bookmarks that a cross-reference names get an id of their kind."""
         referenced = referenced_bookmarks(self.read)
         counters = {"tbl": 0, "fig": 0, "sec": 0, "eq": 0}
+        made: set[str] = set()  # ids given so far: two headings alike get two
         for unit in units:
             para = unit.caption if unit.kind in ("table", "figure", "figuregroup") and unit.caption else unit.para
             if para is None:
@@ -179,9 +180,11 @@ class Writer:
             if own is None and prefix and any(n in referenced for n in names):
                 counters[prefix] += 1
                 title = plain(caption_inlines(para) if unit.kind != "heading" else para.inlines)
-                own = f"{prefix}-{slug(title)[:40]}" if prefix == "sec" else f"{prefix}-{counters[prefix]}"
+                own = f"{prefix}-{short_slug(title)}" if prefix == "sec" else f"{prefix}-{counters[prefix]}"
+                own = unused(own, made)
             if own is None:
                 continue
+            made.add(own)
             for name in names:
                 if unit.kind in ("table", "figure", "equation", "figuregroup") or not HIDDEN.match(name) \
                         or name in referenced:
@@ -406,7 +409,12 @@ class Writer:
             case "para" | "attribution" | "term" | "title" | "empty":
                 if para is None or not para.inlines:
                     return None
-                return self.inlines(para.inlines) or None
+                text = self.inlines(para.inlines)
+                ident = unit.attrs.get("id")
+                if text and unit.kind == "para" and isinstance(ident, str) and ident not in self.claimed:
+                    self.claimed.add(ident)  # a bookmark round the paragraph: a place links lead to
+                    text = f"[]{{#{ident}}}{text}"
+                return text or None
             case "heading":
                 assert para is not None
                 return self.heading(unit)
@@ -467,13 +475,7 @@ class Writer:
     def heading(self, unit: Unit) -> str:
         para = unit.para
         assert para is not None
-        title = self.inlines(para.inlines).replace("\n", " ")
         written = unit.attrs.get("title")
-        if isinstance(written, str) and written.strip() and " ".join(
-                written.split()).upper().split(") ", 1)[-1] in plain(para.inlines).upper():
-            # An annex's heading is the one its order gives it ("ANNEX A
-            # (INTELLIGENCE) TO …"); the source wrote its own title.
-            title = escape_text(written, self.context())
         words = re.sub(r"^\([A-Z][A-Z0-9 ,/\-]*\)\s*", "", plain(para.inlines)).strip()
         ident = unit.attrs.get("id") or next((self.bookmark_id(b) for b in para.bookmarks
                                               if self.bookmark_id(b)), None)
@@ -481,7 +483,15 @@ class Writer:
         suffix = ""
         if ident and (ident != automatic or automatic in self.claimed):
             suffix = f" {{#{ident}}}"
+        if ident and ident in self.claimed:  # an id written before: the heading keeps its own
+            ident, suffix = None, ""
         self.claimed.add(ident or automatic)
+        title = self.inlines(para.inlines).replace("\n", " ")  # its bookmarks are the heading's id now
+        if isinstance(written, str) and written.strip() and " ".join(
+                written.split()).upper().split(") ", 1)[-1] in plain(para.inlines).upper():
+            # An annex's heading is the one its order gives it ("ANNEX A
+            # (INTELLIGENCE) TO …"); the source wrote its own title.
+            title = escape_text(written, self.context())
         classes = [c for c in unit.attrs.get("classes", []) if isinstance(c, str) and re.fullmatch(r"[\w-]+", c)]
         if classes:  # an annex, an appendix, a tab
             attributes = " ".join([*(f".{c}" for c in classes), *([f"#{ident}"] if suffix else [])])
@@ -746,6 +756,24 @@ def strip_edges(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     if items and isinstance(items[-1], Text) and "code" not in items[-1].marks:
         items[-1] = Text(items[-1].text.rstrip(" \t"), items[-1].marks)
     return tuple(items)
+
+
+def short_slug(title: str, most: int = 40) -> str:
+    """A heading's slug cut to at most `most` characters, at a word's end."""
+    whole = slug(title)
+    if len(whole) <= most:
+        return whole
+    cut = whole[:most + 1].rsplit("-", 1)[0]
+    return cut if len(cut) >= most // 2 else whole[:most]
+
+
+def unused(ident: str, taken: set[str]) -> str:
+    """`ident`, or `ident-2`, `ident-3` … when it is taken."""
+    candidate, counter = ident, 1
+    while candidate in taken:
+        counter += 1
+        candidate = f"{ident}-{counter}"
+    return candidate
 
 
 def walk_inlines(inlines: tuple[Inline, ...]):

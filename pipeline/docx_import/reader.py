@@ -18,6 +18,7 @@ from lxml import etree
 
 from pipeline.docx_import import omml
 from pipeline.docx_import.package import NS, W, Package, refused
+from pipeline.docx_import.symbols import in_font, private, symbol_char
 from pipeline.docx_import.tree import (Block, Break, Bookmark, Cell, Change, Comment, Commented,
                                        CrossRef, Formula, Inline, Link, Media, NoteRef, Para, Picture,
                                        Read, RepeatedNoteRef, Row, Sequence, TableBlock, Task, Text)
@@ -474,6 +475,8 @@ class Reader:
                     if style_name == "footnote reference" and text.strip().isdigit():
                         self.emit(events, RepeatedNoteRef(int(text.strip())), link, change)
                         continue
+                    if any(private(char) for char in text):
+                        text = self.in_font(text, run_font(rpr), para)
                     self.emit(events, Text(text, frozen), link, change,
                               Text(text, old_frozen) if old_frozen is not None else None)
                 case "tab" | "ptab":
@@ -492,6 +495,11 @@ class Reader:
                     char = symbol(child)
                     if char:
                         self.emit(events, Text(char, frozen), link, change)
+                    else:
+                        self.read.warnings.append(
+                            f"paragraph {para.index}: a symbol of the font "
+                            f"{child.get(f'{W}font', '') or 'of the run'!r} (code {child.get(f'{W}char', '')}), "
+                            "which has no Unicode character briefing knows, is left out")
                 case "fldChar":
                     kind = child.get(f"{W}fldCharType")
                     if kind == "begin":
@@ -530,6 +538,16 @@ class Reader:
                     if etree.QName(child).namespace == NS["m"]:
                         self.emit(events, Formula(tex=omml.to_tex(child), display=False,
                                                   signature=omml.signature(child)), link, change)
+
+    def in_font(self, text: str, font: str, para: Para) -> str:
+        """A run's text with its private-use characters (a symbol font's
+        codes) replaced by what the font shows, or left out with a warning."""
+        shown, lost = in_font(text, font)
+        if lost:
+            self.read.warnings.append(
+                f"paragraph {para.index}: {', '.join(lost)} of the font {font or 'of the run'!r} "
+                "(private use: no meaning outside that font) left out")
+        return shown
 
     # Fields ------------------------------------------------------------------
 
@@ -659,14 +677,22 @@ def change_of(kind: str, element: etree._Element) -> Change:
 
 
 def symbol(element: etree._Element) -> str:
+    """A w:sym's character as Unicode (symbols.py); "" when not known."""
     code = element.get(f"{W}char", "")
     try:
         value = int(code, 16)
     except ValueError:
         return ""
-    if 0xF000 <= value <= 0xF0FF:  # a symbol font's private code: its Latin-1 twin
-        value -= 0xF000
-    return chr(value) if 0x20 <= value < 0xD800 else ""
+    if value >= 0x110000:
+        return ""
+    return symbol_char(element.get(f"{W}font", ""), value) or ""
+
+
+def run_font(rpr: etree._Element | None) -> str:
+    fonts = rpr.find(f"{W}rFonts") if rpr is not None else None
+    if fonts is None:
+        return ""
+    return fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi") or fonts.get(f"{W}cs") or ""
 
 
 def field_word(instruction: str) -> str:
