@@ -48,6 +48,7 @@ class Context:
     image_size: Callable[[], str] = lambda: ""  # the next picture's `{width=…}`, as written
     cite: Callable[[str], str | None] = lambda bookmark: None  # a citation's Markdown, by its bookmark
     was_ref: Callable[[str], bool] = lambda ident: False  # a link that was a cross-reference (to an annex)
+    numbered: Callable[[str], bool] = lambda ident: True  # a table or figure the build numbers (a caption)
     in_table: bool = False
     used_ids: set[str] = field(default_factory=set)
 
@@ -244,7 +245,7 @@ def leaf(item: Inline, ctx: Context, open_marks: frozenset[str]) -> str:
                 # ("Section ", "Equation "; a sub-figure's group, then its
                 # letter): the cross-reference, as written.
                 ident = ctx.bookmark_id(target[1:]) or ctx.bookmark_id(refs[0].bookmark)
-                if ident and re.match(r"(sec|tbl|fig|eq)-", ident):
+                if ident and re.match(r"(sec|tbl|fig|eq)-", ident) and ctx.numbered(ident):
                     return f"@{ident}"
             if target.startswith("#"):
                 ident = ctx.bookmark_id(target[1:])
@@ -266,7 +267,7 @@ def leaf(item: Inline, ctx: Context, open_marks: frozenset[str]) -> str:
             return f"[^{ctx.repeated_label(number)}]"
         case CrossRef(bookmark=bookmark, shown=shown):
             ident = ctx.bookmark_id(bookmark)
-            if ident and re.match(r"(sec|tbl|fig|eq)-", ident):
+            if ident and re.match(r"(sec|tbl|fig|eq)-", ident) and ctx.numbered(ident):
                 return f"@{ident}"
             if ident:
                 return f"[{escape_text(shown, ctx)}](#{ident})"

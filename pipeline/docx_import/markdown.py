@@ -57,6 +57,7 @@ class Writer:
     abbreviations: list[tuple[str, str]] = field(default_factory=list)
     after_tabs: bool = False  # a tab set right after another starts with `===!`
     made_notes: set[str] = field(default_factory=set)  # notes a citation style made
+    unnumbered: set[str] = field(default_factory=set)  # tables, figures whose caption is a label alone
 
     # Context for the inline writer -------------------------------------------
 
@@ -65,7 +66,8 @@ class Writer:
                        bookmark_id=self.bookmark_id, picture_path=self.picture_path,
                        comment=self.comment, link_title=self.link_title, tex=self.tex,
                        span_classes=self.span_classes, image_size=self.image_size, cite=self.cite,
-                       was_ref=self.was_ref, in_table=in_table, used_ids=self.claimed)
+                       was_ref=self.was_ref, in_table=in_table, used_ids=self.claimed,
+                       numbered=lambda ident: ident not in self.unnumbered)
 
     def was_ref(self, ident: str) -> bool:
         refs = self.unit_hints.get("refs")
@@ -185,6 +187,11 @@ class Writer:
             if own is None:
                 continue
             made.add(own)
+            if unit.kind in ("table", "figure") and unit.caption is not None \
+                    and not plain(caption_inlines(unit.caption)).strip():
+                # Word's caption says "Table 1" and nothing else: the build
+                # numbers captioned tables only, so a reference to it is a link.
+                self.unnumbered.add(own)
             for name in names:
                 if unit.kind in ("table", "figure", "equation", "figuregroup") or not HIDDEN.match(name) \
                         or name in referenced:
@@ -194,7 +201,7 @@ class Writer:
     # Blocks -------------------------------------------------------------------
 
     def body(self, blocks: list, hinted: list | None) -> list[str]:
-        units = units_of(self.without_attachment_lists(blocks))
+        units = units_of(self.without_attachment_lists(blocks), self.ours)
         units = self.abbreviation_rows(units, blocks)
         guess_paths(units, self.read.numbering, self.read.instances)
         if hinted:
@@ -417,6 +424,10 @@ class Writer:
                 return text or None
             case "heading":
                 assert para is not None
+                if not plain(para.inlines).strip() and all(isinstance(i, (Text, Break, Bookmark, Link, Commented,
+                                                                           Change))
+                                                             for i in walk_inlines(para.inlines)):
+                    return None  # a heading of no words: a reader sees nothing there
                 return self.heading(unit)
             case "code":
                 assert para is not None
@@ -548,6 +559,8 @@ class Writer:
         body_rows = [row for row in table.rows if not row.header]
         if not head_rows and table.first_row and table.rows and not self.ours:
             head_rows, body_rows = table.rows[:1], table.rows[1:]
+        if head_rows and not body_rows:  # a header alone would be given an empty row under it
+            head_rows, body_rows = [], head_rows
         columns = max((len(row.cells) for row in table.rows), default=0)
         aligns = column_aligns(table, columns)
         if not self.read.hints and aligns and all(align == "left" for align in aligns):
@@ -575,12 +588,13 @@ class Writer:
             ident = str(unit.attrs.get("id", ""))
             if ident:
                 self.claimed.add(ident)
-            text += "\n\nTable: " + caption + (f" {{#{ident}}}" if ident else "")
+            if caption.strip() or ident:  # a label alone ("Table 1") has no words to keep
+                text += "\n\nTable: " + " ".join(filter(None, [caption, f"{{#{ident}}}" if ident else ""]))
         return text
 
     def cell(self, blocks: list) -> list[str]:
         """A cell's blocks, as Markdown chunks."""
-        units = units_of(blocks)
+        units = units_of(blocks, self.ours)
         guess_paths(units, self.read.numbering, self.read.instances)
         saved = self.unit_hints
         chunks = []

@@ -93,7 +93,7 @@ def split_front(body: list, ours: bool) -> tuple[Front, list]:
             front.staff.append(block)
         elif style in FRONT_STYLES:
             pass
-        elif not visible(block.inlines).strip() and not block.inlines and not ours:
+        elif not visible(block.inlines).strip() and not block.inlines and not ours and not block.numbering:
             pass  # an empty paragraph among a title page's
         else:
             break

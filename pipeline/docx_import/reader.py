@@ -331,13 +331,16 @@ class Reader:
                 old_style = self.styles.name(before.get(f"{W}val") if before is not None else None)
                 if old_style != self.styles.name(style_id):
                     style_change = (change_of("style", old), old_style)
+        # Its own numbering naming no list (w:numId 0, or one not defined).
+        unnumbered = numbering is not None and (numbering[0] == "0" or numbering[0] not in self.read.numbering)
         if numbering is None:
             numbering = self.styles.style_numbering(style_id)
-        if numbering is not None and numbering[0] == "0":
+        if numbering is not None and (unnumbered or numbering[0] == "0"):
             numbering = None
         style = self.styles.name(style_id)
         para = Para(style=style, inlines=(), index=self.paragraphs, numbering=numbering, align=align,
-                    change=change, style_change=style_change, bold_style=self.styles.bold_style(style_id))
+                    change=change, style_change=style_change, bold_style=self.styles.bold_style(style_id),
+                    unnumbered=unnumbered)
         if self.in_toc:
             para.fields = ("TOC",)
         events: list[Event] = []

@@ -172,8 +172,10 @@ def equation_only(para: Para) -> bool:
     return bool(re.fullmatch(r"\s*\(\s*\d+\s*\)\s*", words))
 
 
-def units_of(blocks: list[Block]) -> list[Unit]:
-    """The units of a run of blocks (the body, a footnote, a table's cell)."""
+def units_of(blocks: list[Block], ours: bool = True) -> list[Unit]:
+    """The units of a run of blocks (the body, a footnote, a table's cell).
+    In our DOCX the bibliography is made from the sources, and made again;
+    in another's, its entries are the author's paragraphs."""
     out: list[Unit] = []
     pending_caption: Para | None = None
     index = 0
@@ -203,7 +205,7 @@ def units_of(blocks: list[Block]) -> list[Unit]:
             # `numbering: military`: Word numbers these paragraphs from their
             # style's level; the source said them as (nested) ordered lists.
             para = dataclasses.replace(para, numbering=None)
-        if style == "bibliography":  # made from the sources: one unit for where it stands
+        if style == "bibliography" and ours:  # made from the sources: one unit for where it stands
             if not (out and out[-1].kind == "bibliography"):
                 out.append(Unit(kind="bibliography", para=para, style=style))
             continue
@@ -292,6 +294,10 @@ class Guesser:
         self.military = []
         if para is not None and para.numbering and unit.kind in ("para", "empty", "figure", "code"):
             return self.list_item(para)
+        if para is not None and para.unnumbered and self.lists and unit.kind in ("para", "figure", "code"):
+            # Numbering that names no list: a paragraph of the item before
+            # (pandoc reads it so), as deep as that item stands.
+            return tuple(c for _, _, lst, item in self.lists for c in (lst, item))
         if para is not None and (found := CONTINUE.match(style)) and self.lists:
             depth = int(found[1] or 1)
             kept = self.lists[:depth]
@@ -351,6 +357,11 @@ class Guesser:
         while self.lists and self.lists[-1][0] > level:
             self.lists.pop()
         fmt, text, start = self.numbering.get(num_id, {}).get(level, ("bullet", "", 1))
+        if fmt == "bullet" and not text.strip() and self.lists and self.lists[-1][0] == level \
+                and self.numbering.get(num_id, {}).get(level):
+            # A bullet of nothing after an item: the item's next paragraph
+            # (pandoc writes an item of several paragraphs so).
+            return tuple(c for _, _, lst, item in self.lists for c in (lst, item))
         if self.lists and self.lists[-1][0] == level:
             _, same_num, lst, _ = self.lists.pop()
             if same_num != num_id and not (lst.attr("ordered") is False and fmt == "bullet") \

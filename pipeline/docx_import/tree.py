@@ -143,6 +143,7 @@ class Para:
     text_box: bool = False  # held drawings or objects that were left out
     rule: bool = False  # holds a horizontal line
     bold_style: bool = False  # its style sets its text bold
+    unnumbered: bool = False  # numbering that names no list (w:numId 0): it goes on the item before
 
 
 @dataclass(slots=True)
