@@ -177,7 +177,23 @@ def pandoc_reading(docx: Path, toc: bool = False) -> Reading:
     reading = Reading()
     text = " ".join(pandoc_block_text(block, reading) for block in blocks)
     reading.words = words(text) + words(" ".join(reading.notes))
+    abstract = ast["meta"].get("abstract")  # pandoc's, from the Abstract style: the title block's for us
+    if abstract:  # shown once more above the text, as pandoc's standalone HTML does
+        reading.words += words("Abstract " + meta_text(abstract))
     return reading
+
+
+def meta_text(value: dict) -> str:
+    match value.get("t"):
+        case "MetaInlines":
+            return pandoc_inlines(value["c"])
+        case "MetaBlocks":
+            return " ".join(pandoc_block_text(b) for b in value["c"])
+        case "MetaString":
+            return value["c"]
+        case "MetaList":
+            return " ".join(meta_text(v) for v in value["c"])
+    return ""
 
 
 # our HTML -----------------------------------------------------------------

@@ -249,6 +249,7 @@ class Reader:
     bookmark_names: dict[str, str] = field(default_factory=dict)  # w:id -> name
     in_toc: int = 0  # open TOC fields
     open_comments: list[str] = field(default_factory=list)  # comment ranges open across paragraphs
+    boxes: list[Block] = field(default_factory=list)  # text boxes' blocks, to follow their paragraph
 
     # Blocks -----------------------------------------------------------------
 
@@ -257,7 +258,13 @@ class Reader:
         for child in container:
             name = local(child)
             if name == "p":
-                out.append(self.paragraph(child))
+                para = self.paragraph(child)
+                if out and isinstance(out[-1], Para) and out[-1].drop_cap:
+                    # A drop cap is a frame of its own before its paragraph: one word again.
+                    para.inlines = (*out.pop().inlines, *para.inlines)  # type: ignore[union-attr]
+                out.append(para)
+                out.extend(self.boxes)
+                self.boxes = []
             elif name == "tbl":
                 out.append(self.table(child))
             elif name == "sdt":  # a content control: its content
@@ -341,6 +348,8 @@ class Reader:
         para = Para(style=style, inlines=(), index=self.paragraphs, numbering=numbering, align=align,
                     change=change, style_change=style_change, bold_style=self.styles.bold_style(style_id),
                     unnumbered=unnumbered)
+        frame = ppr.find(f"{W}framePr") if ppr is not None else None
+        para.drop_cap = frame is not None and frame.get(f"{W}dropCap", "none") in ("drop", "margin")
         if self.in_toc:
             para.fields = ("TOC",)
         events: list[Event] = []
@@ -604,6 +613,8 @@ class Reader:
             frame = drawing.find(f"{{{NS['wp']}}}anchor")
         if frame is None:
             return None
+        if self.text_boxes(frame):
+            return None
         properties = frame.find(f"{{{NS['wp']}}}docPr")
         alt = (properties.get("descr") or "") if properties is not None else ""
         title = (properties.get("title") or "") if properties is not None else ""
@@ -628,7 +639,26 @@ class Reader:
             return None
         return Picture(media=media, alt=alt, title=title, width=width, height=height)
 
+    def text_boxes(self, shape: etree._Element) -> bool:
+        """The paragraphs of the text boxes in a shape, kept to follow the
+        paragraph it is anchored in (pandoc reads them so); whether it had any."""
+        found = [box for box in shape.iter(f"{W}txbxContent")
+                 if not any(local(up) == "txbxContent" for up in box.iterancestors()
+                            if up is not shape and shape in up.iterancestors())]
+        if not found:
+            return False
+        saved_fields, saved_boxes = self.fields, self.boxes
+        self.fields, self.boxes = [], []
+        try:
+            inner = [block for box in found for block in self.blocks(box)]
+        finally:
+            self.fields, self.boxes = saved_fields, saved_boxes
+        self.boxes.extend(inner)
+        return True
+
     def vml(self, pict: etree._Element, para: Para) -> Picture | None:
+        if self.text_boxes(pict):
+            return None
         image = pict.find(f".//{{{NS['v']}}}imagedata")
         if image is None:
             if any(shape.get("{urn:schemas-microsoft-com:office:office}hr") in ("t", "true")

@@ -153,8 +153,10 @@ def is_caption(para: Para) -> bool:
 
 
 def picture_only(para: Para) -> bool:
-    meaningful = [i for i in para.inlines if not (isinstance(i, Text) and not i.text.strip())
-                  and not isinstance(i, Bookmark)]
+    def flat(inlines: tuple[Inline, ...]):
+        for item in inlines:  # a bookmark round the picture (Word's _GoBack) is no text
+            yield from flat(item.children) if isinstance(item, Bookmark) else (item,)
+    meaningful = [i for i in flat(para.inlines) if not (isinstance(i, Text) and not i.text.strip())]
     return len(meaningful) == 1 and isinstance(meaningful[0], Picture)
 
 
