@@ -88,6 +88,18 @@ class Styles:
                 return self.numbering[ident]
         return None
 
+    def heading_level(self, style_id: str | None) -> int | None:
+        """The heading level a style says by what it is based on (a
+        "Myheading2" based on "heading 2"), or by the outline level it or
+        its base sets, first found; None for body text, or past level 6."""
+        for ident in self.chain(style_id):
+            if ident in self.outline:
+                return self.outline[ident] + 1 if self.outline[ident] < 6 else None
+            found = re.fullmatch(r"heading ([1-9])", self.names.get(ident, "").lower())
+            if found:
+                return int(found[1]) if int(found[1]) <= 6 else None
+        return None
+
     def outline_level(self, style_id: str | None) -> int | None:
         for ident in self.chain(style_id):
             if ident in self.outline:
@@ -347,7 +359,7 @@ class Reader:
         style = self.styles.name(style_id)
         para = Para(style=style, inlines=(), index=self.paragraphs, numbering=numbering, align=align,
                     change=change, style_change=style_change, bold_style=self.styles.bold_style(style_id),
-                    unnumbered=unnumbered)
+                    unnumbered=unnumbered, heading=None if self.ours else self.styles.heading_level(style_id))
         frame = ppr.find(f"{W}framePr") if ppr is not None else None
         para.drop_cap = frame is not None and frame.get(f"{W}dropCap", "none") in ("drop", "margin")
         if self.in_toc:

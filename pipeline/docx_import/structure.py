@@ -145,7 +145,7 @@ def heading_level(para: Para, outline: dict[str, int] | None = None) -> int | No
     found = HEADING.match(style_of(para))
     if found:
         return int(found[1])
-    return None
+    return para.heading
 
 
 def is_caption(para: Para) -> bool:

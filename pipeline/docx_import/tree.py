@@ -143,6 +143,7 @@ class Para:
     text_box: bool = False  # held drawings or objects that were left out
     rule: bool = False  # holds a horizontal line
     bold_style: bool = False  # its style sets its text bold
+    heading: int | None = None  # another's file: the level its style's base or outline level gives
     drop_cap: bool = False  # a frame holding the first letter of the paragraph after it
     unnumbered: bool = False  # numbering that names no list (w:numId 0): it goes on the item before
 
