@@ -136,12 +136,30 @@ def pandoc_block_text(block: dict, reading: Reading | None = None) -> str:
             texts = [caption]
             head, bodies, foot = content[3], content[4], content[5]
             rows = head[1] + [row for body in bodies for row in body[2] + body[3]] + foot[1]
+            # The grid a reader sees: a cell spanning columns or rows fills
+            # its first place, the others it covers are empty (as in a table
+            # that cannot span), each row as wide as the table.
+            grid: list[list[str]] = []
+            below: dict[int, int] = {}  # column -> rows a cell above still covers
             for row in rows:
+                line: list[str] = []
                 for cell in row[1]:
+                    while below.get(len(line), 0) > 0:
+                        below[len(line)] -= 1
+                        line.append("")
                     text = " ".join(pandoc_block_text(b, reading) for b in cell[4])
-                    if reading is not None:
-                        reading.cells.append(squash(text))
                     texts.append(text)
+                    for offset in range(cell[3]):
+                        if cell[2] > 1:
+                            below[len(line)] = cell[2] - 1
+                        line.append(squash(text) if offset == 0 else "")
+                while below.get(len(line), 0) > 0:
+                    below[len(line)] -= 1
+                    line.append("")
+                grid.append(line)
+            width = max((len(line) for line in grid), default=0)
+            if reading is not None:
+                reading.cells.extend(text for line in grid for text in line + [""] * (width - len(line)))
             return " ".join(texts)
         case "Figure":
             return " ".join(pandoc_block_text(b, reading) for b in content[1][1])

@@ -304,20 +304,29 @@ class Reader:
                     mark = trpr.find(f"{W}{tag}")
                     if mark is not None:
                         change = change_of(kind, mark)
-            cells = []
+            # Each cell in its grid column: cells skipped before and after
+            # the row (w:gridBefore, w:gridAfter) and the columns a cell spans
+            # past its first are empty cells, as briefing's tables cannot span.
+            cells = [Cell(blocks=[]) for _ in range(grid_count(trpr, "gridBefore"))]
             for tc in tr.iter(f"{W}tc"):
                 if tc.getparent() is not tr and local(tc.getparent()) not in ("sdtContent", "customXml"):
                     continue
                 tcpr = tc.find(f"{W}tcPr")
-                if tcpr is not None and (tcpr.find(f"{W}gridSpan") is not None
-                                         or tcpr.find(f"{W}vMerge") is not None
+                across = grid_count(tcpr, "gridSpan") or 1
+                if tcpr is not None and (across > 1 or tcpr.find(f"{W}vMerge") is not None
                                          or tcpr.find(f"{W}hMerge") is not None):
                     spans = True
                 cells.append(Cell(blocks=self.blocks(tc)))
+                cells.extend(Cell(blocks=[]) for _ in range(min(across, 64) - 1))
+            cells.extend(Cell(blocks=[]) for _ in range(grid_count(trpr, "gridAfter")))
             rows.append(Row(cells=cells, header=header, change=change))
         look = tbl.find(f"{W}tblPr/{W}tblLook")
         first_row = look is not None and (look.get(f"{W}firstRow") in ("1", "true", "on") or (
             look.get(f"{W}firstRow") is None and int(look.get(f"{W}val", "0") or "0", 16) & 0x20 != 0))
+        if spans:
+            self.read.warnings.append(f"paragraph {index}: a table's cells merged across columns or rows "
+                                      "are each kept in their first place, the places they covered left "
+                                      "empty: briefing's tables cannot merge cells")
         return TableBlock(rows=rows, widths=widths, index=index, spans=spans, first_row=first_row)
 
     def paragraph(self, p: etree._Element) -> Para:
@@ -705,6 +714,13 @@ class Reader:
                 return None
             self.read.media[rel.target] = found
         return rel.target
+
+
+def grid_count(properties: etree._Element | None, name: str) -> int:
+    """A row's w:gridBefore/w:gridAfter or a cell's w:gridSpan: grid columns, 0 when not set."""
+    found = properties.find(f"{W}{name}") if properties is not None else None
+    value = found.get(f"{W}val", "0") if found is not None else "0"
+    return min(int(value), 64) if value.isdigit() else 0
 
 
 def alternative(element: etree._Element) -> etree._Element:
