@@ -45,11 +45,20 @@ class Reading:
     urls: list[str] = field(default_factory=list)  # links leaving the document
     words: collections.Counter[str] = field(default_factory=collections.Counter)
     broken: list[str] = field(default_factory=list)  # links inside that lead nowhere
+    marked: collections.Counter[str] = field(default_factory=collections.Counter)  # "strong: text" …
+    quotes: list[str] = field(default_factory=list)  # block quotes' text
+
+
+def mark_words(marked: collections.Counter[str], mark: str, text: str) -> None:
+    """The words set in a mark (`strong: word`): how a run is split in marks
+    (two runs or one) does not count, which words are bold does."""
+    for word in words(text):
+        marked[f"{mark}: {word}"] += 1
 
 
 def squash(text: str) -> str:
     """Text as compared: spaces as one, a ticked box as one character."""
-    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u00ad", "").replace("☑", "☒")
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u00ad", "").replace("☑", "☒").replace("...", "…")
     return " ".join(text.split())
 
 
@@ -62,7 +71,12 @@ def words(text: str) -> collections.Counter[str]:
 
 # pandoc's JSON ------------------------------------------------------------
 
-def pandoc_inlines(inlines: list, notes: list[str] | None = None, urls: list[str] | None = None) -> str:
+MARKS = {"Emph": "emph", "Strong": "strong", "Code": "code", "Strikeout": "strike", "Superscript": "sup",
+         "Subscript": "sub"}
+
+
+def pandoc_inlines(inlines: list, notes: list[str] | None = None, urls: list[str] | None = None,
+                   marked: collections.Counter[str] | None = None) -> str:
     parts: list[str] = []
     for node in inlines:
         kind, content = node.get("t"), node.get("c")
@@ -72,17 +86,22 @@ def pandoc_inlines(inlines: list, notes: list[str] | None = None, urls: list[str
             case "Space" | "SoftBreak" | "LineBreak":
                 parts.append(" ")
             case "Emph" | "Strong" | "Underline" | "Strikeout" | "SmallCaps" | "Superscript" | "Subscript":
-                parts.append(pandoc_inlines(content, notes, urls))
+                inner = pandoc_inlines(content, notes, urls, marked)
+                if marked is not None and kind in MARKS:
+                    mark_words(marked, MARKS[kind], inner)
+                parts.append(inner)
             case "Quoted":
                 quote = "\u201c\u201d" if content[0]["t"] == "DoubleQuote" else "\u2018\u2019"
-                parts.append(quote[0] + pandoc_inlines(content[1], notes, urls) + quote[1])
+                parts.append(quote[0] + pandoc_inlines(content[1], notes, urls, marked) + quote[1])
             case "Link":
                 if urls is not None and not content[2][0].startswith("#"):
                     urls.append(content[2][0])
-                parts.append(pandoc_inlines(content[1], notes, urls))
+                parts.append(pandoc_inlines(content[1], notes, urls, marked))
             case "Span" | "Cite":
-                parts.append(pandoc_inlines(content[1] if kind == "Span" else content[1], notes, urls))
+                parts.append(pandoc_inlines(content[1], notes, urls, marked))
             case "Code" | "Math":
+                if marked is not None and kind == "Code":
+                    mark_words(marked, "code", content[1])
                 parts.append(content[1])
             case "Note":
                 if notes is not None:
@@ -98,19 +117,26 @@ def pandoc_block_text(block: dict, reading: Reading | None = None) -> str:
     and links gathered into it as well."""
     notes = reading.notes if reading else None
     urls = reading.urls if reading else None
+    marked = reading.marked if reading else None
     kind, content = block.get("t"), block.get("c")
     match kind:
         case "Para" | "Plain":
-            return pandoc_inlines(content, notes, urls)
-        case "Header":
-            text = pandoc_inlines(content[2], notes, urls)
+            return pandoc_inlines(content, notes, urls, marked)
+        case "Header":  # bold of itself: its strong runs are no emphasis
+            heading_marks: collections.Counter[str] = collections.Counter()
+            text = pandoc_inlines(content[2], notes, urls, heading_marks)
+            if marked is not None:
+                marked += collections.Counter({k: v for k, v in heading_marks.items() if not k.startswith("strong:")})
             if reading is not None and squash(text):
                 reading.headings.append(squash(text))
             return text
         case "CodeBlock":
             return content[1]
         case "BlockQuote":
-            return " ".join(pandoc_block_text(b, reading) for b in content)
+            text = " ".join(pandoc_block_text(b, reading) for b in content)
+            if reading is not None:
+                reading.quotes.append(squash(text))
+            return text
         case "Div":
             return " ".join(pandoc_block_text(b, reading) for b in content[1])
         case "LineBlock":
@@ -128,7 +154,7 @@ def pandoc_block_text(block: dict, reading: Reading | None = None) -> str:
                 texts.append(own + " " + nested)
             return " ".join(texts)
         case "DefinitionList":
-            return " ".join(pandoc_inlines(term, notes, urls) + " " + " ".join(
+            return " ".join(pandoc_inlines(term, notes, urls, marked) + " " + " ".join(
                 pandoc_block_text(b, reading) for blocks in definitions for b in blocks)
                 for term, definitions in content)
         case "Table":
@@ -147,7 +173,16 @@ def pandoc_block_text(block: dict, reading: Reading | None = None) -> str:
                     while below.get(len(line), 0) > 0:
                         below[len(line)] -= 1
                         line.append("")
+                    in_head = any(row is head_row for head_row in head[1])
+                    saved = reading.marked if reading is not None else None
+                    if reading is not None and in_head:
+                        reading.marked = collections.Counter()  # a header cell is bold of itself
                     text = " ".join(pandoc_block_text(b, reading) for b in cell[4])
+                    if reading is not None and saved is not None:
+                        head_marks, reading.marked = reading.marked, saved
+                        if in_head:
+                            reading.marked += collections.Counter(
+                                {k: v for k, v in head_marks.items() if not k.startswith("strong:")})
                     texts.append(text)
                     for offset in range(cell[3]):
                         if cell[2] > 1:
@@ -261,6 +296,17 @@ def html_reading(markup: bytes) -> Reading:
         reading.items.append(squash(text))
     for cell in main.iter("td", "th"):
         reading.cells.append(squash(cell.text_content()))
+    for tag, mark in (("em", "emph"), ("strong", "strong"), ("code", "code"), ("del", "strike"), ("s", "strike"),
+                      ("sup", "sup"), ("sub", "sub")):
+        for element in main.iter(tag):
+            if element.getparent() is not None and element.getparent().tag == "pre":
+                continue  # a code block's
+            if mark == "strong" and any(up.tag in ("th", "h1", "h2", "h3", "h4", "h5", "h6")
+                                        for up in element.iterancestors()):
+                continue  # a header cell is bold of itself (pandoc's side skips the head's too)
+            mark_words(reading.marked, mark, element.text_content())
+    for quote in main.iter("blockquote"):
+        reading.quotes.append(squash(quote.text_content()))
     abstract = root.find(".//section[@class='abstract']")  # the title block's, from the front matter
     extra = " ".join(p.text_content() for p in abstract.iter("p")) if abstract is not None else ""
     reading.words = words(main.text_content()) + words(" ".join(reading.notes)) + words(extra)
@@ -270,7 +316,7 @@ def html_reading(markup: bytes) -> Reading:
 def differences(expected: Reading, ours: Reading) -> list[str]:
     """What a reader of our HTML finds otherwise than pandoc's reader does."""
     found = []
-    for name in ("headings", "items", "cells", "notes"):
+    for name in ("headings", "items", "cells", "notes", "quotes"):
         mine, theirs = getattr(ours, name), getattr(expected, name)
         if mine != theirs:
             found.append(f"{name}: pandoc {theirs!r}, ours {mine!r}")
@@ -278,6 +324,9 @@ def differences(expected: Reading, ours: Reading) -> list[str]:
         found.append(f"urls: pandoc {sorted(set(expected.urls))}, ours {sorted(set(ours.urls))}")
     if ours.broken:
         found.append(f"links leading nowhere: {ours.broken}")
+    if ours.marked != expected.marked:
+        found.append(f"emphasis: pandoc only {dict(expected.marked - ours.marked)}, "
+                     f"ours only {dict(ours.marked - expected.marked)}")
     lost, added = expected.words - ours.words, ours.words - expected.words
     if lost or added:
         found.append(f"words: lost {dict(lost)}, added {dict(added)}")

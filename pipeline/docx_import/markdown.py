@@ -566,8 +566,10 @@ class Writer:
         if not self.read.hints and aligns and all(align == "left" for align in aligns):
             # LibreOffice sets every cell left: no column was aligned on purpose.
             aligns = [None] * columns
-        cells = [[self.cell(unbolded(cell.blocks) if row in head_rows else cell.blocks) for cell in row.cells]
-                 + [[]] * (columns - len(row.cells)) for row in [*head_rows[:1], *body_rows]]
+        # One header row is what a Markdown table has: the header rows after
+        # the first (a header of two rows, in Word) are the body's first rows.
+        cells = [[self.cell(unbolded(cell.blocks) if head_rows and row is head_rows[0] else cell.blocks) for cell in row.cells]
+                 + [[]] * (columns - len(row.cells)) for row in [*head_rows, *body_rows]]
         head = cells[0] if head_rows else None
         rows = cells[1:] if head_rows else cells
         simple = all(len(cell) <= 1 and "\n" not in (cell[0] if cell else "") for row in cells for cell in row)

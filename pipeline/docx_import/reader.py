@@ -64,6 +64,20 @@ class Styles:
     run_marks: dict[str, frozenset[str]]  # character styleId -> marks it gives
     default_paragraph: str = ""
     bold: set[str] = field(default_factory=set)  # paragraph styles whose text is bold
+    indent: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)  # styleId -> left, hanging
+
+    def indentation(self, style_id: str | None) -> tuple[int, int]:
+        """A paragraph style's left and hanging indents (twips), through its bases."""
+        left = hanging = None
+        for ident in self.chain(style_id or self.default_paragraph):
+            own_left, own_hanging = self.indent.get(ident, (None, None))
+            left = own_left if left is None else left
+            hanging = own_hanging if hanging is None else hanging
+        return left or 0, hanging or 0
+
+    def quote(self, style_id: str | None) -> bool:
+        """A style that is, or is based on, one of the quotation styles (as pandoc reads them)."""
+        return any(self.names.get(ident, "").lower() in QUOTE_NAMES for ident in self.chain(style_id))
 
     def bold_style(self, style_id: str | None) -> bool:
         """A paragraph style that sets its text bold (a heading, a title):
@@ -131,6 +145,9 @@ def read_styles(root: etree._Element | None) -> Styles:
                                                int(level.get(f"{W}val", "0")) if level is not None else 0)
             if on(style.find(f"{W}rPr/{W}b")):
                 styles.bold.add(ident)
+            ind = style.find(f"{W}pPr/{W}ind")
+            if ind is not None:
+                styles.indent[ident] = indents(ind)
             outline = style.find(f"{W}pPr/{W}outlineLvl")
             if outline is not None and outline.get(f"{W}val", "9").isdigit():
                 styles.outline[ident] = int(outline.get(f"{W}val", "9"))
@@ -144,6 +161,35 @@ def read_styles(root: etree._Element | None) -> Styles:
                 marks |= run_properties(rpr)
             styles.run_marks[ident] = frozenset(marks)
     return styles
+
+
+QUOTE_NAMES = ("quote", "block text", "block quote", "block quotation", "intense quote")
+
+
+def twips(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def indents(ind: etree._Element) -> tuple[int | None, int | None]:
+    """A w:ind's left (or start) and hanging indents, in twips; None where not set."""
+    left = twips(ind.get(f"{W}left") or ind.get(f"{W}start"))
+    hanging = twips(ind.get(f"{W}hanging"))
+    if hanging is None and ind.get(f"{W}firstLine") is not None:
+        hanging = 0
+    return left, hanging
+
+
+def switched_off(rpr: etree._Element) -> set[str]:
+    """Marks a run's own properties turn off (`<w:b w:val="0"/>`)."""
+    off: set[str] = set()
+    for tag, mark in (("b", "strong"), ("i", "emph"), ("strike", "strike"), ("smallCaps", "smallcaps")):
+        found = rpr.find(f"{W}{tag}")
+        if found is not None and not on(found):
+            off.add(mark)
+    return off
 
 
 def run_properties(rpr: etree._Element | None) -> set[str]:
@@ -366,9 +412,18 @@ class Reader:
         if numbering is not None and (unnumbered or numbering[0] == "0"):
             numbering = None
         style = self.styles.name(style_id)
+        quoted = False
+        if not self.ours:  # pandoc's reading: a quotation style, or indented more than its style
+            base_left, base_hanging = self.styles.indentation(style_id)
+            ind = ppr.find(f"{W}ind") if ppr is not None else None
+            left, hanging = indents(ind) if ind is not None else (None, None)
+            relative = ((base_left if left is None else left) - (base_hanging if hanging is None else hanging)) \
+                - (base_left - base_hanging)
+            quoted = self.styles.quote(style_id) or (relative > 0 and numbering is None and not unnumbered)
         para = Para(style=style, inlines=(), index=self.paragraphs, numbering=numbering, align=align,
                     change=change, style_change=style_change, bold_style=self.styles.bold_style(style_id),
-                    unnumbered=unnumbered, heading=None if self.ours else self.styles.heading_level(style_id))
+                    unnumbered=unnumbered, heading=None if self.ours else self.styles.heading_level(style_id),
+                    quoted=quoted)
         frame = ppr.find(f"{W}framePr") if ppr is not None else None
         para.drop_cap = frame is not None and frame.get(f"{W}dropCap", "none") in ("drop", "margin")
         if self.in_toc:
@@ -475,6 +530,7 @@ class Reader:
                 ident = rstyle.get(f"{W}val", "")
                 style_name = self.styles.name(ident).lower()
                 marks |= self.styles.run_marks.get(ident, frozenset())
+                marks -= switched_off(rpr)  # the run's own w:i="0" over its style's italic
             if on(rpr.find(f"{W}vanish")) or on(rpr.find(f"{W}specVanish")):
                 return  # hidden text: a reader never sees it
         old_marks = None

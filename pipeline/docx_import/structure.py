@@ -306,7 +306,8 @@ class Guesser:
             return tuple(c for _, _, lst, item in kept for c in (lst, item))
         self.lists = []
         last = self.previous[-1] if self.previous else None
-        if style in QUOTE_STYLES or unit.kind == "attribution":
+        if style in QUOTE_STYLES or unit.kind == "attribution" or (
+                para is not None and para.quoted and unit.kind in ("para", "code", "figure", "equation")):
             if last is not None and last.kind == "quote":
                 return self.previous
             return (self.new("quote"),)

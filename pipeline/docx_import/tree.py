@@ -144,6 +144,7 @@ class Para:
     rule: bool = False  # holds a horizontal line
     bold_style: bool = False  # its style sets its text bold
     heading: int | None = None  # another's file: the level its style's base or outline level gives
+    quoted: bool = False  # another's file: a quotation's style, or indented more than its style says
     drop_cap: bool = False  # a frame holding the first letter of the paragraph after it
     unnumbered: bool = False  # numbering that names no list (w:numId 0): it goes on the item before
 
