@@ -15,7 +15,6 @@ is the set that shows each thing the import does with another's file.
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -201,8 +200,3 @@ def test_the_set_builds_to_pdf_too(tmp_path):
         if name == "table_header_rowspan":
             assert "A B C D E F" in text and "G H I" in text
 
-
-@pytest.fixture(autouse=True)
-def _no_copies_left(tmp_path):
-    yield
-    shutil.rmtree(tmp_path / "build", ignore_errors=True)
