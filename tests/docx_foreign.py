@@ -47,6 +47,8 @@ class Reading:
     broken: list[str] = field(default_factory=list)  # links inside that lead nowhere
     marked: collections.Counter[str] = field(default_factory=collections.Counter)  # "strong: text" …
     quotes: list[str] = field(default_factory=list)  # block quotes' text
+    code: list[str] = field(default_factory=list)  # code blocks' text
+    pictures: int = 0
 
 
 def mark_words(marked: collections.Counter[str], mark: str, text: str) -> None:
@@ -107,7 +109,10 @@ def pandoc_inlines(inlines: list, notes: list[str] | None = None, urls: list[str
                 if notes is not None:
                     notes.append(squash(" ".join(pandoc_block_text(b, Reading(urls=urls if urls is not None else []))
                                                  for b in content)))
-            case "Image" | "RawInline":
+            case "Image":
+                if marked is not None:  # the walk of the text itself, not of a note's or a term's
+                    marked["picture"] += 1
+            case "RawInline":
                 pass
     return "".join(parts)
 
@@ -131,6 +136,8 @@ def pandoc_block_text(block: dict, reading: Reading | None = None) -> str:
                 reading.headings.append(squash(text))
             return text
         case "CodeBlock":
+            if reading is not None:
+                reading.code.append(content[1].strip("\n"))
             return content[1]
         case "BlockQuote":
             text = " ".join(pandoc_block_text(b, reading) for b in content)
@@ -229,6 +236,7 @@ def pandoc_reading(docx: Path, toc: bool = False) -> Reading:
             b.get("t") == "Header" and "TOC-Heading" in b["c"][1][1])]
     reading = Reading()
     text = " ".join(pandoc_block_text(block, reading) for block in blocks)
+    reading.pictures = reading.marked.pop("picture", 0)
     reading.words = words(text) + words(" ".join(reading.notes))
     abstract = ast["meta"].get("abstract")  # pandoc's, from the Abstract style: the title block's for us
     if abstract:  # shown once more above the text, as pandoc's standalone HTML does
@@ -278,6 +286,8 @@ def html_reading(markup: bytes) -> Reading:
                 element.get("id") == "notes-title" or "label" in classes or "number" in classes or \
                 "caption-label" in classes or "caption-number" in classes:
             element.drop_tree()
+    reading.pictures = sum(1 for _ in main.iter("img"))
+    reading.code = [pre.text_content().strip("\n") for pre in main.iter("pre")]
     for element in main.iter():  # blocks apart, as a reader sees them
         if element.tag in BLOCKS:
             element.text = " " + (element.text or "")
@@ -316,7 +326,7 @@ def html_reading(markup: bytes) -> Reading:
 def differences(expected: Reading, ours: Reading) -> list[str]:
     """What a reader of our HTML finds otherwise than pandoc's reader does."""
     found = []
-    for name in ("headings", "items", "cells", "notes", "quotes"):
+    for name in ("headings", "items", "cells", "notes", "quotes", "code", "pictures"):
         mine, theirs = getattr(ours, name), getattr(expected, name)
         if mine != theirs:
             found.append(f"{name}: pandoc {theirs!r}, ours {mine!r}")

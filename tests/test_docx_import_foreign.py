@@ -44,7 +44,7 @@ def page(outcome) -> html.HtmlElement:
 
 
 def test_the_set_is_there():
-    assert len(FILES) == 24
+    assert len(FILES) == 25
     assert "pandoc" in (FOREIGN / "README.md").read_text() and "General Public License, version 2 or later" in (FOREIGN / "README.md").read_text()
 
 
@@ -178,6 +178,10 @@ def test_quotes_headings_emphasis_and_text_boxes_as_pandoc_reads_them(tmp_path):
     assert "*This is an italic* style *with some* words *unitalicized.*" in characters.markdown
     boxed = import_and_build(FOREIGN / "text_in_shape_format.docx", tmp_path)
     assert "Last update: May 1, 2017" in boxed.markdown
+    code = import_and_build(FOREIGN / "adjacent_codeblocks.docx", tmp_path)  # a paragraph a line
+    blocks = [pre.text_content() for pre in page(code).iter("pre")]
+    assert len(blocks) == 2 and blocks[0].startswith("# ifconfig -a\neth0      Link encap:Ethernet")
+    assert blocks[1].strip() == "# ls /sys/class/ieee80211/\nphy0"
     capped = import_and_build(FOREIGN / "drop_cap.docx", tmp_path)
     assert "Drop cap." in capped.markdown and "rop cap" not in capped.markdown.replace("Drop cap", "")
 

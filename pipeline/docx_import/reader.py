@@ -613,8 +613,12 @@ class Reader:
                     picture = self.vml(child, para)
                     if picture is not None:
                         self.emit(events, picture, link, change)
-                case "object":
-                    para.text_box = True
+                case "object":  # an embedded object (OLE): the picture Word shows of it, as pandoc reads it
+                    picture = self.vml(child, para)
+                    if picture is not None:
+                        self.emit(events, picture, link, change)
+                    else:
+                        para.text_box = True
                 case "AlternateContent":
                     chosen = alternative(child)
                     for inner in chosen:

@@ -227,6 +227,11 @@ def units_of(blocks: list[Block], ours: bool = True) -> list[Unit]:
         if level is not None:
             out.append(Unit(kind="heading", para=para, level=level, style=style))
         elif para.code is not None:
+            if not ours and out and out[-1].kind == "code" and out[-1].para is not None \
+                    and out[-1].para.code is not None and not para.numbering and not out[-1].para.numbering:
+                # Another's file: a code block is a paragraph a line, one after another (pandoc reads so).
+                out[-1].para = dataclasses.replace(out[-1].para, code=out[-1].para.code + "\n" + para.code)
+                continue
             out.append(Unit(kind="code", para=para, style=style))
         elif style == "rule" or (para.rule and not visible(para.inlines).strip()):
             out.append(Unit(kind="rule", para=para, style=style))
