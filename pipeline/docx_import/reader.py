@@ -585,10 +585,11 @@ class Reader:
                     if char:
                         self.emit(events, Text(char, frozen), link, change)
                     else:
+                        font = child.get(f"{W}font", "")
                         self.read.warnings.append(
-                            f"paragraph {para.index}: a symbol of the font "
-                            f"{child.get(f'{W}font', '') or 'of the run'!r} (code {child.get(f'{W}char', '')}), "
-                            "which has no Unicode character briefing knows, is left out")
+                            f"paragraph {para.index}: a symbol (code {child.get(f'{W}char', '')}"
+                            f"{f' of the font {font!r}' if font else ''}), which has no Unicode character "
+                            "briefing knows, is left out")
                 case "fldChar":
                     kind = child.get(f"{W}fldCharType")
                     if kind == "begin":
@@ -638,8 +639,8 @@ class Reader:
         shown, lost = in_font(text, font)
         if lost:
             self.read.warnings.append(
-                f"paragraph {para.index}: {', '.join(lost)} of the font {font or 'of the run'!r} "
-                "(private use: no meaning outside that font) left out")
+                f"paragraph {para.index}: {', '.join(lost)}{f' of the font {font!r}' if font else ''} "
+                "(private use: no meaning outside one font) left out")
         return shown
 
     # Fields ------------------------------------------------------------------
