@@ -49,16 +49,7 @@ def beside(source: Path, folder: Path) -> None:
             (shutil.copytree if extra.is_dir() else shutil.copy)(extra, folder / extra.name)
 
 
-# Word import does not know a loose minute's parts yet (its Minute styles and
-# keys, issue 21's last type): pipeline/docx_import/ is another branch's work.
-# Strict, so the day it does, this mark must go.
-NOT_YET = {"loose-minute/loose-minute.md": "Word import does not know the loose minute's parts yet"}
-
-
-@pytest.mark.parametrize("source", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[key]))
-                                    if (key := str(p.relative_to(FIXTURES))) in NOT_YET else p
-                                    for p in SOURCES],
-                         ids=[str(p.relative_to(FIXTURES)) for p in SOURCES])
+@pytest.mark.parametrize("source", SOURCES, ids=[str(p.relative_to(FIXTURES)) for p in SOURCES])
 def test_build_import_build_gives_the_same_model_and_a_fixed_point(source, tmp_path):
     first, data = model_and_docx(source)
     docx = tmp_path / "first.docx"

@@ -102,3 +102,49 @@ def test_a_papers_generated_parts_stay_out_of_its_body(tmp_path, name):
         {key: value for key, value in written.items() if key != "date"}
     for generated in ("PAPER", "SUBJECT:", "For DECISION", "DECISION:", "TAB A", "Prepared by:", "Approved by:"):
         assert not any(generated in line for line in body_of(imported)), generated
+
+
+LOOSE_MINUTE = FIXTURES / "loose-minute" / "loose-minute.md"
+USAF = FIXTURES / "memo" / "memo-usaf.md"
+
+
+def osd_memo(folder: Path) -> Path:
+    """The usaf fixture in the osd style (DoDM 5110.04): its date and
+    signature block differ, its keys are the same."""
+    path = folder / "memo-osd.md"
+    path.write_text(USAF.read_text().replace("style: usaf", "style: osd"), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name, generated", [
+    ("loose-minute", ("DSTL/CSD/12/3/4", "03 Dec 26", "Hd Capability Strategy", "Copy to", "SO1 Finance",
+                      "REPLACEMENT OF THE TRAINING", "A B Smith", "SO1 J6 Plans", "Enclosures:", "Fleet Costs")),
+    ("memo-usaf", ("DEPARTMENT OF THE AIR FORCE", "3 December 2026", "MEMORANDUM FOR", "FROM:", "SUBJECT:",
+                   "References:", "JANE A. DOE", "Attachments:", "Flying Hour Allocation", "cc:", "56 FW/CV")),
+    ("memo-osd", ("DEPARTMENT OF THE AIR FORCE", "December 3, 2026", "MEMORANDUM FOR", "SUBJECT:",
+                  "References:", "Jane A. Doe", "Attachments:", "Flying Hour Allocation", "cc:", "56 FW/CV"))])
+def test_a_loose_minute_and_the_services_memos_come_back_with_their_keys_and_style(tmp_path, name, generated):
+    source = {"loose-minute": LOOSE_MINUTE, "memo-usaf": USAF}.get(name) or osd_memo(tmp_path)
+    built = build_docx(source, tmp_path)
+    w_t = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"  # fields' results too
+    paragraphs = ["".join(t.text or "" for t in p._p.iter(w_t)) for p in docx.Document(str(built)).paragraphs]
+    for part in generated:  # each generated part is on the page …
+        assert any(part in text for text in paragraphs), part
+    imported = import_docx(built, tmp_path / "imported.md")
+    written = front_of(source.read_text())
+    # … and comes back as the front matter's keys, the style with them; not in the body.
+    assert {key: value for key, value in front_of(imported).items() if key != "date"} == \
+        {key: value for key, value in written.items() if key != "date"}
+    for part in generated:
+        assert not any(part in line for line in body_of(imported)), part
+
+
+def test_a_reviewers_loose_minute_subject_comes_back_as_typed(tmp_path):
+    """The minute's SUBJECT is in capitals on the page: unedited it comes
+    back as the author wrote it; edited, as the reviewer typed it."""
+    built = build_docx(LOOSE_MINUTE, tmp_path)
+    assert front_of(import_docx(built, tmp_path / "same.md"))["subject"] == \
+        "(OS) Replacement of the Training Area Radio Fleet"
+    edit(built, "(OS) REPLACEMENT", "RADIO FLEET", "RADIO AND SATCOM FLEET")
+    assert front_of(import_docx(built, tmp_path / "reviewed.md"))["subject"] == \
+        "(OS) REPLACEMENT OF THE TRAINING AREA RADIO AND SATCOM FLEET"

@@ -36,13 +36,13 @@ PROPERTY_KEYS = (("Classification", "classification"), ("ClassifiedBy", "classif
                  ("Distribution", "distribution"), ("DistributionReason", "distribution_reason"),
                  ("DistributionDate", "distribution_date"), ("ControllingOffice", "controlling_office"))
 # The order keys are written in: the schema's (read/frontmatter.py).
-ORDER = ("type", "title", "subject", "subtitle", "short_title", "classification", "marking_scheme", "portion_marking",
-         "date", "letterhead", "office_symbol", "memo_for", "from", "references", "signature", "version", "status", "authors", "organization", "poc", "classified_by", "derived_from",
+ORDER = ("type", "style", "title", "subject", "reference", "subtitle", "short_title", "classification", "marking_scheme", "portion_marking",
+         "date", "letterhead", "office_symbol", "memo_for", "addressees", "from", "references", "signature", "version", "status", "authors", "organization", "poc", "classified_by", "derived_from",
          "classification_reason", "declassify_on", "controlled_by", "cui_category", "dissemination",
          "distribution", "distribution_reason", "distribution_date", "controlling_office", "keywords",
          "lang", "paper", "title_page", "toc", "numbering", "bibliography", "csl", "link_citations",
          "link_bibliography", "nocite", "reference_section_title", "suppress_bibliography", "enclosures",
-         "distribution_list", "cf", "prepared_by", "approved_by", "abstract")
+         "distribution_list", "cf", "copy_to", "prepared_by", "approved_by", "abstract")
 LETTER_WIDTH = 12240  # twips: 8.5 in
 TITLE_PAGE_WORDS = 1000  # transform/title_page.py's choice
 

@@ -1,7 +1,8 @@
 """A staff product's DOCX (front matter `type: memo`, `info-paper`,
 `decision-paper`, `point-paper`, `talking-paper`; render/docx/memo.py)
 brought back: the parts the type generates (letterhead, office symbol and
-date, MEMORANDUM FOR, FROM, SUBJECT, the references as paragraph 1, the
+date, MEMORANDUM FOR, FROM, SUBJECT, a loose minute's reference, date,
+addressees, Copy to and SUBJECT, the references as paragraph 1, the
 signature block and Encl list, DISTRIBUTION, CF, the paper's name, the
 decision line, the tabs, Prepared by) are known by their styles and left
 out of the body; the typed front-matter keys they were made from come back
@@ -18,14 +19,19 @@ from pipeline.docx_import.changes import words
 from pipeline.docx_import.tree import Para
 
 # The generated parts' paragraph styles (tools/make_reference_docx.py), lower case.
-HEAD_STYLES = ("memo department", "memo letterhead", "memo office symbol", "memo for", "memo from",
-               "memo subject", "paper symbol", "paper title", "paper for")
-CLOSING_STYLES = ("memo signature", "memo signature first", "memo distribution",
-                  "memo distribution heading", "paper decision", "paper tab", "paper prepared line",
-                  "paper prepared")
+HEAD_STYLES = ("memo department", "memo letterhead", "memo office symbol", "memo date", "memo for",
+               "memo from", "memo subject", "paper symbol", "paper title", "paper for",
+               "minute reference", "minute date", "minute addressee", "minute copy to heading",
+               "minute copy to", "minute subject")
+CLOSING_STYLES = ("memo signature", "memo signature first", "memo attachments heading", "memo attachments",
+                  "memo distribution", "memo distribution heading", "paper decision", "paper tab",
+                  "paper prepared line", "paper prepared", "minute signature", "minute signature first",
+                  "minute enclosures heading", "minute enclosures")
+SUBJECT_STYLES = ("memo subject", "minute subject")
 # The typed keys (read/staff.py SCHEMA), as the hints keep them.
-KEYS = ("type", "subject", "letterhead", "office_symbol", "memo_for", "from", "references", "signature",
-        "distribution_list", "cf", "prepared_by", "approved_by")
+KEYS = ("type", "style", "subject", "reference", "letterhead", "office_symbol", "memo_for", "addressees",
+        "from", "references", "signature", "distribution_list", "cf", "copy_to", "prepared_by",
+        "approved_by")
 ONE_PAGE = ("point-paper", "talking-paper")  # bullets: no military numbering by default
 REFERENCES = re.compile(r"(\([A-Z][A-Z0-9/ -]*\)\s*)?References:\s*$")
 
@@ -48,7 +54,7 @@ def staff_body(head: list[Para], body: list, hints: dict, labels: dict[str, str]
     found = Staff()
     label = labels.get("memo_subject", "SUBJECT:")
     for para in head:
-        if para.style.lower() == "memo subject":
+        if para.style.lower() in SUBJECT_STYLES:
             text = " ".join(words(para.inlines).split())
             found.subject = text.removeprefix(label).strip() or None
     body = [b for b in body if not (isinstance(b, Para) and b.style.lower() in CLOSING_STYLES)]
@@ -76,12 +82,16 @@ def staff_front(found: dict[str, object], hints: dict, properties: dict[str, str
         if key in typed:
             found[key] = typed[key]
     title = found.pop("title", None)
-    found["subject"] = staff.subject or typed.get("subject") or title
+    hinted = typed.get("subject")
+    if staff.subject and isinstance(hinted, str) and staff.subject == " ".join(hinted.split()).upper():
+        staff.subject = hinted  # a loose minute's SUBJECT in capitals, as written in the source
+    found["subject"] = staff.subject or hinted or title
     if staff.references:
         found["references"] = staff.references
     if properties.get("OfficeSymbol"):
         found["office_symbol"] = properties["OfficeSymbol"]
-    if found.get("paper") == "letter" and "paper" not in hints.get("front", {}):
+    if found.get("paper") == ("a4" if typed["type"] == "loose-minute" else "letter") \
+            and "paper" not in hints.get("front", {}):
         found.pop("paper")
     if found.get("numbering") == "military" and typed["type"] not in ONE_PAGE:
         found.pop("numbering")

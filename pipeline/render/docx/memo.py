@@ -21,6 +21,7 @@ from pipeline.render.docx.fields import simple_field, styled_paragraph, tab_run,
 from pipeline.render.docx.inlines import paragraph, portion_run
 from pipeline.render.docx.state import Env, State
 from pipeline.render.stafflook import signature_lines
+from pipeline.read.staff import STYLES
 
 OFFICE_SYMBOL = "OfficeSymbol"  # the custom document property
 
@@ -216,20 +217,24 @@ def closing_xml(memo: model.Memo, env: Env, state: State, date: str | None = Non
 def import_hints(meta: model.Meta) -> dict:
     """A staff product's front-matter keys as `briefing import` writes them
     back (render/docx/roundtrip.py keeps them in the hints' "front"): the
-    type, the subject (the title, with its mark) and each typed key the
-    memo has, the way read/staff.py reads it."""
+    type, its style when not the type's default, the subject (the title,
+    with its mark) and each typed key the memo has, the way read/staff.py
+    reads it (a loose minute's addressees, copy_to and signature
+    appointment by JSP 101's names)."""
     memo = meta.memo
     if memo is None:
         return {}
     subject = f"({meta.title_portion}) {meta.title}" if meta.title_portion else meta.title
     sig = memo.signature
+    minute = memo.kind == "loose-minute"  # JSP 101's words for the memo's keys
     pairs: list[tuple[str, object]] = [
-        ("type", memo.kind), ("subject", subject), ("letterhead", list(memo.letterhead)),
-        ("office_symbol", memo.office_symbol), ("memo_for", list(memo.memo_for)), ("from", memo.sender),
-        ("references", list(memo.references)),
-        ("signature", {key: getattr(sig, key) for key in ("name", "rank", "branch", "title")
-                       if getattr(sig, key)} if sig else None),
-        ("distribution_list", list(memo.distribution)), ("cf", list(memo.cf)),
+        ("type", memo.kind), ("style", memo.style if memo.style != STYLES[memo.kind][0] else None),
+        ("subject", subject), ("reference", memo.reference), ("letterhead", list(memo.letterhead)),
+        ("office_symbol", memo.office_symbol), ("addressees" if minute else "memo_for", list(memo.memo_for)),
+        ("from", memo.sender), ("references", list(memo.references)),
+        ("signature", {("appointment" if minute and key == "title" else key): getattr(sig, key)
+                       for key in ("name", "rank", "branch", "title") if getattr(sig, key)} if sig else None),
+        ("distribution_list", list(memo.distribution)), ("copy_to" if minute else "cf", list(memo.cf)),
         ("prepared_by", list(memo.prepared_by)), ("approved_by", list(memo.approved_by))]
     return {key: value for key, value in pairs if value not in (None, "", [])}
 
