@@ -340,7 +340,7 @@ def styles(document: docx.document.Document) -> None:
     define(document, "Memo Department", para, "Normal", f'<w:jc w:val="center"/>{spacing(0, 0)}',
            f'{head}<w:b/><w:caps/>{size(12)}', "Memo Letterhead")
     define(document, "Memo Letterhead", para, "Normal", f'<w:jc w:val="center"/>{spacing(0, 0)}',
-           f'{head}{size(9)}')
+           f'{head}{size(12)}')  # as the PDF's (memo/print.css): the body's size
     define(document, "Memo Office Symbol", para, "Normal",
            f'<w:tabs><w:tab w:val="right" w:pos="{memo_width}"/></w:tabs>{spacing(28, 28)}',
            f'{head}{size(12)}', "Memo For")
@@ -402,6 +402,18 @@ def styles(document: docx.document.Document) -> None:
     define(document, "Minute Enclosures Heading", para, "Normal", f'<w:keepNext/>{spacing(28, 0)}',
            f'{head}{size(12)}', "Minute Enclosures")
     define(document, "Minute Enclosures", para, "Normal", spacing(0, 0), f'{head}{size(12)}')
+    # A staff product's later pages (AR 25-50, JSP 101): under the banner the
+    # office symbol (or file reference) and SUBJECT at the left margin, the
+    # first 1 inch from the page's top (the header starts 1 cm down, the
+    # banner's line above it), in the body's type; an empty one after them
+    # is the blank line before the text. The page number centred at the
+    # foot in the body's type, on later pages only.
+    define(document, "Memo Continuation", para, "Normal", spacing(0, 0), f'{head}{size(12)}',
+           "Memo Continuation")
+    define(document, "Memo Continuation First", para, "Memo Continuation", spacing(28, 0), "",
+           "Memo Continuation")
+    define(document, "Memo Page Number", para, "Normal", f'<w:jc w:val="center"/>{spacing(2, 0)}',
+           f'{head}{size(12)}')
     # The running head (the short title) under the top banner.
     define(document, "Header", para, "Normal", spacing(2, 0),
            f'{head}<w:color w:val="{GREY}"/>{size(8)}')

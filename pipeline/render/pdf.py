@@ -24,7 +24,11 @@ def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:
     styles = stylesheets(ctx.templates, ("html/theme.css", "html/style.css", "print/print.css",
                                          *type_styles(ctx.templates, doc.meta, printing=True)))
     boxes = margins(doc.meta, root_properties(styles).get("--sans", "sans-serif"))
-    if doc.meta.memo:  # a memo's later pages: its office symbol, then its subject
+    if doc.meta.memo:  # a memo's later pages: its office symbol, then its subject, at the margin
+        margin = STAFF_MARGIN_MM.get(doc.meta.memo.kind, STAFF_MARGIN_MM["memo"])
+        boxes = replace(boxes, width=round(TEXT_WIDTH_MM.get(doc.meta.paper, TEXT_WIDTH_MM["a4"]) + 72
+                                           - 2 * margin - 0.2, 1),  # its own margins' text width
+                        head_top=margin, number=page_number_content(ctx.labels["memo_page_number"]))
         boxes = replace(boxes, running_head=continuation_head(doc.meta, doc.meta.memo, ctx.labels,
                                                               root_properties(styles).get("--sans", "sans-serif"),
                                                               boxes))
@@ -76,6 +80,7 @@ class Margins:
     banner_top: float  # the top banner's distance from the page's top edge
     head_top: float  # the running head's, under the banner
     number_top: float  # the page number's from the text's foot, under the bottom banner
+    number: Markup | None = None  # the page number's CSS content, when not "Page X of Y"
 
 
 def margins(meta: m.Meta, sans: str) -> Margins:
@@ -110,7 +115,21 @@ def continuation_head(meta: m.Meta, memo: m.Memo, labels: dict[str, str], sans: 
     return f"{memo.office_symbol}\n{subject}" if memo.office_symbol else subject
 
 
-CONTINUATION_SIZE = 9  # points, memo/print.css's @top-left
+CONTINUATION_SIZE = 12  # points, memo/print.css's @top-left: the body's size
+# A staff product's margins (memo/print.css, loose-minute/print.css): its
+# continuation header starts at the top one, where its text starts on the
+# first page; its page number is centred between the side ones.
+STAFF_MARGIN_MM = {"memo": 25.4, "loose-minute": 25}
+
+
+def page_number_content(form: str) -> Markup:
+    """A staff product's later pages' number (labels' `memo_page_number`)
+    as CSS content: its words quoted, counter(page) and counter(pages)."""
+    from pipeline.render.stafflook import page_number_parts
+    from pipeline.render.templates import css_string
+
+    return Markup(" ").join(css_string(text) if kind == "text" else Markup(f"counter({kind})")
+                            for kind, text in page_number_parts(form))
 
 
 def running_head(text: str, meta: m.Meta, sans: str, boxes: Margins) -> str:

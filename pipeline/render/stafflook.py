@@ -8,6 +8,8 @@ overrides any of these files in its --templates folder, as every other."""
 
 from __future__ import annotations
 
+import re
+
 from pipeline import model as m
 from pipeline.problems import BriefingError
 from pipeline.render.templates import Templates
@@ -61,3 +63,25 @@ def signature_lines(signature: m.Signature, form: str) -> list[str]:
         if text := ", ".join(part for part in parts if part):
             lines.append(text)
     return lines
+
+
+PAGE_FIELDS = re.compile(r"\{(page|pages)\}")
+
+
+def page_number_parts(form: str) -> list[tuple[str, str]]:
+    """A later page's number as the style writes it (`memo_page_number`,
+    "{page}" or "Page {page} of {pages}"): ("text", words) and ("page", "")
+    or ("pages", "") in order, for CSS counters and Word fields alike."""
+    parts: list[tuple[str, str]] = []
+    for index, piece in enumerate(PAGE_FIELDS.split(form)):
+        if index % 2:
+            parts.append((piece, ""))
+        elif piece:
+            parts.append(("text", piece))
+    return parts
+
+
+def font(templates: Templates, memo: m.Memo) -> str | None:
+    """The font the style's regulation names (its `docx: font`), for Word."""
+    value = (look(templates, memo).get("docx") or {}).get("font")
+    return value if isinstance(value, str) and value.strip() else None

@@ -98,7 +98,7 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
     if meta.draft:
         add_watermark(state.package, env.labels["draft"])
     if meta.memo:  # type: memo: AR 25-50's heading in place of the title block
-        memo_page(state, meta, meta.memo, env.labels)
+        memo_page(state, meta, meta.memo, env.labels, stafflook.font(ctx.templates, meta.memo))
         content = [*head_xml(meta, meta.memo, env, state), *marking_blocks_xml(ctx.first_page, env, state)]
     else:
         content = [*front_xml(meta, env, state), *marking_blocks_xml(ctx.first_page, env, state)]

@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 from itertools import zip_longest
 
+from docx.oxml import OxmlElement
 from docx.shared import Inches
 
 from pipeline import model
 from pipeline.model import Text
-from pipeline.render.docx import minute
+from pipeline.render.docx import minute, staffpage
 from pipeline.render.docx.fields import simple_field, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.inlines import paragraph, portion_run
 from pipeline.render.docx.state import Env, State
@@ -26,9 +27,13 @@ from pipeline.read.staff import STYLES
 OFFICE_SYMBOL = "OfficeSymbol"  # the custom document property
 
 
-def memo_page(state: State, meta: model.Meta, memo: model.Memo, labels: Mapping[str, str]) -> None:
-    """1-inch margins, and on later pages the office symbol and subject
-    under the banner in place of the running head."""
+def memo_page(state: State, meta: model.Meta, memo: model.Memo, labels: Mapping[str, str],
+              font: str | None = None) -> None:
+    """1-inch margins; on later pages the office symbol and subject under
+    the banner in place of the running head, in the body's type (Memo
+    Continuation), and their number (staffpage.py); the regulation's font."""
+    staffpage.staff_font(state, font)
+    staffpage.later_pages_numbered(state, labels)
     if memo.kind == "loose-minute":
         return minute.minute_page(state, memo)
     section = state.package.sections[0]
@@ -37,14 +42,16 @@ def memo_page(state: State, meta: model.Meta, memo: model.Memo, labels: Mapping[
     header = section.header._element
     head = header.findall("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p")[-1]
     header.remove(head)  # the running head: the short title
+    lines = []
     if memo.office_symbol:
-        symbol = styled_paragraph(state.style("Header"))
+        symbol = OxmlElement("w:p")
         symbol.append(simple_field(f" DOCPROPERTY {OFFICE_SYMBOL} \\* MERGEFORMAT ", memo.office_symbol))
-        header.append(symbol)
-    subject = styled_paragraph(state.style("Header"))
+        lines.append(symbol)
+    subject = OxmlElement("w:p")
     subject.append(simple_field(' STYLEREF "Memo Subject" \\* MERGEFORMAT ',
                                 f"{labels['memo_subject']} {meta.marked_title}"))
-    header.append(subject)
+    lines.append(subject)
+    staffpage.continuation(state, header, lines)
 
 
 def head_xml(meta: model.Meta, memo: model.Memo, env: Env, state: State) -> list:

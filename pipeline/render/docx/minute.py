@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from docx.oxml import OxmlElement
 from docx.shared import Mm
 
 from pipeline import model
 from pipeline.model import Text
+from pipeline.render.docx import staffpage
 from pipeline.render.docx.fields import simple_field, styled_paragraph, text_run
 from pipeline.render.docx.inlines import paragraph, portion_run
 from pipeline.render.docx.state import Env, State
@@ -33,9 +35,9 @@ def minute_page(state: State, memo: model.Memo) -> None:
     head = header.findall("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p")[-1]
     header.remove(head)  # the running head: the short title
     if memo.reference:
-        reference = styled_paragraph(state.style("Header"))
+        reference = OxmlElement("w:p")
         reference.append(simple_field(f" DOCPROPERTY {FILE_REFERENCE} \\* MERGEFORMAT ", memo.reference))
-        header.append(reference)
+        staffpage.continuation(state, header, [reference])
 
 
 def head_xml(meta: model.Meta, memo: model.Memo, env: Env, state: State) -> list:
