@@ -6,7 +6,8 @@ faces) and by pypdf (the size each word is set in).
 
 - Later pages (AR 25-50; JSP 101 for the loose minute's file reference):
   the office symbol at the left margin 1 inch from the top, SUBJECT on the
-  next line, both in the body's size, the text after a blank line.
+  next line, both in the body's size, the text after a blank line; text
+  carried over with the signature block, which never stands alone.
 - The first page is not numbered; later pages are, centred at the foot
   (Word: a first-page footer of its own, `titlePg`).
 - The text in the font the regulation names, 12 pt: Arial (AR 25-50, JSP
@@ -128,6 +129,8 @@ def test_later_pages_open_with_the_office_symbol_and_subject_at_the_margin_in_th
     else:
         pitch = found[2][0][1] - found[1][0][1]  # the text's own line pitch
     body = found[text_line]
+    # The text resumes there, at the margin (never the signature block alone).
+    assert abs(body[0][0] - margin) < 2 and len(body) >= 6, body
     # A blank line before the text resumes: two lines' pitch from the last header line.
     gap = body[0][1] - found[text_line - 1][0][1]
     assert gap > 1.8 * pitch, (gap, pitch)
