@@ -30,7 +30,7 @@ def room(blocks: Sequence[MarkingBlock], sans: str, width_mm: float) -> float:
 
     face = measure.face(measure.first_family(sans))
     line_mm = SIZE * LEADING / MM
-    height = ABOVE_MM + BELOW_MM + BETWEEN_MM * (len(blocks) - 1)
+    height: float = ABOVE_MM + BELOW_MM + BETWEEN_MM * (len(blocks) - 1)
     for block in blocks:
         boxed = block.kind != "distribution"
         inner = (width_mm * BOX_SHARE - 2 * (BOX_PADDING_MM[1] + BOX_BORDER_MM) if boxed
