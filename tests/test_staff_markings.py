@@ -314,3 +314,19 @@ def test_html_reads_the_blocks_after_the_text(built, kind, scheme):
     assert not page.xpath("//header//*[contains(@class, 'marking-block')]")
     assert etree.tostring(aside, method="text", encoding="unicode").count("DISTRIBUTION STATEMENT") == \
         ("distribution" in marks.blocks)
+
+
+def test_the_room_kept_follows_the_blocks_and_the_column():
+    from pipeline.markings.blocks import MarkingBlock
+    from pipeline.render.firstpage import column_mm, room
+
+    cab = MarkingBlock("authority", ("Classified By: J. Smith", "Derived From: Multiple Sources",
+                                     "Declassify On: 20511231"))
+    statement = MarkingBlock("distribution", ("DISTRIBUTION STATEMENT E. " + "Distribution authorized. " * 12,))
+    assert room([cab], "Noto Sans", 165) < room([cab, statement], "Noto Sans", 165)
+    assert room([cab, statement], "Noto Sans", 165) < room([cab, statement], "Noto Sans", 100)  # more lines
+    # the type's page margins: the last @page rule's, on its paper
+    assert column_mm("letter", "@page { margin: 24mm 36mm 22mm 36mm; } @page { margin: 25.4mm; }", 1) == \
+        pytest.approx(165.1)
+    assert column_mm("a4", "@page { margin: 10mm 20mm 10mm 30mm; }", 1) == pytest.approx(160)
+    assert column_mm("a4", "@page { margin: 1in; }", 123) == 123  # not in mm: the fallback

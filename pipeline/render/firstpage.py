@@ -7,6 +7,7 @@ space above the blocks, never text under them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pipeline.markings.blocks import MarkingBlock
@@ -51,3 +52,23 @@ def wrapped(text: str, width: float, measure_width) -> int:
         else:
             line = trial
     return lines
+
+
+PAPER_WIDTH_MM = {"a4": 210.0, "letter": 215.9}
+# A page rule's own margin (`@page { margin: 25.4mm; }` or its first lines,
+# before any margin box): the last one the stylesheets give wins, as in CSS.
+PAGE_MARGIN = re.compile(r"@page\s*\{[^{}]*?(?<![-\w])margin\s*:\s*([^;{}]+)")
+
+
+def column_mm(paper: str, styles: str, fallback: float) -> float:
+    """The text column's width as the stylesheets' last @page margin (in
+    mm) leaves it on `paper`; `fallback` when they give none in mm."""
+    found = PAGE_MARGIN.findall(styles)
+    if not found:
+        return fallback
+    sides = found[-1].split()
+    if not all(re.fullmatch(r"\d+(\.\d+)?mm", side) for side in sides) or not 1 <= len(sides) <= 4:
+        return fallback
+    right = sides[1] if len(sides) > 1 else sides[0]
+    left = sides[3] if len(sides) == 4 else right
+    return PAPER_WIDTH_MM.get(paper, PAPER_WIDTH_MM["a4"]) - float(left[:-2]) - float(right[:-2])
