@@ -113,7 +113,11 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
         styles=styles,
         level=context.level,
         marking_blocks=marking_blocks,
-        memo_head=memo_macros.head(doc.meta, memo, ctx.labels, marking_blocks) if memo_macros else "",
+        # A staff product's first-page blocks: at the foot of page 1 in print
+        # (from its heading), after the text on screen.
+        memo_head=memo_macros.head(doc.meta, memo, ctx.labels, marking_blocks if footnotes_in_place
+                                   else []) if memo_macros else "",
+        markings_after_text=marking_blocks if memo_macros and not footnotes_in_place else [],
         marking_properties=list(context.properties),
         labels=ctx.labels, version=__version__, **extra)
 

@@ -13,6 +13,7 @@ from pipeline import model as m
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
 from pipeline.render.attachments import ENCLOSURE_MARGINS_MM, attachment_pages, enclosure_pages, read_checked
+from pipeline.render import firstpage
 from pipeline.render.html import page, stylesheets, type_styles
 from pipeline.render.printjob import PrintJob
 
@@ -34,6 +35,9 @@ def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:
                                                               boxes))
     markup = page(doc, ctx, "print/page.html.j2", resolve_custom_properties(styles),
                   footnotes_in_place=True, margins=boxes,
+                  first_page_room=firstpage.room(ctx.first_page, root_properties(styles).get(
+                      "--sans", "sans-serif"), firstpage.column_mm(doc.meta.paper, styles, boxes.width))
+                  if doc.meta.memo and ctx.first_page else None,
                   enclosures=enclosure_pages(doc, styles), enclosure_margins=ENCLOSURE_MARGINS_MM,
                   attachments=attachment_pages(doc, styles, lambda text: running_head(
                       text, doc.meta, root_properties(styles).get("--sans", "sans-serif"), boxes)))

@@ -42,10 +42,17 @@ def labels(templates: Templates, memo: m.Memo | None, base: dict[str, str]) -> d
     return {**base, **look(templates, memo).get("labels", {})}
 
 
+# Every staff type's first-page marking blocks in print: the CAB at the
+# lower left, the CUI designation indicator at the lower right, the
+# distribution statement under them, above the bottom banner.
+FIRST_PAGE_CSS = "print/staff-markings.css"
+
+
 def stylesheets(templates: Templates, memo: m.Memo, printing: bool) -> tuple[str, ...]:
     """The type's stylesheets, then the style's."""
     base = folder(memo)
-    names = (f"{base}/style.css", f"{base}/print.css") if printing else (f"{base}/style.css",)
+    names = ((f"{base}/style.css", f"{base}/print.css", FIRST_PAGE_CSS) if printing
+             else (f"{base}/style.css",))
     style = f"{base}/{memo.style}.css"
     return (*names, style) if has(templates, style) else names
 

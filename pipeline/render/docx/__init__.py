@@ -35,6 +35,7 @@ from pipeline.render.docx.blocks import (ABBREVIATIONS_ID, abbreviations_xml, ad
                                          number_headings, section_xml)
 from pipeline.render.docx.bibliography import REFERENCES_ID, references_title
 from pipeline.render.docx.bibliography import section_xml as bibliography_xml
+from pipeline.render.docx.firstpage import first_page_footer_blocks
 from pipeline.render.docx.front import abstract_xml, front_xml, marking_blocks_xml, toc_xml
 from pipeline.render.docx.package import (append_body, clear_body, core_properties,
                                           custom_properties, open_reference, save,
@@ -99,7 +100,8 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
         add_watermark(state.package, env.labels["draft"])
     if meta.memo:  # type: memo: AR 25-50's heading in place of the title block
         memo_page(state, meta, meta.memo, env.labels, stafflook.font(ctx.templates, meta.memo))
-        content = [*head_xml(meta, meta.memo, env, state), *marking_blocks_xml(ctx.first_page, env, state)]
+        content = [*head_xml(meta, meta.memo, env, state)]
+        first_page_footer_blocks(ctx.first_page, env, state)  # at the foot of page 1
     else:
         content = [*front_xml(meta, env, state), *marking_blocks_xml(ctx.first_page, env, state)]
     if meta.title_page and (doc.blocks or doc.sections or doc.abstract):
