@@ -26,41 +26,37 @@ def when(date: str) -> str:
     return f"{day} {time[:5]}" if time[:5] not in ("", "00:00") else day
 
 
-def plain(inlines: tuple[Inline, ...]) -> str:
+def flat_text(inlines: tuple[Inline, ...], changes: str) -> str:
+    """The text runs, through links, bookmarks and comments. A tracked
+    change's text is kept as it stands ("keep"), marked as CriticMarkup
+    ("mark": for what the Markdown holds as text, a front-matter value or
+    an abbreviation, where the check then finds it), or taken as accepted
+    ("accept": insertions in, deletions out)."""
     parts: list[str] = []
     for item in inlines:
         match item:
             case Text(text=text):
                 parts.append(text)
             case Link(children=children) | Bookmark(children=children) | Commented(children=children):
-                parts.append(plain(children))
-            case Change(children=children, kind=kind):
-                parts.append(plain(children))
+                parts.append(flat_text(children, changes))
+            case Change(kind="del") if changes == "accept":
+                pass
+            case Change(kind="ins" | "del" as kind, children=children) if changes == "mark":
+                sign = "+" if kind == "ins" else "-"
+                parts.append("{" + sign * 2 + flat_text(children, changes) + sign * 2 + "}")
+            case Change(children=children):
+                parts.append(flat_text(children, changes))
             case _:
                 pass
     return "".join(parts)
+
+
+def plain(inlines: tuple[Inline, ...]) -> str:
+    return flat_text(inlines, "keep")
 
 
 def words(inlines: tuple[Inline, ...]) -> str:
-    """Plain text, with tracked insertions and deletions still marked as
-    CriticMarkup: for what the Markdown holds as text (a front-matter
-    value, an abbreviation), where the check then finds them."""
-    parts: list[str] = []
-    for item in inlines:
-        match item:
-            case Text(text=text):
-                parts.append(text)
-            case Link(children=children) | Bookmark(children=children) | Commented(children=children):
-                parts.append(words(children))
-            case Change(kind="ins", children=children):
-                parts.append("{++" + words(children) + "++}")
-            case Change(kind="del", children=children):
-                parts.append("{--" + words(children) + "--}")
-            case Change(children=children):
-                parts.append(words(children))
-            case _:
-                pass
-    return "".join(parts)
+    return flat_text(inlines, "mark")
 
 
 def code_of(inlines: tuple[Inline, ...]) -> str:

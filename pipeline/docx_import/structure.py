@@ -22,6 +22,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from pipeline.docx_import.changes import flat_text
 from pipeline.docx_import.tree import (Block, Bookmark, Break, Change, Commented, Formula, Inline, Link,
                                        Para, Picture, Sequence, TableBlock, Text)
 
@@ -91,20 +92,8 @@ def fingerprint(kind: str, text: str) -> str:
 
 def visible(inlines: tuple[Inline, ...]) -> str:
     """The words a unit's fingerprint is made of: text runs, not what fields,
-    notes, formulas and pictures show."""
-    parts: list[str] = []
-    for item in inlines:
-        match item:
-            case Text(text=text):
-                parts.append(text)
-            case Link(children=children) | Bookmark(children=children) | Commented(children=children):
-                parts.append(visible(children))
-            case Change(kind=kind, children=children):
-                if kind != "del":
-                    parts.append(visible(children))
-            case _:
-                pass
-    return "".join(parts)
+    notes, formulas and pictures show; tracked changes as accepted."""
+    return flat_text(inlines, "accept")
 
 
 def caption_inlines(caption: Para | None) -> tuple[Inline, ...]:
