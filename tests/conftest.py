@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 import zipfile
 from pathlib import Path
@@ -40,6 +41,16 @@ def write(tmp_path: Path):
         path.write_text((front or "") + body, encoding="utf-8")
         return path
     return write
+
+
+@pytest.fixture
+def outside():
+    """A folder the suite's OOXML check does not look through (it checks
+    every DOCX under pytest's temporary folders that carries our document
+    properties): for Word files that keep our properties but are not ours
+    to keep valid, hostile ones and LibreOffice's."""
+    with tempfile.TemporaryDirectory(prefix="briefing-import-") as folder:
+        yield Path(folder)
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,

@@ -11,7 +11,6 @@ import io
 import re
 import shutil
 import struct
-import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -36,16 +35,6 @@ def built(tmp_path_factory) -> dict[str, Path]:
         assert result.returncode == 0, result.stderr
         found[Path(name).name] = folder / f"{Path(name).name}.docx"
     return found
-
-
-@pytest.fixture
-def outside():
-    """A folder the suite's OOXML check does not look through (it checks
-    every DOCX under pytest's temporary folders that carries our document
-    properties): for Word files that keep our properties but are not ours
-    to keep valid, hostile ones and LibreOffice's."""
-    with tempfile.TemporaryDirectory(prefix="briefing-import-") as folder:
-        yield Path(folder)
 
 
 def copy_of(docx: Path, folder: Path) -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -65,16 +64,6 @@ def test_build_import_build_gives_the_same_model_and_a_fixed_point(source, tmp_p
 
 
 # Word files made elsewhere ---------------------------------------------------------
-
-@pytest.fixture
-def outside():
-    """A folder the suite's OOXML check does not look through (it checks
-    every DOCX under pytest's temporary folders that carries our document
-    properties): for Word files that keep our properties but are not ours
-    to keep valid, hostile ones and LibreOffice's."""
-    with tempfile.TemporaryDirectory(prefix="briefing-import-") as folder:
-        yield Path(folder)
-
 
 def pandoc() -> str:
     import pypandoc

@@ -104,12 +104,11 @@ def test_a_faulty_docx_built_by_a_modules_fixture_fails_the_run(fault, tmp_path)
         assert run.returncode == 1 and "not valid OOXML" in run.stdout, run.stdout + run.stderr
 
 
-def test_a_part_met_before_gets_the_same_verdict(tmp_path):
+def test_a_part_met_before_gets_the_same_verdict(tmp_path, outside):
     """The check remembers each part's verdict by its bytes: a styles part
     changed in one byte is checked again, and a faulty part is faulty each
     time it is met, not only the first. (The faulty file is made outside
     pytest's folders, which the suite's own check looks through.)"""
-    import tempfile
     import zipfile
 
     from readers import ooxml_errors_of
@@ -123,13 +122,12 @@ def test_a_part_met_before_gets_the_same_verdict(tmp_path):
     styles = parts["word/styles.xml"]
     assert b"<w:rPr><w:b/>" in styles
     parts["word/styles.xml"] = styles.replace(b"<w:rPr><w:b/>", b"<w:rPr><w:bogus/><w:b/>", 1)
-    with tempfile.TemporaryDirectory() as outside:
-        bad = Path(outside) / "bad.docx"
-        with zipfile.ZipFile(bad, "w") as package:
-            for name, data in parts.items():
-                package.writestr(name, data)
-        assert ooxml_errors_of(good) == []
-        first = ooxml_errors_of(bad)
-        assert first and all(error.startswith("/word/styles.xml: ") for error in first)
-        assert ooxml_errors_of(bad) == first
-        assert ooxml_errors_of(good) == []
+    bad = outside / "bad.docx"
+    with zipfile.ZipFile(bad, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    assert ooxml_errors_of(good) == []
+    first = ooxml_errors_of(bad)
+    assert first and all(error.startswith("/word/styles.xml: ") for error in first)
+    assert ooxml_errors_of(bad) == first
+    assert ooxml_errors_of(good) == []
