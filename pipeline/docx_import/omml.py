@@ -14,6 +14,7 @@ import unicodedata
 from lxml import etree
 
 from pipeline.docx_import.package import NS
+from pipeline.render.docx.roundtrip import math_signature
 
 M = "{%s}" % NS["m"]
 W = "{%s}" % NS["w"]
@@ -225,28 +226,7 @@ def matrix(element: etree._Element, environment: str) -> str:
 
 
 def signature(element: etree._Element) -> str:
-    """A formula's structure and text, which Word keeps when it saves the
-    file (it may add run properties, never change the structure)."""
-    maths = [element] if local(element) == "oMath" else list(element.iter(f"{M}oMath"))
-    return "|".join(shape(math) for math in maths)
+    """A formula's signature: computed as the writer computes the one it
+    keeps in the hints (render/docx/roundtrip.py), so the two always agree."""
+    return math_signature(element)
 
-
-def shape(element: etree._Element) -> str:
-    parts: list[str] = []
-    text: list[str] = []
-    for child in element:
-        if etree.QName(child).namespace != NS["m"]:
-            continue
-        name = local(child)
-        if name.endswith("Pr"):
-            continue
-        if name == "r":
-            text.append("".join(t.text or "" for t in child.iter(f"{M}t")))
-            continue
-        if text:
-            parts.append(repr("".join(text)))
-            text = []
-        parts.append(name + "(" + shape(child) + ")")
-    if text:
-        parts.append(repr("".join(text)))
-    return ",".join(parts)

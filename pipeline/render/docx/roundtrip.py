@@ -356,36 +356,47 @@ def sizes(width: m.Length | None, height: m.Length | None) -> list[str]:
     return [f"{length.value:g}{length.unit}" if length else "" for length in (width, height)]
 
 
+M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+
+
 def signature(written: str) -> str:
-    """What pipeline/docx_import/omml.py signature() computes from Word's copy."""
+    """The signature of the formula we write (OMML markup), as the import
+    computes it from Word's copy."""
     from lxml import etree
 
     from pipeline.render.docx.package import W_NS
 
-    M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-    root = etree.fromstring(f'<m:wrap xmlns:m="{M_NS}" xmlns:w="{W_NS}">{written}</m:wrap>')
-    maths = [e for e in root.iter(f"{{{M_NS}}}oMath")]
-    return "|".join(shape(math, M_NS) for math in maths)
+    return math_signature(etree.fromstring(f'<m:wrap xmlns:m="{M_NS}" xmlns:w="{W_NS}">{written}</m:wrap>'))
 
 
-def shape(element, namespace: str) -> str:
+def math_signature(element) -> str:
+    """A formula's structure and text, which Word keeps when it saves the
+    file (it may add run properties, never change the structure): what the
+    import knows a formula by, whoever wrote it."""
+    from lxml import etree
+
+    maths = [element] if etree.QName(element).localname == "oMath" else list(element.iter(f"{{{M_NS}}}oMath"))
+    return "|".join(shape(math) for math in maths)
+
+
+def shape(element) -> str:
     from lxml import etree
 
     parts: list[str] = []
     text: list[str] = []
     for child in element:
-        if etree.QName(child).namespace != namespace:
+        if etree.QName(child).namespace != M_NS:
             continue
         name = etree.QName(child).localname
         if name.endswith("Pr"):
             continue
         if name == "r":
-            text.append("".join(t.text or "" for t in child.iter(f"{{{namespace}}}t")))
+            text.append("".join(t.text or "" for t in child.iter(f"{{{M_NS}}}t")))
             continue
         if text:
             parts.append(repr("".join(text)))
             text = []
-        parts.append(name + "(" + shape(child, namespace) + ")")
+        parts.append(name + "(" + shape(child) + ")")
     if text:
         parts.append(repr("".join(text)))
     return ",".join(parts)
