@@ -146,3 +146,20 @@ def test_a_page_with_citations_has_no_serious_violations(tmp_path):
     for name, view in json.loads(result.stdout)["views"].items():
         assert [(v["id"], v["nodes"]) for v in view["violations"]
                 if v["impact"] in ("serious", "critical")] == [], name
+
+
+@pytest.mark.parametrize("source, family", [("memo/memo.md", "Arial"), ("loose-minute/loose-minute.md", "Arial"),
+                                            ("memo/point-paper.md", "\"Times New Roman\"")])
+def test_a_staff_products_page_has_its_regulations_font_and_no_serious_violations(tmp_path, source, family):
+    """The HTML of a staff product in the font its PDF and Word file have
+    (AR 25-50's and JSP 101's Arial, The Tongue and Quill's Times New
+    Roman), not the briefing's serif; read by Chromium, with axe-core."""
+    page = tmp_path / "staff.html"
+    page.write_text(html_of(load(FIXTURES / source), Templates()), encoding="utf-8")
+    result = subprocess.run(["node", ROOT / "tests" / "browser" / "check.mjs", page, tmp_path],
+                            capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    for name, view in json.loads(result.stdout)["views"].items():
+        assert view["fonts"]["family"].startswith(family), (name, view["fonts"])
+        assert [(v["id"], v["nodes"]) for v in view["violations"]
+                if v["impact"] in ("serious", "critical")] == [], name

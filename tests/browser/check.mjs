@@ -81,7 +81,8 @@ try {
     });
     const fonts = await page.evaluate(() => ({
       banner: parseFloat(getComputedStyle(document.querySelector(".banner-top")).fontSize),
-      body: parseFloat(getComputedStyle(document.querySelector("main p")).fontSize) }));
+      body: parseFloat(getComputedStyle(document.querySelector("main p")).fontSize),
+      family: getComputedStyle(document.querySelector("main p")).fontFamily }));
     result.views[name] = { violations: axe, layout, jumps, end, fonts,
                            requests: requests.filter((r) => r !== url) };
     await context.close();
