@@ -1,6 +1,7 @@
 """The cache folder: what a build keeps between runs to start faster
-(compiled templates, parsed hyphenation dictionaries). Only ever a speed-up:
-where no folder can be made or written, builds go without it."""
+(compiled templates, parsed hyphenation dictionaries, WeasyPrint's C
+declarations). Only ever a speed-up: where no folder can be made or
+written, builds go without it."""
 
 from __future__ import annotations
 
@@ -17,3 +18,26 @@ def folder(name: str) -> Path | None:
     except OSError:
         return None
     return path if os.access(path, os.W_OK) else None
+
+
+def keep(target: str | os.PathLike[str], data: bytes) -> bool:
+    """`data` as the file `target`, whole or not at all (builds running at
+    once share the folder); whether it was kept. A failure only costs the
+    speed-up."""
+    import tempfile
+
+    directory, name = os.path.split(os.fspath(target))
+    try:
+        handle, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+    except OSError:
+        return False
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temp, target)
+    except BaseException as error:  # Ctrl-C included: never leave a temp file behind
+        os.unlink(temp)
+        if not isinstance(error, OSError):
+            raise
+        return False
+    return True

@@ -178,20 +178,15 @@ def save() -> None:
     global new
     if not new or (folder := cache_folder()) is None:
         return
-    import tempfile
+    from pipeline import cache
 
     load()  # what another process (the PDF worker) kept meanwhile, kept too
     kept = {"methods": trimmed(methods), "patterns": trimmed(patterns)}
     try:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{FILE}.", suffix=".tmp")
-    except OSError:
+        data = marshal.dumps(kept)
+    except ValueError:  # an object marshal cannot write
         return
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(marshal.dumps(kept))
-        os.replace(temp, os.path.join(folder, FILE))  # whole or not at all, beside other processes'
-    except (OSError, ValueError):
-        os.unlink(temp)
+    if not cache.keep(os.path.join(folder, FILE), data):
         return
     new = 0
 

@@ -13,10 +13,7 @@ That cache is pyphen's internal, so `preload` checks first that it fits
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
-from pathlib import Path
 
 from pipeline import cache
 from pipeline.weasy.versions import Need, Patch, Skipped, installed
@@ -53,22 +50,6 @@ def preload(lang: str | None) -> Skipped | None:
             pass
     pyphen.hdcache[path] = dictionary = pyphen.HyphDict(path)
     if kept:
-        keep(kept, pickle.dumps(dictionary, protocol=pickle.HIGHEST_PROTOCOL))
+        cache.keep(kept, pickle.dumps(dictionary, protocol=pickle.HIGHEST_PROTOCOL))
     return None
 
-
-def keep(target: Path, data: bytes) -> None:
-    """Whole or not at all (builds running at once may share the folder);
-    a failure only costs the speed-up."""
-    try:
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temp, target)
-    except BaseException as error:  # Ctrl-C included: never leave a temp file behind
-        Path(temp).unlink(missing_ok=True)
-        if not isinstance(error, OSError):
-            raise

@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 
 from pipeline import collector, lazy
 from pipeline.lazy import Deferred  # noqa: F401 - the placeholder's kind, for tests
+from pipeline.weasy import declarations
 from pipeline.weasy import hyphenation
 from pipeline.weasy import line_breaks
 from pipeline.weasy import layout_memory
@@ -44,6 +45,7 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
     weasyprint = import_weasyprint()
     xmp = XMP.check()
     skipped = [DEFERRAL.check(),  # as import_weasyprint found it
+               declarations.PATCH.check(),
                pdf_artifacts.install(),  # furniture as artifacts; lists and notes tagged
                page_styles.install(),
                line_breaks.install(),  # no word hyphenated alone on a line
@@ -200,10 +202,10 @@ def import_quickly():
     real = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
-        with deferred_modules() if not DEFERRAL.check() else nullcontext():
+        with deferred_modules() if not DEFERRAL.check() else nullcontext(), declarations.prepared():
             import weasyprint
         return weasyprint
-    except OSError:
+    except (OSError, declarations.Unprepared):
         for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
             del sys.modules[name]
     finally:
