@@ -28,7 +28,9 @@ job = PrintJob(markup="<html lang='en'><body><p>Interdepartmental representative
 data, warnings, pages = typeset(job)
 print(json.dumps({"ffi": type(ffi).__name__, "pycparser": "pycparser" in sys.modules,
                   "units": pango.pango_units_from_double(1), "pdf": data[:5].decode(), "pages": pages,
-                  "warnings": [str(w.message) for w in warnings]}))
+                  "warnings": [str(w.message) for w in warnings]}), flush=True)
+import os
+os._exit(0)  # as the command ends (cli.entry): tearing down WeasyPrint's C objects can crash
 """
 
 
