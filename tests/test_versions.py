@@ -22,7 +22,7 @@ import pytest
 
 from pipeline.run.build import load
 from rendering import pdf_of
-from pipeline.weasy import artifacts, declarations, hyphenation, line_breaks, page_styles, pdf_writer, typeset, versions
+from pipeline.weasy import artifacts, colour_fonts, declarations, hyphenation, line_breaks, page_styles, pdf_writer, typeset, versions
 from pipeline.weasy.versions import Need, Patch, names_in, unmet
 
 from conftest import ROOT
@@ -30,7 +30,8 @@ from readers import pdf_struct_elements, pdf_text, pdf_xmp
 
 PATCHES = {patch.name: patch for patch in (artifacts.PATCH, page_styles.PATCH, pdf_writer.PATCH,
                                            hyphenation.PATCH, typeset.XMP, typeset.DEFERRAL,
-                                           line_breaks.PATCH, declarations.PATCH)}
+                                           line_breaks.PATCH, declarations.PATCH,
+                                           colour_fonts.PATCH)}
 
 SOURCE = ("---\ntitle: Versions\nshort_title: Versions\nclassification: UNCLASSIFIED\nlang: en-US\n---\n"
           + "\n\n".join(f"## Part {n}\n\n" + "Interdepartmental representatives met again. " * 30

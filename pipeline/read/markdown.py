@@ -35,6 +35,7 @@ from pipeline import model as m
 from pipeline.problems import BriefingError, Problem, excerpt
 from pipeline.read import citations
 from pipeline.read import critic
+from pipeline.read import inline_skips
 from pipeline.read import inlines as syntax
 from pipeline.read.critic import CriticMarkup
 from pipeline.read import placeholders, rawhtml
@@ -475,6 +476,7 @@ def markdown_tree(body: str, first_line: int, lang: str = "en", cites: bool = Fa
     # Extension objects, not names: a name makes Python-Markdown scan every
     # installed package's entry points, 20 ms of each run.
     # Set up from our settings alone: its patterns may be kept (compiled.py).
+    inline_skips.install()
     with compiled.recording():
         md = markdown.Markdown(extensions=[
             AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(),

@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 
 from pipeline import collector, lazy
 from pipeline.lazy import Deferred  # noqa: F401 - the placeholder's kind, for tests
+from pipeline.weasy import colour_fonts
 from pipeline.weasy import declarations
 from pipeline.weasy import hyphenation
 from pipeline.weasy import line_breaks
@@ -51,6 +52,7 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
                line_breaks.install(),  # no word hyphenated alone on a line
                layout_memory.install(),
                pdf_writer.install(),
+               colour_fonts.install(),
                hyphenation.preload(job.lang),
                xmp]
     fetcher = offline_fetcher(weasyprint)

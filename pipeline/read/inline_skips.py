@@ -1,0 +1,154 @@
+"""Python-Markdown's inline patterns skipped on text they cannot match.
+
+Python-Markdown tries each of its inline patterns (some 25 with ours and
+pymdownx's) on every run of text, one after another, each a call through
+its registry and a regular-expression search: half of reading a briefing
+(60 ms of the 71-page one), though most text holds no backtick, bracket,
+asterisk, tilde or angle bracket at all. Every pattern's expression has a
+part each match must go through that is one of a few known characters
+(`` ` `` for code, `[` for a link, `*` or `_` for emphasis): where the text
+holds none of them, the pattern cannot match, and is passed over as if it
+had not matched. The characters are read from the compiled expression
+itself (`required`), never listed by hand; a pattern whose expression
+gives none, or that ignores case, is always tried.
+
+`install` replaces the inline processor's private loop over the patterns
+(`__handleInline`) with one that does the same, checks first; only for the
+version of Python-Markdown it was written for (pyproject.toml pins it), and
+otherwise leaves it as it is: reading is then slower, not different.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+
+WRITTEN_FOR = "3.11.3"
+LARGEST_SET = 64  # characters of a class [...] worth checking for
+NAME = "_InlineProcessor__handleInline"  # name-mangled
+installed = False
+original = None  # Python-Markdown's loop, once replaced
+
+
+def install() -> bool:
+    """Whether Python-Markdown's loop is (now) ours."""
+    global installed, original
+    if installed:
+        return True
+    import markdown
+    from markdown import treeprocessors, util
+
+    processor = treeprocessors.InlineProcessor
+    loop = getattr(processor, NAME, None)
+    code = getattr(loop, "__code__", None)
+    if (markdown.__version__ != WRITTEN_FOR or code is None
+            or code.co_varnames[:code.co_argcount] != ("self", "data", "patternIndex")
+            or not {"inlinePatterns", "_InlineProcessor__applyPattern", "AtomicString"} <= set(code.co_names)):
+        return False
+    atomic = util.AtomicString
+
+    def handle_inline(self, data: str, patternIndex: int = 0) -> str:
+        """Python-Markdown's loop, which passes over a pattern that cannot
+        match `data` as it does one that did not."""
+        if isinstance(data, atomic):
+            return data
+        patterns = list(self.inlinePatterns)  # the registry, sorted, once
+        apply = self._InlineProcessor__applyPattern
+        start = 0
+        while patternIndex < len(patterns):
+            pattern = patterns[patternIndex]
+            needs = needed(pattern)
+            if needs and not any(character in data for character in needs):
+                patternIndex, start = patternIndex + 1, 0
+                continue
+            data, matched, start = apply(pattern, data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
+    original = loop
+    setattr(processor, NAME, handle_inline)
+    installed = True
+    return True
+
+
+def needed(pattern) -> frozenset[str]:
+    """The characters one of which each match of `pattern` holds (empty:
+    not known), worked out once per pattern object."""
+    try:
+        return pattern.__dict__["_briefing_needs"]
+    except KeyError:
+        pass
+    compiled = pattern.getCompiledRegExp()
+    needs = required(compiled.pattern, compiled.flags) if isinstance(compiled.pattern, str) else frozenset()
+    pattern.__dict__["_briefing_needs"] = needs
+    return needs
+
+
+def required(expression: str, flags: int = 0) -> frozenset[str]:
+    """A set of characters such that every match of `expression` contains
+    one of them; empty when the expression gives none (or ignores case,
+    where a letter stands for others)."""
+    if flags & re.IGNORECASE:
+        return frozenset()
+    try:
+        parsed = _parser.parse(expression, flags)
+    except re.error:
+        return frozenset()
+    if parsed.state.flags & re.IGNORECASE:
+        return frozenset()
+    return in_sequence(list(parsed)) or frozenset()
+
+
+def in_sequence(items) -> frozenset[str] | None:
+    """From the first element of a sequence that every match goes through
+    and whose characters are known."""
+    for op, value in items:
+        found = in_element(op, value)
+        if found is False:
+            return None  # ignores case within: nothing is known
+        if found:
+            return found
+    return None
+
+
+def in_element(op, value) -> frozenset[str] | None | Literal[False]:
+    """The characters one of which a match of this element holds; None when
+    it may match nothing or its characters are not known; False when case
+    is ignored inside it."""
+    if op is sre.LITERAL:
+        return frozenset(chr(value))
+    if op is sre.IN:
+        return in_class(value)
+    if op is sre.BRANCH:
+        alternatives = [in_sequence(list(branch)) for branch in value[1]]
+        if all(alternatives):
+            return frozenset().union(*alternatives)  # type: ignore[arg-type]
+        return None
+    if op is sre.SUBPATTERN:
+        _, add_flags, _, sequence = value
+        if add_flags & re.IGNORECASE:
+            return False
+        return in_sequence(list(sequence))
+    if op is sre.ATOMIC_GROUP:
+        return in_sequence(list(value))
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        least, _, sequence = value
+        return in_sequence(list(sequence)) if least >= 1 else None
+    return None  # assertions, anchors, any character, categories, back references
+
+
+def in_class(items) -> frozenset[str] | None:
+    """The characters of a class like [*_] or [a-c]; None for a negated or
+    large one, or one with categories (\\w)."""
+    characters: set[str] = set()
+    for op, value in items:
+        if op is sre.LITERAL:
+            characters.add(chr(value))
+        elif op is sre.RANGE and value[1] - value[0] < LARGEST_SET:
+            characters.update(map(chr, range(value[0], value[1] + 1)))
+        else:
+            return None
+    return frozenset(characters) if 0 < len(characters) <= LARGEST_SET else None

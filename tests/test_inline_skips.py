@@ -1,0 +1,98 @@
+"""pipeline/read/inline_skips.py: Python-Markdown's inline patterns passed
+over on text that holds none of the characters each match must hold. The
+tree read must be the one Python-Markdown's own loop reads, on every
+document we have and on generated text."""
+
+import re
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from pipeline.read import inline_skips
+from pipeline.read.markdown import markdown_tree
+
+from conftest import FIXTURES, ROOT
+from fuzzing import examples
+
+CORPUS = ROOT / "tests" / "corpus"
+DOCUMENTS = sorted([*CORPUS.glob("*.md"), *FIXTURES.glob("*.md"), *(ROOT / "source").glob("*.md")])
+
+
+@pytest.mark.parametrize("expression, needs", [
+    (r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", "`"),
+    (r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)(`+)(.+?)(?<!`)\2(?!`))", "\\`"),  # backslashes or backticks
+    (r"(\*|_)(.+?)\1", "*_"),
+    (r"^(.*?)\[(.*)$", "["),  # a legacy pattern's wrapping
+    (r"[a-c]x?", "abc"),
+    (r"(?:ab)+", "a"),
+    (r"x*\{", "{"),  # the x may be absent; the brace may not
+])
+def test_what_each_match_must_hold(expression, needs):
+    assert inline_skips.required(expression) == frozenset(needs)
+
+
+@pytest.mark.parametrize("expression, flags", [
+    (r"abc", re.IGNORECASE),  # "A" matches too
+    (r"(?i)abc", 0),
+    (r"(?i:a)", 0),
+    (r".+", 0),
+    (r"[^*]+", 0),
+    (r"\w+", 0),
+    (r"(?:a|.)", 0),  # one alternative holds anything
+    (r"a?", 0),
+    (r"[\x00-\uffff]", 0),  # too large a class to look for
+    (r"(", 0),  # not an expression
+])
+def test_nothing_is_assumed_where_nothing_is_known(expression, flags):
+    assert inline_skips.required(expression, flags) == frozenset()
+
+
+def trees(text: str, skipping: bool, monkeypatch) -> tuple:
+    with monkeypatch.context() as patch:
+        if not skipping:
+            from markdown import treeprocessors
+            patch.setattr(treeprocessors.InlineProcessor, inline_skips.NAME, inline_skips.original)
+        root, _, _ = markdown_tree(text, 1, cites=True)
+    return dump(root)
+
+
+def dump(element) -> tuple:
+    """All of a tree (ElementTree cannot write one with a None attribute)."""
+    return (element.tag, sorted(element.attrib.items(), key=repr), element.text, element.tail,
+            [dump(child) for child in element])
+
+
+def test_it_is_installed_for_the_pinned_python_markdown():
+    from markdown import treeprocessors
+
+    assert inline_skips.install() and inline_skips.original is not None
+    assert vars(treeprocessors.InlineProcessor)[inline_skips.NAME] is not inline_skips.original
+    assert inline_skips.original.__qualname__ == "InlineProcessor.__handleInline"
+
+
+def test_another_python_markdown_keeps_its_own_loop(monkeypatch):
+    import markdown
+    from markdown import treeprocessors
+
+    inline_skips.install()
+    monkeypatch.setattr(treeprocessors.InlineProcessor, inline_skips.NAME, inline_skips.original)
+    monkeypatch.setattr(inline_skips, "installed", False)
+    monkeypatch.setattr(markdown, "__version__", "3.12")
+    assert not inline_skips.install()
+    assert vars(treeprocessors.InlineProcessor)[inline_skips.NAME] is inline_skips.original
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_document_reads_as_python_markdowns_own_loop_reads_it(path, monkeypatch):
+    text = path.read_text(encoding="utf-8")
+    assert trees(text, True, monkeypatch) == trees(text, False, monkeypatch)
+
+
+MARKS = "`*_[]()!<>&\\{}~^=$:\"' \n-+|#.abcXYZ1@"
+
+
+@given(st.text(alphabet=MARKS, max_size=80))
+@settings(max_examples=examples(150, 1500), deadline=None)
+def test_generated_text_reads_as_python_markdowns_own_loop_reads_it(text):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert trees(text, True, monkeypatch) == trees(text, False, monkeypatch)
