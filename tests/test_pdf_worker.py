@@ -75,3 +75,37 @@ def test_a_print_job_is_plain_data():
     job = job_of(load(FIXTURES / "elements.md"), Templates(), "pdf/a-3b")
     assert pickle.loads(pickle.dumps(job)) == job
     assert job.lang == "en-GB" and job.variant == "pdf/a-3b" and "<html" in job.markup
+
+
+GIVEN = """
+import sys
+from pathlib import Path
+from pipeline.run import limits
+give = limits.Worker.give
+
+def noting_give(worker, *args):
+    loaded = sorted(m for m in ("docx", "pipeline.render.docx", "weasyprint") if m in sys.modules)
+    Path(sys.argv[1]).write_text(" ".join(loaded) or "none")
+    give(worker, *args)
+
+limits.Worker.give = noting_give
+from pipeline.cli import main
+sys.exit(main(["build", sys.argv[2], "--to", "pdf,docx", "--out", sys.argv[3]]))
+"""
+
+
+@pytest.mark.skipif(not pdf_worker.spare_core(), reason="needs two cores")
+def test_the_print_job_is_given_before_the_word_backend_loads(tmp_path):
+    """The worker waits for its job: what the build imports before giving
+    it (python-docx, 30 ms) delays the PDF. The DOCX backend loads after."""
+    import subprocess
+    import sys
+    from conftest import ROOT
+    noted = tmp_path / "loaded.txt"
+    result = subprocess.run([sys.executable, "-c", GIVEN, str(noted), str(FIXTURES / "outline.md"),
+                             str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
+                                 "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr
+    assert noted.read_text() == "none"
+    assert (tmp_path / "out" / "outline.pdf").exists() and (tmp_path / "out" / "outline.docx").exists()

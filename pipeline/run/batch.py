@@ -138,8 +138,10 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
     elif processes > 1:
         preload(options.formats)
     maker = Maker(options, pdf_job if len(sources) == 1 else None, early=early is not None)
-    # A process imports what it needs before its first briefing's clock starts.
-    needed = tuple(f for f in options.formats if not (f == "pdf" and maker.pdf_job))
+    # A process imports what it needs before its first briefing's clock starts;
+    # with a PDF worker waiting, only what makes its print job (the HTML
+    # backend's markup): the other backends load after the job is given.
+    needed = ("html",) if maker.pdf_job else options.formats
     with Crew(maker, size=processes, seconds=options.time_limit, tasks_per_process=TASKS_PER_WORKER,
               warm=functools.partial(preload, needed), early=early is not None) as crew:
         for source, answer in crew.run(sources):
