@@ -2,7 +2,7 @@
 typeset a lone briefing's PDF, by far the slowest format, on a second core
 while this process makes the other formats.
 
-It imports WeasyPrint (half a second) while this process loads the
+It imports WeasyPrint (0.1 s) while this process loads the
 pipeline, reads and parses; then it waits for its PrintJob (render/pdf.py). This
 module is light on purpose: the command line imports it before anything
 else, so the fork comes early.
