@@ -39,3 +39,20 @@ def wait_until(condition, what: str, seconds: float = BOUND) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"still waiting for {what}"
         time.sleep(0.05)
+
+
+def fresh_python(script: str, *args: str, cache) -> str:
+    """What `script` prints, run by a new Python as a build runs: this
+    checkout's pipeline, its own cache folder (XDG_CACHE_HOME), a fixed
+    SOURCE_DATE_EPOCH (fontTools dates the fonts it saves) and nothing else
+    of this process's environment. A script that typesets ends with
+    os._exit, as the command does (cli.entry): tearing down WeasyPrint's C
+    objects at exit can crash."""
+    import subprocess
+    import sys
+    from conftest import ROOT
+    result = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True,
+                            env={"XDG_CACHE_HOME": str(cache), "PATH": "/usr/bin:/bin",
+                                 "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1764720000"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout

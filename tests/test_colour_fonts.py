@@ -4,10 +4,8 @@ from there instead of having fontTools rewrite the font. Each case runs in
 a new process, as a build's PDF worker does."""
 
 import json
-import subprocess
-import sys
 
-from conftest import ROOT
+from processes import fresh_python
 from readers import pdf_fonts, pdf_text
 
 TYPESET = """
@@ -27,22 +25,12 @@ Path(sys.argv[1]).write_bytes(data)
 print(json.dumps({"rewritten": bool(saved),
                   "warnings": [str(w.message) for w in warnings]}), flush=True)
 import os
-os._exit(0)  # as the command ends (cli.entry)
+os._exit(0)  # as the command ends (processes.fresh_python)
 """
 
 
-def environment(cache) -> dict[str, str]:
-    # fontTools dates the font it saves: SOURCE_DATE_EPOCH, as for a
-    # reproducible build, makes two strippings byte for byte the same.
-    return {"XDG_CACHE_HOME": str(cache), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
-            "SOURCE_DATE_EPOCH": "1764720000"}
-
-
-def typeset_emoji(cache, pdf) -> dict:
-    result = subprocess.run([sys.executable, "-c", TYPESET, str(pdf)], cwd=ROOT, capture_output=True,
-                            text=True, env=environment(cache))
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.splitlines()[-1])
+def typeset_emoji(cache, pdf, script: str = TYPESET) -> dict:
+    return json.loads(fresh_python(script, str(pdf), cache=cache).splitlines()[-1])
 
 
 def kept(cache):
@@ -75,8 +63,5 @@ def test_other_emoji_make_another_subset(tmp_path):
     typeset_emoji(tmp_path / "cache", tmp_path / "first.pdf")
     other = TYPESET.replace("\\N{ROCKET}", "\\N{GLOBE WITH MERIDIANS}")
     assert other != TYPESET
-    result = subprocess.run([sys.executable, "-c", other, str(tmp_path / "other.pdf")], cwd=ROOT,
-                            capture_output=True, text=True, env=environment(tmp_path / "cache"))
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.splitlines()[-1])["rewritten"] is True
+    assert typeset_emoji(tmp_path / "cache", tmp_path / "other.pdf", other)["rewritten"] is True
     assert len(kept(tmp_path / "cache")) == 2

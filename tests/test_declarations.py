@@ -4,15 +4,13 @@ without pycparser. Each case runs in a new process, which loads WeasyPrint
 as a build does."""
 
 import json
-import subprocess
-import sys
 
 import cffi
 import pytest
 
 from pipeline.weasy import declarations
 
-from conftest import ROOT
+from processes import fresh_python
 
 LOAD = """
 import json, sys
@@ -30,17 +28,13 @@ print(json.dumps({"ffi": type(ffi).__name__, "pycparser": "pycparser" in sys.mod
                   "units": pango.pango_units_from_double(1), "pdf": data[:5].decode(), "pages": pages,
                   "warnings": [str(w.message) for w in warnings]}), flush=True)
 import os
-os._exit(0)  # as the command ends (cli.entry): tearing down WeasyPrint's C objects can crash
+os._exit(0)  # as the command ends (processes.fresh_python)
 """
 
 
 def load_weasyprint(cache) -> dict:
     """What a new process that loads WeasyPrint and typesets a line found."""
-    result = subprocess.run([sys.executable, "-c", LOAD], cwd=ROOT, capture_output=True, text=True,
-                            env={"XDG_CACHE_HOME": str(cache), "PATH": "/usr/bin:/bin",
-                                 "PYTHONPATH": str(ROOT)})
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.splitlines()[-1])
+    return json.loads(fresh_python(LOAD, cache=cache).splitlines()[-1])
 
 
 def kept_files(cache):

@@ -98,14 +98,8 @@ sys.exit(main(["build", sys.argv[2], "--to", "pdf,docx", "--out", sys.argv[3]]))
 def test_the_print_job_is_given_before_the_word_backend_loads(tmp_path):
     """The worker waits for its job: what the build imports before giving
     it (python-docx, 30 ms) delays the PDF. The DOCX backend loads after."""
-    import subprocess
-    import sys
-    from conftest import ROOT
+    from processes import fresh_python
     noted = tmp_path / "loaded.txt"
-    result = subprocess.run([sys.executable, "-c", GIVEN, str(noted), str(FIXTURES / "outline.md"),
-                             str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True,
-                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
-                                 "XDG_CACHE_HOME": str(tmp_path / "cache")})
-    assert result.returncode == 0, result.stderr
+    fresh_python(GIVEN, str(noted), str(FIXTURES / "outline.md"), str(tmp_path / "out"), cache=tmp_path / "cache")
     assert noted.read_text() == "none"
     assert (tmp_path / "out" / "outline.pdf").exists() and (tmp_path / "out" / "outline.docx").exists()
