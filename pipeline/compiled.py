@@ -186,9 +186,8 @@ def save() -> None:
         data = marshal.dumps(kept)
     except ValueError:  # an object marshal cannot write
         return
-    if not cache.keep(os.path.join(folder, FILE), data):
-        return
-    new = 0
+    if cache.keep(os.path.join(folder, FILE), data):
+        new = 0
 
 
 def trimmed(entries: dict) -> dict:
