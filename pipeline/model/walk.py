@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterator
-from typing import assert_never
+from typing import TypeVar, assert_never
 
 from pipeline.model.nodes import (Abbr, Admonition, Anchor, Bibliography, Block, Cite, Code, CodeBlock,
                                   DefinitionList, Div, Document, Emph, Equation, Figure, FigureGroup,
@@ -28,6 +28,8 @@ BlockFn = Callable[[Block], Block]
 InlineFn = Callable[[Inline], Inline | tuple[Inline, ...]]
 SectionFn = Callable[[Section], Section]
 Inlines = tuple[Inline, ...]
+N = TypeVar("N")
+T = TypeVar("T")
 
 
 def same(node):
@@ -41,31 +43,47 @@ def map_document(doc: Document, *, block: BlockFn = same, inline: InlineFn = sam
     """The document with `section`, `block` and `inline` applied to every
     node of their kind: the abstract, the blocks before the first heading, the sections
     (each heading before its blocks, its blocks before its subsections),
-    then the footnotes."""
+    then the footnotes. What a map leaves as it was is the same object
+    (a pass that changes one heading does not copy every block)."""
     def one_section(node: Section) -> Section:
         node = section(node)
-        return dataclasses.replace(node, title=map_inlines(node.title, inline),
-                                   blocks=map_blocks(node.blocks, block, inline),
-                                   children=tuple(one_section(child) for child in node.children))
+        return rebuilt(node, title=map_inlines(node.title, inline),
+                       blocks=map_blocks(node.blocks, block, inline),
+                       children=kept(tuple(one_section(child) for child in node.children), node.children))
 
-    return dataclasses.replace(
+    return rebuilt(
         doc, abstract=map_blocks(doc.abstract, block, inline),
         blocks=map_blocks(doc.blocks, block, inline),
-        sections=tuple(one_section(node) for node in doc.sections),
-        footnotes=tuple(dataclasses.replace(note, blocks=map_blocks(note.blocks, block, inline))
-                        for note in doc.footnotes))
+        sections=kept(tuple(one_section(node) for node in doc.sections), doc.sections),
+        footnotes=kept(tuple(rebuilt(note, blocks=map_blocks(note.blocks, block, inline))
+                             for note in doc.footnotes), doc.footnotes))
+
+
+def rebuilt(node: N, **fields: object) -> N:
+    """`node` with `fields`: itself when each is what it has already."""
+    if all(getattr(node, name) is value for name, value in fields.items()):
+        return node
+    return dataclasses.replace(node, **fields)  # type: ignore[type-var]  # N: a model dataclass
+
+
+def kept(new: tuple[T, ...], old: tuple[T, ...]) -> tuple[T, ...]:
+    """`old` when `new` holds the same objects: nothing in it changed."""
+    if len(new) == len(old) and all(a is b for a, b in zip(new, old)):
+        return old
+    return new
 
 
 def map_blocks(blocks: tuple[Block, ...], fn: BlockFn = same, inline: InlineFn = same
                ) -> tuple[Block, ...]:
-    return tuple(map_block(block, fn, inline) for block in blocks)
+    if fn is same and inline is same:  # a pass over headings only
+        return blocks
+    return kept(tuple(map_block(block, fn, inline) for block in blocks), blocks)
 
 
 def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Block:
     """`fn` on the block, then on every block inside what it returned;
     `inline` on every inline of them all."""
     block = fn(block)
-    replace = dataclasses.replace
 
     def blocks(inner: tuple[Block, ...]) -> tuple[Block, ...]:
         return map_blocks(inner, fn, inline)
@@ -75,34 +93,34 @@ def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Bloc
 
     match block:
         case Paragraph(inlines=content):
-            return replace(block, inlines=inlines(content))
+            return rebuilt(block, inlines=inlines(content))
         case ListBlock(items=items):
-            return replace(block, items=tuple(replace(item, blocks=blocks(item.blocks))
-                                              for item in items))
+            return rebuilt(block, items=kept(tuple(rebuilt(item, blocks=blocks(item.blocks))
+                                                   for item in items), items))
         case Quote(blocks=content, attribution=attribution):
-            return replace(block, blocks=blocks(content), attribution=inlines(attribution))
+            return rebuilt(block, blocks=blocks(content), attribution=inlines(attribution))
         case DefinitionList(items=entries):
-            return replace(block, items=tuple(
-                replace(entry, term=inlines(entry.term),
-                        definitions=tuple(blocks(d) for d in entry.definitions))
-                for entry in entries))
+            return rebuilt(block, items=kept(tuple(
+                rebuilt(entry, term=inlines(entry.term),
+                        definitions=kept(tuple(blocks(d) for d in entry.definitions), entry.definitions))
+                for entry in entries), entries))
         case Admonition(title=title, blocks=content):
-            return replace(block, title=inlines(title), blocks=blocks(content))
+            return rebuilt(block, title=inlines(title), blocks=blocks(content))
         case Div(blocks=content):
-            return replace(block, blocks=blocks(content))
+            return rebuilt(block, blocks=blocks(content))
         case Figure(caption=caption):
-            return replace(block, caption=inlines(caption))
+            return rebuilt(block, caption=inlines(caption))
         case FigureGroup(figures=figures, caption=caption):
-            return replace(block, caption=inlines(caption), figures=sub_figures(blocks(figures)))
+            return rebuilt(block, caption=inlines(caption), figures=sub_figures(blocks(figures)))
         case TabSet(tabs=tabs):
-            return replace(block, tabs=tuple(replace(tab, title=inlines(tab.title), blocks=blocks(tab.blocks))
-                                             for tab in tabs))
+            return rebuilt(block, tabs=kept(tuple(rebuilt(tab, title=inlines(tab.title), blocks=blocks(tab.blocks))
+                                                  for tab in tabs), tabs))
         case Table(head=head, rows=rows, caption=caption):
-            return replace(block, caption=inlines(caption), head=tuple(blocks(cell) for cell in head),
-                           rows=tuple(tuple(blocks(cell) for cell in row) for row in rows))
+            return rebuilt(block, caption=inlines(caption), head=kept(tuple(blocks(cell) for cell in head), head),
+                           rows=kept(tuple(kept(tuple(blocks(cell) for cell in row), row) for row in rows), rows))
         case Bibliography(entries=entries):
-            return replace(block, entries=tuple(replace(entry, inlines=inlines(entry.inlines))
-                                                for entry in entries))
+            return rebuilt(block, entries=kept(tuple(rebuilt(entry, inlines=inlines(entry.inlines))
+                                                     for entry in entries), entries))
         case CodeBlock() | Rule() | Equation() | PageBreak():
             return block
         case _:
@@ -128,7 +146,7 @@ def map_inlines(inlines: Inlines, fn: InlineFn = same) -> Inlines:
             out.extend(map_inlines(mapped, fn))
         else:
             out.append(map_children(mapped, fn))
-    return tuple(out)
+    return kept(tuple(out), inlines)
 
 
 def map_inline(item: Inline, fn: InlineFn) -> Inline:
@@ -143,7 +161,7 @@ def map_children(item: Inline, fn: InlineFn) -> Inline:
         case (Link(children=children) | Emph(children=children) | Strong(children=children)
               | Strike(children=children) | Sub(children=children) | Sup(children=children)
               | Span(children=children) | Cite(children=children)):
-            return dataclasses.replace(item, children=map_inlines(children, fn))
+            return rebuilt(item, children=map_inlines(children, fn))
         case Text() | Code() | LineBreak() | FootnoteRef() | Ref() | Abbr() | Image() | Anchor() | Math():
             return item
         case _:

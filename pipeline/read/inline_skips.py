@@ -57,14 +57,19 @@ def install() -> bool:
         patterns = list(self.inlinePatterns)  # the registry, sorted, once
         apply = self._InlineProcessor__applyPattern
         start = 0
+        present: set[str] | None = None  # the characters of `data`, when needed
         while patternIndex < len(patterns):
             pattern = patterns[patternIndex]
-            needs = needed(pattern)
-            if needs and not any(character in data for character in needs):
-                patternIndex, start = patternIndex + 1, 0
-                continue
+            if needs := needed(pattern):
+                if present is None:
+                    present = set(data)
+                if needs.isdisjoint(present):
+                    patternIndex, start = patternIndex + 1, 0
+                    continue
             data, matched, start = apply(pattern, data, patternIndex, start)
-            if not matched:
+            if matched:
+                present = None  # a match changes the text
+            else:
                 patternIndex += 1
         return data
 
