@@ -279,3 +279,29 @@ def test_a_docx_libreoffice_wrote_from_a_fixture_comes_back_as_pandoc_reads_it(n
     out = elsewhere / "imported.md"
     import_to(docx, out)
     same_as_pandoc(elsewhere / name, out)
+
+
+def letters_and_digits_hash(kind: str, text: str) -> str:
+    """A fingerprint as its definition says it, character by character."""
+    import hashlib
+
+    letters = "".join(c for c in text.lower() if c.isalnum())
+    return f"{kind}:{hashlib.sha1(letters.encode('utf-8')).hexdigest()[:10] if letters else ''}"
+
+
+def test_a_fingerprint_hashes_the_letters_and_digits_of_any_text():
+    from hypothesis import given, settings, strategies as st
+
+    from pipeline.docx_import import structure
+    from pipeline.render.docx import roundtrip
+
+    assert structure.fingerprint is roundtrip.fingerprint  # the writer's and the importer's
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.one_of(st.text(), st.text(alphabet=st.characters(max_codepoint=127))))
+    def same(text):
+        assert roundtrip.fingerprint("para", text) == letters_and_digits_hash("para", text)
+
+    same()
+    for text in ("Ünïcödé 2nd", "İstanbul", "ß and ½ and ٣", "a_b-c d", "", "___"):
+        assert roundtrip.fingerprint("para", text) == letters_and_digits_hash("para", text)

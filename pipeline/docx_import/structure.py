@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import hashlib
 import re
 from dataclasses import dataclass, field
 
 from pipeline.docx_import.changes import flat_text
 from pipeline.docx_import.tree import (Block, Bookmark, Break, Change, Commented, Formula, Inline, Link,
                                        Para, Picture, Sequence, TableBlock, Text)
+from pipeline.render.docx.roundtrip import fingerprint  # the same on both sides
 
 ADMONITIONS = ("note", "tip", "important", "warning", "caution")
 QUOTE_STYLES = ("quote", "block text", "intense quote")
@@ -80,14 +80,6 @@ class Unit:
                 return ""
             case _:
                 return visible(self.para.inlines) if self.para else ""
-
-
-def fingerprint(kind: str, text: str) -> str:
-    """A unit's kind and a hash of the letters and digits of its text, the
-    same on both sides: render/docx/roundtrip.py computes it from the model."""
-    letters = "".join(c for c in text.lower() if c.isalnum())
-    short = hashlib.sha1(letters.encode("utf-8")).hexdigest()[:10] if letters else ""
-    return f"{kind}:{short}"
 
 
 def visible(inlines: tuple[Inline, ...]) -> str:

@@ -104,7 +104,10 @@ class FencedDiv(BlockProcessor):
     div's content."""
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return bool(OPENING.match(bare(block.split("\n", 1)[0]))) and not nearing_recursion_limit()
+        first = block.split("\n", 1)[0]
+        if ":" not in first:  # most blocks: no fence, and no need to look further
+            return False
+        return bool(OPENING.match(bare(first))) and not nearing_recursion_limit()
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
         lines: list[str] = []

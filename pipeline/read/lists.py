@@ -359,6 +359,8 @@ class Heading(HashHeaderProcessor):
         after a list item's line may be that item's own (`- a` then
         `  # b`): the list processor decides, as CommonMark does, by the
         item's content column."""
+        if "#" not in block:  # most blocks: no need to look further
+            return None
         for found in self.RE.finditer(block):
             indented = block[found.start():found.start("level")].strip("\n") != ""
             if indented and any(read_marker(line) for line in block[:found.start()].split("\n")):

@@ -166,7 +166,10 @@ class DashedTable(BlockProcessor):
         self.unclosed: dict[bool, tuple[list[str], int]] = {}
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        lines = [split_mark(line)[0] for line in block.split("\n")[:3]]
+        head = block.split("\n", 3)[:3]
+        if not any("-" in line for line in head[:2]):  # each kind has dashes in its first two lines
+            return False
+        lines = [split_mark(line)[0] for line in head]
         if len(lines) < 2 or nearing_recursion_limit():
             return False
         first, second = lines[0], lines[1]
@@ -290,7 +293,10 @@ class GridTable(BlockProcessor):
     the reader reports at its line."""
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        first = split_mark(block.split("\n", 1)[0])[0]
+        first = block.split("\n", 1)[0]
+        if "+" not in first:  # most blocks: no grid, and no need to look further
+            return False
+        first = split_mark(first)[0]
         return bool(GRID_TOP.match(first)) and grid_end(block.split("\n")) > 0 \
             and not nearing_recursion_limit()
 

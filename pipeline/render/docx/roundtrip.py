@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,11 +47,19 @@ HINTS = "briefing.import"  # the document variable's name
 VERSION = 1
 
 
+NOT_LETTERS = re.compile(r"[\W_]+")  # all but what str.isalnum() calls letters and digits
+NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalnum())
+
+
 def fingerprint(kind: str, text: str) -> str:
     """A unit's kind and a hash of the letters and digits of its words;
-    pipeline/docx_import/structure.py computes the same from Word's runs."""
-    letters = "".join(c for c in text.lower() if c.isalnum())
-    short = hashlib.sha1(letters.encode("utf-8")).hexdigest()[:10] if letters else ""
+    pipeline/docx_import/structure.py asks the same of Word's runs."""
+    lowered = text.lower()
+    if lowered.isascii():  # most text: a byte table is ten times quicker
+        letters = lowered.encode("ascii").translate(None, NOT_ASCII_LETTERS)
+    else:
+        letters = NOT_LETTERS.sub("", lowered).encode("utf-8")
+    short = hashlib.sha1(letters).hexdigest()[:10] if letters else ""
     return f"{kind}:{short}"
 
 
