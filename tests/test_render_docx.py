@@ -432,6 +432,37 @@ def test_core_properties(tmp_path, monkeypatch):
     assert props.last_modified_by == "" and props.comments == ""
 
 
+def test_every_entry_is_dated_1980_and_reads_back_whole(tmp_path, monkeypatch):
+    import io
+    import time
+
+    from pipeline.render.docx.package import stable_zip
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the document's own dates fixed
+
+    first = render(tmp_path).read_bytes()
+    time.sleep(2.1)  # a zip's clock counts in two seconds: a later build would be stamped later
+    assert render(tmp_path).read_bytes() == first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert archive.testzip() is None  # every entry's data matches its checksum
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        local = [struct.unpack_from("<HH", first, info.header_offset + 10) for info in archive.infolist()]
+    assert set(local) == {(0, 0x21)}  # the local headers too, not only the central directory
+    # Any zip, as zipfile stamps it: its content kept, its dates fixed.
+    made = io.BytesIO()
+    with zipfile.ZipFile(made, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.xml", "<a/>" * 100)
+        archive.writestr(zipfile.ZipInfo("b/c.txt", (2030, 5, 6, 7, 8, 10)), "c", zipfile.ZIP_STORED)
+    with zipfile.ZipFile(io.BytesIO(stable_zip(made.getvalue()))) as archive:
+        assert [(i.filename, i.date_time) for i in archive.infolist()] == [
+            ("a.xml", (1980, 1, 1, 0, 0, 0)), ("b/c.txt", (1980, 1, 1, 0, 0, 0))]
+        assert archive.read("a.xml") == b"<a/>" * 100 and archive.read("b/c.txt") == b"c"
+        second = archive.infolist()[1].header_offset
+    damaged = made.getvalue()[:second] + b"PK\x00\x00" + made.getvalue()[second + 4:]
+    with pytest.raises(ValueError, match="not a zip header"):
+        stable_zip(damaged)
+
+
 def test_subject_falls_back_to_the_title_as_in_the_pdf(tmp_path):
     plain = Document(meta=Meta(title="T", classification="SECRET"), blocks=(), sections=(),
                      path="x.md")

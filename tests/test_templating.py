@@ -150,3 +150,20 @@ def test_a_link_inside_the_templates_folder_is_fine(tmp_path: Path):
     (tmp_path / "shared.css").write_text("p { color: red }")
     (tmp_path / "html" / "style.css").symlink_to(tmp_path / "shared.css")
     assert Templates(tmp_path).text("html/style.css") == "p { color: red }"
+
+
+def test_wording_is_read_again_when_its_file_changed_and_each_caller_gets_its_own(tmp_path: Path):
+    (tmp_path / "text").mkdir()
+    labels = tmp_path / "text" / "labels.yaml"
+    labels.write_text("contents: Inhalt\nbanner:\n  top: Oben\n", encoding="utf-8")
+    templates = Templates(tmp_path)
+    first = templates.labels()
+    assert first["contents"] == "Inhalt"
+    first["contents"] = "changed by a caller"
+    first["banner"]["top"] = "changed too"
+    assert templates.labels() == {"contents": "Inhalt", "banner": {"top": "Oben"}}  # parsed once, copied
+    labels.write_text("contents: Sommaire\nbanner:\n  top: Haut\n", encoding="utf-8")  # as watch sees a save
+    assert templates.labels() == {"contents": "Sommaire", "banner": {"top": "Haut"}}
+    labels.write_text("contents: [a list]\n", encoding="utf-8")
+    with pytest.raises(BriefingError, match="wording must be key: text lines"):
+        templates.labels()

@@ -20,6 +20,7 @@ otherwise leaves it as it is: reading is then slower, not different.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Literal
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -92,6 +93,7 @@ def needed(pattern) -> frozenset[str]:
     return needs
 
 
+@functools.lru_cache(maxsize=256)  # each document's patterns are new objects, their expressions not
 def required(expression: str, flags: int = 0) -> frozenset[str]:
     """A set of characters such that every match of `expression` contains
     one of them; empty when the expression gives none (or ignores case,

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 import yaml
 from markupsafe import Markup
@@ -95,17 +95,25 @@ class Templates:
     def wording(self, name: str) -> dict:
         """A YAML file of wording: text values, maybe grouped under keys."""
         path = self.path(name)
+        text = path.read_text(encoding="utf-8")
         try:
-            wording = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+            wording = parsed_wording(text)
         except yaml.YAMLError as error:
             raise BriefingError.one(str(path), None, "template.wording", f"invalid YAML: {error}") from None
         if not is_wording(wording):
             raise BriefingError.one(str(path), None, "template.wording", "wording must be key: text lines, "
                                 "maybe grouped under a key")
-        return wording
+        return {key: dict(value) if isinstance(value, dict) else value for key, value in wording.items()}
 
 
-def is_wording(value: object, depth: int = 0) -> bool:
+@lru_cache(maxsize=32)
+def parsed_wording(text: str) -> object:
+    """A wording file's YAML, parsed once per process for the same text
+    (watch and a batch build again and again; a changed file is new text)."""
+    return yaml.load(text, Loader=SAFE_LOADER)
+
+
+def is_wording(value: object, depth: int = 0) -> TypeGuard[dict]:
     return isinstance(value, dict) and all(
         isinstance(v, str) or (depth == 0 and is_wording(v, 1)) for v in value.values())
 

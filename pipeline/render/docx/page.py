@@ -32,8 +32,9 @@ def page_setup(meta: model.Meta, labels: Mapping[str, str], state: State) -> Non
         before = text_width(state.package)
         section.page_width, section.page_height = PAGE_SIZES.get(meta.paper, PAGE_SIZES["a4"])
         # The contents' page numbers stay at the right margin of this page.
+        after = text_width(state.package)
         for style in state.package.styles.element.findall(qn("w:style")):
-            fit_right_tabs(style, before, text_width(state.package))
+            fit_right_tabs(style, before, after)
     # The classification banner on every page, top and bottom, as on paper,
     # coloured by level where the reference document has a style for it.
     coloured = f"Classification {level_class(meta.classification)}"

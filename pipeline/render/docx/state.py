@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from docx.document import Document as Docx
 from docx.opc.part import XmlPart
+from docx.styles import BabelFish
 
 from pipeline import model
 from pipeline.render.docx.package import (abstract_of, borrow_style, style_font, style_num, text_height,
@@ -89,5 +90,9 @@ class State:
 
 
 def start(package: Docx, reference: str) -> State:
+    # Each style's name as python-docx gives it (Style.name), without making
+    # a Style object of every one of the reference's 160 styles.
+    ui = BabelFish.internal2ui
     return State(package=package, reference=reference,
-                 style_ids={style.name: style.style_id for style in package.styles})
+                 style_ids={ui(name): style.styleId for style in package.styles.element.style_lst
+                            if (name := style.name_val) is not None})
