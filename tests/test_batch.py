@@ -1,5 +1,6 @@
 """Many briefings at once: a pool of workers gives what one process gives."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -7,7 +8,8 @@ import sys
 import pytest
 
 from conftest import FIXTURES, ROOT
-from pipeline.run.batch import Maker, build_many
+from processes import gone, wait_until
+from pipeline.run.batch import build_many
 from pipeline.run.build import Options
 
 
@@ -52,17 +54,45 @@ def test_a_second_batch_builds_only_what_changed(sources, tmp_path):
     assert "A new paragraph." in (tmp_path / "out" / "tables.html").read_text()
 
 
-def test_one_process_tidies_up_between_briefings(sources, tmp_path, monkeypatch):
-    """What each build process runs for its briefings (batch.Maker), here
-    in this process to watch it."""
+def test_a_build_process_tidies_up_once_it_has_answered(sources, tmp_path, monkeypatch):
+    """collector.tidy, the crew's `after`: run in the build process (forked
+    with this patch in place) after each briefing, once its answer is sent."""
     from pipeline import collector
-    tidied = []
-    monkeypatch.setattr(collector, "tidy", lambda: tidied.append(True))
-    make = Maker(Options(formats=("html",), out_dir=tmp_path / "out"))
-    results = [make(source) for source in sources]
-    assert len(tidied) == len(sources) - 1  # between briefings, not after the last
-    assert [result.made is not None for result in results] == [True, True, False, True, True]
+    log = tmp_path / "tidied"
+    monkeypatch.setattr(collector, "tidy", lambda: log.open("a").write(f"{os.getpid()}\n"))
+    outcomes = build_many(sources, Options(formats=("html",), out_dir=tmp_path / "out"), jobs=1)
+    assert [o.status for o in outcomes] == ["built", "built", "failed", "built", "built"]
+    wait_until(lambda: log.exists() and len(log.read_text().split()) >= len(sources) - 1,
+               "the build process to tidy up after its briefings")
+    assert set(log.read_text().split()) != {str(os.getpid())}  # there, not here
 
+
+def test_a_warm_process_keeps_its_build_process_between_builds(sources, tmp_path, monkeypatch):
+    """watch builds again and again: the same crew process serves each build
+    (batch.RESIDENT), unless the options change; an error ends it."""
+    from pipeline.run import batch
+    monkeypatch.setattr(batch, "RESIDENT", None)
+    options = Options(formats=("html",), out_dir=tmp_path / "out")
+
+    def build(source, options=options):
+        [outcome] = build_many([source], options, jobs=1, force=True, warm=True)
+        assert outcome.status == "built"
+        return batch.RESIDENT[1].idle[0].process.pid
+
+    first = build(sources[0])
+    with open(sources[0], "a") as file:
+        file.write("\nA paragraph saved since.\n")
+    assert build(sources[0]) == first  # the same process ...
+    assert "A paragraph saved since." in (tmp_path / "out" / "elements.html").read_text()  # ... reads it afresh
+    assert build(sources[3]) == first
+    other = build(sources[0], Options(formats=("docx",), out_dir=tmp_path / "out"))
+    assert other != first and gone(first)  # new options: a new process, the old one ended
+    with pytest.raises(KeyboardInterrupt):
+        build_many([sources[0]], options, jobs=1, force=True, warm=True,
+                   done=lambda _: (_ for _ in ()).throw(KeyboardInterrupt))
+    assert batch.RESIDENT is None and gone(other)  # Ctrl-C in a build: its processes end with it
+    [cold] = build_many([sources[0]], options, jobs=1, force=True)
+    assert cold.status == "built" and batch.RESIDENT is None  # a cold build keeps nothing
 
 
 GROWTH = """

@@ -84,6 +84,27 @@ def test_every_process_is_ended_on_the_way_out():
     assert all(gone(pid) for pid in pids)
 
 
+def note_pid(item):
+    return os.getpid()
+
+
+def slow_clearing_up():
+    time.sleep(1)  # as a full garbage collection after a large briefing
+
+
+def test_after_runs_once_the_answer_is_sent_and_nobody_waits_for_it():
+    with Crew(note_pid, size=1, seconds=60, after=slow_clearing_up) as crew:
+        started = time.monotonic()
+        [(_, first)] = crew.run(["a"])
+        assert time.monotonic() - started < 0.9  # the answer came before `after` ended
+        [(_, second)] = crew.run(["b"])  # the same process, once it has cleared up
+        assert second == first
+        assert time.monotonic() - started >= 1  # ... which it did between the two tasks
+        closing = time.monotonic()
+    assert time.monotonic() - closing < 0.5  # an idle process is ended at once, mid-`after` or not
+    wait_until(lambda: gone(first), "the crew process to end")
+
+
 ORPHAN = """
 import sys, time
 from pipeline.run.crew import Crew

@@ -85,12 +85,13 @@ class Crashed:
 class Member:
     """One process of the crew, and the task it is on."""
 
-    def __init__(self, task: Callable[[Any], Any], warm: Callable[[], Any] | None, early: bool = False) -> None:
+    def __init__(self, task: Callable[[Any], Any], warm: Callable[[], Any] | None, early: bool = False,
+                 after: Callable[[], Any] | None = None) -> None:
         from multiprocessing import get_context
 
         context = get_context("fork")
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=serve, args=(theirs, task, os.getpid(), warm, early),
+        self.process = context.Process(target=serve, args=(theirs, task, os.getpid(), warm, early, after),
                                        daemon=True)
         self.process.start()
         theirs.close()
@@ -126,12 +127,8 @@ class Member:
         self.connection.close()
 
     def dismiss(self) -> None:
-        """End an idle process: politely, then for sure."""
-        try:
-            self.connection.send(("stop", None))
-        except (OSError, ValueError):
-            pass
-        self.process.join(5)
+        """End an idle process at once: it holds no task (it may still be
+        clearing up after its last, which nobody needs to wait for)."""
         self.kill()
 
 
@@ -140,13 +137,15 @@ class Crew(Generic[T, R]):
     each task within `seconds`. `run(items)` yields (item, answer) as they
     finish; the answer is the task's value, a Lost or a Crashed. Leaving the
     `with` block ends every process, busy or not. With `early`, what a task
-    says with `tell` before its answer comes as (item, Early(value)) too."""
+    says with `tell` before its answer comes as (item, Early(value)) too.
+    `after` runs in a process once it has sent an answer, while its parent
+    deals with it: clearing up for the next task costs that task nothing."""
 
     def __init__(self, task: Callable[[T], R], *, size: int, seconds: float,
                  tasks_per_process: int = 50, warm: Callable[[], Any] | None = None,
-                 early: bool = False) -> None:
+                 early: bool = False, after: Callable[[], Any] | None = None) -> None:
         self.task, self.size, self.seconds, self.warm = task, max(1, size), seconds, warm
-        self.early = early
+        self.early, self.after = early, after
         self.tasks_per_process = tasks_per_process
         self.idle: list[Member] = []
         self.busy: list[Member] = []
@@ -166,7 +165,7 @@ class Crew(Generic[T, R]):
 
     def start(self, item: T) -> None:
         while True:
-            member = self.idle.pop() if self.idle else Member(self.task, self.warm, self.early)
+            member = self.idle.pop() if self.idle else Member(self.task, self.warm, self.early, self.after)
             if member.give(item, self.seconds):
                 self.busy.append(member)
                 return
@@ -227,10 +226,11 @@ class Crew(Generic[T, R]):
 
 
 def serve(connection: Any, task: Callable[[Any], Any], parent: int,
-          warm: Callable[[], Any] | None = None, early: bool = False) -> None:
+          warm: Callable[[], Any] | None = None, early: bool = False,
+          after: Callable[[], Any] | None = None) -> None:
     """A crew process: warm up (imports: not on a task's clock), then tasks
-    in, answers out (and, with `early`, what they `tell` before), until
-    told to stop."""
+    in, answers out (and, with `early`, what they `tell` before; then
+    `after`), until its parent kills it or is gone."""
     global TOLD
     TOLD = connection if early else None
     die_with(parent)
@@ -242,10 +242,8 @@ def serve(connection: Any, task: Callable[[Any], Any], parent: int,
     connection.send(("ready", None))
     while True:
         try:
-            kind, item = connection.recv()
+            _, item = connection.recv()  # a task: the parent ends a process by killing it
         except EOFError:
-            return
-        if kind == "stop":
             return
         try:
             answer = task(item)
@@ -255,6 +253,9 @@ def serve(connection: Any, task: Callable[[Any], Any], parent: int,
             connection.send(("answer", answer))
         except Exception as error:  # an answer that does not pickle
             connection.send(("answer", Crashed(f"{type(error).__name__}: {error}", traceback.format_exc())))
+        del answer  # what `after` frees too
+        if after is not None:
+            after()
 
 
 def die_with(parent: int) -> None:
