@@ -300,9 +300,12 @@ def run_build(args: argparse.Namespace) -> int:
     # standard library only; the batch stops it should more need building).
     from pipeline.run import worker as pdf_worker
     from pipeline.run.limits import stopped
-    from pipeline.run.manifest import one_changed
 
-    ahead = len(args.files) == 1 or (not args.force and one_changed(args.files, args.out))
+    ahead = len(args.files) == 1
+    if not ahead and not args.force:
+        # Only here: hashing loads OpenSSL (3 ms), which a lone briefing's worker need not wait for.
+        from pipeline.run.manifest import one_changed
+        ahead = one_changed(args.files, args.out)
     with stopped(pdf_worker.start(args.to, briefings=1, jobs=args.jobs) if ahead else None) as pdf_job:
         return build_files(args, pdf_job)
 

@@ -96,3 +96,28 @@ def test_weasyprints_patterns_are_kept_too(tmp_path):
     [kept] = (tmp_path / "cache" / "briefing" / "python").iterdir()
     patterns = {pattern for pattern, _ in marshal.loads(kept.read_bytes())["patterns"]}
     assert "^([a-zA-Z][a-zA-Z0-9.+-]+):" in patterns  # weasyprint.urls, loaded in the worker
+
+
+LAZY = """
+import json
+from pipeline import compiled
+undecoded = lambda entries: sum(isinstance(v, bytes) for v in entries.values())
+at_start = (undecoded(compiled.methods), undecoded(compiled.patterns))
+from pipeline import model
+import pipeline.read.markdown
+print(json.dumps({"kept": [len(compiled.methods), len(compiled.patterns)], "at_start": at_start,
+                  "after": [undecoded(compiled.methods), undecoded(compiled.patterns)]}))
+"""
+
+
+def test_a_kept_entry_is_read_only_when_a_process_uses_it(tmp_path):
+    probe(tmp_path)  # HTML's and DOCX's patterns and the model's methods kept
+    subprocess.run([sys.executable, "-m", "pipeline", "build", str(FIXTURES / "outline.md"), "--to", "docx",
+                    "--out", str(tmp_path / "out")], cwd=ROOT, check=True, capture_output=True,
+                   env={**os.environ, "XDG_CACHE_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)})
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    seen = json.loads(subprocess.run([sys.executable, "-c", LAZY], cwd=ROOT, env=env, capture_output=True,
+                                     text=True, check=True).stdout)
+    assert seen["at_start"] == seen["kept"]  # all of them read as bytes, none decoded
+    methods, patterns = seen["after"]
+    assert 0 < methods < seen["kept"][0] and 0 < patterns < seen["kept"][1]  # decoded: only what was used
