@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pipeline import cache
-from pipeline.render.fontmatch import font_file
 
 TYPICAL = 0.5  # em: an average letter of a Latin text face
 
@@ -44,7 +43,8 @@ def face(family: str, bold: bool = False, italic: bool = False) -> Face:
     """The face fontconfig gives for `family`, or a typical one."""
     pattern = f"{family}:weight={'bold' if bold else 'regular'}:slant={'italic' if italic else 'roman'}"
     try:
-        path = font_file(pattern)
+        path = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True,
+                              text=True, timeout=10, check=True).stdout.strip()
         stat = os.stat(path)
     except (OSError, subprocess.SubprocessError):
         return FALLBACK
