@@ -22,7 +22,7 @@ from markdown.blockprocessors import (BlockProcessor, BlockQuoteProcessor, HRPro
 from markdown.extensions.abbr import AbbrBlockprocessor, AbbrExtension
 from markdown.extensions.admonition import AdmonitionExtension, AdmonitionProcessor
 from markdown.extensions.attr_list import AttrListExtension
-from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.def_list import DefListExtension, DefListProcessor
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.inlinepatterns import LINE_BREAK_RE, SubstituteTagInlineProcessor
@@ -236,8 +236,20 @@ OWN_MARK = "data-mark"
 TAIL_MARK = "data-tail-mark"  # see Tails
 
 
+# A block without any of these characters cannot be what a processor takes:
+# its `test` is not asked (most blocks are paragraphs of words).
+RULE_CHARACTERS, SETEXT_CHARACTERS = frozenset("-_*"), frozenset("=-")
+
+
+def holds_any(block: str, characters: frozenset[str]) -> bool:
+    return not characters.isdisjoint(block)
+
+
 class Rule(HRProcessor):
     SEARCH_RE = re.compile(extended(HRProcessor.RE, "[ ]*$", f"[ ]*{MAYBE_MARK}[ ]*$"), re.MULTILINE)
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return holds_any(block, RULE_CHARACTERS) and super().test(parent, block)
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         mark = self.match["mark"]
@@ -249,6 +261,9 @@ class Rule(HRProcessor):
 class Setext(SetextHeaderProcessor):
     RE = re.compile(extended(SetextHeaderProcessor.RE.pattern, r"[ ]*(\n|$)", rf"[ ]*{MAYBE_MARK}[ ]*(\n|$)"),
                     re.MULTILINE)
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return holds_any(block, SETEXT_CHARACTERS) and super().test(parent, block)
 
 
 class Table(TableProcessor):
@@ -277,6 +292,9 @@ class Quote(BlockQuoteProcessor):
     (Python-Markdown would go on in the first, so the first one's
     attribution `— Source` would become a paragraph of the second)."""
 
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return ">" in block and super().test(parent, block)
+
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         block = blocks.pop(0)
         found = self.RE.search(block)
@@ -293,6 +311,11 @@ class Quote(BlockQuoteProcessor):
 
     def clean(self, line: str) -> str:
         return "" if QUOTE_BLANK.fullmatch(line) else super().clean(line)
+
+
+class DefinitionList(DefListProcessor):
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return ":" in block and super().test(parent, block)
 
 
 class EmptyFirstLine(BlockProcessor):
@@ -457,6 +480,7 @@ class Briefing(Extension):
         parser.register(Rule(md.parser), "hr", 50)
         parser.register(Setext(md.parser), "setextheader", 60)
         parser.register(Quote(md.parser), "quote", 20)
+        parser.register(DefinitionList(md.parser), "deflist", 25)  # as def_list registers its own
         parser.register(Table(md.parser, parser["table"].config), "table", 75)
         parser.register(Admonition(md.parser), "admonition", 105)
         parser.register(EmptyFirstLine(md.parser), "briefing_empty_first_line", 110)
