@@ -71,7 +71,7 @@ def keep_with_next(content: list) -> None:
     """The last paragraph of the text kept on the page of what follows it:
     with widow control, at least its last two lines go over with the
     signature block (AR 25-50 and JSP 101 leave no block alone on a page)."""
-    from docx.oxml import OxmlElement
+    from pipeline.render.docx.elements import OxmlElement
     from docx.oxml.ns import qn
 
     last = next((e for e in reversed(content) if e.tag == qn("w:p")), None)

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import assert_never
 
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
+
+from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 
 from pipeline.model import (Admonition, Bibliography, Block, CodeBlock, DefinitionList, Div, Enclosure,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 
-from docx.oxml import OxmlElement
+from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 
 from pipeline.render.docx.package import based_on_chain

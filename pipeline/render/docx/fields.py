@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from docx.oxml import OxmlElement
+from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 
 

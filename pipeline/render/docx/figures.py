@@ -4,7 +4,9 @@ below it."""
 
 from __future__ import annotations
 
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
+
+from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 
 from pipeline.model import Figure, FigureGroup, caption_repeats_alt

@@ -12,7 +12,7 @@ import re
 from typing import assert_never
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
+from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 
 from pipeline.model import (ATTACHMENT_KINDS, Abbr, Anchor, Cite, Code, Emph, FootnoteRef, Image, Inline, LineBreak, Link,

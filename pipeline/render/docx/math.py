@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
+
+from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu
 

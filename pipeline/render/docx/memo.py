@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 from itertools import zip_longest
 
-from docx.oxml import OxmlElement
+from pipeline.render.docx.elements import OxmlElement
 from docx.shared import Inches
 
 from pipeline import model
@@ -159,7 +159,7 @@ def paper_closing_xml(memo: model.Memo, env: Env, state: State, date: str | None
 
 def indented(p, twips: int) -> None:
     """A paragraph's own left indent, in twips."""
-    from docx.oxml import OxmlElement
+    from pipeline.render.docx.elements import OxmlElement
     from docx.oxml.ns import qn
 
     ppr = p.get_or_add_pPr()
@@ -172,7 +172,7 @@ TAB_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # without I and O, as annexes are lett
 
 
 def line_break():
-    from docx.oxml import OxmlElement
+    from pipeline.render.docx.elements import OxmlElement
 
     r = OxmlElement("w:r")
     r.append(OxmlElement("w:br"))

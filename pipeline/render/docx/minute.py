@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from docx.oxml import OxmlElement
+from pipeline.render.docx.elements import OxmlElement
 from docx.shared import Mm
 
 from pipeline import model

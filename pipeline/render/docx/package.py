@@ -25,7 +25,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
+from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 
 from pipeline import model

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from docx.document import Document as Docx
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
+from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Inches
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
+from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import nsdecls
 from docx.oxml.shape import CT_Inline
 from docx.shared import Emu

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import assert_never
 
-from docx.oxml import OxmlElement
+from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 
 from pipeline import model as m

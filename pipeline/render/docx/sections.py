@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 
-from docx.oxml import OxmlElement
+from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
 

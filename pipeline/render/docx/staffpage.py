@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from docx.oxml import OxmlElement
+from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 
 from pipeline.render.docx.fields import simple_field, text_run

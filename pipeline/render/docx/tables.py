@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
+
+from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 
 from pipeline import model
