@@ -339,6 +339,25 @@ def test_list_paragraphs_carry_numbering(rendered):
     assert num_pr(paragraphs["Between lists."]) is None
 
 
+def test_a_bound_paragraph_holds_one_numbering_in_the_schemas_place():
+    from pipeline.render.docx.paragraphs import bind
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    p = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="ListNumber"/><w:keepNext/>'
+                  '<w:spacing w:after="0"/><w:jc w:val="left"/></w:pPr></w:p>')
+    bind(p, 7, 2)
+    children = [child.tag.split("}")[1] for child in p.pPr]
+    assert children == ["pStyle", "keepNext", "numPr", "spacing", "jc"]  # CT_PPr's order
+    assert [(c.tag.split("}")[1], c.get(qn("w:val"))) for c in p.pPr.numPr] == [("ilvl", "2"), ("numId", "7")]
+    bind(p, 9, 0)  # bound again: the same numPr, its values changed
+    assert len(p.pPr.findall(qn("w:numPr"))) == 1
+    assert [(c.tag.split("}")[1], c.get(qn("w:val"))) for c in p.pPr.numPr] == [("ilvl", "0"), ("numId", "9")]
+    bare = parse_xml(f'<w:p {nsdecls("w")}/>')
+    bind(bare, 3, 1)  # no pPr yet
+    assert [c.tag.split("}")[1] for c in bare.pPr] == ["numPr"]
+
+
 def test_each_ordered_list_restarts(rendered):
     paragraphs = by_text(rendered)
     one, two = num_pr(paragraphs["One"]), num_pr(paragraphs["Two"])

@@ -238,7 +238,7 @@ TAIL_MARK = "data-tail-mark"  # see Tails
 
 # A block without any of these characters cannot be what a processor takes:
 # its `test` is not asked (most blocks are paragraphs of words).
-RULE_CHARACTERS, SETEXT_CHARACTERS = frozenset("-_*"), frozenset("=-")
+RULE_CHARACTERS = frozenset("-_*")
 
 
 def holds_any(block: str, characters: frozenset[str]) -> bool:
@@ -263,7 +263,9 @@ class Setext(SetextHeaderProcessor):
                     re.MULTILINE)
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return holds_any(block, SETEXT_CHARACTERS) and super().test(parent, block)
+        # Its second line starts with = or - (a list's `- item` lines are no setext heading).
+        newline = block.find("\n")
+        return newline >= 0 and block[newline + 1:newline + 2] in ("=", "-") and super().test(parent, block)
 
 
 class Table(TableProcessor):

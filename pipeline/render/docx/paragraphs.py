@@ -20,6 +20,7 @@ from __future__ import annotations
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.state import State
 
 FORMATS = ("decimal", "lowerLetter", "decimal", "lowerLetter", "decimal", "lowerLetter")
@@ -115,6 +116,12 @@ def unnumbered(p, state: State) -> None:
 
 def bind(element, num_id: int, ilvl: int) -> None:
     properties = element.get_or_add_pPr()
-    num_pr = properties.get_or_add_numPr()
+    num_pr = properties.numPr
+    if num_pr is None:  # most paragraphs: made whole, and placed in the pPr once
+        num_pr = OxmlElement("w:numPr")
+        num_pr.append(OxmlElement("w:ilvl", {qn("w:val"): str(ilvl)}))
+        num_pr.append(OxmlElement("w:numId", {qn("w:val"): str(num_id)}))
+        properties._insert_numPr(num_pr)  # python-docx's, which keeps the schema's order
+        return
     num_pr.get_or_add_ilvl().val = ilvl
     num_pr.get_or_add_numId().val = num_id
