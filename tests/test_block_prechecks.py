@@ -6,11 +6,11 @@ switched off, by reading every document we have both ways."""
 
 import pytest
 from hypothesis import given, settings, strategies as st
-from markdown.blockprocessors import BlockQuoteProcessor, SetextHeaderProcessor
+from markdown.blockprocessors import BlockQuoteProcessor, HRProcessor, SetextHeaderProcessor
 from markdown.extensions.def_list import DefListProcessor
 
 from pipeline.read import divs, lists, markdown as reading, tables
-from pipeline.read.markdown import markdown_tree
+from pipeline.read.markdown import RULE_CHARACTERS, markdown_tree
 
 from conftest import FIXTURES, ROOT
 
@@ -59,7 +59,7 @@ def test_a_simple_or_multiline_table_has_dashes_in_its_first_two_lines(block):
 @settings(max_examples=400, deadline=None)
 @given(blocks)
 def test_rules_setext_headings_quotes_and_definitions_need_their_characters(block):
-    if not reading.holds_any(block, reading.RULE_CHARACTERS):
+    if RULE_CHARACTERS.isdisjoint(block):
         assert not reading.Rule.SEARCH_RE.search(block)
     newline = block.find("\n")
     if newline < 0 or block[newline + 1:newline + 2] not in ("=", "-"):
@@ -73,7 +73,7 @@ def test_rules_setext_headings_quotes_and_definitions_need_their_characters(bloc
 def tree(text: str, looking: bool, monkeypatch) -> tuple:
     with monkeypatch.context() as patch:
         if not looking:
-            patch.setattr(reading, "holds_any", lambda block, characters: True)
+            patch.setattr(reading.Rule, "test", HRProcessor.test)
             patch.setattr(reading.Quote, "test", BlockQuoteProcessor.test)
             patch.setattr(reading.Setext, "test", SetextHeaderProcessor.test)
             patch.setattr(reading.DefinitionList, "test", DefListProcessor.test)

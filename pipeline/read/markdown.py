@@ -236,20 +236,15 @@ OWN_MARK = "data-mark"
 TAIL_MARK = "data-tail-mark"  # see Tails
 
 
-# A block without any of these characters cannot be what a processor takes:
-# its `test` is not asked (most blocks are paragraphs of words).
-RULE_CHARACTERS = frozenset("-_*")
-
-
-def holds_any(block: str, characters: frozenset[str]) -> bool:
-    return not characters.isdisjoint(block)
+RULE_CHARACTERS = frozenset("-_*")  # a rule is made of one of them
 
 
 class Rule(HRProcessor):
     SEARCH_RE = re.compile(extended(HRProcessor.RE, "[ ]*$", f"[ ]*{MAYBE_MARK}[ ]*$"), re.MULTILINE)
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return holds_any(block, RULE_CHARACTERS) and super().test(parent, block)
+        # A block without any is no rule: its search is not run (most blocks are words).
+        return not RULE_CHARACTERS.isdisjoint(block) and super().test(parent, block)
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         mark = self.match["mark"]

@@ -13,14 +13,13 @@ from dataclasses import replace
 from typing import assert_never
 
 from docx.oxml import parse_xml
-
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 
 from pipeline.model import (Admonition, Bibliography, Block, CodeBlock, DefinitionList, Div, Enclosure,
                             Equation, Figure, FigureGroup, Footnote, Inline, Link, ListBlock, Math, PageBreak,
                             Paragraph, Quote, Rule, Section, Strong, Table, TabSet, Text, reused)
 from pipeline.render.docx.boxes import boxed
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import bookmark, bookmark_name, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.figures import figure_group_xml, figure_xml
 from pipeline.render.docx.inlines import PORTION_RUNS, inlines_xml, paragraph, portion_run

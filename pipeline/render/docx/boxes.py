@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import copy
 
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.package import based_on_chain
 from pipeline.render.docx.state import State
 

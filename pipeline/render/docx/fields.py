@@ -13,8 +13,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
+
+from pipeline.render.docx.elements import OxmlElement
 
 
 def styled_paragraph(style_id: str):

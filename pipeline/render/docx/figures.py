@@ -5,11 +5,10 @@ below it."""
 from __future__ import annotations
 
 from docx.oxml import parse_xml
-
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 
 from pipeline.model import Figure, FigureGroup, caption_repeats_alt
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import bookmark, bookmark_name, bookmarked, label_bookmark_name, text_run
 from pipeline.render.docx.inlines import inlines_xml, numbered_caption, paragraph, portion_run
 from pipeline.render.docx.pictures import picture_run

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 
 from pipeline import model
 from pipeline.markings.blocks import MarkingBlock
 from pipeline.model import Section, Text
 from pipeline.render.docx.blocks import blocks_xml
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import (bookmark_name, complex_field, field_char, field_start,
                                          simple_field, styled_paragraph, tab_run, text_run)
 from pipeline.render.docx.inlines import hyperlink, inlines_xml, paragraph

@@ -12,11 +12,11 @@ import re
 from typing import assert_never
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 
 from pipeline.model import (ATTACHMENT_KINDS, Abbr, Anchor, Cite, Code, Emph, FootnoteRef, Image, Inline, LineBreak, Link,
                             Math, Ref, Span, Strike, Strong, Sub, Sup, Text)
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import (bookmark, bookmark_name, bookmarked, complex_field,
                                          label_bookmark_name, set_text, simple_field,
                                          styled_paragraph, text_run)

@@ -7,12 +7,11 @@ from __future__ import annotations
 import io
 
 from docx.oxml import parse_xml
-
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu
 
 from pipeline.model import Equation
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import bookmark, bookmark_name, bookmarked, label_bookmark_name, text_run
 from pipeline.render.docx.fields import styled_paragraph
 from pipeline.render.docx.state import Env, State

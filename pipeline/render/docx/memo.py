@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 from itertools import zip_longest
 
-from pipeline.render.docx.elements import OxmlElement
 from docx.shared import Inches
 
 from pipeline import model
 from pipeline.model import Text
 from pipeline.render.docx import minute, staffpage
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import simple_field, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.inlines import paragraph, portion_run
 from pipeline.render.docx.state import Env, State

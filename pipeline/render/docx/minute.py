@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pipeline.render.docx.elements import OxmlElement
 from docx.shared import Mm
 
 from pipeline import model
 from pipeline.model import Text
 from pipeline.render.docx import staffpage
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import simple_field, styled_paragraph, text_run
 from pipeline.render.docx.inlines import paragraph, portion_run
 from pipeline.render.docx.state import Env, State

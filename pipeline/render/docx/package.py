@@ -10,8 +10,8 @@ import copy
 import datetime as dt
 import functools
 import io
-import struct
 import pathlib
+import struct
 import zipfile
 from collections.abc import Sequence
 # html's escape does quotes too, for attributes; xml.sax.saxutils's does not,
@@ -26,11 +26,11 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from docx.oxml import parse_xml
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 
 from pipeline import model
 from pipeline.problems import BriefingError
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.templates import BUILTIN
 
 BUILTIN_REFERENCE = BUILTIN / "docx" / "reference.docx"

@@ -9,12 +9,12 @@ from collections.abc import Mapping
 
 from docx.document import Document as Docx
 from docx.oxml import parse_xml
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Inches
 
 from pipeline import model
 from pipeline.markings.rules import level_class
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import simple_field, styled_paragraph, text_run
 from pipeline.render import measure
 from pipeline.render.docx.package import BUILTIN_REFERENCE, fit_right_tabs, style_font, text_width

@@ -10,13 +10,13 @@ from pathlib import Path
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
 from docx.oxml import parse_xml
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import nsdecls
 from docx.oxml.shape import CT_Inline
 from docx.shared import Emu
 
 from pipeline.model import Length
 from pipeline.problems import BriefingError
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.sizes import emu_size
 from pipeline.render.docx.state import Env, State
 

@@ -34,11 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import assert_never
 
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 
 from pipeline import model as m
 from pipeline.model import walk
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import bookmark_name, label_bookmark_name
 from pipeline.render.docx.inlines import cite_bookmark
 from pipeline.render.docx.memo import without_references, import_hints

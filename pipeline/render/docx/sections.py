@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import copy
 
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
 
 from pipeline.markings.rules import level_class
 from pipeline.model import Attachment
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import simple_field, styled_paragraph, text_run
 from pipeline.render.docx.state import State
 

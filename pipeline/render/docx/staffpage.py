@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import qn
 
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import simple_field, text_run
 from pipeline.render.docx.state import State
 from pipeline.render.stafflook import page_number_parts

@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from docx.oxml import parse_xml
-
-from pipeline.render.docx.elements import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 
 from pipeline import model
 from pipeline.model import Block, Table
+from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.inlines import numbered_caption
 from pipeline.render import measure
 from pipeline.render.docx.package import style_font
