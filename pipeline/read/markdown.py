@@ -46,7 +46,7 @@ from pipeline.read.divs import Divs, admonition_kind, fence_depth
 from pipeline.read.enclosures import read_enclosures
 from pipeline.read.images import ImageProblem, check_image, is_remote, remote_images
 from pipeline.read.links import check_link, decoded
-from pipeline.read.lists import LIST_MARKER, Lists
+from pipeline.read.lists import LIST_MARKER, Lists, read_marker
 from pipeline.read.tables import PandocTables
 from pipeline.read.tabs import Tabs
 from pipeline.read.sizes import display_size
@@ -188,6 +188,8 @@ class FencedCode(Preprocessor):
         parts: list[str] = []
         position = 0
         for match in FENCE.finditer(text):
+            if in_indented_code(text, match.start(), match["indent"]):
+                continue  # the fence is text of an indented code block, as pandoc reads it
             mark = MARKS.search(match[0], 0, match[0].index("\n"))  # on the opening line
             pre = etree.Element("pre", {"data-line": str(marked_line(mark[0]) if mark else 0)})
             code = etree.SubElement(pre, "code", {"data-lang": unmarked(match["lang"])})  # `~~~c#`
@@ -203,6 +205,38 @@ class FencedCode(Preprocessor):
             position = match.end()
         parts.append(text[position:])
         return "".join(parts).split("\n")
+
+
+# Lines that open a container whose text stands four columns in: a note,
+# a definition, an admonition, a collapsible block, a tab.
+FOUR_IN = ("[^", ":", "!!!", "???", "===")
+
+
+def in_indented_code(text: str, start: int, indent: str) -> bool:
+    """Whether a fence line at `start`, `indent` in, stands four columns or
+    more into its container, where CommonMark and pandoc read an indented
+    code block (pandoc's manual shows fences so). The container is found
+    by looking back for the nearest less indented line: a list item's
+    (its text's column), one that opens a note or the like (four), a line
+    of text at the margin, or the start (none: the margin)."""
+    width = len(indent)
+    if width < 4 or ">" in indent or "\t" in indent:
+        return False  # a quote's fences, and tabs, as before
+    end = start
+    while end > 0:
+        begin = text.rfind("\n", 0, end - 1) + 1
+        line = MARKS.sub("", text[begin:end - 1])
+        end = begin
+        lead = len(line) - len(line.lstrip(" "))
+        if not line.strip() or lead >= width:
+            continue  # blank, or within the same block
+        if item := read_marker(line[lead:]):  # nested items stand further in
+            return width - lead - item.content >= 4
+        if line.lstrip(" ").startswith(FOUR_IN):
+            return width - lead - 4 >= 4
+        if lead == 0:
+            return True
+    return True
 
 
 RAW_FORMAT = re.compile(r"\{=([A-Za-z][\w+-]*)\}")
