@@ -270,6 +270,14 @@ Text before.
     ```
     lazy text
     ```
+
+An indented YAML example, whose list holds a fence:
+
+    header-includes:
+    - |
+      ```{=latex}
+      \\let\\oldsection\\section
+      ```
 """
 
 
@@ -288,7 +296,49 @@ def test_a_fence_four_columns_into_its_container_is_indented_code_as_pandoc_read
     ast = json.loads(pypandoc.convert_file(str(source), "json", format="markdown"))
     theirs = [((block["c"][0][1] or [""])[0], block["c"][1]) for block in pandoc_blocks(ast, "CodeBlock")]
     assert ours == theirs
-    assert ours[0][1].startswith("~~~~~~~\nif (a > 3)") and len(ours) == 5
+    assert ours[0][1].startswith("~~~~~~~\nif (a > 3)") and len(ours) == 6
     result = run_cli("build", source, "--to", "html,docx", "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert "lazy text" in (tmp_path / "out" / "fences.html").read_text()
+
+
+FENCES_IN_GRID_CELLS = """---
+title: Grid
+classification: UNCLASSIFIED
+---
+
++----------------------------------+-----------------------------------+
+| command line                     | defaults file                     |
++==================================+===================================+
+| ```                              | ``` yaml                          |
+| foo.md                           | input-file: foo.md                |
+| ```                              | ```                               |
++----------------------------------+-----------------------------------+
+| ```                              | ``` yaml                          |
+| --defaults file                  | defaults:                         |
+| ```                              | - file                            |
+|                                  | ```                               |
++----------------------------------+-----------------------------------+
+"""
+
+
+def test_fenced_code_in_a_grid_tables_cells_is_code_as_pandoc_reads_it(tmp_path):
+    """pandoc's manual sets its options beside their defaults-file fields in
+    such a table: the fences were left in the cells as text."""
+    import pypandoc
+
+    from pipeline.model import CodeBlock, walk
+    from pipeline.run.build import load
+
+    source = tmp_path / "grid.md"
+    source.write_text(FENCES_IN_GRID_CELLS, encoding="utf-8")
+    ours = [(b.lang or "", b.text, b.line) for b in walk.blocks(load(source)) if isinstance(b, CodeBlock)]
+    ast = json.loads(pypandoc.convert_file(str(source), "json", format="markdown"))
+    theirs = [((block["c"][0][1] or [""])[0], block["c"][1]) for block in pandoc_blocks(ast, "CodeBlock")]
+    assert [(lang, text) for lang, text, _ in ours] == theirs
+    assert [line for *_, line in ours] == [9, 9, 13, 13]  # each at its row's first line
+    result = run_cli("build", source, "--to", "html", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    page = lxml.html.fromstring((tmp_path / "out" / "grid.html").read_bytes())
+    assert [pre.text_content() for pre in page.iter("pre")] == [text for _, text in theirs]
+    assert "```" not in page.text_content()

@@ -230,10 +230,13 @@ def in_indented_code(text: str, start: int, indent: str) -> bool:
         lead = len(line) - len(line.lstrip(" "))
         if not line.strip() or lead >= width:
             continue  # blank, or within the same block
-        if item := read_marker(line[lead:]):  # nested items stand further in
-            return width - lead - item.content >= 4
-        if line.lstrip(" ").startswith(FOUR_IN):
-            return width - lead - 4 >= 4
+        item = read_marker(line[lead:])  # nested items stand further in
+        if item or line[lead:].startswith(FOUR_IN):
+            # A container's line that is itself code (`    - |` in an
+            # indented YAML example) makes what follows it code too.
+            if lead >= 4 and in_indented_code(text, begin, line[:lead]):
+                return True
+            return width - lead - (item.content if item else 4) >= 4
         if lead == 0:
             return True
     return True

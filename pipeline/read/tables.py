@@ -142,7 +142,10 @@ class TableBuilder:
         indent = min((len(line) - len(line.lstrip(" ")) for line in lines if line.strip()), default=0)
         text = "\n".join(marked(line[indent:].rstrip(), mark) for line, mark in cell)
         if text.strip():
-            self.parser.parseChunk(element, text.strip("\n"))
+            # A cell's blocks are read as the document's are: its fenced code
+            # too, which the document's preprocessor could not see behind `|`.
+            fences = self.parser.md.preprocessors["briefing_fenced"]
+            self.parser.parseChunk(element, "\n".join(fences.run(text.strip("\n").split("\n"))))
 
 
 def columns_of(lines: list[tuple[str, str]], starts: list[int]) -> list[Cell]:
