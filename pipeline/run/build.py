@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline import collector
 from pipeline.problems import BriefingError, Problem, Reporter
 from pipeline.render.formats import FORMATS, PDF_VARIANTS
 from pipeline.render.templates import Templates
@@ -145,6 +146,9 @@ def render_formats(doc: m.Document, options: Options, reporter: Reporter,
         if fmt not in results and not (fmt == "pdf" and pdf_job):
             results[fmt] = render(doc, fmt, ctx, reporter)
     if pdf_job:
+        # While the worker typesets: what reading and the other formats left.
+        collector.tidy()
+        collector.give_back()
         try:
             data, warnings, pages = pdf_job.result()
         except WorkerLost:
