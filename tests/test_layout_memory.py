@@ -59,6 +59,7 @@ from pipeline.problems import Reporter
 from pipeline.run.build import Options, context, load, render
 if sys.argv[1] == "without":
     layout_memory.install = lambda: None
+    layout_memory.let_pages_go = lambda document, pdf: None
 for source in sys.argv[2:]:
     doc = load(Path(source))
     pdf = render(doc, "pdf", context(doc, Options()), Reporter(source)).data
@@ -75,3 +76,45 @@ def test_the_pdfs_are_the_same_byte_for_byte_with_and_without():
                                    capture_output=True, text=True, check=True).stdout.split()
                for way in ("with", "without")}
     assert len(digests["with"]) == len(sources) and digests["with"] == digests["without"]
+
+
+PAGES_FREED = """
+import gc, sys, weakref
+from pathlib import Path
+from pipeline.weasy import layout_memory
+from pipeline.weasy.typeset import import_weasyprint, offline_fetcher
+from pipeline.run.build import load
+sys.path.insert(0, "tests")
+from rendering import job_of
+from pipeline.render.templates import Templates
+weasyprint = import_weasyprint()
+layout_memory.install()  # else an SVG image keeps the context, and through it a page
+job = job_of(load(Path(sys.argv[1])), Templates())
+document = weasyprint.HTML(string=job.markup, url_fetcher=offline_fetcher(weasyprint)).render()
+boxes = [weakref.ref(box) for page in document.pages
+         for box in (page._page_box, *page._page_box.descendants())]
+alive = []
+def finisher(document, pdf):
+    layout_memory.let_pages_go(document, pdf)
+    gc.collect()
+    alive.append(sum(box() is not None for box in boxes))
+document.write_pdf(pdf_tags=True, finisher=finisher)
+print(len(document.pages), len(boxes), *alive)
+"""
+
+
+def test_the_pages_boxes_are_let_go_before_the_pdf_is_written():
+    """Tagged, with footnotes and SVG: the boxes each page's content stream
+    marked for the tags go too."""
+    for source in ("outline.md", "footnotes.md", "svg-figure.md"):
+        pages, boxes, alive = map(int, subprocess.run(
+            [sys.executable, "-c", PAGES_FREED, str(FIXTURES / source)], cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+            check=True).stdout.split())
+        assert pages >= 1 and boxes > 20 * pages and alive == 0
+
+
+def test_the_pages_patch_fits_the_installed_weasyprint():
+    from pipeline.weasy import layout_memory
+
+    assert layout_memory.PAGES.check() is None

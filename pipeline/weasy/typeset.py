@@ -51,6 +51,7 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
                page_styles.install(),
                line_breaks.install(),  # no word hyphenated alone on a line
                layout_memory.install(),
+               pages_kept := layout_memory.PAGES.check(),
                pdf_writer.install(),
                colour_fonts.install(),
                hyphenation.preload(job.lang),
@@ -72,7 +73,8 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
             # the content (so it is reproducible); other PDFs go without.
             data = document.write_pdf(pdf_variant=job.variant, pdf_tags=True,
                                       pdf_identifier=None if job.variant.startswith("pdf/a") else False,
-                                      attachments=attachments, custom_metadata=True)
+                                      attachments=attachments, custom_metadata=True,
+                                      finisher=None if pages_kept else layout_memory.let_pages_go)
         except weasyprint.urls.FatalURLFetchingError as error:
             raise BriefingError.one(job.path, None, "pdf.fetch", f"PDF: {error}") from None
     data = draw_enclosures(data, job.enclosures, ENCLOSURE_MARGINS_MM)
