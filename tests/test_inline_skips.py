@@ -82,6 +82,45 @@ def test_another_python_markdown_keeps_its_own_loop(monkeypatch):
     assert vars(treeprocessors.InlineProcessor)[inline_skips.NAME] is inline_skips.original
 
 
+def test_another_python_markdown_whose_run_no_longer_calls_the_loop_keeps_its_own(monkeypatch):
+    from markdown import treeprocessors
+
+    inline_skips.install()
+    monkeypatch.setattr(treeprocessors.InlineProcessor, inline_skips.NAME, inline_skips.original)
+    monkeypatch.setattr(treeprocessors.InlineProcessor, "run", lambda self, tree, ancestors=None: tree)
+    monkeypatch.setattr(inline_skips, "installed", False)
+    assert not inline_skips.install()
+    assert vars(treeprocessors.InlineProcessor)[inline_skips.NAME] is inline_skips.original
+
+
+def test_a_runs_patterns_are_gathered_once_not_for_every_text(monkeypatch):
+    from markdown import util
+
+    inline_skips.install()
+    looks = []
+    iterate = util.Registry.__iter__
+    monkeypatch.setattr(util.Registry, "__iter__",
+                        lambda self: looks.append("backtick" in self) or iterate(self))
+    markdown_tree("".join(f"Paragraph {n} with *emphasis* and `code`.\n\n" for n in range(50)), 1)
+    assert 1 <= looks.count(True) <= 2  # the inline patterns: once a run of the inline processor
+
+
+class Pattern:
+    def __init__(self, expression: str) -> None:
+        self.compiled = re.compile(expression)
+
+    def getCompiledRegExp(self):
+        return self.compiled
+
+
+def test_the_patterns_a_text_may_match():
+    prepared = inline_skips.Prepared([Pattern(r"`(.+?)`"), Pattern(r"\s{2}$"), Pattern(r"(\*|_)(.+?)\1"),
+                                      Pattern(r"`x")])
+    assert prepared.tried("plain words") == 0b0010  # only the pattern that needs nothing known
+    assert prepared.tried("some `code`") == 0b1011
+    assert prepared.tried("_under_ and *star*") == 0b0110
+
+
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_document_reads_as_python_markdowns_own_loop_reads_it(path, monkeypatch):
     text = path.read_text(encoding="utf-8")
