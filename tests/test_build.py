@@ -5,6 +5,7 @@ keeps old outputs."""
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +98,18 @@ def test_error_in_the_pdf_worker_comes_back_whole(write, tmp_path):
     assert "refused to fetch http://127.0.0.1:9/x.png" in str(failed.errors[0])
     assert [p.code for p in failed.errors] == ["pdf.fetch"]
     assert not (out / "brief.html").exists()  # the HTML and DOCX made meanwhile were not written
+
+
+def test_figures_hash_embedded_bytes_once_and_files_each_time(tmp_path):
+    from types import SimpleNamespace
+
+    from pipeline.run.build import figures
+
+    on_disk = tmp_path / "map.png"
+    on_disk.write_bytes(b"first")
+    embedded = SimpleNamespace(path=str(tmp_path / "logo.png"), data=b"logo")
+    read = figures([embedded, SimpleNamespace(path=str(on_disk))])
+    on_disk.write_bytes(b"saved since")
+    again = figures([embedded, SimpleNamespace(path=str(on_disk))], {**read, Path(embedded.path): "kept"})
+    assert again[Path(embedded.path)] == "kept"  # the model's bytes cannot have changed
+    assert again[on_disk] != read[on_disk]  # the file is read again

@@ -175,11 +175,12 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None,
                                     f"output {target} would overwrite the source")
     reporter = Reporter(str(path), options.silenced)
     doc = load(path, reporter)
-    read = figures(doc)
+    shown = figure_nodes(doc)
+    read = figures(shown)
     results = render_formats(doc, options, reporter, pdf_job, early)
     if options.fail_on_warning:
         reporter.fail_on_warnings()  # once rendered: the backends' warnings count too
-    rendered = figures(doc)
+    rendered = figures(shown, read)
     return Made(files={target: results[fmt].data for target, fmt in zip(files, options.formats)},
                 warnings=reporter.warnings,
                 pages=results["pdf"].pages if "pdf" in results else None,
@@ -188,28 +189,37 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None,
                 rollup=rollup_dict(doc.rollup))
 
 
-def figures(doc: m.Document) -> dict[Path, str | None]:
+def figures(nodes: list, before: dict[Path, str | None] | None = None) -> dict[Path, str | None]:
     """Each figure the document shows (and each PDF enclosure: a changed
-    one rebuilds too), with the hash of its bytes: of the
-    bytes the model carries when it carries them (`data`: read once,
-    checked and embedded), else of the file as it is now. `make` takes them
-    before and after rendering: a figure saved in between is recorded as
-    unknown (None), so the next build rebuilds instead of calling outputs
-    made from the old figure up to date."""
+    one rebuilds too), with the hash of its bytes: of the bytes the model
+    carries when it carries them (`data`: read once, checked and embedded),
+    else of the file as it is now. `make` takes them before and after
+    rendering: a figure saved in between is recorded as unknown (None), so
+    the next build rebuilds instead of calling outputs made from the old
+    figure up to date. Bytes the model carries cannot change meanwhile: the
+    second look (`before` given) takes their hash from the first."""
     import hashlib
 
-    from pipeline.model import Figure, Image, walk
     from pipeline.run.manifest import digest_file
 
     found: dict[Path, str | None] = {}
-    nodes: list[Figure | Image | m.Enclosure] = [
-        *(b for b in walk.blocks(doc) if isinstance(b, Figure)),
-        *(i for i in walk.inlines(doc) if isinstance(i, Image)), *doc.enclosures]
     for node in nodes:
-        data = getattr(node, "data", None)
-        found[Path(node.path)] = (hashlib.sha256(data).hexdigest() if isinstance(data, bytes)
-                                  else digest_file(Path(node.path)))
+        path, data = Path(node.path), getattr(node, "data", None)
+        if not isinstance(data, bytes):
+            found[path] = digest_file(path)
+        elif before is not None and path in before:
+            found[path] = before[path]
+        else:
+            found[path] = hashlib.sha256(data).hexdigest()
     return found
+
+
+def figure_nodes(doc: m.Document) -> list[m.Figure | m.Image | m.Enclosure]:
+    """The figures, images and enclosures of `doc` (one walk of it)."""
+    from pipeline.model import Figure, Image, walk
+
+    return [*(b for b in walk.blocks(doc) if isinstance(b, Figure)),
+            *(i for i in walk.inlines(doc) if isinstance(i, Image)), *doc.enclosures]
 
 
 def write(made: Made, source_name: str, log: Callable[[str], None] = lambda _: None) -> list[Path]:
