@@ -48,12 +48,20 @@ def test_a_grid_table_starts_with_a_plus(block):
 
 @settings(max_examples=400, deadline=None)
 @given(blocks)
-def test_a_simple_or_multiline_table_has_dashes_in_its_first_two_lines(block):
+def test_a_simple_or_multiline_table_has_a_line_of_dashes_first_or_second(block):
     lines = [tables.split_mark(line)[0] for line in block.split("\n")[:3]]
-    if len(lines) >= 2 and not any("-" in line for line in block.split("\n")[:2]):
+    if len(lines) >= 2 and not any(map(tables.dashes_only, block.split("\n")[:2])):
         first, second = lines[0], lines[1]
         assert not tables.FULL_DASHES.match(first) and not tables.DASH_GROUPS.match(first)
         assert not tables.DASH_GROUPS.match(second)
+
+
+@pytest.mark.parametrize("line, only", [
+    ("---", True), ("  --  ---  ", True), ("--- " + MARK, True), ("---\t" + MARK, True),
+    ("- item", False), ("-- a --", False), ("", False), (MARK, False), ("---" + MARK + "x", False),
+])
+def test_a_line_of_dashes(line, only):
+    assert tables.dashes_only(line) is only
 
 
 @settings(max_examples=400, deadline=None)

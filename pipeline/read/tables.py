@@ -56,6 +56,14 @@ def split_mark(line: str) -> tuple[str, str]:
     return (line[:found.start()] + line[found.end():]).rstrip(), found[0].lstrip("\t")
 
 
+def dashes_only(line: str) -> bool:
+    """Whether a line holds nothing but dashes and spaces (and its marker):
+    what a simple or multiline table's dashed lines are, and a list item's
+    `- ` is not. A first look, before split_mark and the patterns."""
+    rest = line.strip(" -\t")
+    return "-" in line and (not rest or len(rest) == 2 and all("\ue000" <= c <= "\uf8ff" for c in rest))
+
+
 def marked(text: str, mark: str) -> str:
     """A cell's piece of a line, ending in the line's marker when it has
     text, so each cell's text keeps its own line."""
@@ -170,7 +178,7 @@ class DashedTable(BlockProcessor):
 
     def test(self, parent: etree.Element, block: str) -> bool:
         head = block.split("\n", 3)[:3]
-        if not any("-" in line for line in head[:2]):  # each kind has dashes in its first two lines
+        if not any(map(dashes_only, head[:2])):  # each kind has a line of dashes first or second
             return False
         lines = [split_mark(line)[0] for line in head]
         if len(lines) < 2 or nearing_recursion_limit():
