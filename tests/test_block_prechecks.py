@@ -7,6 +7,7 @@ switched off, by reading every document we have both ways."""
 import pytest
 from hypothesis import given, settings, strategies as st
 from markdown.blockprocessors import BlockQuoteProcessor, HRProcessor, SetextHeaderProcessor
+from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.extensions.def_list import DefListProcessor
 
 from pipeline.read import divs, lists, markdown as reading, tables
@@ -78,6 +79,23 @@ def test_rules_setext_headings_quotes_and_definitions_need_their_characters(bloc
         assert not DefListProcessor.RE.search(block)
 
 
+# What definitions and notes are made of, with markers where lines end.
+definitions = st.lists(st.sampled_from(["*", "[", "]", ":", "!", "!!!", "^", "id", "note", '"T"', " ", "   ",
+                                        "\t", "http://x", "\n", MARK, MARK + "\n", "*[", "]:"]),
+                       max_size=30).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(definitions)
+def test_link_and_abbreviation_definitions_and_notes_need_their_characters(block):
+    if "]:" not in block:
+        assert not reading.Reference.RE.search(block)
+    if "*[" not in block:
+        assert not reading.Abbreviation.RE.search(block)
+    if "!!!" not in block:
+        assert not reading.Admonition.RE.search(block)
+
+
 def tree(text: str, looking: bool, monkeypatch) -> tuple:
     with monkeypatch.context() as patch:
         if not looking:
@@ -85,6 +103,9 @@ def tree(text: str, looking: bool, monkeypatch) -> tuple:
             patch.setattr(reading.Quote, "test", BlockQuoteProcessor.test)
             patch.setattr(reading.Setext, "test", SetextHeaderProcessor.test)
             patch.setattr(reading.DefinitionList, "test", DefListProcessor.test)
+            patch.setattr(reading.Admonition, "test", AdmonitionProcessor.test)
+            for always in (reading.Reference, reading.Abbreviation):  # as Python-Markdown's own
+                patch.setattr(always, "test", lambda self, parent, block: True)
         root, _, _ = markdown_tree(text, 1, cites=True)
     return dump(root)
 

@@ -310,6 +310,12 @@ class Table(TableProcessor):
 class Admonition(AdmonitionProcessor):
     RE = re.compile(extended(AdmonitionProcessor.RE.pattern, r" *(?:\n|$)", rf" *{MAYBE_MARK} *(?:\n|$)"))
 
+    def test(self, parent: etree.Element, block: str) -> bool:
+        # A note opens with `!!!`; without one, the block may still go on the last note.
+        if "!!!" not in block:
+            return self.parse_content(parent, block)[0] is not None
+        return super().test(parent, block)
+
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         found = self.RE.search(blocks[0])
         super().run(parent, blocks)
@@ -420,6 +426,9 @@ class Reference(ReferenceProcessor):
         r"([^\s]+)", rf"([^\s]+)(?:[ ]*{MARK})?"),
         r")?$", rf")?(?:{MARK})?$"), re.MULTILINE)
 
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return "]:" in block  # else its run would search the block, find nothing and put it back
+
 
 class Abbreviation(AbbrBlockprocessor):
     """Python-Markdown's definitions `*[CUI]: …`, with the line each stands
@@ -432,6 +441,9 @@ class Abbreviation(AbbrBlockprocessor):
     def __init__(self, parser: BlockParser, abbrs: dict[str, str]) -> None:
         super().__init__(parser, abbrs)
         self.lines: dict[str, int] = {}
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return "*[" in block  # else its run would search the block, find nothing and put it back
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
         found = self.RE.search(blocks[0])
