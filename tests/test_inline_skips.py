@@ -116,9 +116,11 @@ class Pattern:
 def test_the_patterns_a_text_may_match():
     prepared = inline_skips.Prepared([Pattern(r"`(.+?)`"), Pattern(r"\s{2}$"), Pattern(r"(\*|_)(.+?)\1"),
                                       Pattern(r"`x")])
-    assert prepared.tried("plain words") == 0b0010  # only the pattern that needs nothing known
-    assert prepared.tried("some `code`") == 0b1011
-    assert prepared.tried("_under_ and *star*") == 0b0110
+    for times in (1, 10):  # a short text and a long one are looked at in two ways
+        assert prepared.tried("plain words " * times) == 0b0010  # only the one that needs nothing known
+        assert prepared.tried("some `code` " * times) == 0b1011
+        assert prepared.tried("_under_ and *star* " * times) == 0b0110
+    assert len("plain words " * 10) > inline_skips.SHORT > len("_under_ and *star* ")
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: f"{p.parent.name}/{p.name}")
