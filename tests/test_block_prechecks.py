@@ -96,6 +96,12 @@ def test_link_and_abbreviation_definitions_and_notes_need_their_characters(block
         assert not reading.Admonition.RE.search(block)
 
 
+@pytest.mark.parametrize("character", sorted(RULE_CHARACTERS))
+def test_a_rule_of_each_rule_character_passes_the_first_look(character):
+    rule = reading.Rule(markdown_tree("", 1)[1].parser)
+    assert rule.test(None, f"text\n\n{character * 3}")
+
+
 def tree(text: str, looking: bool, monkeypatch) -> tuple:
     with monkeypatch.context() as patch:
         if not looking:
