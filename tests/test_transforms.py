@@ -158,6 +158,16 @@ def test_a_title_page_only_for_long_briefings_unless_the_front_matter_says(write
     assert finished(write, long, title_page=False).meta.title_page is False
 
 
+def test_the_words_a_title_page_counts_are_the_texts_titles_and_notes(write):
+    from pipeline.transform.title_page import TITLE_PAGE_WORDS
+
+    def source(words: int) -> str:  # a heading of 2, a note of 3, the rest a paragraph
+        return ("# Two words\n\n" + "word " * (words - 5) + "[^n]\n\n[^n]: Three more words.\n")
+
+    assert finished(write, source(TITLE_PAGE_WORDS)).meta.title_page is False
+    assert finished(write, source(TITLE_PAGE_WORDS + 1)).meta.title_page is True
+
+
 # GitHub's heading ids, code cells (issue 15) ----------------------------------------
 
 HEADINGS = ["Step 1: Define the Agency Process", "Additional Notes & Questions", "1. Scope",

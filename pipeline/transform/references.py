@@ -23,10 +23,11 @@ Target = tuple[str, str | None, tuple[m.Inline, ...], str]  # kind, number, titl
 
 def resolve(doc: m.Document, reporter: Reporter) -> m.Document:
     targets = referable(doc)
-    ids = set(known_ids(doc))
+    known = known_ids(doc)
+    ids = set(known)
     alias_of = aliases(doc)
     cells = {block.label for block in walk.blocks(doc) if isinstance(block, m.CodeBlock) and block.label}
-    authors_ids = [name for name in known_ids(doc) if not reserved(name)]
+    authors_ids = [name for name in known if not reserved(name)]
 
     def inline(node: m.Inline) -> m.Inline | tuple[m.Inline, ...]:
         match node:

@@ -7,6 +7,7 @@ page that holds nothing but its title."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 from pipeline import model as m
 from pipeline.model import walk
@@ -18,9 +19,19 @@ TITLE_PAGE_WORDS = 1000
 def choose_title_page(doc: m.Document, reporter: Reporter) -> m.Document:
     if doc.meta.title_page is not None:
         return doc
-    top = [*doc.blocks, *(b for s in walk.sections(doc) for b in s.blocks),
-           *(b for note in doc.footnotes for b in note.blocks)]  # block_text holds what they nest
-    words = sum(len(m.block_text(block).split()) for block in top)
-    words += sum(len(m.plain_text(section.title).split()) for section in walk.sections(doc))
-    return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta,
-                                                             title_page=words > TITLE_PAGE_WORDS))
+    return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, title_page=longer_than(doc, TITLE_PAGE_WORDS)))
+
+
+def longer_than(doc: m.Document, limit: int) -> bool:
+    """Whether the text runs to more than `limit` words; counted until it does."""
+    texts = itertools.chain(
+        (m.block_text(block) for block in doc.blocks),
+        (m.plain_text(section.title) for section in walk.sections(doc)),
+        (m.block_text(block) for section in walk.sections(doc) for block in section.blocks),
+        (m.block_text(block) for note in doc.footnotes for block in note.blocks))  # what they nest too
+    words = 0
+    for text in texts:
+        words += len(text.split())
+        if words > limit:
+            return True
+    return False
