@@ -1,8 +1,11 @@
 """pipeline/render/docx/elements.py: an element made with the kept names is
-python-docx's element, class, namespaces and attributes alike."""
+python-docx's element, class, namespaces and attributes alike; and
+pipeline/render/docx/paragraphs.py places a numbering among a paragraph's
+properties where python-docx would."""
 
 import docx.oxml
 import pytest
+from hypothesis import given, strategies as st
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
@@ -31,3 +34,24 @@ def test_made_twice_the_elements_are_two():
     first.append(OxmlElement("w:r"))
     assert first is not second and len(second) == 0
     assert 'xmlns:w=' in nsdecls("w") and second.nsmap == {"w": first.nsmap["w"]}
+
+
+# CT_PPrBase's children in the schema's order (python-docx's CT_PPr._tag_seq).
+P_PR_CHILDREN = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
+                 "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing",
+                 "w:ind", "w:contextualSpacing", "w:jc", "w:outlineLvl", "w:rPr", "w:sectPr")
+
+
+@given(st.sets(st.sampled_from(P_PR_CHILDREN)))
+def test_a_numbering_goes_where_python_docx_puts_it(present):
+    from pipeline.render.docx.paragraphs import insert_numPr
+
+    made = []
+    for insert in (insert_numPr, lambda properties, num_pr: properties._insert_numPr(num_pr)):
+        properties = OxmlElement("w:pPr")
+        for tag in P_PR_CHILDREN:
+            if tag in present:
+                properties.append(OxmlElement(tag))
+        insert(properties, OxmlElement("w:numPr"))
+        made.append([child.tag for child in properties])
+    assert made[0] == made[1]

@@ -121,7 +121,23 @@ def bind(element, num_id: int, ilvl: int) -> None:
         num_pr = OxmlElement("w:numPr")
         num_pr.append(OxmlElement("w:ilvl", {qn("w:val"): str(ilvl)}))
         num_pr.append(OxmlElement("w:numId", {qn("w:val"): str(num_id)}))
-        properties._insert_numPr(num_pr)  # python-docx's, which keeps the schema's order
+        insert_numPr(properties, num_pr)
         return
     num_pr.get_or_add_ilvl().val = ilvl
     num_pr.get_or_add_numId().val = num_id
+
+
+# What comes before w:numPr in a w:pPr (CT_PPrBase's sequence); all else after.
+BEFORE_NUMPR = frozenset(qn(f"w:{name}") for name in (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl"))
+
+
+def insert_numPr(properties, num_pr) -> None:  # noqa: N802 - OOXML's name
+    """`num_pr` where the schema puts it among the paragraph's properties.
+    python-docx's `_insert_numPr` looks for each of the thirty elements that
+    may follow; a paragraph of ours holds two or three."""
+    for index, child in enumerate(properties):
+        if child.tag not in BEFORE_NUMPR:
+            properties.insert(index, num_pr)
+            return
+    properties.append(num_pr)
