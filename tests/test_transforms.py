@@ -2,6 +2,7 @@ import dataclasses
 import re
 
 import pytest
+from hypothesis import given, strategies as st
 
 from pipeline import model as m
 from pipeline.problems import BriefingError, Reporter
@@ -223,3 +224,23 @@ def test_a_reference_to_a_code_cell_says_the_cell_is_never_run(write):
                               "the cell is shown as code"),
         (14, "ref.unknown-id", "cross-reference @eq-missing points at no heading, table, figure or "
                                "equation with that id")]
+
+
+def kept_characters(text: str, also: str, marks: bool) -> str:
+    """The slugs' filters as first written, a character at a time."""
+    import unicodedata
+
+    return "".join(c for c in text if c.isalnum() or c in also
+                   or (marks and unicodedata.category(c).startswith("M")))
+
+
+@given(st.text(max_size=40) | st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_the_slugs_drop_what_a_character_at_a_time_filter_drops(text):
+    import unicodedata
+
+    from pipeline.transform import ids
+
+    normal = unicodedata.normalize("NFKC", text).lower()
+    assert ids.NOT_IN_SLUG.sub("", normal) == kept_characters(normal, " _-.", marks=False)
+    lowered = text.strip().lower()
+    assert ids.github_slug(text) == kept_characters(lowered, " -_", marks=True).replace(" ", "-")

@@ -110,10 +110,15 @@ def aliases(doc: m.Document) -> dict[str, str]:
     return {alias: s.id for s in walk.sections(doc) for alias in s.aliases}
 
 
+# What a slug drops: \w is what str.isalnum() keeps, and the underscore.
+NOT_IN_SLUG = re.compile(r"[^\w .\-]")
+NOT_IN_ASCII_GITHUB_SLUG = re.compile(r"[^a-z0-9 \-_]")  # of lower-cased ASCII
+
+
 def slug(text: str) -> str:
     """pandoc's auto identifier: lower case, letters, digits, `_-.`, spaces to `-`."""
     text = unicodedata.normalize("NFKC", text).lower()
-    text = "".join(c for c in text if c.isalnum() or c in " _-.")
+    text = NOT_IN_SLUG.sub("", text)
     text = re.sub(r"\s+", "-", text.strip())
     text = text.lstrip("0123456789_-.")
     return text or "section"
@@ -124,8 +129,11 @@ def github_slug(text: str) -> str:
     lower case; letters, digits, marks, `-` and `_` kept, every other
     character dropped; each space a `-`, none merged; digits may lead."""
     text = text.strip().lower()
-    kept = "".join(c for c in text if c.isalnum() or c in " -_"
-                   or unicodedata.category(c).startswith("M"))
+    if text.isascii():  # no marks: what a regular expression can say
+        kept = NOT_IN_ASCII_GITHUB_SLUG.sub("", text)
+    else:
+        kept = "".join(c for c in text if c.isalnum() or c in " -_"
+                       or unicodedata.category(c).startswith("M"))
     return kept.replace(" ", "-")
 
 
