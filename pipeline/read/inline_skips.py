@@ -16,10 +16,10 @@ What each pattern needs is gathered once a run of the inline processor
 (`Prepared`, made as `run` starts), as bits: a text's characters then give
 in one look which patterns are worth trying, where the loop went through
 all 25 for every text; a long text is searched for each needed character
-(memchr) rather than hashed a character at a time. The 25 public
-documents of tests/corpus read in 177 ms where they took 222 (the block
-processors' first looks, read/markdown.py and read/tables.py, took their
-part).
+(memchr) rather than hashed a character at a time. The 24 public
+documents of tests/corpus and the 71-page benchmark briefing read in 177 ms
+where they took 222 (the block processors' first looks, read/markdown.py
+and read/tables.py, took their part).
 
 `install` replaces the inline processor's private loop over the patterns
 (`__handleInline`) with one that does the same, checks first; only for the
