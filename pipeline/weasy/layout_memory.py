@@ -20,7 +20,8 @@ documented `finisher`, called before the file is written) lets the pages'
 boxes go: writing makes the file's cross-reference and object streams from
 pydyf's objects alone, and at 980 pages it needed 43 MB more than drawing
 had, on top of every laid-out page. With the boxes gone it reuses their
-memory: the worker's peak 523 MB instead of 538.
+memory: typesetting the 980-page benchmark in one process peaks at 523 MB
+instead of 538 (the PDF worker of a build: 510 MB instead of 537).
 
 Like the other modules of pipeline/weasy, it checks first that WeasyPrint is
 what it was written for (pipeline/weasy/versions.py); tests/test_layout_memory.py
