@@ -208,3 +208,33 @@ def test_french_quotes_in_every_format(tmp_path):
     assert said in lxml.html.fromstring((tmp_path / "french.html").read_bytes()).text_content()
     assert "« La coopération continue »" in re.sub("[\u202f ]+", " ", pdf_text(tmp_path / "french.pdf"))
     assert said in zipfile.ZipFile(tmp_path / "french.docx").read("word/document.xml").decode()
+
+
+def test_link_targets_are_escaped_as_pandoc_escapes_them(tmp_path):
+    """`[x](a b.md)` links `a%20b.md` in pandoc's reading; a space or `|`
+    left in an href is no URL (the DOCX's relationship, the PDF's URI)."""
+    targets = ["a b.md", "é.md", "<c d.md>", "a|b{c}", "a%20b", "http://x.org/a b", "q^x[1]", "#top"]
+    text = " ".join(f"[{n}]({target})" for n, target in enumerate(targets))
+    theirs = [link["c"][2][0] for link in pandoc_blocks_links(pandoc_ast(text))]
+    source = tmp_path / "links.md"
+    source.write_text(f"---\ntitle: Links\nclassification: UNCLASSIFIED\n---\n\n# Top {{#top}}\n\n{text}\n",
+                      encoding="utf-8")
+    ours = [i.target for i in walk.inlines(load(source)) if isinstance(i, m.Link)]
+    assert ours == theirs and ours[0] == "a%20b.md"
+
+
+def pandoc_blocks_links(ast: dict) -> list[dict]:
+    found: list[dict] = []
+
+    def visit(node) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "Link":
+                found.append(node)
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(ast["blocks"])
+    return found

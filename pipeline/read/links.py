@@ -14,11 +14,14 @@ would link it without a word.
 The target is read as a browser would read it before its scheme is
 judged: character references decoded (`javascript&#58;`), tabs and line
 breaks anywhere dropped (`java<TAB>script:`), control characters and
-spaces at the ends dropped, the scheme in any case (`JaVaScRiPt:`).
+spaces at the ends dropped, the scheme in any case (`JaVaScRiPt:`). A kept
+target is then written as pandoc writes it: a space in it as `%20`, and
+`<>|"{}[]^` and the backtick percent-encoded too (`escaped`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from dataclasses import dataclass
@@ -58,6 +61,11 @@ class Checked:
 
 
 def check_link(href: str) -> Checked:
+    checked = judged(href)
+    return dataclasses.replace(checked, target=escaped(checked.target)) if checked.kept else checked
+
+
+def judged(href: str) -> Checked:
     target = normalized(href)
     shown = excerpt(target or href, 60)
     if bad := XML_INVALID.search(target):  # from a character reference (`&#12;`): no output holds one
@@ -90,6 +98,17 @@ def check_link(href: str) -> Checked:
                        f"{'address' if scheme == 'mailto' else 'number'}: shown as text",
                        "warning", "link.no-address")
     return Checked(target)
+
+
+# What pandoc percent-encodes in a link's target (its escapeURI): white
+# space (`[x](a b.md)` links `a%20b.md`) and characters a URL may not hold.
+# Anything else stays as written, `%` and letters of any script included.
+UNSAFE = re.compile(r'[\s<>|"{}\[\]^`]')
+
+
+def escaped(target: str) -> str:
+    """`target` as pandoc writes it into the outputs."""
+    return UNSAFE.sub(lambda found: "".join(f"%{byte:02X}" for byte in found[0].encode()), target)
 
 
 def normalized(href: str) -> str:
