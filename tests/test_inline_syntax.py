@@ -22,7 +22,7 @@ from pipeline.read.frontmatter import read_meta
 from pipeline.read.markdown import parse
 from pipeline.read.source import read_source
 from pipeline.run.build import load
-from readers import docx_via_pandoc, pdf_text
+from readers import docx_via_pandoc, pandoc_blocks, pdf_text
 
 INLINES = FIXTURES / "inlines.md"
 
@@ -215,26 +215,10 @@ def test_link_targets_are_escaped_as_pandoc_escapes_them(tmp_path):
     left in an href is no URL (the DOCX's relationship, the PDF's URI)."""
     targets = ["a b.md", "é.md", "<c d.md>", "a|b{c}", "a%20b", "http://x.org/a b", "q^x[1]", "#top"]
     text = " ".join(f"[{n}]({target})" for n, target in enumerate(targets))
-    theirs = [link["c"][2][0] for link in pandoc_blocks_links(pandoc_ast(text))]
+    theirs = [link["c"][2][0] for link in pandoc_blocks(pandoc_ast(text), "Link")]
     source = tmp_path / "links.md"
     source.write_text(f"---\ntitle: Links\nclassification: UNCLASSIFIED\n---\n\n# Top {{#top}}\n\n{text}\n",
                       encoding="utf-8")
     ours = [i.target for i in walk.inlines(load(source)) if isinstance(i, m.Link)]
     assert ours == theirs and ours[0] == "a%20b.md"
 
-
-def pandoc_blocks_links(ast: dict) -> list[dict]:
-    found: list[dict] = []
-
-    def visit(node) -> None:
-        if isinstance(node, dict):
-            if node.get("t") == "Link":
-                found.append(node)
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for value in node:
-                visit(value)
-
-    visit(ast["blocks"])
-    return found
