@@ -46,3 +46,31 @@ def test_structure_elements_point_at_the_pages_of_the_pdf(tmp_path):
     pointed = {v["/Pg"] for v in objects.values()
                if isinstance(v, dict) and v.get("/Type") == "/StructElem" and "/Pg" in v}
     assert len(pages) == 3 and pointed == pages
+
+
+def test_each_page_is_compressed_as_it_is_drawn_into_the_same_bytes(monkeypatch):
+    """The pages' content streams are deflated once each page is drawn, not
+    held as operators until the file is written; the PDF is the same."""
+    import weasyprint
+
+    from pipeline.weasy.typeset import offline_fetcher, typeset  # noqa: F401 - loads the patches' needs
+    from rendering import job_of
+
+    job = job_of(load(FIXTURES / "footnotes.md"), Templates())
+    seen = []
+
+    def inspect(document, pdf):
+        pages = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/Page"]
+        contents = [pdf.objects[int(page["Contents"].split()[0])] for page in pages]
+        seen.extend((len(o.stream), o.compress, o.extra.get("Filter")) for o in contents)
+
+    def made() -> bytes:
+        document = weasyprint.HTML(string=job.markup, url_fetcher=offline_fetcher(weasyprint)).render()
+        return document.write_pdf(pdf_tags=True, finisher=inspect)
+
+    early = made()
+    assert seen and all(kept == (1, False, "/FlateDecode") for kept in seen)
+    monkeypatch.setattr(pdf_writer, "compress_now", lambda stream: None)
+    seen.clear()
+    assert made() == early
+    assert seen and all(count > 1 and compress for count, compress, _ in seen)  # as pydyf holds them
