@@ -118,3 +118,16 @@ def test_the_pages_patch_fits_the_installed_weasyprint():
     from pipeline.weasy import layout_memory
 
     assert layout_memory.PAGES.check() is None
+
+
+def test_the_boxes_memory_is_given_back_once_they_are_let_go(monkeypatch):
+    from types import SimpleNamespace
+
+    from pipeline import collector
+    from pipeline.weasy import layout_memory
+
+    order = []
+    page = SimpleNamespace(_page_box="boxes", links=[("internal", "x", (0, 0, 1, 1), "box")])
+    monkeypatch.setattr(collector, "give_back", lambda: order.append(vars(page).copy()))
+    layout_memory.let_pages_go(SimpleNamespace(pages=[page]), pdf=None)
+    assert order == [{"_page_box": None, "links": []}]  # given back after the boxes were let go

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import weakref
 
+from pipeline import collector
 from pipeline.weasy.versions import Need, Patch, Skipped
 
 PATCH = Patch("layout memory", written_for={"weasyprint": "70.0"}, needs=(
@@ -101,3 +102,6 @@ def let_pages_go(document, pdf) -> None:
     for page in document.pages:
         page._page_box = None
         page.links = []  # (type, target, rectangle, box): made into the PDF's annotations
+    # Their dictionaries were the C heap's: given back, not kept for buffers
+    # of another size (the file's streams are made outside the heap).
+    collector.give_back()
