@@ -17,11 +17,13 @@ it is freed at once, with them it is small.
 
 And once the PDF's objects are made, `let_pages_go` (WeasyPrint's
 documented `finisher`, called before the file is written) lets the pages'
-boxes go: writing makes the file's cross-reference and object streams from
-pydyf's objects alone, and at 980 pages it needed 43 MB more than drawing
-had, on top of every laid-out page. With the boxes gone it reuses their
-memory: typesetting the 980-page benchmark in one process peaks at 523 MB
-instead of 538 (the PDF worker of a build: 510 MB instead of 537).
+boxes go and gives their memory back to the system (collector.give_back):
+writing makes the file's cross-reference and object streams from pydyf's
+objects alone, and at 980 pages it needed 43 MB more than drawing had, on
+top of every laid-out page. Now the worker is at its largest when the last
+page is drawn, not while the file is written: 473 MB instead of 538 for
+the 980-page benchmark typeset in one process, with the pages' streams
+compressed as they are drawn (pipeline/weasy/pdf_writer.py).
 
 Like the other modules of pipeline/weasy, it checks first that WeasyPrint is
 what it was written for (pipeline/weasy/versions.py); tests/test_layout_memory.py
