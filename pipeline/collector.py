@@ -51,6 +51,6 @@ def give_back() -> None:
 
     try:
         trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return  # not glibc
+    except (OSError, AttributeError, TypeError):  # TypeError: no CDLL(None) on Windows
+        return  # not glibc: nothing to give back this way
     trim(0)

@@ -104,3 +104,13 @@ def test_a_build_gives_back_its_memory_before_it_waits_for_its_pdf(monkeypatch):
     made = build.render_formats(doc, build.Options(formats=("pdf", "docx", "html")), build.Reporter("x"),
                                 Worker())
     assert order == ["job given", "given back", "waited"] and made["pdf"].data == b"%PDF-"
+
+
+def test_give_back_does_nothing_where_there_is_no_malloc_trim(monkeypatch):
+    import ctypes
+
+    class Libc:  # musl, macOS: no malloc_trim
+        pass
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: Libc())
+    collector.give_back()  # no error
