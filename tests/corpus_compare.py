@@ -275,6 +275,7 @@ class Seen:
     headings: tuple[str, ...]
     words: int
     raw: Counter[str] = field(default_factory=Counter)
+    paragraph_items: int = 0  # list items holding paragraphs: a loose list's (pandoc's Para)
 
 
 def classes(el) -> set[str]:
@@ -328,7 +329,8 @@ def seen(html: str, ours: bool) -> Seen:
         el.drop_tree()
     prose = root.text_content()
     raw = Counter({name: n for name, pattern in RAW_SYNTAX.items() if (n := len(pattern.findall(prose)))})
-    return Seen(list_items=len(items), tables=len(list(root.iter("table"))),
+    return Seen(list_items=len(items), paragraph_items=sum(any(c.tag == "p" for c in li) for li in items),
+                tables=len(list(root.iter("table"))),
                 cells=len(list(root.iter("td", "th"))), headings=headings, words=words, raw=raw)
 
 
@@ -384,7 +386,7 @@ class Comparison:
 
 def differences(ours: Seen, ref: Seen, docx: Counter[str] | None = None) -> list[str]:
     found = []
-    for what in ("list_items", "tables", "cells"):
+    for what in ("list_items", "paragraph_items", "tables", "cells"):
         a, b = getattr(ours, what), getattr(ref, what)
         if a != b:
             found.append(f"{what.replace('_', ' ')}: {a}, pandoc {b}")

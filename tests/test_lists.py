@@ -197,3 +197,95 @@ def test_a_list_in_a_note_continues_across_blank_lines(write):
     assert [our_block(b) for b in admonition.blocks] == [
         ("ul", 1, None, [(None, [("p", "a")]), (None, [("p", "b"), ("p", "more b")])]),
         ("p", "after")]
+
+
+# Loose and tight lists, where pandoc's Markdown and CommonMark (gfm) agree.
+LOOSENESS = {
+    "items apart": "- one\n\n- two\n\nText.\n",
+    "items together": "- one\n- two\n\n\nText.\n",
+    "an item of two paragraphs": "- alpha\n- beta\n\n    second paragraph of beta\n",
+    "a blank line in a sub-list only": "- a\n  - x\n\n  - y\n- b\n",
+    "a blank line before a sub-list": "- a\n\n  - x\n- b\n",
+    "an ordered list apart": "1. one\n\n2. two\n3. three\n",
+    "in a quote": "> - one\n>\n> - two\n",
+    "code with a blank line inside": "- a\n\n      code\n\n      more\n",
+}
+
+
+def looseness(blocks) -> list[bool]:
+    found = []
+
+    def visit(block):
+        if isinstance(block, m.ListBlock):
+            found.append(block.loose)
+            for item in block.items:
+                for inner in item.blocks:
+                    visit(inner)
+        elif isinstance(block, m.Quote):
+            for inner in block.blocks:
+                visit(inner)
+    for block in blocks:
+        visit(block)
+    return found
+
+
+@pytest.mark.parametrize("text", LOOSENESS.values(), ids=LOOSENESS.keys())
+def test_loose_lists_as_pandoc_reads_them(write, text):
+    """A blank line between items, or between an item's blocks, makes its
+    list loose: each item's text a paragraph (pandoc's Para), in both of
+    pandoc's readers; the same lists as the corpus holds (corpus_compare)."""
+    import pypandoc
+
+    from readers import pandoc_blocks
+
+    source = read_source(write(text))
+    meta, line = read_meta(source)
+    ours = looseness(parse(source, meta, line).blocks)
+    for reader in ("markdown", "gfm"):
+        ast = json.loads(pypandoc.convert_text(text, "json", format=reader))
+        theirs = [any(item and item[0]["t"] == "Para" for item in (lst["c"] if lst["t"] == "BulletList"
+                                                                   else lst["c"][1]))
+                  for lst in pandoc_blocks(ast, ("BulletList", "OrderedList"))]
+        assert ours == theirs, reader
+    assert True in ours or text in (LOOSENESS["items together"], LOOSENESS["a blank line in a sub-list only"])
+
+
+def test_a_loose_list_is_spaced_as_paragraphs_in_every_format_and_comes_back_loose(write, tmp_path):
+    """HTML: a loose list's items hold <p>, a tight one's text is bare. DOCX
+    (python-docx): a loose item's paragraphs have Body Text's 6.5 pt after,
+    a tight one's its style's. Imported without the hints (LibreOffice
+    keeps no document variables), the loose list is written loose again."""
+    import re
+    import zipfile
+
+    import docx
+    import lxml.html
+
+    from conftest import run_cli
+
+    source = write("- one\n\n- two\n\n    two, again\n\nBetween.\n\n1. first\n2. second\n\nAnd.\n\n"
+                   "1. x\n\n2. y\n")
+    result = run_cli("build", source, "--to", "html,docx", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    page = lxml.html.parse(str(tmp_path / "out" / "brief.html")).getroot()
+    ul, ol, apart = page.find(".//main//ul"), *page.findall(".//main//ol")
+    assert [[c.tag for c in li] for li in ul.findall("li")] == [["p"], ["p", "p"]]
+    assert [len(li) for li in ol.findall("li")] == [0, 0]
+    assert [[c.tag for c in li] for li in apart.findall("li")] == [["p"], ["p"]]
+    paragraphs = {p.text: p for p in docx.Document(str(tmp_path / "out" / "brief.docx")).paragraphs}
+    assert {paragraphs[t].paragraph_format.space_after.pt for t in ("one", "two", "two, again")} == {6.5}
+    assert paragraphs["first"].paragraph_format.space_after is None  # its style's
+    # As LibreOffice saves it: no document variables.
+    stripped = tmp_path / "stripped.docx"
+    with zipfile.ZipFile(tmp_path / "out" / "brief.docx") as original, \
+            zipfile.ZipFile(stripped, "w") as copy:
+        for entry in original.infolist():
+            data = original.read(entry)
+            if entry.filename == "word/settings.xml":
+                data = re.sub(rb"<w:docVars>.*?</w:docVars>", b"", data, flags=re.S)
+            copy.writestr(entry, data)
+    imported = tmp_path / "imported.md"
+    result = run_cli("import", stripped, "-o", imported, "--force")
+    assert result.returncode == 0, result.stderr
+    text = imported.read_text()
+    assert "- one\n\n- two" in text and "1. first\n2. second" in text and "1. x\n\n2. y" in text

@@ -290,7 +290,9 @@ class Writer:
             items = [Node(Container("item", f"stray-{i}"), [unit]) if not isinstance(unit, Node) else unit
                      for i, unit in enumerate(node.children)]
         rendered = []
-        tight = all(tight_item(item) for item in items)
+        # A loose list is written with blank lines, so it reads loose again;
+        # one items of several blocks make loose, as before.
+        tight = not container.attr("loose") and all(tight_item(item) for item in items)
         for number, item in enumerate(items, start):
             marker = "-" if not ordered else list_marker(number, style, delimiter)
             task = item.container.attr("task") if item.container else None

@@ -22,6 +22,7 @@ from pipeline.docx_import.symbols import in_font, private, symbol_char
 from pipeline.docx_import.tree import (Block, Break, Bookmark, Cell, Change, Comment, Commented,
                                        CrossRef, Formula, Inline, Link, Media, NoteRef, Para, Picture,
                                        Read, RepeatedNoteRef, Row, Sequence, TableBlock, Task, Text)
+from pipeline.render.docx.roundtrip import LOOSE_AFTER_TWIPS
 
 M = "{%s}" % NS["m"]
 R_ID = "{%s}id" % NS["r"]
@@ -424,6 +425,8 @@ class Reader:
                     change=change, style_change=style_change, bold_style=self.styles.bold_style(style_id),
                     unnumbered=unnumbered, heading=None if self.ours else self.styles.heading_level(style_id),
                     quoted=quoted)
+        spacing = ppr.find(f"{W}spacing") if ppr is not None and self.ours else None
+        para.loose_item = spacing is not None and spacing.get(f"{W}after") == str(LOOSE_AFTER_TWIPS)
         frame = ppr.find(f"{W}framePr") if ppr is not None else None
         para.drop_cap = frame is not None and frame.get(f"{W}dropCap", "none") in ("drop", "margin")
         if self.in_toc:

@@ -355,9 +355,9 @@ class Guesser:
             _, same_num, lst, _ = self.lists.pop()
             if same_num != num_id and not (lst.attr("ordered") is False and fmt == "bullet") \
                     and not self.continues(same_num, num_id, level):
-                lst = self.list_container(fmt, text, start)
+                lst = self.list_container(fmt, text, start, para.loose_item)
         else:
-            lst = self.list_container(fmt, text, start)
+            lst = self.list_container(fmt, text, start, para.loose_item)
         # A bullet drawn as a box (pandoc's task lists): a task, done or to do.
         task = {"☐": False, "☒": True, "☑": True}.get(text.strip()) if fmt == "bullet" else None
         self.lists.append((level, num_id, lst, self.new("item", task=task) if task is not None else self.new("item")))
@@ -369,13 +369,14 @@ class Guesser:
         first, second = self.instances.get(before), self.instances.get(now)
         return first is not None and second is not None and first[0] == second[0] and level not in second[1]
 
-    def list_container(self, fmt: str, text: str, start: int) -> Container:
+    def list_container(self, fmt: str, text: str, start: int, loose: bool = False) -> Container:
+        said = {"loose": True} if loose else {}  # else as its items show (markdown.tight_item)
         if fmt in ("bullet", "none", ""):
-            return self.new("list", ordered=False)
+            return self.new("list", ordered=False, **said)
         style = {"decimal": "decimal", "lowerLetter": "lower-alpha", "upperLetter": "upper-alpha",
                  "lowerRoman": "lower-roman", "upperRoman": "upper-roman"}.get(fmt, "decimal")
         delimiter = "parens" if text.startswith("(") else "paren" if text.endswith(")") else "period"
-        return self.new("list", ordered=True, style=style, delimiter=delimiter, start=start)
+        return self.new("list", ordered=True, style=style, delimiter=delimiter, start=start, **said)
 
 
 def guess_paths(units: list[Unit], numbering: dict, instances: dict | None = None) -> None:

@@ -147,6 +147,7 @@ class Para:
     quoted: bool = False  # another's file: a quotation's style, or indented more than its style says
     drop_cap: bool = False  # a frame holding the first letter of the paragraph after it
     unnumbered: bool = False  # numbering that names no list (w:numId 0): it goes on the item before
+    loose_item: bool = False  # ours: spaced after as a loose list's item (roundtrip.LOOSE_AFTER_TWIPS)
 
 
 @dataclass(slots=True)

@@ -269,6 +269,10 @@ class ListBlock:
     style: str = "decimal"  # one of LIST_STYLES (ordered lists)
     delimiter: str = "period"  # one of LIST_DELIMITERS (ordered lists)
     items: tuple[ListItem, ...]
+    # pandoc's loose list: a blank line between two of its items, or between
+    # two blocks of one item; each item's text is then a paragraph, spaced
+    # as paragraphs are (tight: items set close, their text bare).
+    loose: bool = False
     line: int
 
 

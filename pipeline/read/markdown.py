@@ -952,7 +952,24 @@ class Reader:
         return m.ListBlock(ordered=element.tag == "ol", start=start,
                            style=element.get("data-style", "decimal"),
                            delimiter=element.get("data-delimiter", "period"),
-                           items=tuple(items), line=line)
+                           items=tuple(items), loose=self.loose(items), line=line)
+
+    def loose(self, items: list[m.ListItem]) -> bool:
+        """A loose list, as CommonMark and pandoc read one: a blank line just
+        before one of its items but the first, or before one of an item's
+        blocks but the first (blank lines within a block, code, or within a
+        nested list do not count; a quote's `>` alone is a blank line of the
+        quote). Where pandoc's Markdown and CommonMark part (an item's text
+        that a fenced code block follows directly: loose for pandoc's
+        Markdown), CommonMark's reading is taken, as GitHub's documents want."""
+        starts = [item.line for item in items[1:]]
+        starts += [line for item in items for block in item.blocks[1:]
+                   if (line := getattr(block, "line", None))]
+        return any(self.blank(line - 1) for line in starts)
+
+    def blank(self, number: int) -> bool:
+        lines = self.source.lines
+        return 1 <= number <= len(lines) and not lines[number - 1].strip(" \t>")
 
     def list_item(self, li: etree.Element, depth: int) -> tuple[m.Block, ...]:
         """A tight item holds inlines then maybe a sub-list; a loose one holds blocks."""

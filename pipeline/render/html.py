@@ -245,8 +245,12 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                                  marked(portion, inlines(content, ctx), ctx))
         case m.Paragraph(inlines=content, portion=portion):
             return ctx.macros.paragraph(marked(portion, inlines(content, ctx), ctx))
-        case m.ListBlock(ordered=ordered, start=start, style=style, delimiter=delimiter, items=items):
-            return ctx.macros.list(ordered, start, [(definition(item.blocks, ctx), item.task)
+        case m.ListBlock(ordered=ordered, start=start, style=style, delimiter=delimiter, items=items,
+                         loose=loose):
+            # A loose list's items keep their paragraphs, as pandoc writes them;
+            # a tight list's item opens with its text bare (pandoc's Plain).
+            item_content = blocks if loose else tight_item
+            return ctx.macros.list(ordered, start, [(item_content(item.blocks, ctx), item.task)
                                                     for item in items],
                                    numbering(ordered, style, delimiter), ctx.labels)
         case m.Quote(blocks=content, attribution=attribution, attribution_portion=portion):
@@ -315,6 +319,16 @@ def numbering(ordered: bool, style: str, delimiter: str) -> str | None:
     if not ordered or (style, delimiter) == ("decimal", "period"):
         return None
     return f"{style}-{delimiter}"
+
+
+def tight_item(content: tuple[m.Block, ...], ctx: Context) -> Markup:
+    """A tight list's item: its opening paragraph's text without a <p>,
+    whatever follows it (a sub-list, code, a table)."""
+    match content:
+        case (m.Paragraph(inlines=lead, portion=portion), *rest):
+            return marked(portion, inlines(lead, ctx), ctx) + blocks(tuple(rest), ctx)
+        case _:
+            return blocks(content, ctx)
 
 
 def definition(content: tuple[m.Block, ...], ctx: Context) -> Markup:

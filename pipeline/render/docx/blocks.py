@@ -14,6 +14,7 @@ from typing import assert_never
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.shared import Twips
 
 from pipeline.model import (Admonition, Bibliography, Block, CodeBlock, DefinitionList, Div, Enclosure,
                             Equation, Figure, FigureGroup, Footnote, Inline, Link, ListBlock, Math, PageBreak,
@@ -29,6 +30,7 @@ from pipeline.render.docx.package import footnotes_part
 from pipeline.render.docx.paragraphs import (add_abstract, bind, end_order, next_abstract_id, number_paragraph,
                                              start_order, unnumbered)
 from pipeline.render.docx.sections import attachment_section, landscape_xml
+from pipeline.render.docx.roundtrip import LOOSE_AFTER_TWIPS
 from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
 
@@ -223,9 +225,24 @@ def list_xml(list_block: ListBlock, env: Env, state: State, where: Where) -> lis
         number(numbered, num_id, level)
         if item.task is not None:
             task_box(numbered, item.task, env, state)
+        continued = blocks_xml(rest, env, state, inner)
+        if list_block.loose:  # its paragraphs (not a nested list's) spaced as the body's
+            for made in (numbered, *(e for e in continued if paragraph_style(e) == state.style(inner.style))):
+                made.get_or_add_pPr().spacing_after = LOOSE_AFTER
         content.append(numbered)
-        content.extend(blocks_xml(rest, env, state, inner))
+        content.extend(continued)
     return content
+
+
+# After each paragraph of a loose list's item: Body Text's space after (6.5
+# pt), where a tight list's items keep their style's 3 pt.
+LOOSE_AFTER = Twips(LOOSE_AFTER_TWIPS)
+
+
+def paragraph_style(element) -> str | None:
+    """The style id of a w:p, if it is one with a style."""
+    found = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if element.tag == qn("w:p") else None
+    return found.get(qn("w:val")) if found is not None else None
 
 
 def item_head(blocks: tuple[Block, ...]

@@ -44,6 +44,11 @@ from pipeline.render.docx.inlines import cite_bookmark
 from pipeline.render.docx.memo import without_references, import_hints
 
 HINTS = "briefing.import"  # the document variable's name
+# The space after each paragraph of a loose list's items, in twips (Body
+# Text's): render/docx/blocks.py writes it, and the import reads a list as
+# loose by it where the hints are gone (LibreOffice keeps no document
+# variables, but keeps the spacing).
+LOOSE_AFTER_TWIPS = 130
 VERSION = 1
 
 
@@ -126,7 +131,7 @@ class Hints:
                 return [self.unit("para", marked(portion, inlines), path, self.inline_hints(inlines))]
             case m.ListBlock() as listed:
                 key = self.container("list", ordered=listed.ordered, start=listed.start,
-                                     style=listed.style, delimiter=listed.delimiter)
+                                     style=listed.style, delimiter=listed.delimiter, loose=listed.loose)
                 out: list[list] = []
                 for item in listed.items:
                     item_key = self.container("item", task=item.task)
