@@ -332,14 +332,11 @@ def tight_item(content: tuple[m.Block, ...], ctx: Context) -> Markup:
 
 
 def definition(content: tuple[m.Block, ...], ctx: Context) -> Markup:
-    """A list item's, a definition's or a table cell's blocks. One paragraph, maybe with
-    sub-lists, reads better without the <p> around its text (a tight list)."""
-    match content:
-        case (m.Paragraph(inlines=lead, portion=portion), *rest) if all(
-                isinstance(b, m.ListBlock) for b in rest):
-            return marked(portion, inlines(lead, ctx), ctx) + blocks(tuple(rest), ctx)
-        case _:
-            return blocks(content, ctx)
+    """A definition's or a table cell's blocks. One paragraph, maybe with
+    sub-lists, reads better without the <p> around its text, as a tight item."""
+    if all(isinstance(b, m.ListBlock) for b in content[1:]):
+        return tight_item(content, ctx)
+    return blocks(content, ctx)
 
 
 def marked(portion: str | None, content: Markup, ctx: Context) -> Markup:

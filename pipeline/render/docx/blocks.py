@@ -227,7 +227,8 @@ def list_xml(list_block: ListBlock, env: Env, state: State, where: Where) -> lis
             task_box(numbered, item.task, env, state)
         continued = blocks_xml(rest, env, state, inner)
         if list_block.loose:  # its paragraphs (not a nested list's) spaced as the body's
-            for made in (numbered, *(e for e in continued if paragraph_style(e) == state.style(inner.style))):
+            continuing = state.style(inner.style)
+            for made in (numbered, *(e for e in continued if e.tag == qn("w:p") and e.style == continuing)):
                 made.get_or_add_pPr().spacing_after = LOOSE_AFTER
         content.append(numbered)
         content.extend(continued)
@@ -237,12 +238,6 @@ def list_xml(list_block: ListBlock, env: Env, state: State, where: Where) -> lis
 # After each paragraph of a loose list's item: Body Text's space after (6.5
 # pt), where a tight list's items keep their style's 3 pt.
 LOOSE_AFTER = Twips(LOOSE_AFTER_TWIPS)
-
-
-def paragraph_style(element) -> str | None:
-    """The style id of a w:p, if it is one with a style."""
-    found = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if element.tag == qn("w:p") else None
-    return found.get(qn("w:val")) if found is not None else None
 
 
 def item_head(blocks: tuple[Block, ...]
