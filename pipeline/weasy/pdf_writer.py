@@ -72,7 +72,7 @@ def compress_now(stream) -> None:
     if not stream.compress:
         return
     content = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
-    deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION)
+    deflate = DefaultLevelZlib.compressobj()  # the level pydyf is given above
     stream.stream = [deflate.compress(content) + deflate.flush()]
     stream.extra["Filter"] = "/FlateDecode"
     stream.compress = False
