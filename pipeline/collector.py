@@ -32,9 +32,8 @@ def settle() -> None:
 
 
 def tidy() -> None:
-    """Between two briefings built by one process (and before a build
-    waits for its PDF worker: give_back): free the cycles the first left
-    behind, which rare looks would let pile up (20 briefings
+    """Between two briefings built by one process: free the cycles the
+    first left behind, which rare looks would let pile up (20 briefings
     built one after another peaked at 220 MB untidied, 109 MB tidied).
     About 20 ms."""
     gc.collect()
@@ -42,11 +41,10 @@ def tidy() -> None:
 
 def give_back() -> None:
     """Hand the C heap's free pages back to the system (glibc's
-    `malloc_trim`): a process that then waits long keeps only what it
-    holds. A build waiting for its PDF worker held 98 MB at 980 pages, most
-    of it freed by reading and making the other formats (lxml's trees among
-    them); 67 MB once given back, in about a millisecond, for the twenty
-    seconds the worker typesets."""
+    `malloc_trim`), in about a millisecond: a process that goes on keeps
+    only what it holds. The PDF worker, once its pages' boxes are let go
+    (weasy/layout_memory.py), holds what writing the file needs, not the
+    layout's peak."""
     import ctypes
 
     try:

@@ -120,3 +120,29 @@ def test_memory_stays_flat_over_briefings_built_one_after_another(tmp_path):
                                              cwd=ROOT, capture_output=True, text=True,
                                              check=True).stdout.split())
     assert twelfth - sixth < 10  # MB
+
+
+def test_the_pdf_is_waited_for_once_the_process_that_made_the_rest_has_ended(tmp_path):
+    """At 1,000 pages that process held 70 MB while the worker typeset."""
+    import multiprocessing
+
+    waited_beside = []
+    before = set(multiprocessing.active_children())  # what earlier tests left
+
+    class PdfWorker:  # given the print job in the crew's process, waited for in this one
+        def give(self, job):
+            assert job.markup
+
+        def result(self, timeout=None):
+            waited_beside.append(set(multiprocessing.active_children()) - before)
+            return b"%PDF-1.7 typeset", [], 3
+
+        def stop(self):
+            pass
+
+    options = Options(out_dir=tmp_path)
+    [outcome] = build_many([FIXTURES / "outline.md"], options, jobs=2, pdf_job=PdfWorker(), force=True)
+    assert outcome.status == "built" and outcome.pages == 3, outcome.errors
+    assert waited_beside == [set()]
+    assert (tmp_path / "outline.pdf").read_bytes() == b"%PDF-1.7 typeset"
+    assert (tmp_path / "outline.html").read_bytes().startswith(b"<!DOCTYPE html>")

@@ -113,3 +113,65 @@ def test_figures_hash_embedded_bytes_once_and_files_each_time(tmp_path):
     again = figures([embedded, SimpleNamespace(path=str(on_disk))], {**read, Path(embedded.path): "kept"})
     assert again[Path(embedded.path)] == "kept"  # the model's bytes cannot have changed
     assert again[on_disk] != read[on_disk]  # the file is read again
+
+
+class TypesetWorker:
+    """The PDF worker as `finish` sees it: its answer, or no answer in time."""
+
+    def __init__(self, answer=None):
+        self.answer, self.stopped, self.timeout = answer, False, None
+
+    def result(self, timeout=None):
+        self.timeout = timeout
+        if self.answer is None:
+            raise TimeoutError
+        return self.answer
+
+    def stop(self):
+        self.stopped = True
+
+
+def made_but_the_pdf(tmp_path, warnings=()):
+    from pipeline.run.build import Made
+
+    return Made(files={tmp_path / "b.docx": b"docx", tmp_path / "b.html": b"html"}, warnings=tuple(warnings),
+                pages=None, markings="UNCLASSIFIED", inputs={}, pdf=tmp_path / "b.pdf")
+
+
+def pdf_warning(code, line=None):
+    from pipeline.problems import Problem
+
+    return Problem("b.md", line, f"PDF: {code}", code=code, severity="warning")
+
+
+def test_finish_adds_the_pdf_in_the_order_of_the_formats_with_its_warnings(tmp_path):
+    from pipeline.run.build import finish
+
+    worker = TypesetWorker((b"%PDF-", [pdf_warning("pdf.weasyprint"), pdf_warning("staff.page-limit")], 7))
+    options = Options(out_dir=tmp_path, silenced=("staff",))
+    made = finish(made_but_the_pdf(tmp_path, [pdf_warning("link.unknown", 3)]), worker, tmp_path / "b.md",
+                  options, 42.5)
+    assert list(made.files) == [tmp_path / "b.pdf", tmp_path / "b.docx", tmp_path / "b.html"]
+    assert made.files[tmp_path / "b.pdf"] == b"%PDF-" and made.pages == 7 and made.pdf is None
+    assert [w.code for w in made.warnings] == ["link.unknown", "pdf.weasyprint"]  # staff.* silenced
+    assert worker.timeout == 42.5
+
+
+def test_finish_fails_on_a_pdf_warning_with_fail_on_warning(tmp_path):
+    from pipeline.run.build import finish
+
+    worker = TypesetWorker((b"%PDF-", [pdf_warning("pdf.weasyprint")], 1))
+    with pytest.raises(BriefingError) as caught:
+        finish(made_but_the_pdf(tmp_path), worker, tmp_path / "b.md", Options(fail_on_warning=True), 10)
+    assert [p.code for p in caught.value.problems] == ["pdf.weasyprint", "build.warnings-as-errors"]
+
+
+def test_finish_stops_the_worker_at_the_time_limit(tmp_path):
+    from pipeline.run.build import finish
+
+    worker = TypesetWorker()
+    with pytest.raises(BriefingError) as caught:
+        finish(made_but_the_pdf(tmp_path), worker, tmp_path / "b.md", Options(time_limit=3), 1.2)
+    assert worker.stopped and worker.timeout == 1.2
+    assert str(caught.value) == f"{tmp_path / 'b.md'}: stopped after 3 s: the build took longer than " \
+                                "its time limit (--time-limit)"

@@ -95,7 +95,7 @@ def test_ctrl_c_keeps_the_previous_outputs(tmp_path):
     from conftest import ROOT, SEED
     sys.path.insert(0, str(ROOT / "tools"))
     from bench import synthetic
-    source = synthetic(SEED, 10, tmp_path / "long.md")
+    source = synthetic(SEED, 40, tmp_path / "long.md")  # about 320 pages: still typesetting at 2.5 s
     out = tmp_path / "out"
     out.mkdir()
     for fmt in ("pdf", "docx", "html"):

@@ -86,26 +86,6 @@ def test_give_back_returns_the_heaps_free_pages_to_the_system():
     assert before > 90 and after < before - 80
 
 
-def test_a_build_gives_back_its_memory_before_it_waits_for_its_pdf(monkeypatch):
-    from pipeline.run import build
-
-    order = []
-    monkeypatch.setattr(collector, "give_back", lambda: order.append("given back"))
-
-    class Worker:
-        def give(self, job):
-            order.append("job given")
-
-        def result(self):
-            order.append("waited")
-            return b"%PDF-", [], 1
-
-    doc = build.load(FIXTURES / "outline.md")
-    made = build.render_formats(doc, build.Options(formats=("pdf", "docx", "html")), build.Reporter("x"),
-                                Worker())
-    assert order == ["job given", "given back", "waited"] and made["pdf"].data == b"%PDF-"
-
-
 def test_give_back_does_nothing_where_there_is_no_malloc_trim(monkeypatch):
     import ctypes
 

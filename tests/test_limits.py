@@ -134,6 +134,16 @@ def test_worker_returns_results_and_errors():
     assert str(caught.value) == "y.md:3: bad"
 
 
+def test_worker_result_waits_no_longer_than_its_timeout():
+    worker = Worker(spin_forever)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        worker.result(timeout=0.3)
+    assert 0.3 <= time.monotonic() - started < 5 and worker.process.is_alive()  # stop() is the caller's
+    worker.stop()
+    assert Worker(sum, [1, 2]).result(timeout=30) == 3
+
+
 def test_worker_stops_when_asked():
     worker = Worker(spin_forever)
     time.sleep(0.2)

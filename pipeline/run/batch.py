@@ -24,7 +24,7 @@ from typing import NamedTuple
 from pipeline import __version__
 from pipeline.problems import BriefingError, Problem
 from pipeline import collector, compiled
-from pipeline.run.build import Made, Options, make, write, write_atomic
+from pipeline.run.build import Made, Options, finish, make, write, write_atomic
 from pipeline.run.crew import Crashed, Crew, Early, Lost, tell
 from pipeline.run.manifest import Manifest, digest_file, settings_digest
 from pipeline.run.outcome import Outcome
@@ -48,8 +48,9 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
     The briefings are made in processes this one supervises (crew.py), so a
     time limit always holds; this process writes every file. A lone
     briefing may typeset its PDF in `pdf_job`, a pdf_worker the caller
-    started (or one started here), on the chance that it needs building; it
-    is stopped in any case (at once when a batch has none or several
+    started (or one started here), on the chance that it needs building
+    (this process waits for that PDF, once the process that made the rest
+    has ended: with_pdf); the worker is stopped in any case (at once when a batch has none or several
     briefings to build). `warm`: warm this process up (warm_up) before
     forking, for a caller that builds again and again (watch). `early`:
     given each briefing's HTML as soon as it is made, before its PDF (and
@@ -151,6 +152,7 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
     # No PDF worker to hand a print job to: a warm process's crew stays for
     # its next build (resident), whose processes then start nothing again.
     staying = warm and maker.pdf_job is None
+    typesetting: list[Result] = []  # made but for the PDF the worker typesets
     with resident(new_crew, (options, processes, early is not None)) if staying else new_crew() as crew:
         for source, answer in crew.run(sources):
             if isinstance(answer, Early):
@@ -158,7 +160,28 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
                     early(source, answer.value)
                 continue
             result = answer if isinstance(answer, Result) else unanswered(source, answer)
+            if result.made is not None and result.made.pdf is not None:
+                typesetting.append(result)  # its PDF waited for once the crew has ended
+                continue
             yield written(result, stale[source], manifest, settings)
+    for result in typesetting:
+        yield written(with_pdf(result, maker.pdf_job, options), stale[result.source], manifest, settings)
+
+
+def with_pdf(result: Result, pdf_job, options) -> Result:
+    """A briefing made but for its PDF, with the PDF the worker typeset
+    (build.finish), within what is left of its time limit."""
+    assert result.made is not None
+    started = time.perf_counter()
+    waited = lambda: result.seconds + time.perf_counter() - started  # noqa: E731
+    try:
+        made = finish(result.made, pdf_job, result.source, options, options.time_limit - result.seconds)
+    except BriefingError as error:
+        return result._replace(made=None, problems=error.problems, seconds=waited())
+    except Exception as error:  # noqa: BLE001 - this briefing fails, the others go on
+        return result._replace(made=None, problems=(internal(result.source, f"{type(error).__name__}: {error}"),),
+                               seconds=waited(), details=traceback.format_exc())
+    return result._replace(made=made, seconds=waited())
 
 
 # The crew a warm process (watch) keeps between builds, and what it was made

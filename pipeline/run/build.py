@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import collector
 from pipeline.problems import BriefingError, Problem, Reporter
 from pipeline.render.formats import FORMATS, PDF_VARIANTS
 from pipeline.render.templates import Templates
@@ -49,6 +48,9 @@ class Made:
     markings: str  # the overall classification
     inputs: dict[Path, str | None]  # its figures, each with the hash of the bytes used (build.figures)
     rollup: dict | None = None  # how the banner follows from the portions (plain data)
+    # The PDF's target while the PDF worker typesets it: not in `files` yet
+    # (`finish` adds it, in the process that waits for the worker).
+    pdf: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -130,10 +132,12 @@ def typeset(job, reporter: Reporter) -> Rendered:
 def render_formats(doc: m.Document, options: Options, reporter: Reporter,
                    pdf_job: Worker | None = None,
                    early: Callable[[bytes], None] | None = None) -> dict[str, Rendered]:
-    """Every asked-for format, in memory; the PDF by `pdf_job` when given
-    (see pipeline/run/worker.py), while this process makes the others.
-    `early` is given the HTML as soon as it is made, which is then first,
-    before the PDF's print job: `watch` shows it while the PDF is made."""
+    """Every asked-for format, in memory, but the PDF when `pdf_job` is
+    given: it is given the PDF's print job and typesets it (see
+    pipeline/run/worker.py) while this process makes the others; `finish`
+    waits for it. `early` is given the HTML as soon as it is made, which is
+    then first, before the PDF's print job: `watch` shows it while the PDF
+    is made."""
     ctx = context(doc, options)
     results: dict[str, Rendered] = {}
     if early is not None and "html" in options.formats:
@@ -145,27 +149,16 @@ def render_formats(doc: m.Document, options: Options, reporter: Reporter,
     for fmt in options.formats:
         if fmt not in results and not (fmt == "pdf" and pdf_job):
             results[fmt] = render(doc, fmt, ctx, reporter)
-    if pdf_job:
-        # While the worker typesets: what reading and the other formats left.
-        collector.tidy()
-        collector.give_back()
-        try:
-            data, warnings, pages = pdf_job.result()
-        except WorkerLost:
-            raise BriefingError.one(str(doc.path), None, "build.lost", "the process typesetting its "
-                                    "PDF ended without an answer (killed from outside? the system's "
-                                    "out-of-memory killer does that); nothing was written") from None
-        for warning in warnings:
-            reporter.add(warning)
-        results["pdf"] = Rendered(data, pages)
-    return {fmt: results[fmt] for fmt in options.formats}
+    return {fmt: results[fmt] for fmt in options.formats if fmt in results}
 
 
 def make(path: Path, options: Options, pdf_job: Worker | None = None,
          early: Callable[[bytes], None] | None = None) -> Made:
     """Read, transform and render one source, in memory; write nothing. The
     PDF is made by `pdf_job` when one is given (see pipeline/run/worker.py);
-    `early` is given the HTML first (render_formats)."""
+    `early` is given the HTML first (render_formats). With `pdf_job`, the
+    PDF is not waited for: the Made names its target (`pdf`), and `finish`
+    adds it."""
     from pipeline.markings.rules import rollup_dict
 
     files = targets(path, options.formats, options.out_dir)
@@ -181,12 +174,44 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None,
     if options.fail_on_warning:
         reporter.fail_on_warnings()  # once rendered: the backends' warnings count too
     rendered = figures(shown, read)
-    return Made(files={target: results[fmt].data for target, fmt in zip(files, options.formats)},
+    return Made(files={target: results[fmt].data for target, fmt in zip(files, options.formats)
+                       if fmt in results},
                 warnings=reporter.warnings,
                 pages=results["pdf"].pages if "pdf" in results else None,
                 markings=doc.meta.classification,
                 inputs={path: digest if rendered[path] == digest else None for path, digest in read.items()},
-                rollup=rollup_dict(doc.rollup))
+                rollup=rollup_dict(doc.rollup),
+                pdf=files[options.formats.index("pdf")] if pdf_job and "pdf" in options.formats else None)
+
+
+def finish(made: Made, pdf_job: Worker, path: Path, options: Options, seconds: float) -> Made:
+    """`made` with its PDF, once the PDF worker has typeset it: waited for
+    at most `seconds` (what is left of the briefing's time limit). The
+    command's process waits, not the process that made the other formats:
+    that one has ended by now, and with it what reading and rendering left
+    (70 MB of the 1,000-page benchmark, held while the PDF was typeset)."""
+    from dataclasses import replace
+
+    try:
+        data, warnings, pages = pdf_job.result(timeout=seconds)
+    except WorkerLost:
+        raise BriefingError.one(str(path), None, "build.lost", "the process typesetting its PDF ended "
+                                "without an answer (killed from outside? the system's out-of-memory "
+                                "killer does that); nothing was written") from None
+    except TimeoutError:
+        from pipeline.run.crew import Lost
+
+        pdf_job.stop()
+        raise BriefingError.one(str(path), None, "build.time-limit",
+                                Lost(options.time_limit, limit=options.time_limit).describe()) from None
+    reporter = Reporter(str(path), options.silenced)
+    for problem in (*made.warnings, *warnings):
+        reporter.add(problem)
+    if options.fail_on_warning:
+        reporter.fail_on_warnings()  # the PDF's warnings count too
+    files = {target: data if target == made.pdf else made.files[target]
+             for target in targets(path, options.formats, options.out_dir)}
+    return replace(made, files=files, warnings=reporter.warnings, pages=pages, pdf=None)
 
 
 def figures(nodes: list, before: dict[Path, str | None] | None = None) -> dict[Path, str | None]:

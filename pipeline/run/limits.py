@@ -57,11 +57,14 @@ class Worker:
         self.give_end.send(args)
         self.give_end.close()
 
-    def result(self) -> Any:
-        """Its answer. A process forked after the worker was (a crew process
-        making the other formats) may wait for it too; only its parent joins it."""
+    def result(self, timeout: float | None = None) -> Any:
+        """Its answer; TimeoutError when none came within `timeout` seconds
+        (the worker goes on: stop() ends it). A process forked after the
+        worker was may wait for it too; only its parent joins it."""
         # Read before joining: a worker blocks on sending a large result
         # until it is read. If reading is cut short, stop() ends the worker.
+        if timeout is not None and not self.receive.poll(max(0.0, timeout)):
+            raise TimeoutError
         try:
             succeeded, value = self.receive.recv()
         except EOFError:
