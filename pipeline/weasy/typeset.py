@@ -28,6 +28,7 @@ from pipeline.weasy import hyphenation
 from pipeline.weasy import line_breaks
 from pipeline.weasy import layout_memory
 from pipeline.weasy import page_styles
+from pipeline.weasy import style_memory
 from pipeline.weasy import artifacts as pdf_artifacts
 from pipeline.weasy import pdf_writer
 from pipeline.weasy.enclosures import draw_enclosures
@@ -49,6 +50,7 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
                declarations.PATCH.check(),
                pdf_artifacts.install(),  # furniture as artifacts; lists and notes tagged
                page_styles.install(),
+               style_memory.install(),  # styles computed when asked for, declarations shared
                line_breaks.install(),  # no word hyphenated alone on a line
                layout_memory.install(),
                pages_kept := layout_memory.PAGES.check(),
