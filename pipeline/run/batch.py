@@ -50,8 +50,8 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
     briefing may typeset its PDF in `pdf_job`, a pdf_worker the caller
     started (or one started here), on the chance that it needs building
     (this process waits for that PDF, once the process that made the rest
-    has ended: with_pdf); the worker is stopped in any case (at once when a batch has none or several
-    briefings to build). `warm`: warm this process up (warm_up) before
+    has ended: with_pdf); the worker is stopped in any case (at once when
+    a batch has none or several briefings to build). `warm`: warm this process up (warm_up) before
     forking, for a caller that builds again and again (watch). `early`:
     given each briefing's HTML as soon as it is made, before its PDF (and
     before anything is written), for watch's preview."""
