@@ -4,6 +4,8 @@ look at one format: `pipeline.run.build.context` and `render`, exactly what
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pipeline import model as m
 from pipeline.problems import Problem, Reporter
 from pipeline.render.formats import PDF_VARIANTS
@@ -41,3 +43,32 @@ def formats_of(doc: m.Document, formats: tuple[str, ...]) -> dict[str, bytes]:
     reporter = Reporter(doc.path)
     ctx = context(doc, Options(formats=formats))
     return {fmt: render(doc, fmt, ctx, reporter).data for fmt in formats}
+
+
+MAKE_PDFS = """
+import hashlib, importlib, sys
+from pathlib import Path
+from pipeline.problems import Reporter
+from pipeline.run.build import Options, context, load, render
+if sys.argv[2] == "without":
+    importlib.import_module(sys.argv[1]).install = lambda: None
+for source in sys.argv[3:]:
+    doc = load(Path(source))
+    pdf = render(doc, "pdf", context(doc, Options()), Reporter(source)).data
+    print(hashlib.sha256(pdf).hexdigest())
+"""
+
+
+def pdf_digests_with_and_without(patch: str, sources) -> dict[str, list[str]]:
+    """The sha256 of each source's PDF, made in a fresh process with the
+    WeasyPrint patch module `patch` (pipeline.weasy.NAME) installed and
+    without it, at fixed dates: {"with": [...], "without": [...]}."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "SOURCE_DATE_EPOCH": "1764000000"}
+    return {way: subprocess.run([sys.executable, "-c", MAKE_PDFS, patch, way, *map(str, sources)], env=env,
+                                capture_output=True, text=True, check=True).stdout.split()
+            for way in ("with", "without")}

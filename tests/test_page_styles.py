@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.weasy import page_styles
 from pipeline.run.build import load
-from rendering import job_of, pdf_of
+from rendering import job_of, pdf_digests_with_and_without, pdf_of
 from pipeline.render.templates import BUILTIN, Templates
 from pipeline.weasy.typeset import import_weasyprint, offline_fetcher, typeset
 
@@ -41,28 +41,10 @@ def test_pages_of_one_kind_share_their_styles(source):
     assert styles[0] is not styles[2]  # the first page is a kind of its own
 
 
-MAKE_PDF = """
-import hashlib, sys
-from pathlib import Path
-from pipeline.weasy import page_styles
-from pipeline.problems import Reporter
-from pipeline.run.build import Options, context, load, render
-if sys.argv[1] == "without":
-    page_styles.install = lambda: None
-for source in sys.argv[2:]:
-    doc = load(Path(source))
-    pdf = render(doc, "pdf", context(doc, Options()), Reporter(source)).data
-    print(hashlib.sha256(pdf).hexdigest())
-"""
-
-
 def test_the_pdfs_are_the_same_byte_for_byte_with_and_without(source):
     sources = [source, FIXTURES / "information-paper.md", FIXTURES / "tables.md",
                FIXTURES / "footnotes.md", FIXTURES / "markings" / "us-secret.md"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1764000000"}
-    digests = {way: subprocess.run([sys.executable, "-c", MAKE_PDF, way, *map(str, sources)], env=env,
-                                   capture_output=True, text=True, check=True).stdout.split()
-               for way in ("with", "without")}
+    digests = pdf_digests_with_and_without("pipeline.weasy.page_styles", sources)
     assert len(digests["with"]) == len(sources) and digests["with"] == digests["without"]
 
 

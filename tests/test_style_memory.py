@@ -10,7 +10,7 @@ from pipeline.run.build import load
 from pipeline.render.templates import Templates
 from pipeline.weasy import style_memory
 from pipeline.weasy.typeset import import_weasyprint, offline_fetcher, typeset
-from rendering import job_of
+from rendering import job_of, pdf_digests_with_and_without
 
 from conftest import FIXTURES, ROOT, SEED
 
@@ -50,31 +50,13 @@ def test_each_declaration_is_kept_once_for_every_element_it_applies_to():
     assert {id(pair) for pair in pairs} == {id(p) for p in {(id(p[0]), p[1]): p for p in pairs}.values()}
 
 
-MAKE_PDF = """
-import hashlib, sys
-from pathlib import Path
-from pipeline.weasy import style_memory
-from pipeline.problems import Reporter
-from pipeline.run.build import Options, context, load, render
-if sys.argv[1] == "without":
-    style_memory.install = lambda: None
-for source in sys.argv[2:]:
-    doc = load(Path(source))
-    pdf = render(doc, "pdf", context(doc, Options()), Reporter(source)).data
-    print(hashlib.sha256(pdf).hexdigest())
-"""
-
-
 def test_the_pdfs_are_the_same_byte_for_byte_with_and_without():
     # Lists (markers), footnotes (calls and markers), a contents list
     # (anchors and target-counter), tables, SVG, staff papers, markings.
     sources = [SEED, FIXTURES / "lists.md", FIXTURES / "footnotes.md", FIXTURES / "elements.md",
                FIXTURES / "tables.md", FIXTURES / "svg-figure.md", FIXTURES / "information-paper.md",
                FIXTURES / "markings" / "us-secret.md", FIXTURES / "divs.md", FIXTURES / "cjk.md"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1764000000"}
-    digests = {way: subprocess.run([sys.executable, "-c", MAKE_PDF, way, *map(str, sources)], env=env,
-                                   capture_output=True, text=True, check=True).stdout.split()
-               for way in ("with", "without")}
+    digests = pdf_digests_with_and_without("pipeline.weasy.style_memory", sources)
     assert len(digests["with"]) == len(sources) and digests["with"] == digests["without"]
 
 
