@@ -72,3 +72,34 @@ def pdf_digests_with_and_without(patch: str, sources) -> dict[str, list[str]]:
     return {way: subprocess.run([sys.executable, "-c", MAKE_PDFS, patch, way, *map(str, sources)], env=env,
                                 capture_output=True, text=True, check=True).stdout.split()
             for way in ("with", "without")}
+
+
+MAKE_MARKUP_PDF = """
+import hashlib, importlib, sys
+patch = importlib.import_module(sys.argv[1])
+from pipeline.weasy.typeset import import_weasyprint, offline_fetcher
+weasyprint = import_weasyprint()
+if sys.argv[2] == "with":
+    assert patch.install() is None and patch.PATCH.applied
+document = weasyprint.HTML(string=sys.stdin.read(), url_fetcher=offline_fetcher(weasyprint)).render()
+pdf = document.write_pdf(pdf_tags=True, pdf_identifier=False)
+print(len(document.pages), hashlib.sha256(pdf).hexdigest())
+"""
+
+
+def markup_pdfs_with_and_without(patch: str, markup: str) -> dict[str, tuple[int, str]]:
+    """Pages and sha256 of WeasyPrint's tagged PDF of `markup` (HTML and
+    CSS beyond ours), made in a fresh process with the patch module `patch`
+    installed and without it: {"with": (pages, digest), "without": ...}."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "SOURCE_DATE_EPOCH": "1764000000"}
+    made = {}
+    for way in ("with", "without"):
+        pages, digest = subprocess.run([sys.executable, "-c", MAKE_MARKUP_PDF, patch, way], input=markup,
+                                       env=env, capture_output=True, text=True, check=True).stdout.split()
+        made[way] = (int(pages), digest)
+    return made

@@ -2,17 +2,13 @@
 asked for, the cascade's declarations shared, with the same PDF as
 WeasyPrint makes on its own."""
 
-import os
-import subprocess
-import sys
-
 from pipeline.run.build import load
 from pipeline.render.templates import Templates
 from pipeline.weasy import style_memory
 from pipeline.weasy.typeset import import_weasyprint, offline_fetcher, typeset
-from rendering import job_of, pdf_digests_with_and_without
+from rendering import job_of, markup_pdfs_with_and_without, pdf_digests_with_and_without
 
-from conftest import FIXTURES, ROOT, SEED
+from conftest import FIXTURES, SEED
 
 PSEUDO = ("marker", "footnote-call", "footnote-marker", "note-call", "note-marker", "note-callback")
 
@@ -75,27 +71,8 @@ p::after { content: " (end)" }
 <p id="second">Second <a href="#first">back</a>.</p>
 """
 
-MAKE_ODD_PDF = """
-import hashlib, sys
-from pipeline.weasy import style_memory
-if sys.argv[1] == "without":
-    style_memory.install = lambda: None
-from pipeline.weasy.typeset import import_weasyprint, offline_fetcher
-from pipeline.weasy import style_memory as patch
-weasyprint = import_weasyprint()
-if sys.argv[1] == "with":
-    assert patch.install() is None and patch.PATCH.applied
-pdf = weasyprint.HTML(string=sys.stdin.read(), url_fetcher=offline_fetcher(weasyprint)).write_pdf(
-    pdf_tags=True, pdf_identifier=False)
-print(hashlib.sha256(pdf).hexdigest())
-"""
-
-
 def test_stylesheets_beyond_ours_make_the_same_pdf_too():
     """Pseudo-elements of other stylesheets: markers styled, ::before and
     ::after with content and anchors, a footnote's call."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1764000000"}
-    digests = {way: subprocess.run([sys.executable, "-c", MAKE_ODD_PDF, way], input=ODD, env=env,
-                                   capture_output=True, text=True, check=True).stdout
-               for way in ("with", "without")}
-    assert digests["with"] and digests["with"] == digests["without"]
+    made = markup_pdfs_with_and_without("pipeline.weasy.style_memory", ODD)
+    assert made["with"] == made["without"]

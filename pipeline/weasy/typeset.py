@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 
 from pipeline import collector, lazy
 from pipeline.lazy import Deferred  # noqa: F401 - the placeholder's kind, for tests
+from pipeline.weasy import box_memory
 from pipeline.weasy import colour_fonts
 from pipeline.weasy import declarations
 from pipeline.weasy import hyphenation
@@ -51,6 +52,7 @@ def typeset(job: PrintJob) -> tuple[bytes, list[Problem], int]:
                pdf_artifacts.install(),  # furniture as artifacts; lists and notes tagged
                page_styles.install(),
                style_memory.install(),  # styles computed when asked for, declarations shared
+               box_memory.install(),  # a box's sides lost to breaks in 40 bytes, not 216
                line_breaks.install(),  # no word hyphenated alone on a line
                layout_memory.install(),
                pages_kept := layout_memory.PAGES.check(),
