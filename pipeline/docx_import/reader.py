@@ -22,14 +22,13 @@ from pipeline.docx_import.symbols import in_font, private, symbol_char
 from pipeline.docx_import.tree import (Block, Break, Bookmark, Cell, Change, Comment, Commented,
                                        CrossRef, Formula, Inline, Link, Media, NoteRef, Para, Picture,
                                        Read, RepeatedNoteRef, Row, Sequence, TableBlock, Task, Text)
-from pipeline.render.docx.roundtrip import LOOSE_AFTER_TWIPS
+from pipeline.render.docx.roundtrip import LOOSE_AFTER_TWIPS, hints_part
 
 M = "{%s}" % NS["m"]
 R_ID = "{%s}id" % NS["r"]
 R_EMBED = "{%s}embed" % NS["r"]
 R_LINK = "{%s}link" % NS["r"]
 MC = "{%s}" % NS["mc"]
-HINTS = "briefing.import"  # the document variable our DOCX keeps its hints in (render/docx/roundtrip.py)
 
 # Fonts that mean code in a run of a Word file made elsewhere.
 MONOSPACE = ("courier", "consolas", "menlo", "monaco", "lucida console", "source code", "noto sans mono",
@@ -1076,14 +1075,15 @@ def hints(package: Package) -> dict:
     root = package.optional_xml(package.related(package.main, "settings"))
     if root is None:
         return {}
+    parts = {}
     for var in root.iter(f"{W}docVar"):
-        if var.get(f"{W}name") == HINTS:
-            value = var.get(f"{W}val", "")
-            if len(value) > MAX_HINTS:
-                return {}
-            try:
-                found = json.loads(value)
-            except ValueError:
-                return {}
-            return found if isinstance(found, dict) else {}
-    return {}
+        if number := hints_part(var.get(f"{W}name")):
+            parts[number] = var.get(f"{W}val", "")
+    # In the order of their numbers (Word may sort variables by name), none missing.
+    if sorted(parts) != list(range(1, len(parts) + 1)) or sum(map(len, parts.values())) > MAX_HINTS:
+        return {}
+    try:
+        found = json.loads("".join(parts[number] for number in sorted(parts)))
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}

@@ -44,6 +44,10 @@ from pipeline.render.docx.inlines import cite_bookmark
 from pipeline.render.docx.memo import without_references, import_hints
 
 HINTS = "briefing.import"  # the document variable's name
+# Word keeps at most 65,280 characters in a document variable, and the OOXML
+# schema allows no more (a briefing of about 90 pages has more; 320 pages, 223,000):
+# longer hints go on in HINTS.2, HINTS.3 … (hints_part reads the number).
+VALUE_MOST = 65_280
 # The space after each paragraph of a loose list's items, in twips (Body
 # Text's): render/docx/blocks.py writes it, and the import reads a list as
 # loose by it where the hints are gone (LibreOffice keeps no document
@@ -547,8 +551,20 @@ def add_hints(package, data: dict) -> None:
             else:
                 settings.append(variables)
     for old in variables.findall(qn("w:docVar")):
-        if old.get(qn("w:name")) == HINTS:
+        if hints_part(old.get(qn("w:name"))):
             variables.remove(old)
-    variables.append(OxmlElement("w:docVar", {qn("w:name"): HINTS,
-                                              qn("w:val"): json.dumps(data, separators=(",", ":"),
-                                                                      ensure_ascii=True)}))
+    value = json.dumps(data, separators=(",", ":"), ensure_ascii=True)  # ASCII: a character a byte
+    for number, start in enumerate(range(0, len(value), VALUE_MOST), start=1):
+        variables.append(OxmlElement("w:docVar", {qn("w:name"): HINTS if number == 1 else f"{HINTS}.{number}",
+                                                  qn("w:val"): value[start:start + VALUE_MOST]}))
+
+
+def hints_part(name: str | None) -> int:
+    """Which part of the hints a document variable named `name` holds (1
+    for HINTS, n for HINTS.n); 0 for any other variable."""
+    if name == HINTS:
+        return 1
+    number = (name or "").removeprefix(f"{HINTS}.")
+    if number == name or not (number.isascii() and number.isdigit() and len(number) < 7):
+        return 0
+    return int(number) if int(number) > 1 else 0
