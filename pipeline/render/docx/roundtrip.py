@@ -4,8 +4,8 @@ Markdown it was made from (pipeline/docx_import/).
 Word has a place for most of a briefing: styles say a note or a quote,
 numbering says a list, fields say a cross-reference, bookmarks say ids, the
 document properties say the markings. What it has no place for is kept
-here, out of sight, in one document variable (`w:docVar`, which Word keeps
-as it saves and never shows):
+here, out of sight, in a document variable (`w:docVar`, which Word keeps
+as it saves and never shows; a long briefing's take several):
 
 - each block's *path*, the containers it stands in (a list and its item, a
   quote in a quote, a note, a fenced div, a definition), under a
