@@ -143,6 +143,9 @@ CASES = {
     "a caption of two lines": MULTILINE + "\nTable: Here's the caption. It, too, may span\nmultiple lines.\n",
     "pipe table, caption before": "Table: Pipes.\n\n| a | b |\n|--:|:--|\n| 1 | 2 |\n",
     "two tables, each its caption": ("Table: First.\n\n" + SIMPLE + "\n" + GRID + "\nTable: Second.\n"),
+    "pipe table, a header of empty cells (none)": "|   |   |\n|---|--:|\n| a | b |\n| c | d |\n",
+    "grid, a header of empty cells (none)": "+---+---+\n|   |   |\n+===+===+\n| a | b |\n+---+---+\n",
+    "pipe table, one empty header cell of two": "| a |   |\n|---|---|\n| 1 | 2 |\n",
 }
 
 

@@ -578,14 +578,10 @@ class Writer:
         if not widths and not simple:
             total = sum(table.widths) or 1
             widths = [w / total for w in table.widths[:columns]] if table.widths else [1 / columns] * columns
-        if not widths and head is None and columns < 2:
-            widths = [1.0]  # a simple table of one column would read as a heading underlined
         if widths:
             text = grid_table(head, rows, aligns, [float(w) for w in widths])
-        elif head is None:
-            text = simple_table(rows, aligns)
-        else:
-            text = pipe_table(head, rows, aligns)
+        else:  # no header: a header of empty cells, which pandoc (and read/markdown.py) reads as none
+            text = pipe_table(head or [[] for _ in range(columns)], rows, aligns)
         if unit.caption is not None:
             self.unit_hints = {}
             caption = self.inlines(caption_inlines(unit.caption)).replace("\n", " ")
@@ -927,44 +923,6 @@ def pipe_table(head: list[list[str]], rows: list[list[list[str]]], aligns: list[
 
     rule = {None: "---", "left": ":--", "right": "--:", "center": ":-:"}
     return "\n".join([line(head), "|" + "|".join(rule[a] for a in aligns) + "|", *(line(r) for r in rows)])
-
-
-def simple_table(rows: list[list[list[str]]], aligns: list[str | None]) -> str:
-    """pandoc's simple table without a header: dashes above and below; each
-    column's alignment said by where its first row stands under its dashes
-    (read/tables.py alignment): flush left, flush right, in the middle, or
-    filling them (the default)."""
-    columns = len(aligns)
-    texts = [[(row[c][0] if row[c] else "").replace("\n", " ") for c in range(columns)] for row in rows]
-    widths = []
-    for c in range(columns):
-        longest = max([1, *(len(t[c]) for t in texts)])
-        first = len(texts[0][c]) if texts else 0
-        match aligns[c]:
-            case "left":
-                widths.append(longest + 1)
-            case "right":
-                widths.append(longest + 1)
-            case "center":
-                widths.append(longest + 2)
-            case _:
-                widths.append(longest if first == longest else longest + 1)
-    dashes = "  ".join("-" * w for w in widths)
-    lines = [dashes]
-    for row in texts:
-        cells = []
-        for c in range(columns):
-            text, width = row[c], widths[c]
-            match aligns[c]:
-                case "right":
-                    cells.append(text.rjust(width))
-                case "center":
-                    cells.append((" " + text).ljust(width))
-                case _:
-                    cells.append(text.ljust(width))
-        lines.append("  ".join(cells).rstrip())
-    lines.append(dashes)
-    return "\n".join(lines)
 
 
 def align_text(text: str, width: int, align: str | None) -> str:

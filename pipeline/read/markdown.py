@@ -989,6 +989,8 @@ class Reader:
     def table(self, element: etree.Element, caption: etree.Element | None) -> m.Table:
         line = self.line(element)
         head = element.findall("thead/tr/th")
+        if not any(th.text and th.text.strip() or len(th) for th in head):
+            head = []  # a header of empty cells is none, as pandoc reads it (a pipe table needs one)
         rows = element.findall("tbody/tr")
         if len(rows) > MAX_TABLE_ROWS:
             self.report("limit.table-rows", line, f"a table of {len(rows):,} rows is past the limit of "

@@ -714,25 +714,30 @@ def make_definitions(element: etree.Element) -> None:
 
 
 def make_table(table: etree.Element) -> None:
-    """A table as Python-Markdown makes one: a head row of `th`, body rows
-    of `td`, every row as wide as the widest (cells spanning more than one
-    column or row are read as one cell)."""
-    rows = [row for row in table.iter("tr")]
+    """A table as Python-Markdown makes one: a head row of `th` (when the
+    first row is one, as pandoc reads it: in `thead`, or all `th`), body
+    rows of `td`, every row as wide as the widest (cells spanning more than
+    one column or row are read as one cell)."""
+    rows = [(row, [cell for cell in row if cell.tag in ("th", "td")]) for row in table.iter("tr")]
+    rows = [(row, cells) for row, cells in rows if cells]
     caption = table.find("caption")
-    cells = [[cell for cell in row if cell.tag in ("th", "td")] for row in rows]
-    cells = [row for row in cells if row]
+    in_thead = {row for thead in table.iter("thead") for row in thead.iter("tr")}
+    headed = bool(rows) and (rows[0][0] in in_thead or all(cell.tag == "th" for cell in rows[0][1]))
     for child in list(table):
         table.remove(child)
     table.text = None
-    if not cells:
+    if not rows:
         return
-    width = max(len(row) for row in cells)
-    head = etree.SubElement(etree.SubElement(table, "thead"), "tr")
+    width = max(len(cells) for _, cells in rows)
+    if headed:
+        etree.SubElement(etree.SubElement(table, "thead"), "tr")
     body = etree.SubElement(table, "tbody")
-    for number, row in enumerate(cells):
-        tr = head if number == 0 else etree.SubElement(body, "tr")
-        for cell in row + [etree.Element("td") for _ in range(width - len(row))]:
-            cell.tag = "th" if number == 0 else "td"
+    for number, (_, cells) in enumerate(rows):
+        in_head = headed and number == 0
+        tr = table.find("thead/tr") if in_head else etree.SubElement(body, "tr")
+        assert tr is not None
+        for cell in cells + [etree.Element("td") for _ in range(width - len(cells))]:
+            cell.tag = "th" if in_head else "td"
             cell.tail = None
             tr.append(cell)
     if caption is not None:
