@@ -1,5 +1,6 @@
 """An image's width and height as pandoc and Quarto authors set them
-(`{width=50%}`, `{width=3in}`, `{height=4cm}`, raw HTML's `width="40"`),
+(`{width=50%}`, `{width=3in}`, `{height=4cm}`, raw HTML's `width="40"` and
+`style="width: 30px"`),
 honoured in all three formats and measured there by independent readers:
 lxml on the HTML, poppler (pdftohtml) on the PDF, python-docx and
 LibreOffice on the DOCX. A value that is no length is an error at its line."""
@@ -15,6 +16,7 @@ import pytest
 from conftest import FIXTURES, built_fixture, run_cli
 from pipeline import model as m
 from pipeline.read.frontmatter import read_meta
+from pipeline.read.rawhtml import style_sizes
 from pipeline.read.markdown import parse
 from pipeline.read.sizes import SizeProblem, length
 from pipeline.read.source import read_source
@@ -38,6 +40,16 @@ def test_lengths_read_as_pandoc_reads_them(value, expected):
 def test_what_is_no_length_is_refused(value):
     with pytest.raises(SizeProblem):
         length(value, "width")
+
+
+@pytest.mark.parametrize("style, sizes", [
+    ("width: 100px;height: 100px;min-width:100px;min-height:100px;", {"width": "100px", "height": "100px"}),
+    ("min-width: 5px; max-height: 3in", {}),
+    ("width: auto; height: calc(1em + 2px)", {}),  # no plain length: left out, no error
+    ("border: 1px solid; WIDTH:2cm", {"width": "2cm"}),
+])
+def test_an_img_keeps_the_plain_width_and_height_of_its_style(style, sizes):
+    assert style_sizes(style) == sizes
 
 
 def test_bad_sizes_are_errors_at_their_lines(tmp_path: Path):
@@ -71,20 +83,20 @@ def test_html_sets_the_sizes(built):
     page = lxml.html.fromstring((built / "image-sizes.html").read_bytes())
     styles = [img.get("style") for img in page.iter("img")]
     assert styles == ["width: 50%; height: auto", "width: 3in; height: auto", "height: 4cm; width: auto",
-                      None, "height: 2em; width: auto", "width: 40px; height: auto"]
+                      None, "height: 2em; width: auto", "width: 40px; height: auto", "width: 30px; height: auto"]
 
 
 def expected_points() -> list[tuple[float, float]]:
-    """The four figures' and two badges' sizes, in points."""
+    """The four figures' and three badges' sizes, in points."""
     ratio = MAP[1] / MAP[0]
     return [(TEXT_WIDTH / 2, TEXT_WIDTH / 2 * ratio), (216, 216 * ratio), (40 * MM / ratio, 40 * MM),
-            (TEXT_WIDTH, TEXT_WIDTH * ratio), (22 * 92 / 20, 22), (30, 30 * 20 / 92)]
+            (TEXT_WIDTH, TEXT_WIDTH * ratio), (22 * 92 / 20, 22), (30, 30 * 20 / 92), (22.5, 22.5 * 20 / 92)]
 
 
 @pytest.mark.slow
 def test_pdf_draws_the_sizes(built):
     drawn = [(w, h) for _, _, _, w, h in pdf_images(built / "image-sizes.pdf")]
-    assert len(drawn) == 6
+    assert len(drawn) == 7
     for (w, h), (want_w, want_h) in zip(drawn, expected_points()):
         assert w == pytest.approx(want_w, abs=1.5) and h == pytest.approx(want_h, abs=1.5)
 
@@ -95,11 +107,11 @@ def test_docx_sets_the_sizes(built, tmp_path):
 
     shapes = docx.Document(str(built / "image-sizes.docx")).inline_shapes
     sizes = [(shape.width.pt, shape.height.pt) for shape in shapes]
-    assert len(sizes) == 6
+    assert len(sizes) == 7
     for (w, h), (want_w, want_h) in zip(sizes, expected_points()):
         assert w == pytest.approx(want_w, abs=0.5) and h == pytest.approx(want_h, abs=0.5)
     # LibreOffice lays the pictures out at those sizes.
     drawn = [(w, h) for _, _, _, w, h in pdf_images(soffice_to_pdf(built / "image-sizes.docx", tmp_path))]
-    assert len(drawn) == 6
+    assert len(drawn) == 7
     for (w, h), (want_w, want_h) in zip(drawn, expected_points()):
         assert w == pytest.approx(want_w, abs=1.5) and h == pytest.approx(want_h, abs=1.5)

@@ -42,6 +42,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
 from pipeline.read.inlines import SPAN_TAG
+from pipeline.read.sizes import SizeProblem, length
 
 ANCHOR_TAG = "briefing-anchor"  # an `id` or `<a name>`: a place links lead to
 TEXT_TAG = "briefing-text"  # a tag not on the list, as text
@@ -401,9 +402,10 @@ class RawHtml(Treeprocessor):
             case "img":
                 made.set("src", attrs.get("src", "").strip())
                 made.set("alt", attrs.get("alt", ""))
+                styled = style_sizes(attrs.get("style") or "")
                 for side in ("width", "height"):  # read/sizes.py reads them
-                    if attrs.get(side) is not None:
-                        made.set(side, attrs[side])
+                    if (value := attrs.get(side, styled.get(side))) is not None:
+                        made.set(side, value)
             case "abbr":
                 made.set("title", attrs.get("title", ""))
             case "ol" if (attrs.get("start") or "").isdigit():
@@ -703,6 +705,25 @@ def make_list(element: etree.Element) -> None:
         if tail and tail.strip():
             append_text(items[-1], tail)
     element.extend(items)
+
+
+# A width or height declared in a style attribute (`style="width: 100px"`),
+# not a min-width or max-width.
+STYLE_SIZE = re.compile(r"(?:^|;)\s*(width|height)\s*:\s*([^;]*?)\s*(?=;|$)", re.IGNORECASE)
+
+
+def style_sizes(style: str) -> dict[str, str]:
+    """The width and height an `<img>`'s style gives as plain lengths: the
+    one part of a style a picture keeps (a browser would size it so; the
+    rest of the style, and any other value, is left out as before)."""
+    found = {}
+    for side, value in STYLE_SIZE.findall(style):
+        try:
+            length(value, side)
+        except SizeProblem:
+            continue
+        found[side.lower()] = value
+    return found
 
 
 def make_definitions(element: etree.Element) -> None:
