@@ -307,6 +307,13 @@ class Table(TableProcessor):
         delimiters, newline2, rows = rest.partition("\n")
         return super().test(parent, head + newline + unmarked(delimiters) + newline2 + rows)
 
+    def _split_row(self, row: str) -> list[str]:
+        # Each row's outer pipes are its own, as GitHub and pandoc read them
+        # (Python-Markdown goes by the header's): `A | B` over `--- | --- |`.
+        if row.startswith("|"):
+            row = row[1:]
+        return self._split(self.RE_END_BORDER.sub("", row))
+
 
 class Admonition(AdmonitionProcessor):
     RE = re.compile(extended(AdmonitionProcessor.RE.pattern, r" *(?:\n|$)", rf" *{MAYBE_MARK} *(?:\n|$)"))
