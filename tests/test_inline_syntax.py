@@ -222,3 +222,21 @@ def test_link_targets_are_escaped_as_pandoc_escapes_them(tmp_path):
     ours = [i.target for i in walk.inlines(load(source)) if isinstance(i, m.Link)]
     assert ours == theirs and ours[0] == "a%20b.md"
 
+
+
+def test_reference_labels_holding_code_spans_link_as_in_pandoc(tmp_path):
+    """`[text][`label`]`, `[`label`]` and an image's `![alt][`label`]` find
+    the definition `[`label`]: target`, in pandoc's reading and ours."""
+    text = ("See [LaTeX beamer][`beamer`], [`beamer`], [`Beamer`][] and [twice][``a`b``] and "
+            "![logo][`logo`].\n\n[`beamer`]: https://ctan.org/pkg/beamer\n[``a`b``]: https://example.org/ab\n"
+            "[`logo`]: images/badge.png\n")
+    theirs = [link["c"][2][0] for link in pandoc_blocks(pandoc_ast(text), "Link")]
+    source = tmp_path / "labels.md"
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "badge.png").write_bytes((FIXTURES / "images" / "badge.png").read_bytes())
+    source.write_text(f"---\ntitle: Labels\nclassification: UNCLASSIFIED\n---\n\n{text}", encoding="utf-8")
+    doc = load(source)
+    ours = [i.target for i in walk.inlines(doc) if isinstance(i, m.Link)]
+    assert ours == theirs == ["https://ctan.org/pkg/beamer"] * 3 + ["https://example.org/ab"]
+    assert [i.path for i in walk.inlines(doc) if isinstance(i, m.Image)] == [str(tmp_path / "images" / "badge.png")]
+    assert "[" not in m.plain_text(tuple(walk.inlines(doc)))

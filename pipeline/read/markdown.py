@@ -25,7 +25,9 @@ from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension, DefListProcessor
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.tables import TableExtension, TableProcessor
-from markdown.inlinepatterns import LINE_BREAK_RE, SubstituteTagInlineProcessor
+from markdown.inlinepatterns import (LINE_BREAK_RE, ImageReferenceInlineProcessor, ReferenceInlineProcessor,
+                                     ShortImageReferenceInlineProcessor, ShortReferenceInlineProcessor,
+                                     SubstituteTagInlineProcessor)
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
@@ -469,6 +471,52 @@ class Abbreviation(AbbrBlockprocessor):
         return True
 
 
+class LabelsWithCode:
+    """A reference's label as written where it holds a code span
+    (`[LaTeX beamer][`beamer`]`, `[`beamer`]`): the code was stashed before
+    references are looked up, so its placeholder is put back as the code's
+    source, which the definition's label holds, as pandoc and CommonMark
+    match them."""
+
+    md: markdown.Markdown
+
+    def evalId(self, data: str, index: int, text: str) -> tuple[str | None, int, bool]:
+        label, end, handled = super().evalId(data, index, text)  # type: ignore[misc]
+        if label and markdown.util.STX in label:
+            label = markdown.util.INLINE_PLACEHOLDER_RE.sub(self.code_source, label)
+        return label, end, handled
+
+    def code_source(self, found: re.Match[str]) -> str:
+        node = self.md.treeprocessors["inline"].stashed_nodes.get(found[1])
+        if not isinstance(node, etree.Element) or node.tag != "code" or node.text is None:
+            return found[0]
+        code = html.unescape(node.text)
+        fence = "`" * (max(map(len, re.findall("`+", code)), default=0) + 1)
+        return f"{fence}{code}{fence}".lower()
+
+
+class LinkReference(LabelsWithCode, ReferenceInlineProcessor):
+    pass
+
+
+class ShortLinkReference(LabelsWithCode, ShortReferenceInlineProcessor):
+    pass
+
+
+class ImageReference(LabelsWithCode, ImageReferenceInlineProcessor):
+    pass
+
+
+class ShortImageReference(LabelsWithCode, ShortImageReferenceInlineProcessor):
+    pass
+
+
+# Python-Markdown's reference patterns, by name and priority, each replaced
+# by the same with LabelsWithCode.
+LABELLED = (("reference", LinkReference, 170), ("image_reference", ImageReference, 140),
+            ("short_reference", ShortLinkReference, 130), ("short_image_ref", ShortImageReference, 125))
+
+
 class Definitions(Treeprocessor):
     """Markers out of reference links' and abbreviations' definitions, before
     they are looked up or copied to where they are used; the markers of notes
@@ -543,6 +591,8 @@ class Briefing(Extension):
         if LINE_BREAK_RE != r"  \n":
             raise RuntimeError(f"Python-Markdown {markdown.__version__} changed its hard break: {LINE_BREAK_RE!r}")
         md.inlinePatterns.register(LineBreak(rf"  (?P<mark>{MARK})?\n", "br"), "linebreak", 100)
+        for name, kind, priority in LABELLED:
+            md.inlinePatterns.register(kind(md.inlinePatterns[name].pattern, md), name, priority)
         md.treeprocessors.register(Definitions(md), "briefing_definitions", 30)
         md.treeprocessors.register(Tails(md), "briefing_tails", 9)  # before attr_list
         md.treeprocessors.register(Capture(md), "briefing_capture", -100)
