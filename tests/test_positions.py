@@ -152,6 +152,15 @@ def test_table_rows_and_cells(tmp_path):
     assert doc.blocks[1].line == 7
 
 
+def test_a_row_wider_than_its_table_keeps_its_line(tmp_path):
+    # The cell past the table's width is dropped, as GitHub drops it; its
+    # line's end went with it, and the row's link took the next row's line.
+    found = problems(tmp_path, FRONT + "| a | b |\n|---|---|\n| x | [z](#nowhere) | extra |\n"
+                                       "| x | [w](#elsewhere) |\n")
+    assert lines_of(found, "link to '#nowhere'") == [7]
+    assert lines_of(found, "link to '#elsewhere'") == [8]
+
+
 def test_admonitions_with_and_without_titles(tmp_path):
     doc = parsed(tmp_path, '!!! note\n    Body.\n\n!!! warning ""\n\n    Body.\n\n!!! tip "Same"\n    Body.\n')
     assert [(block.line, [inner.line for inner in block.blocks]) for block in doc.blocks] == [

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import markdown
@@ -315,6 +316,15 @@ class Table(TableProcessor):
         if row.startswith("|"):
             row = row[1:]
         return self._split(self.RE_END_BORDER.sub("", row))
+
+    def _build_row(self, row: str, parent: etree.Element, align: Sequence[str | None]) -> None:
+        # Cells past the table's width are dropped (as GitHub drops them),
+        # but not their line's marker: the row's elements would take the
+        # next row's line.
+        cells = self._split_row(row)
+        if len(cells) > len(align):
+            row = "|".join(cells[:len(align)]) + "".join(MARKS.findall("".join(cells[len(align):])))
+        super()._build_row(row, parent, align)
 
 
 class Admonition(AdmonitionProcessor):
