@@ -19,7 +19,7 @@ from pipeline import model as m
 from pipeline.model import walk
 from pipeline.problems import BriefingError, Reporter
 from pipeline.run.build import load
-from readers import pdf_text
+from readers import docx_via_pandoc, pandoc_blocks, pdf_text
 from rendering import html_of
 
 RAW = FIXTURES / "raw-html.md"
@@ -161,3 +161,25 @@ def test_raw_html_in_all_three_formats(tmp_path):
                                  extra_args=["--wrap=none"])
     for words in ("Known limitations", "Only YAML files are read.", "NATO", "4,200"):
         assert words in text, words
+
+
+LISTS_IN_CELLS = ("| Check | Risk |\n|---|---|\n| Checks: <ul><li>Binary-Artifacts</li><li>Branch "
+                  "<b>Protection</b></li></ul> and more | High |\n| <ol><li>Fuzzing</li></ol> | Medium |\n")
+
+
+def test_a_list_in_a_table_cell_is_a_list_there_as_pandoc_reads_it(write, tmp_path):
+    """GitHub READMEs put `<ul><li>` in a pipe table's cell: its items stay
+    items (with the cell's other words as paragraphs round them) in every
+    format, as in pandoc's reading, not one run of words."""
+    theirs = lxml.html.fromstring(f"<div>{pypandoc.convert_text(LISTS_IN_CELLS, 'html', format='gfm')}</div>")
+    source = write(LISTS_IN_CELLS)
+    assert run_cli("build", source, "--out", tmp_path).returncode == 0
+    ours = lxml.html.fromstring((tmp_path / "brief.html").read_bytes())
+    def items(tree):
+        return [" ".join(li.text_content().split()) for li in tree.xpath("//td//li")]
+    assert items(ours) == items(theirs) == ["Binary-Artifacts", "Branch Protection", "Fuzzing"]
+    assert [p.text for p in ours.xpath("//td/p")] == ["Checks:", "and more"]
+    pdf = pdf_text(tmp_path / "brief.pdf")
+    assert "• Binary-Artifacts" in pdf and "• Branch Protection" in pdf and "1. Fuzzing" in pdf
+    table = pandoc_blocks(docx_via_pandoc(tmp_path / "brief.docx"), "Table")[0]
+    assert [len(pandoc_blocks({"blocks": table}, kind)) for kind in ("BulletList", "OrderedList")] == [1, 1]

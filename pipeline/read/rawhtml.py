@@ -458,6 +458,10 @@ class RawHtml(Treeprocessor):
             case tag if flow:
                 paragraphs(element)
                 unfold_sections(element)
+            case "td" | "th" if any(child.tag in ("ul", "ol") for child in element):
+                # A list in a cell, as GitHub READMEs have them: the cell
+                # holds blocks, as a grid table's may (pandoc reads it so).
+                paragraphs(element)
             case tag if tag in PHRASING and tag != "p":
                 inline_only(element)
         if element.tag != "img":
