@@ -431,13 +431,13 @@ def test_markers_change_nothing_python_markdown_builds(body):
     # when `_` is about (`_a*b**` then `*c*`, or `*` closed by `_`), and
     # its unmatched run of backticks, which restarts its search a count of
     # characters further on; a quotation mark ending a line (but for closing
-    # brackets) after anything but a letter or digit, which smart quotes may
+    # brackets or a backslash) after anything but a letter or digit, which smart quotes may
     # read as opening without the marker before it, as closing with it; a
     # backslash before the spaces ending a line (an escaped space, to
     # pymdownx's sub- and superscripts); and an HTML tag ending a line that a
     # quote or heading line follows, where the text after them may keep a
     # space at its start.
-    assume(not re.search(r"(?m):    +$|\]\([^)]*$|\*\*+[^*\s]+\*(?!\*)|(?:^|[^A-Za-z0-9])[\"'][ #|)\"'}>]*$"
+    assume(not re.search(r"(?m):    +$|\]\([^)]*$|\*\*+[^*\s]+\*(?!\*)|(?:^|[^A-Za-z0-9])[\"'][ #|)\"'}>\\]*$"
                          r"|\\[ ]+$|<[^>\n]*>\n[ ]*[>#]", body))
     assume(not ("*" in body and "_" in body))
     assume("``" not in re.sub(r"(?m)^[ >]*(```|~~~)\S*[ ]*$", "", body))
