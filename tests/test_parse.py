@@ -266,6 +266,21 @@ def test_definition_lists(write):
     assert deflist.items[0].definitions[0][0].inlines[1] == m.Emph(children=(m.Text(text="Greenland"),))
 
 
+def test_a_tilde_opens_a_definition_as_in_pandoc(write):
+    import json
+
+    import pypandoc
+
+    text = ("Term\n~ Definition.\n\nOther\n  ~ First.\n  ~ Second.\n\n"
+            "`ibooks`\n  ~ Metadata:\n\n    - `version`\n    - `binding`\n")
+    (theirs,) = [b for b in json.loads(pypandoc.convert_text(text, "json", format="markdown"))["blocks"]
+                 if b["t"] == "DefinitionList"]
+    (deflist,) = parsed(write, text).blocks
+    assert [m.plain_text(item.term) for item in deflist.items] == ["Term", "Other", "ibooks"]
+    assert [len(item.definitions) for item in deflist.items] == [len(item[1]) for item in theirs["c"]] == [1, 2, 1]
+    assert isinstance(deflist.items[2].definitions[0][-1], m.ListBlock)
+
+
 def test_abbreviations_inline_and_listed(write):
     doc = parsed(write, "The GIUK gap and the GIUK line.\n\n*[GIUK]: Greenland-Iceland-United Kingdom\n"
                         "*[SLOC]: Sea line of communication\n")

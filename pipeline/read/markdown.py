@@ -374,8 +374,19 @@ class Quote(BlockQuoteProcessor):
 
 
 class DefinitionList(DefListProcessor):
+    """Python-Markdown's definitions, opened by a tilde too, as pandoc's are
+    (`Term` then `~ Definition`)."""
+
+    RE = re.compile(DefListProcessor.RE.pattern.replace(":", "[:~]", 1))
+    NO_INDENT_RE = re.compile(DefListProcessor.NO_INDENT_RE.pattern.replace(":", ":~", 1))
+
     def test(self, parent: etree.Element, block: str) -> bool:
-        return ":" in block and super().test(parent, block)
+        return (":" in block or "~" in block) and super().test(parent, block)
+
+
+if (DefListProcessor.RE.pattern, DefListProcessor.NO_INDENT_RE.pattern) != (
+        r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)", r"^[ ]{0,3}[^ :]"):
+    raise RuntimeError(f"Python-Markdown {markdown.__version__} changed its definition patterns")
 
 
 class EmptyFirstLine(BlockProcessor):
