@@ -20,6 +20,7 @@ from pipeline import model as m
 from pipeline.model import walk
 from pipeline.read.frontmatter import read_meta
 from pipeline.read.markdown import parse
+from pipeline.problems import Reporter
 from pipeline.read.source import read_source
 from pipeline.run.build import load
 from readers import docx_via_pandoc, pandoc_blocks, pdf_text
@@ -240,3 +241,28 @@ def test_reference_labels_holding_code_spans_link_as_in_pandoc(tmp_path):
     assert ours == theirs == ["https://ctan.org/pkg/beamer"] * 3 + ["https://example.org/ab"]
     assert [i.path for i in walk.inlines(doc) if isinstance(i, m.Image)] == [str(tmp_path / "images" / "badge.png")]
     assert "[" not in m.plain_text(tuple(walk.inlines(doc)))
+
+
+def test_implicit_heading_references_link_as_in_pandoc(tmp_path):
+    """pandoc's implicit heading references: a heading's text is a label,
+    full, collapsed or short, as written or as its words; a label over two
+    lines; an explicit definition wins; the first of two like headings.
+    A label is matched as written (`[x][Extension: native_divs]` finds no
+    heading written with backticks, in pandoc either)."""
+    text = ("# General options\n\nSee [General options], [the options][General options], "
+            "[General options][] and [native divs][Extension:\n`native_divs`], [divs][Extension: native_divs],\n"
+            "[Given] and [Twice].\n\n## Extension: `native_divs` {#divs-ext}\n\nText.\n\n## Given\n\n"
+            "## Twice\n\nOne.\n\n## Twice\n\nTwo.\n\n[Given]: https://example.org/given\n")
+    theirs = [link["c"][2][0] for link in pandoc_blocks(pandoc_ast(text), "Link")]
+    source = tmp_path / "implicit.md"
+    source.write_text(f"---\ntitle: Implicit\nclassification: UNCLASSIFIED\n---\n\n{text}", encoding="utf-8")
+    ours = [i.target for i in walk.inlines(load(source)) if isinstance(i, m.Link)]
+    assert ours == theirs == ["#general-options"] * 3 + ["#divs-ext", "https://example.org/given", "#twice"]
+
+
+def test_an_implicit_reference_to_a_heading_that_starts_no_section_is_its_words(write):
+    reporter = Reporter("x")
+    doc = load(write("> ## Quoted heading\n\nSee [Quoted heading] and [the quote][Quoted heading].\n"), reporter)
+    assert not [i for i in walk.inlines(doc) if isinstance(i, m.Link)] and not reporter.problems
+    assert "See Quoted heading and the quote." in [m.plain_text(b.inlines) for b in walk.blocks(doc)
+                                                   if isinstance(b, m.Paragraph)]

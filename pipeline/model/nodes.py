@@ -59,6 +59,13 @@ class Link:
         return self.target.startswith("#")
 
 
+# A link's target as the reader writes it for pandoc's implicit heading
+# references (`[General options]` for a heading of that text), with the
+# heading's line after it: the references pass points it at the heading's
+# id, which is known only once ids are assigned.
+HEADING_AT_LINE = "#briefing:heading-at-line:"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LineBreak:
     """A hard line break."""

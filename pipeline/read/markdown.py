@@ -497,7 +497,8 @@ class LabelsWithCode:
     (`[LaTeX beamer][`beamer`]`, `[`beamer`]`): the code was stashed before
     references are looked up, so its placeholder is put back as the code's
     source, which the definition's label holds, as pandoc and CommonMark
-    match them."""
+    match them. And a label over two lines is looked up without the line
+    marker in it."""
 
     md: markdown.Markdown
 
@@ -505,7 +506,8 @@ class LabelsWithCode:
         label, end, handled = super().evalId(data, index, text)  # type: ignore[misc]
         if label and markdown.util.STX in label:
             label = markdown.util.INLINE_PLACEHOLDER_RE.sub(self.code_source, label)
-        return label, end, handled
+        # A label over two lines holds the first line's marker, which no definition's key does.
+        return label and unmarked(label), end, handled
 
     def code_source(self, found: re.Match[str]) -> str:
         node = self.md.treeprocessors["inline"].stashed_nodes.get(found[1])
@@ -564,6 +566,25 @@ class Definitions(Treeprocessor):
                 extension.abbrs.update(abbreviations)
 
 
+class HeadingReferences(Treeprocessor):
+    """pandoc's implicit heading references: a heading's text is a reference
+    label (`[General options]`, `[the options][General options]`) unless a
+    definition has it, the first heading of a text winning, as in pandoc.
+    The target names the heading's line (m.HEADING_AT_LINE); the references
+    pass points it at the heading's id."""
+
+    def run(self, root: etree.Element) -> None:
+        for heading in root.iter():
+            if heading.tag not in HEADING_TAGS or not heading.text or not (mark := MARKS.search(heading.text)):
+                continue
+            label = ATTRIBUTES_AT_END.sub("", unmarked(heading.text)).strip().lower()
+            if label:  # as written, code's backticks and all, as pandoc compares it
+                self.md.references.setdefault(label, (f"{m.HEADING_AT_LINE}{marked_line(mark[0])}", None))
+
+
+ATTRIBUTES_AT_END = re.compile(r"\s*\{[^{}]*\}\s*$")  # `{#id .class}`, which is no part of the text
+
+
 class Tails(Treeprocessor):
     """A marker after a line's last element (`## Title {#id} *draft*`) would
     be that element's whole tail, where Python-Markdown's attribute lists
@@ -615,6 +636,7 @@ class Briefing(Extension):
         for name, kind, priority in LABELLED:
             md.inlinePatterns.register(kind(md.inlinePatterns[name].pattern, md), name, priority)
         md.treeprocessors.register(Definitions(md), "briefing_definitions", 30)
+        md.treeprocessors.register(HeadingReferences(md), "briefing_heading_references", 29)  # before inline
         md.treeprocessors.register(Tails(md), "briefing_tails", 9)  # before attr_list
         md.treeprocessors.register(Capture(md), "briefing_capture", -100)
 

@@ -29,8 +29,17 @@ def resolve(doc: m.Document, reporter: Reporter) -> m.Document:
     cells = {block.label for block in walk.blocks(doc) if isinstance(block, m.CodeBlock) and block.label}
     authors_ids = [name for name in known if not reserved(name)]
 
+    heading_ids: dict[int | None, str] = {}  # line -> id, for implicit heading references
+    for section in walk.sections(doc):
+        heading_ids.setdefault(section.line, section.id)
+
     def inline(node: m.Inline) -> m.Inline | tuple[m.Inline, ...]:
         match node:
+            case m.Link(target=target) if target.startswith(m.HEADING_AT_LINE):
+                # A heading that starts no section (in a list, a quote): its words.
+                line = int(target.removeprefix(m.HEADING_AT_LINE))
+                return dataclasses.replace(node, target=f"#{heading_ids[line]}") if line in heading_ids \
+                    else node.children
             case m.Link(target=target, line=line) if node.internal:
                 ident = unquote(target[1:])
                 if ident in ids:
