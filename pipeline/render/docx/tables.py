@@ -16,6 +16,7 @@ from pipeline.model import Block, Table
 from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.inlines import numbered_caption
 from pipeline.render import measure
+from pipeline.render.tables import long_head
 from pipeline.render.docx.package import style_font
 from pipeline.render.docx.state import Env, State
 
@@ -49,7 +50,8 @@ def table_xml(table: Table, env: Env, state: State, cell_xml: CellXml) -> list:
         grid.append(OxmlElement("w:gridCol", {qn("w:w"): str(width)}))
     tbl.append(grid)
     if table.head:
-        tbl.append(table_row(table.head, table.aligns, widths, state, cell_xml, header=True, keep=True))
+        tbl.append(table_row(table.head, table.aligns, widths, state, cell_xml, header=True, keep=True,
+                             whole=not long_head(table)))
     # Never one row alone: the first kept with the second (not alone under
     # the header at a page's foot), the last with the one before it (not
     # alone under the repeated header); Word keeps a row whose paragraphs
@@ -90,12 +92,13 @@ def cell_text(cell: tuple[Block, ...]) -> str:
 
 
 def table_row(cells: tuple[tuple[Block, ...], ...], aligns: tuple[str | None, ...],
-              widths: list[int], state: State, cell_xml: CellXml, header: bool, keep: bool = False):
+              widths: list[int], state: State, cell_xml: CellXml, header: bool, keep: bool = False,
+              whole: bool = True):
+    """`header`: repeats at the top of each page the table runs onto (as
+    Word does it when the row fits a page); `whole`: never split."""
     tr = OxmlElement("w:tr")
-    if header:  # repeats at the top of each page the table runs onto
-        tr.append(parse_xml(f'<w:trPr {nsdecls("w")}><w:tblHeader/><w:cantSplit/></w:trPr>'))
-    else:
-        tr.append(parse_xml(f'<w:trPr {nsdecls("w")}><w:cantSplit/></w:trPr>'))
+    properties = ("<w:tblHeader/>" if header else "") + ("<w:cantSplit/>" if whole else "")
+    tr.append(parse_xml(f'<w:trPr {nsdecls("w")}>{properties}</w:trPr>'))
     for cell, align, width in zip(cells, aligns, widths):
         tc = OxmlElement("w:tc")
         tc.append(parse_xml(f'<w:tcPr {nsdecls("w")}><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'))
