@@ -925,14 +925,6 @@ def pipe_table(head: list[list[str]], rows: list[list[list[str]]], aligns: list[
     return "\n".join([line(head), "|" + "|".join(rule[a] for a in aligns) + "|", *(line(r) for r in rows)])
 
 
-def align_text(text: str, width: int, align: str | None) -> str:
-    if align == "right":
-        return text.rjust(width)
-    if align == "center":
-        return text.center(width)
-    return text.ljust(width)
-
-
 def grid_lengths(widths: list[float], needed: list[int]) -> list[int]:
     """Column lengths (with their `+`) whose shares of a 72-character line
     (or of the table, when wider) are `widths`, as read/tables.py reads them."""
