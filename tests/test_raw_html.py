@@ -183,3 +183,35 @@ def test_a_list_in_a_table_cell_is_a_list_there_as_pandoc_reads_it(write, tmp_pa
     assert "• Binary-Artifacts" in pdf and "• Branch Protection" in pdf and "1. Fuzzing" in pdf
     table = pandoc_blocks(docx_via_pandoc(tmp_path / "brief.docx"), "Table")[0]
     assert [len(pandoc_blocks({"blocks": table}, kind)) for kind in ("BulletList", "OrderedList")] == [1, 1]
+
+
+def test_nested_transparent_tags_keep_their_content(write):
+    """`<div>` in `<div>` (MkDocs widgets, USWDS accordions), `<div>` in a
+    `<section>`: each keeps only its content, at any depth."""
+    doc = load(write("<div>\n  <div>\n    <div>x</div>\n  </div>\n</div>\n\n"
+                     "<section><div><center>y <b>z</b></center></div></section>\n"))
+    assert [m.plain_text(b.inlines) for b in walk.blocks(doc) if isinstance(b, m.Paragraph)] == ["x", "y z"]
+    assert any(isinstance(i, m.Strong) for i in walk.inlines(doc))
+
+
+def test_list_items_outside_a_list_keep_their_words(write):
+    """`<li>` after a line of text (pages written for a browser): a list of
+    its own when it stands as a block, its words on their own line amid a
+    line's text; never an error."""
+    doc = load(write("Some text\n<li>first</li>\n<li>second</li>\n\nA line <li>third</li> more.\n"))
+    lists = [b for b in walk.blocks(doc) if isinstance(b, m.ListBlock)]
+    assert [[m.block_text(item.blocks[0]) for item in block.items] for block in lists] == [["first", "second"]]
+    last = [b for b in walk.blocks(doc) if isinstance(b, m.Paragraph)][-1]
+    assert " ".join(m.plain_text(last.inlines).split()) == "A line third more." and any(
+        isinstance(i, m.LineBreak) for i in last.inlines)
+
+
+def test_a_fenced_block_in_a_list_in_raw_html_with_markdown_is_code(write, tmp_path):
+    """USWDS's pages: `<div markdown="1">`, a numbered item, a fenced block
+    indented under it. Its text was the stash's placeholder (an internal
+    error in the DOCX)."""
+    source = write('<div markdown="1">\n1. Search for references.\n\n    ```\n    .pipe(sass())\n    ```\n</div>\n')
+    (code,) = [b for b in walk.blocks(load(source)) if isinstance(b, m.CodeBlock)]
+    assert code.text == ".pipe(sass())"
+    assert run_cli("build", source, "--out", tmp_path).returncode == 0
+    assert ".pipe(sass())" in pdf_text(tmp_path / "brief.pdf")

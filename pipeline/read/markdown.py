@@ -1035,6 +1035,11 @@ class Reader:
             line = int(pre.get("data-line", "0"))
             text = code.text if code is not None else ""
             lang = code.get("data-lang") if code is not None else None
+        elif isinstance(stashed := self.stashed(code.text if code is not None else None), etree.Element):
+            # A fenced block indented past a list item's text, in raw HTML's
+            # `markdown="1"` content: Python-Markdown read its stash's
+            # placeholder as an indented block's text.
+            return self.code_block(stashed)
         else:  # an indented block: Python-Markdown has HTML-escaped its text
             line = self.line(pre)
             text = html.unescape(code.text or "") if code is not None else ""
@@ -1416,6 +1421,8 @@ class Reader:
                 return (m.FootnoteRef(number=number, first=first, line=line),)
             case "img":
                 return self.image(element, line)
+            case "li":  # a list item amid a line's text (`text <li>item</li>`): its words on a line of their own
+                return (m.LineBreak(), *self.inlines(element, refs))
             case tag:
                 self.report("markdown.unsupported", line, f"unsupported inline element <{tag}>")
                 return ()

@@ -521,12 +521,13 @@ def unwrap_transparent(element: etree.Element) -> None:
         element.remove(child)
         for offset, grandchild in enumerate(inner):
             element.insert(index + offset, grandchild)
-        index += len(inner)
+        end = index + len(inner)
         if tail:
-            if index:
-                element[index - 1].tail = (element[index - 1].tail or "") + tail
+            if end:
+                element[end - 1].tail = (element[end - 1].tail or "") + tail
             else:
                 element.text = (element.text or "") + tail
+        # `index` stays: what came out may be transparent too (`<div><div>`).
 
 
 # What a flow container holds apart from paragraphs: a stray item or row
@@ -585,6 +586,25 @@ def paragraphs(element: etree.Element) -> None:
                 element.append(end)
         elif not (not isinstance(end, str) and end.tag == "br" and not run):
             run.append(end)
+    wrap_items(element)
+
+
+def wrap_items(element: etree.Element) -> None:
+    """List items standing outside a list (`<li>` after a line of text, as
+    pages written for a browser have them): a list of their own, as a
+    browser shows them with their bullets."""
+    index = 0
+    while index < len(element):
+        if element[index].tag != "li":
+            index += 1
+            continue
+        items = etree.Element("ul")
+        while index < len(element) and element[index].tag == "li":
+            item = element[index]
+            element.remove(item)
+            items.append(item)
+        element.insert(index, items)
+        index += 1
 
 
 def unfold_sections(element: etree.Element) -> None:
