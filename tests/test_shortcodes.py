@@ -45,3 +45,14 @@ def test_print_and_word_start_a_new_page_and_the_screen_shows_nothing(built, tmp
     page = lxml.html.fromstring((built / "page-break.html").read_bytes())
     assert len(page.xpath("//div[@class='page-break']")) == 1
     assert "{{" not in page.find(".//main").text_content() and "{{" not in pdf_text(pdf)
+
+
+def test_a_shortcode_left_out_is_named_as_written(tmp_path: Path):
+    """Its quotes as typed, not the smart quotes' placeholders of the tree."""
+    source = tmp_path / "brief.md"
+    source.write_text('---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n{{< figure src="a.png" >}}\n',
+                      encoding="utf-8")
+    reporter = Reporter(str(source))
+    load(source, reporter)
+    (problem,) = reporter.problems
+    assert problem.message.startswith('shortcode {{< figure src="a.png" >}} left out')

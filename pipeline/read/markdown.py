@@ -940,8 +940,11 @@ class Reader:
         if name == "pagebreak":
             out.append(m.PageBreak(line=line))
         else:
-            self.warn("markdown.shortcode", line, f"shortcode {excerpt((element.text or '').strip(), 60)} left "
-                      "out: briefing runs none but {{< pagebreak >}}")
+            # As written on its line: the tree's text has smart quotes' placeholders in it.
+            written = self.source.lines[line - 1] if line and line <= len(self.source.lines) else ""
+            shown = written.strip() if SHORTCODE.fullmatch(written.strip()) else unmarked(element.text or "").strip()
+            self.warn("markdown.shortcode", line, f"shortcode {excerpt(shown, 60)} left out: briefing runs none "
+                      "but {{< pagebreak >}}")
 
     def raw_block(self, element: etree.Element, depth: int) -> tuple[m.Block, ...] | None:
         """pandoc's raw block (```` ```{=html} ````), None for anything else.
