@@ -321,9 +321,10 @@ class Table(TableProcessor):
         # Cells past the table's width are dropped (as GitHub drops them),
         # but not their line's marker: the row's elements would take the
         # next row's line.
-        cells = self._split_row(row)
-        if len(cells) > len(align):
-            row = "|".join(cells[:len(align)]) + "".join(MARKS.findall("".join(cells[len(align):])))
+        if row.count("|") > len(align) + 1:  # more pipes than a row of the table's width has: split it to see
+            cells = self._split_row(row)
+            if len(cells) > len(align):
+                row = "|".join(cells[:len(align)]) + "".join(MARKS.findall("".join(cells[len(align):])))
         super()._build_row(row, parent, align)
 
 
