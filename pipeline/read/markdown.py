@@ -104,9 +104,9 @@ def unmarked(text: str) -> str:
 
 
 # The syntax that opens a line, where a marker never goes: quotes, indents,
-# list markers (pandoc's too: read/lists.py), a definition's colon, a note's
+# list markers (pandoc's too: read/lists.py), a definition's colon or tilde, a note's
 # label and a heading's hashes, each with the spaces Python-Markdown drops after it.
-PREFIX = re.compile(rf"(?:[ >]|(?:{LIST_MARKER})[ ]+|:[ ]+|\[\^[^\]]*\]:[ ]*)*(?P<heading>#{{1,6}}[ ]*)?")
+PREFIX = re.compile(rf"(?:[ >]|(?:{LIST_MARKER})[ ]+|[:~][ ]+|\[\^[^\]]*\]:[ ]*)*(?P<heading>#{{1,6}}[ ]*)?")
 # What Python-Markdown reads at a line's end: a heading's closing `#`, a
 # table's last `|`, a title's closing quote, `)`, `{#id}`, `<url>`.
 CLOSERS = frozenset("#|)\"'}>")
@@ -308,7 +308,9 @@ class Table(TableProcessor):
     def test(self, parent: etree.Element, block: str) -> bool:
         head, newline, rest = block.partition("\n")
         delimiters, newline2, rows = rest.partition("\n")
-        return super().test(parent, head + newline + unmarked(delimiters) + newline2 + rows)
+        # Each delimiter cell holds a dash, as GitHub and pandoc have it (`text|text` over `|` is text).
+        return super().test(parent, head + newline + unmarked(delimiters) + newline2 + rows) \
+            and all("-" in cell for cell in self.separator)
 
     def _split_row(self, row: str) -> list[str]:
         # Each row's outer pipes are its own, as GitHub and pandoc read them
