@@ -20,10 +20,11 @@ CODE := $(shell find pipeline -name "*.py")
 # Debian packages: WeasyPrint's libraries, cairo for CairoSVG (a DOCX's PNG
 # in place of an SVG figure) and the fonts the templates name (Noto CJK for
 # Chinese, Japanese and Korean text); the test tools read outputs
-# independently of our code.
+# independently of our code (LibreOffice's Math draws a DOCX's equations: only
+# recommended by its Writer, which --no-install-recommends leaves out).
 APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fontconfig \
 	fonts-noto-core fonts-noto-mono fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core
-APT_TEST := poppler-utils qpdf libreoffice-writer-nogui chromium nodejs
+APT_TEST := poppler-utils qpdf libreoffice-writer-nogui libreoffice-math-nogui chromium nodejs
 
 .PHONY: all setup test bench clean distclean
 
