@@ -22,7 +22,6 @@ from markdown.blockprocessors import (BlockProcessor, BlockQuoteProcessor, HRPro
                                      ReferenceProcessor, SetextHeaderProcessor)
 from markdown.extensions.abbr import AbbrBlockprocessor, AbbrExtension
 from markdown.extensions.admonition import AdmonitionExtension, AdmonitionProcessor
-from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension, DefListProcessor
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.tables import TableExtension, TableProcessor
@@ -37,6 +36,7 @@ from pipeline import compiled
 from pipeline import model as m
 from pipeline.problems import BriefingError, Problem, excerpt
 from pipeline.read import citations
+from pipeline.read.attributes import Attributes
 from pipeline.read import critic
 from pipeline.read import inline_skips
 from pipeline.read import inlines as syntax
@@ -653,7 +653,7 @@ def markdown_tree(body: str, first_line: int, lang: str = "en", cites: bool = Fa
     inline_skips.install()
     with compiled.recording():
         md = markdown.Markdown(extensions=[
-            AttrListExtension(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(),
+            Attributes(), AdmonitionExtension(), Lists(), TableExtension(), PandocTables(), Divs(),
             Tabs(), Footnotes(), DefListExtension(), AbbrExtension(), syntax.InlineSyntax(lang), CriticMarkup(),
             *([citations.Citations()] if cites else []), Briefing(first_line)])
     # We read the tree, never the HTML Python-Markdown would write from it.

@@ -1,0 +1,54 @@
+"""Attribute lists (`{#id .class key=value}`) where pandoc reads them: at
+the end of a heading's line, and right after an inline element (an image's
+`{width=50%}`, a span's `{.smallcaps}`).
+
+Python-Markdown's attr_list also takes a `{…}` that ends a paragraph, a
+list item, a definition's term or a table cell, and drops it. pandoc has
+no attributes there: the braces are text, and often the words that matter
+(`{YOUR_API_KEY}`, a template's `{% image "x.png" %}` in a handbook page).
+kramdown's own `{: …}` lines are read before this (inlines.KramdownLines).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListTreeprocessor, isheader
+
+
+class HeadingAttributes(AttrListTreeprocessor):
+    def run(self, doc: etree.Element) -> None:
+        for element in doc.iter():
+            if not self.md.is_block_level(element.tag):
+                self.after_inline(element)
+            elif isheader(element):
+                self.heading(element)
+
+    def heading(self, element: etree.Element) -> None:
+        """`## Title {#id}`: the list ends its last child's tail, else its
+        text (as Python-Markdown looks for it)."""
+        last = element[-1] if len(element) and element[-1].tail else None
+        text = last.tail if last is not None else element.text
+        if not text or not (found := self.HEADER_RE.search(text)):
+            return
+        if self.assign_attrs(element, found.group(1), strict=True):
+            return  # not all attributes: the text stays as written
+        kept = text[:found.start()].rstrip("#").rstrip()
+        if last is not None:
+            last.tail = kept
+        else:
+            element.text = kept
+
+    def after_inline(self, element: etree.Element) -> None:
+        """`![a](b.png){width=50%}`: the list starts the element's tail."""
+        if element.tail and (found := self.INLINE_RE.match(element.tail)):
+            remainder = self.assign_attrs(element, found.group(1))
+            element.tail = element.tail[found.end():] + remainder
+
+
+class Attributes(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(HeadingAttributes(md), "attr_list", 8)
+        md.registerExtension(self)

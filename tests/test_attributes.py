@@ -1,0 +1,78 @@
+"""read/attributes.py: attribute lists where pandoc reads them (a heading's
+line, after an inline element), and text everywhere else, as pandoc shows it."""
+
+from __future__ import annotations
+
+import pypandoc
+
+from pipeline import model as m
+from pipeline.read.frontmatter import read_meta
+from pipeline.read.markdown import parse
+from pipeline.read.source import read_source
+
+def parsed(write, body: str) -> m.Document:
+    source = read_source(write(body))  # the fixture gives the front matter
+    meta, body_line = read_meta(source)
+    return parse(source, meta, body_line)
+
+
+def words(doc: m.Document) -> str:
+    """The document's visible words, in reading order."""
+    found: list[str] = []
+
+    def walk(value) -> None:
+        if isinstance(value, m.Text):
+            found.append(value.text)
+        elif isinstance(value, tuple):
+            for item in value:
+                walk(item)
+        elif hasattr(value, "__dataclass_fields__"):
+            for name in value.__dataclass_fields__:
+                walk(getattr(value, name))
+    walk(doc.blocks)
+    walk(doc.sections)
+    return " ".join(" ".join(found).split())
+
+
+def pandoc_words(body: str) -> str:
+    return " ".join(pypandoc.convert_text(body, "plain", format="markdown",
+                                          extra_args=["--wrap=none"]).split())
+
+
+def test_a_last_line_in_braces_is_text_as_pandoc_shows_it(write):
+    """18F's travel guide lost its `{% image … %}` lines, and a how-to its
+    `{YOUR_API_KEY}`: the last line of a paragraph or an item."""
+    body = ("Replace the value with your own\n{YOUR_API_KEY}\n\n"
+            "4. Type your destination and click search.\n"
+            '   {% image "_img/travel/2.png" "choosing destination city" %}\n')
+    doc = parsed(write, body)
+    assert words(doc) == ('Replace the value with your own {YOUR_API_KEY} Type your destination and '
+                          'click search. {% image \u201c_img/travel/2.png\u201d \u201cchoosing destination '
+                          'city\u201d %}')
+    assert "{YOUR_API_KEY}" in pandoc_words(body) and "{% image" in pandoc_words(body)
+
+
+def test_braces_in_cells_terms_and_definitions_are_text(write):
+    body = ("| a {.x} | b |\n|---|---|\n| cell {#y} | 2 |\n\n"
+            "Term {.z}\n: Definition\n{% raw %}\n")
+    doc = parsed(write, body)
+    for kept in ("a {.x}", "cell {#y}", "Term {.z}", "Definition {% raw %}"):
+        assert kept in words(doc)
+        assert kept in pandoc_words(body)
+
+
+def test_a_heading_and_an_inline_element_still_take_their_attributes(write):
+    doc = parsed(write, "## Findings {#found .lead}\n\nSee [the plan]{.smallcaps} now.\n\n"
+                        "## Plan ##\n\nText {.k}\n")
+    findings, plan = doc.sections
+    assert findings.id == "found" and m.plain_text(findings.title) == "Findings"
+    assert m.plain_text(plan.title) == "Plan"
+    paragraph = findings.blocks[0]
+    assert any(isinstance(i, m.Span) and "smallcaps" in i.classes for i in paragraph.inlines)
+    assert words(doc).endswith("Text {.k}")
+
+
+def test_an_unfinished_list_in_a_heading_stays_text(write):
+    """`{a}b}` does not read as attributes whole: pandoc keeps the heading's text."""
+    doc = parsed(write, "## Costs {a}b}\n\nText.\n")
+    assert m.plain_text(doc.sections[0].title) == "Costs {a}b}"
