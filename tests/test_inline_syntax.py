@@ -105,6 +105,16 @@ def test_smart_punctuation_as_pandoc_writes_it_and_never_in_code():
     assert code.text == '"straight" -- quotes...'
 
 
+def test_a_quote_after_an_equals_sign_opens_as_in_pandoc(write):
+    """GOV.UK's decision record set `type="module"` with two closing quotes."""
+    text = "## Using type=\"module\"\n\nSet lang=\"en\" or width='wide', or x=\"1\".\n"
+    doc = parsed(write(text))
+    ours = [m.plain_text(doc.sections[0].title), m.block_text(doc.sections[0].blocks[0])]
+    assert ours == ["Using type=“module”", "Set lang=“en” or width=‘wide’, or x=“1”."]
+    theirs = pypandoc.convert_text(text, "plain", format="markdown", extra_args=["--wrap=none"])
+    assert all(line in theirs for line in ours)
+
+
 def test_french_quotation_marks_with_narrow_no_break_spaces():
     doc = parsed(FIXTURES / "french.md")
     assert "«\u202fLa coopération continue\u202f» – et l’état-major l’a confirmé…" in all_text(doc)

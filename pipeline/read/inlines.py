@@ -286,7 +286,20 @@ class InlineSyntax(Extension):
                 DeleteSubExtension(smart_delete=True),
                 InsertSupExtension(insert=False),
                 EmojiExtension(emoji_index=emoji_index, emoji_generator=emoji_character, alt="unicode"),
-                SmartyExtension(smart_angled_quotes=False, substitutions=quotes)]
+                Smarty(smart_angled_quotes=False, substitutions=quotes)]
+
+
+class Smarty(SmartyExtension):
+    """Python-Markdown's smart quotes, and pandoc's opening quote after an
+    equals sign: `type="module"` is type=“module”, where smarty closed
+    both quotes (its closing pattern takes any quote after a letter or a
+    sign but a few)."""
+
+    def educateQuotes(self, md: markdown.Markdown) -> None:
+        super().educateQuotes(md)
+        opening = ((r"(?<==)'(?=\w)", (self.substitutions["left-single-quote"],)),
+                   (r'(?<==)"(?=\w)', (self.substitutions["left-double-quote"],)))
+        self._addPatterns(md, opening, "opening-after-equals", 32)
 
 
 # Elements -> model ----------------------------------------------------------------
