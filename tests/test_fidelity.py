@@ -463,6 +463,24 @@ def test_no_word_is_hyphenated_alone_on_a_line(tmp_path_factory):
         assert any(line.endswith("\u2010") for line in lines), name  # hyphenation is on
 
 
+def test_no_short_word_stands_alone_on_a_line(tmp_path_factory):
+    """The same when the first word cannot be hyphenated: USWDS's migration
+    guide set 'your' alone on a line, the rest of its text (which fitted
+    but for its final space, before `CSS`) on the next."""
+    from readers import pdf_lines
+    folder = tmp_path_factory.mktemp("alone")
+    source = folder / "alone.md"
+    source.write_text("---\ntitle: X\nclassification: UNCLASSIFIED\n---\n\n"
+                      "the components and code that they need on their project. Depending on your project, "
+                      "this could mean a significant reduction to both the amount of CSS you ship.\n",
+                      encoding="utf-8")
+    pdf = build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf")
+    body = [text for page, _, _, _, text in pdf_lines(pdf) if page == 1 and text not in ("UNCLASSIFIED", "X")]
+    assert body[:3] == ["the components and code that they need on their project. Depending on",
+                        "your project, this could mean a significant reduction to both the amount of",
+                        "CSS you ship."], body
+
+
 def test_a_tables_short_words_stay_whole_and_its_long_ones_wrap(tmp_path_factory):
     """A cell could break anywhere, so a column beside one with a very long
     word was squeezed below its own words ('GIUK' stood as 'GIU' over 'K');

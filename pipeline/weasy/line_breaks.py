@@ -8,6 +8,9 @@ trailing space never makes a line), and WeasyPrint 70's `split_first_line`
 then takes it for text with no break in it and hyphenates its first word:
 "paramet-" stood alone on a line, the rest of the paragraph on the next
 (tests/corpus/usgs-dataretrieval-readme.md; more often near identifiers).
+Where the word cannot be hyphenated (`hyphens: manual`, a short word) it
+stands alone whole: "your" on a line of its own, before `CSS` in a
+paragraph of USWDS's migration guide.
 
 `install` wraps the function the inline layout calls: when the text less
 its collapsible final spaces fits the width, the text is taken whole, as
@@ -51,8 +54,8 @@ def install() -> Skipped | None:
         trimmed = text.rstrip(" ")
         if (resume_index is None or max_width is None or trimmed == text or " " not in trimmed
                 or style["white_space"] not in COLLAPSING
-                or length >= len(trimmed[:trimmed.index(" ")].encode())):
-            return result  # not broken inside its first word: the case below never is
+                or length > len(trimmed[:trimmed.index(" ")].encode())):
+            return result  # broken after a later word: the case below never is
         # Does all of it fit but the space at its end?
         whole = split(text, style, context, None, justification_spacing, is_line_start, minimum)
         alone = split(trimmed, style, context, None, justification_spacing, is_line_start, minimum)
