@@ -206,6 +206,16 @@ def test_links_to_github_anchors_point_at_the_heading(write):
     assert [link.target for link in links] == ["#additional-notes-questions"] * 2
 
 
+def test_links_with_githubs_user_content_prefix_point_at_the_id(write):
+    """W3C's WCAG README linked `#user-content-success-criteria-format`, as
+    GitHub shows every id of a page; an id that has the prefix itself keeps it."""
+    doc = finished(write, "# Additional Notes & Questions\n\n[a](#user-content-additional-notes--questions) "
+                          "[b](#user-content-additional-notes-questions) [c](#user-content-kept)\n\n"
+                          "# Kept {#user-content-kept}\n")
+    links = [i for i in doc.sections[0].blocks[0].inlines if isinstance(i, m.Link)]
+    assert [link.target for link in links] == ["#additional-notes-questions"] * 2 + ["#user-content-kept"]
+
+
 def test_an_alias_never_takes_an_id_something_declares(write):
     doc = finished(write, "# 1. Intro\n\n# Other {#1-intro}\n\n[x](#1-intro)\n")
     assert doc.sections[0].aliases == () and doc.sections[1].id == "1-intro"

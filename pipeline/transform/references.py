@@ -3,8 +3,9 @@
 A Ref (`@sec-id`, `@tbl-id`, `@fig-id`, `@eq-id`) learns what it points
 at: its kind, number and title; one that points at nothing is an error at
 its line (one naming a code cell's label says the cell is never run). An
-internal link (`#id`) to a GitHub alias of a heading's id is pointed at the
-id itself; one that no element declares is a warning, and its words stay
+internal link (`#id`) to a GitHub alias of a heading's id, or to an id
+with the `user-content-` GitHub gives every id of a page it shows, is
+pointed at the id itself; one that no element declares is a warning, and its words stay
 as text: pandoc keeps such a link, but a reader would follow it nowhere."""
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pipeline.transform.ids import aliases, known_ids, reserved
 from pipeline.transform.paragraphs import cites
 
 Target = tuple[str, str | None, tuple[m.Inline, ...], str]  # kind, number, title, group's id
+
+GITHUB_PREFIX = "user-content-"  # before every id of a page GitHub shows: `#user-content-scope` works there
 
 
 def resolve(doc: m.Document, reporter: Reporter) -> m.Document:
@@ -42,6 +45,8 @@ def resolve(doc: m.Document, reporter: Reporter) -> m.Document:
                     else node.children
             case m.Link(target=target, line=line) if node.internal:
                 ident = unquote(target[1:])
+                if ident.startswith(GITHUB_PREFIX) and ident not in ids and ident not in alias_of:
+                    ident = ident.removeprefix(GITHUB_PREFIX)
                 if ident in ids:
                     return node if ident == target[1:] else dataclasses.replace(node, target=f"#{ident}")
                 if ident in alias_of:
