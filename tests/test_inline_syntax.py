@@ -23,7 +23,7 @@ from pipeline.read.markdown import parse
 from pipeline.problems import Reporter
 from pipeline.read.source import read_source
 from pipeline.run.build import load
-from readers import docx_via_pandoc, pandoc_blocks, pdf_text
+from readers import docx_via_pandoc, pandoc_blocks, pandoc_text, pdf_text
 
 INLINES = FIXTURES / "inlines.md"
 
@@ -113,6 +113,44 @@ def test_a_quote_after_an_equals_sign_opens_as_in_pandoc(write):
     assert ours == ["Using type=“module”", "Set lang=“en” or width=‘wide’, or x=“1”."]
     theirs = pypandoc.convert_text(text, "plain", format="markdown", extra_args=["--wrap=none"])
     assert all(line in theirs for line in ours)
+
+
+def test_emphasis_closes_before_a_bracket_that_ends_a_line(write):
+    """`(*e.g.*)` at a line's end showed its stars: the line's marker stood
+    between the closing star and the bracket, where a star after a full
+    stop may not close. As pandoc reads it, at a line's end and within."""
+    text = "text (*e.g.*)\nthen (**Note:**)\nand \"*quoted.*\"\nand *a(*)\nin (*e.g.*) a line.\n"
+    doc = parsed(write(text))
+    ours = [m.plain_text(i.children) for i in walk.inlines(doc) if isinstance(i, (m.Emph, m.Strong))]
+    theirs = [pandoc_text(e["c"]) for e in pandoc_blocks(pandoc_ast(text), ("Emph", "Strong"))]
+    assert ours == theirs == ["e.g.", "Note:", "quoted.", "a(", "e.g."]
+    assert "*" not in all_text(doc)
+
+
+BARE = ("Code `https://x.org/a` and [the site](https://b.org) and <https://c.org>.\n"
+        "(see https://d.org/a_(b)) and *https://e.org* and **www.f.gov**.\n"
+        "A line ending https://g.org/path\ncontinues, then ftp://h.org/file and x@y.org. and foo@bar.\n\n"
+        "| a | https://i.org/q?x=1&y=2 |\n|---|---|\n| www.j.gov, | k@l.gov |\n\n"
+        "Trailing https://m.org/a.b?, and 'https://n.org' and \"www.o.gov\" done.\n")
+
+
+def test_bare_addresses_are_links_where_github_makes_them(write):
+    """The Kubernetes enhancement proposal on API priority lost 11 links,
+    W3C's WCAG README and 18F's travel guide theirs: a bare `https://…`,
+    `www.…` or e-mail address is a link in GFM. The same targets as pandoc's
+    gfm reader, in the same order; the text around them kept."""
+    doc = parsed(write(BARE))
+    ours = [i.target for i in walk.inlines(doc) if isinstance(i, m.Link)]
+    theirs = [link["c"][2][0] for link in pandoc_blocks(pandoc_ast(BARE, "gfm"), "Link")]
+    assert ours == theirs == [
+        "https://b.org", "https://c.org", "https://d.org/a_(b)", "https://e.org", "http://www.f.gov",
+        "https://g.org/path", "ftp://h.org/file", "mailto:x@y.org", "https://i.org/q?x=1&y=2",
+        "http://www.j.gov", "mailto:k@l.gov", "https://m.org/a.b", "https://n.org", "http://www.o.gov"]
+    assert "Trailing https://m.org/a.b?, and ‘https://n.org’" in all_text(doc)
+    # Never a link inside a link (pandoc's AST nests one; its HTML shows none).
+    [link] = [i for i in walk.inlines(parsed(write("[https://a.org](https://b.org)\n")))
+              if isinstance(i, m.Link)]
+    assert link.target == "https://b.org" and m.plain_text(link.children) == "https://a.org"
 
 
 def test_french_quotation_marks_with_narrow_no_break_spaces():

@@ -13,7 +13,9 @@ nodes the elements they make become.
 - curly quotes, dashes (`--`, `---`) and ellipses by the briefing's `lang`
   (Python-Markdown's smarty), never inside code;
 - kramdown's attribute lines (`{: .class}` alone on a line) and
-  `{::comment}` blocks, dropped.
+  `{::comment}` blocks, dropped;
+- a bare `https://…`, `www.…` or e-mail address: a link, as GitHub makes
+  it (pymdownx's magiclink, which follows GFM's rules for where it ends).
 
 Each pattern makes an element whose tag the reader knows (see `node`);
 the TeX of a formula is kept in an attribute, where no later pattern, and
@@ -33,6 +35,7 @@ from markdown.extensions.smarty import SmartyExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import INLINE_PLACEHOLDER_RE, AtomicString
+from pymdownx import magiclink
 from pymdownx.betterem import BetterEmExtension
 from pymdownx.caret import InsertSupExtension
 from pymdownx.delimiterprocessor import Delimiter, DelimiterProcessor
@@ -198,6 +201,9 @@ COMMENT_START = re.compile(r"^\{::comment\}")
 COMMENT_END = re.compile(r"\{:/comment\}|\{:/\}")
 
 
+ADDRESS_STOP = re.compile("[\ue000-\uf8ff\x02]")  # a line marker, a stashed element's start
+
+
 def unmarked(line: str) -> str:
     return re.sub("[\ue000-\uf8ff]", "", line)
 
@@ -236,6 +242,15 @@ def with_id(heading: str, ident: str) -> str:
     return f"{body[:cut].rstrip().rstrip('#').rstrip()} {{#{ident}{body[cut:]}}}"
 
 
+class BareLink(magiclink.MagiclinkPattern):
+    """magiclink's bare address, which ends at a line's end: at the line
+    marker there (and before a stashed element), not past it."""
+
+    def handleMatch(self, m: re.Match, data: str):
+        stop = ADDRESS_STOP.search(data, m.end(0))
+        return super().handleMatch(m, data[:stop.start()] if stop else data)
+
+
 class PandocDelimiters(DelimiterProcessor):
     """pymdownx's delimiter processor (emphasis, ~ and ^), with pandoc's
     nesting for a run of three of one character: `***x***` is strong round
@@ -271,6 +286,12 @@ class InlineSyntax(Extension):
         md.inlinePatterns.register(InlineNote(r"(?<!\\)\^\[", md), "briefing_inline_note", 185)
         md.inlinePatterns.register(BracketedSpan(r"(?<![\\!\]])\[(?!\^)", md), "briefing_span", 172)
         md.inlinePatterns.register(BackslashBreak(r"\\\n", md), "briefing_backslash_break", 179)
+        # Where magiclink has them: after links and code, before emphasis
+        # (`www.x.org/a_b_c` is one address).
+        bare = BareLink(magiclink.RE_LINK, md)
+        bare.config = {"hide_protocol": False, "repo_url_shortener": False}
+        md.inlinePatterns.register(bare, "briefing_bare_link", 85)
+        md.inlinePatterns.register(magiclink.MagiclinkMailPattern(magiclink.RE_MAIL, md), "briefing_bare_mail", 84.9)
         # Ours first, so that the extensions below add their delimiters to it.
         md.inlinePatterns.register(PandocDelimiters(Delimiter("*", "strong,em"), md), "delimiter", 60)
         for extension in self.extensions():

@@ -151,8 +151,12 @@ def mark_line(line: str, number: int) -> str:
         # A backslash would escape the marker, not the line's end; one that
         # is all the line's content (pandoc's hard break) takes it before it.
         end -= 1
-    # A space or the line's end after an unescaped `*` or `_`:
-    if end and body[end - 1] in DELIMITERS and body[end:end + 1] in ("", " ") and not escaped(body, end - 1):
+    # A space or the line's end after an unescaped `*` or `_`, or a closing
+    # bracket or quote the marker now stands before (`(*e.g.*)`, whose `*`
+    # after a full stop closes only before a space or a sign):
+    after = body[end:end + 1]
+    closing = after in ("", " ") or (after in closers and end > 1 and not body[end - 2].isspace())
+    if end and body[end - 1] in DELIMITERS and closing and not escaped(body, end - 1):
         if end == len(body) and line.endswith("  ") and not prefix["heading"]:
             # A hard break, which Python-Markdown reads before emphasis:
             # it keeps the marker (see LineBreak).
