@@ -194,6 +194,31 @@ def test_nested_transparent_tags_keep_their_content(write):
     assert any(isinstance(i, m.Strong) for i in walk.inlines(doc))
 
 
+def test_a_button_in_a_heading_and_a_figures_caption_are_their_words(write, tmp_path):
+    """USWDS's migration guide: accordion headings hold a `<button>`, shown
+    as raw markup in every format and its contents list, its id made of the
+    tag; a `<figcaption>` was markup too. Their words now, as pandoc (gfm)
+    reads them, with no space from the indented source at either end (Word
+    showed ' Title ')."""
+    text = ('See [the steps](#if-youre-using-uswds-gulp).\n\n<h4 class="usa-accordion__heading">\n'
+            '  <button type="button" class="usa-accordion__button" aria-controls="m-a6">\n'
+            "    If you're using USWDS Gulp\n  </button>\n</h4>\n\n"
+            "<figure>\n<figcaption>Figure caption words</figcaption>\n</figure>\n\n"
+            '<p align="center">\n  Centred <b>words</b>\n</p>\n')
+    doc, reporter = loaded(write(text))
+    assert not reporter.warnings
+    [section] = doc.sections
+    assert (m.plain_text(section.title), section.id) == ("If you're using USWDS Gulp", "if-youre-using-uswds-gulp")
+    assert [m.plain_text(b.inlines) for b in section.blocks] == ["Figure caption words", "Centred words"]
+    theirs = " ".join(lxml.html.fromstring(pypandoc.convert_text(text, "html", format="gfm")).text_content().split())
+    assert "If you're using USWDS Gulp" in theirs and "Figure caption words" in theirs
+    source = write(text)
+    assert run_cli("build", source, "--out", tmp_path, "--to", "docx").returncode == 0
+    import docx
+    paragraphs = [(p.style.name, p.text) for p in docx.Document(tmp_path / "brief.docx").paragraphs]
+    assert ("Heading 1", "If you're using USWDS Gulp") in paragraphs and ("Body Text", "Centred words") in paragraphs
+
+
 def test_list_items_outside_a_list_keep_their_words(write):
     """`<li>` after a line of text (pages written for a browser): a list of
     its own when it stands as a block, its words on their own line amid a

@@ -933,7 +933,7 @@ class Reader:
             elif element.tag in HEADING_TAGS:
                 line = self.line(element)
                 out.append(Heading(level=int(element.tag[1]), id=element.get("id", ""),
-                                   title=self.inlines(element), line=line,
+                                   title=trimmed(self.inlines(element)), line=line,
                                    classes=tuple(element.get("class", "").split())))
             else:
                 out.append(self.block(element, depth))
@@ -1036,7 +1036,7 @@ class Reader:
             tex = element[0].get("tex", "").strip()
             self.check_math(tex, True, line)
             return m.Equation(tex=tex, id=element[0].get("id", ""), line=line)
-        return m.Paragraph(inlines=self.inlines(element), line=self.line(element))
+        return m.Paragraph(inlines=trimmed(self.inlines(element)), line=self.line(element))
 
     def code_block(self, pre: etree.Element) -> m.CodeBlock:
         code = pre.find("code")
@@ -1560,6 +1560,35 @@ def merged(inlines: list[m.Inline]) -> list[m.Inline]:
                 continue
         out.append(item)
     return out
+
+
+SPACES = " \t\n\r"
+
+
+def trimmed(inlines: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
+    """A paragraph's or heading's inlines without the spaces that raw HTML
+    leaves at its start and end (a `<button>` indented on its own line inside
+    an `<h2>`), which Word would show: pandoc drops them too. A no-break
+    space stays: an author wrote it."""
+    return edge(edge(inlines, first=True), first=False)
+
+
+def edge(inlines: tuple[m.Inline, ...], first: bool) -> tuple[m.Inline, ...]:
+    """`inlines` with the spaces at its start (or end) taken off, inside the
+    span, emphasis or link that stands there too."""
+    if not inlines:
+        return inlines
+    index = 0 if first else -1
+    item, rest = inlines[index], inlines[1:] if first else inlines[:-1]
+    match item:
+        case m.Text(text=text):
+            kept = text.lstrip(SPACES) if first else text.rstrip(SPACES)
+            if not kept:
+                return edge(rest, first)
+            item = m.Text(text=kept)
+        case m.Span() | m.Emph() | m.Strong() | m.Link():
+            item = replace(item, children=edge(item.children, first))
+    return (item, *rest) if first else (*rest, item)
 
 
 # Section tree ----------------------------------------------------------------

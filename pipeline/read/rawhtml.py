@@ -55,11 +55,14 @@ INLINE = {"b": "strong", "strong": "strong", "i": "em", "em": "em", "code": "cod
           "sup": "sup", "sub": "sub", "del": "del", "s": "del", "strike": "del", "ins": "ins",
           "u": "u", "mark": "mark", "kbd": "kbd", "abbr": "abbr", "a": "a", "img": "img",
           "span": SPAN_TAG, "cite": "em", "var": "em", "dfn": "em", "small": SPAN_TAG, "q": SPAN_TAG,
-          "tt": "code", "samp": "code"}
+          "tt": "code", "samp": "code",
+          # A control's or a date's words are what a reader of the page sees.
+          "button": SPAN_TAG, "label": SPAN_TAG, "time": SPAN_TAG, "data": SPAN_TAG, "bdi": SPAN_TAG}
 BLOCK = {"p": "p", "details": "details", "summary": "summary", "blockquote": "blockquote",
          "ul": "ul", "ol": "ol", "li": "li", "dl": "dl", "dt": "dt", "dd": "dd", "pre": "pre",
          "hr": "hr", "table": "table", "thead": "thead", "tbody": "tbody", "tfoot": "tbody",
          "tr": "tr", "th": "th", "td": "td", "caption": "caption",
+         "figcaption": "p", "address": "p",  # their words, as a paragraph
          **{f"h{n}": f"h{n}" for n in range(1, 7)}}
 TRANSPARENT = frozenset(("div", "center", "picture", "figure", "section", "article", "main",
                          "header", "footer", "aside", "nav", "font", "big", "colgroup"))
