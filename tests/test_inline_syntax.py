@@ -199,6 +199,17 @@ def test_kramdown_attribute_lines_are_never_shown_and_give_ids():
     assert "{:" not in all_text(doc)
 
 
+def test_a_kramdown_attribute_line_in_a_list_item_goes_and_in_code_stays(write):
+    """USWDS's migration guide indents `{: .site-note }` into a numbered
+    step: kramdown never shows it. Four spaces in at the margin it is a
+    line of an indented code block, shown as written."""
+    doc = parsed(write("1. Item text.\n\n    {: .site-note }\n    **Note:** inside.\n\n"
+                       "Code:\n\n    {: .kept }\n    code line\n"))
+    listing, _, code = doc.blocks
+    assert [m.block_text(b) for b in listing.items[0].blocks] == ["Item text.", "Note: inside."]
+    assert isinstance(code, m.CodeBlock) and code.text == "{: .kept }\ncode line"
+
+
 def test_a_backslash_at_a_line_end_breaks_it_but_not_at_a_paragraphs_end(write):
     doc = parsed(write("One\\\ntwo.\n\nLast\\\n"))
     assert doc.blocks[0].inlines == (m.Text(text="One"), m.LineBreak(), m.Text(text="two."))

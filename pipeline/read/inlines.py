@@ -194,7 +194,7 @@ def emoji_character(index, shortname, alias, uc, alt, title, category, options, 
 # An attribute list alone on a line (`{: .class}`, `{:#id}`), not an
 # extension such as `{::comment}`. Line markers may stand in it.
 MARKS = "[\ue000-\uf8ff\t]*"
-IAL_LINE = re.compile(rf"^[ ]{{0,3}}\{{:(?!:)(?P<body>[^{{}}\n]*)\}}{MARKS}[ ]*{MARKS}$")
+IAL_LINE = re.compile(rf"^(?P<indent>[ ]*)\{{:(?!:)(?P<body>[^{{}}\n]*)\}}{MARKS}[ ]*{MARKS}$")
 IAL_ID = re.compile(r"(?:^|\s)#([A-Za-z][\w:.-]*)")
 ATX_HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)")
 COMMENT_START = re.compile(r"^\{::comment\}")
@@ -224,13 +224,25 @@ class KramdownLines(Preprocessor):
             if COMMENT_START.match(plain):
                 in_comment = not COMMENT_END.search(plain)
                 continue
-            if found := IAL_LINE.match(plain):
+            if (found := IAL_LINE.match(plain)) and not in_code(out, found["indent"]):
                 ident = IAL_ID.search(found["body"])
                 if ident and out and ATX_HEADING.match(unmarked(out[-1])):
                     out[-1] = with_id(out[-1], ident[1])
                 continue
             out.append(line)
         return out
+
+
+def in_code(before: list[str], indent: str) -> bool:
+    """Whether a line `indent` in, after the lines `before`, is a line of
+    an indented code block (a `{: …}` line there is text); one four spaces
+    into a list item is the item's (USWDS's pages)."""
+    if len(indent) < 4:
+        return False
+    from pipeline.read.markdown import in_indented_code  # the block structure's rule (it imports us)
+
+    text = "".join(f"{line}\n" for line in before)
+    return in_indented_code(text, len(text), indent)
 
 
 def with_id(heading: str, ident: str) -> str:
