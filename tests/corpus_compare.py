@@ -83,6 +83,10 @@ SOURCES: dict[str, Source] = {s.name: s for s in (
     Source("mkdocs-admonitions.md", "markdown", ("mkdocs",)),
     Source("jekyll-kramdown.md", "gfm+attributes", ("kramdown",)),
     Source("github-raw-html.md", "gfm"),
+    # Headings with quotation marks: GitHub shows them straight, we curl them, as pandoc's `smart` does.
+    Source("18f-travel-guide-faq.md", "gfm+smart", ("kramdown",)),
+    Source("uswds-migration-v3.md", "gfm+smart", ("kramdown",)),
+    Source("nist-oscal-build-readme.md", "gfm"),
 )}
 
 
