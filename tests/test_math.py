@@ -156,6 +156,22 @@ def test_the_pdf_drawing_sits_on_the_baseline():
     assert "<script" not in drawn.svg and "href=\"http" not in drawn.svg
 
 
+def test_a_sign_that_starts_a_term_is_set_close_to_it():
+    """`f(-1)` was drawn "f( − 1)", its minus spaced as between two terms;
+    a sign after an opening bracket, an operator or nothing is a prefix,
+    as TeX sets it (pandoc writes it as an identifier for the same end)."""
+    ns = {"m": "http://www.w3.org/1998/Math/MathML"}
+
+    def forms(tex: str) -> list[str | None]:
+        root = etree.fromstring(to_mathml(tex))
+        return [mo.get("form") for mo in root.iterfind(".//m:mo", ns) if mo.text in ("\u2212", "+")]
+    assert forms("f(-1) = -x") == ["prefix", "prefix"]
+    assert forms("[-1, 1] + x^{-2}") == ["prefix", None, "prefix"]
+    assert forms("a - b + (a)-b + |x|-1") == [None, None, None, None, None]
+    # ziamath draws the PDF's formula: the prefix minus takes less room than the infix one.
+    assert drawing("f(-1)", False).width < drawing("f(1-1)", False).width - drawing("1", False).width
+
+
 @pytest.mark.slow
 def test_mathematics_in_all_three_formats(tmp_path):
     result = run_cli("build", MATH, "--out", tmp_path)

@@ -121,7 +121,25 @@ def to_mathml(tex: str, display: bool = False) -> str:
         raise MathProblem("cannot read it: an & outside an environment with columns "
                           "(such as aligned, cases or matrix)") from None
     check(root)
+    mark_signs(root)
     return etree.tostring(root, encoding="unicode")
+
+
+SIGNS = frozenset("−+-±∓")
+CLOSING = frozenset(")]}⟩⌉⌋|‖!′″")  # after one of these a sign is between two terms
+
+
+def mark_signs(root: etree._Element) -> None:
+    """A sign that starts a term (`f(-1)`, `= -x`, `[-1, 1]`) is a prefix
+    operator, set close to what follows, as TeX sets it; latex2mathml
+    leaves it infix, which browsers and the PDF's drawing space as in
+    `a − b`: "f( − 1)"."""
+    for sign in root.iter(f"{{{MATHML}}}mo"):
+        if sign.text not in SIGNS or "form" in sign.attrib:
+            continue
+        before = sign.getprevious()
+        if before is None or (before.tag == f"{{{MATHML}}}mo" and (before.text or "") not in CLOSING):
+            sign.set("form", "prefix")
 
 
 def check(root: etree._Element) -> None:
