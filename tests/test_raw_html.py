@@ -219,6 +219,16 @@ def test_a_button_in_a_heading_and_a_figures_caption_are_their_words(write, tmp_
     assert ("Heading 1", "If you're using USWDS Gulp") in paragraphs and ("Body Text", "Centred words") in paragraphs
 
 
+def test_a_pre_shows_its_characters_in_its_language(write):
+    """`<pre><code class="language-bash">npm install &lt;x&gt;` showed
+    `&lt;x&gt;`: the code's references were escaped twice. The characters
+    now, as a browser shows them, and the language the class names."""
+    doc, _ = loaded(write('Text\n<pre><code class="language-bash">npm install &lt;x&gt; &amp;&amp; ok\n'
+                          '  indented\n</code></pre>\n\n<pre>AT&amp;T &lt;b&gt; <b>bold</b></pre>\n'))
+    codes = [(b.lang, b.text) for b in walk.blocks(doc) if isinstance(b, m.CodeBlock)]
+    assert codes == [("bash", "npm install <x> && ok\n  indented"), (None, "AT&T <b> bold")]
+
+
 def test_list_items_outside_a_list_keep_their_words(write):
     """`<li>` after a line of text (pages written for a browser): a list of
     its own when it stands as a block, its words on their own line amid a

@@ -77,6 +77,8 @@ PHRASING = frozenset(("p", "summary", "th", "td", "dt", "caption", "em", "strong
                       "sup", "sub", "del", "ins", "u", "mark", "kbd", "abbr", SPAN_TAG,
                       *(f"h{n}" for n in range(1, 7))))
 ID = re.compile(r"[A-Za-z][\w:.-]*")
+LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([\w#+.-]+)")  # `<code class="language-bash">`
+LANGUAGE_ATTRIBUTE = "data-raw-lang"  # on a raw `<pre>`'s code, for the reader
 WHITESPACE = re.compile(r"\s*")
 
 
@@ -417,6 +419,8 @@ class RawHtml(Treeprocessor):
                 made.set("id", ident)
             case "span":
                 made.set("class", " ".join(attrs.get("class", "").split()))
+            case "code" | "pre" if language := LANGUAGE.search(attrs.get("class") or ""):
+                made.set(LANGUAGE_ATTRIBUTE, language[1])  # kept by a <pre> (make_pre)
         if anchor is not None and tag not in HEADINGS:
             made.append(anchor)  # its first content, where `#id` leads
         return made
@@ -449,7 +453,7 @@ class RawHtml(Treeprocessor):
                 self.tidy(child, is_flow(child))
         match element.tag:
             case "pre":
-                make_pre(element)
+                make_pre(element, self.resolved)
             case "code" | "abbr":
                 flatten(element, self.resolved)
             case "table":
@@ -703,14 +707,22 @@ def flatten(element: etree.Element, resolved: Callable[[str], str]) -> None:
     element.text = html.escape(text, quote=False) if element.tag == "code" else text
 
 
-def make_pre(pre: etree.Element) -> None:
-    """`<pre>`: code, as Python-Markdown makes an indented block."""
-    text = "".join(pre.itertext()).removeprefix("\n")
+def make_pre(pre: etree.Element, resolved: Callable[[str], str]) -> None:
+    """`<pre>`: code, as Python-Markdown makes an indented block, in the
+    language its `<code class="language-x">` names (as highlighters write
+    it). A `<code>` in it has its text HTML-escaped already (flatten)."""
+    language = pre.get(LANGUAGE_ATTRIBUTE) or next(
+        (inner.get(LANGUAGE_ATTRIBUTE) for inner in pre.iter("code") if inner.get(LANGUAGE_ATTRIBUTE)), None)
+    for inner in pre.iter("code"):
+        inner.text = html.unescape(inner.text or "")
+    text = resolved("".join(pre.itertext())).removeprefix("\n")
     for child in list(pre):
         pre.remove(child)
     pre.text = None
     code = etree.SubElement(pre, "code")
     code.text = html.escape(text, quote=False)
+    if language:
+        code.set(LANGUAGE_ATTRIBUTE, language)
 
 
 def make_list(element: etree.Element) -> None:
