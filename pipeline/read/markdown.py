@@ -49,6 +49,7 @@ from pipeline.read.divs import Divs, admonition_kind, fence_depth
 from pipeline.read.enclosures import read_enclosures
 from pipeline.read.images import ImageProblem, check_image, is_remote, remote_images
 from pipeline.read.links import check_link, decoded
+from pipeline.read.liquid import LiquidTags
 from pipeline.read.lists import LIST_MARKER, Lists, read_marker
 from pipeline.read.tables import PandocTables
 from pipeline.read.tabs import Tabs
@@ -626,6 +627,8 @@ class Briefing(Extension):
         md.treeprocessors.deregister("prettify")
         # After Python-Markdown has expanded tabs, before anything else reads lines.
         md.preprocessors.register(Lines(md, self.first_line), "briefing_lines", 29)
+        # After the markers, before fences, whose text it leaves as written.
+        md.preprocessors.register(LiquidTags(md, in_indented_code), "briefing_liquid", 26)
         md.preprocessors.register(FencedCode(md), "briefing_fenced", 25)
         parser = md.parser.blockprocessors
         parser.register(Rule(md.parser), "hr", 50)
@@ -941,8 +944,9 @@ class Reader:
 
     def shortcode(self, element: etree.Element, name: str, out: list[m.Block | Heading]) -> None:
         """Quarto's `{{< pagebreak >}}` on a line of its own is a new page;
-        any other shortcode (Quarto's or Hugo's) runs code or reads another
-        file, which briefing never does: it is left out, with a warning."""
+        any other shortcode (Quarto's or Hugo's, or Jekyll's `{% include %}`)
+        runs code or reads another file, which briefing never does: it is
+        left out, with a warning."""
         line = self.line(element)
         if name == "pagebreak":
             out.append(m.PageBreak(line=line))
@@ -950,7 +954,8 @@ class Reader:
             # As written on its line: the tree's text has smart quotes' placeholders in it.
             written = self.source.lines[line - 1] if line and line <= len(self.source.lines) else ""
             shown = written.strip() if SHORTCODE.fullmatch(written.strip()) else unmarked(element.text or "").strip()
-            self.warn("markdown.shortcode", line, f"shortcode {excerpt(shown, 60)} left out: briefing runs none "
+            kind = "Liquid tag" if shown.startswith("{%") else "shortcode"
+            self.warn("markdown.shortcode", line, f"{kind} {excerpt(shown, 60)} left out: briefing runs none "
                       "but {{< pagebreak >}}")
 
     def raw_block(self, element: etree.Element, depth: int) -> tuple[m.Block, ...] | None:
@@ -1050,10 +1055,10 @@ class Reader:
             # `markdown="1"` content: Python-Markdown read its stash's
             # placeholder as an indented block's text.
             return self.code_block(stashed)
-        else:  # an indented block: Python-Markdown has HTML-escaped its text
+        else:  # an indented block (or raw HTML's <pre>): Python-Markdown has HTML-escaped its text
             line = self.line(pre)
             text = html.unescape(code.text or "") if code is not None else ""
-            lang = None
+            lang = code.get(rawhtml.LANGUAGE_ATTRIBUTE) if code is not None else None
         text = (text or "").rstrip("\n")
         return m.CodeBlock(lang=lang or None, text=text, label=pre.get("data-label", ""), line=line)
 
@@ -1487,14 +1492,16 @@ def shown_in(classes: tuple[str, ...], element: etree.Element) -> tuple[str, ...
     return tuple(f for f in m.FORMATS if f not in named) or ("none",)
 
 
-SHORTCODE = re.compile(r"\{\{(?:<\s*(?P<name>[\w/-]+)(?:\s[^\n]*?)?\s*>|%\s*(?P<hugo>[\w/-]+)(?:\s[^\n]*?)?\s*%)\}\}")
+SHORTCODE = re.compile(r"\{\{(?:<\s*(?P<name>[\w/-]+)(?:\s[^\n]*?)?\s*>|%\s*(?P<hugo>[\w/-]+)(?:\s[^\n]*?)?\s*%)\}\}"
+                       # Jekyll's include of another file (read/liquid.py reads the tags it can)
+                       r"|\{%-?\s*(?P<liquid>include(?:_relative|_cached)?|render)\s[^\n]*?-?%\}")
 
 
 def shortcode(element: etree.Element) -> str:
     """The name of the shortcode a paragraph is, alone (`{{< pagebreak >}}`,
     Hugo's `{{% note %}}`), or ""."""
     found = SHORTCODE.fullmatch((element.text or "").strip()) if not len(element) else None
-    return (found["name"] or found["hugo"]) if found else ""
+    return (found["name"] or found["hugo"] or found["liquid"]) if found else ""
 
 
 def sub_figure_letter(index: int) -> str:
