@@ -76,3 +76,35 @@ def test_an_unfinished_list_in_a_heading_stays_text(write):
     """`{a}b}` does not read as attributes whole: pandoc keeps the heading's text."""
     doc = parsed(write, "## Costs {a}b}\n\nText.\n")
     assert m.plain_text(doc.sections[0].title) == "Costs {a}b}"
+
+
+def test_braces_pandoc_does_not_read_as_attributes_stay_in_a_heading(write):
+    """GitHub's docs end headings in `{% data variables.x %}`, which lost
+    its words (`## Managing` alone); pandoc reads only ids, classes and
+    key=value pairs as attributes."""
+    doc = parsed(write, "## Managing {% data variables.product.alerts %}\n\n## Budget for {FY25}\n\n"
+                       "## Options {A, B or C}\n\n## Kept {#kept .a.b data-x=\"1 2\"}\n")
+    assert [m.plain_text(s.title) for s in doc.sections] == [
+        "Managing {% data variables.product.alerts %}", "Budget for {FY25}", "Options {A, B or C}", "Kept"]
+    assert doc.sections[-1].id == "kept" and doc.sections[-1].classes == ("a.b",)  # as pandoc reads it
+    theirs = pandoc_words("## Budget for {FY25}\n\n## Options {A, B or C}\n")
+    assert "Budget for {FY25}" in theirs and "Options {A, B or C}" in theirs
+
+
+def test_unnumbered_headings_as_pandoc_marks_them(write):
+    """`{-}` and `{.unnumbered}`: no number, and none for what they hold;
+    the next heading takes the number the unnumbered one would have had."""
+    from pipeline.problems import Reporter
+    from pipeline.run.build import load
+    path = write("## Preface {-}\n\n### Inside\n\n## Findings\n\n### Sub\n\n"
+                 "## References {.unnumbered}\n\n## Actions\n", front="---\ntitle: T\n"
+                 "classification: UNCLASSIFIED\nnumbering: true\n---\n")
+    doc = load(path, Reporter(str(path)))
+    numbers = [(m.plain_text(s.title), s.number) for s in walk_sections(doc)]
+    assert numbers == [("Preface", None), ("Inside", None), ("Findings", "1"), ("Sub", "1.1"),
+                       ("References", None), ("Actions", "2")]
+
+
+def walk_sections(doc: m.Document):
+    from pipeline.model import walk
+    return walk.sections(doc)

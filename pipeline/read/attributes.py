@@ -1,6 +1,8 @@
-"""Attribute lists (`{#id .class key=value}`) where pandoc reads them: at
-the end of a heading's line, and right after an inline element (an image's
-`{width=50%}`, a span's `{.smallcaps}`).
+"""Attribute lists (`{#id .class key=value}`, `{-}` for `{.unnumbered}`)
+where pandoc reads them: at the end of a heading's line, and right after
+an inline element (an image's `{width=50%}`, a span's `{.smallcaps}`), and
+only of what pandoc reads as attributes: `## Budget for {FY25}` keeps its
+braces as text.
 
 Python-Markdown's attr_list also takes a `{…}` that ends a paragraph, a
 list item, a definition's term or a table cell, and drops it. pandoc has
@@ -11,11 +13,21 @@ kramdown's own `{: …}` lines are read before this (inlines.KramdownLines).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor, isheader
+
+
+# What pandoc reads as attributes: `#id`, `.class`, `key=value` (the value
+# bare or quoted) and `-` (unnumbered), nothing else; `{FY25}`, `{A, B or C}`
+# and a template's `{% data x %}` are text.
+TOKEN = r"""(?:[#.][^\s{}#=]+|-|[\w:.-]+=(?:"[^"]*"|'[^']*'|[^\s"'{}]+))"""
+PANDOC_ATTRIBUTES = re.compile(rf"\s*:?\s*{TOKEN}(?:\s+{TOKEN})*\s*")
+UNNUMBERED = re.compile(r"(?<!\S)-(?=[\ue000-\uf8ff\t]*(?:\s|$))")  # pandoc's `{-}`: `{.unnumbered}`
+MARKERS = re.compile("[\ue000-\uf8ff]")  # read/markdown.py's line markers, which may stand inside
 
 
 class HeadingAttributes(AttrListTreeprocessor):
@@ -31,9 +43,9 @@ class HeadingAttributes(AttrListTreeprocessor):
         text (as Python-Markdown looks for it)."""
         last = element[-1] if len(element) and element[-1].tail else None
         text = last.tail if last is not None else element.text
-        if not text or not (found := self.HEADER_RE.search(text)):
+        if not text or not (found := self.HEADER_RE.search(text)) or not pandocs(found[1]):
             return
-        if self.assign_attrs(element, found.group(1), strict=True):
+        if self.assign_attrs(element, UNNUMBERED.sub(".unnumbered", found.group(1)), strict=True):
             return  # not all attributes: the text stays as written
         kept = text[:found.start()].rstrip("#").rstrip()
         if last is not None:
@@ -43,9 +55,14 @@ class HeadingAttributes(AttrListTreeprocessor):
 
     def after_inline(self, element: etree.Element) -> None:
         """`![a](b.png){width=50%}`: the list starts the element's tail."""
-        if element.tail and (found := self.INLINE_RE.match(element.tail)):
+        if element.tail and (found := self.INLINE_RE.match(element.tail)) and pandocs(found[1]):
             remainder = self.assign_attrs(element, found.group(1))
             element.tail = element.tail[found.end():] + remainder
+
+
+def pandocs(attributes: str) -> bool:
+    """Whether pandoc reads `attributes` (what stands between the braces) as attributes."""
+    return bool(PANDOC_ATTRIBUTES.fullmatch(MARKERS.sub("", attributes)))
 
 
 class Attributes(Extension):

@@ -32,16 +32,28 @@ def number(doc: m.Document, reporter: Reporter) -> m.Document:
                 return dataclasses.replace(block, number=counts[m.Equation])
         return block
 
-    def section(node: m.Section, position: tuple[int, ...]) -> m.Section:
+    def section(node: m.Section, position: tuple[int, ...] | None) -> m.Section:
         # Blocks before subsections: a table under 1 comes before one under 1.1.
         own = blocks(node.blocks)
-        children = tuple(section(child, (*position, index))
-                         for index, child in enumerate(node.children, start=1))
-        label = ".".join(map(str, position)) if doc.meta.numbering else None
+        children = numbered(node.children, position)
+        label = ".".join(map(str, position)) if doc.meta.numbering and position else None
         return dataclasses.replace(node, number=label, blocks=own, children=children)
 
+    def numbered(nodes: tuple[m.Section, ...], within: tuple[int, ...] | None) -> tuple[m.Section, ...]:
+        """Sections under `within` (None: an unnumbered one's), counted but
+        for those marked `{.unnumbered}` (`{-}`), which, with what they hold,
+        have no number, as in pandoc."""
+        out, index = [], 0
+        for node in nodes:
+            if within is None or "unnumbered" in node.classes:
+                out.append(section(node, None))
+            else:
+                index += 1
+                out.append(section(node, (*within, index)))
+        return tuple(out)
+
     front = blocks(doc.blocks)
-    sections = tuple(section(node, (index,)) for index, node in enumerate(doc.sections, start=1))
+    sections = numbered(doc.sections, ())
     return dataclasses.replace(doc, blocks=front, sections=sections,
                                footnotes=tuple(dataclasses.replace(note, blocks=blocks(note.blocks))
                                                for note in doc.footnotes))
