@@ -69,6 +69,23 @@ def test_dollar_signs_follow_pandocs_rule(write, text):
     assert formulas(doc) == pandoc_formulas(text)
 
 
+def test_a_formula_over_lines_starting_with_signs_is_one_formula(write):
+    """Quarto's Black-Scholes equation: a line of its TeX starting with `+`
+    was read as a list item, the formula broken into a paragraph and a
+    list, its `{#eq-…}` lost and the reference to it refused. One formula,
+    as pandoc reads it, at its first line."""
+    text = ("The model (@eq-black-scholes):\n\n$$\n\\frac{\\partial C}{\\partial t} + \\frac{1}{2}\\sigma^{2} S^{2}\n"
+            "  + r S \\frac{\\partial C}{\\partial S}\n  - r C\n> 0\n$$ {#eq-black-scholes}\n\nDone.\n")
+    reporter = Reporter("x.md")
+    doc = load(write(text), reporter)
+    assert not reporter.errors
+    assert [type(b) for b in doc.blocks] == [m.Paragraph, m.Equation, m.Paragraph]
+    equation = doc.blocks[1]
+    assert equation.id == "eq-black-scholes" and equation.line == 7 and equation.number == 1
+    spaced = lambda found: [(kind, " ".join(tex.split())) for kind, tex in found]  # noqa: E731
+    assert spaced(formulas(doc)) == spaced(pandoc_formulas(text))  # the TeX's line ends are spaces
+
+
 def test_a_display_formula_alone_is_a_numbered_equation_and_referable():
     doc = load(MATH)
     blocks = doc.sections[0].blocks

@@ -201,6 +201,11 @@ COMMENT_START = re.compile(r"^\{::comment\}")
 COMMENT_END = re.compile(r"\{:/comment\}|\{:/\}")
 
 
+OPENS_MATH = re.compile(r"\s*(?<!\\)\$\$(?!.*(?<!\\)\$\$)")  # `$$` starts the line and closes nothing on it
+# A line that would start a block: a list item, a quote, a heading, a table
+# row, a definition, a setext underline or rule.
+BLOCK_START = re.compile(r"[ ]*(?:[-+*>#|:=_~]|\d+[.)])")
+MAX_MATH_LINES = 200  # a formula longer is not looked for (TeX of a page or more)
 ADDRESS_STOP = re.compile("[\ue000-\uf8ff\x02]")  # a line marker, a stashed element's start
 
 
@@ -243,6 +248,41 @@ def in_code(before: list[str], indent: str) -> bool:
 
     text = "".join(f"{line}\n" for line in before)
     return in_indented_code(text, len(text), indent)
+
+
+class DisplayMathLines(Preprocessor):
+    """A display formula written over lines (`$$`, its TeX, `$$`, as
+    Quarto's pages write it) is one formula, as pandoc reads it: a line of
+    its TeX that starts as a block would (`  + r S \\frac…`, `> 0`) was
+    read as a list item or a quote and broke it. Such a line is set four
+    spaces further in, where no block starts (its TeX the same but for
+    spaces); a blank line ends a paragraph, and with it any formula."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            out.append(line)
+            index += 1
+            if OPENS_MATH.match(unmarked(line)) and (end := math_end(lines, index - 1)) is not None:
+                indent = " " * (len(line) - len(line.lstrip(" ")) + 4)
+                out += [indent + inner.lstrip(" ") if BLOCK_START.match(inner) else inner
+                        for inner in lines[index:end + 1]]
+                index = end + 1
+        return out
+
+
+def math_end(lines: list[str], start: int) -> int | None:
+    """The line that closes a formula opened on line `start`, if one does
+    before a blank line."""
+    for index in range(start + 1, min(len(lines), start + MAX_MATH_LINES)):
+        line = unmarked(lines[index])
+        if not line.strip():
+            return None
+        if "$$" in line:
+            return index
+    return None
 
 
 def with_id(heading: str, ident: str) -> str:
@@ -292,6 +332,7 @@ class InlineSyntax(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After fenced code is stashed (25), so a code block keeps its lines.
         md.preprocessors.register(KramdownLines(md), "briefing_kramdown", 24)
+        md.preprocessors.register(DisplayMathLines(md), "briefing_display_math", 23)
         # Math before backslash escapes (180): TeX is all backslashes; after
         # code spans (190), where a dollar is only a dollar.
         md.inlinePatterns.register(MathPattern(f"{DISPLAY_MATH}|{INLINE_MATH}", md), "briefing_math", 186)
