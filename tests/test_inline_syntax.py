@@ -127,6 +127,22 @@ def test_emphasis_closes_before_a_bracket_that_ends_a_line(write):
     assert "*" not in all_text(doc)
 
 
+def test_escapes_unseen_tex_and_an_address_before_tex_as_pandoc_reads_them(write):
+    """R Markdown's book wrote `\\$5`, `5\\%`, `\\@ref(…)` and kept the
+    backslashes; its 27 `\\index{…}` showed, and a bare address ran on
+    into one (`…/YAML),\\index{YAML}`)."""
+    text = ("It costs \\$5 (5\\% more); see \\@ref(fig:trend), a\\<b, x\\=y \\? \\/ \\; \\, \\&.\n\n"
+            "YAML (https://en.wikipedia.org/wiki/YAML),\\index{YAML} so\\label{x} indent\\vspace{1em} it."
+            "\\noindent Done, C:\\Users and \\emph{kept}.\n")
+    doc = parsed(write(text))
+    ours = [m.block_text(b) for b in doc.blocks]
+    assert ours == ["It costs $5 (5% more); see @ref(fig:trend), a<b, x=y ? / ; , &.",
+                    "YAML (https://en.wikipedia.org/wiki/YAML), so indent it. Done, C:\\Users and \\emph{kept}."]
+    assert [i.target for i in walk.inlines(doc) if isinstance(i, m.Link)] == ["https://en.wikipedia.org/wiki/YAML"]
+    theirs = pypandoc.convert_text(text, "plain", format="markdown+autolink_bare_uris", extra_args=["--wrap=none"])
+    assert ours[0] in theirs and "YAML (https://en.wikipedia.org/wiki/YAML), so indent it." in theirs
+
+
 BARE = ("Code `https://x.org/a` and [the site](https://b.org) and <https://c.org>.\n"
         "(see https://d.org/a_(b)) and *https://e.org* and **www.f.gov**.\n"
         "A line ending https://g.org/path\ncontinues, then ftp://h.org/file and x@y.org. and foo@bar.\n\n"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 
@@ -168,6 +169,16 @@ def stripped(text: str) -> str:
     return EDGE.sub(lambda edge: "".join(re.findall("[\ue000-\uf8ff]", edge[0])), text)
 
 
+class UnseenTex(InlineProcessor):
+    """Raw TeX that shows nothing outside LaTeX (`\\index{YAML}`,
+    `\\label{x}`, `\\vspace{1em}`, `\\noindent`), which R Markdown books
+    sprinkle through their text: gone, as pandoc leaves it out of HTML and
+    Word. Any other command stays text."""
+
+    def handleMatch(self, found: re.Match[str], data: str):
+        return "", found.start(), found.end()
+
+
 class BackslashBreak(InlineProcessor):
     """A backslash ending a line (pandoc's escaped_line_breaks)."""
 
@@ -206,7 +217,11 @@ OPENS_MATH = re.compile(r"\s*(?<!\\)\$\$(?!.*(?<!\\)\$\$)")  # `$$` starts the l
 # row, a definition, a setext underline or rule.
 BLOCK_START = re.compile(r"[ ]*(?:[-+*>#|:=_~]|\d+[.)])")
 MAX_MATH_LINES = 200  # a formula longer is not looked for (TeX of a page or more)
-ADDRESS_STOP = re.compile("[\ue000-\uf8ff\x02]")  # a line marker, a stashed element's start
+# A line marker, a stashed element's start, a backslash (never in an
+# address: `https://x.org/YAML),\index{YAML}` ends at YAML, as in pandoc).
+ADDRESS_STOP = re.compile("[\ue000-\uf8ff\x02\\\\]")
+UNSEEN_TEX = (r"(?<!\\)\\(?:(?:index|label|vspace\*?|hspace\*?)\{[^{}\n]*\}"
+              r"|(?:noindent|medskip|smallskip|bigskip|phantomsection)(?![A-Za-z]))")
 
 
 def unmarked(line: str) -> str:
@@ -333,12 +348,17 @@ class InlineSyntax(Extension):
         # After fenced code is stashed (25), so a code block keeps its lines.
         md.preprocessors.register(KramdownLines(md), "briefing_kramdown", 24)
         md.preprocessors.register(DisplayMathLines(md), "briefing_display_math", 23)
+        # pandoc's escapes: a backslash before any ASCII punctuation (`\$5`,
+        # `5\%`, `\@ref`) shows the character alone; Python-Markdown's
+        # own list left the backslash before some.
+        md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, *(c for c in string.punctuation if c not in md.ESCAPED_CHARS)]
         # Math before backslash escapes (180): TeX is all backslashes; after
         # code spans (190), where a dollar is only a dollar.
         md.inlinePatterns.register(MathPattern(f"{DISPLAY_MATH}|{INLINE_MATH}", md), "briefing_math", 186)
         md.inlinePatterns.register(InlineNote(r"(?<!\\)\^\[", md), "briefing_inline_note", 185)
         md.inlinePatterns.register(BracketedSpan(r"(?<![\\!\]])\[(?!\^)", md), "briefing_span", 172)
         md.inlinePatterns.register(BackslashBreak(r"\\\n", md), "briefing_backslash_break", 179)
+        md.inlinePatterns.register(UnseenTex(UNSEEN_TEX, md), "briefing_unseen_tex", 178)
         # Where magiclink has them: after links and code, before emphasis
         # (`www.x.org/a_b_c` is one address).
         bare = BareLink(magiclink.RE_LINK, md)
