@@ -163,4 +163,4 @@ def test_the_reader_gives_each_problem_its_own_code(write):
     with pytest.raises(BriefingError) as raised:
         load(source)
     assert sorted(p.code for p in raised.value.problems) == [
-        "footnote.undefined", "footnote.unreferenced", "link.refused"]
+        "footnote.undefined", "footnote.unreferenced", "link.refused"]  # the second a warning

@@ -1188,8 +1188,8 @@ class Reader:
         for li in notes.findall("ol/li"):
             label = li.get("id", "").removeprefix("fn:")
             line = self.line(li)
-            if label not in self.notes:
-                self.report("footnote.unreferenced", line, f"footnote [^{label}] is never referenced")
+            if label not in self.notes:  # pandoc and GitHub leave it out too
+                self.warn("footnote.unreferenced", line, f"footnote [^{label}] is never referenced: left out")
                 continue
             drop_backlinks(li)
             found.append(m.Footnote(number=self.notes[label], line=line,
