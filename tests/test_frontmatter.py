@@ -150,6 +150,15 @@ def test_other_tools_keys_are_ignored_with_one_warning_naming_them_all(write):
                          "editor_options and 2 more")]
 
 
+def test_keys_of_githubs_and_microsofts_docs_and_jekyll_sites_are_theirs(write):
+    """GitHub's docs (`versions`, `shortTitle`), Microsoft's (`ms.date`) and
+    NIST's Jekyll site (`anchor`) were refused as misspellings of ours
+    (version, short_title, date, author)."""
+    _, problems = meta_and_problems(write, "title: T\nclassification: UNCLASSIFIED\nversions:\n  fpt: '*'\n"
+                                           "shortTitle: Quickstart\nms.date: 2025-01-01\nanchor: ial\n")
+    assert [(p[1], p[2]) for p in problems] == [("meta.foreign-keys", "warning")]
+
+
 @pytest.mark.parametrize("key, meant", [("authr", "authors"), ("clasification", "classification"),
                                         ("subtitel", "subtitle"), ("Title", "title"), ("portion-marking",
                                         "portion_marking"), ("numberng", "numbering"), ("data", "date")])

@@ -1,5 +1,5 @@
 """Front matter written for other tools: pandoc, Quarto, R Markdown, Jekyll,
-Hugo, Eleventy, MkDocs.
+Hugo, Eleventy, MkDocs, GitHub's and Microsoft's documentation sites.
 
 A document written for one of them carries keys of its own (`format`,
 `layout`, `tags` …). Those a briefing can use are mapped onto ours
@@ -35,6 +35,10 @@ redirect_from references resources runtime sansfont search
 secnumdepth series site sitemap slug subject summary tags template
 thanks title-block-banner title-prefix toc-depth toc-expand toc-location toc-title toccolor
 type url urlcolor vignette weight
+anchor children contentType defaultPlatform featuredLinks intro learningTracks product
+shortTitle topics versions
+manager ms.author ms.collection ms.custom ms.date ms.reviewer ms.service ms.subservice ms.topic
+titleSuffix
 """.split())
 
 
