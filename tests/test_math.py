@@ -41,6 +41,10 @@ def formulas(doc: m.Document) -> list[tuple[str, str]]:
 
 
 def pandoc_formulas(text: str) -> list[tuple[str, str]]:
+    return pandoc_formulas_of(text, "markdown")
+
+
+def pandoc_formulas_of(text: str, reader: str) -> list[tuple[str, str]]:
     found = []
 
     def visit(node):
@@ -52,7 +56,7 @@ def pandoc_formulas(text: str) -> list[tuple[str, str]]:
         elif isinstance(node, list):
             for value in node:
                 visit(value)
-    visit(json.loads(pypandoc.convert_text(text, "json", format="markdown"))["blocks"])
+    visit(json.loads(pypandoc.convert_text(text, "json", format=reader))["blocks"])
     return found
 
 
@@ -84,6 +88,17 @@ def test_a_formula_over_lines_starting_with_signs_is_one_formula(write):
     assert equation.id == "eq-black-scholes" and equation.line == 7 and equation.number == 1
     spaced = lambda found: [(kind, " ".join(tex.split())) for kind, tex in found]  # noqa: E731
     assert spaced(formulas(doc)) == spaced(pandoc_formulas(text))  # the TeX's line ends are spaces
+
+
+def test_githubs_math_fence_and_inline_formula_are_formulas(write):
+    """CDC's model definition wrote its formulas as GitHub does, a ```math
+    block and `$`…`$`: shown as code and with backquotes; formulas now, as
+    pandoc's gfm reader reads them."""
+    text = "Mass:\n\n```math\n\\delta(\\tau) = \\frac{1}{2}\n```\n\nInline $`\\sqrt{3}`$ here.\n"
+    doc = load(write(text))
+    assert formulas(doc) == pandoc_formulas_of(text, "gfm") == [
+        ("DisplayMath", "\\delta(\\tau) = \\frac{1}{2}"), ("InlineMath", "\\sqrt{3}")]
+    assert not [b for b in walk.blocks(doc) if isinstance(b, m.CodeBlock)]
 
 
 def test_a_display_formula_alone_is_a_numbered_equation_and_referable():

@@ -136,8 +136,16 @@ class MathPattern(InlineProcessor):
                     element.set("data-end", label["marks"])  # read by the line markers' walk
                 end = label.end()
         else:
-            element.set("tex", self.as_written(found["inline"]))
+            element.set("tex", self.github(found["inline"]) or self.as_written(found["inline"]))
         return element, found.start(), end
+
+    def github(self, tex: str) -> str:
+        """GitHub's inline formula, `` $`\\sqrt{3}`$ ``: a code span alone
+        between the dollars is the formula (pandoc's gfm reader reads it so)."""
+        if not (found := INLINE_PLACEHOLDER_RE.fullmatch(tex.strip())):
+            return ""
+        node = self.md.treeprocessors["inline"].stashed_nodes.get(found[1])
+        return html.unescape(node.text or "").strip() if isinstance(node, etree.Element) and node.tag == "code" else ""
 
     def as_written(self, tex: str) -> str:
         """The TeX with what Python-Markdown took before us put back as

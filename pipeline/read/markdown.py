@@ -1060,6 +1060,9 @@ class Reader:
             text = html.unescape(code.text or "") if code is not None else ""
             lang = code.get(rawhtml.LANGUAGE_ATTRIBUTE) if code is not None else None
         text = (text or "").rstrip("\n")
+        if fenced and lang == "math":  # GitHub's display formula, as pandoc's gfm reader reads it
+            self.check_math(text.strip(), True, line)
+            return m.Equation(tex=text.strip(), line=line)
         return m.CodeBlock(lang=lang or None, text=text, label=pre.get("data-label", ""), line=line)
 
     def list_block(self, element: etree.Element, depth: int) -> m.ListBlock:
