@@ -1043,7 +1043,7 @@ class Reader:
             return m.Equation(tex=tex, id=element[0].get("id", ""), line=line)
         return m.Paragraph(inlines=trimmed(self.inlines(element)), line=self.line(element))
 
-    def code_block(self, pre: etree.Element) -> m.CodeBlock:
+    def code_block(self, pre: etree.Element) -> m.CodeBlock | m.Equation:
         code = pre.find("code")
         fenced = "data-line" in pre.attrib  # kept raw by FencedCode, with its line
         if fenced:
