@@ -406,7 +406,11 @@ def test_a_colleagues_own_word_file_becomes_markdown(tmp_path):
     document.save(str(docx_path))
     result = imported(docx_path)
     assert result.returncode == 1
-    assert result.stderr.strip().endswith("front matter lacks 'classification', which every briefing needs")
+    said = result.stderr.strip().splitlines()
+    assert said[0].endswith("front matter lacks 'classification', which every briefing needs")
+    assert said[1:] == [f"{docx_path.with_suffix('.md')}:{said[1].split(':')[1]}: warning: image "
+                        "'survey-images/Picture-1.png' has no alternative text, which a screen reader would say: "
+                        "describe it, ![what it shows](…)"]  # Word's picture had no description
     text = docx_path.with_suffix(".md").read_text()
     assert text.startswith("---\ntitle: Harbour survey\nsubtitle: Notes\nauthors: [A. Colleague]\n"
                            "keywords: [harbour, survey]\nlang: en-GB\npaper: letter\n"

@@ -212,3 +212,30 @@ def test_the_outputs_embed_the_bytes_that_were_checked(tmp_path: Path):
     listed = subprocess.run(["pdfimages", "-list", tmp_path / "brief.pdf"], capture_output=True,
                             text=True, check=True).stdout.splitlines()[2:]
     assert [tuple(row.split()[3:5]) for row in listed] == [("40", "30"), ("40", "30")]
+
+
+def test_quartos_fig_alt_describes_the_image_and_none_is_said_once(tmp_path):
+    """Quarto's `fig-alt` was ignored (an empty alt, or the caption again);
+    an image with no alternative text got WeasyPrint's warning with no line
+    and the image's base64 in it. `fig-alt` is the HTML's alt and Word's
+    description; a missing one is one warning at the image's line."""
+    import lxml.html
+    from conftest import run_cli
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "map.png").write_bytes((FIXTURES / "images" / "map.png").read_bytes())
+    source = tmp_path / "alt.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+                      "![](images/map.png){fig-alt=\"A map of the harbour's berths.\" width=\"80%\"}\n\n"
+                      "![Berths by depth](images/map.png){fig-alt=\"Four berths, two deep.\"}\n\n"
+                      "![](images/map.png)\n", encoding="utf-8")
+    result = run_cli("build", source, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert warnings == [f"{source}:10: warning: image 'images/map.png' has no alternative text, which a screen "
+                        "reader would say: describe it, ![what it shows](…)"]
+    page = lxml.html.parse(str(tmp_path / "out" / "alt.html")).getroot()
+    assert [img.get("alt") for img in page.iter("img")] == [
+        "A map of the harbour's berths.", "Four berths, two deep.", ""]
+    with zipfile.ZipFile(tmp_path / "out" / "alt.docx") as package:
+        described = re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', package.read("word/document.xml").decode())
+    assert described[:2] == ["A map of the harbour's berths.", "Four berths, two deep."]

@@ -1163,8 +1163,18 @@ class Reader:
         caption = self.caption(alt, line) if not img.get(rawhtml.RAW) else ()
         width, height = self.display_size(img, line)
         return m.Figure(path=str(image.path), mime=image.mime, width=image.width, data=image.data,
-                        height=image.height, alt=plain_alt(alt), caption=caption,
+                        height=image.height, alt=self.described(img, src, line), caption=caption,
                         id=img.get("id", ""), display_width=width, display_height=height, line=line)
+
+    def described(self, img: etree.Element, src: str, line: int) -> str:
+        """An image's alternative text: Quarto's `fig-alt` where it has one
+        (the caption being something else), else its Markdown alt text; said
+        once where it has none, as a screen reader would say nothing of it."""
+        alt = plain_alt(img.get("fig-alt") or img.get("alt") or "")
+        if not alt.strip():
+            self.warn("image.no-alt", line, f"image '{excerpt(src, 60)}' has no alternative text, which a screen "
+                      "reader would say: describe it, ![what it shows](…)")
+        return alt
 
     def display_size(self, img: etree.Element, line: int) -> tuple[m.Length | None, m.Length | None]:
         """The width and height an image's attributes set (`{width=50%}`)."""
@@ -1460,7 +1470,7 @@ class Reader:
             return words
         width, height = self.display_size(img, line)
         return (m.Image(path=str(image.path), mime=image.mime, width=image.width, data=image.data,
-                        height=image.height, alt=alt, title=img.get("title"),
+                        height=image.height, alt=self.described(img, src, line), title=img.get("title"),
                         display_width=width, display_height=height, line=line),)
 
 
