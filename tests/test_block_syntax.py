@@ -342,3 +342,15 @@ def test_fenced_code_in_a_grid_tables_cells_is_code_as_pandoc_reads_it(tmp_path)
     page = lxml.html.fromstring((tmp_path / "out" / "grid.html").read_bytes())
     assert [pre.text_content() for pre in page.iter("pre")] == [text for _, text in theirs]
     assert "```" not in page.text_content()
+
+
+def test_a_quarto_cell_in_double_braces_is_shown_with_its_fences(write):
+    """```` ```{{r}} ```` is how Quarto's own pages show a cell's syntax:
+    the cell as written, its fences too, and no cell (its label names
+    nothing). Only its body showed."""
+    from pipeline import model as m
+    from pipeline.model import walk
+    from pipeline.run.build import load
+    doc = load(write("Give the cell a label:\n\n```{{r}}\n#| label: tbl-iris\nkable(head(iris))\n```\n"))
+    [code] = [b for b in walk.blocks(doc) if isinstance(b, m.CodeBlock)]
+    assert (code.text, code.label, code.lang) == ("```{r}\n#| label: tbl-iris\nkable(head(iris))\n```", "", None)

@@ -202,7 +202,13 @@ class FencedCode(Preprocessor):
             pre = etree.Element("pre", {"data-line": str(marked_line(mark[0]) if mark else 0)})
             code = etree.SubElement(pre, "code", {"data-lang": unmarked(match["lang"])})  # `~~~c#`
             code.text = MARKS.sub("", dedent(match["code"], match["indent"]))
-            pre.set("data-label", cell_label(MARKS.sub("", match["info"]), code.text))  # a Quarto cell's
+            if shown := UNEXECUTED.fullmatch(MARKS.sub("", match["info"]).strip()):
+                # Quarto's ```{{r}}: a cell shown as written, its fences too (never run)
+                fence = match["fence"]
+                code.text = f"{fence}{{{shown[1]}}}\n{code.text}{fence}"
+                code.set("data-lang", "")
+            else:
+                pre.set("data-label", cell_label(MARKS.sub("", match["info"]), code.text))  # a Quarto cell's
             if raw := RAW_FORMAT.fullmatch(MARKS.sub("", match["info"]).strip()):
                 pre.set("data-raw-format", raw[1].lower())  # pandoc's raw block, ```{=html}
             # The placeholder keeps the fence's indent, so a fence inside a
@@ -251,6 +257,7 @@ def in_indented_code(text: str, start: int, indent: str) -> bool:
 
 
 RAW_FORMAT = re.compile(r"\{=([A-Za-z][\w+-]*)\}")
+UNEXECUTED = re.compile(r"\{\{([^{}\n]*)\}\}")  # Quarto's ```{{r}}: the cell's syntax shown
 # Raw TeX a page break is written in (R Markdown and Quarto authors' habit),
 # alone on its line or in a ```{=latex} block.
 TEX_PAGE_BREAK = re.compile(r"\\(?:newpage|pagebreak|clearpage)(?:\{\})?")
