@@ -229,6 +229,25 @@ def test_a_pre_shows_its_characters_in_its_language(write):
     assert codes == [("bash", "npm install <x> && ok\n  indented"), (None, "AT&T <b> bold")]
 
 
+def test_details_under_a_list_items_text_stay_in_the_item(write):
+    """NHS Digital's security practices put a `<details>` of example code
+    under an item's text: it was pulled out of the list, which ended, and
+    the next item showed as `- **Monitor** everything`. As GitHub (pandoc's
+    gfm reader) reads it: the details in the item, the list going on."""
+    text = ("- **Encrypt** data at rest\n- **Enforce** security\n\n"
+            "  <details><summary>Example policy</summary>\n\n    ```yaml\n    {\"Effect\": \"Deny\"}\n    ```\n\n"
+            "  </details>\n- **Monitor** everything\n")
+    doc, _ = loaded(write(text))
+    [listing] = doc.blocks
+    assert isinstance(listing, m.ListBlock) and len(listing.items) == 3
+    second = listing.items[1].blocks
+    assert [type(b) for b in second] == [m.Paragraph, m.Admonition]
+    assert isinstance(second[1].blocks[0], m.CodeBlock) and second[1].blocks[0].lang == "yaml"
+    assert m.block_text(listing.items[2].blocks[0]) == "Monitor everything"
+    theirs = pypandoc.convert_text(text, "html", format="gfm")
+    assert theirs.count("<li>") == 3 and "<details>" in theirs.split("<li>")[2]
+
+
 def test_list_items_outside_a_list_keep_their_words(write):
     """`<li>` after a line of text (pages written for a browser): a list of
     its own when it stands as a block, its words on their own line amid a

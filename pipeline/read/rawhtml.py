@@ -199,9 +199,9 @@ class HtmlBlocks(Preprocessor):
         while index < len(lines):
             plain = MARKER.sub("", lines[index]).replace("\t", "")
             indent = INDENT.match(plain)
-            end = self.block_end(lines, index, plain[indent.end():], bool(out) and bool(out[-1].strip())) \
-                if indent else None
-            if end is None:
+            end = self.block_end(lines, index, plain[indent.end():], bool(out) and bool(out[-1].strip()),
+                                 indent.end()) if indent else None
+            if indent is None or end is None:
                 out.append(lines[index])
                 index += 1
                 continue
@@ -210,13 +210,17 @@ class HtmlBlocks(Preprocessor):
             raw = "\n".join(MARKS.sub("", line) for line in block)
             if out and out[-1].strip():
                 out.append("")
-            out += [self.md.htmlStash.store(RawBlock(raw, first_mark)) + first_mark, ""]
+            # Where it stood: indented into a list item (a `<details>` under
+            # an item's text), it stays the item's.
+            out += [indent[0] + self.md.htmlStash.store(RawBlock(raw, first_mark)) + first_mark, ""]
             index = end
         return out
 
     @staticmethod
-    def block_end(lines: list[str], index: int, line: str, in_paragraph: bool) -> int | None:
-        """Where the HTML block starting at `index` ends (exclusive), or None."""
+    def block_end(lines: list[str], index: int, line: str, in_paragraph: bool, indent: int = 0) -> int | None:
+        """Where the HTML block starting at `index` ends (exclusive), or None.
+        One `indent` spaces in (in a list item) ends, too, at a line less
+        indented, which its container does not hold (`- next item`)."""
         for start, end in BLOCK_STARTS:
             if start.match(line):
                 for number in range(index, len(lines)):
@@ -225,7 +229,8 @@ class HtmlBlocks(Preprocessor):
                 return len(lines)
         if BLOCK_TAG_START.match(line) or (LONE_TAG.match(line) and not in_paragraph):
             number = index
-            while number < len(lines) and MARKER.sub("", lines[number]).strip():
+            while number < len(lines) and (text := MARKER.sub("", lines[number])).strip() \
+                    and len(text) - len(text.lstrip(" ")) >= indent:
                 number += 1
             return number
         return None
