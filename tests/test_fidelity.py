@@ -481,6 +481,26 @@ def test_no_short_word_stands_alone_on_a_line(tmp_path_factory):
                         "CSS you ship."], body
 
 
+@pytest.mark.parametrize("title_page", ["false", "true"])
+def test_a_long_detail_wraps_under_its_value_not_its_label(tmp_path_factory, title_page):
+    """A paper's four authors ran onto a second line at the margin, under
+    "Authors"; it stands under the first line's names now, on the title
+    page and in the title block alike."""
+    from readers import pdf_lines
+    folder = tmp_path_factory.mktemp("details")
+    source = folder / "details.md"
+    source.write_text(f"---\ntitle: T\nclassification: UNCLASSIFIED\ntitle_page: {title_page}\n"
+                      "authors: [Adrian M. Price-Whelan, Author Without ORCID, Author with no affiliation, "
+                      "Another Contributor With A Long Name]\n---\n\n# Summary\n\nText.\n", encoding="utf-8")
+    pdf = build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf")
+    lines = [line for line in pdf_lines(pdf) if line[0] == 1]
+    [label_x] = [x0 for _, x0, _, _, text in lines if text.startswith("Authors")]
+    [first] = [line for line in lines if "Price-Whelan" in line[4]]
+    [second] = [line for line in lines if "Another Contributor" in line[4]]
+    assert second[3] > first[3] and abs(second[1] - first[1]) < 1, (first, second)  # under the names
+    assert second[1] > label_x + 50  # not under the label
+
+
 def test_a_tables_short_words_stay_whole_and_its_long_ones_wrap(tmp_path_factory):
     """A cell could break anywhere, so a column beside one with a very long
     word was squeezed below its own words ('GIUK' stood as 'GIU' over 'K');
