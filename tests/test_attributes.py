@@ -108,3 +108,19 @@ def test_unnumbered_headings_as_pandoc_marks_them(write):
 def walk_sections(doc: m.Document):
     from pipeline.model import walk
     return walk.sections(doc)
+
+
+def test_an_attribute_value_holding_code_is_read_whole(write, tmp_path):
+    """quarto-web: `![Stopping distance](chart.png){fig-alt="… `cars` …"
+    width="80%"}` was an image in the line followed by its attributes as
+    text: the backquotes had made a code span of part of them. A figure
+    now, its attributes read, as pandoc reads them."""
+    import shutil
+    from conftest import FIXTURES
+    shutil.copy(FIXTURES / "images" / "map.png", tmp_path / "map.png")
+    doc = parsed(write, '![Stopping distance](map.png){fig-alt="Speed against distance for the `cars` data." '
+                        'width="80%"} \n\nA [term]{.term title="see `x`"} here.\n')
+    figure, paragraph = doc.blocks
+    assert isinstance(figure, m.Figure) and figure.alt == "Speed against distance for the cars data."
+    assert figure.display_width is not None and m.plain_text(figure.caption) == "Stopping distance"
+    assert words(doc).endswith("A term here.")

@@ -13,6 +13,7 @@ kramdown's own `{: …}` lines are read before this (inlines.KramdownLines).
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 
@@ -32,11 +33,12 @@ MARKERS = re.compile("[\ue000-\uf8ff]")  # read/markdown.py's line markers, whic
 
 class HeadingAttributes(AttrListTreeprocessor):
     def run(self, doc: etree.Element) -> None:
-        for element in doc.iter():
-            if not self.md.is_block_level(element.tag):
-                self.after_inline(element)
-            elif isheader(element):
-                self.heading(element)
+        for parent in list(doc.iter()):  # with_code takes elements out
+            if self.md.is_block_level(parent.tag) and isheader(parent):
+                self.heading(parent)
+            for element in list(parent):
+                if not self.md.is_block_level(element.tag):
+                    self.after_inline(element, parent)
 
     def heading(self, element: etree.Element) -> None:
         """`## Title {#id}`: the list ends its last child's tail, else its
@@ -53,11 +55,31 @@ class HeadingAttributes(AttrListTreeprocessor):
         else:
             element.text = kept
 
-    def after_inline(self, element: etree.Element) -> None:
+    def after_inline(self, element: etree.Element, parent: etree.Element | None = None) -> None:
         """`![a](b.png){width=50%}`: the list starts the element's tail."""
+        if element.tail and element.tail.startswith("{") and "}" not in element.tail and parent is not None:
+            self.with_code(element, parent)
         if element.tail and (found := self.INLINE_RE.match(element.tail)) and pandocs(found[1]):
             remainder = self.assign_attrs(element, found.group(1))
             element.tail = element.tail[found.end():] + remainder
+
+    def with_code(self, element: etree.Element, parent: etree.Element) -> None:
+        """A list whose quoted value holds code (Quarto's `{fig-alt="… `cars`
+        …"}`), which the code spans have taken apart by now: its pieces put
+        back together, backquotes and all, as pandoc keeps them."""
+        siblings = list(parent)
+        start = siblings.index(element) + 1
+        text = element.tail or ""
+        for end, code in enumerate(siblings[start:], start):
+            if code.tag != "code" or not isinstance(code.text, str):
+                return
+            text += f"`{html.unescape(code.text)}`{code.tail or ''}"
+            if "}" in (code.tail or ""):
+                if (found := self.INLINE_RE.match(text)) and pandocs(found[1]):
+                    for consumed in siblings[start:end + 1]:
+                        parent.remove(consumed)
+                    element.tail = text
+                return
 
 
 def pandocs(attributes: str) -> bool:
