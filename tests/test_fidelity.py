@@ -481,6 +481,25 @@ def test_no_short_word_stands_alone_on_a_line(tmp_path_factory):
                         "CSS you ship."], body
 
 
+def test_a_tables_words_are_not_hyphenated_to_squeeze_a_column(tmp_path_factory):
+    """OpenSSF's checklist: its Rule column was squeezed to "Neces-sity",
+    "Authen-ticity" and "Communic-ation" by hyphenation while its empty Done
+    column kept its room. A cell's words stay whole now."""
+    from readers import pdf_text
+    folder = tmp_path_factory.mktemp("hyphens")
+    source = folder / "rules.md"
+    long = "Evaluate whether the dependency can be avoided by utilizing existing components. " * 3
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n| Rule | Description | Done |\n"
+                      "|------|-------------|:--------:|\n" + "".join(
+                          f"| **{rule}** | {long} |   |\n" for rule in
+                          ("Consider Necessity", "Verify Authenticity", "Communication", "Version Stability")),
+                      encoding="utf-8")
+    pdf = build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf")
+    words = pdf_text(pdf).split()
+    assert all(word in words for word in ("Necessity", "Authenticity", "Communication", "Stability")), words
+    assert not [word for word in words if word.endswith("\u2010")]
+
+
 @pytest.mark.parametrize("title_page", ["false", "true"])
 def test_a_long_detail_wraps_under_its_value_not_its_label(tmp_path_factory, title_page):
     """A paper's four authors ran onto a second line at the margin, under
