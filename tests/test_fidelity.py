@@ -481,6 +481,28 @@ def test_no_short_word_stands_alone_on_a_line(tmp_path_factory):
                         "CSS you ship."], body
 
 
+def test_a_note_of_two_paragraphs_goes_on_over_a_page_and_a_short_one_moves_whole(tmp_path_factory):
+    """Microsoft's Conditional Access page: a note of two paragraphs moved
+    whole to the next page, leaving a third of the page before it empty. A
+    note of more than a paragraph starts where it stands now (title and
+    first paragraph together); one of a paragraph still moves whole."""
+    from readers import pdf_text
+    folder = tmp_path_factory.mktemp("notes")
+    filler = ("Military diplomacy plays a vital role in counter-terrorism cooperation across the region. " * 5)
+    paragraph = ("The second partner keeps its own liaison officers in the capital and reports weekly. " * 6)
+    pages = {}
+    for name, note in (("long", f"    First {paragraph}\n\n    Second {paragraph}\n"),
+                       ("short", f"    First {paragraph * 2}\n")):
+        source = folder / f"{name}.md"
+        source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n" + "\n\n".join([filler] * 4)
+                          + f"\n\n!!! note \"Coordination\"\n{note}\nAfter the note.\n", encoding="utf-8")
+        pdf = build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf")
+        pages[name] = [[word for word in ("Coordination", "First", "Second") if word in pdf_text(pdf, page)]
+                       for page in (1, 2)]
+    assert pages["long"] == [["Coordination", "First"], ["Second"]]
+    assert pages["short"] == [[], ["Coordination", "First"]]
+
+
 def test_a_tables_words_are_not_hyphenated_to_squeeze_a_column(tmp_path_factory):
     """OpenSSF's checklist: its Rule column was squeezed to "Neces-sity",
     "Authen-ticity" and "Communic-ation" by hyphenation while its empty Done
