@@ -113,7 +113,9 @@ AS_PANDOC = {
     "a callout that folds": '::: {.callout-caution collapse="true"}\nDiscard old samples.\n:::\n',
     "every callout": "".join(f"::: {{.callout-{kind}}}\nA {kind}.\n:::\n\n" for kind in KINDS),
     "a div with classes and an id": "::: {.landscape #annex-a}\nWide content.\n:::\n",
-    "a div of one word": "::: Warning ::::::\nThis is a warning.\n::::::\n",
+    # (pandoc's own example is `::: Warning`: a word that names a kind of
+    # note makes a note here, test_docusaurus_and_vuepress_notes)
+    "a div of one word": "::: Sidebar ::::::\nThis is an aside.\n::::::\n",
     "nested divs": ("::::: {#special .sidebar}\nHere is a paragraph.\n\n::: {.inner}\nNested.\n:::\n\n"
                     "And another.\n:::::\n"),
     "columns": ('::::: {.columns}\n::: {.column width="50%"}\nLeft.\n:::\n::: {.column}\nRight.\n'
@@ -146,6 +148,21 @@ def test_alerts_read_as_github_writes_them(tmp_path, text):
     reference = pandoc_reading(text, "gfm")
     # pandoc's gfm reader leaves `[!NOTE] and more` a quote, as GitHub does.
     assert [("BlockQuote",) if b[0] == "Quote" else b for b in ours] == reference
+
+
+def test_docusaurus_and_vuepress_notes(tmp_path):
+    """Canada's GC Notify documentation (VuePress) writes `::: tip Malware
+    scanning`, Docusaurus `:::warning[Title]` and `:::note`: the first two
+    showed as text with their colons, the last as a plain block. Notes of
+    their kinds now, titled as written; words that name no kind stay text."""
+    text = ("::: tip Malware scanning\n\nAttachments are scanned.\n\n:::\n\n:::note\nUntitled.\n:::\n\n"
+            ":::warning[Response timeout]\nWait.\n:::\n\n:::danger Take care\nCareful.\n:::\n\n"
+            "::: Warning ::::::\nThis is a warning.\n::::::\n\n::: some words\nText.\n:::\n")
+    blocks = our_doc(tmp_path, text).blocks
+    notes = [(b.kind, m.plain_text(b.title), b.default_title) for b in blocks if isinstance(b, m.Admonition)]
+    assert notes == [("tip", "Malware scanning", False), ("note", "", True), ("warning", "Response timeout", False),
+                     ("caution", "Take care", False), ("warning", "", True)]
+    assert [m.block_text(b) for b in blocks if isinstance(b, m.Paragraph)] == ["::: some words Text. :::"]
 
 
 def test_mkdocs_notes_fold_and_take_our_kinds(tmp_path):

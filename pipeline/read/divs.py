@@ -41,7 +41,11 @@ from pymdownx.details import DetailsProcessor
 LINE_MARK = "\ue000-\uf8ff"
 MARK = f"\t?[{LINE_MARK}]{{2}}"
 MARKS = re.compile(MARK)
-OPENING = re.compile(r"[ ]{0,3}:{3,}[ \t]*(?:\{(?P<attrs>[^}\n]*)\}|(?P<word>[^\s{}:][^\s{}]*))[ \t]*:*[ \t]*$")
+# `::: {.class}` or `::: word`, pandoc's; and Docusaurus's and VuePress's
+# notes, `:::tip Title`, `:::warning[Title]` (a title only after a kind of
+# note: see opening).
+OPENING = re.compile(r"[ ]{0,3}:{3,}[ \t]*(?:\{(?P<attrs>[^}\n]*)\}|(?P<word>[^\s{}:\[][^\s{}\[]*)"
+                     r"(?:\[(?P<bracketed>[^\]\n]*)\]|[ \t]+(?P<title>[^\s:{}][^\n{}]*?))?)[ \t]*:*[ \t]*$")
 CLOSING = re.compile(r"[ ]{0,3}:{3,}[ \t]*$")
 ATTRIBUTE = re.compile(r"""\s*(?:\#(?P<id>[^\s}]+)|\.(?P<cls>[^\s}]+)|(?P<key>[\w-]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+)))""")
 NAME = re.compile(r"[A-Za-z][\w-]*$")
@@ -63,6 +67,20 @@ ALERT = re.compile(rf"[ \t]*\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \
                    re.IGNORECASE)
 
 
+def opening(line: str) -> re.Match[str] | None:
+    """A fenced div's opening line (without its marker), or None. A word
+    with a title after it opens one only when the word names a kind of note
+    (`::: tip Malware scanning`): `::: some words` is text, as in pandoc."""
+    found = OPENING.match(line)
+    if found and (found["bracketed"] is not None or found["title"]) and not is_note(found["word"]):
+        return None
+    return found
+
+
+def is_note(word: str) -> bool:
+    return word.lower() in KINDS or word.lower() in ALIASES
+
+
 def admonition_kind(name: str) -> str:
     """One of KINDS for a note's class (`danger` is a caution); note when unknown."""
     name = name.lower()
@@ -79,7 +97,7 @@ def fence_depth(line: str, depth: int) -> int:
     reader's check of nesting before Python-Markdown recurses)."""
     if ":::" not in line:
         return depth
-    if OPENING.match(line):
+    if opening(line):
         return depth + 1
     return max(depth - 1, 0) if CLOSING.match(line) else depth
 
@@ -107,7 +125,7 @@ class FencedDiv(BlockProcessor):
         first = block.split("\n", 1)[0]
         if ":" not in first:  # most blocks: no fence, and no need to look further
             return False
-        return bool(OPENING.match(bare(first))) and not nearing_recursion_limit()
+        return bool(opening(bare(first))) and not nearing_recursion_limit()
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
         lines: list[str] = []
@@ -120,7 +138,7 @@ class FencedDiv(BlockProcessor):
             taken += 1
             for index in range(start, len(lines)):
                 line = bare(lines[index])
-                if OPENING.match(line):
+                if opening(line):
                     depth += 1
                 elif CLOSING.match(line):
                     depth -= 1
@@ -134,10 +152,14 @@ class FencedDiv(BlockProcessor):
         del blocks[:taken]
         if rest := lines[end + 1:]:
             blocks.insert(0, "\n".join(rest))
-        first = OPENING.match(bare(lines[0]))
+        first = opening(bare(lines[0]))
         assert first
         ident, classes, keys = attributes(first["attrs"] or "")
-        if first["word"]:
+        if first["word"] and is_note(first["word"]):  # Docusaurus's and VuePress's `:::tip Title`
+            classes = [f"callout-{admonition_kind(first['word'])}"]
+            if title := (first["bracketed"] or first["title"] or "").strip():
+                keys["title"] = title
+        elif first["word"]:
             classes = [first["word"]]
         element = self.element(parent, ident, classes, keys)
         if mark := MARKS.search(lines[0]):
