@@ -159,6 +159,17 @@ def test_keys_of_githubs_and_microsofts_docs_and_jekyll_sites_are_theirs(write):
     assert [(p[1], p[2]) for p in problems] == [("meta.foreign-keys", "warning")]
 
 
+def test_a_type_of_another_tools_is_theirs_and_a_misspelt_one_ours(write):
+    """Hugo's content type (`type: roadmap`) and GOV.UK's `type: learn`
+    refused the page; they are ignored with the other tools' keys now.
+    `type: memmo` is still an error."""
+    meta, problems = meta_and_problems(write, "title: T\nclassification: UNCLASSIFIED\ntype: roadmap\nlayout: x")
+    assert meta.memo is None and [(p[1], p[2]) for p in problems] == [("meta.foreign-keys", "warning")]
+    assert "type, layout" in problems[0][3]
+    _, problems = meta_and_problems(write, "title: T\nclassification: UNCLASSIFIED\ntype: memmo")
+    assert [(p[1], p[2]) for p in problems] == [("meta.type", "error")]
+
+
 @pytest.mark.parametrize("key, meant", [("authr", "authors"), ("clasification", "classification"),
                                         ("subtitel", "subtitle"), ("Title", "title"), ("portion-marking",
                                         "portion_marking"), ("numberng", "numbering"), ("data", "date")])

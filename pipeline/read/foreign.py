@@ -61,6 +61,14 @@ def foreign_or_typo(key: str, ours: Iterable[str]) -> str | None:
     return best[1] if best else None
 
 
+def other_tools_value(value: str, ours: Iterable[str]) -> bool:
+    """Whether `value` of a key we share with other tools (`type`: Hugo's
+    content type, GOV.UK's `type: learn`) is theirs: none of ours, nor one
+    misspelt (`memmo` is still an error, naming `memo`)."""
+    normal = value.strip().lower()
+    return all(normal != name and edits(normal, name) > allowed_edits(len(name)) for name in ours)
+
+
 def allowed_edits(length: int) -> int:
     return 1 if length <= 5 else 2 if length <= 10 else 3
 

@@ -208,6 +208,10 @@ def language(value: Any) -> str:
     return value.strip()
 
 
+# Keys of ours that other tools use too, with the values that are ours: a
+# value far from all of them is the other tool's, and the key is ignored.
+SHARED = {"type": staff.TYPES}
+
 SCHEMA: dict[str, Callable[[Any], Any]] = {
     "title": text,
     "classification": text,
@@ -386,6 +390,9 @@ def read_meta(source: Source, reporter: Reporter | None = None,
         seen.setdefault(key, line)
         if key in foreign.ALIASES:
             aliased.append((key, line, value_node))
+        elif key in SHARED and isinstance(value_node, yaml.ScalarNode) and isinstance(value_node.value, str) \
+                and foreign.other_tools_value(value_node.value, SHARED[key]):
+            ignored.append((key, line))  # `type: roadmap`, Hugo's: not ours
         elif key in SCHEMA:
             take(key, line, value_node, key)
         elif meant := foreign.foreign_or_typo(key, ours):
