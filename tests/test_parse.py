@@ -137,6 +137,15 @@ def test_fenced_code_inside_list_items_and_notes(write):
     assert note.blocks == (m.CodeBlock(lang=None, text="x < 1", line=13),)
 
 
+def test_links_to_data_stores_are_links(write):
+    """California's data footprints listed 116 `[URL](s3://…)` links that
+    kept only the word "URL", their addresses nowhere."""
+    doc = parsed(write, "[URL](s3://dse-snowflake/footprints.parquet) and [b](gs://bucket/x) and "
+                        "[repo](git://example.org/a.git)\n")
+    assert [i.target for i in doc.blocks[0].inlines if isinstance(i, m.Link)] == [
+        "s3://dse-snowflake/footprints.parquet", "gs://bucket/x", "git://example.org/a.git"]
+
+
 def test_link_errors_point_at_the_links_own_line(write):
     with pytest.raises(BriefingError, match=r":7: link target 'javascript:x\(\)'"):
         parsed(write, "A paragraph\nthat runs on\nto [a bad link](javascript:x()).\n")

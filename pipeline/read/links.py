@@ -33,9 +33,12 @@ from pipeline.problems import excerpt
 from pipeline.read.source import XML_INVALID
 
 # Schemes kept as links: the web, mail, telephone and messaging, file
-# transfer, and identifiers readers' programs know.
+# transfer, identifiers readers' programs know, and the data stores and
+# repositories a data team's pages point at (`s3://bucket/path`: the link
+# was its words alone, the address nowhere).
 KEPT = frozenset(("http", "https", "mailto", "tel", "sms", "ftp", "ftps", "sftp", "news", "nntp",
-                  "irc", "ircs", "xmpp", "geo", "urn", "doi", "webcal"))
+                  "irc", "ircs", "xmpp", "geo", "urn", "doi", "webcal",
+                  "s3", "gs", "hdfs", "abfs", "abfss", "wasb", "wasbs", "ssh", "git", "svn"))
 REFUSED = {
     "javascript": "runs a script",
     "vbscript": "runs a script",
