@@ -216,6 +216,20 @@ def test_links_with_githubs_user_content_prefix_point_at_the_id(write):
     assert [link.target for link in links] == ["#additional-notes-questions"] * 2 + ["#user-content-kept"]
 
 
+def test_an_anchor_said_twice_is_left_out_with_a_warning(write):
+    """Apache's maturity model writes the same `<a id>` twice: the build
+    was refused. Links lead to the first, as in a browser; the second goes,
+    said at its line. A heading's or table's id said twice is still an error."""
+    reporter = Reporter("x.md")
+    doc = finished(write, 'See <a id="note-1"></a>one.\n\nAnd <a id="note-1"></a>two, [back](#note-1).\n', reporter)
+    from pipeline.model import walk
+    anchors = [i for i in walk.inlines(doc) if isinstance(i, m.Anchor)]
+    assert [a.line for a in anchors] == [5]
+    assert [(p.line, p.code, p.warning) for p in reporter.problems] == [(7, "id.duplicate", True)]
+    with pytest.raises(BriefingError, match="duplicate id '#same'"):
+        finished(write, "# A {#same}\n\n# B {#same}\n")
+
+
 def test_an_alias_never_takes_an_id_something_declares(write):
     doc = finished(write, "# 1. Intro\n\n# Other {#1-intro}\n\n[x](#1-intro)\n")
     assert doc.sections[0].aliases == () and doc.sections[1].id == "1-intro"

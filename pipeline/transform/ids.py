@@ -2,7 +2,7 @@
 makes them, made unique), and GitHub's slug of its title as an alias where
 that differs; every id a heading, table, figure, equation, fenced div, span or
 anchor claims is checked once: two of one name, or one the templates use, is
-an error. An anchor in a heading with the heading's own id (`# <a
+an error (an anchor, `<a id>`, said again is left out, with a warning). An anchor in a heading with the heading's own id (`# <a
 name="x"></a>X`, as GitHub READMEs write) says it again: it goes."""
 
 from __future__ import annotations
@@ -31,12 +31,20 @@ def reserved(ident: str) -> bool:
 def assign_ids(doc: m.Document, reporter: Reporter) -> m.Document:
     seen: dict[str, int] = dict.fromkeys(RESERVED_IDS, 0)  # id -> its line; 0: the templates'
 
-    def claim(ident: str, line: int | None) -> None:
+    dropped: set[int] = set()  # anchors whose id something before them has (by identity)
+
+    def claim(ident: str, line: int | None, item: object = None) -> None:
         if ident in seen or reserved(ident):
             where = (f"first used on line {seen[ident]}" if seen.get(ident) else
                      "the footnotes use fn-N and fnref-N" if FOOTNOTE_ID.fullmatch(ident) else
                      "the templates use it")
-            reporter.error(line, "id.duplicate", f"duplicate id '#{ident}' ({where})")
+            if isinstance(item, m.Anchor) and seen.get(ident):
+                # A hand-written `<a id>` said twice (Apache's notes): links
+                # lead to the first, as in a browser; this one goes.
+                reporter.warning(line, "id.duplicate", f"duplicate id '#{ident}' ({where}): left out here")
+                dropped.add(id(item))
+            else:
+                reporter.error(line, "id.duplicate", f"duplicate id '#{ident}' ({where})")
         seen.setdefault(ident, line or 0)
 
     def section(node: m.Section) -> m.Section:
@@ -46,7 +54,7 @@ def assign_ids(doc: m.Document, reporter: Reporter) -> m.Document:
                       if not (isinstance(item, m.Anchor) and item.id == ident))
         for item in walk.nested_inlines(title):  # `## <a name="step-1"></a>Step 1: …`
             if declared := declared_id(item):
-                claim(declared, getattr(item, "line", None) or node.line)
+                claim(declared, getattr(item, "line", None) or node.line, item)
         return dataclasses.replace(node, id=ident, title=title)
 
     def block(node: m.Block) -> m.Block:
@@ -55,10 +63,12 @@ def assign_ids(doc: m.Document, reporter: Reporter) -> m.Document:
         for run in walk.block_inlines(node):
             for item in walk.nested_inlines(run):
                 if ident := declared_id(item):
-                    claim(ident, getattr(item, "line", None) or node.line)
+                    claim(ident, getattr(item, "line", None) or node.line, item)
         return node
 
     doc = walk.map_document(doc, section=section, block=block)
+    if dropped:
+        doc = walk.map_document(doc, inline=lambda item: () if id(item) in dropped else item)
     return github_aliases(doc, seen)
 
 
