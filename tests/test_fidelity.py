@@ -503,6 +503,29 @@ def test_a_note_of_two_paragraphs_goes_on_over_a_page_and_a_short_one_moves_whol
     assert pages["short"] == [[], ["Coordination", "First"]]
 
 
+def test_a_tall_row_goes_on_over_a_page_and_short_rows_stay_whole(tmp_path_factory):
+    """Platform One's licensing table left a third of a page empty before
+    each tall row, which moved whole to the next page. A row of more than
+    a dozen lines now starts where it stands, in the PDF and in Word (no
+    "can't split"), while the short ones stay whole."""
+    import zipfile
+    from readers import pdf_text
+    folder = tmp_path_factory.mktemp("rows")
+    source = folder / "rows.md"
+    notes = " ".join(f"Premium feature {n} needs a licence." for n in range(40))
+    short = "".join(f"| Tool {n} | Logging | Apache 2.0 |\n" for n in range(18))
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n| Package | Purpose | Notes |\n"
+                      f"|---|---|---|\n{short}| GitLab | CI | FIRST {notes} LAST |\n| After | x | y |\n",
+                      encoding="utf-8")
+    out = build(tmp_path_factory, source)
+    first, second = pdf_text(out.with_suffix(".pdf"), 1), pdf_text(out.with_suffix(".pdf"), 2)
+    assert "FIRST" in first and "LAST" in second and "Tool 17" in first  # begun on page 1, ended on 2
+    with zipfile.ZipFile(out.with_suffix(".docx")) as package:
+        rows = re.findall(r"<w:tr[ >].*?</w:tr>", package.read("word/document.xml").decode(), re.S)
+    whole = ["<w:cantSplit/>" in row for row in rows if "Tool 3" in row or "FIRST" in row or "After" in row]
+    assert whole == [True, False, True]
+
+
 def test_a_tables_words_are_not_hyphenated_to_squeeze_a_column(tmp_path_factory):
     """OpenSSF's checklist: its Rule column was squeezed to "Neces-sity",
     "Authen-ticity" and "Communic-ation" by hyphenation while its empty Done

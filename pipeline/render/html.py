@@ -20,7 +20,7 @@ from pipeline.markings.blocks import MarkingBlock
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
 from pipeline.render import sizes, stafflook
-from pipeline.render.tables import long_head
+from pipeline.render.tables import long_head, tall
 from pipeline.render.math import drawing, mathml
 from pipeline.render.templates import Templates
 from pipeline.transform.paragraphs import UNDERLINED
@@ -310,7 +310,7 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                     aligns, marked(portion, inlines(caption, ctx), ctx), ident,
                                     number, ctx.labels, len(words) <= SHORT_CAPTION,
                                     [round(100 * width, 1) for width in widths],
-                                    long_head(node))
+                                    long_head(node), [tall(row) for row in rows])
         case _:
             assert_never(node)
 

@@ -14,3 +14,14 @@ LONG_HEAD = 400
 
 def long_head(table: m.Table) -> bool:
     return sum(len(m.block_text(block)) for cell in table.head for block in cell) > LONG_HEAD
+
+
+# A body row whose longest cell holds more than this many characters (a
+# dozen lines and more in a column of a third of the text's width) may go
+# on over a page, as Word lets any row: kept whole, DoD Platform One's
+# licensing table left a third of a page empty before each tall row.
+TALL_ROW = 600
+
+
+def tall(row: tuple[tuple[m.Block, ...], ...]) -> bool:
+    return max((sum(len(m.block_text(block)) for block in cell) for cell in row), default=0) > TALL_ROW

@@ -16,7 +16,7 @@ from pipeline.model import Block, Table
 from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.inlines import numbered_caption
 from pipeline.render import measure
-from pipeline.render.tables import long_head
+from pipeline.render.tables import long_head, tall
 from pipeline.render.docx.package import style_font
 from pipeline.render.docx.state import Env, State
 
@@ -59,7 +59,8 @@ def table_xml(table: Table, env: Env, state: State, cell_xml: CellXml) -> list:
     last = len(table.rows) - 1
     for index, row in enumerate(table.rows):
         tbl.append(table_row(row, table.aligns, widths, state, cell_xml, header=False,
-                             keep=index == 0 and last > 0 or index == last - 1 and last > 1))
+                             keep=index == 0 and last > 0 or index == last - 1 and last > 1,
+                             whole=not tall(row)))
     content.append(tbl)
     return content
 
