@@ -56,3 +56,25 @@ def test_a_shortcode_left_out_is_named_as_written(tmp_path: Path):
     load(source, reporter)
     (problem,) = reporter.problems
     assert problem.message.startswith('shortcode {{< figure src="a.png" >}} left out')
+
+
+def test_a_shortcode_inside_a_line_is_shown_as_written_and_said_once(tmp_path: Path):
+    """Apache's mentoring guide writes `gsoc{{< current_year >}}` and
+    `{{< param "deadline" >}}` in its lines: shown as written, as pandoc
+    shows them, but never with curled quotes or emphasis of their own,
+    and said once for each shortcode (they were said nowhere)."""
+    from pipeline import model as m
+    from pipeline.model import walk
+    source = tmp_path / "brief.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+                      "Label it gsoc{{< current_year >}} now.\n\nThe deadline is {{< param \"deadline\" >}}, "
+                      "and again {{< current_year >}}.\n\n{{< current_year >}}\n", encoding="utf-8")
+    reporter = Reporter(str(source))
+    doc = load(source, reporter)
+    assert [m.block_text(b) for b in walk.blocks(doc)] == [
+        "Label it gsoc{{< current_year >}} now.",
+        'The deadline is {{< param "deadline" >}}, and again {{< current_year >}}.']
+    assert [(p.line, p.message) for p in reporter.problems] == [
+        (6, "shortcode {{< current_year >}} shown as written: briefing runs none"),
+        (8, 'shortcode {{< param "deadline" >}} shown as written: briefing runs none'),
+        (10, "shortcode {{< current_year >}} left out: briefing runs none but {{< pagebreak >}}")]

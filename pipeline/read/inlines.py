@@ -48,6 +48,8 @@ from pipeline import model as m
 MATH_TAG = "briefing-math"
 NOTE_TAG = "briefing-note"
 SPAN_TAG = "briefing-span"
+SHORTCODE_TAG = "briefing-shortcode"  # a Hugo shortcode in a line, as written
+INLINE_SHORTCODE = r"\{\{(?:<[^<>\n]*>|%[^%\n]*%)\}\}"
 # `{#eq-id}` after display math; a line marker may stand before its `}`.
 MATH_ID = re.compile(r"[ \t]*\{#([A-Za-z][\w:.-]*)(?P<marks>[\ue000-\uf8ff\t]*)\}")
 
@@ -175,6 +177,17 @@ EDGE = re.compile(r"^[\s\ue000-\uf8ff]+|[\s\ue000-\uf8ff]+$")
 def stripped(text: str) -> str:
     """Text without the spaces at its ends, keeping the line markers among them."""
     return EDGE.sub(lambda edge: "".join(re.findall("[\ue000-\uf8ff]", edge[0])), text)
+
+
+class InlineShortcode(InlineProcessor):
+    """A Hugo shortcode inside a line (`gsoc{{< current_year >}}`): shown as
+    written, as pandoc shows it, but kept from smart quotes and emphasis,
+    and said (the reader warns once for each): briefing runs none."""
+
+    def handleMatch(self, found: re.Match[str], data: str):
+        element = etree.Element(SHORTCODE_TAG)
+        element.text = AtomicString(found[0])
+        return element, found.start(), found.end()
 
 
 class UnseenTex(InlineProcessor):
@@ -367,6 +380,7 @@ class InlineSyntax(Extension):
         md.inlinePatterns.register(BracketedSpan(r"(?<![\\!\]])\[(?!\^)", md), "briefing_span", 172)
         md.inlinePatterns.register(BackslashBreak(r"\\\n", md), "briefing_backslash_break", 179)
         md.inlinePatterns.register(UnseenTex(UNSEEN_TEX, md), "briefing_unseen_tex", 178)
+        md.inlinePatterns.register(InlineShortcode(INLINE_SHORTCODE, md), "briefing_inline_shortcode", 177)
         # Where magiclink has them: after links and code, before emphasis
         # (`www.x.org/a_b_c` is one address).
         bare = BareLink(magiclink.RE_LINK, md)

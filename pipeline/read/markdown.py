@@ -836,6 +836,7 @@ class Reader:
     # Problems the reading can go on after, reported together at the end.
     problems: list[Problem] = field(default_factory=list)
     remote: list[tuple[int, str]] = field(default_factory=list)  # remote images: (line, src)
+    shortcodes: set[str] = field(default_factory=set)  # names of the shortcodes in lines said so far
     inline_depth: int = 0  # of the inline element being read
 
     def error(self, code: str, line: int, message: str) -> BriefingError:
@@ -979,7 +980,8 @@ class Reader:
         if kind == "html":
             root, md, positions = markdown_tree(text, line + 1, self.lang)
             inner = Reader(source=self.source, md=md, positions=positions, notes=self.notes,
-                           in_note=self.in_note, lang=self.lang, problems=self.problems, remote=self.remote)
+                           in_note=self.in_note, lang=self.lang, problems=self.problems, remote=self.remote,
+                           shortcodes=self.shortcodes)
             blocks = inner.nested_blocks(list(root), depth + 1)
             self.inline_notes.extend(inner.inline_notes)
             # Tags not on the allowlist are said with the document's own, once a kind.
@@ -1197,7 +1199,7 @@ class Reader:
         root, md, positions = markdown_tree(alt, line, self.lang, self.cites)
         paragraph = root.find("p")
         reader = Reader(source=self.source, md=md, positions=positions, problems=self.problems,
-                        remote=self.remote, cites=self.cites)
+                        remote=self.remote, cites=self.cites, shortcodes=self.shortcodes)
         reader.garbled(line)
         return reader.inlines(paragraph) if paragraph is not None else ()
 
@@ -1413,6 +1415,13 @@ class Reader:
             return () if kind == "comment" else self.inlines(element, refs)
         if element.tag == rawhtml.TEXT_TAG:
             return (m.Text(text=element.text or ""),)
+        if element.tag == syntax.SHORTCODE_TAG:
+            written = element.text or ""
+            if (name := SHORTCODE.fullmatch(written)) and (key := name["name"] or name["hugo"]) not in self.shortcodes:
+                self.shortcodes.add(key)
+                self.warn("markdown.shortcode", line, f"shortcode {excerpt(written, 60)} shown as written: "
+                          "briefing runs none")
+            return (m.Text(text=written),)
         if element.tag == citations.CITE_TAG:
             return (citations.node(element, self.line, self.plain),)
         if element.tag == syntax.MATH_TAG:
@@ -1520,7 +1529,13 @@ SHORTCODE = re.compile(r"\{\{(?:<\s*(?P<name>[\w/-]+)(?:\s[^\n]*?)?\s*>|%\s*(?P<
 def shortcode(element: etree.Element) -> str:
     """The name of the shortcode a paragraph is, alone (`{{< pagebreak >}}`,
     Hugo's `{{% note %}}`), or ""."""
-    found = SHORTCODE.fullmatch((element.text or "").strip()) if not len(element) else None
+    text = element.text or ""
+    if len(element) == 1 and element[0].tag == syntax.SHORTCODE_TAG and not text.strip() \
+            and not (element[0].tail or "").strip():
+        text = element[0].text or ""  # as the inline pattern took it
+    elif len(element):
+        return ""
+    found = SHORTCODE.fullmatch(text.strip())
     return (found["name"] or found["hugo"] or found["liquid"]) if found else ""
 
 
