@@ -14,11 +14,11 @@ text, which ran a page's code together into one paragraph. Here:
 - a comment goes, from every output.
 
 Inside a fenced code block everything stays as written (a page about
-Jekyll shows its tags there). Anything else (`{% include … %}`,
-`{% if %}`) runs a template, which
-briefing never does: an include alone on its line is left out with a
-warning (markdown.py, with Quarto's and Hugo's shortcodes); the rest stays
-text. Lines carry read/markdown.py's markers by now, which stay with them.
+Jekyll shows its tags there). Anything else (`{% include … %}`, `{% if %}`)
+runs a template, which briefing never does: an include alone on its line
+is left out with a warning (markdown.py, with Quarto's and Hugo's
+shortcodes); the rest stays text. Lines carry read/markdown.py's markers
+by now, which stay with them.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ class LiquidTags(Preprocessor):
         self.in_indented_code = in_indented_code
 
     def run(self, lines: list[str]) -> list[str]:
+        if not any("{%" in line for line in lines):
+            return lines  # most pages: no tag to read
         out: list[str] = []
         fence = ""  # the fence of the code block the line is in, if any: its text is as written
         index = 0
