@@ -90,6 +90,16 @@ def test_a_formula_over_lines_starting_with_signs_is_one_formula(write):
     assert spaced(formulas(doc)) == spaced(pandoc_formulas(text))  # the TeX's line ends are spaces
 
 
+def test_a_formula_in_an_indented_code_block_stays_code_as_written(write):
+    """The formula over lines is one only where a paragraph is: four
+    spaces in at the margin its lines are code, unchanged; in a list item,
+    a formula."""
+    doc = load(write("Code:\n\n    $$\n    + x\n    $$\n\n1.  Item:\n\n    $$\n    a\n    + b\n    $$\n"))
+    code = next(b for b in walk.blocks(doc) if isinstance(b, m.CodeBlock))
+    assert code.text == "$$\n+ x\n$$"
+    assert [b.tex for b in walk.blocks(doc) if isinstance(b, m.Equation)] == ["a\n    + b"]
+
+
 def test_githubs_math_fence_and_inline_formula_are_formulas(write):
     """CDC's model definition wrote its formulas as GitHub does, a ```math
     block and `$`…`$`: shown as code and with backquotes; formulas now, as

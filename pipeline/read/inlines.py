@@ -301,7 +301,8 @@ class DisplayMathLines(Preprocessor):
             line = lines[index]
             out.append(line)
             index += 1
-            if OPENS_MATH.match(unmarked(line)) and (end := math_end(lines, index - 1)) is not None:
+            if OPENS_MATH.match(unmarked(line)) and (end := math_end(lines, index - 1)) is not None \
+                    and not in_code(out[:-1], line[:len(line) - len(line.lstrip(" "))]):  # an indented block's text
                 indent = " " * (len(line) - len(line.lstrip(" ")) + 4)
                 out += [indent + inner.lstrip(" ") if BLOCK_START.match(inner) else inner
                         for inner in lines[index:end + 1]]
