@@ -245,6 +245,21 @@ def test_notes_are_numbered_with_the_authors_own(tmp_path):
     assert inline_text(doc.blocks[0].inlines) == "Mine first.[1] Then.[2]"
 
 
+def test_a_notes_doi_and_url_are_links_as_in_the_bibliography(tmp_path):
+    """A citation made a note (Chicago's notes style): its DOI and URL were
+    text there, while the bibliography's were links (a new user's JOSS
+    paper). With link-citations on, the whole note links to its entry."""
+    from pipeline.model import walk
+    copy_sources(tmp_path)
+    source = tmp_path / "brief.md"
+    source.write_text(front("chicago-notes-bibliography", extra="link-citations: false\n")
+                      + "Seen [@jones2019] and [@nato2021].\n", encoding="utf-8")
+    doc = load(source)
+    targets = [i.target for note in doc.footnotes for block in note.blocks for run in walk.block_inlines(block)
+               for i in walk.nested_inlines(run) if isinstance(i, m.Link)]
+    assert targets == ["https://doi.org/10.1000/xyz123", "https://www.nato.int/strategic-concept"]
+
+
 def test_the_bibliography_where_refs_stands(tmp_path):
     copy_sources(tmp_path)
     source = tmp_path / "brief.md"

@@ -169,6 +169,8 @@ class Citer:
                 for key in keys:
                     back[key].append(f"fnref-{number}")
                 text = capitalized(linked(result.note))
+                if doc.meta.link_bibliography:  # its URL or DOI a link, as in the bibliography
+                    text = linkified(text)
                 made_keys[number] = keys
                 made.append(m.Footnote(number=-number, line=node.line,
                                        blocks=(m.Paragraph(inlines=text, line=node.line),)))
