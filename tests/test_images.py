@@ -239,3 +239,17 @@ def test_quartos_fig_alt_describes_the_image_and_none_is_said_once(tmp_path):
     with zipfile.ZipFile(tmp_path / "out" / "alt.docx") as package:
         described = re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', package.read("word/document.xml").decode())
     assert described[:2] == ["A map of the harbour's berths.", "Four berths, two deep."]
+
+
+def test_a_caption_written_over_lines_is_the_figures_caption(tmp_path):
+    """A JOSS paper writes `![⏎    Words …⏎](x.png)`: its indented line was
+    read as a code block, and the figure had no caption and no number."""
+    from pipeline import model as m
+    from pipeline.run.build import load
+    (tmp_path / "map.png").write_bytes((FIXTURES / "images" / "map.png").read_bytes())
+    source = tmp_path / "fig.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n![\n    Speed of the original\n"
+                      "    and *ours*.\n](map.png)\n", encoding="utf-8")
+    [figure] = load(source).blocks
+    assert isinstance(figure, m.Figure) and figure.number == 1
+    assert m.plain_text(figure.caption) == "Speed of the original and ours."

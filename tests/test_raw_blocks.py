@@ -78,3 +78,16 @@ def test_every_format_reads_it_and_none_gets_markup(source, tmp_path):
     assert "After." in pdf_text(tmp_path / "raw.pdf", 3)  # two page breaks
     paragraphs = [pandoc_text(b["c"]) for b in pandoc_blocks(docx_via_pandoc(tmp_path / "raw.docx"), "Para")]
     assert "Raw HTML with a note." in paragraphs and not any("Word only" in p for p in paragraphs)
+
+
+def test_a_tex_command_alone_is_raw_tex_left_out_with_a_warning(write):
+    """pandoc-crossref's demo writes `\\listoffigures` alone: it was shown as
+    text; raw TeX, as pandoc reads it, for LaTeX's output only."""
+    from pipeline import model as m
+    from pipeline.problems import Reporter
+    from pipeline.run.build import load
+    path = write("Lists:\n\n\\listoffigures\n\n\\setcounter{page}{1}\n\nC:\\Users stays.\n")
+    reporter = Reporter(str(path))
+    doc = load(path, reporter)
+    assert [m.block_text(b) for b in doc.blocks] == ["Lists:", "C:\\Users stays."]
+    assert [(p.line, p.code) for p in reporter.warnings] == [(7, "markdown.raw-format"), (9, "markdown.raw-format")]

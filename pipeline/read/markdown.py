@@ -260,6 +260,9 @@ RAW_FORMAT = re.compile(r"\{=([A-Za-z][\w+-]*)\}")
 UNEXECUTED = re.compile(r"\{\{([^{}\n]*)\}\}")  # Quarto's ```{{r}}: the cell's syntax shown
 # Raw TeX a page break is written in (R Markdown and Quarto authors' habit),
 # alone on its line or in a ```{=latex} block.
+# A TeX command alone in its paragraph, its arguments with it (`\listoftables`,
+# `\setcounter{page}{1}`): raw TeX to pandoc, never shown.
+TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?(?:\[[^\]\n]*\])?(?:\{[^{}\n]*\})*")
 TEX_PAGE_BREAK = re.compile(r"\\(?:newpage|pagebreak|clearpage)(?:\{\})?")
 
 
@@ -939,6 +942,10 @@ class Reader:
                 self.shortcode(element, name, out)
             elif element.tag == "p" and not len(element) and TEX_PAGE_BREAK.fullmatch((element.text or "").strip()):
                 out.append(m.PageBreak(line=self.line(element)))  # `\newpage` alone
+            elif element.tag == "p" and not len(element) and TEX_COMMAND.fullmatch((element.text or "").strip()):
+                # `\listoffigures` alone: raw TeX, as pandoc reads it, for LaTeX's output only
+                self.warn("markdown.raw-format", self.line(element), f"raw TeX "
+                          f"{excerpt((element.text or '').strip(), 40)} is for LaTeX's output: left out")
             elif element.tag == "p" and (raw := self.raw_block(element, depth)) is not None:
                 out.extend(raw)
             elif element.tag in HEADING_TAGS:
@@ -1167,7 +1174,10 @@ class Reader:
         except ImageProblem as problem:
             self.report("image.invalid", line, str(problem))
             return m.Paragraph(inlines=(), line=line)
-        alt = img.get("alt", "")
+        # Inline text, its line ends spaces: `![⏎    Words …⏎](x.png)` (a JOSS
+        # paper's figures) read its indented line as a code block, no caption.
+        alt = " ".join(img.get("alt", "").split())
+        img.set("alt", alt)
         # An HTML <img> is a picture: its alt text describes it, no caption.
         caption = self.caption(alt, line) if not img.get(rawhtml.RAW) else ()
         width, height = self.display_size(img, line)
