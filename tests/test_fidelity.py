@@ -526,6 +526,27 @@ def test_a_tall_row_goes_on_over_a_page_and_short_rows_stay_whole(tmp_path_facto
     assert whole == [True, False, True]
 
 
+def test_a_long_code_block_goes_on_over_a_page_and_a_short_one_moves_whole(tmp_path_factory):
+    """Kubernetes' init-containers page left a page 85% empty before 45
+    lines of `kubectl describe`, which moved whole to the next page. A block
+    of eight lines or more now starts where it stands."""
+    from readers import pdf_text
+    folder = tmp_path_factory.mktemp("code")
+    filler = "\n\n".join(["Filler text for the page so that the block starts near the middle. " * 6] * 3)
+    pages = {}
+    for name, count in (("long", 45), ("short", 7)):
+        code = "\n".join(f"line {n:02}: state Waiting reason PodInitializing" for n in range(1, count + 1))
+        source = folder / f"{name}.md"
+        body = filler + ("\n\n" + filler if name == "short" else "")
+        source.write_text(f"---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n{body}\n\n```\n{code}\n```\n",
+                          encoding="utf-8")
+        pdf = build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf")
+        pages[name] = [[line for line in ("line 01", f"line {count:02}") if line in pdf_text(pdf, page)]
+                       for page in (1, 2)]
+    assert pages["long"] == [["line 01"], ["line 45"]]
+    assert pages["short"] in ([[], ["line 01", "line 07"]], [["line 01", "line 07"], []])
+
+
 def test_a_tables_words_are_not_hyphenated_to_squeeze_a_column(tmp_path_factory):
     """OpenSSF's checklist: its Rule column was squeezed to "Neces-sity",
     "Authen-ticity" and "Communic-ation" by hyphenation while its empty Done
