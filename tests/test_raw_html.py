@@ -248,6 +248,14 @@ def test_details_under_a_list_items_text_stay_in_the_item(write):
     assert theirs.count("<li>") == 3 and "<details>" in theirs.split("<li>")[2]
 
 
+def test_a_tag_not_on_the_list_is_shown_as_written_end_tag_too(write):
+    """The Rust book's `<Listing …>` … `</Listing>`: its end tag showed as
+    `</listing>`, not as written."""
+    doc, reporter = loaded(write('<Listing number="4-1">\n\nText.\n\n</Listing>\n'))
+    assert [m.block_text(b) for b in doc.blocks] == ['<Listing number="4-1">', "Text.", "</Listing>"]
+    assert [p.code for p in reporter.warnings] == ["html.unsupported"]
+
+
 def test_list_items_outside_a_list_keep_their_words(write):
     """`<li>` after a line of text (pages written for a browser): a list of
     its own when it stands as a block, its words on their own line amid a

@@ -128,8 +128,15 @@ class Tokens(HTMLParser):
         self.out.append(Start(tag, {k: v or "" for k, v in attrs}, self.get_starttag_text() or f"<{tag}/>",
                               closed=True, line=self.line()))
 
+    def parse_endtag(self, i: int) -> int:
+        self.end_start = i  # where the end tag handle_endtag is given starts, to show it as written
+        return super().parse_endtag(i)
+
     def handle_endtag(self, tag: str) -> None:
-        self.out.append(End(tag, f"</{tag}>", line=self.line()))
+        start = getattr(self, "end_start", -1)
+        end = self.rawdata.find(">", start) + 1 if start >= 0 else 0
+        written = self.rawdata[start:end] if end and self.rawdata[start:start + 2] == "</" else f"</{tag}>"
+        self.out.append(End(tag, written, line=self.line()))
 
     def handle_data(self, data: str) -> None:
         self.out.append(self.marked(data))
