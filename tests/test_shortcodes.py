@@ -78,3 +78,19 @@ def test_a_shortcode_inside_a_line_is_shown_as_written_and_said_once(tmp_path: P
         (6, "shortcode {{< current_year >}} shown as written: briefing runs none"),
         (8, 'shortcode {{< param "deadline" >}} shown as written: briefing runs none'),
         (10, "shortcode {{< current_year >}} left out: briefing runs none but {{< pagebreak >}}")]
+
+
+def test_other_templates_double_braces_are_shown_as_written(tmp_path: Path):
+    """MDN's `{{HTTPHeader("CSP")}}` and Liquid's `{{ site.baseurl }}`: shown
+    as written (their quotes were curled), and said by no warning: no tool
+    of ours would run them either way."""
+    from pipeline import model as m
+    source = tmp_path / "brief.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+                      'See {{HTTPHeader("Content-Security-Policy")}} and {{ site.baseurl }} and "quoted".\n',
+                      encoding="utf-8")
+    reporter = Reporter(str(source))
+    doc = load(source, reporter)
+    assert m.block_text(doc.blocks[0]) == \
+        'See {{HTTPHeader("Content-Security-Policy")}} and {{ site.baseurl }} and \u201cquoted\u201d.'
+    assert reporter.problems == []

@@ -49,7 +49,10 @@ MATH_TAG = "briefing-math"
 NOTE_TAG = "briefing-note"
 SPAN_TAG = "briefing-span"
 SHORTCODE_TAG = "briefing-shortcode"  # a Hugo shortcode in a line, as written
-INLINE_SHORTCODE = r"\{\{(?:<[^<>\n]*>|%[^%\n]*%)\}\}"
+# Hugo's `{{< x >}}` and `{{% x %}}`, and any other template's `{{ … }}`
+# (MDN's `{{HTTPHeader("CSP")}}`, Liquid's `{{ site.baseurl }}`): as written,
+# their quotes never curled.
+INLINE_SHORTCODE = r"\{\{(?:<[^<>\n]*>|%[^%\n]*%|[^{}<%\n][^{}\n]*)\}\}"
 # `{#eq-id}` after display math; a line marker may stand before its `}`.
 MATH_ID = re.compile(r"[ \t]*\{#([A-Za-z][\w:.-]*)(?P<marks>[\ue000-\uf8ff\t]*)\}")
 
