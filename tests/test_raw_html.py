@@ -256,6 +256,22 @@ def test_a_tag_not_on_the_list_is_shown_as_written_end_tag_too(write):
     assert [p.code for p in reporter.warnings] == ["html.unsupported"]
 
 
+def test_markdown_right_under_a_div_tag_is_read_as_markdown(write):
+    """pandoc-crossref's demo opens `<div id="fig:pair">` right above its
+    images: read as one HTML block, `![Subfigure a](p.png)` showed as
+    written. The tag alone now, what follows read as Markdown, as pandoc
+    reads it; the div's id stays a place links lead to."""
+    import shutil
+    from conftest import FIXTURES
+    path = write('<div id="fig:pair">\n![Subfigure a](map.png)\n\nTwo sites.\n</div>\n\nAfter.\n')
+    shutil.copy(FIXTURES / "images" / "map.png", path.parent / "map.png")
+    doc, reporter = loaded(path)
+    assert [type(b).__name__ for b in doc.blocks if not isinstance(b, m.Paragraph) or m.block_text(b)] == [
+        "Figure", "Paragraph", "Paragraph"]
+    assert "fig:pair" in [i.id for i in walk.inlines(doc) if isinstance(i, m.Anchor)]
+    assert not [p for p in reporter.problems if not p.warning]
+
+
 def test_list_items_outside_a_list_keep_their_words(write):
     """`<li>` after a line of text (pages written for a browser): a list of
     its own when it stands as a block, its words on their own line amid a

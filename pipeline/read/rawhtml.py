@@ -181,6 +181,9 @@ BLOCK_TAG_START = re.compile(
     r"html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|picture|search|"
     r"section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)(?:\s|/?>|$)", re.I)
 ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
+# An opening tag alone on its line of an element that only holds others.
+CONTAINER_OPEN = re.compile(rf"<(?:div|section|article|aside|header|footer|main|nav|center|figure)"
+                            rf"(?:{ATTRIBUTE})*\s*>\s*$", re.I)
 LONE_TAG = re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*(?:{ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$")
 INDENT = re.compile(r"[ ]{0,3}(?=<)")
 
@@ -234,6 +237,12 @@ class HtmlBlocks(Preprocessor):
                     if end.search(MARKER.sub("", lines[number])):
                         return number + 1
                 return len(lines)
+        if CONTAINER_OPEN.match(line) and index + 1 < len(lines) \
+                and (after := MARKER.sub("", lines[index + 1]).strip()) and not after.startswith("<"):
+            # `<div id="fig:pair">` right above Markdown (pandoc-crossref's
+            # demo): the tag alone, its content read as Markdown, as pandoc
+            # reads it; as a CommonMark block it showed `![…](…)` as written.
+            return index + 1
         if BLOCK_TAG_START.match(line) or (LONE_TAG.match(line) and not in_paragraph):
             number = index
             while number < len(lines) and (text := MARKER.sub("", lines[number])).strip() \
