@@ -253,3 +253,18 @@ def test_a_caption_written_over_lines_is_the_figures_caption(tmp_path):
     [figure] = load(source).blocks
     assert isinstance(figure, m.Figure) and figure.number == 1
     assert m.plain_text(figure.caption) == "Speed of the original and ours."
+
+
+def test_code_in_alt_text_keeps_its_characters(tmp_path):
+    """Go's GC pacer design names its formulas in alt text, `` ![`S_n`](x.png) ``:
+    read aloud as "Sn", as pandoc reads it "S_n"; emphasis's marks still go."""
+    from pipeline import model as m
+    from pipeline.model import walk
+    from pipeline.run.build import load
+    (tmp_path / "map.png").write_bytes((FIXTURES / "images" / "map.png").read_bytes())
+    source = tmp_path / "alt.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+                      "Secondly, ![`S_n`](map.png) may vary, and ![a *b* `c_d` snake_case](map.png) too.\n",
+                      encoding="utf-8")
+    doc = load(source)
+    assert [i.alt for i in walk.inlines(doc) if isinstance(i, m.Image)] == ["S_n", "a b c_d snake_case"]

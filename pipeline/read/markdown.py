@@ -1427,9 +1427,11 @@ class Reader:
             return (m.Text(text=element.text or ""),)
         if element.tag == syntax.SHORTCODE_TAG:
             written = element.text or ""
-            if (name := SHORTCODE.fullmatch(written)) and (key := name["name"] or name["hugo"]) not in self.shortcodes:
+            found = SHORTCODE.fullmatch(written) or LIQUID_TAG.fullmatch(written)
+            if found and (key := next(v for v in found.groupdict().values() if v)) not in self.shortcodes:
                 self.shortcodes.add(key)
-                self.warn("markdown.shortcode", line, f"shortcode {excerpt(written, 60)} shown as written: "
+                kind = "Liquid tag" if written.startswith("{%") else "shortcode"
+                self.warn("markdown.shortcode", line, f"{kind} {excerpt(written, 60)} shown as written: "
                           "briefing runs none")
             return (m.Text(text=written),)
         if element.tag == citations.CITE_TAG:
@@ -1536,6 +1538,9 @@ SHORTCODE = re.compile(r"\{\{(?:<\s*(?P<name>[\w/-]+)(?:\s[^\n]*?)?\s*>|%\s*(?P<
                        r"|\{%-?\s*(?P<liquid>include(?:_relative|_cached)?|render)\s[^\n]*?-?%\}")
 
 
+LIQUID_TAG = re.compile(r"\{%-?\s*(?P<liquid>[A-Za-z_]\w*)[^%\n]*%\}")  # a Liquid tag in a line, by its name
+
+
 def shortcode(element: etree.Element) -> str:
     """The name of the shortcode a paragraph is, alone (`{{< pagebreak >}}`,
     Hugo's `{{% note %}}`), or ""."""
@@ -1568,8 +1573,21 @@ def is_figure(element: etree.Element) -> bool:
 
 
 def plain_alt(alt: str) -> str:
-    """Alt text for readers and screen readers: without Markdown's marks."""
-    return " ".join(re.sub(r"[*_`]", "", alt).split())
+    """Alt text for readers and screen readers: without Markdown's marks
+    (emphasis's stars and underscores, code's backquotes), the words inside
+    code as written (`S_n`, pandoc's reading: `Sn` was read aloud)."""
+    pieces, position = [], 0
+    for found in ALT_CODE.finditer(alt):
+        pieces += [EMPHASIS_MARKS.sub("", alt[position:found.start()]), found[2].strip()]
+        position = found.end()
+    pieces.append(EMPHASIS_MARKS.sub("", alt[position:]))
+    return " ".join("".join(pieces).split())
+
+
+ALT_CODE = re.compile(r"(`+)(.+?)\1")
+# A run of stars or underscores that opens or closes emphasis: at a word's
+# start or end, not inside one (`c_d`, `snake_case` keep theirs).
+EMPHASIS_MARKS = re.compile(r"(?<![\w*_])[*_]+|[*_]+(?![\w*_])")
 
 
 def split_attribution(blocks: tuple[m.Block, ...]) -> tuple[tuple[m.Block, ...], tuple[m.Inline, ...]]:
