@@ -47,8 +47,7 @@ def test_a_last_line_in_braces_is_text_as_pandoc_shows_it(write):
             '   {% image "_img/travel/2.png" "choosing destination city" %}\n')
     doc = parsed(write, body)
     assert words(doc) == ('Replace the value with your own {YOUR_API_KEY} Type your destination and '
-                          'click search. {% image \u201c_img/travel/2.png\u201d \u201cchoosing destination '
-                          'city\u201d %}')
+                          'click search. {% image "_img/travel/2.png" "choosing destination city" %}')
     assert "{YOUR_API_KEY}" in pandoc_words(body) and "{% image" in pandoc_words(body)
 
 

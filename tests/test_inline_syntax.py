@@ -169,6 +169,17 @@ def test_bare_addresses_are_links_where_github_makes_them(write):
     assert link.target == "https://b.org" and m.plain_text(link.children) == "https://a.org"
 
 
+def test_a_quote_after_an_escaped_character_closes(write):
+    """quarto-web wrote `"List of \\<Type\\>").`: the quote after the escape
+    opened again (“List of <Type>“); pandoc closes it."""
+    text = 'The form (that is "List of \\<Type\\>").\n\nAlso "a \\<b\\>" and "x\\*".\n'
+    doc = parsed(write(text))
+    ours = [m.block_text(b) for b in doc.blocks]
+    assert ours == ["The form (that is \u201cList of <Type>\u201d).", "Also \u201ca <b>\u201d and \u201cx*\u201d."]
+    theirs = pypandoc.convert_text(text, "plain", format="markdown", extra_args=["--wrap=none"])
+    assert all(line in theirs for line in ours)
+
+
 def test_french_quotation_marks_with_narrow_no_break_spaces():
     doc = parsed(FIXTURES / "french.md")
     assert "«\u202fLa coopération continue\u202f» – et l’état-major l’a confirmé…" in all_text(doc)

@@ -85,12 +85,27 @@ def test_other_templates_double_braces_are_shown_as_written(tmp_path: Path):
     as written (their quotes were curled), and said by no warning: no tool
     of ours would run them either way."""
     from pipeline import model as m
-    source = tmp_path / "brief.md"
-    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
-                      'See {{HTTPHeader("Content-Security-Policy")}} and {{ site.baseurl }} and "quoted".\n',
-                      encoding="utf-8")
-    reporter = Reporter(str(source))
-    doc = load(source, reporter)
+    doc, reporter = read(tmp_path, 'See {{HTTPHeader("Content-Security-Policy")}} and {{ site.baseurl }} and '
+                                   '"quoted".\n')
     assert m.block_text(doc.blocks[0]) == \
         'See {{HTTPHeader("Content-Security-Policy")}} and {{ site.baseurl }} and \u201cquoted\u201d.'
     assert reporter.problems == []
+
+
+def test_a_liquid_tag_inside_a_line_is_shown_as_written_and_said_once(tmp_path: Path):
+    """18F's travel guide: `{% image "x.png" "alt" %}` at an item's end was
+    shown with curled quotes, and said nowhere."""
+    from pipeline import model as m
+    doc, reporter = read(tmp_path, 'Click search. {% image "2-choose.png" "choosing a city" %}\n\n'
+                                   'And {% image "3.png" %}.\n')
+    assert [m.block_text(b) for b in doc.blocks] == ['Click search. {% image "2-choose.png" "choosing a city" %}',
+                                                    'And {% image "3.png" %}.']
+    assert [(p.line, p.code) for p in reporter.problems] == [(6, "markdown.shortcode")]
+
+
+def read(folder: Path, body: str):
+    """A briefing of `body` read, and what its reading said."""
+    source = folder / "brief.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n" + body, encoding="utf-8")
+    reporter = Reporter(str(source))
+    return load(source, reporter), reporter

@@ -49,10 +49,11 @@ MATH_TAG = "briefing-math"
 NOTE_TAG = "briefing-note"
 SPAN_TAG = "briefing-span"
 SHORTCODE_TAG = "briefing-shortcode"  # a Hugo shortcode in a line, as written
-# Hugo's `{{< x >}}` and `{{% x %}}`, and any other template's `{{ … }}`
-# (MDN's `{{HTTPHeader("CSP")}}`, Liquid's `{{ site.baseurl }}`): as written,
-# their quotes never curled.
-INLINE_SHORTCODE = r"\{\{(?:<[^<>\n]*>|%[^%\n]*%|[^{}<%\n][^{}\n]*)\}\}"
+# Hugo's `{{< x >}}` and `{{% x %}}`, Liquid's tags (`{% image "x.png" %}`,
+# read/liquid.py took those it reads) and any other template's `{{ … }}`
+# (MDN's `{{HTTPHeader("CSP")}}`, `{{ site.baseurl }}`): as written, their
+# quotes never curled.
+INLINE_SHORTCODE = r"\{\{(?:<[^<>\n]*>|%[^%\n]*%|[^{}<%\n][^{}\n]*)[\ue000-\uf8ff\t]*\}\}|\{%-?\s*[A-Za-z_][^%\n]*%[\ue000-\uf8ff\t]*\}"
 # `{#eq-id}` after display math; a line marker may stand before its `}`.
 MATH_ID = re.compile(r"[ \t]*\{#([A-Za-z][\w:.-]*)(?P<marks>[\ue000-\uf8ff\t]*)\}")
 
@@ -241,9 +242,10 @@ OPENS_MATH = re.compile(r"\s*(?<!\\)\$\$(?!.*(?<!\\)\$\$)")  # `$$` starts the l
 # row, a definition, a setext underline or rule.
 BLOCK_START = re.compile(r"[ ]*(?:[-+*>#|:=_~]|\d+[.)])")
 MAX_MATH_LINES = 200  # a formula longer is not looked for (TeX of a page or more)
-# A line marker, a stashed element's start, a backslash (never in an
-# address: `https://x.org/YAML),\index{YAML}` ends at YAML, as in pandoc).
-ADDRESS_STOP = re.compile("[\ue000-\uf8ff\x02\\\\]")
+# A line marker, a stashed element's start, a backslash or `>` (never in an
+# address: `https://x.org/YAML),\index{YAML}` ends at YAML, as in pandoc;
+# `\<https://x.org>` at the `>`).
+ADDRESS_STOP = re.compile("[\ue000-\uf8ff\x02\\\\>]")
 UNSEEN_TEX = (r"(?<!\\)\\(?:(?:index|label|vspace\*?|hspace\*?)\{[^{}\n]*\}"
               r"|(?:noindent|medskip|smallskip|bigskip|phantomsection)(?![A-Za-z]))")
 
@@ -420,6 +422,12 @@ class Smarty(SmartyExtension):
         opening = ((r"(?<==)'(?=\w)", (self.substitutions["left-single-quote"],)),
                    (r'(?<==)"(?=\w)', (self.substitutions["left-double-quote"],)))
         self._addPatterns(md, opening, "opening-after-equals", 32)
+        # After an escaped character (`"List of \<Type\>").`), stashed by
+        # now, a quote before a space, a sign or the end closes: smarty's
+        # closing patterns never look past a stash's end, and opened it.
+        closing = ((r"(?<=\x03)'(?=[\s.,;:!?)\]]|$)", (self.substitutions["right-single-quote"],)),
+                   (r'(?<=\x03)"(?=[\s.,;:!?)\]]|$)', (self.substitutions["right-double-quote"],)))
+        self._addPatterns(md, closing, "closing-after-escape", 31.5)
 
 
 # Elements -> model ----------------------------------------------------------------
