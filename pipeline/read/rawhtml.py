@@ -23,7 +23,11 @@ rebuilds what the tags open and close with Python's html.parser:
 
 Block elements that land in a paragraph split it; inline content that
 lands among blocks is made a paragraph; `<div>`, `<center>` and
-`<picture>` wrap nothing of their own (their content stays).
+`<picture>` wrap nothing of their own (their content stays). A container's
+tag alone on its line right above Markdown (`<div id="fig:pair">` then
+`![a](p.png)`) is a block of that line alone, what follows read as
+Markdown, as pandoc reads it; an HTML block indented into a list item
+stays the item's.
 """
 
 from __future__ import annotations
