@@ -281,8 +281,8 @@ class KramdownLines(Preprocessor):
 
 def in_code(before: list[str], indent: str) -> bool:
     """Whether a line `indent` in, after the lines `before`, is a line of
-    an indented code block (a `{: …}` line there is text); one four spaces
-    into a list item is the item's (USWDS's pages)."""
+    an indented code block (a `{: …}` line or a `{% highlight %}` tag there
+    is text); one four spaces into a list item is the item's (USWDS's pages)."""
     if len(indent) < 4:
         return False
     from pipeline.read.markdown import in_indented_code  # the block structure's rule (it imports us)

@@ -24,10 +24,10 @@ by now, which stay with them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-import markdown
 from markdown.preprocessors import Preprocessor
+
+from pipeline.read.inlines import in_code
 
 MARK = "\t?[\ue000-\uf8ff]{2}"  # read/markdown.py's line marker, maybe after a tab
 TAG = r"\{{%-?[ \t]*{name}[ \t]*-?%\}}"
@@ -44,14 +44,6 @@ MARKS = re.compile(MARK)
 
 
 class LiquidTags(Preprocessor):
-    """`in_indented_code(text, start, indent)` is the reader's rule for a
-    fence (read/markdown.py): whether a line that far in, after `text`, is
-    a line of an indented code block."""
-
-    def __init__(self, md: markdown.Markdown, in_indented_code: Callable[[str, int, str], bool]) -> None:
-        super().__init__(md)
-        self.in_indented_code = in_indented_code
-
     def run(self, lines: list[str]) -> list[str]:
         if not any("{%" in line for line in lines):
             return lines  # most pages: no tag to read
@@ -72,7 +64,7 @@ class LiquidTags(Preprocessor):
                 out.append(line)
                 index += 1
             elif (opening := HIGHLIGHT.fullmatch(plain)) and (end := closing(lines, index + 1)) is not None \
-                    and not self.indented(out, opening["indent"]):
+                    and not in_code(out, opening["indent"]):
                 out += fenced(opening, lines[index:end + 1])
                 index = end + 1
             elif COMMENT.search(plain):
@@ -82,10 +74,6 @@ class LiquidTags(Preprocessor):
                     out.append(RAW.sub("", line))
                 index += 1
         return out
-
-    def indented(self, before: list[str], indent: str) -> bool:
-        text = "".join(f"{line}\n" for line in before)
-        return self.in_indented_code(text, len(text), indent)
 
     def comment(self, lines: list[str], index: int, out: list[str]) -> int:
         """Leave out a comment from its tag to its end tag (the text before

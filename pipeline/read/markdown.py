@@ -638,7 +638,7 @@ class Briefing(Extension):
         # After Python-Markdown has expanded tabs, before anything else reads lines.
         md.preprocessors.register(Lines(md, self.first_line), "briefing_lines", 29)
         # After the markers, before fences, whose text it leaves as written.
-        md.preprocessors.register(LiquidTags(md, in_indented_code), "briefing_liquid", 26)
+        md.preprocessors.register(LiquidTags(md), "briefing_liquid", 26)
         md.preprocessors.register(FencedCode(md), "briefing_fenced", 25)
         parser = md.parser.blockprocessors
         parser.register(Rule(md.parser), "hr", 50)
@@ -969,8 +969,7 @@ class Reader:
             # As written on its line: the tree's text has smart quotes' placeholders in it.
             written = self.source.lines[line - 1] if line and line <= len(self.source.lines) else ""
             shown = written.strip() if SHORTCODE.fullmatch(written.strip()) else unmarked(element.text or "").strip()
-            kind = "Liquid tag" if shown.startswith("{%") else "shortcode"
-            self.warn("markdown.shortcode", line, f"{kind} {excerpt(shown, 60)} left out: briefing runs none "
+            self.warn("markdown.shortcode", line, f"{kind_of(shown)} {excerpt(shown, 60)} left out: briefing runs none "
                       "but {{< pagebreak >}}")
 
     def raw_block(self, element: etree.Element, depth: int) -> tuple[m.Block, ...] | None:
@@ -1427,11 +1426,9 @@ class Reader:
             return (m.Text(text=element.text or ""),)
         if element.tag == syntax.SHORTCODE_TAG:
             written = element.text or ""
-            found = SHORTCODE.fullmatch(written) or LIQUID_TAG.fullmatch(written)
-            if found and (key := next(v for v in found.groupdict().values() if v)) not in self.shortcodes:
+            if (key := name_of(written, LIQUID_TAG)) and key not in self.shortcodes:
                 self.shortcodes.add(key)
-                kind = "Liquid tag" if written.startswith("{%") else "shortcode"
-                self.warn("markdown.shortcode", line, f"{kind} {excerpt(written, 60)} shown as written: "
+                self.warn("markdown.shortcode", line, f"{kind_of(written)} {excerpt(written, 60)} shown as written: "
                           "briefing runs none")
             return (m.Text(text=written),)
         if element.tag == citations.CITE_TAG:
@@ -1550,8 +1547,18 @@ def shortcode(element: etree.Element) -> str:
         text = element[0].text or ""  # as the inline pattern took it
     elif len(element):
         return ""
-    found = SHORTCODE.fullmatch(text.strip())
-    return (found["name"] or found["hugo"] or found["liquid"]) if found else ""
+    return name_of(text.strip())
+
+
+def name_of(written: str, also: re.Pattern[str] | None = None) -> str:
+    """The name of the shortcode (or, with `also`, of the tag it matches)
+    `written` is whole, or ""."""
+    found = SHORTCODE.fullmatch(written) or (also.fullmatch(written) if also else None)
+    return next((v for v in found.groupdict().values() if v), "") if found else ""
+
+
+def kind_of(written: str) -> str:
+    return "Liquid tag" if written.startswith("{%") else "shortcode"
 
 
 def sub_figure_letter(index: int) -> str:
