@@ -715,11 +715,22 @@ class Document:
     abbreviation_marks: tuple[tuple[str, str], ...] = ()
     source: str = ""  # the source text as read, which a PDF/A-3 carries as an attachment
     abstract: tuple[Block, ...] = ()  # Meta.abstract read as Markdown, shown under the title
+    # Meta.title and Meta.subtitle read as Markdown where they hold markup
+    # (their plain text is the Meta's); () where they read as their own text.
+    title: tuple[Inline, ...] = ()
+    subtitle: tuple[Inline, ...] = ()
     rollup: RollUp | None = None  # how the banner follows from the portion marks
     enclosures: tuple[Enclosure, ...] = ()  # PDFs appended to the PDF
     sources: Sources | None = None  # the bibliography and style read for the citations
     # The works cited, under "References" at the end (none when `::: {#refs}` has them).
     bibliography: Bibliography | None = None
+
+    def shown_title(self) -> tuple[Inline, ...]:
+        """The title as a reader sees it on the page."""
+        return self.title or (Text(text=self.meta.title),)
+
+    def shown_subtitle(self) -> tuple[Inline, ...]:
+        return self.subtitle or ((Text(text=self.meta.subtitle),) if self.meta.subtitle else ())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

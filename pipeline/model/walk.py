@@ -41,7 +41,8 @@ def same(node):
 def map_document(doc: Document, *, block: BlockFn = same, inline: InlineFn = same,
                  section: SectionFn = same) -> Document:
     """The document with `section`, `block` and `inline` applied to every
-    node of their kind: the abstract, the blocks before the first heading, the sections
+    node of their kind: the title and subtitle read as Markdown, the abstract,
+    the blocks before the first heading, the sections
     (each heading before its blocks, its blocks before its subsections),
     then the footnotes. What a map leaves as it was is the same object
     (a pass that changes one heading does not copy every block)."""
@@ -52,7 +53,8 @@ def map_document(doc: Document, *, block: BlockFn = same, inline: InlineFn = sam
                        children=kept(tuple(one_section(child) for child in node.children), node.children))
 
     return rebuilt(
-        doc, abstract=map_blocks(doc.abstract, block, inline),
+        doc, title=map_inlines(doc.title, inline), subtitle=map_inlines(doc.subtitle, inline),
+        abstract=map_blocks(doc.abstract, block, inline),
         blocks=map_blocks(doc.blocks, block, inline),
         sections=kept(tuple(one_section(node) for node in doc.sections), doc.sections),
         footnotes=kept(tuple(rebuilt(note, blocks=map_blocks(note.blocks, block, inline))
@@ -262,7 +264,10 @@ def nested_inlines(inlines: Inlines) -> Iterator[Inline]:
 
 
 def inlines(doc: Document) -> Iterator[Inline]:
-    """Every inline, nested ones included: the headings' and every block's."""
+    """Every inline, nested ones included: the title's, the headings' and
+    every block's."""
+    yield from nested_inlines(doc.title)
+    yield from nested_inlines(doc.subtitle)
     for section in sections(doc):
         yield from nested_inlines(section.title)
     for block in blocks(doc):

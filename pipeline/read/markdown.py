@@ -53,6 +53,7 @@ from pipeline.read.liquid import LiquidTags
 from pipeline.read.lists import LIST_MARKER, Lists, read_marker
 from pipeline.read.tables import PandocTables
 from pipeline.read.tabs import Tabs
+from pipeline.read.titles import read_title
 from pipeline.read.sizes import display_size
 from pipeline.read.source import XML_INVALID, Source
 from pipeline.read.tex import MathProblem, to_mathml
@@ -1785,6 +1786,11 @@ def parse(source: Source, meta: m.Meta, body_line: int,
                           if isinstance(ext, AbbrExtension)), {})
     definitions: Abbreviation = md.parser.blockprocessors["abbr"]
     abstract = read_abstract(source, meta, reader.problems)
+    title = () if fragment else read_title(source, meta, "title", meta.title)
+    subtitle = () if fragment else read_title(source, meta, "subtitle", meta.subtitle)
+    if title or subtitle:  # their plain text is the metadata's, as pandoc's
+        meta = replace(meta, title=m.plain_text(title) if title else meta.title,
+                       subtitle=m.plain_text(subtitle) if subtitle else meta.subtitle)
     enclosures = read_enclosures(meta, source.path.parent, source.name, reader.problems) \
         if meta.enclosures else ()
     sources = load_sources(source, meta, reader.problems) if cites and not fragment else None
@@ -1803,4 +1809,5 @@ def parse(source: Source, meta: m.Meta, body_line: int,
                       abbreviation_lines=tuple(sorted((short, definitions.lines[short])
                                                       for short in abbreviations
                                                       if short in definitions.lines)),
-                      source=source.text, abstract=abstract, enclosures=enclosures, sources=sources)
+                      source=source.text, abstract=abstract, title=title, subtitle=subtitle,
+                      enclosures=enclosures, sources=sources)

@@ -111,6 +111,7 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
     created = doc.meta.date if doc.meta.date and W3C_DATE.match(doc.meta.date) else None
     return templates.render(
         template, meta=doc.meta, body=body, toc=toc, abstract=abstract, created=created,
+        title=inlines(doc.shown_title(), ctx), subtitle=inlines(doc.shown_subtitle(), ctx),
         styles=styles,
         level=context.level,
         marking_blocks=marking_blocks,

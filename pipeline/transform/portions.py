@@ -184,7 +184,7 @@ def mark_portions(doc: m.Document, reporter: Reporter) -> m.Document:
         return doc
     scheme = banner.scheme if banner else (meta.marking_scheme or "us")
     state = Portions(reporter, scheme, banner, meta.classification)
-    doc = dataclasses.replace(doc, meta=mark_meta(meta, state))
+    doc = mark_meta(doc, state)
     doc = walk.map_document(doc, section=lambda s: mark_section(s, state),
                             block=lambda b: mark_block(b, state))
     check_code_blocks(doc, state)
@@ -214,9 +214,11 @@ def meta_problems(meta: m.Meta) -> list[tuple[str, str, str]]:
     return [(key, "marking.block", message) for key, message in marking_blocks.block_problems(meta)]
 
 
-def mark_meta(meta: m.Meta, state: Portions) -> m.Meta:
+def mark_meta(doc: m.Document, state: Portions) -> m.Document:
     """The title's mark off the title (DoDM 5200.01 Vol 2 marks titles and
-    subjects as portions); the subtitle's and short title's, if they have one."""
+    subjects as portions); the subtitle's and short title's, if they have one.
+    The title and subtitle read as Markdown lose the same leading text."""
+    meta = doc.meta
     portion, title = state.take_text(meta.title, meta.line_of("title"), "the title")
     if portion and not title.strip():
         state.reporter.error(meta.line_of("title"), "portion.empty",
@@ -228,9 +230,13 @@ def mark_meta(meta: m.Meta, state: Portions) -> m.Meta:
     short_portion, short = (state.take_text(meta.short_title, meta.line_of("short_title"),
                                             "the short title", required=False)
                             if meta.short_title else (None, None))
-    return dataclasses.replace(meta, title=title, title_portion=portion,
+    shown_title = drop(doc.title, len(meta.title) - len(title)) if doc.title else ()
+    shown_subtitle = (drop(doc.subtitle, len(meta.subtitle) - len(subtitle))
+                      if doc.subtitle and meta.subtitle and subtitle else doc.subtitle)
+    meta = dataclasses.replace(meta, title=title, title_portion=portion,
                                subtitle=subtitle or meta.subtitle, subtitle_portion=subtitle_portion,
                                short_title=short or meta.short_title, short_title_portion=short_portion)
+    return dataclasses.replace(doc, meta=meta, title=shown_title, subtitle=shown_subtitle)
 
 
 def mark_section(section: m.Section, state: Portions) -> m.Section:

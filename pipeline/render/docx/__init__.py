@@ -103,7 +103,7 @@ def write(doc: model.Document, ctx: RenderContext, state: State) -> None:
         content = [*head_xml(meta, meta.memo, env, state)]
         first_page_footer_blocks(ctx.first_page, env, state)  # at the foot of page 1
     else:
-        content = [*front_xml(meta, env, state), *marking_blocks_xml(ctx.first_page, env, state)]
+        content = [*front_xml(doc, env, state), *marking_blocks_xml(ctx.first_page, env, state)]
     if meta.title_page and (doc.blocks or doc.sections or doc.abstract):
         content.append(page_break(state))
     content.extend(abstract_xml(doc.abstract, env, state))

@@ -19,7 +19,7 @@ from pipeline.render.docx.inlines import hyperlink, inlines_xml, paragraph
 from pipeline.render.docx.state import Env, State, Where
 
 
-def front_xml(meta: model.Meta, env: Env, state: State) -> list:
+def front_xml(doc: model.Document, env: Env, state: State) -> list:
     """The title page's head (front matter `title_page`, the default) or a
     title block, as the PDF's: its print/title-page.html.j2 and the HTML's
     title block. Pandoc reads the leading paragraphs in its Title, Subtitle,
@@ -27,10 +27,11 @@ def front_xml(meta: model.Meta, env: Env, state: State) -> list:
     first other paragraph with text in it; a paragraph holding only a simple
     field is blank to it. So the organization above the title is a field,
     and the rows pandoc reads come first, their labels fields too."""
-    head = [paragraph(env, state, style, (Text(text=text),), portion)
-            for style, text, portion in (("Title", meta.title, meta.title_portion),
-                                         ("Subtitle", meta.subtitle, meta.subtitle_portion))
-            if text]
+    meta = doc.meta
+    head = [paragraph(env, state, style, shown, portion)
+            for style, shown, portion in (("Title", doc.shown_title(), meta.title_portion),
+                                          ("Subtitle", doc.shown_subtitle(), meta.subtitle_portion))
+            if shown]
     rows = [detail_row(state, "Date", env.labels["date"], meta_field=True, value=meta.date),
             detail_row(state, "Author", authors_label(meta, env), meta_field=True,
                        value=", ".join(meta.authors))]
