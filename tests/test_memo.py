@@ -5,6 +5,7 @@ python-docx and LibreOffice (the DOCX)."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -233,6 +234,37 @@ def test_memo_keys_need_type_memo_and_a_memo_needs_subject_and_signature(write):
                                                 "signature: {name: A, grade: O6}") + "---\n")
     result = run_cli("check", path)
     assert result.returncode == 1 and f"{path}:7: 'signature' must be a mapping with name" in result.stderr
+
+
+@pytest.mark.parametrize("references, shown", [
+    ('["(U) AR 385-63, Range Safety, 15 January 2020."]',
+     "1. (U) Reference: AR 385-63, Range Safety, 15 January 2020. 2. (U) Purpose."),
+    ('["(U) AR 385-63, Range Safety.", "(U) DA Pam 385-63, 10 April 2014."]',
+     "1. (U) References: a. (U) AR 385-63, Range Safety. b. (U) DA Pam 385-63, 10 April 2014. "
+     "2. (U) Purpose."),
+])
+def test_references_then_paragraphs_numbered_as_a_list(write, tmp_path, references, shown):
+    """One reference follows its lead-in (no lone a.); the author's own
+    "1. Purpose" list after the references is paragraphs 2. and 3., not
+    more of the references' subparagraphs. Read back by poppler and pandoc,
+    and brought back by `briefing import`."""
+    front = (MEMO.replace("classification: UNCLASSIFIED", "classification: UNCLASSIFIED\nportion_marking: true")
+             .replace("subject: Test", "subject: (U) Test") + f"references: {references}\n---\n")
+    path = write("1. (U) Purpose. To set range safety procedures.\n\n2. (U) Point of contact is the S3.\n",
+                 front=front)
+    result = run_cli("build", path, "--out", tmp_path / "out")
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+    text = " ".join(pdf_text(tmp_path / "out" / "brief.pdf").split())
+    assert shown in text and "3. (U) Point of contact" in text
+    import pypandoc
+    word = " ".join(pypandoc.convert_file(str(tmp_path / "out" / "brief.docx"), "plain", format="docx").split())
+    assert shown.split(" 2. ")[0].replace("1. ", "", 1) in word
+    result = run_cli("import", tmp_path / "out" / "brief.docx", "-o", tmp_path / "back.md")
+    assert result.returncode == 0, result.stderr
+    back = (tmp_path / "back.md").read_text()
+    for ref in re.findall(r'"([^"]+)"', references):
+        assert f"  - {ref}" in back
+    assert "Reference:" not in back and "References:" not in back
 
 
 def test_starter_memo_builds(tmp_path):

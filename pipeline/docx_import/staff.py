@@ -34,6 +34,7 @@ KEYS = ("type", "style", "subject", "reference", "letterhead", "office_symbol", 
         "approved_by")
 ONE_PAGE = ("point-paper", "talking-paper")  # bullets: no military numbering by default
 REFERENCES = re.compile(r"(\([A-Z][A-Z0-9/ -]*\)\s*)?References:\s*$")
+REFERENCE = re.compile(r"(\([A-Z][A-Z0-9/ -]*\)\s*)?Reference:\s+(\S.*)$")  # one, on its line
 
 
 @dataclass
@@ -68,6 +69,11 @@ def staff_body(head: list[Para], body: list, hints: dict, labels: dict[str, str]
             index += 1
         if found.references:
             body = body[index:]
+    elif "references" in staff_hints(hints) and body and isinstance(body[0], Para) \
+            and body[0].numbering is not None \
+            and (one := REFERENCE.match(" ".join(words(body[0].inlines).split()))):
+        found.references.append((one[1] or "") + one[2])
+        body = body[1:]
     return body, found
 
 

@@ -88,9 +88,10 @@ class Numberer:
     # Runs of blocks -----------------------------------------------------------
 
     def run(self, blocks: tuple[m.Block, ...], level: int, siblings: Siblings,
-            paragraphs: bool) -> tuple[m.Block, ...]:
+            paragraphs: bool, closed: int = 0) -> tuple[m.Block, ...]:
         """Blocks at `level`: with `paragraphs`, each paragraph is numbered
-        (a memorandum's) and an ordered list after one is its subparagraphs;
+        (a memorandum's) and an ordered list after one is its subparagraphs,
+        but for the first `closed` paragraphs (a memo's one reference);
         else only ordered lists are, at `level`, under `siblings`' parent."""
         out: list[m.Block] = []
         under: Siblings | None = None  # the subparagraphs of the last numbered paragraph
@@ -104,10 +105,15 @@ class Numberer:
                         continue
                     n = siblings.next(line)
                     out.append(dataclasses.replace(block, number=label(level, n), level=level))
-                    under = Siblings(level + 1)
+                    under = Siblings(level + 1) if n > closed else None
                 case m.ListBlock(ordered=True) if not any(item.task is not None for item in block.items):
                     if paragraphs and under is not None:
                         out.extend(self.items(block, level + 1, under))
+                        # Its subparagraphs end with the list: a list right
+                        # after it (a memo's "1. Purpose" after its
+                        # references) is numbered at this level.
+                        self.check(under)
+                        under = None
                     else:
                         out.extend(self.items(block, level, siblings))
                 case m.Div(classes=classes) if "landscape" in classes or not classes:
@@ -180,7 +186,10 @@ def number_paragraphs(doc: m.Document, reporter: Reporter) -> m.Document:
     # With headings, the text before the first one (references, time zone,
     # task organization) is the order's heading, unnumbered; without, the
     # briefing is a memorandum and its paragraphs are numbered.
-    blocks = numberer.run(doc.blocks, 1, top, paragraphs=not doc.sections)
+    memo = doc.meta.memo
+    # A memo's one reference is its paragraph 1 whole (transform/staff.py).
+    closed = 1 if memo is not None and len(memo.references) == 1 else 0
+    blocks = numberer.run(doc.blocks, 1, top, paragraphs=not doc.sections, closed=closed)
     if not doc.sections and len(top.lines) == 1 and not any(
             isinstance(block, m.Paragraph) and block.level > 1 for block in blocks):
         blocks = doc.blocks  # a one-paragraph memorandum is not numbered

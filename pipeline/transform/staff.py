@@ -1,8 +1,9 @@
 """Staff products (front matter `type: memo`): what the type makes of the
 document before the other passes. A memorandum has no title page; its
 references are its paragraph 1, "1. References:" with each reference
-lettered a., b. under it (AR 25-50), so they are numbered, marked and
-checked as the body's other paragraphs are."""
+lettered a., b. under it (AR 25-50), or "1. Reference:" and the one reference
+after it, so they are numbered, marked and checked as the body's other
+paragraphs are."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ def memo_parts(doc: m.Document, reporter: Reporter) -> m.Document:
     line = meta.line_of("references") or 1
     # With portion marks the lead-in carries the first reference's mark, as written.
     mark = LEADING_MARK.match(meta.memo.references[0]) if meta.portion_marking else None
+    if len(meta.memo.references) == 1:
+        # One reference is no subdivision (a paragraph is subdivided into
+        # two or more, AR 25-50): it follows its lead-in on the line.
+        ref = meta.memo.references[0]
+        lead = (f"({mark[1]}) " if mark else "") + "Reference: " + (ref[mark.end():] if mark else ref)
+        return dataclasses.replace(doc, blocks=(m.Paragraph(inlines=(m.Text(text=lead),), line=line),
+                                                *doc.blocks))
     lead = (f"({mark[1]}) " if mark else "") + "References:"
     items = tuple(m.ListItem(blocks=(m.Paragraph(inlines=(m.Text(text=ref),), line=line),), line=line)
                   for ref in meta.memo.references)
