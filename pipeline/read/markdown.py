@@ -320,6 +320,9 @@ class Setext(SetextHeaderProcessor):
         return newline >= 0 and block[newline + 1:newline + 2] in ("=", "-") and super().test(parent, block)
 
 
+ESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\\\|")  # `\|`, its backslash not escaped itself
+
+
 class Table(TableProcessor):
     def test(self, parent: etree.Element, block: str) -> bool:
         head, newline, rest = block.partition("\n")
@@ -329,6 +332,12 @@ class Table(TableProcessor):
             and all("-" in cell for cell in self.separator)
 
     def _split_row(self, row: str) -> list[str]:
+        # `\|` is a pipe in the cell, inside code too (`str \| None`), as
+        # GitHub reads it: the escape is the table's, taken off before the
+        # cell is read.
+        return [ESCAPED_PIPE.sub(r"\1|", cell) for cell in self.cells(row)]
+
+    def cells(self, row: str) -> list[str]:
         # Each row's outer pipes are its own, as GitHub and pandoc read them
         # (Python-Markdown goes by the header's): `A | B` over `--- | --- |`.
         if row.startswith("|"):
@@ -340,7 +349,7 @@ class Table(TableProcessor):
         # but not their line's marker: the row's elements would take the
         # next row's line.
         if row.count("|") > len(align) + 1:  # more pipes than a row of the table's width has: split it to see
-            cells = self._split_row(row)
+            cells = self.cells(row)
             if len(cells) > len(align):
                 row = "|".join(cells[:len(align)]) + "".join(MARKS.findall("".join(cells[len(align):])))
         super()._build_row(row, parent, align)
