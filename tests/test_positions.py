@@ -12,7 +12,7 @@ from pathlib import Path
 import markdown
 from markdown.util import HTML_PLACEHOLDER_RE
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
@@ -430,6 +430,8 @@ source_line = st.builds(lambda prefix, pieces, spaces: prefix + "".join(pieces) 
 
 @settings(max_examples=examples(100, 1000), deadline=None)
 @given(st.lists(source_line | st.just(""), min_size=1, max_size=12).map("\n".join))
+@example("[r]: ~~#")  # the marker, after a tab, inside the address: the definition was text
+@example("[x][r]\n\n[r]: https://a.org/~~# \"T\"")
 def test_markers_change_nothing_python_markdown_builds(body):
     # Where they still do, rarely met: a definition's colon with four spaces
     # and nothing after it; a link's `](` never closed; `[text]` and `[id]`

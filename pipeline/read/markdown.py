@@ -482,7 +482,9 @@ class LineBreak(SubstituteTagInlineProcessor):
 class Reference(ReferenceProcessor):
     RE = re.compile(extended(extended(extended(
         ReferenceProcessor.RE.pattern, r"\]:[ ]*", rf"\]:[ ]*(?:{MARK})?+[ ]*"),
-        r"([^\s]+)", rf"([^\s]+)(?:[ ]*{MARK})?"),
+        # The line's marker may stand inside the address, before its closing
+        # characters, after a tab when a delimiter stands before it (`~~#`).
+        r"([^\s]+)", rf"((?:[^\s]|\t(?={MARK}))+)(?:[ ]*{MARK})?"),
         r")?$", rf")?(?:{MARK})?$"), re.MULTILINE)
 
     def test(self, parent: etree.Element, block: str) -> bool:
