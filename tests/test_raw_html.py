@@ -229,6 +229,32 @@ def test_a_pre_shows_its_characters_in_its_language(write):
     assert codes == [("bash", "npm install <x> && ok\n  indented"), (None, "AT&T <b> bold")]
 
 
+def test_a_pre_keeps_its_br_lines_in_a_block_and_in_a_table_cell(write, tmp_path):
+    """GovTech's API style guide writes HTTP headers as `<pre>A<br/>B</pre>`,
+    in table cells too: the lines ran together (`application/jsonAccept-`),
+    and a cell's `<pre>` lost its code. As a browser shows them: a line
+    each, code in the cell too. Read back from all three formats."""
+    path = write("| Header | Meaning |\n| --- | --- |\n"
+                 "| `Content-Type` | Example:<pre>Accept: application/json<br/>Accept-Charset: utf-8</pre> |\n\n"
+                 "<pre>Accept: application/json<br/>Accept-Charset: utf-8 &amp; more</pre>\n")
+    doc, _ = loaded(path)
+    [code] = [b for b in walk.blocks(doc) if isinstance(b, m.CodeBlock)]
+    assert code.text == "Accept: application/json\nAccept-Charset: utf-8 & more"
+    [table] = [b for b in walk.blocks(doc) if isinstance(b, m.Table)]
+    [cell] = table.rows[0][1]
+    assert [type(i).__name__ for i in cell.inlines] == ["Text", "LineBreak", "Code", "LineBreak", "Code"]
+    assert [i.text for i in cell.inlines if isinstance(i, m.Code)] == ["Accept: application/json",
+                                                                       "Accept-Charset: utf-8"]
+    result = run_cli("build", path, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    page = lxml.html.parse(str(tmp_path / "out" / "brief.html"))
+    assert page.xpath("//td//code/text()")[1:] == ["Accept: application/json", "Accept-Charset: utf-8"]
+    text = pdf_text(tmp_path / "out" / "brief.pdf")
+    assert "application/jsonAccept" not in text and "Accept-Charset: utf-8 & more" in text
+    word = pypandoc.convert_file(str(tmp_path / "out" / "brief.docx"), "plain", format="docx")
+    assert "application/jsonAccept" not in word and word.count("Accept-Charset: utf-8") == 2
+
+
 def test_details_under_a_list_items_text_stay_in_the_item(write):
     """NHS Digital's security practices put a `<details>` of example code
     under an item's text: it was pulled out of the list, which ended, and

@@ -689,8 +689,30 @@ def strip_end(paragraph: etree.Element) -> None:
 def inline_only(element: etree.Element) -> None:
     """Blocks in a cell, a heading or a summary: their inline content, line by line."""
     for index, child in enumerate(list(element)):
-        if is_block(child):
+        if child.tag == "pre" and "".join(child.itertext()).strip():
+            replace_with_code_lines(element, child)
+        elif is_block(child):
             replace_with_content(element, child, separator=index > 0)
+
+
+def replace_with_code_lines(parent: etree.Element, pre: etree.Element) -> None:
+    """A `<pre>` where only inlines may stand (GitHub tables hold them): a
+    line of code for each of its lines, as a browser shows them, apart."""
+    index = list(parent).index(pre)
+    lines = "".join(pre.itertext()).strip("\n").split("\n")  # its text is escaped already (make_pre)
+    pieces: list[etree.Element] = []
+    if index or (parent.text or "").strip():
+        pieces.append(etree.Element("br"))
+    for number, line in enumerate(lines):
+        if number:
+            pieces.append(etree.Element("br"))
+        code = etree.Element("code")
+        code.text = line
+        pieces.append(code)
+    pieces[-1].tail = pre.tail
+    parent.remove(pre)
+    for offset, piece in enumerate(pieces):
+        parent.insert(index + offset, piece)
 
 
 def replace_with_content(parent: etree.Element, child: etree.Element, separator: bool) -> None:
@@ -740,6 +762,8 @@ def make_pre(pre: etree.Element, resolved: Callable[[str], str]) -> None:
         (inner.get(LANGUAGE_ATTRIBUTE) for inner in pre.iter("code") if inner.get(LANGUAGE_ATTRIBUTE)), None)
     for inner in pre.iter("code"):
         inner.text = html.unescape(inner.text or "")
+    for line_break in pre.iter("br"):  # a line of its own, as a browser shows it
+        line_break.tail = "\n" + (line_break.tail or "")
     text = resolved("".join(pre.itertext())).removeprefix("\n")
     for child in list(pre):
         pre.remove(child)
