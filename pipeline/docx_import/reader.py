@@ -352,7 +352,7 @@ class Reader:
                         change = change_of(kind, mark)
             # Each cell in its grid column: cells skipped before and after
             # the row (w:gridBefore, w:gridAfter) and the columns a cell spans
-            # past its first are empty cells, as briefing's tables cannot span.
+            # past its first are empty cells, as a Markdown table cannot span.
             cells = [Cell(blocks=[]) for _ in range(grid_count(trpr, "gridBefore"))]
             for tc in tr.iter(f"{W}tc"):
                 if tc.getparent() is not tr and local(tc.getparent()) not in ("sdtContent", "customXml"):
@@ -372,7 +372,8 @@ class Reader:
         if spans:
             self.read.warnings.append(f"paragraph {index}: a table's cells merged across columns or rows "
                                       "are each kept in their first place, the places they covered left "
-                                      "empty: briefing's tables cannot merge cells")
+                                      "empty: a Markdown table cannot merge cells (write an HTML "
+                                      "<table> with colspan and rowspan to merge them)")
         return TableBlock(rows=rows, widths=widths, index=index, spans=spans, first_row=first_row)
 
     def paragraph(self, p: etree._Element) -> Para:

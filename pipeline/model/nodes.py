@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import TypeAlias
 
 
@@ -400,6 +401,26 @@ Cell: TypeAlias = "tuple[Block, ...]"
 ALIGNS = ("left", "center", "right")
 
 
+@dataclass(frozen=True, slots=True)
+class CellSpan:
+    """A cell over more than one row or column (HTML's rowspan and colspan):
+    it stands at `row`, `column` of its table's grid, whose row 0 is the
+    header row when there is one, and covers `rows` rows and `columns`
+    columns from there."""
+
+    row: int
+    column: int
+    rows: int
+    columns: int
+
+    def covers(self) -> Iterator[tuple[int, int]]:
+        """The grid's places the cell takes beside its own."""
+        for row in range(self.row, self.row + self.rows):
+            for column in range(self.column, self.column + self.columns):
+                if (row, column) != (self.row, self.column):
+                    yield row, column
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Table:
     """A table with one header row, or none."""
@@ -416,7 +437,15 @@ class Table:
     prefix: str = ""  # in an annex, before the number: "A-" (Table A-1, Figure A-1)
     portion: str | None = None  # the caption's portion mark
     caption_line: int | None = None  # the caption's own line (`Table: …`), before or after the table
+    # Its cells over more than one place; each place a span covers beside
+    # its own holds () in `head` or `rows`, shown by no format.
+    spans: tuple[CellSpan, ...] = ()
     line: int
+
+    def covered(self) -> frozenset[tuple[int, int]]:
+        """(row, column) of every place a span covers beside its own, rows
+        counted from the header row when there is one."""
+        return frozenset(place for span in self.spans for place in span.covers())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

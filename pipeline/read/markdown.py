@@ -1150,10 +1150,14 @@ class Reader:
             self.report("table.span", line, problem)
         columns = max([len(head), *(len(tr.findall("td")) for tr in rows)])
         aligns = tuple(cell_align(cell) for cell in (head or (rows[0].findall("td") if rows else [])))
+        grid = [head, *(tr.findall("td") for tr in rows)] if head else [tr.findall("td") for tr in rows]
         table = m.Table(head=tuple(self.cell(th) for th in head),
                         rows=tuple(tuple(self.cell(td) for td in tr.findall("td")) for tr in rows),
                         aligns=aligns + (None,) * (columns - len(aligns)),
                         widths=tuple(float(w) for w in element.get("data-widths", "").split()),
+                        spans=tuple(m.CellSpan(number, column, *map(int, cell.get(rawhtml.SPAN, "").split()))
+                                    for number, cells in enumerate(grid)
+                                    for column, cell in enumerate(cells) if cell.get(rawhtml.SPAN)),
                         line=line)
         if caption is None:
             return table
@@ -1163,7 +1167,10 @@ class Reader:
 
     def cell(self, element: etree.Element) -> tuple[m.Block, ...]:
         """A cell's blocks: those of pandoc's multiline and grid tables, or
-        one paragraph of a pipe or simple table's inlines."""
+        one paragraph of a pipe or simple table's inlines; none in a place
+        another cell spans."""
+        if element.get(rawhtml.COVERED):
+            return ()
         if any(child.tag in BLOCK_TAGS for child in element):
             return self.nested_blocks(list(element), 1)
         content = self.inlines(element)

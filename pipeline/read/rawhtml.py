@@ -446,6 +446,10 @@ class RawHtml(Treeprocessor):
                 made.set("class", " ".join(attrs.get("class", "").split()))
             case "code" | "pre" if language := LANGUAGE.search(attrs.get("class") or ""):
                 made.set(LANGUAGE_ATTRIBUTE, language[1])  # kept by a <pre> (make_pre)
+            case "td" | "th":
+                for key in ("rowspan", "colspan"):  # make_table places the cell by them
+                    if attrs.get(key):
+                        made.set(key, attrs[key])
         if anchor is not None and tag not in HEADINGS:
             made.append(anchor)  # its first content, where `#id` leads
         return made
@@ -825,8 +829,10 @@ def make_definitions(element: etree.Element) -> None:
 def make_table(table: etree.Element) -> None:
     """A table as Python-Markdown makes one: a head row of `th` (when the
     first row is one, as pandoc reads it: in `thead`, or all `th`), body
-    rows of `td`, every row as wide as the widest (cells spanning more than
-    one column or row are read as one cell)."""
+    rows of `td`, every row as wide as the widest. A cell over more rows or
+    columns (`rowspan`, `colspan`) takes its places on the grid as a
+    browser gives them, and notes its size (SPAN); each place it covers
+    beside its own holds a cell marked COVERED."""
     rows = [(row, [cell for cell in row if cell.tag in ("th", "td")]) for row in table.iter("tr")]
     rows = [(row, cells) for row, cells in rows if cells]
     caption = table.find("caption")
@@ -837,11 +843,12 @@ def make_table(table: etree.Element) -> None:
     table.text = None
     if not rows:
         return
-    width = max(len(cells) for _, cells in rows)
+    grid = placed([cells for _, cells in rows])
+    width = max(len(cells) for cells in grid)
     if headed:
         etree.SubElement(etree.SubElement(table, "thead"), "tr")
     body = etree.SubElement(table, "tbody")
-    for number, (_, cells) in enumerate(rows):
+    for number, cells in enumerate(grid):
         in_head = headed and number == 0
         tr = table.find("thead/tr") if in_head else etree.SubElement(body, "tr")
         assert tr is not None
@@ -851,6 +858,48 @@ def make_table(table: etree.Element) -> None:
             tr.append(cell)
     if caption is not None:
         table.set("data-caption", " ".join("".join(caption.itertext()).split()))
+
+
+SPAN = "data-span"  # "rows columns" of a cell over more than one place
+COVERED = "data-covered"  # a place a spanning cell covers
+MAX_SPAN = 1000  # as browsers cap colspan; a rowspan stops at the table's end
+
+
+def placed(rows: list[list[etree.Element]]) -> list[list[etree.Element]]:
+    """Each row's cells on the table's grid, as HTML's table model places
+    them: a cell goes to the first place in its row no cell above still
+    covers, and covers `rowspan` rows (to the table's end at most) and
+    `colspan` columns."""
+    grid: list[dict[int, etree.Element]] = [{} for _ in rows]
+    for number, cells in enumerate(rows):
+        column = 0
+        for cell in cells:
+            while column in grid[number]:
+                column += 1
+            down = min(span_of(cell.get("rowspan")), len(rows) - number)
+            across = span_of(cell.get("colspan"))
+            for key in ("rowspan", "colspan"):
+                cell.attrib.pop(key, None)
+            if down > 1 or across > 1:
+                cell.set(SPAN, f"{down} {across}")
+            for row in range(number, number + down):
+                for offset in range(across):
+                    grid[row][column + offset] = cell if (row, offset) == (number, 0) else covered()
+            column += across
+    width = max((max(places) + 1 for places in grid if places), default=0)
+    return [[places[column] if column in places else etree.Element("td") for column in range(width)]
+            for places in grid]
+
+
+def covered() -> etree.Element:
+    return etree.Element("td", {COVERED: "1"})
+
+
+def span_of(value: str | None) -> int:
+    """A rowspan's or colspan's count, as browsers read it: 1 unless it is a
+    number from 1 up (0 or junk are 1 here)."""
+    found = re.match(r"\s*(\d+)", value or "")
+    return min(max(int(found[1]), 1), MAX_SPAN) if found else 1
 
 
 # Registration ----------------------------------------------------------------------

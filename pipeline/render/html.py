@@ -311,7 +311,9 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                     aligns, marked(portion, inlines(caption, ctx), ctx), ident,
                                     number, ctx.labels, len(words) <= SHORT_CAPTION,
                                     [round(100 * width, 1) for width in widths],
-                                    long_head(node), [tall(row) for row in rows])
+                                    long_head(node), [tall(row) for row in rows],
+                                    {(s.row, s.column): (s.rows, s.columns) for s in node.spans},
+                                    node.covered())
         case _:
             assert_never(node)
 

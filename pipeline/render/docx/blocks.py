@@ -34,12 +34,23 @@ from pipeline.render.docx.roundtrip import LOOSE_AFTER_TWIPS
 from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
 
+TABLE = qn("w:tbl")
+
 ADMONITION_STYLES = ("Note", "Warning", "Important", "Tip", "Caution")
 ABBREVIATIONS_ID = "abbreviations-title"  # as the HTML's (transform/ids.py reserves it)
 
 
 def blocks_xml(blocks: tuple[Block, ...], env: Env, state: State, where: Where) -> list:
-    return [element for block in blocks for element in block_xml(block, env, state, where)]
+    out: list = []
+    for block in blocks:
+        made = block_xml(block, env, state, where)
+        if out and made and out[-1].tag == TABLE and made[0].tag == TABLE:
+            # Word and LibreOffice join two tables with nothing between them
+            # into one, its columns the first's: an empty paragraph keeps
+            # them apart, as pandoc writes it.
+            out.append(OxmlElement("w:p"))
+        out.extend(made)
+    return out
 
 
 def block_xml(block: Block, env: Env, state: State, where: Where) -> list:

@@ -49,18 +49,20 @@ def table_xml(table: Table, env: Env, state: State, cell_xml: CellXml) -> list:
     for width in widths:
         grid.append(OxmlElement("w:gridCol", {qn("w:w"): str(width)}))
     tbl.append(grid)
+    merges = merged_places(table)
     if table.head:
         tbl.append(table_row(table.head, table.aligns, widths, state, cell_xml, header=True, keep=True,
-                             whole=not long_head(table)))
+                             whole=not long_head(table), merges=merges[0]))
     # Never one row alone: the first kept with the second (not alone under
     # the header at a page's foot), the last with the one before it (not
     # alone under the repeated header); Word keeps a row whose paragraphs
     # are "keep with next" on the page of the next row.
     last = len(table.rows) - 1
+    top = 1 if table.head else 0
     for index, row in enumerate(table.rows):
         tbl.append(table_row(row, table.aligns, widths, state, cell_xml, header=False,
                              keep=index == 0 and last > 0 or index == last - 1 and last > 1,
-                             whole=not tall(row)))
+                             whole=not tall(row), merges=merges[index + top]))
     content.append(tbl)
     return content
 
@@ -78,7 +80,11 @@ def column_widths(table: Table, total: int, state: State) -> list[int]:
         return [round(total * width) for width in table.widths]
     family, size, _ = style_font(state.package, "Table")
     regular, bold = measure.face(family), measure.face(family, bold=True)
-    columns = list(zip(*((table.head,) if table.head else ()), *table.rows))
+    # A cell over several columns is left out of each column's measure.
+    wide = {(span.row, span.column) for span in table.spans if span.columns > 1}
+    grid = [*((table.head,) if table.head else ()), *table.rows]
+    columns = list(zip(*(tuple(() if (row, column) in wide else cell for column, cell in enumerate(cells))
+                         for row, cells in enumerate(grid))))
     natural = [max(max((bold if row == 0 and table.head else regular).width(cell_text(cell), size)
                        for row, cell in enumerate(column)) * 20 + CELL_MARGINS, MIN_COLUMN)
                for column in columns]
@@ -92,17 +98,48 @@ def cell_text(cell: tuple[Block, ...]) -> str:
     return " ".join(model.block_text(block) for block in cell)
 
 
+# How a place of a row's grid is merged: (columns, vertical merge), where
+# the vertical merge is "restart" (a cell over rows), "continue" (a place
+# such a cell covers below its own) or "" (none); None: a place a cell to
+# its left covers, which has no w:tc of its own.
+Merge = tuple[int, str] | None
+
+
+def merged_places(table: Table) -> list[dict[int, Merge]]:
+    """For each row of the grid (the header row first, when there is one),
+    the places a span changes: Word merges a cell across columns with
+    w:gridSpan in the cell itself, down rows with w:vMerge in a cell of
+    each row it covers."""
+    rows: list[dict[int, Merge]] = [{} for _ in range(len(table.rows) + (1 if table.head else 0))]
+    for span in table.spans:
+        for row in range(span.row, span.row + span.rows):
+            merge = "restart" if row == span.row and span.rows > 1 else "continue" if row > span.row else ""
+            rows[row][span.column] = (span.columns, merge)
+            for column in range(span.column + 1, span.column + span.columns):
+                rows[row][column] = None
+    return rows
+
+
 def table_row(cells: tuple[tuple[Block, ...], ...], aligns: tuple[str | None, ...],
               widths: list[int], state: State, cell_xml: CellXml, header: bool, keep: bool = False,
-              whole: bool = True):
+              whole: bool = True, merges: dict[int, Merge] | None = None):
     """`header`: repeats at the top of each page the table runs onto (as
-    Word does it when the row fits a page); `whole`: never split."""
+    Word does it when the row fits a page); `whole`: never split; `merges`:
+    the row's places a span changes (merged_places)."""
     tr = OxmlElement("w:tr")
     properties = ("<w:tblHeader/>" if header else "") + ("<w:cantSplit/>" if whole else "")
     tr.append(parse_xml(f'<w:trPr {nsdecls("w")}>{properties}</w:trPr>'))
-    for cell, align, width in zip(cells, aligns, widths):
+    merges = merges or {}
+    for column, (cell, align, width) in enumerate(zip(cells, aligns, widths)):
+        merge = merges.get(column, (1, ""))
+        if merge is None:
+            continue  # the cell to its left spans it
+        across, down = merge
+        width = sum(widths[column:column + across])
         tc = OxmlElement("w:tc")
-        tc.append(parse_xml(f'<w:tcPr {nsdecls("w")}><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'))
+        tc.append(parse_xml(f'<w:tcPr {nsdecls("w")}><w:tcW w:w="{width}" w:type="dxa"/>'
+                            + (f'<w:gridSpan w:val="{across}"/>' if across > 1 else "")
+                            + (f'<w:vMerge w:val="{down}"/>' if down else "") + '</w:tcPr>'))
         content = cell_xml(cell)
         if not content or content[-1].tag != qn("w:p"):  # a cell ends with a paragraph
             content.append(OxmlElement("w:p"))

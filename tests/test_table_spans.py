@@ -1,0 +1,117 @@
+"""Cells over more than one row or column (an HTML table's colspan and
+rowspan, as WICG's FLEDGE explainer writes them): each cell in its place on
+the grid, as a browser places it, in all three formats; read back with
+lxml (the HTML), poppler (the PDF), pandoc and LibreOffice (the DOCX). And
+two tables one after the other stay two in Word."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import docx
+import lxml.html
+import pypandoc
+import pytest
+
+from conftest import run_cli
+from pipeline import model as m
+from pipeline.problems import Reporter
+from pipeline.run.build import load
+from readers import pdf_text, soffice_convert
+
+SPANS = """\
+<table>
+  <thead>
+    <tr><th colspan=2>Inputs</th><th>Output</th></tr>
+  </thead>
+  <tbody>
+    <tr><td>yes</td><td>no</td><td>no</td></tr>
+    <tr><td rowspan="2">North</td><td>A</td><td>1</td></tr>
+    <tr><td>B</td><td>2</td></tr>
+    <tr><td colspan="3">All regions</td></tr>
+  </tbody>
+</table>
+"""
+
+
+def test_a_span_takes_its_places_and_covers_the_rest(write):
+    path = write(SPANS)
+    reporter = Reporter(str(path))
+    [table] = [b for b in m.walk.blocks(load(path, reporter)) if isinstance(b, m.Table)]
+    assert not reporter.errors and not reporter.warnings
+    assert table.spans == (m.CellSpan(0, 0, 1, 2), m.CellSpan(2, 0, 2, 1), m.CellSpan(4, 0, 1, 3))
+    assert table.covered() == {(0, 1), (3, 0), (4, 1), (4, 2)}
+    texts = [[m.block_text(cell[0]) if cell else None for cell in row] for row in (table.head, *table.rows)]
+    assert texts == [["Inputs", None, "Output"], ["yes", "no", "no"], ["North", "A", "1"],
+                     [None, "B", "2"], ["All regions", None, None]]
+
+
+def test_cells_a_row_leaves_short_and_a_rowspan_past_the_end():
+    from pipeline.read.rawhtml import COVERED, SPAN, placed
+    import xml.etree.ElementTree as etree
+
+    def cell(**attrs):
+        return etree.Element("td", {k: str(v) for k, v in attrs.items()})
+    rows = [[cell(rowspan=9), cell(colspan="x")], [cell()]]
+    grid = placed(rows)
+    assert [len(row) for row in grid] == [2, 2]
+    assert grid[0][0].get(SPAN) == "2 1" and grid[1][0].get(COVERED) and not grid[0][1].get(SPAN)
+    assert grid[1][1] is rows[1][0]  # after the place the rowspan covers
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("spans")
+    source = out / "spans.md"
+    source.write_text("---\ntitle: Spans\nclassification: UNCLASSIFIED\n---\n\n" + SPANS
+                      + "\n| A | B |\n|---|---|\n| 1 | 2 |\n\n| Longer header | C | D |\n|---|---|---|\n"
+                        "| 3 | 4 | 5 |\n", encoding="utf-8")
+    result = run_cli("build", source, "--out", out)
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+    return out
+
+
+def test_html_cells_span_as_written(built):
+    page = lxml.html.parse(str(built / "spans.html"))
+    [table] = page.xpath("//main/table[1]")
+    rows = [[(c.text_content(), c.get("rowspan"), c.get("colspan")) for c in tr.xpath("th|td")]
+            for tr in table.xpath(".//tr")]
+    assert rows == [[("Inputs", None, "2"), ("Output", None, None)],
+                    [("yes", None, None), ("no", None, None), ("no", None, None)],
+                    [("North", "2", None), ("A", None, None), ("1", None, None)],
+                    [("B", None, None), ("2", None, None)],
+                    [("All regions", None, "3")]]
+
+
+def test_pdf_shows_each_cell_once(built):
+    text = " ".join(pdf_text(built / "spans.pdf").split())
+    assert "Inputs Output yes no no North A 1 B 2 All regions" in text
+
+
+def test_docx_merges_cells_as_word_does(built):
+    document = docx.Document(str(built / "spans.docx"))
+    table = document.tables[0]
+    assert table.cell(0, 0)._tc is table.cell(0, 1)._tc  # one cell over two columns
+    rows = table._tbl.tr_lst
+    assert rows[2].tc_lst[0].vMerge == "restart" and rows[3].tc_lst[0].vMerge == "continue"
+    assert table.cell(3, 0).text == "North"  # python-docx reads the merged cell from its top
+    assert table.cell(4, 0)._tc is table.cell(4, 2)._tc
+    # pandoc reads the spans back: RowSpan and ColSpan of each cell.
+    ast = json.loads(pypandoc.convert_file(str(built / "spans.docx"), "json", format="docx"))
+    [first, *_] = [b for b in ast["blocks"] if b["t"] == "Table"]
+    head_rows, bodies = first["c"][3][1], first["c"][4]
+    spans = [[(cell[2], cell[3]) for cell in row[1]] for row in head_rows + bodies[0][3]]
+    assert spans == [[(1, 2), (1, 1)], [(1, 1)] * 3, [(2, 1), (1, 1), (1, 1)], [(1, 1), (1, 1)], [(1, 3)]]
+
+
+def test_docx_tables_one_after_another_stay_apart(built, tmp_path):
+    """Word and LibreOffice join adjacent tables into one, the second's
+    columns as the first's; an empty paragraph keeps them apart, as pandoc
+    writes it. LibreOffice's own reading (ODT) has all three tables."""
+    with zipfile.ZipFile(built / "spans.docx") as package:
+        document = package.read("word/document.xml").decode()
+    assert "</w:tbl><w:tbl>" not in document and document.count("<w:tbl>") == 3
+    odt = soffice_convert(built / "spans.docx", tmp_path, "odt")
+    with zipfile.ZipFile(odt) as package:
+        assert package.read("content.xml").decode().count("<table:table ") == 3
