@@ -54,7 +54,7 @@ def our_summary(blocks: tuple[m.Block, ...]) -> list:
     out: list = []
     for block in blocks:
         match block:
-            case m.Paragraph(inlines=(m.Strong(children=children),)):
+            case m.Paragraph(inlines=(m.Anchor(heading=True), m.Strong(children=children))):
                 out.append(("bold", m.plain_text(children)))
             case m.Paragraph(inlines=inlines):
                 out.append(("p", m.plain_text(inlines)))
@@ -115,3 +115,33 @@ def test_an_indented_heading_has_its_line(write):
     meta, line = read_meta(source)
     doc = parse(source, meta, line)
     assert [(s.line, m.plain_text(s.title)) for s in doc.sections] == [(line + 2, "Heading")]
+
+
+def test_a_heading_in_a_quote_is_a_bold_line_links_lead_to(write, tmp_path):
+    """lightning/bolts quotes its examples' headings (`> ### First example`,
+    26 of them) and links to them: the links were left as text, with a
+    warning. The heading is a bold line there, with the id pandoc gives it
+    (made unique with the document's other headings); links find it in
+    all three formats: the HTML's element, the PDF's named destination,
+    Word's bookmark."""
+    import subprocess
+    import zipfile
+
+    import lxml.html
+    from conftest import run_cli
+
+    path = write("See [the example](#first-example) and [the other](#example).\n\n# Example\n\nText.\n\n"
+                 "> ### First example\n> lnbc1pvjlue\n\n- ## Example {#own}\n")
+    result = run_cli("build", path, "--out", tmp_path / "out")
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+    page = lxml.html.parse(str(tmp_path / "out" / "brief.html"))
+    [quoted] = page.xpath("//blockquote/p[1]")
+    assert quoted.xpath("span/@id") == ["first-example"] and quoted.xpath("strong/text()") == ["First example"]
+    assert page.xpath("//section/@id") == ["example"] and page.xpath("//li//span/@id") == ["own"]
+    assert page.xpath("//main/p[1]/a/@href") == ["#first-example", "#example"]
+    dests = subprocess.run(["pdfinfo", "-dests", str(tmp_path / "out" / "brief.pdf")],
+                           capture_output=True, text=True, check=True).stdout
+    assert '"first-example"' in dests and '"own"' in dests
+    with zipfile.ZipFile(tmp_path / "out" / "brief.docx") as package:
+        document = package.read("word/document.xml").decode()
+    assert 'w:anchor="first_example"' in document or 'w:anchor="first-example"' in document

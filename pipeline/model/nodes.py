@@ -189,6 +189,10 @@ class Anchor:
 
     id: str
     line: int | None = None
+    # A heading's place where no heading can stand (in a quote or a list
+    # item), before its title shown as a bold line: without an id of its
+    # own it gets one as a heading does (transform/ids.py).
+    heading: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

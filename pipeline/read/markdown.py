@@ -1016,11 +1016,13 @@ class Reader:
         return ()
 
     def nested_blocks(self, elements: list[etree.Element], depth: int) -> tuple[m.Block, ...]:
-        """Blocks inside a list item, quote or note: a heading there reads as a bold line."""
+        """Blocks inside a list item, quote or note: a heading there reads as a
+        bold line, where links to the heading lead (its anchor)."""
         out: list[m.Block] = []
         for item in self.blocks(elements, depth):
             if isinstance(item, Heading):
-                out.append(m.Paragraph(inlines=(m.Strong(children=item.title),), line=item.line))
+                anchor = m.Anchor(id=item.id, line=item.line, heading=True)
+                out.append(m.Paragraph(inlines=(anchor, m.Strong(children=item.title)), line=item.line))
             else:
                 out.append(item)
         return tuple(out)

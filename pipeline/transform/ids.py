@@ -58,6 +58,11 @@ def assign_ids(doc: m.Document, reporter: Reporter) -> m.Document:
         return dataclasses.replace(node, id=ident, title=title)
 
     def block(node: m.Block) -> m.Block:
+        match node:
+            case m.Paragraph(inlines=(m.Anchor(id="", heading=True) as anchor, *title)):
+                # A heading in a quote or list item: its id as a heading's.
+                ident = unique(slug(walk.plain_text(tuple(title))), seen, reserved)
+                node = dataclasses.replace(node, inlines=(dataclasses.replace(anchor, id=ident), *title))
         if ident := declared_id(node):
             claim(ident, node.line)
         for run in walk.block_inlines(node):
