@@ -110,6 +110,20 @@ def test_deep_nesting_is_refused_before_parsing(write):
         parsed(write, ">" * 300 + " deep\n")
 
 
+@pytest.mark.parametrize("body", [
+    "R prints:\n\n```\n" + " " * 93 + "author\nrefmanager   Mathew\n```\n",
+    "R prints:\n\n" + " " * 97 + "author\n    refmanager   Mathew\n",
+    "- item\n\n" + " " * 100 + "deep text of the item\n",
+])
+def test_deep_indentation_without_nesting_is_read(write, body):
+    """rOpenSci's blog shows an R data frame in a code block, a line 93
+    spaces in: it was refused as 23 levels of lists. Lists nest by their
+    items; code and an item's text stand in as deep as they like."""
+    doc = parsed(write, body)
+    code = [b for b in m.walk.blocks(doc) if isinstance(b, m.CodeBlock)]
+    assert any("author" in c.text or "deep text" in c.text for c in code)
+
+
 @pytest.mark.parametrize("reference", ["&#12;", "&#x1F;", "&#0;", "&#xD800;", "&#1114112;"])
 def test_character_references_are_checked_after_decoding(write, reference):
     with pytest.raises(BriefingError, match=rf":7: character reference {reference} is not a character"):

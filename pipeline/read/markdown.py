@@ -1747,11 +1747,25 @@ def check_shape(source: Source, first_line: int) -> None:
     too deep or work for minutes: deep nesting, and runs of `[` in one block
     (its link patterns try every pair: 20,000 take it 100 s or more)."""
     brackets, block_start, divs = 0, first_line, 0
+    fence = ""  # the fence of the code block the line is in
     for number in range(first_line, len(source.lines) + 1):
         line = source.lines[number - 1]
-        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        if fence or (opening := CODE_FENCE.match(line)):
+            # Code, however deep its lines stand in (an R data frame's
+            # columns, 93 spaces): nothing in it nests.
+            stripped = line.strip()
+            if not fence:
+                fence = opening[1] if opening else ""
+            elif stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = ""
+            continue
+        expanded = line.expandtabs(4)
+        indent = len(expanded) - len(expanded.lstrip(" "))
         divs = fence_depth(line, divs)  # fenced divs (read/divs.py) nest too
-        if quote_depth(line) > MAX_DEPTH or indent // 4 > MAX_DEPTH or divs > MAX_DEPTH:
+        # Lists nest by their items: text indented deep without a marker is
+        # an item's text or code, one level.
+        deep_item = indent // 4 > MAX_DEPTH and LIST_ITEM.match(expanded, indent)
+        if quote_depth(line) > MAX_DEPTH or deep_item or divs > MAX_DEPTH:
             raise source.error(number, f"lists and quotes nest deeper than {MAX_DEPTH} levels",
                                "limit.depth")
         if not line.strip():
@@ -1761,6 +1775,10 @@ def check_shape(source: Source, first_line: int) -> None:
         if brackets > MAX_BRACKETS:
             raise source.error(block_start, f"more than {MAX_BRACKETS} '[' in one paragraph: "
                                "split it, or write \\[ for a literal bracket", "limit.brackets")
+
+
+CODE_FENCE = re.compile(r"[ ]*(`{3,}|~{3,})")
+LIST_ITEM = re.compile(rf"{LIST_MARKER}(?:[ \t]|$)")
 
 
 def quote_depth(line: str) -> int:
