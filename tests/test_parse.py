@@ -1,6 +1,7 @@
 """Markdown -> model, checked on the model itself (no backend involved)."""
 
 import dataclasses
+import json
 import pytest
 
 from pipeline import model as m
@@ -405,3 +406,21 @@ def test_one_remote_image_is_named_in_its_warning(write):
     assert [p.message for p in problems] == [
         "remote image 'https://www.example.gov/seal.png' not fetched (briefing never fetches anything), "
         "shown as its alt text"]
+
+
+def test_a_colon_line_after_a_code_block_is_a_paragraph_as_pandoc_reads_it(write):
+    """The thesis template phd_thesis_markdown puts pandoc-crossref's listing
+    caption after its code (`: Code caption {#lst:code}`): the code block was
+    read as a definition's term and the build refused ("a fenced code block
+    must be separated from the text before it"). As pandoc reads it without
+    the filter: the code, then a paragraph; and a term over a definition
+    stays one."""
+    import pypandoc
+
+    body = "Some text.\n\n```python\nmood = 'happy'\n```\n\n: Code caption\n\nTerm\n\n: Its definition\n"
+    doc = parsed(write, body)
+    ours = [type(b).__name__ for b in doc.blocks]
+    theirs = [b["t"] for b in json.loads(pypandoc.convert_text(body, "json", format="markdown"))["blocks"]]
+    assert ours == ["Paragraph", "CodeBlock", "Paragraph", "DefinitionList"]
+    assert theirs == ["Para", "CodeBlock", "Para", "DefinitionList"]
+    assert m.plain_text(doc.blocks[2].inlines) == ": Code caption"

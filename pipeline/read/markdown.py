@@ -411,6 +411,24 @@ class DefinitionList(DefListProcessor):
     def test(self, parent: etree.Element, block: str) -> bool:
         return (":" in block or "~" in block) and super().test(parent, block)
 
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
+        # A code block is no term (pandoc's terms are a line of text): a
+        # `: Code caption {#lst:x}` after one (pandoc-crossref's listing
+        # caption) is a paragraph, as pandoc reads it without its filter.
+        found = self.RE.search(blocks[0])
+        sibling = self.lastChild(parent)
+        if found and not blocks[0][:found.start()].strip() and sibling is not None \
+                and sibling.tag == "p" and self.stashed_code(sibling.text or ""):
+            return False
+        return super().run(parent, blocks)
+
+    def stashed_code(self, text: str) -> bool:
+        """Whether `text` is all a code block the fences' preprocessor stashed."""
+        placeholder = HTML_PLACEHOLDER_RE.fullmatch(unmarked(text).strip())
+        stash = self.parser.md.htmlStash.rawHtmlBlocks
+        return placeholder is not None and int(placeholder[1]) < len(stash) \
+            and isinstance(stash[int(placeholder[1])], etree.Element)
+
 
 if (DefListProcessor.RE.pattern, DefListProcessor.NO_INDENT_RE.pattern) != (
         r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)", r"^[ ]{0,3}[^ :]"):
