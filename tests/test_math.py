@@ -18,7 +18,7 @@ from conftest import FIXTURES, run_cli
 from pipeline import model as m
 from pipeline.model import walk
 from pipeline.problems import BriefingError, Reporter
-from pipeline.read.tex import MathProblem, to_mathml
+from pipeline.read.tex import MATHML, MathProblem, to_mathml
 from pipeline.render.math import OMML, drawing, omml
 from pipeline.run.build import load
 from readers import docx_via_pandoc, pdf_text, soffice_to_pdf
@@ -244,3 +244,20 @@ def test_mathematics_in_all_three_formats(tmp_path):
     document = zipfile.ZipFile(tmp_path / "math.docx").read("word/document.xml").decode()
     assert "<w:drawing>" not in document  # no formula fell back to a picture
     assert "$" not in re.sub(r"\$(5|10)", "", "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document)))
+
+
+@pytest.mark.parametrize("tex, shown", [
+    (r"S = \big\{ x : x > 0 \big\}", ["{", "}"]),
+    (r"\bigl\langle a, b \bigr\rangle", ["⟨", "⟩"]),
+    (r"\Bigg\| x \Bigg\|", ["‖", "‖"]),
+    (r"\Big\lfloor x \Big\rfloor + \big\lvert y \big\rvert", ["⌊", "⌋", "|", "|"]),
+])
+def test_a_sized_delimiter_written_as_a_command_is_its_character(tex, shown):
+    """phd_thesis_markdown writes `\\Big\\{ … \\Big\\}`: refused, "\\{ is not a
+    command it knows" (latex2mathml leaves the delimiter after `\\big` as
+    written). It is the delimiter, at the size `\\big` gives it; the PDF's
+    drawing and Word's equation are made from it."""
+    root = etree.fromstring(to_mathml(tex))
+    sized = [mo.text for mo in root.iter(f"{{{MATHML}}}mo") if mo.get("maxsize")]
+    assert sized == shown
+    assert drawing(tex, False).width > 0 and omml(tex, False) is not None

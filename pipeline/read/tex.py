@@ -120,9 +120,29 @@ def to_mathml(tex: str, display: bool = False) -> str:
         # place (outside an environment that has columns).
         raise MathProblem("cannot read it: an & outside an environment with columns "
                           "(such as aligned, cases or matrix)") from None
+    sized_delimiters(root)
     check(root)
     mark_signs(root)
     return etree.tostring(root, encoding="unicode")
+
+
+# What latex2mathml leaves as written after `\big`, `\Bigl` and the like
+# (`\big\{`): the delimiter each command names, as `\left` would give it.
+DELIMITERS = {
+    "\\{": "{", "\\}": "}", "\\lbrace": "{", "\\rbrace": "}", "\\|": "‖", "\\Vert": "‖",
+    "\\lVert": "‖", "\\rVert": "‖", "\\vert": "|", "\\lvert": "|", "\\rvert": "|",
+    "\\langle": "⟨", "\\rangle": "⟩", "\\lfloor": "⌊", "\\rfloor": "⌋", "\\lceil": "⌈",
+    "\\rceil": "⌉", "\\lbrack": "[", "\\rbrack": "]", "\\backslash": "∖", "\\uparrow": "↑",
+    "\\downarrow": "↓", "\\updownarrow": "↕", "\\Uparrow": "⇑", "\\Downarrow": "⇓",
+    "\\Updownarrow": "⇕", "\\lgroup": "⟮", "\\rgroup": "⟯", "\\lmoustache": "⎰",
+    "\\rmoustache": "⎱",
+}
+
+
+def sized_delimiters(root: etree._Element) -> None:
+    for element in root.iter(f"{{{MATHML}}}mo"):
+        if "maxsize" in element.attrib and element.text in DELIMITERS:
+            element.text = DELIMITERS[element.text]
 
 
 SIGNS = frozenset("−+-±∓")
