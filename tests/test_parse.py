@@ -232,6 +232,34 @@ def test_quarto_cross_references_become_ref_nodes(write):
     assert link.children == (m.Text(text="@sec-y"),)
 
 
+@pytest.mark.parametrize("bibliography", [False, True])
+def test_pandoc_crossref_references_in_all_their_forms(write, tmp_path, bibliography):
+    """phd_thesis_markdown, ReScience and Manubot papers write pandoc-crossref's
+    `@sec:intro`, `[@eq:one]`, `@Fig:map` and `[@fig:map; @tbl:t]`: with a
+    bibliography each was refused as a citation in none, without one it was
+    text. They point at `{#sec:intro}` and the like as Quarto's do, the
+    brackets the syntax's; built, each is a live link in the HTML."""
+    import lxml.html
+    from conftest import FIXTURES, run_cli
+
+    (tmp_path / "refs.bib").write_text("@article{smith2020, author={Smith, J.}, title={A study}, "
+                                       "journal={J}, year={2020}}\n", encoding="utf-8")
+    (tmp_path / "map.png").write_bytes((FIXTURES / "images" / "map.png").read_bytes())
+    front = "---\ntitle: T\nclassification: UNCLASSIFIED\n" + ("bibliography: refs.bib\n" if bibliography else "")
+    path = write("# Introduction {#sec:intro}\n\nAs @sec:intro shows, see [@eq:one], @Fig:map and "
+                 "[@fig:map; @tbl:t].\n\n$$ a = b $$ {#eq:one}\n\n![A map](map.png){#fig:map}\n\n"
+                 "| A | B |\n|---|---|\n| 1 | 2 |\n\n: Numbers {#tbl:t}\n", front=front + "---\n")
+    [paragraph] = [b for b in parsed(write, path.read_text().split("---\n", 2)[2]).sections[0].blocks[:1]]
+    refs = [item.id for item in paragraph.inlines if isinstance(item, m.Ref)]
+    assert refs == ["sec:intro", "eq:one", "fig:map", "fig:map", "tbl:t"]
+    assert "[" not in m.plain_text(paragraph.inlines)
+    result = run_cli("build", path, "--out", tmp_path / "out", "--to", "html")
+    assert result.returncode == 0, result.stderr
+    page = lxml.html.parse(str(tmp_path / "out" / "brief.html"))
+    assert [a.text_content() for a in page.xpath("//a[@class='xref']")] == \
+        ["Introduction", "Equation 1", "Figure 1", "Figure 1", "Table 1"]
+
+
 def test_image_alone_is_a_checked_figure(tmp_path):
     source_dir = tmp_path / "brief"
     (source_dir / "images").mkdir(parents=True)

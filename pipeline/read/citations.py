@@ -37,8 +37,8 @@ MARK_CHARS = re.compile("\t?[\ue000-\uf8ff]{2}|[\ue000-\uf8ff]")
 # pandoc's citation key: a letter, digit or `_`, then those and single
 # internal punctuation among `:.#$%&-+?<>~/`; or anything within `{…}`.
 KEY = r"(?:\{(?P<braced>[^{}\n\ue000-\uf8ff]+)\}|(?P<plain>[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*))"
-# Quarto's cross-references, which read/markdown.py reads.
-CROSS_REF_KEY = re.compile(r"(?:sec|tbl|fig|eq)-")
+# Quarto's cross-references (pandoc-crossref's `sec:`), which read/markdown.py reads.
+CROSS_REF_KEY = re.compile(r"(?:[Ss]ec|[Tt]bl|[Ff]ig|[Ee]q)[-:]")
 ITEM = re.compile(rf"(?P<prefix>(?:.*?(?<![\w@.\\]))??)(?P<suppress>-)?@{KEY}(?P<suffix>.*)", re.DOTALL)
 IN_TEXT = re.compile(rf"(?<![\w@.\\/:~\[-])@{KEY}(?:(?P<space>[ ]?)\[)?")
 

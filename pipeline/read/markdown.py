@@ -62,7 +62,12 @@ MAX_DEPTH = 20  # lists and quotes; Python-Markdown recurses per level
 MAX_INLINE_DEPTH = 20  # emphasis, links, spans inside each other; every backend recurses per level
 MAX_TABLE_ROWS = 2000  # a 2,000-row table takes about 20 s to typeset; 10,000 over 2 min
 MAX_BRACKETS = 1000  # `[` in one paragraph; past that, link matching grows slow
-CROSS_REF = re.compile(r"(?<![\w@.])@((?:sec|tbl|fig|eq)-[\w:.-]*\w)")  # Quarto's @sec-id
+# Quarto's @sec-id, and pandoc-crossref's @sec:id; @Fig-id capitalized.
+REF_KEY = r"(?:[Ss]ec|[Tt]bl|[Ff]ig|[Ee]q)[-:][\w:.-]*\w"
+CROSS_REF = re.compile(rf"(?<![\w@.])@({REF_KEY})")
+# Cross-references in brackets, as a citation (`[@fig:a]`, `[@fig:a; @fig:b]`):
+# the brackets are the syntax's, the words the references'.
+BRACKETED_REFS = re.compile(rf"\[[ ]*@{REF_KEY}(?:[ ]*;[ ]*@{REF_KEY})*[ ]*\]")
 UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")  # left as text when no definition
 SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 ATTRIBUTION = re.compile(r"^(?:—|―|--|–)\s*")  # a quote's last line `— Source` (`--` made `–`)
@@ -1414,13 +1419,18 @@ class Reader:
         return tuple(merged(out))
 
     def cross_refs(self, text: str, line: int) -> list[m.Inline]:
-        """Text with Quarto's `@tbl-id` split into Text and Ref nodes."""
+        """Text with Quarto's `@tbl-id` (pandoc-crossref's `@tbl:id`) split
+        into Text and Ref nodes; several in brackets are joined by commas."""
         if "@" not in text:
             return [m.Text(text=text)]
+        if "[" in text:
+            text = BRACKETED_REFS.sub(lambda group: ", ".join(f"@{key}" for key in CROSS_REF.findall(group[0])),
+                                      text)
         parts: list[m.Inline] = []
         position = 0
         for found in CROSS_REF.finditer(text):
-            parts += [m.Text(text=text[position:found.start()]), m.Ref(id=found[1], line=line)]
+            key = found[1][0].lower() + found[1][1:]  # `@Fig-x` points at `#fig-x`
+            parts += [m.Text(text=text[position:found.start()]), m.Ref(id=key, line=line)]
             position = found.end()
         parts.append(m.Text(text=text[position:]))
         return parts
