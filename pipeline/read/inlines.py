@@ -198,10 +198,54 @@ class UnseenTex(InlineProcessor):
     """Raw TeX that shows nothing outside LaTeX (`\\index{YAML}`,
     `\\label{x}`, `\\vspace{1em}`, `\\noindent`), which R Markdown books
     sprinkle through their text: gone, as pandoc leaves it out of HTML and
-    Word. Any other command stays text."""
+    Word. LaTeX's text commands are TexText's; any other command stays text."""
 
     def handleMatch(self, found: re.Match[str], data: str):
         return "", found.start(), found.end()
+
+
+class TexText(InlineProcessor):
+    """LaTeX's text commands in a line (`\textbf{Replication.}`, `\emph{x}`,
+    `\LaTeX`), as academic Markdown written for a PDF through LaTeX has
+    them: what LaTeX shows, bold, italic, code, underlined or in small
+    capitals; pandoc leaves them out of HTML and Word, text and all. What
+    they enclose is read as any text is (two levels of braces in it)."""
+
+    TAGS = {"textbf": "strong", "textit": "em", "emph": "em", "textsl": "em", "texttt": "code",
+            "underline": "u", "textsc": SPAN_TAG}
+    NAMES = {"LaTeX": "LaTeX", "TeX": "TeX", "LaTeXe": "LaTeX2ε", "BibTeX": "BibTeX"}
+
+    def handleMatch(self, found: re.Match[str], data: str):
+        if found["name"] in self.NAMES:
+            return self.NAMES[found["name"]], found.start(), found.end()
+        return self.made(found), found.start(), found.end()
+
+    def made(self, found: re.Match[str]) -> etree.Element:
+        """The command's element, a command inside it (`\emph{very \textbf{much}}`) its child."""
+        element = etree.Element(self.TAGS[found["command"]])
+        if element.tag == SPAN_TAG:
+            element.set("class", "smallcaps")
+        text = found["text"]
+        if element.tag == "code":
+            element.text = AtomicString(text)
+            return element
+        element.text, last = "", None
+        position = 0
+        for inner in self.compiled_re.finditer(text):
+            before = text[position:inner.start()] + (self.NAMES[inner["name"]] if inner["name"] else "")
+            if last is None:
+                element.text += before
+            else:
+                last.tail = (last.tail or "") + before
+            if not inner["name"]:
+                last = self.made(inner)
+                element.append(last)
+            position = inner.end()
+        if last is None:
+            element.text += text[position:]
+        else:
+            last.tail = (last.tail or "") + text[position:]
+        return element
 
 
 class BackslashBreak(InlineProcessor):
@@ -246,6 +290,8 @@ MAX_MATH_LINES = 200  # a formula longer is not looked for (TeX of a page or mor
 # address: `https://x.org/YAML),\index{YAML}` ends at YAML, as in pandoc;
 # `\<https://x.org>` at the `>`).
 ADDRESS_STOP = re.compile("[\ue000-\uf8ff\x02\\\\>]")
+TEX_TEXT = (r"(?<!\\)\\(?:(?P<command>textbf|textit|emph|textsl|texttt|underline|textsc)"
+            r"\{(?P<text>(?:[^{}\n]|\{(?:[^{}\n]|\{[^{}\n]*\})*\})*)\}|(?P<name>LaTeXe|LaTeX|TeX|BibTeX)(?![A-Za-z])(?:\{\})?)")
 UNSEEN_TEX = (r"(?<!\\)\\(?:(?:index|label|vspace\*?|hspace\*?)\{[^{}\n]*\}"
               r"|(?:noindent|medskip|smallskip|bigskip|phantomsection)(?![A-Za-z]))")
 
@@ -386,6 +432,7 @@ class InlineSyntax(Extension):
         md.inlinePatterns.register(BracketedSpan(r"(?<![\\!\]])\[(?!\^)", md), "briefing_span", 172)
         md.inlinePatterns.register(BackslashBreak(r"\\\n", md), "briefing_backslash_break", 179)
         md.inlinePatterns.register(UnseenTex(UNSEEN_TEX, md), "briefing_unseen_tex", 178)
+        md.inlinePatterns.register(TexText(TEX_TEXT, md), "briefing_tex_text", 177.5)
         md.inlinePatterns.register(InlineShortcode(INLINE_SHORTCODE, md), "briefing_inline_shortcode", 177)
         # Where magiclink has them: after links and code, before emphasis
         # (`www.x.org/a_b_c` is one address).

@@ -53,6 +53,7 @@ from pipeline.read.liquid import LiquidTags
 from pipeline.read.lists import LIST_MARKER, Lists, read_marker
 from pipeline.read.tables import PandocTables
 from pipeline.read.tabs import Tabs
+from pipeline.read.texenv import TexEnvironments
 from pipeline.read.titles import read_title
 from pipeline.read.sizes import display_size
 from pipeline.read.source import XML_INVALID, Source
@@ -269,6 +270,7 @@ UNEXECUTED = re.compile(r"\{\{([^{}\n]*)\}\}")  # Quarto's ```{{r}}: the cell's 
 # A TeX command alone in its paragraph, its arguments with it (`\listoftables`,
 # `\setcounter{page}{1}`): raw TeX to pandoc, never shown.
 TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?(?:\[[^\]\n]*\])?(?:\{[^{}\n]*\})*")
+TEX_COMMANDS = re.compile(rf"{TEX_COMMAND.pattern}(?:\s+{TEX_COMMAND.pattern})*")
 TEX_PAGE_BREAK = re.compile(r"\\(?:newpage|pagebreak|clearpage)(?:\{\})?")
 
 
@@ -674,6 +676,7 @@ class Briefing(Extension):
         md.preprocessors.register(Lines(md, self.first_line), "briefing_lines", 29)
         # After the markers, before fences, whose text it leaves as written.
         md.preprocessors.register(LiquidTags(md), "briefing_liquid", 26)
+        md.preprocessors.register(TexEnvironments(md), "briefing_tex_environments", 25.5)
         md.preprocessors.register(FencedCode(md), "briefing_fenced", 25)
         parser = md.parser.blockprocessors
         parser.register(Rule(md.parser), "hr", 50)
@@ -977,10 +980,14 @@ class Reader:
                 self.shortcode(element, name, out)
             elif element.tag == "p" and not len(element) and TEX_PAGE_BREAK.fullmatch((element.text or "").strip()):
                 out.append(m.PageBreak(line=self.line(element)))  # `\newpage` alone
-            elif element.tag == "p" and not len(element) and TEX_COMMAND.fullmatch((element.text or "").strip()):
-                # `\listoffigures` alone: raw TeX, as pandoc reads it, for LaTeX's output only
-                self.warn("markdown.raw-format", self.line(element), f"raw TeX "
-                          f"{excerpt((element.text or '').strip(), 40)} is for LaTeX's output: left out")
+            elif element.tag == "p" and not len(element) and TEX_COMMANDS.fullmatch((element.text or "").strip()):
+                # `\listoffigures` alone (`\setcounter{page}{1}` and `\doublespacing`
+                # on their lines): raw TeX, as pandoc reads it, for LaTeX's output only
+                commands = (element.text or "").split()
+                out.extend(m.PageBreak(line=self.line(element)) for c in commands if TEX_PAGE_BREAK.fullmatch(c))
+                if others := [c for c in commands if not TEX_PAGE_BREAK.fullmatch(c)]:
+                    self.warn("markdown.raw-format", self.line(element), f"raw TeX "
+                              f"{excerpt(' '.join(others), 40)} is for LaTeX's output: left out")
             elif element.tag == "p" and (raw := self.raw_block(element, depth)) is not None:
                 out.extend(raw)
             elif element.tag in HEADING_TAGS:

@@ -37,11 +37,15 @@ ATTRIBUTES = frozenset((
 ))
 
 # What latex2mathml lacks, said in what it has: amsmath's `aligned` is
-# `split` in display; `\arg` is an operator name like `\sin`; labels and
-# `\nonumber` only steer LaTeX's own numbering, which the model does.
+# `split` in display, and so are its numbered environments (and
+# `eqnarray`), whose numbers the model gives; `\arg` is an operator name
+# like `\sin`; labels and `\nonumber` only steer LaTeX's own numbering,
+# which the model does.
 REWRITES = (
     (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{split}"),
-    (re.compile(r"\\(begin|end)\{(align|equation|gather)\*?\}"), r"\\\1{split}"),
+    (re.compile(r"\\(begin|end)\{(align|equation|gather|multline|flalign|eqnarray)\*?\}"), r"\\\1{split}"),
+    (re.compile(r"\\begin\{alignat\*?\}\s*\{\d+\}"), r"\\begin{split}"),
+    (re.compile(r"\\end\{alignat\*?\}"), r"\\end{split}"),
     (re.compile(r"\\arg(?![A-Za-z])"), r"\\operatorname{arg}"),
     (re.compile(r"\\label\{[^{}]*\}|\\nonumber(?![A-Za-z])|\\notag(?![A-Za-z])"), ""),
 )
