@@ -337,6 +337,24 @@ def in_code(before: list[str], indent: str) -> bool:
     return in_indented_code(text, len(text), indent)
 
 
+FENCE_LINE = re.compile(r"[ \t>]*(?P<fence>`{3,}|~{3,})")
+
+
+def fence_after(plain: str, fence: str) -> str | None:
+    """The fence of the code block a line (its marker taken off) leaves the
+    text in, when it opens or closes one ("" once closed); None for a line
+    that does neither. `fence`: the block's the line is in, if any."""
+    found = FENCE_LINE.match(plain)
+    if not found:
+        return None
+    mark = found["fence"]
+    if not fence:
+        return mark
+    if mark[0] == fence[0] and len(mark) >= len(fence) and not plain[found.end():].strip():
+        return ""
+    return None
+
+
 class DisplayMathLines(Preprocessor):
     """A display formula written over lines (`$$`, its TeX, `$$`, as
     Quarto's pages write it) is one formula, as pandoc reads it: a line of

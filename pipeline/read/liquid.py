@@ -27,7 +27,7 @@ import re
 
 from markdown.preprocessors import Preprocessor
 
-from pipeline.read.inlines import in_code
+from pipeline.read.inlines import fence_after, in_code
 
 MARK = "\t?[\ue000-\uf8ff]{2}"  # read/markdown.py's line marker, maybe after a tab
 TAG = r"\{{%-?[ \t]*{name}[ \t]*-?%\}}"
@@ -39,7 +39,6 @@ ALONE = re.compile(rf"[ \t]*(?:{TAG.format(name='(?:end)?raw')}[ \t]*)+")
 COMMENT = re.compile(TAG.format(name="comment"))
 END_COMMENT = re.compile(TAG.format(name="endcomment"))
 BACKTICKS = re.compile(r"`+")
-FENCE = re.compile(r"[ \t>]*(?P<fence>`{3,}|~{3,})")
 MARKS = re.compile(MARK)
 
 
@@ -52,15 +51,8 @@ class LiquidTags(Preprocessor):
         index = 0
         while index < len(lines):
             line, plain = lines[index], MARKS.sub("", lines[index])
-            if found := FENCE.match(plain):
-                mark = found["fence"]
-                if not fence:
-                    fence = mark
-                elif mark[0] == fence[0] and len(mark) >= len(fence) and not plain[found.end():].strip():
-                    fence = ""
-                out.append(line)
-                index += 1
-            elif fence:
+            if (after := fence_after(plain, fence)) is not None or fence:
+                fence = fence if after is None else after
                 out.append(line)
                 index += 1
             elif (opening := HIGHLIGHT.fullmatch(plain)) and (end := closing(lines, index + 1)) is not None \

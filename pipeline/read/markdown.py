@@ -1785,14 +1785,10 @@ def check_shape(source: Source, first_line: int) -> None:
     fence = ""  # the fence of the code block the line is in
     for number in range(first_line, len(source.lines) + 1):
         line = source.lines[number - 1]
-        if fence or (opening := CODE_FENCE.match(line)):
+        if (after := syntax.fence_after(line, fence)) is not None or fence:
             # Code, however deep its lines stand in (an R data frame's
             # columns, 93 spaces): nothing in it nests.
-            stripped = line.strip()
-            if not fence:
-                fence = opening[1] if opening else ""
-            elif stripped.startswith(fence) and not stripped.strip(fence[0]):
-                fence = ""
+            fence = fence if after is None else after
             continue
         expanded = line.expandtabs(4)
         indent = len(expanded) - len(expanded.lstrip(" "))
@@ -1812,7 +1808,6 @@ def check_shape(source: Source, first_line: int) -> None:
                                "split it, or write \\[ for a literal bracket", "limit.brackets")
 
 
-CODE_FENCE = re.compile(r"[ ]*(`{3,}|~{3,})")
 LIST_ITEM = re.compile(rf"{LIST_MARKER}(?:[ \t]|$)")
 
 

@@ -23,9 +23,10 @@ import re
 
 from markdown.preprocessors import Preprocessor
 
+from pipeline.read.inlines import fence_after
+
 MARKS = re.compile("\t?[\ue000-\uf8ff]{2}")
 BEGIN = re.compile(r"(?P<indent>[ ]{0,3})\\begin\{(?P<name>[A-Za-z]+\*?)\}")
-FENCE = re.compile(r"[ \t>]*(?P<fence>`{3,}|~{3,})")
 MATH = frozenset(f"{name}{star}" for name in ("align", "equation", "gather", "multline", "flalign",
                                              "alignat", "eqnarray") for star in ("", "*"))
 MAX_LINES = 500  # an environment's lines, looked through for its end
@@ -40,12 +41,8 @@ class TexEnvironments(Preprocessor):
         index = 0
         while index < len(lines):
             line, plain = lines[index], MARKS.sub("", lines[index])
-            if found := FENCE.match(plain):
-                mark = found["fence"]
-                if not fence:
-                    fence = mark
-                elif mark[0] == fence[0] and len(mark) >= len(fence) and not plain[found.end():].strip():
-                    fence = ""
+            if (after := fence_after(plain, fence)) is not None:
+                fence = after
             elif not fence and (opening := BEGIN.match(plain)) and opens_block(out) \
                     and (end := closing(lines, index, opening["name"])) is not None:
                 out += block(lines[index:end + 1], opening["name"] in MATH)
