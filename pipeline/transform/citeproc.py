@@ -27,8 +27,9 @@ MARKS = re.compile("\ue010\\d+\ue011|[\ue010-\ue014]")
 AUTHOR = "\ue030"  # the placeholder author
 ITEM = re.compile(f"{ITEM_START}(\\d+){NUMBER_END}(.*?){CORE_START}(.*?){CORE_END}(.*?){ITEM_END}", re.DOTALL)
 PLACEHOLDER = re.compile(f"{AUTHOR}(?:</[a-z]+>)*(?:[,.:;]?[ \u00a0])?")
-# A closing quotation mark (and markup closing after it), then a period or comma.
-CLOSE_QUOTE = re.compile("([”’])((?:</[a-z]+>|[\ue010-\ue014])*)([.,])")
+# A closing quotation mark (and markup closing after it), then a period or
+# comma; the quotation's own last character before it, when it ends a sentence.
+CLOSE_QUOTE = re.compile("([.?!]?)([”’])((?:</[a-z]+>|[\ue010-\ue014])*)([.,])")
 LABEL = re.compile(r"^(\[\d+\]|\d+\.)(?=\S)")  # a numeric style's label, set off from the entry
 NAME_ROLES = ("author", "editor", "translator", "container-author", "collection-editor", "composer",
               "director", "interviewer", "illustrator", "original-author", "recipient", "reviewed-author")
@@ -154,10 +155,16 @@ class Engine:
 
     def quoted(self, markup: str) -> str:
         """American punctuation: a period or comma right after a closing
-        quotation mark goes inside it (the locale's punctuation-in-quote)."""
+        quotation mark goes inside it (the locale's punctuation-in-quote),
+        but for a period after a title that ends its own sentence ("…in
+        China.”", not "China..”"), as pandoc's citeproc has it."""
         if not self.punctuation_in_quote:
             return markup
-        return CLOSE_QUOTE.sub(lambda found: found[3] + found[1] + found[2], markup)
+
+        def moved(found: re.Match[str]) -> str:
+            end, quote, closing, mark = found.groups()
+            return end + (mark if not (end and mark == ".") else "") + quote + closing
+        return CLOSE_QUOTE.sub(moved, markup)
 
     def parts(self, markup: str, keys: list[str]) -> Parts:
         """Rendered markup as runs of inlines, each item's own words (not its
