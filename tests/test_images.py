@@ -268,3 +268,44 @@ def test_code_in_alt_text_keeps_its_characters(tmp_path):
                       encoding="utf-8")
     doc = load(source)
     assert [i.alt for i in walk.inlines(doc) if isinstance(i, m.Image)] == ["S_n", "a b c_d snake_case"]
+
+
+def test_a_remote_numbered_figure_stays_a_figure_with_a_frame(tmp_path: Path):
+    """Quarto's lessons write `![An Elephant](https://…/elephant.png){#fig-elephant}`
+    and cite it, `@fig-elephant`: the picture was shown as its alt text and
+    the reference refused ("points at no … figure"). It is never fetched
+    still; it stays Figure 1, its caption under a frame that says so, in
+    all three formats, and the build is up to date the next time. A remote
+    picture that is no numbered figure is its alt text, as before."""
+    import subprocess
+
+    import lxml.html
+    import pypandoc
+
+    from conftest import run_cli
+    from readers import pdf_text
+
+    source = tmp_path / "brief.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+                      "![An Elephant](https://quarto.org/docs/authoring/elephant.png){#fig-elephant}\n\n"
+                      "This is illustrated by @fig-elephant.\n\n![build passing](https://img.shields.io/x.svg)\n",
+                      encoding="utf-8")
+    result = run_cli("build", source, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("warning") == 1 and "2 remote images not fetched" in result.stderr
+    page = lxml.html.parse(str(tmp_path / "out" / "brief.html"))
+    [figure] = page.xpath("//figure[@id='fig-elephant']")
+    assert figure.xpath("img/@src")[0].startswith("data:image/svg+xml")
+    assert " ".join(figure.xpath("string(figcaption)").split()) == "Figure 1: An Elephant"
+    assert page.xpath("//a[@class='xref']/text()") == ["Figure 1"]
+    assert page.xpath("//main/p[last()]/text()") == ["build passing"]
+    text = " ".join(pdf_text(tmp_path / "out" / "brief.pdf").split())
+    assert "Picture not fetched quarto.org Figure 1: An Elephant This is illustrated by Figure 1." in text
+    import docx
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "out" / "brief.docx")).paragraphs]
+    # The caption's number is a SEQ field, whose result python-docx does not read.
+    assert "Figure : An Elephant" in paragraphs and "This is illustrated by Figure 1." in paragraphs
+    word = pypandoc.convert_file(str(tmp_path / "out" / "brief.docx"), "json", format="docx")
+    assert '"Image"' in word  # the frame, a picture to pandoc
+    again = run_cli("build", source, "--out", tmp_path / "out")
+    assert "up to date" in again.stdout + again.stderr

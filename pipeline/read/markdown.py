@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 import markdown
 from markdown.blockparser import BlockParser
@@ -1215,6 +1216,14 @@ class Reader:
         if is_remote(src):  # never fetched: its alt text in its place
             self.remote.append((line, src))
             alt = plain_alt(img.get("alt", ""))
+            if FIGURE_ID.match(img.get("id", "")):
+                # A numbered figure (`{#fig-x}`) stays one, its caption and
+                # number with it, a frame saying so in the picture's place:
+                # the text's `@fig-x` and the numbers after it stay right.
+                data = not_fetched(src).encode()
+                return m.Figure(path="", mime="image/svg+xml", width=NOT_FETCHED[0], height=NOT_FETCHED[1],
+                                data=data, alt=alt, caption=self.caption(" ".join(img.get("alt", "").split()), line),
+                                id=img.get("id", ""), line=line)
             return m.Paragraph(inlines=(m.Text(text=alt),) if alt else (), line=line)
         if self.in_note:
             self.report("footnote.figure", line, "a footnote cannot hold a figure")
@@ -1633,6 +1642,23 @@ def is_figure(element: etree.Element) -> bool:
     """A paragraph holding one image and nothing else."""
     return (len(element) == 1 and element[0].tag == "img" and not (element.text or "").strip()
             and not (element[0].tail or "").strip())
+
+
+FIGURE_ID = re.compile(r"fig[-:]")
+NOT_FETCHED = (480, 160)  # CSS pixels: the frame in a remote figure's place
+
+
+def not_fetched(src: str) -> str:
+    """An SVG frame that says the picture at `src` was not fetched, naming its host."""
+    host = html.escape(urlsplit(src).netloc or src[:60])
+    width, height = NOT_FETCHED
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}"><rect x="1" y="1" width="{width - 2}" height="{height - 2}" '
+            'fill="#f2f2f2" stroke="#8c8c8c" stroke-width="2" stroke-dasharray="8 6"/>'
+            f'<text x="{width // 2}" y="{height // 2 - 6}" text-anchor="middle" font-family="sans-serif" '
+            'font-size="18" fill="#404040">Picture not fetched</text>'
+            f'<text x="{width // 2}" y="{height // 2 + 20}" text-anchor="middle" font-family="sans-serif" '
+            f'font-size="14" fill="#595959">{host}</text></svg>')
 
 
 def plain_alt(alt: str) -> str:

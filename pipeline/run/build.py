@@ -243,7 +243,8 @@ def figure_nodes(doc: m.Document) -> list[m.Figure | m.Image | m.Enclosure]:
     """The figures, images and enclosures of `doc` (one walk of it)."""
     from pipeline.model import Figure, Image, walk
 
-    return [*(b for b in walk.blocks(doc) if isinstance(b, Figure)),
+    # A remote figure's frame (path "") has no file to watch.
+    return [*(b for b in walk.blocks(doc) if isinstance(b, Figure) and b.path),
             *(i for i in walk.inlines(doc) if isinstance(i, Image)), *doc.enclosures]
 
 

@@ -337,7 +337,7 @@ class Hints:
     def image(self, path: str, data: bytes) -> None:
         """The figure's file, as a path from the source's folder, under the
         hash of its bytes: the import writes it back where it was."""
-        if self.source_folder is None:
+        if self.source_folder is None or not path:  # no file: a remote figure's frame
             return
         try:
             relative = Path(path).resolve().relative_to(self.source_folder)
