@@ -84,3 +84,35 @@ def test_every_format_shows_the_markup_and_keeps_plain_metadata(write, tmp_path)
     assert {"t": "Emph", "c": [{"t": "Str", "c": "E."}, {"t": "Space"}, {"t": "Str", "c": "coli"}]} in title
     assert {"t": "Code", "c": [["", [], []], "water"]} in title
     assert any(item["t"] == "Strong" for item in ast["meta"]["subtitle"]["c"])
+
+
+def test_code_in_the_title_and_headings_keeps_its_share_of_their_size_in_word(write, tmp_path):
+    """Verbatim Char sets its own size, 9.5 points beside the body's 10: in
+    the DOCX, `make test` in a 16-point heading stood at 9.5 points (as the
+    title's code did at 22). Each code run in a heading or the title now
+    has the style's size in that proportion; the body's code is the style's."""
+    import docx
+
+    path = write("# Running `make test`\n\n## The `--to` option\n\nBody `code` here.\n",
+                 front="---\ntitle: \"The `briefing build` command\"\nclassification: UNCLASSIFIED\n---\n")
+    result = run_cli("build", path, "--out", tmp_path / "out", "--to", "docx")
+    assert result.returncode == 0, result.stderr
+    document = docx.Document(str(tmp_path / "out" / "brief.docx"))
+    styles = document.styles
+    default = int(styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:sz/@w:val")[0]) / 2
+
+    def size(style) -> float:
+        while style is not None and style.font.size is None:
+            style = style.base_style
+        return style.font.size.pt if style is not None else default
+    share = size(styles["Verbatim Char"]) / size(styles["Normal"])
+    for paragraph in document.paragraphs:
+        code = [r for r in paragraph.runs if r.style is not None and r.style.name == "Verbatim Char"]
+        if not code:
+            continue
+        if size(paragraph.style) <= size(styles["Normal"]):
+            assert code[0].font.size is None  # the character style's own
+        else:
+            assert code[0].font.size.pt == pytest.approx(size(paragraph.style) * share, abs=0.5)
+    assert {p.style.name for p in document.paragraphs if any(
+        r.style is not None and r.style.name == "Verbatim Char" for r in p.runs)} >= {"Title", "Heading 1", "Heading 2"}

@@ -20,7 +20,9 @@ from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import (bookmark, bookmark_name, bookmarked, complex_field,
                                          label_bookmark_name, set_text, simple_field,
                                          styled_paragraph, text_run)
+from pipeline.model.walk import nested_inlines
 from pipeline.render.docx.math import math_xml
+from pipeline.render.docx.package import style_font
 from pipeline.render.docx.pictures import picture_run
 from pipeline.render.docx.state import Env, State
 
@@ -187,7 +189,31 @@ def paragraph(env: Env, state: State, style: str, inlines: tuple[Inline, ...],
     if portion:
         p.extend(portion_run(state, portion))
     p.extend(inlines_xml(inlines, env, state, frozenset()))
+    if style in LARGE_STYLES and any(isinstance(item, Code) for item in nested_inlines(inlines)):
+        scale_code(p, style, state)
     return p
+
+
+# Styles whose type is larger than the body's, where code keeps its share of it.
+LARGE_STYLES = frozenset(("Title", "Subtitle", *(f"Heading {level}" for level in range(1, 7))))
+
+
+def scale_code(p, style: str, state: State) -> None:
+    """Code in a heading or the title as large beside its words as in the
+    body: Verbatim Char sets a size of its own (9.5 points by 10), which in
+    a 16-point heading was half the words' size. Each code run gets the
+    style's size in that proportion, as the HTML's `0.9em` does."""
+    if style not in state.code_sizes:
+        code, body = (style_font(state.package, name)[1] for name in ("Verbatim Char", "Normal"))
+        size = style_font(state.package, style)[1] * code / body
+        state.code_sizes[style] = round(2 * size) if size > code else None
+    half_points = state.code_sizes[style]
+    if half_points is None:
+        return
+    verbatim = state.style("Verbatim Char")
+    for r in p.iter(qn("w:r")):
+        if r.rPr is not None and r.rPr.rStyle is not None and r.rPr.rStyle.val == verbatim:
+            r.rPr.get_or_add_sz().set(qn("w:val"), str(half_points))
 
 
 def portion_run(state: State, portion: str) -> list:

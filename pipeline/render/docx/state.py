@@ -67,6 +67,9 @@ class State:
     notes: XmlPart | None = None  # word/footnotes.xml, once made
     # The w:abstractNum made for each way of numbering a list ("lower-alpha paren").
     list_abstracts: dict[str, int] = field(default_factory=dict)
+    # Code's size in half-points in a paragraph style larger than the body's
+    # (a heading, the title), by style name: render/docx/inlines.py.
+    code_sizes: dict[str, int | None] = field(default_factory=dict)
     # The w:sectPr of the Word section being written, once the body has more
     # than one (a landscape page, an annex): render/docx/sections.py.
     section: Any = None
