@@ -116,3 +116,27 @@ def test_code_in_the_title_and_headings_keeps_its_share_of_their_size_in_word(wr
             assert code[0].font.size.pt == pytest.approx(size(paragraph.style) * share, abs=0.5)
     assert {p.style.name for p in document.paragraphs if any(
         r.style is not None and r.style.name == "Verbatim Char" for r in p.runs)} >= {"Title", "Heading 1", "Heading 2"}
+
+
+def test_authors_read_as_markdown_show_their_links_and_keep_plain_metadata(write, tmp_path):
+    """Jupyter's enhancement proposals name authors with their GitHub page
+    (`Matthew Seal ([@MSeal](https://github.com/MSeal))`): the brackets and
+    address stood on every title page. Each author is read as pandoc reads
+    it; the metadata (HTML's author, the PDF's Author) takes the plain text."""
+    import lxml.html
+
+    front = ('---\ntitle: Cell IDs\nauthors: ["Matthew Seal ([@MSeal](https://github.com/MSeal))", '
+             '"Carol Willing", "O\'Brien, *Pat*"]\nclassification: UNCLASSIFIED\n---\n')
+    path = write("# Intro\n\nText.\n", front=front)
+    result = run_cli("build", path, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    page = lxml.html.parse(str(tmp_path / "out" / "brief.html"))
+    [authors] = page.xpath("//dl[@class='details']//dd[a]")
+    assert authors.xpath("a/@href") == ["https://github.com/MSeal"] and authors.xpath("em/text()") == ["Pat"]
+    assert page.xpath("//meta[@name='author']/@content") == ["Matthew Seal (@MSeal); Carol Willing; O’Brien, Pat"]
+    assert pdf_info(tmp_path / "out" / "brief.pdf")["Author"] == "Matthew Seal (@MSeal); Carol Willing; O’Brien, Pat"
+    first = " ".join(pdf_text(tmp_path / "out" / "brief.pdf", 1).split())
+    assert "Matthew Seal (@MSeal), Carol Willing, O’Brien, Pat" in first and "](" not in first
+    ast = docx_via_pandoc(tmp_path / "out" / "brief.docx")
+    assert any(node.get("t") == "Link" and node["c"][2][0] == "https://github.com/MSeal"
+               for node in ast["meta"]["author"]["c"])

@@ -752,6 +752,7 @@ class Document:
     # (their plain text is the Meta's); () where they read as their own text.
     title: tuple[Inline, ...] = ()
     subtitle: tuple[Inline, ...] = ()
+    authors: tuple[tuple[Inline, ...], ...] = ()  # Meta.authors so read, one each, when one holds markup
     rollup: RollUp | None = None  # how the banner follows from the portion marks
     enclosures: tuple[Enclosure, ...] = ()  # PDFs appended to the PDF
     sources: Sources | None = None  # the bibliography and style read for the citations
@@ -764,6 +765,9 @@ class Document:
 
     def shown_subtitle(self) -> tuple[Inline, ...]:
         return self.subtitle or ((Text(text=self.meta.subtitle),) if self.meta.subtitle else ())
+
+    def shown_authors(self) -> tuple[tuple[Inline, ...], ...]:
+        return self.authors or tuple((Text(text=author),) for author in self.meta.authors)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -41,7 +41,7 @@ def same(node):
 def map_document(doc: Document, *, block: BlockFn = same, inline: InlineFn = same,
                  section: SectionFn = same) -> Document:
     """The document with `section`, `block` and `inline` applied to every
-    node of their kind: the title and subtitle read as Markdown, the abstract,
+    node of their kind: the title, subtitle and authors read as Markdown, the abstract,
     the blocks before the first heading, the sections
     (each heading before its blocks, its blocks before its subsections),
     then the footnotes. What a map leaves as it was is the same object
@@ -54,6 +54,7 @@ def map_document(doc: Document, *, block: BlockFn = same, inline: InlineFn = sam
 
     return rebuilt(
         doc, title=map_inlines(doc.title, inline), subtitle=map_inlines(doc.subtitle, inline),
+        authors=kept(tuple(map_inlines(author, inline) for author in doc.authors), doc.authors),
         abstract=map_blocks(doc.abstract, block, inline),
         blocks=map_blocks(doc.blocks, block, inline),
         sections=kept(tuple(one_section(node) for node in doc.sections), doc.sections),
@@ -264,10 +265,12 @@ def nested_inlines(inlines: Inlines) -> Iterator[Inline]:
 
 
 def inlines(doc: Document) -> Iterator[Inline]:
-    """Every inline, nested ones included: the title's, the headings' and
-    every block's."""
+    """Every inline, nested ones included: the title's and authors', the
+    headings' and every block's."""
     yield from nested_inlines(doc.title)
     yield from nested_inlines(doc.subtitle)
+    for author in doc.authors:
+        yield from nested_inlines(author)
     for section in sections(doc):
         yield from nested_inlines(section.title)
     for block in blocks(doc):

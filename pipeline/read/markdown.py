@@ -1882,9 +1882,13 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     abstract = read_abstract(source, meta, reader.problems)
     title = () if fragment else read_title(source, meta, "title", meta.title)
     subtitle = () if fragment else read_title(source, meta, "subtitle", meta.subtitle)
-    if title or subtitle:  # their plain text is the metadata's, as pandoc's
+    read_authors = () if fragment else tuple(read_title(source, meta, "authors", author) for author in meta.authors)
+    authors = tuple(inlines or (m.Text(text=author),) for inlines, author in zip(read_authors, meta.authors)) \
+        if any(read_authors) else ()
+    if title or subtitle or authors:  # their plain text is the metadata's, as pandoc's
         meta = replace(meta, title=m.plain_text(title) if title else meta.title,
-                       subtitle=m.plain_text(subtitle) if subtitle else meta.subtitle)
+                       subtitle=m.plain_text(subtitle) if subtitle else meta.subtitle,
+                       authors=tuple(m.plain_text(author) for author in authors) if authors else meta.authors)
     enclosures = read_enclosures(meta, source.path.parent, source.name, reader.problems) \
         if meta.enclosures else ()
     sources = load_sources(source, meta, reader.problems) if cites and not fragment else None
@@ -1903,5 +1907,5 @@ def parse(source: Source, meta: m.Meta, body_line: int,
                       abbreviation_lines=tuple(sorted((short, definitions.lines[short])
                                                       for short in abbreviations
                                                       if short in definitions.lines)),
-                      source=source.text, abstract=abstract, title=title, subtitle=subtitle,
+                      source=source.text, abstract=abstract, title=title, subtitle=subtitle, authors=authors,
                       enclosures=enclosures, sources=sources)

@@ -1,6 +1,7 @@
-"""The front matter's title and subtitle read as Markdown inlines, as pandoc
-reads them: `title: "Analysis of *E. coli*"` shows its emphasis on the
-title page, and its plain text ("Analysis of E. coli") is the metadata's.
+"""The front matter's title, subtitle and authors read as Markdown inlines,
+as pandoc reads them: `title: "Analysis of *E. coli*"` shows its emphasis on
+the title page, `author: Matthew Seal ([@MSeal](https://github.com/MSeal))`
+its link, and their plain text ("Analysis of E. coli") is the metadata's.
 
 A title that does not read as one paragraph (`1. Introduction` reads as a
 list, `# Plan` as a heading) keeps its text as written; pandoc would show
@@ -10,6 +11,7 @@ the list or heading in the title's place, which no reader of a title wants.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from pipeline import model as m
 from pipeline.model import walk
@@ -17,15 +19,16 @@ from pipeline.problems import Problem
 from pipeline.read.source import Source
 
 NUMBERED = (m.FootnoteRef, m.Cite, m.Ref)
-# A title without any of these reads as its own text: no reading needed.
-MARKUP = frozenset("*_`[]<>&\\$~^'\"-.@:!")
+# A title without any of these reads as its own text: no reading needed
+# (markup, an entity, smart quotes and dashes, an ellipsis, an address).
+MARKUP = re.compile(r"""[*_`\[\]<>&\\$~^'"@]|--|\.\.\.|://""")
 
 
 def read_title(source: Source, meta: m.Meta, key: str, text: str | None) -> tuple[m.Inline, ...]:
     """The inlines of `text` (the front matter's `key`); () when it reads as
     its own text, as no single paragraph, or with a problem (a link to no
     heading): then it is shown as written, and the body's problems stand."""
-    if not text or MARKUP.isdisjoint(text):
+    if not text or not MARKUP.search(text):
         return ()
     from pipeline.read.markdown import parse  # the body's reader; it calls us
 

@@ -112,6 +112,7 @@ def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
     return templates.render(
         template, meta=doc.meta, body=body, toc=toc, abstract=abstract, created=created,
         title=inlines(doc.shown_title(), ctx), subtitle=inlines(doc.shown_subtitle(), ctx),
+        authors=[inlines(author, ctx) for author in doc.shown_authors()],
         styles=styles,
         level=context.level,
         marking_blocks=marking_blocks,

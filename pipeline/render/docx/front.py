@@ -34,7 +34,7 @@ def front_xml(doc: model.Document, env: Env, state: State) -> list:
             if shown]
     rows = [detail_row(state, "Date", env.labels["date"], meta_field=True, value=meta.date),
             detail_row(state, "Author", authors_label(meta, env), meta_field=True,
-                       value=", ".join(meta.authors))]
+                       value=", ".join(meta.authors), shown=authors_xml(doc, env, state))]
     if meta.title_page:
         # Its style sets the head down the page, so it stands without an
         # organization too, ready for one (File > Properties > Custom).
@@ -56,11 +56,20 @@ def authors_label(meta: model.Meta, env: Env) -> str:
     return env.labels["authors" if len(meta.authors) > 1 else "author"]
 
 
+def authors_xml(doc: model.Document, env: Env, state: State) -> list:
+    """The authors' runs, each as read (a link in one, `[@MSeal](…)`), apart by commas."""
+    runs: list = []
+    for number, author in enumerate(doc.shown_authors()):
+        runs += ([text_run(", ")] if number else []) + inlines_xml(author, env, state, frozenset())
+    return runs
+
+
 def detail_row(state: State, style: str, label: str, value: str | None,
-               meta_field: bool = False, note: str | None = None):
+               meta_field: bool = False, note: str | None = None, shown: list | None = None):
     """"Label<tab>value" in the label column of `style`, the label in its
     muted character style; None without a value. In a row pandoc reads as
-    metadata the label is a QUOTE field, which pandoc leaves out of it."""
+    metadata the label is a QUOTE field, which pandoc leaves out of it.
+    `shown`: the value's runs, where it has markup."""
     if not value:
         return None
     p = styled_paragraph(state.style(style))
@@ -73,7 +82,7 @@ def detail_row(state: State, style: str, label: str, value: str | None,
         p.append(field)
     else:
         p.append(label_run)
-    p.extend([tab_run(), text_run(value)])
+    p.extend([tab_run(), *(shown or [text_run(value)])])
     if note:  # the status after the version, muted as the labels
         p.append(text_run(" "))
         muted = text_run(f"({note})")
