@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import re
 import pytest
 
 from pipeline import model as m
@@ -258,6 +259,27 @@ def test_pandoc_crossref_references_in_all_their_forms(write, tmp_path, bibliogr
     page = lxml.html.parse(str(tmp_path / "out" / "brief.html"))
     assert [a.text_content() for a in page.xpath("//a[@class='xref']")] == \
         ["Introduction", "Equation 1", "Figure 1", "Figure 1", "Table 1"]
+
+
+def test_quartos_own_prefix_or_none_for_a_reference(write, tmp_path):
+    """Quarto's `[-@fig-x]` says the number alone and `[Fig. @fig-x]` its own
+    word before it: they read "[-Figure 1]" and "[Fig. Figure 1]". In the
+    HTML and in Word (as words there: Word's REF field would bring the
+    caption's label back on update)."""
+    import pypandoc
+    from conftest import FIXTURES, run_cli
+
+    (tmp_path / "map.png").write_bytes((FIXTURES / "images" / "map.png").read_bytes())
+    path = write("![A map](map.png){#fig-map}\n\nSee [-@fig-map], [Fig. @fig-map], [-@fig-map] and @fig-map.\n")
+    [_, paragraph] = parsed(write, path.read_text().split("---\n", 2)[2]).blocks
+    refs = [(item.id, item.prefix) for item in paragraph.inlines if isinstance(item, m.Ref)]
+    assert refs == [("fig-map", ""), ("fig-map", "Fig."), ("fig-map", ""), ("fig-map", None)]
+    result = run_cli("build", path, "--out", tmp_path / "out", "--to", "html,docx")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "brief.html").read_text(encoding="utf-8")
+    assert re.search(r'See <a class="xref" href="#fig-map">1</a>, <a class="xref" href="#fig-map">Fig\. 1</a>', html)
+    word = " ".join(pypandoc.convert_file(str(tmp_path / "out" / "brief.docx"), "plain", format="docx").split())
+    assert "See 1, Fig. 1, 1 and Figure 1." in word
 
 
 def test_image_alone_is_a_checked_figure(tmp_path):

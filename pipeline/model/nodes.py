@@ -100,6 +100,9 @@ class Ref:
     # A sub-figure's FigureGroup's id: Word's field repeats the group's
     # number from its caption, then the sub-figure's letter.
     within: str = ""
+    # Said before the number in place of the kind's label, as Quarto writes
+    # it: "" for the number alone (`[-@fig-x]`), "Fig." for `[Fig. @fig-x]`.
+    prefix: str | None = None
     line: int
 
 

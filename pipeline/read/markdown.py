@@ -70,6 +70,8 @@ CROSS_REF = re.compile(rf"(?<![\w@.])@({REF_KEY})")
 # Cross-references in brackets, as a citation (`[@fig:a]`, `[@fig:a; @fig:b]`):
 # the brackets are the syntax's, the words the references'.
 BRACKETED_REFS = re.compile(rf"\[[ ]*@{REF_KEY}(?:[ ]*;[ ]*@{REF_KEY})*[ ]*\]")
+# Quarto's own prefix for one (`[Fig. @fig-x]`), or none (`[-@fig-x]`): the number alone.
+PREFIXED_REF = re.compile(rf"\[(?:(?P<none>-)|(?P<prefix>[^\[\]@\n]*[^\s\[\]@-])[ ]+)@(?P<key>{REF_KEY})\]")
 UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")  # left as text when no definition
 SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 ATTRIBUTION = re.compile(r"^(?:—|―|--|–)\s*")  # a quote's last line `— Source` (`--` made `–`)
@@ -1444,9 +1446,17 @@ class Reader:
                                       text)
         parts: list[m.Inline] = []
         position = 0
+        for found in PREFIXED_REF.finditer(text) if "[" in text else ():
+            parts += [*self.plain_refs(text[position:found.start()], line),
+                      m.Ref(id=ref_key(found["key"]), prefix="" if found["none"] else found["prefix"], line=line)]
+            position = found.end()
+        return parts + self.plain_refs(text[position:], line)
+
+    def plain_refs(self, text: str, line: int) -> list[m.Inline]:
+        parts: list[m.Inline] = []
+        position = 0
         for found in CROSS_REF.finditer(text):
-            key = found[1][0].lower() + found[1][1:]  # `@Fig-x` points at `#fig-x`
-            parts += [m.Text(text=text[position:found.start()]), m.Ref(id=key, line=line)]
+            parts += [m.Text(text=text[position:found.start()]), m.Ref(id=ref_key(found[1]), line=line)]
             position = found.end()
         parts.append(m.Text(text=text[position:]))
         return parts
@@ -1659,6 +1669,11 @@ def not_fetched(src: str) -> str:
             'font-size="18" fill="#404040">Picture not fetched</text>'
             f'<text x="{width // 2}" y="{height // 2 + 20}" text-anchor="middle" font-family="sans-serif" '
             f'font-size="14" fill="#595959">{host}</text></svg>')
+
+
+def ref_key(written: str) -> str:
+    """The id a reference points at: `@Fig-x` at `#fig-x`."""
+    return written[0].lower() + written[1:]
 
 
 def plain_alt(alt: str) -> str:

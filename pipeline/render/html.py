@@ -372,8 +372,9 @@ def inline(node: m.Inline, ctx: Context) -> Markup:
             return ctx.macros.line_break()
         case m.Abbr(text=text, title=title):
             return ctx.macros.abbr(text, title)
-        case m.Ref(id=ident, kind=kind, number=number, title=title):
-            words = Markup.escape(f"{ctx.labels[kind]} {number}") if number else inlines(title, ctx)
+        case m.Ref(id=ident, kind=kind, number=number, title=title, prefix=prefix):
+            label = ctx.labels[kind] if prefix is None else prefix
+            words = Markup.escape(f"{label} {number}".strip()) if number else inlines(title, ctx)
             return ctx.macros.cross_ref(ident, words)
         case m.Image(data=data, mime=mime, alt=alt, width=width, height=height, title=title):
             return ctx.macros.image(data_uri(data, mime), alt, width, height, title,

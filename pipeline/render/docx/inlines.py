@@ -141,6 +141,10 @@ def cross_reference(ref: Ref, env: Env, state: State, marks: frozenset[str]) -> 
     paragraph number (`\\r`); a table or figure: the bookmarked label and
     number of its caption ("Table 1"); anything unnumbered: its title."""
     target = bookmark_name(ref.id)
+    if ref.prefix is not None and ref.number:
+        # Quarto's own wording (`[Fig. @fig-x]`, `[-@fig-x]`): as words, since
+        # a REF field would repeat the caption's label when Word updates it.
+        return [run(state, f"{ref.prefix} {ref.number}".strip(), marks)]
     if ref.kind == "equation" and ref.number:  # its number is bookmarked inside "(1)"
         return [run(state, f"{env.labels[ref.kind]} ", marks),
                 *complex_field(f" REF {label_bookmark_name(ref.id)} ", [run(state, ref.number, marks)])]
