@@ -261,3 +261,18 @@ def test_a_sized_delimiter_written_as_a_command_is_its_character(tex, shown):
     sized = [mo.text for mo in root.iter(f"{{{MATHML}}}mo") if mo.get("maxsize")]
     assert sized == shown
     assert drawing(tex, False).width > 0 and omml(tex, False) is not None
+
+
+def test_a_myst_math_directive_takes_its_label_and_leaves_its_options_out(write):
+    """jupyter-book writes ```` ```{math} ```` with `:label: eq_my_label` (and
+    other options) on its first lines: they were typeset as part of the
+    formula. The label is the equation's id, which numbers it; the other
+    options go."""
+    path = write("```{math}\n:label: eq_my_label\n:nowrap: true\nw_{t+1} = (1 + r_{t+1}) s(w_t)\n```\n\n"
+                 "```math\na = b\n```\n")
+    reporter = Reporter(str(path))
+    doc = load(path, reporter)
+    assert not reporter.errors
+    first, second = doc.blocks
+    assert (first.id, first.number, first.tex) == ("eq_my_label", 1, "w_{t+1} = (1 + r_{t+1}) s(w_t)")
+    assert (second.id, second.tex) == ("", "a = b")

@@ -1123,8 +1123,13 @@ class Reader:
             lang = code.get(rawhtml.LANGUAGE_ATTRIBUTE) if code is not None else None
         text = (text or "").rstrip("\n")
         if fenced and lang == "math":  # GitHub's display formula, as pandoc's gfm reader reads it
-            self.check_math(text.strip(), True, line)
-            return m.Equation(tex=text.strip(), line=line)
+            # MyST's directive options first (`:label: eq-x`): its label is
+            # the equation's id, which numbers it; the others are its own.
+            options = DIRECTIVE_OPTIONS.match(text)
+            label = re.search(r"^:label:[ \t]*([A-Za-z][\w:.-]*)[ \t]*$", options[0], re.M) if options else None
+            tex = text[options.end():] if options else text
+            self.check_math(tex.strip(), True, line)
+            return m.Equation(tex=tex.strip(), id=label[1] if label else "", line=line)
         return m.CodeBlock(lang=lang or None, text=text, label=pre.get("data-label", ""), line=line)
 
     def list_block(self, element: etree.Element, depth: int) -> m.ListBlock:
@@ -1669,6 +1674,9 @@ def not_fetched(src: str) -> str:
             'font-size="18" fill="#404040">Picture not fetched</text>'
             f'<text x="{width // 2}" y="{height // 2 + 20}" text-anchor="middle" font-family="sans-serif" '
             f'font-size="14" fill="#595959">{host}</text></svg>')
+
+
+DIRECTIVE_OPTIONS = re.compile(r"(?:[ \t]*:[A-Za-z][\w-]*:[^\n]*\n)+")  # MyST's `:label: x` lines
 
 
 def ref_key(written: str) -> str:
