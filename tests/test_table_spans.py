@@ -13,6 +13,7 @@ import docx
 import lxml.html
 import pypandoc
 import pytest
+from docx.oxml.ns import qn
 
 from conftest import run_cli
 from pipeline import model as m
@@ -115,3 +116,29 @@ def test_docx_tables_one_after_another_stay_apart(built, tmp_path):
     odt = soffice_convert(built / "spans.docx", tmp_path, "odt")
     with zipfile.ZipFile(odt) as package:
         assert package.read("content.xml").decode().count("<table:table ") == 3
+
+
+def test_a_thead_of_two_rows_is_two_header_rows(write, tmp_path):
+    """FLEDGE heads its table with two rows, the first spanning: the second
+    was read as a body row. Both are header rows in every format: the
+    HTML's <thead>, Word's repeated header rows (the second in bold, as the
+    table style draws only the first), in their place in the PDF's text."""
+    path = write("<table><thead>\n<tr><th colspan=3>When the group contains:</th><th colspan=2>then reports get:</th></tr>\n"
+                 "<tr><th>a</th><th>b</th><th>c</th><th>d</th><th>e</th></tr>\n</thead>\n"
+                 "<tr><td>1</td><td>2</td><td>3</td><td>4</td><td>5</td></tr>\n</table>\n")
+    reporter = Reporter(str(path))
+    [table] = [b for b in m.walk.blocks(load(path, reporter)) if isinstance(b, m.Table)]
+    assert [[m.block_text(c[0]) if c else None for c in row] for row in table.head_rows()] == [
+        ["When the group contains:", None, None, "then reports get:", None], ["a", "b", "c", "d", "e"]]
+    assert len(table.rows) == 1 and table.spans == (m.CellSpan(0, 0, 1, 3), m.CellSpan(0, 3, 1, 2))
+    result = run_cli("build", path, "--out", tmp_path / "out")
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+    page = lxml.html.parse(str(tmp_path / "out" / "brief.html"))
+    assert [[c.text_content() for c in tr.xpath("th")] for tr in page.xpath("//thead/tr")] == [
+        ["When the group contains:", "then reports get:"], ["a", "b", "c", "d", "e"]]
+    assert page.xpath("//tbody/tr/td/text()") == ["1", "2", "3", "4", "5"]
+    rows = docx.Document(str(tmp_path / "out" / "brief.docx")).tables[0]._tbl.tr_lst
+    assert [tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None for tr in rows] == [True, True, False]
+    assert all(r.rPr is not None and r.rPr.b is not None for r in rows[1].iter(qn("w:r")))
+    text = " ".join(pdf_text(tmp_path / "out" / "brief.pdf").split())
+    assert "When the group contains: then reports get: a b c d e 1 2 3 4 5" in text

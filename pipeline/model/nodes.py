@@ -411,9 +411,9 @@ ALIGNS = ("left", "center", "right")
 @dataclass(frozen=True, slots=True)
 class CellSpan:
     """A cell over more than one row or column (HTML's rowspan and colspan):
-    it stands at `row`, `column` of its table's grid, whose row 0 is the
-    header row when there is one, and covers `rows` rows and `columns`
-    columns from there."""
+    it stands at `row`, `column` of its table's grid, whose rows are the
+    header rows (`head`, then `head_more`) and then the body's, and covers
+    `rows` rows and `columns` columns from there."""
 
     row: int
     column: int
@@ -430,10 +430,12 @@ class CellSpan:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Table:
-    """A table with one header row, or none."""
+    """A table with header rows (its first in `head`), or none."""
 
     head: tuple[Cell, ...]  # the header row; () for a table without one
     rows: tuple[tuple[Cell, ...], ...]
+    # Header rows after the first (an HTML table's <thead> of several rows).
+    head_more: tuple[tuple[Cell, ...], ...] = ()
     aligns: tuple[str | None, ...]  # per column: one of ALIGNS, or None
     # Per column, its share of the text width (from the dashes of pandoc's
     # multiline and grid tables); () lets each format share it out.
@@ -453,6 +455,10 @@ class Table:
         """(row, column) of every place a span covers beside its own, rows
         counted from the header row when there is one."""
         return frozenset(place for span in self.spans for place in span.covers())
+
+    def head_rows(self) -> tuple[tuple[Cell, ...], ...]:
+        """Every header row, the first first."""
+        return ((self.head,) if self.head else ()) + self.head_more
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

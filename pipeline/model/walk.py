@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TypeVar, assert_never
 
-from pipeline.model.nodes import (Abbr, Admonition, Anchor, Bibliography, Block, Cite, Code, CodeBlock,
+from pipeline.model.nodes import (Abbr, Admonition, Anchor, Bibliography, Block, Cell, Cite, Code, CodeBlock,
                                   DefinitionList, Div, Document, Emph, Equation, Figure, FigureGroup,
                                   FootnoteRef, PageBreak,
                                   Image, Inline, LineBreak, Link, ListBlock, Math, Paragraph, Quote,
@@ -118,9 +118,11 @@ def map_block(block: Block, fn: BlockFn = same, inline: InlineFn = same) -> Bloc
         case TabSet(tabs=tabs):
             return rebuilt(block, tabs=kept(tuple(rebuilt(tab, title=inlines(tab.title), blocks=blocks(tab.blocks))
                                                   for tab in tabs), tabs))
-        case Table(head=head, rows=rows, caption=caption):
+        case Table(head=head, head_more=more, rows=rows, caption=caption):
+            def cells(table_rows: tuple[tuple[Cell, ...], ...]) -> tuple[tuple[Cell, ...], ...]:
+                return kept(tuple(kept(tuple(blocks(cell) for cell in row), row) for row in table_rows), table_rows)
             return rebuilt(block, caption=inlines(caption), head=kept(tuple(blocks(cell) for cell in head), head),
-                           rows=kept(tuple(kept(tuple(blocks(cell) for cell in row), row) for row in rows), rows))
+                           head_more=cells(more), rows=cells(rows))
         case Bibliography(entries=entries):
             return rebuilt(block, entries=kept(tuple(rebuilt(entry, inlines=inlines(entry.inlines))
                                                      for entry in entries), entries))
@@ -213,8 +215,8 @@ def block_children(block: Block) -> tuple[tuple[Block, ...], ...]:
             return tuple(tab.blocks for tab in tabs)
         case DefinitionList(items=entries):
             return tuple(d for entry in entries for d in entry.definitions)
-        case Table(head=head, rows=rows):
-            return (*head, *(cell for row in rows for cell in row))
+        case Table(head=head, head_more=more, rows=rows):
+            return (*head, *(cell for row in (*more, *rows) for cell in row))
         case Paragraph() | CodeBlock() | Rule() | Figure() | Equation() | PageBreak() | Bibliography():
             return ()
         case _:

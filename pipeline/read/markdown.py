@@ -1178,8 +1178,8 @@ class Reader:
 
     def table(self, element: etree.Element, caption: etree.Element | None) -> m.Table:
         line = self.line(element)
-        head = element.findall("thead/tr/th")
-        if not any(th.text and th.text.strip() or len(th) for th in head):
+        head, *more = [tr.findall("th") for tr in element.findall("thead/tr")] or [[]]
+        if not any(th.text and th.text.strip() or len(th) for th in head) and not more:
             head = []  # a header of empty cells is none, as pandoc reads it (a pipe table needs one)
         rows = element.findall("tbody/tr")
         if len(rows) > MAX_TABLE_ROWS:
@@ -1190,8 +1190,9 @@ class Reader:
             self.report("table.span", line, problem)
         columns = max([len(head), *(len(tr.findall("td")) for tr in rows)])
         aligns = tuple(cell_align(cell) for cell in (head or (rows[0].findall("td") if rows else [])))
-        grid = [head, *(tr.findall("td") for tr in rows)] if head else [tr.findall("td") for tr in rows]
+        grid = [head, *more, *(tr.findall("td") for tr in rows)] if head else [tr.findall("td") for tr in rows]
         table = m.Table(head=tuple(self.cell(th) for th in head),
+                        head_more=tuple(tuple(self.cell(th) for th in row) for row in more),
                         rows=tuple(tuple(self.cell(td) for td in tr.findall("td")) for tr in rows),
                         aligns=aligns + (None,) * (columns - len(aligns)),
                         widths=tuple(float(w) for w in element.get("data-widths", "").split()),

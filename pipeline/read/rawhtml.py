@@ -828,8 +828,9 @@ def make_definitions(element: etree.Element) -> None:
 
 def make_table(table: etree.Element) -> None:
     """A table as Python-Markdown makes one: a head row of `th` (when the
-    first row is one, as pandoc reads it: in `thead`, or all `th`), body
-    rows of `td`, every row as wide as the widest. A cell over more rows or
+    first row is one, as pandoc reads it: in `thead`, or all `th`; the rows
+    after it in the `thead` too), body rows of `td`, every row as wide as
+    the widest. A cell over more rows or
     columns (`rowspan`, `colspan`) takes its places on the grid as a
     browser gives them, and notes its size (SPAN); each place it covers
     beside its own holds a cell marked COVERED."""
@@ -838,6 +839,9 @@ def make_table(table: etree.Element) -> None:
     caption = table.find("caption")
     in_thead = {row for thead in table.iter("thead") for row in thead.iter("tr")}
     headed = bool(rows) and (rows[0][0] in in_thead or all(cell.tag == "th" for cell in rows[0][1]))
+    # The header rows: the first, and those after it in the <thead> with it.
+    heads = next((number for number, (row, _) in enumerate(rows) if row not in in_thead), len(rows)) \
+        if headed and rows[0][0] in in_thead else int(headed)
     for child in list(table):
         table.remove(child)
     table.text = None
@@ -845,13 +849,11 @@ def make_table(table: etree.Element) -> None:
         return
     grid = placed([cells for _, cells in rows])
     width = max(len(cells) for cells in grid)
-    if headed:
-        etree.SubElement(etree.SubElement(table, "thead"), "tr")
+    head = etree.SubElement(table, "thead") if headed else None
     body = etree.SubElement(table, "tbody")
     for number, cells in enumerate(grid):
-        in_head = headed and number == 0
-        tr = table.find("thead/tr") if in_head else etree.SubElement(body, "tr")
-        assert tr is not None
+        in_head = number < heads
+        tr = etree.SubElement(head if head is not None and in_head else body, "tr")
         for cell in cells + [etree.Element("td") for _ in range(width - len(cells))]:
             cell.tag = "th" if in_head else "td"
             cell.tail = None

@@ -314,7 +314,8 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                     [round(100 * width, 1) for width in widths],
                                     long_head(node), [tall(row) for row in rows],
                                     {(s.row, s.column): (s.rows, s.columns) for s in node.spans},
-                                    node.covered())
+                                    node.covered(),
+                                    [[definition(cell, ctx) for cell in row] for row in node.head_more])
         case _:
             assert_never(node)
 

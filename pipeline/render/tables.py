@@ -13,7 +13,7 @@ LONG_HEAD = 400
 
 
 def long_head(table: m.Table) -> bool:
-    return sum(len(m.block_text(block)) for cell in table.head for block in cell) > LONG_HEAD
+    return sum(len(m.block_text(block)) for row in table.head_rows() for cell in row for block in cell) > LONG_HEAD
 
 
 # A body row whose longest cell holds more than this many characters (a

@@ -332,6 +332,7 @@ def mark_cells(table: m.Table, caption: markings.Portion | None, state: Portions
         return tuple(walk.map_block(inner, cell) for inner in run)
 
     return dataclasses.replace(table, head=tuple(cells(c) for c in table.head),
+                               head_more=tuple(tuple(cells(c) for c in row) for row in table.head_more),
                                rows=tuple(tuple(cells(c) for c in row) for row in table.rows))
 
 

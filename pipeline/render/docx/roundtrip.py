@@ -190,11 +190,11 @@ class Hints:
                                                                   formats=list(formats))])
             case m.Table() as table:
                 self.claim(table.id)
-                cells = [*table.head, *(cell for row in table.rows for cell in row)]
+                cells = [*table.head, *(cell for row in (*table.head_more, *table.rows) for cell in row)]
                 for cell in cells:  # ids in cells, formulas, pictures
                     for nested in walk.nested_blocks(cell):
                         self.note_ids(nested)
-                rows = len(table.rows) + (1 if table.head else 0)
+                rows = len(table.rows) + len(table.head_rows())
                 columns = len(table.aligns)
                 shares: dict = {"widths": list(table.widths)} if table.widths else {}
                 return [self.unit("table", marked(table.portion, table.caption) + f" r{rows}c{columns}",

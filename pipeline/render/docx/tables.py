@@ -50,15 +50,20 @@ def table_xml(table: Table, env: Env, state: State, cell_xml: CellXml) -> list:
         grid.append(OxmlElement("w:gridCol", {qn("w:w"): str(width)}))
     tbl.append(grid)
     merges = merged_places(table)
-    if table.head:
-        tbl.append(table_row(table.head, table.aligns, widths, state, cell_xml, header=True, keep=True,
-                             whole=not long_head(table), merges=merges[0]))
+    heads = table.head_rows()
+    for index, row in enumerate(heads):
+        made = table_row(row, table.aligns, widths, state, cell_xml, header=True, keep=True,
+                         whole=not long_head(table), merges=merges[index])
+        if index:  # the table style's header look is its first row's: the others in bold
+            for r in made.iter(qn("w:r")):
+                r.get_or_add_rPr().get_or_add_b()
+        tbl.append(made)
     # Never one row alone: the first kept with the second (not alone under
     # the header at a page's foot), the last with the one before it (not
     # alone under the repeated header); Word keeps a row whose paragraphs
     # are "keep with next" on the page of the next row.
     last = len(table.rows) - 1
-    top = 1 if table.head else 0
+    top = len(heads)
     for index, row in enumerate(table.rows):
         tbl.append(table_row(row, table.aligns, widths, state, cell_xml, header=False,
                              keep=index == 0 and last > 0 or index == last - 1 and last > 1,
@@ -82,10 +87,11 @@ def column_widths(table: Table, total: int, state: State) -> list[int]:
     regular, bold = measure.face(family), measure.face(family, bold=True)
     # A cell over several columns is left out of each column's measure.
     wide = {(span.row, span.column) for span in table.spans if span.columns > 1}
-    grid = [*((table.head,) if table.head else ()), *table.rows]
+    heads = len(table.head_rows())
+    grid = [*table.head_rows(), *table.rows]
     columns = list(zip(*(tuple(() if (row, column) in wide else cell for column, cell in enumerate(cells))
                          for row, cells in enumerate(grid))))
-    natural = [max(max((bold if row == 0 and table.head else regular).width(cell_text(cell), size)
+    natural = [max(max((bold if row < heads else regular).width(cell_text(cell), size)
                        for row, cell in enumerate(column)) * 20 + CELL_MARGINS, MIN_COLUMN)
                for column in columns]
     if sum(natural) <= total:
@@ -110,7 +116,7 @@ def merged_places(table: Table) -> list[dict[int, Merge]]:
     the places a span changes: Word merges a cell across columns with
     w:gridSpan in the cell itself, down rows with w:vMerge in a cell of
     each row it covers."""
-    rows: list[dict[int, Merge]] = [{} for _ in range(len(table.rows) + (1 if table.head else 0))]
+    rows: list[dict[int, Merge]] = [{} for _ in range(len(table.rows) + len(table.head_rows()))]
     for span in table.spans:
         for row in range(span.row, span.row + span.rows):
             merge = "restart" if row == span.row and span.rows > 1 else "continue" if row > span.row else ""
