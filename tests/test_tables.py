@@ -76,7 +76,7 @@ def our_tables(write, text: str) -> list[dict]:
         return [" ".join(m.block_text(b) for b in cell) for cell in row]
     return [{"id": t.id, "caption": m.plain_text(t.caption), "aligns": list(t.aligns),
              "widths": [round(w, 3) for w in t.widths] or [None] * len(t.aligns),
-             "head": [cells(t.head)] if t.head else [], "rows": [cells(row) for row in t.rows]}
+             "head": [cells(row) for row in t.head_rows()], "rows": [cells(row) for row in t.rows]}
             for t in walk.blocks(doc) if isinstance(t, m.Table)]
 
 
@@ -148,6 +148,8 @@ CASES = {
     "pipe table, one empty header cell of two": "| a |   |\n|---|---|\n| 1 | 2 |\n",
     "pipe table, outer pipes on some rows only": "A | B\n--- | --- |\n1 | 2\n| 3 | 4 |\n|5 | 6\n",
     "pipe table, a leading pipe on the delimiter row alone": "A | B\n|--- | ---\n1 | 2\n",
+    "grid, a header of two rows": ("+-----+-----+\n| H1  | H2  |\n+-----+-----+\n| h1b | h2b |\n"
+                                   "+=====+=====+\n| 1   | 2   |\n+-----+-----+\n"),
 }
 
 
