@@ -198,13 +198,40 @@ def test_table_lines_and_the_blocks_after_them(write):
     assert after == m.Paragraph(inlines=(m.Text(text="After the table."),), line=21)
 
 
-def test_a_grid_cell_spanning_columns_is_an_error_at_its_table(write):
-    text = ("Intro.\n\n+-------+-------+\n| a     | b     |\n+=======+=======+\n| spans both    |\n"
-            "+-------+-------+\n")
-    source = read_source(write(text))
+SPANNED_GRIDS = {
+    "pandoc's manual": ("+---------------------+----------+\n| Property            | Earth    |\n"
+                        "+=============+=======+==========+\n|             | min   | -89.2 °C |\n"
+                        "| Temperature +-------+----------+\n| 1961-1990   | mean  | 14 °C    |\n"
+                        "|             +-------+----------+\n|             | max   | 56.7 °C  |\n"
+                        "+-------------+-------+----------+\n"),
+    "a row over two columns": ("+-------+-------+\n| a     | b     |\n+=======+=======+\n| spans both    |\n"
+                               "+-------+-------+\n| 1     | 2     |\n+-------+-------+\n"),
+    "a cell over two rows and two columns": ("+---+---+---+\n| a | b | c |\n+===+===+===+\n| big   | x |\n"
+                                             "+   +   +---+\n|       | y |\n+---+---+---+\n| 1 | 2 | 3 |\n"
+                                             "+---+---+---+\n"),
+}
+
+
+@pytest.mark.parametrize("text", SPANNED_GRIDS.values(), ids=SPANNED_GRIDS.keys())
+def test_a_grid_cells_spans_read_as_pandoc_reads_them(write, text):
+    """A grid cell over rows or columns (pandoc 3) was refused, `table.span`:
+    each cell now takes the place, rows and columns pandoc gives it."""
+    import pypandoc
+
+    source = read_source(write("Intro.\n\n" + text))
     meta, line = read_meta(source)
-    with pytest.raises(BriefingError, match=r":7: a grid table's cell spans columns"):
-        parse(source, meta, line)
+    [table] = [b for b in walk.blocks(parse(source, meta, line)) if isinstance(b, m.Table)]
+    spans = {(span.row, span.column): (span.rows, span.columns) for span in table.spans}
+    covered = table.covered()
+    ours = [[(" ".join(m.block_text(b) for b in cell), *spans.get((number, column), (1, 1)))
+             for column, cell in enumerate(row) if (number, column) not in covered]
+            for number, row in enumerate((*table.head_rows(), *table.rows))]
+    ast = json.loads(pypandoc.convert_text(text, "json", format="markdown"))
+    [pandocs] = [b["c"] for b in ast["blocks"] if b["t"] == "Table"]
+    rows = pandocs[3][1] + [row for body in pandocs[4] for row in body[3]]
+    theirs = [[(" ".join(pandoc_block_text(b) for b in cell[4]), cell[2], cell[3]) for cell in row[1]]
+              for row in rows]
+    assert ours == theirs
 
 
 def test_cells_in_a_marked_document_belong_to_the_caption(write):

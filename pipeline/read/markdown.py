@@ -1186,8 +1186,6 @@ class Reader:
             self.report("limit.table-rows", line, f"a table of {len(rows):,} rows is past the limit of "
                         f"{MAX_TABLE_ROWS:,}: split it, or attach the data as a file")
             rows = []  # not read: the problem stops the build
-        if problem := element.get("data-problem"):
-            self.report("table.span", line, problem)
         columns = max([len(head), *(len(tr.findall("td")) for tr in rows)])
         aligns = tuple(cell_align(cell) for cell in (head or (rows[0].findall("td") if rows else [])))
         grid = [head, *more, *(tr.findall("td") for tr in rows)] if head else [tr.findall("td") for tr in rows]

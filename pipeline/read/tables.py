@@ -10,7 +10,8 @@ block processors follow pandoc's reader (Text.Pandoc.Readers.Markdown):
 - multiline: between two lines of dashes, a header over dashes in groups,
   rows that may take several lines, parted by blank lines;
 - grid: rows between `+---+` lines, `+===+` under the header, cells that
-  hold blocks (paragraphs, lists) and colons for alignment.
+  hold blocks (paragraphs, lists) and colons for alignment; a cell may
+  span rows and columns (pandoc 3), its border round them.
 
 The dashes' groups cut each line into cells and give alignment (from where
 the header's text stands under them, as pandoc reads it) and, in multiline
@@ -128,7 +129,7 @@ class TableBuilder:
     def widths(self, widths: list[float]) -> None:
         self.table.set("data-widths", " ".join(f"{width:.4f}" for width in widths))
 
-    def row(self, cells: list[Cell], head: bool) -> None:
+    def row(self, cells: list[Cell], head: bool) -> list[etree.Element]:
         section = self.table.find("thead" if head else "tbody")
         if section is None:
             section = etree.SubElement(self.table, "thead" if head else "tbody")
@@ -141,6 +142,7 @@ class TableBuilder:
             if align:
                 element.set("style", f"text-align: {align};")
             self.fill(element, cell)
+        return list(tr)
 
     def fill(self, element: etree.Element, cell: Cell) -> None:
         lines = [text for text, _ in cell]
@@ -299,9 +301,7 @@ class DashedTable(BlockProcessor):
 # Grid tables --------------------------------------------------------------------------
 
 class GridTable(BlockProcessor):
-    """pandoc's grid tables. Cells spanning rows or columns (pandoc 3) have
-    no place in the model yet: such a table is marked as a problem, which
-    the reader reports at its line."""
+    """pandoc's grid tables, cells spanning rows or columns too (pandoc 3)."""
 
     def test(self, parent: etree.Element, block: str) -> bool:
         first = block.split("\n", 1)[0]
@@ -319,15 +319,15 @@ class GridTable(BlockProcessor):
             blocks.insert(0, "\n".join(rest))
         top = lines[0][0]
         bounds = [i for i, char in enumerate(top) if char == "+"]
+        if spanning(lines, bounds):
+            spanned_grid(self.parser, parent, lines)
+            return None
         separators = [i for i, (text, _) in enumerate(lines) if text.startswith("+")]
         header_at = next((i for i in separators if "=" in lines[i][0]), None)
         align_line = lines[header_at][0] if header_at is not None else top
         aligns = [grid_alignment(align_line[a + 1:b]) for a, b in zip(bounds, bounds[1:])]
         builder = TableBuilder(self.parser, parent, aligns, blocks=True, first=lines[0])
         builder.widths(relative_widths([b - a for a, b in zip(bounds, bounds[1:])]))
-        problem = spans(lines, bounds)
-        if problem:
-            builder.table.set("data-problem", problem)
         for start, stop in zip(separators, separators[1:]):
             cells: list[Cell] = [[] for _ in bounds[1:]]
             for text, mark in lines[start + 1:stop]:
@@ -335,6 +335,57 @@ class GridTable(BlockProcessor):
                     cell.append((text[a + 1:b], mark))
             builder.row(cells, head=header_at is not None and stop <= header_at)
         return None
+
+
+def spanned_grid(parser, parent: etree.Element, lines: list[tuple[str, str]]) -> None:
+    """A grid whose cells span rows or columns, read as pandoc's gridtables
+    reads one: the columns are where any border has a corner, the rows
+    where any border runs; each cell from its top left corner right to the
+    first border down its first line, and down to the first border under
+    it from corner to corner. Its place on that grid, and how many rows and
+    columns it takes, go to the reader as an HTML table's do (read/rawhtml.py)."""
+    from pipeline.read.rawhtml import COVERED, SPAN
+
+    texts = [text for text, _ in lines]
+    width = max(len(text) for text in texts)
+    texts = [text.ljust(width) for text in texts]
+    columns = sorted({x for text in texts for x, char in enumerate(text) if char == "+"})
+    rows = [y for y, text in enumerate(texts) if HORIZONTAL.search(text)]
+    header_at = next((y for y in rows if "=" in texts[y]), None)
+    align_line = texts[header_at] if header_at is not None else texts[0]
+    aligns = [grid_alignment(align_line[a + 1:b].strip()) for a, b in zip(columns, columns[1:])]
+    builder = TableBuilder(parser, parent, aligns, blocks=True, first=lines[0])
+    builder.widths(relative_widths([b - a for a, b in zip(columns, columns[1:])]))
+    grid: list[list[tuple[Cell, str] | None]] = [[None] * (len(columns) - 1) for _ in rows[:-1]]
+    covered: set[tuple[int, int]] = set()
+    for row, top in enumerate(rows[:-1]):
+        for column, left in enumerate(columns[:-1]):
+            if (row, column) in covered or texts[top][left] != "+" or top + 1 >= len(texts) \
+                    or texts[top + 1][left] not in "|+":
+                continue
+            right = next((c for c in columns[column + 1:] if texts[top + 1][c] in "|+"), None)
+            if right is None:
+                continue
+            bottom = next((y for y in rows[row + 1:] if texts[y][left] == "+" and texts[y][right] == "+"
+                           and all(char in "-=:+" for char in texts[y][left + 1:right])), None)
+            if bottom is None:
+                continue
+            across, down = columns.index(right) - column, rows.index(bottom) - row
+            for place in ((r, c) for r in range(row, row + down) for c in range(column, column + across)):
+                covered.add(place)
+            cell = [(texts[y][left + 1:right], lines[y][1]) for y in range(top + 1, bottom)]
+            grid[row][column] = (cell, f"{down} {across}" if down > 1 or across > 1 else "")
+    for row, cells in enumerate(grid):
+        made = builder.row([cell[0] if cell else [] for cell in cells],
+                           head=header_at is not None and rows[row + 1] <= header_at)
+        for element, placed in zip(made, cells):
+            if placed is None:
+                element.set(COVERED, "1")
+            elif placed[1]:
+                element.set(SPAN, placed[1])
+
+
+HORIZONTAL = re.compile(r"\+[-=:]+\+")  # a border's run between two corners
 
 
 def grid_end(lines: list[str]) -> int:
@@ -354,16 +405,16 @@ def grid_alignment(segment: str) -> str | None:
     return {(True, False): "left", (False, True): "right", (True, True): "center"}.get((left, right))
 
 
-def spans(lines: list[tuple[str, str]], bounds: list[int]) -> str | None:
-    """Why the grid is not a plain grid of rows and columns, if it is not."""
+def spanning(lines: list[tuple[str, str]], bounds: list[int]) -> bool:
+    """Whether a cell of the grid spans rows or columns: a border without a
+    corner at every column of the top line, or a row without a bar there."""
     for text, _ in lines:
         if text.startswith("+"):
-            if not all(len(text) > b and text[b] == "+" for b in bounds) \
-                    or not GRID_LINE.match(text.rstrip()):
-                return "a grid table's cell spans rows, which briefing cannot show: split the cell"
+            if not all(len(text) > b and text[b] == "+" for b in bounds) or not GRID_LINE.match(text.rstrip()):
+                return True
         elif not all(len(text) > b and text[b] == "|" for b in bounds):
-            return "a grid table's cell spans columns, which briefing cannot show: split the cell"
-    return None
+            return True
+    return False
 
 
 # Captions ---------------------------------------------------------------------------
