@@ -282,6 +282,24 @@ def test_quartos_own_prefix_or_none_for_a_reference(write, tmp_path):
     assert "See 1, Fig. 1, 1 and Figure 1." in word
 
 
+def test_a_line_of_triple_backtick_code_is_code_in_a_line_not_a_fence(write):
+    """NCSC's mail-check README writes ```` ```env.BUCKET = readFile(…)``` ````
+    on a line: it opened a code block that took the next heading, its text
+    and 35 list items. A backtick fence's line holds no other backtick
+    (CommonMark): as pandoc's gfm reader reads it, code in a line."""
+    import pypandoc
+
+    body = ("Modify this line:\n\n```env.BUCKET = readFile(env.FILE).trim()```\n\n## Next section\n\n"
+            "Text.\n\n```\na real code block\n```\n")
+    doc = parsed(write, body)
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Paragraph"]
+    assert doc.blocks[1].inlines == (m.Code(text="env.BUCKET = readFile(env.FILE).trim()"),)
+    [section] = doc.sections
+    assert [type(b).__name__ for b in section.blocks] == ["Paragraph", "CodeBlock"]
+    theirs = json.loads(pypandoc.convert_text(body, "json", format="gfm"))["blocks"]
+    assert [b["t"] for b in theirs] == ["Para", "Para", "Header", "Para", "CodeBlock"]
+
+
 def test_image_alone_is_a_checked_figure(tmp_path):
     source_dir = tmp_path / "brief"
     (source_dir / "images").mkdir(parents=True)

@@ -337,7 +337,7 @@ def in_code(before: list[str], indent: str) -> bool:
     return in_indented_code(text, len(text), indent)
 
 
-FENCE_LINE = re.compile(r"[ \t>]*(?P<fence>`{3,}|~{3,})")
+FENCE_LINE = re.compile(r"[ \t>]*(?P<fence>`{3,}(?![^\n]*`)|~{3,})")  # no other backtick on its line
 
 
 def fence_after(plain: str, fence: str) -> str | None:

@@ -96,8 +96,9 @@ MARKER_CHARS = re.compile("[\ue000-\uf8ff]")
 MARK = "\t?[\ue000-\uf8ff]{2}"
 MARKS = re.compile(MARK)
 # A closing fence may stand up to three spaces further in than its opening
-# (CommonMark; GitHub's files do it in list items).
-FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>\{?\.?(?P<lang>[\w#+.\t\ue000-\uf8ff-]*)[^\n]*)\n"
+# (CommonMark; GitHub's files do it in list items). A backtick fence's line
+# holds no other backtick (CommonMark): ```` ```x = 1``` ```` is code in a line.
+FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}(?![^\n]*`)|~{3,})[ \t]*(?P<info>\{?\.?(?P<lang>[\w#+.\t\ue000-\uf8ff-]*)[^\n]*)\n"
                    rf"(?P<code>.*?)(?<=\n)(?P=indent)[ ]{{0,3}}(?P=fence)[ \t]*(?:{MARK})?[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
