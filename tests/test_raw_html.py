@@ -6,6 +6,7 @@ reader sees; each format is read back with an independent tool."""
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import zipfile
@@ -253,6 +254,19 @@ def test_a_pre_keeps_its_br_lines_in_a_block_and_in_a_table_cell(write, tmp_path
     assert "application/jsonAccept" not in text and "Accept-Charset: utf-8 & more" in text
     word = pypandoc.convert_file(str(tmp_path / "out" / "brief.docx"), "plain", format="docx")
     assert "application/jsonAccept" not in word and word.count("Accept-Charset: utf-8") == 2
+
+
+def test_an_html_list_indented_in_a_markdown_item_has_only_its_items(write):
+    """The Census Bureau's engine notes indent an `<ol>` under a `*` item:
+    it had an empty first item (its line's marker taken for text), so its
+    items read b. and c. As GitHub (pandoc's gfm reader) reads it: two."""
+    text = "* Parent item\n    <ol>\n    <li>First</li>\n    <li>Second</li>\n    </ol>\n"
+    doc, _ = loaded(write(text))
+    [outer] = doc.blocks
+    [inner] = [b for b in outer.items[0].blocks if isinstance(b, m.ListBlock)]
+    assert [m.block_text(item.blocks[0]) for item in inner.items] == ["First", "Second"]
+    theirs = pandoc_blocks(json.loads(pypandoc.convert_text(text, "json", format="gfm")), "BulletList")
+    assert len(theirs) == 1
 
 
 def test_details_under_a_list_items_text_stay_in_the_item(write):

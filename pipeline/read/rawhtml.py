@@ -781,10 +781,10 @@ def make_pre(pre: etree.Element, resolved: Callable[[str], str]) -> None:
 def make_list(element: etree.Element) -> None:
     """A list holds items: anything else in it joins the item before it."""
     items: list[etree.Element] = []
-    if (element.text or "").strip():
+    if MARKER.sub("", element.text or "").strip():
         items.append(etree.Element("li"))
         items[-1].text = element.text
-    element.text = None
+        element.text = None
     for child in list(element):
         element.remove(child)
         tail, child.tail = child.tail, None
