@@ -115,6 +115,16 @@ def test_a_quote_after_an_equals_sign_opens_as_in_pandoc(write):
     assert all(line in theirs for line in ours)
 
 
+def test_a_quote_after_a_slash_opens_as_in_pandoc(write):
+    """The Census Bureau's engine notes wrote `"master"/"release"`: the second
+    quote closed, ”release”."""
+    text = "Set the desired \"master\"/\"release\" value, a/b, \"x/y\" and it's/'ok'.\n"
+    ours = m.block_text(parsed(write(text)).blocks[0])
+    assert ours == "Set the desired “master”/“release” value, a/b, “x/y” and it’s/‘ok’."
+    theirs = pypandoc.convert_text(text, "plain", format="markdown", extra_args=["--wrap=none"])
+    assert ours in theirs
+
+
 def test_emphasis_closes_before_a_bracket_that_ends_a_line(write):
     """`(*e.g.*)` at a line's end showed its stars: the line's marker stood
     between the closing star and the bracket, where a star after a full

@@ -478,14 +478,15 @@ class InlineSyntax(Extension):
 
 class Smarty(SmartyExtension):
     """Python-Markdown's smart quotes, and pandoc's opening quote after an
-    equals sign: `type="module"` is type=“module”, where smarty closed
-    both quotes (its closing pattern takes any quote after a letter or a
-    sign but a few)."""
+    equals sign or a slash: `type="module"` is type=“module”, and
+    `"master"/"release"` “master”/“release”, where smarty closed both
+    quotes (its closing pattern takes any quote after a letter or a sign
+    but a few)."""
 
     def educateQuotes(self, md: markdown.Markdown) -> None:
         super().educateQuotes(md)
-        opening = ((r"(?<==)'(?=\w)", (self.substitutions["left-single-quote"],)),
-                   (r'(?<==)"(?=\w)', (self.substitutions["left-double-quote"],)))
+        opening = ((r"(?<=[=/])'(?=\w)", (self.substitutions["left-single-quote"],)),
+                   (r'(?<=[=/])"(?=\w)', (self.substitutions["left-double-quote"],)))
         self._addPatterns(md, opening, "opening-after-equals", 32)
         # After an escaped character (`"List of \<Type\>").`), stashed by
         # now, a quote before a space, a sign or the end closes: smarty's
