@@ -168,7 +168,10 @@ def mark_line(line: str, number: int) -> str:
     # after a full stop closes only before a space or a sign):
     after = body[end:end + 1]
     closing = after in ("", " ") or (after in closers and end > 1 and not body[end - 2].isspace())
-    if end and body[end - 1] in DELIMITERS and closing and not escaped(body, end - 1):
+    # A `$` before a closer opens a formula (`text$)`, on to the next line's
+    # `$`): a tab there would make it a dollar followed by a space, no formula.
+    opens_math = body[end - 1:end] == "$" and after in closers
+    if end and body[end - 1] in DELIMITERS and closing and not opens_math and not escaped(body, end - 1):
         if end == len(body) and line.endswith("  ") and not prefix["heading"]:
             # A hard break, which Python-Markdown reads before emphasis:
             # it keeps the marker (see LineBreak).
