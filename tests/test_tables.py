@@ -246,3 +246,22 @@ def test_cells_in_a_marked_document_belong_to_the_caption(write):
     assert [p for p in reporter.problems if p.severity == "error"] == []
     [table] = [b for b in walk.blocks(doc) if isinstance(b, m.Table)]
     assert table.portion == "S"
+
+
+def test_no_word_column_is_narrower_than_its_longest_word(write, tmp_path):
+    """precisionFDA's input table: the columns shared out by their text gave
+    the first one too little for bold "Property", which LibreOffice broke
+    as "Propert / y" (and "Optional / ?"). Each column is now at least as
+    wide as its longest word, the room taken from the wide ones."""
+    from conftest import run_cli
+    from readers import soffice_to_pdf, tool
+
+    path = write("| Property | Value for 1st input | Value for 2nd input |\n|---|---|---|\n"
+                 "| Class | file | integer |\n| Help text | The BED file whose genomic intervals will be "
+                 "extended. | The number of base pairs to extend each interval along both directions. |\n"
+                 "| Default value | | 10 |\n| Optional? | false | false |\n")
+    result = run_cli("build", path, "--out", tmp_path / "out", "--to", "docx")
+    assert result.returncode == 0, result.stderr
+    text = tool("pdftotext", "-layout", soffice_to_pdf(tmp_path / "out" / "brief.docx", tmp_path), "-")
+    words = text.split()
+    assert "Property" in words and "Optional?" in words and "Propert" not in words
