@@ -78,9 +78,10 @@ def column_widths(table: Table, total: int, state: State) -> list[int]:
     one line (measured in the table style's font, with the cell margins)
     when the columns fit the text width so; else each column's share of
     the text width by the length of its longest cell (capped, so one long
-    cell wraps rather than starving the rest), as a browser's automatic
-    table layout shares it. Word and LibreOffice would otherwise make every
-    column as wide, or the first one widest."""
+    cell wraps rather than starving the rest) and never narrower than its
+    longest word, as a browser's automatic table layout shares it. Word
+    and LibreOffice would otherwise make every column as wide, or the
+    first one widest."""
     if table.widths:  # shares that add up to the text width or less
         return [round(total * width) for width in table.widths]
     family, size, _ = style_font(state.package, "Table")
