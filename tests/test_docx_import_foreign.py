@@ -32,11 +32,11 @@ FILES = sorted(path.stem for path in FOREIGN.glob("*.docx"))
 # that shows it): which comparison it touches.
 OURS_DIFFERS = {
     "table_captions_with_field": {"words"},  # a caption that is "Table 1" alone: no words of its own
-    "table_header_rowspan": {"emphasis"},  # a second header row is a body row, its bold kept
+    # Merged cells span as in Word, where pandoc's reader leaves the places
+    # they cover as empty cells; a second header row keeps its bold.
+    "table_header_rowspan": {"emphasis", "cells"},
+    "table_variable_width": {"cells"},
 }
-
-MERGED = ("a table's cells merged across columns or rows are each kept in their first place, "
-          "the places they covered left empty")
 
 
 def page(outcome) -> html.HtmlElement:
@@ -53,10 +53,8 @@ def test_reads_as_pandoc_reads_and_builds(name, tmp_path):
     outcome = compare(FOREIGN / f"{name}.docx", tmp_path)
     # It checks and builds (HTML and DOCX) once given a title and a classification.
     assert outcome.status in ("ok", "warn", "differs"), [p.message for p in outcome.problems]
-    # What it says: only that merged cells are kept in their first place.
-    said = [p.message for p in outcome.problems]
-    assert all(MERGED in message for message in said), said
-    assert bool(said) == (name in ("table_header_rowspan", "table_variable_width"))
+    # It says nothing: merged cells span (test_merged_cells_span_as_in_word).
+    assert [p.message for p in outcome.problems] == []
     allowed = OURS_DIFFERS.get(name, set())
     left = [d for d in outcome.differences if d.split(":")[0] not in allowed]
     assert left == [], "\n".join(left)
@@ -144,14 +142,22 @@ def test_a_symbol_with_no_known_meaning_is_left_out_with_a_warning_naming_its_pa
     assert "€10.∨(" in text and not re.search("[\ue000-\uf8ff]", text)
 
 
-def test_merged_cells_stay_in_their_columns(tmp_path):
+def test_merged_cells_span_as_in_word(tmp_path):
+    """Word's merged cells come back as a grid table whose cells span as
+    Word's do (pandoc 3's syntax): E over G, H and I, A to D and F over both
+    header rows; pandoc's reading of the DOCX leaves the places empty."""
     outcome = import_and_build(FOREIGN / "table_header_rowspan.docx", tmp_path)
+    assert "+-------+-------+-------+" in outcome.markdown
     root = page(outcome)
-    rows = [[cell.text_content().strip() for cell in tr.iter("td", "th")] for tr in root.iter("tr")]
-    # E spans the three columns over G, H, I; F comes after them.
-    assert rows[0] == ["A", "B", "C", "D", "E", "", "", "F"]
-    assert rows[1] == ["", "", "", "", "G", "H", "I", ""]
-    assert all(row == [str(n) for n in range(1, 9)] for row in rows[2:])
+    rows = [[(cell.text_content().strip(), cell.get("rowspan"), cell.get("colspan")) for cell in tr.iter("td", "th")]
+            for tr in root.iter("tr")]
+    assert rows[0] == [("A", "2", None), ("B", "2", None), ("C", "2", None), ("D", "2", None), ("E", None, "3"),
+                       ("F", "2", None)]
+    assert [text for text, _, _ in rows[1]] == ["G", "H", "I"]
+    assert all([text for text, _, _ in row] == [str(n) for n in range(1, 9)] for row in rows[2:])
+    variable = import_and_build(FOREIGN / "table_variable_width.docx", tmp_path)
+    assert [[(c.text_content().strip(), c.get("colspan")) for c in tr.iter("td", "th")]
+            for tr in page(variable).iter("tr")][1] == [("c11", "3"), ("", None), ("", "2")]
 
 
 def test_lists_as_word_shows_them(tmp_path):

@@ -142,3 +142,33 @@ def test_a_thead_of_two_rows_is_two_header_rows(write, tmp_path):
     assert all(r.rPr is not None and r.rPr.b is not None for r in rows[1].iter(qn("w:r")))
     text = " ".join(pdf_text(tmp_path / "out" / "brief.pdf").split())
     assert "When the group contains: then reports get: a b c d e 1 2 3 4 5" in text
+
+
+def test_word_merged_cells_come_back_as_a_grid_that_spans_them(write, tmp_path):
+    """`briefing import` kept a merged Word cell in its first place and left
+    the places it covered empty, with a warning. It now writes a grid table
+    whose cells span as Word's did (pandoc 3's syntax, read/tables.py reads
+    it): the spans, the header rows and the words come back; pandoc reads
+    the grid alike."""
+    path = write(SPANS)
+    reporter = Reporter(str(path))
+    [before] = [b for b in m.walk.blocks(load(path, reporter)) if isinstance(b, m.Table)]
+    result = run_cli("build", path, "--out", tmp_path / "out", "--to", "docx")
+    assert result.returncode == 0, result.stderr
+    back = tmp_path / "back.md"
+    result = run_cli("import", tmp_path / "out" / "brief.docx", "-o", back)
+    assert result.returncode == 0 and "merged" not in result.stderr, result.stderr
+    text = back.read_text(encoding="utf-8")
+    assert "<table" not in text and "+====" in text
+    [after] = [b for b in m.walk.blocks(load(back, Reporter(str(back)))) if isinstance(b, m.Table)]
+    assert after.spans == before.spans and len(after.head_rows()) == len(before.head_rows())
+
+    def words(table):
+        return [[m.block_text(cell[0]) if cell else "" for cell in row] for row in (*table.head_rows(), *table.rows)]
+    assert words(after) == words(before)
+    grid = text[text.index("+"):text.rindex("+") + 1]
+    ast = json.loads(pypandoc.convert_text(grid, "json", format="markdown"))
+    [table] = [b["c"] for b in ast["blocks"] if b["t"] == "Table"]
+    rows = table[3][1] + [row for body in table[4] for row in body[3]]
+    assert [[(cell[2], cell[3]) for cell in row[1]] for row in rows] == [
+        [(1, 2), (1, 1)], [(1, 1)] * 3, [(2, 1), (1, 1), (1, 1)], [(1, 1), (1, 1)], [(1, 3)]]

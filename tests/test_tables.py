@@ -206,6 +206,10 @@ SPANNED_GRIDS = {
                         "+-------------+-------+----------+\n"),
     "a row over two columns": ("+-------+-------+\n| a     | b     |\n+=======+=======+\n| spans both    |\n"
                                "+-------+-------+\n| 1     | 2     |\n+-------+-------+\n"),
+    "a header cell over two columns, its columns under it": ("+----------+---------+\n| Inputs   | Output  |\n"
+                                                           "+-----+----+---------+\n| A   | B  | A and B |\n"
+                                                           "+=====+====+=========+\n| yes | no | no      |\n"
+                                                           "+-----+----+---------+\n"),
     "a cell over two rows and two columns": ("+---+---+---+\n| a | b | c |\n+===+===+===+\n| big   | x |\n"
                                              "+   +   +---+\n|       | y |\n+---+---+---+\n| 1 | 2 | 3 |\n"
                                              "+---+---+---+\n"),

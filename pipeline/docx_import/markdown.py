@@ -570,7 +570,7 @@ class Writer:
             aligns = [None] * columns
         # One header row is what a Markdown table has: the header rows after
         # the first (a header of two rows, in Word) are the body's first rows.
-        cells = [[self.cell(unbolded(cell.blocks) if head_rows and row is head_rows[0] else cell.blocks) for cell in row.cells]
+        cells = [[self.cell(unbolded(cell.blocks) if row in head_rows else cell.blocks) for cell in row.cells]
                  + [[]] * (columns - len(row.cells)) for row in [*head_rows, *body_rows]]
         head = cells[0] if head_rows else None
         rows = cells[1:] if head_rows else cells
@@ -578,7 +578,14 @@ class Writer:
         if not widths and not simple:
             total = sum(table.widths) or 1
             widths = [w / total for w in table.widths[:columns]] if table.widths else [1 / columns] * columns
-        if widths:
+        if table.spans and [row.header for row in table.rows] == [row.header for row in [*head_rows, *body_rows]]:
+            # Merged cells: a grid that spans them, as pandoc 3 and read/tables.py read one.
+            shares = [float(w) for w in widths] if widths else None
+            text = spanned_grid([[None if cell.covered else (lines, cell.down, cell.across)
+                                  for cell, lines in zip(row.cells, made)]
+                                 for row, made in zip([*head_rows, *body_rows], cells)],
+                                len(head_rows), aligns, shares)
+        elif widths:
             text = grid_table(head, rows, aligns, [float(w) for w in widths])
         else:  # no header: a header of empty cells, which pandoc (and read/markdown.py) reads as none
             text = pipe_table(head or [[] for _ in range(columns)], rows, aligns)
@@ -1001,6 +1008,86 @@ def grid_table(head: list[list[str]] | None, rows: list[list[list[str]]], aligns
                                       for c in range(columns)) + "|")
         out.append(border("=", marks=True) if head is not None and index == 0 else border("-"))
     return "\n".join(out)
+
+
+Spanned = tuple[list[str], int, int] | None  # a cell's lines, rows and columns; None where one spans
+
+
+def spanned_grid(grid: list[list[Spanned]], heads: int, aligns: list[str | None],
+                 widths: list[float] | None) -> str:
+    """A grid table whose cells span rows and columns (Word's merged cells),
+    drawn on a canvas: each cell's border round the places it takes, its
+    lines at its top, the header's rule of `=` under the first `heads` rows.
+    Without `widths` (the source's shares, from the hints), each column is
+    as wide as its longest line, the table kept inside a 72-character line."""
+    columns = len(aligns)
+    # pandoc's `=` rule runs the table's width: a cell over the header's last
+    # row and the next makes that row a header row too.
+    while heads and any(cell is not None and r < heads < r + cell[1]
+                        for r, row in enumerate(grid) for cell in row):
+        heads += 1
+    if heads >= len(grid):
+        heads = 0
+    placed: dict[tuple[int, int], tuple[list[str], int, int]] = {}  # (row, column): lines, rows, columns
+    needed, longest = [1] * columns, [1] * columns
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            if cell is not None and cell[2] == 1:
+                needed[c] = max([needed[c], *(len(w) for line in cell[0] for w in line.split())])
+                longest[c] = max([longest[c], *(len(line) for line in cell[0])])
+    if widths is None:
+        lengths = [n + 3 for n in longest]
+        scale = min(1.0, (COLUMNS - 1) / sum(lengths))
+        widths = [length * scale / COLUMNS for length in lengths]
+    widths = (widths + [0.1] * columns)[:columns]
+    inner = [max(length - 1, n + 2) for length, n in zip(grid_lengths(widths, needed), needed)]
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            if cell is not None:
+                lines, down, across = cell
+                room = sum(inner[c:c + across]) + across - 1
+                word = max([1, *(len(w) for line in lines for w in line.split())])
+                if word > room - 2:  # its longest word widens its last column
+                    inner[c + across - 1] += word - room + 2
+    heights = [1] * len(grid)
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            if cell is not None:
+                lines, down, across = cell
+                placed[r, c] = (wrapped(lines, sum(inner[c:c + across]) + across - 3), down, across)
+                if down == 1:
+                    heights[r] = max(heights[r], len(placed[r, c][0]))
+    for (r, c), (lines, down, _) in placed.items():  # a cell over rows: the last of them takes what it lacks
+        room = sum(heights[r:r + down]) + down - 1
+        heights[r + down - 1] += max(len(lines) - room, 0)
+    ys = [0]
+    for height in heights:
+        ys.append(ys[-1] + height + 1)
+    xs = [0]
+    for width in inner:
+        xs.append(xs[-1] + width + 1)
+    canvas = [[" "] * (xs[-1] + 1) for _ in range(ys[-1] + 1)]
+    for (r, c), (lines, down, across) in placed.items():
+        top, bottom, left, right = ys[r], ys[r + down], xs[c], xs[c + across]
+        for y in (top, bottom):  # a neighbour's corner on its border stays a corner
+            rule = "=" if heads and y == ys[heads] else "-"
+            for x in range(left + 1, right):
+                canvas[y][x] = "+" if canvas[y][x] == "+" else rule
+        for y in range(top + 1, bottom):
+            for x in (left, right):
+                canvas[y][x] = "+" if canvas[y][x] == "+" else "|"
+        for y, x in ((top, left), (top, right), (bottom, left), (bottom, right)):
+            canvas[y][x] = "+"
+        for number, line in enumerate(lines):
+            canvas[top + 1 + number][left + 2:left + 2 + len(line)] = list(line)
+    at = ys[heads] if heads else 0
+    for c, align in enumerate(aligns):  # the columns' alignment, on the header's rule (or the top)
+        if canvas[at][xs[c] + 1] in "-=":
+            if align in ("left", "center"):
+                canvas[at][xs[c] + 1] = ":"
+            if align in ("right", "center"):
+                canvas[at][xs[c + 1] - 1] = ":"
+    return "\n".join("".join(line).rstrip() for line in canvas)
 
 
 def document(read: Read, labels: dict[str, str], place: Callable[[Media, str], str]) -> Imported:

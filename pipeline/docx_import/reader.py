@@ -351,29 +351,32 @@ class Reader:
                     if mark is not None:
                         change = change_of(kind, mark)
             # Each cell in its grid column: cells skipped before and after
-            # the row (w:gridBefore, w:gridAfter) and the columns a cell spans
-            # past its first are empty cells, as a Markdown table cannot span.
+            # the row (w:gridBefore, w:gridAfter) are empty cells; the columns
+            # a cell spans past its first, and the places a merge down
+            # continues it (w:vMerge), are covered.
             cells = [Cell(blocks=[]) for _ in range(grid_count(trpr, "gridBefore"))]
             for tc in tr.iter(f"{W}tc"):
                 if tc.getparent() is not tr and local(tc.getparent()) not in ("sdtContent", "customXml"):
                     continue
                 tcpr = tc.find(f"{W}tcPr")
-                across = grid_count(tcpr, "gridSpan") or 1
-                if tcpr is not None and (across > 1 or tcpr.find(f"{W}vMerge") is not None
-                                         or tcpr.find(f"{W}hMerge") is not None):
-                    spans = True
-                cells.append(Cell(blocks=self.blocks(tc)))
-                cells.extend(Cell(blocks=[]) for _ in range(min(across, 64) - 1))
+                across = min(grid_count(tcpr, "gridSpan") or 1, 64)
+                down, aside = ((tcpr.find(f"{W}vMerge"), tcpr.find(f"{W}hMerge")) if tcpr is not None
+                               else (None, None))
+                spans = spans or across > 1 or down is not None or aside is not None
+                if continues(aside) and (left := next((c for c in reversed(cells) if not c.covered), None)):
+                    left.across += 1  # Word 97's merge across: the cell to its left takes the place
+                    cells.append(Cell(blocks=[], covered=True))
+                    continue
+                above = merged_above(rows, len(cells)) if continues(down) else None
+                if above is not None:
+                    above.down += 1
+                cells.append(Cell(blocks=[] if above else self.blocks(tc), across=across, covered=above is not None))
+                cells.extend(Cell(blocks=[], covered=True) for _ in range(across - 1))
             cells.extend(Cell(blocks=[]) for _ in range(grid_count(trpr, "gridAfter")))
             rows.append(Row(cells=cells, header=header, change=change))
         look = tbl.find(f"{W}tblPr/{W}tblLook")
         first_row = look is not None and (look.get(f"{W}firstRow") in ("1", "true", "on") or (
             look.get(f"{W}firstRow") is None and int(look.get(f"{W}val", "0") or "0", 16) & 0x20 != 0))
-        if spans:
-            self.read.warnings.append(f"paragraph {index}: a table's cells merged across columns or rows "
-                                      "are each kept in their first place, the places they covered left "
-                                      "empty: a Markdown table cannot merge cells (write an HTML "
-                                      "<table> with colspan and rowspan to merge them)")
         return TableBlock(rows=rows, widths=widths, index=index, spans=spans, first_row=first_row)
 
     def paragraph(self, p: etree._Element) -> Para:
@@ -1088,3 +1091,20 @@ def hints(package: Package) -> dict:
     except ValueError:
         return {}
     return found if isinstance(found, dict) else {}
+
+
+def continues(merge: etree._Element | None) -> bool:
+    """Whether a w:vMerge or w:hMerge continues the merge before it (its
+    value "continue", or none) rather than starting one ("restart")."""
+    return merge is not None and merge.get(f"{W}val", "continue") == "continue"
+
+
+def merged_above(rows: list[Row], column: int) -> Cell | None:
+    """The cell a vertical merge continues at `column`: the one in the
+    rows above that starts the merge there, if any."""
+    for row in reversed(rows):
+        if column >= len(row.cells):
+            return None
+        if not row.cells[column].covered:
+            return row.cells[column]
+    return None

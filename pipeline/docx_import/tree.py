@@ -153,6 +153,9 @@ class Para:
 @dataclass(slots=True)
 class Cell:
     blocks: list[Block]
+    across: int = 1  # grid columns it spans (w:gridSpan)
+    down: int = 1  # rows it spans (w:vMerge, restarted here and continued below)
+    covered: bool = False  # a place a cell to its left or above spans
 
 
 @dataclass(slots=True)

@@ -406,11 +406,11 @@ def grid_alignment(segment: str) -> str | None:
 
 
 def spanning(lines: list[tuple[str, str]], bounds: list[int]) -> bool:
-    """Whether a cell of the grid spans rows or columns: a border without a
-    corner at every column of the top line, or a row without a bar there."""
+    """Whether a cell of the grid spans rows or columns: a border whose
+    corners are not the top line's, or a row without a bar at each of them."""
     for text, _ in lines:
         if text.startswith("+"):
-            if not all(len(text) > b and text[b] == "+" for b in bounds) or not GRID_LINE.match(text.rstrip()):
+            if [x for x, char in enumerate(text) if char == "+"] != bounds or not GRID_LINE.match(text.rstrip()):
                 return True
         elif not all(len(text) > b and text[b] == "|" for b in bounds):
             return True
