@@ -987,8 +987,6 @@ def grid_table(head: list[list[str]] | None, rows: list[list[list[str]]], aligns
         # The words do not fit the shares: the shares win (they are what
         # the reader keeps); the cell's lines are left as long as they are.
         inner = [max(i, n + 2) for i, n in zip(inner, needed)]
-        if sum(widths) < 0.9999:
-            pass
     def border(char: str, marks: bool = False) -> str:
         parts = []
         for index, width in enumerate(inner):
