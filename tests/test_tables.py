@@ -269,3 +269,28 @@ def test_no_word_column_is_narrower_than_its_longest_word(write, tmp_path):
     text = tool("pdftotext", "-layout", soffice_to_pdf(tmp_path / "out" / "brief.docx", tmp_path), "-")
     words = text.split()
     assert "Property" in words and "Optional?" in words and "Propert" not in words
+
+
+def test_columns_of_long_words_wider_than_the_page_break_them_in_print(write, tmp_path):
+    """Six columns headed Internationalization … Responsibilities: each
+    column as wide as its longest word, the table ran off the PDF's page
+    and its sixth column was lost. Such a table (and only such) is marked
+    crowded, and its words break where they must: every word is on the
+    page, within the text's width."""
+    import re as regex
+
+    from conftest import run_cli
+    from readers import tool
+
+    path = write("| Internationalization | Characteristically | Telecommunications | Counterintelligence "
+                 "| Interoperability | Responsibilities |\n| --- | --- | --- | --- | --- | --- |\n"
+                 "| a | a | a | a | a | a |\n\n| Name | Value |\n|---|---|\n| Class | file |\n")
+    result = run_cli("build", path, "--out", tmp_path / "out", "--to", "pdf,html")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "brief.html").read_text(encoding="utf-8")
+    assert regex.findall(r'<table class="([^"]*)"', html) == ["short-caption crowded", "short-caption"]
+    pdf = tmp_path / "out" / "brief.pdf"
+    assert "Responsibilities" in "".join(tool("pdftotext", pdf, "-").split())
+    width = float(regex.search(r"Page size:\s+([\d.]+)", tool("pdfinfo", pdf))[1])
+    right = max(float(x) for x in regex.findall(r'xMax="([\d.]+)"', tool("pdftotext", "-bbox", pdf, "-")))
+    assert right < width - 50  # inside the margin

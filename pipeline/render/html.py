@@ -20,7 +20,7 @@ from pipeline.markings.blocks import MarkingBlock
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
 from pipeline.render import sizes, stafflook
-from pipeline.render.tables import long_head, tall
+from pipeline.render.tables import LONG_WORD, crowded, long_head, tall
 from pipeline.render.math import drawing, mathml
 from pipeline.render.templates import Templates
 from pipeline.transform.paragraphs import UNDERLINED
@@ -156,12 +156,6 @@ def unbroken_dates(blocks: tuple[MarkingBlock, ...], meta: m.Meta) -> list[Marki
 IDENTIFIER = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]|_|[a-z][A-Z]|[A-Z]{2}|\w[.@]\w|/"
                         r"|(?<![\w.])\.\w|(?<!\S)[-\u2013\u2014]+\w")
 WORDS = re.compile(r"(\s+)")
-# A word longer than a narrow table column (a long identifier or URL): print
-# may break it anywhere, where it must, so a table's other columns keep
-# their words whole (print.css: "GIUK" stood as "GIU" over "K").
-LONG_WORD = 24
-
-
 def unhyphenated(text: str) -> Markup:
     """Text for print: its identifiers, URLs and paths in a span that
     print.css keeps from being hyphenated, its long words in one that may
@@ -315,7 +309,8 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                     long_head(node), [tall(row) for row in rows],
                                     {(s.row, s.column): (s.rows, s.columns) for s in node.spans},
                                     node.covered(),
-                                    [[definition(cell, ctx) for cell in row] for row in node.head_more])
+                                    [[definition(cell, ctx) for cell in row] for row in node.head_more],
+                                    crowded(node))
         case _:
             assert_never(node)
 

@@ -23,5 +23,29 @@ def long_head(table: m.Table) -> bool:
 TALL_ROW = 600
 
 
+# A word longer than a narrow table column (a long identifier or URL): print
+# may break it anywhere, where it must (render/html.py marks each longer than
+# this), so a table's other columns keep their words whole (print.css: "GIUK"
+# stood as "GIU" over "K").
+LONG_WORD = 24
+# Whether a table's columns, each as wide as its longest word (but those
+# that break anyway), are wider than the text (the narrower of A4's and US
+# Letter's, 453 points) with the cells' padding, reckoned from the letters
+# at the print's 9 points, an average letter 0.55 em: then its cells' words
+# may break anywhere, or the PDF would run the table off the page and lose
+# its last columns.
+TEXT_WIDTH, CELL_PADDING, LETTER = 453.0, 14.0, 0.55 * 9
+
+
+def crowded(table: m.Table) -> bool:
+    rows = (*table.head_rows(), *table.rows)
+    wide = {(span.row, span.column) for span in table.spans if span.columns > 1}
+    longest = [max((len(word) for row, cells in enumerate(rows) if (row, column) not in wide and column < len(cells)
+                    for block in cells[column] for word in m.block_text(block).split() if len(word) <= LONG_WORD),
+                   default=0)
+               for column in range(len(table.aligns))]
+    return sum(length * LETTER + CELL_PADDING for length in longest) > TEXT_WIDTH
+
+
 def tall(row: tuple[tuple[m.Block, ...], ...]) -> bool:
     return max((sum(len(m.block_text(block)) for block in cell) for cell in row), default=0) > TALL_ROW
