@@ -125,6 +125,17 @@ def test_a_quote_after_a_slash_opens_as_in_pandoc(write):
     assert ours in theirs
 
 
+def test_an_empty_pair_of_quotes_opens_then_closes_as_in_pandoc(write):
+    """NCSC's mail-check README: `replace these lines with = ""` read ”“,
+    closing then opening, at a line's end."""
+    text = 'Replace with = ""\n\nSet it to "" then.\n\nLast: ""\nnext.\n\nA "quote" and "x".\n'
+    doc = parsed(write(text))
+    ours = [m.block_text(b) for b in doc.blocks]
+    assert ours == ["Replace with = “”", "Set it to “” then.", "Last: “” next.", "A “quote” and “x”."]
+    theirs = pypandoc.convert_text(text, "plain", format="markdown", extra_args=["--wrap=none"])
+    assert all(paragraph in theirs for paragraph in ours)
+
+
 def test_emphasis_closes_before_a_bracket_that_ends_a_line(write):
     """`(*e.g.*)` at a line's end showed its stars: the line's marker stood
     between the closing star and the bracket, where a star after a full

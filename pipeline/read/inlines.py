@@ -481,13 +481,18 @@ class Smarty(SmartyExtension):
     equals sign or a slash: `type="module"` is type=“module”, and
     `"master"/"release"` “master”/“release”, where smarty closed both
     quotes (its closing pattern takes any quote after a letter or a sign
-    but a few)."""
+    but a few); an empty pair `""` is “”."""
 
     def educateQuotes(self, md: markdown.Markdown) -> None:
         super().educateQuotes(md)
         opening = ((r"(?<=[=/])'(?=\w)", (self.substitutions["left-single-quote"],)),
                    (r'(?<=[=/])"(?=\w)', (self.substitutions["left-double-quote"],)))
         self._addPatterns(md, opening, "opening-after-equals", 32)
+        # An empty pair (`= ""`, `set it to ""`) opens then closes, as pandoc
+        # has it; smarty read it closing then opening at a line's end.
+        empty = ((r'(?:(?<=[\s=(\[{\ue000-\uf8ff])|^)""(?=[\s.,;:!?)\]}\ue000-\uf8ff]|$)',
+                  (self.substitutions["left-double-quote"], self.substitutions["right-double-quote"])),)
+        self._addPatterns(md, empty, "empty-pair", 32.5)
         # After an escaped character (`"List of \<Type\>").`), stashed by
         # now, a quote before a space, a sign or the end closes: smarty's
         # closing patterns never look past a stash's end, and opened it.
