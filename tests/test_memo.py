@@ -396,3 +396,21 @@ def test_a_point_paper_past_one_page_is_a_warning_with_its_page_count(write, tmp
     assert result.returncode == 0 and pages > 1
     assert f"{path}:2: warning: the paper runs to {pages} pages; a point or talking paper keeps to 1" \
         in result.stderr
+
+
+def test_pdf_banners_run_across_the_memos_text_width(built, tmp_path):
+    """The banners were as wide as a briefing's text (36 mm margins), 410
+    points on a memo whose text, inside its 1-inch margins, is 468: centred,
+    short of both margins. Read off the page's pixels (72 to the inch): the
+    top banner's coloured band from the left margin to the right one."""
+    import subprocess
+
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", str(built / "memo.pdf"),
+                    str(tmp_path / "page")], check=True)
+    [png] = tmp_path.glob("page*.png")
+    image = Image.open(png).convert("RGB")
+    row = next(y for y in range(60) if sum(image.getpixel((306, y))) < 400)  # the band under the page's middle
+    coloured = [x for x in range(image.width) if sum(image.getpixel((x, row))) < 600]
+    assert min(coloured) == pytest.approx(MARGIN, abs=2) and max(coloured) == pytest.approx(PAGE_WIDTH - MARGIN, abs=2)

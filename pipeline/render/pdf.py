@@ -24,12 +24,13 @@ def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> PrintJob:
     the PDF worker."""
     styles = stylesheets(ctx.templates, ("html/theme.css", "html/style.css", "print/print.css",
                                          *type_styles(ctx.templates, doc.meta, printing=True)))
-    boxes = margins(doc.meta, root_properties(styles).get("--sans", "sans-serif"))
-    if doc.meta.memo:  # a memo's later pages: its office symbol, then its subject, at the margin
+    text_width = TEXT_WIDTH_MM.get(doc.meta.paper, TEXT_WIDTH_MM["a4"])
+    if doc.meta.memo:  # a staff product's own margins' text width, the banners across it
         margin = STAFF_MARGIN_MM.get(doc.meta.memo.kind, STAFF_MARGIN_MM["memo"])
-        boxes = replace(boxes, width=round(TEXT_WIDTH_MM.get(doc.meta.paper, TEXT_WIDTH_MM["a4"]) + 72
-                                           - 2 * margin - 0.2, 1),  # its own margins' text width
-                        head_top=margin, number=page_number_content(ctx.labels["memo_page_number"]))
+        text_width += 72 - 2 * margin
+    boxes = margins(doc.meta, root_properties(styles).get("--sans", "sans-serif"), text_width)
+    if doc.meta.memo:  # a memo's later pages: its office symbol, then its subject, at the margin
+        boxes = replace(boxes, head_top=margin, number=page_number_content(ctx.labels["memo_page_number"]))
         boxes = replace(boxes, running_head=continuation_head(doc.meta, doc.meta.memo, ctx.labels,
                                                               root_properties(styles).get("--sans", "sans-serif"),
                                                               boxes))
@@ -87,12 +88,12 @@ class Margins:
     number: Markup | None = None  # the page number's CSS content, when not "Page X of Y"
 
 
-def margins(meta: m.Meta, sans: str) -> Margins:
+def margins(meta: m.Meta, sans: str, width: float) -> Margins:
+    """The margin boxes of a page whose text is `width` mm wide."""
     from pipeline.render import measure
 
     family = measure.first_family(sans)
     bold = measure.face(family, bold=True)
-    width = TEXT_WIDTH_MM.get(meta.paper, TEXT_WIDTH_MM["a4"])
     centre = width - 2 * BANNER_PADDING_MM[1] - 0.2  # a little room for rounding
     lines = wrapped_lines(meta.classification.upper(), centre * MM,
                           lambda text: bold.width(text, BANNER_SIZE, BANNER_TRACKING))
