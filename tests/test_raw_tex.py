@@ -93,3 +93,20 @@ def test_every_amsmath_display_environment_is_a_formula(write, environment):
     assert not reporter.errors and not reporter.warnings
     [formula] = doc.blocks
     assert isinstance(formula, m.Equation) and environment.rstrip("*") in formula.tex
+
+
+def test_url_and_href_are_links_checked_as_any(write):
+    """`\\url{…}` and `\\href{…}{words}` showed as written: they are links,
+    inside a command too, and a link's rules hold (no javascript:)."""
+    path = write("See \\url{https://example.org/a_b} and \\href{https://x.org}{the \\emph{site}}, "
+                 "\\textbf{bold \\url{https://y.org}}.\n")
+    reporter = Reporter(str(path))
+    [paragraph] = load(path, reporter).blocks
+    links = [item for item in m.walk.nested_inlines(paragraph.inlines) if isinstance(item, m.Link)]
+    assert [(link.target, m.plain_text(link.children)) for link in links] == [
+        ("https://example.org/a_b", "https://example.org/a_b"), ("https://x.org", "the site"),
+        ("https://y.org", "https://y.org")]
+    assert m.Emph(children=(m.Text(text="site"),)) in links[1].children
+    bad = write("Run \\url{javascript:alert(1)}.\n", name="bad.md")
+    result = run_cli("check", bad)
+    assert result.returncode == 1 and f"{bad}:5: link target 'javascript:alert(1)' is not allowed" in result.stderr

@@ -205,11 +205,12 @@ class UnseenTex(InlineProcessor):
 
 
 class TexText(InlineProcessor):
-    """LaTeX's text commands in a line (`\textbf{Replication.}`, `\emph{x}`,
-    `\LaTeX`), as academic Markdown written for a PDF through LaTeX has
-    them: what LaTeX shows, bold, italic, code, underlined or in small
-    capitals; pandoc leaves them out of HTML and Word, text and all. What
-    they enclose is read as any text is (two levels of braces in it)."""
+    r"""LaTeX's text commands in a line (`\textbf{Replication.}`, `\emph{x}`,
+    `\LaTeX`, `\url{…}`), as academic Markdown written for a PDF through
+    LaTeX has them: what LaTeX shows, bold, italic, code, underlined, in
+    small capitals or a link; pandoc leaves them out of HTML and Word, text
+    and all. What they enclose is read as any text is (two levels of braces
+    in it)."""
 
     TAGS = {"textbf": "strong", "textit": "em", "emph": "em", "textsl": "em", "texttt": "code",
             "underline": "u", "textsc": SPAN_TAG}
@@ -221,8 +222,16 @@ class TexText(InlineProcessor):
         return self.made(found), found.start(), found.end()
 
     def made(self, found: re.Match[str]) -> etree.Element:
-        """The command's element, a command inside it (`\emph{very \textbf{much}}`) its child."""
-        element = etree.Element(self.TAGS[found["command"]])
+        r"""The command's element, a command inside it (`\emph{very \textbf{much}}`) its child;
+        `\url{…}` and `\href{…}{words}` are links, checked as any link is."""
+        if found["url"]:
+            element = etree.Element("a", {"href": found["url"]})
+            element.text = AtomicString(found["url"])
+            return element
+        if found["href"]:
+            element = etree.Element("a", {"href": found["href"]})
+        else:
+            element = etree.Element(self.TAGS[found["command"]])
         if element.tag == SPAN_TAG:
             element.set("class", "smallcaps")
         text = found["text"]
@@ -290,8 +299,9 @@ MAX_MATH_LINES = 200  # a formula longer is not looked for (TeX of a page or mor
 # address: `https://x.org/YAML),\index{YAML}` ends at YAML, as in pandoc;
 # `\<https://x.org>` at the `>`).
 ADDRESS_STOP = re.compile("[\ue000-\uf8ff\x02\\\\>]")
-TEX_TEXT = (r"(?<!\\)\\(?:(?P<command>textbf|textit|emph|textsl|texttt|underline|textsc)"
-            r"\{(?P<text>(?:[^{}\n]|\{(?:[^{}\n]|\{[^{}\n]*\})*\})*)\}|(?P<name>LaTeXe|LaTeX|TeX|BibTeX)(?![A-Za-z])(?:\{\})?)")
+TEX_TEXT = (r"(?<!\\)\\(?:(?P<command>textbf|textit|emph|textsl|texttt|underline|textsc|href\{(?P<href>[^{}\s]+)\})"
+            r"\{(?P<text>(?:[^{}\n]|\{(?:[^{}\n]|\{[^{}\n]*\})*\})*)\}|(?P<name>LaTeXe|LaTeX|TeX|BibTeX)(?![A-Za-z])(?:\{\})?"
+            r"|url\{(?P<url>[^{}\s]+)\})")
 UNSEEN_TEX = (r"(?<!\\)\\(?:(?:index|label|vspace\*?|hspace\*?)\{[^{}\n]*\}"
               r"|(?:noindent|medskip|smallskip|bigskip|phantomsection)(?![A-Za-z]))")
 
