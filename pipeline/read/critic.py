@@ -31,7 +31,7 @@ MARK = r"(?P<mark>\t?[\ue000-\uf8ff]{2})?"
 PATTERNS = (
     ("insertion", rf"\{{\+\+(?P<body>.*?)\+\+{MARK}\}}"),
     ("deletion", rf"\{{--(?P<body>.*?)--{MARK}\}}"),
-    ("substitution", rf"\{{~~(?P<body>.*?)~~{MARK}\}}"),
+    ("substitution", rf"\{{~~(?P<body>.*?~>.*?)~~{MARK}\}}"),  # its `~>` between the old and the new
     ("comment", rf"\{{>>(?P<body>.*?)<<{MARK}\}}"),
     ("highlight", rf"\{{==(?P<body>.*?)=={MARK}\}}"),
 )
