@@ -134,20 +134,26 @@ def test_known_differences_are_still_there(tmp_path):
 def test_a_title_ending_its_sentence_takes_no_second_period(tmp_path, style):
     """A Manubot manuscript's reference titled "… in China." read "…in
     China..”": the style's period moved inside the quotation marks after
-    the title's own. As pandoc's citeproc has it: one."""
+    the title's own. As pandoc's citeproc has it: one. And its "ever-larger"
+    is "Ever-Larger" in title case, as there."""
     entries = [{"id": "wu2020", "type": "article-journal", "author": [{"family": "Wu", "given": "Fan"}],
                 "title": "A new coronavirus associated with human respiratory disease in China.",
                 "container-title": "Nature", "issued": {"date-parts": [[2020]]}},
                {"id": "why", "type": "article-journal", "author": [{"family": "Roe", "given": "Jo"}],
-                "title": "Why borders?", "container-title": "Survival", "issued": {"date-parts": [[2021]]}}]
+                "title": "Why borders?", "container-title": "Survival", "issued": {"date-parts": [[2021]]}},
+               {"id": "perkel", "type": "article-journal", "author": [{"family": "Perkel", "given": "Jeffrey"}],
+                "title": "The microscope makers putting ever-larger samples under the spotlight",
+                "container-title": "Nature", "issued": {"date-parts": [[2019]]}, "language": "en"}]
     (tmp_path / "refs.json").write_text(json.dumps(entries), encoding="utf-8")
-    body = "See @wu2020 and @why.\n"
+    body = "See @wu2020, @why and @perkel.\n"
     (tmp_path / "brief.md").write_text(front(style, "refs.json") + body, encoding="utf-8")
     (tmp_path / "pandoc.md").write_text("---\nbibliography: refs.json\n---\n\n" + body, encoding="utf-8")
     _, _, our_entries = ours(tmp_path / "brief.md")
     _, _, their_entries = theirs(tmp_path / "pandoc.md", style)
     assert our_entries == their_entries
     assert any("in China.” Nature" in entry for entry in our_entries)
+    if style == "chicago-author-date":
+        assert any("Ever-Larger Samples" in entry for entry in our_entries)
 
 
 # The bibliography files ----------------------------------------------------------------------

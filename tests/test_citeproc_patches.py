@@ -12,9 +12,10 @@ def test_the_fixes_replace_citeproc_pys_functions_once():
     from citeproc import model
 
     citeproc_patches.apply()
-    replaced = (model.Name.get_option, model.Layout.render_citation, model.Label.process)
+    replaced = (model.Name.get_option, model.Layout.render_citation, model.Label.process, model.TextCased.case)
     citeproc_patches.apply()  # a second call changes nothing
-    assert (model.Name.get_option, model.Layout.render_citation, model.Label.process) == replaced
+    assert (model.Name.get_option, model.Layout.render_citation, model.Label.process,
+            model.TextCased.case) == replaced
     assert all(function.__module__ == citeproc_patches.__name__ for function in replaced)
 
 

@@ -10,7 +10,10 @@ the code it was written for, as pipeline/weasy/ does with WeasyPrint.
 - a citation's items keep the order they are written in, unless the
   style's `<citation>` has a `<sort>` and (as in pandoc) no item has a
   prefix: citeproc-py put them in the bibliography's order first
-  ("(Jones 2019; see Smith 2020)" for `[see @smith2020; @jones2019]`).
+  ("(Jones 2019; see Smith 2020)" for `[see @smith2020; @jones2019]`);
+- title case capitalizes each part of a hyphenated lowercase word, as
+  pandoc's citeproc does ("Ever-Larger", where citeproc-py wrote
+  "Ever-larger").
 
 (Punctuation inside quotation marks, which citeproc-py does not do, is
 done on its output: pipeline/transform/citeproc.py.)
@@ -27,6 +30,7 @@ EXPECTED = {
     "Name.get_option": "245ab4af",
     "Layout.render_citation": "f70ee91b",
     "Label.process": "f9b9c83f",
+    "TextCased.case": "ff17f96b",
 }
 applied = False
 
@@ -46,7 +50,8 @@ def apply() -> None:
         raise RuntimeError(f"citeproc-py {citeproc.__version__}: the fixes in {__name__} are for {VERSION}")
     found = {"Name.get_option": fingerprint(model.Name.get_option),
              "Layout.render_citation": fingerprint(model.Layout.render_citation),
-             "Label.process": fingerprint(model.Label.process)}
+             "Label.process": fingerprint(model.Label.process),
+             "TextCased.case": fingerprint(model.TextCased.case)}
     if found != EXPECTED:
         raise RuntimeError(f"citeproc-py's code is not what {__name__} fixes: {found}")
 
@@ -95,4 +100,29 @@ def apply() -> None:
         return label_process(self, item, variable, plural, context, **kwargs)
 
     model.Label.process = label
+
+    text_case = model.TextCased.case
+
+    def case(self, text, language=None):
+        if self.get("text-case") != "title" or language != "en":
+            return text_case(self, text, language)
+        stop_words = model.TextCased._stop_words
+        output = []
+        prev = ":"  # the first word is capitalized
+        for word in text.words():
+            if word.islower() and "-" in str(word):
+                # Each part of a hyphenated word, as pandoc's citeproc: "Ever-Larger".
+                parts = str(word).split("-")
+                first = parts[0] if parts[0] in stop_words and prev not in (":", ".") else parts[0][:1].upper() + parts[0][1:]
+                word = "-".join([first, *(part[:1].upper() + part[1:] if part not in stop_words else part
+                                          for part in parts[1:])])
+            elif word.islower() and (str(word) not in stop_words or prev in (":", ".")):
+                word = word.capitalize_first()
+            elif word.islower():
+                word = word.soft_lower()
+            prev = word[-1]
+            output.append(word)
+        return " ".join(str(word) for word in output)
+
+    model.TextCased.case = case
     applied = True
