@@ -456,6 +456,11 @@ class Table:
         counted from the header row when there is one."""
         return frozenset(place for span in self.spans for place in span.covers())
 
+    def across(self) -> frozenset[tuple[int, int]]:
+        """(row, column) of each cell over more than one column: a column's
+        own width is measured without them."""
+        return frozenset((span.row, span.column) for span in self.spans if span.columns > 1)
+
     def head_rows(self) -> tuple[tuple[Cell, ...], ...]:
         """Every header row, the first first."""
         return ((self.head,) if self.head else ()) + self.head_more

@@ -39,7 +39,7 @@ TEXT_WIDTH, CELL_PADDING, LETTER = 453.0, 14.0, 0.55 * 9
 
 def crowded(table: m.Table) -> bool:
     rows = (*table.head_rows(), *table.rows)
-    wide = {(span.row, span.column) for span in table.spans if span.columns > 1}
+    wide = table.across()
     longest = [max((len(word) for row, cells in enumerate(rows) if (row, column) not in wide and column < len(cells)
                     for block in cells[column] for word in m.block_text(block).split() if len(word) <= LONG_WORD),
                    default=0)

@@ -87,7 +87,7 @@ def column_widths(table: Table, total: int, state: State) -> list[int]:
     family, size, _ = style_font(state.package, "Table")
     regular, bold = measure.face(family), measure.face(family, bold=True)
     # A cell over several columns is left out of each column's measure.
-    wide = {(span.row, span.column) for span in table.spans if span.columns > 1}
+    wide = table.across()
     heads = len(table.head_rows())
     grid = [*table.head_rows(), *table.rows]
     columns = list(zip(*(tuple(() if (row, column) in wide else cell for column, cell in enumerate(cells))
