@@ -333,3 +333,37 @@ def test_a_fenced_block_in_a_list_in_raw_html_with_markdown_is_code(write, tmp_p
     assert code.text == ".pipe(sass())"
     assert run_cli("build", source, "--out", tmp_path).returncode == 0
     assert ".pipe(sass())" in pdf_text(tmp_path / "brief.pdf")
+
+
+@pytest.mark.parametrize("opened, inside", [
+    ("<dl>\n\n<dt>Term</dt>\n<dd>\n\nDefinition text.\n\n</dd>\n", "Definition text."),
+    ("<table>\n\nInside text.\n", "Inside text."),
+])
+def test_a_table_or_definition_list_left_open_loses_nothing_after_it(write, tmp_path, opened, inside):
+    """Ember's RFC 730 opens a `<dl>` and never closes it: everything after
+    it was taken in and dropped (2,337 words of pandoc's 11,900), with no
+    word said. What such a tag cannot hold now follows it, as pandoc (whose
+    HTML blocks end at a blank line) reads it, in all three formats."""
+    path = write(opened + "\n## Later section\n\nThe paragraph after it.\n")
+    doc, _ = loaded(path)
+    assert [s.title for s in doc.sections] == [(m.Text(text="Later section"),)]
+    assert m.block_text(doc.sections[0].blocks[0]) == "The paragraph after it."
+    assert inside in " ".join(m.block_text(b) for b in walk.blocks(doc))
+    result = run_cli("build", path, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    for text in (pdf_text(tmp_path / "out" / "brief.pdf"),
+                 pypandoc.convert_file(str(tmp_path / "out" / "brief.docx"), "plain", format="docx"),
+                 lxml.html.parse(str(tmp_path / "out" / "brief.html")).getroot().text_content()):
+        assert "Later section" in text and "The paragraph after it." in text and inside in text
+
+
+@pytest.mark.parametrize("opened", ["<dl>\n", "<dl>\n<dt>T</dt>\n<dd>\n\nSome text.\n"])
+def test_a_footnote_and_a_tag_left_open_after_it_build_in_every_format(write, tmp_path, opened):
+    """A footnote, then a `<dl>` never closed: the PDF failed with an
+    internal error (the note's text had gone into the list), and with a
+    `<dd>` left open the build was refused for a `<div>` the source never
+    had. The notes stay apart from any tag left open."""
+    path = write("A sentence with a note.[^a]\n\n[^a]: The note.\n\n" + opened)
+    result = run_cli("build", path, "--out", tmp_path / "out")
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+    assert "The note." in pdf_text(tmp_path / "out" / "brief.pdf")

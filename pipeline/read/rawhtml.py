@@ -274,7 +274,14 @@ class RawHtml(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         self.unsupported = Unsupported()
         setattr(self.md, "raw_html_unsupported", self.unsupported)
+        # The footnotes Python-Markdown put at the end are no content of a
+        # tag left open before them (`<dl>` never closed): they stay apart.
+        notes = root.find("div[@class='footnote']")
+        if notes is not None:
+            root.remove(notes)
         self.rebuild(root, flow=True)
+        if notes is not None:
+            root.append(notes)
 
     # The stash
 
@@ -478,8 +485,22 @@ class RawHtml(Treeprocessor):
         if not flow:
             drop_breaks(element)
         for child in list(element):
-            if child.get(RAW):
-                self.tidy(child, is_flow(child))
+            if not child.get(RAW):
+                continue
+            # A table or definition list left open (an Ember RFC's `<dl>`
+            # never closed) took in the Markdown after it: what it cannot
+            # hold goes after it, not away.
+            moved = strays(child, STRAYS_OUT[child.tag]) if child.tag in STRAYS_OUT else []
+            index = list(element).index(child)
+            for offset, stray in enumerate(moved):
+                element.insert(index + 1 + offset, stray)
+            self.tidy(child, is_flow(child))
+            if (child.tag == "table" and child.find(".//tr") is None) or \
+                    (child.tag == "dl" and child.find(".//dt") is None and child.find(".//dd") is None):
+                element.remove(child)  # nothing of a table or list was left in it
+            for stray in moved:
+                if stray.get(RAW):
+                    self.tidy(stray, is_flow(stray))
         match element.tag:
             case "pre":
                 make_pre(element, self.resolved)
@@ -816,6 +837,38 @@ def style_sizes(style: str) -> dict[str, str]:
             continue
         found[side.lower()] = value
     return found
+
+
+# What a table and a definition list hold; anything else in one is a stray.
+STRAYS_OUT = {"table": frozenset(("thead", "tbody", "tfoot", "tr", "caption", "colgroup", "col")),
+              "dl": frozenset(("dt", "dd", "div"))}
+
+
+def strays(element: etree.Element, holds: frozenset[str]) -> list[etree.Element]:
+    """The children of `element` it cannot hold, taken out, in their order;
+    its text and their tails as paragraphs of their own, where it has any."""
+    out: list[etree.Element] = []
+    if MARKER.sub("", element.text or "").strip():
+        out.append(paragraph_of(element.text or ""))
+        element.text = None
+    for child in list(element):
+        if child.tag in holds:
+            if MARKER.sub("", child.tail or "").strip():
+                out.append(paragraph_of(child.tail or ""))
+                child.tail = None
+            continue
+        element.remove(child)
+        tail, child.tail = child.tail, None
+        out.append(child)
+        if MARKER.sub("", tail or "").strip():
+            out.append(paragraph_of(tail or ""))
+    return out
+
+
+def paragraph_of(text: str) -> etree.Element:
+    made = etree.Element("p")
+    made.text = text.strip()
+    return made
 
 
 def make_definitions(element: etree.Element) -> None:
