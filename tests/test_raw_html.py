@@ -367,3 +367,22 @@ def test_a_footnote_and_a_tag_left_open_after_it_build_in_every_format(write, tm
     result = run_cli("build", path, "--out", tmp_path / "out")
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr
     assert "The note." in pdf_text(tmp_path / "out" / "brief.pdf")
+
+
+def test_a_paragraph_tag_in_a_table_cell_keeps_its_links_and_emphasis(write):
+    """beta.gouv.fr's yearly report wraps each product's cell in `<p>…</p>`:
+    the cell was cut down to its words, 8 links lost. The paragraph's
+    content stands in the cell as GitHub (pandoc's gfm reader) shows it."""
+    cell = '<p><a href="https://panoramax.fr/"><strong>Panoramax</strong></a>: text<br>- one<br>- two `code`</p>'
+    text = f"| Product |\n| ------- |\n| {cell} |\n| {cell[3:-4]} |\n"
+    doc, _ = loaded(write(text))
+    [table] = [b for b in walk.blocks(doc) if isinstance(b, m.Table)]
+    [first], [second] = table.rows
+    # With the paragraph tag and without it, the same cell (but for its line).
+    assert first[0].inlines[1:] == second[0].inlines[1:]
+    [paragraph] = first
+    link = paragraph.inlines[0]
+    assert isinstance(link, m.Link) and link.target == "https://panoramax.fr/"
+    assert link.children == (m.Strong(children=(m.Text(text="Panoramax"),)),)
+    assert sum(isinstance(item, m.LineBreak) for item in paragraph.inlines) == 2
+    assert m.Code(text="code") in paragraph.inlines

@@ -716,8 +716,32 @@ def inline_only(element: etree.Element) -> None:
     for index, child in enumerate(list(element)):
         if child.tag == "pre" and "".join(child.itertext()).strip():
             replace_with_code_lines(element, child)
+        elif child.tag == "p":
+            unwrap(element, child, separator=index > 0 or bool(MARKER.sub("", element.text or "").strip()))
         elif is_block(child):
             replace_with_content(element, child, separator=index > 0)
+
+
+def unwrap(parent: etree.Element, child: etree.Element, separator: bool) -> None:
+    """A paragraph where only inlines may stand (beta.gouv.fr's table cells):
+    its inline content in its place, links and emphasis kept, a line break
+    before it when something stands before it."""
+    index = list(parent).index(child)
+    pieces: list[etree.Element] = [etree.Element("br")] if separator else []
+    lead = child.text or ""
+    if pieces:
+        pieces[0].tail = lead
+    elif index:
+        parent[index - 1].tail = (parent[index - 1].tail or "") + lead
+    else:
+        parent.text = (parent.text or "") + lead
+    pieces += list(child)
+    tail = child.tail
+    parent.remove(child)
+    for offset, piece in enumerate(pieces):
+        parent.insert(index + offset, piece)
+    if tail:
+        append_after(parent, index + len(pieces) - 1, tail)
 
 
 def replace_with_code_lines(parent: etree.Element, pre: etree.Element) -> None:
