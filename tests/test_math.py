@@ -276,3 +276,22 @@ def test_a_myst_math_directive_takes_its_label_and_leaves_its_options_out(write)
     first, second = doc.blocks
     assert (first.id, first.number, first.tex) == ("eq_my_label", 1, "w_{t+1} = (1 + r_{t+1}) s(w_t)")
     assert (second.id, second.tex) == ("", "a = b")
+
+
+def test_a_formula_wider_than_its_line_is_drawn_to_fit_it(write, tmp_path):
+    """A sum of 24 terms ran off the PDF's page after a₁₉ (an inline formula
+    is one picture, which no line can break). It is drawn smaller, inside
+    the text's width: its last term is on the page."""
+    from readers import tool
+
+    terms = " + ".join(f"a_{{{n}}}" for n in range(1, 25))
+    path = write(f"Paragraph: ${terms}$ end.\n")
+    result = run_cli("build", path, "--out", tmp_path / "out", "--to", "pdf")
+    assert result.returncode == 0, result.stderr
+    from PIL import Image
+
+    tool("pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", tmp_path / "out" / "brief.pdf", tmp_path / "page")
+    [png] = tmp_path.glob("page*.png")
+    page = Image.open(png).convert("L")
+    margin = range(page.width - 60, page.width)  # the right margin's last 60 points (of 102 on A4)
+    assert all(page.getpixel((x, y)) > 200 for x in margin for y in range(page.height))
