@@ -1,7 +1,7 @@
 """Raw LaTeX in Markdown written for a PDF made through LaTeX (a thesis
 template, ReScience articles, jupyter-book's mathematics page), as pandoc
-and Quarto read it: environments as blocks (mathematics shown, the rest
-left out with a warning), commands alone in a paragraph left out, and
+and Quarto read it: environments as blocks (pipeline/read/texenv.py:
+mathematics shown, the rest left out with a warning), commands alone in a paragraph left out, and
 LaTeX's text commands in a line shown as what LaTeX shows. Checked against
 the model, and built: no TeX reaches the HTML, the PDF or the DOCX."""
 
@@ -110,3 +110,21 @@ def test_url_and_href_are_links_checked_as_any(write):
     bad = write("Run \\url{javascript:alert(1)}.\n", name="bad.md")
     result = run_cli("check", bad)
     assert result.returncode == 1 and f"{bad}:5: link target 'javascript:alert(1)' is not allowed" in result.stderr
+
+
+def test_texenv_finds_an_environments_end_and_rewrites_its_lines():
+    """pipeline/read/texenv.py on lines as read/markdown.py marks them: the
+    end of an environment, nested ones of its name counted; none for one
+    never closed or ended amid a line; a formula's lines and a raw block's."""
+    from pipeline.read import texenv
+
+    mark = "\ue000\ue005"
+    lines = ["\\begin{figure}" + mark, "\\begin{figure}", "x", "\\end{figure}", "\\end{figure}", "after"]
+    assert texenv.closing(lines, 0, "figure") == 4
+    assert texenv.closing(lines[:4], 0, "figure") is None
+    assert texenv.closing(["\\begin{align}", "a \\end{align} b"], 0, "align") is None
+    assert texenv.block(["\\begin{align}", "a &= b", "\\end{align}"], math=True) == \
+        ["$$\\begin{align}", "a &= b", "\\end{align}$$", ""]
+    assert texenv.block(["\\begin{figure}" + mark, "\\end{figure}"], math=False) == \
+        ["```{=latex}" + mark, "\\begin{figure}" + mark, "\\end{figure}", "```", ""]
+    assert texenv.opens_block([]) and texenv.opens_block(["text", ""]) and not texenv.opens_block(["text"])
