@@ -386,3 +386,12 @@ def test_a_paragraph_tag_in_a_table_cell_keeps_its_links_and_emphasis(write):
     assert link.children == (m.Strong(children=(m.Text(text="Panoramax"),)),)
     assert sum(isinstance(item, m.LineBreak) for item in paragraph.inlines) == 2
     assert m.Code(text="code") in paragraph.inlines
+
+
+def test_raw_html_in_a_footnote_is_read_as_in_the_text(write):
+    """The notes are rebuilt apart from the text (a tag left open in the
+    text cannot take them in): their own tags are still read."""
+    doc, _ = loaded(write("Text.[^1]\n\n[^1]: Some <b>bold</b> text.\n\n<dl>\n"))
+    [note] = doc.footnotes
+    assert note.blocks[0].inlines == (m.Text(text="Some "), m.Strong(children=(m.Text(text="bold"),)),
+                                      m.Text(text=" text."))

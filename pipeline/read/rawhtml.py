@@ -281,6 +281,7 @@ class RawHtml(Treeprocessor):
             root.remove(notes)
         self.rebuild(root, flow=True)
         if notes is not None:
+            self.rebuild(notes, flow=True)  # the notes' own tags, closed within them
             root.append(notes)
 
     # The stash
