@@ -434,6 +434,7 @@ source_line = st.builds(lambda prefix, pieces, spaces: prefix + "".join(pieces) 
 @example("[x][r]\n\n[r]: https://a.org/~~# \"T\"")
 @example("text$)\ntext$")  # a formula opened before a closer at a line's end
 @example("{~~~~}")  # no `~>`: no substitution, with the line's marker or without
+@example("- \n:   <b>\n\n        text")  # code where only inlines stand, nothing before it but a marker
 def test_markers_change_nothing_python_markdown_builds(body):
     # Where they still do, rarely met: a definition's colon with four spaces
     # and nothing after it; a link's `](` never closed; `[text]` and `[id]`

@@ -725,61 +725,41 @@ def inline_only(element: etree.Element) -> None:
 
 def unwrap(parent: etree.Element, child: etree.Element, separator: bool) -> None:
     """A paragraph where only inlines may stand (beta.gouv.fr's table cells):
-    its inline content in its place, links and emphasis kept, a line break
-    before it when something stands before it."""
-    index = list(parent).index(child)
-    pieces: list[etree.Element] = [etree.Element("br")] if separator else []
-    lead = child.text or ""
-    if pieces:
-        pieces[0].tail = lead
-    elif index:
-        parent[index - 1].tail = (parent[index - 1].tail or "") + lead
-    else:
-        parent.text = (parent.text or "") + lead
-    pieces += list(child)
-    tail = child.tail
-    parent.remove(child)
-    for offset, piece in enumerate(pieces):
-        parent.insert(index + offset, piece)
-    if tail:
-        append_after(parent, index + len(pieces) - 1, tail)
+    its inline content in its place, links and emphasis kept."""
+    splice(parent, child, child.text or "", list(child), separator)
 
 
 def replace_with_code_lines(parent: etree.Element, pre: etree.Element) -> None:
     """A `<pre>` where only inlines may stand (GitHub tables hold them): a
     line of code for each of its lines, as a browser shows them, apart."""
-    index = list(parent).index(pre)
     lines = "".join(pre.itertext()).strip("\n").split("\n")  # its text is escaped already (make_pre)
-    pieces: list[etree.Element] = []
-    if index or (parent.text or "").strip():
-        pieces.append(etree.Element("br"))
+    codes: list[etree.Element] = []
     for number, line in enumerate(lines):
         if number:
-            pieces.append(etree.Element("br"))
-        code = etree.Element("code")
-        code.text = line
-        pieces.append(code)
-    pieces[-1].tail = pre.tail
-    parent.remove(pre)
-    for offset, piece in enumerate(pieces):
-        parent.insert(index + offset, piece)
+            codes.append(etree.Element("br"))
+        codes.append(etree.Element("code"))
+        codes[-1].text = line
+    separator = bool(list(parent).index(pre)) or bool(MARKER.sub("", parent.text or "").strip())
+    splice(parent, pre, "", codes, separator)
 
 
 def replace_with_content(parent: etree.Element, child: etree.Element, separator: bool) -> None:
+    splice(parent, child, " ".join(WHITESPACE_RUN.split(" ".join(child.itertext()).strip())), [], separator)
+
+
+def splice(parent: etree.Element, child: etree.Element, text: str, elements: list[etree.Element],
+           separator: bool) -> None:
+    """`text`, then `elements`, in `child`'s place in `parent`, a line break
+    before them when `separator` (something stands before them); the
+    child's tail after them."""
     index = list(parent).index(child)
     parent.remove(child)
-    pieces: list[etree.Element] = []
-    if separator:
-        pieces.append(etree.Element("br"))
-    text = " ".join(WHITESPACE_RUN.split(" ".join(child.itertext()).strip()))
-    if text:
-        if pieces:
-            pieces[-1].tail = text
-        else:
-            if index:
-                parent[index - 1].tail = (parent[index - 1].tail or "") + text
-            else:
-                parent.text = (parent.text or "") + text
+    pieces: list[etree.Element] = [etree.Element("br")] if separator else []
+    if pieces:
+        pieces[0].tail = text or None
+    elif text:
+        append_after(parent, index - 1, text)
+    pieces += elements
     for offset, piece in enumerate(pieces):
         parent.insert(index + offset, piece)
     if child.tail:
