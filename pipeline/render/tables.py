@@ -23,6 +23,19 @@ def long_head(table: m.Table) -> bool:
 TALL_ROW = 600
 
 
+def tall(row: tuple[tuple[m.Block, ...], ...]) -> bool:
+    return max((sum(len(m.block_text(block)) for block in cell) for cell in row), default=0) > TALL_ROW
+
+
+def columns(table: m.Table) -> list[list[tuple[int, m.Cell]]]:
+    """Each column's cells with their rows (the header rows first), for
+    measuring it: a cell over several columns is left out of each."""
+    wide = table.across()
+    grid = [*table.head_rows(), *table.rows]
+    return [[(row, cells[column] if (row, column) not in wide else ()) for row, cells in enumerate(grid)
+             if column < len(cells)] for column in range(len(table.aligns))]
+
+
 # A word longer than a narrow table column (a long identifier or URL): print
 # may break it anywhere, where it must (render/html.py marks each longer than
 # this), so a table's other columns keep their words whole (print.css: "GIUK"
@@ -38,14 +51,6 @@ TEXT_WIDTH, CELL_PADDING, LETTER = 453.0, 14.0, 0.55 * 9
 
 
 def crowded(table: m.Table) -> bool:
-    rows = (*table.head_rows(), *table.rows)
-    wide = table.across()
-    longest = [max((len(word) for row, cells in enumerate(rows) if (row, column) not in wide and column < len(cells)
-                    for block in cells[column] for word in m.block_text(block).split() if len(word) <= LONG_WORD),
-                   default=0)
-               for column in range(len(table.aligns))]
+    longest = [max((len(word) for _, cell in column for block in cell for word in m.block_text(block).split()
+                    if len(word) <= LONG_WORD), default=0) for column in columns(table)]
     return sum(length * LETTER + CELL_PADDING for length in longest) > TEXT_WIDTH
-
-
-def tall(row: tuple[tuple[m.Block, ...], ...]) -> bool:
-    return max((sum(len(m.block_text(block)) for block in cell) for cell in row), default=0) > TALL_ROW

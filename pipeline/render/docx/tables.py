@@ -16,7 +16,7 @@ from pipeline.model import Block, Table
 from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.inlines import numbered_caption
 from pipeline.render import measure
-from pipeline.render.tables import long_head, tall
+from pipeline.render.tables import columns, long_head, tall
 from pipeline.render.docx.package import style_font
 from pipeline.render.docx.state import Env, State
 
@@ -86,24 +86,20 @@ def column_widths(table: Table, total: int, state: State) -> list[int]:
         return [round(total * width) for width in table.widths]
     family, size, _ = style_font(state.package, "Table")
     regular, bold = measure.face(family), measure.face(family, bold=True)
-    # A cell over several columns is left out of each column's measure.
-    wide = table.across()
     heads = len(table.head_rows())
-    grid = [*table.head_rows(), *table.rows]
-    columns = list(zip(*(tuple(() if (row, column) in wide else cell for column, cell in enumerate(cells))
-                         for row, cells in enumerate(grid))))
-    natural = [max(max((bold if row < heads else regular).width(cell_text(cell), size)
-                       for row, cell in enumerate(column)) * 20 + CELL_MARGINS, MIN_COLUMN)
-               for column in columns]
+    measured = columns(table)  # a cell over several columns left out of each
+    natural = [max(max(((bold if row < heads else regular).width(cell_text(cell), size)
+                        for row, cell in column), default=0) * 20 + CELL_MARGINS, MIN_COLUMN)
+               for column in measured]
     if sum(natural) <= total:
         return [int(width) + 1 for width in natural]
-    weights = [min(max(len(cell_text(cell)) for cell in column), 60) + 4 for column in columns]
+    weights = [min(max((len(cell_text(cell)) for _, cell in column), default=0), 60) + 4 for column in measured]
     shares = [total * weight // sum(weights) for weight in weights]
     # No column narrower than its longest word, which would break inside
     # it ("Propert / y"): what it lacks comes from the columns with room.
     words = [max(max(((bold if row < heads else regular).width(word, size)
-                      for row, cell in enumerate(column) for word in cell_text(cell).split()), default=0)
-                 * 20 + CELL_MARGINS, MIN_COLUMN) for column in columns]
+                      for row, cell in column for word in cell_text(cell).split()), default=0)
+                 * 20 + CELL_MARGINS, MIN_COLUMN) for column in measured]
     return widened(shares, [int(width) + 1 for width in words])
 
 
