@@ -432,16 +432,16 @@ class DefinitionList(DefListProcessor):
         found = self.RE.search(blocks[0])
         sibling = self.lastChild(parent)
         if found and not blocks[0][:found.start()].strip() and sibling is not None \
-                and sibling.tag == "p" and self.stashed_code(sibling.text or ""):
+                and sibling.tag == "p" and isinstance(stashed(self.parser.md, sibling.text), etree.Element):
             return False
         return super().run(parent, blocks)
 
-    def stashed_code(self, text: str) -> bool:
-        """Whether `text` is all a code block the fences' preprocessor stashed."""
-        placeholder = HTML_PLACEHOLDER_RE.fullmatch(unmarked(text).strip())
-        stash = self.parser.md.htmlStash.rawHtmlBlocks
-        return placeholder is not None and int(placeholder[1]) < len(stash) \
-            and isinstance(stash[int(placeholder[1])], etree.Element)
+
+def stashed(md: markdown.Markdown, text: str | None) -> etree.Element | str | None:
+    """What a placeholder that is all of `text` stands for (a code block the
+    fences' preprocessor stashed, an entity, raw HTML), or None."""
+    match = HTML_PLACEHOLDER_RE.fullmatch(unmarked(text or "").strip())
+    return md.htmlStash.rawHtmlBlocks[int(match[1])] if match else None
 
 
 if (DefListProcessor.RE.pattern, DefListProcessor.NO_INDENT_RE.pattern) != (
@@ -913,8 +913,7 @@ class Reader:
         return self.positions.tails.get(element, 0)
 
     def stashed(self, text: str | None) -> etree.Element | str | None:
-        match = HTML_PLACEHOLDER_RE.fullmatch((text or "").strip())
-        return self.md.htmlStash.rawHtmlBlocks[int(match[1])] if match else None
+        return stashed(self.md, text)
 
     def text(self, text: str | None, line: int, refs: bool) -> list[m.Inline]:
         """Tree text, starting on `line`, as Text and (with `refs`) Ref nodes;
