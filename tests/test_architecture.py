@@ -56,6 +56,22 @@ def test_the_layer_check_finds_an_upward_import(tmp_path):
     assert [w.split(": ", 1)[1] for w in upward_imports(copy)] == ["model imports pipeline.run"]
 
 
+def test_the_backends_load_without_python_markdown():
+    """The backends take the model, not the reading stage: a process that
+    only renders (run/ahead.py) loads neither Python-Markdown nor pymdownx
+    (some 25 ms), nor lxml where only HTML is made."""
+    script = ("import sys; import pipeline.render.html, pipeline.render.docx, pipeline.run.build; "
+              "print(' '.join(sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert "docx" in loaded and "jinja2" not in loaded
+    for reading in ("markdown", "pymdownx", "pipeline.read.markdown", "pipeline.read.tex", "latex2mathml"):
+        assert reading not in loaded, reading
+    html_only = subprocess.run([sys.executable, "-c", script.replace(", pipeline.render.docx", "")], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.split()
+    assert "lxml.etree" not in html_only and "pipeline.render.omml" not in html_only
+
+
 def mypy(folder: Path, incremental: bool = False) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"),
                            *([] if incremental else ["--no-incremental"]), str(folder / "pipeline")],

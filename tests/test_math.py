@@ -19,7 +19,8 @@ from pipeline import model as m
 from pipeline.model import walk
 from pipeline.problems import BriefingError, Reporter
 from pipeline.read.tex import MATHML, MathProblem, to_mathml
-from pipeline.render.math import OMML, drawing, omml
+from pipeline.render.math import drawing
+from pipeline.render.omml import OMML, omml
 from pipeline.run.build import load
 from readers import docx_via_pandoc, pdf_text, soffice_to_pdf
 from rendering import html_of

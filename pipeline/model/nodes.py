@@ -630,6 +630,17 @@ class Signature:
     title: str | None = None
 
 
+SEE_DISTRIBUTION = "SEE DISTRIBUTION"
+# `style:` the service whose layout a type follows where the services
+# differ, the first its default; the look of each is the type folder's
+# <style>.yaml and <style>.css in templates/. The memoranda differ (AR 25-50,
+# DAFH 33-337 The Tongue and Quill, DoDM 5110.04); the information and
+# decision papers are the Army's, the point and talking papers The Tongue
+# and Quill's, the loose minute the MOD's (JSP 101).
+STAFF_STYLES = {"memo": ("army", "usaf", "osd"), "info-paper": ("army",), "decision-paper": ("army",),
+                "point-paper": ("usaf",), "talking-paper": ("usaf",), "loose-minute": ("mod",)}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Memo:
     """A staff product's parts beyond the body (front matter `type: memo`,
@@ -650,6 +661,16 @@ class Memo:
     cf: tuple[str, ...] = ()  # copies furnished (a loose minute's Copy to)
     prepared_by: tuple[str, ...] = ()  # a paper's "Prepared by" block: name, office, phone
     approved_by: tuple[str, ...] = ()
+
+    @property
+    def see_distribution(self) -> bool:
+        """Addressed to those the distribution lists."""
+        return self.memo_for == (SEE_DISTRIBUTION,)
+
+    @property
+    def usual_style(self) -> bool:
+        """The style its type has unless another is asked for."""
+        return self.style == STAFF_STYLES[self.kind][0]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,15 +17,8 @@ TYPES = ("briefing", "memo", "info-paper", "decision-paper", "point-paper", "tal
 PAPERS = ("info-paper", "decision-paper", "point-paper", "talking-paper")
 # Tongue and Quill's papers: bullets on one page (a warning past it, weasy/typeset.py).
 ONE_PAGE = ("point-paper", "talking-paper")
-SEE_DISTRIBUTION = "SEE DISTRIBUTION"
-# `style:` the service whose layout a type follows where the services
-# differ, the first its default; the look of each is the type folder's
-# <style>.yaml and <style>.css in templates/. The memoranda differ (AR 25-50,
-# DAFH 33-337 The Tongue and Quill, DoDM 5110.04); the information and
-# decision papers are the Army's, the point and talking papers The Tongue
-# and Quill's, the loose minute the MOD's (JSP 101).
-STYLES = {"memo": ("army", "usaf", "osd"), "info-paper": ("army",), "decision-paper": ("army",),
-          "point-paper": ("usaf",), "talking-paper": ("usaf",), "loose-minute": ("mod",)}
+SEE_DISTRIBUTION = m.SEE_DISTRIBUTION
+STYLES = m.STAFF_STYLES  # each type's styles, its default first
 ALL_STYLES = ("army", "usaf", "osd", "mod")
 # How each style writes an ISO date (strftime, with %-d the day without its
 # leading zero): AR 25-50 and The Tongue and Quill 3 December 2026, DoDM

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:
+    from lxml import etree
 
 MATHML = "http://www.w3.org/1998/Math/MathML"
 MAX_TEX = 4000  # characters in one formula
@@ -108,6 +110,7 @@ def to_mathml(tex: str, display: bool = False) -> str:
     if depth:
         raise MathProblem("cannot read it: a { without its }")  # which latex2mathml would let pass
     import latex2mathml.converter  # only for a briefing with mathematics
+    from lxml import etree
 
     try:
         written = latex2mathml.converter.convert(prepared(tex), display="block" if display else "inline")

@@ -15,7 +15,8 @@ from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import bookmark, bookmark_name, bookmarked, label_bookmark_name, text_run
 from pipeline.render.docx.fields import styled_paragraph
 from pipeline.render.docx.state import Env, State
-from pipeline.render.math import drawing, omml
+from pipeline.render.math import drawing
+from pipeline.render.omml import omml
 
 EMU_PER_TWIP = 635
 EM = 11  # points: the body text's size, to size a picture of a formula

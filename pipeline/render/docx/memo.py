@@ -22,7 +22,6 @@ from pipeline.render.docx.fields import simple_field, styled_paragraph, tab_run,
 from pipeline.render.docx.inlines import paragraph, portion_run
 from pipeline.render.docx.state import Env, State
 from pipeline.render.stafflook import signature_lines
-from pipeline.read.staff import STYLES
 
 OFFICE_SYMBOL = "OfficeSymbol"  # the custom document property
 
@@ -235,7 +234,7 @@ def import_hints(meta: model.Meta) -> dict:
     sig = memo.signature
     minute = memo.kind == "loose-minute"  # JSP 101's words for the memo's keys
     pairs: list[tuple[str, object]] = [
-        ("type", memo.kind), ("style", memo.style if memo.style != STYLES[memo.kind][0] else None),
+        ("type", memo.kind), ("style", None if memo.usual_style else memo.style),
         ("subject", subject), ("reference", memo.reference), ("letterhead", list(memo.letterhead)),
         ("office_symbol", memo.office_symbol), ("addressees" if minute else "memo_for", list(memo.memo_for)),
         ("from", memo.sender), ("references", list(memo.references)),

@@ -20,7 +20,6 @@ from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import simple_field, styled_paragraph, text_run
 from pipeline.render.docx.inlines import paragraph, portion_run
 from pipeline.render.docx.state import Env, State
-from pipeline.read.staff import SEE_DISTRIBUTION
 
 FILE_REFERENCE = "FileReference"  # the custom document property
 MARGIN_MM = 25  # loose-minute/print.css's @page margin
@@ -51,7 +50,7 @@ def head_xml(meta: model.Meta, memo: model.Memo, env: Env, state: State) -> list
         date = styled_paragraph(state.style("Minute Date"))
         date.append(simple_field(" DOCPROPERTY DocumentDate \\* MERGEFORMAT ", meta.date))
         out.append(date)
-    addressees = ((labels["minute_see_distribution"],) if memo.memo_for == (SEE_DISTRIBUTION,)
+    addressees = ((labels["minute_see_distribution"],) if memo.see_distribution
                   else memo.memo_for)
     out.extend(paragraph(env, state, "Minute Addressee", (Text(text=line),)) for line in addressees)
     if memo.cf:

@@ -327,7 +327,7 @@ class Hints:
     def formula(self, tex: str, display: bool) -> None:
         """The formula's TeX under its signature: its structure as Office
         Math, as render/docx/math.py writes it."""
-        from pipeline.render.math import omml
+        from pipeline.render.omml import omml
 
         written = omml(tex, display)
         if written is None:
