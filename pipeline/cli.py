@@ -307,10 +307,14 @@ def run_build(args: argparse.Namespace) -> int:
         from pipeline.run.manifest import one_changed
         ahead = one_changed(args.files, args.out)
     with stopped(pdf_worker.start(args.to, briefings=1, jobs=args.jobs) if ahead else None) as pdf_job:
-        return build_files(args, pdf_job)
+        # No PDF: the processes that are to make it, loading the stages meanwhile.
+        from pipeline.run.ahead import Ahead
+        early = ahead and "pdf" not in args.to and pdf_worker.spare_core()
+        with stopped(Ahead(args.to) if early else None) as crew_ahead:
+            return build_files(args, pdf_job, crew_ahead)
 
 
-def build_files(args: argparse.Namespace, pdf_job) -> int:
+def build_files(args: argparse.Namespace, pdf_job, crew_ahead=None) -> int:
     from pipeline.run.batch import build_many
     from pipeline.run.build import Options, targets, write_atomic
     from pipeline.run.progress import Progress
@@ -336,7 +340,7 @@ def build_files(args: argparse.Namespace, pdf_job) -> int:
         print(shown(problem, on_github()), file=sys.stderr)
 
     outcomes = build_many(args.files, options, jobs=args.jobs, force=args.force, done=done,
-                          pdf_job=pdf_job, said=said)
+                          pdf_job=pdf_job, said=said, ahead=crew_ahead)
     progress.finish(outcomes)
     if args.report:
         from pipeline.run.report import report

@@ -81,6 +81,11 @@ class Templates:
         except jinja().TemplateError as error:
             raise template_error(error, name) from None
 
+    def __getstate__(self) -> dict:
+        """Its folder only: a process it is sent to (run/ahead.py) makes its
+        own Jinja environment, which does not pickle."""
+        return {"user_dir": self.user_dir}
+
     def macros(self, name: str):
         """The macros of a template, callable from Python."""
         try:

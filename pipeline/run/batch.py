@@ -24,7 +24,7 @@ from typing import NamedTuple
 from pipeline import __version__
 from pipeline.problems import BriefingError, Problem
 from pipeline import collector, compiled
-from pipeline.run.build import Made, Options, finish, make, write, write_atomic
+from pipeline.run.build import Made, Options, finish, make, preload, write, write_atomic
 from pipeline.run.crew import Crashed, Crew, Early, Lost, tell
 from pipeline.run.manifest import Manifest, digest_file, settings_digest
 from pipeline.run.outcome import Outcome
@@ -38,7 +38,7 @@ TASKS_PER_WORKER = 50
 def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
                done: Callable[[Outcome], None] = lambda _: None, pdf_job=None,
                said: Callable[[Problem], None] = lambda _: None, warm: bool = False,
-               early: Callable[[Path, bytes], None] | None = None) -> list[Outcome]:
+               early: Callable[[Path, bytes], None] | None = None, ahead=None) -> list[Outcome]:
     """Build every source that needs it with up to `jobs` processes; call
     `done` as each finishes; return the outcomes in the order of `sources`.
     Nothing that goes wrong with one briefing stops the others: it fails,
@@ -54,7 +54,8 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
     a batch has none or several briefings to build). `warm`: warm this process up (warm_up) before
     forking, for a caller that builds again and again (watch). `early`:
     given each briefing's HTML as soon as it is made, before its PDF (and
-    before anything is written), for watch's preview."""
+    before anything is written), for watch's preview. `ahead`: a crew
+    process the caller started ahead (ahead.py), for a lone stale briefing."""
     from pipeline.run import worker as pdf_worker
 
     pdf_job = pdf_job or pdf_worker.start(options.formats, briefings=len(sources), jobs=jobs)
@@ -90,7 +91,8 @@ def build_many(sources: list[Path], options, *, jobs: int, force: bool = False,
             pdf_job = None
         if stale:
             try:
-                for outcome in build_stale(stale, manifest, settings, options, jobs, pdf_job, warm, early):
+                for outcome in build_stale(stale, manifest, settings, options, jobs, pdf_job, warm, early,
+                                           ahead):
                     outcomes[outcome.source] = outcome
                     done(outcome)
             finally:  # also after Ctrl-C: what was written is recorded
@@ -132,7 +134,7 @@ class Result(NamedTuple):
 
 def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str, options,
                 jobs: int, pdf_job=None, warm: bool = False,
-                early: Callable[[Path, bytes], None] | None = None) -> Iterator[Outcome]:
+                early: Callable[[Path, bytes], None] | None = None, ahead=None) -> Iterator[Outcome]:
     sources = list(stale)
     processes = min(jobs, len(sources))
     if warm:
@@ -145,9 +147,15 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
     # backend's markup): the other backends load after the job is given.
     needed = ("html",) if maker.pdf_job else options.formats
 
+    # A process started ahead serves a lone briefing's crew with no PDF worker
+    # (not watch's: it tells early); unused, it is stopped with the command.
+    usable = ahead and processes == 1 and maker.pdf_job is None and early is None
+    taken = ahead.take(options) if usable else None
+
     def new_crew() -> Crew:
         return Crew(maker, size=processes, seconds=options.time_limit, tasks_per_process=TASKS_PER_WORKER,
-                    warm=functools.partial(preload, needed), early=early is not None, after=collector.tidy)
+                    warm=functools.partial(preload, needed), early=early is not None, after=collector.tidy,
+                    ready=(taken,) if taken else ())
 
     # No PDF worker to hand a print job to: a warm process's crew stays for
     # its next build (resident), whose processes then start nothing again.
@@ -266,41 +274,29 @@ class Maker:
     (collector.tidy, the crew's `after`), so its memory stays flat over a
     long batch."""
 
-    def __init__(self, options, pdf_job=None, early: bool = False) -> None:
-        self.options, self.pdf_job, self.early = options, pdf_job, early
+    def __init__(self, options, pdf_job=None, early: bool = False, renderer=None) -> None:
+        self.options, self.pdf_job, self.early, self.renderer = options, pdf_job, early, renderer
 
     def __call__(self, source: Path) -> Result:
         pdf_job, self.pdf_job = self.pdf_job, None  # a worker typesets one PDF
-        result = make_one(source, self.options, pdf_job, tell if self.early else None)
+        renderer, self.renderer = self.renderer, None  # and a renderer (ahead.py) renders one briefing
+        result = make_one(source, self.options, pdf_job, tell if self.early else None, renderer)
         compiled.save()  # what this process compiled (its imports, Python-Markdown's set-up), for the next
         return result
 
 
-def make_one(source: Path, options, pdf_job=None, early: Callable[[bytes], None] | None = None) -> Result:
+def make_one(source: Path, options, pdf_job=None, early: Callable[[bytes], None] | None = None,
+             renderer=None) -> Result:
     """One briefing rendered in memory; whatever goes wrong, a Result."""
     started = time.perf_counter()
     try:
-        made = make(source, options, pdf_job, early)
+        made = make(source, options, pdf_job, early, renderer)
     except BriefingError as error:
         return Result(source, None, error.problems, time.perf_counter() - started)
     except Exception as error:  # noqa: BLE001 - this briefing fails, the others go on
         return Result(source, None, (internal(source, f"{type(error).__name__}: {error}"),),
                       time.perf_counter() - started, traceback.format_exc())
     return Result(source, made, (), time.perf_counter() - started)
-
-
-def preload(formats: tuple[str, ...]) -> None:
-    """Import the stages and backends once, before forking, so that every
-    process of the crew (and every fresh one replacing it) starts with them loaded."""
-    import pipeline.read.markdown  # noqa: F401
-    import pipeline.transform.passes  # noqa: F401
-    if "html" in formats or "pdf" in formats:
-        import pipeline.render.html  # noqa: F401
-    if "docx" in formats:
-        import pipeline.render.docx  # noqa: F401
-    if "pdf" in formats:
-        from pipeline.weasy.typeset import import_weasyprint
-        import_weasyprint()
 
 
 WARM_UP = "---\ntitle: Warm-up\nclassification: UNCLASSIFIED\n---\n\n# Warm-up\n\nText.\n"

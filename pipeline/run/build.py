@@ -59,6 +59,24 @@ class Rendered:
     pages: int | None = None  # of a PDF
 
 
+def preload(formats: tuple[str, ...], reading: bool = True) -> None:
+    """Import the stages and backends once, before forking, so that every
+    process of a crew (and every fresh one replacing it) starts with them
+    loaded (batch.py); with `reading` false, the backends alone (a
+    renderer, ahead.py)."""
+    if reading:
+        import pipeline.read.markdown  # noqa: F401
+        import pipeline.transform.passes  # noqa: F401
+    if "html" in formats or "pdf" in formats:
+        import jinja2.sandbox  # noqa: F401  # what Templates.env loads on first use
+        import pipeline.render.html  # noqa: F401
+    if "docx" in formats:
+        import pipeline.render.docx  # noqa: F401
+    if "pdf" in formats:
+        from pipeline.weasy.typeset import import_weasyprint
+        import_weasyprint()
+
+
 def load(path: Path, reporter: Reporter | None = None, stop: bool = True) -> m.Document:
     """Source file -> final document model (the whole of `briefing check`).
     With `stop` false, a document whose passes found errors is returned
@@ -131,13 +149,17 @@ def typeset(job, reporter: Reporter) -> Rendered:
 
 def render_formats(doc: m.Document, options: Options, reporter: Reporter,
                    pdf_job: Worker | None = None,
-                   early: Callable[[bytes], None] | None = None) -> dict[str, Rendered]:
+                   early: Callable[[bytes], None] | None = None,
+                   renderer: Worker | None = None) -> dict[str, Rendered]:
     """Every asked-for format, in memory, but the PDF when `pdf_job` is
     given: it is given the PDF's print job and typesets it (see
     pipeline/run/worker.py) while this process makes the others; `finish`
     waits for it. `early` is given the HTML as soon as it is made, which is
     then first, before the PDF's print job: `watch` shows it while the PDF
-    is made."""
+    is made. `renderer`: a process that loaded the backends while this one
+    read the source (run/ahead.py) makes them all instead."""
+    if renderer is not None:
+        return rendered_by(renderer, doc, options, reporter)
     ctx = context(doc, options)
     results: dict[str, Rendered] = {}
     if early is not None and "html" in options.formats:
@@ -152,11 +174,34 @@ def render_formats(doc: m.Document, options: Options, reporter: Reporter,
     return {fmt: results[fmt] for fmt in options.formats if fmt in results}
 
 
+def rendered_by(renderer: Worker, doc: m.Document, options: Options, reporter: Reporter) -> dict[str, Rendered]:
+    """The formats `renderer` made of `doc` (render_apart there), its
+    problems now the reporter's, as if made here. Should it be gone
+    (killed from outside), they are made here."""
+    try:
+        renderer.give(doc, options)
+        results, problems = renderer.result()
+    except (WorkerLost, OSError):
+        return render_formats(doc, options, reporter)
+    for problem in problems:
+        reporter.add(problem)
+    return results
+
+
+def render_apart(doc: m.Document, options: Options) -> tuple[dict[str, Rendered], list[Problem]]:
+    """In a renderer (run/ahead.py): every format of `doc` but the PDF, and
+    what the backends reported."""
+    reporter = Reporter(str(doc.path), options.silenced)
+    ctx = context(doc, options)
+    return {fmt: render(doc, fmt, ctx, reporter) for fmt in options.formats}, reporter.problems
+
+
 def make(path: Path, options: Options, pdf_job: Worker | None = None,
-         early: Callable[[bytes], None] | None = None) -> Made:
+         early: Callable[[bytes], None] | None = None, renderer: Worker | None = None) -> Made:
     """Read, transform and render one source, in memory; write nothing. The
     PDF is made by `pdf_job` when one is given (see pipeline/run/worker.py);
-    `early` is given the HTML first (render_formats). With `pdf_job`, the
+    `early` is given the HTML first (render_formats); `renderer` makes the
+    formats when given (render_formats). With `pdf_job`, the
     PDF is not waited for: the Made names its target (`pdf`), and `finish`
     adds it."""
     from pipeline.markings.rules import rollup_dict
@@ -170,7 +215,11 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None,
     doc = load(path, reporter)
     shown = figure_nodes(doc)
     read = figures(shown)
-    results = render_formats(doc, options, reporter, pdf_job, early)
+    try:
+        results = render_formats(doc, options, reporter, pdf_job, early, renderer)
+    except BriefingError as error:  # a backend's: with the reading's warnings, all at once
+        reporter.merge(error)
+        raise BriefingError(reporter.sorted(reporter.problems)) from None
     if options.fail_on_warning:
         reporter.fail_on_warnings()  # once rendered: the backends' warnings count too
     rendered = figures(shown, read)

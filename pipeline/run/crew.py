@@ -85,14 +85,15 @@ class Crashed:
 class Member:
     """One process of the crew, and the task it is on."""
 
-    def __init__(self, task: Callable[[Any], Any], warm: Callable[[], Any] | None, early: bool = False,
-                 after: Callable[[], Any] | None = None) -> None:
+    def __init__(self, task: Callable[[Any], Any] | None, warm: Callable[[], Any] | None, early: bool = False,
+                 after: Callable[[], Any] | None = None,
+                 setup: Callable[[Any], Callable[[Any], Any]] | None = None, daemon: bool = True) -> None:
         from multiprocessing import get_context
 
         context = get_context("fork")
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=serve, args=(theirs, task, os.getpid(), warm, early, after),
-                                       daemon=True)
+        self.process = context.Process(target=serve, args=(theirs, task, os.getpid(), warm, early, after, setup),
+                                       daemon=daemon)
         self.process.start()
         theirs.close()
         self.ready = False  # warmed up: the clock of its task runs
@@ -101,6 +102,24 @@ class Member:
         self.seconds = 0.0
         self.started = 0.0
         self.deadline = math.inf
+
+    @classmethod
+    def ahead(cls, setup: Callable[[Any], Callable[[Any], Any]], warm: Callable[[], Any] | None,
+              after: Callable[[], Any] | None = None) -> Member:
+        """A process forked before its task exists: it warms up meanwhile,
+        and `setup(value)` makes its task once `set_up(value)` is sent. It
+        may fork in turn (multiprocessing forbids that to a daemon), and is
+        ended as a daemon is: the kernel kills it with its parent (die_with),
+        and whoever started it kills it when done."""
+        return cls(None, warm, after=after, setup=setup, daemon=False)
+
+    def set_up(self, value: Any) -> bool:
+        """Give a process started ahead what makes its task; False when it is gone."""
+        try:
+            self.connection.send(("setup", value))
+        except (OSError, ValueError):
+            return False
+        return True
 
     def give(self, item: Any, seconds: float) -> bool:
         """Start `item`; False when the process is gone already."""
@@ -139,15 +158,17 @@ class Crew(Generic[T, R]):
     `with` block ends every process, busy or not. With `early`, what a task
     says with `tell` before its answer comes as (item, Early(value)) too.
     `after` runs in a process once it has sent an answer, while its parent
-    deals with it: clearing up for the next task costs that task nothing."""
+    deals with it: clearing up for the next task costs that task nothing.
+    `ready`: processes started ahead, already given what makes this task."""
 
     def __init__(self, task: Callable[[T], R], *, size: int, seconds: float,
                  tasks_per_process: int = 50, warm: Callable[[], Any] | None = None,
-                 early: bool = False, after: Callable[[], Any] | None = None) -> None:
+                 early: bool = False, after: Callable[[], Any] | None = None,
+                 ready: tuple[Member, ...] = ()) -> None:
         self.task, self.size, self.seconds, self.warm = task, max(1, size), seconds, warm
         self.early, self.after = early, after
         self.tasks_per_process = tasks_per_process
-        self.idle: list[Member] = []
+        self.idle: list[Member] = list(ready)  # started ahead (Member.ahead) and set up for this task
         self.busy: list[Member] = []
 
     def __enter__(self) -> Crew[T, R]:
@@ -225,12 +246,14 @@ class Crew(Generic[T, R]):
         self.busy, self.idle = [], []
 
 
-def serve(connection: Any, task: Callable[[Any], Any], parent: int,
+def serve(connection: Any, task: Callable[[Any], Any] | None, parent: int,
           warm: Callable[[], Any] | None = None, early: bool = False,
-          after: Callable[[], Any] | None = None) -> None:
+          after: Callable[[], Any] | None = None,
+          setup: Callable[[Any], Callable[[Any], Any]] | None = None) -> None:
     """A crew process: warm up (imports: not on a task's clock), then tasks
     in, answers out (and, with `early`, what they `tell` before; then
-    `after`), until its parent kills it or is gone."""
+    `after`), until its parent kills it or is gone. Started ahead, it has
+    no task until a ("setup", value) message: its task is `setup(value)`."""
     global TOLD
     TOLD = connection if early else None
     die_with(parent)
@@ -242,10 +265,14 @@ def serve(connection: Any, task: Callable[[Any], Any], parent: int,
     connection.send(("ready", None))
     while True:
         try:
-            _, item = connection.recv()  # a task: the parent ends a process by killing it
+            kind, item = connection.recv()  # a task: the parent ends a process by killing it
         except EOFError:
             return
+        if kind == "setup" and setup is not None:
+            task = setup(item)
+            continue
         try:
+            assert task is not None, "a process started ahead is given its task before work"
             answer = task(item)
         except BaseException as error:  # noqa: BLE001 - said to the parent, whatever it is
             answer = Crashed(f"{type(error).__name__}: {error}", traceback.format_exc())

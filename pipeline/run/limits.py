@@ -8,7 +8,7 @@ import contextlib
 import os
 import signal
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -83,8 +83,15 @@ class Worker:
         self.process.join()
 
 
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+S = TypeVar("S", bound=Stoppable)
+
+
 @contextlib.contextmanager
-def stopped(worker: Worker | None) -> Iterator[Worker | None]:
+def stopped(worker: S | None) -> Iterator[S | None]:
     """The worker, stopped on the way out (harmless once it has answered)."""
     try:
         yield worker
