@@ -35,3 +35,50 @@ def test_a_header_taller_than_a_page_shows_every_word(write, tmp_path):
     # The long header repeats where Word can (it is still the header) but
     # may break; the short table's header and every body row stay whole.
     assert rows == ["<w:tblHeader/>", "<w:cantSplit/>", "<w:tblHeader/><w:cantSplit/>", "<w:cantSplit/>"]
+
+
+# basecamp/handbook's titles-for-programmers.md, one row: six columns whose
+# longest words are a little wider than the text together.
+LEVELS = ("| Category | Junior (L1) | Programmer (L2) | Senior (L3) | Lead (L4) | Principal (L5) |\n"
+          "| --- | --- | --- | --- | --- | --- |\n"
+          "| *Tooling* | Has a rudimentary understanding of our tools (AppSignal, Buildkite, Kibana). "
+          "| Uses our most common tools in day to day work to help diagnose issues, optimize performance, "
+          "troubleshoot. | Demonstrates a comprehensive understanding of all our tools. | Recommends "
+          "improvements to infrastructure and observability. | Establishes organization-wide "
+          "observability and instrumentation. |\n")
+
+
+def test_levelling_keeps_the_narrow_columns_words_whole():
+    from pipeline.render.tables import levelled, widened
+    assert levelled([50, 70, 80, 100], 280) == [50, 70, 80, 80]
+    assert levelled([50, 70, 80, 100], 200) == [50, 50, 50, 50]
+    # Too little room where the words are wanted: each still gets its word.
+    shares = widened([20.0, 120.0, 120.0, 140.0], [60.0, 100.0, 110.0, 100.0])
+    assert [round(w) for w in shares] == [60, 109, 114, 117] and round(sum(shares)) == 400
+    assert widened([100.0, 100.0], [50.0, 60.0]) == [100.0, 100.0]  # none lacks: as shared
+
+
+def test_a_crowded_table_keeps_its_short_words_whole(write, tmp_path):
+    """Left to the automatic layout, a table whose words may break anywhere
+    gave its first column a letter a line ("C / at / eg / or / y"), in the
+    PDF, the HTML and the DOCX (14 points wide), and ran to a row a page.
+    Its columns are now shared out first by their longest words."""
+    from readers import tool
+
+    source = write(LEVELS)
+    assert run_cli("build", source, "--out", tmp_path).returncode == 0
+    page = lxml.html.fromstring((tmp_path / "brief.html").read_bytes())
+    table = next(page.iter("table"))
+    assert "crowded" in table.get("class").split()
+    widths = [float(re.search(r"width: ([\d.]+)%", col.get("style"))[1]) for col in table.iter("col")]
+    assert len(widths) == 6 and widths[0] == min(widths) and abs(sum(widths) - 100) < 0.5
+    # Whole, or hyphenated at a line's end (print hyphenates a crowded table's long words).
+    printed = tool("pdftotext", tmp_path / "brief.pdf", "-").replace("\u2010\n", "").split()
+    for word in ("Category", "Junior", "Senior", "Tooling", "rudimentary", "Buildkite,", "Kibana).",
+                 "Demonstrates", "comprehensive", "organization-wide", "Programmer"):
+        assert word in printed, word
+    document = zipfile.ZipFile(tmp_path / "brief.docx").read("word/document.xml").decode()
+    grid = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"', document)]
+    assert grid[0] > 20 * 45  # "Category" in bold: 45 points and more (it was 14)
+    word_text = tool("pdftotext", soffice_to_pdf(tmp_path / "brief.docx", tmp_path), "-").split()
+    assert "Category" in word_text and "Tooling" in word_text

@@ -290,7 +290,7 @@ def test_columns_of_long_words_wider_than_the_page_break_them_in_print(write, tm
     html = (tmp_path / "out" / "brief.html").read_text(encoding="utf-8")
     assert regex.findall(r'<table class="([^"]*)"', html) == ["short-caption crowded", "short-caption"]
     pdf = tmp_path / "out" / "brief.pdf"
-    assert "Responsibilities" in "".join(tool("pdftotext", pdf, "-").split())
+    assert "Responsibilities" in "".join(tool("pdftotext", pdf, "-").replace("\u2010", "").split())
     width = float(regex.search(r"Page size:\s+([\d.]+)", tool("pdfinfo", pdf))[1])
     right = max(float(x) for x in regex.findall(r'xMax="([\d.]+)"', tool("pdftotext", "-bbox", pdf, "-")))
     assert right < width - 50  # inside the margin

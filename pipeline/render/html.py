@@ -20,7 +20,7 @@ from pipeline.markings.blocks import MarkingBlock
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
 from pipeline.render import sizes, stafflook
-from pipeline.render.tables import LONG_WORD, crowded, long_head, tall
+from pipeline.render.tables import LONG_WORD, crowded, crowded_widths, long_head, tall
 from pipeline.render.math import drawing, mathml
 from pipeline.render.templates import Templates
 from pipeline.transform.paragraphs import UNDERLINED
@@ -305,7 +305,8 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                     [[definition(cell, ctx) for cell in row] for row in rows],
                                     aligns, marked(portion, inlines(caption, ctx), ctx), ident,
                                     number, ctx.labels, len(words) <= SHORT_CAPTION,
-                                    [round(100 * width, 1) for width in widths],
+                                    [round(100 * width, 1) for width in widths or
+                                     (crowded_widths(node) if crowded(node) else ())],
                                     long_head(node), [tall(row) for row in rows],
                                     {(s.row, s.column): (s.rows, s.columns) for s in node.spans},
                                     node.covered(),

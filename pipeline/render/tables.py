@@ -42,15 +42,76 @@ def columns(table: m.Table) -> list[list[tuple[int, m.Cell]]]:
 # stood as "GIU" over "K").
 LONG_WORD = 24
 # Whether a table's columns, each as wide as its longest word (but those
-# that break anyway), are wider than the text (the narrower of A4's and US
-# Letter's, 453 points) with the cells' padding, reckoned from the letters
-# at the print's 9 points, an average letter 0.55 em: then its cells' words
-# may break anywhere, or the PDF would run the table off the page and lose
-# its last columns.
-TEXT_WIDTH, CELL_PADDING, LETTER = 453.0, 14.0, 0.55 * 9
+# that break anyway), are wider than the text (a briefing's 138 mm on A4,
+# the narrowest the print sets: 391 points) with the cells' padding,
+# reckoned from the letters at the print's 9 points, an average letter 0.55
+# em (Noto Sans's lower case is narrower): then its cells' words may break
+# anywhere, or the PDF would run the table off the page and lose its last
+# columns.
+TEXT_WIDTH, CELL_PADDING, LETTER = 391.0, 14.0, 0.55 * 9
 
 
 def crowded(table: m.Table) -> bool:
-    longest = [max((len(word) for _, cell in column for block in cell for word in m.block_text(block).split()
-                    if len(word) <= LONG_WORD), default=0) for column in columns(table)]
-    return sum(length * LETTER + CELL_PADDING for length in longest) > TEXT_WIDTH
+    return sum(word_widths(table)) > TEXT_WIDTH
+
+
+def word_widths(table: m.Table) -> list[float]:
+    """Each column's longest word (those that break anyway left out), in
+    points with the cell's padding; a header's is bold, a twelfth wider."""
+    heads = len(table.head_rows())
+    return [max(((BOLD if row < heads else 1) * len(word) * LETTER + CELL_PADDING
+                 for row, cell in column for block in cell for word in m.block_text(block).split()
+                 if len(word) <= LONG_WORD), default=CELL_PADDING) for column in columns(table)]
+
+
+BOLD = 1.08  # Noto Sans Bold's letters against its regular ones
+
+
+def shares(table: m.Table, total: float) -> list[float]:
+    """`total` shared between the columns by the length of each one's
+    longest cell, capped, so that one long cell wraps rather than starving
+    the rest (as a browser's automatic table layout shares the width)."""
+    weights = [min(max((cell_length(cell) for _, cell in column), default=0), 60) + 4 for column in columns(table)]
+    return [total * weight / sum(weights) for weight in weights]
+
+
+def cell_length(cell: tuple[m.Block, ...]) -> int:
+    return sum(len(m.block_text(block)) for block in cell) + max(len(cell) - 1, 0)
+
+
+def widened(shares: list[float], least: list[float]) -> list[float]:
+    """`shares` with each column at least its `least` (its longest word),
+    what those lacking get taken from the others in proportion to the room
+    they have above theirs. When the words alone are wider than the whole,
+    the narrow ones keep theirs and the widest are cut to one width: as few
+    words break as may, rather than the narrowest column's a letter a line
+    ("C / at / eg / or / y")."""
+    total, needed = sum(shares), sum(least)
+    if needed >= total:
+        return levelled(least, total)
+    if all(share >= need for share, need in zip(shares, least)):
+        return shares
+    room = [max(share - need, 0) for share, need in zip(shares, least)]
+    spare = total - needed
+    return [need + spare * extra / sum(room) for need, extra in zip(least, room)]
+
+
+def levelled(least: list[float], total: float) -> list[float]:
+    """Each of `least`, those over one level cut to it, the level such that
+    they add up to `total`."""
+    left, count = total, len(least)
+    for need in sorted(least):
+        if need * count > left:
+            break
+        left, count = left - need, count - 1
+    level = left / count if count else 0
+    return [min(need, level) for need in least]
+
+
+def crowded_widths(table: m.Table) -> list[float]:
+    """A crowded table's columns, as fractions of the text width: each at
+    least its longest word (reckoned as `crowded` reckons them), the rest
+    shared by the cells' lengths. The print lays them out so (a fixed
+    table layout): left to its automatic layout, a table whose words may
+    break anywhere gave its narrowest column a letter a line."""
+    return [width / TEXT_WIDTH for width in widened(shares(table, TEXT_WIDTH), word_widths(table))]

@@ -16,7 +16,7 @@ from pipeline.model import Block, Table
 from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.inlines import numbered_caption
 from pipeline.render import measure
-from pipeline.render.tables import columns, long_head, tall
+from pipeline.render.tables import columns, long_head, shares, tall, widened
 from pipeline.render.docx.package import style_font
 from pipeline.render.docx.state import Env, State
 
@@ -93,25 +93,12 @@ def column_widths(table: Table, total: int, state: State) -> list[int]:
                for column in measured]
     if sum(natural) <= total:
         return [int(width) + 1 for width in natural]
-    weights = [min(max((len(cell_text(cell)) for _, cell in column), default=0), 60) + 4 for column in measured]
-    shares = [total * weight // sum(weights) for weight in weights]
     # No column narrower than its longest word, which would break inside
     # it ("Propert / y"): what it lacks comes from the columns with room.
     words = [max(max(((bold if row < heads else regular).width(word, size)
                       for row, cell in column for word in cell_text(cell).split()), default=0)
                  * 20 + CELL_MARGINS, MIN_COLUMN) for column in measured]
-    return widened(shares, [int(width) + 1 for width in words])
-
-
-def widened(shares: list[int], least: list[int]) -> list[int]:
-    """`shares` with each at least its `least` where the total allows, the
-    others narrowed in proportion to the room they have above theirs."""
-    lacking = sum(max(need - share, 0) for share, need in zip(shares, least))
-    room = [max(share - need, 0) for share, need in zip(shares, least)]
-    if not lacking or sum(room) < lacking:
-        return shares
-    return [need if share < need else share - lacking * spare // sum(room)
-            for share, need, spare in zip(shares, least, room)]
+    return [int(width) for width in widened(shares(table, total), [int(width) + 1 for width in words])]
 
 
 def cell_text(cell: tuple[Block, ...]) -> str:
