@@ -190,6 +190,34 @@ def test_bare_addresses_are_links_where_github_makes_them(write):
     assert link.target == "https://b.org" and m.plain_text(link.children) == "https://a.org"
 
 
+ENDING = ("See https://example.org/wiki/Mercury_(planet)\n\n- https://example.org/wiki/Venus_(planet)\n\n"
+          "(see https://example.org/a)\n\nx https://example.org/b_(c)).\nnext\n\n"
+          "| https://example.org/wiki/Mars_(planet) | x |\n|---|---|\n| 1 | 2 |\n\n"
+          "[https://example.org/wiki/Earth_(planet)]\n\nLast [broken](#nowhere).\n")
+
+
+def test_a_bare_address_ending_a_line_keeps_its_balanced_bracket(write):
+    """usds/justice40's DATASETS.md: an address ending in `(…)` at a line's
+    end (a paragraph's, a list item's, a cell's) lost its `)` to the text
+    after the link. The same targets as pandoc's gfm reader; the lines
+    after them still known."""
+    doc = parsed(write(ENDING))
+    ours = [i.target for i in walk.inlines(doc) if isinstance(i, m.Link)]
+    theirs = [link["c"][2][0] for link in pandoc_blocks(pandoc_ast(ENDING, "gfm"), "Link")]
+    assert ours[:-1] == theirs[:-1] == [
+        "https://example.org/wiki/Mercury_(planet)", "https://example.org/wiki/Venus_(planet)",
+        "https://example.org/a", "https://example.org/b_(c)", "https://example.org/wiki/Mars_(planet)",
+        "https://example.org/wiki/Earth_(planet)"]
+    text = all_text(doc)
+    assert "https://example.org/b_(c)). next" in text and "(planet)]" in text
+    assert not re.search("[\ue000-\uf8ff]", text)
+    from conftest import run_cli
+    path = write(ENDING)
+    lines = path.read_text().splitlines()
+    told = run_cli("check", path).stderr
+    assert f"{path}:{lines.index('Last [broken](#nowhere).') + 1}: warning: link to '#nowhere'" in told
+
+
 def test_a_quote_after_an_escaped_character_closes(write):
     """quarto-web wrote `"List of \\<Type\\>").`: the quote after the escape
     opened again (“List of <Type>“); pandoc closes it."""

@@ -412,11 +412,29 @@ def with_id(heading: str, ident: str) -> str:
 
 class BareLink(magiclink.MagiclinkPattern):
     """magiclink's bare address, which ends at a line's end: at the line
-    marker there (and before a stashed element), not past it."""
+    marker there (and before a stashed element), not past it. The marker
+    stands before the closing brackets that end a line (read/markdown.py):
+    an address there is read as if they stood before it (GFM's balanced
+    `…Mercury_(planet)`), and the marker goes in the link's words, where
+    the line is read off it."""
 
     def handleMatch(self, m: re.Match, data: str):
         stop = ADDRESS_STOP.search(data, m.end(0))
-        return super().handleMatch(m, data[:stop.start()] if stop else data)
+        if stop is None:
+            return super().handleMatch(m, data)
+        closing = MARKED_CLOSERS.match(data, stop.start())
+        if closing is None:
+            return super().handleMatch(m, data[:stop.start()])
+        mark, closers = closing.groups()
+        element, start, end = super().handleMatch(m, data[:stop.start()] + closers)
+        if element is None or end <= stop.start():
+            return element, start, end
+        element.text = AtomicString(element.text + mark)
+        return element, start, end + len(mark)
+
+
+# A line's marker, then the brackets that end the line after it.
+MARKED_CLOSERS = re.compile(r"(\t?[\ue000-\uf8ff]{2})([)\]]+)(?=\s|$)")
 
 
 class PandocDelimiters(DelimiterProcessor):
