@@ -395,3 +395,17 @@ def test_raw_html_in_a_footnote_is_read_as_in_the_text(write):
     [note] = doc.footnotes
     assert note.blocks[0].inlines == (m.Text(text="Some "), m.Strong(children=(m.Text(text="bold"),)),
                                       m.Text(text=" text."))
+
+
+def test_cells_written_without_their_row_are_in_one(write):
+    """LLNL's merlin command-line guide heads a table `<thead><th>Level</th>
+    <th>Choice</th></thead>`, with no `<tr>`: the header was lost, in every
+    format, without a word. HTML's parser puts such cells in a row (as a
+    browser shows them); pandoc keeps their words, as paragraphs."""
+    text = ("<table>\n<thead><th>Level</th><th>Choice</th></thead>\n"
+            "<tbody><tr><td>4</td><td>ERROR</td></tr><td>5</td><td>DEBUG</td></tbody>\n</table>\n")
+    doc, _ = loaded(write(text))
+    [table] = [b for b in walk.blocks(doc) if isinstance(b, m.Table)]
+    words = [[m.plain_text(cell[0].inlines) for cell in row] for row in (table.head, *table.rows)]
+    assert words == [["Level", "Choice"], ["4", "ERROR"], ["5", "DEBUG"]]
+    assert pypandoc.convert_text(text, "plain", format="html").split() == [w for row in words for w in row]

@@ -892,6 +892,7 @@ def make_table(table: etree.Element) -> None:
     columns (`rowspan`, `colspan`) takes its places on the grid as a
     browser gives them, and notes its size (SPAN); each place it covers
     beside its own holds a cell marked COVERED."""
+    implied_rows(table)
     rows = [(row, [cell for cell in row if cell.tag in ("th", "td")]) for row in table.iter("tr")]
     rows = [(row, cells) for row, cells in rows if cells]
     caption = table.find("caption")
@@ -918,6 +919,23 @@ def make_table(table: etree.Element) -> None:
             tr.append(cell)
     if caption is not None:
         table.set("data-caption", " ".join("".join(caption.itertext()).split()))
+
+
+def implied_rows(table: etree.Element) -> None:
+    """Cells written without their row (`<thead><th>…</th></thead>`, as
+    LLNL's merlin guide has them) put in one, as HTML's parser puts them:
+    they were lost."""
+    for section in [table, *(child for child in table if child.tag in ("thead", "tbody", "tfoot"))]:
+        row = None
+        for child in list(section):
+            if child.tag not in ("th", "td"):
+                row = None
+                continue
+            if row is None:
+                row = etree.Element("tr")
+                section.insert(list(section).index(child), row)
+            section.remove(child)
+            row.append(child)
 
 
 SPAN = "data-span"  # "rows columns" of a cell over more than one place
