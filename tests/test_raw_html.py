@@ -409,3 +409,29 @@ def test_cells_written_without_their_row_are_in_one(write):
     words = [[m.plain_text(cell[0].inlines) for cell in row] for row in (table.head, *table.rows)]
     assert words == [["Level", "Choice"], ["4", "ERROR"], ["5", "DEBUG"]]
     assert pypandoc.convert_text(text, "plain", format="html").split() == [w for row in words for w in row]
+
+
+@pytest.mark.parametrize("text", [
+    "- <details>\n  <summary>Example</summary>\n\n  Text inside.\n\n  </details>\n- Next item.\n",
+    "-   Example:\n\n    <details>\n    <summary>Example</summary>\n\n    Text inside.\n\n    </details>\n"
+    "-   Next item.\n",
+    "1. Steps:\n\n   <details>\n   <summary>Example</summary>\n\n   Text inside.\n\n   </details>\n"
+    "2. Next item.\n",
+])
+def test_a_details_box_in_a_list_item_holds_its_text(write, text):
+    """The ONS design system's migration guide opens items with `<details>`
+    (refused: "unsupported inline element <details>", 25 times) and indents
+    them four spaces under an item's text (the box came out empty, its code
+    after it). The box is the item's, with its summary and text, as
+    pandoc's gfm reader keeps the text in the item."""
+    doc, _ = loaded(write(text))
+    [items] = [b for b in doc.blocks if isinstance(b, m.ListBlock)]
+    first, second = items.items
+    [box] = [b for b in walk.blocks(doc) if isinstance(b, m.Admonition)]
+    assert box in first.blocks and m.plain_text(box.title) == "Example"
+    assert [m.block_text(b) for b in box.blocks] == ["Text inside."]
+    assert m.block_text(second.blocks[0]) == "Next item."
+    [theirs] = pandoc_blocks(json.loads(pypandoc.convert_text(text, "json", format="gfm")),
+                             ("BulletList", "OrderedList"))
+    items = theirs["c"] if theirs["t"] == "BulletList" else theirs["c"][1]
+    assert "inside." in json.dumps(items[0])  # the first item's, in pandoc's too

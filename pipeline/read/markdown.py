@@ -78,7 +78,7 @@ ATTRIBUTION = re.compile(r"^(?:—|―|--|–)\s*")  # a quote's last line `— 
 CAPTION = re.compile(r"^(?:Table)?:\s+")  # pandoc's `Table: text` or `: text`
 CAPTION_ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-BLOCK_TAGS = {"p", "ul", "ol", "blockquote", "pre", "hr", "div", "table", "dl", *HEADING_TAGS}
+BLOCK_TAGS = {"p", "ul", "ol", "blockquote", "pre", "hr", "div", "table", "dl", "details", *HEADING_TAGS}
 NUMERIC_REFERENCE = re.compile(r"&#[xX]([0-9a-fA-F]+);|&#([0-9]+);")
 
 

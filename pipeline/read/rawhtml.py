@@ -46,6 +46,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
 from pipeline.read.inlines import SPAN_TAG
+from pipeline.read.lists import LIST_MARKER
 from pipeline.read.sizes import SizeProblem, length
 
 ANCHOR_TAG = "briefing-anchor"  # an `id` or `<a name>`: a place links lead to
@@ -190,6 +191,38 @@ CONTAINER_OPEN = re.compile(rf"<(?:div|section|article|aside|header|footer|main|
                             rf"(?:{ATTRIBUTE})*\s*>\s*$", re.I)
 LONE_TAG = re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*(?:{ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$")
 INDENT = re.compile(r"[ ]{0,3}(?=<)")
+# A list item whose content opens with a tag (`- <details>`, as the ONS
+# design system's migration guides write them): the HTML is the item's.
+ITEM = re.compile(rf"[ ]*{LIST_MARKER}[ ]+(?=<)")
+ITEM_LINE = re.compile(rf"([ ]*{LIST_MARKER}[ ]+)\S")
+DEEPER = re.compile(r"[ ]+(?=<)")
+
+
+def opening(lines: list[str], index: int, plain: str) -> str | None:
+    """What stands before a tag that may open an HTML block on this line:
+    up to three spaces, a list item's marker, or the indent of the list
+    item the line is in (`-   Example:`, a blank line, then `<details>`
+    four spaces in, which is no code block there); None when no tag may."""
+    if found := INDENT.match(plain) or ITEM.match(plain):
+        return found[0]
+    deeper = DEEPER.match(plain)
+    if deeper is None:
+        return None
+    column = item_column(lines, index, len(deeper[0]))
+    return deeper[0] if column is not None and column <= len(deeper[0]) <= column + 3 else None
+
+
+def item_column(lines: list[str], index: int, indent: int) -> int | None:
+    """Where the content of the list item holding line `index` starts: the
+    first line above it less indented, when that is the item's first."""
+    for number in range(index - 1, max(index - 200, -1), -1):
+        above = MARKER.sub("", lines[number]).replace("\t", "")
+        if not above.strip():
+            continue
+        if len(above) - len(above.lstrip(" ")) < indent:
+            item = ITEM_LINE.match(above)
+            return len(item[1]) if item else None
+    return None
 
 
 @dataclass
@@ -212,21 +245,21 @@ class HtmlBlocks(Preprocessor):
         index = 0
         while index < len(lines):
             plain = MARKER.sub("", lines[index]).replace("\t", "")
-            indent = INDENT.match(plain)
-            end = self.block_end(lines, index, plain[indent.end():], bool(out) and bool(out[-1].strip()),
-                                 indent.end()) if indent else None
-            if indent is None or end is None:
+            prefix = opening(lines, index, plain)
+            end = self.block_end(lines, index, plain[len(prefix):], bool(out) and bool(out[-1].strip()),
+                                 len(prefix)) if prefix is not None else None
+            if prefix is None or end is None:
                 out.append(lines[index])
                 index += 1
                 continue
-            block = lines[index:end]
+            block = [MARKS.sub("", line) for line in lines[index:end]]
+            block[0] = block[0][len(prefix):]  # a list item's marker is the item's, not the HTML's
             first_mark = "".join(MARKER.findall(lines[index]))[:2]
-            raw = "\n".join(MARKS.sub("", line) for line in block)
             if out and out[-1].strip():
                 out.append("")
             # Where it stood: indented into a list item (a `<details>` under
-            # an item's text), it stays the item's.
-            out += [indent[0] + self.md.htmlStash.store(RawBlock(raw, first_mark)) + first_mark, ""]
+            # an item's text), or opening one, it stays the item's.
+            out += [prefix + self.md.htmlStash.store(RawBlock("\n".join(block), first_mark)) + first_mark, ""]
             index = end
         return out
 
@@ -248,7 +281,7 @@ class HtmlBlocks(Preprocessor):
             # reads it; as a CommonMark block it showed `![…](…)` as written.
             return index + 1
         if BLOCK_TAG_START.match(line) or (LONE_TAG.match(line) and not in_paragraph):
-            number = index
+            number = index + 1  # its first line is its own, a list item's marker before it or not
             while number < len(lines) and (text := MARKER.sub("", lines[number])).strip() \
                     and len(text) - len(text.lstrip(" ")) >= indent:
                 number += 1
