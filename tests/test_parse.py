@@ -169,7 +169,11 @@ def test_link_errors_point_at_the_links_own_line(write):
 
 @pytest.mark.parametrize("target, code", [("http://", "link.no-host"), ("https:///path", "link.no-host"),
                                           ("mailto:", "link.no-address"), ("ms-msdt:x", "link.scheme"),
-                                          ("smb://host/share", "link.scheme")])
+                                          ("smb://host/share", "link.scheme"),
+                                          # cloud.gov's relational-database page (Jekyll), and Hugo's
+                                          ("<{{ site.support_email }}>", "link.template"),
+                                          ("{{< ref \"docs/x.md\" >}}", "link.template"),
+                                          ("/x/{% link a.md %}", "link.template")])
 def test_links_a_reader_would_regret_are_warnings_and_text(write, target, code):
     problems: list = []
     doc = parsed(write, f"[x]({target})\n", problems)

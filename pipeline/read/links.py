@@ -63,6 +63,11 @@ class Checked:
         return self.problem is None
 
 
+# Jekyll's Liquid (`{{ site.support_email }}`), Hugo's, Jinja's: a value
+# the page's own site generator puts there, a broken relative link here.
+TEMPLATE = re.compile(r"\{\{.*\}\}|\{%.*%\}")
+
+
 def check_link(href: str) -> Checked:
     checked = judged(href)
     return dataclasses.replace(checked, target=escaped(checked.target)) if checked.kept else checked
@@ -79,6 +84,10 @@ def judged(href: str) -> Checked:
     if target.startswith(("\\\\", "//", "\\/", "/\\")):
         return Checked(target, f"link target '{shown}' is a network path, which a page opened from "
                        "disk reads as a local file: write its scheme (https://…)")
+    if TEMPLATE.search(target):
+        return Checked(target, f"link target '{shown}' is a template expression, which only the "
+                       "site generator the page was written for fills in: shown as text", "warning",
+                       "link.template")
     found = SCHEME.match(target)
     if found is None:
         return Checked(target)  # a relative link: another file, kept as written
