@@ -216,6 +216,19 @@ def test_links_with_githubs_user_content_prefix_point_at_the_id(write):
     assert [link.target for link in links] == ["#additional-notes-questions"] * 2 + ["#user-content-kept"]
 
 
+def test_a_fragment_in_another_case_finds_its_heading_as_on_github(write):
+    """mitre/cti's USAGE.md links `[Python Recipes](#Python-Recipes)`: GitHub
+    finds the heading `python-recipes` in any case, and here the five links
+    were text, with a warning. Where two ids differ in case alone, neither
+    is guessed."""
+    reporter = Reporter("x.md")
+    doc = finished(write, "# Python Recipes\n\n[a](#Python-Recipes) [b](#PYTHON-RECIPES) [c](#Twin)\n\n"
+                          "# Twin {#twin}\n\n# Other {#TWIN}\n", reporter)
+    links = [i for i in doc.sections[0].blocks[0].inlines if isinstance(i, m.Link)]
+    assert [link.target for link in links] == ["#python-recipes"] * 2
+    assert [p.code for p in reporter.problems] == ["link.unknown-id"]
+
+
 def test_an_anchor_said_twice_is_left_out_with_a_warning(write):
     """Apache's maturity model writes the same `<a id>` twice: the build
     was refused. Links lead to the first, as in a browser; the second goes,

@@ -4,7 +4,9 @@ A Ref (`@sec-id`, `@tbl-id`, `@fig-id`, `@eq-id`) learns what it points
 at: its kind, number and title; one that points at nothing is an error at
 its line (one naming a code cell's label says the cell is never run). An
 internal link (`#id`) to a GitHub alias of a heading's id, or to an id
-with the `user-content-` GitHub gives every id of a page it shows, is
+with the `user-content-` GitHub gives every id of a page it shows, or to
+an id in another case (GitHub finds `#Python-Recipes` at `python-recipes`,
+where one id alone matches it so), is
 pointed at the id itself; one that no element declares is a warning, and its words stay
 as text: pandoc keeps such a link, but a reader would follow it nowhere."""
 
@@ -31,6 +33,11 @@ def resolve(doc: m.Document, reporter: Reporter) -> m.Document:
     alias_of = aliases(doc)
     cells = {block.label for block in walk.blocks(doc) if isinstance(block, m.CodeBlock) and block.label}
     authors_ids = [name for name in known if not reserved(name)]
+    # GitHub finds `#Python-Recipes` at the heading `python-recipes`: a
+    # fragment in any case, where one id alone matches it so.
+    folded: dict[str, str | None] = {}
+    for name, target in [*((name, name) for name in ids), *alias_of.items()]:
+        folded[name.casefold()] = target if folded.get(name.casefold(), target) == target else None
 
     heading_ids: dict[int | None, str] = {}  # line -> id, for implicit heading references
     for section in walk.sections(doc):
@@ -51,6 +58,8 @@ def resolve(doc: m.Document, reporter: Reporter) -> m.Document:
                     return node if ident == target[1:] else dataclasses.replace(node, target=f"#{ident}")
                 if ident in alias_of:
                     return dataclasses.replace(node, target=f"#{alias_of[ident]}")
+                if found := folded.get(ident.casefold()):
+                    return dataclasses.replace(node, target=f"#{found}")
                 hint = nearest(ident, [*authors_ids, *alias_of], "#")
                 if not hint:
                     shown = ", ".join(f"#{name}" for name in authors_ids[:5])
