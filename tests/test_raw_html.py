@@ -435,3 +435,18 @@ def test_a_details_box_in_a_list_item_holds_its_text(write, text):
                              ("BulletList", "OrderedList"))
     items = theirs["c"] if theirs["t"] == "BulletList" else theirs["c"][1]
     assert "inside." in json.dumps(items[0])  # the first item's, in pandoc's too
+
+
+def test_a_th_in_a_body_row_heads_its_row_for_screen_readers(write, tmp_path):
+    """MITRE's CAR data model heads each row of its coverage map with a
+    `<th>`: it became an ordinary cell. It stays a row header (`<th
+    scope="row">`) in the HTML and the print, which axe and a screen reader
+    read as the row's name."""
+    text = ("<table>\n<tr><th>Tactic</th><th>Covered</th></tr>\n<tr><th>Execution</th><td>Yes</td></tr>\n"
+            "<tr><td>Persistence</td><th>No</th></tr>\n</table>\n")
+    doc, _ = loaded(write(text))
+    [table] = [b for b in walk.blocks(doc) if isinstance(b, m.Table)]
+    assert table.row_heads == ((1, 0), (2, 1))
+    page = lxml.html.fromstring(html_of(doc))
+    heads = [(th.text_content(), th.get("scope")) for th in page.iter("th")]
+    assert heads == [("Tactic", None), ("Covered", None), ("Execution", "row"), ("No", "row")]

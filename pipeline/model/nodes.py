@@ -449,6 +449,9 @@ class Table:
     # Its cells over more than one place; each place a span covers beside
     # its own holds () in `head` or `rows`, shown by no format.
     spans: tuple[CellSpan, ...] = ()
+    # (row, column) of each body cell that heads its row (an HTML table's
+    # `<th>` in a body row), rows counted as the spans count them.
+    row_heads: tuple[tuple[int, int], ...] = ()
     line: int
 
     def covered(self) -> frozenset[tuple[int, int]]:

@@ -1200,6 +1200,8 @@ class Reader:
                         spans=tuple(m.CellSpan(number, column, *map(int, cell.get(rawhtml.SPAN, "").split()))
                                     for number, cells in enumerate(grid)
                                     for column, cell in enumerate(cells) if cell.get(rawhtml.SPAN)),
+                        row_heads=tuple((number, column) for number, cells in enumerate(grid)
+                                        for column, cell in enumerate(cells) if cell.get(rawhtml.ROW_HEAD)),
                         line=line)
         if caption is None:
             return table

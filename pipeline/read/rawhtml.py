@@ -947,6 +947,8 @@ def make_table(table: etree.Element) -> None:
         in_head = number < heads
         tr = etree.SubElement(head if head is not None and in_head else body, "tr")
         for cell in cells + [etree.Element("td") for _ in range(width - len(cells))]:
+            if cell.tag == "th" and not in_head:
+                cell.set(ROW_HEAD, "1")  # heads its row: kept for screen readers
             cell.tag = "th" if in_head else "td"
             cell.tail = None
             tr.append(cell)
@@ -972,6 +974,7 @@ def implied_rows(table: etree.Element) -> None:
 
 
 SPAN = "data-span"  # "rows columns" of a cell over more than one place
+ROW_HEAD = "data-row-head"  # a body cell written `<th>`: it heads its row
 COVERED = "data-covered"  # a place a spanning cell covers
 MAX_SPAN = 1000  # as browsers cap colspan; a rowspan stops at the table's end
 

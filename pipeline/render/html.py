@@ -311,7 +311,7 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                     {(s.row, s.column): (s.rows, s.columns) for s in node.spans},
                                     node.covered(),
                                     [[definition(cell, ctx) for cell in row] for row in node.head_more],
-                                    crowded(node))
+                                    crowded(node), frozenset(node.row_heads))
         case _:
             assert_never(node)
 
