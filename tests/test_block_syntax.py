@@ -354,3 +354,27 @@ def test_a_quarto_cell_in_double_braces_is_shown_with_its_fences(write):
     doc = load(write("Give the cell a label:\n\n```{{r}}\n#| label: tbl-iris\nkable(head(iris))\n```\n"))
     [code] = [b for b in walk.blocks(doc) if isinstance(b, m.CodeBlock)]
     assert (code.text, code.label, code.lang) == ("```{r}\n#| label: tbl-iris\nkable(head(iris))\n```", "", None)
+
+
+INDENTED_OPENINGS = ("**Circle**\n ```json\n{\"a\": 1}\n```\nBoth shapes have `kind`.\n\n"
+                     "## Common API Patterns\n\nText.\n\n  ~~~\nx = 1\n   ~~~\n\n   ```\n  y\n ```\n\nAfter.\n")
+
+
+def test_a_fence_opened_up_to_three_spaces_in_closes_at_the_margin(tmp_path):
+    """microsoft/api-guidelines opens ` ```json` one space in and closes it
+    at the margin: the fence was not read, the stray closing one opened a
+    block that swallowed 30 lines, two headings among them. CommonMark
+    lets a closing fence stand anywhere up to three spaces in; the same
+    code blocks and headings as pandoc's gfm reader."""
+    import pypandoc
+
+    from pipeline.model import CodeBlock, walk
+    from pipeline.run.build import load
+
+    source = tmp_path / "fences.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n" + INDENTED_OPENINGS, encoding="utf-8")
+    doc = load(source)
+    ours = [b.text for b in walk.blocks(doc) if isinstance(b, CodeBlock)]
+    ast = json.loads(pypandoc.convert_text(INDENTED_OPENINGS, "json", format="gfm"))
+    assert ours == [block["c"][1] for block in pandoc_blocks(ast, "CodeBlock")] == ['{"a": 1}', "x = 1", "y"]
+    assert [walk.plain_text(s.title) for s in doc.sections] == ["Common API Patterns"]

@@ -96,10 +96,20 @@ MARKER_CHARS = re.compile("[\ue000-\uf8ff]")
 MARK = "\t?[\ue000-\uf8ff]{2}"
 MARKS = re.compile(MARK)
 # A closing fence may stand up to three spaces further in than its opening
-# (CommonMark; GitHub's files do it in list items). A backtick fence's line
-# holds no other backtick (CommonMark): ```` ```x = 1``` ```` is code in a line.
-FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}(?![^\n]*`)|~{3,})[ \t]*(?P<info>\{?\.?(?P<lang>[\w#+.\t\ue000-\uf8ff-]*)[^\n]*)\n"
-                   rf"(?P<code>.*?)(?<=\n)(?P=indent)[ ]{{0,3}}(?P=fence)[ \t]*(?:{MARK})?[ \t]*$", re.MULTILINE | re.DOTALL)
+# (CommonMark; GitHub's files do it in list items), or, after an opening up
+# to three spaces in (`spaces`), also anywhere from the margin to three
+# spaces in (CommonMark: microsoft/api-guidelines opens ` ```json` and
+# closes at the margin). A backtick fence's line holds no other backtick
+# (CommonMark): ```` ```x = 1``` ```` is code in a line.
+FENCE = re.compile(r"^(?:(?P<spaces>[ ]{1,3})|(?P<indent>[ \t>]*))(?P<fence>`{3,}(?![^\n]*`)|~{3,})[ \t]*"
+                   r"(?P<info>\{?\.?(?P<lang>[\w#+.\t\ue000-\uf8ff-]*)[^\n]*)\n"
+                   rf"(?P<code>.*?)(?<=\n)(?(spaces)(?:(?P=spaces)[ ]{{0,3}}|[ ]{{0,3}})|(?P=indent)[ ]{{0,3}})(?P=fence)[ \t]*(?:{MARK})?[ \t]*$",
+                   re.MULTILINE | re.DOTALL)
+
+
+def fence_indent(match: re.Match) -> str:
+    """What stands before a FENCE's opening: spaces, a quote's `>`, a list item's indent."""
+    return match["spaces"] or match["indent"] or ""
 
 
 def marker(line: int) -> str:
@@ -210,12 +220,12 @@ class FencedCode(Preprocessor):
         parts: list[str] = []
         position = 0
         for match in FENCE.finditer(text):
-            if in_indented_code(text, match.start(), match["indent"]):
+            if in_indented_code(text, match.start(), fence_indent(match)):
                 continue  # the fence is text of an indented code block, as pandoc reads it
             mark = MARKS.search(match[0], 0, match[0].index("\n"))  # on the opening line
             pre = etree.Element("pre", {"data-line": str(marked_line(mark[0]) if mark else 0)})
             code = etree.SubElement(pre, "code", {"data-lang": unmarked(match["lang"])})  # `~~~c#`
-            code.text = MARKS.sub("", dedent(match["code"], match["indent"]))
+            code.text = MARKS.sub("", dedent(match["code"], fence_indent(match)))
             if shown := UNEXECUTED.fullmatch(MARKS.sub("", match["info"]).strip()):
                 # Quarto's ```{{r}}: a cell shown as written, its fences too (never run)
                 fence = match["fence"]
@@ -228,7 +238,7 @@ class FencedCode(Preprocessor):
             # The placeholder keeps the fence's indent, so a fence inside a
             # list item or a note stays inside it, and its marker, so the
             # block around it has a line.
-            placeholder = match["indent"] + self.md.htmlStash.store(pre) + (mark[0] if mark else "")
+            placeholder = fence_indent(match) + self.md.htmlStash.store(pre) + (mark[0] if mark else "")
             parts += [text[position:match.start()], "\n", placeholder, "\n"]
             position = match.end()
         parts.append(text[position:])
@@ -282,7 +292,12 @@ TEX_PAGE_BREAK = re.compile(r"\\(?:newpage|pagebreak|clearpage)(?:\{\})?")
 
 
 def dedent(code: str, indent: str) -> str:
-    return "".join(line.removeprefix(indent) for line in code.splitlines(keepends=True))
+    """Each line without the opening fence's indent; of spaces, as many of
+    them as the line has (CommonMark)."""
+    if indent.strip(" "):
+        return "".join(line.removeprefix(indent) for line in code.splitlines(keepends=True))
+    return "".join(line[min(len(indent), len(line) - len(line.lstrip(" "))):]
+                   for line in code.splitlines(keepends=True))
 
 
 # Python-Markdown's processors that read a line through to its end, where
