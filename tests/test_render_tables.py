@@ -12,6 +12,7 @@ import lxml.html
 
 from conftest import FRONT, run_cli
 from readers import pdf_text, soffice_to_pdf
+from pipeline import model as m
 
 SENTENCES = 120
 TALL = ("| A | " + " ".join(f"Sentence {n} of the long header cell runs on." for n in range(1, SENTENCES + 1))
@@ -82,3 +83,26 @@ def test_a_crowded_table_keeps_its_short_words_whole(write, tmp_path):
     assert grid[0] > 20 * 45  # "Category" in bold: 45 points and more (it was 14)
     word_text = tool("pdftotext", soffice_to_pdf(tmp_path / "brief.docx", tmp_path), "-").split()
     assert "Category" in word_text and "Tooling" in word_text
+
+
+def test_two_long_rows_start_the_table_on_its_first_page_with_its_header(write, tmp_path):
+    """UK Home Office's technical decision log: two rows of a page's half
+    each were bound together (no row alone), which no page could hold, so
+    WeasyPrint left the table's first page empty and printed the first row
+    without its header. Rows that long are not bound; short ones still are."""
+    from readers import tool
+    from pipeline.render.tables import kept_with_next
+
+    words = " ".join(["word"] * 80)  # 400 letters: neither short nor tall (may not break inside)
+    more = " ".join(["word"] * 110)
+    source = write("| Issue | Description | Notes | Decision | Date | Info |\n| --- | --- | --- | --- | --- | --- |\n"
+                   f"| 1 | Short | {words} | {words} | 2022-05-17 | None |\n"
+                   f"| 2 | Short | {more} | {words} | 2023-06-01 | None |\n")
+    assert run_cli("build", source, "--out", tmp_path, "--to", "pdf").returncode == 0
+    pdf = tmp_path / "brief.pdf"
+    first, second = (tool("pdftotext", "-f", str(n), "-l", str(n), pdf, "-").split() for n in (1, 2))
+    assert "Issue" in first and "2022-05-17" in first and "2023-06-01" not in first
+    assert "Issue" in second and "2023-06-01" in second
+    row = lambda text: tuple((m.Paragraph(inlines=(m.Text(text=t),), line=1),) for t in text)  # noqa: E731
+    assert kept_with_next((row(["a"]), row(["b"]), row(["c"]))) == [True, True, False]
+    assert kept_with_next((row(["a"]), row([words]))) == [False, False]

@@ -20,7 +20,7 @@ from pipeline.markings.blocks import MarkingBlock
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
 from pipeline.render import sizes, stafflook
-from pipeline.render.tables import LONG_WORD, crowded, crowded_widths, long_head, tall
+from pipeline.render.tables import LONG_WORD, crowded, crowded_widths, kept_with_next, long_head, tall
 from pipeline.render.math import drawing, mathml
 from pipeline.render.templates import Templates
 from pipeline.transform.paragraphs import UNDERLINED
@@ -307,13 +307,20 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                     number, ctx.labels, len(words) <= SHORT_CAPTION,
                                     [round(100 * width, 1) for width in widths or
                                      (crowded_widths(node) if crowded(node) else ())],
-                                    long_head(node), [tall(row) for row in rows],
+                                    long_head(node), row_classes(rows),
                                     {(s.row, s.column): (s.rows, s.columns) for s in node.spans},
                                     node.covered(),
                                     [[definition(cell, ctx) for cell in row] for row in node.head_more],
                                     crowded(node), frozenset(node.row_heads))
         case _:
             assert_never(node)
+
+
+def row_classes(rows: tuple[tuple[m.Cell, ...], ...]) -> list[str]:
+    """Each body row's classes for the print (render/tables.py): `tall`, it
+    may go on over a page; `kept`, it stays on the page of the next."""
+    return [" ".join(name for name, yes in (("tall", tall(row)), ("kept", kept)) if yes)
+            for row, kept in zip(rows, kept_with_next(rows))]
 
 
 def numbering(ordered: bool, style: str, delimiter: str) -> str | None:

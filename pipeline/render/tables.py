@@ -24,7 +24,28 @@ TALL_ROW = 600
 
 
 def tall(row: tuple[tuple[m.Block, ...], ...]) -> bool:
-    return max((sum(len(m.block_text(block)) for block in cell) for cell in row), default=0) > TALL_ROW
+    return longest_cell(row) > TALL_ROW
+
+
+def longest_cell(row: tuple[tuple[m.Block, ...], ...]) -> int:
+    return max((sum(len(m.block_text(block)) for block in cell) for cell in row), default=0)
+
+
+# No row alone: the first is kept with the second (not alone under the
+# caption and header at a page's foot), the last with the one before it
+# (not alone under the repeated header), when both rows of the pair are
+# short. Two rows of a third of a page each and more bound so could not
+# share a page: WeasyPrint then left the table's first page empty, and its
+# header off the next (UK Home Office's decision log).
+SHORT_ROW = 200
+
+
+def kept_with_next(rows: tuple[tuple[tuple[m.Block, ...], ...], ...]) -> list[bool]:
+    """For each body row, whether it stays on the page of the row after it."""
+    short = [longest_cell(row) <= SHORT_ROW for row in rows]
+    last = len(rows) - 1
+    return [(index == 0 and last > 0 or index == last - 1 and last > 1) and short[index] and short[index + 1]
+            for index in range(len(rows))]
 
 
 def columns(table: m.Table) -> list[list[tuple[int, m.Cell]]]:

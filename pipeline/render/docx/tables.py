@@ -16,7 +16,7 @@ from pipeline.model import Block, Table
 from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.inlines import numbered_caption
 from pipeline.render import measure
-from pipeline.render.tables import columns, long_head, shares, tall, widened
+from pipeline.render.tables import columns, kept_with_next, long_head, shares, tall, widened
 from pipeline.render.docx.package import style_font
 from pipeline.render.docx.state import Env, State
 
@@ -58,15 +58,13 @@ def table_xml(table: Table, env: Env, state: State, cell_xml: CellXml) -> list:
             for r in made.iter(qn("w:r")):
                 r.get_or_add_rPr().get_or_add_b()
         tbl.append(made)
-    # Never one row alone: the first kept with the second (not alone under
-    # the header at a page's foot), the last with the one before it (not
-    # alone under the repeated header); Word keeps a row whose paragraphs
-    # are "keep with next" on the page of the next row.
-    last = len(table.rows) - 1
+    # Never one row alone (render/tables.py); Word keeps a row whose
+    # paragraphs are "keep with next" on the page of the next row.
+    kept = kept_with_next(table.rows)
     top = len(heads)
     for index, row in enumerate(table.rows):
         tbl.append(table_row(row, table.aligns, widths, state, cell_xml, header=False,
-                             keep=index == 0 and last > 0 or index == last - 1 and last > 1,
+                             keep=kept[index],
                              whole=not tall(row), merges=merges[index + top]))
     content.append(tbl)
     return content
