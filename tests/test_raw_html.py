@@ -450,3 +450,23 @@ def test_a_th_in_a_body_row_heads_its_row_for_screen_readers(write, tmp_path):
     page = lxml.html.fromstring(html_of(doc))
     heads = [(th.text_content(), th.get("scope")) for th in page.iter("th")]
     assert heads == [("Tactic", None), ("Covered", None), ("Execution", "row"), ("No", "row")]
+
+
+def test_an_anchor_alone_on_its_line_goes_with_what_follows_it(write):
+    """google/eng-practices keeps old links working with `<a id="old">` on
+    a line of its own after a heading: an empty paragraph (a blank line in
+    Word), which in print kept the heading with it at a page's foot while
+    the text went over. microsoft/api-guidelines writes `<a href="#http"
+    name="http"></a>` before a heading: its target showed as "#http". The
+    anchor now starts the paragraph or heading after it; links find it."""
+    text = ("Intro [old](#old_anchor) and [http](#http).\n\n## Next section\n\n<a id=\"old_anchor\"></a>\n\n"
+            "Body of the next section.\n\n<a href=\"#http\" name=\"http\"></a>\n### HTTP\n\nBody.\n")
+    doc, reporter = loaded(write(text))
+    assert not reporter.problems
+    [next_section] = doc.sections
+    [body] = next_section.blocks
+    assert body.inlines[0] == m.Anchor(id="old_anchor", line=body.inlines[0].line)
+    assert m.plain_text(body.inlines) == "Body of the next section."
+    [http] = next_section.children
+    assert http.id == "http" and m.plain_text(http.title) == "HTTP" and [m.block_text(b) for b in http.blocks] == ["Body."]
+    assert "#http" not in " ".join(m.block_text(b) for b in walk.blocks(doc))

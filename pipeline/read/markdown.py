@@ -1018,7 +1018,7 @@ class Reader:
                                    classes=tuple(element.get("class", "").split())))
             else:
                 out.append(self.block(element, depth))
-        return out
+        return anchors_carried(out)
 
     def shortcode(self, element: etree.Element, name: str, out: list[m.Block | Heading]) -> None:
         """Quarto's `{{< pagebreak >}}` on a line of its own is a new page;
@@ -1550,8 +1550,11 @@ class Reader:
                     # A character reference in it may decode to what no output
                     # holds (`<a&#12;b@c.org>`): said once, by check_link, of the target.
                     element.text = XML_INVALID.sub("", decoded(element.text))
+                children = self.inlines(element, refs=False)
+                if not children and element.get(rawhtml.NAMING):
+                    return ()  # `<a href="#x" name="x"></a>`: the place it names is all it is, as pandoc shows it
                 checked = check_link(element.get("href", ""))
-                children = self.inlines(element, refs=False) or (m.Text(text=checked.target),)
+                children = children or (m.Text(text=checked.target),)
                 if checked.problem is None:
                     return (m.Link(target=checked.target, children=children,
                                    title=element.get("title"), line=line),)
@@ -1801,6 +1804,31 @@ class Heading:
     title: tuple[m.Inline, ...]
     line: int
     classes: tuple[str, ...] = ()
+
+
+def anchors_carried(blocks: list[m.Block | Heading]) -> list[m.Block | Heading]:
+    """A paragraph of anchors alone (`<a id="old_anchor"></a>` on its line,
+    as google/eng-practices keeps old links working) put at the start of
+    the paragraph or heading after it: alone it was an empty paragraph, a
+    blank line in Word, and in print a heading above it stayed with it at a
+    page's foot while the text went on over the page."""
+    out: list[m.Block | Heading] = []
+    for block in blocks:
+        if out and isinstance(carried := out[-1], m.Paragraph) and only_anchors(carried.inlines):
+            anchors = tuple(i for i in carried.inlines if isinstance(i, m.Anchor))
+            if isinstance(block, m.Paragraph) and block.portion is None:
+                out[-1] = replace(block, inlines=anchors + block.inlines)
+                continue
+            if isinstance(block, Heading):
+                out[-1] = replace(block, title=anchors + block.title)
+                continue
+        out.append(block)
+    return out
+
+
+def only_anchors(inlines: tuple[m.Inline, ...]) -> bool:
+    return any(isinstance(i, m.Anchor) for i in inlines) and all(
+        isinstance(i, m.Anchor) or isinstance(i, m.Text) and not i.text.strip() for i in inlines)
 
 
 def attachment_classes(div: etree.Element) -> None:

@@ -50,6 +50,7 @@ from pipeline.read.lists import LIST_MARKER
 from pipeline.read.sizes import SizeProblem, length
 
 ANCHOR_TAG = "briefing-anchor"  # an `id` or `<a name>`: a place links lead to
+NAMING = "data-naming"  # a link that names a place too (`<a href name>`): empty, it is the place alone
 TEXT_TAG = "briefing-text"  # a tag not on the list, as text
 RAW = "data-raw"  # on an element made from raw HTML (an <img> is a picture, not a captioned figure)
 MARKER = re.compile("[\ue000-\uf8ff]")  # the line markers a preprocessor may have added
@@ -468,6 +469,8 @@ class RawHtml(Treeprocessor):
         match tag:
             case "a" if attrs.get("href"):
                 made.set("href", attrs["href"].strip())
+                if ident:
+                    made.set(NAMING, "1")
                 if attrs.get("title"):
                     made.set("title", attrs["title"])
             case "img":
