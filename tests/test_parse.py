@@ -173,7 +173,8 @@ def test_link_errors_point_at_the_links_own_line(write):
                                           # cloud.gov's relational-database page (Jekyll), and Hugo's
                                           ("<{{ site.support_email }}>", "link.template"),
                                           ("{{< ref \"docs/x.md\" >}}", "link.template"),
-                                          ("/x/{% link a.md %}", "link.template")])
+                                          ("/x/{% link a.md %}", "link.template"),
+                                          ("{wcagify}", "link.template")])  # dwp's accessibility manual
 def test_links_a_reader_would_regret_are_warnings_and_text(write, target, code):
     problems: list = []
     doc = parsed(write, f"[x]({target})\n", problems)

@@ -63,9 +63,11 @@ class Checked:
         return self.problem is None
 
 
-# Jekyll's Liquid (`{{ site.support_email }}`), Hugo's, Jinja's: a value
-# the page's own site generator puts there, a broken relative link here.
-TEMPLATE = re.compile(r"\{\{.*\}\}|\{%.*%\}")
+# Jekyll's Liquid (`{{ site.support_email }}`), Hugo's, Jinja's, or a
+# placeholder a site's script fills (dwp's accessibility manual links
+# `{wcagify}`): a value the page's own site puts there, a broken relative
+# link here.
+TEMPLATE = re.compile(r"\{\{.*\}\}|\{%.*%\}|\{[\w.-]+\}")
 
 
 def check_link(href: str) -> Checked:
