@@ -470,3 +470,14 @@ def test_an_anchor_alone_on_its_line_goes_with_what_follows_it(write):
     [http] = next_section.children
     assert http.id == "http" and m.plain_text(http.title) == "HTTP" and [m.block_text(b) for b in http.blocks] == ["Body."]
     assert "#http" not in " ".join(m.block_text(b) for b in walk.blocks(doc))
+
+
+def test_a_checkbox_is_its_box(write):
+    """opensource.guide's checklist is `<input type="checkbox">` and a
+    `<label>` 18 times: the tag showed as written, with a warning. A box
+    shows as the page shows it, ticked or not (as a task list's)."""
+    text = ('<div>\n  <input type="checkbox" id="cbox1" value="checkbox">\n  <label for="cbox1">Is there a '
+            'licence?</label>\n</div>\n\n<input type="checkbox" checked> Done. <input type="radio"> Or.\n')
+    doc, reporter = loaded(write(text))
+    assert [m.block_text(b) for b in doc.blocks] == ["\u2610 Is there a licence?", "\u2612 Done. \u25cb Or."]
+    assert not reporter.problems

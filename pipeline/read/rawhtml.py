@@ -73,6 +73,10 @@ BLOCK = {"p": "p", "details": "details", "summary": "summary", "blockquote": "bl
 TRANSPARENT = frozenset(("div", "center", "picture", "figure", "section", "article", "main",
                          "header", "footer", "aside", "nav", "font", "big", "colgroup"))
 DROPPED = frozenset(("source", "wbr", "col"))  # empty, nothing to show
+# A checklist's `<input type="checkbox">` (opensource.guide's), as its box
+# shows, as a task list item's box: (type, checked) -> the character.
+BOXES = {("checkbox", False): "\u2610", ("checkbox", True): "\u2612",
+         ("radio", False): "\u25cb", ("radio", True): "\u25c9"}
 VOID = frozenset(("br", "img", "hr", "source", "wbr", "col", "input", "meta", "link", "area",
                   "base", "embed", "param", "track"))
 TAGS = frozenset((*INLINE, *BLOCK, *TRANSPARENT, *DROPPED))
@@ -452,6 +456,9 @@ class RawHtml(Treeprocessor):
             parent.append(anchor)  # before it: it has no content of its own to hold the anchor
             anchor = None
         if tag in DROPPED:
+            return None
+        if tag == "input" and (box := BOXES.get(((attrs.get("type") or "").lower(), "checked" in attrs))):
+            etree.SubElement(parent, TEXT_TAG).text = box  # what the page shows: a box, ticked or not
             return None
         if tag not in TAGS:
             self.shown(parent, token)
