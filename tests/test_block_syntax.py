@@ -378,3 +378,29 @@ def test_a_fence_opened_up_to_three_spaces_in_closes_at_the_margin(tmp_path):
     ast = json.loads(pypandoc.convert_text(INDENTED_OPENINGS, "json", format="gfm"))
     assert ours == [block["c"][1] for block in pandoc_blocks(ast, "CodeBlock")] == ['{"a": 1}', "x = 1", "y"]
     assert [walk.plain_text(s.title) for s in doc.sections] == ["Common API Patterns"]
+
+
+CHAINED = "WCAG criteria:\n: First\n: Various others\nChecklist:\n: HTML is valid\n: Wave used\nGuidance:\n: How to test\n"
+
+
+def test_lines_at_the_margin_after_a_definition_continue_it_as_pandoc_reads_them(tmp_path):
+    """dwp's accessibility manual writes `Term:` then `: definitions`, the
+    next term on the line after the last definition: Python-Markdown read
+    what followed a definition as its blocks, a list nested a level deeper
+    for each group (ten staircases). pandoc continues the definition with
+    the line and reads the next `: ` as the same term's next definition;
+    so do we: one term, five definitions, none nested."""
+    import pypandoc
+
+    from pipeline.model import DefinitionList, walk
+    from pipeline.run.build import load
+
+    source = tmp_path / "chained.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n" + CHAINED, encoding="utf-8")
+    [dl] = [b for b in walk.blocks(load(source)) if isinstance(b, DefinitionList)]
+    ours = [(walk.plain_text(item.term), [walk.block_text(b) for d in item.definitions for b in d])
+            for item in dl.items]
+    [theirs] = pandoc_blocks(json.loads(pypandoc.convert_text(CHAINED, "json", format="markdown")), "DefinitionList")
+    assert len(theirs["c"]) == len(ours) == 1 and len(theirs["c"][0][1]) == 5
+    assert ours == [("WCAG criteria:", ["First", "Various others Checklist:", "HTML is valid", "Wave used Guidance:",
+                                        "How to test"])]

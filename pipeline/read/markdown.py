@@ -449,7 +449,19 @@ class DefinitionList(DefListProcessor):
         if found and not blocks[0][:found.start()].strip() and sibling is not None \
                 and sibling.tag == "p" and isinstance(stashed(self.parser.md, sibling.text), etree.Element):
             return False
+        if found and (after := LAZY_LINE.match(blocks[0], found.end())) \
+                and (another := self.RE.search(blocks[0], after.start())):
+            # Lines at the margin after a definition continue it (lazily),
+            # up to the next `: `, which is the same term's next definition,
+            # as pandoc reads them; Python-Markdown read all that follows as
+            # the definition's blocks, a list nested a level deeper for each
+            # (dwp's accessibility manual: ten staircases).
+            blocks[0:1] = [blocks[0][:another.start()], blocks[0][another.start():].lstrip("\n")]
         return super().run(parent, blocks)
+
+
+# A line at the margin (not a definition's `:`), after a definition: its lazy continuation.
+LAZY_LINE = re.compile(r"[ ]{0,3}[^ :~\s]")
 
 
 def stashed(md: markdown.Markdown, text: str | None) -> etree.Element | str | None:
