@@ -435,6 +435,7 @@ source_line = st.builds(lambda prefix, pieces, spaces: prefix + "".join(pieces) 
 @example("text$)\ntext$")  # a formula opened before a closer at a line's end
 @example("{~~~~}")  # no `~>`: no substitution, with the line's marker or without
 @example("- \n:   <b>\n\n        text")  # code where only inlines stand, nothing before it but a marker
+@example("**#\ntext*")  # a hash ends no line but a heading's: the marker stood before it
 def test_markers_change_nothing_python_markdown_builds(body):
     # Where they still do, rarely met: a definition's colon with four spaces
     # and nothing after it; a link's `](` never closed; `[text]` and `[id]`
@@ -482,6 +483,10 @@ def test_markers_change_nothing_python_markdown_builds(body):
     # pandoc's `#)` or `#.` marker with nothing after it on its line: the
     # marker's line reads as a heading where the unmarked line is an item.
     assume(not re.search(r"(?m)^[ ]*#[.)][ ]*$", body))
+    # A run of stars right before a closing character that ends the line
+    # (a table row's `|`, a bracket, a quote): the marker stands between
+    # them, and a star closing on a later line pairs with it otherwise.
+    assume(not re.search(r"(?m)\*\*+[|)\"'}>\]]$", body))
     ours, md, _ = markdown_tree(body, 1)
     ours = resolved(ours, md)
     # pandoc's implicit heading references name the heading's line, which only a marker gives.

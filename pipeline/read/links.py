@@ -64,10 +64,11 @@ class Checked:
 
 
 # Jekyll's Liquid (`{{ site.support_email }}`), Hugo's, Jinja's, or a
-# placeholder a site's script fills (dwp's accessibility manual links
-# `{wcagify}`): a value the page's own site puts there, a broken relative
+# placeholder a site's script fills, as the whole target (dwp's accessibility
+# manual links `{wcagify}`; `a|b{c}` is a file's name, escaped as pandoc
+# escapes it): a value the page's own site puts there, a broken relative
 # link here.
-TEMPLATE = re.compile(r"\{\{.*\}\}|\{%.*%\}|\{[\w.-]+\}")
+TEMPLATE = re.compile(r"\{\{.*\}\}|\{%.*%\}|^\{[\w.-]+\}$")
 
 
 def check_link(href: str) -> Checked:

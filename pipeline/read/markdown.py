@@ -160,6 +160,8 @@ def mark_line(line: str, number: int) -> str:
     # `=== "Tab"`, read/tabs.py): the marker goes after the title's quote.
     admonition = not prefix["heading"] and line.startswith(("!!!", "???", "==="), start)
     closers = CLOSERS - {'"'} if admonition else CLOSERS
+    if not prefix["heading"]:
+        closers = closers - {"#"}  # a closing hash is a heading's: `**#` then `text*` is emphasis
     while end > floor:
         if body[end - 1] in closers and not escaped(body, end - 1) and not EMPTY_BRACES.search(body, 0, end):
             end -= 1
