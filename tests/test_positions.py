@@ -483,10 +483,11 @@ def test_markers_change_nothing_python_markdown_builds(body):
     # pandoc's `#)` or `#.` marker with nothing after it on its line: the
     # marker's line reads as a heading where the unmarked line is an item.
     assume(not re.search(r"(?m)^[ ]*#[.)][ ]*$", body))
-    # A run of stars right before a closing character that ends the line
-    # (a table row's `|`, a bracket, a quote): the marker stands between
-    # them, and a star closing on a later line pairs with it otherwise.
-    assume(not re.search(r"(?m)\*\*+[|)\"'}>\]]$", body))
+    # A run of delimiters (`**`, `~~`) right before a closing character that
+    # ends the line (a table row's `|`, a bracket, a quote): the marker
+    # stands between them, and a run closing on a later line pairs with it
+    # otherwise.
+    assume(not re.search(r"(?m)[*~_^]{2,}[|)\"'}>\]][ ]*$", body))
     ours, md, _ = markdown_tree(body, 1)
     ours = resolved(ours, md)
     # pandoc's implicit heading references name the heading's line, which only a marker gives.

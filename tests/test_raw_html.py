@@ -481,3 +481,18 @@ def test_a_checkbox_is_its_box(write):
     doc, reporter = loaded(write(text))
     assert [m.block_text(b) for b in doc.blocks] == ["\u2610 Is there a licence?", "\u2612 Done. \u25cb Or."]
     assert not reporter.problems
+
+
+def test_a_fenced_block_inside_a_pre_is_the_pres_text(write):
+    """google/styleguide's Markdown guide shows a fenced block inside a
+    `<pre>` (how to write one): the fence was read as code first and lost
+    from the `<pre>`, which came out empty, with no warning. A `<pre>` is
+    kept as written to its closing tag (CommonMark), fences and all, as
+    pandoc's gfm reader keeps it; a fenced block showing a `<pre>` is still
+    a code block, and one after a `<pre>` too."""
+    text = ("Use a codeblock:\n\n<pre>\n```python\ndef Foo(self, bar):\n  self.bar = bar\n```\n</pre>\n\n"
+            "```html\n<pre>\nx\n</pre>\n```\n\n<pre>y</pre>\n\n```\nz\n```\n")
+    doc, reporter = loaded(write(text))
+    codes = [b.text for b in walk.blocks(doc) if isinstance(b, m.CodeBlock)]
+    assert codes == ["```python\ndef Foo(self, bar):\n  self.bar = bar\n```", "<pre>\nx\n</pre>", "y", "z"]
+    assert "def Foo(self, bar):" in pypandoc.convert_text(text, "html", format="gfm")

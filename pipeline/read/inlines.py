@@ -433,8 +433,9 @@ class BareLink(magiclink.MagiclinkPattern):
         return element, start, end + len(mark)
 
 
-# A line's marker, then the brackets that end the line after it.
-MARKED_CLOSERS = re.compile(r"(\t?[\ue000-\uf8ff]{2})([)\]]+)(?=\s|$)")
+# A line's marker, then the closing characters that end the line after it
+# (read/markdown.py's CLOSERS, and `]`).
+MARKED_CLOSERS = re.compile(r"(\t?[\ue000-\uf8ff]{2})([)\]}>|#\"']+)(?=\s|$)")
 
 
 class PandocDelimiters(DelimiterProcessor):

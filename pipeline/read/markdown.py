@@ -220,8 +220,12 @@ class FencedCode(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         parts: list[str] = []
-        position = 0
-        for match in FENCE.finditer(text):
+        position = search = 0
+        while match := FENCE.search(text, search):
+            search = match.end()
+            if (end := raw_html_end(text, position, match.start())) is not None:
+                search = end  # fences inside an HTML <pre> are its text, as CommonMark keeps them
+                continue
             if in_indented_code(text, match.start(), fence_indent(match)):
                 continue  # the fence is text of an indented code block, as pandoc reads it
             mark = MARKS.search(match[0], 0, match[0].index("\n"))  # on the opening line
@@ -245,6 +249,23 @@ class FencedCode(Preprocessor):
             position = match.end()
         parts.append(text[position:])
         return "".join(parts).split("\n")
+
+
+# An HTML block CommonMark keeps as written to its closing tag (`<pre>`,
+# `<script>`, `<style>`, `<textarea>`): google/styleguide shows a fenced
+# block inside a `<pre>`, which was read as code and lost from the `<pre>`.
+RAW_HTML_OPEN = re.compile(r"^[ ]{0,3}<(pre|script|style|textarea)(?=[\s>\ue000-\uf8ff]|$)", re.I | re.M)
+
+
+def raw_html_end(text: str, start: int, fence: int) -> int | None:
+    """Where an HTML block opened between `start` and a fence at `fence`
+    ends, when the fence stands inside it; None when it does not."""
+    opened = RAW_HTML_OPEN.search(text, start, fence)
+    if opened is None:
+        return None
+    closing = re.compile(rf"</{opened[1]}[\t\ue000-\uf8ff]*>", re.I).search(text, opened.end())  # markers and all
+    end = closing.end() if closing else len(text)
+    return end if end > fence else None
 
 
 # Lines that open a container whose text stands four columns in: a note,
