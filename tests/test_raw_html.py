@@ -496,3 +496,20 @@ def test_a_fenced_block_inside_a_pre_is_the_pres_text(write):
     codes = [b.text for b in walk.blocks(doc) if isinstance(b, m.CodeBlock)]
     assert codes == ["```python\ndef Foo(self, bar):\n  self.bar = bar\n```", "<pre>\nx\n</pre>", "y", "z"]
     assert "def Foo(self, bar):" in pypandoc.convert_text(text, "html", format="gfm")
+
+
+def test_an_id_may_start_with_a_digit(write, tmp_path):
+    """The Apache Software Foundation's bylaws mark each section `<a id="2.1"
+    name="2.1">`: ids starting with a digit were dropped (HTML4's rule),
+    and every link to them was text, with a warning. HTML5 allows them, as
+    pandoc does; the DOCX's bookmark gets a name Word keeps."""
+    text = 'See [Section 2.2](#2.2).\n\n**<a id="2.2" name="2.2">Section 2.2.</a> Other States.** Text.\n'
+    doc, reporter = loaded(write(text))
+    assert not reporter.problems
+    assert [i.target for i in walk.inlines(doc) if isinstance(i, m.Link)] == ["#2.2"]
+    assert [i.id for i in walk.inlines(doc) if isinstance(i, m.Anchor)] == ["2.2"]
+    result = run_cli("build", write(text), "--out", tmp_path, "--to", "docx")
+    assert result.returncode == 0, result.stderr
+    document = zipfile.ZipFile(tmp_path / "brief.docx").read("word/document.xml").decode()
+    [anchor] = re.findall(r'w:anchor="([^"]+)"', document)
+    assert re.search(rf'w:bookmarkStart w:id="\d+" w:name="{re.escape(anchor)}"', document)

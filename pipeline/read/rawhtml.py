@@ -86,7 +86,7 @@ BLOCK_ELEMENTS = frozenset(("p", "details", "blockquote", "ul", "ol", "dl", "pre
 PHRASING = frozenset(("p", "summary", "th", "td", "dt", "caption", "em", "strong", "code", "a",
                       "sup", "sub", "del", "ins", "u", "mark", "kbd", "abbr", SPAN_TAG,
                       *(f"h{n}" for n in range(1, 7))))
-ID = re.compile(r"[A-Za-z][\w:.-]*")
+ID = re.compile(r"\w[\w:.-]*")  # HTML5 lets an id start with a digit (the Apache bylaws' `id="2.1"`)
 LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([\w#+.-]+)")  # `<code class="language-bash">`
 LANGUAGE_ATTRIBUTE = "data-raw-lang"  # on a raw `<pre>`'s code, for the reader
 WHITESPACE = re.compile(r"\s*")
