@@ -179,6 +179,16 @@ def test_a_key_close_to_ours_is_still_an_error_with_its_suggestion(write, key, m
                          f"unknown front-matter key '{key}'; did you mean '{meant}'?")]
 
 
+@pytest.mark.parametrize("key", ["subcategory", "sub_category"])
+def test_a_key_three_letters_from_ours_is_another_tools(write, key):
+    """GSA-TTS's identity handbook (Jekyll) has `subcategory:`: three
+    letters from `cui_category`, it was refused as a misspelling of it. A
+    misspelling is a letter or two off; the key is ignored with the other
+    tools' keys."""
+    _, problems = meta_and_problems(write, f"title: T\nclassification: UNCLASSIFIED\n{key}: x")
+    assert [(p[1], p[2]) for p in problems] == [("meta.foreign-keys", "warning")] and key in problems[0][3]
+
+
 def test_an_unknown_key_message_no_longer_lists_every_key(write):
     _, problems = meta_and_problems(write, "title: T\nclassification: UNCLASSIFIED\ntitel: x")
     assert len(problems[0][3]) < 80 and "known keys" not in problems[0][3]
