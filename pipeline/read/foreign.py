@@ -45,8 +45,9 @@ titleSuffix
 def foreign_or_typo(key: str, ours: Iterable[str]) -> str | None:
     """The key of ours that `key` misspells, or None when it is another
     tool's: known to be one (FOREIGN), or not close to any of ours. Close:
-    the same but for case and `-`/`_`, or a few letters apart (at most one
-    in a short key), a swap of two counting as one."""
+    the same but for case and `-`/`_`, or a letter or two apart (one in a
+    short key, and two only with the first letter right), a swap of two
+    counting as one."""
     if key in FOREIGN:
         return None
     normal = key.lower().replace("-", "_")
@@ -56,6 +57,8 @@ def foreign_or_typo(key: str, ours: Iterable[str]) -> str | None:
         if normal == name:
             return canonical
         distance = edits(normal, name)
+        if distance > 1 and normal[:1] != name[:1]:
+            continue  # two slips and the first letter too: another word (`sub_category`, not `cui_category`)
         if distance <= allowed_edits(len(name)) and (best is None or distance < best[0]):
             best = (distance, canonical)
     return best[1] if best else None
