@@ -513,3 +513,18 @@ def test_an_id_may_start_with_a_digit(write, tmp_path):
     document = zipfile.ZipFile(tmp_path / "brief.docx").read("word/document.xml").decode()
     [anchor] = re.findall(r'w:anchor="([^"]+)"', document)
     assert re.search(rf'w:bookmarkStart w:id="\d+" w:name="{re.escape(anchor)}"', document)
+
+
+def test_an_anchor_on_the_line_above_a_term_is_the_terms(write):
+    """google/styleguide's Python guide puts `<a id="x"></a>` on the line
+    above each term: it was a term of its own, empty, without a definition
+    (a bookmark alone in a Word paragraph). It is the term's place now."""
+    text = ('<a id="annotated-assignments"></a>\n[*Annotated Assignments*](#annotated-assignments)\n'
+            ':   If a variable has a type that is hard to infer, annotate it.\n')
+    doc, reporter = loaded(write(text))
+    [dl] = [b for b in walk.blocks(doc) if isinstance(b, m.DefinitionList)]
+    [item] = dl.items
+    assert isinstance(item.term[0], m.Anchor) and m.plain_text(item.term) == "Annotated Assignments"
+    assert [m.block_text(b) for d in item.definitions for b in d] == [
+        "If a variable has a type that is hard to infer, annotate it."]
+    assert not reporter.problems

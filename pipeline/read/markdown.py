@@ -1352,7 +1352,12 @@ class Reader:
         items: list[m.Definition] = []
         for child in element:
             if child.tag == "dt":
-                items.append(m.Definition(term=self.inlines(child), definitions=(), line=self.line(child)))
+                term = self.inlines(child)
+                if items and not items[-1].definitions and only_anchors(items[-1].term):
+                    # `<a id="x"></a>` on the line above the term (google/styleguide's
+                    # Python guide): the term's own place, not an empty term.
+                    term, items = items[-1].term + term, items[:-1]
+                items.append(m.Definition(term=term, definitions=(), line=self.line(child)))
             elif child.tag == "dd" and items:
                 blocks = self.list_item(child, depth + 1)
                 items[-1] = replace(items[-1], definitions=(*items[-1].definitions, blocks))
