@@ -528,3 +528,22 @@ def test_an_anchor_on_the_line_above_a_term_is_the_terms(write):
     assert [m.block_text(b) for d in item.definitions for b in d] == [
         "If a variable has a type that is hard to infer, annotate it."]
     assert not reporter.problems
+
+
+def test_an_html_list_may_open_a_definition(write):
+    """An IETF draft (draft-ietf-ppm-dap) registers a media type with `:
+    <dl>` and `<dt>`/`<dd>` lines under a term: each tag was an unsupported
+    inline element and the build was refused. The HTML is the definition's,
+    a list in it, as pandoc reads it; a definition opening with inline
+    HTML is still a paragraph."""
+    text = ("Additional information:\n\n: <dl>\n  <dt>Magic number(s):</dt><dd>N/A</dd>\n"
+            "  <dt>File extension(s):</dt><dd>N/A</dd>\n  </dl>\n\nTerm\n: <b>Bold</b> rest.\n")
+    doc, reporter = loaded(write(text))
+    [outer] = [b for b in doc.blocks if isinstance(b, m.DefinitionList)]
+    first, second = outer.items
+    [inner] = [b for d in first.definitions for b in d]
+    assert isinstance(inner, m.DefinitionList)
+    assert [(m.plain_text(i.term), [m.block_text(b) for d in i.definitions for b in d]) for i in inner.items] == [
+        ("Magic number(s):", ["N/A"]), ("File extension(s):", ["N/A"])]
+    assert m.block_text(second.definitions[0][0]) == "Bold rest."
+    assert not reporter.errors

@@ -196,9 +196,10 @@ CONTAINER_OPEN = re.compile(rf"<(?:div|section|article|aside|header|footer|main|
                             rf"(?:{ATTRIBUTE})*\s*>\s*$", re.I)
 LONE_TAG = re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*(?:{ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$")
 INDENT = re.compile(r"[ ]{0,3}(?=<)")
-# A list item whose content opens with a tag (`- <details>`, as the ONS
-# design system's migration guides write them): the HTML is the item's.
-ITEM = re.compile(rf"[ ]*{LIST_MARKER}[ ]+(?=<)")
+# A list item or a definition whose content opens with a tag (`- <details>`,
+# as the ONS design system's migration guides write them; `: <dl>`, an
+# IETF draft's media type registration): the HTML is the item's.
+ITEM = re.compile(rf"[ ]*(?:{LIST_MARKER}|[:~])[ ]+(?=<)")
 ITEM_LINE = re.compile(rf"([ ]*{LIST_MARKER}[ ]+)\S")
 DEEPER = re.compile(r"[ ]+(?=<)")
 
