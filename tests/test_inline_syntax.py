@@ -286,6 +286,18 @@ def test_a_kramdown_attribute_line_in_a_list_item_goes_and_in_code_stays(write):
     assert isinstance(code, m.CodeBlock) and code.text == "{: .kept }\ncode line"
 
 
+def test_a_kramdown_attribute_list_over_two_lines_goes_too(write):
+    """An IETF draft (draft-ietf-ppm-dap) follows five tables with `{: #id
+    title="Initial contents of the` and `registry."}` on the next line: the
+    two lines were rows of the table. kramdown reads them as one attribute
+    list; one left open with a blank line after it is text."""
+    doc = parsed(write("| Value | Name |\n|:--|:--|\n| 0x00 | reserved |\n{: #mode-id title=\"Initial contents "
+                       "of the\nregistry.\"}\n\nAfter.\n\n{: left open\n\nText.\n"))
+    table, after, left, text = doc.blocks
+    assert [[m.block_text(cell[0]) for cell in row] for row in table.rows] == [["0x00", "reserved"]]
+    assert [m.block_text(b) for b in (after, left, text)] == ["After.", "{: left open", "Text."]
+
+
 def test_a_backslash_at_a_line_end_breaks_it_but_not_at_a_paragraphs_end(write):
     doc = parsed(write("One\\\ntwo.\n\nLast\\\n"))
     assert doc.blocks[0].inlines == (m.Text(text="One"), m.LineBreak(), m.Text(text="two."))

@@ -285,6 +285,7 @@ def emoji_character(index, shortname, alias, uc, alt, title, category, options, 
 MARKS = "[\ue000-\uf8ff\t]*"
 IAL_LINE = re.compile(rf"^(?P<indent>[ ]*)\{{:(?!:)(?P<body>[^{{}}\n]*)\}}{MARKS}[ ]*{MARKS}$")
 IAL_ID = re.compile(r"(?:^|\s)#([A-Za-z][\w:.-]*)")
+IAL_OPEN = re.compile(r"^[ ]*\{:(?!:)[^{}\n]*$")  # an attribute list not closed on its line
 ATX_HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)")
 COMMENT_START = re.compile(r"^\{::comment\}")
 COMMENT_END = re.compile(r"\{:/comment\}|\{:/\}")
@@ -318,14 +319,23 @@ class KramdownLines(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         in_comment = False
-        for line in lines:
+        index = 0
+        while index < len(lines):
+            line = lines[index]
             plain = unmarked(line)
+            index += 1
             if in_comment:
                 in_comment = not COMMENT_END.search(plain)
                 continue
             if COMMENT_START.match(plain):
                 in_comment = not COMMENT_END.search(plain)
                 continue
+            if IAL_OPEN.match(plain) and (end := ial_end(lines, index)) is not None:
+                # Over several lines (an IETF draft's `{: #id title="Initial
+                # contents of the` then `registry."}`): joined, then as one.
+                indent = plain[:len(plain) - len(plain.lstrip(" "))]
+                plain = indent + " ".join(unmarked(part).strip() for part in (line, *lines[index:end]))
+                index = end
             if (found := IAL_LINE.match(plain)) and not in_code(out, found["indent"]):
                 ident = IAL_ID.search(found["body"])
                 if ident and out and ATX_HEADING.match(unmarked(out[-1])):
@@ -333,6 +343,19 @@ class KramdownLines(Preprocessor):
                 continue
             out.append(line)
         return out
+
+
+def ial_end(lines: list[str], start: int) -> int | None:
+    """Where an attribute list left open at line `start - 1` closes
+    (exclusive): a line ending in `}` within the next three, none of them
+    blank or holding a brace; None when it does not."""
+    for number in range(start, min(start + 3, len(lines))):
+        text = unmarked(lines[number]).strip()
+        if not text or "{" in text or "}" in text[:-1]:
+            return None
+        if text.endswith("}"):
+            return number + 1
+    return None
 
 
 def in_code(before: list[str], indent: str) -> bool:
