@@ -151,6 +151,8 @@ def build_stale(stale: dict[Path, str | None], manifest: Manifest, settings: str
     # (not watch's: it tells early); unused, it is stopped with the command.
     usable = ahead and processes == 1 and maker.pdf_job is None and early is None
     taken = ahead.take(options) if usable else None
+    if ahead and not usable:
+        ahead.stop()  # at once: it would hold a core and its memory for the whole batch
 
     def new_crew() -> Crew:
         return Crew(maker, size=processes, seconds=options.time_limit, tasks_per_process=TASKS_PER_WORKER,
