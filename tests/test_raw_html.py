@@ -450,6 +450,14 @@ def test_a_th_in_a_body_row_heads_its_row_for_screen_readers(write, tmp_path):
     page = lxml.html.fromstring(html_of(doc))
     heads = [(th.text_content(), th.get("scope")) for th in page.iter("th")]
     assert heads == [("Tactic", None), ("Covered", None), ("Execution", "row"), ("No", "row")]
+    # Word marks no row header: the cell is bold, as in the HTML and the print.
+    import docx
+    assert run_cli("build", write(text), "--to", "docx", "--out", tmp_path).returncode == 0
+    [table] = docx.Document(str(tmp_path / "brief.docx")).tables
+    bold = [[any(r.bold for p in c.paragraphs for r in p.runs) for c in row.cells] for row in table.rows[1:]]
+    assert bold == [[True, False], [False, True]]
+    from readers import ooxml_errors_of
+    assert ooxml_errors_of(tmp_path / "brief.docx") == []
 
 
 def test_an_anchor_alone_on_its_line_goes_with_what_follows_it(write):

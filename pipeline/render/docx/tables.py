@@ -64,8 +64,8 @@ def table_xml(table: Table, env: Env, state: State, cell_xml: CellXml) -> list:
     top = len(heads)
     for index, row in enumerate(table.rows):
         tbl.append(table_row(row, table.aligns, widths, state, cell_xml, header=False,
-                             keep=kept[index],
-                             whole=not tall(row), merges=merges[index + top]))
+                             keep=kept[index], whole=not tall(row), merges=merges[index + top],
+                             bold={column for number, column in table.row_heads if number == index + top}))
     content.append(tbl)
     return content
 
@@ -127,10 +127,12 @@ def merged_places(table: Table) -> list[dict[int, Merge]]:
 
 def table_row(cells: tuple[tuple[Block, ...], ...], aligns: tuple[str | None, ...],
               widths: list[int], state: State, cell_xml: CellXml, header: bool, keep: bool = False,
-              whole: bool = True, merges: dict[int, Merge] | None = None):
+              whole: bool = True, merges: dict[int, Merge] | None = None, bold: set[int] | None = None):
     """`header`: repeats at the top of each page the table runs onto (as
     Word does it when the row fits a page); `whole`: never split; `merges`:
-    the row's places a span changes (merged_places)."""
+    the row's places a span changes (merged_places); `bold`: the columns
+    whose cell heads its row (Word marks no row header: it is bold, as in
+    the HTML and the print)."""
     tr = OxmlElement("w:tr")
     properties = ("<w:tblHeader/>" if header else "") + ("<w:cantSplit/>" if whole else "")
     tr.append(parse_xml(f'<w:trPr {nsdecls("w")}>{properties}</w:trPr>'))
@@ -148,6 +150,10 @@ def table_row(cells: tuple[tuple[Block, ...], ...], aligns: tuple[str | None, ..
         content = cell_xml(cell)
         if not content or content[-1].tag != qn("w:p"):  # a cell ends with a paragraph
             content.append(OxmlElement("w:p"))
+        if bold and column in bold:
+            for element in content:
+                for r in element.iter(qn("w:r")):
+                    r.get_or_add_rPr().get_or_add_b()
         for p in content:
             if p.tag != qn("w:p"):
                 continue
