@@ -555,3 +555,24 @@ def test_an_html_list_may_open_a_definition(write):
         ("Magic number(s):", ["N/A"]), ("File extension(s):", ["N/A"])]
     assert m.block_text(second.definitions[0][0]) == "Bold rest."
     assert not reporter.errors
+
+
+def test_cells_four_spaces_in_after_blank_lines_stay_the_tables(write):
+    """digitalgov.gov's analytics guide (a CMS's export) indents each cell
+    four spaces, with blank lines between: each cell after a blank line was
+    an indented code block, lost from the rebuilt table without a word
+    (2,300 words of three tables). Inside a table or list that raw HTML left
+    open they are its cells and items, as pandoc's markdown reader keeps
+    them; after it closes, four spaces in is code again."""
+    text = ("<table>\n  <tr>\n    <th>\n      Metric\n    </th>\n\n    <th>\n      Definition\n    </th>\n  </tr>\n\n"
+            "  <tr>\n    <td>\n      Total Visits\n    </td>\n\n    <td>\n      A visit is an interaction.\n"
+            "    </td>\n  </tr>\n</table>\n\n<ul>\n\n    <li>One</li>\n\n    <li>Two</li>\n</ul>\n\n"
+            "After.\n\n    <b>code</b>\n")
+    doc, _ = loaded(write(text))
+    table, listing, after, code = doc.blocks
+    words = [[m.block_text(cell[0]).strip() for cell in row] for row in (table.head, *table.rows)]
+    assert words == [["Metric", "Definition"], ["Total Visits", "A visit is an interaction."]]
+    assert [m.block_text(item.blocks[0]) for item in listing.items] == ["One", "Two"]
+    assert m.block_text(after) == "After." and isinstance(code, m.CodeBlock) and code.text == "<b>code</b>"
+    theirs = pypandoc.convert_text(text, "plain", format="markdown")
+    assert all(word in theirs for word in ("Definition", "interaction", "Two"))

@@ -202,6 +202,8 @@ INDENT = re.compile(r"[ ]{0,3}(?=<)")
 ITEM = re.compile(rf"[ ]*(?:{LIST_MARKER}|[:~])[ ]+(?=<)")
 ITEM_LINE = re.compile(rf"([ ]*{LIST_MARKER}[ ]+)\S")
 DEEPER = re.compile(r"[ ]+(?=<)")
+LIST_OPEN = re.compile(r"<(?:table|ul|ol|dl)(?=[\s>/])", re.I)
+LIST_CLOSE = re.compile(r"</(?:table|ul|ol|dl)\s*>", re.I)
 
 
 def opening(lines: list[str], index: int, plain: str) -> str | None:
@@ -249,9 +251,17 @@ class HtmlBlocks(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         index = 0
+        open_lists = 0  # tables and lists opened in raw HTML and not yet closed
         while index < len(lines):
             plain = MARKER.sub("", lines[index]).replace("\t", "")
             prefix = opening(lines, index, plain)
+            placed = prefix
+            if prefix is None and open_lists > 0 and (deeper := DEEPER.match(plain)):
+                # A cell or an item four spaces in, after a blank line, inside a
+                # table or list left open (a CMS's export: digitalgov.gov lost
+                # 2,300 words of three tables): the table's, not indented code;
+                # its placeholder at the margin, where no code block starts.
+                prefix, placed = deeper[0], ""
             end = self.block_end(lines, index, plain[len(prefix):], bool(out) and bool(out[-1].strip()),
                                  len(prefix)) if prefix is not None else None
             if prefix is None or end is None:
@@ -260,12 +270,14 @@ class HtmlBlocks(Preprocessor):
                 continue
             block = [MARKS.sub("", line) for line in lines[index:end]]
             block[0] = block[0][len(prefix):]  # a list item's marker is the item's, not the HTML's
+            for line in block:
+                open_lists = max(0, open_lists + len(LIST_OPEN.findall(line)) - len(LIST_CLOSE.findall(line)))
             first_mark = "".join(MARKER.findall(lines[index]))[:2]
             if out and out[-1].strip():
                 out.append("")
             # Where it stood: indented into a list item (a `<details>` under
             # an item's text), or opening one, it stays the item's.
-            out += [prefix + self.md.htmlStash.store(RawBlock("\n".join(block), first_mark)) + first_mark, ""]
+            out += [(placed or "") + self.md.htmlStash.store(RawBlock("\n".join(block), first_mark)) + first_mark, ""]
             index = end
         return out
 
