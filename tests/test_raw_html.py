@@ -576,3 +576,20 @@ def test_cells_four_spaces_in_after_blank_lines_stay_the_tables(write):
     assert m.block_text(after) == "After." and isinstance(code, m.CodeBlock) and code.text == "<b>code</b>"
     theirs = pypandoc.convert_text(text, "plain", format="markdown")
     assert all(word in theirs for word in ("Definition", "interaction", "Two"))
+
+
+def test_a_raw_html_tables_caption_is_its_caption(write, tmp_path):
+    """The Turing Way's licensing chapter explains its tables' footnote
+    numbers in each `<caption>`: the caption was dropped, in every format,
+    without a word. It is the table's caption, numbered as a Markdown
+    table's (`Table: …`), as pandoc keeps it."""
+    text = "<table>\n<caption>Staff by <em>region</em></caption>\n<tr><th>Region</th><th>Q1</th></tr>\n" \
+           "<tr><td>North</td><td>12</td></tr>\n</table>\n"
+    doc, _ = loaded(write(text))
+    [table] = [b for b in walk.blocks(doc) if isinstance(b, m.Table)]
+    assert m.plain_text(table.caption) == "Staff by region" and table.number == 1
+    assert m.Emph(children=(m.Text(text="region"),)) in table.caption
+    assert [m.block_text(cell[0]) for cell in table.head] == ["Region", "Q1"]
+    assert "Staff by region" in pypandoc.convert_text(text, "plain", format="html")
+    assert run_cli("build", write(text), "--to", "docx", "--out", tmp_path).returncode == 0
+    assert "Staff by region" in " ".join(pypandoc.convert_file(str(tmp_path / "brief.docx"), "plain").split())

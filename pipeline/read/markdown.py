@@ -1024,8 +1024,8 @@ class Reader:
                 # A caption before its table (read/tables.py makes the element).
                 out.append(self.table(elements.pop(0), element))
             elif element.tag == "table":
-                caption = elements.pop(0) if elements and elements[0].tag == "caption" else None
-                out.append(self.table(element, caption))
+                caption = elements.pop(0) if elements and elements[0].tag == "caption" else element.find("caption")
+                out.append(self.table(element, caption))  # a raw HTML table's <caption> is its first child
             elif depth == 0 and element.get("data-div") and any(c.tag in HEADING_TAGS for c in element):
                 # A fenced div that holds headings (Quarto's tabsets) is read
                 # as its content, so its headings start sections, as pandoc's do;

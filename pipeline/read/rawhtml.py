@@ -975,8 +975,9 @@ def make_table(table: etree.Element) -> None:
             cell.tag = "th" if in_head else "td"
             cell.tail = None
             tr.append(cell)
-    if caption is not None:
-        table.set("data-caption", " ".join("".join(caption.itertext()).split()))
+    if caption is not None:  # the reader takes it as a Markdown table's `Table:` caption
+        caption.tail = None
+        table.insert(0, caption)
 
 
 def implied_rows(table: etree.Element) -> None:
