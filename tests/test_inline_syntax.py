@@ -298,6 +298,20 @@ def test_a_kramdown_attribute_list_over_two_lines_goes_too(write):
     assert [m.block_text(b) for b in (after, left, text)] == ["After.", "{: left open", "Text."]
 
 
+def test_emphasis_ending_in_punctuation_closes_before_a_backslash_break(write):
+    """github/roadmap's README labels each stage `**in design:**\\` then the
+    text on the next line: the stars showed as written (the line's marker
+    stood between them and the backslash). The same strong and emphasis as
+    pandoc's gfm reader."""
+    text = "- **in design:**\\\n  Feature in discovery.\n\n*note:*\\\nEmphasis too.\n"
+    doc = parsed(write(text))
+    item = doc.blocks[0].items[0].blocks[0]
+    assert item.inlines[:2] == (m.Strong(children=(m.Text(text="in design:"),)), m.LineBreak())
+    assert doc.blocks[1].inlines[:2] == (m.Emph(children=(m.Text(text="note:"),)), m.LineBreak())
+    theirs = pypandoc.convert_text(text, "html", format="gfm")
+    assert "<strong>in design:</strong><br />" in theirs and "<em>note:</em><br />" in theirs
+
+
 def test_a_backslash_at_a_line_end_breaks_it_but_not_at_a_paragraphs_end(write):
     doc = parsed(write("One\\\ntwo.\n\nLast\\\n"))
     assert doc.blocks[0].inlines == (m.Text(text="One"), m.LineBreak(), m.Text(text="two."))

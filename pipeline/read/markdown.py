@@ -179,7 +179,8 @@ def mark_line(line: str, number: int) -> str:
     # bracket or quote the marker now stands before (`(*e.g.*)`, whose `*`
     # after a full stop closes only before a space or a sign):
     after = body[end:end + 1]
-    closing = after in ("", " ") or (after in closers and end > 1 and not body[end - 2].isspace())
+    # A hard break's backslash after them (`**in design:**\`) closes them too.
+    closing = after in ("", " ", "\\") or (after in closers and end > 1 and not body[end - 2].isspace())
     # A `$` before a closer opens a formula (`text$)`, on to the next line's
     # `$`): a tab there would make it a dollar followed by a space, no formula.
     opens_math = body[end - 1:end] == "$" and after in closers
