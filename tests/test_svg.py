@@ -192,3 +192,27 @@ def test_a_size_past_any_page_is_refused(attributes):
     """`width="1e999"` is infinity to Python: it was an OverflowError."""
     with pytest.raises(SvgProblem, match="past the 1,000,000-pixel limit"):
         check_svg(drawing("", attributes))
+
+
+def test_an_attribute_an_editor_left_without_a_value_is_drawn_as_a_browser_draws_it(tmp_path):
+    """Software Carpentry's shell lesson draws its diagrams with Method Draw,
+    which writes `stroke-opacity="null"`: the DOCX was refused (CairoSVG
+    stopped at it) and the PDF left the figure out, with a warning naming a
+    base64 address. A browser ignores such an attribute; every format now
+    draws the figure, and the source file is kept as written."""
+    import zipfile
+
+    from conftest import FRONT, run_cli
+    from pipeline.render.svg import drawable
+
+    svg = (b'<svg width="200" height="100" xmlns="http://www.w3.org/2000/svg">\n <rect x="10" y="10" '
+           b'width="100" height="50" fill="#9b59b6" stroke="#000" stroke-opacity="null" opacity="NaN"/>\n</svg>')
+    assert drawable(svg) == svg.replace(b' stroke-opacity="null"', b"").replace(b' opacity="NaN"', b"")
+    (tmp_path / "pic.svg").write_bytes(svg)
+    source = tmp_path / "brief.md"
+    source.write_text(FRONT + "\n![Redirects and pipes](pic.svg)\n", encoding="utf-8")
+    result = run_cli("build", source, "--out", tmp_path / "out")
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    with zipfile.ZipFile(tmp_path / "out" / "brief.docx") as package:
+        assert any(name.endswith(".png") for name in package.namelist())
+    assert (tmp_path / "pic.svg").read_bytes() == svg

@@ -20,6 +20,7 @@ from pipeline.markings.blocks import MarkingBlock
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
 from pipeline.render import sizes, stafflook
+from pipeline.render.svg import drawable
 from pipeline.render.tables import LONG_WORD, crowded, crowded_widths, kept_with_next, long_head, tall
 from pipeline.render.math import drawing, mathml
 from pipeline.render.templates import Templates
@@ -190,7 +191,9 @@ def note_text(note: m.Footnote, ctx: Context) -> Markup:
 def data_uri(data: bytes, mime: str) -> str:
     """The image inside the page itself: the HTML stays one file, and the
     PDF's fetcher needs nothing but data: URLs. The bytes the reader
-    checked, never the file read again."""
+    checked, never the file read again (an SVG as it is drawn: render/svg.py)."""
+    if mime == "image/svg+xml":
+        data = drawable(data)
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 

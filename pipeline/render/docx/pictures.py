@@ -18,6 +18,7 @@ from pipeline.model import Length
 from pipeline.problems import BriefingError
 from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.sizes import emu_size
+from pipeline.render.svg import drawable
 from pipeline.render.docx.state import Env, State
 
 
@@ -35,7 +36,7 @@ def picture_run(path: str, data: bytes, mime: str, width_px: int, height_px: int
     shown = emu_size((width_px, height_px), size[0], size[1],
                      (room or env.text_width, env.text_height), env.body_size)
     width, height = Emu(shown[0]), Emu(shown[1])
-    svg = data if mime == "image/svg+xml" else None
+    svg = drawable(data) if mime == "image/svg+xml" else None
     part = state.notes if env.in_note and state.notes else state.package.part
     image_part = state.package.part.package.get_or_add_image_part(
         io.BytesIO(svg_fallback(svg, path, width_px, height_px, width) if svg else data))
