@@ -106,3 +106,14 @@ def test_two_long_rows_start_the_table_on_its_first_page_with_its_header(write, 
     row = lambda text: tuple((m.Paragraph(inlines=(m.Text(text=t),), line=1),) for t in text)  # noqa: E731
     assert kept_with_next((row(["a"]), row(["b"]), row(["c"]))) == [True, True, False]
     assert kept_with_next((row(["a"]), row([words]))) == [False, False]
+
+
+def test_an_empty_header_cell_is_no_header(write, tmp_path):
+    """opensafely's disclosure tables leave their corner cell empty: an
+    empty `<th>`, which axe reports (a header with nothing to announce). It
+    is a `td`, still ruled as the header row is."""
+    source = write("|  | Heart disease | Stroke |\n|---|---|---|\n| Men | 1 | 2 |\n")
+    assert run_cli("build", source, "--out", tmp_path, "--to", "html").returncode == 0
+    page = lxml.html.fromstring((tmp_path / "brief.html").read_bytes())
+    [row] = page.find(".//thead").iter("tr")
+    assert [(cell.tag, cell.text_content()) for cell in row] == [("td", ""), ("th", "Heart disease"), ("th", "Stroke")]
