@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 
 from readers import ooxml_errors_of  # noqa: F401 - the validator, by name for the pool's process
+from fuzzing import use_profile
+
+use_profile()  # property tests: the same examples every everyday run, fresh ones in a deep run
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -436,6 +436,8 @@ source_line = st.builds(lambda prefix, pieces, spaces: prefix + "".join(pieces) 
 @example("{~~~~}")  # no `~>`: no substitution, with the line's marker or without
 @example("- \n:   <b>\n\n        text")  # code where only inlines stand, nothing before it but a marker
 @example("**#\ntext*")  # a hash ends no line but a heading's: the marker stood before it
+@example("\\<http://x.org>")  # a bare address stops at `>`, with the marker before it or not
+@example("^[a](http://x.org){#id}")  # and takes a `}`, with the marker before it or not
 def test_markers_change_nothing_python_markdown_builds(body):
     # Where they still do, rarely met: a definition's colon with four spaces
     # and nothing after it; a link's `](` never closed; `[text]` and `[id]`

@@ -64,3 +64,12 @@ def test_pdf_never_fails_but_with_a_briefing_error(tmp_path_factory, body):
     except BriefingError:
         return
     assert pdf.startswith(b"%PDF-")
+
+
+def test_the_everyday_suite_tries_the_same_examples_every_run():
+    """CI on a clean clone must not pass or fail by chance: the everyday
+    profile is derandomized, a deep run (BRIEFING_FUZZ=deep) explores."""
+    from hypothesis import settings
+
+    from fuzzing import DEEP
+    assert settings.default.derandomize is (not DEEP)

@@ -457,8 +457,9 @@ class BareLink(magiclink.MagiclinkPattern):
 
 
 # A line's marker, then the closing characters that end the line after it
-# (read/markdown.py's CLOSERS, and `]`).
-MARKED_CLOSERS = re.compile(r"(\t?[\ue000-\uf8ff]{2})([)\]}>|#\"']+)(?=\s|$)")
+# (read/markdown.py's CLOSERS, and `]`; not `>`, where an address stops
+# anyway: ADDRESS_STOP).
+MARKED_CLOSERS = re.compile(r"(\t?[\ue000-\uf8ff]{2})([)\]}|#\"']+)(?=\s|$)")
 
 
 class PandocDelimiters(DelimiterProcessor):
