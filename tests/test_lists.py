@@ -16,6 +16,8 @@ from pipeline import model as m
 from pipeline.read.frontmatter import read_meta
 from pipeline.read.markdown import parse
 from pipeline.read.source import read_source
+from pipeline.run.build import load
+from readers import pdf_text
 
 STYLES = {"Decimal": "decimal", "DefaultStyle": "decimal", "Example": "decimal",
           "LowerAlpha": "lower-alpha", "UpperAlpha": "upper-alpha",
@@ -289,3 +291,20 @@ def test_a_loose_list_is_spaced_as_paragraphs_in_every_format_and_comes_back_loo
     assert result.returncode == 0, result.stderr
     text = imported.read_text()
     assert "- one\n\n- two" in text and "1. first\n2. second" in text and "1. x\n\n2. y" in text
+
+
+def test_a_list_may_start_at_zero(write, tmp_path):
+    """openjournals' inara example numbers the laws of thermodynamics from
+    `0.`: the list started at 1 in every format. It starts where pandoc
+    starts it; `#.` still counts from 1."""
+    import pypandoc
+
+    from conftest import run_cli
+    text = "0. Zeroth law.\n1. First law.\n\nThen:\n\n#. one\n#. two\n"
+    path = write(text)
+    doc = load(path)
+    assert [b.start for b in doc.blocks if isinstance(b, m.ListBlock)] == [0, 1]
+    assert '<ol start="0"' in pypandoc.convert_text(text, "html", format="markdown")
+    assert run_cli("build", path, "--out", tmp_path, "--to", "pdf,html").returncode == 0
+    assert '<ol start="0">' in (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert "0. Zeroth law." in pdf_text(tmp_path / "brief.pdf")

@@ -246,7 +246,7 @@ class ListProcessor(BlockProcessor):
         if not first.ordered:
             return etree.SubElement(parent, "ul")
         style = "decimal" if first.style in ("default", "example") else first.style
-        start = first.number or 1
+        start = 1 if first.style == "default" else first.number  # `#.` counts from 1; `0.` from 0
         if first.style == "example":
             start = self.examples.count + 1
         attrs = {"data-style": style, "data-delimiter": first.delimiter,
