@@ -145,3 +145,21 @@ def test_a_heading_in_a_quote_is_a_bold_line_links_lead_to(write, tmp_path):
     with zipfile.ZipFile(tmp_path / "out" / "brief.docx") as package:
         document = package.read("word/document.xml").decode()
     assert 'w:anchor="first_example"' in document or 'w:anchor="first-example"' in document
+
+
+def test_a_headings_closing_hashes_go_with_spaces_after_them(tmp_path):
+    """OMB's IT modernization memo writes `## SUBJECT: … Act ## ` (a space
+    after the closing hashes): they showed in the heading, in every format,
+    and its GitHub alias ended in a dash. pandoc takes them off."""
+    import pypandoc
+
+    from pipeline.model import walk
+    from pipeline.run.build import load
+
+    text = "## SUBJECT: Implementation of the MGT Act ## \n\nText.\n"
+    source = tmp_path / "h.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n" + text, encoding="utf-8")
+    [section] = load(source).sections
+    assert walk.plain_text(section.title) == "SUBJECT: Implementation of the MGT Act"
+    assert section.id == "subject-implementation-of-the-mgt-act" and not any(a.endswith("-") for a in section.aliases)
+    assert "Act</h2>" in pypandoc.convert_text(text, "html", format="gfm")

@@ -190,7 +190,9 @@ def mark_line(line: str, number: int) -> str:
             # it keeps the marker (see LineBreak).
             return line + mark
         mark = "\t" + mark
-    return body[:end] + mark + line[end:]
+    # A heading's spaces after its closing hashes (`## Title ## `) would
+    # keep Python-Markdown from taking the hashes off: a heading has no hard break.
+    return body[:end] + mark + (body if prefix["heading"] else line)[end:]
 
 
 def escaped(text: str, index: int) -> bool:
