@@ -247,3 +247,14 @@ def test_a_title_in_both_the_title_block_and_the_yaml_is_a_duplicate(write):
 def test_a_rule_after_a_title_block_is_not_front_matter(write):
     _, problems = meta_and_problems(write, "% The Title\n\n---\n\nText.\n", front=False)
     assert [p[1] for p in problems] == ["meta.required"]  # no YAML: the rule is the body's
+
+
+@pytest.mark.parametrize("line", ['description: ""', "description:", "abstract:", 'subtitle: ""', "toc:"])
+def test_an_empty_optional_key_is_none(write, line):
+    """OMB's policy memos (Jekyll) carry `description: ""`: the build was
+    refused ("must be text, not ''"). An optional key left empty is none,
+    as pandoc reads it; the required ones must still say something."""
+    meta, problems = meta_and_problems(write, f"title: T\nclassification: UNCLASSIFIED\n{line}")
+    assert problems == [] and meta.subtitle is None and meta.abstract is None
+    _, problems = meta_and_problems(write, 'title: ""\nclassification: UNCLASSIFIED')
+    assert [(p[1], p[2]) for p in problems] == [("meta.type", "error")]

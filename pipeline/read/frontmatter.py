@@ -364,6 +364,8 @@ def read_meta(source: Source, reporter: Reporter | None = None,
             return
         try:
             raw = loader.construct_object(node, deep=True)
+            if key not in REQUIRED and (raw is None or isinstance(raw, str) and not raw.strip()):
+                return  # `description:` left empty (OMB's memos, as Jekyll writes them): none, as pandoc reads it
             values[key] = SCHEMA[key](raw)
         except TypeError as expected:
             problem(line, "type", f"'{written}' must be {expected}, not {describe(raw)}")
