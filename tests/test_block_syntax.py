@@ -404,3 +404,24 @@ def test_lines_at_the_margin_after_a_definition_continue_it_as_pandoc_reads_them
     assert len(theirs["c"]) == len(ours) == 1 and len(theirs["c"][0][1]) == 5
     assert ours == [("WCAG criteria:", ["First", "Various others Checklist:", "HTML is valid", "Wave used Guidance:",
                                         "How to test"])]
+
+
+def test_a_yaml_metadata_block_ending_the_text_is_left_out_with_a_warning(tmp_path):
+    """openjournals' inara example ends with pandoc's YAML metadata block
+    (`---`, `latex: …`, `---`): it was printed as two rules round the YAML.
+    pandoc reads it as metadata and shows nothing; so do we, with a warning
+    at its line. A rule, text and a rule that are no YAML stay as they were."""
+    from conftest import run_cli
+    from pipeline.model import walk
+    from pipeline.run.build import load
+
+    front = "---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+    source = tmp_path / "paper.md"
+    source.write_text(front + "Text.\n\n---\nlatex:\n  before-metadata: 'x'\n---\n", encoding="utf-8")
+    doc = load(source)
+    assert [walk.block_text(b) for b in doc.blocks] == ["Text."]
+    result = run_cli("check", source)
+    assert f"{source}:8: warning: a YAML metadata block after the text" in result.stderr
+    kept = tmp_path / "rules.md"
+    kept.write_text(front + "Text.\n\n---\n\nJust words.\n\n---\n", encoding="utf-8")
+    assert [type(b).__name__ for b in load(kept).blocks] == ["Paragraph", "Rule", "Paragraph", "Rule"]

@@ -1960,6 +1960,26 @@ def quote_depth(line: str) -> int:
     return depth
 
 
+def trailing_metadata(lines: Sequence[str]) -> int | None:
+    """Where a YAML metadata block that ends the text starts (`---`, a
+    mapping, `---` or `...`, after a blank line, pandoc's syntax), or None."""
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    if end < 3 or lines[end - 1].rstrip() not in ("---", "..."):
+        return None
+    start = next((n for n in range(end - 2, -1, -1) if lines[n].rstrip() == "---"), None)
+    if start is None or end - start < 3 or (start and lines[start - 1].strip()) or not lines[start + 1].strip():
+        return None
+    import yaml
+
+    try:
+        value = yaml.safe_load("\n".join(lines[start + 1:end - 1]))
+    except yaml.YAMLError:
+        return None
+    return start if isinstance(value, dict) and value else None
+
+
 def parse(source: Source, meta: m.Meta, body_line: int,
           problems: list[Problem] | None = None, fragment: bool = False) -> m.Document:
     """The document model of a source whose front matter is already read.
@@ -1971,7 +1991,15 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     # as Markdown: CriticMarkup there is found by its braces.
     critic_in_front = [number for number, text in enumerate(source.lines, 1)
                        if (number < body_line or critic.ABBREVIATION.match(text)) and critic.ANY.search(text)]
-    body = "\n".join(source.lines[body_line - 1:])
+    lines = list(source.lines[body_line - 1:])
+    if (block := trailing_metadata(lines)) is not None and not fragment:
+        # pandoc's YAML metadata block at the document's end (openjournals'
+        # papers keep their LaTeX settings there): settings, not text.
+        (problems if problems is not None else []).append(Problem(
+            source.name, body_line + block, "a YAML metadata block after the text (pandoc's, for "
+            "another tool's settings): left out", code="meta.trailing-block", severity="warning"))
+        lines = lines[:block]
+    body = "\n".join(lines)
     cites = bool(meta.bibliography)
     try:
         root, md, positions = markdown_tree(body, body_line, meta.lang, cites)
