@@ -418,3 +418,20 @@ def test_headings_never_end_a_page(write, tmp_path):
         body = [" ".join(line.split()) for line in pdf_text(path, page).splitlines()
                 if line.strip() and "UNCLASSIFIED" not in line]
         assert not body[-1].startswith("Heading number"), (page, body[-1])
+
+
+def test_a_line_break_in_a_footnote_starts_the_next_line_not_one_lower(write, tmp_path):
+    """The Zero Trust strategy's first note breaks a line with `<br/>`: in
+    the PDF its second line stood a blank line lower (WeasyPrint set the
+    newline after the break as a line of its own in a footnote), so one
+    note read as two. The lines of a note are 11.5 points apart."""
+
+
+    from conftest import run_cli
+    from readers import tool
+
+    source = write("Agencies[^1] act.\n\n[^1]: The meaning given in 44<br/>\n    U.S.C. § 3502.\n")
+    assert run_cli("build", source, "--out", tmp_path, "--to", "pdf").returncode == 0
+    boxes = tool("pdftotext", "-bbox", tmp_path / "brief.pdf", "-")
+    top = {word: float(y) for y, word in re.findall(r'yMin="([\d.]+)"[^>]*>([^<]+)<', boxes)}
+    assert 10 < top["U.S.C."] - top["44"] < 13
