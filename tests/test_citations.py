@@ -156,6 +156,29 @@ def test_a_title_ending_its_sentence_takes_no_second_period(tmp_path, style):
         assert any("Ever-Larger Samples" in entry for entry in our_entries)
 
 
+@pytest.mark.parametrize("style", ["chicago-author-date", "chicago-notes-bibliography"])
+def test_a_work_without_an_author_shows_its_title_once(tmp_path, style):
+    """openjournals' inara cites the YAML web site, which has no author: the
+    title stands in the author's place (CSL's substitute), and citeproc-py
+    printed it there and again in its own (“The Official YAML Web Site.”
+    twice). As pandoc's citeproc has it: once."""
+    entries = [{"id": "yaml", "type": "webpage", "title": "The Official YAML Web Site",
+                "URL": "https://yaml.org/", "issued": {"date-parts": [[2022, 4, 19]]}},
+               {"id": "upper", "type": "article-journal", "author": [{"family": "Upper", "given": "D."}],
+                "title": "The unsuccessful self-treatment of a case", "container-title": "Journal of Applied "
+                "Behavior Analysis", "issued": {"date-parts": [[1974]]}}]
+    (tmp_path / "refs.json").write_text(json.dumps(entries), encoding="utf-8")
+    body = "See @yaml and @upper.\n"
+    (tmp_path / "brief.md").write_text(front(style, "refs.json") + body, encoding="utf-8")
+    (tmp_path / "pandoc.md").write_text("---\nbibliography: refs.json\n---\n\n" + body, encoding="utf-8")
+    _, _, our_entries = ours(tmp_path / "brief.md")
+    _, _, their_entries = theirs(tmp_path / "pandoc.md", style)
+    [yaml_entry] = [entry for entry in our_entries if "YAML" in entry]
+    assert yaml_entry.count("Official YAML Web Site") == 1
+    # The same entries; pandoc sorts the one without an author by its title, first here.
+    assert sorted(our_entries) == sorted(their_entries)
+
+
 # The bibliography files ----------------------------------------------------------------------
 
 def test_bibtex_is_converted_as_pandoc_converts_it():

@@ -13,7 +13,11 @@ the code it was written for, as pipeline/weasy/ does with WeasyPrint.
   ("(Jones 2019; see Smith 2020)" for `[see @smith2020; @jones2019]`);
 - title case capitalizes each part of a hyphenated lowercase word, as
   pandoc's citeproc does ("Ever-Larger", where citeproc-py wrote
-  "Ever-larger").
+  "Ever-larger");
+- a variable a `<substitute>` printed through a macro (the title, for a
+  work without an author) is not printed again in the rest of the entry
+  (CSL's substitution): a web page without an author read "“The Official
+  YAML Web Site.” “The Official YAML Web Site.” April 19, 2022."
 
 (Punctuation inside quotation marks, which citeproc-py does not do, is
 done on its output: pipeline/transform/citeproc.py.)
@@ -31,6 +35,7 @@ EXPECTED = {
     "Layout.render_citation": "f70ee91b",
     "Label.process": "f9b9c83f",
     "TextCased.case": "ff17f96b",
+    "Substitute.add_to_repressed_list": "61751056",
 }
 applied = False
 
@@ -51,7 +56,8 @@ def apply() -> None:
     found = {"Name.get_option": fingerprint(model.Name.get_option),
              "Layout.render_citation": fingerprint(model.Layout.render_citation),
              "Label.process": fingerprint(model.Label.process),
-             "TextCased.case": fingerprint(model.TextCased.case)}
+             "TextCased.case": fingerprint(model.TextCased.case),
+             "Substitute.add_to_repressed_list": fingerprint(model.Substitute.add_to_repressed_list)}
     if found != EXPECTED:
         raise RuntimeError(f"citeproc-py's code is not what {__name__} fixes: {found}")
 
@@ -125,4 +131,26 @@ def apply() -> None:
         return " ".join(str(word) for word in output)
 
     model.TextCased.case = case
+
+    repress = model.Substitute.add_to_repressed_list
+
+    def add_to_repressed_list(self, child, context):
+        """citeproc-py's, and the variables a macro the substitute printed
+        prints (through the macros it calls in turn)."""
+        repress(self, child, context)
+        layout, seen, waiting = context.get_layout(), set(), [child.get("macro")]
+        while waiting:
+            name = waiting.pop()
+            if name is None or name in seen:
+                continue
+            seen.add(name)
+            for element in child.get_macro(name).iter():
+                kind = element.tag.rsplit("}", 1)[-1]
+                if kind == "text" and element.get("macro"):
+                    waiting.append(element.get("macro"))
+                elif kind in ("text", "names"):
+                    for variable in (element.get("variable") or "").split():
+                        layout.repressed.setdefault(element.tag, []).append(variable)
+
+    model.Substitute.add_to_repressed_list = add_to_repressed_list
     applied = True
