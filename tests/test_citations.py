@@ -130,6 +130,15 @@ def test_known_differences_are_still_there(tmp_path):
             assert mine in text, (style, mine)
 
 
+def bibliographies(folder, style: str, entries: list[dict], body: str) -> tuple[list[str], list[str]]:
+    """Our bibliography's entries and pandoc's citeproc's, for `entries` (CSL
+    JSON) cited by `body`."""
+    (folder / "refs.json").write_text(json.dumps(entries), encoding="utf-8")
+    (folder / "brief.md").write_text(front(style, "refs.json") + body, encoding="utf-8")
+    (folder / "pandoc.md").write_text("---\nbibliography: refs.json\n---\n\n" + body, encoding="utf-8")
+    return ours(folder / "brief.md")[2], theirs(folder / "pandoc.md", style)[2]
+
+
 @pytest.mark.parametrize("style", ["chicago-author-date", "chicago-notes-bibliography"])
 def test_a_title_ending_its_sentence_takes_no_second_period(tmp_path, style):
     """A Manubot manuscript's reference titled "… in China." read "…in
@@ -144,12 +153,7 @@ def test_a_title_ending_its_sentence_takes_no_second_period(tmp_path, style):
                {"id": "perkel", "type": "article-journal", "author": [{"family": "Perkel", "given": "Jeffrey"}],
                 "title": "The microscope makers putting ever-larger samples under the spotlight",
                 "container-title": "Nature", "issued": {"date-parts": [[2019]]}, "language": "en"}]
-    (tmp_path / "refs.json").write_text(json.dumps(entries), encoding="utf-8")
-    body = "See @wu2020, @why and @perkel.\n"
-    (tmp_path / "brief.md").write_text(front(style, "refs.json") + body, encoding="utf-8")
-    (tmp_path / "pandoc.md").write_text("---\nbibliography: refs.json\n---\n\n" + body, encoding="utf-8")
-    _, _, our_entries = ours(tmp_path / "brief.md")
-    _, _, their_entries = theirs(tmp_path / "pandoc.md", style)
+    our_entries, their_entries = bibliographies(tmp_path, style, entries, "See @wu2020, @why and @perkel.\n")
     assert our_entries == their_entries
     assert any("in China.” Nature" in entry for entry in our_entries)
     if style == "chicago-author-date":
@@ -167,12 +171,7 @@ def test_a_work_without_an_author_shows_its_title_once(tmp_path, style):
                {"id": "upper", "type": "article-journal", "author": [{"family": "Upper", "given": "D."}],
                 "title": "The unsuccessful self-treatment of a case", "container-title": "Journal of Applied "
                 "Behavior Analysis", "issued": {"date-parts": [[1974]]}}]
-    (tmp_path / "refs.json").write_text(json.dumps(entries), encoding="utf-8")
-    body = "See @yaml and @upper.\n"
-    (tmp_path / "brief.md").write_text(front(style, "refs.json") + body, encoding="utf-8")
-    (tmp_path / "pandoc.md").write_text("---\nbibliography: refs.json\n---\n\n" + body, encoding="utf-8")
-    _, _, our_entries = ours(tmp_path / "brief.md")
-    _, _, their_entries = theirs(tmp_path / "pandoc.md", style)
+    our_entries, their_entries = bibliographies(tmp_path, style, entries, "See @yaml and @upper.\n")
     [yaml_entry] = [entry for entry in our_entries if "YAML" in entry]
     assert yaml_entry.count("Official YAML Web Site") == 1
     # The same entries; pandoc sorts the one without an author by its title, first here.
