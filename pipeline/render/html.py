@@ -304,17 +304,18 @@ def block(node: m.Block, ctx: Context) -> Markup:
                      number=number, portion=portion):
             number = f"{node.prefix}{number}" if number else number  # "A-1" in an annex
             words = f"{ctx.labels['table']} {number}: {f'({portion}) ' if portion else ''}{m.plain_text(caption)}"
+            squeezed = crowded(node)
             return ctx.macros.table([definition(cell, ctx) for cell in head],
                                     [[definition(cell, ctx) for cell in row] for row in rows],
                                     aligns, marked(portion, inlines(caption, ctx), ctx), ident,
                                     number, ctx.labels, len(words) <= SHORT_CAPTION,
                                     [round(100 * width, 1) for width in widths or
-                                     (crowded_widths(node) if crowded(node) else ())],
+                                     (crowded_widths(node) if squeezed else ())],
                                     long_head(node), row_classes(rows),
                                     {(s.row, s.column): (s.rows, s.columns) for s in node.spans},
                                     node.covered(),
                                     [[definition(cell, ctx) for cell in row] for row in node.head_more],
-                                    crowded(node), frozenset(node.row_heads))
+                                    squeezed, frozenset(node.row_heads))
         case _:
             assert_never(node)
 

@@ -55,8 +55,7 @@ def table_xml(table: Table, env: Env, state: State, cell_xml: CellXml) -> list:
         made = table_row(row, table.aligns, widths, state, cell_xml, header=True, keep=True,
                          whole=not long_head(table), merges=merges[index])
         if index:  # the table style's header look is its first row's: the others in bold
-            for r in made.iter(qn("w:r")):
-                r.get_or_add_rPr().get_or_add_b()
+            emboldened(made)
         tbl.append(made)
     # Never one row alone (render/tables.py); Word keeps a row whose
     # paragraphs are "keep with next" on the page of the next row.
@@ -97,6 +96,13 @@ def column_widths(table: Table, total: int, state: State) -> list[int]:
                       for row, cell in column for word in cell_text(cell).split()), default=0)
                  * 20 + CELL_MARGINS, MIN_COLUMN) for column in measured]
     return [int(width) for width in widened(shares(table, total), [int(width) + 1 for width in words])]
+
+
+def emboldened(element) -> None:
+    """Every run in `element` bold: a header look Word's table style gives
+    only the first row and no row header."""
+    for r in element.iter(qn("w:r")):
+        r.get_or_add_rPr().get_or_add_b()
 
 
 def cell_text(cell: tuple[Block, ...]) -> str:
@@ -152,8 +158,7 @@ def table_row(cells: tuple[tuple[Block, ...], ...], aligns: tuple[str | None, ..
             content.append(OxmlElement("w:p"))
         if bold and column in bold:
             for element in content:
-                for r in element.iter(qn("w:r")):
-                    r.get_or_add_rPr().get_or_add_b()
+                emboldened(element)
         for p in content:
             if p.tag != qn("w:p"):
                 continue
