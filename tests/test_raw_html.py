@@ -456,8 +456,14 @@ def test_a_th_in_a_body_row_heads_its_row_for_screen_readers(write, tmp_path):
     [table] = docx.Document(str(tmp_path / "brief.docx")).tables
     bold = [[any(r.bold for p in c.paragraphs for r in p.runs) for c in row.cells] for row in table.rows[1:]]
     assert bold == [[True, False], [False, True]]
-    from readers import ooxml_errors_of
+    from readers import ooxml_errors_of, soffice_to_pdf, tool
     assert ooxml_errors_of(tmp_path / "brief.docx") == []
+    # A column of row heads is measured in bold: each word whole as LibreOffice lays it out.
+    heads = ("<table>\n<tr><th>Tactic</th><th>Covered</th></tr>\n<tr><th>Execution</th><td>Yes</td></tr>\n"
+             "<tr><th>Persistence</th><td>No</td></tr>\n</table>\n")
+    assert run_cli("build", write(heads, "heads.md"), "--to", "docx", "--out", tmp_path).returncode == 0
+    words = tool("pdftotext", soffice_to_pdf(tmp_path / "heads.docx", tmp_path), "-").split()
+    assert "Persistence" in words and "Execution" in words
 
 
 def test_an_anchor_alone_on_its_line_goes_with_what_follows_it(write):

@@ -83,18 +83,21 @@ def column_widths(table: Table, total: int, state: State) -> list[int]:
         return [round(total * width) for width in table.widths]
     family, size, _ = style_font(state.package, "Table")
     regular, bold = measure.face(family), measure.face(family, bold=True)
-    heads = len(table.head_rows())
+    heads, row_heads = len(table.head_rows()), set(table.row_heads)
     measured = columns(table)  # a cell over several columns left out of each
-    natural = [max(max(((bold if row < heads else regular).width(cell_text(cell), size)
-                        for row, cell in column), default=0) * 20 + CELL_MARGINS, MIN_COLUMN)
-               for column in measured]
+
+    def face(row: int, column: int) -> measure.Face:
+        return bold if row < heads or (row, column) in row_heads else regular  # a row's head is bold too
+
+    natural = [max(max((face(row, number).width(cell_text(cell), size) for row, cell in column), default=0)
+                   * 20 + CELL_MARGINS, MIN_COLUMN) for number, column in enumerate(measured)]
     if sum(natural) <= total:
         return [int(width) + 1 for width in natural]
     # No column narrower than its longest word, which would break inside
     # it ("Propert / y"): what it lacks comes from the columns with room.
-    words = [max(max(((bold if row < heads else regular).width(word, size)
-                      for row, cell in column for word in cell_text(cell).split()), default=0)
-                 * 20 + CELL_MARGINS, MIN_COLUMN) for column in measured]
+    words = [max(max((face(row, number).width(word, size) for row, cell in column
+                      for word in cell_text(cell).split()), default=0)
+                 * 20 + CELL_MARGINS, MIN_COLUMN) for number, column in enumerate(measured)]
     return [int(width) for width in widened(shares(table, total), [int(width) + 1 for width in words])]
 
 
