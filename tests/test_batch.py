@@ -124,17 +124,17 @@ def test_memory_stays_flat_over_briefings_built_one_after_another(tmp_path):
 
 def test_the_pdf_is_waited_for_once_the_process_that_made_the_rest_has_ended(tmp_path):
     """At 1,000 pages that process held 70 MB while the worker typeset."""
-    import multiprocessing
+    from pipeline.run import forked
 
     waited_beside = []
-    before = set(multiprocessing.active_children())  # what earlier tests left
+    before = set(forked.STARTED)  # what earlier tests left
 
     class PdfWorker:  # given the print job in the crew's process, waited for in this one
         def give(self, job):
             assert job.markup
 
         def result(self, timeout=None):
-            waited_beside.append(set(multiprocessing.active_children()) - before)
+            waited_beside.append(set(forked.STARTED) - before)
             return b"%PDF-1.7 typeset", [], 3
 
         def stop(self):

@@ -87,13 +87,12 @@ class Member:
 
     def __init__(self, task: Callable[[Any], Any] | None, warm: Callable[[], Any] | None, early: bool = False,
                  after: Callable[[], Any] | None = None,
-                 setup: Callable[[Any], Callable[[Any], Any]] | None = None, daemon: bool = True) -> None:
-        from multiprocessing import get_context
+                 setup: Callable[[Any], Callable[[Any], Any]] | None = None) -> None:
+        from pipeline.run.forked import Process, pipe
 
-        context = get_context("fork")
-        self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=serve, args=(theirs, task, os.getpid(), warm, early, after, setup),
-                                       daemon=daemon)
+        self.connection, theirs = pipe()
+        self.process = Process(target=serve, args=(theirs, task, os.getpid(), warm, early, after, setup),
+                               theirs=(self.connection,))
         self.process.start()
         theirs.close()
         self.ready = False  # warmed up: the clock of its task runs
@@ -107,11 +106,9 @@ class Member:
     def ahead(cls, setup: Callable[[Any], Callable[[Any], Any]], warm: Callable[[], Any] | None,
               after: Callable[[], Any] | None = None) -> Member:
         """A process forked before its task exists: it warms up meanwhile,
-        and `setup(value)` makes its task once `set_up(value)` is sent. It
-        may fork in turn (multiprocessing forbids that to a daemon), and is
-        ended as a daemon is: the kernel kills it with its parent (die_with),
-        and whoever started it kills it when done."""
-        return cls(None, warm, after=after, setup=setup, daemon=False)
+        and `setup(value)` makes its task once `set_up(value)` is sent; it
+        may fork in turn (ahead.py's renderer)."""
+        return cls(None, warm, after=after, setup=setup)
 
     def set_up(self, value: Any) -> bool:
         """Give a process started ahead what makes its task; False when it is gone."""
@@ -137,11 +134,7 @@ class Member:
         self.deadline = self.started + self.seconds if self.ready else math.inf
 
     def kill(self) -> None:
-        if self.process.is_alive():
-            try:
-                os.kill(self.process.pid, signal.SIGKILL)  # type: ignore[arg-type]
-            except ProcessLookupError:
-                pass
+        self.process.kill()
         self.process.join()
         self.connection.close()
 
@@ -194,7 +187,7 @@ class Crew(Generic[T, R]):
 
     def collect(self) -> list[tuple[T, R | Lost | Crashed | Early]]:
         """Wait for the first answer, end or deadline; what it brought."""
-        from multiprocessing.connection import wait
+        from pipeline.run.forked import wait
 
         soonest = min(m.deadline for m in self.busy)
         timeout = None if soonest == math.inf else max(0.0, soonest - time.monotonic())

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
+    from pipeline.run.forked import Channel
 
 
 DEFAULT_SECONDS = 120
@@ -31,17 +31,16 @@ class Worker:
 
     def __init__(self, fn: Callable[..., Any], *args: Any,
                  warm: Callable[[], Any] | None = None, ahead: bool = False) -> None:
-        from multiprocessing import get_context  # only a build that forks pays for it
+        from pipeline.run.forked import Process, pipe  # only a build that forks pays for it
 
-        context = get_context("fork")
-        self.receive, send = context.Pipe(duplex=False)
-        arguments: Connection | None = None
-        self.give_end: Connection | None = None
+        self.receive, send = pipe(duplex=False)
+        arguments: Channel | None = None
+        self.give_end: Channel | None = None
         if ahead:
-            arguments, self.give_end = context.Pipe(duplex=False)
+            arguments, self.give_end = pipe(duplex=False)
         self.owner = os.getpid()
-        self.process = context.Process(target=run_and_send, daemon=True,
-                                       args=(send, fn, args, warm, arguments, self.owner))
+        self.process = Process(target=run_and_send, args=(send, fn, args, warm, arguments, self.owner),
+                               theirs=(self.receive, self.give_end) if self.give_end else (self.receive,))
         self.process.start()
         send.close()
         if arguments is not None:
