@@ -24,11 +24,11 @@ def keep(target: str | os.PathLike[str], data: bytes) -> bool:
     """`data` as the file `target`, whole or not at all (builds running at
     once share the folder); whether it was kept. A failure only costs the
     speed-up."""
-    import tempfile
+    from pipeline.tempfiles import new_temporary
 
     directory, name = os.path.split(os.fspath(target))
     try:
-        handle, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+        handle, temp = new_temporary(directory or ".", prefix=f".{name}.", suffix=".tmp")
     except OSError:
         return False
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.problems import BriefingError, Problem, Reporter
+from pipeline.tempfiles import new_temporary
 from pipeline.render.formats import FORMATS, PDF_VARIANTS
 from pipeline.render.templates import Templates
 from pipeline.run.limits import DEFAULT_SECONDS, Worker, WorkerLost
@@ -326,7 +326,7 @@ def stage(target: Path, data: bytes, source_name: str) -> Path:
     """`data` in a new temporary file beside `target`."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        handle, name = new_temporary(target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
         raise BriefingError.one(source_name, None, "output.unwritable",
                                 f"cannot write to {target.parent}: {error.strerror}") from None
