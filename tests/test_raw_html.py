@@ -412,6 +412,19 @@ def test_cells_written_without_their_row_are_in_one(write):
 
 
 @pytest.mark.parametrize("text", [
+    "<table>\n  <tr>\n    <td>A</td>\n    <td>B</td>\n  </tr>\n  <td>C</td>\n  <td>D</td>\n  </tr>\n</table>\n",
+    "<table><tr><td>A</td><td>B</td></tr><td>C</td><td>D</td></table>\n",
+])
+def test_cells_written_in_the_table_itself_are_in_a_row(write, text):
+    """NIST SP 800-63-3's Table 6-1 closes a row and writes the next one's
+    cells without its `<tr>`: the build was refused ("unsupported inline
+    element <td>", once a cell) where a browser shows the row."""
+    doc, _ = loaded(write(text))  # an error would raise
+    [table] = [b for b in walk.blocks(doc) if isinstance(b, m.Table)]
+    assert [[m.plain_text(cell[0].inlines) for cell in row] for row in table.rows] == [["A", "B"], ["C", "D"]]
+
+
+@pytest.mark.parametrize("text", [
     "- <details>\n  <summary>Example</summary>\n\n  Text inside.\n\n  </details>\n- Next item.\n",
     "-   Example:\n\n    <details>\n    <summary>Example</summary>\n\n    Text inside.\n\n    </details>\n"
     "-   Next item.\n",

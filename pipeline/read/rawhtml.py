@@ -901,7 +901,8 @@ def style_sizes(style: str) -> dict[str, str]:
 
 
 # What a table and a definition list hold; anything else in one is a stray.
-STRAYS_OUT = {"table": frozenset(("thead", "tbody", "tfoot", "tr", "caption", "colgroup", "col")),
+# A cell written without its row is held: make_table puts it in one.
+STRAYS_OUT = {"table": frozenset(("thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col")),
               "dl": frozenset(("dt", "dd", "div"))}
 
 
