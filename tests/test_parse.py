@@ -6,6 +6,7 @@ import re
 import pytest
 
 from pipeline import model as m
+from pipeline.model import walk
 from pipeline.problems import BriefingError
 from pipeline.read.frontmatter import read_meta
 from pipeline.read.markdown import MAX_DEPTH, parse
@@ -218,9 +219,16 @@ def test_footnotes_numbered_by_first_reference(write):
 
 
 def test_footnote_without_definition_or_reference(write):
-    with pytest.raises(BriefingError, match=r":7: footnote \[\^gone\] has no definition"):
-        parsed(write, "Fine.\n\nSee [^gone].\n")
+    """A marker with no note is shown as written, as pandoc and GitHub show
+    it, with a warning (rust-lang/rfcs: refused, where it was meant as
+    text); escaped, it is text without a word."""
     problems: list = []
+    doc = parsed(write, "Fine.\n\nSee [^gone], \\[^kept] and [\\^too].\n", problems)
+    assert [b.inlines for b in walk.blocks(doc)][1] == (m.Text(text="See [^gone], [^kept] and [^too]."),)
+    assert [(p.line, p.message, p.warning) for p in problems] == [
+        (7, "footnote [^gone] has no definition: shown as written ([^gone]: text defines it; "
+            "\\[^gone] writes it as text)", True)]
+    problems = []
     doc = parsed(write, "Fine.\n\n[^spare]: Unused.\n", problems)  # left out, as pandoc and GitHub do
     assert doc.footnotes == () and [(p.line, p.message, p.warning) for p in problems] == [
         (7, "footnote [^spare] is never referenced: left out", True)]

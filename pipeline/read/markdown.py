@@ -39,6 +39,7 @@ from pipeline.problems import BriefingError, Problem, excerpt
 from pipeline.read import citations
 from pipeline.read.attributes import Attributes
 from pipeline.read import critic
+from pipeline.read import escaped_notes
 from pipeline.read import inline_skips
 from pipeline.read import inlines as syntax
 from pipeline.read.critic import CriticMarkup
@@ -756,6 +757,7 @@ class Briefing(Extension):
         md.treeprocessors.register(Definitions(md), "briefing_definitions", 30)
         md.treeprocessors.register(HeadingReferences(md), "briefing_heading_references", 29)  # before inline
         md.treeprocessors.register(Tails(md), "briefing_tails", 9)  # before attr_list
+        escaped_notes.register(md)
         md.treeprocessors.register(Capture(md), "briefing_capture", -100)
 
 
@@ -982,8 +984,9 @@ class Reader:
             if number < line + len(parts) - 1:
                 part = part.rstrip(" \t")
             for undefined in UNDEFINED_NOTE.finditer(part):
-                self.report("footnote.undefined", number, f"footnote {undefined[0]} has no definition "
-                            f"([{undefined[0][1:-1]}]: text)")
+                self.warn("footnote.undefined", number, f"footnote {undefined[0]} has no definition: "
+                          f"shown as written ([{undefined[0][1:-1]}]: text defines it; \\{undefined[0]} "
+                          "writes it as text)")
             part = HTML_PLACEHOLDER_RE.sub(lambda match: self.entity(match, number), part)
             out.extend(self.cross_refs(part, number) if refs else (m.Text(text=part),))
         return merged(out)
