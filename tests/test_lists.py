@@ -100,6 +100,8 @@ def our_item(item: m.ListItem) -> tuple:
 
 # Sources that pandoc's own reader (pandoc's Markdown) reads as we must.
 AS_PANDOC = {
+    # F Prime's data products guide: the paragraph was split, "(1) store…" a list.
+    "a (1) in running text does not interrupt": "Member fields that\n(1) store headers and (2) store data.\n",
     "nesting by two spaces": "- a\n  - b\n    - c\n- d\n",
     "nesting by three spaces under a number": "1. a\n   - b\n   - c\n2. d\n   1. e\n",
     "nesting by four spaces": "- a\n    - b\n        - c\n",

@@ -421,7 +421,7 @@ class ListContinuation(BlockProcessor):
 
 class Interruption(BlockProcessor):
     """A list may interrupt a paragraph (CommonMark, GitHub): a bullet with
-    text, or an ordered item numbered 1, on a line of a would-be paragraph
+    text, or an ordered item numbered `1.` or `1)`, on a line of a would-be paragraph
     starts a list there; in a list item any marker does (pandoc: a sub-list
     needs no blank line before it). Registered just above the paragraph
     processor, so only blocks no other processor took reach it."""
@@ -445,7 +445,10 @@ class Interruption(BlockProcessor):
             marker = read_marker(line)
             if marker is None or marker.empty:
                 continue
-            if in_item or not marker.ordered or (marker.style == "decimal" and marker.number == 1):
+            # CommonMark's `1.` and `1)`: not pandoc's `(1)`, which in running
+            # text is a reference or an aside (F Prime: "fields that\n(1) store").
+            if in_item or not marker.ordered or (marker.style == "decimal" and marker.number == 1
+                                                 and marker.delimiter != "parens"):
                 return index
         return None
 
