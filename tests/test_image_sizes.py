@@ -115,3 +115,35 @@ def test_docx_sets_the_sizes(built, tmp_path):
     assert len(drawn) == 7
     for (w, h), (want_w, want_h) in zip(drawn, expected_points()):
         assert w == pytest.approx(want_w, abs=1.5) and h == pytest.approx(want_h, abs=1.5)
+
+
+@pytest.mark.slow
+def test_a_wide_image_in_a_table_shrinks_with_its_column(tmp_path):
+    """NIST SP 800-63-3's decision trees put a 681-pixel-wide picture in a
+    table cell: its width was the column's least, and the table ran off the
+    PDF's page, the ends of its text lines cut off. The picture shrinks with
+    its column now; one its author sized keeps its size."""
+    from PIL import Image
+
+    from readers import pdf_lines, pdf_page_size
+
+    Image.new("RGB", (1362, 82), (30, 90, 160)).save(tmp_path / "step.png")
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(tmp_path / "dot.png")
+    words = "A long text row that says what the step above means, long enough to wrap twice across the page."
+    source = tmp_path / "wide.md"
+    source.write_text("---\ntitle: Steps\nclassification: UNCLASSIFIED\n---\n\n"
+                      f'<table style="width:100%">\n<tr><td><img src="step.png" alt="Step 3"/></td></tr>\n'
+                      f"<tr><td>{words}</td></tr>\n</table>\n\n"
+                      f"| Step | What |\n|---|---|\n| ![Step 3](step.png) | {words} |\n"
+                      f"| ![Dot](dot.png){{width=1cm}} | Sized. |\n", encoding="utf-8")
+    result = run_cli("build", source, "--to", "pdf", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "wide.pdf"
+    page_width = pdf_page_size(pdf)[0]
+    right = (page_width + TEXT_WIDTH) / 2 + 1  # the text's right edge (centred column), a point to spare
+    drawn = pdf_images(pdf)
+    assert len(drawn) == 3 and all(left + width <= right for _, left, _, width, _ in drawn)
+    assert drawn[-1][3] == pytest.approx(10 * MM, abs=1)  # 1 cm, as its author set it
+    text = " ".join(line for *_, line in pdf_lines(pdf))
+    assert text.count("long enough to wrap twice across the page.") == 2
+    assert all(x1 <= right for _, _, x1, _, _ in pdf_lines(pdf))
