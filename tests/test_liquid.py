@@ -90,3 +90,14 @@ def test_a_highlight_right_after_text_is_code_and_one_deep_in_raw_html_stays_tex
     texts = [m.block_text(b) for b in blocks if isinstance(b, m.Paragraph)]
     assert texts[:2] == ["Run this:", "Then this."]
     assert "{% highlight diff %}" in " ".join(m.block_text(b) for b in blocks)
+
+
+def test_includes_line_after_line_are_each_left_out(write):
+    """NIST's SP 800-63 pages are their sections' includes, one a line:
+    they stood as one paragraph of tags, shown as written, one warned of."""
+    doc, reporter = loaded(write, "Intro.\n\n{% include_relative sec1.md %}\n{% include_relative sec2.md %}\n"
+                                  "{{< pagebreak >}}\n\nA {% raw %}{{ x }}{% endraw %}\n{% raw %}y{% endraw %}\n")
+    assert [m.block_text(b) for b in walk.blocks(doc)] == ["Intro.", "", "A {{ x }} y"]
+    assert isinstance(list(walk.blocks(doc))[1], m.PageBreak)
+    assert [(p.line, p.message.split(" left out")[0]) for p in reporter.warnings] == [
+        (7, "Liquid tag {% include_relative sec1.md %}"), (8, "Liquid tag {% include_relative sec2.md %}")]

@@ -34,7 +34,9 @@ TAG = r"\{{%-?[ \t]*{name}[ \t]*-?%\}}"
 # Matched on a line without its marker, which may stand before a tag's `}`.
 HIGHLIGHT = re.compile(r"(?P<indent>[ \t]*)\{%-?[ \t]*highlight[ \t]+(?P<lang>[\w#+.-]+)[^%\n]*?-?%\}[ \t]*")
 END_HIGHLIGHT = re.compile(rf"[ \t]*{TAG.format(name='endhighlight')}[ \t]*")
-RAW = re.compile(TAG.format(name="(?:end)?raw"))
+# On a line with its marker, which may stand before the tag's `}`: the tag
+# goes, its marker stays.
+RAW = re.compile(rf"\{{%-?[ \t]*(?:end)?raw[ \t]*-?%(?P<marks>(?:{MARK})*)\}}")
 ALONE = re.compile(rf"[ \t]*(?:{TAG.format(name='(?:end)?raw')}[ \t]*)+")
 COMMENT = re.compile(TAG.format(name="comment"))
 END_COMMENT = re.compile(TAG.format(name="endcomment"))
@@ -63,7 +65,7 @@ class LiquidTags(Preprocessor):
                 index = self.comment(lines, index, out)
             else:
                 if not ALONE.fullmatch(plain):
-                    out.append(RAW.sub("", line))
+                    out.append(RAW.sub(r"\g<marks>", line))
                 index += 1
         return out
 

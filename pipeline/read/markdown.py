@@ -1038,8 +1038,9 @@ class Reader:
                 # an annex's (`::: {.annex}`) classes go to its first heading.
                 attachment_classes(element)
                 elements[0:0] = list(element)
-            elif element.tag == "p" and (name := shortcode(element)):
-                self.shortcode(element, name, out)
+            elif element.tag == "p" and (found := shortcodes(element)):
+                for name, below in found:
+                    self.shortcode(element, name, self.line(element) + below, out)
             elif element.tag == "p" and not len(element) and TEX_PAGE_BREAK.fullmatch((element.text or "").strip()):
                 out.append(m.PageBreak(line=self.line(element)))  # `\newpage` alone
             elif element.tag == "p" and not len(element) and TEX_COMMANDS.fullmatch((element.text or "").strip()):
@@ -1061,12 +1062,11 @@ class Reader:
                 out.append(self.block(element, depth))
         return anchors_carried(out)
 
-    def shortcode(self, element: etree.Element, name: str, out: list[m.Block | Heading]) -> None:
+    def shortcode(self, element: etree.Element, name: str, line: int, out: list[m.Block | Heading]) -> None:
         """Quarto's `{{< pagebreak >}}` on a line of its own is a new page;
         any other shortcode (Quarto's or Hugo's, or Jekyll's `{% include %}`)
         runs code or reads another file, which briefing never does: it is
         left out, with a warning."""
-        line = self.line(element)
         if name == "pagebreak":
             out.append(m.PageBreak(line=line))
         else:
@@ -1686,16 +1686,26 @@ SHORTCODE = re.compile(r"\{\{(?:<\s*(?P<name>[\w/-]+)(?:\s[^\n]*?)?\s*>|%\s*(?P<
 LIQUID_TAG = re.compile(r"\{%-?\s*(?P<liquid>[A-Za-z_]\w*)[^%\n]*%\}")  # a Liquid tag in a line, by its name
 
 
-def shortcode(element: etree.Element) -> str:
-    """The name of the shortcode a paragraph is, alone (`{{< pagebreak >}}`,
-    Hugo's `{{% note %}}`), or ""."""
-    text = element.text or ""
-    if len(element) == 1 and element[0].tag == syntax.SHORTCODE_TAG and not text.strip() \
-            and not (element[0].tail or "").strip():
-        text = element[0].text or ""  # as the inline pattern took it
-    elif len(element):
-        return ""
-    return name_of(text.strip())
+def shortcodes(element: etree.Element) -> list[tuple[str, int]]:
+    """The name of each shortcode a paragraph is made of, each alone on its
+    line (`{{< pagebreak >}}`, Hugo's `{{% note %}}`, NIST's
+    `{% include_relative sec1.md %}` line after line), and how many lines
+    after the paragraph's first it stands; or none."""
+    if not len(element):
+        return [(name, 0)] if (name := name_of((element.text or "").strip())) else []
+    if unmarked(element.text or "").strip():
+        return []
+    found, below = [], (element.text or "").count("\n")
+    for index, child in enumerate(element):  # as the inline pattern took each
+        tail = unmarked(child.tail or "")
+        last = index == len(element) - 1
+        if child.tag != syntax.SHORTCODE_TAG or tail.strip() or (not last and "\n" not in tail):
+            return []
+        if not (name := name_of(unmarked(child.text or "").strip())):
+            return []
+        found.append((name, below))
+        below += tail.count("\n")
+    return found
 
 
 def name_of(written: str, also: re.Pattern[str] | None = None) -> str:
