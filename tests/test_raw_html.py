@@ -612,3 +612,14 @@ def test_a_raw_html_tables_caption_is_its_caption(write, tmp_path):
     assert "Staff by region" in pypandoc.convert_text(text, "plain", format="html")
     assert run_cli("build", write(text), "--to", "docx", "--out", tmp_path).returncode == 0
     assert "Staff by region" in " ".join(pypandoc.convert_file(str(tmp_path / "brief.docx"), "plain").split())
+
+
+@pytest.mark.parametrize("text", ["Line one.<br>\nLine two.\n", "> Line one. <br>\n> Line two.\n",
+                                  "Line one.<br/>\n   Line two.\n"])
+def test_no_space_stands_beside_a_line_break(write, text):
+    """CISA's ScubaGear ends a line with `<br>` and goes on on the next: the
+    soft break after it was a space at the start of the DOCX's next line,
+    an indent in Word."""
+    doc, _ = loaded(write(text))
+    [paragraph] = [b for b in walk.blocks(doc) if isinstance(b, m.Paragraph)]
+    assert paragraph.inlines == (m.Text(text="Line one."), m.LineBreak(), m.Text(text="Line two."))

@@ -146,6 +146,8 @@ CASES = {
     "pipe table, a header of empty cells (none)": "|   |   |\n|---|--:|\n| a | b |\n| c | d |\n",
     "grid, a header of empty cells (none)": "+---+---+\n|   |   |\n+===+===+\n| a | b |\n+---+---+\n",
     "pipe table, one empty header cell of two": "| a |   |\n|---|---|\n| 1 | 2 |\n",
+    # cds-snc's security goals end with a header of contributors and no body: it had an empty row.
+    "pipe table, a header alone": "| a | b |\n|---|---|\n",
     "pipe table, outer pipes on some rows only": "A | B\n--- | --- |\n1 | 2\n| 3 | 4 |\n|5 | 6\n",
     "pipe table, a leading pipe on the delimiter row alone": "A | B\n|--- | ---\n1 | 2\n",
     "grid, a header of two rows": ("+-----+-----+\n| H1  | H2  |\n+-----+-----+\n| h1b | h2b |\n"

@@ -400,6 +400,9 @@ class Table(TableProcessor):
             row = row[1:]
         return self._split(self.RE_END_BORDER.sub("", row))
 
+    def _build_empty_row(self, parent: etree.Element, align: Sequence[str | None]) -> None:
+        pass  # a table of a header alone has no body, as pandoc and GitHub read it: no empty row
+
     def _build_row(self, row: str, parent: etree.Element, align: Sequence[str | None]) -> None:
         # Cells past the table's width are dropped (as GitHub drops them),
         # but not their line's marker: the row's elements would take the
@@ -1829,8 +1832,25 @@ def trimmed(inlines: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
     """A paragraph's or heading's inlines without the spaces that raw HTML
     leaves at its start and end (a `<button>` indented on its own line inside
     an `<h2>`), which Word would show: pandoc drops them too. A no-break
-    space stays: an author wrote it."""
-    return edge(edge(inlines, first=True), first=False)
+    space stays: an author wrote it. So too the spaces beside a line break
+    (`one<br>` and the next line: Word began that line with a space)."""
+    return edge(edge(beside_breaks(inlines), first=True), first=False)
+
+
+def beside_breaks(inlines: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
+    out = []
+    for index, item in enumerate(inlines):
+        if isinstance(item, m.Text):
+            text = item.text
+            if index and isinstance(inlines[index - 1], m.LineBreak):
+                text = text.lstrip(SPACES)
+            if index + 1 < len(inlines) and isinstance(inlines[index + 1], m.LineBreak):
+                text = text.rstrip(SPACES)
+            if not text:
+                continue
+            item = m.Text(text=text) if text != item.text else item
+        out.append(item)
+    return tuple(out)
 
 
 def edge(inlines: tuple[m.Inline, ...], first: bool) -> tuple[m.Inline, ...]:
