@@ -283,6 +283,20 @@ def test_no_hyphen_inside_identifiers_urls_or_code(tmp_path_factory):
         assert re.fullmatch(r"[a-z]+\u2010", head) and re.fullmatch(r"[a-z]+[.,]?", tail), (head, tail)
 
 
+def test_names_with_signs_are_never_broken(tmp_path_factory):
+    """F Prime's guide printed "In C+" at a line's end and "+, a container"
+    on the next: Pango may break between two plus signs."""
+    from readers import pdf_text
+    folder = tmp_path_factory.mktemp("signed")
+    source = folder / "signed.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n"
+                      + " ".join(f"In {' '.join(FILL[:k % len(FILL)])} C++, C# and g++ build it."
+                                 for k in range(40)) + "\n", encoding="utf-8")
+    text = pdf_text(build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf"))
+    words = text.split()
+    assert words.count("C++,") == 40 and words.count("C#") == 40 and words.count("g++") == 40
+
+
 def test_list_markers_are_the_same_in_pdf_and_word(paper, paper_in_libreoffice):
     """By the depth of nesting, of whatever kind, in both: the PDF drew a
     disc for a bullet list inside a numbered one, Word an en dash."""

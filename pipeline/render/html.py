@@ -157,11 +157,17 @@ def unbroken_dates(blocks: tuple[MarkingBlock, ...], meta: m.Meta) -> list[Marki
 IDENTIFIER = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]|_|[a-z][A-Z]|[A-Z]{2}|\w[.@]\w|/"
                         r"|(?<![\w.])\.\w|(?<!\S)[-\u2013\u2014]+\w")
 WORDS = re.compile(r"(\s+)")
+# A name ending in plus or hash signs (C++, C#, g++): Pango may break
+# between two plus signs, and F Prime's guide printed "C+" over "+".
+SIGNED = re.compile(r"\w[+#]+(?!\w)")
+
+
 def unhyphenated(text: str) -> Markup:
     """Text for print: its identifiers, URLs and paths in a span that
     print.css keeps from being hyphenated, its long words in one that may
-    break anywhere."""
-    if not IDENTIFIER.search(text) and not any(len(word) > LONG_WORD for word in text.split()):
+    break anywhere, names such as C++ in one never broken."""
+    if not IDENTIFIER.search(text) and not SIGNED.search(text) \
+            and not any(len(word) > LONG_WORD for word in text.split()):
         return Markup.escape(text)
     return Markup("").join(Markup('<span class="%s">%s</span>') % (kind, word)
                            if (kind := word_class(word)) else Markup.escape(word)
@@ -171,7 +177,7 @@ def unhyphenated(text: str) -> Markup:
 def word_class(word: str) -> str:
     """The print classes of one word: "" for an ordinary one."""
     classes = (["unhyphenated"] if IDENTIFIER.search(word) else []) + \
-        (["breakable"] if len(word) > LONG_WORD else [])
+        (["breakable"] if len(word) > LONG_WORD else ["unbroken"] if SIGNED.search(word) else [])
     return " ".join(classes)
 
 
