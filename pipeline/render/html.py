@@ -19,6 +19,7 @@ from pipeline import model as m
 from pipeline.markings.blocks import MarkingBlock
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
+from pipeline.render.leadins import lead_in
 from pipeline.render import sizes, stafflook
 from pipeline.render.svg import drawable
 from pipeline.render.tables import LONG_WORD, crowded, crowded_widths, kept_with_next, long_head, tall
@@ -250,7 +251,7 @@ def block(node: m.Block, ctx: Context) -> Markup:
             return ctx.macros.numbered_paragraph(number, level, level in UNDERLINED,
                                                  marked(portion, inlines(content, ctx), ctx))
         case m.Paragraph(inlines=content, portion=portion):
-            return ctx.macros.paragraph(marked(portion, inlines(content, ctx), ctx))
+            return ctx.macros.paragraph(marked(portion, inlines(content, ctx), ctx), lead_in(node))
         case m.ListBlock(ordered=ordered, start=start, style=style, delimiter=delimiter, items=items,
                          loose=loose):
             # A loose list's items keep their paragraphs, as pandoc writes them;

@@ -19,7 +19,7 @@ from docx.shared import Twips
 from pipeline.model import (Admonition, Bibliography, Block, CodeBlock, DefinitionList, Div, Enclosure,
                             Equation, Figure, FigureGroup, Footnote, Inline, Link, ListBlock, Math, PageBreak,
                             Paragraph, Quote, Rule, Section, Strong, Table, TabSet, Text, reused)
-from pipeline.render.docx.boxes import boxed
+from pipeline.render.docx.boxes import boxed, set_child
 from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import bookmark, bookmark_name, styled_paragraph, tab_run, text_run
 from pipeline.render.docx.figures import figure_group_xml, figure_xml
@@ -33,6 +33,7 @@ from pipeline.render.docx.sections import attachment_section, landscape_xml
 from pipeline.render.docx.roundtrip import LOOSE_AFTER_TWIPS
 from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
+from pipeline.render.leadins import lead_in
 
 TABLE = qn("w:tbl")
 
@@ -63,7 +64,10 @@ def block_xml(block: Block, env: Env, state: State, where: Where) -> list:
         case Paragraph(inlines=inlines, portion=portion):
             if any(isinstance(item, Math) and item.display for item in inlines):
                 return display_split(inlines, portion, env, state, where)
-            return [paragraph(env, state, where.style, inlines, portion)]
+            made = paragraph(env, state, where.style, inlines, portion)
+            if lead_in(block):  # kept on the page of what it announces
+                set_child(made.get_or_add_pPr(), "w:keepNext")
+            return [made]
         case ListBlock() as list_block:
             return list_xml(list_block, env, state, where)
         case Quote(blocks=blocks, attribution=attribution, attribution_portion=portion):

@@ -1,0 +1,26 @@
+"""A lead-in: a short paragraph that announces what follows it, kept on
+its page in every output, as a heading is.
+
+Authors label a code sample, a list or a table with a bold line
+(`**Template**`) or a sentence ending in a colon (`For example:`); the PDF
+left cds-snc's "For example: / Template" at a page's foot and the code
+they announced on the next.
+"""
+
+from __future__ import annotations
+
+from pipeline import model as m
+
+LONGEST = 120  # characters: a line or so; a longer paragraph is text of its own
+
+
+def lead_in(paragraph: m.Paragraph) -> bool:
+    """Whether the paragraph is a bold or italic label alone, or a short
+    one that ends in a colon."""
+    text = m.plain_text(paragraph.inlines).strip()
+    if not text or len(text) > LONGEST:
+        return False
+    if text.endswith(":"):
+        return True
+    shown = [item for item in paragraph.inlines if not (isinstance(item, m.Text) and not item.text.strip())]
+    return len(shown) == 1 and isinstance(shown[0], (m.Strong, m.Emph))
