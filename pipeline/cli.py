@@ -57,6 +57,10 @@ def parser() -> argparse.ArgumentParser:
     strict.add_argument("--fail-on-warning", "-W", action="store_true",
                         help="treat every warning as an error: the briefing fails (exit code 1) "
                              "and nothing is written for it; for strict CI")
+    # What build, check and watch share: the marking of a source that gives none.
+    silence.add_argument("--classification", type=marking, metavar="MARKING",
+                         help="the classification of each FILE whose front matter gives none, or "
+                              "that has none (a README written for GitHub): e.g. UNCLASSIFIED")
     # What build and check share: building one share of the briefings.
     sharding = argparse.ArgumentParser(add_help=False)
     sharding.add_argument("--shard", type=shard, metavar="I/N",
@@ -181,6 +185,15 @@ def seconds(value: str) -> float:
     if not 0 < number <= 86400:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds (up to 86400)")
     return number
+
+
+def marking(value: str) -> str:
+    """A classification as the front matter's `classification` takes it."""
+    from pipeline.markings.rules import classification_problem
+
+    if problem := classification_problem(value.strip(), None):
+        raise argparse.ArgumentTypeError(problem)
+    return value.strip()
 
 
 def jobs(value: str) -> int:
@@ -326,7 +339,7 @@ def build_files(args: argparse.Namespace, pdf_job, crew_ahead=None) -> int:
     options = Options(formats=args.to, out_dir=args.out, templates=Templates(args.templates),
                       time_limit=args.time_limit, pdf_variant=args.pdf_variant,
                       reference_doc=args.reference_doc, silenced=tuple(args.silence),
-                      fail_on_warning=args.fail_on_warning)
+                      fail_on_warning=args.fail_on_warning, marking=args.classification)
     progress = Progress(len(args.files), github=on_github())
     troubles = []
 
@@ -361,7 +374,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(printable(f"briefing: {refused}"), file=sys.stderr)
         return 2
     checking = Checking(silenced=tuple(args.silence), explain=args.explain, report=bool(args.report),
-                        fail_on_warning=args.fail_on_warning, debug=args.debug)
+                        fail_on_warning=args.fail_on_warning, debug=args.debug, marking=args.classification)
     outcomes: list[Outcome] = []
     for checked in check_many(args.files, checking, args.time_limit):
         if checked.explanation is not None:
@@ -403,7 +416,8 @@ def run_watch(args: argparse.Namespace) -> int:
     fmts = args.to if "html" in args.to else (*args.to, "html")  # the preview shows the HTML
     options = Options(formats=fmts, out_dir=args.out, templates=Templates(args.templates),
                       time_limit=args.time_limit, pdf_variant=args.pdf_variant,
-                      reference_doc=args.reference_doc, silenced=tuple(args.silence))
+                      reference_doc=args.reference_doc, silenced=tuple(args.silence),
+                      marking=args.classification)
     try:
         watch(args.target, options, port=args.port, jobs=args.jobs, github=on_github())
     except KeyboardInterrupt as interrupt:

@@ -407,7 +407,8 @@ def test_a_colleagues_own_word_file_becomes_markdown(tmp_path):
     result = imported(docx_path)
     assert result.returncode == 1
     said = result.stderr.strip().splitlines()
-    assert said[0].endswith("front matter lacks 'classification', which every briefing needs")
+    assert said[0].endswith("front matter lacks 'classification', which every briefing needs "
+                            "(or give it with --classification)")
     assert said[1:] == [f"{docx_path.with_suffix('.md')}:{said[1].split(':')[1]}: warning: image "
                         "'survey-images/Picture-1.png' has no alternative text, which a screen reader would say: "
                         "describe it, ![what it shows](…)"]  # Word's picture had no description

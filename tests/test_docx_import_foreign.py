@@ -132,8 +132,8 @@ def test_a_symbol_with_no_known_meaning_is_left_out_with_a_warning_naming_its_pa
     # Written, and checked: the front matter lacks what a Word file does not say.
     assert result.returncode == 1 and out.is_file(), result.stderr
     assert [line for line in result.stderr.splitlines() if "warning" not in line] == [
-        f"{out}:1: front matter lacks 'title', which every briefing needs",
-        f"{out}:1: front matter lacks 'classification', which every briefing needs"]
+        f"{out}:1: front matter lacks 'classification', which every briefing needs (or give it with "
+        "--classification)"]
     lines = [line for line in result.stderr.splitlines() if "left out" in line]
     assert len(lines) == 2, result.stderr
     assert all(line.startswith(f"{docx}: warning: paragraph 1: ") for line in lines), lines

@@ -253,8 +253,11 @@ def test_a_rule_after_a_title_block_is_not_front_matter(write):
 def test_an_empty_optional_key_is_none(write, line):
     """OMB's policy memos (Jekyll) carry `description: ""`: the build was
     refused ("must be text, not ''"). An optional key left empty is none,
-    as pandoc reads it; the required ones must still say something."""
+    as pandoc reads it (a title too: the text gives it); the classification
+    must still say something."""
     meta, problems = meta_and_problems(write, f"title: T\nclassification: UNCLASSIFIED\n{line}")
     assert problems == [] and meta.subtitle is None and meta.abstract is None
-    _, problems = meta_and_problems(write, 'title: ""\nclassification: UNCLASSIFIED')
+    meta, problems = meta_and_problems(write, 'title: ""\nclassification: UNCLASSIFIED')
+    assert problems == [] and meta.title == ""
+    _, problems = meta_and_problems(write, 'title: T\nclassification: ""')
     assert [(p[1], p[2]) for p in problems] == [("meta.type", "error")]

@@ -248,7 +248,7 @@ SCHEMA: dict[str, Callable[[Any], Any]] = {
     **{key: check for key, (_, check) in CITATION_KEYS.items()},
     **staff.SCHEMA,  # `type: memo` and its typed keys (read/staff.py)
 }
-REQUIRED = ("title", "classification")
+REQUIRED = ("classification",)  # a title left out is taken from the text
 
 
 def describe(value: Any) -> str:
@@ -292,8 +292,7 @@ def split(source: Source) -> Parts:
                 and any(line.rstrip() in END_FENCES for line in lines[index + 1:])):
             return Parts(None, 0, block.end, block)
     elif not lines or lines[0].rstrip() != FENCE:
-        raise source.error(1, "no front matter: a briefing starts with '---', then YAML with at "
-                           "least title and classification, then '---'", "meta.missing")
+        return Parts(None, 0, 1)  # none: a document written for GitHub (read_meta says what it lacks)
     for end in range(index + 1, len(lines)):
         if lines[end].rstrip() in END_FENCES:
             body = end + 1  # 0-based: the line after the closing fence
@@ -310,13 +309,20 @@ def split(source: Source) -> Parts:
 
 
 def read_meta(source: Source, reporter: Reporter | None = None,
-              stop: bool = True) -> tuple[Meta, int]:
+              stop: bool = True, marking: str | None = None) -> tuple[Meta, int]:
     """The checked Meta, and the line where the Markdown body starts. Every
     key's problem is reported at once; with any, the build ends here, or
     (`stop` false) once the body's own problems are found too: the Meta is
-    then a stand-in, whatever could be read."""
+    then a stand-in, whatever could be read. `marking` (`--classification`)
+    is the classification of a source whose front matter gives none, or
+    that has none. A title left out is "" here: the reader takes it from
+    the text (read/markdown.py)."""
     reporter = reporter or Reporter(source.name)
     parts = split(source)
+    if parts.yaml is None and parts.title_block is None and not marking:
+        raise source.error(1, "no front matter: a briefing starts with '---', then YAML with at "
+                           "least its classification, then '---' (or give it with --classification)",
+                           "meta.missing")
     block = parts.title_block
     try:
         root = compose(source, parts.yaml, parts.yaml_line) if parts.yaml is not None else None
@@ -326,8 +332,8 @@ def read_meta(source: Source, reporter: Reporter | None = None,
         # Invalid YAML: said, and the body is still read for its own problems.
         reporter.merge(error)
         return Meta(title="", classification=""), parts.body_line
-    if root is None and parts.yaml is not None and not block:
-        raise source.error(1, "front matter is empty: it needs title and classification", "meta.empty")
+    if root is None and parts.yaml is not None and not block and not marking:
+        raise source.error(1, "front matter is empty: it needs a classification", "meta.empty")
     if root is not None and not isinstance(root, yaml.MappingNode):
         raise source.error(root.start_mark.line + parts.yaml_line, "front matter must be key: value lines",
                            "meta.not-a-mapping")
@@ -418,15 +424,18 @@ def read_meta(source: Source, reporter: Reporter | None = None,
         reporter.warning(ignored[0][1], "meta.foreign-keys", "front-matter keys briefing does not "
                          "use, ignored (other tools' settings): "
                          + foreign.listed([excerpt(key, 40) for key, _ in ignored]), path=source.name)
+    if "classification" not in key_lines and marking:
+        values["classification"] = marking  # --classification's: checked with the other markings
     for key in REQUIRED:
-        if key in key_lines or (key == "title" and values.get("type") == "memo"):
-            continue  # a memo's title is its subject, which staff.gather asks for
+        if key in values or key in key_lines:
+            continue
         if block and parts.yaml is None and key == "classification":
             problem(block.end - 1, "required", "a briefing needs a classification, which a % title "
                     "block cannot give: below it, add front matter of three lines: '---', "
                     "'classification: UNCLASSIFIED' (or the briefing's marking), '---'")
         else:
-            problem(1, "required", f"front matter lacks '{key}', which every briefing needs")
+            problem(1, "required", f"front matter lacks '{key}', which every briefing needs "
+                    "(or give it with --classification)")
     if stop:
         reporter.check()
     if values.get("numbering") == "military":  # paragraphs numbered as staff documents are

@@ -1916,6 +1916,23 @@ def attachment_classes(div: etree.Element) -> None:
         heading.set("class", " ".join([*heading.get("class", "").split(), *kinds]))
 
 
+def title_of(items: list[m.Block | Heading], source: Source, reader: Reader
+             ) -> tuple[list[m.Block | Heading], tuple[m.Inline, ...]]:
+    """The title of a text whose front matter gives none (a README, a page
+    written for GitHub): its one first-level heading, when the text opens
+    with it, the headings under it then a level higher, as pandoc's
+    --shift-heading-level-by=-1 makes it; else the file's name, with a
+    warning. The items without that heading, and the title."""
+    first = items[0] if items else None
+    if isinstance(first, Heading) and first.level == 1 and first.title \
+            and not any(isinstance(item, Heading) and item.level == 1 for item in items[1:]):
+        return [replace(item, level=item.level - 1) if isinstance(item, Heading) else item
+                for item in items[1:]], first.title
+    reader.warn("meta.title-from-name", 1, f"no title: the file's name, '{source.path.stem}', stands for it "
+                "(give one with 'title:' in the front matter, or open the text with a '#' heading)")
+    return items, (m.Text(text=source.path.stem),)
+
+
 def section_tree(items: list[m.Block | Heading]) -> tuple[tuple[m.Block, ...], tuple[m.Section, ...]]:
     """Nest a flat run of blocks and headings: each heading owns what follows
     it up to the next heading of the same or a higher level."""
@@ -2047,14 +2064,18 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     notes = root.find("div[@class='footnote']")
     if notes is not None:
         root.remove(notes)
-    preamble, sections = section_tree(reader.blocks(list(root), 0))
+    items = reader.blocks(list(root), 0)
+    derived: tuple[m.Inline, ...] = ()
+    if not meta.title and meta.memo is None and not fragment:  # none in the front matter (or none at all)
+        items, derived = title_of(items, source, reader)
+    preamble, sections = section_tree(items)
     footnotes = reader.footnotes(notes) if notes is not None else ()
     footnotes = tuple(sorted((*footnotes, *reader.inline_notes), key=lambda note: note.number))
     abbreviations: dict[str, str] = next((ext.abbrs for ext in md.registeredExtensions
                           if isinstance(ext, AbbrExtension)), {})
     definitions: Abbreviation = md.parser.blockprocessors["abbr"]
     abstract = read_abstract(source, meta, reader.problems)
-    title = () if fragment else read_title(source, meta, "title", meta.title)
+    title = () if fragment else derived or read_title(source, meta, "title", meta.title)
     subtitle = () if fragment else read_title(source, meta, "subtitle", meta.subtitle)
     read_authors = () if fragment else tuple(read_title(source, meta, "authors", author) for author in meta.authors)
     authors = tuple(inlines or (m.Text(text=author),) for inlines, author in zip(read_authors, meta.authors)) \

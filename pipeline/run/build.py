@@ -37,6 +37,7 @@ class Options:
     reference_doc: Path | None = None  # the DOCX's styles; default: docx/reference.docx of the templates
     silenced: tuple[str, ...] = ()  # warning codes not to report (--silence)
     fail_on_warning: bool = False  # any warning fails the briefing (--fail-on-warning)
+    marking: str | None = None  # the classification of a source that gives none (--classification)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def preload(formats: tuple[str, ...], reading: bool = True) -> None:
         import_weasyprint()
 
 
-def load(path: Path, reporter: Reporter | None = None, stop: bool = True) -> m.Document:
+def load(path: Path, reporter: Reporter | None = None, stop: bool = True,
+         marking: str | None = None) -> m.Document:
     """Source file -> final document model (the whole of `briefing check`).
     With `stop` false, a document whose passes found errors is returned
     too, its errors left in the reporter (reading errors still raise).
@@ -92,7 +94,7 @@ def load(path: Path, reporter: Reporter | None = None, stop: bool = True) -> m.D
     source = read_source(path)
     # A front matter with errors still lets the body be read, for its own
     # problems: the author then sees them all at once.
-    meta, body_line = read_meta(source, reporter, stop=False)
+    meta, body_line = read_meta(source, reporter, stop=False, marking=marking)
     front_ok = not reporter.errors
     read_problems: list[Problem] = []  # what reading can go past, reported with the checks' own
     try:
@@ -212,7 +214,7 @@ def make(path: Path, options: Options, pdf_job: Worker | None = None,
             raise BriefingError.one(str(path), None, "option.overwrites-source",
                                     f"output {target} would overwrite the source")
     reporter = Reporter(str(path), options.silenced)
-    doc = load(path, reporter)
+    doc = load(path, reporter, marking=options.marking)
     shown = figure_nodes(doc)
     read = figures(shown)
     try:

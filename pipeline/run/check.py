@@ -44,6 +44,7 @@ class Checking:
     report: bool = False  # the banner and roll-up of a refused briefing too
     fail_on_warning: bool = False
     debug: bool = False  # keep the traceback of a failure
+    marking: str | None = None  # the classification of a source that gives none (--classification)
 
     def __call__(self, path: Path) -> Checked:
         from pipeline.markings.rules import rollup_dict
@@ -56,7 +57,7 @@ class Checking:
         details = ""
         try:
             # The roll-up of a refused briefing too, for --explain and the report.
-            doc = load(path, reporter, stop=not (self.explain or self.report))
+            doc = load(path, reporter, stop=not (self.explain or self.report), marking=self.marking)
             if self.explain:
                 explanation = explain(doc)
             reporter.check()

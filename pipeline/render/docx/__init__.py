@@ -71,20 +71,13 @@ def keep_with_next(content: list) -> None:
     """The last paragraph of the text kept on the page of what follows it:
     with widow control, at least its last two lines go over with the
     signature block (AR 25-50 and JSP 101 leave no block alone on a page)."""
-    from pipeline.render.docx.elements import OxmlElement
     from docx.oxml.ns import qn
 
+    from pipeline.render.docx.boxes import set_child
+
     last = next((e for e in reversed(content) if e.tag == qn("w:p")), None)
-    if last is None:
-        return
-    ppr = last.get_or_add_pPr()
-    if ppr.find(qn("w:keepNext")) is None:
-        keep = OxmlElement("w:keepNext")
-        style = ppr.find(qn("w:pStyle"))
-        if style is not None:
-            style.addnext(keep)  # w:pPr's children in schema order: pStyle, keepNext, …
-        else:
-            ppr.insert(0, keep)
+    if last is not None:
+        set_child(last.get_or_add_pPr(), "w:keepNext")
 
 
 def write(doc: model.Document, ctx: RenderContext, state: State) -> None:

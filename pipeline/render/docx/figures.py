@@ -8,6 +8,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from pipeline.model import Figure, FigureGroup, caption_repeats_alt
+from pipeline.render.docx.boxes import set_child
 from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import bookmark, bookmark_name, bookmarked, label_bookmark_name, text_run
 from pipeline.render.docx.inlines import inlines_xml, numbered_caption, paragraph, portion_run
@@ -72,12 +73,7 @@ def figure_group_xml(group: FigureGroup, env: Env, state: State) -> list:
             tr.append(tc)
         tbl.append(tr)
     for p in tbl.iter(qn("w:p")):  # the pictures on the page of the caption below them
-        properties = p.get_or_add_pPr()
-        style = properties.find(qn("w:pStyle"))
-        if style is not None:
-            style.addnext(OxmlElement("w:keepNext"))
-        else:
-            properties.insert(0, OxmlElement("w:keepNext"))
+        set_child(p.get_or_add_pPr(), "w:keepNext")
     return [tbl, numbered_caption(env, state, "figure", "Figure", group.number, group.caption,
                                   group.id, group.portion)]
 

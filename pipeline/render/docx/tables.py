@@ -13,6 +13,7 @@ from docx.oxml.ns import nsdecls, qn
 
 from pipeline import model
 from pipeline.model import Block, Table
+from pipeline.render.docx.boxes import set_child
 from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.inlines import numbered_caption
 from pipeline.render import measure
@@ -165,9 +166,8 @@ def table_row(cells: tuple[tuple[Block, ...], ...], aligns: tuple[str | None, ..
         for p in content:
             if p.tag != qn("w:p"):
                 continue
-            style = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
-            if keep and style is not None:  # w:keepNext comes right after w:pStyle (CT_PPrBase's order)
-                style.addnext(OxmlElement("w:keepNext"))
+            if keep:  # (a lead-in in the cell may have it already)
+                set_child(p.get_or_add_pPr(), "w:keepNext")
             if align and p.find(qn("w:pPr") + "/" + qn("w:numPr")) is None:
                 # The column's alignment is content, as in pandoc's writer (same words).
                 p.get_or_add_pPr().append(OxmlElement("w:jc", {qn("w:val"): align}))
