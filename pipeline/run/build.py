@@ -141,9 +141,10 @@ def render(doc: m.Document, fmt: str, ctx: RenderContext, reporter: Reporter) ->
 
 
 def typeset(job, reporter: Reporter) -> Rendered:
+    from pipeline.run.stack import on_a_fresh_stack
     from pipeline.weasy.typeset import typeset as weasy_typeset
 
-    data, warnings, pages = weasy_typeset(job)
+    data, warnings, pages = on_a_fresh_stack(weasy_typeset, job)
     for warning in warnings:
         reporter.add(warning)
     return Rendered(data, pages)

@@ -35,8 +35,9 @@ def warm_up() -> None:
 
 
 def run(job):
+    from pipeline.run.stack import on_a_fresh_stack
     from pipeline.weasy.typeset import typeset
-    return typeset(job)
+    return on_a_fresh_stack(typeset, job)
 
 
 def spare_core() -> bool:
