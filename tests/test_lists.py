@@ -147,6 +147,9 @@ AS_COMMONMARK = {
     "an ordered list from 1 interrupts a paragraph": "Steps:\n1. a\n2. b\n",
     "a list after a comment line": "- a\n\n<!-- note -->\n- b\n",
     "another number does not interrupt": "The year\n2026. was long.\n",
+    # F Prime's data products guide: the list was cut in two, its last item renumbered 1.
+    "a (1) at the margin goes on an item's text": "1. The arguments provide\n(1) a reference;\n"
+                                                  "and (2) a value.\n2. Next.\n\n- x\n(1) y\n",
 }
 
 

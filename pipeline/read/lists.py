@@ -278,7 +278,12 @@ class ListProcessor(BlockProcessor):
                     items.append((found, [found.text]))
                     lazy = not found.empty
                 elif (other := read_marker(line)) and other.indent < marker.content:
-                    return self.finish(items), lines[index:]  # a list of another kind
+                    if not (other.delimiter == "parens" and lazy and content and content[-1]):
+                        return self.finish(items), lines[index:]  # a list of another kind
+                    # `(1)` at the margin in an item's running text goes on its
+                    # paragraph, as GitHub reads it (F Prime), its bracket
+                    # escaped: in the item, it would open a sub-list.
+                    content.append(f"{line[:other.indent]}\\{line[other.indent:]}")
                 elif lazy and not starts_block(line) and content and content[-1]:
                     content.append(line)  # a lazy continuation line
                 else:
@@ -447,6 +452,7 @@ class Interruption(BlockProcessor):
                 continue
             # CommonMark's `1.` and `1)`: not pandoc's `(1)`, which in running
             # text is a reference or an aside (F Prime: "fields that\n(1) store").
+            # In an item any marker does: a memo's sub-paragraphs `(1)` under `b.`.
             if in_item or not marker.ordered or (marker.style == "decimal" and marker.number == 1
                                                  and marker.delimiter != "parens"):
                 return index
