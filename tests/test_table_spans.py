@@ -172,3 +172,25 @@ def test_word_merged_cells_come_back_as_a_grid_that_spans_them(write, tmp_path):
     rows = table[3][1] + [row for body in table[4] for row in body[3]]
     assert [[(cell[2], cell[3]) for cell in row[1]] for row in rows] == [
         [(1, 2), (1, 1)], [(1, 1)] * 3, [(2, 1), (1, 1), (1, 1)], [(1, 1), (1, 1)], [(1, 3)]]
+
+
+def test_first_rows_of_header_cells_alone_are_header_rows(write, tmp_path):
+    """18F's accessibility guide heads its complex table with two rows of
+    `th` and no <thead>: "Feet" and "Inches" fell into the body, under Name,
+    in the HTML and the PDF. The first rows of `th` alone head the table,
+    as a browser groups them; a row opening with a `th` among `td`s is a
+    body row headed by it."""
+    path = write('<table>\n<tr><th rowspan="2">Name</th><th colspan="2">Height</th><th rowspan="2">Age</th></tr>\n'
+                 "<tr><th>Feet</th><th>Inches</th></tr>\n<tr><th>Walter</th><td>6</td><td>4</td><td>34</td></tr>\n"
+                 "</table>\n")
+    [table] = [b for b in m.walk.blocks(load(path, Reporter(str(path)))) if isinstance(b, m.Table)]
+    assert [[m.block_text(c[0]) if c else None for c in row] for row in table.head_rows()] == [
+        ["Name", "Height", None, "Age"], [None, "Feet", "Inches", None]]
+    assert [[m.block_text(c[0]) for c in row] for row in table.rows] == [["Walter", "6", "4", "34"]]
+    result = run_cli("build", path, "--to", "html,pdf", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    page = lxml.html.parse(str(tmp_path / "out" / "brief.html"))
+    assert [[c.text_content() for c in tr.xpath("th")] for tr in page.xpath("//thead/tr")] == [
+        ["Name", "Height", "Age"], ["Feet", "Inches"]]
+    text = " ".join(pdf_text(tmp_path / "out" / "brief.pdf").split())
+    assert "Name Height Age Feet Inches Walter 6 4 34" in text

@@ -955,9 +955,13 @@ def make_table(table: etree.Element) -> None:
     caption = table.find("caption")
     in_thead = {row for thead in table.iter("thead") for row in thead.iter("tr")}
     headed = bool(rows) and (rows[0][0] in in_thead or all(cell.tag == "th" for cell in rows[0][1]))
-    # The header rows: the first, and those after it in the <thead> with it.
+    # The header rows: the first, and those after it in the <thead> with it;
+    # without one, the first rows of `th` alone (18F's table of a header of
+    # two rows, "Height" over "Feet" and "Inches": they fell into the body).
     heads = next((number for number, (row, _) in enumerate(rows) if row not in in_thead), len(rows)) \
-        if headed and rows[0][0] in in_thead else int(headed)
+        if headed and rows[0][0] in in_thead else \
+        next((number for number, (_, cells) in enumerate(rows) if any(c.tag != "th" for c in cells)), len(rows)) \
+        if headed else 0
     for child in list(table):
         table.remove(child)
     table.text = None
