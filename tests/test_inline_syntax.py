@@ -427,3 +427,16 @@ def test_an_implicit_reference_to_a_heading_that_starts_no_section_is_its_words(
     assert not [i for i in walk.inlines(doc) if isinstance(i, m.Link)] and not reporter.problems
     assert "See Quoted heading and the quote." in [m.plain_text(b.inlines) for b in walk.blocks(doc)
                                                    if isinstance(b, m.Paragraph)]
+
+
+@pytest.mark.parametrize("text", ["Set ``--fail-swap-on=false` and restart.\n", "A `` `x` `` b and ```y`` z.\n",
+                                  "Both ``a`` and `b` and ``c` d``.\n"])
+def test_a_run_of_backticks_closed_by_a_shorter_one_opens_with_its_last(write, text):
+    """Kubernetes' node swap proposal writes "``--fail-swap-on=false`": the
+    code span showed one backtick of the two inside it. pandoc opens the
+    code with the last backtick of the run, the first one text before it."""
+    doc = parsed(write(text))
+    ours = [(type(i).__name__, i.text) for i in next(walk.blocks(doc)).inlines if isinstance(i, m.Code)]
+    theirs = [(b["t"], b["c"][1]) for b in json.loads(pypandoc.convert_text(text, "json", format="markdown"))
+              ["blocks"][0]["c"] if b["t"] == "Code"]
+    assert [text for _, text in ours] == [text for _, text in theirs]

@@ -456,7 +456,10 @@ def test_markers_change_nothing_python_markdown_builds(body):
     assume(not re.search(r"(?m):    +$|\]\([^)]*$|\*\*+[^*\s]+\*(?!\*)|(?:^|[^A-Za-z0-9])[\"'][ #|)\"'}>\\]*$"
                          r"|\\[ ]+$|<[^>\n]*>\n[ ]*[>#]", body))
     assume(not ("*" in body and "_" in body))
-    assume("``" not in re.sub(r"(?m)^[ >]*(```|~~~)\S*[ ]*$", "", body))
+    # (Nor a run of backticks closed by a shorter one, which pandoc opens
+    # with its last backticks and Python-Markdown with all: read/markdown.py's
+    # Backticks; a fence's line holds no other backtick.)
+    assume("``" not in re.sub(r"(?m)^[ >]*(```|~~~)[^`\s]*[ ]*$", "", body))
     assume(not re.search(r"\][ ]*\n[ >]*\[", body))
     # Python-Markdown's table border pattern takes an escaped backslash
     # before a row's closing pipe (`\\|`) away with the pipe; the marker

@@ -26,7 +26,8 @@ from markdown.extensions.admonition import AdmonitionExtension, AdmonitionProces
 from markdown.extensions.def_list import DefListExtension, DefListProcessor
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.tables import TableExtension, TableProcessor
-from markdown.inlinepatterns import (LINE_BREAK_RE, ImageReferenceInlineProcessor, ReferenceInlineProcessor,
+from markdown.inlinepatterns import (BACKTICK_RE, LINE_BREAK_RE, BacktickInlineProcessor,
+                                     ImageReferenceInlineProcessor, ReferenceInlineProcessor,
                                      ShortImageReferenceInlineProcessor, ShortReferenceInlineProcessor,
                                      SubstituteTagInlineProcessor)
 from markdown.preprocessors import Preprocessor
@@ -655,6 +656,25 @@ class ShortImageReference(LabelsWithCode, ShortImageReferenceInlineProcessor):
 
 # Python-Markdown's reference patterns, by name and priority, each replaced
 # by the same with LabelsWithCode.
+class Backticks(BacktickInlineProcessor):
+    """Code spans as pandoc reads them: a run of backticks closed by a
+    shorter run opens the code with its last backticks, the ones before
+    them text (KEP 2400's "``--fail-swap-on=false`" is a backtick, then
+    code). Python-Markdown put those backticks inside the code."""
+
+    def handleMatch(self, m: re.Match[str], data: str):
+        begin = m.start(0)
+        if m.group(1):
+            return super().handleMatch(m, data)
+        opened = begin
+        while opened < len(data) and data[opened] == "`":
+            opened += 1
+        start, end = self.find_code_spans(begin, data)
+        if end is not None and start < opened:  # closed by a shorter run: the first backticks are text
+            return None, begin, begin + (opened - start)
+        return super().handleMatch(m, data)
+
+
 LABELLED = (("reference", LinkReference, 170), ("image_reference", ImageReference, 140),
             ("short_reference", ShortLinkReference, 130), ("short_image_ref", ShortImageReference, 125))
 
@@ -755,6 +775,7 @@ class Briefing(Extension):
         if LINE_BREAK_RE != r"  \n":
             raise RuntimeError(f"Python-Markdown {markdown.__version__} changed its hard break: {LINE_BREAK_RE!r}")
         md.inlinePatterns.register(LineBreak(rf"  (?P<mark>{MARK})?\n", "br"), "linebreak", 100)
+        md.inlinePatterns.register(Backticks(BACKTICK_RE), "backtick", 190)
         for name, kind, priority in LABELLED:
             md.inlinePatterns.register(kind(md.inlinePatterns[name].pattern, md), name, priority)
         md.treeprocessors.register(Definitions(md), "briefing_definitions", 30)
