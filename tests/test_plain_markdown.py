@@ -103,3 +103,19 @@ def test_another_marking_rebuilds(tmp_path):
             assert result.returncode == 0 and expected in result.stdout, result.stdout
     # CONFIDENTIAL asks for its authority block, which a README cannot give: refused, not up to date.
     assert result.returncode == 1 and "needs 'classified_by'" in result.stderr
+
+
+def test_a_section_file_opening_with_its_one_second_level_heading_takes_it(tmp_path):
+    """NIST's SP 800-63 section files each open with one `##` heading, the
+    rest under it: it is the title, the `###` headings its sections."""
+    from docx import Document
+
+    source = tmp_path / "sec6_xAL.md"
+    source.write_text("## 6 Selecting Assurance Levels\n\nText.\n\n### 6.1 IAL\n\nMore.\n\n#### Deep\n\nx\n",
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", source, "--classification", "UNCLASSIFIED", "--to", "docx", "--out", out)
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    word = Document(str(out / "sec6_xAL.docx"))
+    assert [(p.style.name, p.text) for p in word.paragraphs if p.style.name.startswith(("Title", "Heading"))] == [
+        ("Title", "6 Selecting Assurance Levels"), ("Heading 1", "6.1 IAL"), ("Heading 2", "Deep")]

@@ -1940,14 +1940,16 @@ def attachment_classes(div: etree.Element) -> None:
 def title_of(items: list[m.Block | Heading], source: Source, reader: Reader
              ) -> tuple[list[m.Block | Heading], tuple[m.Inline, ...]]:
     """The title of a text whose front matter gives none (a README, a page
-    written for GitHub): its one first-level heading, when the text opens
-    with it, the headings under it then a level higher, as pandoc's
-    --shift-heading-level-by=-1 makes it; else the file's name, with a
-    warning. The items without that heading, and the title."""
+    written for GitHub): the one heading of its top level, when the text
+    opens with it (`#`; `##` in a NIST section file), the headings under it
+    then a level higher, as pandoc's --shift-heading-level-by=-1 makes a
+    `#`; else the file's name, with a warning. The items without that
+    heading, and the title."""
     first = items[0] if items else None
-    if isinstance(first, Heading) and first.level == 1 and first.title \
-            and not any(isinstance(item, Heading) and item.level == 1 for item in items[1:]):
-        return [replace(item, level=item.level - 1) if isinstance(item, Heading) else item
+    top = min((item.level for item in items if isinstance(item, Heading)), default=0)
+    if isinstance(first, Heading) and first.level == top and first.title \
+            and not any(isinstance(item, Heading) and item.level == top for item in items[1:]):
+        return [replace(item, level=item.level - top) if isinstance(item, Heading) else item
                 for item in items[1:]], first.title
     reader.warn("meta.title-from-name", 1, f"no title: the file's name, '{source.path.stem}', stands for it "
                 "(give one with 'title:' in the front matter, or open the text with a '#' heading)")
