@@ -42,6 +42,22 @@ def test_refused_references(tmp_path: Path, src, message):
         check_image(src, tmp_path / "src")
 
 
+def test_a_path_named_from_a_folder_above_says_where_the_file_is(tmp_path: Path):
+    """NIST's SP 800-63 section files, in sp800-63b/, name their pictures
+    `sp800-63b/media/x.png`, from the site's root: refused as missing, with
+    nothing to say where the file is, or what was looked for."""
+    (tmp_path / "sp800-63b" / "media").mkdir(parents=True)
+    (tmp_path / "sp800-63b" / "media" / "x.png").write_bytes((FIXTURES / "images" / "map.png").read_bytes())
+    with pytest.raises(ImageProblem) as refused:
+        check_image("sp800-63b/media/x.png", tmp_path / "sp800-63b")
+    assert str(refused.value) == ("image 'sp800-63b/media/x.png' does not exist beside the source; "
+                                  "'media/x.png' does: write the path from the source's folder")
+    with pytest.raises(ImageProblem) as refused:
+        check_image("media/nothing.png", tmp_path / "sp800-63b")
+    assert str(refused.value) == "image 'media/nothing.png' does not exist"
+    assert check_image("media/x.png", tmp_path / "sp800-63b").mime == "image/png"
+
+
 def test_symlink_out_of_the_folder(tmp_path: Path):
     (tmp_path / "src").mkdir()
     (tmp_path / "secret.png").write_bytes((FIXTURES / "images" / "map.png").read_bytes())

@@ -77,7 +77,7 @@ def check_image(src: str, folder: Path) -> Image:
     try:
         path = (base / relative).resolve(strict=True)
     except (OSError, RuntimeError):
-        raise ImageProblem(f"image '{shown}' does not exist") from None
+        raise ImageProblem(f"image '{shown}' does not exist{where_else(base, relative)}") from None
     if path == base:
         raise ImageProblem(f"image '{shown}' is not a regular file")
     mime = TYPES.get(path.suffix.lower())
@@ -94,6 +94,18 @@ def check_image(src: str, folder: Path) -> Image:
         except RasterProblem as problem:
             raise ImageProblem(f"image '{shown}' {problem}") from None
     return Image(path=path, mime=mime, width=width, height=height, data=data)
+
+
+def where_else(base: Path, relative: PurePosixPath) -> str:
+    """What to add when an image is not where its path says: the file its
+    path names from a folder above, when there is one (a site's pages name
+    their pictures from the site's root, as NIST's SP 800-63 does)."""
+    for folder in list(base.parents)[:4]:
+        found = folder / relative
+        if found.is_file():
+            shown = os.path.relpath(found, base)
+            return f" beside the source; '{excerpt(shown, 60)}' does: write the path from the source's folder"
+    return ""
 
 
 def read_inside(base: Path, relative: PurePosixPath, shown: str) -> bytes:
