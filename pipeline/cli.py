@@ -58,7 +58,8 @@ def parser() -> argparse.ArgumentParser:
                         help="treat every warning as an error: the briefing fails (exit code 1) "
                              "and nothing is written for it; for strict CI")
     # What build, check and watch share: the marking of a source that gives none.
-    silence.add_argument("--classification", type=marking, metavar="MARKING",
+    marked = argparse.ArgumentParser(add_help=False)
+    marked.add_argument("--classification", type=marking, metavar="MARKING",
                          help="the classification of each FILE whose front matter gives none, or "
                               "that has none (a README written for GitHub): e.g. UNCLASSIFIED")
     # What build and check share: building one share of the briefings.
@@ -88,7 +89,7 @@ def parser() -> argparse.ArgumentParser:
     making.add_argument("--jobs", "-j", type=jobs, default=cores(), metavar="N",
                         help=f"build up to N briefings at once (default: the number of cores, {cores()})")
 
-    build = commands.add_parser("build", parents=[debug, making, silence, strict, sharding],
+    build = commands.add_parser("build", parents=[debug, making, silence, marked, strict, sharding],
                                 help="build briefings into PDF, DOCX and HTML",
                                 description="Build each Markdown FILE into the chosen formats.")
     build.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
@@ -98,7 +99,7 @@ def parser() -> argparse.ArgumentParser:
                        help="write what became of each briefing (outputs, pages, time, markings, "
                             "warnings) as JSON")
 
-    check = commands.add_parser("check", parents=[debug, silence, strict, sharding],
+    check = commands.add_parser("check", parents=[debug, silence, marked, strict, sharding],
                                 help="validate briefings without rendering",
                                 description="Parse and validate each FILE; write nothing.")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Markdown briefing(s)")
@@ -112,7 +113,7 @@ def parser() -> argparse.ArgumentParser:
                        help="write what was found in each briefing (markings, the banner's "
                             "roll-up from its portion marks, warnings, errors) as JSON, as build does")
 
-    watch = commands.add_parser("watch", parents=[debug, making, silence],
+    watch = commands.add_parser("watch", parents=[debug, making, silence, marked],
                                 help="rebuild on save, preview the HTML live",
                                 description="Build FILE (or every .md in DIR), build again whenever "
                                             "a source, figure or template changes, and serve the HTML "

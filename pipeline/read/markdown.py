@@ -654,8 +654,6 @@ class ShortImageReference(LabelsWithCode, ShortImageReferenceInlineProcessor):
     pass
 
 
-# Python-Markdown's reference patterns, by name and priority, each replaced
-# by the same with LabelsWithCode.
 class Backticks(BacktickInlineProcessor):
     """Code spans as pandoc reads them: a run of backticks closed by a
     shorter run opens the code with its last backticks, the ones before
@@ -670,11 +668,17 @@ class Backticks(BacktickInlineProcessor):
         while opened < len(data) and data[opened] == "`":
             opened += 1
         start, end = self.find_code_spans(begin, data)
-        if end is not None and start < opened:  # closed by a shorter run: the first backticks are text
+        if end is None:
+            return None, begin, start  # no run closes it: text, as Python-Markdown leaves it
+        if start < opened:  # closed by a shorter run: the first backticks are text
             return None, begin, begin + (opened - start)
-        return super().handleMatch(m, data)
+        code = etree.Element(self.tag)
+        code.text = markdown.util.AtomicString(markdown.util.code_escape(data[start:end].strip()))
+        return code, begin, end + (start - begin)
 
 
+# Python-Markdown's reference patterns, by name and priority, each replaced
+# by the same with LabelsWithCode.
 LABELLED = (("reference", LinkReference, 170), ("image_reference", ImageReference, 140),
             ("short_reference", ShortLinkReference, 130), ("short_image_ref", ShortImageReference, 125))
 

@@ -953,15 +953,7 @@ def make_table(table: etree.Element) -> None:
     rows = [(row, [cell for cell in row if cell.tag in ("th", "td")]) for row in table.iter("tr")]
     rows = [(row, cells) for row, cells in rows if cells]
     caption = table.find("caption")
-    in_thead = {row for thead in table.iter("thead") for row in thead.iter("tr")}
-    headed = bool(rows) and (rows[0][0] in in_thead or all(cell.tag == "th" for cell in rows[0][1]))
-    # The header rows: the first, and those after it in the <thead> with it;
-    # without one, the first rows of `th` alone (18F's table of a header of
-    # two rows, "Height" over "Feet" and "Inches": they fell into the body).
-    heads = next((number for number, (row, _) in enumerate(rows) if row not in in_thead), len(rows)) \
-        if headed and rows[0][0] in in_thead else \
-        next((number for number, (_, cells) in enumerate(rows) if any(c.tag != "th" for c in cells)), len(rows)) \
-        if headed else 0
+    heads = header_rows(rows, {row for thead in table.iter("thead") for row in thead.iter("tr")})
     for child in list(table):
         table.remove(child)
     table.text = None
@@ -969,7 +961,7 @@ def make_table(table: etree.Element) -> None:
         return
     grid = placed([cells for _, cells in rows])
     width = max(len(cells) for cells in grid)
-    head = etree.SubElement(table, "thead") if headed else None
+    head = etree.SubElement(table, "thead") if heads else None
     body = etree.SubElement(table, "tbody")
     for number, cells in enumerate(grid):
         in_head = number < heads
@@ -983,6 +975,17 @@ def make_table(table: etree.Element) -> None:
     if caption is not None:  # the reader takes it as a Markdown table's `Table:` caption
         caption.tail = None
         table.insert(0, caption)
+
+
+def header_rows(rows: list[tuple[etree.Element, list[etree.Element]]], in_thead: set[etree.Element]) -> int:
+    """How many of the rows head the table, as pandoc reads them: those of
+    its <thead>, when it opens with one; without one, the first rows of
+    `th` alone (18F's header of two rows, "Height" over "Feet" and
+    "Inches", which fell into the body)."""
+    if rows and rows[0][0] in in_thead:
+        return next((number for number, (row, _) in enumerate(rows) if row not in in_thead), len(rows))
+    return next((number for number, (_, cells) in enumerate(rows) if any(c.tag != "th" for c in cells)),
+                len(rows))
 
 
 def implied_rows(table: etree.Element) -> None:
