@@ -99,6 +99,23 @@ SLOW_MODULES = {"test_end_to_end", "test_end_to_end_markings", "test_browser", "
                 "test_corpus", "test_fidelity"}
 
 
+# A build stopped at its time limit adds its processes' Python stacks to
+# this file first (pipeline/run/forked.py): a test that fails then shows
+# where the build hung, whatever the machine it ran on.
+STALLS = Path(tempfile.mkdtemp(prefix="briefing-stalls-")) / "stacks.txt"
+os.environ["BRIEFING_STALL_TRACES"] = str(STALLS)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and STALLS.exists() and STALLS.stat().st_size:
+        report.sections.append(("stacks of builds stopped at their time limit", STALLS.read_text()))
+    if report.when == "teardown" and STALLS.exists():
+        STALLS.write_text("")  # each test's own
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.module.__name__ in SLOW_MODULES or "libreoffice" in item.name:

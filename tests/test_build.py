@@ -127,8 +127,8 @@ class TypesetWorker:
             raise TimeoutError
         return self.answer
 
-    def stop(self):
-        self.stopped = True
+    def stop(self, trace=False):
+        self.stopped, self.traced = True, trace
 
 
 def made_but_the_pdf(tmp_path, warnings=()):
@@ -172,6 +172,6 @@ def test_finish_stops_the_worker_at_the_time_limit(tmp_path):
     worker = TypesetWorker()
     with pytest.raises(BriefingError) as caught:
         finish(made_but_the_pdf(tmp_path), worker, tmp_path / "b.md", Options(time_limit=3), 1.2)
-    assert worker.stopped and worker.timeout == 1.2
+    assert worker.stopped and worker.traced and worker.timeout == 1.2
     assert str(caught.value) == f"{tmp_path / 'b.md'}: stopped after 3 s: the build took longer than " \
                                 "its time limit (--time-limit)"

@@ -2,6 +2,7 @@
 the pickled messages between them."""
 
 import os
+import select
 import signal
 import sys
 import time
@@ -127,3 +128,25 @@ def test_only_the_parent_ends_a_process():
     elder.kill()
     elder.join()
     assert os.getpid() == elder.parent
+
+
+def hang():
+    select.poll().poll()  # as a process waiting for a message that never comes
+
+
+@pytest.mark.parametrize("trace", [True, False])
+def test_a_process_stopped_at_a_time_limit_says_where_it_was(trace, tmp_path, monkeypatch):
+    stacks = tmp_path / "stacks.txt"
+    monkeypatch.setenv(forked.TRACES, str(stacks))
+    process = forked.Process(hang)
+    process.start()
+    time.sleep(0.3)  # into hang()
+    process.kill(trace)
+    process.join()
+    assert process.exitcode == -signal.SIGKILL
+    written = stacks.read_text() if stacks.exists() else ""
+    if trace:
+        assert f"process {process.pid}, stopped at its time limit:" in written
+        assert 'in hang' in written and "test_forked.py" in written
+    else:
+        assert written == ""

@@ -50,10 +50,14 @@ def fail(path):
     raise BriefingError.one(path, 3, "test.bad", "bad")
 
 
-def test_a_task_that_catches_every_exception_is_still_stopped_at_its_limit():
+def test_a_task_that_catches_every_exception_is_still_stopped_at_its_limit(tmp_path, monkeypatch):
+    stacks = tmp_path / "stacks.txt"
+    monkeypatch.setenv("BRIEFING_STALL_TRACES", str(stacks))
     with Crew(swallow_everything, size=1, seconds=0.5) as crew:
         answers = dict(crew.run(["stuck", "quick"]))
     assert isinstance(answers["stuck"], Lost) and answers["stuck"].limit == 0.5
+    assert "stopped at its time limit" in stacks.read_text()  # where it was, for the test suite
+    assert "in swallow_everything" in stacks.read_text()
     assert answers["stuck"].describe().startswith("stopped after 0.5 s")
     assert answers["quick"] == "done"  # a fresh process took the next task
 

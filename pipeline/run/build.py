@@ -253,7 +253,7 @@ def finish(made: Made, pdf_job: Worker, path: Path, options: Options, seconds: f
     except TimeoutError:
         from pipeline.run.crew import Lost
 
-        pdf_job.stop()
+        pdf_job.stop(trace=True)
         raise BriefingError.one(str(path), None, "build.time-limit",
                                 Lost(options.time_limit, limit=options.time_limit).describe()) from None
     reporter = Reporter(str(path), options.silenced)

@@ -133,8 +133,8 @@ class Member:
         self.started = time.monotonic()
         self.deadline = self.started + self.seconds if self.ready else math.inf
 
-    def kill(self) -> None:
-        self.process.kill()
+    def kill(self, trace: bool = False) -> None:
+        self.process.kill(trace)
         self.process.join()
         self.connection.close()
 
@@ -204,7 +204,7 @@ class Crew(Generic[T, R]):
                     finished.append((member.item, answer))
             elif time.monotonic() >= member.deadline:
                 self.busy.remove(member)
-                member.kill()
+                member.kill(trace=True)
                 finished.append((member.item, Lost(time.monotonic() - member.started, limit=self.seconds)))
         return finished
 

@@ -22,6 +22,10 @@ from typing import Any
 
 HEADER = struct.Struct("!Q")  # a message's length
 STARTED: set[int] = set()  # this process's children, started and not yet joined
+# A file: a forked process stopped at a time limit (kill(trace=True))
+# adds its Python stacks to it first. The test suite sets it, so that a
+# build that hangs says where.
+TRACES = "BRIEFING_STALL_TRACES"
 
 
 class Channel:
@@ -131,6 +135,7 @@ class Process:
     def run(self) -> None:
         code = 1
         try:
+            trace_on_signal()
             if sys.stdin is not None:  # the parent's to read, as in multiprocessing
                 sys.stdin.close()
                 sys.stdin = open(os.devnull)  # noqa: SIM115 - the process's, for its life
@@ -164,10 +169,16 @@ class Process:
         if self.pid and self.code is None:
             self.reaped(0)
 
-    def kill(self) -> None:
+    def kill(self, trace: bool = False) -> None:
+        """SIGKILL it; `trace`: after it wrote its stacks, if TRACES is set."""
         self.check_parent()
         if self.pid and self.code is None:
             try:
+                if trace and (path := os.environ.get(TRACES)):
+                    with open(path, "a") as traces:
+                        traces.write(f"\nprocess {self.pid}, stopped at its time limit:\n")
+                    os.kill(self.pid, signal.SIGUSR1)
+                    select.poll().poll(500)  # faulthandler writes from the signal handler itself
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
@@ -188,3 +199,18 @@ class Process:
         os.close(self.sentinel)
         self.sentinel = -1
         return True
+
+
+def trace_on_signal() -> None:
+    """Where TRACES names a file, add this process's stacks to it on
+    SIGUSR1 (see Process.kill)."""
+    path = os.environ.get(TRACES)
+    if not path:
+        return
+    import faulthandler
+
+    try:
+        traces = open(path, "a")  # noqa: SIM115 - for the process's life
+    except OSError:
+        return
+    faulthandler.register(signal.SIGUSR1, file=traces, all_threads=True)

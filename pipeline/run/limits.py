@@ -74,11 +74,12 @@ class Worker:
             return value
         raise value
 
-    def stop(self) -> None:
+    def stop(self, trace: bool = False) -> None:
+        """`trace`: it passed its time limit (forked.TRACES)."""
         if os.getpid() != self.owner:
             return  # the parent's to stop
         if self.process.is_alive():
-            self.process.kill()  # SIGKILL: no handler of the work's can delay it
+            self.process.kill(trace)  # SIGKILL: no handler of the work's can delay it
         self.process.join()
 
 
