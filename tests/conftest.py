@@ -106,6 +106,11 @@ STALLS = Path(tempfile.mkdtemp(prefix="briefing-stalls-")) / "stacks.txt"
 os.environ["BRIEFING_STALL_TRACES"] = str(STALLS)
 
 
+def pytest_unconfigure(config):
+    STALLS.unlink(missing_ok=True)
+    STALLS.parent.rmdir()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
