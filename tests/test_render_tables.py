@@ -117,3 +117,45 @@ def test_an_empty_header_cell_is_no_header(write, tmp_path):
     page = lxml.html.fromstring((tmp_path / "brief.html").read_bytes())
     [row] = page.find(".//thead").iter("tr")
     assert [(cell.tag, cell.text_content()) for cell in row] == [("td", ""), ("th", "Heart disease"), ("th", "Stroke")]
+
+
+# Six combatant commands: reckoned at an average letter, their names fit the
+# text's width (386 points of 391); set in Noto Sans, whose capitals are
+# wide, they take 450, and the table ran 60 points into the margin.
+COMMANDS = ("| A | B | C | D | E | F |\n|---|---|---|---|---|---|\n"
+            "| USINDOPACOM | USSOUTHCOM | USNORTHCOM | USCYBERCOM | USTRANSCOM | USSPACECOM |\n")
+# A little wider than the text in the face (by less than OVERHANG): its
+# words stay whole, the table reaching a few points into the margin.
+PARTNERS = ("| Command | Region | Partner | Lead | Notes |\n|---|---|---|---|---|\n"
+            "| USINDOPACOM | INDOPACIFIC | AUSTRALIA | CDRUSINDOPACOM | Coordinates maritime security cooperation |\n")
+
+
+def test_a_tables_words_are_measured_in_its_face(write, tmp_path):
+    from readers import tool
+    from pipeline.render.tables import CELL_PADDING, in_face, reckoned
+
+    measured = in_face('"Noto Sans", sans-serif')
+    assert measured("USINDOPACOM", False) > 1.2 * reckoned("USINDOPACOM", False)
+    assert measured("responsibility", False) < reckoned("responsibility", False)
+    assert measured("Lead", True) > measured("Lead", False)
+    assert CELL_PADDING == 15.0
+    source = write(COMMANDS + "\nBetween.\n\n" + PARTNERS)
+    assert run_cli("build", source, "--out", tmp_path, "--to", "pdf,html").returncode == 0
+    page = lxml.html.fromstring((tmp_path / "brief.html").read_bytes())
+    assert ["crowded" in table.get("class", "").split() for table in page.iter("table")] == [True, False]
+    boxes = tool("pdftotext", "-bbox", tmp_path / "brief.pdf", "-")
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes))
+    assert right < (595.3 + 391) / 2 + 14  # A4: the text's right edge, and a cell's padding
+    printed = tool("pdftotext", tmp_path / "brief.pdf", "-").split()
+    for word in ("AUSTRALIA", "CDRUSINDOPACOM", "INDOPACIFIC"):
+        assert word in printed, word
+    # The crowded one is printed small enough for each name to stand whole.
+    for word in ("USINDOPACOM", "USSOUTHCOM", "USNORTHCOM", "USCYBERCOM", "USTRANSCOM", "USSPACECOM"):
+        assert printed.count(word) == 2 if word == "USINDOPACOM" else printed.count(word) == 1, word
+    assert 0.75 < height(boxes, "USSOUTHCOM") / height(boxes, "AUSTRALIA") < 0.9  # at 7.4 points, not 9
+
+
+def height(boxes: str, word: str) -> float:
+    """A word's height in pdftotext's -bbox output."""
+    top, bottom = re.search(rf'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">{word}<', boxes).groups()
+    return float(bottom) - float(top)

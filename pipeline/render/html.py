@@ -22,7 +22,8 @@ from pipeline.render.context import RenderContext
 from pipeline.render.leadins import lead_in
 from pipeline.render import sizes, stafflook
 from pipeline.render.svg import drawable
-from pipeline.render.tables import LONG_WORD, crowded, crowded_widths, kept_with_next, long_head, tall
+from pipeline.render.tables import (LONG_WORD, TABLE_SIZE, crowded, crowded_widths, fitting_size, kept_with_next,
+                                    long_head, tall)
 from pipeline.render.math import drawing, mathml
 from pipeline.render.templates import Templates
 from pipeline.transform.paragraphs import UNDERLINED
@@ -48,6 +49,7 @@ class Context:
     # For print: mathematics as SVG images (WeasyPrint lays out no MathML),
     # and a collapsible block open, as a note.
     printing: bool = False
+    sans: str = "sans-serif"  # the theme's sans-serif font stack, a table's (render/tables.py)
 
 
 def render(doc: m.Document, ctx: RenderContext, reporter: Reporter) -> bytes:
@@ -68,13 +70,26 @@ def stylesheets(templates: Templates, names: tuple[str, ...]) -> Markup:
     return Markup("\n").join(templates.text(name) for name in names)
 
 
+def root_properties(css: str) -> dict[str, str]:
+    """The custom properties `:root` rules set: `--sans` and the like."""
+    values: dict[str, str] = {}
+    for rule in ROOT_RULE.finditer(css):
+        values.update(DECLARATION.findall(rule[1]))
+    return values
+
+
+ROOT_RULE = re.compile(r":root\s*\{([^{}]*)\}")
+DECLARATION = re.compile(r"(--[\w-]+)\s*:\s*([^;{}]+?)\s*(?:;|$|(?=\}))")
+
+
 def page(doc: m.Document, context: RenderContext, template: str, styles: Markup,
          footnotes_in_place: bool = False, **extra: Any) -> str:
     """A whole page; `template` and `styles` choose screen or print, and
     `footnotes_in_place` puts each note's text at its reference (for print);
     `extra` goes to the template as it is (the print page's running head)."""
     templates = context.templates
-    ctx = Context(macros=templates.macros("html/blocks.html.j2"), labels=context.labels)
+    ctx = Context(macros=templates.macros("html/blocks.html.j2"), labels=context.labels,
+                  sans=root_properties(templates.text("html/theme.css")).get("--sans", "sans-serif"))
     if footnotes_in_place:
         ctx = replace(ctx, printing=True)
         ctx = replace(ctx, print_notes={note.number: note_text(note, ctx) for note in doc.footnotes})
@@ -311,18 +326,19 @@ def block(node: m.Block, ctx: Context) -> Markup:
                      number=number, portion=portion):
             number = f"{node.prefix}{number}" if number else number  # "A-1" in an annex
             words = f"{ctx.labels['table']} {number}: {f'({portion}) ' if portion else ''}{m.plain_text(caption)}"
-            squeezed = crowded(node)
+            squeezed = crowded(node, ctx.sans)
+            size = fitting_size(node, ctx.sans) if squeezed and ctx.printing else TABLE_SIZE
             return ctx.macros.table([definition(cell, ctx) for cell in head],
                                     [[definition(cell, ctx) for cell in row] for row in rows],
                                     aligns, marked(portion, inlines(caption, ctx), ctx), ident,
                                     number, ctx.labels, len(words) <= SHORT_CAPTION,
                                     [round(100 * width, 1) for width in widths or
-                                     (crowded_widths(node) if squeezed else ())],
+                                     (crowded_widths(node, ctx.sans, size) if squeezed else ())],
                                     long_head(node), row_classes(rows),
                                     {(s.row, s.column): (s.rows, s.columns) for s in node.spans},
                                     node.covered(),
                                     [[definition(cell, ctx) for cell in row] for row in node.head_more],
-                                    squeezed, frozenset(node.row_heads))
+                                    squeezed, frozenset(node.row_heads), size if size < TABLE_SIZE else None)
         case _:
             assert_never(node)
 

@@ -14,7 +14,7 @@ from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
 from pipeline.render.attachments import ENCLOSURE_MARGINS_MM, attachment_pages, enclosure_pages, read_checked
 from pipeline.render import firstpage
-from pipeline.render.html import page, stylesheets, type_styles
+from pipeline.render.html import DECLARATION, ROOT_RULE, page, root_properties, stylesheets, type_styles
 from pipeline.render.printjob import PrintJob
 
 
@@ -156,16 +156,6 @@ def wrapped_lines(text: str, width: float, measure_width) -> int:
     return lines
 
 
-def root_properties(css: str) -> dict[str, str]:
-    """The custom properties `:root` rules set: `--sans` and the like."""
-    values: dict[str, str] = {}
-    for rule in ROOT_RULE.finditer(css):
-        values.update(DECLARATION.findall(rule[1]))
-    return values
-
-
-ROOT_RULE = re.compile(r":root\s*\{([^{}]*)\}")
-DECLARATION = re.compile(r"(--[\w-]+)\s*:\s*([^;{}]+?)\s*(?:;|$|(?=\}))")
 USE = re.compile(r"var\(\s*(--[\w-]+)\s*\)")
 
 
@@ -177,9 +167,7 @@ def resolve_custom_properties(css: Markup) -> Markup:
     so we substitute them once. A var() with a fallback, or a name no :root
     rule defines, is left to WeasyPrint.
     """
-    values: dict[str, str] = {}
-    for rule in ROOT_RULE.finditer(css):
-        values.update(DECLARATION.findall(rule[1]))
+    values = root_properties(css)
     # A property some other rule sets (a banner colour per level) varies by
     # element: leave it to WeasyPrint.
     outside_root = ROOT_RULE.sub("", css)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from pipeline import model as m
 
 # A header row of more than this many characters is not repeated on each
@@ -64,25 +67,73 @@ def columns(table: m.Table) -> list[list[tuple[int, m.Cell]]]:
 LONG_WORD = 24
 # Whether a table's columns, each as wide as its longest word (but those
 # that break anyway), are wider than the text (a briefing's 138 mm on A4,
-# the narrowest the print sets: 391 points) with the cells' padding,
-# reckoned from the letters at the print's 9 points, an average letter 0.55
-# em (Noto Sans's lower case is narrower): then its cells' words may break
-# anywhere, or the PDF would run the table off the page and lose its last
-# columns.
-TEXT_WIDTH, CELL_PADDING, LETTER = 391.0, 14.0, 0.55 * 9
+# the narrowest the print sets: 391 points) with the cells' padding, the
+# words measured in the print's sans-serif face at its 9 points: then its
+# cells' words may break anywhere, or the PDF would run the table off the
+# page and lose its last columns. A table whose words, reckoned at an
+# average letter (0.55 em), come to less than half the width is not
+# measured: no word of letters as wide as W's reaches twice that. A table
+# wider than the text by less than OVERHANG reaches into the margin (of
+# 102 points at least) by no more than its last cell's padding and a
+# little: better than breaking "AUSTRALIA" and "CDRUSINDOPACOM".
+TEXT_WIDTH, LETTER, TABLE_SIZE, OVERHANG = 391.0, 0.55 * 9, 9.0, 12.0
+# A cell's padding: 0.6 rem each side at the print's 12-point rem, and a
+# little for the columns' widths being rounded to tenths of a per cent.
+CELL_PADDING = 15.0
+WIDEST = 2.0  # a word's width in the face against its reckoning: "WWW" is 1.7
 
 
-def crowded(table: m.Table) -> bool:
-    return sum(word_widths(table)) > TEXT_WIDTH
+Measure = Callable[[str, bool], float]  # a word's width in points, bold or not
 
 
-def word_widths(table: m.Table) -> list[float]:
-    """Each column's longest word (those that break anyway left out), in
-    points with the cell's padding; a header's is bold, a twelfth wider."""
-    heads = len(table.head_rows())
-    return [max(((BOLD if row < heads else 1) * len(word) * LETTER + CELL_PADDING
+def crowded(table: m.Table, sans: str) -> bool:
+    """Whether its columns' longest words are wider than the text, set in
+    the first face of the CSS font stack `sans`."""
+    if sum(word_widths(table, reckoned)) * WIDEST <= TEXT_WIDTH:
+        return False
+    return sum(word_widths(table, in_face(sans))) > TEXT_WIDTH + OVERHANG
+
+
+def reckoned(word: str, bold: bool) -> float:
+    """A word's width at an average letter."""
+    return (BOLD if bold else 1) * len(word) * LETTER
+
+
+@functools.cache
+def in_face(sans: str) -> Measure:
+    """Widths in the face fontconfig gives for the first family of `sans`
+    (capitals are wide: "USINDOPACOM" measures 67 points, 55 reckoned, and
+    a column of them broke their letters over two lines)."""
+    from pipeline.render import measure
+
+    family = measure.first_family(sans)
+    faces = {False: measure.face(family), True: measure.face(family, bold=True)}
+    return lambda word, bold: faces[bold].width(word, TABLE_SIZE)
+
+
+def word_widths(table: m.Table, measured: Measure, size: float = TABLE_SIZE) -> list[float]:
+    """Each column's longest word (those that break anyway left out), set
+    in `size` points, in points with the cell's padding; a header's is bold."""
+    heads, scale = len(table.head_rows()), size / TABLE_SIZE
+    return [max((measured(word, row < heads) * scale + CELL_PADDING
                  for row, cell in column for block in cell for word in m.block_text(block).split()
                  if len(word) <= LONG_WORD), default=CELL_PADDING) for column in columns(table)]
+
+
+# A crowded table is printed smaller, down to this size, so that its
+# columns' longest words fit the text's width whole, as an author in Word
+# shrinks a table of long names: six commands' names (USINDOPACOM …) broke
+# in every column at 9 points and stand whole at 7.5.
+SMALLEST = 7.0
+
+
+def fitting_size(table: m.Table, sans: str) -> float:
+    """The size, in points, from SMALLEST to the print's 9, at which a
+    table's longest words fit the text's width: those that cannot break."""
+    words = word_widths(table, in_face(sans))
+    padding = CELL_PADDING * len(words)
+    fitting = TABLE_SIZE * (TEXT_WIDTH - padding) / max(sum(words) - padding, 1)
+    return max(SMALLEST, min(TABLE_SIZE, int(fitting * 10) / 10))
 
 
 BOLD = 1.08  # Noto Sans Bold's letters against its regular ones
@@ -129,10 +180,11 @@ def levelled(least: list[float], total: float) -> list[float]:
     return [min(need, level) for need in least]
 
 
-def crowded_widths(table: m.Table) -> list[float]:
-    """A crowded table's columns, as fractions of the text width: each at
-    least its longest word (reckoned as `crowded` reckons them), the rest
+def crowded_widths(table: m.Table, sans: str, size: float = TABLE_SIZE) -> list[float]:
+    """A crowded table's columns set in `size` points, as fractions of the
+    text width: each at least its longest word (measured as `crowded`
+    measures them), the rest
     shared by the cells' lengths. The print lays them out so (a fixed
     table layout): left to its automatic layout, a table whose words may
     break anywhere gave its narrowest column a letter a line."""
-    return [width / TEXT_WIDTH for width in widened(shares(table, TEXT_WIDTH), word_widths(table))]
+    return [width / TEXT_WIDTH for width in widened(shares(table, TEXT_WIDTH), word_widths(table, in_face(sans), size))]
