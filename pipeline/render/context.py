@@ -34,7 +34,7 @@ def render_context(doc: m.Document, templates: Templates, made: dt.datetime, *,
                    reference_doc: Path | None = None) -> RenderContext:
     first_page = tuple(first_page_blocks(doc.meta, templates))
     return RenderContext(
-        templates=templates, labels=style_labels(templates, doc.meta.memo, templates.labels()),
+        templates=templates, labels=style_labels(templates, doc.meta.memo, templates.labels(doc.meta.lang)),
         first_page=first_page,
         properties=tuple(marking_properties(doc.meta, list(first_page))),
         level=level_class(doc.meta.classification), made=made, pdf_variant=pdf_variant,

@@ -93,9 +93,15 @@ class Templates:
         except jinja().TemplateError as error:
             raise template_error(error, name) from None
 
-    def labels(self) -> dict[str, str]:
-        """The wording in `text/labels.yaml` (Contents, Page, of, ...)."""
-        return self.wording("text/labels.yaml")
+    def labels(self, lang: str | None = None) -> dict[str, str]:
+        """The wording in `text/labels.yaml` (Contents, Page, of, ...), and
+        over it that of `text/labels.LL.yaml` for the language `lang`
+        (`fr-CA`: labels.fr.yaml), where the templates have one."""
+        labels = self.wording("text/labels.yaml")
+        primary = str(lang or "").split("-")[0].lower()
+        if primary.isalpha() and any((folder / f"text/labels.{primary}.yaml").is_file() for folder in self.folders):
+            labels.update(self.wording(f"text/labels.{primary}.yaml"))
+        return labels
 
     def wording(self, name: str) -> dict:
         """A YAML file of wording: text values, maybe grouped under keys."""
