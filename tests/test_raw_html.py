@@ -424,6 +424,49 @@ def test_cells_written_in_the_table_itself_are_in_a_row(write, text):
     assert [[m.plain_text(cell[0].inlines) for cell in row] for row in table.rows] == [["A", "B"], ["C", "D"]]
 
 
+def test_rows_written_without_their_tr_are_rows_of_their_own(write, tmp_path):
+    """EUDI's wallet attestation tables close a row and write each next
+    one's cells without its `<tr>`, closing it with `</tr>`: those rows ran
+    together into one row of six cells ("TR3 / 9" in the PDF), the others
+    padded with three empty cells. HTML's parser opens a row for each."""
+    text = ("<table>\n<tr>\n<td>A1</td>\n<td>A2</td>\n</tr>\n<td>B1</td>\n<td>B2</td>\n</tr>\n"
+            "<td>C1</td>\n<td>C2</td>\n</tr>\n</table>\n")
+    doc, _ = loaded(write(text))
+    [table] = [b for b in walk.blocks(doc) if isinstance(b, m.Table)]
+    rows = [[m.plain_text(cell[0].inlines) for cell in row] for row in table.rows]
+    assert rows == [["A1", "A2"], ["B1", "B2"], ["C1", "C2"]]
+    assert html5_rows(text) == rows  # as an HTML5 parser (WeasyPrint's) reads the table
+
+
+def html5_rows(text: str) -> list[list[str]]:
+    import tinyhtml5
+
+    ns = "{http://www.w3.org/1999/xhtml}"
+    return [["".join(cell.itertext()).strip() for cell in row if cell.tag in (ns + "td", ns + "th")]
+            for row in tinyhtml5.parse(text).iter(ns + "tr")]
+
+
+def test_a_colgroup_is_left_out_and_a_tfoot_comes_last(write, tmp_path):
+    """pandoc writes a `<colgroup>` into every wide table it exports as
+    HTML: it failed the whole build ("unsupported inline element
+    <briefing-transparent>"). A `<tfoot>` written before the body (as HTML
+    4 had it) was printed first; a browser shows it last."""
+    text = ("<table>\n<colgroup><col style=\"width: 30%\"><col></colgroup>\n"
+            "<thead><tr><th>Unit</th><th>Strength</th></tr></thead>\n"
+            "<tfoot><tr><td>Total</td><td>3</td></tr></tfoot>\n"
+            "<tbody><tr><td>1 Bde</td><td>1</td></tr><tr><td>2 Bde</td><td>2</td></tr></tbody>\n</table>\n")
+    source = write(text)
+    assert run_cli("build", source, "--out", tmp_path).returncode == 0
+    page = lxml.html.fromstring((tmp_path / "brief.html").read_bytes())
+    shown = [[cell.text_content().strip() for cell in row] for row in page.iter("tr")]
+    assert shown == [["Unit", "Strength"], ["1 Bde", "1"], ["2 Bde", "2"], ["Total", "3"]]
+    assert sorted(html5_rows(text)) == sorted(shown)  # the same rows (a browser draws the foot last)
+    assert " ".join(pdf_text(tmp_path / "brief.pdf").split()).endswith(
+        "Unit Strength 1 Bde 1 2 Bde 2 Total 3 UNCLASSIFIED Page 1 of 1")
+    word = pypandoc.convert_file(str(tmp_path / "brief.docx"), "plain", format="docx")
+    assert word.index("1 Bde") < word.index("2 Bde") < word.index("Total")
+
+
 @pytest.mark.parametrize("text", [
     "- <details>\n  <summary>Example</summary>\n\n  Text inside.\n\n  </details>\n- Next item.\n",
     "-   Example:\n\n    <details>\n    <summary>Example</summary>\n\n    Text inside.\n\n    </details>\n"

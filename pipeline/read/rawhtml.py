@@ -71,8 +71,10 @@ BLOCK = {"p": "p", "details": "details", "summary": "summary", "blockquote": "bl
          "figcaption": "p", "address": "p",  # their words, as a paragraph
          **{f"h{n}": f"h{n}" for n in range(1, 7)}}
 TRANSPARENT = frozenset(("div", "center", "picture", "figure", "section", "article", "main",
-                         "header", "footer", "aside", "nav", "font", "big", "colgroup"))
-DROPPED = frozenset(("source", "wbr", "col"))  # empty, nothing to show
+                         "header", "footer", "aside", "nav", "font", "big"))
+# Empty, nothing to show; a <colgroup> (pandoc writes one into every wide
+# table it exports as HTML) holds only <col>s.
+DROPPED = frozenset(("source", "wbr", "col", "colgroup"))
 # A checklist's `<input type="checkbox">` (opensource.guide's), as its box
 # shows, as a task list item's box: (type, checked) -> the character.
 BOXES = {("checkbox", False): "\u2610", ("checkbox", True): "\u2612",
@@ -434,6 +436,11 @@ class RawHtml(Treeprocessor):
                     continue
                 if token.tag in IMPLIED_END and stack[-1].get(OPENED_BY) in IMPLIED_END[token.tag]:
                     stack.pop()
+                if token.tag in ("td", "th") and stack[-1].get(OPENED_BY) in TABLE_PARTS:
+                    # A cell after `</tr>` with no `<tr>` (EUDI's wallet attestation
+                    # tables): HTML's parser opens its row, which the next `</tr>` closes.
+                    if (row := self.element(Start("tr", {}, "", line=token.line), stack[-1])) is not None:
+                        stack.append(row)
                 made = self.element(token, stack[-1])
                 if made is not None and token.tag not in VOID and not token.closed:
                     stack.append(made)
@@ -482,6 +489,8 @@ class RawHtml(Treeprocessor):
             made = etree.SubElement(parent, INLINE.get(tag) or BLOCK[tag])
         made.set(OPENED_BY, tag)
         made.set(RAW, "1")
+        if tag == "tfoot":
+            made.set(FOOT, "1")
         if token.line:
             from pipeline.read.markdown import OWN_MARK, marker  # it imports us
 
@@ -583,6 +592,8 @@ class RawHtml(Treeprocessor):
 
 
 OPENED_BY = "data-opened-by"
+TABLE_PARTS = frozenset(("table", "thead", "tbody", "tfoot"))
+FOOT = "data-foot"  # a <tfoot>, read as a body whose rows come last
 BREAK = "briefing-break"  # where an HTML block ended
 TRANSPARENT_TAG = "briefing-transparent"
 HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
@@ -952,6 +963,9 @@ def make_table(table: etree.Element) -> None:
     implied_rows(table)
     rows = [(row, [cell for cell in row if cell.tag in ("th", "td")]) for row in table.iter("tr")]
     rows = [(row, cells) for row, cells in rows if cells]
+    # A <tfoot> may be written before the body (HTML 4 had it so): its rows go last, as a browser shows them.
+    foot = {row for part in table.iter("tbody") if part.get(FOOT) for row in part.iter("tr")}
+    rows = [entry for entry in rows if entry[0] not in foot] + [entry for entry in rows if entry[0] in foot]
     caption = table.find("caption")
     heads = header_rows(rows, {row for thead in table.iter("thead") for row in thead.iter("tr")})
     for child in list(table):
