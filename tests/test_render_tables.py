@@ -159,3 +159,21 @@ def height(boxes: str, word: str) -> float:
     """A word's height in pdftotext's -bbox output."""
     top, bottom = re.search(rf'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">{word}<', boxes).groups()
     return float(bottom) - float(top)
+
+
+def test_a_bold_cells_identifier_wraps_at_its_space(write, tmp_path):
+    """EUDI's risk tables head a column `**Risk ID**`: the print showed
+    "Risk I" over "D". WeasyPrint broke inside a span (the one that keeps an
+    identifier from being hyphenated) in a bold run rather than at the space
+    before it; the space now stands inside the span, and an identifier too
+    short to be hyphenated gets none."""
+    from readers import tool
+
+    description = "An attacker can circumvent the verification of the wallet unit attestation " * 2
+    source = write(f"| **Risk ID** | Description | Impact |\n|---|---|---|\n"
+                   f"| **TR22** | {description} | Creation or use of fake wallet units |\n\n"
+                   f"| **Risk WUA_ID_22** | Description | Impact |\n|---|---|---|\n"
+                   f"| **TR22** | {description} | Creation or use of fake wallet units |\n")
+    assert run_cli("build", source, "--out", tmp_path, "--to", "pdf").returncode == 0
+    printed = tool("pdftotext", tmp_path / "brief.pdf", "-").split()
+    assert printed.count("ID") == 1 and printed.count("WUA_ID_22") == 1 and printed.count("Risk") == 2

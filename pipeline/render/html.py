@@ -185,14 +185,32 @@ def unhyphenated(text: str) -> Markup:
     if not IDENTIFIER.search(text) and not SIGNED.search(text) \
             and not any(len(word) > LONG_WORD for word in text.split()):
         return Markup.escape(text)
-    return Markup("").join(Markup('<span class="%s">%s</span>') % (kind, word)
-                           if (kind := word_class(word)) else Markup.escape(word)
-                           for word in WORDS.split(text))
+    out, space = [], ""
+    for piece in WORDS.split(text):
+        if piece.isspace():
+            space = piece
+            continue
+        kind = word_class(piece)
+        if kind == "unhyphenated":
+            # The space before the word goes inside its span: WeasyPrint
+            # breaks a line at a space between a bold run's text and a span
+            # in it no more, and broke "**Risk ID**" as "Risk I" over "D".
+            out.append(Markup('<span class="%s">%s</span>') % (kind, space + piece))
+        else:
+            out.append(Markup.escape(space) + (Markup('<span class="%s">%s</span>') % (kind, piece)
+                                               if kind else Markup.escape(piece)))
+        space = ""
+    return Markup("").join(out) + Markup.escape(space)
+
+
+# print.css hyphenates no word shorter than this (hyphenate-limit-chars):
+# an identifier as short ("ID", "TR22") needs no span to keep it whole.
+SHORTEST_HYPHENATED = 7
 
 
 def word_class(word: str) -> str:
     """The print classes of one word: "" for an ordinary one."""
-    classes = (["unhyphenated"] if IDENTIFIER.search(word) else []) + \
+    classes = (["unhyphenated"] if len(word) >= SHORTEST_HYPHENATED and IDENTIFIER.search(word) else []) + \
         (["breakable"] if len(word) > LONG_WORD else ["unbroken"] if SIGNED.search(word) else [])
     return " ".join(classes)
 
