@@ -177,3 +177,17 @@ def test_a_bold_cells_identifier_wraps_at_its_space(write, tmp_path):
     assert run_cli("build", source, "--out", tmp_path, "--to", "pdf").returncode == 0
     printed = tool("pdftotext", tmp_path / "brief.pdf", "-").split()
     assert printed.count("ID") == 1 and printed.count("WUA_ID_22") == 1 and printed.count("Risk") == 2
+
+
+def test_a_column_of_sentences_gets_more_room_than_one_of_short_values_with_one_long():
+    """DoD Platform One's settings table: a column of `false` and `[]` that
+    holds one JSON object of 2,000 characters took as much of the width as
+    the column of descriptions, every one a sentence or more."""
+    from pipeline.render.tables import shares
+
+    cell = lambda text: (m.Paragraph(inlines=(m.Text(text=text),), line=1),)  # noqa: E731
+    sentence = "Enable the service mesh: when true, uses ztunnel for mTLS instead of sidecars."
+    rows = tuple((cell(value), cell(sentence)) for value in ("false", "[]", "nil", "{}", "x" * 2000))
+    table = m.Table(head=(cell("Default"), cell("Description")), rows=rows, aligns=(None, None), line=1)
+    default, description = shares(table, 400)
+    assert description > 3 * default and round(default + description) == 400

@@ -141,10 +141,21 @@ BOLD = 1.08  # Noto Sans Bold's letters against its regular ones
 
 def shares(table: m.Table, total: float) -> list[float]:
     """`total` shared between the columns by the length of each one's
-    longest cell, capped, so that one long cell wraps rather than starving
-    the rest (as a browser's automatic table layout shares the width)."""
-    weights = [min(max((cell_length(cell) for _, cell in column), default=0), 60) + 4 for column in columns(table)]
+    middle cell (the median), capped, so that a column of sentences gets
+    the room and a column of short values does not, for one long value in
+    it: DoD Platform One's settings table gave its descriptions a quarter
+    of the width, beside a column of `false` and `[]` that held one JSON
+    object of 2,000 characters."""
+    weights = [min(median([cell_length(cell) for _, cell in column]), 60) + 4 for column in columns(table)]
     return [total * weight / sum(weights) for weight in weights]
+
+
+def median(lengths: list[int]) -> float:
+    ordered = sorted(lengths)
+    middle = len(ordered) // 2
+    if not ordered:
+        return 0
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def cell_length(cell: tuple[m.Block, ...]) -> int:
