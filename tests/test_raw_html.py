@@ -312,6 +312,48 @@ def test_markdown_right_under_a_div_tag_is_read_as_markdown(write):
     assert not [p for p in reporter.problems if not p.warning]
 
 
+@pytest.mark.parametrize("text", ['A picture <img src="face.png" alt="">\nand its line.\n',
+                                  "<p>A link <a href=''>here</a> and a picture <img src=face.png alt=''>\nend.</p>\n"])
+def test_a_tag_whose_last_value_is_empty_at_a_lines_end_is_a_tag(write, text):
+    """A line's position marker goes before its closing characters; in
+    `alt="">` it went between `=` and the empty quotes, which made the tag
+    no tag: it was shown as written, `<img src=“face.png” alt=”“>`."""
+    import shutil
+    from conftest import FIXTURES
+    path = write(text)
+    shutil.copy(FIXTURES / "images" / "map.png", path.parent / "face.png")
+    doc, _ = loaded(path)
+    assert "<img" not in " ".join(m.block_text(b) for b in walk.blocks(doc) if isinstance(b, m.Paragraph))
+    assert [type(i).__name__ for i in walk.inlines(doc) if isinstance(i, m.Image)] == ["Image"]
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("<div>\n<b>Note:</b> working on \\[x\\] helped **me**.\n</div>\n",
+     "Note: working on [x] helped me."),
+    # opensource.guide's pull quotes (kramdown's `markdown="1"`, a picture first).
+    ('<aside markdown="1" class="pquote">\n<img src="face.png" class="pquote-avatar" alt="">\n'
+     "I joined [the channel](https://example.org) and **learned**.\n"
+     '<p markdown="1" class="pquote-credit">\n— a contributor, ["Why I love it"](https://example.org/why)\n'
+     "</p>\n</aside>\n",
+     "I joined the channel and learned. — a contributor, “Why I love it”"),
+])
+def test_markdown_in_a_container_is_read_though_a_tag_opens_its_line(write, text, shown):
+    """A line of Markdown under `<div>` was read as Markdown, but as raw
+    HTML when it opened with a tag of running text (`<b>`, `<img>`): its
+    links and emphasis showed as written. pandoc's markdown reads both; so
+    does kramdown in a tag that says `markdown="1"`."""
+    import shutil
+    from conftest import FIXTURES
+    path = write(text)
+    shutil.copy(FIXTURES / "images" / "map.png", path.parent / "face.png")
+    doc, _ = loaded(path)
+    words = " ".join(m.block_text(b) for b in walk.blocks(doc) if isinstance(b, m.Paragraph))
+    assert " ".join(words.split()) == shown
+    links = [i.target for i in walk.inlines(doc) if isinstance(i, m.Link)]
+    assert links == [] if "div" in text else links == ["https://example.org", "https://example.org/why"]
+    assert any(isinstance(i, m.Strong) for i in walk.inlines(doc))
+
+
 def test_list_items_outside_a_list_keep_their_words(write):
     """`<li>` after a line of text (pages written for a browser): a list of
     its own when it stands as a block, its words on their own line amid a

@@ -165,6 +165,9 @@ def mark_line(line: str, number: int) -> str:
     if not prefix["heading"]:
         closers = closers - {"#"}  # a closing hash is a heading's: `**#` then `text*` is emphasis
     while end > floor:
+        if body.endswith(">") and body[end - 1] in "\"'" and body[end - 2:end - 1] == "=" \
+                and body[end:end + 1] == body[end - 1]:
+            break  # a tag's empty value (`alt="">`): the marker inside it, or it is no tag
         if body[end - 1] in closers and not escaped(body, end - 1) and not EMPTY_BRACES.search(body, 0, end):
             end -= 1
         elif body[end - 1].isspace() and body[end:].lstrip()[0] in stripped:

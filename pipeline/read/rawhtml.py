@@ -196,6 +196,11 @@ ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))
 # An opening tag alone on its line of an element that only holds others.
 CONTAINER_OPEN = re.compile(rf"<(?:div|section|article|aside|header|footer|main|nav|center|figure)"
                             rf"(?:{ATTRIBUTE})*\s*>\s*$", re.I)
+# An opening tag alone on its line that asks for Markdown inside (kramdown).
+MARKDOWN_OPEN = re.compile(rf"<[A-Za-z][A-Za-z0-9-]*(?:{ATTRIBUTE})*?\s+markdown\s*=\s*[\"']?(?:1|block|span)"
+                           rf"[\"']?(?:{ATTRIBUTE})*\s*>\s*$", re.I)
+# A tag of running text (`<img>`, `<b>`) opening a line.
+INLINE_START = re.compile(r"<(?:%s)(?=[\s>/])" % "|".join(sorted(INLINE, key=len, reverse=True)), re.I)
 LONE_TAG = re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*(?:{ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$")
 INDENT = re.compile(r"[ ]{0,3}(?=<)")
 # A list item or a definition whose content opens with a tag (`- <details>`,
@@ -294,12 +299,20 @@ class HtmlBlocks(Preprocessor):
                     if end.search(MARKER.sub("", lines[number])):
                         return number + 1
                 return len(lines)
-        if CONTAINER_OPEN.match(line) and index + 1 < len(lines) \
-                and (after := MARKER.sub("", lines[index + 1]).strip()) and not after.startswith("<"):
+        if (CONTAINER_OPEN.match(line) or MARKDOWN_OPEN.match(line)) and index + 1 < len(lines) \
+                and (after := MARKER.sub("", lines[index + 1]).strip()) \
+                and (not after.startswith("<") or INLINE_START.match(after)):
             # `<div id="fig:pair">` right above Markdown (pandoc-crossref's
             # demo): the tag alone, its content read as Markdown, as pandoc
             # reads it; as a CommonMark block it showed `![…](…)` as written.
+            # So too when its first line opens with a tag of running text
+            # (opensource.guide's `<aside>`, a picture then a line of links),
+            # and for any tag that asks for it, as kramdown's `markdown="1"`
+            # does (Jekyll's sites: `<p markdown="1">`).
             return index + 1
+        if LONE_TAG.match(line) and INLINE_START.match(line) and index + 1 < len(lines) \
+                and (after := MARKER.sub("", lines[index + 1]).strip()) and after[0].isalnum():
+            return None  # `<img …>` above a line of text: the paragraph's, as pandoc reads it
         if BLOCK_TAG_START.match(line) or (LONE_TAG.match(line) and not in_paragraph):
             number = index + 1  # its first line is its own, a list item's marker before it or not
             while number < len(lines) and (text := MARKER.sub("", lines[number])).strip() \
