@@ -10,7 +10,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import FIXTURES, built_fixture
+from conftest import FIXTURES, FRONT, built_fixture, run_cli
 from pipeline import model as m
 from pipeline.problems import BriefingError, Reporter
 from pipeline.run.build import load
@@ -92,3 +92,24 @@ def test_docx(built, tmp_path):
     text = flat(pdf_text(soffice_to_pdf(built / "tabs.docx", tmp_path)))
     assert "Windows Open the installer and follow the prompts." in text and "===" not in text
     assert "Linux apt install briefing macOS A set of its own. The end." in text
+
+
+def test_a_tabs_title_is_never_alone_at_a_pages_foot(tmp_path):
+    """LLNL's merlin guide: "LSF" stood alone at the foot of a page, its
+    code on the next. The screen's tab title is an inline block, whose
+    `break-after: avoid` WeasyPrint does not look at; in print it is a
+    block. Whatever the text above it, each title is on its code's page."""
+    from readers import tool
+
+    tabs = ('=== "Slurm"\n\n    ```bash\n    #!/bin/bash\n    #SBATCH -N 1\n    #SBATCH -t 10\n'
+            '    srun hostname\n    ```\n\n=== "LSF"\n\n    ```bash\n    #!/bin/bash\n    #BSUB -n 1\n'
+            '    #BSUB -W 10\n    jsrun hostname\n    ```\n')
+    for count in range(10, 19):
+        filler = "".join(f"Paragraph {n} of text that runs on for a while, so that the page fills up with "
+                         "ordinary prose lines.\n\n" for n in range(count))
+        source = tmp_path / f"tabs-{count}.md"
+        source.write_text(FRONT + filler + tabs, encoding="utf-8")
+        assert run_cli("build", source, "--to", "pdf", "--out", tmp_path).returncode == 0
+        pages = tool("pdftotext", tmp_path / f"tabs-{count}.pdf", "-").split("\f")
+        for title, code in (("Slurm", "srun"), ("LSF", "jsrun")):
+            assert [title in page.split() for page in pages] == [code in page.split() for page in pages], (count, title)
