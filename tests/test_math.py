@@ -296,3 +296,22 @@ def test_a_formula_wider_than_its_line_is_drawn_to_fit_it(write, tmp_path):
     page = Image.open(png).convert("L")
     margin = range(page.width - 60, page.width)  # the right margin's last 60 points (of 102 on A4)
     assert all(page.getpixel((x, y)) > 200 for x in margin for y in range(page.height))
+
+
+@pytest.mark.parametrize("tex", [r"R^\mathrm{u}", r"R^{\mathrm{u}}", r"\mathrm{d}x", r"a \sim b", r"a \pm b",
+                                 r"\neg p", r"\langle x, y \rangle", r"a, \ldots, b", r"a \mp b"])
+def test_letters_and_operators_are_those_pandoc_writes(tex):
+    """CDC's wastewater model (built by a new user): `R^\\mathrm{u}` came out
+    an italic u, and `a \\sim b` an ASCII tilde set as a letter ("a~b"), which
+    Word's equation showed as nothing. latex2mathml writes a lone upright
+    letter as a plain one, `\\sim` as `~` and `\\pm`, `\\neg`, `\\langle` …
+    as identifiers; each is now what pandoc (texmath) writes."""
+    def tokens(mathml: str) -> list[tuple[str, str, str]]:
+        root = etree.fromstring(mathml.encode()) if mathml.startswith("<math") else lxml.html.fromstring(mathml)
+        return [(etree.QName(e).localname, (e.text or "").strip(), e.get("mathvariant", ""))
+                for e in root.iter() if etree.QName(e).localname in ("mi", "mo", "mn")]
+
+    theirs = pypandoc.convert_text(f"${tex}$", "html", format="markdown", extra_args=["--mathml"])
+    [math] = re.findall(r"<math.*?</math>", theirs, re.S)
+    math = re.sub(r"<annotation.*?</annotation>", "", math, flags=re.S)
+    assert tokens(to_mathml(tex)) == tokens(math.replace("<math ", '<math xmlns:x="x" ', 1))

@@ -50,6 +50,12 @@ REWRITES = (
     (re.compile(r"\\end\{alignat\*?\}"), r"\\end{split}"),
     (re.compile(r"\\arg(?![A-Za-z])"), r"\\operatorname{arg}"),
     (re.compile(r"\\label\{[^{}]*\}|\\nonumber(?![A-Za-z])|\\notag(?![A-Za-z])"), ""),
+    # latex2mathml writes `\sim` as an ASCII tilde, a letter (`a~b`); TeX's
+    # is the relation ∼, which its `\thicksim` gives.
+    (re.compile(r"\\sim(?![A-Za-z])"), r"\\thicksim"),
+    # One letter upright (`R^\mathrm{u}`, `\mathrm{d}x`): latex2mathml writes
+    # it as a plain letter, which is italic; with spaces round it, upright.
+    (re.compile(r"\\mathrm\{([A-Za-z])\}"), r"\\mathrm{ \1 }"),
 )
 # Macro definitions can expand without end (or exponentially): refused.
 MACROS = re.compile(r"\\(?:def|newcommand|renewcommand|providecommand|let|DeclareMathOperator)(?![A-Za-z])")
@@ -129,6 +135,7 @@ def to_mathml(tex: str, display: bool = False) -> str:
                           "(such as aligned, cases or matrix)") from None
     sized_delimiters(root)
     check(root)
+    operators(root)
     mark_signs(root)
     return etree.tostring(root, encoding="unicode")
 
@@ -154,6 +161,18 @@ def sized_delimiters(root: etree._Element) -> None:
 
 SIGNS = frozenset("−+-±∓")
 CLOSING = frozenset(")]}⟩⌉⌋|‖!′″")  # after one of these a sign is between two terms
+
+
+# Operators latex2mathml writes as identifiers (`\pm`, `\neg`,
+# `\langle`, `\iff` …): set as operators, spaced as TeX spaces them, as
+# pandoc writes them; "a±b" stood cramped.
+OPERATORS = frozenset("±∓¬⊥⟂•∖⧵⟺⟹⟸⟨⟩")
+
+
+def operators(root: etree._Element) -> None:
+    for element in root.iter(f"{{{MATHML}}}mi"):
+        if element.text in OPERATORS and not len(element):
+            element.tag = f"{{{MATHML}}}mo"
 
 
 def mark_signs(root: etree._Element) -> None:
