@@ -119,3 +119,20 @@ def test_a_section_file_opening_with_its_one_second_level_heading_takes_it(tmp_p
     word = Document(str(out / "sec6_xAL.docx"))
     assert [(p.style.name, p.text) for p in word.paragraphs if p.style.name.startswith(("Title", "Heading"))] == [
         ("Title", "6 Selecting Assurance Levels"), ("Heading 1", "6.1 IAL"), ("Heading 2", "Deep")]
+
+
+def test_a_heading_that_repeats_the_title_is_linked_as_github_numbers_it(tmp_path):
+    """swift-evolution 0304 opens with `# Structured concurrency` (now the
+    title) and links its later `## Structured concurrency` as
+    `#structured-concurrency-1`, as GitHub counts them: the link was
+    refused (a warning) and shown as plain text."""
+    source = tmp_path / "0304.md"
+    source.write_text("# Structured concurrency\n\nSee [the section](#structured-concurrency-1).\n\n"
+                      "## Structured concurrency\n\nText.\n", encoding="utf-8")
+    result = run_cli("build", source, "--classification", "UNCLASSIFIED", "--to", "html", "--out", tmp_path)
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    page = lxml.html.fromstring((tmp_path / "0304.html").read_bytes())
+    [link] = [a for a in page.iter("a") if a.text_content() == "the section"]
+    [heading] = [h for h in page.iter("h2") if h.text_content() == "Structured concurrency"]
+    target = page.get_element_by_id(link.get("href")[1:])
+    assert target is heading.getparent() or target in heading.iter()  # its section, or in the heading

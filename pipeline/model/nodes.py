@@ -796,6 +796,9 @@ class Document:
     sources: Sources | None = None  # the bibliography and style read for the citations
     # The works cited, under "References" at the end (none when `::: {#refs}` has them).
     bibliography: Bibliography | None = None
+    # The title was the text's first heading (a README's `#`): GitHub counts
+    # it among the headings, so a later one of the same words is `#…-1` there.
+    title_heading: bool = False
 
     def shown_title(self) -> tuple[Inline, ...]:
         """The title as a reader sees it on the page."""

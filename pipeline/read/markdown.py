@@ -1945,22 +1945,22 @@ def attachment_classes(div: etree.Element) -> None:
 
 
 def title_of(items: list[m.Block | Heading], source: Source, reader: Reader
-             ) -> tuple[list[m.Block | Heading], tuple[m.Inline, ...]]:
+             ) -> tuple[list[m.Block | Heading], tuple[m.Inline, ...], bool]:
     """The title of a text whose front matter gives none (a README, a page
     written for GitHub): the one heading of its top level, when the text
     opens with it (`#`; `##` in a NIST section file), the headings under it
     then a level higher, as pandoc's --shift-heading-level-by=-1 makes a
     `#`; else the file's name, with a warning. The items without that
-    heading, and the title."""
+    heading, the title, and whether it was that heading."""
     first = items[0] if items else None
     top = min((item.level for item in items if isinstance(item, Heading)), default=0)
     if isinstance(first, Heading) and first.level == top and first.title \
             and not any(isinstance(item, Heading) and item.level == top for item in items[1:]):
         return [replace(item, level=item.level - top) if isinstance(item, Heading) else item
-                for item in items[1:]], first.title
+                for item in items[1:]], first.title, True
     reader.warn("meta.title-from-name", 1, f"no title: the file's name, '{source.path.stem}', stands for it "
                 "(give one with 'title:' in the front matter, or open the text with a '#' heading)")
-    return items, (m.Text(text=source.path.stem),)
+    return items, (m.Text(text=source.path.stem),), False
 
 
 def section_tree(items: list[m.Block | Heading]) -> tuple[tuple[m.Block, ...], tuple[m.Section, ...]]:
@@ -2096,8 +2096,9 @@ def parse(source: Source, meta: m.Meta, body_line: int,
         root.remove(notes)
     items = reader.blocks(list(root), 0)
     derived: tuple[m.Inline, ...] = ()
+    from_heading = False
     if not meta.title and meta.memo is None and not fragment:  # none in the front matter (or none at all)
-        items, derived = title_of(items, source, reader)
+        items, derived, from_heading = title_of(items, source, reader)
     preamble, sections = section_tree(items)
     footnotes = reader.footnotes(notes) if notes is not None else ()
     footnotes = tuple(sorted((*footnotes, *reader.inline_notes), key=lambda note: note.number))
@@ -2133,4 +2134,4 @@ def parse(source: Source, meta: m.Meta, body_line: int,
                                                       for short in abbreviations
                                                       if short in definitions.lines)),
                       source=source.text, abstract=abstract, title=title, subtitle=subtitle, authors=authors,
-                      enclosures=enclosures, sources=sources)
+                      enclosures=enclosures, sources=sources, title_heading=from_heading)

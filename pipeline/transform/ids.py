@@ -93,6 +93,8 @@ def github_aliases(doc: m.Document, seen: dict[str, int]) -> m.Document:
     `#1-scope` for `#scope`), kept as an alias: a link written for GitHub
     finds the heading too. An alias never takes an id something declares."""
     github_seen: dict[str, int] = {}
+    if doc.title_heading:  # swift-evolution 0304 links its second "Structured concurrency" as `-1`
+        github_seen[github_slug(walk.plain_text(doc.title))] = 1
 
     def section(node: m.Section) -> m.Section:
         alias = unique(github_slug(walk.plain_text(node.title)), github_seen)
