@@ -102,7 +102,9 @@ class BriefingError(Exception):
     """A document (or an option) that cannot be built: its problems."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
+        # Each once: a pre-rendered KaTeX formula nested too deep said so 13
+        # times for its one line (rOpenSci's blog).
+        self.problems = tuple(dict.fromkeys(problems))
         assert self.problems, "a BriefingError carries at least one problem"
         super().__init__(str(self.problems[0]))
 
@@ -130,10 +132,12 @@ class Reporter:
         self.path = path
         self.silenced = tuple(silenced)
         self.problems: list[Problem] = []
+        self.seen: set[Problem] = set()  # the same problem twice is said once
 
     def add(self, problem: Problem) -> None:
-        if problem.warning and matches(problem.code, self.silenced):
+        if problem.warning and matches(problem.code, self.silenced) or problem in self.seen:
             return
+        self.seen.add(problem)
         self.problems.append(problem)
 
     def error(self, line: int | None, code: str, message: str, *, path: str | None = None) -> None:

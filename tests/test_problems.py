@@ -164,3 +164,20 @@ def test_the_reader_gives_each_problem_its_own_code(write):
         load(source)
     assert sorted(p.code for p in raised.value.problems) == [
         "footnote.undefined", "footnote.unreferenced", "link.refused"]  # the second a warning
+
+
+def test_the_same_problem_is_said_once(write, tmp_path):
+    """rOpenSci's blog post pre-renders its formulas as KaTeX's spans, 13
+    of them too deeply nested on one line: the same error was printed 13
+    times. A reporter and an error keep each problem once."""
+    deep = "<span>" * 22 + "x" + "</span>" * 22
+    source = write(f"Formulas {deep} and {deep} and {deep}.\n")
+    result = run_cli("build", source, "--out", tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.count("nest deeper than") == 1, result.stderr
+    reporter = Reporter("a.md")
+    for _ in range(3):
+        reporter.warning(4, "x.y", "twice")
+    assert len(reporter.problems) == 1
+    same = Problem("a.md", 2, "m", code="x.z")
+    assert BriefingError([same, same]).problems == (same,)
