@@ -256,6 +256,22 @@ def test_a_pre_keeps_its_br_lines_in_a_block_and_in_a_table_cell(write, tmp_path
     assert "application/jsonAccept" not in word and word.count("Accept-Charset: utf-8") == 2
 
 
+@pytest.mark.parametrize("cell, shown", [
+    ("Token one: <pre>Prefer: a</pre>`b`: second token.", ["Text", "LineBreak", "Code", "LineBreak", "Code", "Text"]),
+    ("<pre>one</pre> after", ["Code", "LineBreak", "Text"]),
+    ("<pre>alone</pre>", ["Code"]),
+])
+def test_what_follows_a_pre_in_a_table_cell_starts_a_line(write, tmp_path, cell, shown):
+    """GovTech's API guide: `Token one: <pre>Prefer: a</pre>`b`: second
+    token.` ran the next token on from the code ("Prefer: ab: second
+    token" in Word; "read-consistentread-eventual-consistent" in the real
+    table). A `<pre>` is a block: a browser starts a line after it too."""
+    doc, _ = loaded(write(f"| Header | Tokens |\n|---|---|\n| x | {cell} |\n"))
+    [table] = [b for b in walk.blocks(doc) if isinstance(b, m.Table)]
+    [paragraph] = table.rows[0][1]
+    assert [type(i).__name__ for i in paragraph.inlines] == shown
+
+
 def test_an_html_list_indented_in_a_markdown_item_has_only_its_items(write):
     """The Census Bureau's engine notes indent an `<ol>` under a `*` item:
     it had an empty first item (its line's marker taken for text), so its

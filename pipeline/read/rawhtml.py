@@ -820,6 +820,8 @@ def replace_with_code_lines(parent: etree.Element, pre: etree.Element) -> None:
         codes.append(etree.Element("code"))
         codes[-1].text = line
     separator = bool(list(parent).index(pre)) or bool(MARKER.sub("", parent.text or "").strip())
+    if MARKER.sub("", pre.tail or "").strip() or list(parent).index(pre) + 1 < len(parent):
+        codes.append(etree.Element("br"))  # what follows a block starts a line (GovTech's `Prefer` tokens)
     splice(parent, pre, "", codes, separator)
 
 
