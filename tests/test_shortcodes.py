@@ -103,6 +103,20 @@ def test_a_liquid_tag_inside_a_line_is_shown_as_written_and_said_once(tmp_path: 
     assert [(p.line, p.code) for p in reporter.problems] == [(6, "markdown.shortcode")]
 
 
+def test_an_erb_tag_is_shown_as_written_and_said_once(tmp_path: Path):
+    """The Ministry of Justice's guidance is Middleman's `.html.md.erb`:
+    `# <%= current_page.data.title %>` was shown as a heading's words, its
+    quotes curled and nothing said. As a Liquid tag: as written, said once."""
+    from pipeline import model as m
+    doc, reporter = read(tmp_path, '## <%= current_page.data.title %>\n\n'
+                                   'See <%= link_to "the guide", "/guide" %> and <% if ready %>.\n')
+    [section] = doc.sections
+    assert m.plain_text(section.title) == "<%= current_page.data.title %>"
+    assert [m.block_text(b) for b in section.blocks] == ['See <%= link_to "the guide", "/guide" %> and <% if ready %>.']
+    assert [(p.line, p.code) for p in reporter.problems] == [(6, "markdown.shortcode")]
+    assert "ERB tag <%= current_page.data.title %>" in reporter.problems[0].message
+
+
 def read(folder: Path, body: str):
     """A briefing of `body` read, and what its reading said."""
     source = folder / "brief.md"

@@ -53,7 +53,9 @@ SHORTCODE_TAG = "briefing-shortcode"  # a Hugo shortcode in a line, as written
 # read/liquid.py took those it reads) and any other template's `{{ … }}`
 # (MDN's `{{HTTPHeader("CSP")}}`, `{{ site.baseurl }}`): as written, their
 # quotes never curled.
-INLINE_SHORTCODE = r"\{\{(?:<[^<>\n]*>|%[^%\n]*%|[^{}<%\n][^{}\n]*)[\ue000-\uf8ff\t]*\}\}|\{%-?\s*[A-Za-z_][^%\n]*%[\ue000-\uf8ff\t]*\}"
+INLINE_SHORTCODE = (r"\{\{(?:<[^<>\n]*>|%[^%\n]*%|[^{}<%\n][^{}\n]*)[\ue000-\uf8ff\t]*\}\}|\{%-?\s*[A-Za-z_][^%\n]*%[\ue000-\uf8ff\t]*\}"
+    # Middleman's ERB (`.html.md.erb`: `# <%= current_page.data.title %>`)
+    r"|<%[=#-]?[^%\n]*%[\ue000-\uf8ff\t]*>")
 # `{#eq-id}` after display math; a line marker may stand before its `}`.
 MATH_ID = re.compile(r"[ \t]*\{#([A-Za-z][\w:.-]*)(?P<marks>[\ue000-\uf8ff\t]*)\}")
 

@@ -1602,7 +1602,8 @@ class Reader:
             return (m.Text(text=element.text or ""),)
         if element.tag == syntax.SHORTCODE_TAG:
             written = element.text or ""
-            if (key := name_of(written, LIQUID_TAG)) and key not in self.shortcodes:
+            if (key := name_of(written, LIQUID_TAG) or written[:2] * (written[:2] == "<%")) \
+                    and key not in self.shortcodes:
                 self.shortcodes.add(key)
                 self.warn("markdown.shortcode", line, f"{kind_of(written)} {excerpt(written, 60)} shown as written: "
                           "briefing runs none")
@@ -1747,7 +1748,7 @@ def name_of(written: str, also: re.Pattern[str] | None = None) -> str:
 
 
 def kind_of(written: str) -> str:
-    return "Liquid tag" if written.startswith("{%") else "shortcode"
+    return "Liquid tag" if written.startswith("{%") else "ERB tag" if written.startswith("<%") else "shortcode"
 
 
 def sub_figure_letter(index: int) -> str:
