@@ -261,3 +261,20 @@ def test_an_empty_optional_key_is_none(write, line):
     assert problems == [] and meta.title == ""
     _, problems = meta_and_problems(write, 'title: T\nclassification: ""')
     assert [(p[1], p[2]) for p in problems] == [("meta.type", "error")]
+
+
+def test_an_ietf_drafts_parts_are_named_when_its_front_matter_does_not_close(tmp_path):
+    """The TLS working group's ECH draft is kramdown-rfc: YAML, then
+    `--- abstract`, `--- middle`, `--- back` and no closing `---`. The
+    message named no reason; it now says what the line is."""
+    from conftest import run_cli
+
+    source = tmp_path / "draft.md"
+    source.write_text("---\ntitle: TLS Encrypted Client Hello\nabbrev: ECH\ncategory: std\n\n"
+                      "--- abstract\n\nThis document describes a mechanism.\n\n--- middle\n\n# Introduction\n",
+                      encoding="utf-8")
+    result = run_cli("build", source, "--classification", "UNCLASSIFIED", "--out", tmp_path / "out")
+    assert result.returncode == 1 and not (tmp_path / "out").exists()
+    assert result.stderr.splitlines()[0] == (
+        f"{source}:1: front matter is not closed: line 6's '--- abstract' is kramdown-rfc's (an IETF draft), "
+        "which briefing does not read; put a line '---' after the front matter")

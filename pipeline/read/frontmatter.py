@@ -304,8 +304,17 @@ def split(source: Source) -> Parts:
                     block = read_title_block(lines, after + 1)
                     body = block.end - 1
             return Parts(list(lines[index + 1:end]), index + 2, body + 1, block)
+    if draft := next((number for number, line in enumerate(lines[index + 1:], index + 2)
+                      if KRAMDOWN_RFC.match(line)), None):
+        raise source.error(index + 1, f"front matter is not closed: line {draft}'s "
+                           f"'{lines[draft - 1].strip()}' is kramdown-rfc's (an IETF draft), which briefing "
+                           "does not read; put a line '---' after the front matter", "meta.unclosed")
     raise source.error(index + 1, "front matter is not closed: add a line '---' after it",
                        "meta.unclosed")
+
+
+# kramdown-rfc's parts of an IETF draft, after its front matter.
+KRAMDOWN_RFC = re.compile(r"--- (?:abstract|middle|back|note_\w+)\s*$")
 
 
 def read_meta(source: Source, reporter: Reporter | None = None,
