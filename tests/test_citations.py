@@ -496,3 +496,24 @@ def test_html_links_both_ways_and_clickable_dois(built):
         assert page.get_element_by_id(back[1:]) is not None
     toc_free = page.xpath("//section[@class='references']/h2/text()")
     assert toc_free == [] or toc_free == ["References"]
+
+
+def test_a_quoted_title_quoting_a_phrase_has_single_marks_inside(tmp_path):
+    """A BibTeX title with ``a phrase'' in it, set in the style's quotation
+    marks, read “…“phrase”.”; pandoc's citeproc makes the inner ones single,
+    as Chicago has it."""
+    from pipeline.transform.citeproc import alternated
+
+    (tmp_path / "refs.bib").write_text(
+        "@article{kennan,\n  author = {Kennan, George},\n  journal = {Foreign Affairs},\n  year = {1947},\n"
+        "  title = {The Sources of ``Soviet'' Conduct},\n}\n", encoding="utf-8")
+    source = tmp_path / "brief.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\nbibliography: refs.bib\n---\n\n"
+                      "As argued [@kennan].\n", encoding="utf-8")
+    assert run_cli("build", source, "--to", "html", "--out", tmp_path).returncode == 0
+    page = lxml_html.fromstring((tmp_path / "brief.html").read_bytes())
+    entries = [" ".join(e.text_content().split()) for e in page.iter("li", "p", "div")
+               if "Sources of" in e.text_content() and len(e) <= 3]
+    assert entries and all("\u2018Soviet\u2019" in e and "\u201cSoviet" not in e for e in entries), entries  # capital, too
+    assert alternated("“A “b” and “c”.” “d”") == "“A ‘b’ and ‘c’.” “d”"
+    assert alternated("“plain”") == "“plain”"

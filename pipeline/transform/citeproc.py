@@ -157,7 +157,9 @@ class Engine:
         """American punctuation: a period or comma right after a closing
         quotation mark goes inside it (the locale's punctuation-in-quote),
         but for a period after a title that ends its own sentence ("…in
-        China.”", not "China..”"), as pandoc's citeproc has it."""
+        China.”", not "China..”"), as pandoc's citeproc has it. Quotation
+        marks inside quotation marks are single (a title quoting a phrase)."""
+        markup = alternated(markup)
         if not self.punctuation_in_quote:
             return markup
 
@@ -200,6 +202,23 @@ class Engine:
             text = LABEL.sub(r"\1 ", self.quoted(unmarked(str(markup))))
             entries.append((self.keys[key], from_html(text)))
         return entries
+
+
+def alternated(markup: str) -> str:
+    """“…“inner”…” as “…‘inner’…”, as pandoc's citeproc writes a title
+    quoting a phrase inside the style's quotation marks."""
+    if markup.count("\u201c") < 2:
+        return markup
+    out: list[str] = []
+    open_marks: list[str] = []
+    for char in markup:
+        if char == "\u201c":
+            open_marks.append("\u2018" if open_marks and open_marks[-1] == "\u201c" else "\u201c")
+            char = open_marks[-1]
+        elif char == "\u201d" and open_marks:
+            char = "\u2019" if open_marks.pop() == "\u2018" else "\u201d"
+        out.append(char)
+    return "".join(out)
 
 
 def spaced_prefix(prefix: str) -> str:

@@ -13,7 +13,8 @@ the code it was written for, as pipeline/weasy/ does with WeasyPrint.
   ("(Jones 2019; see Smith 2020)" for `[see @smith2020; @jones2019]`);
 - title case capitalizes each part of a hyphenated lowercase word, as
   pandoc's citeproc does ("Ever-Larger", where citeproc-py wrote
-  "Ever-larger");
+  "Ever-larger"), and a word's first letter after a quotation mark
+  (“Soviet”, where it wrote “soviet”);
 - a variable a `<substitute>` printed through a macro (the title, for a
   work without an author) is not printed again in the rest of the entry
   (CSL's substitution): a web page without an author read "“The Official
@@ -123,7 +124,7 @@ def apply() -> None:
                 word = "-".join([first, *(part[:1].upper() + part[1:] if part not in stop_words else part
                                           for part in parts[1:])])
             elif word.islower() and (str(word) not in stop_words or prev in (":", ".")):
-                word = word.capitalize_first()
+                word = first_letter_up(word)
             elif word.islower():
                 word = word.soft_lower()
             prev = word[-1]
@@ -131,6 +132,13 @@ def apply() -> None:
         return " ".join(str(word) for word in output)
 
     model.TextCased.case = case
+
+    def first_letter_up(word):
+        """Its first letter in capitals, past a quotation mark or bracket
+        before it (“Soviet”, where citeproc-py left “soviet”)."""
+        text = str(word)
+        at = next((index for index, char in enumerate(text) if char.isalpha()), 0)
+        return word.capitalize_first() if at == 0 else text[:at] + text[at].upper() + text[at + 1:]
 
     repress = model.Substitute.add_to_repressed_list
 
