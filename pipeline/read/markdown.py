@@ -42,6 +42,7 @@ from pipeline.read.attributes import Attributes
 from pipeline.read import critic
 from pipeline.read import escaped_notes
 from pipeline.read import inline_skips
+from pipeline.read import figure_shortcodes, katex
 from pipeline.read import inlines as syntax
 from pipeline.read.critic import CriticMarkup
 from pipeline.read import placeholders, rawhtml
@@ -2080,7 +2081,7 @@ def parse(source: Source, meta: m.Meta, body_line: int,
             source.name, body_line + block, "a YAML metadata block after the text (pandoc's, for "
             "another tool's settings): left out", code="meta.trailing-block", severity="warning"))
         lines = lines[:block]
-    body = "\n".join(lines)
+    body = "\n".join(katex.unrendered(figure_shortcodes.figures(lines)))
     cites = bool(meta.bibliography)
     try:
         root, md, positions = markdown_tree(body, body_line, meta.lang, cites)
