@@ -50,12 +50,12 @@ def test_print_and_word_start_a_new_page_and_the_screen_shows_nothing(built, tmp
 def test_a_shortcode_left_out_is_named_as_written(tmp_path: Path):
     """Its quotes as typed, not the smart quotes' placeholders of the tree."""
     source = tmp_path / "brief.md"
-    source.write_text('---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n{{< figure src="a.png" >}}\n',
+    source.write_text('---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n{{< youtube id="w7Ft2ymGmfc" >}}\n',
                       encoding="utf-8")
     reporter = Reporter(str(source))
     load(source, reporter)
     (problem,) = reporter.problems
-    assert problem.message.startswith('shortcode {{< figure src="a.png" >}} left out')
+    assert problem.message.startswith('shortcode {{< youtube id="w7Ft2ymGmfc" >}} left out')
 
 
 def test_a_shortcode_inside_a_line_is_shown_as_written_and_said_once(tmp_path: Path):
