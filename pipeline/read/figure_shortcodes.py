@@ -35,7 +35,8 @@ def figure(found: re.Match[str]) -> str:
         return found[0]  # no picture, or a path Markdown cannot hold: left out as any shortcode
     # Hugo captions it with its caption (or title) alone: the alt text is said, not shown.
     caption = attrs.get("caption") or attrs.get("title") or ""
-    title = f' "{attrs["title"].replace(chr(34), chr(0x201D))}"' if attrs.get("title") and attrs.get("caption") else ""
+    # A link's title has no escapes: a straight double quote in it is a curly one.
+    title = ' "' + attrs["title"].replace('"', "\u201d") + '"' if attrs.get("title") and attrs.get("caption") else ""
     extras = [f"fig-alt={quoted(attrs['alt'])}"] if attrs.get("alt") and attrs.get("alt") != caption else []
     extras += [f"{side}={attrs[side]}" for side in ("width", "height") if SIZE.fullmatch(attrs.get(side, ""))]
     return f"{found['indent']}![{bracketed(caption)}]({src}{title})" + (f"{{{' '.join(extras)}}}" if extras else "")

@@ -1603,8 +1603,8 @@ class Reader:
             return (m.Text(text=element.text or ""),)
         if element.tag == syntax.SHORTCODE_TAG:
             written = element.text or ""
-            if (key := name_of(written, LIQUID_TAG) or written[:2] * (written[:2] == "<%")) \
-                    and key not in self.shortcodes:
+            erb = "<%" if written.startswith("<%") else ""  # ERB's tags: said once, whatever they say
+            if (key := name_of(written, LIQUID_TAG) or erb) and key not in self.shortcodes:
                 self.shortcodes.add(key)
                 self.warn("markdown.shortcode", line, f"{kind_of(written)} {excerpt(written, 60)} shown as written: "
                           "briefing runs none")

@@ -123,7 +123,7 @@ def word_widths(table: m.Table, measured: Measure, size: float = TABLE_SIZE) -> 
 # A crowded table is printed smaller, down to this size, so that its
 # columns' longest words fit the text's width whole, as an author in Word
 # shrinks a table of long names: six commands' names (USINDOPACOM …) broke
-# in every column at 9 points and stand whole at 7.5.
+# in every column at 9 points and stand whole at 7.4.
 SMALLEST = 7.0
 
 
@@ -151,6 +151,7 @@ def shares(table: m.Table, total: float) -> list[float]:
 
 
 def median(lengths: list[int]) -> float:
+    """The middle one (of an even count, the mean of the two); 0 for none."""
     ordered = sorted(lengths)
     middle = len(ordered) // 2
     if not ordered:
@@ -194,8 +195,8 @@ def levelled(least: list[float], total: float) -> list[float]:
 def crowded_widths(table: m.Table, sans: str, size: float = TABLE_SIZE) -> list[float]:
     """A crowded table's columns set in `size` points, as fractions of the
     text width: each at least its longest word (measured as `crowded`
-    measures them), the rest
-    shared by the cells' lengths. The print lays them out so (a fixed
-    table layout): left to its automatic layout, a table whose words may
-    break anywhere gave its narrowest column a letter a line."""
+    measures them), the rest shared as `shares` shares it. The print lays
+    them out so (a fixed table layout): left to its automatic layout, a
+    table whose words may break anywhere gave its narrowest column a
+    letter a line."""
     return [width / TEXT_WIDTH for width in widened(shares(table, TEXT_WIDTH), word_widths(table, in_face(sans), size))]
