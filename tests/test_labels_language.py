@@ -38,7 +38,7 @@ def test_a_french_briefing_is_labelled_in_french_in_all_three_formats(tmp_path):
     source.write_text(FRENCH.format(lang="fr-CA"), encoding="utf-8")
     assert run_cli("build", source, "--out", tmp_path).returncode == 0
     printed = " ".join(pdf_text(tmp_path / "note.pdf").split())
-    for words in ("Table des matières", "Tableau 1: Forces en présence", "Avertissement", "Page 1 sur 1"):
+    for words in ("Table des matières", "Tableau 1 : Forces en présence", "Avertissement", "Page 1 sur 1"):
         assert words in printed, words
     assert "Contents" not in printed and "Warning" not in printed
     with zipfile.ZipFile(tmp_path / "note.docx") as package:
@@ -48,6 +48,8 @@ def test_a_french_briefing_is_labelled_in_french_in_all_three_formats(tmp_path):
     assert "> sur <" in footers
     page = (tmp_path / "note.html").read_text(encoding="utf-8")
     assert "Table des matières" in page and "Retour au texte" in page and "Back to the text" not in page
+    assert "Tableau 1\u202f:" in page  # French sets a narrow no-break space before a colon
+    assert "> : </w:t>".replace(" ", "\u202f", 1) in document
 
 
 def test_a_language_without_its_own_wording_keeps_the_english(tmp_path):

@@ -342,7 +342,7 @@ def attachments_xml(doc_sections: tuple[Section, ...], enclosures: tuple[Enclosu
                  (Text(text=f"{e.title} ({e.classification})"),)) for e in enclosures])):
         if not rows:
             continue
-        out.append(paragraph(env, state, "Body Text", (Strong(children=(Text(text=f"{title}:"),)),)))
+        out.append(paragraph(env, state, "Body Text", (Strong(children=(Text(text=f"{title}{env.labels.get('colon', ':')}"),)),)))
         for target, name, words in rows:
             name_inline = Link(target=target, children=(Text(text=name),)) if target else Text(text=name)
             out.append(paragraph(env, state, "Compact", (name_inline, Text(text=" – "), *reused(words))))

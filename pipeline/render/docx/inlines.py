@@ -238,7 +238,7 @@ def numbered_caption(env: Env, state: State, label: str, sequence: str, number: 
         restart = " \\r 1" if prefix and number == 1 else ""
         label_and_number = [text_run(f"{env.labels[label]} {prefix}"),
                             simple_field(f" SEQ {sequence} \\* ARABIC{restart} ", str(number))]
-        colon = text_run(": ")
+        colon = text_run(f"{env.labels.get('colon', ':')} ")
         if "Caption Label" in state.style_ids:  # bold in the accent colour, as in the PDF
             for r in (label_and_number[0], label_and_number[1][0], colon):
                 r.style = state.style("Caption Label")
