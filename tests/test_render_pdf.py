@@ -17,7 +17,7 @@ from pipeline.render.pdf import resolve_custom_properties
 from rendering import pdf_of
 from pipeline.render.templates import Templates
 
-from conftest import FIXTURES
+from conftest import FIXTURES, FRONT, run_cli
 from readers import (pdf_attachments, pdf_band, pdf_catalog, pdf_fonts, pdf_info, pdf_outline_titles, pdf_page_size,
                      pdf_headings, pdf_lines, pdf_struct_alts, pdf_structure, pdf_text, pdf_xmp, qpdf_check, tool)
 
@@ -435,3 +435,23 @@ def test_a_line_break_in_a_footnote_starts_the_next_line_not_one_lower(write, tm
     boxes = tool("pdftotext", "-bbox", tmp_path / "brief.pdf", "-")
     top = {word: float(y) for y, word in re.findall(r'yMin="([\d.]+)"[^>]*>([^<]+)<', boxes)}
     assert 10 < top["U.S.C."] - top["44"] < 13
+
+
+def test_a_link_or_emphasis_in_bold_is_carried_whole_to_the_next_line(tmp_path):
+    """OWASP's CSRF cheat sheet: `**… rely upon [Fetch Metadata headers](…)
+    …**` printed "rely upon Fe" over "tch Metadata": WeasyPrint, with the
+    screen's `overflow-wrap: break-word` on the body, broke the first word of
+    a link or emphasis inside bold at a line's end. Whatever the words before
+    it, the word stands whole."""
+    from readers import tool
+
+    fillers = ["", "now ", "modern ", "up to date ", "the newest ", "a supported ", "current, patched ",
+               "well maintained ", "all of the "]
+    body = "".join(f"- **If your software targets only {filler}browsers, you may rely upon [Fetch Metadata "
+                   f"headers](#headers) or *Sec-Fetch-Site* with the fallback options described below.**\n"
+                   for filler in fillers)
+    source = tmp_path / "brief.md"
+    source.write_text(FRONT + body + "\n## Headers\n\nText.\n", encoding="utf-8")
+    assert run_cli("build", source, "--to", "pdf", "--out", tmp_path).returncode == 0
+    words = tool("pdftotext", tmp_path / "brief.pdf", "-").split()
+    assert words.count("Fetch") == len(fillers) and words.count("Sec-Fetch-Site") == len(fillers)
