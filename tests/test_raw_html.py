@@ -84,9 +84,9 @@ def test_comments_are_dropped_and_text_joins_round_them():
 def test_tags_not_on_the_list_are_text_with_one_warning_per_kind():
     doc, reporter = loaded(RAW)
     warnings = [(p.line, p.code, re.search(r"<(\w+)>", p.message)[1]) for p in reporter.warnings]
-    assert warnings == [(44, "html.unsupported", "script"), (45, "html.unsupported", "blink")]
+    assert warnings == [(45, "html.unsupported", "blink"), (44, "html.left-out", "script")]
     shown = " ".join(m.block_text(b) for b in walk.blocks(doc))
-    assert '<script>alert(“x”)</script>' in shown and "<blink>this</blink>" in shown
+    assert "alert" not in shown and "<blink>this</blink>" in shown  # a script is left out, with a word
     assert "onclick" not in shown and "no handler or style survives" in shown
 
 
@@ -724,3 +724,23 @@ def test_no_space_stands_beside_a_line_break(write, text):
     doc, _ = loaded(write(text))
     [paragraph] = [b for b in walk.blocks(doc) if isinstance(b, m.Paragraph)]
     assert paragraph.inlines == (m.Text(text="Line one."), m.LineBreak(), m.Text(text="Line two."))
+
+
+def test_a_pages_scripts_and_styles_are_left_out_with_what_they_hold(write, tmp_path):
+    """OpenSSF's security baseline ends with a `<script>`: the PDF printed a
+    paragraph of JavaScript. A script, a style or a template is code for a
+    browser, which GitHub strips: left out, said at its line. A Mermaid
+    diagram, which GitHub draws, is shown as its code with a word."""
+    source = write("Version 1.\n\n<script>\nfunction toTop() {\n  window.scrollTo(0, 0);\n}\n</script>\n\n"
+                   "<style>\n.x { color: red }\n</style>\n\nInline <script>alert(1)</script> after.\n\n"
+                   "```mermaid\nflowchart TD\n  A --> B\n```\n")
+    result = run_cli("build", source, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    warnings = [line.split(": warning: ") for line in result.stderr.splitlines() if ": warning: " in line]
+    assert [(where.rsplit(":", 1)[1], what.split(",")[0]) for where, what in warnings] == [
+        ("7", "HTML <script> left out"), ("13", "HTML <style> left out"),
+        ("19", "a Mermaid diagram is shown as its code: briefing draws none (put a picture of it in the text)")]
+    for shown in (pdf_text(tmp_path / "brief.pdf"), (tmp_path / "brief.html").read_text(encoding="utf-8"),
+                  pypandoc.convert_file(str(tmp_path / "brief.docx"), "plain", format="docx")):
+        assert "toTop" not in shown and "alert" not in shown and "color: red" not in shown
+        assert "Inline" in shown and "flowchart" in shown

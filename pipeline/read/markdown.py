@@ -1221,6 +1221,9 @@ class Reader:
             tex = text[options.end():] if options else text
             self.check_math(tex.strip(), True, line)
             return m.Equation(tex=tex.strip(), id=label[1] if label else "", line=line)
+        if fenced and lang in DIAGRAMS:  # GitHub draws them; shown as code, they surprise without a word
+            self.warn("markdown.diagram", line, f"a {DIAGRAMS[lang]} diagram is shown as its code: "
+                      "briefing draws none (put a picture of it in the text)")
         return m.CodeBlock(lang=lang or None, text=text, label=pre.get("data-label", ""), line=line)
 
     def list_block(self, element: etree.Element, depth: int) -> m.ListBlock:
@@ -1716,6 +1719,9 @@ SHORTCODE = re.compile(r"\{\{(?:<\s*(?P<name>[\w/-]+)(?:\s[^\n]*?)?\s*>|%\s*(?P<
                        r"|\{%-?\s*(?P<liquid>include(?:_relative|_cached)?|render)\s[^\n]*?-?%\}")
 
 
+# Fenced blocks GitHub draws as diagrams, by their language.
+DIAGRAMS = {"mermaid": "Mermaid", "geojson": "GeoJSON", "topojson": "TopoJSON", "stl": "STL"}
+
 LIQUID_TAG = re.compile(r"\{%-?\s*(?P<liquid>[A-Za-z_]\w*)[^%\n]*%\}")  # a Liquid tag in a line, by its name
 
 
@@ -2128,6 +2134,9 @@ def parse(source: Source, meta: m.Meta, body_line: int,
                            for raw, element in shown)
         reader.warn("html.unsupported", line,
                     f"HTML <{tag}> is not supported: it is shown as text, as written ({raw[:40]})")
+    for tag, places in (unsupported.left_out.items() if unsupported else ()):
+        reader.warn("html.left-out", min(reader.line(place) or body_line for place in places),
+                    f"HTML <{tag}> left out, with what it holds: code for a browser, which a reader never sees")
     if problems is None and any(not problem.warning for problem in reader.problems):
         raise BriefingError(sorted(reader.problems, key=lambda problem: problem.line or 0))
     return m.Document(meta=meta, blocks=preamble, sections=sections, path=source.name,

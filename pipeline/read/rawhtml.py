@@ -330,6 +330,7 @@ class Unsupported:
     texts and the elements that hold them (whose lines the reader knows;
     the first in the source is named)."""
     found: dict[str, list[tuple[str, etree.Element]]] = field(default_factory=dict)
+    left_out: dict[str, list[etree.Element]] = field(default_factory=dict)  # LEFT_OUT's tags: where each stood
 
 
 class RawHtml(Treeprocessor):
@@ -436,7 +437,20 @@ class RawHtml(Treeprocessor):
         or by the end of the content around it."""
         top = etree.Element("top")
         stack = [top]
+        skipping = ""  # the LEFT_OUT tag whose content is passed over
         for token in content:
+            if skipping:
+                skipping = "" if isinstance(token, End) and token.tag == skipping else skipping
+                continue
+            if isinstance(token, Start) and token.tag in LEFT_OUT and not token.closed:
+                where = etree.SubElement(stack[-1], TEXT_TAG)  # empty: where it stood, for its line
+                if token.line:
+                    from pipeline.read.markdown import OWN_MARK, marker  # it imports us
+
+                    where.set(OWN_MARK, marker(token.line))
+                self.unsupported.left_out.setdefault(token.tag, []).append(where)
+                skipping = token.tag
+                continue
             parent = stack[-1]
             if isinstance(token, str):
                 append_text(parent, token)
@@ -605,6 +619,9 @@ class RawHtml(Treeprocessor):
 
 
 OPENED_BY = "data-opened-by"
+# A page's scripts and styles: code for a browser, which GitHub strips and
+# a reader never sees (OpenSSF's baseline printed a paragraph of JavaScript).
+LEFT_OUT = frozenset(("script", "style", "template"))
 TABLE_PARTS = frozenset(("table", "thead", "tbody", "tfoot"))
 FOOT = "data-foot"  # a <tfoot>, read as a body whose rows come last
 BREAK = "briefing-break"  # where an HTML block ended
