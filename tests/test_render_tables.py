@@ -191,3 +191,23 @@ def test_a_column_of_sentences_gets_more_room_than_one_of_short_values_with_one_
     table = m.Table(head=(cell("Default"), cell("Description")), rows=rows, aligns=(None, None), line=1)
     default, description = shares(table, 400)
     assert description > 3 * default and round(default + description) == 400
+
+
+def test_a_row_taller_than_half_a_page_in_narrow_columns_may_go_on_in_word(write, tmp_path):
+    """UK Home Office's decision log: eight narrow columns of sentences, none
+    600 letters long, so each row was kept whole (`w:cantSplit`); one taller
+    than a page lost the end of its cell in LibreOffice. A row is measured
+    in its columns' widths now: one taller than half a page may break."""
+    from readers import tool
+
+    sentence = ("Running scripts against production requires approval from the service owner and a second "
+                "engineer, with the change recorded in the log before and after the run; ") * 6
+    cells = [sentence[:585] + " END"] + [sentence[:380]] * 7
+    source = write("| Decision | Context | Status | Options | Owner | Links | Risk | Notes |\n"
+                   "|---|---|---|---|---|---|---|---|\n| " + " | ".join(cells) + " |\n"
+                   "| Short | Short | Accepted | 2022-05-18 | Ops | None | Low | Yes |\n")
+    assert run_cli("build", source, "--to", "docx", "--out", tmp_path).returncode == 0
+    with zipfile.ZipFile(tmp_path / "brief.docx") as package:
+        rows = re.findall(r"<w:tr\b.*?</w:tr>", package.read("word/document.xml").decode(), re.S)
+    assert ["<w:cantSplit/>" in row for row in rows] == [True, False, True]  # the header, the tall row, a short one
+    assert "END" in tool("pdftotext", soffice_to_pdf(tmp_path / "brief.docx", tmp_path / "lo"), "-").split()

@@ -6,6 +6,7 @@ handed in as `cell_xml`."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from docx.oxml import parse_xml
@@ -64,7 +65,8 @@ def table_xml(table: Table, env: Env, state: State, cell_xml: CellXml) -> list:
     top = len(heads)
     for index, row in enumerate(table.rows):
         tbl.append(table_row(row, table.aligns, widths, state, cell_xml, header=False,
-                             keep=kept[index], whole=not tall(row), merges=merges[index + top],
+                             keep=kept[index], whole=not taller_than_half_a_page(row, widths, env, state),
+                             merges=merges[index + top],
                              bold={column for number, column in table.row_heads if number == index + top}))
     content.append(tbl)
     return content
@@ -107,6 +109,28 @@ def emboldened(element) -> None:
     only the first row and no row header."""
     for r in element.iter(qn("w:r")):
         r.get_or_add_rPr().get_or_add_b()
+
+
+def taller_than_half_a_page(row: tuple[tuple[Block, ...], ...], widths: list[int], env: Env, state: State) -> bool:
+    """Whether a body row may go on over a page: one with a long cell
+    (render/tables.py), or one whose cell, in the Table style's font and
+    its column's width, would stand taller than half the text's height.
+    Kept whole, a row taller than a page is cut off where the page ends
+    (LibreOffice: UK Home Office's decision log lost the end of a cell of
+    its eight narrow columns, under 600 letters)."""
+    if tall(row):
+        return True
+    family, size, _ = style_font(state.package, "Table")
+    face, half = measure.face(family), env.text_height / 12700 / 2  # points
+    for cell, width in zip(row, widths) if half > 0 else ():
+        room = max(width - CELL_MARGINS, MIN_COLUMN) / 20  # points
+        lines = sum(max(1, math.ceil(face.width(model.block_text(block), size) / room)) for block in cell)
+        if lines * size * LINE > half:
+            return True
+    return False
+
+
+LINE = 1.25  # a line's height, in its font's size (Word's single spacing, with the style's spacing)
 
 
 def cell_text(cell: tuple[Block, ...]) -> str:
