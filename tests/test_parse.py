@@ -74,7 +74,8 @@ def test_quote_code_rule_admonition(write):
 def test_raw_html_and_template_syntax_stay_text(write):
     doc = parsed(write, "<div>block</div>\n\nA <script>x()</script> {{ y }} {% z %}\n")
     assert doc.blocks[0].inlines == (m.Text(text="block"),)  # a <div> wraps nothing of its own
-    assert doc.blocks[1].inlines == (m.Text(text="A <script>x()</script> {{ y }} {% z %}"),)
+    # A script is left out (tests/test_raw_html.py), one space kept where it stood.
+    assert doc.blocks[1].inlines == (m.Text(text="A {{ y }} {% z %}"),)
 
 
 @pytest.mark.parametrize("target", [

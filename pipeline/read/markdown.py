@@ -1131,6 +1131,8 @@ class Reader:
             if found is not None and outer is not None:
                 for tag, shown in found.found.items():
                     outer.found.setdefault(tag, []).extend(shown)
+                for tag, places in found.left_out.items():
+                    outer.left_out.setdefault(tag, []).extend(places)
                 self.positions.starts.update(positions.starts)
             return blocks
         if kind in ("latex", "tex") and all(TEX_PAGE_BREAK.fullmatch(part) for part in text.split()) and text.strip():
@@ -2135,7 +2137,8 @@ def parse(source: Source, meta: m.Meta, body_line: int,
         reader.warn("html.unsupported", line,
                     f"HTML <{tag}> is not supported: it is shown as text, as written ({raw[:40]})")
     for tag, places in (unsupported.left_out.items() if unsupported else ()):
-        reader.warn("html.left-out", min(reader.line(place) or body_line for place in places),
+        reader.warn("html.left-out", min((place if isinstance(place, int) else reader.line(place)) or body_line
+                                         for place in places),
                     f"HTML <{tag}> left out, with what it holds: code for a browser, which a reader never sees")
     if problems is None and any(not problem.warning for problem in reader.problems):
         raise BriefingError(sorted(reader.problems, key=lambda problem: problem.line or 0))

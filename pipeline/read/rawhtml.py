@@ -330,7 +330,7 @@ class Unsupported:
     texts and the elements that hold them (whose lines the reader knows;
     the first in the source is named)."""
     found: dict[str, list[tuple[str, etree.Element]]] = field(default_factory=dict)
-    left_out: dict[str, list[etree.Element]] = field(default_factory=dict)  # LEFT_OUT's tags: where each stood
+    left_out: dict[str, list[int | etree.Element]] = field(default_factory=dict)  # LEFT_OUT's: where each stood
 
 
 class RawHtml(Treeprocessor):
@@ -438,16 +438,19 @@ class RawHtml(Treeprocessor):
         top = etree.Element("top")
         stack = [top]
         skipping = ""  # the LEFT_OUT tag whose content is passed over
+        spaced = False  # a space stood before the one just passed over: one after it goes
         for token in content:
             if skipping:
                 skipping = "" if isinstance(token, End) and token.tag == skipping else skipping
                 continue
+            if spaced and isinstance(token, str):
+                token, spaced = token[1:] if token[:1] == " " else token, False
+            elif spaced and not (isinstance(token, Start) and not token.tag):  # raw HTML's own marks aside
+                spaced = False
             if isinstance(token, Start) and token.tag in LEFT_OUT and not token.closed:
-                where = etree.SubElement(stack[-1], TEXT_TAG)  # empty: where it stood, for its line
-                if token.line:
-                    from pipeline.read.markdown import OWN_MARK, marker  # it imports us
-
-                    where.set(OWN_MARK, marker(token.line))
+                spaced = ends_in_space(stack[-1])
+                # Its line; in a line of text, where it stood (an empty text the reader places).
+                where = token.line or etree.SubElement(stack[-1], TEXT_TAG)
                 self.unsupported.left_out.setdefault(token.tag, []).append(where)
                 skipping = token.tag
                 continue
@@ -639,6 +642,13 @@ def is_flow(element: etree.Element) -> bool:
 
 
 # Helpers over ElementTree -----------------------------------------------------------
+
+def ends_in_space(element: etree.Element) -> bool:
+    """Whether the text so far in `element` (its last child's tail, else its
+    own text, markers aside) ends in a space."""
+    last = element[-1].tail if len(element) else element.text
+    return MARKER.sub("", last or "").endswith(" ")
+
 
 def append_text(element: etree.Element, text: str) -> None:
     if not text:
