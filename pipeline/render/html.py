@@ -19,7 +19,7 @@ from pipeline import model as m
 from pipeline.markings.blocks import MarkingBlock
 from pipeline.problems import Reporter
 from pipeline.render.context import RenderContext
-from pipeline.render.leadins import lead_in
+from pipeline.render.leadins import item_lead, lead_in
 from pipeline.render import sizes, stafflook
 from pipeline.render.svg import drawable
 from pipeline.render.tables import (LONG_WORD, TABLE_SIZE, crowded, crowded_widths, fitting_size, kept_with_next,
@@ -290,7 +290,8 @@ def block(node: m.Block, ctx: Context) -> Markup:
             # A loose list's items keep their paragraphs, as pandoc writes them;
             # a tight list's item opens with its text bare (pandoc's Plain).
             item_content = blocks if loose else tight_item
-            return ctx.macros.list(ordered, start, [(item_content(item.blocks, ctx), item.task)
+            return ctx.macros.list(ordered, start, [(led_item(item.blocks, ctx, loose) if item_lead(item.blocks)
+                                                     else item_content(item.blocks, ctx), item.task)
                                                     for item in items],
                                    numbering(ordered, style, delimiter), ctx.labels)
         case m.Quote(blocks=content, attribution=attribution, attribution_portion=portion):
@@ -384,6 +385,16 @@ def tight_item(content: tuple[m.Block, ...], ctx: Context) -> Markup:
             return marked(portion, inlines(lead, ctx), ctx) + blocks(tuple(rest), ctx)
         case _:
             return blocks(content, ctx)
+
+
+def led_item(content: tuple[m.Block, ...], ctx: Context, loose: bool) -> Markup:
+    """An item whose short first paragraph leads its other blocks: kept on
+    their page (leadins.py), a paragraph in a loose list, bare text's block
+    in a tight one."""
+    lead, rest = content[0], content[1:]
+    assert isinstance(lead, m.Paragraph)
+    text = marked(lead.portion, inlines(lead.inlines, ctx), ctx)
+    return ctx.macros.item_lead(text, loose) + blocks(rest, ctx)
 
 
 def definition(content: tuple[m.Block, ...], ctx: Context) -> Markup:

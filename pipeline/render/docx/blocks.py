@@ -33,7 +33,7 @@ from pipeline.render.docx.sections import attachment_section, landscape_xml
 from pipeline.render.docx.roundtrip import LOOSE_AFTER_TWIPS
 from pipeline.render.docx.state import Env, State, Where
 from pipeline.render.docx.tables import table_xml
-from pipeline.render.leadins import lead_in
+from pipeline.render.leadins import item_lead, lead_in
 
 TABLE = qn("w:tbl")
 
@@ -238,6 +238,8 @@ def list_xml(list_block: ListBlock, env: Env, state: State, where: Where) -> lis
         first, portion, rest = item_head(item.blocks)
         numbered = paragraph(env, state, style, first, portion)
         number(numbered, num_id, level)
+        if item_lead(item.blocks):  # kept on the page of what it leads (leadins.py)
+            set_child(numbered.get_or_add_pPr(), "w:keepNext")
         if item.task is not None:
             task_box(numbered, item.task, env, state)
         continued = blocks_xml(rest, env, state, inner)
