@@ -744,3 +744,24 @@ def test_a_pages_scripts_and_styles_are_left_out_with_what_they_hold(write, tmp_
                   pypandoc.convert_file(str(tmp_path / "brief.docx"), "plain", format="docx")):
         assert "toTop" not in shown and "alert" not in shown and "color: red" not in shown
         assert "Inline" in shown and "flowchart" in shown
+
+
+def test_an_id_may_hold_any_character_but_a_space(write, tmp_path):
+    """OpenSSF's compiler options guide anchors each option as written,
+    `<span id="-D_FORTIFY_SOURCE=3">`, `id="-Wl,-z,relro"`: the ids were
+    dropped and some 35 links to them became plain text, with warnings.
+    HTML5 lets an id hold anything but spaces; Word's bookmarks are named
+    from them (docx/fields.py)."""
+    source = write("See [a](#x=3), [w](#-Wall) and [r](#-Wl,-z,relro).\n\nText <span id=\"x=3\">a</span>.\n\n"
+                   "<span id=\"-Wall\">Wall</span>\n\nAnd <a id=\"-Wl,-z,relro\"></a>relro.\n")
+    result = run_cli("build", source, "--out", tmp_path)
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    page = lxml.html.fromstring((tmp_path / "brief.html").read_bytes())
+    targets = [a.get("href")[1:] for a in page.iter("a") if (a.get("href") or "").startswith("#")
+               and a.text_content() in ("a", "w", "r")]
+    assert targets == ["x=3", "-Wall", "-Wl,-z,relro"]
+    assert all(page.get_element_by_id(target) is not None for target in targets)
+    with zipfile.ZipFile(tmp_path / "brief.docx") as package:
+        document = package.read("word/document.xml").decode()
+    anchors = re.findall(r'w:anchor="([^"]+)"', document)
+    assert len(anchors) == 3 and all(f'w:name="{anchor}"' in document for anchor in anchors)

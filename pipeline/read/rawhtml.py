@@ -88,7 +88,9 @@ BLOCK_ELEMENTS = frozenset(("p", "details", "blockquote", "ul", "ol", "dl", "pre
 PHRASING = frozenset(("p", "summary", "th", "td", "dt", "caption", "em", "strong", "code", "a",
                       "sup", "sub", "del", "ins", "u", "mark", "kbd", "abbr", SPAN_TAG,
                       *(f"h{n}" for n in range(1, 7))))
-ID = re.compile(r"\w[\w:.-]*")  # HTML5 lets an id start with a digit (the Apache bylaws' `id="2.1"`)
+# An id as HTML5 has it: any characters but spaces (the Apache bylaws' `id="2.1"`;
+# OpenSSF's compiler guide's `id="-D_FORTIFY_SOURCE=3"`, `id="-Wl,-z,relro"`).
+ID = re.compile(r"[^\s\"'<>]+")
 LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([\w#+.-]+)")  # `<code class="language-bash">`
 LANGUAGE_ATTRIBUTE = "data-raw-lang"  # on a raw `<pre>`'s code, for the reader
 WHITESPACE = re.compile(r"\s*")
