@@ -455,3 +455,28 @@ def test_a_link_or_emphasis_in_bold_is_carried_whole_to_the_next_line(tmp_path):
     assert run_cli("build", source, "--to", "pdf", "--out", tmp_path).returncode == 0
     words = tool("pdftotext", tmp_path / "brief.pdf", "-").split()
     assert words.count("Fetch") == len(fillers) and words.count("Sec-Fetch-Site") == len(fillers)
+
+
+def test_an_options_leading_hyphen_stays_with_it(tmp_path):
+    """OpenSSF's compiler options guide printed "prepending -" over
+    "U_FORTIFY_SOURCE": Pango breaks a line after a word's leading hyphen,
+    in code and in text alike. Wherever the line ends, the option is whole."""
+    from readers import tool
+
+    fillers = ["", "a ", "to ", "the ", "it is ", "we do so ", "and then ", "as before, ", "so that we "]
+    body = "".join(f"Enable it by {filler}prepending `-U_FORTIFY_SOURCE` and `--fortify` and keep going "
+                   f"with `gcc -O2 -Wall` for the builds of the project.\n\n" for filler in fillers)
+    table = ("| Compiler Flag | Supported since | Description |\n|:--- |:---:|:--- |\n"
+             "| `-D_FORTIFY_SOURCE=3` | GCC 12.0.0<br/>Clang 9.0.0 | Fortify sources with compile- and run-time "
+             "checks for unsafe libc usage and buffer overflows. Some fortification levels can impact "
+             "performance. Requires `-O1` or higher, may require prepending `-U_FORTIFY_SOURCE`. |\n"
+             "| `-Werror=incompatible-pointer-types` | GCC 5 | Treat obsolete C constructs as errors. |\n")
+    source = tmp_path / "brief.md"
+    source.write_text(FRONT + body + "Table: Flags\n\n" + table, encoding="utf-8")
+    assert run_cli("build", source, "--to", "pdf", "--out", tmp_path).returncode == 0
+    words = tool("pdftotext", tmp_path / "brief.pdf", "-").split()
+    for option, count in (("-U_FORTIFY_SOURCE", len(fillers) + 1), ("--fortify", len(fillers)),
+                          ("-O2", len(fillers)), ("-Wall", len(fillers))):
+        assert words.count(option) == count, option
+    assert "-" not in words and "--" not in words  # the table's cell printed "-" over "Werror=…"
+    assert any(word.startswith("-Werror=") for word in words)

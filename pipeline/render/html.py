@@ -195,12 +195,29 @@ def unhyphenated(text: str) -> Markup:
             # The space before the word goes inside its span: WeasyPrint
             # breaks a line at a space between a bold run's text and a span
             # in it no more, and broke "**Risk ID**" as "Risk I" over "D".
-            out.append(Markup('<span class="%s">%s</span>') % (kind, space + piece))
+            out.append(Markup('<span class="%s">%s</span>') % (kind, held_hyphens(space + piece)))
         else:
             out.append(Markup.escape(space) + (Markup('<span class="%s">%s</span>') % (kind, piece)
                                                if kind else Markup.escape(piece)))
         space = ""
     return Markup("").join(out) + Markup.escape(space)
+
+
+# A word's leading hyphens and the character after them (`-U_FORTIFY_SOURCE`,
+# `--verbose`, `-O2`): Pango breaks a line after such a hyphen, and
+# OpenSSF's compiler guide printed "prepending -" over "U_FORTIFY_SOURCE".
+LEADING_HYPHENS = re.compile(r"(?<!\S)-+\w")
+
+
+def held_hyphens(text: str) -> Markup:
+    """`text` escaped, each word's leading hyphens held to what follows."""
+    if "-" not in text:
+        return Markup.escape(text)
+    out, position = [], 0
+    for found in LEADING_HYPHENS.finditer(text):
+        out += [Markup.escape(text[position:found.start()]), Markup('<span class="unbroken">%s</span>') % found[0]]
+        position = found.end()
+    return Markup("").join(out) + Markup.escape(text[position:])
 
 
 # print.css hyphenates no word shorter than this (hyphenate-limit-chars):
@@ -423,9 +440,10 @@ def inline(node: m.Inline, ctx: Context) -> Markup:
         case m.Strong(children=children):
             return ctx.macros.strong(inlines(children, ctx))
         case m.Code(text=text):
-            if ctx.print_notes is not None and any(len(word) > LONG_WORD for word in text.split()):
-                return ctx.macros.code(text, True)  # print may break its long words anywhere
-            return ctx.macros.code(text)
+            if ctx.print_notes is None:
+                return ctx.macros.code(text)
+            # Print may break its long words anywhere, but never after an option's leading hyphen.
+            return ctx.macros.code(held_hyphens(text), any(len(word) > LONG_WORD for word in text.split()))
         case m.Link(target=target, children=children, title=title):
             return ctx.macros.link(target, inlines(children, ctx), title, node.internal)
         case m.LineBreak():
