@@ -150,3 +150,21 @@ def test_a_process_stopped_at_a_time_limit_says_where_it_was(trace, tmp_path, mo
         assert 'in hang' in written and "test_forked.py" in written
     else:
         assert written == ""
+
+
+def test_a_waiter_that_gave_up_says_where_it_waited_and_what_became_of_the_process(tmp_path, monkeypatch):
+    stacks = tmp_path / "stacks.txt"
+    monkeypatch.setenv(forked.TRACES, str(stacks))
+    ended = forked.Process(lambda: None)
+    ended.start()
+    time.sleep(0.3)
+    forked.waiting_traced(ended)
+    running = forked.Process(hang)
+    running.start()
+    forked.waiting_traced(running)
+    running.kill()
+    running.join()
+    written = stacks.read_text()
+    assert f"waited in vain for process {ended.pid} (ended, exit code 0)" in written
+    assert f"waited in vain for process {running.pid} (still running)" in written
+    assert "in test_a_waiter_that_gave_up_says_where_it_waited" in written  # this process's own stack

@@ -214,3 +214,20 @@ def trace_on_signal() -> None:
     except OSError:
         return
     faulthandler.register(signal.SIGUSR1, file=traces, all_threads=True)
+
+
+def waiting_traced(process: Process) -> None:
+    """Where TRACES names a file, add this (waiting) process's stacks to it,
+    and whether `process`, which gave no answer in time, still runs: one
+    that ended without an answer its waiter never saw end says more than
+    its own stacks can."""
+    path = os.environ.get(TRACES)
+    if not path:
+        return
+    import faulthandler
+
+    with open(path, "a") as traces:
+        state = "still running" if process.is_alive() else f"ended, exit code {process.exitcode}"
+        traces.write(f"\nprocess {os.getpid()} waited in vain for process {process.pid} ({state}):\n")
+        traces.flush()
+        faulthandler.dump_traceback(traces, all_threads=True)

@@ -78,6 +78,10 @@ class Worker:
         """`trace`: it passed its time limit (forked.TRACES)."""
         if os.getpid() != self.owner:
             return  # the parent's to stop
+        if trace:
+            from pipeline.run.forked import waiting_traced
+
+            waiting_traced(self.process)  # where this process waited, and whether the worker still ran
         if self.process.is_alive():
             self.process.kill(trace)  # SIGKILL: no handler of the work's can delay it
         self.process.join()
