@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -98,6 +99,13 @@ SLOW_MODULES = {"test_end_to_end", "test_end_to_end_markings", "test_browser", "
                 "test_ci_examples", "test_page_styles", "test_versions", "test_architecture",
                 "test_corpus", "test_fidelity"}
 
+
+# Ctrl-C as a terminal sends it: a shell that starts the suite in the
+# background (`make test &`, some CI runners) hands it SIGINT ignored, which
+# every `briefing` the tests start would inherit, so that the tests that
+# interrupt a build or stop `watch` with it waited in vain.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # A build stopped at its time limit adds its processes' Python stacks to
 # this file first (pipeline/run/forked.py): a test that fails then shows
