@@ -480,3 +480,21 @@ def test_an_options_leading_hyphen_stays_with_it(tmp_path):
         assert words.count(option) == count, option
     assert "-" not in words and "--" not in words  # the table's cell printed "-" over "Werror=…"
     assert any(word.startswith("-Werror=") for word in words)
+
+
+def test_a_notes_first_call_is_as_large_as_a_later_reference_to_it(tmp_path):
+    """The first call is the note's own pseudo-element, sized from the
+    note's 8.5 points: it stood smaller than a later reference to the same
+    note (OpenSSF's compiler guide, "code¹⁶" beside "source¹⁷")."""
+    from readers import tool
+
+    source = tmp_path / "brief.md"
+    source.write_text(FRONT + "First reference here[^a], a second one[^b], then the first again[^a].\n\n"
+                      "[^a]: Note A.\n[^b]: Note B.\n", encoding="utf-8")
+    assert run_cli("build", source, "--to", "pdf", "--out", tmp_path).returncode == 0
+    boxes = tool("pdftotext", "-bbox", tmp_path / "brief.pdf", "-")
+    ones = [(float(x0), float(x1)) for x0, x1 in re.findall(r'xMin="([\d.]+)" yMin="1[0-9][0-9][.\d]*" '
+                                                            r'xMax="([\d.]+)" yMax="[\d.]+">1<', boxes)]
+    assert len(ones) == 2  # the call and the later reference, in the text's line
+    (a0, a1), (b0, b1) = ones
+    assert abs((a1 - a0) / (b1 - b0) - 1) < 0.05
