@@ -470,3 +470,17 @@ def test_content_for_word_comes_back_with_its_condition(tmp_path, write):
     assert '::: {.content-visible when-format="docx"}\nOnly in Word.\n:::' in text
     assert '::: {.content-hidden unless-format="pdf,docx"}\nNot on the screen.\n:::' in text
     assert dump(load(tmp_path / "again.md")) == dump(doc)
+
+
+def test_a_later_reference_to_a_note_comes_back_as_a_reference(tmp_path):
+    """A second reference to a note is Word's NOTEREF field now (a number
+    typed in the reference's style before): the import reads it back as a
+    reference to that note, as it read the typed number."""
+    source = tmp_path / "brief.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\nFirst[^a], second[^b], first again[^a].\n\n"
+                      "[^a]: Note A.\n\n[^b]: Note B.\n", encoding="utf-8")
+    assert run_cli("build", source, "--to", "docx", "--out", tmp_path).returncode == 0
+    result = run_cli("import", tmp_path / "brief.docx", "-o", tmp_path / "back.md")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "back.md").read_text(encoding="utf-8")
+    assert "First[^1], second[^2], first again[^1]." in text

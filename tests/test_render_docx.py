@@ -815,6 +815,20 @@ def test_footnotes_are_word_footnotes(tmp_path):
     assert rels.xpath(f"//*[@Id='{rid}']/@Target") == ["https://example.org/src"]
 
 
+def test_a_second_reference_to_a_note_is_a_noteref_field_to_the_first(tmp_path):
+    """OpenSSF's compiler guide refers to notes more than once: the later
+    references were the number typed in the Footnote Reference style, which
+    went stale when Word renumbered the notes. Now Word's NOTEREF field to a
+    bookmark round the first reference, formatted as a reference (`\\f`)."""
+    path = render(tmp_path, NOTES_DOC)
+    document = part(path, "word/document.xml")
+    [start] = document.xpath("//w:bookmarkStart[@w:name='_Note1']", namespaces=NS)
+    assert start.getnext().xpath("w:footnoteReference/@w:id", namespaces=NS) == ["1"]
+    assert document.xpath("//w:instrText/text()", namespaces=NS) == [" NOTEREF _Note1 \\f \\h "]
+    shown = " ".join(pdf_text(soffice_to_pdf(path, tmp_path / "lo")).split())
+    assert "Claim.1 Other.2 Again.1" in shown
+
+
 def test_footnotes_read_back_by_pandoc(tmp_path):
     ast = pandoc_json(render(tmp_path, NOTES_DOC))
     notes = [node for node in ast["blocks"][0]["c"] if node["t"] == "Note"]

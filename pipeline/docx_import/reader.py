@@ -486,9 +486,13 @@ class Reader:
                     content = child.find(f"{W}sdtContent")
                     if content is not None:
                         self.children(content, events, link, change, para)
+                case "bookmarkStart" if NOTE_MARK.fullmatch(child.get(f"{W}name", "")):
+                    self.bookmark_names[child.get(f"{W}id", "")] = ""  # ours, round a note's first reference
                 case "bookmarkStart":
                     self.bookmark_names[child.get(f"{W}id", "")] = child.get(f"{W}name", "")
                     self.add(events, Event("bookmark-start", name=child.get(f"{W}name", "")))
+                case "bookmarkEnd" if not self.bookmark_names.get(child.get(f"{W}id", ""), "?"):
+                    pass  # the end of one of ours, said nothing of
                 case "bookmarkEnd":
                     bookmark = self.bookmark_names.get(child.get(f"{W}id", ""), "")
                     self.add(events, Event("bookmark-end", name=bookmark))
@@ -671,6 +675,9 @@ class Reader:
         args = field_args(frame.instruction)
         shown = "".join(e.node.text for e in result if e.kind == "leaf" and isinstance(e.node, Text))
         match word:
+            case "NOTEREF" if any(e.kind == "leaf" and isinstance(e.node, RepeatedNoteRef) for e in result):
+                for event in result:  # ours: a later reference to a note, its number as a reference
+                    self.add(events, event)
             case "REF" | "NOTEREF" if len(args) > 1:
                 first = next((e for e in result if e.kind == "leaf"), None)
                 self.add(events, Event("leaf", node=CrossRef(bookmark=args[1], shown=shown),
@@ -821,6 +828,11 @@ def run_font(rpr: etree._Element | None) -> str:
     if fonts is None:
         return ""
     return fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi") or fonts.get(f"{W}cs") or ""
+
+
+# The bookmark round a note's first reference, which a later reference's
+# NOTEREF field names (render/docx/inlines.py): no place of the text's.
+NOTE_MARK = re.compile(r"_Note\d+")
 
 
 def field_word(instruction: str) -> str:

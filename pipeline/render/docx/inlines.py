@@ -68,7 +68,7 @@ def inline_xml(inline: Inline, env: Env, state: State, marks: frozenset[str]) ->
             line_break.append(OxmlElement("w:br"))
             return [line_break]
         case FootnoteRef(number=number, first=first):
-            return [footnote_reference(number, first, state)]
+            return footnote_reference(number, first, state)
         case Abbr(text=text):
             return [run(state, text, marks)]  # Word has no abbreviation markup; the list explains
         case Ref() as ref:
@@ -171,18 +171,21 @@ def cross_reference(ref: Ref, env: Env, state: State, marks: frozenset[str]) -> 
     return complex_field(f" REF {target} ", inlines_xml(ref.title, env, state, marks))
 
 
-def footnote_reference(number: int, first: bool, state: State):
+def footnote_reference(number: int, first: bool, state: State) -> list:
     """A real Word footnote reference; Word numbers them in order, as we do.
-    A second reference to the same note repeats its number as text."""
+    A second reference to the same note is Word's NOTEREF field to the first,
+    formatted as a footnote reference (`\\f`), so that it follows the note's
+    number when Word renumbers the notes: typed as text, it went stale."""
     r = OxmlElement("w:r")
     r.style = state.style("Footnote Reference")
+    name = f"_Note{number}"  # hidden (a leading `_`), and apart from the captions' `_Ref…`
     if first:
         r.append(OxmlElement("w:footnoteReference", {qn("w:id"): str(number)}))
-    else:
-        t = OxmlElement("w:t")
-        t.text = str(number)
-        r.append(t)
-    return r
+        return bookmarked([r], name, state.bookmark_id())
+    t = OxmlElement("w:t")
+    t.text = str(number)
+    r.append(t)
+    return complex_field(f" NOTEREF {name} \\f \\h ", [r])
 
 
 # Paragraphs of inlines ----------------------------------------------------
