@@ -25,7 +25,7 @@ def test_the_passes_run_in_the_order_they_depend_on():
     # both (they restart them) and after the portions (their banners);
     # references to what they numbered; citations after the references.
     assert [name for name, _ in PASSES] == ["staff", "outline", "portions", "ids", "numbers", "paragraphs",
-                                           "annexes", "references", "citations", "title page"]
+                                           "annexes", "references", "citations", "title page", "language"]
 
 
 def test_section_levels_are_depths_in_the_tree(write):

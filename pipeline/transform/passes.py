@@ -16,6 +16,7 @@ from pipeline.problems import Reporter
 from pipeline.transform.annexes import attach
 from pipeline.transform.citations import cite
 from pipeline.transform.ids import assign_ids
+from pipeline.transform.language import check_language
 from pipeline.transform.numbers import number
 from pipeline.transform.outline import outline
 from pipeline.transform.paragraphs import number_paragraphs
@@ -37,6 +38,7 @@ PASSES: tuple[tuple[str, Pass], ...] = (
     ("references", resolve),        # cross-references and #links
     ("citations", cite),            # worded by the CSL style; notes numbered with the author's
     ("title page", choose_title_page),  # unset: a title page for long briefings only
+    ("language", check_language),   # a French text that says no language: said
 )
 
 
