@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from pipeline import model as m
-from pipeline.problems import BriefingError
 from pipeline.render.templates import Templates
 
 FOLDERS = {"loose-minute": "loose-minute"}  # the others: memo/
@@ -21,20 +20,12 @@ def folder(memo: m.Memo) -> str:
     return FOLDERS.get(memo.kind, "memo")
 
 
-def has(templates: Templates, name: str) -> bool:
-    try:
-        templates.path(name)
-    except BriefingError:
-        return False
-    return True
-
-
 def look(templates: Templates, memo: m.Memo | None) -> dict:
     """The style's file read ({} when the style has none)."""
     if memo is None:
         return {}
     name = f"{folder(memo)}/{memo.style}.yaml"
-    return templates.wording(name) if has(templates, name) else {}
+    return templates.wording(name) if templates.has(name) else {}
 
 
 def labels(templates: Templates, memo: m.Memo | None, base: dict[str, str]) -> dict[str, str]:
@@ -54,7 +45,7 @@ def stylesheets(templates: Templates, memo: m.Memo, printing: bool) -> tuple[str
     names = ((f"{base}/style.css", f"{base}/print.css", FIRST_PAGE_CSS) if printing
              else (f"{base}/style.css",))
     style = f"{base}/{memo.style}.css"
-    return (*names, style) if has(templates, style) else names
+    return (*names, style) if templates.has(style) else names
 
 
 def signature_lines(signature: m.Signature, form: str) -> list[str]:

@@ -54,6 +54,14 @@ class Templates:
                 return confined(candidate, folder)
         raise BriefingError.one(str(BUILTIN / name), None, "template.missing", "template file is missing")
 
+    def has(self, name: str) -> bool:
+        """Whether a template file of that name is in one of the folders."""
+        try:
+            self.path(name)
+        except BriefingError:
+            return False
+        return True
+
     def text(self, name: str) -> Markup:
         """A stylesheet to inline: trusted because it comes from a template folder."""
         return Markup(self.path(name).read_text(encoding="utf-8"))
@@ -99,7 +107,7 @@ class Templates:
         (`fr-CA`: labels.fr.yaml), where the templates have one."""
         labels = self.wording("text/labels.yaml")
         primary = str(lang or "").split("-")[0].lower()
-        if primary.isalpha() and any((folder / f"text/labels.{primary}.yaml").is_file() for folder in self.folders):
+        if primary.isalpha() and self.has(f"text/labels.{primary}.yaml"):
             labels.update(self.wording(f"text/labels.{primary}.yaml"))
         return labels
 
