@@ -229,6 +229,23 @@ def test_a_quote_after_an_escaped_character_closes(write):
     assert all(line in theirs for line in ours)
 
 
+def test_a_quote_after_the_last_emphasis_inside_emphasis_closes(write):
+    """`*"*The Art of War*"*` closed its title with an opening quote: smarty
+    sees the quote after the inner emphasis alone. Pandoc closes it."""
+    text = ('He read *"*The Art*"* twice, **"*Nested*"** too, *\'*One*\'* and '
+            '"*Emphasis* inside" here.\n')
+    ours = m.block_text(parsed(write(text)).blocks[0])
+    assert ours == "He read “The Art” twice, “Nested” too, ‘One’ and “Emphasis inside” here."
+    assert ours == pypandoc.convert_text(text, "plain", format="markdown", extra_args=["--wrap=none"]).strip()
+
+
+def test_a_german_quote_alone_after_emphasis_closes_with_the_german_mark(tmp_path):
+    source = tmp_path / "de.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\nlang: de\n---\n\n"
+                      "Er las *\"*Faust*\"* gern.\n", encoding="utf-8")
+    assert m.block_text(load(source).blocks[0]) == "Er las „Faust“ gern."
+
+
 def test_french_quotation_marks_with_narrow_no_break_spaces():
     doc = parsed(FIXTURES / "french.md")
     assert "«\u202fLa coopération continue\u202f» – et l’état-major l’a confirmé…" in all_text(doc)

@@ -24,6 +24,7 @@ no smart quote, can touch it.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import string
@@ -66,6 +67,15 @@ QUOTES = {
     "de": {"left-double-quote": "„", "right-double-quote": "“",
            "left-single-quote": "‚", "right-single-quote": "‘"},
 }
+ENGLISH_QUOTES = {"left-double-quote": "“", "right-double-quote": "”",
+                  "left-single-quote": "‘", "right-single-quote": "’"}
+
+
+@functools.cache
+def closing_quotes(lang: str) -> dict[str, str]:
+    """The language's opening quotes, each with its closing one."""
+    quotes = {**ENGLISH_QUOTES, **QUOTES.get(lang.split("-")[0].lower(), {})}
+    return {quotes[f"left-{kind}-quote"]: quotes[f"right-{kind}-quote"] for kind in ("double", "single")}
 
 
 # Inline patterns ----------------------------------------------------------------

@@ -1541,7 +1541,16 @@ class Reader:
                 out.extend(self.text(child.tail, self.tail_line(child), refs))
         finally:
             self.inline_depth -= 1
+        if len(element) and element[-1].tail and isinstance(out[-1], m.Text):
+            out[-1] = self.closed(out[-1])
         return tuple(merged(out))
+
+    def closed(self, tail: m.Text) -> m.Text:
+        """A quote alone after its parent's last element (`*"*The Art*"*`)
+        closes, as pandoc reads it: smarty sees that tail on its own and
+        opened it."""
+        closing = syntax.closing_quotes(self.lang).get(tail.text)
+        return m.Text(text=closing) if closing else tail
 
     def cross_refs(self, text: str, line: int) -> list[m.Inline]:
         """Text with Quarto's `@tbl-id` (pandoc-crossref's `@tbl:id`) split
