@@ -246,6 +246,26 @@ def test_a_german_quote_alone_after_emphasis_closes_with_the_german_mark(tmp_pat
     assert m.block_text(load(source).blocks[0]) == "Er las „Faust“ gern."
 
 
+def test_a_run_of_spaces_or_a_tab_is_one_space_in_word_and_html(tmp_path):
+    """Typewriter habit, two spaces after a full stop, and a tab in a heading
+    showed as written in Word, one space in the PDF and the HTML. Pandoc
+    reads each run as one space; a no-break space stays."""
+    source = tmp_path / "spaces.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+                      "## Heading\twith tab\n\nEnd of one.  Start of two,    then&nbsp;&nbsp;kept.\n",
+                      encoding="utf-8")
+    assert run_cli("build", source, "--out", tmp_path).returncode == 0
+    said = ["Heading with tab", "End of one. Start of two, then\u00a0\u00a0kept."]
+    words = zipfile.ZipFile(tmp_path / "spaces.docx").read("word/document.xml").decode()
+    texts = ["".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p)) for p in re.findall(r"<w:p[ >].*?</w:p>", words)]
+    assert all(line in texts for line in said)
+    page = lxml.html.fromstring((tmp_path / "spaces.html").read_bytes())
+    assert [page.xpath("string(//main//h2)"), page.xpath("string(//main//p)")] == said
+    theirs = pypandoc.convert_text(source.read_text(encoding="utf-8"), "plain", format="markdown",
+                                   extra_args=["--wrap=none"])
+    assert all(line in theirs for line in said)
+
+
 def test_french_quotation_marks_with_narrow_no_break_spaces():
     doc = parsed(FIXTURES / "french.md")
     assert "«\u202fLa coopération continue\u202f» – et l’état-major l’a confirmé…" in all_text(doc)

@@ -1019,6 +1019,8 @@ class Reader:
                 self.warn("footnote.undefined", number, f"footnote {undefined[0]} has no definition: "
                           f"shown as written ([{undefined[0][1:-1]}]: text defines it; \\{undefined[0]} "
                           "writes it as text)")
+            if "  " in part or "\t" in part:  # a run of spaces is one, as HTML shows it and pandoc reads it
+                part = SPACE_RUN.sub(" ", part)
             part = HTML_PLACEHOLDER_RE.sub(lambda match: self.entity(match, number), part)
             out.extend(self.cross_refs(part, number) if refs else (m.Text(text=part),))
         return merged(out)
@@ -1856,6 +1858,9 @@ def caption_parts(inlines: tuple[m.Inline, ...]) -> tuple[tuple[m.Inline, ...], 
         table_id = found[1]
         parts[-1] = m.Text(text=parts[-1].text[:found.start()])
     return tuple(part for part in parts if not (isinstance(part, m.Text) and not part.text)), table_id
+
+
+SPACE_RUN = re.compile(r"[ \t]+")
 
 
 def merged(inlines: list[m.Inline]) -> list[m.Inline]:
