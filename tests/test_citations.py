@@ -178,6 +178,24 @@ def test_a_work_without_an_author_shows_its_title_once(tmp_path, style):
     assert sorted(our_entries) == sorted(their_entries)
 
 
+@pytest.mark.parametrize("style", ["chicago-author-date", "chicago-notes-bibliography", "apa"])
+def test_a_work_without_an_author_is_filed_under_its_title(tmp_path, style):
+    """A report and a web page without authors came before every author: the
+    sort key was their italic title's markup (`<i>Alpha…`). Pandoc files
+    each under its title, among the authors; so do we, in pandoc's order."""
+    entries = [{"id": "zeta", "type": "book", "author": [{"family": "Adams", "given": "Zed"}],
+                "title": "Zeta book", "publisher": "P", "issued": {"date-parts": [[2001]]}},
+               {"id": "alpha", "type": "report", "title": "Alpha report on things", "publisher": "Office",
+                "issued": {"date-parts": [[2003]]}},
+               {"id": "beta", "type": "book", "author": [{"family": "Brown", "given": "Bea"}],
+                "title": "Beta book", "publisher": "P", "issued": {"date-parts": [[2002]]}},
+               {"id": "mid", "type": "webpage", "title": "Mid web page", "URL": "https://example.org",
+                "issued": {"date-parts": [[2020]]}}]
+    our_entries, their_entries = bibliographies(tmp_path, style, entries, "See @beta, @alpha, @zeta and @mid.\n")
+    assert [entry.split()[0] for entry in our_entries] == [entry.split()[0] for entry in their_entries]
+    assert [entry.lstrip("“")[:2] for entry in our_entries] == ["Ad", "Al", "Br", "Mi"]
+
+
 # The bibliography files ----------------------------------------------------------------------
 
 def test_bibtex_is_converted_as_pandoc_converts_it():

@@ -18,7 +18,11 @@ the code it was written for, as pipeline/weasy/ does with WeasyPrint.
 - a variable a `<substitute>` printed through a macro (the title, for a
   work without an author) is not printed again in the rest of the entry
   (CSL's substitution): a web page without an author read "“The Official
-  YAML Web Site.” “The Official YAML Web Site.” April 19, 2022."
+  YAML Web Site.” “The Official YAML Web Site.” April 19, 2022.";
+- a macro's sort key is compared as a reader reads it, without its
+  markup and the quotation marks before it: `<i>Alpha Report` put every
+  work without an author (keyed by its italic title) before the authors,
+  where pandoc files it under its title among them.
 
 (Punctuation inside quotation marks, which citeproc-py does not do, is
 done on its output: pipeline/transform/citeproc.py.)
@@ -27,7 +31,9 @@ done on its output: pipeline/transform/citeproc.py.)
 from __future__ import annotations
 
 import hashlib
+import html
 import inspect
+import re
 
 VERSION = "0.11.1"
 # The source of each function replaced, as citeproc-py 0.11.1 has it.
@@ -37,6 +43,7 @@ EXPECTED = {
     "Label.process": "f9b9c83f",
     "TextCased.case": "ff17f96b",
     "Substitute.add_to_repressed_list": "61751056",
+    "Key.sort_keys": "9f78cc73",
 }
 applied = False
 
@@ -58,7 +65,8 @@ def apply() -> None:
              "Layout.render_citation": fingerprint(model.Layout.render_citation),
              "Label.process": fingerprint(model.Label.process),
              "TextCased.case": fingerprint(model.TextCased.case),
-             "Substitute.add_to_repressed_list": fingerprint(model.Substitute.add_to_repressed_list)}
+             "Substitute.add_to_repressed_list": fingerprint(model.Substitute.add_to_repressed_list),
+             "Key.sort_keys": fingerprint(model.Key.sort_keys)}
     if found != EXPECTED:
         raise RuntimeError(f"citeproc-py's code is not what {__name__} fixes: {found}")
 
@@ -161,4 +169,20 @@ def apply() -> None:
                         layout.repressed.setdefault(element.tag, []).append(variable)
 
     model.Substitute.add_to_repressed_list = add_to_repressed_list
+
+    sort_keys = model.Key.sort_keys
+
+    def plain_sort_keys(self, items, context):
+        return [plain_key(key) if isinstance(key, str) else key for key in sort_keys(self, items, context)]
+
+    model.Key.sort_keys = plain_sort_keys
     applied = True
+
+
+def plain_key(key: str) -> str | None:
+    """A rendered sort key as text (formatter.html's tags and entities
+    gone), from its first letter or digit; None, which sorts last as CSL
+    has an empty key sort, when nothing is left."""
+    text = html.unescape(re.sub(r"<[^>]*>", "", key))
+    start = next((index for index, char in enumerate(text) if char.isalnum()), len(text))
+    return text[start:] or None
