@@ -148,6 +148,51 @@ def test_a_page_with_citations_has_no_serious_violations(tmp_path):
                 if v["impact"] in ("serious", "critical")] == [], name
 
 
+WIDE_TABLE = """---
+title: Controls
+classification: UNCLASSIFIED
+---
+
+# Controls
+
+The controls and who reviews them.
+
+: Controls under review
+
+| Requirement identifier | Description of the control | Verification procedure | Responsible organization | Frequency of review | Implementation status |
+|---|---|---|---|---|---|
+| Automated account management | Automated system account management mechanisms | Inspect configuration | Information Systems Security Office | Quarterly | Implemented |
+| Correlated repositories | Correlate audit record repositories | Interview administrators | Security Operations Centre | Monthly | Planned |
+
+The end.
+"""
+
+
+def test_a_wide_table_scrolls_in_its_own_region_on_a_phone_with_its_words_whole(tmp_path):
+    """ASVS-like tables on a phone broke every word a letter or two to a
+    line ("Requ/irem/ent") to fit 390 pixels. The table now scrolls
+    sideways in a region of its own, labelled by its caption and focusable
+    from the keyboard (axe's scrollable-region-focusable), its words whole;
+    the page itself does not scroll sideways."""
+    source = tmp_path / "wide.md"
+    source.write_text(WIDE_TABLE, encoding="utf-8")
+    page = tmp_path / "wide.html"
+    page.write_text(html_of(load(source), Templates()), encoding="utf-8")
+    result = subprocess.run(["node", ROOT / "tests" / "browser" / "check.mjs", page, tmp_path],
+                            capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    views = json.loads(result.stdout)["views"]
+    phone = views["phone"]["layout"]
+    assert phone["scrollWidth"] <= phone["clientWidth"]
+    [table] = phone["tables"]
+    assert table["scrollWidth"] > table["clientWidth"]  # it scrolls, not the page
+    assert table["words"] > 40 and table["split"] == 0
+    assert (table["role"], table["label"], table["focusable"]) == ("region", "Table 1: Controls under review", True)
+    for name, view in views.items():
+        assert [(v["id"], v["nodes"]) for v in view["violations"]
+                if v["impact"] in ("serious", "critical")] == [], name
+
+
 @pytest.mark.parametrize("source, family", [("memo/memo.md", "Arial"), ("loose-minute/loose-minute.md", "Arial"),
                                             ("memo/point-paper.md", "\"Times New Roman\"")])
 def test_a_staff_products_page_has_its_regulations_font_and_no_serious_violations(tmp_path, source, family):

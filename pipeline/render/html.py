@@ -374,9 +374,18 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                     {(s.row, s.column): (s.rows, s.columns) for s in node.spans},
                                     node.covered(),
                                     [[definition(cell, ctx) for cell in row] for row in node.head_more],
-                                    squeezed, frozenset(node.row_heads), size if size < TABLE_SIZE else None)
+                                    squeezed, frozenset(node.row_heads), size if size < TABLE_SIZE else None,
+                                    None if ctx.printing else region_label(node, number, ctx.labels))
         case _:
             assert_never(node)
+
+
+def region_label(table: m.Table, number: str | int | None, labels: dict[str, str]) -> str:
+    """What a screen reader calls a table's scrolling region: its label and
+    caption, as the caption reads."""
+    caption = m.plain_text(table.caption)
+    label = f"{labels['table']} {number}" if number else "" if caption else labels["table"]
+    return f"{label}{labels.get('colon', ':')} {caption}" if label and caption else label or caption
 
 
 def row_classes(rows: tuple[tuple[m.Cell, ...], ...]) -> list[str]:

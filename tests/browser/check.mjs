@@ -55,7 +55,27 @@ try {
                background: getComputedStyle(document.documentElement).backgroundColor,
                ink: getComputedStyle(document.body).color,
                scrollWidth: document.documentElement.scrollWidth,
-               clientWidth: document.documentElement.clientWidth };
+               clientWidth: document.documentElement.clientWidth,
+               tables: [...document.querySelectorAll(".table-region")].map(region) };
+      // A table's scrolling region, and how many of its words (outside
+      // links) are broken across lines: a word's boxes on two lines.
+      function region(element) {
+        let words = 0, split = 0;
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          if (node.parentElement.closest("a")) continue;
+          for (const match of node.data.matchAll(/\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            words += 1;
+            if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) split += 1;
+          }
+        }
+        return { scrollWidth: element.scrollWidth, clientWidth: element.clientWidth,
+                 focusable: element.tabIndex === 0, role: element.getAttribute("role"),
+                 label: element.getAttribute("aria-label"), words, split };
+      }
     });
     // Follow each link of the contents, as a reader does: where does the
     // heading it names stand, against the banners that stay in view?
