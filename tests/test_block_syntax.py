@@ -380,6 +380,31 @@ def test_a_fence_opened_up_to_three_spaces_in_closes_at_the_margin(tmp_path):
     assert [walk.plain_text(s.title) for s in doc.sections] == ["Common API Patterns"]
 
 
+LONGER_CLOSINGS = ("Intro\n\n```scala\n@import x._\n````\n\n## After\n\ntext\n\n~~~\ntilde\n~~~~~\n\n"
+                   "```\nmore\n```~~\nstill code\n```\n\n### End\n")
+
+
+def test_a_longer_closing_fence_closes_its_block_as_commonmark_has_it(tmp_path):
+    """hmrc's component guide opens ```` ```scala ```` and closes with four
+    backticks: the block ran on for 36 lines, over a heading, two lists
+    and the next fence. A closing fence is as long as its opening or
+    longer, of the same character, and nothing else on its line."""
+    import pypandoc
+
+    from pipeline.model import CodeBlock, walk
+    from pipeline.run.build import load
+
+    source = tmp_path / "fences.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n" + LONGER_CLOSINGS, encoding="utf-8")
+    doc = load(source)
+    ours = [b.text for b in walk.blocks(doc) if isinstance(b, CodeBlock)]
+    ast = json.loads(pypandoc.convert_text(LONGER_CLOSINGS, "json", format="gfm"))
+    assert ours == [block["c"][1] for block in pandoc_blocks(ast, "CodeBlock")] \
+        == ["@import x._", "tilde", "more\n```~~\nstill code"]
+    assert [walk.plain_text(s.title) for s in doc.sections] == ["After"]
+    assert [walk.plain_text(s.title) for s in doc.sections[0].children] == ["End"]
+
+
 CHAINED = "WCAG criteria:\n: First\n: Various others\nChecklist:\n: HTML is valid\n: Wave used\nGuidance:\n: How to test\n"
 
 

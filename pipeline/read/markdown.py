@@ -103,10 +103,12 @@ MARKS = re.compile(MARK)
 # to three spaces in (`spaces`), also anywhere from the margin to three
 # spaces in (CommonMark: microsoft/api-guidelines opens ` ```json` and
 # closes at the margin). A backtick fence's line holds no other backtick
-# (CommonMark): ```` ```x = 1``` ```` is code in a line.
+# (CommonMark): ```` ```x = 1``` ```` is code in a line. A closing fence
+# is as long as its opening or longer (hmrc's ```` ```scala ```` closed by
+# four backticks ran on over the headings after it).
 FENCE = re.compile(r"^(?:(?P<spaces>[ ]{1,3})|(?P<indent>[ \t>]*))(?P<fence>`{3,}(?![^\n]*`)|~{3,})[ \t]*"
                    r"(?P<info>\{?\.?(?P<lang>[\w#+.\t\ue000-\uf8ff-]*)[^\n]*)\n"
-                   rf"(?P<code>.*?)(?<=\n)(?(spaces)(?:(?P=spaces)[ ]{{0,3}}|[ ]{{0,3}})|(?P=indent)[ ]{{0,3}})(?P=fence)[ \t]*(?:{MARK})?[ \t]*$",
+                   rf"(?P<code>.*?)(?<=\n)(?(spaces)(?:(?P=spaces)[ ]{{0,3}}|[ ]{{0,3}})|(?P=indent)[ ]{{0,3}})(?P=fence)(?:(?<=`)`*|(?<=~)~*)[ \t]*(?:{MARK})?[ \t]*$",
                    re.MULTILINE | re.DOTALL)
 
 
