@@ -284,6 +284,25 @@ def test_hard_but_legitimate_inputs_build_safely(tmp_path):
     assert docx.Document(str(tmp_path / "hard.docx")).paragraphs[-1].text == "`" * 20000
 
 
+def test_a_long_code_line_breaks_inside_the_page(tmp_path):
+    """Kubernetes' KMS v2 KEP printed a metric's line past the page's edge,
+    its end lost ("…grpc_status_code=\"O" then the next line); a rule of
+    80 dashes stood out of its box. Every word of every code line now ends
+    inside the text area, and all of it is there."""
+    metric = ('apiserver_envelope_encryption_kms_operations_latency_seconds_bucket{grpc_status_code="OK",'
+              'method_name="/v2alpha1.KeyManagementService/Encrypt",provider_name="kmsprovider",le="0.0001"} 0')
+    source = tmp_path / "code.md"
+    source.write_text("---\ntitle: Code\nclassification: UNCLASSIFIED\n---\n\n```console\n" + metric
+                      + "\n" + "\u2015" * 80 + "\n```\n\n- Item\n\n  ```\n  " + "y" * 130 + "END\n  ```\n",
+                      encoding="utf-8")
+    assert run_cli("build", source, "--to", "pdf", "--out", tmp_path).returncode == 0
+    pdf = tmp_path / "code.pdf"
+    boxes = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', tool("pdftotext", "-bbox", pdf, "-"))
+    assert max(float(x) for x in boxes) <= pdf_page_size(pdf)[0] - 50
+    text = re.sub(r"\s", "", pdf_text(pdf))
+    assert metric.replace(" ", "") in text and "y" * 130 + "END" in text and "\u2015" * 80 in text
+
+
 def test_builds_are_reproducible_with_source_date_epoch(tmp_path):
     import os
     import subprocess
