@@ -313,3 +313,46 @@ def test_a_list_may_start_at_zero(write, tmp_path):
     assert run_cli("build", path, "--out", tmp_path, "--to", "pdf,html").returncode == 0
     assert '<ol start="0">' in (tmp_path / "brief.html").read_text(encoding="utf-8")
     assert "0. Zeroth law." in pdf_text(tmp_path / "brief.pdf")
+
+
+TASKS_WITH_BLOCKS = """---
+title: Tasks
+classification: UNCLASSIFIED
+---
+
+- [ ] Update your profile:
+    - [ ] Profile photo
+- [x] Tight done item
+
+1. [ ] Ordered task with a sub-list:
+   - plain sub
+
+- [ ] **Cost Savings**
+
+  By making the project freely available, costs fall.
+
+- [ ] Second loose
+"""
+
+
+def test_a_task_box_stands_on_its_items_first_line_in_the_pdf(tmp_path):
+    """va.gov's onboarding checklist and the KEP template: a task whose text
+    leads a sub-list, or a loose one, had its ☐ on a line of its own above
+    the text (pdftotext's boxes of the box and the item's first word)."""
+    import re
+    import subprocess
+
+    from conftest import run_cli
+
+    source = tmp_path / "tasks.md"
+    source.write_text(TASKS_WITH_BLOCKS, encoding="utf-8")
+    assert run_cli("build", source, "--to", "pdf", "--out", tmp_path).returncode == 0
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>',
+                       subprocess.run(["pdftotext", "-bbox", tmp_path / "tasks.pdf", "-"], capture_output=True,
+                                      text=True, check=True).stdout)
+    boxes = [(float(top), float(bottom)) for _, top, bottom, word in words if word in "☐☑"]
+    firsts = [(float(top), float(bottom)) for _, top, bottom, word in words
+              if word in ("Update", "Profile", "Tight", "Ordered", "Cost", "Second")]
+    assert len(boxes) == len(firsts) == 6
+    for (box_top, box_bottom), (top, bottom) in zip(boxes, firsts):
+        assert top < (box_top + box_bottom) / 2 < bottom  # the box's middle within the word's line
