@@ -1,4 +1,6 @@
-"""Split the YAML front matter off a source and check it against the schema.
+"""Split the YAML front matter off a source and check it against the schema
+(Hugo's TOML front matter, between `+++` lines, is read by toml_front.py
+into the same form and checked alike).
 
 YAML is read strictly: no aliases (they can blow up size or form cycles), no
 duplicate keys, no custom tags, and no YAML 1.1 surprises passed on silently:
@@ -17,7 +19,7 @@ import yaml
 from pipeline.problems import BriefingError, Reporter, excerpt
 from pipeline.markings.rules import SCHEMES
 from pipeline.model import PAPER_SIZES, Meta
-from pipeline.read import foreign, staff
+from pipeline.read import foreign, staff, toml_front
 from pipeline.read.bibliography import FRONT_MATTER as CITATION_KEYS
 from pipeline.read.source import Source, check_characters
 from pipeline.read.titleblock import TitleBlock, read_title_block, starts_title_block
@@ -276,6 +278,7 @@ class Parts:
     yaml_line: int  # the line of its first line
     body_line: int  # the line where the Markdown body starts
     title_block: TitleBlock | None = None  # pandoc's `% Title` lines, before or after the YAML
+    toml: bool = False  # Hugo's TOML between `+++` lines, not YAML
 
 
 def split(source: Source) -> Parts:
@@ -291,10 +294,11 @@ def split(source: Source) -> Parts:
         if not (index + 1 < len(lines) and lines[index].rstrip() == FENCE and lines[index + 1].strip()
                 and any(line.rstrip() in END_FENCES for line in lines[index + 1:])):
             return Parts(None, 0, block.end, block)
-    elif not lines or lines[0].rstrip() != FENCE:
+    elif not lines or lines[0].rstrip() not in (FENCE, toml_front.FENCE):
         return Parts(None, 0, 1)  # none: a document written for GitHub (read_meta says what it lacks)
+    toml = lines[index].rstrip() == toml_front.FENCE
     for end in range(index + 1, len(lines)):
-        if lines[end].rstrip() in END_FENCES:
+        if lines[end].rstrip() in ((toml_front.FENCE,) if toml else END_FENCES):
             body = end + 1  # 0-based: the line after the closing fence
             if block is None:
                 after = body
@@ -303,13 +307,13 @@ def split(source: Source) -> Parts:
                 if after < len(lines) and starts_title_block(lines[after]):
                     block = read_title_block(lines, after + 1)
                     body = block.end - 1
-            return Parts(list(lines[index + 1:end]), index + 2, body + 1, block)
+            return Parts(list(lines[index + 1:end]), index + 2, body + 1, block, toml)
     if draft := next((number for number, line in enumerate(lines[index + 1:], index + 2)
                       if KRAMDOWN_RFC.match(line)), None):
         raise source.error(index + 1, f"front matter is not closed: line {draft}'s "
                            f"'{lines[draft - 1].strip()}' is kramdown-rfc's (an IETF draft), which briefing "
                            "does not read; put a line '---' after the front matter", "meta.unclosed")
-    raise source.error(index + 1, "front matter is not closed: add a line '---' after it",
+    raise source.error(index + 1, f"front matter is not closed: add a line '{lines[index].rstrip()}' after it",
                        "meta.unclosed")
 
 
@@ -334,7 +338,8 @@ def read_meta(source: Source, reporter: Reporter | None = None,
                            "meta.missing")
     block = parts.title_block
     try:
-        root = compose(source, parts.yaml, parts.yaml_line) if parts.yaml is not None else None
+        root = (None if parts.yaml is None else toml_front.root(source, parts.yaml, parts.yaml_line)
+                if parts.toml else compose(source, parts.yaml, parts.yaml_line))
     except BriefingError as error:
         if stop:
             raise
