@@ -266,6 +266,19 @@ def test_a_run_of_spaces_or_a_tab_is_one_space_in_word_and_html(tmp_path):
     assert all(line in theirs for line in said)
 
 
+def test_a_link_label_defined_twice_keeps_its_first_definition_as_on_github(write):
+    """A Kubernetes KEP defined [KEP-3453] twice, its README first: both uses
+    linked the second address. CommonMark (GitHub, pandoc's gfm reader)
+    keeps the first, in a block of definitions as across blocks."""
+    text = ("See [KEP-3453], [other] and [third].\n\n[KEP-3453]: https://first.example/a\n\n"
+            "[other]: https://o.example\n[other]: https://o-again.example\n\nText.\n\n"
+            "[KEP-3453]: https://second.example/b\n[third]: https://t.example\n")
+    doc = parsed(write(text))
+    ours = [node.target for node in walk.inlines(doc) if isinstance(node, m.Link)]
+    theirs = re.findall(r'href="([^"]+)"', pypandoc.convert_text(text, "html", format="gfm"))
+    assert ours == theirs == ["https://first.example/a", "https://o.example", "https://t.example"]
+
+
 def test_french_quotation_marks_with_narrow_no_break_spaces():
     doc = parsed(FIXTURES / "french.md")
     assert "«\u202fLa coopération continue\u202f» – et l’état-major l’a confirmé…" in all_text(doc)

@@ -587,6 +587,16 @@ class Reference(ReferenceProcessor):
         return "]:" in block  # else its run would search the block, find nothing and put it back
 
 
+class FirstDefinitions(dict):
+    """Link definitions by label: a label defined again keeps its first
+    definition, as CommonMark and pandoc have it (Python-Markdown kept the
+    last: a Kubernetes KEP's [KEP-3453] linked its second address)."""
+
+    def __setitem__(self, label: str, definition: tuple[str, str | None]) -> None:
+        if label not in self:
+            super().__setitem__(label, definition)
+
+
 class Abbreviation(AbbrBlockprocessor):
     """Python-Markdown's definitions `*[CUI]: …`, with the line each stands
     on (`lines`, by abbreviation; the last definition of one wins, as in
@@ -781,6 +791,7 @@ class Briefing(Extension):
         parser.register(Admonition(md.parser), "admonition", 105)
         parser.register(EmptyFirstLine(md.parser), "briefing_empty_first_line", 110)
         parser.register(Reference(md.parser), "reference", 15)
+        md.references = FirstDefinitions()
         parser.register(Abbreviation(md.parser, parser["abbr"].abbrs), "abbr", 16)
         if LINE_BREAK_RE != r"  \n":
             raise RuntimeError(f"Python-Markdown {markdown.__version__} changed its hard break: {LINE_BREAK_RE!r}")
