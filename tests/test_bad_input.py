@@ -161,6 +161,24 @@ def test_nothing_is_fetched_from_a_local_server(tmp_path: Path):
             server.accept()  # nobody connected
 
 
+def test_an_image_named_by_a_site_generators_template_is_its_alt_text(tmp_path: Path):
+    """NIST's digital identity guidelines name their figures
+    `{{site.baseurl}}/{{page.collection}}/media/x.png`: each was an error,
+    "does not exist", and the whole document was refused, where a link so
+    named is shown as text with a warning. Such an image is its alt text
+    now, in every format, with a warning at its line."""
+    source = tmp_path / "nist.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\nText.\n\n"
+                      "![Transfer of the secret]({{site.baseurl}}/{{page.collection}}/media/oob.png 'Transfer')"
+                      '{:latex-src="oob.png"}\n\nAn icon ![key]({{ site.baseurl }}/key.png) here.\n', encoding="utf-8")
+    result = run_cli("build", source, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [line.split(": warning: ")[0] for line in result.stderr.splitlines()] == [f"{source}:8", f"{source}:10"]
+    assert all("template expression" in line and "shown as its alt text" in line for line in result.stderr.splitlines())
+    page = (tmp_path / "nist.html").read_text(encoding="utf-8")
+    assert "<p>Transfer of the secret</p>" in page and "An icon key here." in page
+
+
 def test_every_problem_at_once(tmp_path: Path):
     """One run names every problem the reading can go past, in line order:
     an author fixes them all, then builds once."""

@@ -52,7 +52,7 @@ from pipeline.read.cells import cell_label
 from pipeline.read.divs import Divs, admonition_kind, fence_depth
 from pipeline.read.enclosures import read_enclosures
 from pipeline.read.images import ImageProblem, check_image, is_remote, remote_images
-from pipeline.read.links import check_link, decoded
+from pipeline.read.links import TEMPLATE as LINK_TEMPLATE, check_link, decoded
 from pipeline.read.liquid import LiquidTags
 from pipeline.read.lists import LIST_MARKER, Lists, read_marker
 from pipeline.read.tables import PandocTables
@@ -1332,8 +1332,7 @@ class Reader:
     def figure(self, img: etree.Element) -> m.Figure | m.Paragraph:
         src = img.get("src", "")
         line = self.line(img)
-        if is_remote(src):  # never fetched: its alt text in its place
-            self.remote.append((line, src))
+        if self.not_at_hand(src, line):  # its alt text in its place
             alt = plain_alt(img.get("alt", ""))
             if FIGURE_ID.match(img.get("id", "")):
                 # A numbered figure (`{#fig-x}`) stays one, its caption and
@@ -1362,6 +1361,19 @@ class Reader:
         return m.Figure(path=str(image.path), mime=image.mime, width=image.width, data=image.data,
                         height=image.height, alt=self.described(img, src, line), caption=caption,
                         id=img.get("id", ""), display_width=width, display_height=height, line=line)
+
+    def not_at_hand(self, src: str, line: int) -> bool:
+        """Whether an image is one briefing does not read: on a server (said
+        once for them all, `remote`), or named by a site generator's template
+        expression (NIST's `{{site.baseurl}}/…/media/x.png`), said at its line."""
+        if is_remote(src):
+            self.remote.append((line, src))
+            return True
+        if LINK_TEMPLATE.search(src):
+            self.warn("image.template", line, f"image '{excerpt(src, 60)}' is named by a template expression, "
+                      "which only the site generator the page was written for fills in: shown as its alt text")
+            return True
+        return False
 
     def described(self, img: etree.Element, src: str, line: int) -> str:
         """An image's alternative text: Quarto's `fig-alt` where it has one
@@ -1695,8 +1707,7 @@ class Reader:
         a remote one shows its alt text, and is said once (`remote`)."""
         src, alt = img.get("src", ""), plain_alt(img.get("alt", ""))
         words: tuple[m.Inline, ...] = (m.Text(text=alt),) if alt else ()
-        if is_remote(src):
-            self.remote.append((line, src))
+        if self.not_at_hand(src, line):
             return words
         try:
             image = check_image(src, self.source.path.parent)
