@@ -120,3 +120,23 @@ def test_a_list_items_first_line_shares_the_page_of_its_description(fields):
         document = package.read("word/document.xml").decode()
     leads = re.findall(r'<w:p><w:pPr><w:pStyle w:val="ListBullet"/>(<w:keepNext/>)?', document)
     assert len(leads) == 80 and all(leads)
+
+
+def test_a_lead_in_that_ends_its_table_cell_keeps_no_row_with_the_next(tmp_path):
+    """ASVS numbers its requirements `**2.1.1**`, a bold label, a lead-in:
+    kept with its next paragraph in every row's first cell, it tied each row
+    to the next in Word, so LibreOffice moved the whole table to the next
+    page and left one row alone after it. Only the rows the table keeps
+    together (the header, the first body row, the one before the last)
+    keep with the next."""
+    rows = "".join(f"| **2.1.{n}** | Verify that the password rule number {n} holds. | ✓ |\n" for n in range(1, 13))
+    source = tmp_path / "asvs.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n| # | Description | L1 |\n|---|---|---|\n"
+                      + rows + "\nNote: the next paragraph.\n", encoding="utf-8")
+    assert run_cli("build", source, "--to", "docx", "--out", tmp_path).returncode == 0
+    import zipfile
+
+    document = zipfile.ZipFile(tmp_path / "asvs.docx").read("word/document.xml").decode()
+    [table] = re.findall(r"<w:tbl>.*?</w:tbl>", document, re.S)
+    kept = ["K" if "<w:keepNext/>" in row else "-" for row in re.findall(r"<w:tr>.*?</w:tr>", table, re.S)]
+    assert "".join(kept) == "KK" + "-" * 9 + "K-"

@@ -187,9 +187,14 @@ def table_row(cells: tuple[tuple[Block, ...], ...], aligns: tuple[str | None, ..
         if bold and column in bold:
             for element in content:
                 emboldened(element)
-        for p in content:
-            if p.tag != qn("w:p"):
-                continue
+        paragraphs = [p for p in content if p.tag == qn("w:p")]
+        if not keep and (last := paragraphs[-1].pPr) is not None:
+            # A lead-in that ends its cell (ASVS's `**2.1.1**`) announces
+            # nothing there: kept, it tied its row to the next, each row to
+            # the next, and so the table to what follows it.
+            for found in last.findall(qn("w:keepNext")):
+                last.remove(found)
+        for p in paragraphs:
             if keep:  # (a lead-in in the cell may have it already)
                 set_child(p.get_or_add_pPr(), "w:keepNext")
             if align and p.find(qn("w:pPr") + "/" + qn("w:numPr")) is None:
