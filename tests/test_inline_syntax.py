@@ -279,6 +279,26 @@ def test_a_link_label_defined_twice_keeps_its_first_definition_as_on_github(writ
     assert ours == theirs == ["https://first.example/a", "https://o.example", "https://t.example"]
 
 
+def test_a_links_own_id_or_kramdown_name_is_a_place_links_lead_to(tmp_path):
+    """NIST's glossary defines each term as `Access [](#access){:name="access"}`:
+    the attribute was dropped, so the term read "Access #access" and eleven
+    links to it were shown as text, with a warning each. The name is now a
+    place (as raw HTML's `<a name>` is), the empty link nothing more."""
+    source = tmp_path / "glossary.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+                      'Access [](#access){:name="access"}\n: To make contact with a service.\n\n'
+                      "See [access](#access) and [the term](#term){#term}.\n", encoding="utf-8")
+    result = run_cli("build", source, "--out", tmp_path)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    page = lxml.html.fromstring((tmp_path / "glossary.html").read_bytes())
+    assert page.xpath("string(//dt)").strip() == "Access"
+    assert [a.get("href") for a in page.xpath("//main//a")] == ["#access", "#term"]
+    assert page.xpath("//main//*[@id='access']") and page.xpath("//main//*[@id='term']")
+    document = zipfile.ZipFile(tmp_path / "glossary.docx").read("word/document.xml").decode()
+    assert '<w:bookmarkStart w:id="' in document and 'w:name="access"' in document
+    assert "#access" not in re.sub(r"<[^>]+>", "", document)
+
+
 def test_french_quotation_marks_with_narrow_no_break_spaces():
     doc = parsed(FIXTURES / "french.md")
     assert "«\u202fLa coopération continue\u202f» – et l’état-major l’a confirmé…" in all_text(doc)

@@ -1673,6 +1673,10 @@ class Reader:
                 children = self.inlines(element, refs=False)
                 if not children and element.get(rawhtml.NAMING):
                     return ()  # `<a href="#x" name="x"></a>`: the place it names is all it is, as pandoc shows it
+                if place := self.link_place(element, line):
+                    # `[](#access){:name="access"}` (kramdown, NIST's glossary), `[x](y){#id}`:
+                    # the place the link names, then the link, if it has words.
+                    return place + (self.inline(element, refs) if children else ())
                 checked = check_link(element.get("href", ""))
                 children = children or (m.Text(text=checked.target),)
                 if checked.problem is None:
@@ -1701,6 +1705,13 @@ class Reader:
             case tag:
                 self.report("markdown.unsupported", line, f"unsupported inline element <{tag}>")
                 return ()
+
+    def link_place(self, link: etree.Element, line: int) -> tuple[m.Inline, ...]:
+        """The place a Markdown link's own attributes name (`{#id}`, or
+        kramdown's `{:name="id"}`), taken off it: an anchor, as raw HTML's
+        `<a name>` is one."""
+        ident = link.attrib.pop("id", None) or link.attrib.pop("name", None)
+        return (m.Anchor(id=ident, line=line),) if ident and rawhtml.ID.fullmatch(ident) else ()
 
     def image(self, img: etree.Element, line: int) -> tuple[m.Inline, ...]:
         """An image in the line (a badge, an icon), checked as a figure is;
