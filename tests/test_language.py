@@ -36,3 +36,45 @@ def test_a_french_text_without_a_language_is_told_to_say_it(tmp_path):
                                          ("", "Quelques mots en français. " + ENGLISH)])
 def test_a_language_given_or_an_english_text_is_left_alone(tmp_path, front, body):
     assert problems_of(tmp_path, front, body) == []
+
+
+GERMAN = ("Wir als Mitglieder, Beitragende und Leitende verpflichten uns, die Teilnahme an unserer "
+          "Community für alle Menschen zu einer belästigungsfreien Erfahrung zu machen, unabhängig von "
+          "Alter, Körpergröße, sichtbarer oder unsichtbarer Behinderung, ethnischer Zugehörigkeit und "
+          "der Herkunft. Wir verpflichten uns, auf eine Weise zu handeln, die zu einer offenen und "
+          "gesunden Gemeinschaft beiträgt, und das ist nicht immer einfach. ") * 3
+SPANISH = ("El gobierno de la ciudad publica los datos abiertos para que las personas puedan usarlos en "
+           "sus proyectos. Este portal es una herramienta para la transparencia y se actualiza con más "
+           "frecuencia que los informes del año pasado, pero los datos son públicos. ") * 3
+
+
+@pytest.mark.parametrize("body, tag", [(GERMAN, "de"), (SPANISH, "es"), (FRENCH, "fr")])
+def test_a_german_or_spanish_text_without_a_language_is_told_to_say_it(tmp_path, body, tag):
+    """The Contributor Covenant's German translation was hyphenated as
+    English ("polit-ische") and quoted “…”, not „…“: no warning said so."""
+    source = tmp_path / "brief.md"
+    source.write_text(f"---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n{body}\n", encoding="utf-8")
+    reporter = Reporter(str(source))
+    load(source, reporter)
+    [problem] = reporter.problems
+    assert (problem.line, problem.code) == (1, "meta.lang") and f"add 'lang: {tag}'" in problem.message
+    source.write_text(f"---\ntitle: T\nclassification: UNCLASSIFIED\nlang: {tag}\n---\n\n{body}\n", encoding="utf-8")
+    reporter = Reporter(str(source))
+    load(source, reporter)
+    assert reporter.problems == []
+
+
+def test_no_document_of_the_corpus_or_the_fixtures_reads_as_another_language():
+    """Each of them is English, or says its language."""
+    from conftest import FIXTURES, ROOT
+
+    flagged = []
+    for path in sorted([*(ROOT / "tests" / "corpus").glob("*.md"), *FIXTURES.glob("*.md"),
+                        *(ROOT / "source").glob("*.md")]):
+        reporter = Reporter(str(path))
+        try:
+            load(path, reporter, stop=False, marking="UNCLASSIFIED")
+        except Exception:  # noqa: BLE001 - a fixture refused for its own reasons says nothing of its language
+            continue
+        flagged += [path.name for p in reporter.problems if p.code == "meta.lang"]
+    assert flagged == []

@@ -1,4 +1,4 @@
-"""A briefing written in French that does not say so.
+"""A briefing written in French, German or Spanish that does not say so.
 
 `lang` chooses the hyphenation, the quotation marks and the wording the
 outputs add (Table des matières, Tableau, Page X sur Y: templates/text/
@@ -6,8 +6,10 @@ labels.fr.yaml). Left to its default, English, a French text is hyphenated
 as English ("collectiv-ité", "ordin-ateurs" in a Government of Canada page
 a new user built) and labelled in English. Its most frequent words tell:
 when those of French far outnumber those of English in its first words,
-a warning says to set `lang: fr`. A `lang` the front matter gives, of any
-language, is never questioned.
+a warning says to set `lang: fr`. So for German (the Contributor
+Covenant's translation, hyphenated "polit-ische", quoted “…” for „…“) and
+Spanish. A `lang` the front matter gives, of any language, is never
+questioned.
 """
 
 from __future__ import annotations
@@ -19,10 +21,21 @@ from pipeline.model import walk
 from pipeline.problems import Reporter
 
 FIRST_WORDS = 600  # enough to tell, and the cost stays the same for 1,000 pages
-FRENCH = frozenset("le la les des du et est une pour dans que qui sur pas avec au aux ce cette sont par "
-                   "ou plus leur nous vous être été".split())
 ENGLISH = frozenset("the and of to is in that for with on are this be as by or an it from at was".split())
-LEAST = 25  # French words among the first, for a text to read as French
+# Each language's most frequent short words (rare in English text),
+# and what setting it gives.
+LANGUAGES = {
+    "fr": ("French", frozenset("le la les des du et est une pour dans que qui sur pas avec au aux ce cette "
+                               "sont par ou plus leur nous vous être été".split()),
+           "French hyphenation, quotation marks and labels (Table des matières, Page 1 sur 2)"),
+    "de": ("German", frozenset("der die das und ist nicht mit den dem des ein eine einer sich auf für "
+                               "von zu auch werden wird sind oder wir sie als bei".split()),
+           "German hyphenation and quotation marks („…“)"),
+    "es": ("Spanish", frozenset("el la los las del y es una por para con que se al su sus lo como más "
+                                "pero este esta son entre".split()),
+           "Spanish hyphenation"),
+}
+LEAST = 25  # of a language's words among the first, for a text to read as written in it
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -34,10 +47,11 @@ def check_language(doc: m.Document, reporter: Reporter) -> m.Document:
         words += [word.lower() for word in WORD.findall(m.block_text(block))]
         if len(words) >= FIRST_WORDS:
             break
-    french = sum(word in FRENCH for word in words[:FIRST_WORDS])
     english = sum(word in ENGLISH for word in words[:FIRST_WORDS])
-    if french >= LEAST and french > 3 * english:
-        reporter.warning(1, "meta.lang", "the text reads as French, but it says no language, so it is set as "
-                         "English: add 'lang: fr' to the front matter for French hyphenation, quotation "
-                         "marks and labels (Table des matières, Page 1 sur 2)")
+    counts = {tag: sum(word in own for word in words[:FIRST_WORDS]) for tag, (_, own, _) in LANGUAGES.items()}
+    tag = max(counts, key=counts.__getitem__)
+    if counts[tag] >= LEAST and counts[tag] > 3 * english:
+        name, _, gives = LANGUAGES[tag]
+        reporter.warning(1, "meta.lang", f"the text reads as {name}, but it says no language, so it is set as "
+                         f"English: add 'lang: {tag}' to the front matter for {gives}")
     return doc
