@@ -561,6 +561,25 @@ def test_a_long_code_block_goes_on_over_a_page_and_a_short_one_moves_whole(tmp_p
     assert pages["short"] in ([[], ["line 01", "line 07"]], [["line 01", "line 07"], []])
 
 
+def test_a_folded_note_of_long_code_starts_under_its_heading(tmp_path_factory):
+    """The German Digital Service's decision record folds 150 lines of a
+    folder tree in `<details>` under "## Further details": the note, kept
+    whole, moved to the next page but one, and left the heading alone on a
+    page between. A note or quote holding a long code block now starts
+    where it stands, under its heading."""
+    from readers import pdf_text
+    folder = tmp_path_factory.mktemp("folded")
+    filler = "\n\n".join(["Filler text for the page so that the note starts near the middle. " * 6] * 3)
+    tree = "\n".join(f"├── component-{n:03}.vue" for n in range(1, 151))
+    source = folder / "folded.md"
+    source.write_text(f"---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n{filler}\n\n## Further details\n\n"
+                      f"<details>\n  <summary>Current folder structure:</summary>\n\n```\n{tree}\n```\n\n</details>\n",
+                      encoding="utf-8")
+    pdf = build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf")
+    first = pdf_text(pdf, 1)
+    assert all(words in first for words in ("Further details", "Current folder structure", "component-001"))
+
+
 def test_a_tables_words_are_not_hyphenated_to_squeeze_a_column(tmp_path_factory):
     """OpenSSF's checklist: its Rule column was squeezed to "Neces-sity",
     "Authen-ticity" and "Communic-ation" by hyphenation while its empty Done
