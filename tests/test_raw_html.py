@@ -306,10 +306,15 @@ def test_details_under_a_list_items_text_stay_in_the_item(write):
 
 def test_a_tag_not_on_the_list_is_shown_as_written_end_tag_too(write):
     """The Rust book's `<Listing …>` … `</Listing>`: its end tag showed as
-    `</listing>`, not as written."""
-    doc, reporter = loaded(write('<Listing number="4-1">\n\nText.\n\n</Listing>\n'))
-    assert [m.block_text(b) for b in doc.blocks] == ['<Listing number="4-1">', "Text.", "</Listing>"]
+    `</listing>`, not as written. (That one is mdBook's, named with a
+    capital: a site's component, now left out; a lowercase one not on the
+    list shows as written.)"""
+    doc, reporter = loaded(write('<xlisting number="4-1">\n\nText.\n\n</xListing>\n'))
+    assert [m.block_text(b) for b in doc.blocks] == ['<xlisting number="4-1">', "Text.", "</xListing>"]
     assert [p.code for p in reporter.warnings] == ["html.unsupported"]
+    doc, reporter = loaded(write('<Listing number="4-1">\n\nText.\n\n</Listing>\n'))
+    assert [m.block_text(b) for b in doc.blocks] == ["Text."]
+    assert [p.code for p in reporter.warnings] == ["markdown.shortcode"]
 
 
 def test_markdown_right_under_a_div_tag_is_read_as_markdown(write):
@@ -765,3 +770,22 @@ def test_an_id_may_hold_any_character_but_a_space(write, tmp_path):
         document = package.read("word/document.xml").decode()
     anchors = re.findall(r'w:anchor="([^"]+)"', document)
     assert len(anchors) == 3 and all(f'w:name="{anchor}"' in document for anchor in anchors)
+
+
+def test_a_sites_own_components_are_left_out_and_what_they_hold_kept(tmp_path):
+    """The Canadian Digital Service's API pages include a part with VuePress's
+    `<Content :page-key="…"/>`, which was printed as written; Docusaurus pages
+    hold MDX's `<Tabs>` and `<TabItem>`. A tag named with a capital is no
+    HTML element: it goes, what it holds stays, and each is named once."""
+    source = tmp_path / "components.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\nBefore.\n\n"
+                      "<Content :page-key=\"$site.pages.find(p => p.relativePath === 'en/_arg.md').key\"/>\n\n"
+                      "After.\n\n<Tabs>\n<TabItem value=\"a\" label=\"A\">\n\nInside **tab** A.\n\n</TabItem>\n"
+                      "<TabItem value=\"b\">\n\nInside B.\n\n</TabItem>\n</Tabs>\n\nA <Badge text=\"beta\"/> word.\n",
+                      encoding="utf-8")
+    doc, reporter = loaded(source)
+    assert [m.block_text(block) for block in doc.blocks] == ["Before.", "After.", "Inside tab A.", "Inside B.",
+                                                             "A word."]
+    assert sorted((p.line, p.code, p.message.split(">")[0]) for p in reporter.problems) == [
+        (8, "markdown.shortcode", "the site's component <Content"), (12, "markdown.shortcode", "the site's component <Tabs"),
+        (13, "markdown.shortcode", "the site's component <TabItem"), (25, "markdown.shortcode", "the site's component <Badge")]

@@ -2185,6 +2185,11 @@ def parse(source: Source, meta: m.Meta, body_line: int,
                            for raw, element in shown)
         reader.warn("html.unsupported", line,
                     f"HTML <{tag}> is not supported: it is shown as text, as written ({raw[:40]})")
+    for name, places in (unsupported.components.items() if unsupported else ()):
+        reader.warn("markdown.shortcode", min((place if isinstance(place, int) else reader.line(place)) or body_line
+                                              for place in places),
+                    f"the site's component <{name}> left out, what it holds kept: briefing runs none "
+                    "(a Vue, MDX or Astro component)")
     for tag, places in (unsupported.left_out.items() if unsupported else ()):
         reader.warn("html.left-out", min((place if isinstance(place, int) else reader.line(place)) or body_line
                                          for place in places),

@@ -333,6 +333,7 @@ class Unsupported:
     the first in the source is named)."""
     found: dict[str, list[tuple[str, etree.Element]]] = field(default_factory=dict)
     left_out: dict[str, list[int | etree.Element]] = field(default_factory=dict)  # LEFT_OUT's: where each stood
+    components: dict[str, list[int | etree.Element]] = field(default_factory=dict)  # a site's own, by name
 
 
 class RawHtml(Treeprocessor):
@@ -473,10 +474,13 @@ class RawHtml(Treeprocessor):
                     # tables): HTML's parser opens its row, which the next `</tr>` closes.
                     if (row := self.element(Start("tr", {}, "", line=token.line), stack[-1])) is not None:
                         stack.append(row)
+                # `A <Badge/> word`, a component that goes: one space between.
+                gone = token.closed and token.tag not in TAGS and COMPONENT.match(token.raw)
+                spaced = bool(gone) and ends_in_space(stack[-1])
                 made = self.element(token, stack[-1])
                 if made is not None and token.tag not in VOID and not token.closed:
                     stack.append(made)
-            elif token.tag in TAGS:
+            elif token.tag in TAGS or COMPONENT.match(token.raw):
                 for depth in range(len(stack) - 1, 0, -1):
                     if stack[depth].get(OPENED_BY) == token.tag:
                         del stack[depth:]
@@ -512,6 +516,16 @@ class RawHtml(Treeprocessor):
         if tag == "input" and (box := BOXES.get(((attrs.get("type") or "").lower(), "checked" in attrs))):
             etree.SubElement(parent, TEXT_TAG).text = box  # what the page shows: a box, ticked or not
             return None
+        if tag not in TAGS and (name := COMPONENT.match(token.raw)):
+            # A site's own component (VuePress's `<Content …/>`, MDX's `<Tabs>`):
+            # what it holds stays, the tags go, said once by name.
+            self.unsupported.components.setdefault(name[1], []).append(
+                token.line or etree.SubElement(parent, TEXT_TAG))
+            if token.closed:
+                return None
+            made = etree.SubElement(parent, TRANSPARENT_TAG)
+            made.set(OPENED_BY, tag)
+            return made
         if tag not in TAGS:
             self.shown(parent, token)
             return None
@@ -631,6 +645,9 @@ TABLE_PARTS = frozenset(("table", "thead", "tbody", "tfoot"))
 FOOT = "data-foot"  # a <tfoot>, read as a body whose rows come last
 BREAK = "briefing-break"  # where an HTML block ended
 TRANSPARENT_TAG = "briefing-transparent"
+# A tag named with a capital, which no HTML element is: a component of the
+# site generator's (Vue, MDX, Astro), never an element a browser knows.
+COMPONENT = re.compile(r"</?([A-Z][A-Za-z0-9]*)(?=[\s/>])")
 HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 # A start tag that closes an open element of these kinds, as HTML's parser does.
 IMPLIED_END = {"li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "tr": ("tr", "td", "th"),
