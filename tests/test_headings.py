@@ -163,3 +163,32 @@ def test_a_headings_closing_hashes_go_with_spaces_after_them(tmp_path):
     assert walk.plain_text(section.title) == "SUBJECT: Implementation of the MGT Act"
     assert section.id == "subject-implementation-of-the-mgt-act" and not any(a.endswith("-") for a in section.aliases)
     assert "Act</h2>" in pypandoc.convert_text(text, "html", format="gfm")
+
+
+def test_a_first_heading_that_says_the_title_again_is_the_title_once(tmp_path):
+    """NIST's glossary gives `title: Definitions and Abbreviations` and opens
+    with `# Definitions and Abbreviations {#def-and-acr}`: the title showed
+    twice, on the title block and as section 1. That heading now goes, as a
+    heading taken for the title does: the sections under it a level up, its
+    id still a place links lead to. A first heading that says something
+    else, or one of several of its level, stays."""
+    from conftest import run_cli
+    from pipeline.model import walk
+    from pipeline.run.build import load
+
+    def sections(front_title: str, body: str) -> list[tuple[int, str]]:
+        source = tmp_path / "defs.md"
+        source.write_text(f"---\ntitle: {front_title}\nclassification: UNCLASSIFIED\n---\n\n{body}", encoding="utf-8")
+        return [(s.level, m.plain_text(s.title)) for s in walk.sections(load(source))]
+
+    body = ("# Definitions and  Abbreviations {#def-and-acr}\n\nIntro.\n\n## Definitions\n\n"
+            "See [the top](#def-and-acr).\n\n## Abbreviations\n\nMore.\n")
+    assert sections("Definitions and Abbreviations", body) == [(1, "Definitions"), (1, "Abbreviations")]
+    result = run_cli("build", tmp_path / "defs.md", "--to", "html", "--out", tmp_path)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    page = (tmp_path / "defs.html").read_text(encoding="utf-8")
+    assert page.count("Definitions and Abbreviations</h1>") == 1 and 'id="def-and-acr"' in page
+    assert sections("Digital Identity", body) == [(1, "Definitions and Abbreviations"), (2, "Definitions"),
+                                                  (2, "Abbreviations")]
+    twice = "# Definitions and Abbreviations\n\nA.\n\n# Annex\n\nB.\n"
+    assert sections("Definitions and Abbreviations", twice) == [(1, "Definitions and Abbreviations"), (1, "Annex")]

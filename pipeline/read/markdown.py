@@ -2022,6 +2022,28 @@ def title_of(items: list[m.Block | Heading], source: Source, reader: Reader
     return items, (m.Text(text=source.path.stem),), False
 
 
+def without_repeated_title(items: list[m.Block | Heading], title: str) -> tuple[list[m.Block | Heading], bool]:
+    """The items without an opening heading that says the front matter's
+    title again (NIST's `title: Definitions and Abbreviations` over
+    `# Definitions and Abbreviations {#def-and-acr}`, a Jekyll habit),
+    when it is the one heading of its level: the title showed twice. It goes
+    as a heading taken for the title does (title_of), its id a place still."""
+    first = items[0] if items else None
+    top = min((item.level for item in items if isinstance(item, Heading)), default=0)
+    if not (isinstance(first, Heading) and first.level == top and said_alike(m.plain_text(first.title), title)
+            and not any(isinstance(item, Heading) and item.level == top for item in items[1:])):
+        return items, False
+    rest = [replace(item, level=item.level - top) if isinstance(item, Heading) else item for item in items[1:]]
+    if first.id:
+        rest = anchors_carried([m.Paragraph(inlines=(m.Anchor(id=first.id, line=first.line),), line=first.line),
+                                *rest])
+    return rest, True
+
+
+def said_alike(one: str, other: str) -> bool:
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
 def section_tree(items: list[m.Block | Heading]) -> tuple[tuple[m.Block, ...], tuple[m.Section, ...]]:
     """Nest a flat run of blocks and headings: each heading owns what follows
     it up to the next heading of the same or a higher level."""
@@ -2158,6 +2180,8 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     from_heading = False
     if not meta.title and meta.memo is None and not fragment:  # none in the front matter (or none at all)
         items, derived, from_heading = title_of(items, source, reader)
+    elif meta.memo is None and not fragment:
+        items, from_heading = without_repeated_title(items, meta.title)
     preamble, sections = section_tree(items)
     footnotes = reader.footnotes(notes) if notes is not None else ()
     footnotes = tuple(sorted((*footnotes, *reader.inline_notes), key=lambda note: note.number))
