@@ -299,6 +299,29 @@ def test_a_links_own_id_or_kramdown_name_is_a_place_links_lead_to(tmp_path):
     assert "#access" not in re.sub(r"<[^>]+>", "", document)
 
 
+def test_words_where_an_address_stands_are_shown_as_written(tmp_path):
+    """va.gov's onboarding checklist: `[CMS Collab Cycle documentation](LINK
+    TBD on CMS provision …)`, a note to itself. It became a link to
+    `LINK%20TBD…` and the note was gone from every format. GitHub makes no
+    link of it and shows it as written; so do we, with a warning. A file's
+    name with a space (`a b.md`) still links, as pandoc links it."""
+    source = tmp_path / "words.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+                      "- [ ] [CMS Collab Cycle documentation](LINK TBD on CMS provision of access)\n\n"
+                      "See [x](a b.md).\n", encoding="utf-8")
+    result = run_cli("build", source, "--out", tmp_path)
+    assert result.returncode == 0
+    assert result.stderr.strip() == (f"{source}:6: warning: link target 'LINK TBD on CMS provision of access' is "
+                                      "words, not an address (GitHub makes no link of it): shown as written, "
+                                      "brackets and all")
+    said = "[CMS Collab Cycle documentation](LINK TBD on CMS provision of access)"
+    page = lxml.html.fromstring((tmp_path / "words.html").read_bytes())
+    assert said in page.xpath("string(//main//li)") and page.xpath("//main//a/@href") == ["a%20b.md"]
+    assert said in re.sub(r"\s+", " ", pdf_text(tmp_path / "words.pdf"))
+    document = zipfile.ZipFile(tmp_path / "words.docx").read("word/document.xml").decode()
+    assert said in "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document))
+
+
 def test_french_quotation_marks_with_narrow_no_break_spaces():
     doc = parsed(FIXTURES / "french.md")
     assert "«\u202fLa coopération continue\u202f» – et l’état-major l’a confirmé…" in all_text(doc)

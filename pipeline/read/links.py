@@ -71,6 +71,14 @@ class Checked:
 TEMPLATE = re.compile(r"\{\{.*\}\}|\{%.*%\}|^\{[\w.-]+\}$")
 
 
+# Words where an address stands (`[the docs](LINK TBD on access)`, a
+# va.gov checklist's note to itself): spaces, and none of what an address
+# or a file's name holds. GitHub makes no link of it; the link's text
+# alone hid the note.
+WORDS = re.compile(r"[^\s./#:?=&%]+(?:\s+[^\s./#:?=&%]+)+")
+WORDS_CODE = "link.words"
+
+
 def check_link(href: str) -> Checked:
     checked = judged(href)
     return dataclasses.replace(checked, target=escaped(checked.target)) if checked.kept else checked
@@ -91,6 +99,9 @@ def judged(href: str) -> Checked:
         return Checked(target, f"link target '{shown}' is a template expression, which only the "
                        "site generator the page was written for fills in: shown as text", "warning",
                        "link.template")
+    if WORDS.fullmatch(target):
+        return Checked(target, f"link target '{shown}' is words, not an address (GitHub makes no link of "
+                       "it): shown as written, brackets and all", "warning", WORDS_CODE)
     found = SCHEME.match(target)
     if found is None:
         return Checked(target)  # a relative link: another file, kept as written

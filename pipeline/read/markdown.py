@@ -52,7 +52,7 @@ from pipeline.read.cells import cell_label
 from pipeline.read.divs import Divs, admonition_kind, fence_depth
 from pipeline.read.enclosures import read_enclosures
 from pipeline.read.images import ImageProblem, check_image, is_remote, remote_images
-from pipeline.read.links import TEMPLATE as LINK_TEMPLATE, check_link, decoded
+from pipeline.read.links import TEMPLATE as LINK_TEMPLATE, WORDS_CODE as LINK_WORDS, check_link, decoded
 from pipeline.read.liquid import LiquidTags
 from pipeline.read.lists import LIST_MARKER, Lists, read_marker
 from pipeline.read.tables import PandocTables
@@ -1686,6 +1686,8 @@ class Reader:
                     self.warn(checked.code, line, checked.problem)
                 else:
                     self.report(checked.code, line, checked.problem)
+                if checked.code == LINK_WORDS:  # as GitHub shows it
+                    return (m.Text(text="["), *children, m.Text(text=f"]({checked.target})"))
                 return children  # its words, as text
             case "abbr":
                 return (m.Abbr(text=element.text or "", title=element.get("title", "")),)
