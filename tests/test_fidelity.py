@@ -580,6 +580,26 @@ def test_a_folded_note_of_long_code_starts_under_its_heading(tmp_path_factory):
     assert all(words in first for words in ("Further details", "Current folder structure", "component-001"))
 
 
+def test_a_list_of_file_types_breaks_between_them_in_print(tmp_path_factory):
+    """The Canadian Digital Service's API errors: "You can only upload .pdf,
+    .csv, … .rtf or .odt files". No line may break before a word that opens
+    with a full stop after a space (UAX #14): the list was one run, over
+    the edge of its table column, and in a paragraph it left "Wrong file
+    type. You can only" alone on a short line. It breaks between the types
+    now, and the text reads the same."""
+    from readers import pdf_text
+    folder = tmp_path_factory.mktemp("dots")
+    said = "Wrong file type. You can only upload .pdf, .csv, .txt, .jpeg, .png, .doc, .docx, .xls, .xlsx, .rtf or .odt files"
+    source = folder / "dots.md"
+    source.write_text(f"---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n{said}, and nothing else will be "
+                      "accepted by the service at all.\n", encoding="utf-8")
+    pdf = build(tmp_path_factory, source, "--to", "pdf").with_suffix(".pdf")
+    lines = [line.strip() for line in pdf_text(pdf, 1).splitlines() if line.strip()]
+    first = next(line for line in lines if line.startswith("Wrong file type."))
+    assert ".pdf," in first and "\u200b" not in pdf_text(pdf, 1)
+    assert said in " ".join(lines)
+
+
 def test_a_tables_words_are_not_hyphenated_to_squeeze_a_column(tmp_path_factory):
     """OpenSSF's checklist: its Rule column was squeezed to "Neces-sity",
     "Authen-ticity" and "Communic-ation" by hyphenation while its empty Done

@@ -178,10 +178,20 @@ WORDS = re.compile(r"(\s+)")
 SIGNED = re.compile(r"\w[+#]+(?!\w)")
 
 
+# A word that opens with a full stop after a space (`upload .pdf, .csv, …`):
+# the Unicode line-breaking rules (UAX #14, LB13) allow no break before it,
+# so a list of file types was one run, over the edge of its table column
+# (the Canadian Digital Service's error table). A zero-width space after
+# the space allows one.
+STOP_AFTER_SPACE = re.compile(r"(?<= )(?=\.\w)")
+
+
 def unhyphenated(text: str) -> Markup:
     """Text for print: its identifiers, URLs and paths in a span that
     print.css keeps from being hyphenated, its long words in one that may
     break anywhere, names such as C++ in one never broken."""
+    if " ." in text:
+        text = STOP_AFTER_SPACE.sub("\u200b", text)
     if not IDENTIFIER.search(text) and not SIGNED.search(text) \
             and not any(len(word) > LONG_WORD for word in text.split()):
         return Markup.escape(text)
