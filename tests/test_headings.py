@@ -21,6 +21,8 @@ from pipeline.read.markdown import parse
 from pipeline.read.source import read_source
 from readers import pandoc_text
 
+import lxml.html
+
 
 def pandoc_summary(blocks: list, nested: bool = False) -> list:
     out: list = []
@@ -187,8 +189,41 @@ def test_a_first_heading_that_says_the_title_again_is_the_title_once(tmp_path):
     result = run_cli("build", tmp_path / "defs.md", "--to", "html", "--out", tmp_path)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     page = (tmp_path / "defs.html").read_text(encoding="utf-8")
-    assert page.count("Definitions and Abbreviations</h1>") == 1 and 'id="def-and-acr"' in page
+    tree = lxml.html.fromstring(page)
+    assert [" ".join(h.text_content().split()) for h in tree.xpath("//h1|//h2")] == [
+        "Definitions and Abbreviations", "Definitions", "Abbreviations"]
+    assert tree.xpath("//header//h1[@class='title']//*/@id") == ["def-and-acr"]
     assert sections("Digital Identity", body) == [(1, "Definitions and Abbreviations"), (2, "Definitions"),
                                                   (2, "Abbreviations")]
     twice = "# Definitions and Abbreviations\n\nA.\n\n# Annex\n\nB.\n"
     assert sections("Definitions and Abbreviations", twice) == [(1, "Definitions and Abbreviations"), (1, "Annex")]
+    # Said with an apostrophe (’ once read), and with no `{#id}`: the title
+    # takes the id the heading had, first, so a later heading of the same
+    # words is `-1` and a link to the first finds the title.
+    apostrophe = "# Author's Guide\n\nSee [the top](#authors-guide).\n\n## Part\n\n## Author's Guide\n\nx\n"
+    assert sections("Author's Guide", apostrophe) == [(1, "Part"), (1, "Author’s Guide")]
+    result = run_cli("build", tmp_path / "defs.md", "--to", "html", "--out", tmp_path)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    page = lxml.html.fromstring((tmp_path / "defs.html").read_bytes())
+    assert page.xpath("//header//h1[@class='title']//*/@id") == ["authors-guide"]
+    assert page.xpath("//main//a/@href") == ["#authors-guide"] and page.xpath("//main//h2/@id") == []
+    assert page.xpath("//section/@id") == ["part", "authors-guide-1"]
+
+
+def test_a_link_to_a_readmes_title_heading_finds_the_title(tmp_path):
+    """A README's `# Title`, taken for the title, had no id left: its "back
+    to top" link (`#readme-title`) was shown as text with a warning. The
+    title is that place now, in the HTML and in Word."""
+    import zipfile
+
+    from conftest import run_cli
+
+    source = tmp_path / "readme.md"
+    source.write_text("# README Title\n\nSee [the top](#readme-title).\n\n## Install\n\nx\n", encoding="utf-8")
+    result = run_cli("build", source, "--classification", "UNCLASSIFIED", "--out", tmp_path)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    page = lxml.html.fromstring((tmp_path / "readme.html").read_bytes())
+    assert page.xpath("//header//h1[@class='title']//*/@id") == ["readme-title"]
+    assert page.xpath("//main//a/@href") == ["#readme-title"]
+    document = zipfile.ZipFile(tmp_path / "readme.docx").read("word/document.xml").decode()
+    assert 'w:name="readme-title"' in document and 'w:anchor="readme-title"' in document

@@ -297,6 +297,14 @@ def test_a_links_own_id_or_kramdown_name_is_a_place_links_lead_to(tmp_path):
     document = zipfile.ZipFile(tmp_path / "glossary.docx").read("word/document.xml").decode()
     assert '<w:bookmarkStart w:id="' in document and 'w:name="access"' in document
     assert "#access" not in re.sub(r"<[^>]+>", "", document)
+    # A note inside such a link is read once: numbered 1, 2, 3 in order, each called once.
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+                      "See [note^[an inline note]](https://y.example){#two}, [text[^a]](https://z.example){#three}"
+                      " and a last^[second note].\n\n[^a]: The note.\n", encoding="utf-8")
+    doc = load(source)
+    assert [(ref.number, ref.first) for ref in walk.inlines(doc) if isinstance(ref, m.FootnoteRef)] == [
+        (1, True), (2, True), (3, True)]
+    assert [m.block_text(note.blocks[0]) for note in doc.footnotes] == ["an inline note", "The note.", "second note"]
 
 
 def test_words_where_an_address_stands_are_shown_as_written(tmp_path):

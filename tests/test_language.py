@@ -48,10 +48,23 @@ SPANISH = ("El gobierno de la ciudad publica los datos abiertos para que las per
            "frecuencia que los informes del año pasado, pero los datos son públicos. ") * 3
 
 
-@pytest.mark.parametrize("body, tag", [(GERMAN, "de"), (SPANISH, "es"), (FRENCH, "fr")])
+PORTUGUESE = ("O governo da cidade publica os dados abertos para que as pessoas possam usá-los nos seus "
+              "projetos. Este portal é uma ferramenta para a transparência e se atualiza com mais frequência "
+              "que os relatórios do ano passado, e os dados são públicos. O pedido não precisa de "
+              "justificativa, e a resposta deve ser clara. ") * 3
+ITALIAN = ("Il governo della città pubblica i dati aperti perché le persone possano usarli nei loro "
+           "progetti. Questo portale è uno strumento per la trasparenza e si aggiorna più spesso dei "
+           "rapporti dell'anno scorso, e i dati sono pubblici. La richiesta non ha bisogno di una "
+           "giustificazione, e la risposta deve essere chiara anche per chi non conosce il sistema. ") * 3
+
+
+@pytest.mark.parametrize("body, tag", [(GERMAN, "de"), (SPANISH, "es"), (FRENCH, "fr"), (PORTUGUESE, "pt"),
+                                       (ITALIAN, "it")])
 def test_a_german_or_spanish_text_without_a_language_is_told_to_say_it(tmp_path, body, tag):
     """The Contributor Covenant's German translation was hyphenated as
-    English ("polit-ische") and quoted “…”, not „…“: no warning said so."""
+    English ("polit-ische") and quoted “…”, not „…“: no warning said so.
+    Portuguese and Italian, which share words with Spanish, are told apart
+    from it (both were told to set Spanish)."""
     source = tmp_path / "brief.md"
     source.write_text(f"---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n{body}\n", encoding="utf-8")
     reporter = Reporter(str(source))

@@ -786,6 +786,14 @@ def test_a_sites_own_components_are_left_out_and_what_they_hold_kept(tmp_path):
     doc, reporter = loaded(source)
     assert [m.block_text(block) for block in doc.blocks] == ["Before.", "After.", "Inside tab A.", "Inside B.",
                                                              "A word."]
+    typed = tmp_path / "typed.md"
+    typed.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\nIt returns Promise<Response> "
+                     "or List<String>.\n\n<IFRAME SRC=\"x\">Fallback</IFRAME>\n", encoding="utf-8")
+    typed_doc, typed_reporter = loaded(typed)
+    # In a line, a capital's tag is a type; in capitals, HTML's own: both shown as written.
+    assert [m.block_text(block) for block in typed_doc.blocks] == [
+        "It returns Promise<Response> or List<String>.", '<IFRAME SRC="x">Fallback</IFRAME>']
+    assert {p.code for p in typed_reporter.problems} == {"html.unsupported"}
     assert sorted((p.line, p.code, p.message.split(">")[0]) for p in reporter.problems) == [
         (8, "markdown.shortcode", "the site's component <Content"), (12, "markdown.shortcode", "the site's component <Tabs"),
         (13, "markdown.shortcode", "the site's component <TabItem"), (25, "markdown.shortcode", "the site's component <Badge")]

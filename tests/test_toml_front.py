@@ -52,6 +52,19 @@ def test_toml_keys_have_toml_types(tmp_path):
     assert m.block_text(doc.blocks[0]) == "Text."
 
 
+def test_toml_dates_times_and_tables_read_as_yaml_would(tmp_path):
+    """A TOML time of day (Hugo's `time = 07:32:00`) was an internal error;
+    a date-time showed as Python writes one ("2021-03-04 10:00:00+00:00")."""
+    source = tmp_path / "hugo.md"
+    source.write_text('+++\ntitle = "Hello"\nclassification = "UNCLASSIFIED"\ndate = 2021-03-04T10:00:00Z\n'
+                      'time = 07:32:00\n[[menu.main]]\n  name = "x"\n+++\n\nText.\n', encoding="utf-8")
+    result = run_cli("build", source, "--to", "html", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "ignored (other tools' settings): time, menu" in result.stderr
+    page = (tmp_path / "hugo.html").read_text(encoding="utf-8")
+    assert '<meta name="dcterms.created" content="2021-03-04T10:00:00+00:00">' in page
+
+
 @pytest.mark.parametrize("front, said", [
     ('title = "T"\nclassification = "UNCLASSIFIED"\ntoc = "maybe"\n', (4, "'toc' must be true or false")),
     ('title = "T"\nclassification = "UNCLASSIFIED"\n\n[authors\nname = "x"\n',

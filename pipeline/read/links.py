@@ -79,12 +79,14 @@ WORDS = re.compile(r"[^\s./#:?=&%]+(?:\s+[^\s./#:?=&%]+)+")
 WORDS_CODE = "link.words"
 
 
-def check_link(href: str) -> Checked:
-    checked = judged(href)
+def check_link(href: str, angled: bool = False) -> Checked:
+    """`angled`: the address was written in `<…>`, CommonMark's way of
+    writing one with spaces (`[x](<My Notes>)`): never words."""
+    checked = judged(href, angled)
     return dataclasses.replace(checked, target=escaped(checked.target)) if checked.kept else checked
 
 
-def judged(href: str) -> Checked:
+def judged(href: str, angled: bool = False) -> Checked:
     target = normalized(href)
     shown = excerpt(target or href, 60)
     if bad := XML_INVALID.search(target):  # from a character reference (`&#12;`): no output holds one
@@ -99,7 +101,7 @@ def judged(href: str) -> Checked:
         return Checked(target, f"link target '{shown}' is a template expression, which only the "
                        "site generator the page was written for fills in: shown as text", "warning",
                        "link.template")
-    if WORDS.fullmatch(target):
+    if not angled and WORDS.fullmatch(target):
         return Checked(target, f"link target '{shown}' is words, not an address (GitHub makes no link of "
                        "it): shown as written, brackets and all", "warning", WORDS_CODE)
     found = SCHEME.match(target)

@@ -589,8 +589,9 @@ class Reference(ReferenceProcessor):
 
 class FirstDefinitions(dict):
     """Link definitions by label: a label defined again keeps its first
-    definition, as CommonMark and pandoc have it (Python-Markdown kept the
-    last: a Kubernetes KEP's [KEP-3453] linked its second address)."""
+    definition, as CommonMark has it (GitHub, pandoc's gfm reader; pandoc's
+    markdown reader keeps the last, with a warning). Python-Markdown kept
+    the last: a Kubernetes KEP's [KEP-3453] linked its second address."""
 
     def __setitem__(self, label: str, definition: tuple[str, str | None]) -> None:
         if label not in self:
@@ -1006,6 +1007,11 @@ class Reader:
     def line(self, element: etree.Element) -> int:
         return self.positions.starts.get(element, 0)
 
+    def source_line(self, line: int) -> str:
+        """The text of source line `line` and the two after it (a link may
+        run on over lines); "" where the line is not known."""
+        return "\n".join(self.source.lines[line - 1:line + 2]) if line else ""
+
     def text_line(self, element: etree.Element) -> int:
         return self.positions.texts.get(element, 0)
 
@@ -1332,7 +1338,7 @@ class Reader:
     def figure(self, img: etree.Element) -> m.Figure | m.Paragraph:
         src = img.get("src", "")
         line = self.line(img)
-        if self.not_at_hand(src, line):  # its alt text in its place
+        if self.left_unread(src, line):  # its alt text in its place
             alt = plain_alt(img.get("alt", ""))
             if FIGURE_ID.match(img.get("id", "")):
                 # A numbered figure (`{#fig-x}`) stays one, its caption and
@@ -1362,10 +1368,11 @@ class Reader:
                         height=image.height, alt=self.described(img, src, line), caption=caption,
                         id=img.get("id", ""), display_width=width, display_height=height, line=line)
 
-    def not_at_hand(self, src: str, line: int) -> bool:
-        """Whether an image is one briefing does not read: on a server (said
-        once for them all, `remote`), or named by a site generator's template
-        expression (NIST's `{{site.baseurl}}/…/media/x.png`), said at its line."""
+    def left_unread(self, src: str, line: int) -> bool:
+        """Whether an image is one briefing does not read, noting it for the
+        warning that says so: on a server (one warning for them all,
+        `remote`), or named by a site generator's template expression
+        (NIST's `{{site.baseurl}}/…/media/x.png`), at its line."""
         if is_remote(src):
             self.remote.append((line, src))
             return True
@@ -1670,25 +1677,26 @@ class Reader:
                     # A character reference in it may decode to what no output
                     # holds (`<a&#12;b@c.org>`): said once, by check_link, of the target.
                     element.text = XML_INVALID.sub("", decoded(element.text))
+                # `[](#access){:name="access"}` (kramdown, NIST's glossary), `[x](y){#id}`:
+                # the place the link names, before it.
+                place = self.link_place(element, line)
                 children = self.inlines(element, refs=False)
-                if not children and element.get(rawhtml.NAMING):
-                    return ()  # `<a href="#x" name="x"></a>`: the place it names is all it is, as pandoc shows it
-                if place := self.link_place(element, line):
-                    # `[](#access){:name="access"}` (kramdown, NIST's glossary), `[x](y){#id}`:
-                    # the place the link names, then the link, if it has words.
-                    return place + (self.inline(element, refs) if children else ())
-                checked = check_link(element.get("href", ""))
+                if not children and (place or element.get(rawhtml.NAMING)):
+                    return place  # `<a href="#x" name="x"></a>`: the place it names is all it is, as pandoc shows it
+                href = element.get("href", "")
+                checked = check_link(href, angled=f"(<{href}>" in self.source_line(line))
                 children = children or (m.Text(text=checked.target),)
                 if checked.problem is None:
-                    return (m.Link(target=checked.target, children=children,
-                                   title=element.get("title"), line=line),)
+                    return place + (m.Link(target=checked.target, children=children,
+                                           title=element.get("title"), line=line),)
                 if checked.severity == "warning":
                     self.warn(checked.code, line, checked.problem)
                 else:
                     self.report(checked.code, line, checked.problem)
                 if checked.code == LINK_WORDS:  # as GitHub shows it
-                    return (m.Text(text="["), *children, m.Text(text=f"]({checked.target})"))
-                return children  # its words, as text
+                    title = f' "{element.get("title")}"' if element.get("title") else ""
+                    return place + (m.Text(text="["), *children, m.Text(text=f"]({checked.target}{title})"))
+                return place + children  # its words, as text
             case "abbr":
                 return (m.Abbr(text=element.text or "", title=element.get("title", "")),)
             case "sup" if element.get("id", "").startswith("fnref"):
@@ -1720,7 +1728,7 @@ class Reader:
         a remote one shows its alt text, and is said once (`remote`)."""
         src, alt = img.get("src", ""), plain_alt(img.get("alt", ""))
         words: tuple[m.Inline, ...] = (m.Text(text=alt),) if alt else ()
-        if self.not_at_hand(src, line):
+        if self.left_unread(src, line):
             return words
         try:
             image = check_image(src, self.source.path.parent)
@@ -2006,40 +2014,48 @@ def attachment_classes(div: etree.Element) -> None:
 
 
 def title_of(items: list[m.Block | Heading], source: Source, reader: Reader
-             ) -> tuple[list[m.Block | Heading], tuple[m.Inline, ...], bool]:
+             ) -> tuple[list[m.Block | Heading], tuple[m.Inline, ...], Heading | None]:
     """The title of a text whose front matter gives none (a README, a page
-    written for GitHub): the one heading of its top level, when the text
-    opens with it (`#`; `##` in a NIST section file), the headings under it
-    then a level higher, as pandoc's --shift-heading-level-by=-1 makes a
-    `#`; else the file's name, with a warning. The items without that
-    heading, the title, and whether it was that heading."""
+    written for GitHub): its opening heading (title_heading), the headings
+    under it then a level higher, as pandoc's --shift-heading-level-by=-1
+    makes a `#`; else the file's name, with a warning. The items without
+    that heading, the title, and the heading (None: the file's name)."""
+    if (first := title_heading(items)) is not None:
+        return lifted(items), first.title, first
+    reader.warn("meta.title-from-name", 1, f"no title: the file's name, '{source.path.stem}', stands for it "
+                "(give one with 'title:' in the front matter, or open the text with a '#' heading)")
+    return items, (m.Text(text=source.path.stem),), None
+
+
+def without_repeated_title(items: list[m.Block | Heading], title: str
+                           ) -> tuple[list[m.Block | Heading], Heading | None]:
+    """The items without an opening heading that says the front matter's
+    title again (NIST's `title: Definitions and Abbreviations` over
+    `# Definitions and Abbreviations {#def-and-acr}`, a Jekyll habit): the
+    title showed twice. It goes as a heading taken for the title does
+    (title_of); the title takes its id (transform/ids.py)."""
+    first = title_heading(items)
+    if first is None or not said_alike(m.plain_text(first.title), title):
+        return items, None
+    return lifted(items), first
+
+
+def title_heading(items: list[m.Block | Heading]) -> Heading | None:
+    """The heading a text opens with, when it is the one heading of its top
+    level (`#`; `##` in a NIST section file): the text's title."""
     first = items[0] if items else None
     top = min((item.level for item in items if isinstance(item, Heading)), default=0)
     if isinstance(first, Heading) and first.level == top and first.title \
             and not any(isinstance(item, Heading) and item.level == top for item in items[1:]):
-        return [replace(item, level=item.level - top) if isinstance(item, Heading) else item
-                for item in items[1:]], first.title, True
-    reader.warn("meta.title-from-name", 1, f"no title: the file's name, '{source.path.stem}', stands for it "
-                "(give one with 'title:' in the front matter, or open the text with a '#' heading)")
-    return items, (m.Text(text=source.path.stem),), False
+        return first
+    return None
 
 
-def without_repeated_title(items: list[m.Block | Heading], title: str) -> tuple[list[m.Block | Heading], bool]:
-    """The items without an opening heading that says the front matter's
-    title again (NIST's `title: Definitions and Abbreviations` over
-    `# Definitions and Abbreviations {#def-and-acr}`, a Jekyll habit),
-    when it is the one heading of its level: the title showed twice. It goes
-    as a heading taken for the title does (title_of), its id a place still."""
-    first = items[0] if items else None
-    top = min((item.level for item in items if isinstance(item, Heading)), default=0)
-    if not (isinstance(first, Heading) and first.level == top and said_alike(m.plain_text(first.title), title)
-            and not any(isinstance(item, Heading) and item.level == top for item in items[1:])):
-        return items, False
-    rest = [replace(item, level=item.level - top) if isinstance(item, Heading) else item for item in items[1:]]
-    if first.id:
-        rest = anchors_carried([m.Paragraph(inlines=(m.Anchor(id=first.id, line=first.line),), line=first.line),
-                                *rest])
-    return rest, True
+def lifted(items: list[m.Block | Heading]) -> list[m.Block | Heading]:
+    """The items after the title's heading, the headings a level higher."""
+    assert isinstance(first := items[0], Heading)
+    return [replace(item, level=item.level - first.level) if isinstance(item, Heading) else item
+            for item in items[1:]]
 
 
 def said_alike(one: str, other: str) -> bool:
@@ -2179,11 +2195,12 @@ def parse(source: Source, meta: m.Meta, body_line: int,
         root.remove(notes)
     items = reader.blocks(list(root), 0)
     derived: tuple[m.Inline, ...] = ()
-    from_heading = False
+    dropped: Heading | None = None  # the heading that is the title
     if not meta.title and meta.memo is None and not fragment:  # none in the front matter (or none at all)
-        items, derived, from_heading = title_of(items, source, reader)
-    elif meta.memo is None and not fragment:
-        items, from_heading = without_repeated_title(items, meta.title)
+        items, derived, dropped = title_of(items, source, reader)
+    front_title = () if fragment or derived else read_title(source, meta, "title", meta.title)
+    if meta.title and meta.memo is None and not fragment:
+        items, dropped = without_repeated_title(items, m.plain_text(front_title) or meta.title)
     preamble, sections = section_tree(items)
     footnotes = reader.footnotes(notes) if notes is not None else ()
     footnotes = tuple(sorted((*footnotes, *reader.inline_notes), key=lambda note: note.number))
@@ -2191,7 +2208,9 @@ def parse(source: Source, meta: m.Meta, body_line: int,
                           if isinstance(ext, AbbrExtension)), {})
     definitions: Abbreviation = md.parser.blockprocessors["abbr"]
     abstract = read_abstract(source, meta, reader.problems)
-    title = () if fragment else derived or read_title(source, meta, "title", meta.title)
+    title = () if fragment else derived or front_title
+    if dropped is not None and dropped.id:  # its `{#id}` names the title now
+        title = (*(title or (m.Text(text=meta.title),)), m.Anchor(id=dropped.id, line=dropped.line))
     subtitle = () if fragment else read_title(source, meta, "subtitle", meta.subtitle)
     read_authors = () if fragment else tuple(read_title(source, meta, "authors", author) for author in meta.authors)
     authors = tuple(inlines or (m.Text(text=author),) for inlines, author in zip(read_authors, meta.authors)) \
@@ -2228,4 +2247,4 @@ def parse(source: Source, meta: m.Meta, body_line: int,
                                                       for short in abbreviations
                                                       if short in definitions.lines)),
                       source=source.text, abstract=abstract, title=title, subtitle=subtitle, authors=authors,
-                      enclosures=enclosures, sources=sources, title_heading=from_heading)
+                      enclosures=enclosures, sources=sources, title_heading=dropped is not None)

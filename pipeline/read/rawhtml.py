@@ -475,8 +475,8 @@ class RawHtml(Treeprocessor):
                     if (row := self.element(Start("tr", {}, "", line=token.line), stack[-1])) is not None:
                         stack.append(row)
                 # `A <Badge/> word`, a component that goes: one space between.
-                gone = token.closed and token.tag not in TAGS and COMPONENT.match(token.raw)
-                spaced = bool(gone) and ends_in_space(stack[-1])
+                spaced = token.closed and token.tag not in TAGS and bool(COMPONENT.match(token.raw)) \
+                    and ends_in_space(stack[-1])
                 made = self.element(token, stack[-1])
                 if made is not None and token.tag not in VOID and not token.closed:
                     stack.append(made)
@@ -485,7 +485,11 @@ class RawHtml(Treeprocessor):
                     if stack[depth].get(OPENED_BY) == token.tag:
                         del stack[depth:]
                         break
-                # An end tag that closes nothing open is dropped, as browsers do.
+                else:
+                    # An end tag that closes nothing open is dropped, as browsers do;
+                    # a component's (`List<String>`'s type, in a line) shows as written.
+                    if token.tag not in TAGS:
+                        self.shown(parent, token)
             else:
                 self.shown(parent, token)
         for element in top.iter():
@@ -516,9 +520,10 @@ class RawHtml(Treeprocessor):
         if tag == "input" and (box := BOXES.get(((attrs.get("type") or "").lower(), "checked" in attrs))):
             etree.SubElement(parent, TEXT_TAG).text = box  # what the page shows: a box, ticked or not
             return None
-        if tag not in TAGS and (name := COMPONENT.match(token.raw)):
-            # A site's own component (VuePress's `<Content …/>`, MDX's `<Tabs>`):
-            # what it holds stays, the tags go, said once by name.
+        if tag not in TAGS and (token.closed or token.line) and (name := COMPONENT.match(token.raw)):
+            # A site's own component (VuePress's `<Content …/>`, MDX's `<Tabs>` on
+            # its line): what it holds stays, the tags go, said once by name.
+            # In a line of text, `Promise<Response>` is a type, shown as written.
             self.unsupported.components.setdefault(name[1], []).append(
                 token.line or etree.SubElement(parent, TEXT_TAG))
             if token.closed:
@@ -645,9 +650,10 @@ TABLE_PARTS = frozenset(("table", "thead", "tbody", "tfoot"))
 FOOT = "data-foot"  # a <tfoot>, read as a body whose rows come last
 BREAK = "briefing-break"  # where an HTML block ended
 TRANSPARENT_TAG = "briefing-transparent"
-# A tag named with a capital, which no HTML element is: a component of the
-# site generator's (Vue, MDX, Astro), never an element a browser knows.
-COMPONENT = re.compile(r"</?([A-Z][A-Za-z0-9]*)(?=[\s/>])")
+# A tag named in mixed case, a capital first (`<Content>`, `<TabItem>`): a
+# component of the site generator's (Vue, MDX, Astro). HTML's own names
+# have no case (`<IFRAME>` is `<iframe>`), and are written in one.
+COMPONENT = re.compile(r"</?([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)(?=[\s/>])")
 HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 # A start tag that closes an open element of these kinds, as HTML's parser does.
 IMPLIED_END = {"li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "tr": ("tr", "td", "th"),

@@ -6,6 +6,7 @@ true and false, numbers) come as YAML's tags for them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from typing import Any
@@ -27,18 +28,37 @@ def root(source: Source, lines: list[str], first: int) -> yaml.MappingNode | Non
         found = POSITION.search(str(error))
         line = first + (int(found[1]) - 1 if found and found[1] else len(lines) - 1 if found else 0)
         raise source.error(line, f"front matter (TOML, as Hugo writes it): {POSITION.sub('', str(error))}",
-                           "meta.yaml") from None
+                           "meta.toml") from None
     if not data:
         return None
-    represent = yaml.representer.SafeRepresenter()
     pairs = []
     for key, value in data.items():
         mark = at(source, key_line(lines, key))
-        node = represent.represent_data(value)
-        marked(node, mark)
-        pairs.append((yaml.ScalarNode("tag:yaml.org,2002:str", key, mark, mark), node))
+        pairs.append((yaml.ScalarNode(STR, key, mark, mark), node_of(value, mark)))
     start = at(source, 0)
-    return yaml.MappingNode("tag:yaml.org,2002:map", pairs, start, start)
+    return yaml.MappingNode(MAP, pairs, start, start)
+
+
+STR, MAP, SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+def node_of(value: Any, mark: yaml.Mark) -> yaml.Node:
+    """A TOML value as the YAML node of the same value, at `mark`. A date
+    or date-time is a YAML timestamp written in ISO 8601, as YAML's are (a
+    time of day, which YAML has not, is text)."""
+    match value:
+        case dict():
+            return yaml.MappingNode(MAP, [(yaml.ScalarNode(STR, str(key), mark, mark), node_of(item, mark))
+                                          for key, item in value.items()], mark, mark)
+        case list():
+            return yaml.SequenceNode(SEQ, [node_of(item, mark) for item in value], mark, mark)
+        case dt.datetime() | dt.date():
+            return yaml.ScalarNode("tag:yaml.org,2002:timestamp", value.isoformat(), mark, mark)
+        case dt.time():
+            return yaml.ScalarNode(STR, value.isoformat(), mark, mark)
+    node = yaml.representer.SafeRepresenter().represent_data(value)  # text, a number, true or false
+    node.start_mark = node.end_mark = mark
+    return node
 
 
 def key_line(lines: list[str], key: str) -> int:
@@ -51,15 +71,3 @@ def key_line(lines: list[str], key: str) -> int:
 
 def at(source: Source, index: int) -> yaml.Mark:
     return yaml.Mark(source.name, 0, index, 0, None, None)
-
-
-def marked(node: Any, mark: yaml.Mark) -> None:
-    """Every node of a value at its key's line."""
-    node.start_mark = node.end_mark = mark
-    if isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            marked(item, mark)
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            marked(key, mark)
-            marked(value, mark)

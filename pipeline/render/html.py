@@ -182,15 +182,18 @@ SIGNED = re.compile(r"\w[+#]+(?!\w)")
 # the Unicode line-breaking rules (UAX #14, LB13) allow no break before it,
 # so a list of file types was one run, over the edge of its table column
 # (the Canadian Digital Service's error table). A zero-width space after
-# the space allows one.
+# the space allows one, where three or more stand in a text (one `.NET`
+# makes no long run; and a heading's, in the PDF's bookmarks, keeps its
+# text as written).
 STOP_AFTER_SPACE = re.compile(r"(?<= )(?=\.\w)")
+STOPS_IN_A_LIST = 3
 
 
 def unhyphenated(text: str) -> Markup:
     """Text for print: its identifiers, URLs and paths in a span that
     print.css keeps from being hyphenated, its long words in one that may
     break anywhere, names such as C++ in one never broken."""
-    if " ." in text:
+    if text.count(" .") >= STOPS_IN_A_LIST:
         text = STOP_AFTER_SPACE.sub("\u200b", text)
     if not IDENTIFIER.search(text) and not SIGNED.search(text) \
             and not any(len(word) > LONG_WORD for word in text.split()):
@@ -385,17 +388,9 @@ def block(node: m.Block, ctx: Context) -> Markup:
                                     node.covered(),
                                     [[definition(cell, ctx) for cell in row] for row in node.head_more],
                                     squeezed, frozenset(node.row_heads), size if size < TABLE_SIZE else None,
-                                    None if ctx.printing else region_label(node, number, ctx.labels))
+                                    not ctx.printing)
         case _:
             assert_never(node)
-
-
-def region_label(table: m.Table, number: str | int | None, labels: dict[str, str]) -> str:
-    """What a screen reader calls a table's scrolling region: its label and
-    caption, as the caption reads."""
-    caption = m.plain_text(table.caption)
-    label = f"{labels['table']} {number}" if number else "" if caption else labels["table"]
-    return f"{label}{labels.get('colon', ':')} {caption}" if label and caption else label or caption
 
 
 def row_classes(rows: tuple[tuple[m.Cell, ...], ...]) -> list[str]:

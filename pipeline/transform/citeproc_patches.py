@@ -173,7 +173,10 @@ def apply() -> None:
     sort_keys = model.Key.sort_keys
 
     def plain_sort_keys(self, items, context):
-        return [plain_key(key) if isinstance(key, str) else key for key in sort_keys(self, items, context)]
+        keys = sort_keys(self, items, context)
+        if "macro" not in self.attrib:  # a variable's value has no markup
+            return keys
+        return [plain_key(key) if isinstance(key, str) else key for key in keys]
 
     model.Key.sort_keys = plain_sort_keys
     applied = True

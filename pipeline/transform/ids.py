@@ -71,10 +71,27 @@ def assign_ids(doc: m.Document, reporter: Reporter) -> m.Document:
                     claim(ident, getattr(item, "line", None) or node.line, item)
         return node
 
+    doc = dataclasses.replace(doc, title=title_place(doc, seen, claim))  # first in the text, first to its id
     doc = walk.map_document(doc, section=section, block=block)
     if dropped:
         doc = walk.map_document(doc, inline=lambda item: () if id(item) in dropped else item)
     return github_aliases(doc, seen)
+
+
+def title_place(doc: m.Document, seen: dict[str, int], claim: Callable[..., None]) -> tuple[m.Inline, ...]:
+    """The title, as a place links lead to when it was the text's opening
+    heading: by that heading's `{#id}` (read/markdown.py put it there), else
+    by the id the heading would have had (a README's "back to top" link,
+    `#guide` for its `# Guide`)."""
+    title = doc.title
+    for item in walk.nested_inlines(title):
+        if ident := declared_id(item):
+            claim(ident, getattr(item, "line", None), item)
+    if not doc.title_heading or any(isinstance(item, m.Anchor) for item in title):
+        return title
+    ident = unique(slug(walk.plain_text(doc.shown_title())), seen, reserved)
+    claim(ident, None)
+    return (*(title or doc.shown_title()), m.Anchor(id=ident))
 
 
 def declared_id(node: m.Block | m.Inline) -> str:
@@ -113,8 +130,8 @@ def known_ids(doc: m.Document) -> list[str]:
     notes = range(1, len(doc.footnotes) + 1)
     ids = [*RESERVED_IDS, *(f"fn-{n}" for n in notes), *(f"fnref-{n}" for n in notes),
            *(s.id for s in walk.sections(doc))]
-    ids += [ident for s in walk.sections(doc) for item in walk.nested_inlines(s.title)
-            if (ident := declared_id(item))]
+    ids += [ident for title in (doc.title, *(s.title for s in walk.sections(doc)))
+            for item in walk.nested_inlines(title) if (ident := declared_id(item))]
     for block in walk.blocks(doc):
         ids += [ident for ident in [declared_id(block)] if ident]
         ids += [ident for run in walk.block_inlines(block) for item in walk.nested_inlines(run)

@@ -1,4 +1,5 @@
-"""A briefing written in French, German or Spanish that does not say so.
+"""A briefing written in French, German, Spanish, Portuguese or Italian
+that does not say so.
 
 `lang` chooses the hyphenation, the quotation marks and the wording the
 outputs add (Table des matières, Tableau, Page X sur Y: templates/text/
@@ -34,7 +35,16 @@ LANGUAGES = {
     "es": ("Spanish", frozenset("el la los las del y es una por para con que se al su sus lo como más "
                                 "pero este esta son entre".split()),
            "Spanish hyphenation"),
+    # Its neighbours, which share some of Spanish's words: told apart, not
+    # taken for it (a Portuguese text was told to set Spanish).
+    "pt": ("Portuguese", frozenset("o os as do da dos das e é um uma não em no na nos nas ao com que se por "
+                                   "para mais como são".split()),
+           "Portuguese hyphenation"),
+    "it": ("Italian", frozenset("il lo gli le di del della che è e un una non per con sono come più anche "
+                                "nel nella alla".split()),
+           "Italian hyphenation"),
 }
+AHEAD = 1.5  # how many times the next language's words the first's must be, to be told
 LEAST = 25  # of a language's words among the first, for a text to read as written in it
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -49,8 +59,8 @@ def check_language(doc: m.Document, reporter: Reporter) -> m.Document:
             break
     english = sum(word in ENGLISH for word in words[:FIRST_WORDS])
     counts = {tag: sum(word in own for word in words[:FIRST_WORDS]) for tag, (_, own, _) in LANGUAGES.items()}
-    tag = max(counts, key=counts.__getitem__)
-    if counts[tag] >= LEAST and counts[tag] > 3 * english:
+    tag, runner_up = sorted(counts, key=counts.__getitem__, reverse=True)[:2]
+    if counts[tag] >= LEAST and counts[tag] > 3 * english and counts[tag] >= AHEAD * counts[runner_up]:
         name, _, gives = LANGUAGES[tag]
         reporter.warning(1, "meta.lang", f"the text reads as {name}, but it says no language, so it is set as "
                          f"English: add 'lang: {tag}' to the front matter for {gives}")
