@@ -4,6 +4,8 @@ nothing changed inside a fenced code block."""
 
 from __future__ import annotations
 
+import lxml.html
+
 from pipeline import model as m
 from pipeline.model import walk
 from pipeline.problems import Reporter
@@ -101,3 +103,24 @@ def test_includes_line_after_line_are_each_left_out(write):
     assert isinstance(list(walk.blocks(doc))[1], m.PageBreak)
     assert [(p.line, p.message.split(" left out")[0]) for p in reporter.warnings] == [
         (7, "Liquid tag {% include_relative sec1.md %}"), (8, "Liquid tag {% include_relative sec2.md %}")]
+
+
+def test_a_liquid_tag_holding_a_code_span_is_shown_whole_in_every_format(tmp_path):
+    """VA's design system assigns `{% assign edit_flow = "… the `H3` of the
+    pages …" %}`: the code span's placeholder leaked into the HTML and the
+    PDF (a control character, the rest of the tag lost), and the DOCX was an
+    internal error. The tag is shown as written, as pandoc shows it."""
+    import zipfile
+
+    from conftest import run_cli
+
+    source = tmp_path / "assign.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+                      '{% assign x = "the `H3` of the pages" %}\n\nText {{ "the `H3` of" }} more.\n', encoding="utf-8")
+    result = run_cli("build", source, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    said = ['{% assign x = "the H3 of the pages" %}', 'Text {{ "the H3 of" }} more.']
+    page = lxml.html.fromstring((tmp_path / "assign.html").read_bytes())
+    assert [p.text_content() for p in page.xpath("//main/p")] == said
+    words = zipfile.ZipFile(tmp_path / "assign.docx").read("word/document.xml").decode()
+    assert all(line.replace('"', "&quot;") in words or line in words for line in said)

@@ -202,7 +202,10 @@ class InlineShortcode(InlineProcessor):
 
     def handleMatch(self, found: re.Match[str], data: str):
         element = etree.Element(SHORTCODE_TAG)
-        element.text = AtomicString(found[0])
+        # Its text as written: code spans inside (`{% assign x = "the `H3`" %}`,
+        # VA's design system) were read before, and their placeholders
+        # leaked into every output, the rest of the tag lost.
+        element.text = AtomicString(self.unescape(found[0]))
         return element, found.start(), found.end()
 
 
