@@ -179,12 +179,13 @@ def test_a_key_close_to_ours_is_still_an_error_with_its_suggestion(write, key, m
                          f"unknown front-matter key '{key}'; did you mean '{meant}'?")]
 
 
-@pytest.mark.parametrize("key", ["subcategory", "sub_category"])
+@pytest.mark.parametrize("key", ["subcategory", "sub_category", "anchors"])
 def test_a_key_three_letters_from_ours_is_another_tools(write, key):
     """GSA-TTS's identity handbook (Jekyll) has `subcategory:`: three
     letters from `cui_category`, it was refused as a misspelling of it. A
     misspelling is a letter or two off; the key is ignored with the other
-    tools' keys."""
+    tools' keys. VA's design system lists its page's `anchors:`, two
+    letters from `authors`: four of its five pages were refused."""
     _, problems = meta_and_problems(write, f"title: T\nclassification: UNCLASSIFIED\n{key}: x")
     assert [(p[1], p[2]) for p in problems] == [("meta.foreign-keys", "warning")] and key in problems[0][3]
 

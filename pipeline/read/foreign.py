@@ -18,7 +18,8 @@ from typing import Any
 ALIASES = {"author": "authors", "description": "abstract"}
 
 # Keys other tools define, some close in spelling to ours (`description`,
-# `tags`, `date-format`): known, so they are never taken for a misspelling.
+# `tags`, `date-format`, VA design system's `anchors`): known, so they are never taken
+# for a misspelling.
 FOREIGN = frozenset("""
 abstract-title affiliation affiliations aliases always_allow_html appendix-style author-meta
 categories citation citation-style citecolor classoption code-fold code-tools
@@ -35,7 +36,7 @@ redirect_from references resources runtime sansfont search
 secnumdepth series site sitemap slug subject summary tags template
 thanks title-block-banner title-prefix toc-depth toc-expand toc-location toc-title toccolor
 type url urlcolor vignette weight
-anchor children contentType defaultPlatform featuredLinks intro learningTracks product
+anchor anchors children contentType defaultPlatform featuredLinks intro learningTracks product
 shortTitle topics versions
 manager ms.author ms.collection ms.custom ms.date ms.reviewer ms.service ms.subservice ms.topic
 titleSuffix
