@@ -91,6 +91,18 @@ def test_disallowed_link_targets(write, target):
         parsed(write, f"Fine.\n\nSee [this]({target}).\n")
 
 
+@pytest.mark.parametrize("target, made", [("//www.gov.uk/guidance/content-design/",
+                                            "https://www.gov.uk/guidance/content-design/"),
+                                           ("//example.org", "https://example.org"),
+                                           ("//cdn.example.org:8080/a?b#c", "https://cdn.example.org:8080/a?b#c")])
+def test_a_web_address_without_its_scheme_is_given_https(write, target, made):
+    """The MOD's service manual links `<a href="//www.gov.uk/…">`: refused
+    as a network path, the whole page with it. A host named as on the web
+    is one: the address gets https, as the site's pages had it."""
+    doc = parsed(write, f"See [this]({target}).\n")
+    assert doc.blocks[0].inlines[1] == m.Link(target=made, children=(m.Text(text="this"),), line=5)
+
+
 @pytest.mark.parametrize("target", ["other.md", "/url", "../x.html", "other.md#part", "docs/guide/",
                                     "tel:+1-555-0100", "https://x.org/?a=1&not=2", "ftp://x.org/f"])
 def test_relative_and_telephone_links_stay_links(write, target):

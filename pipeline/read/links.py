@@ -7,7 +7,8 @@ A link may point anywhere a reader can follow it without harm: the web
 Refused, as errors: what runs a script or opens a local file
 (`javascript:`, `vbscript:`, `data:`, `file:`, and a network path
 `\\\\server\\share` or `//server/share`, which a page opened from disk reads
-as a file). A scheme we do not know (`ms-msdt:`, `smb:`) is shown as text
+as a file; `//www.gov.uk/…`, a web host's address without its scheme, is
+given https). A scheme we do not know (`ms-msdt:`, `smb:`) is shown as text
 with a warning: a reader's program might act on it, and pandoc's output
 would link it without a word.
 
@@ -79,6 +80,11 @@ WORDS = re.compile(r"[^\s./#:?=&%]+(?:\s+[^\s./#:?=&%]+)+")
 WORDS_CODE = "link.words"
 
 
+# `//` and a host named as on the web (a dot and a top-level domain of
+# letters), not a share's server (`//server/share`).
+WEB_HOST = re.compile(r"//(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?::\d+)?(?:[/?#]|$)")
+
+
 def check_link(href: str, angled: bool = False) -> Checked:
     """`angled`: the address was written in `<…>`, CommonMark's way of
     writing one with spaces (`[x](<My Notes>)`): never words."""
@@ -94,6 +100,11 @@ def judged(href: str, angled: bool = False) -> Checked:
                        f"U+{ord(bad[0]):04X}, which a briefing may not contain", code="link.character")
     if target.startswith("#"):
         return Checked(target)
+    if WEB_HOST.match(target):
+        # `//www.gov.uk/guidance/…` (the MOD's service manual): a web address
+        # its site's pages reached over https, which a page opened from disk
+        # would take for a network share. Its scheme is written for it.
+        return Checked("https:" + target)
     if target.startswith(("\\\\", "//", "\\/", "/\\")):
         return Checked(target, f"link target '{shown}' is a network path, which a page opened from "
                        "disk reads as a local file: write its scheme (https://…)")
