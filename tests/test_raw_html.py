@@ -797,3 +797,19 @@ def test_a_sites_own_components_are_left_out_and_what_they_hold_kept(tmp_path):
     assert sorted((p.line, p.code, p.message.split(">")[0]) for p in reporter.problems) == [
         (8, "markdown.shortcode", "the site's component <Content"), (12, "markdown.shortcode", "the site's component <Tabs"),
         (13, "markdown.shortcode", "the site's component <TabItem"), (25, "markdown.shortcode", "the site's component <Badge")]
+
+
+def test_a_hugo_shortcode_as_an_attributes_value_leaves_the_tag_whole(tmp_path):
+    """digital.gov's case-study cards link `href="{{< ref "x.md" >}}"`: the
+    shortcode's own quotes ended the value and its `>` the tag, and the
+    link read `[}}">Persona …]({{< ref)`. The value is the shortcode, whole
+    (a template expression: its words shown, with a warning)."""
+    source = tmp_path / "cards.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n<div class=\"card\">\n  <p>\n"
+                      "    <strong>NCI</strong><br /> <a title=\"Persona\" "
+                      "href=\"{{< ref \"2015-03-02-persona.md\" >}}\">Persona Development Case Study</a>\n"
+                      "  </p>\n</div>\n", encoding="utf-8")
+    doc, reporter = loaded(source)
+    text = " ".join(m.block_text(block) for block in doc.blocks)
+    assert "Persona Development Case Study" in text and "}}" not in text and "[" not in text
+    assert [(p.line, p.code) for p in reporter.problems] == [(8, "link.template")]

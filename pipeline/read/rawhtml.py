@@ -173,8 +173,16 @@ class Tokens(HTMLParser):
                          for index, part in enumerate(parts))
 
 
+# A Hugo shortcode as an attribute's value (digital.gov's cards link
+# `href="{{< ref "2015-03-02-persona….md" >}}"`): its own quotes ended the
+# value, and its `>` the tag, so the tag's words came out as `}}">Persona…`.
+SHORTCODE_VALUE = re.compile(r'(?<==")\{\{[<%][^\n]*?[>%]\}\}(?=")')
+
+
 def tokens(raw: str, first_line: int = 0) -> list[Token]:
     parser = Tokens(first_line)
+    if '="{{' in raw:  # its quotes as single ones: the value is the shortcode, whole
+        raw = SHORTCODE_VALUE.sub(lambda found: found[0].replace('"', "'"), raw)
     parser.feed(raw)
     parser.close()
     return parser.out
