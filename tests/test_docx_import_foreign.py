@@ -197,9 +197,15 @@ def test_the_set_builds_to_pdf_too(tmp_path):
         out = tmp_path / name
         out.mkdir()
         source = out / f"{name}.md"
-        outcome = import_and_build(FOREIGN / f"{name}.docx", out, ("pdf",))
+        outcome = import_and_build(FOREIGN / f"{name}.docx", out)
         assert outcome.status in ("ok", "warn"), [p.message for p in outcome.problems]
-        result = run_cli("build", source, "--to", "pdf", "--out", out / "build")
+        # In a process of its own, as a user runs it. Typesetting in this
+        # one, then forking the command's PDF worker from it, as this test
+        # did, hung at the time limit in 3 of some 30 full runs, never
+        # outside the suite. The likely cause: a lock of the C libraries'
+        # held at the fork. The command never forks after typesetting (its
+        # PDF worker forks before WeasyPrint is loaded anywhere).
+        result = run_cli("build", source, "--to", "pdf", "--out", out / "build", process=True)
         assert result.returncode == 0, result.stderr
         text = " ".join(pdf_text(out / "build" / f"{name}.pdf").split())
         expected = pandoc_reading(FOREIGN / f"{name}.docx", toc=True)

@@ -786,6 +786,16 @@ def test_a_sites_own_components_are_left_out_and_what_they_hold_kept(tmp_path):
     doc, reporter = loaded(source)
     assert [m.block_text(block) for block in doc.blocks] == ["Before.", "After.", "Inside tab A.", "Inside B.",
                                                              "A word."]
+    custom = tmp_path / "custom.md"
+    custom.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n<va-tabs label=\"Examples\">\n"
+                      "  <va-tab-panel panel-id=\"p1\">\n    Web example.\n  </va-tab-panel>\n</va-tabs>\n\n"
+                      "Then <va-link-action text=\"x\"></va-link-action> here.\n", encoding="utf-8")
+    custom_doc, custom_reporter = loaded(custom)
+    # VA's web components (a name with a hyphen), on their lines or in one: the same.
+    assert [m.block_text(block) for block in custom_doc.blocks] == ["Web example.", "Then here."]
+    assert sorted((p.line, p.message.split(">")[0]) for p in custom_reporter.problems) == [
+        (6, "the site's component <va-tabs"), (7, "the site's component <va-tab-panel"),
+        (12, "the site's component <va-link-action")]
     typed = tmp_path / "typed.md"
     typed.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\nIt returns Promise<Response> "
                      "or List<String>.\n\n<IFRAME SRC=\"x\">Fallback</IFRAME>\n", encoding="utf-8")

@@ -1909,14 +1909,16 @@ SPACE_RUN = re.compile(r"[ \t]+")
 
 
 def merged(inlines: list[m.Inline]) -> list[m.Inline]:
-    """Runs of Text as one, without empty ones."""
+    """Runs of Text as one, without empty ones, one space where two met
+    (`Then <x-tag></x-tag> here`: what stood between them is gone)."""
     out: list[m.Inline] = []
     for item in inlines:
         if isinstance(item, m.Text):
             if not item.text:
                 continue
             if out and isinstance(out[-1], m.Text):
-                out[-1] = m.Text(text=out[-1].text + item.text)
+                joined = item.text[1:] if out[-1].text.endswith(" ") and item.text.startswith(" ") else item.text
+                out[-1] = m.Text(text=out[-1].text + joined)
                 continue
         out.append(item)
     return out
@@ -2234,7 +2236,7 @@ def parse(source: Source, meta: m.Meta, body_line: int,
         reader.warn("markdown.shortcode", min((place if isinstance(place, int) else reader.line(place)) or body_line
                                               for place in places),
                     f"the site's component <{name}> left out, what it holds kept: briefing runs none "
-                    "(a Vue, MDX or Astro component)")
+                    "(a Vue, MDX or Astro component, or a web component)")
     for tag, places in (unsupported.left_out.items() if unsupported else ()):
         reader.warn("html.left-out", min((place if isinstance(place, int) else reader.line(place)) or body_line
                                          for place in places),

@@ -528,10 +528,12 @@ class RawHtml(Treeprocessor):
         if tag == "input" and (box := BOXES.get(((attrs.get("type") or "").lower(), "checked" in attrs))):
             etree.SubElement(parent, TEXT_TAG).text = box  # what the page shows: a box, ticked or not
             return None
-        if tag not in TAGS and (token.closed or token.line) and (name := COMPONENT.match(token.raw)):
+        if tag not in TAGS and (name := COMPONENT.match(token.raw)) \
+                and (token.closed or token.line or "-" in name[1]):
             # A site's own component (VuePress's `<Content …/>`, MDX's `<Tabs>` on
             # its line): what it holds stays, the tags go, said once by name.
-            # In a line of text, `Promise<Response>` is a type, shown as written.
+            # In a line of text, `Promise<Response>` is a type, shown as written
+            # (a custom element's name, with its hyphen, is never one).
             self.unsupported.components.setdefault(name[1], []).append(
                 token.line or etree.SubElement(parent, TEXT_TAG))
             if token.closed:
@@ -660,8 +662,10 @@ BREAK = "briefing-break"  # where an HTML block ended
 TRANSPARENT_TAG = "briefing-transparent"
 # A tag named in mixed case, a capital first (`<Content>`, `<TabItem>`): a
 # component of the site generator's (Vue, MDX, Astro). HTML's own names
-# have no case (`<IFRAME>` is `<iframe>`), and are written in one.
-COMPONENT = re.compile(r"</?([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)(?=[\s/>])")
+# have no case (`<IFRAME>` is `<iframe>`), and are written in one. Or a
+# custom element, whose name holds a hyphen (VA's `<va-tabs>`, a web
+# component): its script draws it, which a briefing never runs.
+COMPONENT = re.compile(r"</?([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*|[a-z][a-z0-9]*-[a-z0-9-]*)(?=[\s/>])")
 HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 # A start tag that closes an open element of these kinds, as HTML's parser does.
 IMPLIED_END = {"li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "tr": ("tr", "td", "th"),
