@@ -823,3 +823,24 @@ def test_a_hugo_shortcode_as_an_attributes_value_leaves_the_tag_whole(tmp_path):
     text = " ".join(m.block_text(block) for block in doc.blocks)
     assert "Persona Development Case Study" in text and "}}" not in text and "[" not in text
     assert [(p.line, p.code) for p in reporter.problems] == [(8, "link.template")]
+
+
+def test_text_for_screen_readers_alone_stays_out_of_sight(tmp_path):
+    """The MOD's service manual marks "(opens in a new tab)" with GOV.UK's
+    `govuk-visually-hidden`: the PDF and the Word file printed it, where it
+    is untrue. The HTML keeps it for screen readers, out of sight; the
+    print and Word, read by eye, leave it out."""
+    import zipfile
+
+    source = tmp_path / "hidden.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+                      '<p>See <a href="https://www.gov.uk/x">the guidance <span class="govuk-visually-hidden">'
+                      "(opens in a new tab)</span></a> first.</p>\n", encoding="utf-8")
+    assert run_cli("build", source, "--out", tmp_path).returncode == 0
+    page = lxml.html.fromstring((tmp_path / "hidden.html").read_bytes())
+    [hidden] = page.xpath("//main//span[@class='visually-hidden']")
+    assert hidden.text_content() == "(opens in a new tab)"
+    assert "opens in a new tab" not in pdf_text(tmp_path / "hidden.pdf")
+    assert "See the guidance" in " ".join(pdf_text(tmp_path / "hidden.pdf").split())
+    document = zipfile.ZipFile(tmp_path / "hidden.docx").read("word/document.xml").decode()
+    assert "opens in a new tab" not in document and "the guidance" in document

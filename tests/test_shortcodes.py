@@ -77,7 +77,7 @@ def test_a_shortcode_inside_a_line_is_shown_as_written_and_said_once(tmp_path: P
     assert [(p.line, p.message) for p in reporter.problems] == [
         (6, "shortcode {{< current_year >}} shown as written: briefing runs none"),
         (8, 'shortcode {{< param "deadline" >}} shown as written: briefing runs none'),
-        (10, "shortcode {{< current_year >}} left out: briefing runs none but {{< pagebreak >}}")]
+        (10, "shortcode {{< current_year >}} left out: briefing runs none (Quarto's {{< pagebreak >}} aside)")]
 
 
 def test_other_templates_double_braces_are_shown_as_written(tmp_path: Path):

@@ -591,6 +591,10 @@ class Section:
 
 # What a section marked `.annex`, `.appendix` or `.tab` is (transform/annexes.py).
 ATTACHMENT_KINDS = ("annex", "appendix", "tab")
+# A Span's class for text meant for screen readers alone (read/rawhtml.py
+# gives it, whatever a site called it): the HTML keeps it out of sight,
+# the print and the Word file, read by eye, leave it out.
+VISUALLY_HIDDEN = "visually-hidden"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

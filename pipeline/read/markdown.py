@@ -1126,8 +1126,9 @@ class Reader:
             # As written on its line: the tree's text has smart quotes' placeholders in it.
             written = self.source.lines[line - 1] if line and line <= len(self.source.lines) else ""
             shown = written.strip() if SHORTCODE.fullmatch(written.strip()) else unmarked(element.text or "").strip()
-            self.warn("markdown.shortcode", line, f"{kind_of(shown)} {excerpt(shown, 60)} left out: briefing runs none "
-                      "but {{< pagebreak >}}")
+            kind = kind_of(shown)
+            self.warn("markdown.shortcode", line, f"{kind} {excerpt(shown, 60)} left out: briefing runs none"
+                      + (" (Quarto's {{< pagebreak >}} aside)" if kind == "shortcode" else ""))
 
     def raw_block(self, element: etree.Element, depth: int) -> tuple[m.Block, ...] | None:
         """pandoc's raw block (```` ```{=html} ````), None for anything else.

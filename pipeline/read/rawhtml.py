@@ -45,6 +45,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
+from pipeline import model as m
 from pipeline.read.inlines import SPAN_TAG
 from pipeline.read.lists import LIST_MARKER
 from pipeline.read.sizes import SizeProblem, length
@@ -577,7 +578,10 @@ class RawHtml(Treeprocessor):
             case "h1" | "h2" | "h3" | "h4" | "h5" | "h6" if ident and ID.fullmatch(ident):
                 made.set("id", ident)
             case "span":
-                made.set("class", " ".join(attrs.get("class", "").split()))
+                classes = attrs.get("class", "").split()
+                # Text for screen readers alone, by any site's name for it: one name.
+                made.set("class", " ".join(m.VISUALLY_HIDDEN if name in SCREEN_READER_ONLY else name
+                                           for name in classes))
             case "code" | "pre" if language := LANGUAGE.search(attrs.get("class") or ""):
                 made.set(LANGUAGE_ATTRIBUTE, language[1])  # kept by a <pre> (make_pre)
             case "td" | "th":
@@ -660,6 +664,10 @@ TABLE_PARTS = frozenset(("table", "thead", "tbody", "tfoot"))
 FOOT = "data-foot"  # a <tfoot>, read as a body whose rows come last
 BREAK = "briefing-break"  # where an HTML block ended
 TRANSPARENT_TAG = "briefing-transparent"
+# Sites' names for a span of text for screen readers alone (the MOD's
+# "(opens in a new tab)", in GOV.UK's class): model.VISUALLY_HIDDEN.
+SCREEN_READER_ONLY = frozenset(("govuk-visually-hidden", "visually-hidden", "visuallyhidden", "sr-only",
+                                "usa-sr-only", "screen-reader-text", "screen-reader-only", "nhsuk-u-visually-hidden"))
 # A tag named in mixed case, a capital first (`<Content>`, `<TabItem>`): a
 # component of the site generator's (Vue, MDX, Astro). HTML's own names
 # have no case (`<IFRAME>` is `<iframe>`), and are written in one. Or a

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from typing import Any
 
 import yaml
@@ -22,6 +21,8 @@ POSITION = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
 def root(source: Source, lines: list[str], first: int) -> yaml.MappingNode | None:
     """The mapping of the front matter's `lines` (the first on line
     `first`), or None when it holds no key."""
+    import tomllib  # here: most briefings have YAML, and every build would load it
+
     try:
         data = tomllib.loads("\n".join(lines))
     except tomllib.TOMLDecodeError as error:

@@ -14,8 +14,8 @@ from typing import assert_never
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
-from pipeline.model import (ATTACHMENT_KINDS, Abbr, Anchor, Cite, Code, Emph, FootnoteRef, Image, Inline, LineBreak, Link,
-                            Math, Ref, Span, Strike, Strong, Sub, Sup, Text)
+from pipeline.model import (ATTACHMENT_KINDS, VISUALLY_HIDDEN, Abbr, Anchor, Cite, Code, Emph, FootnoteRef, Image,
+                            Inline, LineBreak, Link, Math, Ref, Span, Strike, Strong, Sub, Sup, Text)
 from pipeline.render.docx.elements import OxmlElement
 from pipeline.render.docx.fields import (bookmark, bookmark_name, bookmarked, complex_field,
                                          label_bookmark_name, set_text, simple_field,
@@ -84,8 +84,8 @@ def inline_xml(inline: Inline, env: Env, state: State, marks: frozenset[str]) ->
         case Sup(children=children):
             return inlines_xml(children, env, state, marks | {"sup"})
         case Span(classes=classes, children=children, id=ident):
-            inner = inlines_xml(children, env, state,
-                                marks | {SPAN_MARKS[c] for c in classes if c in SPAN_MARKS})
+            inner = [] if VISUALLY_HIDDEN in classes else inlines_xml(
+                children, env, state, marks | {SPAN_MARKS[c] for c in classes if c in SPAN_MARKS})
             return bookmarked(inner, bookmark_name(ident), state.bookmark_id()) if ident else inner
         case Anchor(id=ident):
             return bookmarked([], bookmark_name(ident), state.bookmark_id())
