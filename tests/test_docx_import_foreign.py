@@ -201,8 +201,8 @@ def test_the_set_builds_to_pdf_too(tmp_path):
         assert outcome.status in ("ok", "warn"), [p.message for p in outcome.problems]
         # In a process of its own, as a user runs it. Typesetting in this
         # one, then forking the command's PDF worker from it, as this test
-        # did, hung at the time limit in 3 of some 30 full runs, never
-        # outside the suite. The likely cause: a lock of the C libraries'
+        # did, hung at the time limit three times in two days of full runs
+        # (about 20), never outside the suite. The likely cause: a lock of the C libraries'
         # held at the fork. The command never forks after typesetting (its
         # PDF worker forks before WeasyPrint is loaded anywhere).
         result = run_cli("build", source, "--to", "pdf", "--out", out / "build", process=True)
