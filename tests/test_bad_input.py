@@ -50,7 +50,7 @@ CASES = {
     # markings: portion marks, marking blocks, distribution statements
     "portion-unknown.md": (7, "unknown portion mark '(Q)': US portion marks are (U), (CUI)"),
     "portion-above-banner.md": (12, "portion mark '(S)' is above the banner 'CONFIDENTIAL'"),
-    "portion-missing.md": (10, "paragraph has no portion mark such as (U)"),
+    "portion-missing.md": (10, "list item has no portion mark such as (U)"),
     "portion-control-not-in-banner.md": (10, "'(S//NF)' carries NOFORN, which the banner 'SECRET' lacks"),
     "portion-wrong-scheme.md": (7, "NATO portion marks are (NU), (NR), (NC), (NS), (CTS)"),
     "table-without-caption-marked.md": (9, "a table needs a caption to carry its portion mark"),

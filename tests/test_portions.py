@@ -193,3 +193,17 @@ def test_the_rollup_is_on_the_model(write):
     assert [(p.part, p.value, p.status, [s.line for s in p.sources]) for p in doc.rollup.parts] == [
         ("level", "SECRET", "ok", [9]), ("dissemination", "NOFORN", "ok", [9])]
     assert load(write("(U) Text.\n")).rollup is None  # no portion marks, nothing rolled up
+
+
+def test_an_unmarked_item_note_or_quote_is_called_what_it_is_and_small_letters_are_hinted(write):
+    """A CUI briefing made from a real document: its unmarked list items and
+    footnote were each "paragraph has no portion mark", where the author
+    looked for a paragraph; `(cui)` in small letters got no word of its
+    capitals."""
+    with pytest.raises(BriefingError) as caught:
+        load(write("(U) Intro.\n\n- Item without a mark\n\n> Quote without one.\n\n(cui) Small letters.[^1]\n\n"
+                   "[^1]: Note without a mark.\n", front=SECRET))
+    said = [(p.line, p.message.split(" has no")[0], p.message.split("(portion_marking is on)")[-1])
+            for p in caught.value.problems if p.code == "portion.missing"]
+    assert said == [(11, "list item", ""), (13, "quoted paragraph", ""),
+                    (15, "paragraph", ": (cui) is in small letters; did you mean (CUI)?"), (17, "footnote", "")]

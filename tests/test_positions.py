@@ -284,16 +284,16 @@ def documents(draw) -> Document:
         elif kind in ("list", "ordered"):
             for number in range(1, draw(st.integers(1, 3)) + 1):
                 mark = f"{number}. " if kind == "ordered" else "- "
-                doc.add(mark + draw(WORDS), draw(flaw), "paragraph")
+                doc.add(mark + draw(WORDS), draw(flaw), "list item")
                 if draw(st.booleans()):
                     doc.add(" " * len(mark) + draw(WORDS), draw(flaw))
                 if draw(st.booleans()):
-                    doc.add("    - " + draw(WORDS), draw(flaw), "paragraph")
+                    doc.add("    - " + draw(WORDS), draw(flaw), "list item")
         elif kind == "quote":
-            doc.add("> " + draw(WORDS), draw(flaw), "paragraph")
+            doc.add("> " + draw(WORDS), draw(flaw), "quoted paragraph")
             if draw(st.booleans()):
                 doc.add(">")
-                doc.add("> " + draw(WORDS), draw(flaw), "paragraph")
+                doc.add("> " + draw(WORDS), draw(flaw), "quoted paragraph")
         elif kind == "table":
             doc.add("| A | B |", None, "a table needs a caption")
             doc.add("|---|---|")
@@ -313,7 +313,7 @@ def documents(draw) -> Document:
             doc.notes += 1
             doc.add(draw(WORDS) + f"[^n{doc.notes}]", draw(flaw), "paragraph")
             doc.add("")
-            doc.add(f"[^n{doc.notes}]: " + draw(WORDS), draw(flaw), "paragraph")
+            doc.add(f"[^n{doc.notes}]: " + draw(WORDS), draw(flaw), "footnote")
         elif kind == "spare":
             doc.notes += 1
             line = doc.add(f"[^n{doc.notes}]: " + draw(WORDS))  # never read: no more problems
@@ -349,7 +349,12 @@ def test_generated_documents_give_every_block_its_true_line(tmp_path, doc):
     front_lines = PORTIONS.count("\n")
     found = problems(tmp_path, PORTIONS + "\n".join(doc.lines))
     expected = sorted((front_lines + line, what) for line, what in doc.portions)
-    assert found_at(found, {what for _, what in expected}) == expected
+    # What lacks a mark (`footnote has no portion mark`, `a table needs a
+    # caption to …`), not another problem that starts alike (`footnote
+    # [^n2] is never referenced`).
+    unmarked = [(line, message) for line, message in found if " has no portion mark" in message
+                or message.startswith("a table needs a caption")]
+    assert found_at(unmarked, {what for _, what in expected}) == expected
 
 
 # The markers are invisible to Python-Markdown ------------------------------------

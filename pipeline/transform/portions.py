@@ -44,6 +44,7 @@ from pipeline.transform import cite_portions
 
 # An attempt at a mark: capitals in brackets at the very start of the text.
 MARK = re.compile(r"\(([A-Z][A-Z0-9 ,/\-]*)\)\s*")
+LOWER_MARK = re.compile(r"\(([A-Za-z][A-Za-z0-9 ,/\-]*)\)")
 EXAMPLES = {"us": "(U)", "nato": "(NU)", "uk": "(O)"}
 Inlines = tuple[m.Inline, ...]
 
@@ -58,6 +59,9 @@ class Portions:
     # The blocks in tables' cells (by identity): they belong to the
     # caption's portion, and carry no mark of their own.
     in_cells: set[int] = field(default_factory=set)
+    # What a reader calls a paragraph that opens something else (a list
+    # item, a footnote, a quote), by identity: said so in its problem.
+    kinds: dict[int, str] = field(default_factory=dict)
     # Where each abbreviation is used: the portions it stands in.
     abbreviation_uses: dict[str, list[markings.Portion]] = field(default_factory=dict)
 
@@ -67,9 +71,10 @@ class Portions:
         it. The mark is found in the text a reader sees, so inline markup
         around or inside it (emphasis, a link, an abbreviation) is no
         obstacle; the markup is kept for what follows the mark."""
-        found = MARK.match(leading_text(inlines))
+        text = leading_text(inlines)
+        found = MARK.match(text)
         if found is None:
-            self.missing(line, what)
+            self.missing(line, what, text)
             return None, inlines
         mark = " ".join(found.group(1).split())
         portion = self.read(mark, line, what)
@@ -83,15 +88,25 @@ class Portions:
         found = MARK.match(text)
         if found is None:
             if required:
-                self.missing(line, what)
+                self.missing(line, what, text)
             return None, text
         mark = " ".join(found.group(1).split())
         self.read(mark, line, what)
         return mark, text[found.end():]
 
-    def missing(self, line: int | None, what: str) -> None:
+    def missing(self, line: int | None, what: str, text: str = "") -> None:
         self.reporter.error(line, "portion.missing", f"{what} has no portion mark such as "
-                            f"{EXAMPLES[self.scheme]} (portion_marking is on)")
+                            f"{EXAMPLES[self.scheme]} (portion_marking is on){self.in_capitals(text)}")
+
+    def in_capitals(self, text: str) -> str:
+        """A hint for a mark written in small letters (`(u)`, `(cui)`), which
+        reads as one in capitals; "" for anything else."""
+        found = LOWER_MARK.match(text)
+        if found is None or found[1] == found[1].upper():
+            return ""
+        mark = found[1].upper()
+        return "" if isinstance(markings.read_portion(mark, self.scheme), str) else \
+            f": ({found[1]}) is in small letters; did you mean ({mark})?"
 
     def read(self, mark: str, line: int | None, what: str) -> markings.Portion | None:
         marking = markings.read_portion(mark, self.scheme)
@@ -183,7 +198,7 @@ def mark_portions(doc: m.Document, reporter: Reporter) -> m.Document:
     if not meta.portion_marking:
         return doc
     scheme = banner.scheme if banner else (meta.marking_scheme or "us")
-    state = Portions(reporter, scheme, banner, meta.classification)
+    state = Portions(reporter, scheme, banner, meta.classification, kinds=paragraph_kinds(doc))
     doc = mark_meta(doc, state)
     doc = walk.map_document(doc, section=lambda s: mark_section(s, state),
                             block=lambda b: mark_block(b, state))
@@ -205,6 +220,23 @@ def mark_portions(doc: m.Document, reporter: Reporter) -> m.Document:
         else:
             reporter.error(finding.line or banner_line, finding.code, finding.message, path=finding.path)
     return dataclasses.replace(doc, rollup=rollup)
+
+
+def paragraph_kinds(doc: m.Document) -> dict[int, str]:
+    """What a reader calls each paragraph that opens a list item, a
+    footnote or stands in a quote (a list item's problem was said of a
+    "paragraph"), by identity."""
+    kinds: dict[int, str] = {}
+    for block in walk.blocks(doc):
+        match block:
+            case m.ListBlock(items=items):
+                kinds.update((id(item.blocks[0]), "list item") for item in items
+                             if item.blocks and isinstance(item.blocks[0], m.Paragraph))
+            case m.Quote(blocks=blocks):
+                kinds.update((id(inner), "quoted paragraph") for inner in blocks if isinstance(inner, m.Paragraph))
+    kinds.update((id(note.blocks[0]), "footnote") for note in doc.footnotes
+                 if note.blocks and isinstance(note.blocks[0], m.Paragraph))
+    return kinds
 
 
 def meta_problems(meta: m.Meta) -> list[tuple[str, str, str]]:
@@ -253,7 +285,7 @@ def mark_block(block: m.Block, state: Portions) -> m.Block:
         case m.Paragraph(inlines=()):
             return block  # nothing to mark (a figure whose problem is reported)
         case m.Paragraph(inlines=inlines, line=line):
-            portion, inlines = state.take(inlines, line, "paragraph")
+            portion, inlines = state.take(inlines, line, state.kinds.get(id(block), "paragraph"))
             return replace(block, portion=portion, inlines=inlines)
         case m.Admonition(title=()) if block.default_title or block.folded is not None:
             return block  # its title is the kind's name, the templates' wording
