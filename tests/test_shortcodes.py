@@ -123,3 +123,24 @@ def read(folder: Path, body: str):
     source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n" + body, encoding="utf-8")
     reporter = Reporter(str(source))
     return load(source, reporter), reporter
+
+
+def test_mdx_import_lines_are_left_out_and_said_once(tmp_path):
+    """Docusaurus pages import their components (`import Tabs from
+    '@theme/Tabs';`): a paragraph of code the site's build reads and never
+    shows, printed with curled quotes. Left out, with a warning; the same
+    line in a code block stays."""
+    from pipeline import model as m
+    from pipeline.model import walk
+
+    source = tmp_path / "page.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n# Admonitions\n\n"
+                      "import BrowserWindow from '@site/src/components/BrowserWindow';\n"
+                      "import Tabs from '@theme/Tabs';\nimport {A, B} from \"./x\";\n\n"
+                      "In addition to the basic syntax.\n\n```jsx\nimport Tabs from '@theme/Tabs';\n```\n",
+                      encoding="utf-8")
+    reporter = Reporter(str(source))
+    doc = load(source, reporter)
+    assert [m.block_text(b) for b in walk.blocks(doc)] == ["In addition to the basic syntax.",
+                                                          "import Tabs from '@theme/Tabs';"]
+    assert [(p.line, p.code) for p in reporter.problems] == [(8, "markdown.shortcode")]

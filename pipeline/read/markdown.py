@@ -1094,6 +1094,11 @@ class Reader:
             elif element.tag == "p" and (found := shortcodes(element)):
                 for name, below in found:
                     self.shortcode(element, name, self.line(element) + below, out)
+            elif element.tag == "p" and self.esm_lines(element):
+                # MDX's `import Tabs from '@theme/Tabs';` (Docusaurus): code for
+                # the site's build, never shown there.
+                self.warn("markdown.shortcode", self.line(element), "MDX's import and export lines left out: "
+                          "briefing runs none of the site's components")
             elif element.tag == "p" and not len(element) and TEX_PAGE_BREAK.fullmatch((element.text or "").strip()):
                 out.append(m.PageBreak(line=self.line(element)))  # `\newpage` alone
             elif element.tag == "p" and not len(element) and TEX_COMMANDS.fullmatch((element.text or "").strip()):
@@ -1129,6 +1134,14 @@ class Reader:
             kind = kind_of(shown)
             self.warn("markdown.shortcode", line, f"{kind} {excerpt(shown, 60)} left out: briefing runs none"
                       + (" (Quarto's {{< pagebreak >}} aside)" if kind == "shortcode" else ""))
+
+    def esm_lines(self, element: etree.Element) -> bool:
+        """Whether a paragraph is MDX's import and export lines alone, as
+        its source lines read."""
+        first = self.line(element)
+        count = unmarked(element.text or "").count("\n") + 1 if not len(element) else 0
+        lines = self.source.lines[first - 1:first - 1 + count] if first and count else ()
+        return bool(lines) and all(MDX_ESM.fullmatch(line.strip()) for line in lines)
 
     def raw_block(self, element: etree.Element, depth: int) -> tuple[m.Block, ...] | None:
         """pandoc's raw block (```` ```{=html} ````), None for anything else.
@@ -1777,6 +1790,11 @@ SHORTCODE = re.compile(r"\{\{(?:<\s*(?P<name>[\w/-]+)(?:\s[^\n]*?)?\s*>|%\s*(?P<
                        # Jekyll's include of another file (read/liquid.py reads the tags it can)
                        r"|\{%-?\s*(?P<liquid>include(?:_relative|_cached)?|render)\s[^\n]*?-?%\}")
 
+
+# MDX's one-line ES module statements: `import X from '@theme/X';`,
+# `import {a, b} from "./c";`, `export const meta = {…};`.
+MDX_ESM = re.compile(r"""import\s+(?:[\w$]+|\*\s+as\s+[\w$]+|\{[^}]*\})(?:\s*,\s*\{[^}]*\})?\s+from\s+(['"])[^'"]+\1;?"""
+                     r"|import\s+(['\"])[^'\"]+\2;?|export\s+(?:const|let|default|function)\b.*;?")
 
 # Fenced blocks GitHub draws as diagrams, by their language.
 DIAGRAMS = {"mermaid": "Mermaid", "geojson": "GeoJSON", "topojson": "TopoJSON", "stl": "STL"}
