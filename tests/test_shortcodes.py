@@ -144,3 +144,23 @@ def test_mdx_import_lines_are_left_out_and_said_once(tmp_path):
     assert [m.block_text(b) for b in walk.blocks(doc)] == ["In addition to the basic syntax.",
                                                           "import Tabs from '@theme/Tabs';"]
     assert [(p.line, p.code) for p in reporter.problems] == [(8, "markdown.shortcode")]
+
+
+def test_a_template_call_over_several_lines_is_shown_as_written_as_code(tmp_path):
+    """The MOD's service manual, on how to mark information: its Do and
+    Don't lists are Nunjucks calls over a dozen lines. They ran together
+    into a paragraph with curled quotes and no warning; they are code now,
+    their lines and quotes as written, said at their line."""
+    from pipeline import model as m
+    from pipeline.model import walk
+
+    call = ("{{ modukcomponent('do-dont-list', {\n  'title': 'Do',\n  'items': [\n"
+            "    { 'item': 'Write security classifications in all capitals' }\n  ]\n}) }}")
+    source = tmp_path / "mark.md"
+    source.write_text(f"---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\nYou need to mark it.\n\n{call}\n\n"
+                      "{{ a }} and text\nover {{ b }} lines.\n", encoding="utf-8")
+    reporter = Reporter(str(source))
+    blocks = list(walk.blocks(load(source, reporter)))
+    assert isinstance(blocks[1], m.CodeBlock) and blocks[1].text == call
+    assert m.block_text(blocks[2]) == "{{ a }} and text over {{ b }} lines."
+    assert (8, "markdown.shortcode") in [(p.line, p.code) for p in reporter.problems]

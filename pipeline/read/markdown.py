@@ -1094,6 +1094,14 @@ class Reader:
             elif element.tag == "p" and (found := shortcodes(element)):
                 for name, below in found:
                     self.shortcode(element, name, self.line(element) + below, out)
+            elif element.tag == "p" and (call := self.template_call(element)):
+                # Nunjucks' `{{ modukcomponent('do-dont-list', { … }) }}` over a dozen
+                # lines (the MOD's service manual): the site fills it in; shown as
+                # written, its lines kept, not run together with curled quotes.
+                line = self.line(element)
+                self.warn("markdown.shortcode", line, "a template call over several lines shown as written, as "
+                          "code: briefing runs none")
+                out.append(m.CodeBlock(lang=None, text=call, line=line))
             elif element.tag == "p" and self.esm_lines(element):
                 # MDX's `import Tabs from '@theme/Tabs';` (Docusaurus): code for
                 # the site's build, never shown there.
@@ -1135,12 +1143,27 @@ class Reader:
             self.warn("markdown.shortcode", line, f"{kind} {excerpt(shown, 60)} left out: briefing runs none"
                       + (" (Quarto's {{< pagebreak >}} aside)" if kind == "shortcode" else ""))
 
+    def paragraph_lines(self, element: etree.Element) -> tuple[str, ...]:
+        """A paragraph of bare text, as its source lines read; () for one
+        holding markup, or whose line is not known."""
+        first = self.line(element)
+        if len(element) or not first:
+            return ()
+        return self.source.lines[first - 1:first + unmarked(element.text or "").count("\n")]
+
+    def template_call(self, element: etree.Element) -> str:
+        """A paragraph that is one `{{ … }}` over several lines, as written;
+        "" for any other."""
+        lines = self.paragraph_lines(element)
+        written = "\n".join(lines)
+        if len(lines) < 2 or not TEMPLATE_CALL.fullmatch(written.strip()):
+            return ""
+        return written
+
     def esm_lines(self, element: etree.Element) -> bool:
         """Whether a paragraph is MDX's import and export lines alone, as
         its source lines read."""
-        first = self.line(element)
-        count = unmarked(element.text or "").count("\n") + 1 if not len(element) else 0
-        lines = self.source.lines[first - 1:first - 1 + count] if first and count else ()
+        lines = self.paragraph_lines(element)
         return bool(lines) and all(MDX_ESM.fullmatch(line.strip()) for line in lines)
 
     def raw_block(self, element: etree.Element, depth: int) -> tuple[m.Block, ...] | None:
@@ -1795,6 +1818,10 @@ SHORTCODE = re.compile(r"\{\{(?:<\s*(?P<name>[\w/-]+)(?:\s[^\n]*?)?\s*>|%\s*(?P<
 # `import {a, b} from "./c";`, `export const meta = {…};`.
 MDX_ESM = re.compile(r"""import\s+(?:[\w$]+|\*\s+as\s+[\w$]+|\{[^}]*\})(?:\s*,\s*\{[^}]*\})?\s+from\s+(['"])[^'"]+\1;?"""
                      r"|import\s+(['\"])[^'\"]+\2;?|export\s+(?:const|let|default|function)\b.*;?")
+
+# A Jinja or Nunjucks expression over several lines, alone in its paragraph
+# (not Hugo's `{{<`, `{{%`, which SHORTCODE reads): `{{ f('x', { … }) }}`.
+TEMPLATE_CALL = re.compile(r"\{\{(?![<%])[\s\S]*\}\}")
 
 # Fenced blocks GitHub draws as diagrams, by their language.
 DIAGRAMS = {"mermaid": "Mermaid", "geojson": "GeoJSON", "topojson": "TopoJSON", "stl": "STL"}
