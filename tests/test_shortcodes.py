@@ -164,3 +164,22 @@ def test_a_template_call_over_several_lines_is_shown_as_written_as_code(tmp_path
     assert isinstance(blocks[1], m.CodeBlock) and blocks[1].text == call
     assert m.block_text(blocks[2]) == "{{ a }} and text over {{ b }} lines."
     assert (8, "markdown.shortcode") in [(p.line, p.code) for p in reporter.problems]
+
+
+def test_a_shortcode_left_out_keeps_the_link_it_carries(tmp_path):
+    """digital.gov introduces each policy with `{{< card-policy src="https://…"
+    title="OMB Circular A-11, Part 6" >}}` alone on its line: left out, the
+    reader lost the policy's address and name. Its link stays, said so."""
+    from pipeline import model as m
+    from pipeline.model import walk
+
+    source = tmp_path / "policy.md"
+    source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n"
+                      '{{< card-policy src="https://www.whitehouse.gov/a11.pdf" kicker="Policy" '
+                      'title="OMB Circular A-11, Part 6" >}}\n\nText.\n\n{{< youtube id="x" >}}\n', encoding="utf-8")
+    reporter = Reporter(str(source))
+    [card, text] = list(walk.blocks(load(source, reporter)))
+    assert card.inlines == (m.Link(target="https://www.whitehouse.gov/a11.pdf",
+                                   children=(m.Text(text="OMB Circular A-11, Part 6"),), line=6),)
+    assert m.block_text(text) == "Text."
+    assert ["left out, its link kept" in p.message for p in reporter.problems] == [True, False]

@@ -1140,8 +1140,25 @@ class Reader:
             written = self.source.lines[line - 1] if line and line <= len(self.source.lines) else ""
             shown = written.strip() if SHORTCODE.fullmatch(written.strip()) else unmarked(element.text or "").strip()
             kind = kind_of(shown)
-            self.warn("markdown.shortcode", line, f"{kind} {excerpt(shown, 60)} left out: briefing runs none"
+            link = self.shortcode_link(shown, line)
+            self.warn("markdown.shortcode", line, f"{kind} {excerpt(shown, 60)} left out"
+                      + (", its link kept" if link else "") + ": briefing runs none"
                       + (" (Quarto's {{< pagebreak >}} aside)" if kind == "shortcode" else ""))
+            if link:
+                out.append(m.Paragraph(inlines=(link,), line=line))
+
+    def shortcode_link(self, written: str, line: int) -> m.Link | None:
+        """The link a shortcode carries, by its attributes' names, when it
+        has a web address and words (digital.gov's `{{< button href="https://…"
+        text="Explore …" >}}`, `{{< card-policy src="…" title="OMB Circular
+        A-11" >}}`): the reader's way on, which leaving it out lost."""
+        attributes = {key.lower(): value for key, value in SHORTCODE_ATTRIBUTE.findall(written)}
+        address = next((attributes[key] for key in ("href", "url", "link", "src") if key in attributes), "")
+        words = next((attributes[key] for key in ("text", "title", "label") if key in attributes), "")
+        checked = check_link(address) if address.startswith(("https://", "http://")) and words.strip() else None
+        if checked is None or checked.problem:
+            return None
+        return m.Link(target=checked.target, children=(m.Text(text=words.strip()),), line=line)
 
     def paragraph_lines(self, element: etree.Element) -> tuple[str, ...]:
         """A paragraph of bare text, as its source lines read; () for one
@@ -1818,6 +1835,8 @@ SHORTCODE = re.compile(r"\{\{(?:<\s*(?P<name>[\w/-]+)(?:\s[^\n]*?)?\s*>|%\s*(?P<
 # `import {a, b} from "./c";`, `export const meta = {…};`.
 MDX_ESM = re.compile(r"""import\s+(?:[\w$]+|\*\s+as\s+[\w$]+|\{[^}]*\})(?:\s*,\s*\{[^}]*\})?\s+from\s+(['"])[^'"]+\1;?"""
                      r"|import\s+(['\"])[^'\"]+\2;?|export\s+(?:const|let|default|function)\b.*;?")
+
+SHORTCODE_ATTRIBUTE = re.compile(r'([A-Za-z][\w-]*)="([^"]*)"')  # `title="OMB Circular A-11"`
 
 # A Jinja or Nunjucks expression over several lines, alone in its paragraph
 # (not Hugo's `{{<`, `{{%`, which SHORTCODE reads): `{{ f('x', { … }) }}`.
