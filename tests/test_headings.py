@@ -227,3 +227,23 @@ def test_a_link_to_a_readmes_title_heading_finds_the_title(tmp_path):
     assert page.xpath("//main//a/@href") == ["#readme-title"]
     document = zipfile.ZipFile(tmp_path / "readme.docx").read("word/document.xml").decode()
     assert 'w:name="readme-title"' in document and 'w:anchor="readme-title"' in document
+
+
+@pytest.mark.parametrize("before, title", [
+    ("**TLP:CLEAR**\n\n", "CISA M365 Secure Configuration Baseline"),
+    ("[![CI](https://img.shields.io/x.svg)](https://ci.example) [![cov](https://img.shields.io/y.svg)](https://c.example)\n\n",
+     "CISA M365 Secure Configuration Baseline"),
+    ("This readme explains a thing in a sentence that is long enough.\n\n", "baseline")])
+def test_a_label_or_badges_before_a_readmes_heading_leave_it_the_title(tmp_path, before, title):
+    """CISA's baselines open with `**TLP:CLEAR**`, many READMEs with their
+    badges, before their one `#`: the title page read the file's name. A
+    sentence before it still leaves the heading a section."""
+    from pipeline.model import walk
+    from pipeline.run.build import load
+
+    source = tmp_path / "baseline.md"
+    source.write_text(f"{before}# CISA M365 Secure Configuration Baseline\n\nIntro.\n\n## 1. Policies\n\nx\n",
+                      encoding="utf-8")
+    doc = load(source, marking="UNCLASSIFIED")
+    assert m.plain_text(doc.shown_title()) == title
+    assert len(doc.blocks) >= 1  # what stood before the heading stays, before the sections

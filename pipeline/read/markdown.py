@@ -2109,20 +2109,57 @@ def without_repeated_title(items: list[m.Block | Heading], title: str
 
 def title_heading(items: list[m.Block | Heading]) -> Heading | None:
     """The heading a text opens with, when it is the one heading of its top
-    level (`#`; `##` in a NIST section file): the text's title."""
-    first = items[0] if items else None
-    top = min((item.level for item in items if isinstance(item, Heading)), default=0)
-    if isinstance(first, Heading) and first.level == top and first.title \
-            and not any(isinstance(item, Heading) and item.level == top for item in items[1:]):
+    level (`#`; `##` in a NIST section file): the text's title. A logo, a
+    row of badges or a short label may stand before it (CISA's baselines
+    open with `**TLP:CLEAR**`, many READMEs with their logo)."""
+    index = next((i for i, item in enumerate(items) if isinstance(item, Heading)), None)
+    if index is None or not all(furniture(item) for item in items[:index]):
+        return None
+    first = items[index]
+    assert isinstance(first, Heading)
+    top = min(item.level for item in items if isinstance(item, Heading))
+    if first.level == top and first.title \
+            and not any(isinstance(item, Heading) and item.level == top for item in items[index + 1:]):
         return first
     return None
 
 
+def furniture(item: m.Block | Heading) -> bool:
+    """Whether a block before a README's `#` is furniture, not text: pictures
+    alone, or a label of a few words."""
+    match item:
+        case m.Figure() | m.FigureGroup():
+            return True
+        case m.Paragraph(inlines=inlines):
+            words = m.plain_text(inlines).strip()
+            return pictures_alone(inlines) or 0 < len(words) <= LABEL and not words.endswith(".")
+    return False
+
+
+LABEL = 40  # characters: a label before a README's title (TLP:CLEAR), not a sentence
+
+
+def pictures_alone(inlines: tuple[m.Inline, ...]) -> bool:
+    """Pictures, linked or not (a row of badges), and nothing else to read."""
+    def bare(item: m.Inline) -> bool:
+        match item:
+            case m.Image() | m.Anchor() | m.LineBreak():
+                return True
+            case m.Text(text=text):
+                return not text.strip()
+            case m.Link(children=children):
+                return all(bare(child) for child in children)
+        return False
+    return any(isinstance(item, (m.Image, m.Link)) for item in inlines) and all(bare(item) for item in inlines)
+
+
 def lifted(items: list[m.Block | Heading]) -> list[m.Block | Heading]:
-    """The items after the title's heading, the headings a level higher."""
-    assert isinstance(first := items[0], Heading)
-    return [replace(item, level=item.level - first.level) if isinstance(item, Heading) else item
-            for item in items[1:]]
+    """The items without the title's heading, the headings after it a level higher."""
+    index = next(i for i, item in enumerate(items) if isinstance(item, Heading))
+    first = items[index]
+    assert isinstance(first, Heading)
+    return [*items[:index], *(replace(item, level=item.level - first.level) if isinstance(item, Heading) else item
+                              for item in items[index + 1:])]
 
 
 def said_alike(one: str, other: str) -> bool:
