@@ -796,6 +796,12 @@ def test_a_sites_own_components_are_left_out_and_what_they_hold_kept(tmp_path):
     assert sorted((p.line, p.message.split(">")[0]) for p in custom_reporter.problems) == [
         (6, "the site's component <va-tabs"), (7, "the site's component <va-tab-panel"),
         (12, "the site's component <va-link-action")]
+    placeholder = tmp_path / "placeholder.md"
+    placeholder.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\nUse <first-name> in the form, type "
+                           "<file-name>.txt, or ssh <user-name>@host.\n", encoding="utf-8")
+    # A hyphen's tag in a line that no end tag closes is a placeholder, shown as written.
+    assert m.block_text(loaded(placeholder)[0].blocks[0]) == ("Use <first-name> in the form, type "
+                                                             "<file-name>.txt, or ssh <user-name>@host.")
     typed = tmp_path / "typed.md"
     typed.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\nIt returns Promise<Response> "
                      "or List<String>.\n\n<IFRAME SRC=\"x\">Fallback</IFRAME>\n", encoding="utf-8")
@@ -823,6 +829,11 @@ def test_a_hugo_shortcode_as_an_attributes_value_leaves_the_tag_whole(tmp_path):
     text = " ".join(m.block_text(block) for block in doc.blocks)
     assert "Persona Development Case Study" in text and "}}" not in text and "[" not in text
     assert [(p.line, p.code) for p in reporter.problems] == [(8, "link.template")]
+    # In code, a shortcode's quotes are as written.
+    shown = tmp_path / "shown.md"
+    shown.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n<p>Write <code>title=\"{{< param "
+                     "\"name\" >}}\"</code> there.</p>\n", encoding="utf-8")
+    assert m.block_text(loaded(shown)[0].blocks[0]) == 'Write title="{{< param "name" >}}" there.'
 
 
 def test_text_for_screen_readers_alone_stays_out_of_sight(tmp_path):
@@ -839,8 +850,9 @@ def test_text_for_screen_readers_alone_stays_out_of_sight(tmp_path):
     assert run_cli("build", source, "--out", tmp_path).returncode == 0
     page = lxml.html.fromstring((tmp_path / "hidden.html").read_bytes())
     [hidden] = page.xpath("//main//span[@class='visually-hidden']")
-    assert hidden.text_content() == "(opens in a new tab)"
+    assert hidden.text_content().strip() == "(opens in a new tab)"
     assert "opens in a new tab" not in pdf_text(tmp_path / "hidden.pdf")
     assert "See the guidance" in " ".join(pdf_text(tmp_path / "hidden.pdf").split())
     document = zipfile.ZipFile(tmp_path / "hidden.docx").read("word/document.xml").decode()
-    assert "opens in a new tab" not in document and "the guidance" in document
+    assert "opens in a new tab" not in document
+    assert "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document)).endswith("See the guidance first.")

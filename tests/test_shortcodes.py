@@ -137,12 +137,14 @@ def test_mdx_import_lines_are_left_out_and_said_once(tmp_path):
     source.write_text("---\ntitle: T\nclassification: UNCLASSIFIED\n---\n\n# Admonitions\n\n"
                       "import BrowserWindow from '@site/src/components/BrowserWindow';\n"
                       "import Tabs from '@theme/Tabs';\nimport {A, B} from \"./x\";\n\n"
-                      "In addition to the basic syntax.\n\n```jsx\nimport Tabs from '@theme/Tabs';\n```\n",
+                      "In addition to the basic syntax.\n\n```jsx\nimport Tabs from '@theme/Tabs';\n```\n\n"
+                      "export default settings are kept when you upgrade.\n",
                       encoding="utf-8")
     reporter = Reporter(str(source))
     doc = load(source, reporter)
     assert [m.block_text(b) for b in walk.blocks(doc)] == ["In addition to the basic syntax.",
-                                                          "import Tabs from '@theme/Tabs';"]
+                                                          "import Tabs from '@theme/Tabs';",
+                                                          "export default settings are kept when you upgrade."]
     assert [(p.line, p.code) for p in reporter.problems] == [(8, "markdown.shortcode")]
 
 
@@ -183,3 +185,10 @@ def test_a_shortcode_left_out_keeps_the_link_it_carries(tmp_path):
                                    children=(m.Text(text="OMB Circular A-11, Part 6"),), line=6),)
     assert m.block_text(text) == "Text."
     assert ["left out, its link kept" in p.message for p in reporter.problems] == [True, False]
+    # In a marked briefing the link is no paragraph of the author's, which a mark would need: left out.
+    source.write_text(source.read_text(encoding="utf-8").replace("classification: UNCLASSIFIED\n",
+                      "classification: UNCLASSIFIED\nportion_marking: true\n").replace("Text.", "(U) Text.")
+                      .replace("title: T", "title: (U) T"),
+                      encoding="utf-8")
+    reporter = Reporter(str(source))
+    assert [m.block_text(b) for b in walk.blocks(load(source, reporter))] == ["Text."]

@@ -171,20 +171,27 @@ class MathPattern(InlineProcessor):
         pandoc reads it), and backslash escapes when emphasis round the
         formula has it read again (`**$\\ $**`). In an attribute, its
         placeholders would stay."""
-        if "\x02" not in tex:
-            return tex
-        stash = self.md.treeprocessors["inline"].stashed_nodes
+        return as_written(self, tex)
 
-        def written(placeholder: re.Match[str]) -> str:
-            node = stash.get(placeholder[1])
-            if isinstance(node, str):  # an escape: STX, the character's number, ETX
-                return ESCAPED.sub(lambda escape: "\\" + chr(int(escape[1])), node)
-            if isinstance(node, etree.Element) and node.tag == "code":
-                code = html.unescape(node.text or "")
-                fence = "`" * (max(map(len, re.findall("`+", code)), default=0) + 1)
-                return fence + code + fence
-            return placeholder[0]  # nothing else runs before us; read/placeholders.py says so
-        return INLINE_PLACEHOLDER_RE.sub(written, tex)
+
+def as_written(pattern: InlineProcessor, text: str) -> str:
+    """`text` a pattern matched, with the code spans and backslash escapes
+    Python-Markdown took before it put back as written (anything else it
+    stashed as its words)."""
+    if "\x02" not in text:
+        return text
+    stash = pattern.md.treeprocessors["inline"].stashed_nodes
+
+    def written(placeholder: re.Match[str]) -> str:
+        node = stash.get(placeholder[1])
+        if isinstance(node, str):  # an escape: STX, the character's number, ETX
+            return ESCAPED.sub(lambda escape: "\\" + chr(int(escape[1])), node)
+        if isinstance(node, etree.Element) and node.tag == "code":
+            code = html.unescape(node.text or "")
+            fence = "`" * (max(map(len, re.findall("`+", code)), default=0) + 1)
+            return fence + code + fence
+        return pattern.unescape(placeholder[0])
+    return INLINE_PLACEHOLDER_RE.sub(written, text)
 
 
 EDGE = re.compile(r"^[\s\ue000-\uf8ff]+|[\s\ue000-\uf8ff]+$")
@@ -205,7 +212,7 @@ class InlineShortcode(InlineProcessor):
         # Its text as written: code spans inside (`{% assign x = "the `H3`" %}`,
         # VA's design system) were read before, and their placeholders
         # leaked into every output, the rest of the tag lost.
-        element.text = AtomicString(self.unescape(found[0]))
+        element.text = AtomicString(as_written(self, found[0]))
         return element, found.start(), found.end()
 
 

@@ -982,6 +982,7 @@ class Reader:
     inline_notes: list[m.Footnote] = field(default_factory=list)  # `^[…]`, as they are read
     lang: str = "en"
     cites: bool = False  # pandoc's citations are read (the front matter names a bibliography)
+    marked: bool = False  # portion marking is on: every paragraph the author writes carries a mark
     # Problems the reading can go on after, reported together at the end.
     problems: list[Problem] = field(default_factory=list)
     remote: list[tuple[int, str]] = field(default_factory=list)  # remote images: (line, src)
@@ -1140,7 +1141,8 @@ class Reader:
             written = self.source.lines[line - 1] if line and line <= len(self.source.lines) else ""
             shown = written.strip() if SHORTCODE.fullmatch(written.strip()) else unmarked(element.text or "").strip()
             kind = kind_of(shown)
-            link = self.shortcode_link(shown, line)
+            # Not in a marked briefing: a paragraph the author never wrote could carry no mark.
+            link = None if self.marked else self.shortcode_link(shown, line)
             self.warn("markdown.shortcode", line, f"{kind} {excerpt(shown, 60)} left out"
                       + (", its link kept" if link else "") + ": briefing runs none"
                       + (" (Quarto's {{< pagebreak >}} aside)" if kind == "shortcode" else ""))
@@ -1631,7 +1633,7 @@ class Reader:
             self.inline_depth -= 1
         if len(element) and element[-1].tail and isinstance(out[-1], m.Text):
             out[-1] = self.closed(out[-1])
-        return tuple(merged(out))
+        return tuple(merged(hidden_spaced(out)))
 
     def closed(self, tail: m.Text) -> m.Text:
         """A quote alone after its parent's last element (`*"*The Art*"*`)
@@ -1834,7 +1836,9 @@ SHORTCODE = re.compile(r"\{\{(?:<\s*(?P<name>[\w/-]+)(?:\s[^\n]*?)?\s*>|%\s*(?P<
 # MDX's one-line ES module statements: `import X from '@theme/X';`,
 # `import {a, b} from "./c";`, `export const meta = {…};`.
 MDX_ESM = re.compile(r"""import\s+(?:[\w$]+|\*\s+as\s+[\w$]+|\{[^}]*\})(?:\s*,\s*\{[^}]*\})?\s+from\s+(['"])[^'"]+\1;?"""
-                     r"|import\s+(['\"])[^'\"]+\2;?|export\s+(?:const|let|default|function)\b.*;?")
+                     r"|import\s+(['\"])[^'\"]+\2;?|export\s+(?:const|let|var)\s+[\w$]+\s*=.*"
+                     r"|export\s+default\s+[\w$.]+\s*;?|export\s+(?:async\s+)?function\s+[\w$]+\s*\(.*"
+                     r"|export\s*\{[^}]*\}(?:\s*from\s+(['\"])[^'\"]+\3)?\s*;?")
 
 SHORTCODE_ATTRIBUTE = re.compile(r'([A-Za-z][\w-]*)="([^"]*)"')  # `title="OMB Circular A-11"`
 
@@ -1971,6 +1975,23 @@ def caption_parts(inlines: tuple[m.Inline, ...]) -> tuple[tuple[m.Inline, ...], 
 
 
 SPACE_RUN = re.compile(r"[ \t]+")
+
+
+def hidden_spaced(inlines: list[m.Inline]) -> list[m.Inline]:
+    """Text for screen readers alone after a space takes that space into
+    it, where a space, a sign or its run's end follows: where the print and
+    Word leave it out, one space stays ("the guidance  first" in Word, the
+    MOD's "(opens in a new tab)" gone)."""
+    out = list(inlines)
+    for index in range(1, len(out)):
+        item, before = out[index], out[index - 1]
+        after = out[index + 1] if index + 1 < len(out) else None  # none: the run's end, a space after it
+        if isinstance(item, m.Span) and m.VISUALLY_HIDDEN in item.classes and isinstance(before, m.Text) \
+                and before.text.endswith(" ") \
+                and (after is None or isinstance(after, m.Text) and not after.text[:1].isalnum()):
+            out[index - 1] = m.Text(text=before.text[:-1])
+            out[index] = replace(item, children=(m.Text(text=" "), *item.children))
+    return out
 
 
 def merged(inlines: list[m.Inline]) -> list[m.Inline]:
@@ -2289,7 +2310,8 @@ def parse(source: Source, meta: m.Meta, body_line: int,
     except RecursionError:
         raise source.error(body_line, "the Markdown nests too deeply to read", "limit.depth") from None
     reader = Reader(source=source, md=md, positions=positions,
-                    problems=[] if problems is None else problems, lang=meta.lang, cites=cites)
+                    problems=[] if problems is None else problems, lang=meta.lang, cites=cites,
+                    marked=meta.portion_marking)
     reader.garbled(body_line)
     for number in critic_in_front:  # front matter: YAML, which holds no markup
         reader.report("critic.change", number, "CriticMarkup in the front matter or an abbreviation: "

@@ -177,13 +177,13 @@ class Tokens(HTMLParser):
 # A Hugo shortcode as an attribute's value (digital.gov's cards link
 # `href="{{< ref "2015-03-02-persona….md" >}}"`): its own quotes ended the
 # value, and its `>` the tag, so the tag's words came out as `}}">Persona…`.
-SHORTCODE_VALUE = re.compile(r'(?<==")\{\{[<%][^\n]*?[>%]\}\}(?=")')
+SHORTCODE_VALUE = re.compile(r'(<[A-Za-z][^<>]*?=")(\{\{[<%][^\n]*?[>%]\}\})(?=")')  # in a start tag only
 
 
 def tokens(raw: str, first_line: int = 0) -> list[Token]:
     parser = Tokens(first_line)
     if '="{{' in raw:  # its quotes as single ones: the value is the shortcode, whole
-        raw = SHORTCODE_VALUE.sub(lambda found: found[0].replace('"', "'"), raw)
+        raw = SHORTCODE_VALUE.sub(lambda found: found[1] + found[2].replace('"', "'"), raw)
     parser.feed(raw)
     parser.close()
     return parser.out
@@ -349,6 +349,7 @@ class RawHtml(Treeprocessor):
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
         self.unsupported = Unsupported()
+        self.closing: set[str] = set()
 
     def run(self, root: etree.Element) -> None:
         self.unsupported = Unsupported()
@@ -449,6 +450,7 @@ class RawHtml(Treeprocessor):
         or by the end of the content around it."""
         top = etree.Element("top")
         stack = [top]
+        self.closing = {token.tag for token in content if isinstance(token, End)}  # what an end tag closes here
         skipping = ""  # the LEFT_OUT tag whose content is passed over
         spaced = False  # a space stood before the one just passed over: one after it goes
         for token in content:
@@ -529,12 +531,12 @@ class RawHtml(Treeprocessor):
         if tag == "input" and (box := BOXES.get(((attrs.get("type") or "").lower(), "checked" in attrs))):
             etree.SubElement(parent, TEXT_TAG).text = box  # what the page shows: a box, ticked or not
             return None
-        if tag not in TAGS and (name := COMPONENT.match(token.raw)) \
-                and (token.closed or token.line or "-" in name[1]):
+        if tag not in TAGS and (name := COMPONENT.match(token.raw)) and name[1] not in NOT_COMPONENTS \
+                and (token.closed or token.line or tag in self.closing):
             # A site's own component (VuePress's `<Content …/>`, MDX's `<Tabs>` on
             # its line): what it holds stays, the tags go, said once by name.
-            # In a line of text, `Promise<Response>` is a type, shown as written
-            # (a custom element's name, with its hyphen, is never one).
+            # In a line of text, only one its end tag closes: `Promise<Response>`
+            # is a type and `<file-name>.txt` a placeholder, shown as written.
             self.unsupported.components.setdefault(name[1], []).append(
                 token.line or etree.SubElement(parent, TEXT_TAG))
             if token.closed:
@@ -674,6 +676,9 @@ SCREEN_READER_ONLY = frozenset(("govuk-visually-hidden", "visually-hidden", "vis
 # custom element, whose name holds a hyphen (VA's `<va-tabs>`, a web
 # component): its script draws it, which a briefing never runs.
 COMPONENT = re.compile(r"</?([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*|[a-z][a-z0-9]*-[a-z0-9-]*)(?=[\s/>])")
+# Names with a hyphen that SVG and MathML keep for their own elements.
+NOT_COMPONENTS = frozenset(("annotation-xml", "color-profile", "font-face", "font-face-src", "font-face-uri",
+                            "font-face-format", "font-face-name", "missing-glyph"))
 HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 # A start tag that closes an open element of these kinds, as HTML's parser does.
 IMPLIED_END = {"li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "tr": ("tr", "td", "th"),
