@@ -1173,6 +1173,8 @@ class Reader:
     def template_call(self, element: etree.Element) -> str:
         """A paragraph that is one `{{ … }}` over several lines, as written;
         "" for any other."""
+        if not (element.text or "").lstrip().startswith("{{"):
+            return ""
         lines = self.paragraph_lines(element)
         written = "\n".join(lines)
         if len(lines) < 2 or not TEMPLATE_CALL.fullmatch(written.strip()):
@@ -1182,6 +1184,8 @@ class Reader:
     def esm_lines(self, element: etree.Element) -> bool:
         """Whether a paragraph is MDX's import and export lines alone, as
         its source lines read."""
+        if not (element.text or "").lstrip().startswith(("import", "export")):
+            return False
         lines = self.paragraph_lines(element)
         return bool(lines) and all(MDX_ESM.fullmatch(line.strip()) for line in lines)
 
@@ -2108,8 +2112,10 @@ def title_of(items: list[m.Block | Heading], source: Source, reader: Reader
     under it then a level higher, as pandoc's --shift-heading-level-by=-1
     makes a `#`; else the file's name, with a warning. The items without
     that heading, the title, and the heading (None: the file's name)."""
-    if (first := title_heading(items)) is not None:
-        return lifted(items), first.title, first
+    if (index := title_heading(items)) is not None:
+        first = items[index]
+        assert isinstance(first, Heading)
+        return lifted(items, index), first.title, first
     reader.warn("meta.title-from-name", 1, f"no title: the file's name, '{source.path.stem}', stands for it "
                 "(give one with 'title:' in the front matter, or open the text with a '#' heading)")
     return items, (m.Text(text=source.path.stem),), None
@@ -2122,17 +2128,20 @@ def without_repeated_title(items: list[m.Block | Heading], title: str
     `# Definitions and Abbreviations {#def-and-acr}`, a Jekyll habit): the
     title showed twice. It goes as a heading taken for the title does
     (title_of); the title takes its id (transform/ids.py)."""
-    first = title_heading(items)
-    if first is None or not said_alike(m.plain_text(first.title), title):
+    index = title_heading(items)
+    if index is None:
         return items, None
-    return lifted(items), first
+    first = items[index]
+    if not isinstance(first, Heading) or not said_alike(m.plain_text(first.title), title):
+        return items, None
+    return lifted(items, index), first
 
 
-def title_heading(items: list[m.Block | Heading]) -> Heading | None:
-    """The heading a text opens with, when it is the one heading of its top
-    level (`#`; `##` in a NIST section file): the text's title. A logo, a
-    row of badges or a short label may stand before it (CISA's baselines
-    open with `**TLP:CLEAR**`, many READMEs with their logo)."""
+def title_heading(items: list[m.Block | Heading]) -> int | None:
+    """Where the heading a text opens with stands, when it is the one
+    heading of its top level (`#`; `##` in a NIST section file): the text's
+    title. A logo, a row of badges or a short label may stand before it
+    (CISA's baselines open with `**TLP:CLEAR**`, many READMEs with their logo)."""
     index = next((i for i, item in enumerate(items) if isinstance(item, Heading)), None)
     if index is None or not all(furniture(item) for item in items[:index]):
         return None
@@ -2141,7 +2150,7 @@ def title_heading(items: list[m.Block | Heading]) -> Heading | None:
     top = min(item.level for item in items if isinstance(item, Heading))
     if first.level == top and first.title \
             and not any(isinstance(item, Heading) and item.level == top for item in items[index + 1:]):
-        return first
+        return index
     return None
 
 
@@ -2174,9 +2183,9 @@ def pictures_alone(inlines: tuple[m.Inline, ...]) -> bool:
     return any(isinstance(item, (m.Image, m.Link)) for item in inlines) and all(bare(item) for item in inlines)
 
 
-def lifted(items: list[m.Block | Heading]) -> list[m.Block | Heading]:
-    """The items without the title's heading, the headings after it a level higher."""
-    index = next(i for i, item in enumerate(items) if isinstance(item, Heading))
+def lifted(items: list[m.Block | Heading], index: int) -> list[m.Block | Heading]:
+    """The items without the title's heading (at `index`), the headings
+    after it a level higher."""
     first = items[index]
     assert isinstance(first, Heading)
     return [*items[:index], *(replace(item, level=item.level - first.level) if isinstance(item, Heading) else item

@@ -35,7 +35,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Set as AbstractSet
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -349,7 +349,6 @@ class RawHtml(Treeprocessor):
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
         self.unsupported = Unsupported()
-        self.closing: set[str] = set()
 
     def run(self, root: etree.Element) -> None:
         self.unsupported = Unsupported()
@@ -450,7 +449,7 @@ class RawHtml(Treeprocessor):
         or by the end of the content around it."""
         top = etree.Element("top")
         stack = [top]
-        self.closing = {token.tag for token in content if isinstance(token, End)}  # what an end tag closes here
+        closing = {token.tag for token in content if isinstance(token, End)}  # what an end tag closes here
         skipping = ""  # the LEFT_OUT tag whose content is passed over
         spaced = False  # a space stood before the one just passed over: one after it goes
         for token in content:
@@ -488,7 +487,7 @@ class RawHtml(Treeprocessor):
                 # `A <Badge/> word`, a component that goes: one space between.
                 spaced = token.closed and token.tag not in TAGS and bool(COMPONENT.match(token.raw)) \
                     and ends_in_space(stack[-1])
-                made = self.element(token, stack[-1])
+                made = self.element(token, stack[-1], closing)
                 if made is not None and token.tag not in VOID and not token.closed:
                     stack.append(made)
             elif token.tag in TAGS or COMPONENT.match(token.raw):
@@ -514,7 +513,8 @@ class RawHtml(Treeprocessor):
                 out.append(tail)
         return out
 
-    def element(self, token: Start, parent: etree.Element) -> etree.Element | None:
+    def element(self, token: Start, parent: etree.Element,
+                closing: AbstractSet[str] = frozenset()) -> etree.Element | None:
         """The element a start tag opens in `parent` (None: nothing to open)."""
         tag, attrs = token.tag, token.attrs
         ident = attrs.get("id") or (attrs.get("name") if tag == "a" else None)
@@ -532,7 +532,7 @@ class RawHtml(Treeprocessor):
             etree.SubElement(parent, TEXT_TAG).text = box  # what the page shows: a box, ticked or not
             return None
         if tag not in TAGS and (name := COMPONENT.match(token.raw)) and name[1] not in NOT_COMPONENTS \
-                and (token.closed or token.line or tag in self.closing):
+                and (token.closed or token.line or tag in closing):
             # A site's own component (VuePress's `<Content …/>`, MDX's `<Tabs>` on
             # its line): what it holds stays, the tags go, said once by name.
             # In a line of text, only one its end tag closes: `Promise<Response>`
